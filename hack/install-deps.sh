@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the system parts berth's tests and quickstart need: etcd, the Docker engine, busybox-static.
+# On Debian as root it installs what is missing with apt-get; elsewhere it says what to install.
+source "$(dirname "$0")/lib.sh"
+
+missing=()
+command -v etcd >/dev/null || missing+=(etcd-server)
+command -v dockerd >/dev/null || missing+=(docker.io)
+[ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 && file_static=$(ldd /bin/busybox 2>&1 || true)
+if [ ! -x /bin/busybox ] || ! echo "${file_static:-}" | grep -q 'not a dynamic'; then missing+=(busybox-static); fi
+command -v curl >/dev/null || missing+=(curl)
+command -v ip >/dev/null || missing+=(iproute2)
+[ ${#missing[@]} -eq 0 ] && { say "system packages present"; exit 0; }
+
+if [ -r /etc/debian_version ] && [ "$(id -u)" = 0 ]; then
+  say "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  die "missing: ${missing[*]}. On Debian/Ubuntu run as root: apt-get install -y ${missing[*]}; elsewhere install etcd (>=3.4), Docker Engine and a static busybox from your distribution."
+fi

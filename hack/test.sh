@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite from a clean clone: system packages, npm ci + build, etcd and dockerd
+# (started only if not already answering, stopped afterwards), the local image, then vitest.
+# Extra arguments go to vitest (e.g. `bash hack/test.sh api/v1`).
+source "$(dirname "$0")/lib.sh"
+cd "$(dirname "$0")/.."
+
+bash hack/install-deps.sh
+if [ ! -d node_modules ] || [ "${CI:-}" = true ]; then npm ci --no-audit --no-fund --loglevel=error; else npm run build --silent; fi
+bash hack/services.sh up
+trap 'bash hack/services.sh down' EXIT
+bash hack/image.sh
+
+export BERTH_ETCD_ENDPOINT BERTH_TEST_IMAGE DOCKER_HOST
+npx vitest run "$@"

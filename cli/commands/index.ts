@@ -1,6 +1,8 @@
 /** Registers every sub-command on the program; one file per command keeps each small. */
 import type { Command } from 'commander';
+import { validateCommand } from './validate.js';
 
-export function registerCommands(_program: Command): void {
+export function registerCommands(program: Command): void {
+  program.addCommand(validateCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

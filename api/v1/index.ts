@@ -1,21 +1,27 @@
 /**
  * The kind registry: every kind's one schema, and validation of an unknown object against the
- * schema its `kind` names. (Stub: the real per-kind schemas replace the placeholders below.)
+ * schema its `kind` names. Everything else in api/v1 is re-exported from here.
  */
 import { z } from 'zod';
-import { API_VERSION, defineKind } from './meta.js';
 import type { KindName } from '../keys.js';
+import { Cluster } from './cluster.js';
+import { ContainerInstance } from './container-instance.js';
+import { API_VERSION } from './meta.js';
+import { Service } from './service.js';
+import { Task } from './task.js';
+import { TaskDefinition } from './task-definition.js';
 
-const placeholder = z.record(z.string(), z.unknown());
 export const kindSchemas = {
-  Cluster: defineKind('Cluster', placeholder, placeholder),
-  ContainerInstance: defineKind('ContainerInstance', placeholder, placeholder),
-  TaskDefinition: defineKind('TaskDefinition', placeholder, placeholder),
-  Task: defineKind('Task', placeholder, placeholder),
-  Service: defineKind('Service', placeholder, placeholder),
+  Cluster,
+  ContainerInstance,
+  TaskDefinition,
+  Task,
+  Service,
 } satisfies Record<KindName, z.ZodType>;
 
 export type BerthObject = z.infer<(typeof kindSchemas)[KindName]>;
+/** The parsed object of one kind, e.g. `ObjectOfKind<'Service'>` is `Service`. */
+export type ObjectOfKind<K extends KindName> = z.infer<(typeof kindSchemas)[K]>;
 
 export interface SchemaIssue {
   /** Path into the object, e.g. ['spec', 'containerDefinitions', 0, 'image']. */
@@ -40,6 +46,33 @@ export function isKindName(kind: string): kind is KindName {
   return Object.hasOwn(kindSchemas, kind);
 }
 
-function toIssues(error: z.ZodError): SchemaIssue[] {
-  return error.issues.map((i) => ({ path: i.path.filter((p): p is string | number => typeof p !== 'symbol'), message: i.message }));
+/**
+ * Zod issues as SchemaIssues. An unknown key becomes one issue per key with the key in its path,
+ * so a loader can point at the very line with the typo.
+ */
+export function toIssues(error: z.ZodError): SchemaIssue[] {
+  return error.issues.flatMap((i) => {
+    const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((key) => ({ path: [...path, key], message: `unknown field "${key}" (misspelt, or not an ECS field?)` }));
+    return [{ path, message: i.message }];
+  });
 }
+
+export * from './common.js';
+export * from './meta.js';
+export * from './units.js';
+export * from './networking.js';
+export * from './health-check.js';
+export * from './container-parts.js';
+export * from './container-definition.js';
+export * from './container-graph.js';
+export * from './volume.js';
+export * from './placement.js';
+export * from './task-definition-ref.js';
+export * from './task-definition-rules.js';
+export * from './task-definition.js';
+export * from './cluster.js';
+export * from './container-instance.js';
+export * from './task.js';
+export * from './service.js';

@@ -14,7 +14,8 @@ export const Name = z
   .regex(NAME_PATTERN, 'must be 1-255 letters, digits, "-", "_", "." or ":", starting with a letter or digit');
 
 const LabelKey = z.string().min(1).max(317);
-const Timestamp = z.iso.datetime({ offset: true });
+/** RFC 3339 timestamps, as JSON carries them; every kind's status uses this one. */
+export const Timestamp = z.iso.datetime({ offset: true });
 
 export const OwnerReference = z.strictObject({
   apiVersion: z.literal(API_VERSION).default(API_VERSION),

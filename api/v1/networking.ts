@@ -1,0 +1,46 @@
+/**
+ * Network modes and port mappings, and the one rule everyone needs: which host port a mapping takes.
+ */
+import { z } from 'zod';
+import { TransportProtocol } from './common.js';
+
+/**
+ * ECS's network modes. `awsvpc` is accepted so Fargate-style JSON drops in unchanged: berth has no
+ * elastic network interfaces, so it runs such tasks like `bridge` but with awsvpc's port rule
+ * (every port is published on the same host port), which keeps their published ports where the
+ * author expected them.
+ */
+export const NETWORK_MODES = ['bridge', 'host', 'none', 'awsvpc'] as const;
+export const NetworkMode = z.enum(NETWORK_MODES);
+export type NetworkMode = z.infer<typeof NetworkMode>;
+export const DEFAULT_NETWORK_MODE: NetworkMode = 'bridge';
+
+/** Host port 0 (or no host port) in bridge mode asks Docker for a free ephemeral port. */
+export const DYNAMIC_HOST_PORT = 0;
+export const DEFAULT_PROTOCOL = 'tcp';
+
+export const PortMapping = z.strictObject({
+  containerPort: z.int().min(1, 'containerPort must be 1-65535').max(65535, 'containerPort must be 1-65535'),
+  /** 0 or absent: dynamic in bridge mode, equal to containerPort in host and awsvpc modes. */
+  hostPort: z.int().min(0, 'hostPort must be 0-65535').max(65535, 'hostPort must be 0-65535').optional(),
+  protocol: TransportProtocol.default(DEFAULT_PROTOCOL),
+  /** Service Connect names; berth keeps them for the record. */
+  name: z.string().min(1).max(64).optional(),
+  appProtocol: z.enum(['http', 'http2', 'grpc']).optional(),
+});
+export type PortMapping = z.infer<typeof PortMapping>;
+
+/** Modes in which a container's port is the host's port: a differing hostPort is impossible. */
+export function sharesHostPorts(mode: NetworkMode): boolean {
+  return mode === 'host' || mode === 'awsvpc';
+}
+
+/**
+ * The host port a mapping occupies: a fixed port, or DYNAMIC_HOST_PORT when Docker picks one.
+ * In host and awsvpc modes an absent hostPort means the container port itself (validation has
+ * already rejected any other hostPort there).
+ */
+export function effectiveHostPort(mapping: Pick<PortMapping, 'containerPort' | 'hostPort'>, mode: NetworkMode): number {
+  if (sharesHostPorts(mode)) return mapping.hostPort ?? mapping.containerPort;
+  return mapping.hostPort ?? DYNAMIC_HOST_PORT;
+}

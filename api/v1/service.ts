@@ -1,0 +1,111 @@
+/**
+ * Service: keep N copies of a task definition revision running, and roll them forward when the
+ * revision changes. Users write spec; the service controller alone writes status.
+ */
+import { z } from 'zod';
+import { Count, DEFAULT_LAUNCH_TYPE, LaunchType, Tags } from './common.js';
+import { defineKind, Timestamp } from './meta.js';
+import { PlacementConstraints, PlacementStrategies } from './placement.js';
+import { PinnedTaskDefinitionRefString, TaskDefinitionRefString } from './task-definition-ref.js';
+
+export const SCHEDULING_STRATEGIES = ['REPLICA', 'DAEMON'] as const;
+export const MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 2_147_483_647;
+export const MAX_SERVICE_EVENTS = 100;
+
+export const DEPLOYMENT_DEFAULTS = {
+  minimumHealthyPercent: 100,
+  maximumPercent: 200,
+  deploymentCircuitBreaker: { enable: false, rollback: false },
+} as const;
+export const SERVICE_DEFAULTS = {
+  /** ECS requires desiredCount for REPLICA services; berth defaults it to 1 as Kubernetes does. */
+  desiredCount: 1,
+  launchType: DEFAULT_LAUNCH_TYPE,
+  schedulingStrategy: 'REPLICA',
+  healthCheckGracePeriodSeconds: 0,
+} as const;
+
+export const DeploymentConfiguration = z
+  .strictObject({
+    minimumHealthyPercent: z
+      .int()
+      .min(0, 'minimumHealthyPercent must be 0-100')
+      .max(100, 'minimumHealthyPercent must be 0-100')
+      .default(DEPLOYMENT_DEFAULTS.minimumHealthyPercent),
+    maximumPercent: z.int().min(100, 'maximumPercent must be at least 100').default(DEPLOYMENT_DEFAULTS.maximumPercent),
+    deploymentCircuitBreaker: z
+      .strictObject({
+        enable: z.boolean().default(DEPLOYMENT_DEFAULTS.deploymentCircuitBreaker.enable),
+        rollback: z.boolean().default(DEPLOYMENT_DEFAULTS.deploymentCircuitBreaker.rollback),
+      })
+      .prefault({}),
+  })
+  .superRefine((d, ctx) => {
+    // A rolling update must be able to start a new task (max above 100) or stop an old one first
+    // (min below 100); 100/100 can do neither, and ECS rejects it.
+    if (d.maximumPercent <= d.minimumHealthyPercent)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maximumPercent'],
+        message: `maximumPercent (${d.maximumPercent}) must be greater than minimumHealthyPercent (${d.minimumHealthyPercent}), or a deployment can never make progress`,
+      });
+  });
+export type DeploymentConfiguration = z.infer<typeof DeploymentConfiguration>;
+
+export const ServiceSpec = z.strictObject({
+  /** `web`: follow the newest ACTIVE revision; `web:3`: pinned. */
+  taskDefinition: TaskDefinitionRefString,
+  /** Ignored for DAEMON services, which run one task per instance. */
+  desiredCount: Count.default(SERVICE_DEFAULTS.desiredCount),
+  launchType: LaunchType.default(SERVICE_DEFAULTS.launchType),
+  placementStrategy: PlacementStrategies.optional(),
+  placementConstraints: PlacementConstraints.optional(),
+  deploymentConfiguration: DeploymentConfiguration.prefault({}),
+  healthCheckGracePeriodSeconds: z
+    .int()
+    .min(0)
+    .max(MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS)
+    .default(SERVICE_DEFAULTS.healthCheckGracePeriodSeconds),
+  schedulingStrategy: z.enum(SCHEDULING_STRATEGIES).default(SERVICE_DEFAULTS.schedulingStrategy),
+  tags: Tags.optional(),
+});
+export type ServiceSpec = z.infer<typeof ServiceSpec>;
+
+export const DEPLOYMENT_STATUSES = ['PRIMARY', 'ACTIVE', 'INACTIVE'] as const;
+export const ROLLOUT_STATES = ['IN_PROGRESS', 'COMPLETED', 'FAILED'] as const;
+
+export const Deployment = z.strictObject({
+  id: z.string().min(1),
+  status: z.enum(DEPLOYMENT_STATUSES),
+  /** The resolved revision this deployment runs. */
+  taskDefinition: PinnedTaskDefinitionRefString,
+  desiredCount: Count.default(0),
+  pendingCount: Count.default(0),
+  runningCount: Count.default(0),
+  failedTasks: Count.default(0),
+  rolloutState: z.enum(ROLLOUT_STATES).default('IN_PROGRESS'),
+  rolloutStateReason: z.string().optional(),
+  createdAt: Timestamp.optional(),
+  updatedAt: Timestamp.optional(),
+});
+export type Deployment = z.infer<typeof Deployment>;
+
+export const ServiceEvent = z.strictObject({ id: z.string().min(1), createdAt: Timestamp, message: z.string().min(1) });
+export type ServiceEvent = z.infer<typeof ServiceEvent>;
+
+export const ServiceStatus = z.strictObject({
+  runningCount: Count.default(0),
+  pendingCount: Count.default(0),
+  desiredCount: Count.default(0),
+  /** The metadata.generation the controller last acted on. */
+  observedGeneration: Count.optional(),
+  /** The revision spec.taskDefinition resolved to. */
+  taskDefinition: PinnedTaskDefinitionRefString.optional(),
+  deployments: z.array(Deployment).default([]),
+  /** Newest first, at most MAX_SERVICE_EVENTS; the controller trims older ones. */
+  events: z.array(ServiceEvent).max(MAX_SERVICE_EVENTS, `at most ${MAX_SERVICE_EVENTS} events are kept`).default([]),
+});
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
+export const Service = defineKind('Service', ServiceSpec, ServiceStatus);
+export type Service = z.infer<typeof Service>;

@@ -3,7 +3,7 @@
  * hack/test.sh and `npm ci` run before the suite), its exit code, stdout and stderr.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,19 @@ describe('berth validate', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Service/web (default) from');
     expect(r.stdout).toContain('Service/from-stdin (default) from <stdin>');
+  });
+
+  it.each([
+    [[], ['Service/top (default)']],
+    [['-R'], ['Service/deep (default)', 'Service/top (default)']],
+  ])('descends into sub-directories only with -R (%j)', async (flags, expected) => {
+    const tree = await mkdtemp(join(dir, 'tree-'));
+    await mkdir(join(tree, 'nested'));
+    await writeFile(join(tree, 'top.yaml'), service('top'));
+    await writeFile(join(tree, 'nested', 'deep.yml'), service('deep'));
+    const r = berth(['validate', '-f', tree, ...flags]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => l.replace(/ from .*/, ''))).toEqual(expected);
   });
 
   it('prints every error as FILE:LINE:COL: PATH: MESSAGE on stderr and exits 1', async () => {

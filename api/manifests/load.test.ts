@@ -183,6 +183,7 @@ describe('errors', () => {
     ['a bad name', `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: "no spaces"\nspec: {}\n`, 'metadata.name', '"no spaces"', ''],
     ['a missing name (at the closest ancestor)', `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  cluster: c\nspec: {}\n`, 'metadata.name', 'metadata', ''],
     ['a label key with dots', `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    app.kubernetes.io/name: 7\nspec: {}\n`, 'metadata.labels["app.kubernetes.io/name"]', '7', ''],
+    ['a misspelt field, at its key', `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: x\n  lables: {}\nspec: {}\n`, 'metadata.lables', 'lables', ''],
     ['a container without image', taskDef('web').replace('      image: berth.local/busybox:1\n', ''), 'spec.containerDefinitions[0].image', 'name: app', ''],
     [
       'a health check interval out of range (5-300)',

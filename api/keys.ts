@@ -35,6 +35,11 @@ export function kindPrefix(kind: KindName, cluster?: string): string {
   return `${KEY_ROOT}${plural}/${cluster}/`;
 }
 
+/** The prefix of every stored revision (`family:N`) of one task-definition family. */
+export function familyRevisionsPrefix(cluster: string, family: string): string {
+  return `${kindPrefix('TaskDefinition', cluster)}${family}:`;
+}
+
 /** The inverse of objectKey; undefined for keys that are not object keys. */
 export function parseObjectKey(key: string): ObjectRef | undefined {
   if (!key.startsWith(KEY_ROOT)) return undefined;

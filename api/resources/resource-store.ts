@@ -1,0 +1,304 @@
+/**
+ * The typed resource layer: get/list/watch/create/update/updateStatus/delete by kind, over any Store.
+ *
+ * - resourceVersion is the key's modRevision; every update is a compare-and-swap on it.
+ * - uid and creationTimestamp are set on create; `generation` is bumped only when spec changes.
+ * - `update` never touches status and `updateStatus` never touches anything else, so the owner of
+ *   status (an agent, a controller) and the writer of spec (a user) never clobber each other.
+ * - A write that changes nothing is not written: no new resourceVersion, no watch event.
+ * - Deletion honours finalizers: deletionTimestamp first, removal once the finalizers are gone.
+ * - TaskDefinitions are registered as immutable revisions `family:N` (see task-definition-revisions.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { isDeepStrictEqual } from 'node:util';
+import { DEFAULT_CLUSTER } from '../v1/meta.js';
+import { validateObject, type BerthObject } from '../v1/index.js';
+import { kindPrefix, objectKey, type KindName } from '../keys.js';
+import { AlreadyExistsError as StoreAlreadyExists, ConflictError as StoreConflict } from '../store/errors.js';
+import type { KeyValue, Store } from '../store/types.js';
+import { decodeObject, encodeObject, isOfKind, type ObjectOf } from './codec.js';
+import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError, type ResourceId } from './errors.js';
+import { matchesLabels, parseLabelSelector, type LabelSelector } from './label-selector.js';
+import { watchKind, type ResourceWatch, type ResourceWatchOptions } from './resource-watch.js';
+import { applyMergePatch } from '../merge-patch.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { registerRevision, TASK_DEFINITION_IMMUTABLE } from './task-definition-revisions.js';
+
+export interface Ref {
+  cluster?: string;
+  name: string;
+}
+
+export interface WriteOptions {
+  /** Validate and compute the result, but store nothing (`?dryRun=All`). */
+  dryRun?: boolean;
+}
+
+export interface ListOptions {
+  cluster?: string;
+  labelSelector?: string | LabelSelector;
+  limit?: number;
+  /** The `continue` token of the previous page. */
+  continue?: string;
+}
+
+export interface ListResult<K extends KindName> {
+  items: ObjectOf<K>[];
+  /** The store revision the list was read at: watch from here to miss nothing. */
+  resourceVersion: string;
+  continue?: string;
+}
+
+export interface ResourceStoreOptions {
+  now?: () => Date;
+  newUid?: () => string;
+  /** How often `mutate` re-reads and retries after a conflict before giving up. */
+  maxConflictRetries?: number;
+}
+
+const PatchVersion = z.object({ metadata: z.object({ resourceVersion: z.string().optional() }).optional() });
+
+const asRevision = (resourceVersion: string | undefined) => (resourceVersion === undefined ? undefined : Number(resourceVersion));
+
+export class ResourceStore {
+  private readonly now: () => Date;
+  private readonly newUid: () => string;
+  private readonly maxConflictRetries: number;
+
+  constructor(
+    readonly store: Store,
+    options: ResourceStoreOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.newUid = options.newUid ?? randomUUID;
+    this.maxConflictRetries = options.maxConflictRetries ?? 20;
+  }
+
+  async get<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K> | undefined> {
+    const kv = await this.store.get(this.keyOf(kind, ref));
+    return kv ? decodeObject(kind, kv) : undefined;
+  }
+
+  async mustGet<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K>> {
+    const obj = await this.get(kind, ref);
+    if (!obj) throw new NotFoundError(this.idOf(kind, ref));
+    return obj;
+  }
+
+  async list<K extends KindName>(kind: K, options: ListOptions = {}): Promise<ListResult<K>> {
+    const selector = typeof options.labelSelector === 'string' ? parseLabelSelector(options.labelSelector) : options.labelSelector;
+    const from = options.continue === undefined ? undefined : decodeContinue(options.continue);
+    const page = await this.store.range(kindPrefix(kind, options.cluster), {
+      limit: options.limit,
+      startAfter: from?.after,
+      revision: from?.revision,
+    });
+    const items = page.items.map((kv) => decodeObject(kind, kv)).filter((o) => !selector || matchesLabels(selector, o.metadata.labels));
+    const last = page.items.at(-1);
+    return {
+      items,
+      resourceVersion: String(page.revision),
+      continue: page.more && last ? encodeContinue({ after: last.key, revision: page.revision }) : undefined,
+    };
+  }
+
+  /** Validate and store a new object. A TaskDefinition named `family` becomes the next revision `family:N`. */
+  async create(raw: unknown, options: WriteOptions = {}): Promise<BerthObject> {
+    const obj = this.validate(raw);
+    if (obj.kind === 'Cluster') obj.metadata.cluster = obj.metadata.name;
+    const { resourceVersion: _rv, deletionTimestamp: _dt, ...metadata } = obj.metadata;
+    obj.metadata = { ...metadata, uid: this.newUid(), generation: 1, creationTimestamp: this.now().toISOString() };
+    if (isOfKind(obj, 'TaskDefinition')) return registerRevision(this.store, obj, { now: this.now, dryRun: options.dryRun });
+    const key = objectKey({ kind: obj.kind, cluster: obj.metadata.cluster, name: obj.metadata.name });
+    if (options.dryRun) {
+      if (await this.store.get(key)) throw new AlreadyExistsError(this.idOfObject(obj));
+      return obj;
+    }
+    try {
+      const { revision } = await this.store.create(key, encodeObject(obj));
+      obj.metadata.resourceVersion = String(revision);
+      return obj;
+    } catch (err) {
+      if (err instanceof StoreAlreadyExists) throw new AlreadyExistsError(this.idOfObject(obj));
+      throw err;
+    }
+  }
+
+  /**
+   * Replace spec and user metadata (labels, annotations, finalizers, ownerReferences). Status and
+   * server-set metadata are kept from the stored object. When `metadata.resourceVersion` is given it
+   * must match (optimistic concurrency); without it the write still cannot clobber a concurrent one.
+   */
+  async update(raw: unknown, options: WriteOptions = {}): Promise<BerthObject> {
+    const obj = this.validate(raw);
+    const current = await this.currentFor(obj);
+    const next = structuredClone(current.object);
+    next.metadata = {
+      ...obj.metadata,
+      name: current.object.metadata.name,
+      cluster: current.object.metadata.cluster,
+      uid: current.object.metadata.uid,
+      creationTimestamp: current.object.metadata.creationTimestamp,
+      deletionTimestamp: current.object.metadata.deletionTimestamp,
+      generation: current.object.metadata.generation,
+      resourceVersion: current.object.metadata.resourceVersion,
+    };
+    if (!isDeepStrictEqual(obj.spec, current.object.spec)) {
+      if (obj.kind === 'TaskDefinition') throw new InvalidError(this.idOfObject(obj), [{ path: ['spec'], message: TASK_DEFINITION_IMMUTABLE }]);
+      next.spec = obj.spec;
+      next.metadata.generation = (current.object.metadata.generation ?? 1) + 1;
+    }
+    return this.writeIfChanged(current, next, options);
+  }
+
+  /** Replace status only; everything else is kept from the stored object. */
+  async updateStatus(raw: unknown, options: WriteOptions = {}): Promise<BerthObject> {
+    const obj = this.validate(raw);
+    const current = await this.currentFor(obj);
+    const next = structuredClone(current.object);
+    next.status = obj.status;
+    return this.writeIfChanged(current, next, options);
+  }
+
+  /**
+   * Read, change, write; on a conflict read again and re-apply `change`. `change` edits the copy it
+   * is given (never the stored object) and must be safe to run more than once.
+   */
+  async mutate<K extends KindName>(
+    kind: K,
+    ref: Ref,
+    change: (obj: ObjectOf<K>) => void,
+    options: WriteOptions & { subresource?: 'status' } = {},
+  ): Promise<ObjectOf<K>> {
+    for (let attempt = 0; ; attempt++) {
+      const copy = structuredClone(await this.mustGet(kind, ref));
+      change(copy);
+      try {
+        const written = options.subresource === 'status' ? await this.updateStatus(copy, options) : await this.update(copy, options);
+        if (isOfKind(written, kind)) return written;
+        throw new Error(`internal: wrote ${written.kind} while mutating ${kind}`);
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= this.maxConflictRetries) throw err;
+      }
+    }
+  }
+
+  /**
+   * Apply a JSON merge patch (RFC 7386) to the stored object's spec/metadata, or to its status with
+   * `subresource: 'status'`. A `metadata.resourceVersion` in the patch makes it conditional; without
+   * one, conflicts with concurrent writers are retried on a fresh read.
+   */
+  async patch<K extends KindName>(kind: K, ref: Ref, patch: unknown, options: WriteOptions & { subresource?: 'status' } = {}): Promise<ObjectOf<K>> {
+    const pinned = PatchVersion.safeParse(patch).data?.metadata?.resourceVersion;
+    const write = async () => {
+      const current = await this.mustGet(kind, ref);
+      const patched = applyMergePatch(current, patch);
+      const written = options.subresource === 'status' ? await this.updateStatus(patched, options) : await this.update(patched, options);
+      if (!isOfKind(written, kind)) throw new InvalidError(this.idOf(kind, ref), [{ path: ['kind'], message: `a patch cannot change kind ${kind}` }]);
+      return written;
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!(err instanceof ConflictError) || pinned !== undefined || attempt >= this.maxConflictRetries) throw err;
+      }
+    }
+  }
+
+  /**
+   * Delete an object. With finalizers present it only gets a deletionTimestamp; the object goes
+   * away when the last finalizer is removed. Returns the object as it was last seen.
+   */
+  async delete<K extends KindName>(kind: K, ref: Ref, options: WriteOptions & { resourceVersion?: string } = {}): Promise<{ object: ObjectOf<K>; deleted: boolean }> {
+    const key = this.keyOf(kind, ref);
+    const kv = await this.store.get(key);
+    if (!kv) throw new NotFoundError(this.idOf(kind, ref));
+    const object = decodeObject(kind, kv);
+    this.checkVersion(this.idOf(kind, ref), options.resourceVersion, kv);
+    if (object.metadata.finalizers?.length) {
+      if (object.metadata.deletionTimestamp) return { object, deleted: false };
+      const next = structuredClone(object);
+      next.metadata.deletionTimestamp = this.now().toISOString();
+      const written = await this.writeIfChanged({ kv, object }, next, options);
+      return { object: isOfKind(written, kind) ? written : object, deleted: false };
+    }
+    if (!options.dryRun) await this.guarded(this.idOf(kind, ref), () => this.store.delete(key, { ifModRevision: kv.modRevision }));
+    return { object, deleted: true };
+  }
+
+  /** Changes to objects of a kind, in revision order; see resource-watch.ts. */
+  watch<K extends KindName>(kind: K, options: ResourceWatchOptions = {}): ResourceWatch<K> {
+    return watchKind(this.store, kind, options);
+  }
+
+  keyOf(kind: KindName, ref: Ref): string {
+    const cluster = kind === 'Cluster' ? ref.name : (ref.cluster ?? DEFAULT_CLUSTER);
+    return objectKey({ kind, cluster, name: ref.name });
+  }
+
+  private idOf(kind: KindName, ref: Ref): ResourceId {
+    return { kind, cluster: kind === 'Cluster' ? ref.name : (ref.cluster ?? DEFAULT_CLUSTER), name: ref.name };
+  }
+
+  private idOfObject(obj: BerthObject): ResourceId {
+    return this.idOf(obj.kind, obj.metadata);
+  }
+
+  private validate(raw: unknown): BerthObject {
+    const result = validateObject(raw);
+    if (result.ok) return result.object;
+    throw new InvalidError(bestEffortId(raw), result.issues);
+  }
+
+  private async currentFor(obj: BerthObject): Promise<{ kv: KeyValue; object: BerthObject }> {
+    const id = this.idOfObject(obj);
+    const kv = await this.store.get(this.keyOf(obj.kind, obj.metadata));
+    if (!kv) throw new NotFoundError(id);
+    this.checkVersion(id, obj.metadata.resourceVersion, kv);
+    return { kv, object: decodeObject(obj.kind, kv) };
+  }
+
+  private checkVersion(id: ResourceId, resourceVersion: string | undefined, kv: KeyValue): void {
+    const expected = asRevision(resourceVersion);
+    if (expected !== undefined && expected !== kv.modRevision) throw new ConflictError(id, String(resourceVersion));
+  }
+
+  /** Write `next` over `current` (CAS on its modRevision) unless nothing changed. */
+  private async writeIfChanged(current: { kv: KeyValue; object: BerthObject }, next: BerthObject, options: WriteOptions): Promise<BerthObject> {
+    const id = this.idOfObject(next);
+    if (encodeObject(next) === encodeObject(current.object)) return current.object;
+    const revalidated = this.validate(next);
+    if (options.dryRun) return revalidated;
+    const key = this.keyOf(next.kind, next.metadata);
+    const finalized = revalidated.metadata.deletionTimestamp !== undefined && !revalidated.metadata.finalizers?.length;
+    if (finalized) {
+      await this.guarded(id, () => this.store.delete(key, { ifModRevision: current.kv.modRevision }));
+      return revalidated;
+    }
+    const { revision } = await this.guarded(id, () => this.store.put(key, encodeObject(revalidated), { ifModRevision: current.kv.modRevision }));
+    revalidated.metadata.resourceVersion = String(revision);
+    return revalidated;
+  }
+
+  private async guarded<T>(id: ResourceId, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (err instanceof StoreConflict) throw new ConflictError(id, String(err.expectedModRevision));
+      throw err;
+    }
+  }
+}
+
+/** For error messages about objects that failed validation: whatever identity they carry. */
+const LooseIdentity = z.object({
+  kind: z.string().catch('object'),
+  metadata: z.object({ name: z.string().catch('(unnamed)'), cluster: z.string().catch(DEFAULT_CLUSTER) }).catch({ name: '(unnamed)', cluster: DEFAULT_CLUSTER }),
+}).catch({ kind: 'object', metadata: { name: '(unnamed)', cluster: DEFAULT_CLUSTER } });
+
+function bestEffortId(raw: unknown): ResourceId {
+  const { kind, metadata } = LooseIdentity.parse(raw);
+  return { kind, cluster: metadata.cluster, name: metadata.name };
+}

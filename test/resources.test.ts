@@ -1,0 +1,207 @@
+/**
+ * The typed resource layer against both real backends: identity and versions, optimistic
+ * concurrency, status/spec separation, finalizers, and atomic task-definition revisions.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ResourceStore } from '../api/resources/resource-store.js';
+import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '../api/resources/errors.js';
+import { listRevisions, newestActiveRevision } from '../api/resources/task-definition-revisions.js';
+import { testStoreBackends, type TestStore } from './support/stores.js';
+
+const service = (name: string, extra: { labels?: Record<string, string>; desiredCount?: number } = {}) => ({
+  apiVersion: 'berth.dev/v1',
+  kind: 'Service',
+  metadata: { name, labels: extra.labels },
+  spec: { taskDefinition: 'web', desiredCount: extra.desiredCount ?? 2 },
+});
+
+const taskDefinition = (family: string, command: string[] = ['sleep', '60']) => ({
+  apiVersion: 'berth.dev/v1',
+  kind: 'TaskDefinition',
+  metadata: { name: family },
+  spec: { containerDefinitions: [{ name: 'main', image: 'berth.local/busybox:1', memory: 32, command }] },
+});
+
+describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
+  let backend: TestStore;
+  let resources: ResourceStore;
+  beforeEach(async () => {
+    backend = await open();
+    resources = new ResourceStore(backend.store);
+  });
+  afterEach(() => backend.dispose());
+
+  it('creates with uid, timestamp, generation 1 and resourceVersion = store revision', async () => {
+    const created = await resources.create(service('web'));
+    expect(created.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.metadata.generation).toBe(1);
+    expect(Date.parse(created.metadata.creationTimestamp ?? '')).toBeGreaterThan(0);
+    expect(created.metadata.resourceVersion).toBe(String(await backend.store.currentRevision()));
+    expect(await resources.get('Service', { name: 'web' })).toEqual(created);
+    await expect(resources.create(service('web'))).rejects.toBeInstanceOf(AlreadyExistsError);
+  });
+
+  it('rejects invalid objects with every field path and stores nothing', async () => {
+    const bad = { ...service('web'), spec: { taskDefinition: 'web', desiredCount: -1, bogus: true } };
+    const err = await resources.create(bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidError);
+    const paths = err instanceof InvalidError ? err.issues.map((i) => i.path.join('.')) : [];
+    expect(paths).toEqual(expect.arrayContaining(['spec.desiredCount', 'spec.bogus']));
+    expect(await resources.get('Service', { name: 'web' })).toBeUndefined();
+  });
+
+  it('dry-run create validates and stores nothing', async () => {
+    const before = await backend.store.currentRevision();
+    const out = await resources.create(service('web'), { dryRun: true });
+    expect(out.metadata.name).toBe('web');
+    expect(await resources.get('Service', { name: 'web' })).toBeUndefined();
+    expect(await backend.store.currentRevision()).toBe(before);
+  });
+
+  it('refuses an update with a stale resourceVersion', async () => {
+    const v1 = await resources.create(service('web'));
+    const v2 = await resources.update({ ...v1, spec: { ...v1.spec, desiredCount: 5 } });
+    expect(Number(v2.metadata.resourceVersion)).toBeGreaterThan(Number(v1.metadata.resourceVersion));
+    await expect(resources.update({ ...v1, spec: { ...v1.spec, desiredCount: 7 } })).rejects.toBeInstanceOf(ConflictError);
+    expect((await resources.mustGet('Service', { name: 'web' })).spec.desiredCount).toBe(5);
+  });
+
+  it('bumps generation only when spec changes, and writes nothing when nothing changed', async () => {
+    const v1 = await resources.create(service('web'));
+    const relabelled = await resources.update({ ...v1, metadata: { ...v1.metadata, labels: { team: 'a' } } });
+    expect(relabelled.metadata.generation).toBe(1);
+    const rescaled = await resources.update({ ...relabelled, spec: { ...relabelled.spec, desiredCount: 3 } });
+    expect(rescaled.metadata.generation).toBe(2);
+    const same = await resources.update(rescaled);
+    expect(same.metadata.resourceVersion).toBe(rescaled.metadata.resourceVersion);
+  });
+
+  it('keeps status out of update and spec out of updateStatus', async () => {
+    const v1 = await resources.create(service('web'));
+    const withStatus = await resources.updateStatus({ ...v1, spec: { ...v1.spec, desiredCount: 9 }, status: { runningCount: 2, pendingCount: 0 } });
+    expect(withStatus.spec.desiredCount).toBe(2);
+    expect(withStatus.metadata.generation).toBe(1);
+    const specOnly = await resources.update({ ...withStatus, spec: { ...withStatus.spec, desiredCount: 4 }, status: undefined });
+    expect(specOnly.status).toMatchObject({ runningCount: 2 });
+    expect(specOnly.spec.desiredCount).toBe(4);
+  });
+
+  it('mutate re-reads and retries on conflict: concurrent increments all land', async () => {
+    await resources.create(service('web', { desiredCount: 0 }));
+    await Promise.all(
+      Array.from({ length: 10 }, () => resources.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount += 1))),
+    );
+    const final = await resources.mustGet('Service', { name: 'web' });
+    expect(final.spec.desiredCount).toBe(10);
+    expect(final.metadata.generation).toBe(11);
+  });
+
+  it('honours finalizers: deletionTimestamp first, gone when the last finalizer is removed', async () => {
+    const created = await resources.create({ ...service('web'), metadata: { name: 'web', finalizers: ['berth.dev/tasks'] } });
+    const first = await resources.delete('Service', { name: 'web' });
+    expect(first.deleted).toBe(false);
+    const marked = await resources.mustGet('Service', { name: 'web' });
+    expect(marked.metadata.deletionTimestamp).toBeDefined();
+    expect(marked.metadata.uid).toBe(created.metadata.uid);
+    await resources.mutate('Service', { name: 'web' }, (s) => void (s.metadata.finalizers = []));
+    expect(await resources.get('Service', { name: 'web' })).toBeUndefined();
+    await expect(resources.delete('Service', { name: 'web' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('lists by cluster with label selectors and consistent pages', async () => {
+    for (const [i, app] of ['a', 'b', 'a', 'c', 'a'].entries()) await resources.create(service(`svc-${i}`, { labels: { app } }));
+    await resources.create({ ...service('elsewhere'), metadata: { name: 'elsewhere', cluster: 'other' } });
+    expect((await resources.list('Service', { cluster: 'default' })).items).toHaveLength(5);
+    expect((await resources.list('Service')).items).toHaveLength(6);
+    expect((await resources.list('Service', { labelSelector: 'app=a' })).items.map((s) => s.metadata.name)).toEqual(['svc-0', 'svc-2', 'svc-4']);
+    const names: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await resources.list('Service', { cluster: 'default', limit: 2, continue: token });
+      names.push(...page.items.map((s) => s.metadata.name));
+      token = page.continue;
+      if (token) await resources.create(service(`late-${names.length}`)); // written after the first page: not seen
+    } while (token);
+    expect(names).toEqual(['svc-0', 'svc-1', 'svc-2', 'svc-3', 'svc-4']);
+  });
+
+  it('registers task-definition revisions atomically, consecutively, never reusing a number', async () => {
+    const registered = await Promise.all(Array.from({ length: 8 }, (_, i) => resources.create(taskDefinition('web', ['sleep', String(i)]))));
+    const numbers = registered.map((td) => td.metadata.name).sort((a, b) => Number(a.split(':')[1]) - Number(b.split(':')[1]));
+    expect(numbers).toEqual(Array.from({ length: 8 }, (_, i) => `web:${i + 1}`));
+    await resources.delete('TaskDefinition', { name: 'web:8' });
+    const next = await resources.create(taskDefinition('web'));
+    expect(next.metadata.name).toBe('web:9');
+    expect((await listRevisions(backend.store, 'default', 'web')).map((td) => td.status?.revision)).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
+  });
+
+  it('keeps revisions immutable; deregistered revisions are skipped by "newest"', async () => {
+    const r1 = await resources.create(taskDefinition('api'));
+    await resources.create(taskDefinition('api', ['sleep', '1']));
+    await expect(resources.update({ ...r1, spec: { ...r1.spec, cpu: 512 } })).rejects.toThrow(/immutable/);
+    await resources.mutate('TaskDefinition', { name: 'api:2' }, (td) => void (td.status = { ...td.status, status: 'INACTIVE' }), { subresource: 'status' });
+    expect((await newestActiveRevision(backend.store, 'default', 'api'))?.metadata.name).toBe('api:1');
+    await expect(resources.create({ ...taskDefinition('api'), metadata: { name: 'api:7' } })).rejects.toThrow(/register task definitions by family/);
+  });
+});
+
+describe.each(testStoreBackends)('ResourceStore.watch on %s', (_name, open) => {
+  let backend: TestStore;
+  let resources: ResourceStore;
+  beforeEach(async () => {
+    backend = await open();
+    resources = new ResourceStore(backend.store);
+  });
+  afterEach(() => backend.dispose());
+
+  it('replays ADDED, MODIFIED and DELETED (with the last state) from a list revision, in order', async () => {
+    await resources.create(service('before'));
+    const listed = await resources.list('Service');
+    const created = await resources.create(service('web'));
+    await resources.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount = 4));
+    await resources.create(taskDefinition('other-kind'));
+    await resources.delete('Service', { name: 'web' });
+    const watch = resources.watch('Service', { fromRevision: Number(listed.resourceVersion) + 1 });
+    const seen: string[] = [];
+    for await (const batch of watch) {
+      for (const e of batch) seen.push(`${e.type} ${e.ref.name} ${e.object?.spec.desiredCount} ${e.object?.metadata.uid === created.metadata.uid}`);
+      if (seen.length >= 3) await watch.cancel();
+    }
+    expect(seen).toEqual(['ADDED web 2 true', 'MODIFIED web 4 true', 'DELETED web 4 true']);
+  });
+});
+
+describe.each(testStoreBackends)('ResourceStore.patch on %s', (_name, open) => {
+  let backend: TestStore;
+  let resources: ResourceStore;
+  beforeEach(async () => {
+    backend = await open();
+    resources = new ResourceStore(backend.store);
+  });
+  afterEach(() => backend.dispose());
+
+  it('merges into spec and metadata, removes fields with null, and keeps status untouched', async () => {
+    const created = await resources.create(service('web', { labels: { app: 'web', old: 'x' } }));
+    await resources.updateStatus({ ...created, status: { runningCount: 1, pendingCount: 0 } });
+    const patched = await resources.patch('Service', { name: 'web' }, { metadata: { labels: { old: null, team: 'a' } }, spec: { desiredCount: 6 }, status: { runningCount: 99 } });
+    expect(patched.metadata.labels).toEqual({ app: 'web', team: 'a' });
+    expect(patched.spec.desiredCount).toBe(6);
+    expect(patched.status).toMatchObject({ runningCount: 1 });
+    const status = await resources.patch('Service', { name: 'web' }, { status: { runningCount: 3 } }, { subresource: 'status' });
+    expect(status.status).toMatchObject({ runningCount: 3, pendingCount: 0 });
+  });
+
+  it('is conditional when the patch carries a resourceVersion', async () => {
+    const created = await resources.create(service('web'));
+    await resources.patch('Service', { name: 'web' }, { spec: { desiredCount: 3 } });
+    await expect(
+      resources.patch('Service', { name: 'web' }, { metadata: { resourceVersion: created.metadata.resourceVersion }, spec: { desiredCount: 4 } }),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('rejects a patch that makes the object invalid, leaving it unchanged', async () => {
+    await resources.create(service('web'));
+    await expect(resources.patch('Service', { name: 'web' }, { spec: { desiredCount: 'many' } })).rejects.toBeInstanceOf(InvalidError);
+    expect((await resources.mustGet('Service', { name: 'web' })).spec.desiredCount).toBe(2);
+  });
+});

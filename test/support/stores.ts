@@ -1,0 +1,43 @@
+/**
+ * Stores for integration tests: the real etcd (each test under its own key namespace, so parallel
+ * files never see each other) and the embedded SQLite store in a temporary directory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { EtcdStore } from '../../api/store/etcd.js';
+import { SqliteStore } from '../../api/store/sqlite.js';
+import { namespaced } from '../../api/store/namespaced.js';
+import type { Store } from '../../api/store/types.js';
+
+export const etcdEndpoint = process.env.BERTH_ETCD_ENDPOINT ?? 'http://127.0.0.1:2379';
+
+export interface TestStore {
+  store: Store;
+  /** Close the store and remove what the test left behind. */
+  dispose(): Promise<void>;
+}
+
+export async function openTestEtcd(): Promise<TestStore> {
+  const raw = new EtcdStore({ endpoints: [etcdEndpoint] });
+  const store = namespaced(raw, `/test/${randomUUID()}`);
+  return { store, dispose: () => store.close() };
+}
+
+export async function openTestSqlite(): Promise<TestStore> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-sqlite-'));
+  const store = new SqliteStore({ dataDir });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const testStoreBackends: [string, () => Promise<TestStore>][] = [
+  ['etcd', openTestEtcd],
+  ['sqlite', openTestSqlite],
+];

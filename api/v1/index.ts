@@ -48,13 +48,15 @@ export function isKindName(kind: string): kind is KindName {
 
 /**
  * Zod issues as SchemaIssues. An unknown key becomes one issue per key with the key in its path,
- * so a loader can point at the very line with the typo.
+ * so a loader can point at the very line with the typo; a bad record key says what was wrong with it.
  */
 export function toIssues(error: z.ZodError): SchemaIssue[] {
   return error.issues.flatMap((i) => {
     const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (i.code === 'unrecognized_keys')
       return i.keys.map((key) => ({ path: [...path, key], message: `unknown field "${key}" (misspelt, or not an ECS field?)` }));
+    if (i.code === 'invalid_key')
+      return [{ path, message: `invalid key: ${i.issues.map((inner) => inner.message).join('; ')}` }];
     return [{ path, message: i.message }];
   });
 }

@@ -35,7 +35,7 @@ export function parseMemoryMiB(text: string): number | undefined {
 function amountSchema(parse: (text: string) => number | undefined, what: string, example: string) {
   const text = z.string().refine((s) => parse(s) !== undefined, `must be a number or a string such as "${example}"`);
   return z
-    .union([z.number(), text])
+    .union([z.number(), text], { error: `must be a number or a string such as "${example}"` })
     .transform((v) => (typeof v === 'number' ? v : (parse(v) ?? Number.NaN)))
     .pipe(z.number().int(`${what} must come to a whole number`));
 }

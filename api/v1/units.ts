@@ -13,8 +13,10 @@ export const TASK_CPU_RANGE = { min: 128, max: 196_608 } as const;
 /** Docker 20.10+ refuses less than 6 MiB for a container, so no task can have less either. */
 export const MIN_MEMORY_MIB = 6;
 
-const CPU_TEXT = /^\s*(\d+(?:\.\d+)?)\s*(vcpu)?\s*$/i;
-const MEMORY_TEXT = /^\s*(\d+(?:\.\d+)?)\s*(gb|mib|mb)?\s*$/i;
+// Case-insensitive by hand, not with the `i` flag: these patterns also go into the JSON Schema,
+// whose regular expressions have no flags.
+const CPU_TEXT = /^\s*(\d+(?:\.\d+)?)\s*([vV][cC][pP][uU])?\s*$/;
+const MEMORY_TEXT = /^\s*(\d+(?:\.\d+)?)\s*([gG][bB]|[mM][iI][bB]|[mM][bB])?\s*$/;
 
 /** "1 vCPU" → 1024, "256" → 256; undefined when the text is not a cpu amount. */
 export function parseCpuUnits(text: string): number | undefined {
@@ -32,8 +34,8 @@ export function parseMemoryMiB(text: string): number | undefined {
   return m[2]?.toLowerCase() === 'gb' ? amount * MIB_PER_GB : amount;
 }
 
-function amountSchema(parse: (text: string) => number | undefined, what: string, example: string) {
-  const text = z.string().refine((s) => parse(s) !== undefined, `must be a number or a string such as "${example}"`);
+function amountSchema(parse: (text: string) => number | undefined, pattern: RegExp, what: string, example: string) {
+  const text = z.string().regex(pattern, `must be a number or a string such as "${example}"`);
   return z
     .union([z.number(), text], { error: `must be a number or a string such as "${example}"` })
     .transform((v) => (typeof v === 'number' ? v : (parse(v) ?? Number.NaN)))
@@ -41,7 +43,7 @@ function amountSchema(parse: (text: string) => number | undefined, what: string,
 }
 
 /** Task cpu in CPU units. */
-export const TaskCpu = amountSchema(parseCpuUnits, 'cpu units', '1 vCPU').pipe(
+export const TaskCpu = amountSchema(parseCpuUnits, CPU_TEXT, 'cpu units', '1 vCPU').pipe(
   z
     .int()
     .min(TASK_CPU_RANGE.min, `task cpu must be at least ${TASK_CPU_RANGE.min} units (0.125 vCPU)`)
@@ -49,6 +51,6 @@ export const TaskCpu = amountSchema(parseCpuUnits, 'cpu units', '1 vCPU').pipe(
 );
 
 /** Task memory in MiB. */
-export const TaskMemory = amountSchema(parseMemoryMiB, 'memory in MiB', '0.5 GB').pipe(
+export const TaskMemory = amountSchema(parseMemoryMiB, MEMORY_TEXT, 'memory in MiB', '0.5 GB').pipe(
   z.int().min(MIN_MEMORY_MIB, `task memory must be at least ${MIN_MEMORY_MIB} MiB`),
 );

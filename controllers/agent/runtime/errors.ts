@@ -1,0 +1,95 @@
+/**
+ * Typed container-runtime errors. The agent branches on `name` (stable) or `instanceof`, and on
+ * `retriable`: true means the same call may succeed later without anything in the task changing.
+ */
+
+export abstract class RuntimeError extends Error {
+  abstract override readonly name: string;
+  abstract readonly retriable: boolean;
+}
+
+/** The image is not on this engine and could not be pulled (no registry reachable, unknown image, …). */
+export class ImageUnavailableError extends RuntimeError {
+  override readonly name = 'ImageUnavailable';
+  // A registry may come back; a typo will not. The agent caps its retries either way.
+  readonly retriable = true;
+  constructor(
+    readonly image: string,
+    readonly reason: string,
+  ) {
+    super(
+      `image "${image}" is not present on this Docker engine and pulling it failed: ${reason}; ` +
+        'load it with `docker load` (or build it locally) or make its registry reachable',
+    );
+  }
+}
+
+/** No container (or network) with this id or name exists on the engine. */
+export class ContainerNotFoundError extends RuntimeError {
+  override readonly name = 'ContainerNotFound';
+  readonly retriable = false;
+  constructor(readonly idOrName: string, operation: string) {
+    super(`${operation}: no container "${idOrName}" on this Docker engine; it was removed or never created`);
+  }
+}
+
+/**
+ * A container with the same deterministic name already exists: an earlier create succeeded but was
+ * not recorded (agent crash). The agent adopts `existingId` instead of creating another.
+ */
+export class ContainerNameConflictError extends RuntimeError {
+  override readonly name = 'ContainerNameConflict';
+  readonly retriable = false;
+  constructor(
+    readonly containerName: string,
+    readonly existingId: string | undefined,
+  ) {
+    super(
+      `a container named "${containerName}" already exists${existingId ? ` (${existingId.slice(0, 12)})` : ''}; ` +
+        'adopt it or remove it before creating the container again',
+    );
+  }
+}
+
+/** The Docker engine could not be reached or failed a request for a reason of its own. */
+export class DockerEngineError extends RuntimeError {
+  override readonly name = 'DockerEngine';
+  readonly retriable = true;
+  constructor(operation: string, reason: string) {
+    super(`Docker engine failed ${operation}: ${reason}; check that dockerd is running and DOCKER_HOST points at it`);
+  }
+}
+
+/** Docker answered with JSON berth does not understand (a newer or older API than expected). */
+export class DockerProtocolError extends RuntimeError {
+  override readonly name = 'DockerProtocol';
+  readonly retriable = false;
+  constructor(what: string, issues: string) {
+    super(`unexpected ${what} from the Docker engine: ${issues}; is the engine's API version supported (1.41+)?`);
+  }
+}
+
+/** The task definition cannot be turned into Docker create options (a bug upstream of the agent, or missing input). */
+export class ContainerSpecError extends RuntimeError {
+  override readonly name = 'ContainerSpec';
+  readonly retriable = false;
+  constructor(
+    readonly container: string,
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`container "${container}", ${field}: ${problem}`);
+  }
+}
+
+/** Every port of the dynamic range is taken or handed out. */
+export class HostPortsExhaustedError extends RuntimeError {
+  override readonly name = 'HostPortsExhausted';
+  readonly retriable = true;
+  constructor(range: { min: number; max: number }, protocol: string) {
+    super(
+      `no free ${protocol} host port in ${range.min}-${range.max}: every port is bound or handed out; ` +
+        'stop tasks with dynamic ports or widen the range',
+    );
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The names and labels berth gives Docker objects. Names are deterministic so a create retried after
+ * an agent crash hits a name conflict (and the agent adopts the container) rather than making a twin;
+ * labels let the agent rebuild its view from `listContainers` and remove what no task owns.
+ */
+
+export const LABELS = {
+  task: 'berth.task',
+  taskUid: 'berth.task-uid',
+  container: 'berth.container',
+  instance: 'berth.instance',
+  cluster: 'berth.cluster',
+  taskDefinition: 'berth.task-definition',
+  volume: 'berth.volume',
+} as const;
+
+export const NAME_PREFIX = 'berth';
+
+/** Docker accepts `[a-zA-Z0-9][a-zA-Z0-9_.-]+`; anything else (":" in `web:3`, say) becomes "-". */
+export const DOCKER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/** Caps each part so the whole stays readable in `docker ps` and well inside Docker's limits. */
+const MAX_PART = 63;
+
+function dockerSafe(part: string): string {
+  return part.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, MAX_PART);
+}
+
+export interface TaskIdentity {
+  /** The task's name (its key in the cluster). */
+  name: string;
+  /** The store's uid; a deleted-and-recreated task of the same name gets a new one. */
+  uid?: string;
+}
+
+/** 12 hex digits of the uid (48 bits: collisions within one cluster are negligible), else the name. */
+export function taskShortId(task: TaskIdentity): string {
+  const hex = task.uid?.replace(/[^a-fA-F0-9]/g, '').toLowerCase() ?? '';
+  return hex.length >= 12 ? hex.slice(0, 12) : dockerSafe(task.name);
+}
+
+/** `berth-<cluster>-<task short id>-<container>`. */
+export function containerName(cluster: string, task: TaskIdentity, container: string): string {
+  return [NAME_PREFIX, dockerSafe(cluster), taskShortId(task), dockerSafe(container)].join('-');
+}
+
+/** `berth-<cluster>-<task short id>`: the task's network, and the stem of its task-scoped volumes. */
+export function taskNetworkName(cluster: string, task: TaskIdentity): string {
+  return [NAME_PREFIX, dockerSafe(cluster), taskShortId(task)].join('-');
+}
+
+/** A task-scoped Docker volume: `berth-<cluster>-<task short id>-<volume>`. */
+export function taskVolumeName(cluster: string, task: TaskIdentity, volume: string): string {
+  return [NAME_PREFIX, dockerSafe(cluster), taskShortId(task), 'vol', dockerSafe(volume)].join('-');
+}
+
+/** The labels that tie a task's Docker objects (containers, network, volumes) to the task. */
+export function taskLabels(cluster: string, task: TaskIdentity, instance: string): Record<string, string> {
+  return {
+    [LABELS.task]: task.name,
+    ...(task.uid ? { [LABELS.taskUid]: task.uid } : {}),
+    [LABELS.instance]: instance,
+    [LABELS.cluster]: cluster,
+  };
+}

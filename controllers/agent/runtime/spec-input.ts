@@ -1,0 +1,35 @@
+/**
+ * What `toContainerSpec` is given: the task, its definition, the one container to build, and the
+ * decisions the agent already made elsewhere (host ports, resolved secrets, the task network).
+ */
+import type { ContainerDefinition } from '../../../api/v1/container-definition.js';
+import type { TaskDefinitionSpec } from '../../../api/v1/task-definition.js';
+import type { Task, TaskOverrides } from '../../../api/v1/task.js';
+
+export type ContainerOverride = NonNullable<TaskOverrides['containerOverrides']>[number];
+
+export interface ContainerSpecInput {
+  task: Pick<Task, 'metadata' | 'spec'>;
+  taskDefinition: { spec: TaskDefinitionSpec };
+  containerDefinition: ContainerDefinition;
+  /** The container instance's name. */
+  instance: string;
+  /** Defaults to the task's cluster. */
+  cluster?: string;
+  /** Defaults to the task's override for this container, if any. */
+  overrides?: ContainerOverride;
+  /**
+   * Host ports the agent chose for dynamic mappings, keyed by `portKey(containerPort, protocol)`.
+   * Choosing is the allocator's job (ports.ts), so this function stays pure.
+   */
+  hostPorts?: Record<string, number>;
+  /** Secret values, by the secret's `name` (the environment variable it becomes), already resolved. */
+  secrets?: Record<string, string>;
+  /** The task's bridge network (see `needsTaskNetwork`); absent means Docker's default bridge. */
+  networkName?: string;
+}
+
+/** `8080/tcp`: how dynamic host ports are keyed, and Docker's own key for a container port. */
+export function portKey(containerPort: number, protocol: 'tcp' | 'udp'): string {
+  return `${containerPort}/${protocol}`;
+}

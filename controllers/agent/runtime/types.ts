@@ -1,0 +1,161 @@
+/**
+ * The container-runtime port: everything the agent asks of a container engine, and nothing of
+ * Docker's shapes beyond the create options (`ContainerSpec`). Backends: `DockerRuntime`
+ * (docker.ts, the real one) and, later, a simulated one for scale benchmarks.
+ *
+ * Every operation is safe to repeat, because the agent reconciles level-based and may retry after a
+ * crash: removing something already gone and stopping something already stopped both succeed.
+ */
+import type { Readable } from 'node:stream';
+import type { ContainerCreateOptions } from 'dockerode';
+
+/** What `toContainerSpec` produces: Docker's create options, including the container's name. */
+export type ContainerSpec = ContainerCreateOptions & { name: string };
+
+export type Labels = Record<string, string>;
+
+/** Docker's container states, as `docker inspect` reports them. */
+export const CONTAINER_STATES = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'] as const;
+export type ContainerState = (typeof CONTAINER_STATES)[number];
+
+/** `none`: the container has no health check (Docker reports no Health at all). */
+export const CONTAINER_HEALTH = ['healthy', 'unhealthy', 'starting', 'none'] as const;
+export type ContainerHealth = (typeof CONTAINER_HEALTH)[number];
+
+export interface HostPortBinding {
+  containerPort: number;
+  hostPort: number;
+  protocol: 'tcp' | 'udp';
+  bindIP: string;
+}
+
+/** A container as the agent needs to see it. Times are RFC 3339; absent when it never happened. */
+export interface ContainerInspection {
+  id: string;
+  name: string;
+  image: string;
+  labels: Labels;
+  state: ContainerState;
+  /** Meaningful once the container has exited; 0 before it ever ran. */
+  exitCode: number;
+  health: ContainerHealth;
+  /** The kernel killed it for exceeding its memory limit. */
+  oomKilled: boolean;
+  /** Docker's own error starting it (e.g. "executable file not found"), when there is one. */
+  error?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Published ports; only a running container has them. */
+  hostPorts: HostPortBinding[];
+}
+
+/** One row of `listContainers`: enough to find berth's containers again after an agent restart. */
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  labels: Labels;
+  state: ContainerState;
+}
+
+export const RUNTIME_EVENT_TYPES = ['start', 'die', 'health_status', 'oom', 'destroy'] as const;
+export type RuntimeEventType = (typeof RUNTIME_EVENT_TYPES)[number];
+
+export interface RuntimeEvent {
+  type: RuntimeEventType;
+  id: string;
+  /** The container's name, when Docker includes it (it always does for these events). */
+  name?: string;
+  /** The container's labels (Docker's own attributes such as image and exitCode removed). */
+  labels: Labels;
+  /** `die` only. */
+  exitCode?: number;
+  /** `health_status` only. */
+  health?: Exclude<ContainerHealth, 'none'>;
+  /** Milliseconds since the epoch, from Docker's timeNano. */
+  time: number;
+}
+
+export interface EventSubscription {
+  /** Stops the stream; `onEnd` is not called for a close the caller asked for. */
+  close(): void;
+}
+
+export interface EventOptions {
+  /**
+   * Only containers with all these labels (`{k: v}` exact, `{k: ''}` present with any value).
+   * The stream always keeps to berth's containers (label `berth.task` present).
+   */
+  labels?: Labels;
+  /**
+   * The stream ended on its own (dockerd restarted, socket closed). Events may have been missed:
+   * the agent resubscribes and re-lists, as an informer relists after a broken watch.
+   */
+  onEnd?: (error?: Error) => void;
+}
+
+export interface LogOptions {
+  follow?: boolean;
+  /** The last N lines only. */
+  tail?: number;
+  /** Only lines written at or after this time (a Date, or seconds since the epoch). */
+  since?: Date | number;
+}
+
+export interface EngineInfo {
+  cpus: number;
+  memoryBytes: number;
+  os: string;
+  arch: string;
+  engineVersion: string;
+}
+
+export interface TaskNetworkRequest {
+  name: string;
+  labels: Labels;
+}
+
+export interface VolumeSummary {
+  name: string;
+  labels: Labels;
+}
+
+export interface ContainerRuntime {
+  /** Present locally → nothing; otherwise one pull (concurrent callers share it). ImageUnavailableError on failure. */
+  ensureImage(image: string): Promise<void>;
+
+  /**
+   * A bridge network for one task, so that `links` work as network aliases on it (Docker's legacy
+   * links only exist on the default bridge). Returns the network's name; an existing network of
+   * that name is reused, so a retry after a crash is harmless.
+   */
+  createTaskNetwork(request: TaskNetworkRequest): Promise<string>;
+  /** Removes the network; nothing when it is already gone. Its containers must be removed first. */
+  removeTaskNetwork(name: string): Promise<void>;
+  listNetworks(filter: { labels: Labels }): Promise<{ name: string; labels: Labels }[]>;
+
+  /** Creates (does not start) a container; returns its id. ContainerNameConflictError if the name is taken. */
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM (or the image's stop signal), then SIGKILL after `timeoutSeconds`; nothing if already stopped. */
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  /** Removes the container (forcibly, if still running) and its anonymous volumes; nothing if already gone. */
+  removeContainer(id: string): Promise<void>;
+  /** ContainerNotFoundError when it does not exist. */
+  inspectContainer(id: string): Promise<ContainerInspection>;
+  /** Every container with these labels, running or not. */
+  listContainers(filter: { labels: Labels }): Promise<ContainerSummary[]>;
+
+  /** Named volumes (task-scoped ones carry berth.task), so the agent can remove them with the task. */
+  listVolumes(filter: { labels: Labels }): Promise<VolumeSummary[]>;
+  /** Nothing when already gone. */
+  removeVolume(name: string): Promise<void>;
+
+  /** Resolves once the engine's stream is open, so no event after the call returns is missed. */
+  events(onEvent: (event: RuntimeEvent) => void, options?: EventOptions): Promise<EventSubscription>;
+
+  /** stdout and stderr, demultiplexed and merged, as text. Destroy the stream to stop following. */
+  logs(id: string, options?: LogOptions): Promise<Readable>;
+
+  info(): Promise<EngineInfo>;
+}

@@ -146,6 +146,12 @@ export interface ContainerRuntime {
   /** Every container with these labels, running or not. */
   listContainers(filter: { labels: Labels }): Promise<ContainerSummary[]>;
 
+  /**
+   * Host ports published by any container on this engine (running ones: Docker reports ports only
+   * for those), so the dynamic-port allocator skips them.
+   */
+  publishedPorts(): Promise<{ hostPort: number; protocol: 'tcp' | 'udp' }[]>;
+
   /** Named volumes (task-scoped ones carry berth.task), so the agent can remove them with the task. */
   listVolumes(filter: { labels: Labels }): Promise<VolumeSummary[]>;
   /** Nothing when already gone. */

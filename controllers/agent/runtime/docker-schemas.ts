@@ -1,0 +1,89 @@
+/**
+ * What berth reads from the Docker Engine API (1.41+), as zod schemas: Docker's JSON is unknown input
+ * and is parsed at the edge. Objects are loose (unknown fields are dropped) because every engine
+ * release adds fields; only what berth uses is required. Docker writes `null` for empty maps and lists.
+ */
+import { z } from 'zod';
+import { DockerProtocolError } from './errors.js';
+
+const StringMap = z
+  .record(z.string(), z.string())
+  .nullish()
+  .transform((m) => m ?? {});
+
+export const DockerPortBinding = z.object({ HostIp: z.string().default(''), HostPort: z.string() });
+
+export const DockerInspect = z.object({
+  Id: z.string().min(1),
+  Name: z.string(),
+  Config: z.object({ Image: z.string(), Labels: StringMap, Tty: z.boolean().default(false) }),
+  State: z.object({
+    Status: z.string(),
+    ExitCode: z.int().default(0),
+    OOMKilled: z.boolean().default(false),
+    Error: z.string().default(''),
+    StartedAt: z.string().default(''),
+    FinishedAt: z.string().default(''),
+    Health: z.object({ Status: z.string() }).nullish(),
+  }),
+  NetworkSettings: z
+    .object({ Ports: z.record(z.string(), z.array(DockerPortBinding).nullable()).nullish() })
+    .nullish(),
+});
+export type DockerInspect = z.infer<typeof DockerInspect>;
+
+export const DockerContainerListItem = z.object({
+  Id: z.string().min(1),
+  Names: z.array(z.string()).nullish(),
+  Image: z.string().default(''),
+  Labels: StringMap,
+  State: z.string(),
+  Ports: z
+    .array(z.object({ PrivatePort: z.int(), PublicPort: z.int().optional(), Type: z.string() }))
+    .nullish()
+    .transform((p) => p ?? []),
+});
+export const DockerContainerList = z.array(DockerContainerListItem);
+
+export const DockerEvent = z.object({
+  Type: z.string(),
+  Action: z.string(),
+  Actor: z.object({ ID: z.string().min(1), Attributes: StringMap }),
+  time: z.number().optional(),
+  timeNano: z.number().optional(),
+});
+export type DockerEvent = z.infer<typeof DockerEvent>;
+
+export const DockerInfo = z.object({
+  NCPU: z.int(),
+  MemTotal: z.number(),
+  OSType: z.string(),
+  Architecture: z.string(),
+  ServerVersion: z.string(),
+});
+
+export const DockerNetworkList = z.array(z.object({ Name: z.string(), Labels: StringMap }));
+
+export const DockerVolumeList = z.object({
+  Volumes: z
+    .array(z.object({ Name: z.string(), Labels: StringMap }))
+    .nullish()
+    .transform((v) => v ?? []),
+});
+
+/** Docker's error body and dockerode's error object both carry these. */
+export const DockerErrorShape = z.object({
+  statusCode: z.int().optional(),
+  code: z.string().optional(),
+  message: z.string().optional(),
+  json: z.object({ message: z.string() }).nullish(),
+});
+
+/** A line of an image pull's progress stream. */
+export const PullProgress = z.object({ error: z.string().optional(), errorDetail: z.object({ message: z.string() }).optional() });
+
+export function parseDocker<S extends z.ZodType>(schema: S, what: string, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new DockerProtocolError(what, z.prettifyError(parsed.error).replace(/\n/g, '; '));
+}

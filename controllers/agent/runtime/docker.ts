@@ -1,0 +1,218 @@
+/**
+ * DockerRuntime: the ContainerRuntime port over a real Docker engine, through dockerode. Everything
+ * Docker answers is parsed with zod (docker-schemas.ts) and normalized (docker-normalize.ts) here, at
+ * the edge, so the agent never sees Docker's JSON.
+ */
+import { PassThrough, Readable } from 'node:stream';
+import Docker from 'dockerode';
+import { rootLogger, type Logger } from '../../../api/log.js';
+import { dockerCall } from './docker-error.js';
+import { subscribeToEvents, labelFilters } from './docker-events.js';
+import { ImageEnsurer } from './docker-images.js';
+import { bareName, containerState, toInspection } from './docker-normalize.js';
+import {
+  DockerContainerList,
+  DockerInfo,
+  DockerInspect,
+  DockerNetworkList,
+  DockerVolumeList,
+  parseDocker,
+} from './docker-schemas.js';
+import { ContainerNameConflictError, ContainerNotFoundError } from './errors.js';
+import { DockerLogDemuxer } from './log-demux.js';
+import type {
+  ContainerInspection,
+  ContainerRuntime,
+  ContainerSpec,
+  ContainerSummary,
+  EngineInfo,
+  EventOptions,
+  EventSubscription,
+  Labels,
+  LogOptions,
+  RuntimeEvent,
+  TaskNetworkRequest,
+  VolumeSummary,
+} from './types.js';
+
+export interface DockerRuntimeOptions {
+  /** A unix socket path; default: DOCKER_HOST, else /var/run/docker.sock (dockerode's rules). */
+  socketPath?: string;
+  /** A ready client (tests, or TLS/TCP setups); wins over socketPath. */
+  docker?: Docker;
+  /** How long a pull may take before ensureImage gives up. Default 5 minutes. */
+  pullTimeoutMs?: number;
+  log?: Logger;
+}
+
+const DEFAULT_PULL_TIMEOUT_MS = 5 * 60_000;
+
+export class DockerRuntime implements ContainerRuntime {
+  private readonly docker: Docker;
+  private readonly images: ImageEnsurer;
+  private readonly log: Logger;
+
+  constructor(options: DockerRuntimeOptions = {}) {
+    this.docker = options.docker ?? (options.socketPath ? new Docker({ socketPath: options.socketPath }) : new Docker());
+    this.images = new ImageEnsurer(this.docker, options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS);
+    this.log = options.log ?? rootLogger.child({ component: 'docker-runtime' });
+  }
+
+  ensureImage(image: string): Promise<void> {
+    return this.images.ensure(image);
+  }
+
+  async createTaskNetwork(request: TaskNetworkRequest): Promise<string> {
+    const existing = await this.listNetworks({ labels: {} }, request.name);
+    if (existing.length > 0) return request.name;
+    await dockerCall(
+      `creating network ${request.name}`,
+      // CheckDuplicate: without it Docker happily makes two networks of one name.
+      async () => void (await this.docker.createNetwork({ Name: request.name, Driver: 'bridge', Labels: request.labels, CheckDuplicate: true })),
+      (f) => (f.status === 409 ? { value: undefined } : undefined),
+    );
+    return request.name;
+  }
+
+  async removeTaskNetwork(name: string): Promise<void> {
+    await dockerCall(
+      `removing network ${name}`,
+      async () => void (await this.docker.getNetwork(name).remove()),
+      (f) => (f.status === 404 ? { value: undefined } : undefined),
+    );
+  }
+
+  async listNetworks(filter: { labels: Labels }, name?: string): Promise<{ name: string; labels: Labels }[]> {
+    const filters: Record<string, string[]> = { label: labelFilters(filter.labels) };
+    if (name !== undefined) filters.name = [name];
+    const raw = await dockerCall('listing networks', () => this.docker.listNetworks({ filters }));
+    // Docker's name filter matches substrings; keep exact names only.
+    return parseDocker(DockerNetworkList, 'network list', raw)
+      .filter((n) => name === undefined || n.Name === name)
+      .map((n) => ({ name: n.Name, labels: n.Labels }));
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    const created = await dockerCall(
+      `creating container ${spec.name}`,
+      async () => (await this.docker.createContainer(spec)).id,
+      (f) => (f.status === 409 ? new ContainerNameConflictError(spec.name, undefined) : undefined),
+    ).catch(async (error: unknown) => {
+      if (!(error instanceof ContainerNameConflictError)) throw error;
+      const existing = await this.inspectContainer(spec.name).catch(() => undefined);
+      throw new ContainerNameConflictError(spec.name, existing?.id);
+    });
+    return created;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await dockerCall(
+      `starting container ${id}`,
+      async () => void (await this.docker.getContainer(id).start()),
+      (f) =>
+        f.status === 304 ? { value: undefined } : f.status === 404 ? new ContainerNotFoundError(id, 'start') : undefined,
+    );
+  }
+
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    await dockerCall(
+      `stopping container ${id}`,
+      async () => void (await this.docker.getContainer(id).stop({ t: timeoutSeconds })),
+      (f) => (f.status === 304 ? { value: undefined } : f.status === 404 ? new ContainerNotFoundError(id, 'stop') : undefined),
+    );
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await dockerCall(
+      `removing container ${id}`,
+      async () => void (await this.docker.getContainer(id).remove({ force: true, v: true })),
+      // 409 "removal already in progress": someone else is doing exactly this.
+      (f) => (f.status === 404 || (f.status === 409 && /in progress/i.test(f.message)) ? { value: undefined } : undefined),
+    );
+  }
+
+  async inspectContainer(id: string): Promise<ContainerInspection> {
+    return toInspection(await this.rawInspect(id));
+  }
+
+  private async rawInspect(id: string): Promise<DockerInspect> {
+    const raw = await dockerCall(
+      `inspecting container ${id}`,
+      () => this.docker.getContainer(id).inspect(),
+      (f) => (f.status === 404 ? new ContainerNotFoundError(id, 'inspect') : undefined),
+    );
+    return parseDocker(DockerInspect, 'container inspect', raw);
+  }
+
+  async listContainers(filter: { labels: Labels }): Promise<ContainerSummary[]> {
+    const raw = await dockerCall('listing containers', () =>
+      this.docker.listContainers({ all: true, filters: { label: labelFilters(filter.labels) } }),
+    );
+    return parseDocker(DockerContainerList, 'container list', raw).map((c) => ({
+      id: c.Id,
+      name: bareName(c.Names?.[0] ?? ''),
+      image: c.Image,
+      labels: c.Labels,
+      state: containerState(c.State),
+    }));
+  }
+
+  async publishedPorts(): Promise<{ hostPort: number; protocol: 'tcp' | 'udp' }[]> {
+    const raw = await dockerCall('listing containers', () => this.docker.listContainers({ all: true }));
+    const out: { hostPort: number; protocol: 'tcp' | 'udp' }[] = [];
+    for (const c of parseDocker(DockerContainerList, 'container list', raw))
+      for (const p of c.Ports)
+        if (p.PublicPort !== undefined && (p.Type === 'tcp' || p.Type === 'udp')) out.push({ hostPort: p.PublicPort, protocol: p.Type });
+    return out;
+  }
+
+  async listVolumes(filter: { labels: Labels }): Promise<VolumeSummary[]> {
+    const raw = await dockerCall('listing volumes', () => this.docker.listVolumes({ filters: { label: labelFilters(filter.labels) } }));
+    return parseDocker(DockerVolumeList, 'volume list', raw).Volumes.map((v) => ({ name: v.Name, labels: v.Labels }));
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await dockerCall(
+      `removing volume ${name}`,
+      async () => void (await this.docker.getVolume(name).remove()),
+      (f) => (f.status === 404 ? { value: undefined } : undefined),
+    );
+  }
+
+  events(onEvent: (event: RuntimeEvent) => void, options?: EventOptions): Promise<EventSubscription> {
+    return subscribeToEvents(this.docker, this.log, onEvent, options);
+  }
+
+  async logs(id: string, options: LogOptions = {}): Promise<Readable> {
+    // A TTY container's output is raw; anything else comes in stdout/stderr frames.
+    const { Config } = await this.rawInspect(id);
+    const since = options.since instanceof Date ? Math.floor(options.since.getTime() / 1000) : options.since;
+    const query = {
+      stdout: true,
+      stderr: true,
+      ...(options.tail !== undefined ? { tail: options.tail } : {}),
+      ...(since !== undefined ? { since } : {}),
+    };
+    const notFound = (f: { status: number | undefined }) => (f.status === 404 ? new ContainerNotFoundError(id, 'logs') : undefined);
+    const out = Config.Tty ? new PassThrough() : new DockerLogDemuxer();
+    out.setEncoding('utf8');
+    if (options.follow) {
+      const source = await dockerCall(`reading logs of ${id}`, () => this.docker.getContainer(id).logs({ ...query, follow: true }), notFound);
+      source.pipe(out);
+      // The caller stops following by destroying what we return; let that close the HTTP stream too.
+      out.on('close', () => {
+        if (source instanceof Readable) source.destroy();
+      });
+    } else {
+      const buffer = await dockerCall(`reading logs of ${id}`, () => this.docker.getContainer(id).logs({ ...query, follow: false }), notFound);
+      out.end(buffer);
+    }
+    return out;
+  }
+
+  async info(): Promise<EngineInfo> {
+    const raw = await dockerCall('reading engine info', () => this.docker.info());
+    const i = parseDocker(DockerInfo, 'engine info', raw);
+    return { cpus: i.NCPU, memoryBytes: i.MemTotal, os: i.OSType, arch: i.Architecture, engineVersion: i.ServerVersion };
+  }
+}

@@ -58,4 +58,8 @@ export const sysKeys = {
   leader: (controller: string) => `${KEY_ROOT}_sys/leaders/${controller}`,
   /** An agent's heartbeat, attached to its lease. */
   heartbeat: (cluster: string, instance: string) => `${KEY_ROOT}_sys/heartbeats/${cluster}/${instance}`,
+  /** An API bearer token, by the hex SHA-256 of the token (the token itself is never stored). */
+  token: (sha256Hex: string) => `${KEY_ROOT}_sys/tokens/${sha256Hex}`,
+  /** The prefix of every registered API token. */
+  tokensPrefix: () => `${KEY_ROOT}_sys/tokens/`,
 };

@@ -1,0 +1,79 @@
+/**
+ * What each role may do, as a pure function of (principal, request). Admins may do everything. An
+ * agent acts for one container instance and gets the least it needs to run that instance's tasks:
+ *
+ *  - read TaskDefinitions of its cluster;
+ *  - read Tasks bound to its instance: `get` of such a task, and list/watch only with the
+ *    `containerInstance=<its instance>` filter;
+ *  - write the status of Tasks bound to its instance (the agent owns task status);
+ *  - read, create and update its own ContainerInstance, spec and status.
+ *
+ * Whether a task is bound to the instance depends on the stored task, which this pure function
+ * cannot see: it answers `needsBoundTask` and the caller checks the stored object.
+ */
+import type { KindName } from '../keys.js';
+import type { Subresource } from '../paths.js';
+import type { AgentPrincipal, Principal } from './principal.js';
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
+
+export interface ResourceRequest {
+  verb: Verb;
+  kind: KindName;
+  cluster?: string;
+  /** The object's name: from the URL, or from the body of a create. */
+  name?: string;
+  subresource?: Subresource;
+  /** The `containerInstance` filter of a list or watch. */
+  containerInstance?: string;
+}
+
+export type Decision =
+  | { allowed: true }
+  | { allowed: false; reason: string }
+  /** Allowed if the stored task `cluster/name` has spec.containerInstance === instance. */
+  | { allowed: 'needsBoundTask'; instance: string };
+
+const READS: Verb[] = ['get', 'list', 'watch'];
+const allow: Decision = { allowed: true };
+const deny = (reason: string): Decision => ({ allowed: false, reason });
+
+export function authorize(principal: Principal, req: ResourceRequest): Decision {
+  if (principal.role === 'admin') return allow;
+  return authorizeAgent(principal, req);
+}
+
+/** Meta endpoints: /version for everyone authenticated, /metrics for admins. */
+export function authorizeMeta(principal: Principal, endpoint: 'version' | 'metrics'): Decision {
+  if (endpoint === 'metrics' && principal.role !== 'admin') return deny(`${principal.name} may not read metrics; use an admin token`);
+  return allow;
+}
+
+function authorizeAgent(agent: AgentPrincipal, req: ResourceRequest): Decision {
+  const what = `${req.verb} ${req.kind}${req.subresource ? `/${req.subresource}` : ''}`;
+  const who = `agent token of instance ${agent.cluster}/${agent.instance}`;
+  if (req.cluster !== agent.cluster)
+    return deny(`the ${who} may only act in cluster ${agent.cluster}, not ${req.cluster === undefined ? 'across all clusters' : `in cluster ${req.cluster}`} (${what})`);
+  switch (req.kind) {
+    case 'TaskDefinition':
+      return READS.includes(req.verb) ? allow : deny(`the ${who} may only read task definitions (${what})`);
+    case 'Task':
+      return authorizeAgentTask(agent, req, who, what);
+    case 'ContainerInstance':
+      if (req.name !== agent.instance) return deny(`the ${who} may only use its own container instance ${agent.instance} (${what} ${req.name ?? '(all)'})`);
+      return ['get', 'create', 'update', 'patch'].includes(req.verb) ? allow : deny(`the ${who} may not ${req.verb} its container instance`);
+    default:
+      return deny(`the ${who} may not ${what}`);
+  }
+}
+
+function authorizeAgentTask(agent: AgentPrincipal, req: ResourceRequest, who: string, what: string): Decision {
+  if (req.verb === 'list' || req.verb === 'watch') {
+    return req.containerInstance === agent.instance
+      ? allow
+      : deny(`the ${who} must ${req.verb} tasks with ?containerInstance=${agent.instance}`);
+  }
+  if (req.verb === 'get') return { allowed: 'needsBoundTask', instance: agent.instance };
+  if ((req.verb === 'update' || req.verb === 'patch') && req.subresource === 'status') return { allowed: 'needsBoundTask', instance: agent.instance };
+  return deny(`the ${who} may only read tasks and write their status (${what})`);
+}

@@ -1,0 +1,142 @@
+/**
+ * BerthClient over the REST API (api/server): for the CLI, agents, and controllers in other
+ * processes. URLs come from api/paths.ts, the module the server routes with; error Statuses come
+ * back as the same error classes ResourceStore throws.
+ */
+import { z } from 'zod';
+import type { KindName } from '../keys.js';
+import { rootLogger, type Logger } from '../log.js';
+import { resourcePath, type ResourcePath } from '../paths.js';
+import { InvalidError, NotFoundError } from '../resources/errors.js';
+import type { ResourceWatch } from '../resources/resource-watch.js';
+import { DEFAULT_CLUSTER, validateObject } from '../v1/index.js';
+import { decodeAs, ListBody, parseBody } from './decode.js';
+import { errorFromResponse } from './errors.js';
+import { httpWatch, type WatchRetry } from './http-watch.js';
+import { labelSelectorText } from './label-selector-text.js';
+import { mutateWithRetry } from './mutate.js';
+import { Transport } from './transport.js';
+import type { BerthClient, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
+
+export interface HttpClientOptions {
+  /** Base URL, e.g. `https://10.0.0.5:6443`. */
+  server: string;
+  token?: string;
+  /** PEM CA certificate that signed the server's certificate (self-signed servers). */
+  ca?: string | Buffer;
+  log?: Logger;
+  /** Backoff between watch reconnects (default 200 ms doubling to 10 s). */
+  watchRetry?: WatchRetry;
+}
+
+const MERGE_PATCH = 'application/merge-patch+json';
+const Identity = z.object({ metadata: z.object({ name: z.string(), cluster: z.string().optional() }) });
+
+export class HttpClient implements BerthClient {
+  private readonly transport: Transport;
+  private readonly log: Logger;
+  private readonly watchRetry: WatchRetry;
+
+  constructor(options: HttpClientOptions) {
+    this.transport = new Transport(options);
+    this.log = (options.log ?? rootLogger).child({ component: 'http-client', server: options.server });
+    this.watchRetry = options.watchRetry ?? { initialDelayMs: 200, maxDelayMs: 10_000 };
+  }
+
+  async get<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K> | undefined> {
+    try {
+      return await this.mustGet(kind, ref);
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async mustGet<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K>> {
+    return decodeAs(kind, await this.call('GET', objectPath(kind, ref)));
+  }
+
+  async list<K extends KindName>(kind: K, options: ClientListOptions = {}) {
+    const query = new URLSearchParams();
+    const selector = labelSelectorText(options.labelSelector);
+    if (selector) query.set('labelSelector', selector);
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.continue !== undefined) query.set('continue', options.continue);
+    if (options.containerInstance !== undefined) query.set('containerInstance', options.containerInstance);
+    const path = resourcePath({ kind, cluster: kind === 'Cluster' ? undefined : options.cluster });
+    const body = parseBody(ListBody, await this.call('GET', withQuery(path, query)), `${kind} list`);
+    return { items: body.items.map((raw) => decodeAs(kind, raw)), resourceVersion: body.metadata.resourceVersion, continue: body.metadata.continue };
+  }
+
+  watch<K extends KindName>(kind: K, options: ClientWatchOptions = {}): ResourceWatch<K> {
+    return httpWatch(this.transport, kind, options, { log: this.log, retry: this.watchRetry });
+  }
+
+  async create<K extends KindName>(object: ObjectInput<K>, options: WriteOptions = {}): Promise<ObjectOf<K>> {
+    const cluster = object.kind === 'Cluster' ? undefined : (Identity.safeParse(object).data?.metadata.cluster ?? DEFAULT_CLUSTER);
+    const path = resourcePath({ kind: object.kind, cluster });
+    return decodeAs(object.kind, await this.call('POST', withQuery(path, writeQuery(options)), object));
+  }
+
+  update<K extends KindName>(object: ObjectInput<K>, options: WriteOptions = {}): Promise<ObjectOf<K>> {
+    return this.put(object, undefined, options);
+  }
+
+  updateStatus<K extends KindName>(object: ObjectInput<K>, options: WriteOptions = {}): Promise<ObjectOf<K>> {
+    return this.put(object, 'status', options);
+  }
+
+  async patch<K extends KindName>(kind: K, ref: Ref, patch: unknown, options: SubresourceOptions = {}): Promise<ObjectOf<K>> {
+    const path = objectPath(kind, ref, options.subresource);
+    return decodeAs(kind, await this.call('PATCH', withQuery(path, writeQuery(options)), patch, MERGE_PATCH));
+  }
+
+  async delete<K extends KindName>(kind: K, ref: Ref, options: DeleteOptions = {}): Promise<{ object: ObjectOf<K>; deleted: boolean }> {
+    const query = writeQuery(options);
+    if (options.resourceVersion !== undefined) query.set('resourceVersion', options.resourceVersion);
+    const { code, body } = await this.transport.call('DELETE', withQuery(objectPath(kind, ref), query));
+    if (code !== 200 && code !== 202) throw errorFromResponse(code, body);
+    // 202: only marked for deletion; finalizers still hold it.
+    return { object: decodeAs(kind, body), deleted: code === 200 };
+  }
+
+  mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<ObjectOf<K>> {
+    return mutateWithRetry(this, kind, ref, change, options);
+  }
+
+  /** Release pooled connections. */
+  close(): void {
+    this.transport.close();
+  }
+
+  private async put<K extends KindName>(object: ObjectInput<K>, subresource: 'status' | undefined, options: WriteOptions): Promise<ObjectOf<K>> {
+    const identity = Identity.safeParse(object);
+    if (!identity.success) {
+      // Without a name there is no URL to PUT to; report every problem, as the server would.
+      const result = validateObject(object);
+      throw new InvalidError({ kind: object.kind, cluster: DEFAULT_CLUSTER, name: '(unnamed)' }, result.ok ? [{ path: ['metadata', 'name'], message: 'required' }] : result.issues);
+    }
+    const path = objectPath(object.kind, identity.data.metadata, subresource);
+    return decodeAs(object.kind, await this.call('PUT', withQuery(path, writeQuery(options)), object));
+  }
+
+  private async call(method: string, path: string, body?: unknown, contentType?: string): Promise<unknown> {
+    const res = await this.transport.call(method, path, { body, contentType });
+    if (res.code < 200 || res.code >= 300) throw errorFromResponse(res.code, res.body);
+    return res.body;
+  }
+}
+
+function objectPath(kind: KindName, ref: Ref, subresource?: 'status'): string {
+  const p: ResourcePath = { kind, name: ref.name, subresource, cluster: kind === 'Cluster' ? undefined : (ref.cluster ?? DEFAULT_CLUSTER) };
+  return resourcePath(p);
+}
+
+function writeQuery(options: WriteOptions): URLSearchParams {
+  return new URLSearchParams(options.dryRun ? { dryRun: 'All' } : {});
+}
+
+function withQuery(path: string, query: URLSearchParams): string {
+  const text = query.toString();
+  return text === '' ? path : `${path}?${text}`;
+}

@@ -1,0 +1,7 @@
+/** Typed clients of berth's API: HttpClient (over HTTP) and LocalClient (in-process). */
+export * from './types.js';
+export { HttpClient, type HttpClientOptions } from './http-client.js';
+export { LocalClient } from './local-client.js';
+export { ApiError, ApiUnreachableError } from './errors.js';
+export { CompactedError } from '../store/errors.js';
+export { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '../resources/errors.js';

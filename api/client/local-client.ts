@@ -1,0 +1,72 @@
+/**
+ * BerthClient directly over a ResourceStore, for controllers running inside the API server's
+ * process: no HTTP, no serialization, and the same behaviour and errors as HttpClient.
+ */
+import type { KindName } from '../keys.js';
+import type { ResourceStore } from '../resources/resource-store.js';
+import type { ResourceWatch } from '../resources/resource-watch.js';
+import type { BerthObject } from '../v1/index.js';
+import { expectKind } from './expect-kind.js';
+import { mutateWithRetry } from './mutate.js';
+import type { BerthClient, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
+
+const boundTo = (instance: string | undefined) => (obj: BerthObject) => instance === undefined || (obj.kind === 'Task' && obj.spec.containerInstance === instance);
+
+export class LocalClient implements BerthClient {
+  constructor(private readonly resources: ResourceStore) {}
+
+  get<K extends KindName>(kind: K, ref: Ref) {
+    return this.resources.get(kind, ref);
+  }
+
+  mustGet<K extends KindName>(kind: K, ref: Ref) {
+    return this.resources.mustGet(kind, ref);
+  }
+
+  async list<K extends KindName>(kind: K, options: ClientListOptions = {}) {
+    const { containerInstance, ...rest } = options;
+    const result = await this.resources.list(kind, rest);
+    return { ...result, items: result.items.filter(boundTo(containerInstance)) };
+  }
+
+  watch<K extends KindName>(kind: K, options: ClientWatchOptions = {}): ResourceWatch<K> {
+    const { containerInstance, ...rest } = options;
+    const inner = this.resources.watch(kind, rest);
+    if (containerInstance === undefined) return inner;
+    const selected = boundTo(containerInstance);
+    return {
+      cancel: () => inner.cancel(),
+      closed: inner.closed,
+      async *[Symbol.asyncIterator]() {
+        for await (const batch of inner) {
+          const events = batch.filter((e) => e.object === undefined || selected(e.object));
+          if (events.length > 0) yield events;
+        }
+      },
+    };
+  }
+
+  async create<K extends KindName>(object: ObjectInput<K>, options?: WriteOptions): Promise<ObjectOf<K>> {
+    return expectKind(await this.resources.create(object, options), object.kind);
+  }
+
+  async update<K extends KindName>(object: ObjectInput<K>, options?: WriteOptions): Promise<ObjectOf<K>> {
+    return expectKind(await this.resources.update(object, options), object.kind);
+  }
+
+  async updateStatus<K extends KindName>(object: ObjectInput<K>, options?: WriteOptions): Promise<ObjectOf<K>> {
+    return expectKind(await this.resources.updateStatus(object, options), object.kind);
+  }
+
+  patch<K extends KindName>(kind: K, ref: Ref, patch: unknown, options?: SubresourceOptions) {
+    return this.resources.patch(kind, ref, patch, options);
+  }
+
+  delete<K extends KindName>(kind: K, ref: Ref, options?: DeleteOptions) {
+    return this.resources.delete(kind, ref, options);
+  }
+
+  mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions) {
+    return mutateWithRetry(this, kind, ref, change, options);
+  }
+}

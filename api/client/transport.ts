@@ -1,0 +1,76 @@
+/**
+ * HTTP requests to the API server over node:http / node:https with keep-alive. Why not Node 20's
+ * global fetch: it cannot be given a custom CA (`ca` for a self-signed server certificate) without
+ * the separate `undici` package, and one transport for both plain and TLS servers is one thing to
+ * test. Streams (watch) are read straight from the response.
+ */
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { ApiUnreachableError } from './errors.js';
+
+export interface TransportOptions {
+  server: string;
+  token?: string;
+  /** PEM CA certificate(s) that signed the server's certificate. */
+  ca?: string | Buffer;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+export class Transport {
+  private readonly base: URL;
+  private readonly agent: http.Agent;
+
+  constructor(private readonly options: TransportOptions) {
+    this.base = new URL(options.server);
+    this.agent = this.base.protocol === 'https:' ? new https.Agent({ keepAlive: true, ca: options.ca }) : new http.Agent({ keepAlive: true });
+  }
+
+  get server(): string {
+    return this.options.server;
+  }
+
+  /** The raw response, for streaming; the caller must consume or destroy it. */
+  request(method: string, pathAndQuery: string, options: RequestOptions = {}): Promise<IncomingMessage> {
+    const url = new URL(pathAndQuery, this.base);
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    if (payload !== undefined) {
+      headers['content-type'] = options.contentType ?? 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(payload));
+    }
+    const send = url.protocol === 'https:' ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const req = send(url, { method, headers, agent: this.agent, signal: options.signal }, resolve);
+      req.on('error', (err) => reject(options.signal?.aborted ? err : new ApiUnreachableError(this.options.server, err)));
+      req.end(payload);
+    });
+  }
+
+  /** A whole response: its status and its JSON body (or text when it is not JSON). */
+  async call(method: string, pathAndQuery: string, options: RequestOptions = {}): Promise<{ code: number; body: unknown }> {
+    const res = await this.request(method, pathAndQuery, options);
+    let text = '';
+    res.setEncoding('utf8');
+    for await (const chunk of res) text += String(chunk);
+    return { code: res.statusCode ?? 0, body: parseJson(text) };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The one client interface of berth's API, implemented over HTTP (HttpClient: the CLI, agents,
+ * controllers in other processes) and directly over a ResourceStore (LocalClient: controllers
+ * inside the server). Signatures mirror ResourceStore's, so code moves between the two unchanged,
+ * and both throw the same error classes (api/resources/errors.ts; CompactedError from a watch).
+ */
+import type { KindName } from '../keys.js';
+import type { ObjectOf } from '../resources/codec.js';
+import type { ListOptions, ListResult, Ref, WriteOptions } from '../resources/resource-store.js';
+import type { ResourceWatch, ResourceWatchOptions } from '../resources/resource-watch.js';
+
+export type { ListResult, Ref, WriteOptions, ObjectOf, ResourceWatch };
+
+/** A manifest or object of kind K: at least its kind, the rest is validated by the server. */
+export type ObjectInput<K extends KindName> = { kind: K } & Record<string, unknown>;
+
+export interface ClientListOptions extends ListOptions {
+  /** Only tasks bound to this container instance (agents must use it). */
+  containerInstance?: string;
+}
+
+export interface ClientWatchOptions extends ResourceWatchOptions {
+  /** Only tasks bound to this container instance (agents must use it). */
+  containerInstance?: string;
+}
+
+export interface SubresourceOptions extends WriteOptions {
+  subresource?: 'status';
+}
+
+export interface DeleteOptions extends WriteOptions {
+  /** Delete only if the object is still at this resourceVersion. */
+  resourceVersion?: string;
+}
+
+export interface BerthClient {
+  get<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K> | undefined>;
+  mustGet<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K>>;
+  /** `resourceVersion` of the result: watch from it (fromRevision = it + 1) to miss nothing. */
+  list<K extends KindName>(kind: K, options?: ClientListOptions): Promise<ListResult<K>>;
+  watch<K extends KindName>(kind: K, options?: ClientWatchOptions): ResourceWatch<K>;
+  create<K extends KindName>(object: ObjectInput<K>, options?: WriteOptions): Promise<ObjectOf<K>>;
+  update<K extends KindName>(object: ObjectInput<K>, options?: WriteOptions): Promise<ObjectOf<K>>;
+  updateStatus<K extends KindName>(object: ObjectInput<K>, options?: WriteOptions): Promise<ObjectOf<K>>;
+  /** A JSON merge patch (RFC 7386) of spec/metadata, or of status with `subresource: 'status'`. */
+  patch<K extends KindName>(kind: K, ref: Ref, patch: unknown, options?: SubresourceOptions): Promise<ObjectOf<K>>;
+  delete<K extends KindName>(kind: K, ref: Ref, options?: DeleteOptions): Promise<{ object: ObjectOf<K>; deleted: boolean }>;
+  /** get → change → update, re-read and retried on Conflict; `change` must be safe to run again. */
+  mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<ObjectOf<K>>;
+}

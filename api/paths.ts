@@ -1,0 +1,94 @@
+/**
+ * Every URL path of berth's REST API, built and parsed here and nowhere else, so the server's
+ * router and the clients can never disagree. The layout is Kubernetes' with `cluster` in place of
+ * namespace:
+ *
+ *   /apis/berth.dev/v1/clusters[/{name}[/status]]                      Cluster objects
+ *   /apis/berth.dev/v1/clusters/{cluster}/{plural}[/{name}[/status]]   every other kind
+ *   /apis/berth.dev/v1/{plural}                                        list/watch across all clusters
+ *
+ * Segments are percent-encoded: names may hold `:` (task definition revisions, `web:3`).
+ */
+import { KIND_PLURALS, type KindName } from './keys.js';
+
+export const API_PREFIX = '/apis/berth.dev/v1';
+const CLUSTERS = KIND_PLURALS.Cluster;
+
+export type Subresource = 'status';
+
+export interface ResourcePath {
+  kind: KindName;
+  /** Absent for Cluster objects and for lists across all clusters. */
+  cluster?: string;
+  /** Absent for lists and creates. */
+  name?: string;
+  subresource?: Subresource;
+}
+
+export interface ParsedResourcePath extends ResourcePath {
+  /** The path with names replaced by placeholders, e.g. for metrics labels. */
+  template: string;
+}
+
+const enc = encodeURIComponent;
+
+/** The path of a kind's collection (cluster given) or of one object (name given). */
+export function resourcePath(p: ResourcePath): string {
+  const plural = KIND_PLURALS[p.kind];
+  let path: string;
+  if (p.kind === 'Cluster') path = p.name === undefined ? `${API_PREFIX}/${CLUSTERS}` : `${API_PREFIX}/${CLUSTERS}/${enc(p.name)}`;
+  else if (p.cluster === undefined) {
+    if (p.name !== undefined) throw new Error(`internal: a path to ${p.kind} ${p.name} needs its cluster`);
+    path = `${API_PREFIX}/${plural}`;
+  } else {
+    path = `${API_PREFIX}/${CLUSTERS}/${enc(p.cluster)}/${plural}`;
+    if (p.name !== undefined) path += `/${enc(p.name)}`;
+  }
+  if (p.subresource !== undefined) {
+    if (p.name === undefined) throw new Error(`internal: the ${p.subresource} subresource needs an object name`);
+    path += `/${p.subresource}`;
+  }
+  return path;
+}
+
+const kindOfPlural = (plural: string | undefined): KindName | undefined =>
+  (Object.keys(KIND_PLURALS) as KindName[]).find((k) => KIND_PLURALS[k] === plural);
+
+function decodeSegments(path: string): string[] | undefined {
+  try {
+    return path.split('/').map((s) => decodeURIComponent(s));
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
+}
+
+/** Parse the path part of a URL (no query string); undefined when it is not a resource path. */
+export function parseResourcePath(path: string): ParsedResourcePath | undefined {
+  if (!path.startsWith(`${API_PREFIX}/`)) return undefined;
+  const segments = decodeSegments(path.slice(API_PREFIX.length + 1).replace(/\/$/, ''));
+  if (!segments || segments.some((s) => s === '')) return undefined;
+  const [first, second, third, fourth, fifth, ...rest] = segments;
+  if (rest.length > 0) return undefined;
+  const kind = kindOfPlural(first);
+  if (!kind) return undefined;
+  if (second === undefined) return { kind, template: `${API_PREFIX}/${first}` };
+  if (kind !== 'Cluster') return undefined;
+  const clusterTemplate = `${API_PREFIX}/${CLUSTERS}/{name}`;
+  if (third === undefined) return { kind: 'Cluster', name: second, template: clusterTemplate };
+  if (third === 'status' && fourth === undefined) return { kind: 'Cluster', name: second, subresource: 'status', template: `${clusterTemplate}/status` };
+  const inner = kindOfPlural(third);
+  if (!inner || inner === 'Cluster') return undefined;
+  const base = `${API_PREFIX}/${CLUSTERS}/{cluster}/${third}`;
+  if (fourth === undefined) return { kind: inner, cluster: second, template: base };
+  if (fifth === undefined) return { kind: inner, cluster: second, name: fourth, template: `${base}/{name}` };
+  if (fifth === 'status') return { kind: inner, cluster: second, name: fourth, subresource: 'status', template: `${base}/{name}/status` };
+  return undefined;
+}
+
+/** Meta endpoints, outside the resource tree. */
+export const metaPaths = {
+  healthz: '/healthz',
+  readyz: '/readyz',
+  version: '/version',
+  metrics: '/metrics',
+} as const;

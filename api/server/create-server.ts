@@ -1,0 +1,139 @@
+/**
+ * berth's REST API server, built on fastify 5 (runs on Node 20). Why fastify rather than bare
+ * node:http: its router, body limits (413 before a large body is buffered), content-type parsing
+ * (415 for what we do not accept, JSON parsing with prototype-poisoning protection), hooks to
+ * authenticate before the body is read and to time every request, TLS through the server it is
+ * given, and pino logging with a request id are all built in and battle-tested, where each would
+ * be our own code, and our own bugs, on bare node:http.
+ *
+ * Every resource URL goes through one wildcard route and is parsed by api/paths.ts, the same
+ * module the clients build URLs with.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import Fastify from 'fastify';
+import { authorizeMeta } from '../auth/authorize.js';
+import { ForbiddenError } from '../auth/errors.js';
+import { rootLogger, type Logger } from '../log.js';
+import { API_PREFIX, metaPaths } from '../paths.js';
+import type { ResourceStore } from '../resources/resource-store.js';
+import type { Store } from '../store/types.js';
+import { parseApiCall } from './api-call.js';
+import { authenticate, authorizeCall, type ServerAuth } from './auth-hooks.js';
+import { errorToStatus } from './errors-to-status.js';
+import { registerMetaRoutes } from './meta-routes.js';
+import { createApiMetrics } from './metrics.js';
+import { runObjectCall } from './object-calls.js';
+import { stateOf } from './request-state.js';
+import { status } from './status.js';
+import { openWatchStream, type OpenWatch } from './watch-stream.js';
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_BOOKMARK_INTERVAL_MS = 10_000;
+
+export interface ApiServerOptions {
+  resources: ResourceStore;
+  store: Store;
+  auth: ServerAuth;
+  log?: Logger;
+  /** PEM certificate and key: serve https. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  bodyLimitBytes?: number;
+  bookmarkIntervalMs?: number;
+  version?: string;
+}
+
+export interface ApiServer {
+  /** Start serving; resolves to the base URL, e.g. `https://127.0.0.1:6443`. */
+  listen(host: string, port: number): Promise<string>;
+  /** End every watch stream, finish in-flight requests, stop listening. */
+  close(): Promise<void>;
+}
+
+const UNAUTHENTICATED: string[] = [metaPaths.healthz, metaPaths.readyz];
+
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const { resources, store, auth, tls } = options;
+  const log = (options.log ?? rootLogger).child({ component: 'api-server' });
+  const metrics = createApiMetrics();
+  const watches = new Set<OpenWatch>();
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // https.Server is an http.Server to the type system, so one instance type serves both.
+    serverFactory: (handler): http.Server => (tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler)),
+  });
+
+  app.decorateRequest('berth', null);
+  // A merge patch is JSON; parse it with fastify's own JSON parser (same limits and protections).
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    const path = request.url.split('?')[0] ?? '';
+    request.berth = { route: Object.values<string>(metaPaths).includes(path) ? path : 'unmatched', verb: request.method.toLowerCase() };
+    if (UNAUTHENTICATED.includes(path)) return;
+    const principal = await authenticate(auth, request);
+    request.berth.principal = principal;
+    if (path === metaPaths.version || path === metaPaths.metrics) {
+      const decision = authorizeMeta(principal, path === metaPaths.version ? 'version' : 'metrics');
+      if (decision.allowed === false) throw new ForbiddenError(decision.reason);
+    }
+    const call = parseApiCall(request.method, path, request.query);
+    if (call) request.berth = { ...request.berth, call, route: call.path.template, verb: call.verb };
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const { call, principal } = stateOf(request);
+    if (call && principal) await authorizeCall(resources, principal, call, request.body);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const state = request.berth ?? { route: 'unmatched', verb: request.method.toLowerCase() };
+    metrics.observe({ verb: state.verb, route: state.route, code: reply.statusCode }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler(async (err, request, reply) => {
+    const body = errorToStatus(err, String(request.id));
+    if (body.code >= 500) request.log.error({ err }, 'request failed');
+    else request.log.debug({ code: body.code, reason: body.reason, message: body.message }, 'request refused');
+    return reply.code(body.code).type('application/json').send(body);
+  });
+
+  const notFound = (method: string, url: string) => status(404, `no API endpoint ${method} ${url.split('?')[0]}; resources live under ${API_PREFIX}`);
+  app.setNotFoundHandler(async (request, reply) => reply.code(404).send(notFound(request.method, request.url)));
+
+  registerMetaRoutes(app, { store, metrics, version: options.version ?? process.env.npm_package_version ?? '0.0.0-dev' });
+
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: `${API_PREFIX}/*`,
+    handler: async (request, reply) => {
+      const { call } = stateOf(request);
+      if (!call) return reply.code(404).send(notFound(request.method, request.url));
+      if (call.verb === 'watch') {
+        const ctx = { store, resources, log: request.log, requestId: String(request.id), bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS };
+        const open = await openWatchStream(ctx, call);
+        watches.add(open);
+        open.stream.on('close', () => watches.delete(open));
+        reply.raw.on('close', () => void open.stop()); // the client went away: release the store watch
+        return reply.code(200).type('application/x-ndjson').header('cache-control', 'no-cache').send(open.stream);
+      }
+      const result = await runObjectCall(resources, call, request.body, request.headers['content-type']);
+      return reply.code(result.code).send(result.body);
+    },
+  });
+
+  return {
+    async listen(host, port) {
+      return app.listen({ host, port });
+    },
+    async close() {
+      await Promise.all([...watches].map((w) => w.stop()));
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The non-streaming verbs (get, list, create, update, patch, delete, and the status subresource),
+ * as plain functions of (resources, call, body) → (HTTP code, body), so they carry no HTTP
+ * framework and read like the resource layer they forward to.
+ */
+import type { ResourceStore } from '../resources/resource-store.js';
+import { API_VERSION, type BerthObject } from '../v1/index.js';
+import type { ApiCall } from './api-call.js';
+import { alignObjectBody, checkPatchBody } from './body.js';
+import { BadRequestError } from './errors-to-status.js';
+
+export interface CallResult {
+  code: number;
+  body: unknown;
+}
+
+const MERGE_PATCH = 'application/merge-patch+json';
+
+/** Tasks bound to one instance: the list filter an agent uses (a field selector in Kubernetes). */
+export function boundTo(instance: string | undefined) {
+  return (obj: BerthObject): boolean => instance === undefined || (obj.kind === 'Task' && obj.spec.containerInstance === instance);
+}
+
+export async function runObjectCall(resources: ResourceStore, call: ApiCall, body: unknown, contentType: string | undefined): Promise<CallResult> {
+  const { path, query, verb } = call;
+  const { kind, subresource } = path;
+  const ref = { cluster: path.cluster, name: path.name ?? '' };
+  const dryRun = query.dryRun === 'All';
+  const isMergePatch = (contentType ?? '').split(';')[0]?.trim() === MERGE_PATCH;
+  if ((verb === 'create' || verb === 'update') && isMergePatch) throw new BadRequestError(`${MERGE_PATCH} is for PATCH; send application/json`, 415);
+  switch (verb) {
+    case 'get':
+      return { code: 200, body: await resources.mustGet(kind, ref) };
+    case 'list': {
+      const page = await resources.list(kind, { cluster: path.cluster, labelSelector: query.labelSelector, limit: query.limit, continue: query.continue });
+      return {
+        code: 200,
+        body: {
+          apiVersion: API_VERSION,
+          kind: `${kind}List`,
+          metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) },
+          items: page.items.filter(boundTo(query.containerInstance)),
+        },
+      };
+    }
+    case 'create':
+      if (subresource) throw new BadRequestError('POST to the collection to create an object', 405);
+      return { code: 201, body: await resources.create(alignObjectBody(body, path), { dryRun }) };
+    case 'update': {
+      const object = alignObjectBody(body, path);
+      const written = subresource === 'status' ? await resources.updateStatus(object, { dryRun }) : await resources.update(object, { dryRun });
+      return { code: 200, body: written };
+    }
+    case 'patch':
+      return { code: 200, body: await resources.patch(kind, ref, checkPatchBody(body, path), { dryRun, subresource }) };
+    case 'delete': {
+      const result = await resources.delete(kind, ref, { dryRun, resourceVersion: query.resourceVersion });
+      // 202: the object is only marked for deletion and waits for its finalizers.
+      return { code: result.deleted ? 200 : 202, body: result.object };
+    }
+    case 'watch':
+      throw new Error('internal: watch is served by the watch stream');
+  }
+}

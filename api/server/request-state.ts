@@ -1,0 +1,24 @@
+/** What the hooks learn about a request (route, verb, caller) and hand on to handlers and metrics. */
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import type { ApiCall } from './api-call.js';
+
+export interface RequestState {
+  /** Route template for metrics, e.g. /apis/berth.dev/v1/clusters/{cluster}/tasks/{name}. */
+  route: string;
+  verb: string;
+  principal?: Principal;
+  /** Present for resource requests. */
+  call?: ApiCall;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    berth: RequestState | null;
+  }
+}
+
+export function stateOf(request: FastifyRequest): RequestState {
+  if (!request.berth) throw new Error('internal: request state missing (onRequest hook did not run)');
+  return request.berth;
+}

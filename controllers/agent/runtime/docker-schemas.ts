@@ -71,12 +71,15 @@ export const DockerVolumeList = z.object({
     .transform((v) => v ?? []),
 });
 
-/** Docker's error body and dockerode's error object both carry these. */
+/**
+ * dockerode's error: the HTTP status and Docker's JSON body (absent, empty or not JSON for some
+ * statuses, such as 304), or a socket error's code. Each part is optional and read on its own.
+ */
 export const DockerErrorShape = z.object({
-  statusCode: z.int().optional(),
-  code: z.string().optional(),
-  message: z.string().optional(),
-  json: z.object({ message: z.string() }).nullish(),
+  statusCode: z.int().optional().catch(undefined),
+  code: z.string().optional().catch(undefined),
+  message: z.string().optional().catch(undefined),
+  json: z.object({ message: z.string() }).optional().catch(undefined),
 });
 
 /** A line of an image pull's progress stream. */

@@ -2,8 +2,8 @@
  * A watch over the API's NDJSON stream, as a ResourceWatch: the same async iterable of event
  * batches a ResourceStore watch gives. A broken connection (server restart, network) is resumed
  * from the newest revision seen in an event or BOOKMARK, so nothing is lost or repeated; a 410
- * (revision compacted) ends the watch with CompactedError so the caller relists. The connection is
- * made when iteration starts; `closed` settles when it ends.
+ * (revision compacted) ends the watch with CompactedError so the caller relists. The first
+ * connection is made by watch() itself; `closed` settles when iteration ends or on cancel().
  */
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -59,9 +59,19 @@ export function httpWatch<K extends KindName>(
     return { type, ref: { kind, cluster: object.metadata.cluster, name: object.metadata.name }, object, resourceVersion: meta.resourceVersion };
   };
 
+  const connect = (after: number | undefined) => {
+    abort = new AbortController();
+    return transport.request('GET', pathFor(after), { signal: abort.signal });
+  };
+  // The server streams changes AFTER `after`; fromRevision is inclusive.
+  const start = options.fromRevision === undefined ? undefined : options.fromRevision - 1;
+  // Connect at once, as a store watch starts at once: "from now" means from the watch() call,
+  // not from the first next(). Its failure is handled by the loop, which awaits it.
+  let eager: Promise<IncomingMessage> | undefined = connect(start);
+  eager.catch(() => undefined);
+
   async function* run(): AsyncGenerator<ResourceEvent<K>[]> {
-    // The server streams changes AFTER `after`; fromRevision is inclusive.
-    let after = options.fromRevision === undefined ? undefined : options.fromRevision - 1;
+    let after = start;
     let delay = deps.retry.initialDelayMs;
     const backOff = async (reason: unknown) => {
       deps.log.warn({ kind, after, delayMs: delay, reason: reason instanceof Error ? reason.message : String(reason) }, 'watch interrupted; resuming');
@@ -69,11 +79,12 @@ export function httpWatch<K extends KindName>(
       delay = Math.min(delay * 2, deps.retry.maxDelayMs);
     };
     while (!cancelled) {
-      abort = new AbortController();
       let res: IncomingMessage;
       try {
-        res = await transport.request('GET', pathFor(after), { signal: abort.signal });
+        res = await (eager ?? connect(after));
+        eager = undefined;
       } catch (err) {
+        eager = undefined;
         if (cancelled) break;
         await backOff(err);
         continue;
@@ -120,6 +131,7 @@ export function httpWatch<K extends KindName>(
     async cancel() {
       cancelled = true;
       abort?.abort();
+      void eager?.then((res) => res.destroy(), () => undefined);
       settle(undefined);
     },
     async *[Symbol.asyncIterator]() {

@@ -69,6 +69,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   app.decorateRequest('berth', null);
   // A merge patch is JSON; parse it with fastify's own JSON parser (same limits and protections).
+  // Bodies are JSON only: without a text/plain parser such bodies get 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
   app.addHook('onRequest', async (request, reply) => {
@@ -129,7 +131,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   return {
     async listen(host, port) {
-      return app.listen({ host, port });
+      const address = await app.listen({ host, port });
+      // fastify names the scheme from its own `https` option, which serverFactory replaces.
+      return tls ? address.replace(/^http:/, 'https:') : address;
     },
     async close() {
       await Promise.all([...watches].map((w) => w.stop()));

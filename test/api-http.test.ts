@@ -1,0 +1,168 @@
+/**
+ * What only the HTTP API has: watch resume across a server restart, 410 for compacted revisions,
+ * the Status bodies of refused requests (413, 415, 422, 400, 404, 405), meta endpoints, and a
+ * graceful close that ends open watch streams.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { API_PREFIX } from '../api/paths.js';
+import { CompactedError } from '../api/store/errors.js';
+import { raw, service, startApi, takeEvents, type RunningApi } from './api-harness.js';
+import { openTestEtcd, openTestSqlite, type TestStore } from './support/stores.js';
+
+const services = (cluster = 'default') => `${API_PREFIX}/clusters/${cluster}/services`;
+
+describe.each([
+  ['etcd', openTestEtcd],
+  ['sqlite', openTestSqlite],
+])('HTTP API on %s', (_name, open) => {
+  let backend: TestStore;
+  let api: RunningApi;
+  beforeEach(async () => {
+    backend = await open();
+    api = await startApi(backend, { bodyLimitBytes: 64 * 1024 });
+  });
+  afterEach(async () => {
+    await api.stop();
+    await backend.dispose();
+  });
+
+  it('a watch resumes across a server restart without losing or repeating events', async () => {
+    const client = api.client();
+    const listed = await client.list('Service');
+    const watch = client.watch('Service', { fromRevision: Number(listed.resourceVersion) + 1 });
+    const events = watch[Symbol.asyncIterator]();
+    const a = await api.resources.create(service('a'));
+    expect((await takeEvents(events, 1)).map((e) => `${e.type} ${e.ref.name}`)).toEqual(['ADDED a']);
+    // Changes made while no server runs must still reach the watcher.
+    await api.restart(async () => {
+      await api.resources.create(service('b'));
+      await api.resources.update({ ...a, spec: { ...a.spec, desiredCount: 3 } });
+    });
+    await api.resources.delete('Service', { name: 'a' });
+    const after = await takeEvents(events, 3);
+    await watch.cancel();
+    expect(after.map((e) => `${e.type} ${e.ref.name}`)).toEqual(['ADDED b', 'MODIFIED a', 'DELETED a']);
+  });
+
+  it('streams NDJSON events after the given resourceVersion, with bookmarks', async () => {
+    const first = await api.resources.create(service('a'));
+    const controller = new AbortController();
+    const res = await fetch(`${api.url}${services()}?watch=true&resourceVersion=${first.metadata.resourceVersion}`, {
+      headers: { authorization: `Bearer ${api.adminToken}` },
+      signal: controller.signal,
+    });
+    expect(res.headers.get('content-type')).toContain('application/x-ndjson');
+    await api.resources.create(service('b'));
+    const reader = res.body?.getReader();
+    let text = '';
+    while (reader && (text.match(/BOOKMARK/g) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name?: string; resourceVersion: string } } });
+    expect(lines[0]).toEqual({ type: 'BOOKMARK', object: { metadata: { resourceVersion: first.metadata.resourceVersion } } });
+    expect(lines.filter((l) => l.type !== 'BOOKMARK').map((l) => `${l.type} ${l.object.metadata.name}`)).toEqual(['ADDED b']);
+  });
+
+  it('answers 413 for a body over the limit and stores nothing', async () => {
+    const before = await api.store.currentRevision();
+    const big = { ...service('big'), metadata: { name: 'big', annotations: { blob: 'x'.repeat(100 * 1024) } } };
+    const res = await raw(`${api.url}${services()}`, { method: 'POST', token: api.adminToken, body: JSON.stringify(big) });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ kind: 'Status', code: 413, reason: 'RequestEntityTooLarge' });
+    expect(await api.store.currentRevision()).toBe(before);
+  });
+
+  it.each([
+    ['POST with text/plain', 'POST', services(), 'text/plain', JSON.stringify(service('x')), 415, 'UnsupportedMediaType'],
+    ['POST with merge-patch', 'POST', services(), 'application/merge-patch+json', JSON.stringify(service('x')), 415, 'UnsupportedMediaType'],
+    ['malformed JSON', 'POST', services(), 'application/json', '{"kind":', 400, 'BadRequest'],
+    ['a JSON array', 'POST', services(), 'application/json', '[]', 400, 'BadRequest'],
+    ['body names another object', 'PUT', `${services()}/web`, 'application/json', JSON.stringify(service('other')), 422, 'Invalid'],
+    ['body in another cluster', 'POST', services('blue'), 'application/json', JSON.stringify(service('x', { cluster: 'green' })), 422, 'Invalid'],
+    ['bad label selector', 'GET', `${services()}?labelSelector=${encodeURIComponent('a in (')}`, undefined, undefined, 400, 'BadRequest'],
+    ['bad continue token', 'GET', `${services()}?continue=garbage`, undefined, undefined, 400, 'BadRequest'],
+    ['bad dryRun', 'POST', `${services()}?dryRun=Some`, 'application/json', JSON.stringify(service('x')), 400, 'BadRequest'],
+    ['unknown kind', 'GET', `${API_PREFIX}/clusters/default/widgets`, undefined, undefined, 404, 'NotFound'],
+    ['missing object', 'GET', `${services()}/nope`, undefined, undefined, 404, 'NotFound'],
+    ['POST to an object', 'POST', `${services()}/web`, 'application/json', JSON.stringify(service('web')), 405, 'MethodNotAllowed'],
+    ['DELETE a collection', 'DELETE', services(), undefined, undefined, 405, 'MethodNotAllowed'],
+  ])('refuses %s with a Status', async (_what, method, path, contentType, body, code, reason) => {
+    await api.resources.create(service('web'));
+    const res = await raw(`${api.url}${path}`, { method, token: api.adminToken, body, contentType });
+    expect(res.status).toBe(code);
+    expect(res.body).toMatchObject({ kind: 'Status', code, reason });
+  });
+
+  it('fills a missing name, cluster and kind from the URL', async () => {
+    const res = await raw(`${api.url}${services('blue')}`, {
+      method: 'POST',
+      token: api.adminToken,
+      body: JSON.stringify({ metadata: { name: 'web' }, spec: { taskDefinition: 'web' } }),
+    });
+    expect(res.status).toBe(201);
+    expect((await api.resources.mustGet('Service', { cluster: 'blue', name: 'web' })).metadata.cluster).toBe('blue');
+  });
+
+  it('accepts application/json as a merge patch', async () => {
+    await api.resources.create(service('web'));
+    const res = await raw(`${api.url}${services()}/web`, { method: 'PATCH', token: api.adminToken, body: JSON.stringify({ spec: { desiredCount: 4 } }) });
+    expect(res.status).toBe(200);
+    expect((await api.resources.mustGet('Service', { name: 'web' })).spec.desiredCount).toBe(4);
+  });
+
+  it('serves healthz and readyz without a token, version and metrics with one', async () => {
+    expect((await raw(`${api.url}/healthz`)).status).toBe(200);
+    expect((await raw(`${api.url}/readyz`)).status).toBe(200);
+    expect((await raw(`${api.url}/version`)).status).toBe(401);
+    expect((await raw(`${api.url}/version`, { token: api.adminToken })).body).toMatchObject({ apiVersion: 'berth.dev/v1' });
+    await raw(`${api.url}${services()}/missing`, { token: api.adminToken });
+    const metrics = await raw(`${api.url}/metrics`, { token: api.adminToken });
+    expect(String(metrics.body)).toMatch(/berth_api_requests_total\{verb="get",route="\/apis\/berth.dev\/v1\/clusters\/\{cluster\}\/services\/\{name\}",code="404"\} 1/);
+    expect(String(metrics.body)).toContain('berth_api_request_duration_seconds_bucket');
+  });
+
+  it('close() ends open watch streams instead of waiting for them', async () => {
+    const watch = api.client().watch('Service');
+    const events = watch[Symbol.asyncIterator]();
+    const pending = events.next();
+    await new Promise((r) => setTimeout(r, 100)); // let the stream open
+    const started = Date.now();
+    await api.server.close();
+    expect(Date.now() - started).toBeLessThan(2000);
+    await watch.cancel();
+    expect((await pending).done).toBe(true);
+  });
+});
+
+describe('compaction (own SQLite store: compacting the shared etcd would disturb other test files)', () => {
+  let backend: TestStore;
+  let api: RunningApi;
+  beforeEach(async () => {
+    backend = await openTestSqlite();
+    api = await startApi(backend);
+  });
+  afterEach(async () => {
+    await api.stop();
+    await backend.dispose();
+  });
+
+  it('answers 410 Gone for a watch from a compacted revision, and the client gets CompactedError', async () => {
+    const a = await api.resources.create(service('a'));
+    await api.resources.create(service('b'));
+    await api.store.compact(await api.store.currentRevision());
+    const res = await raw(`${api.url}${services()}?watch=true&resourceVersion=${Number(a.metadata.resourceVersion) - 1}`, { token: api.adminToken });
+    expect(res.status).toBe(410);
+    expect(res.body).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
+    const watch = api.client().watch('Service', { fromRevision: Number(a.metadata.resourceVersion) });
+    const err = await takeEvents(watch[Symbol.asyncIterator](), 1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CompactedError);
+    expect(await watch.closed).toBeInstanceOf(CompactedError);
+  });
+
+  it('answers 410 for a continue token whose revision was compacted', async () => {
+    for (const name of ['a', 'b', 'c']) await api.resources.create(service(name));
+    const page = await api.client().list('Service', { limit: 1 });
+    await api.resources.create(service('d'));
+    await api.store.compact(await api.store.currentRevision());
+    await expect(api.client().list('Service', { limit: 1, continue: page.continue })).rejects.toBeInstanceOf(CompactedError);
+  });
+});

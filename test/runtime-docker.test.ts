@@ -16,7 +16,7 @@ import { TaskDefinition } from '../api/v1/task-definition.js';
 import { rawContainer, rawTaskDefinition } from '../api/v1/testing.js';
 import { toContainerSpec, type ContainerSpecInput } from '../controllers/agent/runtime/container-spec.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
-import { ContainerNameConflictError, ContainerNotFoundError, ImageUnavailableError } from '../controllers/agent/runtime/errors.js';
+import { ContainerNameConflictError, ContainerNotFoundError, DockerEngineError, ImageUnavailableError } from '../controllers/agent/runtime/errors.js';
 import { LABELS, taskLabels, taskNetworkName } from '../controllers/agent/runtime/names.js';
 import { canBind, HostPortAllocator } from '../controllers/agent/runtime/ports.js';
 import type { ContainerInspection, EventSubscription, RuntimeEvent } from '../controllers/agent/runtime/types.js';
@@ -404,6 +404,13 @@ describe('DockerRuntime images and engine', () => {
     expect(error).toMatchObject({ name: 'ImageUnavailable', image: missing });
     expect(String(error)).toMatch(/docker load/);
     expect(b.status === 'rejected' && b.reason).toBe(error); // one pull, shared
+  });
+
+  it('an unreachable engine is a retriable DockerEngine error naming the operation', async () => {
+    const nowhere = new DockerRuntime({ socketPath: join(tmpdir(), `no-docker-${randomUUID()}.sock`) });
+    const failed = nowhere.info();
+    await expect(failed).rejects.toBeInstanceOf(DockerEngineError);
+    await expect(failed).rejects.toMatchObject({ retriable: true, message: expect.stringContaining('reading engine info') });
   });
 
   it('info reports the engine’s cpus, memory, os, arch and version', async () => {

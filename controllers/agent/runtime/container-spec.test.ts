@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Task } from '../../../api/v1/task.js';
 import { TaskDefinition } from '../../../api/v1/task-definition.js';
 import { rawContainer, rawTaskDefinition } from '../../../api/v1/testing.js';
-import { toContainerSpec, type ContainerSpecInput } from './container-spec.js';
+import { dynamicPortMappings, needsTaskNetwork, toContainerSpec, type ContainerSpecInput } from './container-spec.js';
 import { ContainerSpecError } from './errors.js';
 import { DOCKER_NAME_PATTERN } from './names.js';
 import type { ContainerSpec } from './types.js';
@@ -216,5 +216,28 @@ describe('toContainerSpec', () => {
     const first = toContainerSpec(input);
     first.Cmd?.push('mutated by a caller');
     expect(toContainerSpec(input).Cmd).toEqual(['x']);
+  });
+});
+
+describe('planning helpers', () => {
+  const td = (networkMode: string, containers: Plain[]) =>
+    TaskDefinition.parse(rawTaskDefinition({ networkMode, containerDefinitions: containers })).spec;
+
+  it.each<[string, string, Plain[], boolean]>([
+    ['bridge with links', 'bridge', [rawContainer('a'), rawContainer('b', { links: ['a'] })], true],
+    ['bridge without links', 'bridge', [rawContainer('a'), rawContainer('b')], false],
+    ['host mode', 'host', [rawContainer('a')], false],
+  ])('needsTaskNetwork: %s → %s', (_name, mode, containers, expected) => {
+    expect(needsTaskNetwork(td(mode, containers))).toBe(expected);
+  });
+
+  it.each<[string, string, Plain[], unknown]>([
+    ['bridge: absent and 0 are dynamic, a fixed port is not', 'bridge', [{ containerPort: 80 }, { containerPort: 81, hostPort: 0, protocol: 'udp' }, { containerPort: 82, hostPort: 8082 }], [{ containerPort: 80, protocol: 'tcp' }, { containerPort: 81, protocol: 'udp' }]],
+    ['host: never dynamic', 'host', [{ containerPort: 80 }], []],
+    ['awsvpc: never dynamic', 'awsvpc', [{ containerPort: 80 }], []],
+  ])('dynamicPortMappings: %s', (_name, mode, portMappings, expected) => {
+    const spec = td(mode, [rawContainer('a', { portMappings })]);
+    const c = spec.containerDefinitions[0];
+    expect(c && dynamicPortMappings(c, spec.networkMode)).toEqual(expected);
   });
 });

@@ -1,0 +1,114 @@
+/**
+ * The informer's local, read-only copy of the objects it watches: a map by key plus named indexes
+ * ("tasks by container instance", "services by task definition family") kept up to date on every
+ * change, so controllers answer "which objects relate to this one" without asking the store.
+ */
+
+/** Computes the values an object is indexed under (an object may have several, or none). */
+export type IndexFunc<T> = (obj: T) => readonly string[];
+
+/**
+ * Freezes an object and everything reachable from it. Cached objects are shared by every handler
+ * and worker of every controller reading this informer: one that edited an object in place would
+ * change what all the others see without anything being written to the store, and would make the
+ * cache disagree with the store until the next relist. Freezing turns that bug into an immediate
+ * TypeError (ESM code is strict mode) at the line that does it. To change an object, copy it
+ * (`structuredClone`) or use `client.mutate`, which re-reads and copies for you.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** A map of frozen objects with named secondary indexes. Mutated only by its informer. */
+export class ObjectCache<T> {
+  private readonly objects = new Map<string, T>();
+  private readonly indexers = new Map<string, IndexFunc<T>>();
+  /** index name → indexed value → keys of the objects indexed under it */
+  private readonly indices = new Map<string, Map<string, Set<string>>>();
+
+  /** The cached object under `key`. */
+  get(key: string): T | undefined {
+    return this.objects.get(key);
+  }
+
+  /** Every cached object, in no particular order. */
+  list(): T[] {
+    return [...this.objects.values()];
+  }
+
+  /** Every cached key. */
+  keys(): string[] {
+    return [...this.objects.keys()];
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+
+  /** Stores (a frozen) `obj` under `key`, replacing any previous object; returns the previous one. */
+  set(key: string, obj: T): T | undefined {
+    const old = this.objects.get(key);
+    deepFreeze(obj);
+    this.objects.set(key, obj);
+    for (const name of this.indexers.keys()) {
+      if (old !== undefined) this.unindex(name, key, old);
+      this.index(name, key, obj);
+    }
+    return old;
+  }
+
+  /** Removes `key`; returns the object it held. */
+  delete(key: string): T | undefined {
+    const old = this.objects.get(key);
+    if (old === undefined) return undefined;
+    this.objects.delete(key);
+    for (const name of this.indexers.keys()) this.unindex(name, key, old);
+    return old;
+  }
+
+  /** Adds a named index and indexes every object already cached. Names are unique. */
+  addIndex(name: string, fn: IndexFunc<T>): void {
+    if (this.indexers.has(name)) throw new Error(`index "${name}" already exists; give each index its own name`);
+    this.indexers.set(name, fn);
+    this.indices.set(name, new Map());
+    for (const [key, obj] of this.objects) this.index(name, key, obj);
+  }
+
+  /** The objects indexed under `value` in index `name`. Throws for an index that was never added. */
+  byIndex(name: string, value: string): T[] {
+    const index = this.indices.get(name);
+    if (!index) throw new Error(`no index named "${name}"; add it with addIndex("${name}", fn) before using it`);
+    const keys = index.get(value);
+    if (!keys) return [];
+    return [...keys].flatMap((key) => {
+      const obj = this.objects.get(key);
+      return obj === undefined ? [] : [obj];
+    });
+  }
+
+  private index(name: string, key: string, obj: T): void {
+    const fn = this.indexers.get(name);
+    const index = this.indices.get(name);
+    if (!fn || !index) return;
+    for (const value of fn(obj)) {
+      const keys = index.get(value) ?? new Set<string>();
+      keys.add(key);
+      index.set(value, keys);
+    }
+  }
+
+  private unindex(name: string, key: string, obj: T): void {
+    const fn = this.indexers.get(name);
+    const index = this.indices.get(name);
+    if (!fn || !index) return;
+    for (const value of fn(obj)) {
+      const keys = index.get(value);
+      keys?.delete(key);
+      if (keys?.size === 0) index.delete(value);
+    }
+  }
+}

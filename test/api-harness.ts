@@ -53,7 +53,7 @@ export async function startApi(backend: TestStore, options: Partial<ApiServerOpt
   const tokens = new TokenRegistry(store);
   const adminToken = await tokens.issueAdminToken();
   const host = options.host ?? '127.0.0.1';
-  const make = () => createApiServer({ resources, store, auth: { tokens }, bookmarkIntervalMs: 200, ...options });
+  const make = () => createApiServer({ resources, store, auth: { tokens }, bookmarkIntervalMs: 200, closeGraceMs: 300, ...options });
   let server = make();
   const url = await server.listen(host, 0);
   const port = Number(new URL(url).port);
@@ -120,4 +120,68 @@ export async function raw(url: string, init: { method?: string; token?: string; 
     // not JSON: keep the text
   }
   return { status: res.status, body, headers: res.headers };
+}
+
+/**
+ * A store whose watches can be counted and broken from the test: to see that the server releases
+ * store watches when clients leave, and what clients see when compaction strikes mid-stream.
+ */
+export function instrumentedStore(store: Store) {
+  const active = new Set<{ fail(error: Error): void }>();
+  const wrapped: Store = {
+    ...store,
+    get: (k) => store.get(k),
+    range: (p, o) => store.range(p, o),
+    create: (k, v, o) => store.create(k, v, o),
+    put: (k, v, o) => store.put(k, v, o),
+    putMany: (e) => store.putMany(e),
+    delete: (k, o) => store.delete(k, o),
+    txn: (r) => store.txn(r),
+    grantLease: (t, o) => store.grantLease(t, o),
+    currentRevision: () => store.currentRevision(),
+    compact: (r) => store.compact(r),
+    close: () => store.close(),
+    watch(prefix, options) {
+      const inner = store.watch(prefix, options);
+      let fail: (error: Error) => void = () => undefined;
+      const failed = new Promise<never>((_, reject) => (fail = reject));
+      failed.catch(() => undefined);
+      const entry = { fail: (error: Error) => fail(error) };
+      active.add(entry);
+      const release = async () => {
+        active.delete(entry);
+        await inner.cancel();
+      };
+      return {
+        closed: inner.closed,
+        cancel: release,
+        async *[Symbol.asyncIterator]() {
+          const it = inner[Symbol.asyncIterator]();
+          try {
+            for (;;) {
+              const next = await Promise.race([it.next(), failed]);
+              if (next.done) return;
+              yield next.value;
+            }
+          } finally {
+            await release();
+          }
+        },
+      };
+    },
+  };
+  return {
+    store: wrapped,
+    openWatches: () => active.size,
+    failWatches: (error: Error) => [...active].forEach((w) => w.fail(error)),
+  };
+}
+
+/** Poll `check` until it holds (bounded; for effects that happen after a socket closes). */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_PREFIX } from '../api/paths.js';
 import { CompactedError } from '../api/store/errors.js';
-import { raw, service, startApi, takeEvents, type RunningApi } from './api-harness.js';
+import { eventually, instrumentedStore, raw, service, startApi, takeEvents, type RunningApi } from './api-harness.js';
 import { openTestEtcd, openTestSqlite, type TestStore } from './support/stores.js';
 
 const services = (cluster = 'default') => `${API_PREFIX}/clusters/${cluster}/services`;
@@ -164,5 +164,80 @@ describe('compaction (own SQLite store: compacting the shared etcd would disturb
     await api.resources.create(service('d'));
     await api.store.compact(await api.store.currentRevision());
     await expect(api.client().list('Service', { limit: 1, continue: page.continue })).rejects.toBeInstanceOf(CompactedError);
+  });
+});
+
+describe('store watches behind watch streams', () => {
+  let backend: TestStore;
+  let api: RunningApi;
+  let probe: ReturnType<typeof instrumentedStore>;
+  beforeEach(async () => {
+    backend = await openTestEtcd();
+    probe = instrumentedStore(backend.store);
+    api = await startApi({ store: probe.store, dispose: backend.dispose });
+  });
+  afterEach(async () => {
+    await api.stop();
+    await backend.dispose();
+  });
+
+  it('are cancelled when the client goes away', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${api.url}${services()}?watch=true`, { headers: { authorization: `Bearer ${api.adminToken}` }, signal: controller.signal });
+    expect(res.status).toBe(200);
+    expect(probe.openWatches()).toBe(1);
+    controller.abort();
+    await eventually(() => probe.openWatches() === 0);
+
+
+  });
+
+  it('breaking with compaction mid-stream ends the stream with an ERROR 410, and the client with CompactedError', async () => {
+    const res = await fetch(`${api.url}${services()}?watch=true`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+    const watch = api.client().watch('Service');
+    await eventually(() => probe.openWatches() === 2);
+    probe.failWatches(new CompactedError(5, 9));
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: unknown });
+    expect(lines.at(-1)).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410 } });
+    const err = await takeEvents(watch[Symbol.asyncIterator](), 1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CompactedError);
+  });
+
+  it('breaking for another reason makes the client resume where it was, losing nothing', async () => {
+    const listed = await api.client().list('Service');
+    const watch = api.client().watch('Service', { fromRevision: Number(listed.resourceVersion) + 1 });
+    const events = watch[Symbol.asyncIterator]();
+    await api.resources.create(service('a'));
+    expect((await takeEvents(events, 1)).map((e) => e.ref.name)).toEqual(['a']);
+    probe.failWatches(new Error('etcd went away'));
+    await api.resources.create(service('b'));
+    const next = await takeEvents(events, 1);
+    await watch.cancel();
+    expect(next.map((e) => `${e.type} ${e.ref.name}`)).toEqual(['ADDED b']);
+  });
+});
+
+describe('an internal error', () => {
+  let backend: TestStore;
+  let api: RunningApi;
+  beforeEach(async () => {
+    backend = await openTestSqlite();
+    const plain = instrumentedStore(backend.store).store; // a plain object: safe to spread, unlike a store class
+    const broken = { ...plain, get: (key: string) => (key.includes('/services/') ? Promise.reject(new Error('secret internal detail')) : plain.get(key)) };
+    api = await startApi({ store: broken, dispose: backend.dispose });
+  });
+  afterEach(async () => {
+    await api.stop();
+    await backend.dispose();
+  });
+
+  it('is a 500 Status naming the request id, without the error text or a stack', async () => {
+    const res = await raw(`${api.url}${services()}/web`, { token: api.adminToken });
+    expect(res.status).toBe(500);
+    const requestId = res.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body).toMatchObject({ kind: 'Status', code: 500, reason: 'InternalError' });
+    expect(JSON.stringify(res.body)).toContain(String(requestId));
+    expect(JSON.stringify(res.body)).not.toMatch(/secret internal detail|at .*\.ts/);
   });
 });

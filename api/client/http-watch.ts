@@ -17,7 +17,7 @@ import { Status } from '../server/status.js';
 import { decodeAs } from './decode.js';
 import { errorFromResponse, errorFromStatus } from './errors.js';
 import { labelSelectorText } from './label-selector-text.js';
-import type { Transport } from './transport.js';
+import { readBody, type Transport } from './transport.js';
 import type { ClientWatchOptions } from './types.js';
 
 export interface WatchRetry {
@@ -90,7 +90,7 @@ export function httpWatch<K extends KindName>(
         continue;
       }
       if (res.statusCode !== 200) {
-        const err = errorFromResponse(res.statusCode ?? 0, await readJson(res), after === undefined ? undefined : after + 1);
+        const err = errorFromResponse(res.statusCode ?? 0, await readBody(res), after === undefined ? undefined : after + 1);
         if (!('retriable' in err && err.retriable === true)) throw err;
         await backOff(err);
         continue;
@@ -165,16 +165,5 @@ async function* ndjson(res: IncomingMessage): AsyncGenerator<string[]> {
     pending = parts.pop() ?? '';
     const lines = parts.filter((l) => l.trim() !== '');
     if (lines.length > 0) yield lines;
-  }
-}
-
-async function readJson(res: IncomingMessage): Promise<unknown> {
-  let text = '';
-  res.setEncoding('utf8');
-  for await (const chunk of res) text += String(chunk);
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }

@@ -55,15 +55,20 @@ export class Transport {
   /** A whole response: its status and its JSON body (or text when it is not JSON). */
   async call(method: string, pathAndQuery: string, options: RequestOptions = {}): Promise<{ code: number; body: unknown }> {
     const res = await this.request(method, pathAndQuery, options);
-    let text = '';
-    res.setEncoding('utf8');
-    for await (const chunk of res) text += String(chunk);
-    return { code: res.statusCode ?? 0, body: parseJson(text) };
+    return { code: res.statusCode ?? 0, body: await readBody(res) };
   }
 
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** A response body as JSON (or as text when it is not JSON; undefined when empty). */
+export async function readBody(res: IncomingMessage): Promise<unknown> {
+  let text = '';
+  res.setEncoding('utf8');
+  for await (const chunk of res) text += String(chunk);
+  return parseJson(text);
 }
 
 function parseJson(text: string): unknown {

@@ -31,6 +31,7 @@ import { openWatchStream, type OpenWatch } from './watch-stream.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_BOOKMARK_INTERVAL_MS = 10_000;
+export const DEFAULT_CLOSE_GRACE_MS = 5_000;
 
 export interface ApiServerOptions {
   resources: ResourceStore;
@@ -41,6 +42,8 @@ export interface ApiServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   bodyLimitBytes?: number;
   bookmarkIntervalMs?: number;
+  /** How long close() lets in-flight requests finish before cutting their connections. */
+  closeGraceMs?: number;
   version?: string;
 }
 
@@ -63,6 +66,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    disableRequestLogging: true,
     // https.Server is an http.Server to the type system, so one instance type serves both.
     serverFactory: (handler): http.Server => (tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler)),
   });
@@ -93,15 +97,21 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (call && principal) await authorizeCall(resources, principal, call, request.body);
   });
 
+  // One log line per request (fastify's own two lines per request are turned off below).
   app.addHook('onResponse', async (request, reply) => {
     const state = request.berth ?? { route: 'unmatched', verb: request.method.toLowerCase() };
     metrics.observe({ verb: state.verb, route: state.route, code: reply.statusCode }, reply.elapsedTime / 1000);
+    const quiet = state.route === metaPaths.healthz || state.route === metaPaths.readyz || state.route === metaPaths.metrics;
+    const line = { method: request.method, url: request.url, verb: state.verb, code: reply.statusCode, ms: Math.round(reply.elapsedTime), caller: state.principal?.name };
+    if (quiet) request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
   });
 
   app.setErrorHandler(async (err, request, reply) => {
     const body = errorToStatus(err, String(request.id));
     if (body.code >= 500) request.log.error({ err }, 'request failed');
     else request.log.debug({ code: body.code, reason: body.reason, message: body.message }, 'request refused');
+    if (body.code === 401) reply.header('www-authenticate', 'Bearer realm="berth"');
     return reply.code(body.code).type('application/json').send(body);
   });
 
@@ -137,7 +147,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     },
     async close() {
       await Promise.all([...watches].map((w) => w.stop()));
-      await app.close();
+      const closing = app.close();
+      // Idle keep-alive connections are closed at once; a connection still busy after the grace
+      // period (a stuck client) is cut, so close() always ends.
+      const cut = setTimeout(() => app.server.closeAllConnections(), options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS);
+      try {
+        await closing;
+      } finally {
+        clearTimeout(cut);
+      }
     },
   };
 }

@@ -90,6 +90,15 @@ describe.each(combos)('%s', (_title, storeName, open, make) => {
     expect((await client.mustGet('Service', { name: 'web' })).spec.desiredCount).toBe(5);
   });
 
+  it('deletion waits for finalizers: marked first (deleted: false), gone when they are removed', async () => {
+    await client.create({ ...service('web'), metadata: { name: 'web', finalizers: ['berth.dev/drain'] } });
+    const marked = await client.delete('Service', { name: 'web' });
+    expect(marked.deleted).toBe(false);
+    expect(marked.object.metadata.deletionTimestamp).toBeDefined();
+    await client.patch('Service', { name: 'web' }, { metadata: { finalizers: null } });
+    expect(await client.get('Service', { name: 'web' })).toBeUndefined();
+  });
+
   it('mutate re-reads and retries on conflict, so concurrent increments all land', async () => {
     await client.create(service('web', { desiredCount: 0 }));
     await Promise.all(Array.from({ length: 6 }, () => client.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount += 1))));

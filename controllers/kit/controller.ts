@@ -1,0 +1,130 @@
+/**
+ * `defineController`: how every berth controller, built-in or third-party, is declared.
+ *
+ *   export const scaler = defineController({
+ *     name: 'nightly-scaler',
+ *     for: Service,            // its objects' keys are the requests
+ *     owns: [Task],            // a task change enqueues the service that controls it
+ *     async reconcile({ key }, { client, log, clock, signal }) { ...; return done(); },
+ *   });
+ *
+ * The definition is checked when it is made, so a typo fails at import time with a message saying
+ * what to fix, not hours later in a worker. `runController` (run-controller.ts) runs one.
+ */
+import type { Logger } from '../../api/log.js';
+import type { Clock } from './clock.js';
+import type { ReconcileResult } from './result.js';
+import { kindNameOf, type KindName, type KindSchemaOrName, type KitClient, type KitObject, type ObjectRef } from './types.js';
+
+export { runController } from './run-controller.js';
+
+/** What to reconcile: the identity of one object of the controller's `for` kind, nothing more. */
+export interface ReconcileRequest {
+  readonly key: ObjectRef;
+}
+
+/** What a reconcile gets besides its request. */
+export interface ReconcileContext {
+  /** A child logger bound to this controller and this key. */
+  readonly log: Logger;
+  /** The only source of time a reconcile should use, so tests can drive it. */
+  readonly clock: Clock;
+  readonly client: KitClient;
+  /** Aborted when the controller stops (shutdown, lost leadership): stop early, write nothing more. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Makes the world match one object's spec. Level-based: re-read what you need through `client`,
+ * never rely on which event caused the call. Return `done()` or `requeueAfter(ms)`; throw to retry
+ * with backoff; throw `TerminalError` when retrying cannot help.
+ */
+export type Reconciler = (request: ReconcileRequest, ctx: ReconcileContext) => Promise<ReconcileResult> | ReconcileResult;
+
+/** Changes to objects of `kind` enqueue the requests `map` returns (e.g. instance → its tasks' services). */
+export interface WatchSpec {
+  kind: KindSchemaOrName;
+  map: (obj: KitObject) => readonly ObjectRef[];
+}
+
+/** What `defineController` is given. */
+export interface ControllerOptions<K extends KindName = KindName> {
+  /** Unique, stable name: used in logs, metrics and the controller's leader-election key. */
+  name: string;
+  /** The kind this controller reconciles: each object of it is one request. */
+  for: KindSchemaOrName<K>;
+  /** Kinds whose objects name an object of `for` as their controller owner (ownerReferences). */
+  owns?: readonly KindSchemaOrName[];
+  /** Other kinds to watch, with how their changes map to requests. */
+  watches?: readonly WatchSpec[];
+  /** How many keys are reconciled at once (default 1). One key is never reconciled twice at once. */
+  workers?: number;
+  reconcile: Reconciler;
+}
+
+/** A checked, frozen controller definition, as `runController` and the manager take it. */
+export interface ControllerDefinition<K extends KindName = KindName> {
+  readonly name: string;
+  readonly for: K;
+  readonly owns: readonly KindName[];
+  readonly watches: readonly { readonly kind: KindName; readonly map: WatchSpec['map'] }[];
+  readonly workers: number;
+  readonly reconcile: Reconciler;
+}
+
+/** A controller definition was misused; the message lists every problem found. */
+export class ControllerDefinitionError extends Error {
+  override readonly name = 'ControllerDefinitionError';
+  readonly retriable = false;
+
+  constructor(
+    readonly controller: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`defineController(${controller}): ${problems.join('; ')}`);
+  }
+}
+
+/** Controller names go into store keys and metric labels: keep them to a safe, readable alphabet. */
+const CONTROLLER_NAME = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
+
+/** Declares a controller, rejecting a malformed definition with a `ControllerDefinitionError`. */
+export function defineController<K extends KindName>(options: ControllerOptions<K>): ControllerDefinition<K> {
+  const problems: string[] = [];
+  const rawName: unknown = options.name;
+  const label = typeof rawName === 'string' && rawName.trim() !== '' ? `"${rawName}"` : '<unnamed>';
+  if (typeof rawName !== 'string' || rawName.trim() === '') problems.push('name: required, e.g. name: "nightly-scaler"');
+  else if (!CONTROLLER_NAME.test(rawName))
+    problems.push(`name: "${rawName}" must be 1-63 lower-case letters, digits, "-" or ".", starting and ending with a letter or digit`);
+
+  const kind = checkKind(options.for, 'for', problems);
+  const owns = (options.owns ?? []).map((k, i) => checkKind(k, `owns[${i}]`, problems));
+  const watches = (options.watches ?? []).map((w, i) => {
+    if (typeof w?.map !== 'function') problems.push(`watches[${i}].map: must be a function from the watched object to requests`);
+    return { kind: checkKind(w?.kind, `watches[${i}].kind`, problems), map: w?.map };
+  });
+
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) problems.push(`workers: must be an integer >= 1, got ${String(workers)}`);
+  if (typeof options.reconcile !== 'function')
+    problems.push('reconcile: required, an async function ({ key }, { client, log, clock, signal }) => done() | requeueAfter(ms)');
+
+  if (problems.length > 0 || kind === undefined) throw new ControllerDefinitionError(label, problems);
+  return Object.freeze({
+    name: options.name,
+    for: kind as K,
+    owns: Object.freeze(owns.filter((k): k is KindName => k !== undefined)),
+    watches: Object.freeze(watches.filter((w): w is { kind: KindName; map: WatchSpec['map'] } => w.kind !== undefined)),
+    workers,
+    reconcile: options.reconcile,
+  });
+}
+
+function checkKind(kind: unknown, field: string, problems: string[]): KindName | undefined {
+  try {
+    return kindNameOf(kind);
+  } catch (err) {
+    problems.push(`${field}: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}

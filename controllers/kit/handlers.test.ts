@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { defineController } from './controller.js';
+import { enqueueHandlers, kindsOf, requestsFor } from './handlers.js';
+import { done } from './result.js';
+import type { KitObject, ObjectRef } from './types.js';
+
+const serviceController = defineController({
+  name: 'service',
+  for: 'Service',
+  owns: ['Task'],
+  watches: [
+    {
+      kind: 'ContainerInstance',
+      // e.g. an instance going DRAINING wakes the services named in its annotation
+      map: (obj) => [{ kind: 'Service', cluster: obj.metadata.cluster ?? 'default', name: 'from-instance' }],
+    },
+  ],
+  reconcile: () => done(),
+});
+
+const owned = (kind: KitObject['kind'], owners: { kind: string; name: string; controller?: boolean }[]): KitObject => ({
+  kind,
+  metadata: { name: 'obj', cluster: 'prod', ownerReferences: owners },
+});
+const svc = (name: string, cluster = 'prod'): ObjectRef => ({ kind: 'Service', cluster, name });
+
+describe('requestsFor', () => {
+  it.each([
+    { name: 'the for kind maps to itself', obj: owned('Service', []), expected: [svc('obj')] },
+    { name: 'an owned object maps to its controlling owner', obj: owned('Task', [{ kind: 'Service', name: 'web', controller: true }]), expected: [svc('web')] },
+    { name: 'a non-controlling owner is ignored', obj: owned('Task', [{ kind: 'Service', name: 'web' }]), expected: [] },
+    { name: 'an owner of another kind is ignored', obj: owned('Task', [{ kind: 'Cluster', name: 'prod', controller: true }]), expected: [] },
+    { name: 'a watched kind uses its map', obj: owned('ContainerInstance', []), expected: [svc('from-instance')] },
+    { name: 'an unrelated kind maps to nothing', obj: owned('TaskDefinition', []), expected: [] },
+  ])('$name', ({ obj, expected }) => {
+    expect(requestsFor(serviceController, obj)).toEqual(expected);
+  });
+
+  it('lists every kind the controller needs informers for', () => {
+    expect(kindsOf(serviceController).sort()).toEqual(['ContainerInstance', 'Service', 'Task']);
+  });
+});
+
+describe('enqueueHandlers', () => {
+  it('enqueues the owners of both the old and the new object on update', () => {
+    const enqueued: string[] = [];
+    const handlers = enqueueHandlers(serviceController, (ref) => enqueued.push(ref.name));
+    const before = owned('Task', [{ kind: 'Service', name: 'old', controller: true }]);
+    const after = owned('Task', [{ kind: 'Service', name: 'new', controller: true }]);
+    handlers.onUpdate?.(before, after);
+    handlers.onUpdate?.(after, after); // a resync
+    handlers.onDelete?.(after);
+    expect(enqueued).toEqual(['old', 'new', 'new', 'new']);
+  });
+});

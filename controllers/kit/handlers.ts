@@ -1,0 +1,53 @@
+/**
+ * Event → request mapping (controller-runtime's "handler"): which of a controller's objects need a
+ * look when an object of some kind changes. The manager hangs these on each kind's informer; the
+ * functions are pure, so a controller's wiring can be tested without running anything.
+ */
+import type { ControllerDefinition } from './controller.js';
+import type { InformerHandlers } from './informer.js';
+import { objectRefOf, requestKey, type KindName, type KitObject, type ObjectRef } from './types.js';
+
+/**
+ * The requests a change to `obj` produces for `definition`: the object itself for the `for` kind;
+ * for an owned kind, its controller owner of the `for` kind; for a watched kind, what `map` returns.
+ * De-duplicated; empty when the controller does not care about this kind.
+ */
+export function requestsFor(definition: ControllerDefinition, obj: KitObject): ObjectRef[] {
+  const found = new Map<string, ObjectRef>();
+  const add = (ref: ObjectRef) => found.set(requestKey(ref), ref);
+  const self = objectRefOf(obj);
+  if (obj.kind === definition.for) add(self);
+  if (definition.owns.includes(obj.kind)) {
+    for (const owner of obj.metadata.ownerReferences ?? []) {
+      // Only the controlling owner: other owners (e.g. garbage-collection links) are not ours to act on.
+      if (owner.controller !== true || owner.kind !== definition.for) continue;
+      const cluster = definition.for === 'Cluster' ? owner.name : self.cluster;
+      add({ kind: definition.for, cluster, name: owner.name });
+    }
+  }
+  for (const watch of definition.watches) if (watch.kind === obj.kind) for (const ref of watch.map(obj)) add(ref);
+  return [...found.values()];
+}
+
+/** The kinds a controller needs informers for: its own, the ones it owns and the ones it watches. */
+export function kindsOf(definition: ControllerDefinition): KindName[] {
+  return [...new Set<KindName>([definition.for, ...definition.owns, ...definition.watches.map((w) => w.kind)])];
+}
+
+/**
+ * Informer handlers that enqueue `requestsFor` each change. On an update both the old and the new
+ * object are mapped, so a task that changed owner wakes both services.
+ */
+export function enqueueHandlers(definition: ControllerDefinition, enqueue: (ref: ObjectRef) => void): InformerHandlers<KitObject> {
+  const enqueueFor = (obj: KitObject) => {
+    for (const ref of requestsFor(definition, obj)) enqueue(ref);
+  };
+  return {
+    onAdd: enqueueFor,
+    onUpdate: (oldObj, newObj) => {
+      if (oldObj !== newObj) enqueueFor(oldObj);
+      enqueueFor(newObj);
+    },
+    onDelete: enqueueFor,
+  };
+}

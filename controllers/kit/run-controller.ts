@@ -1,0 +1,132 @@
+/**
+ * The worker loop of one controller: take a key from the queue, reconcile it, and turn the outcome
+ * into what happens to the key next. Event wiring (informers → `enqueue`) and leader election live
+ * outside: this loop only needs a queue to read and a signal to stop.
+ *
+ *   outcome                 key's backoff   next look
+ *   done()                  forgotten       when something enqueues it again
+ *   requeueAfter(ms)        forgotten       in `ms`
+ *   thrown error            kept, grows     after per-key backoff (max'ed with the overall rate limit)
+ *   thrown TerminalError    forgotten       when something enqueues it again; logged and counted
+ */
+import { rootLogger, type Logger } from '../../api/log.js';
+import { realClock, type Clock } from './clock.js';
+import type { ControllerDefinition, ReconcileContext } from './controller.js';
+import { WorkQueue, type QueueMetrics } from './queue.js';
+import type { RateLimiterOptions } from './rate-limiter.js';
+import { isTerminalError, type ReconcileResult } from './result.js';
+import { parseRequestKey, requestKey, type KitClient, type ObjectRef } from './types.js';
+
+/** What `runController` needs. */
+export interface RunControllerOptions {
+  client: KitClient;
+  /** Aborting it stops the controller: the queue shuts down and workers exit after their current key. */
+  signal: AbortSignal;
+  clock?: Clock;
+  /** Parent logger; the controller logs through a child bound to `controller: name`. */
+  log?: Logger;
+  /** Tunes the queue's backoff and overall rate limit. */
+  rateLimits?: RateLimiterOptions;
+}
+
+/** Counters of reconcile outcomes. */
+export interface ControllerStats {
+  reconciles: number;
+  done: number;
+  requeues: number;
+  errors: number;
+  terminalErrors: number;
+  queue: QueueMetrics;
+}
+
+/** A running controller. */
+export interface RunningController {
+  readonly name: string;
+  readonly queue: WorkQueue;
+  /** Asks for `ref` to be reconciled (de-duplicated with requests already waiting). */
+  enqueue(ref: ObjectRef): void;
+  stats(): ControllerStats;
+  /** Resolves once the signal aborted and every worker has finished its current reconcile. */
+  readonly stopped: Promise<void>;
+}
+
+/** Starts `definition.workers` workers reconciling keys from a new queue until `signal` aborts. */
+export function runController(definition: ControllerDefinition, options: RunControllerOptions): RunningController {
+  const { client, signal } = options;
+  const clock = options.clock ?? realClock;
+  const log = (options.log ?? rootLogger).child({ controller: definition.name });
+  const queue = new WorkQueue({ clock, rateLimits: options.rateLimits });
+  const counts = { reconciles: 0, done: 0, requeues: 0, errors: 0, terminalErrors: 0 };
+
+  const handle = (key: string, result: ReconcileResult | undefined, keyLog: Logger): void => {
+    if (result?.type === 'done') {
+      counts.done++;
+      queue.forget(key);
+    } else if (result?.type === 'requeueAfter') {
+      counts.requeues++;
+      queue.forget(key);
+      queue.addAfter(key, result.afterMs);
+    } else {
+      // A missing `return` in JavaScript, or a foreign value: a bug that retrying will not fix.
+      counts.terminalErrors++;
+      queue.forget(key);
+      keyLog.error({ result }, 'reconcile returned neither done() nor requeueAfter(ms); not retrying');
+    }
+  };
+
+  const fail = (key: string, err: unknown, keyLog: Logger): void => {
+    if (isTerminalError(err)) {
+      counts.terminalErrors++;
+      queue.forget(key);
+      keyLog.error({ err }, 'reconcile failed terminally; not retrying until the object changes');
+      return;
+    }
+    counts.errors++;
+    queue.addRateLimited(key);
+    keyLog.warn({ err, retries: queue.numRequeues(key) }, 'reconcile failed; retrying with backoff');
+  };
+
+  const processKey = async (key: string): Promise<void> => {
+    let ref: ObjectRef;
+    try {
+      ref = parseRequestKey(key);
+    } catch (err) {
+      log.error({ err, key }, 'dropping a malformed queue key');
+      return;
+    }
+    const keyLog = log.child({ key: `${ref.kind}/${ref.cluster}/${ref.name}` });
+    const ctx: ReconcileContext = { log: keyLog, clock, client, signal };
+    counts.reconciles++;
+    try {
+      handle(key, await definition.reconcile({ key: ref }, ctx), keyLog);
+    } catch (err) {
+      fail(key, err, keyLog);
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
+      try {
+        await processKey(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  };
+
+  const stop = () => queue.shutDown();
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
+  const stopped = Promise.all(Array.from({ length: definition.workers }, worker)).then(() => {
+    log.debug('controller stopped');
+  });
+  log.debug({ workers: definition.workers }, 'controller started');
+
+  return {
+    name: definition.name,
+    queue,
+    enqueue: (ref) => queue.add(requestKey(ref)),
+    stats: () => ({ ...counts, queue: queue.metrics() }),
+    stopped,
+  };
+}

@@ -142,6 +142,8 @@ export function httpWatch<K extends KindName>(
         const error = err instanceof Error ? err : new Error(String(err));
         settle(error);
         throw error;
+      } finally {
+        settle(undefined); // the consumer stopped iterating (break): the watch is over
       }
     },
   };

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { FakeClock } from './clock.js';
+import { describe, expect, it, vi } from 'vitest';
+import { FakeClock, realClock } from './clock.js';
 
 describe('FakeClock', () => {
   it('fires due timers in due order, ties in scheduling order, and leaves later ones pending', () => {
@@ -66,5 +66,22 @@ describe('FakeClock', () => {
     })();
     await clock.advanceAsync(250);
     expect(woke).toEqual([100, 200]);
+  });
+});
+
+describe('realClock', () => {
+  it('does not fire a delay longer than setTimeout can hold at once', () => {
+    vi.useFakeTimers();
+    try {
+      let fired = false;
+      const month = 30 * 24 * 3600_000;
+      realClock.after(month, () => (fired = true));
+      vi.advanceTimersByTime(month - 1);
+      expect(fired).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(fired).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

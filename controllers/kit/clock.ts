@@ -36,11 +36,20 @@ function sleepWith(clock: Pick<Clock, 'after'>, ms: number, signal?: AbortSignal
   });
 }
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** The wall clock, backed by `Date.now` and `setTimeout`. */
 export const realClock: Clock = {
   now: () => Date.now(),
   after(ms, fn) {
-    const timer = setTimeout(fn, Math.max(0, ms));
+    // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days); chain shorter waits instead,
+    // so a requeueAfter of a month does not turn into a hot loop.
+    let timer: NodeJS.Timeout;
+    const wait = (remaining: number) => {
+      const step = Math.min(Math.max(0, remaining), MAX_TIMEOUT_MS);
+      timer = setTimeout(() => (remaining > MAX_TIMEOUT_MS ? wait(remaining - MAX_TIMEOUT_MS) : fn()), step);
+    };
+    wait(ms);
     return () => clearTimeout(timer);
   },
   sleep(ms, signal) {

@@ -1,0 +1,216 @@
+/**
+ * The embedded store: etcd's semantics on one SQLite file, for single-machine berth (`berth up`),
+ * in the manner of k3s's kine. All writes run on this thread inside SQLite transactions, one store
+ * revision each; their events are fanned out to in-process watchers right after commit.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { lockDataDir, type DirLock } from './dir-lock.js';
+import { CompactedError, InvalidRequestError, StoreClosedError } from './errors.js';
+import { SqliteLeases } from './sqlite-leases.js';
+import { SqliteOps } from './sqlite-ops.js';
+import { openSchema, readMeta } from './sqlite-schema.js';
+import { WatchHub } from './sqlite-watch.js';
+import { assertDistinctWrites } from './txn-rules.js';
+import { createViaTxn, deleteViaTxn, putViaTxn } from './txn-writes.js';
+import type {
+  DeleteOptions, DeleteResult, KeyValue, Lease, LeaseOptions, PutEntry, PutOptions, RangeOptions, RangeResult,
+  Store, TxnOp, TxnOpResult, TxnRequest, TxnResult, Watch, WatchEvent, WatchOptions, WriteResult,
+} from './types.js';
+import { MAX_TXN_OPS } from './types.js';
+
+export interface SqliteStoreOptions {
+  /** Directory holding the database file (created if missing); one process may open it at a time. */
+  dataDir: string;
+  /** Automatic compaction keeps this many revisions of history (default 10 000; 0 disables it). */
+  retainRevisions?: number;
+  /** How often automatic compaction runs (default 60 s). */
+  compactIntervalMs?: number;
+}
+
+export const SQLITE_FILE = 'berth.db';
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly ops: SqliteOps;
+  private readonly hub: WatchHub;
+  private readonly leases: SqliteLeases;
+  private readonly lock: DirLock;
+  private readonly compactTimer: NodeJS.Timeout | undefined;
+  private revision: number;
+  private compactRevision: number;
+  private closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.lock = lockDataDir(options.dataDir);
+    try {
+      this.db = new Database(join(options.dataDir, SQLITE_FILE));
+      openSchema(this.db);
+    } catch (err) {
+      this.lock.release();
+      throw err;
+    }
+    this.ops = new SqliteOps(this.db);
+    this.revision = readMeta(this.db, 'revision');
+    this.compactRevision = readMeta(this.db, 'compact_revision');
+    this.hub = new WatchHub({
+      compactRevision: () => this.compactRevision,
+      currentRevision: () => this.revision,
+      eventsSince: (prefix, from) => this.ops.eventsSince(prefix, from),
+    });
+    this.leases = new SqliteLeases(this.db, (id) => this.revokeLease(id));
+    this.leases.start();
+    const retain = options.retainRevisions ?? 10_000;
+    if (retain > 0) {
+      this.compactTimer = setInterval(() => {
+        if (this.revision - retain > this.compactRevision) this.compactSync(this.revision - retain);
+      }, options.compactIntervalMs ?? 60_000);
+      this.compactTimer.unref();
+    }
+  }
+
+  async get(key: string): Promise<KeyValue | undefined> {
+    this.assertOpen();
+    return this.ops.get(key);
+  }
+
+  async range(prefix: string, options: RangeOptions = {}): Promise<RangeResult> {
+    this.assertOpen();
+    const rev = options.revision;
+    if (rev !== undefined && rev < this.compactRevision) throw new CompactedError(rev, this.compactRevision);
+    if (rev !== undefined && rev > this.revision) {
+      throw new InvalidRequestError(`range at revision ${rev} is in the future (current ${this.revision})`);
+    }
+    const limit = options.limit ?? 0;
+    const atOld = rev !== undefined && rev < this.revision ? rev : undefined;
+    const items = this.ops.range(prefix, options.startAfter, limit > 0 ? limit + 1 : 0, atOld);
+    const more = limit > 0 && items.length > limit;
+    return { items: more ? items.slice(0, limit) : items, revision: rev ?? this.revision, more };
+  }
+
+  async create(key: string, value: string, options: { lease?: string } = {}): Promise<WriteResult> {
+    return createViaTxn(async (r) => this.txnSync(r), key, value, options.lease);
+  }
+
+  async put(key: string, value: string, options: PutOptions = {}): Promise<WriteResult> {
+    return putViaTxn(async (r) => this.txnSync(r), key, value, options);
+  }
+
+  async putMany(entries: PutEntry[]): Promise<WriteResult> {
+    // One SQLite transaction is cheap however large, so the whole call is one revision.
+    const res = this.txnSync({ compare: [], success: entries.map((e) => ({ type: 'put', ...e })) }, Infinity);
+    return { revision: res.revision };
+  }
+
+  async delete(key: string, options: DeleteOptions = {}): Promise<DeleteResult> {
+    return deleteViaTxn(async (r) => this.txnSync(r), key, options);
+  }
+
+  async txn(request: TxnRequest): Promise<TxnResult> {
+    return this.txnSync(request);
+  }
+
+  watch(prefix: string, options: WatchOptions = {}): Watch {
+    this.assertOpen();
+    return this.hub.subscribe(prefix, options.fromRevision, options.prevValues ?? true);
+  }
+
+  async grantLease(ttlSeconds: number, options?: LeaseOptions): Promise<Lease> {
+    this.assertOpen();
+    if (!(ttlSeconds >= 1)) throw new InvalidRequestError(`lease TTL must be at least 1 second, got ${ttlSeconds}`);
+    return this.leases.grant(Math.ceil(ttlSeconds), options);
+  }
+
+  async currentRevision(): Promise<number> {
+    this.assertOpen();
+    return this.revision;
+  }
+
+  async compact(revision: number): Promise<void> {
+    this.assertOpen();
+    if (revision > this.revision) throw new InvalidRequestError(`cannot compact to ${revision}: beyond current revision ${this.revision}`);
+    if (revision > this.compactRevision) this.compactSync(revision);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.compactTimer) clearInterval(this.compactTimer);
+    this.leases.stop();
+    this.hub.failAll(new StoreClosedError());
+    this.db.close();
+    this.lock.release();
+  }
+
+  private compactSync(revision: number): void {
+    this.db.transaction(() => this.ops.compact(revision))();
+    this.compactRevision = revision;
+  }
+
+  /** Runs a transaction; on any write it takes the next revision and publishes its events. */
+  private txnSync(request: TxnRequest, maxOps = MAX_TXN_OPS): TxnResult {
+    this.assertOpen();
+    assertDistinctWrites(request.success, maxOps);
+    assertDistinctWrites(request.failure ?? [], maxOps);
+    const revision = this.revision + 1;
+    const events: WatchEvent[] = [];
+    const run = this.db.transaction(() => {
+      const succeeded = request.compare.every((c) => (this.ops.get(c.key)?.modRevision ?? 0) === c.modRevision);
+      const results = (succeeded ? request.success : (request.failure ?? [])).map((op) => this.apply(revision, op, events));
+      if (events.length > 0) this.ops.saveRevision(revision);
+      return { succeeded, results };
+    });
+    const { succeeded, results } = run();
+    if (events.length > 0) {
+      this.revision = revision;
+      this.hub.publish(revision, events);
+    }
+    return { succeeded, revision: this.revision, results };
+  }
+
+  private apply(revision: number, op: TxnOp, events: WatchEvent[]): TxnOpResult {
+    switch (op.type) {
+      case 'get': {
+        const kv = this.ops.get(op.key);
+        return kv ? { type: 'get', key: op.key, kv } : { type: 'get', key: op.key };
+      }
+      case 'put': {
+        if (op.lease !== undefined) this.leases.assertExists(op.lease);
+        const event = this.ops.put(revision, op.key, op.value, op.lease);
+        events.push(event);
+        return event.prev ? { type: 'put', key: op.key, prev: event.prev } : { type: 'put', key: op.key };
+      }
+      case 'delete': {
+        const event = this.ops.delete(revision, op.key);
+        if (!event) return { type: 'delete', key: op.key, deleted: false };
+        events.push(event);
+        return event.prev ? { type: 'delete', key: op.key, deleted: true, prev: event.prev } : { type: 'delete', key: op.key, deleted: true };
+      }
+    }
+  }
+
+  /** Deletes a lease's keys and the lease in one revision (nothing if the lease is already gone). */
+  private revokeLease(leaseId: string): void {
+    if (this.closed) return;
+    const revision = this.revision + 1;
+    const events: WatchEvent[] = [];
+    this.db.transaction(() => {
+      for (const key of this.ops.leaseKeys(leaseId)) {
+        const event = this.ops.delete(revision, key);
+        if (event) events.push(event);
+      }
+      this.leases.deleteRow(leaseId);
+      if (events.length > 0) this.ops.saveRevision(revision);
+    })();
+    if (events.length > 0) {
+      this.revision = revision;
+      this.hub.publish(revision, events);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+}

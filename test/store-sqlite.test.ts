@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { atLeast, collectUntil, eventually, sleep } from '../api/store/contract-helpers.js';
 import { describeStoreContract } from '../api/store/contract.js';
+import { CompactedError, StoreClosedError, StoreLockedError } from '../api/store/errors.js';
 import { SqliteStore } from '../api/store/sqlite.js';
 
 const dirs: string[] = [];
@@ -30,4 +33,86 @@ describeStoreContract('sqlite', async () => new SqliteStore({ dataDir: freshDir(
     },
     async teardown() {},
   },
+});
+
+describe('embedded store specifics', () => {
+  it('lets one process open a data directory at a time and names the holder', async () => {
+    const dir = freshDir();
+    const first = new SqliteStore({ dataDir: dir });
+    let err: unknown;
+    try {
+      new SqliteStore({ dataDir: dir });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StoreLockedError);
+    expect(err).toMatchObject({ name: 'StoreLocked', dataDir: dir, holderPid: process.pid });
+    expect(String(err)).toContain(dir);
+    await first.close();
+    const again = new SqliteStore({ dataDir: dir });
+    await again.close();
+  });
+
+  it('takes over a lock left by a process that no longer runs', async () => {
+    const dir = freshDir();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    writeFileSync(join(dir, 'LOCK'), `${dead.stdout.toString()}\n`);
+    const store = new SqliteStore({ dataDir: dir });
+    expect(readFileSync(join(dir, 'LOCK'), 'utf8').trim()).toBe(String(process.pid));
+    await store.close();
+  });
+
+  it('keeps data, revisions and lease deadlines across a restart; the expiry after it is a watch event', async () => {
+    const dir = freshDir();
+    let store = new SqliteStore({ dataDir: dir });
+    const lease = await store.grantLease(2, { autoKeepAlive: false });
+    const leased = await store.put('/t/leased', 'v', { lease: lease.id });
+    await store.put('/t/plain', 'p');
+    await store.close();
+    store = new SqliteStore({ dataDir: dir });
+    expect(await store.currentRevision()).toBe(leased.revision + 1);
+    expect((await store.get('/t/leased'))?.lease).toBe(lease.id);
+    const watch = store.watch('/t/', { fromRevision: (await store.currentRevision()) + 1 });
+    const [expiry] = await collectUntil(watch, atLeast(1), 4000);
+    expect(expiry).toMatchObject({ type: 'delete', kv: { key: '/t/leased', modRevision: leased.revision + 2 } });
+    expect((await store.get('/t/plain'))?.value).toBe('p');
+    await store.close();
+  });
+
+  it('expires a lease whose deadline passed while the store was closed, on open', async () => {
+    const dir = freshDir();
+    let store = new SqliteStore({ dataDir: dir });
+    const lease = await store.grantLease(1, { autoKeepAlive: false });
+    await store.put('/t/leased', 'v', { lease: lease.id });
+    await store.close();
+    await sleep(1100);
+    store = new SqliteStore({ dataDir: dir });
+    expect(await store.get('/t/leased')).toBeUndefined();
+    await store.close();
+  });
+
+  it('compacts automatically, keeping the last N revisions', async () => {
+    const store = new SqliteStore({ dataDir: freshDir(), retainRevisions: 5, compactIntervalMs: 20 });
+    let first = 0;
+    for (let i = 0; i < 20; i++) {
+      const { revision } = await store.put(`/t/k${i % 3}`, String(i));
+      first ||= revision;
+    }
+    const current = await store.currentRevision();
+    expect(await eventually(async () => (await store.range('/t/', { revision: first }).catch((e: unknown) => e)) instanceof CompactedError, 2000)).toBe(true);
+    const kept = await store.range('/t/', { revision: current - 5 });
+    expect(kept.items).toHaveLength(3);
+    const replay = store.watch('/t/', { fromRevision: current - 4 });
+    expect(await collectUntil(replay, atLeast(5))).toHaveLength(5);
+    await replay.cancel();
+    await store.close();
+  });
+
+  it('ends open watches with StoreClosed when the store closes', async () => {
+    const store = new SqliteStore({ dataDir: freshDir() });
+    const watch = store.watch('/t/');
+    await store.close();
+    expect(await watch.closed).toBeInstanceOf(StoreClosedError);
+    await expect(store.get('/t/x')).rejects.toBeInstanceOf(StoreClosedError);
+  });
 });

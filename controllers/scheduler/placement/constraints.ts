@@ -15,6 +15,8 @@ export type ConstraintInput = Pick<PlacementConstraint, 'type' | 'expression'>;
 
 export interface MemberOfCheck {
   readonly expression: string;
+  /** The answer can change as tasks are placed (task:group, runningTasksCount). */
+  readonly dependsOnTasks: boolean;
   passes(i: number): boolean;
 }
 
@@ -22,7 +24,7 @@ export type CompiledConstraints =
   | {
       readonly ok: true;
       /** The group's tasks per instance when distinctInstance applies. */
-      readonly distinct: Int32Array | undefined;
+      readonly distinct: Float64Array | undefined;
       readonly memberOf: readonly MemberOfCheck[];
     }
   | { readonly ok: false; readonly error: ClusterQuerySyntaxError };
@@ -46,6 +48,7 @@ export class MemberOfCache {
     if (query.dependsOnTasks) {
       check = {
         expression,
+        dependsOnTasks: true,
         passes: (i) => {
           const f = facts[i];
           return f !== undefined && query.test(f);
@@ -55,6 +58,7 @@ export class MemberOfCache {
       const answers = new Int8Array(this.state.size).fill(UNKNOWN);
       check = {
         expression,
+        dependsOnTasks: false,
         passes: (i) => {
           let answer = answers[i] ?? UNKNOWN;
           if (answer === UNKNOWN) {
@@ -91,7 +95,7 @@ export function compileConstraints(
   state: PassState,
   cache: MemberOfCache,
 ): CompiledConstraints {
-  let distinct: Int32Array | undefined;
+  let distinct: Float64Array | undefined;
   const memberOf: MemberOfCheck[] = [];
   for (const c of constraints) {
     if (c.type === 'distinctInstance') {

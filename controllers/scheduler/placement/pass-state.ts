@@ -36,13 +36,16 @@ export class PassState {
   readonly facts: readonly LiveFacts[];
   /** Tasks per group on each instance, from the candidates' tasks. */
   private readonly groupsOn: Map<string, number>[];
-  private readonly groupCounts = new Map<string, Int32Array>();
+  private readonly groupCounts = new Map<string, Float64Array>();
   private readonly fields = new Map<string, FieldValues>();
   /** group → field → tasks of the group per field value. */
-  private readonly spreadCounts = new Map<string, Map<string, Int32Array>>();
+  private readonly spreadCounts = new Map<string, Map<string, Float64Array>>();
+  /** 0, 1, 2, ...: the index of a score that is read per instance rather than per field value. */
+  readonly identity: Int32Array;
 
   constructor(instances: readonly PlacementCandidate[], reserved: ReservedPorts) {
     this.size = instances.length;
+    this.identity = Int32Array.from(instances, (_, i) => i);
     this.names = instances.map((c) => c.name);
     this.cpu = Float64Array.from(instances, (c) => c.remaining.cpu);
     this.memory = Float64Array.from(instances, (c) => c.remaining.memory);
@@ -64,11 +67,14 @@ export class PassState {
     }));
   }
 
-  /** Tasks of `group` on each instance (live: updated in place as tasks are placed). */
-  groupCountsOf(group: string): Int32Array {
+  /**
+   * Tasks of `group` on each instance (live: updated in place as tasks are placed). Counts are
+   * Float64Arrays like the free resources, so the placement loop reads every score the same way.
+   */
+  groupCountsOf(group: string): Float64Array {
     let counts = this.groupCounts.get(group);
     if (!counts) {
-      counts = Int32Array.from(this.groupsOn, (on) => on.get(group) ?? 0);
+      counts = Float64Array.from(this.groupsOn, (on) => on.get(group) ?? 0);
       this.groupCounts.set(group, counts);
     }
     return counts;
@@ -93,14 +99,14 @@ export class PassState {
   }
 
   /** Tasks of `group` per value of `field` (live), indexed by fieldValuesOf(field).valueOf[i]. */
-  spreadCountsOf(group: string, field: string): Int32Array {
+  spreadCountsOf(group: string, field: string): Float64Array {
     let byField = this.spreadCounts.get(group);
     if (!byField) this.spreadCounts.set(group, (byField = new Map()));
     let counts = byField.get(field);
     if (!counts) {
       const { valueOf, valueCount } = this.fieldValuesOf(field);
       const perInstance = this.groupCountsOf(group);
-      counts = new Int32Array(valueCount);
+      counts = new Float64Array(valueCount);
       for (let i = 0; i < this.size; i++) {
         const value = valueOf[i] ?? 0;
         counts[value] = (counts[value] ?? 0) + (perInstance[i] ?? 0);

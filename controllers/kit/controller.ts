@@ -13,6 +13,7 @@
  */
 import type { Logger } from '../../api/log.js';
 import type { Clock } from './clock.js';
+import type { CacheReader } from './informer-set.js';
 import type { ReconcileResult } from './result.js';
 import { kindNameOf, type KindName, type KindSchemaOrName, type KitClient, type KitObject, type ObjectRef } from './types.js';
 
@@ -30,6 +31,8 @@ export interface ReconcileContext {
   /** The only source of time a reconcile should use, so tests can drive it. */
   readonly clock: Clock;
   readonly client: KitClient;
+  /** The manager's shared informer caches (frozen objects): read here, write through `client`. */
+  readonly cache: CacheReader;
   /** Aborted when the controller stops (shutdown, lost leadership): stop early, write nothing more. */
   readonly signal: AbortSignal;
 }

@@ -12,6 +12,7 @@
 import { rootLogger, type Logger } from '../../api/log.js';
 import { realClock, type Clock } from './clock.js';
 import type { ControllerDefinition, ReconcileContext } from './controller.js';
+import { noCache, type CacheReader } from './informer-set.js';
 import { WorkQueue, type QueueMetrics } from './queue.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
 import { isTerminalError, type ReconcileResult } from './result.js';
@@ -25,6 +26,8 @@ export interface RunControllerOptions {
   clock?: Clock;
   /** Parent logger; the controller logs through a child bound to `controller: name`. */
   log?: Logger;
+  /** Shared informer caches handed to every reconcile (default: none; reads then fail loudly). */
+  cache?: CacheReader;
   /** Tunes the queue's backoff and overall rate limit. */
   rateLimits?: RateLimiterOptions;
 }
@@ -95,7 +98,7 @@ export function runController(definition: ControllerDefinition, options: RunCont
       return;
     }
     const keyLog = log.child({ key: `${ref.kind}/${ref.cluster}/${ref.name}` });
-    const ctx: ReconcileContext = { log: keyLog, clock, client, signal };
+    const ctx: ReconcileContext = { log: keyLog, clock, client, signal, cache: options.cache ?? noCache };
     counts.reconciles++;
     try {
       handle(key, await definition.reconcile({ key: ref }, ctx), keyLog);

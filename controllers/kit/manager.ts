@@ -1,0 +1,126 @@
+/**
+ * The manager runs a set of controllers the way kube-controller-manager does: one leader election
+ * for the whole set (so of several berth servers exactly one runs the controllers), shared informers,
+ * and controllers whose workers start only once every cache has synced — a reconcile that saw a
+ * half-listed task cache would "repair" tasks that already exist.
+ */
+import { hostname } from 'node:os';
+import type { BerthClient } from '../../api/client/types.js';
+import { rootLogger, type Logger } from '../../api/log.js';
+import type { Store } from '../../api/store/types.js';
+import { realClock, type Clock } from './clock.js';
+import type { IndexFunc } from './cache.js';
+import type { ControllerDefinition } from './controller.js';
+import { enqueueHandlers, kindsOf } from './handlers.js';
+import { InformerSet } from './informer-set.js';
+import { LeaderElector } from './leader-election.js';
+import type { RateLimiterOptions } from './rate-limiter.js';
+import { runController, type ControllerStats, type RunningController } from './run-controller.js';
+import type { KindName, ObjectOf } from './types.js';
+
+export interface ManagerOptions {
+  client: BerthClient;
+  /** Leader election on a store lease. Without it this manager always acts (a single process). */
+  election?: { store: Store; identity?: string; ttlSeconds?: number; name?: string };
+  clock?: Clock;
+  log?: Logger;
+  /** Replay every cached object to the controllers this often (0: never). */
+  resyncMs?: number;
+  rateLimits?: RateLimiterOptions;
+}
+
+export interface ManagerHealth {
+  leader: boolean;
+  synced: boolean;
+  controllers: { name: string; stats: ControllerStats }[];
+}
+
+export class Manager {
+  private readonly definitions: ControllerDefinition[] = [];
+  private readonly indexes: { kind: KindName; name: string; fn: IndexFunc<ObjectOf<KindName>> }[] = [];
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private running: RunningController[] = [];
+  private informers: InformerSet | undefined;
+  private leading = false;
+  private started = false;
+
+  constructor(private readonly options: ManagerOptions) {
+    this.clock = options.clock ?? realClock;
+    this.log = (options.log ?? rootLogger).child({ component: 'controller-manager' });
+  }
+
+  add(definition: ControllerDefinition): this {
+    if (this.started) throw new Error(`cannot add controller ${definition.name}: the manager is already running`);
+    if (this.definitions.some((d) => d.name === definition.name)) throw new Error(`controller ${definition.name} is added twice`);
+    this.definitions.push(definition);
+    return this;
+  }
+
+  /** An index on the shared cache of `kind`, for controllers' `cache.byIndex`. */
+  addIndex<K extends KindName>(kind: K, name: string, fn: IndexFunc<ObjectOf<K>>): this {
+    // Stored with the kind it belongs to; `runWhileLeading` applies it to that kind's informer only.
+    this.indexes.push({ kind, name, fn: fn as IndexFunc<ObjectOf<KindName>> });
+    return this;
+  }
+
+  health(): ManagerHealth {
+    return {
+      leader: this.leading,
+      synced: this.informers?.synced() ?? false,
+      controllers: this.running.map((c) => ({ name: c.name, stats: c.stats() })),
+    };
+  }
+
+  /** Runs until `signal` aborts; with election, only while this manager leads. */
+  async run(signal: AbortSignal): Promise<void> {
+    this.started = true;
+    const election = this.options.election;
+    if (!election) return this.runWhileLeading(signal);
+    const elector = new LeaderElector({
+      store: election.store,
+      name: election.name ?? 'controller-manager',
+      identity: election.identity ?? `${hostname()}:${process.pid}`,
+      ttlSeconds: election.ttlSeconds,
+      clock: this.clock,
+      log: this.log,
+    });
+    const stop = () => elector.stop();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      await elector.run(({ signal: leadership }) => this.runWhileLeading(AbortSignal.any([signal, leadership])));
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  private async runWhileLeading(signal: AbortSignal): Promise<void> {
+    this.leading = true;
+    const informers = new InformerSet({ client: this.options.client, clock: this.clock, log: this.log, resyncMs: this.options.resyncMs });
+    this.informers = informers;
+    for (const definition of this.definitions) for (const kind of kindsOf(definition)) informers.informer(kind);
+    for (const index of this.indexes) informers.addIndex(index.kind, index.name, index.fn);
+    informers.start();
+    try {
+      if (!(await informers.waitForSync(signal))) return;
+      this.log.info({ controllers: this.definitions.map((d) => d.name) }, 'caches synced; starting controllers');
+      this.running = this.definitions.map((definition) => {
+        const controller = runController(definition, {
+          client: this.options.client,
+          signal,
+          clock: this.clock,
+          log: this.log,
+          cache: informers,
+          rateLimits: this.options.rateLimits,
+        });
+        // Added after sync, so each handler first gets onAdd for every cached object.
+        for (const kind of kindsOf(definition)) informers.informer(kind).addEventHandler(enqueueHandlers(definition, (ref) => controller.enqueue(ref)));
+        return controller;
+      });
+      await Promise.all(this.running.map((c) => c.stopped));
+    } finally {
+      informers.stop();
+      this.leading = false;
+    }
+  }
+}

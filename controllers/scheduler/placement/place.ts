@@ -8,7 +8,7 @@
  * next task is placed, so one pass never over-commits an instance and spread/distinctInstance see
  * the tasks it placed. Pure: same candidates, requests and rng sequence, same answer.
  */
-import { DEFAULT_RESERVED_PORTS, type PlacementStrategy } from '../../../api/v1/index.js';
+import { DEFAULT_RESERVED_PORTS, parseTaskDefinitionRef, type PlacementStrategy } from '../../../api/v1/index.js';
 import { isEligible, type PlacementCandidate } from './candidate.js';
 import { compileConstraints, MemberOfCache, type CompiledConstraints, type ConstraintInput } from './constraints.js';
 import type { HostPorts, TaskDemand } from './demand.js';
@@ -42,8 +42,7 @@ export const DEFAULT_RESERVED: ReservedPorts = Object.freeze({ tcp: DEFAULT_RESE
 
 /** The ECS default group of a task started outside a service: `family:web` for `web:3`. */
 export function familyGroup(taskDefinition: string): string {
-  const colon = taskDefinition.indexOf(':');
-  return `family:${colon < 0 ? taskDefinition : taskDefinition.slice(0, colon)}`;
+  return `family:${parseTaskDefinitionRef(taskDefinition)?.family ?? taskDefinition}`;
 }
 
 export function placeTask(
@@ -76,6 +75,7 @@ export class PlacementPass {
    * memberOf): placing tasks only takes resources and ports and adds group members, so once such a
    * request fits nowhere, an identical one later in the pass fits nowhere either. Keyed by what
    * decides feasibility, so a service's 10,000 unplaceable tasks cost one scan, not 10,000.
+   * (The remembered reasons and their counts are those of the first failure.)
    */
   private readonly hopeless = new Map<string, PlacementResult>();
 
@@ -97,7 +97,6 @@ export class PlacementPass {
     if (state.size === 0) return { ok: false, reasons: [noEligibleInstances(this.candidates)] };
     const constraints = compileConstraints(request.constraints ?? [], request.group, state, this.memberOf);
     if (!constraints.ok) return { ok: false, reasons: [invalidExpression(constraints.error, state.size)] };
-    const scores = strategyScores(effectiveStrategies(request.strategies), state, request.group);
 
     const { demand } = request;
     const monotonic = constraints.memberOf.every((c) => !c.dependsOnTasks);
@@ -105,6 +104,7 @@ export class PlacementPass {
     const known = key === undefined ? undefined : this.hopeless.get(key);
     if (known) return known;
 
+    const scores = strategyScores(effectiveStrategies(request.strategies), state, request.group);
     const tieCount = rankInstances(state, demand, constraints, scores, this.ties);
 
     if (tieCount === 0) {

@@ -27,12 +27,12 @@ export function toKvOrUndefined(kv: IKeyValue | null | undefined): KeyValue | un
   return kv ? toKv(kv) : undefined;
 }
 
-export function toRequestOp(op: TxnOp): IRequestOp {
+export function toRequestOp(op: TxnOp, { prevKv } = { prevKv: true }): IRequestOp {
   switch (op.type) {
     case 'put':
-      return { request_put: { key: Buffer.from(op.key), value: Buffer.from(op.value), lease: op.lease ?? 0, prev_kv: true } };
+      return { request_put: { key: Buffer.from(op.key), value: Buffer.from(op.value), lease: op.lease ?? 0, prev_kv: prevKv } };
     case 'delete':
-      return { request_delete_range: { key: Buffer.from(op.key), prev_kv: true } };
+      return { request_delete_range: { key: Buffer.from(op.key), prev_kv: prevKv } };
     case 'get':
       return { request_range: { key: Buffer.from(op.key) } };
   }

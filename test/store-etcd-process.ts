@@ -2,10 +2,33 @@
  * An etcd of the test's own (not the shared one at BERTH_ETCD_ENDPOINT), on other ports with its
  * own data directory, so a test can really stop, restart and compact it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+export interface TestCerts {
+  dir: string;
+  ca: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/** A throwaway CA with a server certificate for 127.0.0.1 and a client certificate (EC keys: fast). */
+export function makeTestCerts(): TestCerts {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-etcd-tls-'));
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=berth-test-ca');
+  for (const [name, usage] of [['server', 'serverAuth'], ['client', 'clientAuth']] as const) {
+    ssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name === 'server' ? '127.0.0.1' : 'root'}`);
+    writeFileSync(join(dir, `${name}.ext`), `subjectAltName=IP:127.0.0.1\nextendedKeyUsage=${usage}\n`);
+    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
+  }
+  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+  return { dir, ca: read('ca.crt'), clientCert: read('client.crt'), clientKey: read('client.key') };
+}
 
 export class EtcdProcess {
   private child: ChildProcess | undefined;
@@ -14,10 +37,12 @@ export class EtcdProcess {
   constructor(
     readonly clientPort = 23790,
     readonly peerPort = 23800,
+    /** Serve clients over TLS and require client certificates signed by this CA. */
+    readonly tls?: TestCerts,
   ) {}
 
   get endpoint(): string {
-    return `http://127.0.0.1:${this.clientPort}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.clientPort}`;
   }
 
   async start(): Promise<void> {
@@ -28,6 +53,10 @@ export class EtcdProcess {
       '--listen-client-urls', client, '--advertise-client-urls', client,
       '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
       '--initial-cluster', `berth-restart-test=${peer}`,
+      ...(this.tls
+        ? ['--cert-file', join(this.tls.dir, 'server.crt'), '--key-file', join(this.tls.dir, 'server.key'),
+           '--client-cert-auth', '--trusted-ca-file', join(this.tls.dir, 'ca.crt')]
+        : []),
     ], { stdio: 'ignore' });
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
@@ -55,11 +84,20 @@ export class EtcdProcess {
   }
 
   private async healthy(): Promise<boolean> {
+    if (this.tls) return this.listening();
     try {
       const res = await fetch(`${this.endpoint}/health`, { signal: AbortSignal.timeout(1000) });
       return res.ok && ((await res.json()) as { health?: string }).health === 'true';
     } catch {
       return false;
     }
+  }
+
+  private listening(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const socket = connect(this.clientPort, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
   }
 }

@@ -1,11 +1,12 @@
 import { Etcd3 } from 'etcd3';
+import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { atLeast, collectUntil } from '../api/store/contract-helpers.js';
 import { describeStoreContract } from '../api/store/contract.js';
 import { EtcdStore } from '../api/store/etcd.js';
 import { WatchBrokenError } from '../api/store/errors.js';
 import type { Store } from '../api/store/types.js';
-import { EtcdProcess } from './store-etcd-process.js';
+import { EtcdProcess, makeTestCerts } from './store-etcd-process.js';
 
 const endpoint = process.env.BERTH_ETCD_ENDPOINT ?? 'http://127.0.0.1:2379';
 let own: EtcdProcess | undefined;
@@ -94,5 +95,22 @@ describe('etcd backend specifics', () => {
     const watch = store.watch('/t/', { fromRevision: 1 });
     expect((await collectUntil(watch, atLeast(1)))[0]?.kv.value).toBe('1');
     await store.close();
+  });
+
+  it('connects over mutual TLS with a CA, a client certificate and key', async () => {
+    const certs = makeTestCerts();
+    const secure = new EtcdProcess(23792, 23802, certs);
+    try {
+      await secure.start();
+      const store = new EtcdStore({ endpoints: [secure.endpoint], tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey } });
+      const watch = store.watch('/t/', { fromRevision: 1 });
+      await store.put('/t/tls', 'yes');
+      expect((await store.get('/t/tls'))?.value).toBe('yes');
+      expect((await collectUntil(watch, atLeast(1)))[0]?.kv.key).toBe('/t/tls');
+      await store.close();
+    } finally {
+      await secure.destroy();
+      rmSync(certs.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -108,7 +108,10 @@ export interface WatchBatch {
 }
 
 export interface WatchOptions {
-  /** First revision to deliver (inclusive). Absent: only changes after the watch starts. */
+  /**
+   * First revision to deliver (inclusive); pass a range's revision + 1 to miss nothing. Absent:
+   * changes after the backend registers the watch, which for etcd is a round trip later.
+   */
   fromRevision?: number;
   /** Attach the previous value to every event (default true). */
   prevValues?: boolean;

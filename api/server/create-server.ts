@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { authorizeMeta } from '../auth/authorize.js';
 import { ForbiddenError } from '../auth/errors.js';
 import { rootLogger, type Logger } from '../log.js';
@@ -66,7 +66,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    disableRequestLogging: true,
+    // Our own onResponse hook logs one line per request; fastify's own lines would double them.
+    logController: new LogController({ disableRequestLogging: true }),
     // https.Server is an http.Server to the type system, so one instance type serves both.
     serverFactory: (handler): http.Server => (tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler)),
   });

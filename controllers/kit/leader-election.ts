@@ -49,7 +49,7 @@ export class LeaderElector {
     this.safetyMarginMs = options.safetyMarginMs ?? this.ttlMs / 4;
     this.clock = options.clock ?? realClock;
     this.key = sysKeys.leader(options.name);
-    this.log = (options.log ?? rootLogger).child({ component: 'leader-election', election: options.name, identity: options.identity });
+    this.log = (options.log ?? rootLogger).child({ election: options.name, identity: options.identity });
   }
 
   isLeader(): boolean {
@@ -72,7 +72,12 @@ export class LeaderElector {
         const requestedAt = this.clock.now();
         const lease = await this.options.store.grantLease(this.ttlMs / 1000, { autoKeepAlive: false });
         const won = await this.tryAcquire(lease);
-        if (won) await this.leadWith(lease, requestedAt, lead);
+        if (won) {
+          await this.leadWith(lease, requestedAt, lead);
+          // `lead` returned on its own (or leadership was lost): pause before campaigning again,
+          // so a `lead` that ends at once cannot turn this into a busy loop.
+          await this.clock.sleep(Math.min(1000, this.ttlMs / 4), this.stopping.signal);
+        }
         else {
           lease.release();
           await lease.revoke().catch(() => undefined);

@@ -81,3 +81,23 @@ describe('Manager', () => {
     expect(second.health().leader).toBe(true);
   });
 });
+
+describe('Manager with no controllers', () => {
+  it('leads quietly until stopped instead of re-campaigning in a loop', async () => {
+    const env = await startTestEnv();
+    try {
+      const stop = new AbortController();
+      const manager = new Manager({ client: env.client, election: { store: env.store, identity: 'idle', ttlSeconds: 1 } });
+      const running = manager.run(stop.signal);
+      await eventually(() => manager.health().leader, 5000, 'leadership');
+      const revision = await env.store.currentRevision();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await env.store.currentRevision()).toBe(revision); // no grant/create/revoke churn
+      stop.abort();
+      await running;
+      expect(manager.health().leader).toBe(false);
+    } finally {
+      await env.stop();
+    }
+  });
+});

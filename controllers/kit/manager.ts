@@ -118,6 +118,9 @@ export class Manager {
         return controller;
       });
       await Promise.all(this.running.map((c) => c.stopped));
+      // Controllers only stop on the signal, but with none added there is nothing to wait on:
+      // returning early would end this leadership and start a new campaign at once, in a loop.
+      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
     } finally {
       informers.stop();
       this.leading = false;

@@ -1,0 +1,98 @@
+/**
+ * The control plane of one berth process: store, typed resources, API server, and the controller
+ * manager (with leader election, so `berth server` replicas can run side by side). `berth up` and
+ * `berth server` are thin shells around this; integration tests start it in-process too.
+ */
+import { readFileSync } from 'node:fs';
+import { LocalClient } from '../../api/client/local-client.js';
+import { createAdminToken } from '../../api/auth/admin-token.js';
+import { TokenRegistry } from '../../api/auth/tokens.js';
+import { rootLogger, type Logger } from '../../api/log.js';
+import { AlreadyExistsError } from '../../api/resources/errors.js';
+import { ResourceStore } from '../../api/resources/resource-store.js';
+import { createApiServer } from '../../api/server/create-server.js';
+import { openStore } from '../../api/store/open.js';
+import type { Store } from '../../api/store/types.js';
+import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
+import type { ControllerDefinition } from '../../controllers/kit/controller.js';
+import { Manager } from '../../controllers/kit/manager.js';
+
+export interface ControlPlaneOptions {
+  /** Holds the embedded store (without etcd) and admin.token. */
+  dataDir: string;
+  host: string;
+  port: number;
+  etcdEndpoints?: string[];
+  etcdPrefix?: string;
+  insecureLoopback?: boolean;
+  tls?: { certFile: string; keyFile: string };
+  controllers: ControllerDefinition[];
+  /** Lease TTL of the controller manager's leader election. */
+  leaderTtlSeconds?: number;
+  log?: Logger;
+}
+
+export interface ControlPlane {
+  url: string;
+  adminToken: string;
+  store: Store;
+  resources: ResourceStore;
+  manager: Manager;
+  storeDescription: string;
+  /** Graceful: controllers stop, watches end, in-flight requests finish, the store closes. */
+  stop(): Promise<void>;
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const log = options.log ?? rootLogger;
+  const { store, description } = openStore({
+    dataDir: options.dataDir,
+    etcdEndpoints: options.etcdEndpoints,
+    etcdPrefix: options.etcdPrefix,
+    log,
+  });
+  try {
+    const resources = new ResourceStore(store);
+    const tokens = new TokenRegistry(store);
+    await ensureDefaultCluster(resources);
+    const adminToken = await createAdminToken(tokens, options.dataDir);
+    const server = createApiServer({
+      resources,
+      store,
+      auth: { tokens, insecureLoopback: options.insecureLoopback },
+      log,
+      tls: options.tls && { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+    });
+    const url = await server.listen(options.host, options.port);
+    const manager = new Manager({ client: new LocalClient(resources), election: { store, ttlSeconds: options.leaderTtlSeconds }, log });
+    for (const controller of options.controllers) manager.add(controller);
+    const stopManager = new AbortController();
+    const managerDone = manager.run(stopManager.signal).catch((err: unknown) => log.error({ err }, 'controller manager failed'));
+    log.info({ url, store: description }, 'berth control plane is up');
+    return {
+      url,
+      adminToken,
+      store,
+      resources,
+      manager,
+      storeDescription: description,
+      async stop() {
+        stopManager.abort();
+        await managerDone;
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function ensureDefaultCluster(resources: ResourceStore): Promise<void> {
+  try {
+    await resources.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: DEFAULT_CLUSTER }, spec: {} });
+  } catch (err) {
+    if (!(err instanceof AlreadyExistsError)) throw err;
+  }
+}

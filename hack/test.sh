@@ -9,6 +9,7 @@ bash hack/install-deps.sh
 if [ ! -d node_modules ] || [ "${CI:-}" = true ]; then npm ci --no-audit --no-fund --loglevel=error; else npm run build --silent; fi
 # A state dir of this run alone, so the trap stops only what this run started.
 export BERTH_HACK_STATE=$(mktemp -d /tmp/berth-hack.XXXXXX)
+npm run typecheck --silent
 bash hack/services.sh up
 trap 'bash hack/services.sh down' EXIT
 bash hack/image.sh

@@ -38,7 +38,7 @@ describe('berth up', () => {
   it('loses nothing acknowledged when killed with SIGKILL, and keeps its token and revisions', async () => {
     const dir = tempDir();
     const first = await up(dir);
-    const written = [];
+    const written: Awaited<ReturnType<typeof first.client.create<'Service'>>>[] = [];
     for (let i = 0; i < 25; i++) written.push(await first.client.create(service(`svc-${i}`)));
     first.child.kill('SIGKILL');
     await first.exited;

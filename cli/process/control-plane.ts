@@ -16,6 +16,7 @@ import type { Store } from '../../api/store/types.js';
 import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
 import type { ControllerDefinition } from '../../controllers/kit/controller.js';
 import { Manager } from '../../controllers/kit/manager.js';
+import { addSharedIndexes } from '../../controllers/conventions.js';
 
 export interface ControlPlaneOptions {
   /** Holds the embedded store (without etcd) and admin.token. */
@@ -65,6 +66,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     });
     const url = await server.listen(options.host, options.port);
     const manager = new Manager({ client: new LocalClient(resources), election: { store, ttlSeconds: options.leaderTtlSeconds }, log });
+    addSharedIndexes(manager);
     for (const controller of options.controllers) manager.add(controller);
     const stopManager = new AbortController();
     const managerDone = manager.run(stopManager.signal).catch((err: unknown) => log.error({ err }, 'controller manager failed'));

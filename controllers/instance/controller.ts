@@ -1,0 +1,114 @@
+/**
+ * The instance controller: for each ContainerInstance, notices when its agent stops heartbeating
+ * (marks it disconnected and its tasks lost, so the service controller replaces them elsewhere),
+ * keeps its task counts and remaining resources in status, and moves service tasks off it while
+ * it is DRAINING. Woken by the instance's own changes, by changes to tasks bound to it, and by a
+ * timer set to the moment its heartbeat would expire, so a silent agent is noticed on time.
+ *
+ * Needs the shared cache indexes (conventions.ts addSharedIndexes) on its manager.
+ */
+import { HEARTBEAT, INDEX } from '../conventions.js';
+import { defineController, done, requeueAfter, type ControllerDefinition, type KitClient, type ObjectOf, type ObjectRef } from '../kit/index.js';
+import { markLostSpec, markLostStatus } from './lost-tasks.js';
+import { planInstance } from './plan.js';
+import { shouldMarkDisconnected } from './liveness.js';
+
+type Task = ObjectOf<'Task'>;
+
+export interface InstanceControllerOptions {
+  /** A heartbeat older than this marks the instance disconnected (default HEARTBEAT.expireMs). */
+  heartbeatExpireMs?: number;
+  /** How often a drain that waits for replacements looks again (default 2 s). */
+  drainRecheckMs?: number;
+  workers?: number;
+}
+
+export const INSTANCE_CONTROLLER = 'container-instance';
+
+export function createInstanceController(options: InstanceControllerOptions = {}): ControllerDefinition<'ContainerInstance'> {
+  const expireMs = options.heartbeatExpireMs ?? HEARTBEAT.expireMs;
+  const drainRecheckMs = options.drainRecheckMs ?? 2_000;
+  return defineController({
+    name: INSTANCE_CONTROLLER,
+    for: 'ContainerInstance',
+    workers: options.workers ?? 2,
+    watches: [
+      // A task change wakes the instance it is (or was: the old object is mapped too) bound to.
+      {
+        kind: 'Task',
+        map: (obj) => {
+          const task = obj as Task;
+          const cluster = task.metadata.cluster;
+          return task.spec.containerInstance ? [{ kind: 'ContainerInstance', cluster, name: task.spec.containerInstance }] : [];
+        },
+      },
+      // Read from the cache only (service bounds, task demand): no request of their own. A drain that
+      // waits for a replacement elsewhere re-checks on a timer instead.
+      { kind: 'Service', map: () => [] },
+      { kind: 'TaskDefinition', map: () => [] },
+    ],
+    async reconcile({ key }, { client, cache, clock, log }) {
+      const instance = await client.get('ContainerInstance', key);
+      if (!instance) return done();
+      const cluster = instance.metadata.cluster;
+      const plan = planInstance({
+        instance,
+        tasks: cache.byIndex('Task', INDEX.tasksByInstance, `${cluster}/${instance.metadata.name}`),
+        now: clock.now(),
+        expireMs,
+        drainRecheckMs,
+        definitionOf: (task) => cache.get('TaskDefinition', { cluster, name: task.spec.taskDefinition }),
+        serviceOf: (name) => cache.get('Service', { cluster, name }),
+        tasksOfService: (name) => cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${name}`),
+      });
+
+      let stillLost = plan.lost.tasks.length > 0;
+      if (plan.markDisconnected) {
+        // Re-checked on the fresh copy: a heartbeat that landed since the read wins.
+        const fresh = await client.mutate('ContainerInstance', key, (ci) => {
+          if (ci.status && shouldMarkDisconnected(ci, clock.now(), expireMs)) ci.status.agentConnected = false;
+        }, { subresource: 'status' });
+        stillLost = stillLost && fresh.status?.agentConnected !== true;
+        if (!fresh.status?.agentConnected) log.warn({ lastHeartbeat: instance.status?.lastHeartbeat }, 'agent lost: instance marked disconnected');
+      }
+      if (stillLost) {
+        for (const task of plan.lost.tasks) await markLost(client, key, task, plan.lost.reason, clock.now());
+        log.warn({ tasks: plan.lost.tasks.map((t) => t.metadata.name) }, 'tasks of the lost instance marked STOPPED');
+      }
+      if (plan.bookkeeping) {
+        const next = plan.bookkeeping;
+        await client.mutate('ContainerInstance', key, (ci) => {
+          ci.status = { agentConnected: false, ...ci.status, ...next };
+        }, { subresource: 'status' });
+      }
+      for (const { task, reason } of plan.drainStops) {
+        await ignoreGone(client.mutate('Task', refOf(task), (t) => {
+          if (t.spec.desiredStatus === 'STOPPED' || t.spec.containerInstance !== key.name) return;
+          t.spec.desiredStatus = 'STOPPED';
+          t.spec.stopReason = reason;
+        }));
+        log.info({ task: task.metadata.name, group: task.spec.group }, 'draining: task stopped');
+      }
+      return plan.requeueAfterMs === undefined ? done() : requeueAfter(plan.requeueAfterMs);
+    },
+  });
+}
+
+const refOf = (task: Task): ObjectRef => ({ kind: 'Task', cluster: task.metadata.cluster, name: task.metadata.name });
+
+/** Spec first, then status: if we die between the two, the task still needs marking and is found again. */
+async function markLost(client: KitClient, instance: ObjectRef, task: Task, reason: string, now: number): Promise<void> {
+  const stillHere = (t: Task) => t.spec.containerInstance === instance.name;
+  await ignoreGone(client.mutate('Task', refOf(task), (t) => void (stillHere(t) && markLostSpec(t, reason))));
+  await ignoreGone(client.mutate('Task', refOf(task), (t) => void (stillHere(t) && markLostStatus(t, reason, now)), { subresource: 'status' }));
+}
+
+/** A task deleted meanwhile needs nothing more. */
+async function ignoreGone(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (err) {
+    if (err instanceof Error && err.name === 'NotFound') return;
+    throw err;
+  }
+}

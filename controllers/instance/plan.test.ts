@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { planInstance, type InstanceObservation } from './plan.js';
+import { atMs, testInstance, testService, testTask } from './testing.js';
+
+
+function observe(o: Partial<InstanceObservation> & Pick<InstanceObservation, 'instance'>, services: ReturnType<typeof testService>[] = []): InstanceObservation {
+  const tasks = o.tasks ?? [];
+  return {
+    tasks,
+    now: atMs(0),
+    expireMs: 2_000,
+    drainRecheckMs: 500,
+    definitionOf: () => undefined,
+    serviceOf: (name) => services.find((s) => s.metadata.name === name),
+    tasksOfService: (name) => tasks.filter((t) => t.spec.group === `service:${name}`),
+    ...o,
+  };
+}
+
+describe('planInstance', () => {
+  it('a fresh heartbeat: no loss, look again just after it would expire', () => {
+    const plan = planInstance(observe({ instance: testInstance('i-1', { heartbeat: 1_000 }), now: atMs(1_500) }));
+    expect(plan).toMatchObject({ markDisconnected: false, lost: { tasks: [] }, drainStops: [], requeueAfterMs: 1_501 });
+  });
+
+  it('an expired heartbeat: disconnected, live tasks lost, no timer (a heartbeat wakes it)', () => {
+    const tasks = [
+      testTask('a', { instance: 'i-1' }),
+      testTask('b', { instance: 'i-1', lastStatus: 'PENDING' }),
+      testTask('c', { instance: 'i-1', lastStatus: 'STOPPED', desiredStatus: 'STOPPED' }),
+    ];
+    const plan = planInstance(observe({ instance: testInstance('i-1', { heartbeat: 0 }), tasks, now: atMs(2_000) }));
+    expect(plan.markDisconnected).toBe(true);
+    expect(plan.lost.tasks.map((t) => t.metadata.name)).toEqual(['a', 'b']);
+    expect(plan.lost.reason).toContain('Container instance i-1 lost contact');
+    expect(plan.requeueAfterMs).toBeUndefined();
+  });
+
+  it('an already disconnected instance still gets its remaining tasks marked (level-based)', () => {
+    const tasks = [testTask('a', { instance: 'i-1' })];
+    const plan = planInstance(observe({ instance: testInstance('i-1', { heartbeat: 0, connected: false }), tasks, now: atMs(10_000) }));
+    expect(plan).toMatchObject({ markDisconnected: false, lost: { tasks: [{ metadata: { name: 'a' } }] } });
+  });
+
+  it('writes bookkeeping only when it changed', () => {
+    const instance = testInstance('i-1', { heartbeat: 0, status: { runningTasksCount: 0, pendingTasksCount: 0, remainingResources: { cpu: 2048, memory: 4096 } } });
+    expect(planInstance(observe({ instance })).bookkeeping).toBeUndefined();
+    expect(planInstance(observe({ instance, tasks: [testTask('a', { instance: 'i-1' })] })).bookkeeping).toMatchObject({ runningTasksCount: 1 });
+  });
+
+  it('drains service tasks within bounds, leaves other tasks, re-checks while waiting', () => {
+    const tasks = [
+      testTask('web-1', { service: 'web', instance: 'i-1', health: 'HEALTHY' }),
+      testTask('web-2', { service: 'web', instance: 'i-2', health: 'HEALTHY' }),
+      testTask('api-1', { service: 'api', instance: 'i-1' }),
+      testTask('oneoff', { instance: 'i-1' }),
+    ];
+    const services = [testService('web', { desired: 1 }), testService('api', { desired: 1 })];
+    const plan = planInstance(observe({ instance: testInstance('i-1', { heartbeat: 0, draining: true }), tasks }, services));
+    expect(plan.drainStops.map((s) => s.task.metadata.name)).toEqual(['web-1']);
+    expect(plan.drainStops[0]?.reason).toContain('i-1 is DRAINING');
+    expect(plan.requeueAfterMs).toBe(500); // api-1 waits for a replacement
+  });
+
+  it('stops DAEMON tasks last, once no other service task is live on the instance', () => {
+    const daemon = testTask('log-1', { service: 'log', instance: 'i-1' });
+    const services = [testService('log', { desired: 0, daemon: true }), testService('web', { desired: 1, min: 0 })];
+    const instance = testInstance('i-1', { heartbeat: 0, draining: true });
+    const first = planInstance(observe({ instance, tasks: [daemon, testTask('web-1', { service: 'web', instance: 'i-1' })] }, services));
+    expect(first.drainStops.map((s) => s.task.metadata.name)).toEqual(['web-1']);
+    const second = planInstance(observe({ instance, tasks: [daemon] }, services));
+    expect(second.drainStops.map((s) => s.task.metadata.name)).toEqual(['log-1']);
+  });
+
+  it('does not drain an ACTIVE instance', () => {
+    const tasks = [testTask('web-1', { service: 'web', instance: 'i-1' })];
+    expect(planInstance(observe({ instance: testInstance('i-1', { heartbeat: 0 }), tasks }, [testService('web', { desired: 0 })])).drainStops).toEqual([]);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The instance controller's plan: a pure function of one instance, the tasks bound to it, the
+ * services they belong to, and the time. The controller (controller.ts) observes, calls this, and
+ * applies the result; everything it decides is decided here.
+ */
+import { SERVICE_GROUP_PREFIX } from '../../api/v1/task.js';
+import { isLive } from '../conventions.js';
+import type { ObjectOf } from '../kit/types.js';
+import { bookkeepingUpToDate, instanceBookkeeping, type InstanceBookkeeping } from './bookkeeping.js';
+import { drainReason, planDrain } from './drain.js';
+import { liveness, shouldMarkDisconnected } from './liveness.js';
+import { lostReason, needsLostMarking } from './lost-tasks.js';
+
+type ContainerInstance = ObjectOf<'ContainerInstance'>;
+type Service = ObjectOf<'Service'>;
+type Task = ObjectOf<'Task'>;
+type TaskDefinition = ObjectOf<'TaskDefinition'>;
+
+export interface InstanceObservation {
+  instance: ContainerInstance;
+  /** Every task bound to the instance. */
+  tasks: readonly Task[];
+  now: number;
+  expireMs: number;
+  /** How soon to look again while a drain waits for replacements. */
+  drainRecheckMs: number;
+  definitionOf: (task: Task) => TaskDefinition | undefined;
+  /** The service of a task in group `service:NAME`, by NAME. */
+  serviceOf: (name: string) => Service | undefined;
+  /** Every task of a service (on all instances), by the service's NAME. */
+  tasksOfService: (name: string) => readonly Task[];
+}
+
+export interface InstancePlan {
+  markDisconnected: boolean;
+  /** Tasks to end as lost, with the reason to record. */
+  lost: { tasks: readonly Task[]; reason: string };
+  /** New status counts and remaining resources; undefined when the status already says so. */
+  bookkeeping: InstanceBookkeeping | undefined;
+  /** Tasks the drain stops now. */
+  drainStops: readonly { task: Task; reason: string }[];
+  /** Look again after this long even if nothing changes (heartbeat expiry, waiting drain). */
+  requeueAfterMs: number | undefined;
+}
+
+const serviceName = (task: Task): string | undefined =>
+  task.spec.group?.startsWith(SERVICE_GROUP_PREFIX) ? task.spec.group.slice(SERVICE_GROUP_PREFIX.length) : undefined;
+
+export function planInstance(o: InstanceObservation): InstancePlan {
+  const { instance, tasks, now, expireMs } = o;
+  const life = liveness(instance, now, expireMs);
+  const lostTasks = life.expired ? tasks.filter(needsLostMarking) : [];
+  const next = instanceBookkeeping(instance, tasks, o.definitionOf);
+  const drain = life.expired || instance.spec.status !== 'DRAINING' ? { stops: [], waiting: 0 } : planInstanceDrain(o);
+  // +1 ms past the expiry: at exactly the expiry instant `expired` is already true, but be sure.
+  const waits = [life.expired ? undefined : life.msUntilExpiry + 1, drain.waiting > 0 ? o.drainRecheckMs : undefined].filter(
+    (ms): ms is number => ms !== undefined,
+  );
+  return {
+    markDisconnected: shouldMarkDisconnected(instance, now, expireMs),
+    lost: { tasks: lostTasks, reason: lostReason(instance.metadata.name, life.lastSeen) },
+    bookkeeping: bookkeepingUpToDate(instance.status, next) ? undefined : next,
+    drainStops: drain.stops,
+    requeueAfterMs: waits.length > 0 ? Math.min(...waits) : undefined,
+  };
+}
+
+/**
+ * The drain of one instance across its services. REPLICA services' tasks move first; DAEMON tasks
+ * (one per instance, nothing to move) are stopped last, once no other service task is live here,
+ * as ECS does. Tasks of no service, or of a service that no longer exists, are left to finish.
+ */
+export function planInstanceDrain(o: InstanceObservation): { stops: { task: Task; reason: string }[]; waiting: number } {
+  const reason = drainReason(o.instance.metadata.name);
+  const names = new Set(o.tasks.filter(isLive).flatMap((t) => serviceName(t) ?? []));
+  const replica: Service[] = [];
+  const daemon: Service[] = [];
+  for (const name of [...names].sort()) {
+    const service = o.serviceOf(name);
+    if (service) (service.spec.schedulingStrategy === 'DAEMON' ? daemon : replica).push(service);
+  }
+  const stops: { task: Task; reason: string }[] = [];
+  let waiting = 0;
+  for (const service of replica) {
+    const plan = planDrain(service, o.tasksOfService(service.metadata.name), o.instance);
+    stops.push(...plan.stop.map((task) => ({ task, reason })));
+    waiting += plan.waiting;
+  }
+  for (const service of daemon) {
+    const mine = o.tasksOfService(service.metadata.name).filter((t) => isLive(t) && t.spec.containerInstance === o.instance.metadata.name);
+    if (stops.length === 0 && waiting === 0) stops.push(...mine.map((task) => ({ task, reason })));
+    else waiting += mine.length;
+  }
+  return { stops, waiting };
+}

@@ -1,0 +1,173 @@
+/**
+ * The instance controller against a real store (SQLite test env) with a FakeClock: heartbeat
+ * expiry marks the instance disconnected and its tasks lost, a returning agent is connected again,
+ * counts and remaining resources are written, and a DRAINING instance's service tasks are stopped
+ * only as replacements run elsewhere.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addSharedIndexes } from '../controllers/conventions.js';
+import { createInstanceController } from '../controllers/instance/index.js';
+import { FakeClock } from '../controllers/kit/clock.js';
+import { Manager } from '../controllers/kit/manager.js';
+import { eventually, startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
+
+const EXPIRE_MS = 2_000;
+
+describe('instance controller', () => {
+  let env: TestEnv;
+  let stop: AbortController;
+  let clock: FakeClock;
+  beforeEach(async () => {
+    env = await startTestEnv();
+    stop = new AbortController();
+    clock = new FakeClock(Date.now());
+    await env.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'TaskDefinition',
+      metadata: { name: 'web' },
+      spec: { containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', cpu: 256, memory: 128, portMappings: [{ containerPort: 80, hostPort: 8080 }] }] },
+    });
+  });
+  afterEach(async () => {
+    stop.abort();
+    await env.stop();
+  });
+
+  const iso = () => new Date(clock.now()).toISOString();
+  const start = () => {
+    const manager = new Manager({ client: env.client, clock }).add(createInstanceController({ heartbeatExpireMs: EXPIRE_MS, drainRecheckMs: 200 }));
+    addSharedIndexes(manager);
+    void manager.run(stop.signal);
+  };
+  const instance = (name: string, draining = false) =>
+    env.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'ContainerInstance',
+      metadata: { name },
+      spec: { status: draining ? 'DRAINING' : 'ACTIVE', registeredResources: { cpu: 1024, memory: 1024, ports: [22] } },
+      status: { agentConnected: true, lastHeartbeat: iso(), registeredAt: iso() },
+    });
+  const heartbeat = (name: string) =>
+    env.client.mutate('ContainerInstance', { name }, (ci) => {
+      ci.status = { runningTasksCount: 0, pendingTasksCount: 0, ...ci.status, agentConnected: true, lastHeartbeat: iso() };
+    }, { subresource: 'status' });
+  const task = (name: string, containerInstance: string, lastStatus = 'RUNNING', extra: Record<string, unknown> = {}) =>
+    env.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Task',
+      metadata: { name },
+      spec: { taskDefinition: 'web:1', containerInstance, ...extra },
+      status: { lastStatus, healthStatus: 'HEALTHY', createdAt: iso() },
+    });
+  const getInstance = (name: string) => env.client.mustGet('ContainerInstance', { name });
+  const getTask = (name: string) => env.client.mustGet('Task', { name });
+
+  it('writes counts and remaining resources, and keeps them current', async () => {
+    await instance('i-1');
+    await task('web-a', 'i-1');
+    await task('web-b', 'i-1', 'PENDING');
+    start();
+    const status = await eventually(async () => {
+      const s = (await getInstance('i-1')).status;
+      return s?.runningTasksCount === 1 && s;
+    }, 5000, 'counts written');
+    expect(status).toMatchObject({
+      runningTasksCount: 1,
+      pendingTasksCount: 1,
+      remainingResources: { cpu: 512, memory: 768, portsTcp: [22, 8080], portsUdp: [] },
+    });
+    await env.client.mutate('Task', { name: 'web-a' }, (t) => {
+      if (t.status) t.status.lastStatus = 'STOPPED';
+    }, { subresource: 'status' });
+    await eventually(async () => (await getInstance('i-1')).status?.runningTasksCount === 0, 5000, 'count follows the stop');
+    expect((await getInstance('i-1')).status?.remainingResources?.cpu).toBe(768);
+  });
+
+  it('marks a silent instance disconnected and its tasks lost; a returning agent is connected again', async () => {
+    await instance('i-1');
+    await instance('i-2');
+    await task('web-a', 'i-1');
+    await task('web-b', 'i-1', 'PENDING');
+    await task('web-c', 'i-2');
+    start();
+    await eventually(async () => (await getInstance('i-1')).status?.runningTasksCount === 1, 5000, 'first reconcile');
+
+    // i-2 keeps heartbeating; i-1 falls silent. No store event happens for i-1: only its timer.
+    await clock.advanceAsync(1_000);
+    await heartbeat('i-2');
+    await clock.advanceAsync(1_100);
+    await eventually(async () => (await getInstance('i-1')).status?.agentConnected === false, 5000, 'i-1 disconnected');
+    for (const name of ['web-a', 'web-b']) {
+      const lost = await eventually(async () => {
+        const t = await getTask(name);
+        return t.status?.lastStatus === 'STOPPED' && t;
+      }, 5000, `${name} lost`);
+      expect(lost.spec).toMatchObject({ desiredStatus: 'STOPPED' });
+      expect(lost.status).toMatchObject({ connectivity: 'DISCONNECTED', stoppedAt: expect.any(String) });
+      expect(lost.status?.stoppedReason).toMatch(/^Container instance i-1 lost contact with the agent \(no heartbeat since .+\)$/);
+    }
+    expect((await getInstance('i-2')).status?.agentConnected).toBe(true);
+    expect((await getTask('web-c')).status?.lastStatus).toBe('RUNNING');
+
+    // The agent comes back: its heartbeat says connected, and the controller leaves it so.
+    await heartbeat('i-1');
+    await clock.advanceAsync(1_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await getInstance('i-1')).status).toMatchObject({ agentConnected: true, runningTasksCount: 0, pendingTasksCount: 0 });
+    // ...until it falls silent again.
+    await clock.advanceAsync(1_100);
+    await eventually(async () => (await getInstance('i-1')).status?.agentConnected === false, 5000, 'i-1 disconnected again');
+  });
+
+  it('drains service tasks only as replacements run elsewhere, and leaves one-off tasks', async () => {
+    await env.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { taskDefinition: 'web', desiredCount: 2, deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200 } },
+    });
+    await instance('i-drain', true);
+    await instance('i-2');
+    await task('web-a', 'i-drain', 'RUNNING', { group: 'service:web' });
+    await task('web-b', 'i-drain', 'RUNNING', { group: 'service:web' });
+    await task('oneoff', 'i-drain', 'RUNNING', { group: 'family:web' });
+    start();
+    await eventually(async () => (await getInstance('i-drain')).status?.runningTasksCount === 3, 5000, 'first reconcile');
+    await new Promise((r) => setTimeout(r, 300));
+    const desired = async (name: string) => (await getTask(name)).spec.desiredStatus;
+    expect([await desired('web-a'), await desired('web-b')]).toEqual(['RUNNING', 'RUNNING']);
+
+    // One replacement runs elsewhere (as the service controller would start it, within maximumPercent): one may go.
+    await task('web-c', 'i-2', 'RUNNING', { group: 'service:web' });
+    // The drain's re-check timer runs on the fake clock; the agents keep heartbeating meanwhile.
+    const tick = async () => {
+      await heartbeat('i-drain');
+      await heartbeat('i-2');
+      await clock.advanceAsync(250);
+    };
+    const stoppedOne = await eventually(async () => {
+      await tick();
+      const states = await Promise.all(['web-a', 'web-b'].map(desired));
+      return states.filter((s) => s === 'STOPPED').length === 1 && states;
+    }, 5000, 'one drained task stopped');
+    expect(stoppedOne).toContain('RUNNING');
+    expect((await getTask('web-a')).spec.desiredStatus === 'STOPPED' ? (await getTask('web-a')).spec.stopReason : (await getTask('web-b')).spec.stopReason).toContain(
+      'i-drain is DRAINING',
+    );
+    for (let i = 0; i < 4; i++) await tick();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await Promise.all(['web-a', 'web-b'].map(desired))).filter((s) => s === 'STOPPED')).toHaveLength(1);
+
+    // The second replacement runs: the last one goes (found by the drain's re-check: the task event wakes i-2 only).
+    await task('web-d', 'i-2', 'PENDING', { group: 'service:web' });
+    await env.client.mutate('Task', { name: 'web-d' }, (t) => {
+      if (t.status) t.status.lastStatus = 'RUNNING';
+    }, { subresource: 'status' });
+    await eventually(async () => {
+      await tick();
+      return (await Promise.all(['web-a', 'web-b'].map(desired))).every((s) => s === 'STOPPED');
+    }, 5000, 'both drained');
+    expect(await desired('oneoff')).toBe('RUNNING');
+    expect(await desired('web-c')).toBe('RUNNING');
+  });
+});

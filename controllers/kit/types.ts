@@ -91,6 +91,13 @@ export interface KitClient {
     change: (obj: ObjectOf<K>) => void,
     options?: { subresource?: 'status' },
   ): Promise<ObjectOf<K>>;
+  /**
+   * Replaces spec and metadata. With `metadata.resourceVersion` set it is a compare-and-swap: it
+   * throws Conflict when the object changed since that version (e.g. writing from a cached copy).
+   */
+  update<K extends KindName>(object: { kind: K } & Record<string, unknown>): Promise<ObjectOf<K>>;
+  /** Replaces status only; compare-and-swap on `metadata.resourceVersion` like `update`. */
+  updateStatus<K extends KindName>(object: { kind: K } & Record<string, unknown>): Promise<ObjectOf<K>>;
   /** Deletes the object (a no-op when it is already gone). */
   delete<K extends KindName>(kind: K, ref: KitRef): Promise<unknown>;
 }

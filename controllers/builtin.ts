@@ -1,6 +1,9 @@
 /** berth's own controllers, as `berth up` and `berth server` run them. */
 import type { ControllerDefinition } from './kit/controller.js';
+import { schedulerController } from './scheduler/controller.js';
+import { createInstanceController } from './instance/index.js';
+import { createTaskController } from './task/index.js';
 
 export function builtinControllers(): ControllerDefinition[] {
-  return [];
+  return [schedulerController(), createInstanceController(), createTaskController()];
 }

@@ -1,0 +1,113 @@
+/**
+ * The scheduler: binds pending tasks to container instances (spec.containerInstance), one cluster
+ * per reconcile so a whole cluster's pending tasks are placed in one PlacementPass.
+ *
+ *   observe  the shared caches (no API reads): the cluster's tasks, overlaid with this scheduler's
+ *            own writes the cache has not caught up with (assumed.ts), its instances, task
+ *            definitions and services;
+ *   plan     planScheduling (plan.ts), pure: binds oldest task first, reasons for the rest;
+ *   apply    compare-and-swap writes, 64 in flight (apply.ts).
+ *
+ * Why this cannot bind a task twice: every bind is a CAS on the task's resourceVersion as the pass
+ * read it, and only unbound tasks are planned. Why it does not over-commit an instance when it is the
+ * only scheduler: remaining resources are recomputed every pass from everything bound, including its
+ * own binds the cache has not seen yet. The race that remains is two schedulers binding DIFFERENT
+ * tasks to the SAME instance at once, each from a view without the other's bind: both CAS writes
+ * succeed (they touch different tasks) and together they may exceed the instance. Nothing per task
+ * can see that; it is closed by running one scheduler: the Manager's leader election runs the
+ * controllers in one process only, and a leader that loses its lease has ctx.signal aborted, after
+ * which no further bind starts (apply checks the signal before each write). What is still open is
+ * the writes already in flight when the lease is lost (at most `concurrency` of them); true fencing
+ * would make each bind a store transaction that also compares the election key's revision, which
+ * the client API does not offer yet. Two schedulers that see the same cluster plan the same binds
+ * (the plan is deterministic, rng seeded per cluster), so even unelected they mostly collide on the
+ * same task (harmless) rather than on the same instance.
+ */
+import type { Task } from '../../api/v1/index.js';
+import { isLive } from '../conventions.js';
+import { defineController, type ControllerDefinition } from '../kit/controller.js';
+import { done, requeueAfter } from '../kit/result.js';
+import type { KitObject, ObjectRef } from '../kit/types.js';
+import { applyPlan, SchedulerWriteError } from './apply.js';
+import { AssumedTasks } from './assumed.js';
+import { observeCluster } from './observe.js';
+import { planScheduling } from './plan.js';
+import { seededRng, type ReservedPorts, type Rng } from './placement/index.js';
+
+export const SCHEDULER_NAME = 'scheduler';
+
+export interface SchedulerOptions {
+  /** Look again this soon when tasks are left unplaceable, to use capacity that frees up (default 3 s). */
+  retryUnplaceableMs?: number;
+  /** Writes in flight at once (default 64). */
+  concurrency?: number;
+  /** Host ports no task may take on any instance (default: ECS's reserved TCP ports). */
+  reservedPorts?: Partial<ReservedPorts>;
+  /** The tie-breaking rng of a pass (default: seeded by the cluster's name, so passes are reproducible). */
+  rng?: (cluster: string) => Rng;
+}
+
+const clusterRef = (cluster: string): ObjectRef => ({ kind: 'Cluster', cluster, name: cluster });
+const clusterOf = (obj: KitObject): ObjectRef[] => [clusterRef(obj.metadata.cluster ?? 'default')];
+
+/**
+ * A task change matters when the task waits for the scheduler, or when a bound task stops and
+ * frees capacity. Status reports of running tasks (most of the traffic) do not wake the scheduler.
+ */
+function taskWakes(obj: KitObject): ObjectRef[] {
+  const task = obj as Task;
+  return task.spec.containerInstance === undefined || !isLive(task) ? clusterOf(obj) : [];
+}
+
+export function schedulerController(options: SchedulerOptions = {}): ControllerDefinition<'Cluster'> {
+  const retryMs = options.retryUnplaceableMs ?? 3_000;
+  const concurrency = options.concurrency ?? 64;
+  const rngFor = options.rng ?? ((cluster: string) => seededRng(hashString(cluster)));
+  // One per controller instance: survives passes and leadership changes (entries expire on their own).
+  const assumed = new AssumedTasks();
+
+  return defineController({
+    name: SCHEDULER_NAME,
+    for: 'Cluster',
+    watches: [
+      { kind: 'Task', map: taskWakes },
+      { kind: 'ContainerInstance', map: clusterOf },
+      { kind: 'TaskDefinition', map: clusterOf },
+      // Read from the cache only: a placement change reaches pending tasks on their next pass.
+      { kind: 'Service', map: () => [] },
+    ],
+    async reconcile({ key }, { client, cache, clock, log, signal }) {
+      const cluster = key.name;
+      const started = clock.now();
+      const input = observeCluster(cache, cluster, assumed, started, rngFor(cluster), options.reservedPorts);
+      const plan = planScheduling(input);
+      if (plan.binds.length === 0 && plan.statusWrites.length === 0) return plan.unplaceable.length > 0 ? requeueAfter(retryMs) : done();
+      if (plan.uncounted.length > 0)
+        log.warn({ tasks: plan.uncounted.slice(0, 5).map((t) => t.metadata.name), count: plan.uncounted.length }, 'bound tasks whose task definition is unknown are not counted against their instances');
+
+      const outcome = await applyPlan(plan, { client, assumed, now: () => clock.now(), log, signal, concurrency });
+      log.info(
+        {
+          pending: plan.binds.length + plan.unplaceable.length,
+          bound: outcome.bound,
+          unplaceable: plan.unplaceable.length,
+          statusWritten: outcome.statusWritten,
+          conflicts: outcome.conflicts,
+          gone: outcome.gone,
+          failed: outcome.errors.length,
+          ms: clock.now() - started,
+        },
+        'scheduling pass',
+      );
+      if (outcome.errors.length > 0) throw new SchedulerWriteError(cluster, outcome.errors);
+      return plan.unplaceable.length > 0 ? requeueAfter(retryMs) : done();
+    },
+  });
+}
+
+/** FNV-1a: a stable 32-bit seed from a cluster's name. */
+function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

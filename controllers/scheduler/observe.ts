@@ -1,0 +1,30 @@
+/**
+ * What the scheduler sees of one cluster, read from the shared informer caches only (a pass over
+ * 20,000 tasks must not make 20,000 API calls), with its own not-yet-cached writes laid over them.
+ */
+import { INDEX } from '../conventions.js';
+import type { CacheReader } from '../kit/informer-set.js';
+import type { AssumedTasks } from './assumed.js';
+import type { SchedulingInput } from './plan.js';
+import type { ReservedPorts, Rng } from './placement/index.js';
+
+export function observeCluster(
+  cache: CacheReader,
+  cluster: string,
+  assumed: AssumedTasks,
+  now: number,
+  rng: Rng,
+  reservedPorts?: Partial<ReservedPorts>,
+): SchedulingInput {
+  // No shared index gives a cluster's tasks; one scan of the task cache is a few ms at 20,000.
+  const cached = cache.list('Task').filter((t) => (t.metadata.cluster ?? 'default') === cluster);
+  return {
+    tasks: assumed.overlay(cached, now),
+    instances: cache.byIndex('ContainerInstance', INDEX.instancesByCluster, cluster),
+    taskDefinition: (name) => cache.get('TaskDefinition', { cluster, name }),
+    service: (name) => cache.get('Service', { cluster, name }),
+    now,
+    rng,
+    reservedPorts,
+  };
+}

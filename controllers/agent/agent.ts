@@ -1,0 +1,230 @@
+/**
+ * The berth agent: runs on each container instance, talks only to the API, and makes the local
+ * Docker engine run exactly the tasks bound to its instance.
+ *
+ *   start(): register the instance and heartbeat → open Docker's event stream (first, so nothing
+ *   that happens while listing is missed) → list + watch the tasks bound here (an informer, with a
+ *   periodic resync as ECS's steady-state check) → sweep the engine for containers of this instance
+ *   → workers reconcile task by task (task-worker.ts).
+ *
+ * Every trigger (a task change, a Docker event, the resync, the sweep) only enqueues the task's
+ * name; the de-duplicating queue hands one task to one worker at a time, so one task's slow stop
+ * never blocks another's, and concurrency overall is bounded by the number of workers.
+ *
+ * stop() leaves containers running: a restarted agent finds them by their labels and adopts them.
+ */
+import type { BerthClient } from '../../api/client/types.js';
+import type { Logger } from '../../api/log.js';
+import type { Task } from '../../api/v1/task.js';
+import type { Cancel, Clock } from '../kit/clock.js';
+import { clientListWatch } from '../kit/client-list-watch.js';
+import { Informer } from '../kit/informer.js';
+import { WorkQueue } from '../kit/queue.js';
+import { TaskDefinitionCache } from './definitions.js';
+import { AgentStateError } from './errors.js';
+import { instanceAttributes, instanceResources, resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
+import { heartbeat, registerInstance, type Registration } from './registration.js';
+import { LABELS } from './runtime/names.js';
+import { HostPortAllocator } from './runtime/ports.js';
+import type { EventSubscription, RuntimeEvent } from './runtime/types.js';
+import { DEFAULT_RESERVED_PORTS } from '../../api/v1/container-instance.js';
+import { TaskView } from './task-view.js';
+import { TaskWorker } from './task-worker.js';
+
+const EVENT_RESUBSCRIBE_MS = { base: 200, max: 10_000 };
+/** stop() waits this long for reconciles in flight (a container stop may take its whole timeout). */
+const STOP_GRACE_MS = 5_000;
+
+export class Agent {
+  readonly cluster: string;
+  readonly instanceName: string;
+  private readonly options: ResolvedAgentOptions;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly queue: WorkQueue;
+  private readonly stopping = new AbortController();
+  private state: 'new' | 'running' | 'stopped' = 'new';
+  private informer: Informer<Task> | undefined;
+  private events: EventSubscription | undefined;
+  private workers: Promise<void>[] = [];
+  /** One pending timer per purpose, so they neither pile up nor outlive stop(). */
+  private readonly timers = new Map<'heartbeat' | 'sweep' | 'events', Cancel>();
+  private eventFailures = 0;
+  private registration: Registration | undefined;
+
+  constructor(options: AgentOptions) {
+    this.options = resolveAgentOptions(options);
+    this.cluster = this.options.cluster;
+    this.instanceName = this.options.instanceName;
+    this.log = this.options.log;
+    this.clock = this.options.clock;
+    this.queue = new WorkQueue({ clock: this.clock });
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new AgentStateError(`the agent of ${this.cluster}/${this.instanceName} was already started; create a new Agent to start again`);
+    this.state = 'running';
+    const { client, runtime } = this.options;
+    const info = await runtime.info();
+    this.registration = {
+      client,
+      cluster: this.cluster,
+      name: this.instanceName,
+      attributes: instanceAttributes(info, this.options.attributes),
+      resources: instanceResources(info, this.options.resources),
+      now: () => this.clock.now(),
+    };
+    await registerInstance(this.registration);
+    this.log.info({ cluster: this.cluster, resources: this.registration.resources }, 'container instance registered');
+    this.scheduleHeartbeat();
+
+    await this.subscribeToEvents();
+    const informer = new Informer<Task>({
+      source: clientListWatch(boundTo(client, this.instanceName), 'Task', { cluster: this.cluster }),
+      clock: this.clock,
+      keyOf: (t) => t.metadata.name,
+      resyncMs: this.options.steadyStateIntervalMs,
+      log: this.log.child({ informer: 'Task' }),
+    });
+    this.informer = informer;
+    const enqueue = (t: Task) => this.queue.add(t.metadata.name);
+    informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, t) => enqueue(t), onDelete: enqueue });
+    informer.start();
+    if (!(await informer.waitForSync(this.stopping.signal))) return;
+
+    const worker = new TaskWorker({
+      client,
+      runtime,
+      tasks: new TaskView({ get: (name) => informer.get(name) }),
+      definitions: new TaskDefinitionCache(client, this.cluster),
+      ports: new HostPortAllocator({
+        publishedPorts: () => runtime.publishedPorts(),
+        reserved: DEFAULT_RESERVED_PORTS,
+        ...(this.options.dynamicPortRange ? { range: this.options.dynamicPortRange } : {}),
+      }),
+      cluster: this.cluster,
+      instance: this.instanceName,
+      clock: this.clock,
+      log: this.log,
+      retentionMs: this.options.stoppedContainerRetentionMs,
+    });
+    for (let i = 0; i < this.options.workers; i++) this.workers.push(this.runWorker(worker));
+    await this.sweep();
+    this.scheduleSweep();
+    this.log.info({ tasks: informer.list().length }, 'agent is running');
+  }
+
+  /** Stops heartbeats, watches and workers; containers keep running. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.stopping.abort();
+    for (const cancel of this.timers.values()) cancel();
+    this.events?.close();
+    this.informer?.stop();
+    this.queue.shutDown();
+    const done = Promise.all(this.workers).then(() => true);
+    const inTime = await Promise.race([done, this.clock.sleep(STOP_GRACE_MS).then(() => false)]);
+    if (!inTime) this.log.warn({ graceMs: STOP_GRACE_MS }, 'reconciles still in flight at stop; leaving them');
+    this.log.info('agent stopped');
+  }
+
+  private async runWorker(worker: TaskWorker): Promise<void> {
+    for (;;) {
+      const name = await this.queue.get();
+      if (name === undefined) return;
+      try {
+        const after = await worker.reconcile(name);
+        this.queue.forget(name);
+        if (after !== undefined) this.queue.addAfter(name, after);
+      } catch (err) {
+        this.log.warn({ err, task: name }, 'reconcile failed; retrying with backoff');
+        this.queue.addRateLimited(name);
+      } finally {
+        this.queue.done(name);
+      }
+    }
+  }
+
+  private onRuntimeEvent(event: RuntimeEvent): void {
+    const task = event.labels[LABELS.task];
+    if (task !== undefined) this.queue.add(task);
+  }
+
+  private async subscribeToEvents(): Promise<void> {
+    const labels = { [LABELS.instance]: this.instanceName, [LABELS.cluster]: this.cluster };
+    this.events = await this.options.runtime.events((e) => this.onRuntimeEvent(e), {
+      labels,
+      onEnd: (error) => {
+        if (this.state !== 'running') return;
+        // Events may have been missed: resubscribe, then look at everything again.
+        const delay = Math.min(EVENT_RESUBSCRIBE_MS.base * 2 ** this.eventFailures++, EVENT_RESUBSCRIBE_MS.max);
+        this.log.warn({ err: error, delayMs: delay }, 'Docker event stream ended; resubscribing');
+        this.timers.set('events', this.clock.after(delay, () => void this.resubscribe()));
+      },
+    });
+  }
+
+  private async resubscribe(): Promise<void> {
+    if (this.state !== 'running') return;
+    try {
+      await this.subscribeToEvents();
+      this.eventFailures = 0;
+      await this.sweep();
+    } catch (err) {
+      const delay = Math.min(EVENT_RESUBSCRIBE_MS.base * 2 ** this.eventFailures++, EVENT_RESUBSCRIBE_MS.max);
+      this.log.warn({ err, delayMs: delay }, 'cannot resubscribe to Docker events yet');
+      this.timers.set('events', this.clock.after(delay, () => void this.resubscribe()));
+    }
+  }
+
+  /**
+   * Every task bound here, and every task that still has containers or a network on the engine
+   * (orphans: their task is gone, or was never bound here), goes through a reconcile.
+   */
+  private async sweep(): Promise<void> {
+    const { runtime } = this.options;
+    const labels = { [LABELS.instance]: this.instanceName, [LABELS.cluster]: this.cluster };
+    for (const t of this.informer?.list() ?? []) this.queue.add(t.metadata.name);
+    const [containers, networks, volumes] = await Promise.all([
+      runtime.listContainers({ labels }),
+      runtime.listNetworks({ labels }),
+      runtime.listVolumes({ labels }),
+    ]);
+    for (const o of [...containers, ...networks, ...volumes]) {
+      const task = o.labels[LABELS.task];
+      if (task !== undefined) this.queue.add(task);
+    }
+  }
+
+  private scheduleSweep(): void {
+    const tick = () => {
+      if (this.state !== 'running') return;
+      this.sweep()
+        .catch((err: unknown) => this.log.warn({ err }, 'sweep of the engine failed; trying again next period'))
+        .finally(() => this.state === 'running' && this.timers.set('sweep', this.clock.after(this.options.steadyStateIntervalMs, tick)));
+    };
+    this.timers.set('sweep', this.clock.after(this.options.steadyStateIntervalMs, tick));
+  }
+
+  private scheduleHeartbeat(): void {
+    const tick = () => {
+      const registration = this.registration;
+      if (this.state !== 'running' || !registration) return;
+      heartbeat(registration)
+        .catch((err: unknown) => this.log.warn({ err }, 'heartbeat failed; trying again next interval'))
+        .finally(() => {
+          if (this.state === 'running') this.timers.set('heartbeat', this.clock.after(this.options.heartbeatIntervalMs, tick));
+        });
+    };
+    this.timers.set('heartbeat', this.clock.after(this.options.heartbeatIntervalMs, tick));
+  }
+}
+
+/** The client, restricted to the tasks bound to `instance` (what an agent token may list and watch). */
+function boundTo(client: BerthClient, instance: string): Pick<BerthClient, 'list' | 'watch'> {
+  return {
+    list: (kind, options) => client.list(kind, { ...options, containerInstance: instance }),
+    watch: (kind, options) => client.watch(kind, { ...options, containerInstance: instance }),
+  };
+}

@@ -1,0 +1,21 @@
+/** Typed agent errors: `name` is stable, `retriable` says whether the same call may succeed later. */
+
+export abstract class AgentError extends Error {
+  abstract override readonly name: string;
+  abstract readonly retriable: boolean;
+}
+
+/** A task names a task definition revision that does not exist in its cluster. */
+export class TaskDefinitionMissingError extends AgentError {
+  override readonly name = 'TaskDefinitionMissing';
+  readonly retriable = false;
+  constructor(cluster: string, ref: string) {
+    super(`task definition ${cluster}/${ref} does not exist; register it (berth apply) before running tasks of it`);
+  }
+}
+
+/** The agent was asked to start twice, or to do something after stop(). */
+export class AgentStateError extends AgentError {
+  override readonly name = 'AgentState';
+  readonly retriable = false;
+}

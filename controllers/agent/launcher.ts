@@ -1,0 +1,144 @@
+/**
+ * Launching a task's containers: its images (pull only when missing), its network (only for links),
+ * its dynamic host ports, then create and start. Every step is safe to repeat after a crash:
+ * names are deterministic, so a create that already happened conflicts and the agent adopts that
+ * container instead of making a twin.
+ *
+ * A failure that the task itself causes (an image that cannot be had, a command that does not
+ * exist, no free port) is remembered in the task's memory and ends the task (TaskFailedToStart);
+ * an engine that cannot be reached is thrown, so the worker retries with backoff instead.
+ */
+import type { Logger } from '../../api/log.js';
+import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
+import type { Task } from '../../api/v1/task.js';
+import type { Clock } from '../kit/clock.js';
+import { dynamicPortMappings, needsTaskNetwork, portKey, toContainerSpec } from './runtime/container-spec.js';
+import { ContainerNameConflictError, ImageUnavailableError } from './runtime/errors.js';
+import { taskLabels, taskNetworkName, type TaskIdentity } from './runtime/names.js';
+import type { HostPortAllocator } from './runtime/ports.js';
+import type { ContainerRuntime } from './runtime/types.js';
+
+/** What the agent remembers of a task between reconciles. Lost on restart, and that is fine: all of it can be re-derived or redone. */
+export interface TaskMemory {
+  /** The uid of the task this memory is of: a task recreated under the same name starts afresh. */
+  uid?: string;
+  /** Why launching failed; the plan turns it into TaskFailedToStart. */
+  failure?: string;
+  pull?: { startedAt?: string; stoppedAt?: string };
+  network?: string;
+  /** Dynamic host ports handed out, per container, keyed by portKey. */
+  hostPorts: Map<string, Record<string, number>>;
+  /** The task's network and volumes are gone. */
+  resourcesRemoved?: boolean;
+}
+
+export function newTaskMemory(uid?: string): TaskMemory {
+  return { hostPorts: new Map(), ...(uid !== undefined ? { uid } : {}) };
+}
+
+export interface LauncherDeps {
+  runtime: ContainerRuntime;
+  ports: HostPortAllocator;
+  cluster: string;
+  instance: string;
+  clock: Clock;
+  log: Logger;
+}
+
+export function taskIdentity(task: Task): TaskIdentity {
+  return { name: task.metadata.name, ...(task.metadata.uid ? { uid: task.metadata.uid } : {}) };
+}
+
+export class Launcher {
+  constructor(private readonly deps: LauncherDeps) {}
+
+  /** Creates (or adopts) and starts `names` in parallel; failures land in `memory.failure`. */
+  async start(task: Task, def: TaskDefinitionSpec, names: readonly string[], memory: TaskMemory): Promise<void> {
+    if (!(await this.prepare(task, def, memory))) return;
+    const results = await Promise.allSettled(names.map((name) => this.startOne(task, def, name, memory)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) await this.recordFailure(memory, failed.reason);
+  }
+
+  /** Images and the task network, once per task. False when the task cannot start. */
+  private async prepare(task: Task, def: TaskDefinitionSpec, memory: TaskMemory): Promise<boolean> {
+    const { runtime, clock } = this.deps;
+    if (!memory.pull?.stoppedAt) {
+      const startedAt = new Date(clock.now()).toISOString();
+      memory.pull = { startedAt };
+      try {
+        await Promise.all([...new Set(def.containerDefinitions.map((c) => c.image))].map((image) => runtime.ensureImage(image)));
+      } catch (err) {
+        if (!(err instanceof ImageUnavailableError)) throw err;
+        memory.failure = `CannotPullContainerError: ${err.message}`;
+        return false;
+      }
+      memory.pull = { startedAt, stoppedAt: new Date(clock.now()).toISOString() };
+    }
+    if (needsTaskNetwork(def) && memory.network === undefined) {
+      const identity = taskIdentity(task);
+      memory.network = await runtime.createTaskNetwork({
+        name: taskNetworkName(this.deps.cluster, identity),
+        labels: taskLabels(this.deps.cluster, identity, this.deps.instance),
+      });
+    }
+    return true;
+  }
+
+  private async startOne(task: Task, def: TaskDefinitionSpec, name: string, memory: TaskMemory): Promise<void> {
+    const { runtime, log } = this.deps;
+    const container = def.containerDefinitions.find((c) => c.name === name);
+    if (!container) throw new Error(`internal: no container ${name} in ${task.spec.taskDefinition}`);
+    const hostPorts = await this.hostPortsFor(name, dynamicPortMappings(container, def.networkMode), memory);
+    const spec = toContainerSpec({
+      task,
+      taskDefinition: { spec: def },
+      containerDefinition: container,
+      instance: this.deps.instance,
+      cluster: this.deps.cluster,
+      hostPorts,
+      ...(memory.network !== undefined ? { networkName: memory.network } : {}),
+    });
+    let id: string;
+    try {
+      id = await runtime.createContainer(spec);
+    } catch (err) {
+      if (!(err instanceof ContainerNameConflictError) || err.existingId === undefined) throw err;
+      // Created before a crash (or by a concurrent retry): adopt it rather than make a twin.
+      log.info({ task: task.metadata.name, container: name, dockerId: err.existingId }, 'adopting existing container');
+      id = err.existingId;
+    }
+    await runtime.startContainer(id);
+    log.debug({ task: task.metadata.name, container: name, dockerId: id }, 'container started');
+  }
+
+  private async hostPortsFor(name: string, dynamic: { containerPort: number; protocol: 'tcp' | 'udp' }[], memory: TaskMemory): Promise<Record<string, number>> {
+    const have = memory.hostPorts.get(name);
+    if (have) return have;
+    const chosen: Record<string, number> = {};
+    for (const m of dynamic) chosen[portKey(m.containerPort, m.protocol)] = await this.deps.ports.allocate(m.protocol);
+    memory.hostPorts.set(name, chosen);
+    return chosen;
+  }
+
+  /** The engine answering means the task is at fault (bad command, bad options): remember it. Else rethrow to retry. */
+  private async recordFailure(memory: TaskMemory, reason: unknown): Promise<void> {
+    try {
+      await this.deps.runtime.info();
+    } catch {
+      throw reason instanceof Error ? reason : new Error(String(reason));
+    }
+    memory.failure = reason instanceof Error ? reason.message : String(reason);
+  }
+
+  /** Gives the task's dynamic host ports back to the allocator. */
+  releasePorts(memory: TaskMemory): void {
+    for (const ports of memory.hostPorts.values())
+      for (const key of Object.keys(ports)) {
+        const port = ports[key];
+        const protocol = key.endsWith('/udp') ? 'udp' : 'tcp';
+        if (port !== undefined) this.deps.ports.release(port, protocol);
+      }
+    memory.hostPorts.clear();
+  }
+}

@@ -1,0 +1,87 @@
+/** The agent's options and their defaults. */
+import { hostname } from 'node:os';
+import type { BerthClient } from '../../api/client/types.js';
+import { rootLogger, type Logger } from '../../api/log.js';
+import { ATTRIBUTES } from '../../api/v1/container-instance.js';
+import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
+import { realClock, type Clock } from '../kit/clock.js';
+import { HEARTBEAT } from '../conventions.js';
+import type { ContainerRuntime, EngineInfo } from './runtime/types.js';
+
+export interface AgentOptions {
+  /** The API: HttpClient for a remote agent (with its agent token), LocalClient inside `berth up`. */
+  client: BerthClient;
+  runtime: ContainerRuntime;
+  cluster?: string;
+  /** The ContainerInstance's name; default: this machine's hostname. */
+  instanceName?: string;
+  /** Merged over the defaults (ecs.os-type, ecs.cpu-architecture, ecs.instance-type, ecs.availability-zone). */
+  attributes?: Record<string, string>;
+  /** What to offer to tasks; default: the engine's CPUs × 1024 and its memory in MiB. */
+  resources?: { cpu?: number; memory?: number };
+  heartbeatIntervalMs?: number;
+  /** How often every task is checked against the engine even without events (ECS's steady-state check). */
+  steadyStateIntervalMs?: number;
+  /** How long stopped containers of ended tasks stay for `docker logs` before removal; default 1 h. */
+  stoppedContainerRetentionMs?: number;
+  /** Tasks reconciled at once; one task is never reconciled twice at once. */
+  workers?: number;
+  /** Range for dynamic host ports (hostPort 0). */
+  dynamicPortRange?: { min: number; max: number };
+  clock?: Clock;
+  log?: Logger;
+}
+
+export const AGENT_DEFAULTS = {
+  steadyStateIntervalMs: 30_000,
+  stoppedContainerRetentionMs: 60 * 60 * 1000,
+  workers: 8,
+  instanceType: 'berth.local',
+  availabilityZone: 'local',
+} as const;
+
+export const AGENT_VERSION = '0.1.0';
+
+export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'attributes' | 'resources' | 'dynamicPortRange'>> &
+  Pick<AgentOptions, 'attributes' | 'resources' | 'dynamicPortRange'>;
+
+export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions {
+  const instanceName = options.instanceName ?? hostname();
+  return {
+    ...options,
+    cluster: options.cluster ?? DEFAULT_CLUSTER,
+    instanceName,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT.intervalMs,
+    steadyStateIntervalMs: options.steadyStateIntervalMs ?? AGENT_DEFAULTS.steadyStateIntervalMs,
+    stoppedContainerRetentionMs: options.stoppedContainerRetentionMs ?? AGENT_DEFAULTS.stoppedContainerRetentionMs,
+    workers: Math.max(1, options.workers ?? AGENT_DEFAULTS.workers),
+    clock: options.clock ?? realClock,
+    log: (options.log ?? rootLogger).child({ component: 'agent', instance: instanceName }),
+  };
+}
+
+/** ECS's names for the engine's architecture. */
+function architecture(arch: string): string {
+  if (arch === 'x86_64' || arch === 'amd64') return 'x86_64';
+  if (arch === 'aarch64' || arch === 'arm64') return 'arm64';
+  return arch;
+}
+
+export function instanceAttributes(info: EngineInfo, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    [ATTRIBUTES.osType]: info.os.toLowerCase() || 'linux',
+    [ATTRIBUTES.cpuArchitecture]: architecture(info.arch),
+    [ATTRIBUTES.instanceType]: AGENT_DEFAULTS.instanceType,
+    [ATTRIBUTES.availabilityZone]: AGENT_DEFAULTS.availabilityZone,
+    ...extra,
+  };
+}
+
+const MIB = 1024 * 1024;
+
+export function instanceResources(info: EngineInfo, override: AgentOptions['resources'] = {}): { cpu: number; memory: number } {
+  return {
+    cpu: override.cpu ?? info.cpus * 1024,
+    memory: override.memory ?? Math.floor(info.memoryBytes / MIB),
+  };
+}

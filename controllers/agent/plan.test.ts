@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { Task, type TaskStatus } from '../../api/v1/task.js';
+import { TaskDefinition } from '../../api/v1/task-definition.js';
+import { rawContainer, rawTaskDefinition } from '../../api/v1/testing.js';
+import type { ObservedContainer } from './observed.js';
+import { hasEngineWork, planTask, type TaskPlanInput } from './plan.js';
+
+const NOW = Date.UTC(2026, 0, 1, 12);
+const UID = 'aaaaaaaaaaaa-uid';
+
+type Plain = Record<string, unknown>;
+
+function def(containers: Plain[]) {
+  return TaskDefinition.parse(rawTaskDefinition({ containerDefinitions: containers })).spec;
+}
+
+function task(status?: Partial<TaskStatus>, spec: Plain = {}) {
+  return Task.parse({
+    apiVersion: 'berth.dev/v1',
+    kind: 'Task',
+    metadata: { name: 't1', cluster: 'c', uid: UID, resourceVersion: '5' },
+    spec: { taskDefinition: 'web:1', containerInstance: 'i-1', ...spec },
+    ...(status ? { status } : {}),
+  });
+}
+
+function container(name: string, state: ObservedContainer['state'], extra: Partial<ObservedContainer> = {}): ObservedContainer {
+  const ran = state !== 'created';
+  return {
+    id: `id-${name}`,
+    name,
+    taskUid: UID,
+    state,
+    exitCode: 0,
+    health: 'none',
+    oomKilled: false,
+    hostPorts: [],
+    ...(ran ? { startedAt: NOW - 5000 } : {}),
+    ...(state === 'exited' ? { finishedAt: NOW - 1000 } : {}),
+    ...extra,
+  };
+}
+
+const input = (partial: Partial<TaskPlanInput>): TaskPlanInput => ({ task: undefined, containers: [], now: NOW, retentionMs: 60_000, ...partial });
+
+const one = def([rawContainer('app')]);
+const withSidecar = def([rawContainer('app'), rawContainer('side', { essential: false })]);
+const healthyDep = def([
+  rawContainer('db', { healthCheck: { command: ['CMD-SHELL', 'true'], interval: 5 } }),
+  rawContainer('web', { dependsOn: [{ containerName: 'db', condition: 'HEALTHY' }] }),
+]);
+
+describe('planTask', () => {
+  it.each([
+    {
+      what: 'a new task starts its only container',
+      in: input({ task: task(), definition: one }),
+      start: ['app'],
+      status: { lastStatus: 'PENDING' },
+    },
+    {
+      what: 'RUNNING once the essential container runs, with its docker id',
+      in: input({ task: task({ lastStatus: 'PENDING' }), definition: one, containers: [container('app', 'running')] }),
+      start: [],
+      status: { lastStatus: 'RUNNING', startedAt: new Date(NOW).toISOString() },
+    },
+    {
+      what: 'a dependent waits for HEALTHY',
+      in: input({ task: task(), definition: healthyDep, containers: [container('db', 'running', { health: 'starting' })] }),
+      start: [],
+      status: { lastStatus: 'PENDING' },
+    },
+    {
+      what: 'a dependent starts once its dependency is healthy',
+      in: input({ task: task(), definition: healthyDep, containers: [container('db', 'running', { health: 'healthy' })] }),
+      start: ['web'],
+    },
+    {
+      what: 'HEALTHY can never come after the dependency exited',
+      in: input({ task: task(), definition: healthyDep, containers: [container('db', 'exited', { exitCode: 1 })] }),
+      start: [],
+      status: { lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' },
+    },
+    {
+      what: 'an essential exit stops the rest (STOPPING first)',
+      in: input({ task: task({ lastStatus: 'RUNNING' }), definition: withSidecar, containers: [container('app', 'exited', { exitCode: 137 }), container('side', 'running')] }),
+      stop: [['side']],
+      status: { lastStatus: 'STOPPING', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' },
+    },
+    {
+      what: 'a non-essential exit is only reported',
+      in: input({ task: task({ lastStatus: 'RUNNING' }), definition: withSidecar, containers: [container('app', 'running'), container('side', 'exited', { exitCode: 3 })] }),
+      start: [],
+    },
+    {
+      what: 'a launch failure ends the task',
+      in: input({ task: task(), definition: one, failure: 'exec: "nope": not found' }),
+      status: { lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedReason: 'exec: "nope": not found' },
+    },
+    {
+      what: 'desiredStatus STOPPED stops what runs',
+      in: input({ task: task({ lastStatus: 'RUNNING' }, { desiredStatus: 'STOPPED', stopReason: 'scaling down' }), definition: one, containers: [container('app', 'running')] }),
+      stop: [['app']],
+      status: { lastStatus: 'STOPPING', stopCode: 'UserInitiated', stoppedReason: 'scaling down' },
+    },
+    {
+      what: 'desiredStatus STOPPED with nothing running reports STOPPED',
+      in: input({ task: task({ lastStatus: 'STOPPING' }, { desiredStatus: 'STOPPED' }), definition: one, containers: [container('app', 'exited', { exitCode: 143 })] }),
+      status: { lastStatus: 'STOPPED', stopCode: 'UserInitiated' },
+    },
+    {
+      what: 'a task marked STOPPED while its containers run (lost): stop and remove them now',
+      in: input({ task: task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW).toISOString() }, { desiredStatus: 'STOPPED' }), definition: one, containers: [container('app', 'running')] }),
+      stop: [['app']],
+      remove: ['id-app'],
+    },
+    {
+      what: 'stopped containers of an ended task stay for the retention',
+      in: input({ task: task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW - 10_000).toISOString() }), definition: one, containers: [container('app', 'exited')] }),
+      remove: [],
+      requeueAfterMs: 50_000,
+    },
+    {
+      what: '…and are removed after it',
+      in: input({ task: task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW - 61_000).toISOString() }), definition: one, containers: [container('app', 'exited')] }),
+      remove: ['id-app'],
+    },
+    {
+      what: 'a gone task: every container of it is removed',
+      in: input({ containers: [container('app', 'running')] }),
+      remove: ['id-app'],
+    },
+    {
+      what: 'containers of an older task of the same name are removed',
+      in: input({ task: task({ lastStatus: 'RUNNING' }), definition: one, containers: [container('app', 'running'), container('app', 'running', { id: 'old', taskUid: 'other' })] }),
+      remove: ['old'],
+    },
+  ])('$what', (c) => {
+    const plan = planTask(c.in);
+    if (c.start) expect(plan.start).toEqual(c.start);
+    if (c.stop) expect(plan.stopWaves.map((w) => w.map((s) => s.name))).toEqual(c.stop);
+    if (c.remove) expect(plan.remove).toEqual(c.remove);
+    if (c.requeueAfterMs) expect(plan.requeueAfterMs).toBe(c.requeueAfterMs);
+    if (c.status) expect(plan.status).toMatchObject(c.status);
+  });
+
+  it('reports container statuses, exit codes and host ports', () => {
+    const plan = planTask(
+      input({
+        task: task({ lastStatus: 'PENDING' }),
+        definition: withSidecar,
+        containers: [
+          container('app', 'running', { hostPorts: [{ containerPort: 80, hostPort: 50000, protocol: 'tcp', bindIP: '0.0.0.0' }, { containerPort: 80, hostPort: 50000, protocol: 'tcp', bindIP: '::' }] }),
+          container('side', 'exited', { exitCode: 2 }),
+        ],
+      }),
+    );
+    expect(plan.status?.containers).toEqual([
+      { name: 'app', dockerId: 'id-app', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [{ containerPort: 80, hostPort: 50000, protocol: 'tcp', bindIP: '0.0.0.0' }] },
+      { name: 'side', dockerId: 'id-side', lastStatus: 'STOPPED', exitCode: 2, healthStatus: 'UNKNOWN', networkBindings: [] },
+    ]);
+    expect(plan.status?.healthStatus).toBeUndefined(); // UNKNOWN already (schema default): nothing to write
+  });
+
+  it('writes nothing when the stored status already says it all', () => {
+    const first = planTask(input({ task: task({ lastStatus: 'PENDING' }), definition: one, containers: [container('app', 'running')] }));
+    const stored = task({ lastStatus: 'PENDING', ...first.status });
+    const again = planTask(input({ task: stored, definition: one, containers: [container('app', 'running')], now: NOW + 5000 }));
+    expect(again.status).toBeUndefined();
+    expect(hasEngineWork(again)).toBe(false);
+  });
+
+  it('task health: HEALTHY once every essential container with a check is healthy', () => {
+    const plan = planTask(input({ task: task(), definition: healthyDep, containers: [container('db', 'running', { health: 'healthy' }), container('web', 'running')] }));
+    expect(plan.status).toMatchObject({ lastStatus: 'RUNNING', healthStatus: 'HEALTHY' });
+  });
+
+  it('never moves lastStatus backwards', () => {
+    const plan = planTask(input({ task: task({ lastStatus: 'RUNNING' }), definition: withSidecar, containers: [container('app', 'running')] }));
+    expect(plan.start).toEqual(['side']);
+    expect(plan.status?.lastStatus).toBeUndefined();
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * The agent's ContainerInstance: registered (created, or updated after a restart) with what the
+ * machine offers, then kept alive by heartbeats, each a small merge patch of status.
+ */
+import type { BerthClient } from '../../api/client/types.js';
+import { AlreadyExistsError, NotFoundError } from '../../api/resources/errors.js';
+import { DEFAULT_RESERVED_PORTS, type ContainerInstanceSpec } from '../../api/v1/container-instance.js';
+import { API_VERSION } from '../../api/v1/meta.js';
+import type { ObjectOf } from '../kit/types.js';
+import { AGENT_VERSION } from './options.js';
+
+export interface Registration {
+  client: BerthClient;
+  cluster: string;
+  name: string;
+  attributes: Record<string, string>;
+  resources: { cpu: number; memory: number };
+  now: () => number;
+}
+
+type Instance = ObjectOf<'ContainerInstance'>;
+
+/** Creates or updates the instance's spec (keeping an operator's DRAINING and custom attributes), then reports it connected. */
+export async function registerInstance(r: Registration): Promise<Instance> {
+  const ref = { cluster: r.cluster, name: r.name };
+  const specOf = (existing: Instance | undefined): ContainerInstanceSpec => ({
+    status: existing?.spec.status ?? 'ACTIVE',
+    attributes: { ...existing?.spec.attributes, ...r.attributes },
+    registeredResources: { cpu: r.resources.cpu, memory: r.resources.memory, ports: [...DEFAULT_RESERVED_PORTS] },
+    agent: { ...existing?.spec.agent, version: AGENT_VERSION },
+  });
+  let existing = await r.client.get('ContainerInstance', ref);
+  if (!existing) {
+    try {
+      existing = await r.client.create({ apiVersion: API_VERSION, kind: 'ContainerInstance', metadata: ref, spec: specOf(undefined) });
+    } catch (err) {
+      if (!(err instanceof AlreadyExistsError)) throw err;
+      existing = await r.client.mustGet('ContainerInstance', ref);
+    }
+  }
+  await r.client.mutate('ContainerInstance', ref, (ci) => {
+    ci.spec = specOf(ci);
+  });
+  const now = new Date(r.now()).toISOString();
+  return r.client.patch('ContainerInstance', ref, { status: { agentConnected: true, lastHeartbeat: now, registeredAt: existing.status?.registeredAt ?? now } }, { subresource: 'status' });
+}
+
+/** One heartbeat; re-registers when the instance was deleted meanwhile. */
+export async function heartbeat(r: Registration): Promise<void> {
+  const ref = { cluster: r.cluster, name: r.name };
+  try {
+    await r.client.patch('ContainerInstance', ref, { status: { agentConnected: true, lastHeartbeat: new Date(r.now()).toISOString() } }, { subresource: 'status' });
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    await registerInstance(r);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Task status as the agent reports it, built from what it observes (pure). The agent writes only the
+ * fields that differ from the stored status, as a merge patch, so a report is small and a repeated
+ * reconcile with nothing new writes nothing.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { ContainerDefinition } from '../../api/v1/container-definition.js';
+import { TASK_LAST_STATUSES, type ContainerStatus, type NetworkBinding, type TaskLastStatus, type TaskStatus } from '../../api/v1/task.js';
+import { hasExited, hasStarted, isRunning, type ObservedContainer } from './observed.js';
+
+type Health = ContainerStatus['healthStatus'];
+
+/** The later of two statuses in ECS's order: a task's lastStatus only moves forward. */
+export function laterStatus(a: TaskLastStatus, b: TaskLastStatus): TaskLastStatus {
+  return TASK_LAST_STATUSES.indexOf(a) >= TASK_LAST_STATUSES.indexOf(b) ? a : b;
+}
+
+export function isBefore(a: TaskLastStatus, b: TaskLastStatus): boolean {
+  return TASK_LAST_STATUSES.indexOf(a) < TASK_LAST_STATUSES.indexOf(b);
+}
+
+function healthOf(c: ObservedContainer | undefined): Health {
+  if (!c || !isRunning(c)) return 'UNKNOWN';
+  return c.health === 'healthy' ? 'HEALTHY' : c.health === 'unhealthy' ? 'UNHEALTHY' : 'UNKNOWN';
+}
+
+/** Docker reports a published port once per address family; ECS reports it once. */
+function bindingsOf(c: ObservedContainer): NetworkBinding[] {
+  const seen = new Set<string>();
+  const out: NetworkBinding[] = [];
+  for (const p of c.hostPorts) {
+    const key = `${p.containerPort}/${p.protocol}/${p.hostPort}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol, bindIP: p.bindIP.includes(':') ? '0.0.0.0' : p.bindIP });
+  }
+  return out;
+}
+
+function stopReasonOf(c: ObservedContainer): string | undefined {
+  if (c.oomKilled) return 'OutOfMemoryError: container killed due to memory usage';
+  return c.error;
+}
+
+/**
+ * One container's status. `final`: the task is ending, so a container that is not running is
+ * STOPPED even if it never ran. A stopped container keeps the bindings reported while it ran.
+ */
+export function containerStatus(def: Pick<ContainerDefinition, 'name'>, c: ObservedContainer | undefined, previous: ContainerStatus | undefined, final: boolean): ContainerStatus {
+  if (c && isRunning(c))
+    return { name: def.name, dockerId: c.id, lastStatus: 'RUNNING', healthStatus: healthOf(c), networkBindings: bindingsOf(c) };
+  const ended = (c !== undefined && hasExited(c)) || final;
+  const out: ContainerStatus = {
+    name: def.name,
+    lastStatus: ended ? 'STOPPED' : 'PENDING',
+    healthStatus: 'UNKNOWN',
+    networkBindings: ended ? (previous?.networkBindings ?? []) : [],
+  };
+  if (c) out.dockerId = c.id;
+  if (c && hasStarted(c) && hasExited(c)) out.exitCode = c.exitCode;
+  const reason = c ? stopReasonOf(c) : undefined;
+  if (reason) out.reason = reason;
+  return out;
+}
+
+/**
+ * The task's health, as ECS derives it: HEALTHY when every essential container with a health check
+ * is healthy, UNHEALTHY when one of them is unhealthy, UNKNOWN otherwise (and when none has one).
+ */
+export function taskHealth(defs: readonly Pick<ContainerDefinition, 'name' | 'essential' | 'healthCheck'>[], containers: readonly ContainerStatus[]): Health {
+  const checked = defs.filter((d) => d.essential && d.healthCheck);
+  if (checked.length === 0) return 'UNKNOWN';
+  const health = checked.map((d) => containers.find((c) => c.name === d.name)?.healthStatus ?? 'UNKNOWN');
+  if (health.includes('UNHEALTHY')) return 'UNHEALTHY';
+  return health.every((h) => h === 'HEALTHY') ? 'HEALTHY' : 'UNKNOWN';
+}
+
+/** The fields of `next` that differ from `current`: the merge patch to write, or undefined when none do. */
+export function statusPatch(current: TaskStatus | undefined, next: Partial<TaskStatus>): Partial<TaskStatus> | undefined {
+  const patch: Partial<TaskStatus> = {};
+  let changed = false;
+  for (const [key, value] of Object.entries(next) as [keyof TaskStatus, unknown][]) {
+    if (value === undefined || isDeepStrictEqual(current?.[key], value)) continue;
+    Object.assign(patch, { [key]: value });
+    changed = true;
+  }
+  return changed ? patch : undefined;
+}

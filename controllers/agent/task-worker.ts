@@ -1,0 +1,184 @@
+/**
+ * Reconciles one task: observe its containers on the engine → plan (plan.ts, pure) → apply, again
+ * and again until the plan asks for nothing more on the engine. The work queue guarantees that one
+ * task is never reconciled by two workers at once, so a task's memory needs no locking.
+ */
+import { ConflictError, NotFoundError } from '../../api/resources/errors.js';
+import type { BerthClient } from '../../api/client/types.js';
+import type { Logger } from '../../api/log.js';
+import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
+import type { Task, TaskStatus } from '../../api/v1/task.js';
+import type { Clock } from '../kit/clock.js';
+import type { TaskDefinitionCache } from './definitions.js';
+import { TaskDefinitionMissingError } from './errors.js';
+import { Launcher, newTaskMemory, taskIdentity, type TaskMemory } from './launcher.js';
+import { toObserved, type ObservedContainer } from './observed.js';
+import { hasEngineWork, planTask, type TaskPlan } from './plan.js';
+import { ContainerNotFoundError } from './runtime/errors.js';
+import { LABELS, taskNetworkName } from './runtime/names.js';
+import type { HostPortAllocator } from './runtime/ports.js';
+import type { ContainerRuntime } from './runtime/types.js';
+import type { TaskView } from './task-view.js';
+
+/** Plan/apply rounds per reconcile; more means something undoes our work, so look again later. */
+const MAX_ROUNDS = 12;
+const RETRY_LATER_MS = 1000;
+
+export interface TaskWorkerDeps {
+  client: BerthClient;
+  runtime: ContainerRuntime;
+  tasks: TaskView;
+  definitions: TaskDefinitionCache;
+  ports: HostPortAllocator;
+  cluster: string;
+  instance: string;
+  clock: Clock;
+  log: Logger;
+  retentionMs: number;
+}
+
+export class TaskWorker {
+  private readonly memories = new Map<string, TaskMemory>();
+  private readonly launcher: Launcher;
+
+  constructor(private readonly deps: TaskWorkerDeps) {
+    this.launcher = new Launcher(deps);
+  }
+
+  /** Brings task `name` one reconcile closer to its desired state; returns when to look again, if ever. */
+  async reconcile(name: string): Promise<number | undefined> {
+    const log = this.deps.log.child({ task: name });
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const task = this.deps.tasks.current(name);
+      const memory = this.memoryOf(name, task);
+      const definition = task ? await this.definitionOf(task, memory) : undefined;
+      const containers = await this.observe(name);
+      const plan = planTask({
+        task,
+        containers,
+        now: this.deps.clock.now(),
+        retentionMs: this.deps.retentionMs,
+        ...(definition ? { definition } : {}),
+        ...(memory.failure !== undefined ? { failure: memory.failure } : {}),
+        ...(memory.pull ? { pull: memory.pull } : {}),
+      });
+      if (task && plan.status && !(await this.writeStatus(task, plan.status, log))) continue;
+      if (plan.releasePorts) this.launcher.releasePorts(memory);
+      if (!hasEngineWork(plan)) {
+        if (plan.removeTaskResources) await this.removeTaskResources(name, task, memory);
+        if (!task && containers.length === 0) this.memories.delete(name);
+        return plan.requeueAfterMs;
+      }
+      await this.apply(plan, task, definition, memory, log);
+    }
+    log.warn({ rounds: MAX_ROUNDS }, 'task did not settle; looking again shortly');
+    return RETRY_LATER_MS;
+  }
+
+  private memoryOf(name: string, task: Task | undefined): TaskMemory {
+    const uid = task?.metadata.uid;
+    let memory = this.memories.get(name);
+    if (memory && task && memory.uid !== uid) {
+      this.launcher.releasePorts(memory);
+      memory = undefined;
+    }
+    if (!memory) {
+      memory = newTaskMemory(uid);
+      this.memories.set(name, memory);
+    }
+    return memory;
+  }
+
+  /** The task's definition; a missing one is the task's failure (unless it has ended anyway). */
+  private async definitionOf(task: Task, memory: TaskMemory): Promise<TaskDefinitionSpec | undefined> {
+    try {
+      return await this.deps.definitions.load(task.spec.taskDefinition);
+    } catch (err) {
+      if (!(err instanceof TaskDefinitionMissingError)) throw err;
+      if (task.status?.lastStatus !== 'STOPPED') memory.failure ??= err.message;
+      return undefined;
+    }
+  }
+
+  private async observe(name: string): Promise<ObservedContainer[]> {
+    const { runtime, cluster, instance, ports } = this.deps;
+    const listed = await runtime.listContainers({ labels: { [LABELS.instance]: instance, [LABELS.cluster]: cluster, [LABELS.task]: name } });
+    const inspected = await Promise.all(
+      listed.map((c) =>
+        runtime.inspectContainer(c.id).catch((err: unknown) => {
+          if (err instanceof ContainerNotFoundError) return undefined; // removed meanwhile
+          throw err;
+        }),
+      ),
+    );
+    const out: ObservedContainer[] = [];
+    for (const c of inspected) {
+      if (!c) continue;
+      // Ports of containers found after a restart must not be handed out again.
+      for (const p of c.hostPorts) ports.claim(p.hostPort, p.protocol);
+      out.push(toObserved(c));
+    }
+    return out;
+  }
+
+  /**
+   * A conditional merge patch of status: it applies only to the task as the plan saw it, so a change
+   * made meanwhile (the task marked lost, a stop requested) is never overwritten. On Conflict the task
+   * is re-read and planned again. False: plan again.
+   */
+  private async writeStatus(task: Task, status: Partial<TaskStatus>, log: Logger): Promise<boolean> {
+    const ref = { cluster: task.metadata.cluster, name: task.metadata.name };
+    const patch = { metadata: { resourceVersion: task.metadata.resourceVersion }, status };
+    try {
+      const written = await this.deps.client.patch('Task', ref, patch, { subresource: 'status' });
+      this.deps.tasks.observeWrite(written);
+      if (status.lastStatus) log.info({ lastStatus: status.lastStatus, stopCode: written.status?.stopCode, reason: written.status?.stoppedReason }, 'task status reported');
+      return true;
+    } catch (err) {
+      if (err instanceof NotFoundError) {
+        this.deps.tasks.forget(task.metadata.name);
+        return false;
+      }
+      if (!(err instanceof ConflictError)) throw err;
+      const fresh = await this.deps.client.get('Task', ref);
+      if (fresh) this.deps.tasks.observeWrite(fresh);
+      else this.deps.tasks.forget(task.metadata.name);
+      return false;
+    }
+  }
+
+  private async apply(plan: TaskPlan, task: Task | undefined, definition: TaskDefinitionSpec | undefined, memory: TaskMemory, log: Logger): Promise<void> {
+    const { runtime } = this.deps;
+    for (const wave of plan.stopWaves) {
+      log.info({ containers: wave.map((s) => s.name) }, 'stopping containers');
+      await Promise.all(wave.map((s) => runtime.stopContainer(s.id, s.timeoutSeconds).catch(ignoreGone)));
+    }
+    if (plan.start.length > 0 && task && definition) {
+      log.info({ containers: plan.start }, 'starting containers');
+      await this.launcher.start(task, definition, plan.start, memory);
+    }
+    if (plan.remove.length > 0) {
+      log.info({ containers: plan.remove.map((id) => id.slice(0, 12)) }, 'removing containers');
+      await Promise.all(plan.remove.map((id) => runtime.removeContainer(id)));
+    }
+  }
+
+  /** The task's network and task-scoped volumes, once its containers are gone. */
+  private async removeTaskResources(name: string, task: Task | undefined, memory: TaskMemory): Promise<void> {
+    if (memory.resourcesRemoved) return;
+    const { runtime, cluster, instance } = this.deps;
+    const labels = { [LABELS.instance]: instance, [LABELS.cluster]: cluster, [LABELS.task]: name };
+    const networks = await runtime.listNetworks({ labels });
+    const names = new Set(networks.map((n) => n.name));
+    if (task) names.add(taskNetworkName(cluster, taskIdentity(task)));
+    if (memory.network) names.add(memory.network);
+    for (const network of names) await runtime.removeTaskNetwork(network);
+    for (const volume of await runtime.listVolumes({ labels })) await runtime.removeVolume(volume.name);
+    memory.network = undefined;
+    memory.resourcesRemoved = true;
+  }
+}
+
+function ignoreGone(err: unknown): void {
+  if (!(err instanceof ContainerNotFoundError)) throw err;
+}

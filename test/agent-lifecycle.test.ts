@@ -1,0 +1,132 @@
+/**
+ * The agent against the real Docker engine and a real store: registration and heartbeats, a task
+ * from bound to RUNNING (with a dynamic host port reachable over HTTP), and every way a task ends.
+ */
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ATTRIBUTES } from '../api/v1/container-instance.js';
+import type { Agent } from '../controllers/agent/agent.js';
+import { LABELS } from '../controllers/agent/runtime/names.js';
+import { eventually } from '../controllers/kit/test-env.js';
+import { container, INSTANCE, sh, startAgentEnv, type AgentEnv } from './agent-harness.js';
+
+const docker = new Docker();
+let h: AgentEnv;
+let agent: Agent;
+
+beforeAll(async () => {
+  h = await startAgentEnv('ag-life');
+  agent = await h.startAgent({ attributes: { stack: 'test' } });
+});
+afterAll(async () => h?.cleanup());
+
+const httpd = (name: string, extra: Record<string, unknown> = {}) =>
+  container(name, { ...sh('exec httpd -f -p 8080 -h /www'), portMappings: [{ containerPort: 8080, hostPort: 0 }], ...extra });
+
+describe('berth agent', () => {
+  it('registers its instance with resources and attributes, and heartbeats', async () => {
+    const ci = await h.client.mustGet('ContainerInstance', { cluster: h.cluster, name: INSTANCE });
+    expect(ci.spec.registeredResources.cpu).toBeGreaterThanOrEqual(1024);
+    expect(ci.spec.registeredResources.memory).toBeGreaterThan(64);
+    expect(ci.spec.attributes).toMatchObject({ [ATTRIBUTES.osType]: 'linux', [ATTRIBUTES.instanceType]: 'berth.local', [ATTRIBUTES.availabilityZone]: 'local', stack: 'test' });
+    expect(ci.status).toMatchObject({ agentConnected: true });
+    const first = ci.status?.lastHeartbeat ?? '';
+    const later = await eventually(async () => {
+      const now = await h.client.mustGet('ContainerInstance', { cluster: h.cluster, name: INSTANCE });
+      return (now.status?.lastHeartbeat ?? '') > first ? now : undefined;
+    }, 3000, 'a newer heartbeat');
+    expect(later.status?.registeredAt).toBe(ci.status?.registeredAt);
+  });
+
+  it('runs a bound task: RUNNING with its docker id and a reachable dynamic host port', async () => {
+    const td = await h.taskDefinition('web', [httpd('web')]);
+    const t0 = Date.now();
+    await h.runTask('web-1', td);
+    const task = await h.waitForTask('web-1', (t) => t.status?.lastStatus === 'RUNNING', 10_000);
+    const ms = Date.now() - t0;
+    process.stdout.write(`[measure] bound task → RUNNING reported: ${ms} ms\n`);
+    const c = task.status?.containers[0];
+    expect(c).toMatchObject({ name: 'web', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN' });
+    expect(task.status).toMatchObject({ healthStatus: 'UNKNOWN', connectivity: 'CONNECTED' });
+    expect(task.status?.startedAt).toBeDefined();
+    expect(task.status?.pullStartedAt).toBeDefined();
+    expect(task.status?.pullStoppedAt).toBeDefined();
+    const binding = c?.networkBindings[0];
+    expect(binding).toMatchObject({ containerPort: 8080, protocol: 'tcp' });
+    expect(binding?.hostPort).toBeGreaterThanOrEqual(49153);
+
+    const listed = await h.containers({ [LABELS.task]: 'web-1' });
+    expect(listed).toHaveLength(1);
+    expect(listed[0]?.id).toBe(c?.dockerId);
+    expect(listed[0]?.labels).toMatchObject({ [LABELS.instance]: INSTANCE, [LABELS.cluster]: h.cluster, [LABELS.container]: 'web', [LABELS.taskUid]: task.metadata.uid });
+
+    const res = await eventually(async () => fetch(`http://127.0.0.1:${binding?.hostPort}/`).catch(() => undefined), 3000, 'httpd answering');
+    expect(res.status).toBeLessThan(500);
+  });
+
+  it('docker kill of the essential container → task STOPPED (EssentialContainerExited) within a second', async () => {
+    const task = await h.getTask('web-1');
+    const id = task?.status?.containers[0]?.dockerId ?? '';
+    const t0 = Date.now();
+    await docker.getContainer(id).kill();
+    const stopped = await h.waitForTask('web-1', (t) => t.status?.lastStatus === 'STOPPED', 3000);
+    const ms = Date.now() - t0;
+    process.stdout.write(`[measure] docker kill → STOPPED reported: ${ms} ms\n`);
+    expect(ms).toBeLessThan(1500);
+    expect(stopped.status).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
+    expect(stopped.status?.containers[0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 137 });
+    expect(stopped.status?.stoppedAt).toBeDefined();
+  });
+
+  it('a non-essential container that exits is only reported', async () => {
+    const td = await h.taskDefinition('side', [container('app', { command: ['sleep', '300'] }), container('side', { essential: false, ...sh('sleep 0.3; exit 3') })]);
+    await h.runTask('side-1', td);
+    const task = await h.waitForTask('side-1', (t) => t.status?.containers.find((c) => c.name === 'side')?.lastStatus === 'STOPPED', 10_000);
+    expect(task.status?.lastStatus).toBe('RUNNING');
+    expect(task.status?.containers.find((c) => c.name === 'side')).toMatchObject({ exitCode: 3 });
+    expect(task.status?.containers.find((c) => c.name === 'app')).toMatchObject({ lastStatus: 'RUNNING' });
+  });
+
+  it('desiredStatus STOPPED stops the task quickly: STOPPING, then STOPPED with the reason', async () => {
+    await h.waitForTask('side-1', (t) => t.status?.lastStatus === 'RUNNING');
+    const t0 = Date.now();
+    await h.client.mutate('Task', { cluster: h.cluster, name: 'side-1' }, (t) => {
+      t.spec.desiredStatus = 'STOPPED';
+      t.spec.stopReason = 'test asked';
+    });
+    const stopped = await h.waitForTask('side-1', (t) => t.status?.lastStatus === 'STOPPED', 5000);
+    process.stdout.write(`[measure] desiredStatus STOPPED → STOPPED reported: ${Date.now() - t0} ms\n`);
+    expect(Date.now() - t0).toBeLessThan(2500);
+    expect(stopped.status).toMatchObject({ stopCode: 'UserInitiated', stoppedReason: 'test asked' });
+    expect(stopped.status?.stoppingAt).toBeDefined();
+    expect(stopped.status?.containers.find((c) => c.name === 'app')).toMatchObject({ lastStatus: 'STOPPED', exitCode: 143 });
+    const states = (await h.containers({ [LABELS.task]: 'side-1' })).map((c) => c.state);
+    expect(states.every((s) => s === 'exited')).toBe(true);
+  });
+
+  it('a batch task whose essential container exits 0 ends STOPPED with its exit code', async () => {
+    const td = await h.taskDefinition('batch', [container('job', { ...sh('echo done; exit 0') })]);
+    await h.runTask('batch-1', td);
+    const task = await h.waitForTask('batch-1', (t) => t.status?.lastStatus === 'STOPPED', 10_000);
+    expect(task.status).toMatchObject({ stopCode: 'EssentialContainerExited' });
+    expect(task.status?.containers[0]).toMatchObject({ name: 'job', lastStatus: 'STOPPED', exitCode: 0 });
+  });
+
+  it('a container that cannot start → STOPPED with TaskFailedToStart and the error', async () => {
+    // Without init: with it, docker-init starts fine and only then fails to exec (exit 127).
+    const td = await h.taskDefinition('broken', [container('app', { command: ['/no/such/binary'], linuxParameters: {} })]);
+    await h.runTask('broken-1', td);
+    const task = await h.waitForTask('broken-1', (t) => t.status?.lastStatus === 'STOPPED', 10_000);
+    expect(task.status?.stopCode).toBe('TaskFailedToStart');
+    expect(task.status?.stoppedReason).toMatch(/no\/such\/binary|no such file/i);
+  });
+
+  it('stopped containers of ended tasks are removed after the retention', async () => {
+    const td = await h.taskDefinition('short', [container('job', { ...sh('exit 0') })]);
+    const quick = await h.startAgent({ instanceName: 'i-retention', stoppedContainerRetentionMs: 300 });
+    await h.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 'short-1', cluster: h.cluster }, spec: { taskDefinition: td, containerInstance: 'i-retention' } });
+    await h.waitForTask('short-1', (t) => t.status?.lastStatus === 'STOPPED', 10_000);
+    await eventually(async () => (await h.containers({ [LABELS.task]: 'short-1' })).length === 0, 5000, 'container removed after retention');
+    await quick.stop();
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * The deployment circuit breaker: a deployment that keeps losing tasks fails instead of crash-looping
+ * forever, and (with rollback) the service returns to the last deployment that completed.
+ *
+ * A task counts as failed when it ended on its own (STOPPED while still desired RUNNING: failed to
+ * start, an essential container exited) or was stopped by this controller for failing its health
+ * checks. Tasks stopped by anyone for another reason (scaling, a lost instance, a user) do not count.
+ */
+import type { ServiceControllerSettings } from './settings.js';
+import type { ObjectOf } from '../kit/types.js';
+
+type Task = ObjectOf<'Task'>;
+
+/** The stopReason this controller gives tasks it stops for failing health checks. */
+export const HEALTH_CHECK_STOP_REASON = 'Task failed container health checks';
+
+/** ECS: clamp(0.5 × desiredCount, 3, 200), rounded up. */
+export function failureThreshold(desired: number, t: ServiceControllerSettings['failureThreshold']): number {
+  return Math.min(t.max, Math.max(t.min, Math.ceil(t.ratio * desired)));
+}
+
+export function isFailedTask(task: Task): boolean {
+  if (task.status?.lastStatus !== 'STOPPED') return false;
+  if (task.spec.desiredStatus === 'RUNNING') return task.status.connectivity !== 'DISCONNECTED';
+  return task.spec.stopReason === HEALTH_CHECK_STOP_REASON;
+}
+
+export interface BreakerInput {
+  enabled: boolean;
+  failedTasks: number;
+  desired: number;
+  threshold: ServiceControllerSettings['failureThreshold'];
+}
+
+/** Whether an IN_PROGRESS deployment with this many failed tasks must fail now. */
+export function breakerTripped(input: BreakerInput): boolean {
+  return input.enabled && input.failedTasks >= failureThreshold(input.desired, input.threshold);
+}

@@ -1,0 +1,210 @@
+/**
+ * The service controller: keeps each Service's desiredCount tasks of its current revision running,
+ * rolling from one revision to the next within the deployment bounds.
+ *
+ *   observe  the service (fresh from the API: its status is ours and must not be stale), its tasks,
+ *            task definitions and instances (from the shared cache);
+ *   plan     planService (plan.ts): pure;
+ *   apply    stop tasks (desiredStatus STOPPED + stopReason), create tasks, write status when it
+ *            changed, and on deletion remove the finalizer once no task is live.
+ */
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { NotFoundError } from '../../api/resources/errors.js';
+import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref.js';
+import { INDEX } from '../conventions.js';
+import { defineController, type ControllerDefinition, type ReconcileContext } from '../kit/controller.js';
+import { done, requeueAfter } from '../kit/result.js';
+import { requestKey, type KitObject, type ObjectOf, type ObjectRef } from '../kit/types.js';
+import { nextStatus, type Outcome } from './events.js';
+import { Expectations } from './expectations.js';
+import { planService, type ServicePlan, type TaskStop } from './plan.js';
+import { resolveTaskDefinition } from './resolve.js';
+import { DEFAULT_SETTINGS, SERVICE_FINALIZER, type ServiceControllerSettings } from './settings.js';
+import { newTaskName, taskManifest } from './task-manifest.js';
+
+type Service = ObjectOf<'Service'>;
+type Task = ObjectOf<'Task'>;
+type TaskDefinition = ObjectOf<'TaskDefinition'>;
+type ContainerInstance = ObjectOf<'ContainerInstance'>;
+
+export interface ServiceControllerOptions {
+  settings?: Partial<ServiceControllerSettings>;
+}
+
+/** The service changed between our read and our status write: read again (retried with backoff). */
+export class ServiceChangedError extends Error {
+  override readonly name = 'ServiceChangedError';
+  readonly retriable = true;
+}
+
+/** How long to wait before looking again while the cache catches up with our own writes. */
+const EXPECTATION_POLL_MS = 1_000;
+
+export function serviceController(options: ServiceControllerOptions = {}): ControllerDefinition<'Service'> {
+  const settings: ServiceControllerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const expectations = new Expectations(settings.expectationTimeoutMs);
+  // Which services follow which family (`cluster/family` → service names), learnt as services are
+  // reconciled, so that registering `web:4` wakes the services on `web`. Every service is
+  // reconciled once when the controller starts, so the map is complete after that.
+  const followers = new Map<string, Map<string, string>>();
+  const follow = (service: Service) => {
+    const family = parseTaskDefinitionRef(service.spec.taskDefinition)?.family;
+    const key = requestKey({ kind: 'Service', cluster: service.metadata.cluster, name: service.metadata.name });
+    for (const names of followers.values()) names.delete(key);
+    if (family !== undefined) {
+      const names = followers.get(`${service.metadata.cluster}/${family}`) ?? new Map<string, string>();
+      names.set(key, service.metadata.name);
+      followers.set(`${service.metadata.cluster}/${family}`, names);
+    }
+  };
+  const servicesOfFamily = (td: KitObject): ObjectRef[] => {
+    const cluster = td.metadata.cluster ?? 'default';
+    const family = parseTaskDefinitionRef(td.metadata.name)?.family;
+    const names = family === undefined ? undefined : followers.get(`${cluster}/${family}`);
+    return [...(names?.values() ?? [])].map((name) => ({ kind: 'Service', cluster, name }));
+  };
+
+  return defineController({
+    name: 'service',
+    for: 'Service',
+    owns: ['Task'],
+    watches: [
+      { kind: 'TaskDefinition', map: servicesOfFamily },
+      // Read for scale-in choices only; an instance change alone never needs a service reconciled.
+      { kind: 'ContainerInstance', map: () => [] },
+    ],
+    workers: 4,
+    async reconcile({ key }, ctx) {
+      const requestId = requestKey(key);
+      let service = await ctx.client.get('Service', key);
+      if (!service) {
+        expectations.forget(requestId);
+        for (const names of followers.values()) names.delete(requestId);
+        return done();
+      }
+      follow(service);
+      const deleting = service.metadata.deletionTimestamp !== undefined;
+      if (!deleting && !service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {
+        service = await ctx.client.mutate('Service', key, (s) => {
+          if (!s.metadata.finalizers?.includes(SERVICE_FINALIZER)) s.metadata.finalizers = [...(s.metadata.finalizers ?? []), SERVICE_FINALIZER];
+        });
+      }
+
+      const cluster = service.metadata.cluster;
+      const tasks = ctx.cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${service.metadata.name}`);
+      const now = ctx.clock.now();
+      if (!expectations.satisfied(requestId, tasks, now)) return requeueAfter(EXPECTATION_POLL_MS);
+
+      const family = parseTaskDefinitionRef(service.spec.taskDefinition)?.family ?? service.spec.taskDefinition;
+      const revisions = ctx.cache.byIndex('TaskDefinition', INDEX.taskDefinitionsByFamily, `${cluster}/${family}`);
+      const plan = planService({
+        service,
+        resolution: resolveTaskDefinition(service.spec.taskDefinition, revisions),
+        tasks,
+        taskDefinitions: definitionsOf(ctx, cluster, revisions, tasks),
+        instances: instancesOf(ctx, cluster, tasks),
+        now,
+        settings,
+      });
+
+      const outcome = await apply(ctx, service, plan, requestId);
+      if (plan.finalize) {
+        if (service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {
+          await ctx.client.mutate('Service', key, (s) => {
+            s.metadata.finalizers = s.metadata.finalizers?.filter((f) => f !== SERVICE_FINALIZER);
+          });
+          ctx.log.info('tasks stopped; finalizer removed');
+        }
+        return done();
+      }
+      await writeStatus(ctx, service, plan, outcome, now);
+      return plan.requeueAfterMs !== undefined ? requeueAfter(plan.requeueAfterMs) : done();
+    },
+  });
+
+  async function apply(ctx: ReconcileContext, service: Service, plan: ServicePlan, requestId: string): Promise<Outcome> {
+    const ref = { cluster: service.metadata.cluster };
+    const now = ctx.clock.now();
+    const stopped: TaskStop[] = [];
+    expectations.expectStops(requestId, plan.stop.map((s) => s.name), now);
+    for (const stop of plan.stop) {
+      try {
+        await ctx.client.mutate('Task', { ...ref, name: stop.name }, (t) => {
+          if (t.spec.desiredStatus === 'STOPPED') return;
+          t.spec.desiredStatus = 'STOPPED';
+          t.spec.stopReason = stop.reason;
+        });
+        stopped.push(stop);
+      } catch (err) {
+        expectations.forgetTask(requestId, stop.name);
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    }
+
+    const started: string[] = [];
+    if (plan.start) {
+      const { deployment, taskDefinition } = plan.start;
+      const names = Array.from({ length: plan.start.count }, () => newTaskName(service.metadata.name));
+      expectations.expectCreates(requestId, names, now);
+      const createdAt = new Date(now).toISOString();
+      for (const name of names) {
+        try {
+          await ctx.client.create(taskManifest(service, name, deployment, taskDefinition, createdAt));
+          started.push(name);
+        } catch (err) {
+          for (const n of names.slice(names.indexOf(name))) expectations.forgetTask(requestId, n);
+          throw err;
+        }
+      }
+    }
+    if (stopped.length > 0 || started.length > 0)
+      ctx.log.info({ started, stopped: stopped.map((s) => s.name), deployment: plan.start?.deployment }, 'tasks started and stopped');
+    return { started, stopped };
+  }
+
+  async function writeStatus(ctx: ReconcileContext, service: Service, plan: ServicePlan, outcome: Outcome, now: number): Promise<void> {
+    const status = nextStatus(service, plan, outcome, now, settings.eventRepeatMs, randomUUID);
+    if (isDeepStrictEqual(plain(status), plain(service.status ?? {}))) return; // nothing changed: no write, no churn
+    await ctx.client.mutate(
+      'Service',
+      { cluster: service.metadata.cluster, name: service.metadata.name },
+      (s) => {
+        // The plan was made from the service as read; if it changed since, plan again rather than
+        // write a status computed for another spec.
+        if (s.metadata.resourceVersion !== service.metadata.resourceVersion)
+          throw new ServiceChangedError(`service ${service.metadata.cluster}/${service.metadata.name} changed while it was reconciled; it will be read again`);
+        s.status = status;
+      },
+      { subresource: 'status' },
+    );
+  }
+}
+
+/** The definitions the plan needs: the family's revisions, and every revision a task runs. */
+function definitionsOf(ctx: ReconcileContext, cluster: string, revisions: readonly TaskDefinition[], tasks: readonly Task[]): Map<string, TaskDefinition> {
+  const byName = new Map(revisions.map((td) => [td.metadata.name, td]));
+  for (const task of tasks) {
+    if (byName.has(task.spec.taskDefinition)) continue;
+    const td = ctx.cache.get('TaskDefinition', { cluster, name: task.spec.taskDefinition });
+    if (td) byName.set(td.metadata.name, td);
+  }
+  return byName;
+}
+
+function instancesOf(ctx: ReconcileContext, cluster: string, tasks: readonly Task[]): Map<string, ContainerInstance> {
+  const byName = new Map<string, ContainerInstance>();
+  for (const task of tasks) {
+    const name = task.spec.containerInstance;
+    if (name === undefined || byName.has(name)) continue;
+    const instance = ctx.cache.get('ContainerInstance', { cluster, name });
+    if (instance) byName.set(name, instance);
+  }
+  return byName;
+}
+
+/** Without undefined-valued keys, so a status read back from the store compares equal. */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+

@@ -1,0 +1,79 @@
+/**
+ * A service's deployments, ECS's way: the PRIMARY one is what the service should run; ACTIVE ones
+ * still have tasks to drain. A change of the resolved revision starts a new PRIMARY. A drained
+ * deployment is dropped, except that the newest one that COMPLETED is kept (as INACTIVE) while the
+ * PRIMARY is still rolling out: it is what the circuit breaker rolls back to.
+ *
+ * Deployment ids are derived, not random (`ecs-svc/` + 19 digits of a hash of the service's uid,
+ * the previous PRIMARY and the revision): if writing status fails after tasks were created, the
+ * retry computes the same id and the tasks already labelled with it still belong to it.
+ */
+import { createHash } from 'node:crypto';
+import type { Deployment } from '../../api/v1/service.js';
+
+export type { Deployment };
+
+export type DeploymentNote =
+  | { type: 'created'; id: string; taskDefinition: string }
+  | { type: 'completed'; id: string }
+  | { type: 'failed'; id: string; reason: string }
+  | { type: 'rolledBack'; from: string; to: string; taskDefinition: string };
+
+export function deploymentId(serviceUid: string, previousId: string | undefined, revision: string): string {
+  const digest = createHash('sha256').update(`${serviceUid}\n${previousId ?? ''}\n${revision}`).digest();
+  return `ecs-svc/${(digest.readBigUInt64BE(0) % 10n ** 19n).toString().padStart(19, '0')}`;
+}
+
+export function primaryOf(deployments: readonly Deployment[]): Deployment | undefined {
+  return deployments.find((d) => d.status === 'PRIMARY');
+}
+
+/** A new PRIMARY for `revision` in front; the old PRIMARY becomes ACTIVE. */
+export function beginDeployment(deployments: readonly Deployment[], serviceUid: string, revision: string, desired: number, now: string): Deployment[] {
+  const previous = primaryOf(deployments);
+  const created: Deployment = {
+    id: deploymentId(serviceUid, previous?.id, revision),
+    status: 'PRIMARY',
+    taskDefinition: revision,
+    desiredCount: desired,
+    pendingCount: 0,
+    runningCount: 0,
+    failedTasks: 0,
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: 'ECS deployment in progress.',
+    createdAt: now,
+    updatedAt: now,
+  };
+  const rest = deployments.filter((d) => d.id !== created.id).map((d) => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE' as const } : d));
+  return [created, ...rest];
+}
+
+/** The deployment a failed PRIMARY rolls back to: the newest other one that COMPLETED with another revision. */
+export function rollbackTarget(deployments: readonly Deployment[]): Deployment | undefined {
+  const primary = primaryOf(deployments);
+  return deployments.find((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition !== primary?.taskDefinition);
+}
+
+/**
+ * Makes `target` the PRIMARY again (its tasks still carry its id, so healthy ones are kept rather
+ * than replaced by identical twins); the failed PRIMARY becomes ACTIVE and drains.
+ */
+export function rollBackTo(deployments: readonly Deployment[], target: Deployment, reason: string): Deployment[] {
+  const promoted: Deployment = { ...target, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', rolloutStateReason: reason };
+  const rest = deployments.filter((d) => d.id !== target.id).map((d) => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE' as const } : d));
+  return [promoted, ...rest];
+}
+
+/** Drops drained deployments, keeping the newest COMPLETED one (INACTIVE) while the PRIMARY rolls out. */
+export function pruneDrained(deployments: readonly Deployment[], occupied: ReadonlySet<string>): Deployment[] {
+  const primary = primaryOf(deployments);
+  const keepForRollback =
+    primary?.rolloutState === 'COMPLETED'
+      ? undefined
+      : deployments.find((d) => d.status !== 'PRIMARY' && d.rolloutState === 'COMPLETED' && d.taskDefinition !== primary?.taskDefinition);
+  return deployments.flatMap((d) => {
+    if (d.status === 'PRIMARY' || occupied.has(d.id)) return [d.status === 'INACTIVE' ? { ...d, status: 'ACTIVE' as const } : d];
+    if (d === keepForRollback) return [{ ...d, status: 'INACTIVE' as const, desiredCount: 0, runningCount: 0, pendingCount: 0 }];
+    return [];
+  });
+}

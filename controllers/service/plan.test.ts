@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import { HEALTH_CHECK_STOP_REASON } from './circuit-breaker.js';
+import { deploymentId } from './deployments.js';
+import { planService, type PlanInput, type ServicePlan } from './plan.js';
+import { resolveTaskDefinition } from './resolve.js';
+import { DEFAULT_SETTINGS } from './settings.js';
+import { iso, svc, T0, task, td } from './testing.js';
+import type { ObjectOf } from '../kit/types.js';
+
+const SETTLE = 10_000;
+const settings = { ...DEFAULT_SETTINGS, settleMs: SETTLE };
+const D1 = 'ecs-svc/1111111111111111111';
+const D2 = 'ecs-svc/2222222222222222222';
+
+const dep = (id: string, taskDefinition: string, status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE', rolloutState = 'COMPLETED', failedTasks = 0) => ({
+  id, status, taskDefinition, rolloutState, failedTasks, desiredCount: 4, createdAt: iso(T0 - 3_600_000), updatedAt: iso(T0 - 3_600_000),
+});
+/** A service settled on web:1 under D1. */
+const settled = (spec: Record<string, unknown> = {}, extra: Record<string, unknown>[] = [], d1State = 'COMPLETED') =>
+  svc(spec, { taskDefinition: 'web:1', deployments: [dep(D1, 'web:1', 'PRIMARY', d1State), ...extra] });
+const healthyOn = (dep: string, taskDefinition: string, n: number, prefix = 'a') =>
+  Array.from({ length: n }, (_, i) => task(`${prefix}${i}`, { deployment: dep, taskDefinition }));
+
+function plan(service: ObjectOf<'Service'>, tasks: ObjectOf<'Task'>[], defs = [td(1)], extra: Partial<PlanInput> = {}): ServicePlan {
+  return planService({
+    service,
+    resolution: resolveTaskDefinition(service.spec.taskDefinition, defs),
+    tasks,
+    taskDefinitions: new Map(defs.map((d) => [d.metadata.name, d])),
+    instances: new Map(),
+    now: T0,
+    settings,
+    ...extra,
+  });
+}
+const stopped = (p: ServicePlan) => p.stop.map((s) => s.name).sort();
+
+describe('planService', () => {
+  it.each([
+    ['web', [td(1), td(2), td(3, { inactive: true })], 'web:2'],
+    ['web:1', [td(1), td(2)], 'web:1'],
+    ['web', [td(1, { family: 'other' }), td(4)], 'web:4'],
+  ])('a new service on %s starts its desired tasks under a new PRIMARY deployment of the resolved revision', (ref, defs, revision) => {
+    const p = plan(svc({ taskDefinition: ref }), [], defs);
+    expect(p.taskDefinition).toBe(revision);
+    expect(p.deployments).toHaveLength(1);
+    expect(p.deployments[0]).toMatchObject({ status: 'PRIMARY', taskDefinition: revision, rolloutState: 'IN_PROGRESS', desiredCount: 4 });
+    expect(p.start).toEqual({ count: 4, deployment: p.deployments[0]?.id, taskDefinition: revision });
+    expect(p.notes).toEqual([{ type: 'created', id: p.deployments[0]?.id, taskDefinition: revision }]);
+  });
+
+  it.each([
+    ['web:7', [td(1)], /web:7 does not exist/],
+    ['web:1', [td(1, { inactive: true }), td(2)], /web:1 is INACTIVE/],
+    ['web', [td(1, { inactive: true })], /no ACTIVE revision/],
+    ['web', [], /has no revisions/],
+  ])('%s that cannot be resolved: a problem, no deployment, nothing started', (ref, defs, problem) => {
+    const p = plan(svc({ taskDefinition: ref }), [], defs);
+    expect(p.problem).toMatch(problem);
+    expect(p.deployments).toEqual([]);
+    expect(p.start).toBeUndefined();
+    expect(p.stop).toEqual([]);
+  });
+
+  it('a settled service is steady: nothing to start or stop, no status change', () => {
+    const service = settled();
+    const p = plan(service, healthyOn(D1, 'web:1', 4));
+    expect(p).toMatchObject({ steady: true, stop: [], start: undefined, runningCount: 4, pendingCount: 0, notes: [] });
+    // Planning again from what this plan would write changes nothing (no status churn).
+    const again = plan(svc({}, { taskDefinition: 'web:1', deployments: p.deployments }), healthyOn(D1, 'web:1', 4), [td(1)], { now: T0 + 60_000 });
+    expect(again.deployments).toEqual(p.deployments);
+  });
+
+  it('a rollout completes once every desired task is healthy and nothing else runs', () => {
+    const p = plan(settled({}, [], 'IN_PROGRESS'), healthyOn(D1, 'web:1', 4));
+    expect(p.deployments[0]).toMatchObject({ rolloutState: 'COMPLETED', rolloutStateReason: `ECS deployment ${D1} completed.`, updatedAt: iso(T0) });
+    expect(p.notes).toEqual([{ type: 'completed', id: D1 }]);
+    expect(p.steady).toBe(true);
+  });
+
+  it.each([
+    ['crashed', { lastStatus: 'STOPPED' as const }],
+    ['lost with its instance', { lastStatus: 'STOPPED' as const, desiredStatus: 'STOPPED' as const, connectivity: 'DISCONNECTED' as const }],
+  ])('a task that %s is replaced', (_why, opts) => {
+    const p = plan(settled(), [...healthyOn(D1, 'web:1', 3), task('x', { deployment: D1, ...opts })]);
+    expect(p.start).toEqual({ count: 1, deployment: D1, taskDefinition: 'web:1' });
+    expect(p.stop).toEqual([]);
+    expect(p.steady).toBe(false);
+  });
+
+  it.each([
+    [6, 2, []],
+    [2, 0, ['a2', 'a3']],
+    [0, 0, ['a0', 'a1', 'a2', 'a3']],
+  ])('desiredCount %i: starts %i, stops %j', (desiredCount, starts, stops) => {
+    const p = plan(settled({ desiredCount }), healthyOn(D1, 'web:1', 4).map((t, i) => ({ ...t, status: { ...t.status!, createdAt: iso(T0 - 1000 * (10 - i)) } })));
+    expect(p.start?.count ?? 0).toBe(starts);
+    expect(stopped(p)).toEqual(stops);
+    expect(p.stop.every((s) => s.reason === `Scaling activity initiated by (deployment ${D1})`)).toBe(true);
+  });
+
+  it('scale-in stops unplaced, then not-yet-running tasks before healthy ones', () => {
+    const tasks = [...healthyOn(D1, 'web:1', 3), task('p', { deployment: D1, lastStatus: 'PENDING' }), task('b', { deployment: D1, lastStatus: 'PENDING', instance: 'i-2' })];
+    expect(stopped(plan(settled({ desiredCount: 4 }), tasks))).toEqual(['p']);
+    expect(stopped(plan(settled({ desiredCount: 3 }), tasks))).toEqual(['b', 'p']);
+    expect(stopped(plan(settled({ desiredCount: 2 }), tasks))).toHaveLength(3);
+  });
+
+  it('scale-in with spread stops from the most crowded instance', () => {
+    const tasks = [
+      task('a', { deployment: D1, instance: 'i-1' }),
+      task('b', { deployment: D1, instance: 'i-1' }),
+      task('c', { deployment: D1, instance: 'i-2' }),
+    ];
+    const p = plan(settled({ desiredCount: 2, placementStrategy: [{ type: 'spread', field: 'instanceId' }] }), tasks);
+    expect(stopped(p).length).toBe(1);
+    expect(['a', 'b']).toContain(stopped(p)[0]);
+  });
+
+  describe('a new revision', () => {
+    const defs = [td(1), td(2)];
+    const D2id = deploymentId('uid-web', D1, 'web:2');
+
+    it('100/200: a new PRIMARY, the old one ACTIVE; 4 new start, no old task stops yet', () => {
+      const p = plan(settled(), healthyOn(D1, 'web:1', 4), defs);
+      expect(p.taskDefinition).toBe('web:2');
+      expect(p.deployments.map((d) => [d.id, d.status, d.taskDefinition])).toEqual([[D2id, 'PRIMARY', 'web:2'], [D1, 'ACTIVE', 'web:1']]);
+      expect(p.start).toEqual({ count: 4, deployment: D2id, taskDefinition: 'web:2' });
+      expect(p.stop).toEqual([]);
+    });
+
+    it('50/100: half the old tasks stop, nothing starts until they are gone', () => {
+      const p = plan(settled({ deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 100 } }), healthyOn(D1, 'web:1', 4), defs);
+      expect(p.start).toBeUndefined();
+      expect(p.stop).toHaveLength(2);
+      expect(p.stop[0]?.reason).toBe(`Scaling activity initiated by (deployment ${D2id})`);
+    });
+
+    const rolling = (spec: Record<string, unknown> = {}) =>
+      svc(spec, { taskDefinition: 'web:2', deployments: [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), dep(D1, 'web:1', 'ACTIVE')] });
+
+    it('old tasks stop only as new ones become healthy (settle time without health checks)', () => {
+      const fresh = (n: number, ago: number) => Array.from({ length: n }, (_, i) => task(`n${i}-${ago}`, { deployment: D2, taskDefinition: 'web:2', startedAgo: ago }));
+      const notYet = plan(rolling(), [...healthyOn(D1, 'web:1', 4), ...fresh(4, 4_000)], defs);
+      expect(notYet.stop).toEqual([]);
+      expect(notYet.requeueAfterMs).toBe(SETTLE - 4_000);
+      const someSettled = plan(rolling(), [...healthyOn(D1, 'web:1', 4), ...fresh(2, 4_000), ...fresh(2, SETTLE)], defs);
+      expect(someSettled.stop).toHaveLength(2);
+      expect(someSettled.start).toBeUndefined();
+    });
+
+    it('with a health check, HEALTHY gates; UNHEALTHY inside the grace period is waited for, after it replaced', () => {
+      const hc = [td(1), td(2, { healthCheck: true })];
+      const news = (health: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN', ago = 5_000) =>
+        Array.from({ length: 4 }, (_, i) => task(`n${i}`, { deployment: D2, taskDefinition: 'web:2', health, startedAgo: ago }));
+      expect(plan(rolling(), [...healthyOn(D1, 'web:1', 4), ...news('UNKNOWN')], hc).stop).toEqual([]);
+      expect(plan(rolling(), [...healthyOn(D1, 'web:1', 4), ...news('HEALTHY')], hc).stop).toHaveLength(4);
+      const inGrace = plan(rolling({ healthCheckGracePeriodSeconds: 60 }), [...healthyOn(D1, 'web:1', 4), ...news('UNHEALTHY')], hc);
+      expect(inGrace.stop).toEqual([]);
+      expect(inGrace.requeueAfterMs).toBe(55_000);
+      const afterGrace = plan(rolling(), [...healthyOn(D1, 'web:1', 4), ...news('UNHEALTHY')], hc);
+      expect(afterGrace.stop.filter((s) => s.unhealthy).map((s) => s.reason)).toEqual(Array(4).fill(HEALTH_CHECK_STOP_REASON));
+      expect(afterGrace.stop.filter((s) => !s.unhealthy)).toEqual([]); // old tasks are kept: min 100%
+    });
+
+    it('when every new task is healthy and the old are gone, the old deployment is dropped and the new completes', () => {
+      const olds = healthyOn(D1, 'web:1', 4).map((t) => ({ ...t, status: { ...t.status!, lastStatus: 'STOPPED' as const } }));
+      const p = plan(rolling(), [...olds, ...healthyOn(D2, 'web:2', 4, 'n')], defs);
+      expect(p.deployments.map((d) => [d.id, d.status, d.rolloutState])).toEqual([[D2, 'PRIMARY', 'COMPLETED']]);
+      expect(p.notes).toEqual([{ type: 'completed', id: D2 }]);
+    });
+
+    it('old tasks still stopping keep the old deployment and hold off completion', () => {
+      const olds = healthyOn(D1, 'web:1', 4).map((t) => ({ ...t, spec: { ...t.spec, desiredStatus: 'STOPPED' as const } }));
+      const p = plan(rolling(), [...olds, ...healthyOn(D2, 'web:2', 4, 'n')], defs);
+      expect(p.deployments.map((d) => d.id)).toEqual([D2, D1]);
+      expect(p.deployments[0]?.rolloutState).toBe('IN_PROGRESS');
+      expect(p.start).toBeUndefined();
+    });
+
+    it('tasks of no known deployment are replaced like old ones', () => {
+      const p = plan(settled(), [...healthyOn(D1, 'web:1', 4), task('stray', { deployment: 'ecs-svc/unknown' })]);
+      expect(stopped(p)).toEqual(['stray']);
+    });
+  });
+
+  describe('circuit breaker', () => {
+    const defs = [td(1), td(2)];
+    const failedNew = (n: number) => Array.from({ length: n }, (_, i) => task(`f${i}`, { deployment: D2, taskDefinition: 'web:2', lastStatus: 'STOPPED' }));
+    const rolling = (breaker: Record<string, boolean>) =>
+      svc({ deploymentConfiguration: { deploymentCircuitBreaker: breaker } }, {
+        taskDefinition: 'web:2',
+        deployments: [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), dep(D1, 'web:1', 'ACTIVE')],
+      });
+
+    it('counts failed tasks and does nothing more below the threshold', () => {
+      const p = plan(rolling({ enable: true, rollback: true }), [...healthyOn(D1, 'web:1', 4), ...failedNew(2)], defs);
+      expect(p.deployments[0]).toMatchObject({ id: D2, failedTasks: 2, rolloutState: 'IN_PROGRESS' });
+      expect(p.start?.count).toBe(4);
+    });
+
+    it('at the threshold with rollback: FAILED, and the last COMPLETED deployment is PRIMARY again', () => {
+      // Its 4 tasks still run, so the rollback completes at once; the failed deployment has drained.
+      const p = plan(rolling({ enable: true, rollback: true }), [...healthyOn(D1, 'web:1', 4), ...failedNew(3)], defs);
+      expect(p.deployments.map((d) => [d.id, d.status, d.rolloutState])).toEqual([[D1, 'PRIMARY', 'COMPLETED']]);
+      expect(p.notes.map((n) => n.type)).toEqual(['failed', 'rolledBack', 'completed']);
+      expect(p.start).toBeUndefined();
+      expect(p.stop).toEqual([]);
+      expect(p.taskDefinition).toBe('web:2'); // the spec still says web:2: no new deployment next time
+    });
+
+    it('a rollback to a deployment with too few tasks left starts them again and stops the failing ones', () => {
+      const failing = [task('n0', { deployment: D2, taskDefinition: 'web:2', lastStatus: 'PENDING', instance: 'i-1' })];
+      const p = plan(rolling({ enable: true, rollback: true }), [...healthyOn(D1, 'web:1', 2), ...failedNew(3), ...failing], defs);
+      expect(p.deployments.map((d) => [d.id, d.status, d.rolloutState])).toEqual([[D1, 'PRIMARY', 'IN_PROGRESS'], [D2, 'ACTIVE', 'FAILED']]);
+      expect(p.start).toEqual({ count: 2, deployment: D1, taskDefinition: 'web:1' });
+      expect(stopped(p)).toEqual(['n0']);
+    });
+
+    it('at the threshold without rollback: FAILED, nothing started, old tasks kept', () => {
+      const p = plan(rolling({ enable: true, rollback: false }), [...healthyOn(D1, 'web:1', 4), ...failedNew(3)], defs);
+      expect(p.deployments[0]).toMatchObject({ id: D2, status: 'PRIMARY', rolloutState: 'FAILED' });
+      expect(p.start).toBeUndefined();
+      expect(p.stop).toEqual([]);
+    });
+
+    it('disabled: failures are counted, the rollout goes on', () => {
+      const p = plan(rolling({ enable: false, rollback: false }), [...healthyOn(D1, 'web:1', 4), ...failedNew(5)], defs);
+      expect(p.deployments[0]).toMatchObject({ failedTasks: 5, rolloutState: 'IN_PROGRESS' });
+    });
+  });
+
+  it('deleting: every live task stops, and once none is live the finalizer may go', () => {
+    const deleting = svc({}, { taskDefinition: 'web:1', deployments: [dep(D1, 'web:1', 'PRIMARY')] }, { deletionTimestamp: iso(T0) });
+    const p = plan(deleting, healthyOn(D1, 'web:1', 3));
+    expect(stopped(p)).toEqual(['a0', 'a1', 'a2']);
+    expect(p).toMatchObject({ finalize: false, desiredCount: 0, steady: false });
+    const gone = plan(deleting, healthyOn(D1, 'web:1', 3).map((t) => ({ ...t, spec: { ...t.spec, desiredStatus: 'STOPPED' as const } })));
+    expect(gone).toMatchObject({ finalize: true, stop: [] });
+  });
+
+  it('collects why the scheduler could not place tasks', () => {
+    const p = plan(settled(), [
+      ...healthyOn(D1, 'web:1', 2),
+      task('p1', { deployment: D1, lastStatus: 'PENDING', pendingReason: 'RESOURCE:MEMORY' }),
+      task('p2', { deployment: D1, lastStatus: 'PENDING', pendingReason: 'RESOURCE:MEMORY' }),
+    ]);
+    expect(p.unplaced).toEqual(['RESOURCE:MEMORY']);
+    expect(p.pendingCount).toBe(2);
+    expect(p.start).toBeUndefined(); // pending tasks count: no pile of unplaceable tasks
+  });
+});

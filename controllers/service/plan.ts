@@ -1,0 +1,242 @@
+/**
+ * The service controller's plan: a PURE function of the service, what its task definition
+ * resolved to, its tasks (with their revisions and instances), the time and the settings. It says
+ * which deployments the service has now, how many tasks to start for the PRIMARY one, which tasks
+ * to stop and why, and the counts for status. controller.ts observes and applies; nothing here
+ * does I/O or reads a clock.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Deployment } from '../../api/v1/service.js';
+import { chooseTasksToStop, taskDemand, type StoppableTask } from '../scheduler/placement/index.js';
+import { isLive, isStopped, LABELS } from '../conventions.js';
+import type { ObjectOf } from '../kit/types.js';
+import { breakerTripped, HEALTH_CHECK_STOP_REASON, isFailedTask } from './circuit-breaker.js';
+import { beginDeployment, pruneDrained, primaryOf, rollBackTo, rollbackTarget, type DeploymentNote } from './deployments.js';
+import type { Resolution } from './resolve.js';
+import { rollingStep, type RollingStep } from './rolling.js';
+import type { ServiceControllerSettings } from './settings.js';
+import { taskHealth, type TaskHealth } from './task-health.js';
+
+type Service = ObjectOf<'Service'>;
+type Task = ObjectOf<'Task'>;
+type TaskDefinition = ObjectOf<'TaskDefinition'>;
+type ContainerInstance = ObjectOf<'ContainerInstance'>;
+
+export interface PlanInput {
+  service: Service;
+  resolution: Resolution;
+  /** The service's tasks (any state). */
+  tasks: readonly Task[];
+  /** Task definitions by name (`web:3`): for health checks and, for binpack scale-in, demand. */
+  taskDefinitions: ReadonlyMap<string, TaskDefinition>;
+  /** Container instances by name: for choosing which tasks a scale-in stops. */
+  instances: ReadonlyMap<string, ContainerInstance>;
+  now: number;
+  settings: ServiceControllerSettings;
+}
+
+export interface TaskStop {
+  name: string;
+  reason: string;
+  /** Stopped for failing health checks (an event says so, and the breaker counts it). */
+  unhealthy: boolean;
+}
+
+export interface ServicePlan {
+  deleting: boolean;
+  desiredCount: number;
+  /** What spec.taskDefinition resolved to (undefined when it did not). */
+  taskDefinition?: string;
+  /** Why spec.taskDefinition could not be resolved. */
+  problem?: string;
+  deployments: Deployment[];
+  notes: DeploymentNote[];
+  start?: { count: number; deployment: string; taskDefinition: string };
+  stop: TaskStop[];
+  runningCount: number;
+  pendingCount: number;
+  /** The pendingReason of tasks the scheduler could not place, distinct. */
+  unplaced: string[];
+  /** One deployment, all desired tasks healthy, nothing to do. */
+  steady: boolean;
+  /** Deleting and no task is live any more: the finalizer may go. */
+  finalize: boolean;
+  /** Time alone will change the plan (a task settles, a grace period ends): look again then. */
+  requeueAfterMs?: number;
+  step?: RollingStep;
+}
+
+interface TaskView {
+  task: Task;
+  deployment: string | undefined;
+  health: TaskHealth;
+}
+
+export function planService(input: PlanInput): ServicePlan {
+  const { service, resolution, now, settings } = input;
+  const nowIso = new Date(now).toISOString();
+  const deleting = service.metadata.deletionTimestamp !== undefined;
+  const desired = deleting ? 0 : service.spec.desiredCount;
+  const config = service.spec.deploymentConfiguration;
+  const notes: DeploymentNote[] = [];
+  const previous = service.status?.deployments ?? [];
+
+  // 1. A change of the resolved revision starts a new PRIMARY deployment.
+  let deployments: Deployment[] = previous.map((d) => ({ ...d }));
+  const resolved = resolution.ok ? resolution.ref : undefined;
+  if (!deleting && resolved !== undefined && (primaryOf(deployments) === undefined || resolved !== service.status?.taskDefinition)) {
+    deployments = beginDeployment(deployments, service.metadata.uid ?? service.metadata.name, resolved, desired, nowIso);
+    const created = primaryOf(deployments);
+    if (created) notes.push({ type: 'created', id: created.id, taskDefinition: created.taskDefinition });
+  }
+
+  // 2. Observe every task: which deployment it belongs to, and how healthy it is.
+  const known = new Set(deployments.map((d) => d.id));
+  const views: TaskView[] = input.tasks.map((task) => {
+    const label = task.metadata.labels?.[LABELS.deployment];
+    return {
+      task,
+      deployment: label !== undefined && known.has(label) ? label : undefined,
+      health: taskHealth(task, input.taskDefinitions.get(task.spec.taskDefinition), {
+        now,
+        settleMs: settings.settleMs,
+        gracePeriodMs: service.spec.healthCheckGracePeriodSeconds * 1000,
+      }),
+    };
+  });
+
+  // 3. The circuit breaker, while the PRIMARY rolls out.
+  deployments = deployments.map((d) => {
+    const failed = views.filter((v) => v.deployment === d.id && isFailedTask(v.task)).length;
+    return failed > d.failedTasks ? { ...d, failedTasks: failed } : d;
+  });
+  const rolling = primaryOf(deployments);
+  const breaker = config.deploymentCircuitBreaker;
+  if (
+    !deleting &&
+    rolling?.rolloutState === 'IN_PROGRESS' &&
+    breakerTripped({ enabled: breaker.enable, failedTasks: rolling.failedTasks, desired, threshold: settings.failureThreshold })
+  ) {
+    const reason = `ECS deployment circuit breaker: tasks failed to start or stay healthy (${rolling.failedTasks} failed).`;
+    deployments = deployments.map((d) => (d.id === rolling.id ? { ...d, rolloutState: 'FAILED' as const, rolloutStateReason: reason } : d));
+    notes.push({ type: 'failed', id: rolling.id, reason });
+    const target = breaker.rollback ? rollbackTarget(deployments) : undefined;
+    if (target) {
+      deployments = rollBackTo(deployments, target, `rolling back to deployment ${target.id} after deployment ${rolling.id} failed`);
+      notes.push({ type: 'rolledBack', from: rolling.id, to: target.id, taskDefinition: target.taskDefinition });
+    }
+  }
+
+  // 4. The rolling step.
+  const primary = primaryOf(deployments);
+  const frozen = !deleting && (primary === undefined || primary.rolloutState === 'FAILED');
+  const mayStart = !deleting && !frozen && resolution.ok;
+  const live = views.filter((v) => isLive(v.task));
+  const primaryLive = live.filter((v) => primary !== undefined && v.deployment === primary.id);
+  const oldLive = live.filter((v) => primary === undefined || v.deployment !== primary.id);
+  const stopReason = `Scaling activity initiated by (deployment ${primary?.id ?? 'none'})`;
+
+  // PRIMARY tasks whose health checks failed after the grace period are replaced.
+  const failing = mayStart ? primaryLive.filter((v) => v.health.state === 'unhealthy') : [];
+  const primaryKept = primaryLive.filter((v) => !failing.includes(v));
+  const step = rollingStep({
+    desired,
+    minimumHealthyPercent: config.minimumHealthyPercent,
+    maximumPercent: config.maximumPercent,
+    occupying: views.filter((v) => !isStopped(v.task)).length,
+    primaryLive: primaryKept.length,
+    primaryHealthy: primaryKept.filter((v) => v.health.state === 'healthy').length,
+    oldLive: frozen ? 0 : oldLive.length,
+    oldHealthy: frozen ? 0 : oldLive.filter((v) => v.health.state === 'healthy').length,
+    mayStart,
+    mayReplace: !frozen,
+  });
+
+  const stop: TaskStop[] = failing.map((v) => ({ name: v.task.metadata.name, reason: HEALTH_CHECK_STOP_REASON, unhealthy: true }));
+  const chooser = (candidates: readonly TaskView[], count: number) => chooseStops(candidates, count, input, service);
+  for (const name of chooser(primaryKept, step.stopPrimarySurplus)) stop.push({ name, reason: stopReason, unhealthy: false });
+  if (!frozen) {
+    const notHealthy = oldLive.filter((v) => v.health.state !== 'healthy');
+    const healthy = oldLive.filter((v) => v.health.state === 'healthy');
+    for (const v of notHealthy) stop.push({ name: v.task.metadata.name, reason: stopReason, unhealthy: false });
+    for (const name of chooser(healthy, step.stopOldHealthy)) stop.push({ name, reason: stopReason, unhealthy: false });
+  }
+
+  // 5. Counts per deployment, completion, and drained deployments dropped.
+  const occupied = new Set(views.filter((v) => !isStopped(v.task) && v.deployment !== undefined).map((v) => v.deployment ?? ''));
+  deployments = deployments.map((d) => {
+    const mine = live.filter((v) => v.deployment === d.id);
+    const runningCount = mine.filter((v) => v.task.status?.lastStatus === 'RUNNING').length;
+    return { ...d, desiredCount: d.status === 'PRIMARY' ? desired : 0, runningCount, pendingCount: mine.length - runningCount };
+  });
+  const othersOccupying = views.some((v) => !isStopped(v.task) && (primary === undefined || v.deployment !== primary.id));
+  const primaryHealthy = primaryLive.filter((v) => v.health.state === 'healthy').length;
+  const settled =
+    primary !== undefined && primaryLive.length === desired && primaryHealthy === desired && !othersOccupying && step.start === 0 && stop.length === 0;
+  if (settled && primary.rolloutState === 'IN_PROGRESS' && !deleting) {
+    deployments = deployments.map((d) =>
+      d.id === primary.id ? { ...d, rolloutState: 'COMPLETED' as const, rolloutStateReason: `ECS deployment ${d.id} completed.` } : d,
+    );
+    notes.push({ type: 'completed', id: primary.id });
+  }
+  deployments = pruneDrained(deployments, occupied).map((d) => {
+    const before = previous.find((p) => p.id === d.id);
+    return before && !isDeepStrictEqual({ ...before, updatedAt: undefined }, { ...d, updatedAt: undefined }) ? { ...d, updatedAt: nowIso } : d;
+  });
+
+  const rechecks = live.flatMap((v) => (v.health.state === 'starting' && v.health.recheckAt !== undefined ? [v.health.recheckAt - now] : []));
+  return {
+    deleting,
+    desiredCount: desired,
+    taskDefinition: resolved,
+    problem: resolution.ok ? undefined : resolution.problem,
+    deployments,
+    notes,
+    start: step.start > 0 && primary ? { count: step.start, deployment: primary.id, taskDefinition: primary.taskDefinition } : undefined,
+    stop,
+    runningCount: live.filter((v) => v.task.status?.lastStatus === 'RUNNING').length,
+    pendingCount: live.filter((v) => v.task.status?.lastStatus !== 'RUNNING').length,
+    unplaced: [...new Set(live.flatMap((v) => (v.task.spec.containerInstance === undefined && v.task.status?.pendingReason ? [v.task.status.pendingReason] : [])))],
+    steady: !deleting && settled && resolution.ok,
+    finalize: deleting && live.length === 0,
+    requeueAfterMs: rechecks.length > 0 ? Math.max(0, Math.min(...rechecks)) : undefined,
+    step,
+  };
+}
+
+/**
+ * Which `count` of `candidates` to stop: tasks not yet placed first, then those not yet RUNNING,
+ * then not yet healthy (newest first within each), and among the healthy ones what the service's
+ * placement strategy says (spread keeps its balance, binpack empties the least-used instances).
+ */
+function chooseStops(candidates: readonly TaskView[], count: number, input: PlanInput, service: Service): string[] {
+  if (count <= 0) return [];
+  const newestFirst = (a: TaskView, b: TaskView) =>
+    (b.task.status?.createdAt ?? '').localeCompare(a.task.status?.createdAt ?? '') || a.task.metadata.name.localeCompare(b.task.metadata.name);
+  const rank = (v: TaskView) => (v.task.spec.containerInstance === undefined ? 0 : v.health.state === 'healthy' ? 2 : 1);
+  const early = candidates.filter((v) => rank(v) < 2).sort((a, b) => rank(a) - rank(b) || newestFirst(a, b));
+  const chosen = early.slice(0, count).map((v) => v.task.metadata.name);
+  const rest = count - chosen.length;
+  if (rest <= 0) return chosen;
+  const healthy: StoppableTask[] = candidates.filter((v) => rank(v) === 2).map((v) => stoppable(v.task, input));
+  return [...chosen, ...chooseTasksToStop(healthy, rest, service.spec.placementStrategy)];
+}
+
+function stoppable(task: Task, input: PlanInput): StoppableTask {
+  const instanceName = task.spec.containerInstance ?? '';
+  const instance = input.instances.get(instanceName);
+  const definition = input.taskDefinitions.get(task.spec.taskDefinition);
+  const demand = definition ? taskDemand(definition.spec, task.spec.overrides) : undefined;
+  return {
+    name: task.metadata.name,
+    instance: {
+      name: instanceName,
+      attributes: instance?.spec.attributes,
+      remainingCpu: instance?.status?.remainingResources?.cpu,
+      remainingMemory: instance?.status?.remainingResources?.memory,
+    },
+    cpu: demand?.cpu,
+    memory: demand?.memory,
+    createdAt: task.status?.createdAt ?? task.metadata.creationTimestamp,
+  };
+}

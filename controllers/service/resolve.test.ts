@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { resolveTaskDefinition } from './resolve.js';
+import { taskHealth } from './task-health.js';
+import { failureThreshold, isFailedTask } from './circuit-breaker.js';
+import { DEFAULT_SETTINGS } from './settings.js';
+import { T0, task, td } from './testing.js';
+
+describe('resolveTaskDefinition', () => {
+  it.each([
+    ['web', [td(1), td(2), td(3, { inactive: true })], 'web:2'],
+    ['web', [td(10), td(9)], 'web:10'],
+    ['web:3', [td(3), td(4)], 'web:3'],
+  ])('%s → %s', (ref, defs, expected) => {
+    const r = resolveTaskDefinition(ref, defs);
+    expect(r.ok && r.ref).toBe(expected);
+  });
+});
+
+describe('taskHealth', () => {
+  const input = { now: T0, settleMs: 40_000, gracePeriodMs: 30_000 };
+  it.each([
+    ['pending', task('t', { lastStatus: 'PENDING' }), td(1), 'pending'],
+    ['asked to stop', task('t', { desiredStatus: 'STOPPED' }), td(1), 'pending'],
+    ['running 10 s, no check', task('t', { startedAgo: 10_000 }), td(1), 'starting'],
+    ['running 40 s, no check', task('t', { startedAgo: 40_000 }), td(1), 'healthy'],
+    ['check HEALTHY at once', task('t', { startedAgo: 1, health: 'HEALTHY' }), td(1, { healthCheck: true }), 'healthy'],
+    ['check UNKNOWN for long', task('t', { health: 'UNKNOWN' }), td(1, { healthCheck: true }), 'starting'],
+    ['UNHEALTHY in grace', task('t', { startedAgo: 10_000, health: 'UNHEALTHY' }), td(1, { healthCheck: true }), 'starting'],
+    ['UNHEALTHY after grace', task('t', { startedAgo: 30_000, health: 'UNHEALTHY' }), td(1, { healthCheck: true }), 'unhealthy'],
+  ])('%s: %s', (_name, t, d, state) => {
+    expect(taskHealth(t, d, input).state).toBe(state);
+  });
+});
+
+describe('circuit breaker', () => {
+  it.each([[1, 3], [4, 3], [7, 4], [10, 5], [1000, 200]])('desired %i: fails at %i', (desired, threshold) => {
+    expect(failureThreshold(desired, DEFAULT_SETTINGS.failureThreshold)).toBe(threshold);
+  });
+  it.each([
+    ['exited on its own', task('t', { lastStatus: 'STOPPED' }), true],
+    ['lost with its instance', task('t', { lastStatus: 'STOPPED', connectivity: 'DISCONNECTED' }), false],
+    ['stopped by scaling', task('t', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopReason: 'Scaling activity' }), false],
+    ['stopped for failing health checks', task('t', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopReason: 'Task failed container health checks' }), true],
+    ['still running', task('t'), false],
+  ])('a task that %s: failed=%s', (_name, t, failed) => {
+    expect(isFailedTask(t)).toBe(failed);
+  });
+});

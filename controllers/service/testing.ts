@@ -1,0 +1,82 @@
+/** Builders of parsed Services, TaskDefinitions and Tasks for the service controller's unit tests. */
+import { Service, Task, TaskDefinition } from '../../api/v1/index.js';
+import { LABELS } from '../conventions.js';
+import type { ObjectOf } from '../kit/types.js';
+
+export const T0 = Date.parse('2026-01-01T00:00:00Z');
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export function svc(
+  spec: Record<string, unknown> = {},
+  status?: Record<string, unknown>,
+  meta: Record<string, unknown> = {},
+): ObjectOf<'Service'> {
+  return Service.parse({
+    apiVersion: 'berth.dev/v1',
+    kind: 'Service',
+    metadata: { name: 'web', uid: 'uid-web', generation: 1, ...meta },
+    spec: { taskDefinition: 'web', desiredCount: 4, ...spec },
+    ...(status ? { status } : {}),
+  });
+}
+
+export function td(revision: number, opts: { inactive?: boolean; healthCheck?: boolean; family?: string } = {}): ObjectOf<'TaskDefinition'> {
+  const family = opts.family ?? 'web';
+  return TaskDefinition.parse({
+    apiVersion: 'berth.dev/v1',
+    kind: 'TaskDefinition',
+    metadata: { name: `${family}:${revision}` },
+    spec: {
+      family,
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: 'berth.local/busybox:1',
+          memory: 32,
+          ...(opts.healthCheck ? { healthCheck: { command: ['CMD-SHELL', 'true'] } } : {}),
+        },
+      ],
+    },
+    status: { status: opts.inactive ? 'INACTIVE' : 'ACTIVE', revision },
+  });
+}
+
+export interface TaskOpts {
+  deployment?: string;
+  taskDefinition?: string;
+  /** PENDING (default: unbound), RUNNING, STOPPED, … */
+  lastStatus?: 'PENDING' | 'RUNNING' | 'STOPPED';
+  desiredStatus?: 'RUNNING' | 'STOPPED';
+  health?: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  /** ms since T0 the task started RUNNING (default: long ago, so settled). */
+  startedAgo?: number;
+  createdAt?: number;
+  instance?: string;
+  stopReason?: string;
+  connectivity?: 'CONNECTED' | 'DISCONNECTED';
+  pendingReason?: string;
+}
+
+export function task(name: string, o: TaskOpts = {}, now = T0): ObjectOf<'Task'> {
+  const lastStatus = o.lastStatus ?? 'RUNNING';
+  return Task.parse({
+    apiVersion: 'berth.dev/v1',
+    kind: 'Task',
+    metadata: { name, labels: o.deployment ? { [LABELS.deployment]: o.deployment, [LABELS.service]: 'web' } : { [LABELS.service]: 'web' } },
+    spec: {
+      taskDefinition: o.taskDefinition ?? 'web:1',
+      desiredStatus: o.desiredStatus ?? 'RUNNING',
+      group: 'service:web',
+      ...(lastStatus !== 'PENDING' || o.instance ? { containerInstance: o.instance ?? 'i-1' } : {}),
+      ...(o.stopReason ? { stopReason: o.stopReason } : {}),
+    },
+    status: {
+      lastStatus,
+      healthStatus: o.health ?? 'UNKNOWN',
+      createdAt: iso(o.createdAt ?? now - 600_000),
+      ...(lastStatus === 'RUNNING' || lastStatus === 'STOPPED' ? { startedAt: iso(now - (o.startedAgo ?? 300_000)) } : {}),
+      ...(o.connectivity ? { connectivity: o.connectivity } : {}),
+      ...(o.pendingReason ? { pendingReason: o.pendingReason } : {}),
+    },
+  });
+}

@@ -19,6 +19,7 @@ import type { Task } from '../../api/v1/task.js';
 import type { Cancel, Clock } from '../kit/clock.js';
 import { clientListWatch } from '../kit/client-list-watch.js';
 import { Informer } from '../kit/informer.js';
+import { requestKey } from '../kit/types.js';
 import { WorkQueue } from '../kit/queue.js';
 import { TaskDefinitionCache } from './definitions.js';
 import { AgentStateError } from './errors.js';
@@ -82,7 +83,6 @@ export class Agent {
     const informer = new Informer<Task>({
       source: clientListWatch(boundTo(client, this.instanceName), 'Task', { cluster: this.cluster }),
       clock: this.clock,
-      keyOf: (t) => t.metadata.name,
       resyncMs: this.options.steadyStateIntervalMs,
       log: this.log.child({ informer: 'Task' }),
     });
@@ -95,7 +95,8 @@ export class Agent {
     const worker = new TaskWorker({
       client,
       runtime,
-      tasks: new TaskView({ get: (name) => informer.get(name) }),
+      // The informer keys its cache by store key (its watch's deletes name only that).
+      tasks: new TaskView({ get: (name) => informer.get(requestKey({ kind: 'Task', cluster: this.cluster, name })) }),
       definitions: new TaskDefinitionCache(client, this.cluster),
       ports: new HostPortAllocator({
         publishedPorts: () => runtime.publishedPorts(),

@@ -85,6 +85,12 @@ export function parseResourcePath(path: string): ParsedResourcePath | undefined 
   return undefined;
 }
 
+/** Where an admin issues a token for the agent of one container instance (POST → {token}). */
+export const AGENT_TOKEN_ROUTE = `${API_PREFIX}/${CLUSTERS}/:cluster/${KIND_PLURALS.ContainerInstance}/:name/token`;
+export function agentTokenPath(cluster: string, instance: string): string {
+  return `${resourcePath({ kind: 'ContainerInstance', cluster, name: instance })}/token`;
+}
+
 /** Meta endpoints, outside the resource tree. */
 export const metaPaths = {
   healthz: '/healthz',

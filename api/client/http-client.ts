@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { KindName } from '../keys.js';
 import { rootLogger, type Logger } from '../log.js';
-import { resourcePath, type ResourcePath } from '../paths.js';
+import { agentTokenPath, resourcePath, type ResourcePath } from '../paths.js';
 import { InvalidError, NotFoundError } from '../resources/errors.js';
 import type { ResourceWatch } from '../resources/resource-watch.js';
 import { DEFAULT_CLUSTER, validateObject } from '../v1/index.js';
@@ -30,6 +30,7 @@ export interface HttpClientOptions {
 }
 
 const MERGE_PATCH = 'application/merge-patch+json';
+const AgentToken = z.object({ token: z.string().min(1) });
 const Identity = z.object({ metadata: z.object({ name: z.string(), cluster: z.string().optional() }) });
 
 export class HttpClient implements BerthClient {
@@ -102,6 +103,11 @@ export class HttpClient implements BerthClient {
 
   mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<ObjectOf<K>> {
     return mutateWithRetry(this, kind, ref, change, options);
+  }
+
+  /** Admin only: a new token for the agent of instance `cluster/instance` (it may touch only that instance and its tasks). */
+  async issueAgentToken(cluster: string, instance: string): Promise<string> {
+    return parseBody(AgentToken, await this.call('POST', agentTokenPath(cluster, instance)), 'agent token').token;
   }
 
   /** Release pooled connections. */

@@ -22,6 +22,7 @@ import type { Store } from '../store/types.js';
 import { parseApiCall } from './api-call.js';
 import { authenticate, authorizeCall, type ServerAuth } from './auth-hooks.js';
 import { errorToStatus } from './errors-to-status.js';
+import { registerAgentTokenRoute } from './agent-token-route.js';
 import { registerMetaRoutes } from './meta-routes.js';
 import { createApiMetrics } from './metrics.js';
 import { runObjectCall } from './object-calls.js';
@@ -120,6 +121,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   app.setNotFoundHandler(async (request, reply) => reply.code(404).send(notFound(request.method, request.url)));
 
   registerMetaRoutes(app, { store, metrics, version: options.version ?? process.env.npm_package_version ?? '0.0.0-dev' });
+  registerAgentTokenRoute(app, auth.tokens);
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

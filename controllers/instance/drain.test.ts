@@ -44,6 +44,19 @@ describe('planDrain', () => {
     expect(plan.waiting).toBe(waiting);
   });
 
+  it.each([
+    ['HEALTHY', 'HEALTHY', 1],
+    ['UNKNOWN (health checks still starting)', 'UNKNOWN', 0],
+  ] as const)('with health checks, a replacement counts once %s', (_, health, stops) => {
+    const tasks = [
+      testTask('old', { service: 'web', instance: 'i-drain', health: 'HEALTHY' }),
+      testTask('new', { service: 'web', instance: 'i-other', health }),
+    ];
+    expect(planDrain(testService('web', { desired: 1 }), tasks, draining, () => true).stop).toHaveLength(stops);
+    // Without health checks a RUNNING task is healthy whatever its (UNKNOWN) health says.
+    expect(planDrain(testService('web', { desired: 1 }), tasks, draining, () => false).stop).toHaveLength(1);
+  });
+
   it('ignores tasks already asked to stop or stopped', () => {
     const tasks = [
       testTask('a', { service: 'web', instance: 'i-drain', desiredStatus: 'STOPPED' }),

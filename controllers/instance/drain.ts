@@ -33,17 +33,32 @@ export function serviceBounds(service: Service): { minRunning: number; maxLive: 
 const isOn = (task: Task, instance: ContainerInstance) =>
   task.spec.containerInstance === instance.metadata.name && task.metadata.cluster === instance.metadata.cluster;
 
-/** Healthy and RUNNING: what minimumHealthyPercent counts. */
-const isHealthyRunning = (task: Task) => isLive(task) && task.status?.lastStatus === 'RUNNING' && task.status.healthStatus !== 'UNHEALTHY';
+/**
+ * Healthy and RUNNING: what minimumHealthyPercent counts. A task with container health checks must
+ * have passed them (HEALTHY); one without any is healthy once RUNNING (its status stays UNKNOWN).
+ */
+function healthyRunning(hasHealthCheck: (task: Task) => boolean): (task: Task) => boolean {
+  return (task) => {
+    if (!isLive(task) || task.status?.lastStatus !== 'RUNNING') return false;
+    return hasHealthCheck(task) ? task.status.healthStatus === 'HEALTHY' : task.status.healthStatus !== 'UNHEALTHY';
+  };
+}
 
 /**
  * Pure: which of `service`'s tasks on the draining `instance` to stop now. `tasks` are all the
- * service's tasks (on every instance). Tasks not yet RUNNING, or unhealthy, serve nobody and are
+ * service's tasks (on every instance); `hasHealthCheck` says whether a task's definition has container
+ * health checks. Tasks not yet RUNNING, or unhealthy, serve nobody and are
  * stopped at once; healthy RUNNING ones only while the service keeps `minRunning` healthy RUNNING
  * tasks without them. Stopping never adds live tasks, so maximumPercent is kept by construction.
  */
-export function planDrain(service: Service, tasks: readonly Task[], instance: ContainerInstance): DrainPlan {
+export function planDrain(
+  service: Service,
+  tasks: readonly Task[],
+  instance: ContainerInstance,
+  hasHealthCheck: (task: Task) => boolean = () => false,
+): DrainPlan {
   const { minRunning, maxLive } = serviceBounds(service);
+  const isHealthyRunning = healthyRunning(hasHealthCheck);
   const onInstance = tasks.filter((t) => isLive(t) && isOn(t, instance)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   const stop: Task[] = onInstance.filter((t) => !isHealthyRunning(t));
   let spare = tasks.filter(isHealthyRunning).length - minRunning;

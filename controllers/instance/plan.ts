@@ -72,6 +72,7 @@ export function planInstance(o: InstanceObservation): InstancePlan {
  */
 export function planInstanceDrain(o: InstanceObservation): { stops: { task: Task; reason: string }[]; waiting: number } {
   const reason = drainReason(o.instance.metadata.name);
+  const hasHealthCheck = (task: Task) => o.definitionOf(task)?.spec.containerDefinitions.some((c) => c.healthCheck !== undefined) ?? false;
   const names = new Set(o.tasks.filter(isLive).flatMap((t) => serviceName(t) ?? []));
   const replica: Service[] = [];
   const daemon: Service[] = [];
@@ -82,7 +83,7 @@ export function planInstanceDrain(o: InstanceObservation): { stops: { task: Task
   const stops: { task: Task; reason: string }[] = [];
   let waiting = 0;
   for (const service of replica) {
-    const plan = planDrain(service, o.tasksOfService(service.metadata.name), o.instance);
+    const plan = planDrain(service, o.tasksOfService(service.metadata.name), o.instance, hasHealthCheck);
     stops.push(...plan.stop.map((task) => ({ task, reason })));
     waiting += plan.waiting;
   }

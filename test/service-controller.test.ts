@@ -27,7 +27,7 @@ const service = (spec: Record<string, unknown>, name = 'web') => ({
 });
 
 /** Binds and starts PENDING tasks, stops tasks asked to stop: what scheduler and agent would do. */
-function fakeAgent(env: TestEnv, signal: AbortSignal) {
+function fakeAgent(env: TestEnv, signal: AbortSignal, crashes: (t: Task) => boolean = () => false) {
   const state = { paused: false };
   void (async () => {
     while (!signal.aborted) {
@@ -37,6 +37,8 @@ function fakeAgent(env: TestEnv, signal: AbortSignal) {
           const ref = { name: t.metadata.name };
           if (t.spec.desiredStatus === 'STOPPED' && t.status?.lastStatus !== 'STOPPED') {
             await env.client.mutate('Task', ref, (x) => void (x.status = { ...x.status!, lastStatus: 'STOPPED', stoppedAt: new Date().toISOString() }), { subresource: 'status' });
+          } else if (t.spec.desiredStatus === 'RUNNING' && t.status?.lastStatus === 'RUNNING' && crashes(t)) {
+            await env.client.mutate('Task', ref, (x) => void (x.status = { ...x.status!, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' }), { subresource: 'status' });
           } else if (t.spec.desiredStatus === 'RUNNING' && t.status?.lastStatus === 'PENDING') {
             await env.client.mutate('Task', ref, (x) => void (x.spec.containerInstance = 'i-1'));
             await env.client.mutate('Task', ref, (x) => void (x.status = { ...x.status!, lastStatus: 'RUNNING', startedAt: new Date().toISOString() }), { subresource: 'status' });
@@ -155,6 +157,27 @@ describe('service controller', () => {
     expect(after.status?.taskDefinition).toBe('web:2');
     expect(after.status?.deployments[0]?.id).not.toBe(before.status?.deployments[0]?.id);
     expect(after.status?.events.some((e) => e.message === `(service web) (deployment ${after.status?.deployments[0]?.id}) deployment completed.`)).toBe(true);
+  });
+
+  it('a revision whose tasks crash trips the circuit breaker and rolls back to the last completed deployment', async () => {
+    fakeAgent(env, stop.signal, (t) => t.spec.taskDefinition === 'web:2');
+    await env.client.create(taskDefinition('3600'));
+    await env.client.create(service({ desiredCount: 2, deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } }));
+    const before = await eventually(() => steady(2, 'web:1'), 10_000, 'steady on web:1');
+    await env.client.create(taskDefinition('7200'));
+    await eventually(async () => (await svc()).status?.events.some((e) => e.message.includes('deployment failed')), 20_000, 'breaker tripped');
+    const after = await eventually(() => steady(2, 'web:1'), 20_000, 'rolled back and steady on web:1');
+    const messages = after.status?.events.map((e) => e.message) ?? [];
+    expect(messages.some((m) => /deployment failed: ECS deployment circuit breaker/.test(m))).toBe(true);
+    expect(messages).toContain(`(service web) rolling back to deployment ${before.status?.deployments[0]?.id} (task definition web:1).`);
+    expect(after.status?.deployments[0]?.id).toBe(before.status?.deployments[0]?.id);
+    expect(after.status?.taskDefinition).toBe('web:2'); // what the spec resolves to: not retried until it changes
+    // clamp(0.5 × 2, 3, 200) = 3 crashes trip it; tasks started alongside the third are stopped too.
+    const tried = (await tasks()).filter((t) => t.spec.taskDefinition === 'web:2');
+    expect(tried.filter((t) => t.status?.stopCode === 'EssentialContainerExited').length).toBeGreaterThanOrEqual(3);
+    expect(tried.filter(isLive)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await tasks()).filter((t) => t.spec.taskDefinition === 'web:2')).toHaveLength(tried.length); // not retried
   });
 
   it('a pinned revision that does not exist: an event says so and nothing starts', async () => {

@@ -119,6 +119,20 @@ describe('instance controller', () => {
     await eventually(async () => (await getInstance('i-1')).status?.agentConnected === false, 5000, 'i-1 disconnected again');
   });
 
+  it('ends the tasks of an instance deleted under them', async () => {
+    await instance('i-1');
+    await task('web-a', 'i-1');
+    start();
+    await eventually(async () => (await getInstance('i-1')).status?.runningTasksCount === 1, 5000, 'first reconcile');
+    await env.client.delete('ContainerInstance', { name: 'i-1' });
+    const t = await eventually(async () => {
+      const got = await getTask('web-a');
+      return got.status?.lastStatus === 'STOPPED' && got;
+    }, 5000, 'task of the deleted instance stopped');
+    expect(t.spec.desiredStatus).toBe('STOPPED');
+    expect(t.status?.stoppedReason).toBe('Container instance i-1 was deregistered');
+  });
+
   it('drains service tasks only as replacements run elsewhere, and leaves one-off tasks', async () => {
     await env.client.create({
       apiVersion: 'berth.dev/v1',

@@ -2,14 +2,14 @@
  * The instance controller: for each ContainerInstance, notices when its agent stops heartbeating
  * (marks it disconnected and its tasks lost, so the service controller replaces them elsewhere),
  * keeps its task counts and remaining resources in status, and moves service tasks off it while
- * it is DRAINING. Woken by the instance's own changes, by changes to tasks bound to it, and by a
+ * it is DRAINING; tasks left bound to a deleted (deregistered) instance are ended too. Woken by the instance's own changes, by changes to tasks bound to it, and by a
  * timer set to the moment its heartbeat would expire, so a silent agent is noticed on time.
  *
  * Needs the shared cache indexes (conventions.ts addSharedIndexes) on its manager.
  */
 import { HEARTBEAT, INDEX } from '../conventions.js';
 import { defineController, done, requeueAfter, type ControllerDefinition, type KitClient, type ObjectOf, type ObjectRef } from '../kit/index.js';
-import { markLostSpec, markLostStatus } from './lost-tasks.js';
+import { deregisteredReason, markLostSpec, markLostStatus, needsLostMarking } from './lost-tasks.js';
 import { planInstance } from './plan.js';
 import { shouldMarkDisconnected } from './liveness.js';
 
@@ -49,7 +49,13 @@ export function createInstanceController(options: InstanceControllerOptions = {}
     ],
     async reconcile({ key }, { client, cache, clock, log }) {
       const instance = await client.get('ContainerInstance', key);
-      if (!instance) return done();
+      if (!instance) {
+        // Deregistered (deleted) with tasks still bound: no agent will ever report on them again.
+        const orphans = cache.byIndex('Task', INDEX.tasksByInstance, `${key.cluster}/${key.name}`).filter(needsLostMarking);
+        for (const task of orphans) await markLost(client, key, task, deregisteredReason(key.name), clock.now());
+        if (orphans.length > 0) log.warn({ tasks: orphans.map((t) => t.metadata.name) }, 'tasks of a deregistered instance marked STOPPED');
+        return done();
+      }
       const cluster = instance.metadata.cluster;
       const plan = planInstance({
         instance,

@@ -16,6 +16,11 @@ export function lostReason(instanceName: string, lastSeen: string | undefined): 
   return `Container instance ${instanceName} lost contact with the agent (no heartbeat since ${since})`.slice(0, MAX_REASON);
 }
 
+/** The stoppedReason of a task whose instance was deleted (deregistered) under it. */
+export function deregisteredReason(instanceName: string): string {
+  return `Container instance ${instanceName} was deregistered`.slice(0, MAX_REASON);
+}
+
 /** Pure: the task still needs marking as lost (either half of it is not yet written). */
 export function needsLostMarking(task: Task): boolean {
   return task.spec.desiredStatus !== 'STOPPED' || task.status?.lastStatus !== 'STOPPED';

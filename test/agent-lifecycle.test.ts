@@ -78,6 +78,18 @@ describe('berth agent', () => {
     expect(stopped.status?.stoppedAt).toBeDefined();
   });
 
+  it('an essential container removed behind the agent (docker rm -f) ends the task and is not recreated', async () => {
+    const td = await h.taskDefinition('vanish', [container('app', { command: ['sleep', '300'] })]);
+    await h.runTask('vanish-1', td);
+    const running = await h.waitForTask('vanish-1', (t) => t.status?.lastStatus === 'RUNNING');
+    const id = running.status?.containers[0]?.dockerId ?? '';
+    await docker.getContainer(id).remove({ force: true });
+    const stopped = await h.waitForTask('vanish-1', (t) => t.status?.lastStatus === 'STOPPED', 3000);
+    expect(stopped.status).toMatchObject({ stopCode: 'EssentialContainerExited' });
+    expect(stopped.status?.containers[0]).toMatchObject({ dockerId: id, lastStatus: 'STOPPED', reason: 'the container was removed from the Docker engine' });
+    expect(await h.containers({ [LABELS.task]: 'vanish-1' })).toHaveLength(0);
+  });
+
   it('a non-essential container that exits is only reported', async () => {
     const td = await h.taskDefinition('side', [container('app', { command: ['sleep', '300'] }), container('side', { essential: false, ...sh('sleep 0.3; exit 3') })]);
     await h.runTask('side-1', td);

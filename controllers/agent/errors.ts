@@ -19,3 +19,12 @@ export class AgentStateError extends AgentError {
   override readonly name = 'AgentState';
   readonly retriable = false;
 }
+
+/** A dynamic host port chosen for a container was taken before the container started; new ones are chosen on retry. */
+export class HostPortTakenError extends AgentError {
+  override readonly name = 'HostPortTaken';
+  readonly retriable = true;
+  constructor(container: string, ports: number[]) {
+    super(`host port ${ports.join(', ')} chosen for container ${container} was taken by something else before it started; choosing others`);
+  }
+}

@@ -14,6 +14,7 @@ import type { Task } from '../../api/v1/task.js';
 import type { Clock } from '../kit/clock.js';
 import { dynamicPortMappings, needsTaskNetwork, portKey, toContainerSpec } from './runtime/container-spec.js';
 import { ContainerNameConflictError, ImageUnavailableError } from './runtime/errors.js';
+import { HostPortTakenError } from './errors.js';
 import { taskLabels, taskNetworkName, type TaskIdentity } from './runtime/names.js';
 import type { HostPortAllocator } from './runtime/ports.js';
 import type { ContainerRuntime } from './runtime/types.js';
@@ -108,7 +109,18 @@ export class Launcher {
       log.info({ task: task.metadata.name, container: name, dockerId: err.existingId }, 'adopting existing container');
       id = err.existingId;
     }
-    await runtime.startContainer(id);
+    try {
+      await runtime.startContainer(id);
+    } catch (err) {
+      if (!isPortTaken(err) || Object.keys(hostPorts).length === 0) throw err;
+      // Another engine or process took a chosen port between the check and the start: give the
+      // ports back (the round-robin reuses them last, and the bind check skips held ones), and
+      // let the worker retry soon with new ones.
+      await runtime.removeContainer(id);
+      this.releaseContainerPorts(hostPorts);
+      memory.hostPorts.delete(name);
+      throw new HostPortTakenError(name, Object.values(hostPorts));
+    }
     log.debug({ task: task.metadata.name, container: name, dockerId: id }, 'container started');
   }
 
@@ -123,6 +135,7 @@ export class Launcher {
 
   /** The engine answering means the task is at fault (bad command, bad options): remember it. Else rethrow to retry. */
   private async recordFailure(memory: TaskMemory, reason: unknown): Promise<void> {
+    if (reason instanceof HostPortTakenError) throw reason;
     try {
       await this.deps.runtime.info();
     } catch {
@@ -133,12 +146,16 @@ export class Launcher {
 
   /** Gives the task's dynamic host ports back to the allocator. */
   releasePorts(memory: TaskMemory): void {
-    for (const ports of memory.hostPorts.values())
-      for (const key of Object.keys(ports)) {
-        const port = ports[key];
-        const protocol = key.endsWith('/udp') ? 'udp' : 'tcp';
-        if (port !== undefined) this.deps.ports.release(port, protocol);
-      }
+    for (const ports of memory.hostPorts.values()) this.releaseContainerPorts(ports);
     memory.hostPorts.clear();
   }
+
+  private releaseContainerPorts(ports: Record<string, number>): void {
+    for (const [key, port] of Object.entries(ports)) this.deps.ports.release(port, key.endsWith('/udp') ? 'udp' : 'tcp');
+  }
+}
+
+/** Docker's words for a published port that something else holds. */
+function isPortTaken(err: unknown): boolean {
+  return err instanceof Error && /port is already allocated|address already in use/i.test(err.message);
 }

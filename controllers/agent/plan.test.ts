@@ -135,6 +135,25 @@ describe('planTask', () => {
       in: input({ task: task({ lastStatus: 'RUNNING' }), definition: one, containers: [container('app', 'running'), container('app', 'running', { id: 'old', taskUid: 'other' })] }),
       remove: ['old'],
     },
+    {
+      what: 'an essential container removed behind the agent\'s back ends the task, and is not recreated',
+      in: input({
+        task: task({ lastStatus: 'RUNNING', containers: [{ name: 'app', dockerId: 'gone', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }] }),
+        definition: one,
+      }),
+      start: [],
+      status: { lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', containers: [{ name: 'app', dockerId: 'gone', lastStatus: 'STOPPED', reason: 'the container was removed from the Docker engine' }] },
+    },
+    {
+      what: 'a vanished non-essential container is reported STOPPED, not recreated',
+      in: input({
+        task: task({ lastStatus: 'RUNNING', containers: [{ name: 'app', dockerId: 'id-app', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }, { name: 'side', dockerId: 'gone', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }] }),
+        definition: withSidecar,
+        containers: [container('app', 'running')],
+      }),
+      start: [],
+      status: { containers: [{ name: 'app', lastStatus: 'RUNNING' }, { name: 'side', dockerId: 'gone', lastStatus: 'STOPPED' }] },
+    },
   ])('$what', (c) => {
     const plan = planTask(c.in);
     if (c.start) expect(plan.start).toEqual(c.start);

@@ -19,7 +19,7 @@ import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import type { STOP_CODES, Task, TaskStatus } from '../../api/v1/task.js';
 import { hasExited, hasStarted, isRunning, type ObservedContainer } from './observed.js';
 import { readiness, startPlan, type StartPlan } from './runtime/dependency-order.js';
-import { containerStatus, laterStatus, statusPatch, taskHealth } from './task-status.js';
+import { containerStatus, hasVanished, laterStatus, statusPatch, taskHealth } from './task-status.js';
 
 export type StopCode = (typeof STOP_CODES)[number];
 
@@ -91,7 +91,9 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
   const failedStart = def.containerDefinitions.map((d) => byName(d.name)).find((c) => c?.error && !hasStarted(c));
   if (failedStart) return planStop(input, task, own, 'TaskFailedToStart', `container ${failedStart.name} failed to start: ${failedStart.error}`);
 
-  const exited = def.containerDefinitions.filter((d) => d.essential && isExited(byName(d.name)));
+  // A container that vanished from the engine (docker rm -f) has ended as surely as one that exited.
+  const ended = (name: string) => isExited(byName(name)) || hasVanished(byName(name), previousOf(task, name));
+  const exited = def.containerDefinitions.filter((d) => d.essential && ended(d.name));
   if (exited.length > 0) return planStop(input, task, own, 'EssentialContainerExited', ESSENTIAL_EXITED);
 
   let order: StartPlan;
@@ -103,11 +105,13 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
   const plan = empty();
   const observe = (name: string) => {
     const c = byName(name);
+    const previous = previousOf(task, name);
+    if (hasVanished(c, previous)) return { started: true, exited: true, exitCode: previous?.exitCode ?? -1, health: 'none' as const };
     return c && { started: hasStarted(c), exited: hasExited(c), exitCode: c.exitCode, health: c.health };
   };
   for (const d of def.containerDefinitions) {
     const c = byName(d.name);
-    if (c && hasStarted(c)) continue;
+    if ((c && hasStarted(c)) || hasVanished(c, previousOf(task, d.name))) continue;
     const ready = readiness(order.waitsFor[d.name] ?? [], observe);
     if (ready.state === 'satisfied') plan.start.push(d.name);
     else if (ready.state === 'unsatisfiable' && ready.blockedBy) {

@@ -49,6 +49,7 @@ function stopReasonOf(c: ObservedContainer): string | undefined {
 export function containerStatus(def: Pick<ContainerDefinition, 'name'>, c: ObservedContainer | undefined, previous: ContainerStatus | undefined, final: boolean): ContainerStatus {
   if (c && isRunning(c))
     return { name: def.name, dockerId: c.id, lastStatus: 'RUNNING', healthStatus: healthOf(c), networkBindings: bindingsOf(c) };
+  if (!c && previous?.dockerId !== undefined) return vanished(previous);
   const ended = (c !== undefined && hasExited(c)) || final;
   const out: ContainerStatus = {
     name: def.name,
@@ -61,6 +62,23 @@ export function containerStatus(def: Pick<ContainerDefinition, 'name'>, c: Obser
   const reason = c ? stopReasonOf(c) : undefined;
   if (reason) out.reason = reason;
   return out;
+}
+
+export const VANISHED_REASON = 'the container was removed from the Docker engine';
+
+/** A container reported before that is no longer on the engine (`docker rm -f`): it has stopped, for good. */
+function vanished(previous: ContainerStatus): ContainerStatus {
+  return {
+    ...previous,
+    lastStatus: 'STOPPED',
+    healthStatus: 'UNKNOWN',
+    reason: previous.lastStatus === 'STOPPED' ? (previous.reason ?? VANISHED_REASON) : VANISHED_REASON,
+  };
+}
+
+/** It ran under this task (its docker id was reported) and is gone from the engine now. */
+export function hasVanished(c: ObservedContainer | undefined, previous: ContainerStatus | undefined): boolean {
+  return c === undefined && previous?.dockerId !== undefined;
 }
 
 /**

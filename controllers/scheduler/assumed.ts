@@ -8,7 +8,6 @@
  * and dropped as soon as the cache has caught up, or after `ttlMs` as a safety net.
  */
 import type { Task } from '../../api/v1/index.js';
-import { objectRefOf, requestKey } from '../kit/types.js';
 
 interface Entry {
   readonly task: Task;
@@ -19,44 +18,42 @@ interface Entry {
 export const ASSUMED_TTL_MS = 60_000;
 
 export class AssumedTasks {
-  private readonly entries = new Map<string, Entry>();
+  /** cluster → task name → entry: a pass looks up every task of its cluster, so keys stay cheap. */
+  private readonly clusters = new Map<string, Map<string, Entry>>();
 
   constructor(private readonly ttlMs = ASSUMED_TTL_MS) {}
 
   get size(): number {
-    return this.entries.size;
+    let n = 0;
+    for (const entries of this.clusters.values()) n += entries.size;
+    return n;
   }
 
   /** Records `task` as written (or freshly read) at `now`. */
   assume(task: Task, now: number): void {
-    this.entries.set(keyOf(task), { task, revision: revisionOf(task), at: now });
+    const cluster = task.metadata.cluster ?? 'default';
+    let entries = this.clusters.get(cluster);
+    if (!entries) this.clusters.set(cluster, (entries = new Map()));
+    entries.set(task.metadata.name, { task, revision: revisionOf(task), at: now });
   }
 
   /**
-   * The tasks of a cluster as best known: each cached task, or the assumed copy while it is newer.
+   * The tasks of `cluster` as best known: each cached task, or the assumed copy while it is newer.
    * Forgets entries the cache has caught up with and entries past their time.
    */
-  overlay(cached: readonly Task[], now: number): Task[] {
-    if (this.entries.size === 0) return [...cached];
-    const out: Task[] = new Array<Task>(cached.length);
-    for (let i = 0; i < cached.length; i++) {
-      const task = cached[i] as Task;
-      const key = keyOf(task);
-      const entry = this.entries.get(key);
-      if (entry === undefined) out[i] = task;
-      else if (entry.revision > revisionOf(task) && now - entry.at < this.ttlMs) out[i] = entry.task;
-      else {
-        this.entries.delete(key);
-        out[i] = task;
-      }
-    }
-    for (const [key, entry] of this.entries) if (now - entry.at >= this.ttlMs) this.entries.delete(key);
+  overlay(cluster: string, cached: readonly Task[], now: number): Task[] {
+    const entries = this.clusters.get(cluster);
+    if (!entries || entries.size === 0) return [...cached];
+    const out = cached.map((task) => {
+      const entry = entries.get(task.metadata.name);
+      if (entry === undefined) return task;
+      if (entry.revision > revisionOf(task) && now - entry.at < this.ttlMs) return entry.task;
+      entries.delete(task.metadata.name);
+      return task;
+    });
+    for (const [name, entry] of entries) if (now - entry.at >= this.ttlMs) entries.delete(name);
     return out;
   }
-}
-
-function keyOf(task: Task): string {
-  return requestKey(objectRefOf(task));
 }
 
 function revisionOf(task: Task): number {

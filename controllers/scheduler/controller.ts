@@ -39,6 +39,12 @@ export const SCHEDULER_NAME = 'scheduler';
 export interface SchedulerOptions {
   /** Look again this soon when tasks are left unplaceable, to use capacity that frees up (default 3 s). */
   retryUnplaceableMs?: number;
+  /**
+   * The least time between two passes over one cluster (default 100 ms). Every bind comes back as a
+   * watch event that wakes the cluster again; without a floor, a pass binding 20,000 tasks is
+   * followed by a stream of tiny passes that each re-read all 20,000.
+   */
+  minPassIntervalMs?: number;
   /** Writes in flight at once (default 64). */
   concurrency?: number;
   /** Host ports no task may take on any instance (default: ECS's reserved TCP ports). */
@@ -65,6 +71,8 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
   const rngFor = options.rng ?? ((cluster: string) => seededRng(hashString(cluster)));
   // One per controller instance: survives passes and leadership changes (entries expire on their own).
   const assumed = new AssumedTasks();
+  const minIntervalMs = options.minPassIntervalMs ?? 100;
+  const lastPass = new Map<string, number>();
 
   return defineController({
     name: SCHEDULER_NAME,
@@ -79,8 +87,12 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
     async reconcile({ key }, { client, cache, clock, log, signal }) {
       const cluster = key.name;
       const started = clock.now();
+      const since = started - (lastPass.get(cluster) ?? -Infinity);
+      if (since < minIntervalMs) return requeueAfter(minIntervalMs - since);
+      lastPass.set(cluster, started);
       const input = observeCluster(cache, cluster, assumed, started, rngFor(cluster), options.reservedPorts);
       const plan = planScheduling(input);
+      const planned = clock.now();
       if (plan.binds.length === 0 && plan.statusWrites.length === 0) return plan.unplaceable.length > 0 ? requeueAfter(retryMs) : done();
       if (plan.uncounted.length > 0)
         log.warn({ tasks: plan.uncounted.slice(0, 5).map((t) => t.metadata.name), count: plan.uncounted.length }, 'bound tasks whose task definition is unknown are not counted against their instances');
@@ -95,6 +107,7 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
           conflicts: outcome.conflicts,
           gone: outcome.gone,
           failed: outcome.errors.length,
+          planMs: planned - started,
           ms: clock.now() - started,
         },
         'scheduling pass',

@@ -19,7 +19,7 @@ export function observeCluster(
   // No shared index gives a cluster's tasks; one scan of the task cache is a few ms at 20,000.
   const cached = cache.list('Task').filter((t) => (t.metadata.cluster ?? 'default') === cluster);
   return {
-    tasks: assumed.overlay(cached, now),
+    tasks: assumed.overlay(cluster, cached, now),
     instances: cache.byIndex('ContainerInstance', INDEX.instancesByCluster, cluster),
     taskDefinition: (name) => cache.get('TaskDefinition', { cluster, name }),
     service: (name) => cache.get('Service', { cluster, name }),

@@ -172,11 +172,11 @@ describe('planScheduling: remaining resources are what bound tasks leave', () =>
     const cached = [task('first', { rv: 10, td: 'big:1' }), task('second', { created: 1, rv: 11 }), task('third', { created: 2, rv: 12 })];
     // Pass 1 bound `first` to a (the write returned rv 20); the cache still shows rv 10, unbound.
     assumed.assume(task('first', { on: 'a', rv: 20, td: 'big:1' }), NOW);
-    const p = plan(assumed.overlay(cached, NOW), [instance('a', { memory: 768 })]);
+    const p = plan(assumed.overlay('default', cached, NOW), [instance('a', { memory: 768 })]);
     expect(placement(p)).toEqual({ a: ['second'], '-': ['third'] });
     // Once the cache has caught up, the assumption is dropped.
     const caughtUp = [task('first', { on: 'a', rv: 20, td: 'big:1' }), task('second', { created: 1, rv: 11 })];
-    expect(assumed.overlay(caughtUp, NOW)).toEqual(caughtUp);
+    expect(assumed.overlay('default', caughtUp, NOW)).toEqual(caughtUp);
     expect(assumed.size).toBe(0);
   });
 
@@ -184,8 +184,8 @@ describe('planScheduling: remaining resources are what bound tasks leave', () =>
     const assumed = new AssumedTasks(1000);
     assumed.assume(task('first', { on: 'a', rv: 20 }), NOW);
     const cached = [task('first', { rv: 10 })];
-    expect(assumed.overlay(cached, NOW + 999)[0]?.spec.containerInstance).toBe('a');
-    expect(assumed.overlay(cached, NOW + 1000)[0]?.spec.containerInstance).toBeUndefined();
+    expect(assumed.overlay('default', cached, NOW + 999)[0]?.spec.containerInstance).toBe('a');
+    expect(assumed.overlay('default', cached, NOW + 1000)[0]?.spec.containerInstance).toBeUndefined();
   });
 
   it('static host ports in use on an instance keep tasks that need them away', () => {
@@ -237,5 +237,20 @@ describe('planScheduling: reasons and status writes', () => {
     const tasks = pending(40);
     const instances = ['a', 'b', 'c', 'd', 'e'].map((n) => instance(n, { memory: 2048 }));
     expect(placement(plan(tasks, [...instances].reverse()))).toEqual(placement(plan(tasks, instances)));
+  });
+});
+
+describe('planScheduling: scale', () => {
+  it('plans 20,000 pending tasks over 500 instances in one pass (time printed, not asserted)', () => {
+    const tasks = Array.from({ length: 20_000 }, (_, i) => task(`t${String(i).padStart(5, '0')}`, { created: i % 600, group: `service:s${i % 20}` }));
+    const instances = Array.from({ length: 500 }, (_, i) => instance(`i${String(i).padStart(3, '0')}`, { memory: 16_384, attributes: { 'ecs.availability-zone': `az${i % 3}` } }));
+    const started = performance.now();
+    const p = plan(tasks, instances);
+    const ms = performance.now() - started;
+    process.stdout.write(`scheduler plan: ${tasks.length} tasks over ${instances.length} instances in ${ms.toFixed(0)} ms\n`);
+    expect(p.binds).toHaveLength(20_000);
+    const perInstance = new Map<string, number>();
+    for (const b of p.binds) perInstance.set(b.instance, (perInstance.get(b.instance) ?? 0) + 1);
+    expect(Math.max(...perInstance.values())).toBeLessThanOrEqual(64); // 16,384 / 256 MiB
   });
 });

@@ -74,7 +74,16 @@ export interface SchedulingPlan {
 export const NO_INSTANCE_MET = 'no container instance met all of its requirements';
 export const STOPPED_BEFORE_PLACED = 'Task stopped before it was placed on a container instance';
 
+const NOTHING: SchedulingPlan = Object.freeze({ binds: [], unplaceable: [], statusWrites: [], uncounted: [] });
+
+/** The task waits for the scheduler: unbound and not ended (to be placed, or to be marked STOPPED). */
+export function needsScheduler(task: Task): boolean {
+  return task.spec.containerInstance === undefined && !isStopped(task) && task.metadata.deletionTimestamp === undefined;
+}
+
 export function planScheduling(input: SchedulingInput): SchedulingPlan {
+  // Most passes are woken by changes that leave nothing to do: answer those without building candidates.
+  if (!input.tasks.some(needsScheduler)) return NOTHING;
   const demands = new DemandMemo(input.taskDefinition);
   const { candidates, uncounted } = candidatesOf(input.instances, input.tasks, demands);
   const pass = new PlacementPass(candidates, { reservedPorts: input.reservedPorts });
@@ -84,7 +93,7 @@ export function planScheduling(input: SchedulingInput): SchedulingPlan {
   const statusWrites: StatusWrite[] = [];
   const pending: Task[] = [];
   for (const task of input.tasks) {
-    if (task.spec.containerInstance !== undefined || isStopped(task) || task.metadata.deletionTimestamp !== undefined) continue;
+    if (!needsScheduler(task)) continue;
     if (task.spec.desiredStatus === 'STOPPED') statusWrites.push(stopUnbound(task, input.now));
     else pending.push(task);
   }
@@ -142,7 +151,7 @@ function stopUnbound(task: Task, now: number): StatusWrite {
  */
 function requestFor(task: Task, input: SchedulingInput, demands: DemandMemo, memo: Map<string, PlacementRequest | string>): PlacementRequest | string {
   const { spec } = task;
-  const group = spec.group ?? familyGroup(spec.taskDefinition);
+  const group = spec.group ?? demands.familyGroup(spec.taskDefinition);
   const own = spec.placementConstraints !== undefined || spec.placementStrategy !== undefined;
   const key = own ? undefined : `${group}\u0000${demands.keyOf(task)}`;
   const known = key === undefined ? undefined : memo.get(key);
@@ -166,10 +175,18 @@ function requestFor(task: Task, input: SchedulingInput, demands: DemandMemo, mem
   return request;
 }
 
-/** Task demands, computed once per definition (and overrides). */
+/** Task demands and default groups, computed once per definition (and overrides). */
 class DemandMemo {
   private readonly known = new Map<string, TaskDemand | undefined>();
+  private readonly groups = new Map<string, string>();
   constructor(private readonly definitionOf: (name: string) => TaskDefinition | undefined) {}
+
+  /** `family:web` for `web:3`, parsed once per revision rather than once per task. */
+  familyGroup(taskDefinition: string): string {
+    let group = this.groups.get(taskDefinition);
+    if (group === undefined) this.groups.set(taskDefinition, (group = familyGroup(taskDefinition)));
+    return group;
+  }
 
   keyOf(task: Task): string {
     const { taskDefinition, overrides } = task.spec;
@@ -213,7 +230,7 @@ function candidatesOf(
     used.memory += demand.memory;
     used.tcp.push(...demand.staticPorts.tcp);
     used.udp.push(...demand.staticPorts.udp);
-    used.tasks.push({ group: task.spec.group ?? familyGroup(task.spec.taskDefinition) });
+    used.tasks.push({ group: task.spec.group ?? demands.familyGroup(task.spec.taskDefinition) });
   }
   const sorted = [...instances].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   const candidates = sorted.map((ci) => {

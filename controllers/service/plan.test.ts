@@ -250,3 +250,28 @@ describe('planService', () => {
     expect(p.start).toBeUndefined(); // pending tasks count: no pile of unplaceable tasks
   });
 });
+
+describe('tasks on a DRAINING instance', () => {
+  const instance = (name: string, status: 'ACTIVE' | 'DRAINING') =>
+    ({ apiVersion: 'berth.dev/v1', kind: 'ContainerInstance', metadata: { name, cluster: 'default' }, spec: { status, attributes: {}, registeredResources: { cpu: 1024, memory: 1024 } } }) as ObjectOf<'ContainerInstance'>;
+  const instances = new Map([
+    ['i-1', instance('i-1', 'ACTIVE')],
+    ['i-2', instance('i-2', 'DRAINING')],
+  ]);
+  const tasksOn = (draining: number, total: number) =>
+    Array.from({ length: total }, (_, i) => task(`t${i}`, { deployment: D1, instance: i < draining ? 'i-2' : 'i-1' }));
+
+  it.each([
+    // [min%, max%, desired, on draining, expected starts]
+    [100, 200, 4, 2, 2],
+    [100, 200, 4, 4, 4],
+    [100, 150, 4, 4, 2],
+    [50, 100, 4, 2, 0],
+  ])('min %i%% max %i%%, %i desired with %i draining: starts %i replacements and stops none itself', (min, max, desired, draining, starts) => {
+    const service = settled({ desiredCount: desired, deploymentConfiguration: { minimumHealthyPercent: min, maximumPercent: max } });
+    const p = plan(service, tasksOn(draining, desired), [td(1)], { instances });
+    expect(p.start?.count ?? 0).toBe(starts);
+    expect(p.stop).toEqual([]);
+    expect(p.steady).toBe(false);
+  });
+});

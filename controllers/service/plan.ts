@@ -138,7 +138,15 @@ export function planService(input: PlanInput): ServicePlan {
 
   // PRIMARY tasks whose health checks failed after the grace period are replaced.
   const failing = mayStart ? primaryLive.filter((v) => v.health.state === 'unhealthy') : [];
-  const primaryKept = primaryLive.filter((v) => !failing.includes(v));
+  // Tasks on a DRAINING instance still run and occupy (they count toward maximumPercent), but they
+  // are on their way out: the instance controller stops them once enough others are healthy. So
+  // they are not "kept" — replacements start for them — and this controller never stops them itself
+  // (two writers stopping tasks could together go below minimumHealthyPercent).
+  const onDrainingInstance = (v: TaskView) => {
+    const instance = v.task.spec.containerInstance;
+    return instance !== undefined && input.instances.get(instance)?.spec.status === 'DRAINING';
+  };
+  const primaryKept = primaryLive.filter((v) => !failing.includes(v) && !onDrainingInstance(v));
   const step = rollingStep({
     desired,
     minimumHealthyPercent: config.minimumHealthyPercent,
@@ -172,7 +180,13 @@ export function planService(input: PlanInput): ServicePlan {
   const othersOccupying = views.some((v) => !isStopped(v.task) && (primary === undefined || v.deployment !== primary.id));
   const primaryHealthy = primaryLive.filter((v) => v.health.state === 'healthy').length;
   const settled =
-    primary !== undefined && primaryLive.length === desired && primaryHealthy === desired && !othersOccupying && step.start === 0 && stop.length === 0;
+    primary !== undefined &&
+    primaryLive.length === desired &&
+    primaryHealthy === desired &&
+    !othersOccupying &&
+    !primaryLive.some(onDrainingInstance) &&
+    step.start === 0 &&
+    stop.length === 0;
   if (settled && primary.rolloutState === 'IN_PROGRESS' && !deleting) {
     deployments = deployments.map((d) =>
       d.id === primary.id ? { ...d, rolloutState: 'COMPLETED' as const, rolloutStateReason: `ECS deployment ${d.id} completed.` } : d,

@@ -13,6 +13,7 @@
  *
  * stop() leaves containers running: a restarted agent finds them by their labels and adopts them.
  */
+import { z } from 'zod';
 import type { BerthClient } from '../../api/client/types.js';
 import type { Logger } from '../../api/log.js';
 import type { Task } from '../../api/v1/task.js';
@@ -33,6 +34,9 @@ import { TaskView } from './task-view.js';
 import { TaskWorker } from './task-worker.js';
 
 const EVENT_RESUBSCRIBE_MS = { base: 200, max: 10_000 };
+const START_RETRY_MS = { base: 200, max: 10_000 };
+/** berth's error classes say whether trying again may help. */
+const Retriable = z.object({ retriable: z.literal(true) });
 /** stop() waits this long for reconciles in flight (a container stop may take its whole timeout). */
 const STOP_GRACE_MS = 5_000;
 
@@ -66,7 +70,8 @@ export class Agent {
     if (this.state !== 'new') throw new AgentStateError(`the agent of ${this.cluster}/${this.instanceName} was already started; create a new Agent to start again`);
     this.state = 'running';
     const { client, runtime } = this.options;
-    const info = await runtime.info();
+    // A remote agent may come up before its API server or Docker engine: wait for them.
+    const info = await this.retrying('reading the Docker engine info', () => runtime.info());
     this.registration = {
       client,
       cluster: this.cluster,
@@ -75,11 +80,12 @@ export class Agent {
       resources: instanceResources(info, this.options.resources),
       now: () => this.clock.now(),
     };
-    await registerInstance(this.registration);
+    const registration = this.registration;
+    await this.retrying('registering the container instance', () => registerInstance(registration));
     this.log.info({ cluster: this.cluster, resources: this.registration.resources }, 'container instance registered');
     this.scheduleHeartbeat();
 
-    await this.subscribeToEvents();
+    await this.retrying('subscribing to Docker events', () => this.subscribeToEvents());
     const informer = new Informer<Task>({
       source: clientListWatch(boundTo(client, this.instanceName), 'Task', { cluster: this.cluster }),
       clock: this.clock,
@@ -125,9 +131,26 @@ export class Agent {
     this.informer?.stop();
     this.queue.shutDown();
     const done = Promise.all(this.workers).then(() => true);
-    const inTime = await Promise.race([done, this.clock.sleep(STOP_GRACE_MS).then(() => false)]);
+    // The grace timer is cancelled once the workers are done, so it cannot hold the process open.
+    const grace = new AbortController();
+    const inTime = await Promise.race([done, this.clock.sleep(STOP_GRACE_MS, grace.signal).then((slept) => !slept)]);
+    grace.abort();
     if (!inTime) this.log.warn({ graceMs: STOP_GRACE_MS }, 'reconciles still in flight at stop; leaving them');
     this.log.info('agent stopped');
+  }
+
+  /** Runs `call` until it succeeds, waiting between tries while its errors are retriable (and the agent runs). */
+  private async retrying<T>(what: string, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        if (!Retriable.safeParse(err).success || this.stopping.signal.aborted) throw err;
+        const delayMs = Math.min(START_RETRY_MS.base * 2 ** attempt, START_RETRY_MS.max);
+        this.log.warn({ err, delayMs }, `${what} failed; retrying`);
+        if (!(await this.clock.sleep(delayMs, this.stopping.signal))) throw err;
+      }
+    }
   }
 
   private async runWorker(worker: TaskWorker): Promise<void> {

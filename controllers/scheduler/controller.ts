@@ -79,6 +79,8 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
   return defineController({
     name: SCHEDULER_NAME,
     for: 'Cluster',
+    // Clusters are scheduled independently (one key is never reconciled twice at once).
+    workers: 4,
     watches: [
       { kind: 'Task', map: taskWakes },
       { kind: 'ContainerInstance', map: clusterOf },

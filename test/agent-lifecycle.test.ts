@@ -116,6 +116,25 @@ describe('berth agent', () => {
     expect(states.every((s) => s === 'exited')).toBe(true);
   });
 
+  it('one task\'s slow stop does not hold up another task', async () => {
+    // No init: `sleep` as PID 1 ignores SIGTERM, so this stop waits out its whole 4 s timeout.
+    const slowTd = await h.taskDefinition('slow', [container('app', { command: ['sleep', '300'], linuxParameters: {}, stopTimeout: 4 })]);
+    const quickTd = await h.taskDefinition('quick', [container('app', { command: ['sleep', '300'] })]);
+    await h.runTask('slow-1', slowTd);
+    await h.waitForTask('slow-1', (t) => t.status?.lastStatus === 'RUNNING');
+    await h.client.mutate('Task', { cluster: h.cluster, name: 'slow-1' }, (t) => {
+      t.spec.desiredStatus = 'STOPPED';
+    });
+    await h.waitForTask('slow-1', (t) => t.status?.lastStatus === 'STOPPING', 2000);
+    const t0 = Date.now();
+    await h.runTask('quick-1', quickTd);
+    await h.waitForTask('quick-1', (t) => t.status?.lastStatus === 'RUNNING', 3000);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect((await h.getTask('slow-1'))?.status?.lastStatus).toBe('STOPPING');
+    const slow = await h.waitForTask('slow-1', (t) => t.status?.lastStatus === 'STOPPED', 8000);
+    expect(slow.status?.containers[0]).toMatchObject({ exitCode: 137 });
+  });
+
   it('a batch task whose essential container exits 0 ends STOPPED with its exit code', async () => {
     const td = await h.taskDefinition('batch', [container('job', { ...sh('echo done; exit 0') })]);
     await h.runTask('batch-1', td);

@@ -3,9 +3,10 @@
  * Docker engine run exactly the tasks bound to its instance.
  *
  *   start(): register the instance and heartbeat → open Docker's event stream (first, so nothing
- *   that happens while listing is missed) → list + watch the tasks bound here (an informer, with a
- *   periodic resync as ECS's steady-state check) → sweep the engine for containers of this instance
- *   → workers reconcile task by task (task-worker.ts).
+ *   that happens while listing is missed) → list + watch the tasks bound here (an informer) → sweep
+ *   the engine for containers of this instance → workers reconcile task by task (task-worker.ts).
+ *   The sweep repeats every steadyStateIntervalMs (ECS's steady-state check): every task bound
+ *   here, and every task name still on the engine, is reconciled again even without events.
  *
  * Every trigger (a task change, a Docker event, the resync, the sweep) only enqueues the task's
  * name; the de-duplicating queue hands one task to one worker at a time, so one task's slow stop
@@ -89,7 +90,6 @@ export class Agent {
     const informer = new Informer<Task>({
       source: clientListWatch(boundTo(client, this.instanceName), 'Task', { cluster: this.cluster }),
       clock: this.clock,
-      resyncMs: this.options.steadyStateIntervalMs,
       log: this.log.child({ informer: 'Task' }),
     });
     this.informer = informer;

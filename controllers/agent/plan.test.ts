@@ -126,8 +126,9 @@ describe('planTask', () => {
       remove: ['id-app'],
     },
     {
-      what: 'a gone task: every container of it is removed',
+      what: 'a gone task: every container of it is stopped and removed',
       in: input({ containers: [container('app', 'running')] }),
+      stop: [['app']],
       remove: ['id-app'],
     },
     {

@@ -198,10 +198,14 @@ function planEnded(input: TaskPlanInput, task: Task, own: readonly ObservedConta
   return plan;
 }
 
+/** How long an orphan (its task is gone, and with it the stop timeout) gets between SIGTERM and SIGKILL. */
+export const ORPHAN_STOP_TIMEOUT_SECONDS = 10;
+
 function removeAll(containers: readonly ObservedContainer[]): TaskPlan {
   const plan = empty();
   plan.releasePorts = true;
-  // Removal is forced, so running containers need no stop first; a gone task has no stop timeout to honour.
+  const running = containers.filter(isRunning);
+  if (running.length > 0) plan.stopWaves = [running.map((c) => ({ id: c.id, name: c.name, timeoutSeconds: ORPHAN_STOP_TIMEOUT_SECONDS }))];
   plan.remove = containers.map((c) => c.id);
   plan.removeTaskResources = containers.length === 0;
   return plan;

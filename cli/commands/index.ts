@@ -4,11 +4,24 @@ import { agentCommand } from './agent.js';
 import { serverCommand } from './server.js';
 import { upCommand } from './up.js';
 import { validateCommand } from './validate.js';
+import { applyCommand } from './apply.js';
+import { diffCommand } from './diff.js';
+import { deleteCommand } from './delete.js';
+import { getCommand } from './get.js';
+import { describeCommand } from './describe.js';
+import { scaleCommand } from './scale.js';
+import { eventsCommand } from './events.js';
+import { runTaskCommand } from './run-task.js';
+import { stopTaskCommand } from './stop-task.js';
+import { drainCommand } from './drain.js';
+import { completionCommand } from './completion.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
   program.addCommand(serverCommand());
   program.addCommand(validateCommand());
+  for (const command of [applyCommand(), diffCommand(), deleteCommand(), getCommand(), describeCommand(), scaleCommand(), eventsCommand(), runTaskCommand(), stopTaskCommand(), drainCommand(), completionCommand()])
+    program.addCommand(command);
   program.addCommand(agentCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

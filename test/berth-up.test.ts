@@ -3,7 +3,7 @@
  * durability across kill -9, graceful shutdown, and an out-of-process controller (the example) working
  * against it through the HTTP API.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../controllers/kit/test-env.js';
@@ -22,7 +22,8 @@ describe('berth up', () => {
     for (const p of running.splice(0)) p.child.kill('SIGKILL');
   });
   const up = async (dir: string) => {
-    const p = await startBerthUp(['up', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'], join(dir, 'config'));
+    // No local agent here: several `berth up` on one machine would share the instance name (the hostname).
+    const p = await startBerthUp(['up', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--no-agent'], join(dir, 'config'));
     running.push(p);
     return p;
   };
@@ -66,6 +67,32 @@ describe('berth up', () => {
     const dir = tempDir();
     await up(dir);
     await expect(up(dir)).rejects.toThrow(/in use by process \d+/);
+  });
+
+  it('runs a local agent that registers this machine as a container instance and runs a task', async () => {
+    const dir = tempDir();
+    const instance = `up-${Date.now().toString(36)}`;
+    const p = await startBerthUp(['up', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--instance-name', instance], join(dir, 'config'));
+    running.push(p);
+    const ci = await eventually(async () => (await p.client.get('ContainerInstance', { name: instance })) ?? undefined, 20_000, 'instance registered');
+    expect(ci.status?.agentConnected).toBe(true);
+    expect(ci.spec.registeredResources.cpu).toBeGreaterThan(0);
+    await p.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'TaskDefinition',
+      metadata: { name: 'once' },
+      spec: { containerDefinitions: [{ name: 'main', image: process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1', memory: 16, command: ['sh', '-c', 'echo done'] }] },
+    });
+    await p.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 'once-1' }, spec: { taskDefinition: 'once:1' }, status: { lastStatus: 'PENDING' } });
+    const task = await eventually(async () => {
+      const t = await p.client.mustGet('Task', { name: 'once-1' });
+      return t.status?.lastStatus === 'STOPPED' ? t : undefined;
+    }, 30_000, 'batch task ran to completion');
+    expect(task.spec.containerInstance).toBe(instance);
+    expect(task.status?.containers?.[0]?.exitCode).toBe(0);
+    // The exited container is kept for `berth logs` (retention); this test's machine is shared.
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=berth.instance=${instance}`]).toString().split('\n').filter(Boolean);
+    if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids]);
   });
 
   it('runs the example controller out of process against it', async () => {

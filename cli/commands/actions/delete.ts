@@ -23,7 +23,7 @@ interface Target {
 
 export default async function runDelete(flags: DeleteFlags): Promise<number> {
   const io = processIo;
-  const manifests = flags.filename ? await loadOrReport(flags.filename, flags.recursive, io) : [];
+  const manifests = flags.filename ? await loadOrReport(flags.filename, flags.recursive, io, { past: 'deleted', base: 'delete' }) : [];
   if (!manifests) return 1;
   return withSession(flags, async ({ client, cluster: defaultCluster }) => {
     const cluster = flags.cluster ?? defaultCluster;

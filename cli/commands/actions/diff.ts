@@ -15,7 +15,7 @@ const ERROR = 2;
 
 export default async function runDiff(flags: DiffFlags): Promise<number> {
   const io = processIo;
-  const manifests = await loadOrReport(flags.filename, flags.recursive, io);
+  const manifests = await loadOrReport(flags.filename, flags.recursive, io, { past: 'compared', base: 'diff' });
   if (!manifests) return ERROR;
   return withSession(
     flags,

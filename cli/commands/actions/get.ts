@@ -86,7 +86,8 @@ async function watchAndPrint(
         const obj = event.object;
         if (!obj || !wanted(obj)) continue;
         if (isTable(options.format)) io.stdout.write(`${renderTable(undefined, [rowForObject(obj, rowOptions)], widths).join('\n')}\n`);
-        else io.stdout.write(formatObjects(kind, [obj], options.format, { single: true }) + (options.format === 'yaml' ? '---\n' : ''));
+        // YAML documents after the list are separated as a stream, so the output stays parseable.
+        else io.stdout.write((options.format === 'yaml' ? '---\n' : '') + formatObjects(kind, [obj], options.format, { single: true }));
       }
     }
   } finally {

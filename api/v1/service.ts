@@ -90,6 +90,27 @@ export const Deployment = z.strictObject({
 });
 export type Deployment = z.infer<typeof Deployment>;
 
+/** How many deployments status.history keeps (newest first); older ones are dropped. */
+export const MAX_DEPLOYMENT_HISTORY = 25;
+export const DEPLOYMENT_RECORD_STATES = ['IN_PROGRESS', 'COMPLETED', 'FAILED', 'STOPPED'] as const;
+
+/**
+ * One deployment as it happened, for `berth rollout history/undo/status`: status.deployments forgets
+ * a deployment once its tasks have drained, and events are trimmed, so the controller keeps this.
+ * A rollback is a new record for the deployment it returns to. STOPPED: superseded while in progress.
+ */
+export const DeploymentRecord = z.strictObject({
+  id: z.string().min(1),
+  taskDefinition: PinnedTaskDefinitionRefString,
+  state: z.enum(DEPLOYMENT_RECORD_STATES),
+  startedAt: Timestamp,
+  finishedAt: Timestamp.optional(),
+  reason: z.string().optional(),
+  /** Set on the record of a deployment returned to by the circuit breaker: the one that failed. */
+  rollbackFrom: z.string().optional(),
+});
+export type DeploymentRecord = z.infer<typeof DeploymentRecord>;
+
 export const ServiceEvent = z.strictObject({ id: z.string().min(1), createdAt: Timestamp, message: z.string().min(1) });
 export type ServiceEvent = z.infer<typeof ServiceEvent>;
 
@@ -102,6 +123,8 @@ export const ServiceStatus = z.strictObject({
   /** The revision spec.taskDefinition resolved to. */
   taskDefinition: PinnedTaskDefinitionRefString.optional(),
   deployments: z.array(Deployment).default([]),
+  /** Deployments as they started and ended, newest first, at most MAX_DEPLOYMENT_HISTORY. */
+  history: z.array(DeploymentRecord).max(MAX_DEPLOYMENT_HISTORY).default([]),
   /** Newest first, at most MAX_SERVICE_EVENTS; the controller trims older ones. */
   events: z.array(ServiceEvent).max(MAX_SERVICE_EVENTS, `at most ${MAX_SERVICE_EVENTS} events are kept`).default([]),
 });

@@ -100,7 +100,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       const revisions = ctx.cache.byIndex('TaskDefinition', INDEX.taskDefinitionsByFamily, `${cluster}/${family}`);
       const plan = planService({
         service,
-        resolution: resolveTaskDefinition(service.spec.taskDefinition, revisions),
+        resolution: resolveTaskDefinition(service.spec.taskDefinition, revisions, service.status?.taskDefinition),
         tasks,
         taskDefinitions: definitionsOf(ctx, cluster, revisions, tasks),
         instances: instancesOf(ctx, cluster, tasks),

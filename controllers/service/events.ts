@@ -7,6 +7,7 @@
 import { MAX_SERVICE_EVENTS, type ServiceEvent, type ServiceStatus } from '../../api/v1/service.js';
 import type { ObjectOf } from '../kit/types.js';
 import type { DeploymentNote } from './deployments.js';
+import { nextHistory } from './history.js';
 import type { ServicePlan, TaskStop } from './plan.js';
 
 type Service = ObjectOf<'Service'>;
@@ -80,6 +81,7 @@ export function nextStatus(service: Service, plan: ServicePlan, outcome: Outcome
     // Kept when resolution fails, so the same revision resolving again is not a new deployment.
     taskDefinition: plan.taskDefinition ?? service.status?.taskDefinition,
     deployments: plan.deployments,
+    history: nextHistory(service.status?.history ?? [], plan.notes, createdAt),
     events: [...fresh, ...(service.status?.events ?? [])].slice(0, MAX_SERVICE_EVENTS),
   };
 }

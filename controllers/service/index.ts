@@ -12,3 +12,4 @@ export { maxTasks, minHealthyTasks, rollingStep, type RollingCounts, type Rollin
 export { breakerTripped, failureThreshold, HEALTH_CHECK_STOP_REASON, isFailedTask } from './circuit-breaker.js';
 export { deploymentId, type DeploymentNote } from './deployments.js';
 export { messages, newMessages, nextStatus } from './events.js';
+export { nextHistory, type DeploymentRecord } from './history.js';

@@ -217,6 +217,20 @@ describe('planService', () => {
       expect(stopped(p)).toEqual(['n0']);
     });
 
+    it('after a rollback, pointing the spec at the revision rolled back to (rollout undo) keeps its tasks: no new deployment', () => {
+      const service = svc({ taskDefinition: 'web:1' }, { taskDefinition: 'web:2', deployments: [dep(D1, 'web:1', 'PRIMARY', 'COMPLETED')] });
+      const p = plan(service, healthyOn(D1, 'web:1', 4), defs);
+      expect(p.deployments.map((d) => [d.id, d.status, d.rolloutState])).toEqual([[D1, 'PRIMARY', 'COMPLETED']]);
+      expect(p).toMatchObject({ taskDefinition: 'web:1', notes: [], stop: [], start: undefined, steady: true });
+    });
+
+    it('a FAILED PRIMARY (no rollback) pointed back at the old revision does start a new deployment', () => {
+      const service = svc({ taskDefinition: 'web:1' }, { taskDefinition: 'web:2', deployments: [dep(D2, 'web:2', 'PRIMARY', 'FAILED'), dep(D1, 'web:1', 'ACTIVE')] });
+      const p = plan(service, healthyOn(D1, 'web:1', 4), defs);
+      expect(p.deployments[0]).toMatchObject({ status: 'PRIMARY', taskDefinition: 'web:1', rolloutState: 'IN_PROGRESS' });
+      expect(p.notes[0]).toMatchObject({ type: 'created', taskDefinition: 'web:1' });
+    });
+
     it('at the threshold without rollback: FAILED, nothing started, old tasks kept', () => {
       const p = plan(rolling({ enable: true, rollback: false }), [...healthyOn(D1, 'web:1', 4), ...failedNew(3)], defs);
       expect(p.deployments[0]).toMatchObject({ id: D2, status: 'PRIMARY', rolloutState: 'FAILED' });

@@ -81,10 +81,14 @@ export function planService(input: PlanInput): ServicePlan {
   const notes: DeploymentNote[] = [];
   const previous = service.status?.deployments ?? [];
 
-  // 1. A change of the resolved revision starts a new PRIMARY deployment.
+  // 1. A change of the resolved revision starts a new PRIMARY deployment — unless the PRIMARY
+  // already runs it (the spec was pointed at the revision the circuit breaker rolled back to, e.g.
+  // by `berth rollout undo`): its tasks are what the spec asks for, twins would only churn.
   let deployments: Deployment[] = previous.map((d) => ({ ...d }));
   const resolved = resolution.ok ? resolution.ref : undefined;
-  if (!deleting && resolved !== undefined && (primaryOf(deployments) === undefined || resolved !== service.status?.taskDefinition)) {
+  const current = primaryOf(deployments);
+  const alreadyRunning = current !== undefined && current.rolloutState !== 'FAILED' && current.taskDefinition === resolved;
+  if (!deleting && resolved !== undefined && (current === undefined || (resolved !== service.status?.taskDefinition && !alreadyRunning))) {
     deployments = beginDeployment(deployments, service.metadata.uid ?? service.metadata.name, resolved, desired, nowIso);
     const created = primaryOf(deployments);
     if (created) notes.push({ type: 'created', id: created.id, taskDefinition: created.taskDefinition });

@@ -14,6 +14,20 @@ describe('resolveTaskDefinition', () => {
     const r = resolveTaskDefinition(ref, defs);
     expect(r.ok && r.ref).toBe(expected);
   });
+
+  // Deregistering (INACTIVE) never disrupts a service already on the revision; only moving onto one is refused.
+  it.each([
+    ['web:3', [td(3, { inactive: true }), td(4)], 'web:3', 'web:3'],
+    ['web:3', [td(3, { inactive: true }), td(4)], 'web:4', /web:3 is INACTIVE/],
+    ['web:3', [td(3, { inactive: true })], undefined, /web:3 is INACTIVE/],
+    ['web', [td(1), td(2, { inactive: true })], 'web:2', 'web:1'],
+    ['web', [td(1, { inactive: true }), td(2, { inactive: true })], 'web:2', 'web:2'],
+    ['web', [td(1, { inactive: true })], 'other:1', /no ACTIVE revision/],
+  ])('%s with the service running %s: %s', (ref, defs, current, expected) => {
+    const r = resolveTaskDefinition(ref, defs, current);
+    if (typeof expected === 'string') expect(r.ok && r.ref).toBe(expected);
+    else expect(!r.ok && r.problem).toMatch(expected);
+  });
 });
 
 describe('taskHealth', () => {

@@ -1,7 +1,9 @@
 /**
  * Which revision a service runs: `web` follows the newest ACTIVE revision of the family, `web:3`
- * is pinned and must exist and be ACTIVE (ECS refuses to start tasks of an INACTIVE revision for a
- * service, though tasks already running keep it).
+ * is pinned and must exist and be ACTIVE — unless it is the revision the service already runs
+ * (`current`): as in ECS, deregistering a revision does not disrupt services on it; they keep
+ * replacing crashed tasks and scaling with it, and only moving a service ONTO an INACTIVE revision
+ * is refused. Likewise a service on `web` whose every revision was deregistered keeps `current`.
  */
 import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref.js';
 import type { ObjectOf } from '../kit/types.js';
@@ -13,7 +15,7 @@ export type Resolution =
   | { ok: false; problem: string };
 
 /** Resolves `ref` (`web` or `web:3`) against the family's stored revisions. */
-export function resolveTaskDefinition(ref: string, revisions: readonly TaskDefinition[]): Resolution {
+export function resolveTaskDefinition(ref: string, revisions: readonly TaskDefinition[], current?: string): Resolution {
   const parsed = parseTaskDefinitionRef(ref);
   if (!parsed) return { ok: false, problem: `taskDefinition "${ref}" is not a family ("web") or family:revision ("web:3")` };
   const ofFamily = revisions.filter((td) => td.spec.family === parsed.family);
@@ -21,6 +23,8 @@ export function resolveTaskDefinition(ref: string, revisions: readonly TaskDefin
     const newest = ofFamily
       .filter((td) => td.status?.status !== 'INACTIVE')
       .reduce<TaskDefinition | undefined>((best, td) => (best === undefined || revisionOf(td) > revisionOf(best) ? td : best), undefined);
+    const kept = newest ? undefined : ofFamily.find((td) => td.metadata.name === current);
+    if (kept) return { ok: true, ref: kept.metadata.name, taskDefinition: kept };
     if (!newest)
       return {
         ok: false,
@@ -33,7 +37,7 @@ export function resolveTaskDefinition(ref: string, revisions: readonly TaskDefin
   }
   const pinned = ofFamily.find((td) => revisionOf(td) === parsed.revision);
   if (!pinned) return { ok: false, problem: `task definition ${ref} does not exist; register it or point the service at an existing revision` };
-  if (pinned.status?.status === 'INACTIVE')
+  if (pinned.status?.status === 'INACTIVE' && pinned.metadata.name !== current)
     return { ok: false, problem: `task definition ${ref} is INACTIVE; point the service at an ACTIVE revision` };
   return { ok: true, ref: pinned.metadata.name, taskDefinition: pinned };
 }

@@ -75,4 +75,35 @@ describe('SyncTrigger', () => {
     expect(reasons.filter((r) => r === 'interval').length).toBeGreaterThanOrEqual(2);
     expect(maxConcurrent()).toBe(1);
   });
+
+  it('retries a failed sync with growing delays; ticks and changes meanwhile wait for the retry', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-gitops-'));
+    const calls: { reason: string; at: number }[] = [];
+    let failuresLeft = 3;
+    const t0 = Date.now();
+    trigger = new SyncTrigger({
+      dir,
+      debounceMs: 20,
+      intervalMs: 50,
+      backoff: { initialMs: 100, maxMs: 300 },
+      log: rootLogger,
+      sync: async (reason) => {
+        calls.push({ reason, at: Date.now() - t0 });
+        if (failuresLeft-- > 0) throw new Error('server down');
+      },
+    });
+    await trigger.start();
+    writeFileSync(join(dir, 'a.yaml'), 'a: 1\n');
+    await settle(800);
+    // start fails, then retries after 100, 200 and 300 ms (capped) of backoff, none in between
+    // although the interval ticked every 50 ms and a file changed.
+    const failing = calls.slice(0, 4);
+    expect(failing.map((c) => c.reason)).toEqual(['start', 'retry', 'retry', 'retry']);
+    const gaps = failing.slice(1).map((c, i) => c.at - (failing[i]?.at ?? 0));
+    expect(gaps[0]).toBeGreaterThanOrEqual(95);
+    expect(gaps[1]).toBeGreaterThanOrEqual(195);
+    expect(gaps[2]).toBeGreaterThanOrEqual(295);
+    // Once it succeeds, the interval is back.
+    expect(calls.slice(4).some((c) => c.reason === 'interval')).toBe(true);
+  });
 });

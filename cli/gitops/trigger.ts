@@ -2,7 +2,8 @@
  * When GitOps syncs: on file changes under the directory (chokidar, debounced so an editor's
  * save-as-rename or a `git checkout` touching fifty files is one sync, not fifty), on an interval
  * (to undo drift made by hand), and once at start. Syncs never overlap: a change during a sync
- * schedules exactly one more.
+ * schedules exactly one more. A sync that throws (server unreachable) is retried with exponential
+ * backoff; changes and interval ticks meanwhile wait for that retry instead of hammering the server.
  */
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from '../../api/log.js';
@@ -15,6 +16,8 @@ export interface SyncTriggerOptions {
   intervalMs: number;
   sync: (reason: string) => Promise<void>;
   log: Logger;
+  /** Retry delays after failed syncs: initialMs, doubling, at most maxMs (default 1 s … 30 s). */
+  backoff?: { initialMs: number; maxMs: number };
 }
 
 const MANIFEST = /\.(ya?ml|json)$/i;
@@ -26,6 +29,8 @@ export class SyncTrigger {
   private running: Promise<void> | undefined;
   private again: string | undefined;
   private stopped = false;
+  private retry: NodeJS.Timeout | undefined;
+  private failures = 0;
 
   constructor(private readonly options: SyncTriggerOptions) {}
 
@@ -47,11 +52,12 @@ export class SyncTrigger {
     this.stopped = true;
     clearTimeout(this.debounce);
     clearInterval(this.interval);
+    clearTimeout(this.retry);
     await this.watcher?.close();
     await this.running;
   }
 
-  /** Resolves when no sync is running or pending (for tests and orderly shutdown). */
+  /** Resolves when no sync is running or pending (for tests and orderly shutdown); a backoff retry does not count. */
   async idle(): Promise<void> {
     while (this.running || this.debounce) await (this.running ?? new Promise((r) => setTimeout(r, 20)));
   }
@@ -66,18 +72,39 @@ export class SyncTrigger {
 
   private request(reason: string): void {
     if (this.stopped) return;
+    // Every sync reads the whole directory: the retry will include whatever this request was for.
+    if (this.retry) return;
     if (this.running) {
       this.again = reason;
       return;
     }
     this.running = this.options
       .sync(reason)
-      .catch((err: unknown) => this.options.log.error({ err }, 'sync failed'))
+      .then(
+        () => {
+          this.failures = 0;
+        },
+        (err: unknown) => this.failed(err),
+      )
       .finally(() => {
         this.running = undefined;
         const next = this.again;
         this.again = undefined;
         if (next !== undefined) this.request(next);
       });
+  }
+
+  private failed(err: unknown): void {
+    this.failures++;
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
+    const delayMs = Math.min(maxMs, initialMs * 2 ** (this.failures - 1));
+    this.options.log.warn({ err, failures: this.failures, retryInMs: delayMs }, `sync failed; retrying in ${delayMs} ms`);
+    // A pending change is folded into the retry rather than run at once against a failing server.
+    this.again = undefined;
+    if (this.stopped) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.request('retry');
+    }, delayMs);
   }
 }

@@ -42,15 +42,4 @@ export function openStore(config: StoreConfig): OpenedStore {
   return { store: namespaced(etcd, config.etcdPrefix ?? ''), description: `etcd ${endpoints.join(',')}` };
 }
 
-/** `--etcd http://a:2379,http://b:2379` → endpoints. */
-export function parseEndpoints(flag: string | undefined): string[] {
-  if (!flag) return [];
-  return flag
-    .split(',')
-    .map((e) => e.trim())
-    .filter((e) => e !== '')
-    .map((e) => {
-      if (!/^https?:\/\/[^/]+$/.test(e)) throw new Error(`--etcd: "${e}" is not an etcd client URL; expected e.g. http://127.0.0.1:2379`);
-      return e;
-    });
-}
+export { parseEndpoints } from './endpoints.js';

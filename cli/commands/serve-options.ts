@@ -1,7 +1,7 @@
 /** Flags shared by `berth up` and `berth server`, and their translation into control-plane options. */
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { parseEndpoints } from '../../api/store/open.js';
+import { parseEndpoints } from '../../api/store/endpoints.js';
 import { berthHome } from '../config.js';
 import { parseListenAddress } from '../process/listen-address.js';
 

@@ -1,0 +1,32 @@
+/** `berth agent`: run the agent of one container instance until SIGINT/SIGTERM. */
+import { readFileSync } from 'node:fs';
+import Docker from 'dockerode';
+import { HttpClient } from '../../../api/client/http-client.js';
+import { rootLogger } from '../../../api/log.js';
+import { Agent } from '../../../controllers/agent/agent.js';
+import { DockerRuntime } from '../../../controllers/agent/runtime/docker.js';
+import { resolveConnection } from '../../config.js';
+import { stopOnSignal } from '../../process/until-signal.js';
+import { agentSettings, dockerConnection, type AgentFlags } from '../agent-flags.js';
+
+export default async function runAgent(flags: AgentFlags): Promise<number> {
+  const connection = resolveConnection(flags);
+  const settings = agentSettings(flags, connection.cluster);
+  const log = rootLogger;
+  const client = new HttpClient({
+    server: connection.server,
+    ...(connection.token ? { token: connection.token } : {}),
+    ...(connection.caFile ? { ca: readFileSync(connection.caFile) } : {}),
+    log,
+  });
+  const docker = dockerConnection(flags.dockerHost);
+  const runtime = new DockerRuntime({ ...(docker ? { docker: new Docker(docker) } : {}), log });
+  const agent = new Agent({ ...settings, client, runtime, log });
+  await agent.start();
+  process.stdout.write(`berth agent of ${agent.cluster}/${agent.instanceName} is running against ${connection.server}\n`);
+  await stopOnSignal(async () => {
+    await agent.stop();
+    client.close();
+  }, log);
+  return 0;
+}

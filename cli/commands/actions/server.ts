@@ -1,0 +1,15 @@
+/** `berth server`: an API server + controller replica over etcd until SIGINT/SIGTERM. */
+import { rootLogger } from '../../../api/log.js';
+import { builtinControllers } from '../../../controllers/builtin.js';
+import { startControlPlane } from '../../process/control-plane.js';
+import { stopOnSignal } from '../../process/until-signal.js';
+import { toControlPlaneOptions, type ServeFlags } from '../serve-options.js';
+
+export default async function runServer(flags: ServeFlags): Promise<number> {
+  const options = toControlPlaneOptions(flags);
+  if (options.etcdEndpoints.length === 0) throw new Error('berth server needs --etcd URL[,URL…]; for a single machine use `berth up`');
+  const plane = await startControlPlane({ ...options, controllers: builtinControllers(), log: rootLogger });
+  process.stdout.write(`berth server is up at ${plane.url} (store: ${plane.storeDescription})\n`);
+  await stopOnSignal(() => plane.stop(), rootLogger);
+  return 0;
+}

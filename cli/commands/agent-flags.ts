@@ -1,0 +1,63 @@
+/** `berth agent` flags and their translation into agent options (pure; shared with `berth up`). */
+import { hostname } from 'node:os';
+import type Docker from 'dockerode';
+import { Name } from '../../api/v1/meta.js';
+import type { AgentOptions } from '../../controllers/agent/options.js';
+import type { ConnectionFlags } from '../config.js';
+
+export interface AgentFlags extends ConnectionFlags {
+  cluster?: string;
+  name?: string;
+  attribute: string[];
+  cpu?: string;
+  memory?: string;
+  dockerHost?: string;
+}
+
+export class AgentFlagError extends Error {
+  override readonly name = 'AgentFlagError';
+  readonly retriable = false;
+}
+
+/** `k=v` → [k, v]; the value may itself hold "=". */
+export function parseAttribute(text: string): [string, string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new AgentFlagError(`--attribute "${text}" is not NAME=VALUE; e.g. --attribute stack=prod`);
+  return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+function positiveInt(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new AgentFlagError(`--${flag} "${text}" must be a whole number >= 1`);
+  return n;
+}
+
+/** `unix:///var/run/docker.sock` or `tcp://host:2375` → dockerode's connection options. */
+export function dockerConnection(dockerHost: string | undefined): Docker.DockerOptions | undefined {
+  if (dockerHost === undefined || dockerHost === '') return undefined;
+  if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };
+  if (dockerHost.startsWith('tcp://')) {
+    const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
+    return { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' };
+  }
+  if (dockerHost.startsWith('/')) return { socketPath: dockerHost };
+  throw new AgentFlagError(`--docker-host "${dockerHost}" must be unix:///path/to/docker.sock or tcp://host:port`);
+}
+
+/** The agent's options from the flags, without the client and runtime (pure, for tests). */
+export function agentSettings(flags: AgentFlags, defaultCluster: string | undefined): Omit<AgentOptions, 'client' | 'runtime'> {
+  const cluster = flags.cluster ?? defaultCluster ?? 'default';
+  const name = flags.name ?? hostname();
+  for (const [flag, value] of [['cluster', cluster], ['name', name]] as const)
+    if (!Name.safeParse(value).success) throw new AgentFlagError(`--${flag} "${value}" is not a valid name (letters, digits, "-", "_", ".", ":")`);
+  const cpu = positiveInt('cpu', flags.cpu);
+  const memory = positiveInt('memory', flags.memory);
+  return {
+    cluster,
+    instanceName: name,
+    attributes: Object.fromEntries(flags.attribute.map(parseAttribute)),
+    ...(cpu !== undefined || memory !== undefined ? { resources: { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) } } : {}),
+  };
+}
+

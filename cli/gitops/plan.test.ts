@@ -26,8 +26,16 @@ const plan = (files: Record<string, string>, options: { selector?: string; defau
     selector: options.selector ? parseLabelSelector(options.selector) : undefined,
   });
 
+interface Row {
+  what: string;
+  files: Record<string, string>;
+  applied: string[];
+  skipped: string[];
+  protectedKeys: string[];
+}
+
 describe('planSync', () => {
-  it.each([
+  it.each<Row>([
     {
       what: 'valid files: every document applied, nothing skipped or protected',
       files: { '/d/web.yaml': `${td('web')}---\n${svc('web')}`, '/d/ecs.json': ecsTd },

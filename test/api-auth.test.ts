@@ -14,7 +14,7 @@ import { API_PREFIX } from '../api/paths.js';
 import { sysKeys } from '../api/keys.js';
 import { instance, raw, service, startApi, takeEvents, task, type RunningApi } from './api-harness.js';
 import { isLoopback } from '../api/server/auth-hooks.js';
-import { openTestEtcd, type TestStore } from './support/stores.js';
+import { openTestEtcd, type TestStore, keysSnapshot } from './support/stores.js';
 
 const tasks = `${API_PREFIX}/clusters/default/tasks`;
 
@@ -123,7 +123,7 @@ describe('an agent token', () => {
     ['read clusters', 'GET', `${API_PREFIX}/clusters`, undefined],
     ['read metrics', 'GET', '/metrics', undefined],
   ])('may not %s (403, nothing written)', async (_what, method, path, body) => {
-    const before = await api.store.currentRevision();
+    const before = await keysSnapshot(api.store);
     const res = await raw(`${api.url}${path}`, {
       method,
       token: agentToken,
@@ -132,7 +132,7 @@ describe('an agent token', () => {
     });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ kind: 'Status', code: 403, reason: 'Forbidden' });
-    expect(await api.store.currentRevision()).toBe(before);
+    expect(await keysSnapshot(api.store)).toBe(before);
   });
 
   it('gets a Forbidden ApiError from the client with a message saying why', async () => {

@@ -11,7 +11,7 @@ import { ResourceStore } from '../api/resources/resource-store.js';
 import { CompactedError } from '../api/store/errors.js';
 import type { Store } from '../api/store/types.js';
 import { service, startApi, task, takeEvents, type RunningApi } from './api-harness.js';
-import { testStoreBackends, type TestStore } from './support/stores.js';
+import { testStoreBackends, type TestStore, keysSnapshot } from './support/stores.js';
 
 interface Subject {
   client: BerthClient;
@@ -106,18 +106,18 @@ describe.each(combos)('%s', (_title, storeName, open, make) => {
   });
 
   it('reports every invalid field (Invalid, with paths) and stores nothing', async () => {
-    const before = await subject.store.currentRevision();
+    const before = await keysSnapshot(subject.store);
     const bad = { ...service('web'), spec: { taskDefinition: 'web', desiredCount: -1, bogus: true } };
     const err = await client.create(bad).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidError);
     const paths = err instanceof InvalidError ? err.issues.map((i) => i.path.join('.')) : [];
     expect(paths).toEqual(expect.arrayContaining(['spec.desiredCount', 'spec.bogus']));
-    expect(await subject.store.currentRevision()).toBe(before);
+    expect(await keysSnapshot(subject.store)).toBe(before);
   });
 
   it('dry-run writes validate and return the result but store nothing', async () => {
     const live = await client.create(service('live'));
-    const before = await subject.store.currentRevision();
+    const before = await keysSnapshot(subject.store);
     const created = await client.create(service('web'), { dryRun: true });
     expect(created.metadata.name).toBe('web');
     const updated = await client.update({ ...live, spec: { ...live.spec, desiredCount: 9 } }, { dryRun: true });
@@ -125,7 +125,7 @@ describe.each(combos)('%s', (_title, storeName, open, make) => {
     const patched = await client.patch('Service', { name: 'live' }, { spec: { desiredCount: 8 } }, { dryRun: true });
     expect(patched.spec.desiredCount).toBe(8);
     expect((await client.delete('Service', { name: 'live' }, { dryRun: true })).deleted).toBe(true);
-    expect(await subject.store.currentRevision()).toBe(before);
+    expect(await keysSnapshot(subject.store)).toBe(before);
     expect(await client.mustGet('Service', { name: 'live' })).toEqual(live);
     expect(await client.get('Service', { name: 'web' })).toBeUndefined();
   });

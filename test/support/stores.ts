@@ -41,3 +41,12 @@ export const testStoreBackends: [string, () => Promise<TestStore>][] = [
   ['etcd', openTestEtcd],
   ['sqlite', openTestSqlite],
 ];
+
+/**
+ * Every key of this store (of this test's namespace, on etcd) with its modRevision: "nothing was
+ * written" means this did not change. Not the store revision: on the shared etcd that is global,
+ * and other test files write concurrently.
+ */
+export async function keysSnapshot(store: Store): Promise<string> {
+  return (await store.range('')).items.map((kv) => `${kv.key}@${kv.modRevision}`).join('\n');
+}

@@ -143,65 +143,49 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
     expect((await newestActiveRevision(backend.store, 'default', 'api'))?.metadata.name).toBe('api:1');
     await expect(resources.create({ ...taskDefinition('api'), metadata: { name: 'api:7' } })).rejects.toThrow(/register task definitions by family/);
   });
-});
 
-describe.each(testStoreBackends)('ResourceStore.watch on %s', (_name, open) => {
-  let backend: TestStore;
-  let resources: ResourceStore;
-  beforeEach(async () => {
-    backend = await open();
-    resources = new ResourceStore(backend.store);
+  describe('watch', () => {
+    it('replays ADDED, MODIFIED and DELETED (with the last state) from a list revision, in order', async () => {
+      await resources.create(service('before'));
+      const listed = await resources.list('Service');
+      const created = await resources.create(service('web'));
+      await resources.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount = 4));
+      await resources.create(taskDefinition('other-kind'));
+      await resources.delete('Service', { name: 'web' });
+      const watch = resources.watch('Service', { fromRevision: Number(listed.resourceVersion) + 1 });
+      const seen: string[] = [];
+      for await (const batch of watch) {
+        for (const e of batch) seen.push(`${e.type} ${e.ref.name} ${e.object?.spec.desiredCount} ${e.object?.metadata.uid === created.metadata.uid}`);
+        if (seen.length >= 3) await watch.cancel();
+      }
+      expect(seen).toEqual(['ADDED web 2 true', 'MODIFIED web 4 true', 'DELETED web 4 true']);
   });
-  afterEach(() => backend.dispose());
-
-  it('replays ADDED, MODIFIED and DELETED (with the last state) from a list revision, in order', async () => {
-    await resources.create(service('before'));
-    const listed = await resources.list('Service');
-    const created = await resources.create(service('web'));
-    await resources.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount = 4));
-    await resources.create(taskDefinition('other-kind'));
-    await resources.delete('Service', { name: 'web' });
-    const watch = resources.watch('Service', { fromRevision: Number(listed.resourceVersion) + 1 });
-    const seen: string[] = [];
-    for await (const batch of watch) {
-      for (const e of batch) seen.push(`${e.type} ${e.ref.name} ${e.object?.spec.desiredCount} ${e.object?.metadata.uid === created.metadata.uid}`);
-      if (seen.length >= 3) await watch.cancel();
-    }
-    expect(seen).toEqual(['ADDED web 2 true', 'MODIFIED web 4 true', 'DELETED web 4 true']);
-  });
-});
-
-describe.each(testStoreBackends)('ResourceStore.patch on %s', (_name, open) => {
-  let backend: TestStore;
-  let resources: ResourceStore;
-  beforeEach(async () => {
-    backend = await open();
-    resources = new ResourceStore(backend.store);
-  });
-  afterEach(() => backend.dispose());
-
-  it('merges into spec and metadata, removes fields with null, and keeps status untouched', async () => {
-    const created = await resources.create(service('web', { labels: { app: 'web', old: 'x' } }));
-    await resources.updateStatus({ ...created, status: { runningCount: 1, pendingCount: 0 } });
-    const patched = await resources.patch('Service', { name: 'web' }, { metadata: { labels: { old: null, team: 'a' } }, spec: { desiredCount: 6 }, status: { runningCount: 99 } });
-    expect(patched.metadata.labels).toEqual({ app: 'web', team: 'a' });
-    expect(patched.spec.desiredCount).toBe(6);
-    expect(patched.status).toMatchObject({ runningCount: 1 });
-    const status = await resources.patch('Service', { name: 'web' }, { status: { runningCount: 3 } }, { subresource: 'status' });
-    expect(status.status).toMatchObject({ runningCount: 3, pendingCount: 0 });
   });
 
-  it('is conditional when the patch carries a resourceVersion', async () => {
-    const created = await resources.create(service('web'));
-    await resources.patch('Service', { name: 'web' }, { spec: { desiredCount: 3 } });
-    await expect(
-      resources.patch('Service', { name: 'web' }, { metadata: { resourceVersion: created.metadata.resourceVersion }, spec: { desiredCount: 4 } }),
-    ).rejects.toBeInstanceOf(ConflictError);
+  describe('patch', () => {
+    it('merges into spec and metadata, removes fields with null, and keeps status untouched', async () => {
+      const created = await resources.create(service('web', { labels: { app: 'web', old: 'x' } }));
+      await resources.updateStatus({ ...created, status: { runningCount: 1, pendingCount: 0 } });
+      const patched = await resources.patch('Service', { name: 'web' }, { metadata: { labels: { old: null, team: 'a' } }, spec: { desiredCount: 6 }, status: { runningCount: 99 } });
+      expect(patched.metadata.labels).toEqual({ app: 'web', team: 'a' });
+      expect(patched.spec.desiredCount).toBe(6);
+      expect(patched.status).toMatchObject({ runningCount: 1 });
+      const status = await resources.patch('Service', { name: 'web' }, { status: { runningCount: 3 } }, { subresource: 'status' });
+      expect(status.status).toMatchObject({ runningCount: 3, pendingCount: 0 });
   });
 
-  it('rejects a patch that makes the object invalid, leaving it unchanged', async () => {
-    await resources.create(service('web'));
-    await expect(resources.patch('Service', { name: 'web' }, { spec: { desiredCount: 'many' } })).rejects.toBeInstanceOf(InvalidError);
-    expect((await resources.mustGet('Service', { name: 'web' })).spec.desiredCount).toBe(2);
+    it('is conditional when the patch carries a resourceVersion', async () => {
+      const created = await resources.create(service('web'));
+      await resources.patch('Service', { name: 'web' }, { spec: { desiredCount: 3 } });
+      await expect(
+        resources.patch('Service', { name: 'web' }, { metadata: { resourceVersion: created.metadata.resourceVersion }, spec: { desiredCount: 4 } }),
+      ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+    it('rejects a patch that makes the object invalid, leaving it unchanged', async () => {
+      await resources.create(service('web'));
+      await expect(resources.patch('Service', { name: 'web' }, { spec: { desiredCount: 'many' } })).rejects.toBeInstanceOf(InvalidError);
+      expect((await resources.mustGet('Service', { name: 'web' })).spec.desiredCount).toBe(2);
+  });
   });
 });

@@ -88,4 +88,33 @@ describe('placement across two instances on real Docker', () => {
     await cluster.startAgent(`${cluster.name}-c`, { resources: { cpu: 2048, memory: 512 } });
     await eventually(async () => (await runningTasks(cluster, 'big')).length === 6, 30_000, 'all 6 running after the new instance');
   });
+
+  it('drains an instance: its service tasks move to the other within the service bounds, nothing new lands on it', async () => {
+    await create({ kind: 'TaskDefinition', metadata: { name: 'app' }, spec: { containerDefinitions: [sleeper()] } });
+    await create({
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { taskDefinition: 'app', desiredCount: 4, placementStrategy: [{ type: 'spread', field: 'instanceId' }], deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 150 } },
+    });
+    await eventually(async () => (await runningTasks(cluster, 'web')).length === 4, 30_000, '4 running');
+    let maxLive = 0;
+    let minRunning = Infinity;
+    const sampler = setInterval(() => {
+      void serviceTasks(cluster, 'web').then((tasks) => {
+        maxLive = Math.max(maxLive, tasks.filter((t) => t.status?.lastStatus !== 'STOPPED').length);
+        minRunning = Math.min(minRunning, tasks.filter((t) => t.status?.lastStatus === 'RUNNING' && t.spec.desiredStatus === 'RUNNING').length);
+      });
+    }, 100);
+    try {
+      await cluster.client.patch('ContainerInstance', { cluster: cluster.name, name: a }, { spec: { status: 'DRAINING' } });
+      await eventually(async () => {
+        const running = await runningTasks(cluster, 'web');
+        return running.length === 4 && running.every((t) => t.spec.containerInstance === b);
+      }, 45_000, 'all tasks moved to b');
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(maxLive).toBeLessThanOrEqual(6); // floor(150% of 4)
+    expect(minRunning).toBeGreaterThanOrEqual(2); // ceil(50% of 4)
+  });
 });

@@ -98,3 +98,27 @@ export const metaPaths = {
   version: '/version',
   metrics: '/metrics',
 } as const;
+
+/** Who am I (GET → the caller's principal): agents ask it to check a token they are handed. */
+export const WHOAMI_PATH = `${API_PREFIX}/whoami`;
+
+/** A task container's logs through the API server (GET; query container, follow, tail, sinceSeconds). */
+export const TASK_LOG_ROUTE = `${API_PREFIX}/${CLUSTERS}/:cluster/${KIND_PLURALS.Task}/:name/log`;
+export function taskLogPath(cluster: string, task: string): string {
+  return `${resourcePath({ kind: 'Task', cluster, name: task })}/log`;
+}
+
+/**
+ * The agent's own log endpoint (on the agent's log server, not the API server; query follow, tail,
+ * since, uid). The API server proxies TASK_LOG_ROUTE to it.
+ */
+export function agentLogsPath(task: string, container: string): string {
+  return `/v1/tasks/${enc(task)}/containers/${enc(container)}/logs`;
+}
+export function parseAgentLogsPath(path: string): { task: string; container: string } | undefined {
+  const segments = decodeSegments(path);
+  if (!segments || segments.length !== 7) return undefined;
+  const [root, v1, tasks, task, containers, container, logs] = segments;
+  if (root !== '' || v1 !== 'v1' || tasks !== 'tasks' || containers !== 'containers' || logs !== 'logs' || !task || !container) return undefined;
+  return { task, container };
+}

@@ -3,15 +3,18 @@
  * processes. URLs come from api/paths.ts, the module the server routes with; error Statuses come
  * back as the same error classes ResourceStore throws.
  */
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { TokenIdentity, type Principal } from '../auth/principal.js';
 import type { KindName } from '../keys.js';
 import { rootLogger, type Logger } from '../log.js';
-import { agentTokenPath, resourcePath, type ResourcePath } from '../paths.js';
+import { agentTokenPath, resourcePath, taskLogPath, WHOAMI_PATH, type ResourcePath } from '../paths.js';
 import { InvalidError, NotFoundError } from '../resources/errors.js';
 import type { ResourceWatch } from '../resources/resource-watch.js';
 import { DEFAULT_CLUSTER, validateObject } from '../v1/index.js';
 import { decodeAs, ListBody, parseBody } from './decode.js';
 import { errorFromResponse } from './errors.js';
+import { readBody } from './transport.js';
 import { httpWatch, type WatchRetry } from './http-watch.js';
 import { labelSelectorText } from './label-selector-text.js';
 import { mutateWithRetry } from './mutate.js';
@@ -27,6 +30,17 @@ export interface HttpClientOptions {
   log?: Logger;
   /** Backoff between watch reconnects (default 200 ms doubling to 10 s). */
   watchRetry?: WatchRetry;
+}
+
+export interface TaskLogOptions {
+  /** Default: the only container, else the first essential one (api/tasks/log-container.ts). */
+  container?: string;
+  follow?: boolean;
+  /** The last N lines only. */
+  tail?: number;
+  /** Only output of the last N seconds. */
+  sinceSeconds?: number;
+  signal?: AbortSignal;
 }
 
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -108,6 +122,28 @@ export class HttpClient implements BerthClient {
   /** Admin only: a new token for the agent of instance `cluster/instance` (it may touch only that instance and its tasks). */
   async issueAgentToken(cluster: string, instance: string): Promise<string> {
     return parseBody(AgentToken, await this.call('POST', agentTokenPath(cluster, instance)), 'agent token').token;
+  }
+
+  /** Who the API server takes this client's token for. */
+  async whoami(): Promise<Principal> {
+    return parseBody(TokenIdentity, await this.call('GET', WHOAMI_PATH), 'principal');
+  }
+
+  /**
+   * A task container's output as text, read through the API server from the task's agent (admin
+   * only). With `follow`, the stream stays open for new output; destroy it (or abort `signal`) to stop.
+   */
+  async logs(ref: Ref, options: TaskLogOptions = {}): Promise<Readable> {
+    const query = new URLSearchParams();
+    if (options.container !== undefined) query.set('container', options.container);
+    if (options.follow) query.set('follow', 'true');
+    if (options.tail !== undefined) query.set('tail', String(options.tail));
+    if (options.sinceSeconds !== undefined) query.set('sinceSeconds', String(options.sinceSeconds));
+    const path = withQuery(taskLogPath(ref.cluster ?? DEFAULT_CLUSTER, ref.name), query);
+    const res = await this.transport.request('GET', path, { signal: options.signal });
+    if (res.statusCode !== 200) throw errorFromResponse(res.statusCode ?? 0, await readBody(res));
+    res.setEncoding('utf8');
+    return res;
   }
 
   /** Release pooled connections. */

@@ -24,6 +24,8 @@ import { authenticate, authorizeCall, type ServerAuth } from './auth-hooks.js';
 import { errorToStatus } from './errors-to-status.js';
 import { registerAgentTokenRoute } from './agent-token-route.js';
 import { registerMetaRoutes } from './meta-routes.js';
+import { registerTaskLogRoute } from './task-log-route.js';
+import { registerWhoamiRoute } from './whoami-route.js';
 import { createApiMetrics } from './metrics.js';
 import { runObjectCall } from './object-calls.js';
 import { stateOf } from './request-state.js';
@@ -46,6 +48,8 @@ export interface ApiServerOptions {
   /** How long close() lets in-flight requests finish before cutting their connections. */
   closeGraceMs?: number;
   version?: string;
+  /** An admin token the agents accept: the server proxies task logs from them with it. */
+  agentAuthToken?: string;
 }
 
 export interface ApiServer {
@@ -122,6 +126,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   registerMetaRoutes(app, { store, metrics, version: options.version ?? process.env.npm_package_version ?? '0.0.0-dev' });
   registerAgentTokenRoute(app, auth.tokens);
+  registerWhoamiRoute(app);
+  const logs = registerTaskLogRoute(app, { resources, agentAuthToken: options.agentAuthToken });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -150,6 +156,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     },
     async close() {
       await Promise.all([...watches].map((w) => w.stop()));
+      logs.closeAll();
       const closing = app.close();
       // Idle keep-alive connections are closed at once; a connection still busy after the grace
       // period (a stuck client) is cut, so close() always ends.

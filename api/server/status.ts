@@ -49,7 +49,9 @@ export const REASONS: Record<number, string> = {
   422: 'Invalid',
   429: 'TooManyRequests',
   500: 'InternalError',
+  502: 'BadGateway',
   503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
 };
 
 export function status(code: number, message: string, options: { reason?: string; details?: StatusDetails } = {}): Status {

@@ -12,6 +12,11 @@ export interface AgentFlags extends ConnectionFlags {
   cpu?: string;
   memory?: string;
   dockerHost?: string;
+  /** False with --no-logs. */
+  logs?: boolean;
+  /** `--logs-listen HOST:PORT` (commander gives the default). */
+  logsListen?: string;
+  advertiseAddress?: string;
 }
 
 export class AgentFlagError extends Error {
@@ -57,6 +62,7 @@ export function agentSettings(flags: AgentFlags, defaultCluster: string | undefi
     cluster,
     instanceName: name,
     attributes: Object.fromEntries(flags.attribute.map(parseAttribute)),
+    ...(flags.logs !== false && flags.logsListen !== undefined ? { logsListen: flags.logsListen, ...(flags.advertiseAddress !== undefined ? { advertiseAddress: flags.advertiseAddress } : {}) } : {}),
     ...(cpu !== undefined || memory !== undefined ? { resources: { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) } } : {}),
   };
 }

@@ -1,12 +1,14 @@
 /**
  * `berth agent --server URL --token T --cluster C [--name N] [--attribute k=v …] [--cpu N --memory MiB]
- * [--docker-host unix:///…]`: the agent of one container instance. It talks to the API only (with an
- * agent token from `POST …/containerinstances/{name}/token`) and runs that instance's tasks on the
- * local Docker engine. SIGINT/SIGTERM stop it gracefully and leave the containers running: a
- * restarted agent adopts them.
+ * [--docker-host unix:///…] [--logs-listen HOST:PORT] [--advertise-address URL]`: the agent of one
+ * container instance. It talks to the API only (with an agent token from
+ * `POST …/containerinstances/{name}/token`), runs that instance's tasks on the local Docker engine,
+ * and serves their logs to the API server (`berth logs`). SIGINT/SIGTERM stop it gracefully and
+ * leave the containers running: a restarted agent adopts them.
  */
 import { Command } from 'commander';
 import { runLazy } from './global-options.js';
+import { DEFAULT_LOGS_LISTEN } from '../../controllers/agent/log-address.js';
 import type { AgentFlags } from './agent-flags.js';
 
 export { AgentFlagError, agentSettings, dockerConnection, parseAttribute, type AgentFlags } from './agent-flags.js';
@@ -23,5 +25,8 @@ export function agentCommand(): Command {
     .option('--cpu <units>', 'CPU units offered to tasks (default: CPUs × 1024)')
     .option('--memory <MiB>', 'memory offered to tasks, in MiB (default: the engine\'s total)')
     .option('--docker-host <url>', 'Docker engine, unix:///path or tcp://host:port (default: DOCKER_HOST or /var/run/docker.sock)')
+    .option('--logs-listen <host:port>', 'where the agent serves container logs to the API server (`berth logs`)', DEFAULT_LOGS_LISTEN)
+    .option('--advertise-address <url|host>', 'the log address to register for the API server to call (default: this machine\'s address toward the server)')
+    .option('--no-logs', 'serve no container logs (`berth logs` will not work for this instance)')
     .action((flags: AgentFlags) => runLazy(() => import('./actions/agent.js'), flags));
 }

@@ -38,6 +38,8 @@ export interface ControlPlane {
   adminToken: string;
   store: Store;
   resources: ResourceStore;
+  /** The token registry: an in-process agent checks callers' tokens with it. */
+  tokens: TokenRegistry;
   manager: Manager;
   storeDescription: string;
   /** Graceful: controllers stop, watches end, in-flight requests finish, the store closes. */
@@ -63,6 +65,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       auth: { tokens, insecureLoopback: options.insecureLoopback },
       log,
       tls: options.tls && { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+      // The server reads task logs from the agents as admin (agents check it with GET /whoami).
+      agentAuthToken: adminToken,
     });
     const url = await server.listen(options.host, options.port);
     const manager = new Manager({ client: new LocalClient(resources), election: { store, ttlSeconds: options.leaderTtlSeconds }, log });
@@ -76,6 +80,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       adminToken,
       store,
       resources,
+      tokens,
       manager,
       storeDescription: description,
       async stop() {

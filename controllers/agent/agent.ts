@@ -26,6 +26,7 @@ import { WorkQueue } from '../kit/queue.js';
 import { TaskDefinitionCache } from './definitions.js';
 import { AgentStateError } from './errors.js';
 import { instanceAttributes, instanceResources, resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
+import { LogServer } from './log-server.js';
 import { heartbeat, registerInstance, type Registration } from './registration.js';
 import { LABELS } from './runtime/names.js';
 import { HostPortAllocator } from './runtime/ports.js';
@@ -57,6 +58,7 @@ export class Agent {
   private readonly timers = new Map<'heartbeat' | 'sweep' | 'events', Cancel>();
   private eventFailures = 0;
   private registration: Registration | undefined;
+  private logServer: LogServer | undefined;
 
   constructor(options: AgentOptions) {
     this.options = resolveAgentOptions(options);
@@ -70,15 +72,27 @@ export class Agent {
   async start(): Promise<void> {
     if (this.state !== 'new') throw new AgentStateError(`the agent of ${this.cluster}/${this.instanceName} was already started; create a new Agent to start again`);
     this.state = 'running';
+    try {
+      await this.run();
+    } catch (err) {
+      // A listening log server would keep a failed agent's process alive.
+      await this.logServer?.stop();
+      throw err;
+    }
+  }
+
+  private async run(): Promise<void> {
     const { client, runtime } = this.options;
     // A remote agent may come up before its API server or Docker engine: wait for them.
     const info = await this.retrying('reading the Docker engine info', () => runtime.info());
+    const logsAddress = await this.startLogServer();
     this.registration = {
       client,
       cluster: this.cluster,
       name: this.instanceName,
       attributes: instanceAttributes(info, this.options.attributes),
       resources: instanceResources(info, this.options.resources),
+      address: logsAddress,
       now: () => this.clock.now(),
     };
     const registration = this.registration;
@@ -129,6 +143,7 @@ export class Agent {
     for (const cancel of this.timers.values()) cancel();
     this.events?.close();
     this.informer?.stop();
+    await this.logServer?.stop();
     this.queue.shutDown();
     const done = Promise.all(this.workers).then(() => true);
     // The grace timer is cancelled once the workers are done, so it cannot hold the process open.
@@ -137,6 +152,23 @@ export class Agent {
     grace.abort();
     if (!inTime) this.log.warn({ graceMs: STOP_GRACE_MS }, 'reconciles still in flight at stop; leaving them');
     this.log.info('agent stopped');
+  }
+
+  /** The log server, when the agent serves logs; resolves to the address to register. */
+  private async startLogServer(): Promise<string | undefined> {
+    const { logsListen, identifyCaller } = this.options;
+    if (logsListen === undefined || identifyCaller === undefined) return undefined;
+    this.logServer = new LogServer({
+      listen: logsListen,
+      advertiseAddress: this.options.advertiseAddress,
+      identify: identifyCaller,
+      runtime: this.options.runtime,
+      cluster: this.cluster,
+      instance: this.instanceName,
+      log: this.log.child({ part: 'log-server' }),
+      now: () => this.clock.now(),
+    });
+    return this.logServer.start();
   }
 
   /** Runs `call` until it succeeds, waiting between tries while its errors are retriable (and the agent runs). */

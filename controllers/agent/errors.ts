@@ -28,3 +28,9 @@ export class HostPortTakenError extends AgentError {
     super(`host port ${ports.join(', ')} chosen for container ${container} was taken by something else before it started; choosing others`);
   }
 }
+
+/** The agent was configured in a way it cannot run (a bad listen address, logs without a way to check tokens). */
+export class AgentConfigError extends AgentError {
+  override readonly name = 'AgentConfig';
+  readonly retriable = false;
+}

@@ -7,4 +7,6 @@ export { AGENT_DEFAULTS, AGENT_VERSION, instanceAttributes, instanceResources, t
 export { planTask, hasEngineWork, type TaskPlan, type TaskPlanInput, type StopStep } from './plan.js';
 export { containerStatus, taskHealth, statusPatch, laterStatus } from './task-status.js';
 export type { ObservedContainer } from './observed.js';
-export { AgentError, TaskDefinitionMissingError, AgentStateError } from './errors.js';
+export { AgentError, TaskDefinitionMissingError, AgentStateError, AgentConfigError } from './errors.js';
+export { LogServer, type LogServerOptions } from './log-server.js';
+export { DEFAULT_LOGS_LISTEN, DEFAULT_LOGS_PORT, advertisedLogsAddress } from './log-address.js';

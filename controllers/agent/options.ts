@@ -1,11 +1,13 @@
 /** The agent's options and their defaults. */
 import { hostname } from 'node:os';
+import type { Principal } from '../../api/auth/principal.js';
 import type { BerthClient } from '../../api/client/types.js';
 import { rootLogger, type Logger } from '../../api/log.js';
 import { ATTRIBUTES } from '../../api/v1/container-instance.js';
 import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
 import { realClock, type Clock } from '../kit/clock.js';
 import { HEARTBEAT } from '../conventions.js';
+import { AgentConfigError } from './errors.js';
 import type { ContainerRuntime, EngineInfo } from './runtime/types.js';
 
 export interface AgentOptions {
@@ -28,6 +30,15 @@ export interface AgentOptions {
   workers?: number;
   /** Range for dynamic host ports (hostPort 0). */
   dynamicPortRange?: { min: number; max: number };
+  /**
+   * Serve container logs over HTTP on HOST:PORT (`berth agent`: 0.0.0.0:51678; tests and `berth up`:
+   * 127.0.0.1:0) and register the address in spec.agent.address; absent: no log server.
+   */
+  logsListen?: string;
+  /** What to register instead of the listen address: a URL, or a host (the bound port is added). */
+  advertiseAddress?: string;
+  /** Required with logsListen: the principal of a log caller's token, asked of the API server (identifyViaApi). */
+  identifyCaller?: (token: string) => Promise<Principal | undefined>;
   clock?: Clock;
   log?: Logger;
 }
@@ -42,10 +53,12 @@ export const AGENT_DEFAULTS = {
 
 export const AGENT_VERSION = '0.1.0';
 
-export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'attributes' | 'resources' | 'dynamicPortRange'>> &
-  Pick<AgentOptions, 'attributes' | 'resources' | 'dynamicPortRange'>;
+type OptionalOptions = 'attributes' | 'resources' | 'dynamicPortRange' | 'logsListen' | 'advertiseAddress' | 'identifyCaller';
+export type ResolvedAgentOptions = Required<Omit<AgentOptions, OptionalOptions>> & Pick<AgentOptions, OptionalOptions>;
 
 export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions {
+  if (options.logsListen !== undefined && options.identifyCaller === undefined)
+    throw new AgentConfigError('an agent that serves logs (logsListen) needs identifyCaller to check who asks; pass identifyViaApi({server})');
   const instanceName = options.instanceName ?? hostname();
   return {
     ...options,

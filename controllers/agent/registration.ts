@@ -15,6 +15,8 @@ export interface Registration {
   name: string;
   attributes: Record<string, string>;
   resources: { cpu: number; memory: number };
+  /** The agent's log server, for the API server to call; absent: it serves no logs. */
+  address?: string;
   now: () => number;
 }
 
@@ -27,7 +29,9 @@ export async function registerInstance(r: Registration): Promise<Instance> {
     status: existing?.spec.status ?? 'ACTIVE',
     attributes: { ...existing?.spec.attributes, ...r.attributes },
     registeredResources: { cpu: r.resources.cpu, memory: r.resources.memory, ports: [...DEFAULT_RESERVED_PORTS] },
-    agent: { ...existing?.spec.agent, version: AGENT_VERSION },
+    // The address is set (or cleared) on every registration: one left from an earlier run would
+    // send the API server to a port nothing listens on any more.
+    agent: { ...existing?.spec.agent, version: AGENT_VERSION, address: r.address },
   });
   let existing = await r.client.get('ContainerInstance', ref);
   if (!existing) {

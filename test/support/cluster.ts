@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { HttpClient } from '../../api/client/http-client.js';
+import { identifyViaApi } from '../../api/client/identify.js';
 import { rootLogger } from '../../api/log.js';
 import { Agent, type AgentOptions } from '../../controllers/agent/index.js';
 import { DockerRuntime } from '../../controllers/agent/runtime/docker.js';
@@ -72,6 +73,8 @@ export async function startTestCluster(options: { store?: 'sqlite' | 'etcd'; con
         heartbeatIntervalMs: 500,
         steadyStateIntervalMs: 2_000,
         stoppedContainerRetentionMs: 60_000,
+        logsListen: '127.0.0.1:0',
+        identifyCaller: identifyViaApi({ server: plane.url }),
         ...agentOptions,
       });
       await agent.start();

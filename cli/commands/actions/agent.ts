@@ -2,10 +2,13 @@
 import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { HttpClient } from '../../../api/client/http-client.js';
+import { identifyViaApi } from '../../../api/client/identify.js';
 import { rootLogger } from '../../../api/log.js';
 import { Agent } from '../../../controllers/agent/agent.js';
 import { DockerRuntime } from '../../../controllers/agent/runtime/docker.js';
 import { resolveConnection } from '../../config.js';
+import { parseLogsListen } from '../../../controllers/agent/log-address.js';
+import { localAddressToward } from '../../process/route-address.js';
 import { stopOnSignal } from '../../process/until-signal.js';
 import { agentSettings, dockerConnection, type AgentFlags } from '../agent-flags.js';
 
@@ -13,12 +16,23 @@ export default async function runAgent(flags: AgentFlags): Promise<number> {
   const connection = resolveConnection(flags);
   const settings = agentSettings(flags, connection.cluster);
   const log = rootLogger;
+  const ca = connection.caFile ? readFileSync(connection.caFile) : undefined;
   const client = new HttpClient({
     server: connection.server,
     ...(connection.token ? { token: connection.token } : {}),
-    ...(connection.caFile ? { ca: readFileSync(connection.caFile) } : {}),
+    ...(ca ? { ca } : {}),
     log,
   });
+  if (settings.logsListen !== undefined) {
+    // Log callers' tokens are judged by the API server; the address registered for it to call is
+    // the one this machine reaches the server from, unless the operator says otherwise.
+    settings.identifyCaller = identifyViaApi({ server: connection.server, ...(ca ? { ca } : {}) });
+    const listenHost = parseLogsListen(settings.logsListen).host;
+    if (settings.advertiseAddress === undefined && ['0.0.0.0', '::', ''].includes(listenHost)) {
+      const local = await localAddressToward(connection.server);
+      if (local !== undefined) settings.advertiseAddress = local;
+    }
+  }
   const docker = dockerConnection(flags.dockerHost);
   const runtime = new DockerRuntime({ ...(docker ? { docker: new Docker(docker) } : {}), log });
   const agent = new Agent({ ...settings, client, runtime, log });

@@ -28,6 +28,10 @@ export default async function runUp(flags: UpFlags): Promise<number> {
       cluster: DEFAULT_CLUSTER,
       instanceName: flags.instanceName ?? hostname(),
       attributes,
+      // Logs are read by the API server in this same process: loopback, a free port; tokens are
+      // checked against the server's own registry.
+      logsListen: '127.0.0.1:0',
+      identifyCaller: (token) => plane.tokens.authenticate(token),
       log,
     });
     // Not awaited: the agent waits for a Docker engine that is not up yet, and the API should

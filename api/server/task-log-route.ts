@@ -1,0 +1,191 @@
+/**
+ * `GET /apis/berth.dev/v1/clusters/{cluster}/tasks/{name}/log?container=&follow=&tail=&sinceSeconds=`:
+ * a task container's output, proxied from the agent of the task's instance (as the Kubernetes API
+ * server proxies `pods/log` to the kubelet). Admin only. The server reads the task and its
+ * instance's `spec.agent.address`, calls the agent's log server with its own admin token, and
+ * streams the answer through; when the client goes away, the call to the agent is aborted.
+ */
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { PassThrough } from 'node:stream';
+import { z } from 'zod';
+import { ForbiddenError } from '../auth/errors.js';
+import { agentLogsPath, API_PREFIX, TASK_LOG_ROUTE } from '../paths.js';
+import { NotFoundError } from '../resources/errors.js';
+import type { ResourceStore } from '../resources/resource-store.js';
+import { taskLogContainers } from '../tasks/log-container.js';
+import { Name } from '../v1/meta.js';
+import { BadRequestError } from './errors-to-status.js';
+import type { ApiApp } from './meta-routes.js';
+import { stateOf } from './request-state.js';
+import { Status } from './status.js';
+
+/** How long the agent may take to answer with headers (a follow stream answers at once). */
+export const AGENT_RESPONSE_TIMEOUT_MS = 10_000;
+const ROUTE_TEMPLATE = `${API_PREFIX}/clusters/{cluster}/tasks/{name}/log`;
+
+const Params = z.object({ cluster: Name, name: Name });
+const Bool = z.enum(['true', '1', 'false', '0']).transform((v) => v === 'true' || v === '1');
+const Query = z.object({
+  container: z.string().min(1).optional(),
+  follow: Bool.optional(),
+  tail: z.coerce.number().int().min(0).optional(),
+  sinceSeconds: z.coerce.number().int().min(1).optional(),
+});
+
+export interface TaskLogRouteOptions {
+  resources: ResourceStore;
+  /** An admin token the agents accept (they check it with GET /whoami); without it, 503. */
+  agentAuthToken?: string;
+  responseTimeoutMs?: number;
+}
+
+export interface TaskLogRoute {
+  /** Ends every log stream in flight (server shutdown): clients see their stream end. */
+  closeAll(): void;
+}
+
+export function registerTaskLogRoute(app: ApiApp, options: TaskLogRouteOptions): TaskLogRoute {
+  const open = new Set<() => void>();
+
+  app.get(TASK_LOG_ROUTE, async (request, reply) => {
+    const state = stateOf(request);
+    state.route = ROUTE_TEMPLATE;
+    state.verb = 'get';
+    if (state.principal?.role !== 'admin') throw new ForbiddenError(`${state.principal?.name ?? 'this caller'} may not read container logs; use an admin token`);
+    const params = Params.safeParse(request.params);
+    if (!params.success) throw new BadRequestError(`invalid cluster or task name: ${issues(params.error)}`);
+    const query = Query.safeParse(request.query);
+    if (!query.success) throw new BadRequestError(`invalid query: ${issues(query.error)}`);
+    const { cluster, name } = params.data;
+    const { resources } = options;
+
+    const task = await resources.get('Task', { cluster, name });
+    if (!task) throw new NotFoundError({ kind: 'Task', cluster, name });
+    const instance = task.spec.containerInstance;
+    if (!instance) {
+      const why = task.status?.pendingReason ? ` (${task.status.pendingReason})` : '';
+      throw new BadRequestError(
+        `task ${cluster}/${name} is not bound to a container instance yet${why}, so none of its containers has run; ` +
+          `try again once \`berth get task ${name}\` shows its instance`,
+      );
+    }
+    const containers = await taskLogContainers(task, (td) => resources.get('TaskDefinition', { cluster, name: td }));
+    const container = query.data.container ?? containers.chosen;
+    if (container === undefined) throw new BadRequestError(`task ${cluster}/${name} has no known containers; name one with container=`);
+    if (containers.names.length > 0 && !containers.names.includes(container))
+      throw new BadRequestError(`task ${cluster}/${name} has no container "${container}"; its containers are ${containers.names.join(', ')}`);
+
+    const ci = await resources.get('ContainerInstance', { cluster, name: instance });
+    const address = ci?.spec.agent?.address;
+    if (!address)
+      throw new BadRequestError(
+        `the agent of instance ${instance} has no log address (it is ${ci ? 'an agent that does not serve logs (started without --logs-listen?)' : 'not registered'}); ` +
+          'logs are read through the agent of the instance the task runs on',
+        503,
+      );
+    if (!options.agentAuthToken) throw new BadRequestError('this API server has no token to call agents with, so it cannot read logs', 503);
+
+    const agentQuery = new URLSearchParams();
+    if (query.data.follow) agentQuery.set('follow', '1');
+    if (query.data.tail !== undefined) agentQuery.set('tail', String(query.data.tail));
+    if (query.data.sinceSeconds !== undefined) agentQuery.set('since', String(Math.floor(Date.now() / 1000) - query.data.sinceSeconds));
+    if (task.metadata.uid) agentQuery.set('uid', task.metadata.uid);
+    let url: URL;
+    try {
+      url = new URL(`${agentLogsPath(name, container)}?${agentQuery.toString()}`, address);
+    } catch {
+      throw new BadRequestError(`the agent of instance ${instance} registered an address that is not a URL: "${address}"`, 503);
+    }
+
+    const abort = new AbortController();
+    let closing = false;
+    const closeThis = () => {
+      closing = true;
+      abort.abort();
+    };
+    open.add(closeThis);
+    // The client went away (or the response is done): stop reading from the agent.
+    reply.raw.on('close', () => {
+      open.delete(closeThis);
+      abort.abort();
+    });
+    const upstream = await callAgent(url, options.agentAuthToken, abort.signal, options.responseTimeoutMs ?? AGENT_RESPONSE_TIMEOUT_MS).catch((err: unknown) => {
+      open.delete(closeThis);
+      const timedOut = err instanceof AgentTimeoutError;
+      throw new BadRequestError(
+        `cannot reach the agent of instance ${instance} at ${address}: ${err instanceof Error ? err.message : String(err)}; ` +
+          (timedOut ? 'it accepted the connection but did not answer' : 'is the agent running, and is that address reachable from the API server?'),
+        timedOut ? 504 : 503,
+      );
+    });
+    if (upstream.statusCode !== 200) {
+      open.delete(closeThis);
+      throw await agentRefusal(upstream, instance);
+    }
+    request.log.debug({ cluster, task: name, container, instance, follow: query.data.follow ?? false }, 'streaming logs from the agent');
+    // Through a PassThrough, so that our own shutdown ends the client's stream cleanly, while an
+    // agent that breaks off mid-stream (it died) cuts the client's stream as an error.
+    const out = new PassThrough();
+    upstream.pipe(out);
+    upstream.on('error', () => undefined); // reported through 'close' below
+    upstream.on('close', () => {
+      if (upstream.complete) return;
+      if (closing) out.end();
+      else out.destroy(new Error(`the log stream from the agent of instance ${instance} broke off`));
+    });
+    return reply.code(200).type('text/plain; charset=utf-8').header('cache-control', 'no-cache').header('x-berth-container', container).send(out);
+  });
+
+  return {
+    closeAll() {
+      for (const close of open) close();
+      open.clear();
+    },
+  };
+}
+
+class AgentTimeoutError extends Error {
+  override readonly name = 'AgentTimeout';
+  readonly retriable = true;
+}
+
+function callAgent(url: URL, token: string, signal: AbortSignal, timeoutMs: number): Promise<IncomingMessage> {
+  const send = url.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'GET', headers: { authorization: `Bearer ${token}`, accept: 'text/plain' }, signal }, (res) => {
+      clearTimeout(timer);
+      resolve(res);
+    });
+    const timer = setTimeout(() => req.destroy(new AgentTimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end();
+  });
+}
+
+/**
+ * The agent said no. Its 404 and 400 are the caller's to read; its 401 and 403 are about the
+ * server's own token, not the caller's, so they become 502 rather than misleading the caller.
+ */
+async function agentRefusal(res: IncomingMessage, instance: string): Promise<BadRequestError> {
+  let text = '';
+  res.setEncoding('utf8');
+  for await (const chunk of res) text += String(chunk);
+  let message = text.trim().slice(0, 500);
+  try {
+    const parsed = Status.safeParse(JSON.parse(text));
+    if (parsed.success) message = parsed.data.message;
+  } catch {
+    // not JSON: keep the text
+  }
+  const code = res.statusCode ?? 502;
+  if (code === 401 || code === 403) return new BadRequestError(`the agent of instance ${instance} refused the API server's token (HTTP ${code}): ${message}`, 502);
+  return new BadRequestError(`the agent of instance ${instance}: ${message}`, code >= 400 && code < 600 ? code : 502);
+}
+
+function issues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,41 @@
+/**
+ * Where the agent's log server listens (`--logs-listen HOST:PORT`) and the address it registers in
+ * its ContainerInstance (`spec.agent.address`) for the API server to call. Pure but for reading the
+ * machine's interfaces when it listens on every interface and was told nothing better.
+ */
+import { networkInterfaces } from 'node:os';
+import { AgentConfigError } from './errors.js';
+
+/** ECS reserves 51678 on every instance for its agent's introspection API: ours serves there. */
+export const DEFAULT_LOGS_PORT = 51678;
+export const DEFAULT_LOGS_LISTEN = `0.0.0.0:${DEFAULT_LOGS_PORT}`;
+
+export function parseLogsListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[3]);
+  if (!m || port > 65535) throw new AgentConfigError(`logs listen address "${text}" is not HOST:PORT; expected e.g. 0.0.0.0:${DEFAULT_LOGS_PORT} or 127.0.0.1:0`);
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+/** Docker's bridges and veths are not where another machine reaches us. */
+const VIRTUAL = /^(docker\d*|br-|veth|virbr|cni|flannel|cali|lo)/;
+
+/**
+ * `advertise` as given when it is a URL; `http://advertise:port` when it is a host; else the bound
+ * host, or (bound to every interface) this machine's first non-virtual IPv4 address.
+ */
+export function advertisedLogsAddress(bound: { host: string; port: number }, advertise?: string, interfaces = networkInterfaces()): string {
+  if (advertise !== undefined && advertise.includes('://')) return advertise.replace(/\/+$/, '');
+  const host = advertise ?? (WILDCARDS.has(bound.host) ? (firstExternalIpv4(interfaces) ?? '127.0.0.1') : bound.host);
+  return `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}`;
+}
+
+function firstExternalIpv4(interfaces: ReturnType<typeof networkInterfaces>): string | undefined {
+  for (const [name, addresses] of Object.entries(interfaces)) {
+    if (VIRTUAL.test(name)) continue;
+    const v4 = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (v4) return v4.address;
+  }
+  return undefined;
+}

@@ -1,0 +1,151 @@
+/**
+ * The agent's log server (what the kubelet's API is to `kubectl logs`): the API server calls
+ *
+ *   GET /v1/tasks/{task}/containers/{container}/logs?follow=1&tail=N&since=UNIX_SECONDS&uid=TASK_UID
+ *
+ * and gets the container's stdout and stderr as text, streaming while `follow` is set. Only
+ * containers this agent runs for its own instance and cluster are served (found by their labels),
+ * and only to admins (log-auth.ts). Plain node:http: one route, no body, nothing fastify would add.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { Principal } from '../../api/auth/principal.js';
+import type { Logger } from '../../api/log.js';
+import { parseAgentLogsPath } from '../../api/paths.js';
+import { status } from '../../api/server/status.js';
+import { AgentConfigError } from './errors.js';
+import { advertisedLogsAddress, parseLogsListen } from './log-address.js';
+import { LogCallerAuth } from './log-auth.js';
+import { LABELS } from './runtime/names.js';
+import type { ContainerRuntime, ContainerSummary } from './runtime/types.js';
+
+export interface LogServerOptions {
+  /** HOST:PORT; port 0 picks a free one. */
+  listen: string;
+  /** A URL (used as is) or a host (with the bound port) to register; default: see advertisedLogsAddress. */
+  advertiseAddress?: string;
+  /** The principal a bearer token stands for, asked of the API server; undefined for an unknown token. */
+  identify: (token: string) => Promise<Principal | undefined>;
+  runtime: ContainerRuntime;
+  cluster: string;
+  instance: string;
+  log: Logger;
+  now: () => number;
+}
+
+const Bool = z.enum(['true', '1', 'false', '0']).transform((v) => v === 'true' || v === '1');
+const Query = z.object({
+  follow: Bool.optional(),
+  tail: z.coerce.number().int().min(0).optional(),
+  since: z.coerce.number().int().min(0).optional(),
+  uid: z.string().min(1).optional(),
+});
+
+export class LogServer {
+  private readonly server: http.Server;
+  private readonly auth: LogCallerAuth;
+  private readonly streams = new Set<{ source: Readable; res: ServerResponse }>();
+  private address: string | undefined;
+
+  constructor(private readonly options: LogServerOptions) {
+    this.auth = new LogCallerAuth(options.identify, options.now, options.log);
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        options.log.error({ err, url: req.url }, 'log request failed');
+        if (!res.headersSent) send(res, 500, 'internal error; the agent log has the details');
+        else res.destroy();
+      });
+    });
+  }
+
+  /** Starts listening; resolves to the address to register (e.g. `http://10.0.0.5:51678`). */
+  async start(): Promise<string> {
+    const { host, port } = parseLogsListen(this.options.listen);
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) =>
+        reject(new AgentConfigError(`the agent's log server cannot listen on ${this.options.listen}: ${err.message}; choose another --logs-listen`));
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        resolve();
+      });
+    });
+    const bound = this.server.address() as AddressInfo;
+    this.address = advertisedLogsAddress({ host, port: bound.port }, this.options.advertiseAddress);
+    this.options.log.info({ listen: `${host}:${bound.port}`, address: this.address }, 'log server is listening');
+    return this.address;
+  }
+
+  /** Ends every log stream (clients see their stream end) and stops listening. */
+  async stop(): Promise<void> {
+    for (const { source, res } of this.streams) {
+      source.destroy();
+      res.end();
+    }
+    this.streams.clear();
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://agent');
+    const target = parseAgentLogsPath(url.pathname);
+    if (!target) return send(res, 404, `no endpoint ${url.pathname} here; this agent serves GET /v1/tasks/{task}/containers/{container}/logs`);
+    if (req.method !== 'GET') return send(res, 405, `${req.method ?? ''} is not allowed; use GET`);
+    const caller = await this.auth.check(req.headers.authorization);
+    if (!caller.ok) return send(res, caller.code, caller.message);
+    const query = Query.safeParse(Object.fromEntries(url.searchParams));
+    if (!query.success) return send(res, 400, `invalid query: ${query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+
+    const { runtime, cluster, instance } = this.options;
+    const found = await runtime.listContainers({
+      labels: { [LABELS.task]: target.task, [LABELS.container]: target.container, [LABELS.instance]: instance, [LABELS.cluster]: cluster },
+    });
+    const container = pick(found, query.data.uid);
+    if (!container)
+      return send(
+        res,
+        404,
+        `task ${cluster}/${target.task} has no container "${target.container}" on instance ${instance}: ` +
+          'it was not created yet (the task is still starting), or was removed after the task stopped',
+      );
+    let source: Readable;
+    try {
+      source = await runtime.logs(container.id, { follow: query.data.follow ?? false, tail: query.data.tail, since: query.data.since });
+    } catch (err) {
+      if (err instanceof Error && err.name === 'ContainerNotFound') return send(res, 404, `container ${container.name} of task ${target.task} was removed just now`);
+      throw err;
+    }
+    this.options.log.debug({ task: target.task, container: target.container, caller: caller.principal.name, follow: query.data.follow ?? false }, 'serving logs');
+    const entry = { source, res };
+    this.streams.add(entry);
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });
+    res.flushHeaders(); // a follow stream with nothing to say yet still answers at once
+    source.pipe(res);
+    source.on('error', (err) => {
+      this.options.log.warn({ err, task: target.task, container: target.container }, 'log stream from the engine failed');
+      res.destroy(err);
+    });
+    // The caller went away (or we are done): stop reading from the engine.
+    res.on('close', () => {
+      this.streams.delete(entry);
+      source.destroy();
+    });
+  }
+}
+
+/** The task's own container (by uid, when the caller knows it); a running one before a stopped one. */
+function pick(found: ContainerSummary[], uid: string | undefined): ContainerSummary | undefined {
+  const mine = uid === undefined ? found : found.filter((c) => c.labels[LABELS.taskUid] === undefined || c.labels[LABELS.taskUid] === uid);
+  return mine.find((c) => c.state === 'running') ?? mine[0];
+}
+
+function send(res: ServerResponse, code: number, message: string): void {
+  const body = JSON.stringify(status(code, message));
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

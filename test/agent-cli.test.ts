@@ -38,7 +38,7 @@ describe('berth agent (the binary)', () => {
   it('registers, runs a task, and stops on SIGTERM leaving the container running', async () => {
     const token = await admin.issueAgentToken(cluster, 'cli-1');
     const env = { ...berthEnv(join(tempDir('berth-agent-cli-'), 'config')), BERTH_SERVER: api.url, BERTH_TOKEN: token };
-    const child = spawn(process.execPath, [BERTH_BIN, 'agent', '--cluster', cluster, '--name', 'cli-1', '--attribute', 'role=cli', '--memory', '1024'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BERTH_BIN, 'agent', '--cluster', cluster, '--name', 'cli-1', '--attribute', 'role=cli', '--memory', '1024', '--logs-listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { advertisedLogsAddress, parseLogsListen } from './log-address.js';
+
+const iface = (address: string, internal = false) => ({ address, netmask: '255.255.0.0', family: 'IPv4' as const, mac: '00:00:00:00:00:00', internal, cidr: null });
+const interfaces = { lo: [iface('127.0.0.1', true)], docker0: [iface('172.17.0.1')], eth0: [iface('10.0.0.5')] };
+
+describe('parseLogsListen', () => {
+  it.each([
+    ['0.0.0.0:51678', { host: '0.0.0.0', port: 51678 }],
+    ['127.0.0.1:0', { host: '127.0.0.1', port: 0 }],
+    [':51678', { host: '0.0.0.0', port: 51678 }],
+    ['[::1]:9000', { host: '::1', port: 9000 }],
+  ])('%s', (text, want) => expect(parseLogsListen(text)).toEqual(want));
+  it.each(['51678', 'host', 'h:99999', ''])('"%s" is refused with an example', (text) => expect(() => parseLogsListen(text)).toThrow(/HOST:PORT.*0\.0\.0\.0:51678/));
+});
+
+describe('advertisedLogsAddress', () => {
+  it.each([
+    ['a URL is used as given', { host: '0.0.0.0', port: 51678 }, 'https://agent.example:8443/', 'https://agent.example:8443'],
+    ['a host gets the bound port', { host: '0.0.0.0', port: 40000 }, '10.1.2.3', 'http://10.1.2.3:40000'],
+    ['an IPv6 host is bracketed', { host: '::', port: 51678 }, 'fd00::5', 'http://[fd00::5]:51678'],
+    ['a specific bound host is itself', { host: '127.0.0.1', port: 41234 }, undefined, 'http://127.0.0.1:41234'],
+    ['every interface: the first non-virtual IPv4 (not docker0)', { host: '0.0.0.0', port: 51678 }, undefined, 'http://10.0.0.5:51678'],
+  ])('%s', (_what, bound, advertise, want) => expect(advertisedLogsAddress(bound, advertise, interfaces)).toBe(want));
+
+  it('falls back to loopback on a machine with no other interface', () => {
+    expect(advertisedLogsAddress({ host: '0.0.0.0', port: 1 }, undefined, { lo: [iface('127.0.0.1', true)] })).toBe('http://127.0.0.1:1');
+  });
+});

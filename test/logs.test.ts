@@ -61,6 +61,9 @@ describe('berth logs', () => {
       return r.stdout.includes('line 3') && r;
     }, 5_000, 'all three lines');
     expect(all).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n', stderr: '' });
+    const t0 = Date.now();
+    await berth(['logs', 'p1']);
+    process.stdout.write(`[measure] berth logs (process start to exit, 3 lines): ${Date.now() - t0} ms\n`);
     expect(await berth(['logs', 'task/p1', '--tail', '1'])).toMatchObject({ code: 0, stdout: 'line 3\n' });
   });
 
@@ -80,6 +83,7 @@ describe('berth logs', () => {
       const signalledAt = Date.now();
       child.kill('SIGINT');
       expect(await exited).toBe(0);
+      process.stdout.write(`[measure] berth logs -f exit after SIGINT: ${Date.now() - signalledAt} ms\n`);
       expect(Date.now() - signalledAt).toBeLessThan(3_000);
       expect(stderr).toBe('');
     } finally {
@@ -141,6 +145,32 @@ describe('berth logs', () => {
     expect(forbidden.code).toBe(1);
     expect(forbidden.stderr).toMatch(/Forbidden.*may not read container logs; use an admin token/);
   });
+
+  it('through a `berth agent` process listening on every interface: it registers the address it reaches the server from', async () => {
+    const token = await cluster.client.issueAgentToken(cluster.name, 'i-bin');
+    const agentEnv = { ...env, BERTH_TOKEN: token };
+    const child = spawn(process.execPath, [BERTH_BIN, 'agent', '--cluster', cluster.name, '--name', 'i-bin', '--logs-listen', '0.0.0.0:0', '--memory', '256'], { env: agentEnv, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const ci = await eventually(async () => {
+        const found = await cluster.client.get('ContainerInstance', { cluster: cluster.name, name: 'i-bin' });
+        return found?.spec.agent?.address !== undefined && found;
+      }, 15_000, 'i-bin registered');
+      // The server is on loopback, so loopback is where it reaches this agent.
+      expect(ci.spec.agent?.address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      await createTask('on-bin', 'printer', { containerInstance: 'i-bin' });
+      await running('on-bin');
+      const result = await eventually(async () => {
+        const r = await berth(['logs', 'on-bin']);
+        return r.stdout.includes('line 3') && r;
+      }, 5_000, 'logs through berth agent');
+      expect(result).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n' });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
 });
 
 describe('berth logs against berth up', () => {

@@ -1,0 +1,319 @@
+/**
+ * Real Docker, berth beside its peers on the same engine, back to back: start of a 50-task service
+ * vs 50 × `docker run -d` (8 in parallel) vs `docker service create --replicas 50`; recovery from
+ * `docker kill`; a rolling update with a health check. berth runs in this process (embedded store,
+ * built-in controllers, one agent over HTTP with its own agent token, as a remote agent runs).
+ */
+import { execFile as execFileCb } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { HttpClient } from '../api/client/http-client.js';
+import { Agent } from '../controllers/agent/index.js';
+import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
+import { builtinControllers } from '../controllers/builtin.js';
+import { startControlPlane, type ControlPlane } from '../cli/process/control-plane.js';
+import { forEachBounded } from '../controllers/scheduler/pool.js';
+
+const execFile = promisify(execFileCb);
+const POLL_MS = 50;
+const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'warn' });
+
+async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await execFile('docker', args, { maxBuffer: 16 * 2 ** 20 });
+  return stdout.trim();
+}
+
+const lines = (s: string) => s.split('\n').filter((l) => l !== '');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`bench: ${what} did not happen within ${timeoutMs / 1000} s`);
+    await sleep(POLL_MS);
+  }
+}
+
+async function timed(call: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await call();
+  return (performance.now() - start) / 1000;
+}
+
+export interface DockerBenchOptions {
+  image: string;
+  repeats: number;
+  startTasks: number;
+  recoveryTasks: number;
+  recoveryRepeats: number;
+  updateTasks: number;
+  /** Health check interval (s) on both sides; berth, like ECS, allows 5 at least. */
+  healthIntervalS: number;
+  log: (line: string) => void;
+}
+
+export interface DockerBenchResult {
+  start: { berth: number[]; dockerRun: number[]; swarm: number[] };
+  recovery: { berth: number[]; swarmNoDelay: number[]; swarmDefault: number[] };
+  update: { berth: number[]; swarm: number[] };
+  imageId: string;
+}
+
+// ---------- berth ----------
+
+interface Berth {
+  plane: ControlPlane;
+  client: HttpClient;
+  agent: Agent;
+  cluster: string;
+  dispose(): Promise<void>;
+}
+
+async function startBerth(): Promise<Berth> {
+  const cluster = `bench-${randomUUID().slice(0, 8)}`;
+  const dir = join(tmpdir(), `berth-bench-docker-${cluster}`);
+  const plane = await startControlPlane({ dataDir: dir, host: '127.0.0.1', port: 0, controllers: builtinControllers(), log });
+  const client = new HttpClient({ server: plane.url, token: plane.adminToken });
+  await client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: cluster }, spec: {} });
+  const runtime = new DockerRuntime({});
+  const token = await client.issueAgentToken(cluster, 'local');
+  const agent = new Agent({ client: new HttpClient({ server: plane.url, token }), runtime, cluster, instanceName: 'local', log });
+  await agent.start();
+  return {
+    plane,
+    client,
+    agent,
+    cluster,
+    async dispose() {
+      await agent.stop().catch(() => undefined);
+      await plane.stop().catch(() => undefined);
+      const leftovers = await runtime.listContainers({ labels: { 'berth.cluster': cluster } });
+      await Promise.all(leftovers.map((c) => runtime.removeContainer(c.id).catch(() => undefined)));
+      const networks = await runtime.listNetworks({ labels: { 'berth.cluster': cluster } });
+      await Promise.all(networks.map((n) => runtime.removeTaskNetwork(n.name).catch(() => undefined)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function berthTaskDefinition(b: Berth, family: string, image: string, extra: Record<string, unknown> = {}) {
+  return {
+    apiVersion: 'berth.dev/v1',
+    kind: 'TaskDefinition' as const,
+    metadata: { name: family, cluster: b.cluster },
+    spec: {
+      containerDefinitions: [
+        { name: 'app', image, memory: 16, command: ['sleep', '3600'], linuxParameters: { initProcessEnabled: true }, stopTimeout: 2, ...extra },
+      ],
+    },
+  };
+}
+
+const berthService = (b: Berth, name: string, desiredCount: number) => ({
+  apiVersion: 'berth.dev/v1',
+  kind: 'Service' as const,
+  metadata: { name, cluster: b.cluster },
+  spec: { taskDefinition: name, desiredCount, deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200 } },
+});
+
+async function berthTasks(b: Berth, service: string) {
+  return (await b.client.list('Task', { cluster: b.cluster, labelSelector: `berth.dev/service=${service}` })).items;
+}
+
+const runningOf = (tasks: Awaited<ReturnType<typeof berthTasks>>) => tasks.filter((t) => t.status?.lastStatus === 'RUNNING' && t.spec.desiredStatus === 'RUNNING');
+
+async function berthRemoveService(b: Berth, name: string): Promise<void> {
+  await b.client.delete('Service', { cluster: b.cluster, name });
+  await until(`service ${name}'s tasks stopped`, async () => runningOf(await berthTasks(b, name)).length === 0 && (await dockerLabelled(`berth.cluster=${b.cluster}`, true)).length === 0);
+}
+
+async function dockerLabelled(label: string, runningOnly: boolean): Promise<string[]> {
+  return lines(await docker('ps', '-q', ...(runningOnly ? [] : ['-a']), '--filter', `label=${label}`, ...(runningOnly ? ['--filter', 'status=running'] : [])));
+}
+
+async function berthStart(b: Berth, image: string, n: number, round: number): Promise<number> {
+  const name = `start-${round}`;
+  const seconds = await timed(async () => {
+    await b.client.create(berthTaskDefinition(b, name, image));
+    await b.client.create(berthService(b, name, n));
+    await until(`${n} berth tasks RUNNING`, async () => runningOf(await berthTasks(b, name)).length >= n);
+  });
+  await berthRemoveService(b, name);
+  return seconds;
+}
+
+async function berthRecovery(b: Berth, image: string, n: number, repeats: number): Promise<number[]> {
+  const name = 'recovery';
+  await b.client.create(berthTaskDefinition(b, name, image));
+  await b.client.create(berthService(b, name, n));
+  await until(`${n} berth tasks RUNNING`, async () => runningOf(await berthTasks(b, name)).length >= n);
+  const out: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const victim = runningOf(await berthTasks(b, name))[0];
+    const dockerId = victim?.status?.containers?.find((c) => c.name === 'app')?.dockerId;
+    if (!victim || !dockerId) throw new Error('bench: no running berth task with a container to kill');
+    out.push(
+      await timed(async () => {
+        await docker('kill', dockerId);
+        await until('replacement RUNNING', async () => {
+          const running = runningOf(await berthTasks(b, name));
+          return running.length >= n && !running.some((t) => t.metadata.name === victim.metadata.name);
+        });
+      }),
+    );
+    await sleep(500);
+  }
+  await berthRemoveService(b, name);
+  return out;
+}
+
+async function berthUpdate(b: Berth, image: string, n: number, healthIntervalS: number, round: number): Promise<number> {
+  const name = `update-${round}`;
+  const healthCheck = { command: ['CMD-SHELL', 'true'], interval: healthIntervalS, timeout: 2, retries: 1, startPeriod: 0 };
+  await b.client.create(berthTaskDefinition(b, name, image, { healthCheck }));
+  await b.client.create(berthService(b, name, n));
+  const healthy = (tasks: Awaited<ReturnType<typeof berthTasks>>) => runningOf(tasks).filter((t) => t.status?.healthStatus === 'HEALTHY');
+  await until(`${n} healthy berth tasks`, async () => healthy(await berthTasks(b, name)).length >= n);
+  const original = runningOf(await berthTasks(b, name))[0]?.spec.taskDefinition;
+  const seconds = await timed(async () => {
+    // A new revision of the family (the command differs); the service follows the family's newest.
+    await b.client.create(berthTaskDefinition(b, name, image, { healthCheck, command: ['sleep', '3601'] }));
+    await until('rolling update done', async () => {
+      const tasks = await berthTasks(b, name);
+      const running = runningOf(tasks);
+      const live = tasks.filter((t) => t.status?.lastStatus !== 'STOPPED');
+      return healthy(tasks).length === n && running.every((t) => t.spec.taskDefinition !== original) && live.length === n;
+    });
+  });
+  await berthRemoveService(b, name);
+  return seconds;
+}
+
+// ---------- docker run ----------
+
+async function dockerRunFloor(image: string, n: number, round: number): Promise<number> {
+  const label = `berth-bench-run=${randomUUID().slice(0, 8)}`;
+  const names = Array.from({ length: n }, (_, i) => `berth-bench-run-${round}-${i}`);
+  const seconds = await timed(() =>
+    forEachBounded(names, 8, async (name) => {
+      await docker('run', '-d', '--init', '--stop-timeout', '2', '--label', label, '--name', name, image, 'sleep', '3600');
+    }),
+  );
+  const ids = await dockerLabelled(label, false);
+  if (ids.length > 0) await docker('rm', '-f', ...ids);
+  return seconds;
+}
+
+// ---------- swarm ----------
+
+async function swarmRunning(service: string): Promise<string[]> {
+  return dockerLabelled(`com.docker.swarm.service.name=${service}`, true);
+}
+
+async function swarmCreate(name: string, imageId: string, n: number, extra: string[] = []): Promise<void> {
+  await docker('service', 'create', '--detach', '--quiet', '--name', name, '--replicas', String(n), '--init', '--stop-grace-period', '2s', ...extra, imageId, 'sleep', '3600');
+}
+
+async function swarmRemove(name: string): Promise<void> {
+  await docker('service', 'rm', name).catch(() => '');
+  await until(`swarm service ${name} gone`, async () => (await dockerLabelled(`com.docker.swarm.service.name=${name}`, false)).length === 0);
+}
+
+async function swarmStart(imageId: string, n: number, round: number): Promise<number> {
+  const name = `berth-bench-start-${round}`;
+  const seconds = await timed(async () => {
+    await swarmCreate(name, imageId, n);
+    await until(`${n} swarm tasks running`, async () => (await swarmRunning(name)).length >= n);
+  });
+  await swarmRemove(name);
+  return seconds;
+}
+
+async function swarmRecovery(imageId: string, n: number, repeats: number, extra: string[], tag: string): Promise<number[]> {
+  const name = `berth-bench-recovery-${tag}`;
+  await swarmCreate(name, imageId, n, extra);
+  await until(`${n} swarm tasks running`, async () => (await swarmRunning(name)).length >= n);
+  const out: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const victim = (await swarmRunning(name))[0];
+    if (!victim) throw new Error('bench: no running swarm container to kill');
+    out.push(
+      await timed(async () => {
+        await docker('kill', victim);
+        await until('swarm replacement running', async () => {
+          const running = await swarmRunning(name);
+          return running.length >= n && !running.includes(victim);
+        });
+      }),
+    );
+    await sleep(500);
+  }
+  await swarmRemove(name);
+  return out;
+}
+
+async function swarmUpdate(imageId: string, n: number, healthIntervalS: number, round: number): Promise<number> {
+  const name = `berth-bench-update-${round}`;
+  const health = ['--health-cmd', 'true', '--health-interval', `${healthIntervalS}s`, '--health-timeout', '2s', '--health-retries', '1'];
+  // berth's maximumPercent 200 / minimumHealthyPercent 100: all n new copies may start at once, and
+  // no old copy stops before its replacement is up: parallelism n, start-first, no delay.
+  const bounds = ['--update-parallelism', String(n), '--update-order', 'start-first', '--update-delay', '0s'];
+  await swarmCreate(name, imageId, n, [...health, ...bounds]);
+  await until(`${n} swarm tasks running`, async () => (await swarmRunning(name)).length >= n);
+  const seconds = await timed(async () => {
+    await docker('service', 'update', '--detach', '--quiet', '--args', 'sleep 3601', name);
+    await until('swarm update completed', async () => (await docker('service', 'inspect', '--format', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}', name)) === 'completed');
+  });
+  await swarmRemove(name);
+  return seconds;
+}
+
+/** Joins a single-node swarm if the engine is in none; returns whether we did (so we leave it). */
+async function ensureSwarm(): Promise<boolean> {
+  const state = await docker('info', '--format', '{{.Swarm.LocalNodeState}}');
+  if (state === 'active') return false;
+  await docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
+  return true;
+}
+
+export async function leaveSwarm(): Promise<void> {
+  await docker('swarm', 'leave', '--force').catch(() => '');
+  // Leaving does not remove the bridge the swarm created.
+  await docker('network', 'rm', 'docker_gwbridge').catch(() => '');
+}
+
+export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBenchResult> {
+  const imageId = await docker('image', 'inspect', '--format', '{{.Id}}', o.image);
+  const joined = await ensureSwarm();
+  const berth = await startBerth();
+  const result: DockerBenchResult = { start: { berth: [], dockerRun: [], swarm: [] }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], swarm: [] }, imageId };
+  try {
+    // Back to back within each round, so drift on a shared machine hits all three alike.
+    for (let round = 0; round < o.repeats; round++) {
+      result.start.dockerRun.push(await dockerRunFloor(o.image, o.startTasks, round));
+      result.start.berth.push(await berthStart(berth, o.image, o.startTasks, round));
+      result.start.swarm.push(await swarmStart(imageId, o.startTasks, round));
+      o.log(`  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, berth ${result.start.berth.at(-1)?.toFixed(2)} s, swarm ${result.start.swarm.at(-1)?.toFixed(2)} s`);
+    }
+    result.recovery.berth = await berthRecovery(berth, o.image, o.recoveryTasks, o.recoveryRepeats);
+    result.recovery.swarmNoDelay = await swarmRecovery(imageId, o.recoveryTasks, o.recoveryRepeats, ['--restart-delay', '0s'], 'nodelay');
+    result.recovery.swarmDefault = await swarmRecovery(imageId, o.recoveryTasks, Math.min(3, o.recoveryRepeats), [], 'default');
+    o.log(`  recovery: berth ${result.recovery.berth.map((s) => s.toFixed(2)).join(', ')}; swarm 0s ${result.recovery.swarmNoDelay.map((s) => s.toFixed(2)).join(', ')}; swarm default ${result.recovery.swarmDefault.map((s) => s.toFixed(2)).join(', ')}`);
+    for (let round = 0; round < o.repeats; round++) {
+      result.update.berth.push(await berthUpdate(berth, o.image, o.updateTasks, o.healthIntervalS, round));
+      result.update.swarm.push(await swarmUpdate(imageId, o.updateTasks, o.healthIntervalS, round));
+      o.log(`  update round ${round + 1}: berth ${result.update.berth.at(-1)?.toFixed(2)} s, swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`);
+    }
+    return result;
+  } finally {
+    await berth.dispose();
+    for (const svc of lines(await docker('service', 'ls', '-q', '--filter', 'name=berth-bench-').catch(() => ''))) await docker('service', 'rm', svc).catch(() => '');
+    const runs = await dockerLabelled('berth-bench-run', false).catch(() => []);
+    if (runs.length > 0) await docker('rm', '-f', ...runs).catch(() => '');
+    if (joined) await leaveSwarm();
+  }
+}

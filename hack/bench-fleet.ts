@@ -1,0 +1,208 @@
+/**
+ * A fleet of simulated container instances for the scale benchmark: one `Agent` (the real one) per
+ * instance, each with its own SimRuntime, all in one process.
+ *
+ * Each agent runs its own task informer filtered to its instance, as a remote agent does. What a
+ * fleet of real agents would get from 1,000 API watches, this process gets from ONE watch of the
+ * cluster's tasks, demultiplexed by `spec.containerInstance` (TaskFanOut): a thousand store watches
+ * would decode every task event a thousand times in one process, which measures the benchmark's
+ * own process rather than berth's control plane. Everything else each agent does (registration,
+ * heartbeats, task definitions, status writes) goes through the client it is given.
+ */
+import type { BerthClient, ClientListOptions, ClientWatchOptions } from '../api/client/types.js';
+import type { KindName } from '../api/keys.js';
+import type { Logger } from '../api/log.js';
+import type { ObjectOf } from '../api/resources/codec.js';
+import type { ListResult } from '../api/resources/resource-store.js';
+import type { ResourceEvent, ResourceWatch } from '../api/resources/resource-watch.js';
+import type { Task } from '../api/v1/task.js';
+import { Agent } from '../controllers/agent/index.js';
+import { SimRuntime } from '../controllers/agent/runtime/sim.js';
+import { forEachBounded } from '../controllers/scheduler/pool.js';
+
+type TaskEvent = ResourceEvent<'Task'>;
+
+/** The async-iterable end of one subscriber: batches pushed by the fan-out, pulled by the informer. */
+class Subscription implements ResourceWatch<'Task'> {
+  private readonly pending: TaskEvent[][] = [];
+  private wake: (() => void) | undefined;
+  private done = false;
+  private resolveClosed: (e: Error | undefined) => void = () => undefined;
+  readonly closed = new Promise<Error | undefined>((resolve) => (this.resolveClosed = resolve));
+
+  constructor(
+    readonly instance: string,
+    readonly fromRevision: number,
+    private readonly onCancel: (s: Subscription) => void,
+  ) {}
+
+  push(events: TaskEvent[]): void {
+    if (this.done || events.length === 0) return;
+    this.pending.push(events);
+    this.wake?.();
+  }
+
+  async cancel(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    this.onCancel(this);
+    this.wake?.();
+    this.resolveClosed(undefined);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<TaskEvent[]> {
+    for (;;) {
+      const next = this.pending.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (this.done) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+}
+
+/** Where an event goes: its task's instance; null for an unbound task (no agent); undefined for a
+ * deletion whose object was compacted away (every agent, as LocalClient and the server do). */
+const instanceOf = (e: TaskEvent): string | null | undefined => (e.object ? (e.object.spec.containerInstance ?? null) : undefined);
+
+/** One watch of a cluster's tasks, served to many per-instance informers. */
+export class TaskFanOut {
+  private readonly tasks = new Map<string, Task>();
+  private readonly subscribers = new Map<string, Set<Subscription>>();
+  /** Recent events, so a watch opened just after a list misses nothing in between. */
+  private readonly history: TaskEvent[] = [];
+  private revision = 0;
+  private watch: ResourceWatch<'Task'> | undefined;
+  private pump: Promise<void> | undefined;
+
+  constructor(
+    private readonly base: BerthClient,
+    private readonly cluster: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const listed = await this.base.list('Task', { cluster: this.cluster });
+    for (const t of listed.items) this.tasks.set(t.metadata.name, t);
+    this.revision = Number(listed.resourceVersion);
+    const watch = this.base.watch('Task', { cluster: this.cluster, fromRevision: this.revision + 1 });
+    this.watch = watch;
+    this.pump = (async () => {
+      for await (const batch of watch) this.deliver(batch);
+    })();
+  }
+
+  async stop(): Promise<void> {
+    await this.watch?.cancel();
+    await this.pump?.catch(() => undefined);
+    for (const set of this.subscribers.values()) for (const s of set) await s.cancel();
+  }
+
+  list(instance: string): ListResult<'Task'> {
+    const items = [...this.tasks.values()].filter((t) => t.spec.containerInstance === instance);
+    return { items, resourceVersion: String(this.revision) };
+  }
+
+  subscribe(instance: string, fromRevision: number): Subscription {
+    const s = new Subscription(instance, fromRevision, (gone) => this.subscribers.get(gone.instance)?.delete(gone));
+    const set = this.subscribers.get(instance) ?? new Set();
+    set.add(s);
+    this.subscribers.set(instance, set);
+    s.push(this.history.filter((e) => Number(e.resourceVersion) >= fromRevision && (instanceOf(e) === instance || instanceOf(e) === undefined)));
+    return s;
+  }
+
+  private deliver(batch: TaskEvent[]): void {
+    const byInstance = new Map<string | null | undefined, TaskEvent[]>();
+    for (const e of batch) {
+      if (e.type === 'DELETED') this.tasks.delete(e.ref.name);
+      else if (e.object) this.tasks.set(e.ref.name, e.object);
+      this.revision = Math.max(this.revision, Number(e.resourceVersion));
+      const key = instanceOf(e);
+      const list = byInstance.get(key);
+      if (list) list.push(e);
+      else byInstance.set(key, [e]);
+      this.history.push(e);
+    }
+    // Only the last moments matter (a list followed by its watch); keep the log small.
+    if (this.history.length > 20_000) this.history.splice(0, this.history.length - 10_000);
+    for (const [instance, events] of byInstance) {
+      if (instance === null) continue;
+      const targets = instance === undefined ? [...this.subscribers.values()].flatMap((set) => [...set]) : [...(this.subscribers.get(instance) ?? [])];
+      for (const s of targets) s.push(events.filter((e) => Number(e.resourceVersion) >= s.fromRevision));
+    }
+  }
+
+  /** `base`, except that an agent's list and watch of its own tasks are served by this fan-out. */
+  clientFor(instance: string): BerthClient {
+    const fanOut = this;
+    const base = this.base;
+    return {
+      get: (kind, ref) => base.get(kind, ref),
+      mustGet: (kind, ref) => base.mustGet(kind, ref),
+      list<K extends KindName>(kind: K, options: ClientListOptions = {}): Promise<ListResult<K>> {
+        if (kind !== 'Task' || options.containerInstance !== instance) return base.list(kind, options);
+        // K is 'Task' here; TypeScript cannot narrow a type parameter through `kind`.
+        return Promise.resolve(fanOut.list(instance) as unknown as ListResult<K>);
+      },
+      watch<K extends KindName>(kind: K, options: ClientWatchOptions = {}): ResourceWatch<K> {
+        if (kind !== 'Task' || options.containerInstance !== instance) return base.watch(kind, options);
+        return fanOut.subscribe(instance, options.fromRevision ?? fanOut.revision + 1) as unknown as ResourceWatch<K>;
+      },
+      create: (object, options) => base.create(object, options),
+      update: (object, options) => base.update(object, options),
+      updateStatus: (object, options) => base.updateStatus(object, options),
+      patch: (kind, ref, patch, options) => base.patch(kind, ref, patch, options),
+      delete: (kind, ref, options) => base.delete(kind, ref, options),
+      mutate: <K extends KindName>(kind: K, ref: { cluster?: string; name: string }, change: (obj: ObjectOf<K>) => void, options?: { subresource?: 'status' }) =>
+        base.mutate(kind, ref, change, options),
+    };
+  }
+}
+
+export interface FleetOptions {
+  client: BerthClient;
+  cluster: string;
+  instances: number;
+  log: Logger;
+  /** Simulated engine size: what each instance offers to tasks. */
+  cpus?: number;
+  memoryBytes?: number;
+  startDelayMs?: number;
+}
+
+export interface Fleet {
+  agents: Agent[];
+  stop(): Promise<void>;
+}
+
+export const instanceName = (i: number) => `sim-${String(i).padStart(5, '0')}`;
+
+export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const fanOut = new TaskFanOut(options.client, options.cluster);
+  await fanOut.start();
+  const agents: Agent[] = [];
+  const names = Array.from({ length: options.instances }, (_, i) => instanceName(i));
+  await forEachBounded(names, 32, async (name) => {
+    const agent = new Agent({
+      client: fanOut.clientFor(name),
+      runtime: new SimRuntime({ cpus: options.cpus ?? 4, memoryBytes: options.memoryBytes ?? 16 * 2 ** 30, startDelayMs: options.startDelayMs ?? 0 }),
+      cluster: options.cluster,
+      instanceName: name,
+      // The steady-state sweep only re-checks what events already covered; keep it out of the way.
+      steadyStateIntervalMs: 10 * 60_000,
+      log: options.log,
+    });
+    await agent.start();
+    agents.push(agent);
+  });
+  return {
+    agents,
+    async stop() {
+      await Promise.all(agents.map((a) => a.stop()));
+      await fanOut.stop();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * A child process of the scale benchmark, so the control plane's memory is its own:
+ *
+ *   BENCH_NODE='{"role":"server",...}' node dist/hack/bench-node.js   the control plane (API server
+ *       + built-in controllers) on etcd or the embedded store; with `fleet` > 0 the simulated
+ *       agents run in this process too (the embedded store cannot be shared between processes);
+ *   BENCH_NODE='{"role":"fleet",...}'  node dist/hack/bench-node.js   simulated agents only, on
+ *       their own client of the same etcd (LocalClient over a ResourceStore).
+ *
+ * Prints one line `READY {json}` when up and stops gracefully on SIGTERM.
+ */
+import { z } from 'zod';
+import { pino } from 'pino';
+import { LocalClient } from '../api/client/local-client.js';
+import { ResourceStore } from '../api/resources/resource-store.js';
+import { EtcdStore } from '../api/store/etcd.js';
+import { namespaced } from '../api/store/namespaced.js';
+import { builtinControllers } from '../controllers/builtin.js';
+import { startControlPlane } from '../cli/process/control-plane.js';
+import { stopOnSignal } from '../cli/process/until-signal.js';
+import { startFleet, type Fleet } from './bench-fleet.js';
+
+export const NodeConfig = z.object({
+  role: z.enum(['server', 'fleet']),
+  /** Absent: the embedded store in dataDir. */
+  etcdEndpoint: z.string().optional(),
+  etcdPrefix: z.string().default(''),
+  dataDir: z.string(),
+  cluster: z.string(),
+  fleet: z.number().int().min(0).default(0),
+});
+export type NodeConfig = z.infer<typeof NodeConfig>;
+
+const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'warn' });
+
+async function main(): Promise<void> {
+  const config = NodeConfig.parse(JSON.parse(process.env.BENCH_NODE ?? '{}'));
+  if (config.role === 'server') {
+    const plane = await startControlPlane({
+      dataDir: config.dataDir,
+      host: '127.0.0.1',
+      port: 0,
+      etcdEndpoints: config.etcdEndpoint ? [config.etcdEndpoint] : [],
+      etcdPrefix: config.etcdPrefix,
+      controllers: builtinControllers(),
+      log,
+    });
+    await plane.resources
+      .create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: config.cluster }, spec: {} })
+      .catch(() => undefined); // already there
+    let fleet: Fleet | undefined;
+    if (config.fleet > 0) fleet = await startFleet({ client: new LocalClient(plane.resources), cluster: config.cluster, instances: config.fleet, log });
+    process.stdout.write(`READY ${JSON.stringify({ url: plane.url, token: plane.adminToken })}\n`);
+    await stopOnSignal(async () => {
+      await fleet?.stop();
+      await plane.stop();
+    }, log);
+    return;
+  }
+  if (!config.etcdEndpoint) throw new Error('bench-node: a separate fleet process needs etcd (the embedded store is not shared between processes)');
+  const etcd = new EtcdStore({ endpoints: [config.etcdEndpoint], log });
+  const store = namespaced(etcd, config.etcdPrefix);
+  const fleet = await startFleet({ client: new LocalClient(new ResourceStore(store)), cluster: config.cluster, instances: config.fleet, log });
+  process.stdout.write(`READY ${JSON.stringify({ instances: fleet.agents.length })}\n`);
+  await stopOnSignal(async () => {
+    await fleet.stop();
+    await store.close();
+  }, log);
+}
+
+await main();
+process.exit(0);

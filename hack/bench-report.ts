@@ -1,0 +1,130 @@
+/** bench/RESULTS.md: the machine, the configuration, and one table of every figure with its target. */
+import type { DockerBenchResult } from './bench-docker.js';
+import type { PlacementResult } from './bench-placement.js';
+import { formatNumber, formatSummary, percentile, summarize, type Unit } from './bench-stats.js';
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  docker: string;
+  etcd: string;
+  date: string;
+}
+
+export interface BenchConfig {
+  instances: number;
+  services: number;
+  tasksPerService: number;
+  placementRepeats: number;
+  repeats: number;
+  startTasks: number;
+  updateTasks: number;
+  recoveryRepeats: number;
+  healthIntervalS: number;
+  image: string;
+  etcdEndpoint: string;
+}
+
+export interface BenchResults {
+  machine: Machine;
+  config: BenchConfig;
+  placement: { etcd: PlacementResult[]; embedded: PlacementResult[] };
+  rawEtcd: number[];
+  docker?: DockerBenchResult;
+  elapsedS: number;
+}
+
+const fig = (samples: readonly number[], unit: Unit) => formatSummary(summarize(samples), unit);
+const med = (samples: readonly number[]) => summarize(samples).median;
+const verdict = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? 'met' : '**missed**');
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+
+export function renderResults(r: BenchResults): string {
+  const { machine: m, config: c } = r;
+  const tasks = c.services * c.tasksPerService;
+  const rows: string[][] = [];
+  const etcdTps = r.placement.etcd.map((p) => p.tasksPerSecond);
+  const embTps = r.placement.embedded.map((p) => p.tasksPerSecond);
+  if (etcdTps.length > 0 || embTps.length > 0) {
+    rows.push([
+      `placement, etcd: ${c.services} services × ${c.tasksPerService.toLocaleString('en-US')} tasks on ${c.instances.toLocaleString('en-US')} simulated instances, apply → all RUNNING (tasks/s)`,
+      fig(etcdTps, 'count'),
+      `raw etcd ${fig(r.rawEtcd, 'count')} keys/s (100-key txns, 64 in flight; berth at ${ratio(med(etcdTps), med(r.rawEtcd))}); kube-scheduler scheduler_perf 680–810 pods/s`,
+      '≥ 2,000',
+      verdict(etcdTps.length ? med(etcdTps) >= 2000 : undefined),
+    ]);
+    rows.push([`placement, embedded SQLite store (tasks/s)`, fig(embTps, 'count'), `${ratio(med(embTps), med(etcdTps))} the etcd figure`, '> etcd', verdict(embTps.length && etcdTps.length ? med(embTps) > med(etcdTps) : undefined)]);
+    const rss = r.placement.etcd.map((p) => p.serverPeakRssMB);
+    const embRss = r.placement.embedded.map((p) => p.serverPeakRssMB);
+    rows.push([`control-plane peak RSS with ${tasks.toLocaleString('en-US')} tasks, etcd (MB)`, fig(rss, 'MB'), `embedded store, server + ${c.instances} sim agents in one process: ${fig(embRss, 'MB')} MB`, '≤ 300', verdict(rss.length ? med(rss) <= 300 : undefined)]);
+  }
+  const d = r.docker;
+  if (d) {
+    const berth = med(d.start.berth);
+    const run = med(d.start.dockerRun);
+    const swarm = med(d.start.swarm);
+    rows.push([
+      `real Docker, start: ${c.startTasks}-task service, apply → all RUNNING (s)`,
+      fig(d.start.berth, 's'),
+      `${c.startTasks} × docker run -d, 8 in parallel: ${fig(d.start.dockerRun, 's')} (berth ${ratio(berth, run)}); swarm --replicas ${c.startTasks} (image ID): ${fig(d.start.swarm, 's')} (berth ${ratio(berth, swarm)})`,
+      '≤ 1.2× docker run, < swarm',
+      verdict(berth <= 1.2 * run && berth < swarm),
+    ]);
+    rows.push([
+      `real Docker, recovery: docker kill → replacement RUNNING (s)`,
+      fig(d.recovery.berth, 's'),
+      `swarm --restart-delay 0s: ${fig(d.recovery.swarmNoDelay, 's')}; swarm default (5 s delay): ${fig(d.recovery.swarmDefault, 's')}`,
+      '< 0.5 median',
+      verdict(med(d.recovery.berth) < 0.5),
+    ]);
+    rows.push([
+      `real Docker, rolling update: ${c.updateTasks} tasks, ${c.healthIntervalS} s health check, new revision → all new healthy, old gone (s)`,
+      fig(d.update.berth, 's'),
+      `swarm service update, same health check and bounds: ${fig(d.update.swarm, 's')} (berth ${ratio(med(d.update.berth), med(d.update.swarm))})`,
+      '≤ 0.5× swarm',
+      verdict(med(d.update.berth) <= 0.5 * med(d.update.swarm)),
+    ]);
+  }
+  const latency = r.placement.etcd.flatMap((p) => (p.latency ? [p.latency] : []));
+  if (latency.length > 0) {
+    const all = (pick: (l: (typeof latency)[number]) => number[]) => latency.flatMap(pick);
+    const pp = (xs: number[]) => `p50 ${formatNumber(percentile(xs, 0.5), 'ms')} / p99 ${formatNumber(percentile(xs, 0.99), 'ms')}`;
+    rows.push([`API latency: berth apply of a 100-object directory (ms, real binary incl. Node start)`, pp(all((l) => l.applyMs)), `${all((l) => l.applyMs).length} runs, every object changed each run`, '—', '—']);
+    rows.push([`API latency: get one task with ${tasks.toLocaleString('en-US')} tasks stored (ms)`, pp(all((l) => l.getMs)), `${all((l) => l.getMs).length} gets over HTTP`, '—', '—']);
+    rows.push([`API latency: list all ${(latency[0]?.listedItems ?? 0).toLocaleString('en-US')} tasks (ms)`, pp(all((l) => l.listMs)), `${all((l) => l.listMs).length} lists over HTTP`, '—', '—']);
+  }
+  return [
+    `# berth benchmark results`,
+    ``,
+    `${m.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpus} × ${m.cpuModel} · ${m.memoryGiB.toFixed(1)} GiB · Node ${m.node} · Docker ${m.docker} · etcd ${m.etcd} · whole run ${Math.round(r.elapsedS)} s`,
+    ``,
+    `Every figure is median (min–max) over repeats: placement ${c.placementRepeats}×, Docker rows ${c.repeats}× (recovery: ${c.recoveryRepeats} kills; swarm default ${Math.min(3, c.recoveryRepeats)}). ` +
+      `Produced by \`bash hack/bench.sh\`; the machine is shared, so compare figures of one run, not across runs.`,
+    ``,
+    `| what | berth | beside it | target | |`,
+    `|---|---:|---|---|---|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    ``,
+    `How it was measured:`,
+    ``,
+    `- **Placement**: the control plane (API server + built-in controllers, ECS default timings) runs in a child process; ` +
+      `${c.instances.toLocaleString('en-US')} real \`Agent\`s, each with a SimRuntime (a simulated engine: containers start at once), run in a second process ` +
+      `(embedded store: in the server's process, as SQLite cannot be shared). The agents use **LocalClient** on their own ResourceStore over the same etcd ` +
+      `(not HTTP: ${c.instances.toLocaleString('en-US')} HTTP clients' status writes would measure this process's HTTP stack), so they go through the same store, ` +
+      `scheduler and controllers. Each agent runs its own task informer filtered to its instance, fed by ONE watch of the cluster's tasks ` +
+      `demultiplexed by instance (hack/bench-fleet.ts). The services are created over HTTP at once; the clock stops when an HTTP watch has seen every task RUNNING.`,
+    `- **Memory**: VmHWM (peak RSS) of the server process at the end of the etcd run.`,
+    `- **Real Docker**: berth in the bench process on the embedded store with one agent over HTTP (its own agent token), image ${c.image}, ` +
+      `\`initProcessEnabled\`, stopTimeout 2; docker run with \`--init --stop-timeout 2\`; swarm with \`--init --stop-grace-period 2s\` given the image ID ` +
+      `(${d?.imageId.slice(0, 19) ?? 'sha256:…'}…; a tag makes swarm try a registry for every task). "Running" is polled every 50 ms on every side ` +
+      `(berth: the API's task status; swarm: \`docker ps\` of the service's running containers).`,
+    `- **Rolling update bounds**: berth minimumHealthyPercent 100 / maximumPercent 200 (all ${c.updateTasks} replacements may start at once, none of the old stop before ` +
+      `a replacement is healthy) ↔ swarm \`--update-parallelism ${c.updateTasks} --update-order start-first --update-delay 0s\` (monitor window at its 5 s default). ` +
+      `Health check \`true\` every ${c.healthIntervalS} s, 1 retry, on both (1 s is below ECS's 5 s minimum, which berth enforces). Done: swarm's UpdateStatus ` +
+      `"completed"; berth: ${c.updateTasks} RUNNING+HEALTHY tasks of the new revision and no other task not STOPPED.`,
+    `- **API latency**: over HTTP against the etcd server holding the ${tasks.toLocaleString('en-US')} tasks, right after the placement run.`,
+    ``,
+  ].join('\n');
+}

@@ -1,0 +1,111 @@
+/**
+ * The benchmark: `bash hack/bench.sh` (or `node dist/hack/bench.js` with etcd and dockerd up).
+ * Writes bench/RESULTS.md. Scale and repeats come from the environment, so a quick run is possible:
+ *
+ *   BENCH_INSTANCES=1000 BENCH_SERVICES=20 BENCH_TASKS_PER_SERVICE=1000   placement scale
+ *   BENCH_PLACEMENT_REPEATS=1  BENCH_REPEATS=3                            repeats (placement, Docker)
+ *   BENCH_SECTIONS=placement,docker                                       what to run
+ *   BENCH_PROFILE=/tmp/prof                                               --cpu-prof of the children
+ *   BENCH_OUT=bench/RESULTS.md
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { runDockerBench, type DockerBenchResult } from './bench-docker.js';
+import { runPlacement, type PlacementResult } from './bench-placement.js';
+import { renderResults, type BenchConfig, type Machine } from './bench-report.js';
+
+const env = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${name}=${process.env[name]} is not a number; unset it or give e.g. ${fallback}`);
+  return v;
+};
+
+const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+function version(cmd: string, args: string[], pattern: RegExp): string {
+  try {
+    const out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return pattern.exec(out)?.[1] ?? out.trim().split('\n')[0] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function etcdVersion(endpoint: string): Promise<string> {
+  try {
+    const res = await fetch(`${endpoint}/version`);
+    const body: unknown = await res.json();
+    return typeof body === 'object' && body !== null && 'etcdserver' in body ? String(body.etcdserver) : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const config: BenchConfig = {
+    instances: env('BENCH_INSTANCES', 1000),
+    services: env('BENCH_SERVICES', 20),
+    tasksPerService: env('BENCH_TASKS_PER_SERVICE', 1000),
+    placementRepeats: env('BENCH_PLACEMENT_REPEATS', 1),
+    repeats: env('BENCH_REPEATS', 3),
+    startTasks: env('BENCH_START_TASKS', 50),
+    updateTasks: env('BENCH_UPDATE_TASKS', 20),
+    recoveryRepeats: env('BENCH_RECOVERY_REPEATS', 5),
+    healthIntervalS: env('BENCH_HEALTH_INTERVAL', 5),
+    image: process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1',
+    etcdEndpoint: process.env.BERTH_ETCD_ENDPOINT ?? 'http://127.0.0.1:2379',
+  };
+  const sections = new Set((process.env.BENCH_SECTIONS ?? 'placement,docker').split(','));
+  const out = process.env.BENCH_OUT ?? 'bench/RESULTS.md';
+  const began = Date.now();
+  const machine: Machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: totalmem() / 2 ** 30,
+    node: process.version,
+    docker: version('docker', ['version', '--format', '{{.Server.Version}}'], /^(\S+)/),
+    etcd: await etcdVersion(config.etcdEndpoint),
+    date: new Date().toISOString(),
+  };
+  const scale = { instances: config.instances, services: config.services, tasksPerService: config.tasksPerService };
+  const placement: { etcd: PlacementResult[]; embedded: PlacementResult[] } = { etcd: [], embedded: [] };
+  if (sections.has('placement')) {
+    for (let i = 0; i < config.placementRepeats; i++) {
+      for (const store of ['etcd', 'embedded'] as const) {
+        say(`placement on ${store}, run ${i + 1} of ${config.placementRepeats}`);
+        placement[store].push(
+          await runPlacement({ store, scale, etcdEndpoint: config.etcdEndpoint, measureLatency: store === 'etcd', profileDir: process.env.BENCH_PROFILE, timeoutMs: 900_000, log: say }),
+        );
+      }
+    }
+  }
+  let rawEtcd: number[] = [];
+  if (sections.has('placement')) {
+    const { rawEtcdTxnThroughput } = await import('./bench-raw-etcd.js');
+    say('raw etcd: 100-key transactions, 64 in flight');
+    rawEtcd = await rawEtcdTxnThroughput(config.etcdEndpoint, Math.max(3, config.repeats));
+  }
+  let docker: DockerBenchResult | undefined;
+  if (sections.has('docker')) {
+    say('real Docker: start, recovery, rolling update (berth, docker run, swarm)');
+    docker = await runDockerBench({
+      image: config.image,
+      repeats: config.repeats,
+      startTasks: config.startTasks,
+      recoveryTasks: 5,
+      recoveryRepeats: config.recoveryRepeats,
+      updateTasks: config.updateTasks,
+      healthIntervalS: config.healthIntervalS,
+      log: say,
+    });
+  }
+  const markdown = renderResults({ machine, config, placement, rawEtcd, docker, elapsedS: (Date.now() - began) / 1000 });
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, markdown);
+  process.stdout.write(markdown);
+}
+
+await main();
+process.exit(0);

@@ -30,8 +30,11 @@ export interface SchemaIssue {
 }
 export type ValidationResult = { ok: true; object: BerthObject } | { ok: false; issues: SchemaIssue[] };
 
+/** Built once: zod compiles each object schema on first use, and this runs on every read. */
+const Head = z.object({ apiVersion: z.string(), kind: z.string() });
+
 export function validateObject(raw: unknown): ValidationResult {
-  const head = z.object({ apiVersion: z.string(), kind: z.string() }).safeParse(raw);
+  const head = Head.safeParse(raw);
   if (!head.success) return { ok: false, issues: toIssues(head.error) };
   if (head.data.apiVersion !== API_VERSION)
     return { ok: false, issues: [{ path: ['apiVersion'], message: `expected "${API_VERSION}", got "${head.data.apiVersion}"` }] };

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient } from '../api/client/http-client.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
 import { assertFreshBuild, runBerth } from './cli-harness.js';
 import { BERTH_BIN, startBerthUp, tempDir } from './support/berth-process.js';
@@ -116,6 +117,13 @@ describe('berth logs', () => {
     const admin = await get(cluster.plane.adminToken);
     expect(admin.status).toBe(200);
     expect(await admin.text()).toBe('line 1\nline 2\nline 3\n');
+    // What the API server calls agents with: good for logs, refused by the API for everything else.
+    const readerToken = await cluster.plane.tokens.issueLogReaderToken();
+    expect((await get(readerToken)).status).toBe(200);
+    const reader = new HttpClient({ server: cluster.plane.url, token: readerToken });
+    await expect(reader.list('Task', { cluster: cluster.name })).rejects.toMatchObject({ code: 403 });
+    await expect(reader.logs({ cluster: cluster.name, name: 'p1' })).rejects.toMatchObject({ code: 403 });
+    reader.close();
     const elsewhere = await fetch(`${address}/v1/tasks/not-here/containers/app/logs`, { headers: { authorization: `Bearer ${cluster.plane.adminToken}` } });
     expect(elsewhere.status).toBe(404);
     expect(await elsewhere.json()).toMatchObject({ message: expect.stringMatching(/has no container "app" on instance i-1/) });

@@ -40,6 +40,7 @@ const deny = (reason: string): Decision => ({ allowed: false, reason });
 
 export function authorize(principal: Principal, req: ResourceRequest): Decision {
   if (principal.role === 'admin') return allow;
+  if (principal.role === 'log-reader') return deny(`${principal.name} only reads container logs from agents; it may not ${req.verb} ${req.kind}`);
   return authorizeAgent(principal, req);
 }
 

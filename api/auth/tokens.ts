@@ -45,6 +45,13 @@ export class TokenRegistry {
     return token;
   }
 
+  /** A new token agents accept for reading container logs, and the API accepts for nothing else. */
+  async issueLogReaderToken(name = 'api-server (log reader)'): Promise<string> {
+    const token = newToken();
+    await this.register(token, { name, role: 'log-reader' });
+    return token;
+  }
+
   /** The identity a token stands for, or undefined when it is not registered. */
   async authenticate(token: string): Promise<TokenIdentity | undefined> {
     const sha256 = hashToken(token);

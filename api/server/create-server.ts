@@ -48,7 +48,7 @@ export interface ApiServerOptions {
   /** How long close() lets in-flight requests finish before cutting their connections. */
   closeGraceMs?: number;
   version?: string;
-  /** An admin token the agents accept: the server proxies task logs from them with it. */
+  /** A token the agents accept (log-reader role): the server proxies task logs from them with it. */
   agentAuthToken?: string;
 }
 

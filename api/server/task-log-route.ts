@@ -2,7 +2,7 @@
  * `GET /apis/berth.dev/v1/clusters/{cluster}/tasks/{name}/log?container=&follow=&tail=&sinceSeconds=`:
  * a task container's output, proxied from the agent of the task's instance (as the Kubernetes API
  * server proxies `pods/log` to the kubelet). Admin only. The server reads the task and its
- * instance's `spec.agent.address`, calls the agent's log server with its own admin token, and
+ * instance's `spec.agent.address`, calls the agent's log server with its own log-reader token, and
  * streams the answer through; when the client goes away, the call to the agent is aborted.
  */
 import http, { type IncomingMessage } from 'node:http';
@@ -35,7 +35,7 @@ const Query = z.object({
 
 export interface TaskLogRouteOptions {
   resources: ResourceStore;
-  /** An admin token the agents accept (they check it with GET /whoami); without it, 503. */
+  /** A log-reader token the agents accept (they check it with GET /whoami); without it, 503. */
   agentAuthToken?: string;
   responseTimeoutMs?: number;
 }

@@ -28,7 +28,7 @@ describe('LogCallerAuth', () => {
     ['no header', undefined, 401, /no bearer token/],
     ['not Bearer', 'Basic abc', 401, /not "Bearer <token>"/],
     ['an unknown token', 'Bearer nope', 401, /does not know this bearer token/],
-    ['an agent token', 'Bearer agent', 403, /agent:c\/i-1 may not read container logs/],
+    ['an agent token', 'Bearer agent', 403, /agent:c\/i-1 may not read container logs; only admins and the API server may/],
     ['the API server down', 'Bearer down', 503, /cannot check the token/],
   ])('%s → %d', async (_what, header, code, message) => {
     const { auth } = setup((t) => (t === 'agent' ? AGENT : t === 'down' ? new Error('ECONNREFUSED') : undefined));
@@ -44,6 +44,12 @@ describe('LogCallerAuth', () => {
     advance(2_000);
     await auth.check('Bearer a');
     expect(asked).toEqual(['a', 'a']);
+  });
+
+  it("the API server's log-reader token passes", async () => {
+    const reader: Principal = { name: 'api-server (log reader)', role: 'log-reader' };
+    const { auth } = setup(() => reader);
+    expect(await auth.check('Bearer r')).toEqual({ ok: true, principal: reader });
   });
 
   it('a refusal is not kept: a token that becomes valid works at once', async () => {

@@ -1,5 +1,6 @@
 /**
- * Who may read logs from this agent: admins only, as the API server judges their bearer token
+ * Who may read logs from this agent: admins and log readers (the API server's own token), as the
+ * API server judges their bearer token
  * (GET /whoami). Positive answers are kept for a while so a `berth logs` burst is not a burst of
  * calls to the API; negative ones are not, so a token just issued works at once. Tokens are kept
  * only as their SHA-256.
@@ -34,7 +35,7 @@ export class LogCallerAuth {
     const principal = await this.principalOf(token);
     if (principal === 'unreachable') return { ok: false, code: 503, message: 'cannot check the token with the API server right now; try again' };
     if (!principal) return { ok: false, code: 401, message: 'the API server does not know this bearer token' };
-    if (principal.role !== 'admin') return { ok: false, code: 403, message: `${principal.name} may not read container logs; only admins may` };
+    if (principal.role !== 'admin' && principal.role !== 'log-reader') return { ok: false, code: 403, message: `${principal.name} may not read container logs; only admins and the API server may` };
     return { ok: true, principal };
   }
 

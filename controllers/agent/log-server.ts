@@ -5,7 +5,7 @@
  *
  * and gets the container's stdout and stderr as text, streaming while `follow` is set. Only
  * containers this agent runs for its own instance and cluster are served (found by their labels),
- * and only to admins (log-auth.ts). Plain node:http: one route, no body, nothing fastify would add.
+ * and only to admins and the API server's log-reader token (log-auth.ts). Plain node:http: one route, no body, nothing fastify would add.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -93,7 +93,7 @@ export function renderResults(r: BenchResults): string {
     const pp = (xs: number[]) => `p50 ${formatNumber(percentile(xs, 0.5), 'ms')} / p99 ${formatNumber(percentile(xs, 0.99), 'ms')}`;
     rows.push([`API latency: berth apply of a 100-object directory (ms, real binary incl. Node start)`, pp(all((l) => l.applyMs)), `${all((l) => l.applyMs).length} runs, every object changed each run`, '—', '—']);
     rows.push([`API latency: get one task with ${tasks.toLocaleString('en-US')} tasks stored (ms)`, pp(all((l) => l.getMs)), `${all((l) => l.getMs).length} gets over HTTP`, '—', '—']);
-    rows.push([`API latency: list all ${(latency[0]?.listedItems ?? 0).toLocaleString('en-US')} tasks (ms)`, pp(all((l) => l.listMs)), `${all((l) => l.listMs).length} lists over HTTP`, '—', '—']);
+    rows.push([`API latency: list all ${(latency[0]?.listedItems ?? 0).toLocaleString('en-US')} tasks in pages of 500 (ms)`, pp(all((l) => l.listMs)), `${all((l) => l.listMs).length} lists over HTTP`, '—', '—']);
   }
   return [
     `# berth benchmark results`,

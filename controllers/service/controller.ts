@@ -13,6 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { NotFoundError } from '../../api/resources/errors.js';
 import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref.js';
 import { INDEX } from '../conventions.js';
+import { forEachBounded } from '../scheduler/pool.js';
 import { defineController, type ControllerDefinition, type ReconcileContext } from '../kit/controller.js';
 import { done, requeueAfter } from '../kit/result.js';
 import { requestKey, type KitObject, type ObjectOf, type ObjectRef } from '../kit/types.js';
@@ -40,6 +41,8 @@ export class ServiceChangedError extends Error {
 
 /** How long to wait before looking again while the cache catches up with our own writes. */
 const EXPECTATION_POLL_MS = 1_000;
+/** Task creates in flight at once per service reconcile. */
+const CREATE_CONCURRENCY = 32;
 
 export function serviceController(options: ServiceControllerOptions = {}): ControllerDefinition<'Service'> {
   const settings: ServiceControllerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
@@ -148,14 +151,31 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       const names = Array.from({ length: plan.start.count }, () => newTaskName(service.metadata.name));
       expectations.expectCreates(requestId, names, now);
       const createdAt = new Date(now).toISOString();
-      for (const name of names) {
-        try {
-          await ctx.client.create(taskManifest(service, name, deployment, taskDefinition, createdAt));
-          started.push(name);
-        } catch (err) {
-          for (const n of names.slice(names.indexOf(name))) expectations.forgetTask(requestId, n);
-          throw err;
-        }
+      // Many creates in flight: one at a time, a 1,000-task service took seconds of round trips
+      // (the benchmark's placement rate was the rate of these creates). The first error stops
+      // further creates; every task not created is forgotten, so the next pass plans it again.
+      const failed = new AbortController();
+      let firstError: unknown;
+      const attempted = new Set<string>();
+      await forEachBounded(
+        names,
+        CREATE_CONCURRENCY,
+        async (name) => {
+          attempted.add(name);
+          try {
+            await ctx.client.create(taskManifest(service, name, deployment, taskDefinition, createdAt));
+            started.push(name);
+          } catch (err) {
+            expectations.forgetTask(requestId, name);
+            firstError ??= err;
+            failed.abort();
+          }
+        },
+        failed.signal,
+      );
+      if (firstError !== undefined) {
+        for (const n of names) if (!attempted.has(n)) expectations.forgetTask(requestId, n);
+        throw firstError;
       }
     }
     if (stopped.length > 0 || started.length > 0)

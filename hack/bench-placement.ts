@@ -51,9 +51,16 @@ interface NodeHandle {
 }
 
 async function startNode(config: NodeConfig, profileDir: string | undefined): Promise<NodeHandle> {
-  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(dist, 'hack', 'bench-node.js')];
+  // Room for 1,000 agents beside the server (the embedded store's process holds both).
+  const args = ['--max-old-space-size=4096', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(dist, 'hack', 'bench-node.js')];
   const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_NODE: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) process.stderr.write(`[bench] the ${config.role} process (pid ${child.pid}) exited unexpectedly: code ${code}, signal ${signal}\n`);
+      resolve();
+    }),
+  );
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     let buffer = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -69,7 +76,8 @@ async function startNode(config: NodeConfig, profileDir: string | undefined): Pr
     ready,
     peakRssMB: () => peakRssMB(child.pid),
     async stop() {
-      if (child.exitCode !== null) return;
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await exited;
@@ -227,6 +235,7 @@ export async function runPlacement(run: PlacementRun): Promise<PlacementResult> 
     const fromRevision = Number((await client.list('Task', { cluster, limit: 1 })).resourceVersion) + 1;
     const start = performance.now();
     const done = allRunning(client, cluster, total, fromRevision, run.timeoutMs ?? 300_000, run.log);
+    done.catch(() => undefined); // awaited below; a failure while the creates run must not go unhandled
     await Promise.all(
       Array.from({ length: services }, async (_, i) => {
         const name = `svc-${String(i).padStart(2, '0')}`;

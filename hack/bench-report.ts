@@ -33,6 +33,8 @@ export interface BenchResults {
   placement: { etcd: PlacementResult[]; embedded: PlacementResult[] };
   rawEtcd: number[];
   docker?: DockerBenchResult;
+  /** Runs that failed, said in the results rather than dropped silently. */
+  failures?: string[];
   elapsedS: number;
 }
 
@@ -107,6 +109,7 @@ export function renderResults(r: BenchResults): string {
     `|---|---:|---|---|---|`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
     ``,
+    ...(r.failures?.length ? [`Failed runs (not in the figures):`, ``, ...r.failures.map((f) => `- ${f.replace(/\s+/g, ' ').slice(0, 300)}`), ``] : []),
     `How it was measured:`,
     ``,
     `- **Placement**: the control plane (API server + built-in controllers, ECS default timings) runs in a child process; ` +

@@ -70,14 +70,21 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
   };
   const scale = { instances: config.instances, services: config.services, tasksPerService: config.tasksPerService };
+  const failures: string[] = [];
   const placement: { etcd: PlacementResult[]; embedded: PlacementResult[] } = { etcd: [], embedded: [] };
   if (sections.has('placement')) {
     for (let i = 0; i < config.placementRepeats; i++) {
       for (const store of ['etcd', 'embedded'] as const) {
         say(`placement on ${store}, run ${i + 1} of ${config.placementRepeats}`);
-        placement[store].push(
-          await runPlacement({ store, scale, etcdEndpoint: config.etcdEndpoint, measureLatency: store === 'etcd', profileDir: process.env.BENCH_PROFILE, timeoutMs: 900_000, log: say }),
-        );
+        // One failed run is reported, not fatal: the other figures still get written.
+        try {
+          placement[store].push(
+            await runPlacement({ store, scale, etcdEndpoint: config.etcdEndpoint, measureLatency: store === 'etcd', profileDir: process.env.BENCH_PROFILE, timeoutMs: 900_000, log: say }),
+          );
+        } catch (err) {
+          say(`placement on ${store} failed: ${String(err)}`);
+          failures.push(`placement on ${store}, run ${i + 1}: ${String(err)}`);
+        }
       }
     }
   }
@@ -99,9 +106,13 @@ async function main(): Promise<void> {
       updateTasks: config.updateTasks,
       healthIntervalS: config.healthIntervalS,
       log: say,
+    }).catch((err: unknown) => {
+      say(`real Docker section failed: ${String(err)}`);
+      failures.push(`real Docker: ${String(err)}`);
+      return undefined;
     });
   }
-  const markdown = renderResults({ machine, config, placement, rawEtcd, docker, elapsedS: (Date.now() - began) / 1000 });
+  const markdown = renderResults({ machine, config, placement, rawEtcd, docker, failures, elapsedS: (Date.now() - began) / 1000 });
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, markdown);
   process.stdout.write(markdown);

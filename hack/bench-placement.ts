@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Etcd3 } from 'etcd3';
+import { ApiError } from '../api/client/errors.js';
 import { HttpClient } from '../api/client/http-client.js';
+import { AlreadyExistsError } from '../api/resources/errors.js';
 import { percentile } from './bench-stats.js';
 import type { NodeConfig } from './bench-node.js';
 
@@ -112,9 +114,10 @@ const service = (cluster: string, name: string, desiredCount: number) => ({
 });
 
 /** Resolves once `total` tasks of the cluster are RUNNING (and meant to run), as seen by one watch. */
-async function allRunning(client: HttpClient, cluster: string, total: number, fromRevision: number, timeoutMs: number, log: (line: string) => void): Promise<void> {
+async function allRunning(client: HttpClient, cluster: string, total: number, fromRevision: number, timeoutMs: number, log: (line: string) => void, signal: AbortSignal): Promise<void> {
   const running = new Set<string>();
   const watch = client.watch('Task', { cluster, fromRevision });
+  signal.addEventListener('abort', () => void watch.cancel());
   const timer = setTimeout(() => void watch.cancel(), timeoutMs);
   const progress = setInterval(() => log(`    ${running.size} of ${total} RUNNING`), 10_000);
   try {
@@ -131,6 +134,25 @@ async function allRunning(client: HttpClient, cluster: string, total: number, fr
     clearTimeout(timer);
     clearInterval(progress);
     await watch.cancel();
+  }
+}
+
+/**
+ * A loaded server may reset a kept-alive connection just as a request reuses it (ECONNRESET, a
+ * retriable ApiUnreachable): try again, as berth's own clients do. A create that did land before
+ * the reset answers AlreadyExists on the retry, which is success here.
+ */
+async function retrying(call: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await call();
+      return;
+    } catch (err) {
+      if (err instanceof AlreadyExistsError || (err instanceof ApiError && err.code === 409 && attempt > 1)) return;
+      const retriable = typeof err === 'object' && err !== null && 'retriable' in err && err.retriable === true;
+      if (!retriable || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
   }
 }
 
@@ -218,6 +240,7 @@ export async function runPlacement(run: PlacementRun): Promise<PlacementResult> 
   const nodes: NodeHandle[] = [];
   const { instances, services, tasksPerService } = run.scale;
   const total = services * tasksPerService;
+  const finished = new AbortController();
   try {
     const base = { etcdEndpoint: onEtcd ? run.etcdEndpoint : undefined, etcdPrefix, dataDir, cluster };
     const server = await startNode({ ...base, role: 'server', fleet: onEtcd ? 0 : instances }, run.profileDir);
@@ -234,13 +257,13 @@ export async function runPlacement(run: PlacementRun): Promise<PlacementResult> 
     run.log(`  ${run.store}: ${instances} simulated instances up; applying ${services} × ${tasksPerService} tasks`);
     const fromRevision = Number((await client.list('Task', { cluster, limit: 1 })).resourceVersion) + 1;
     const start = performance.now();
-    const done = allRunning(client, cluster, total, fromRevision, run.timeoutMs ?? 300_000, run.log);
+    const done = allRunning(client, cluster, total, fromRevision, run.timeoutMs ?? 300_000, run.log, finished.signal);
     done.catch(() => undefined); // awaited below; a failure while the creates run must not go unhandled
     await Promise.all(
       Array.from({ length: services }, async (_, i) => {
         const name = `svc-${String(i).padStart(2, '0')}`;
-        await client.create(taskDefinition(cluster, name));
-        await client.create(service(cluster, name, tasksPerService));
+        await retrying(() => client.create(taskDefinition(cluster, name)));
+        await retrying(() => client.create(service(cluster, name, tasksPerService)));
       }),
     );
     await done;
@@ -252,6 +275,7 @@ export async function runPlacement(run: PlacementRun): Promise<PlacementResult> 
       : undefined;
     return { tasks: total, seconds, tasksPerSecond: total / seconds, serverPeakRssMB: server.peakRssMB(), serverHoldsFleet: !onEtcd, latency };
   } finally {
+    finished.abort();
     for (const node of [...nodes].reverse()) await node.stop();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(`${dataDir}-fleet`, { recursive: true, force: true });

@@ -41,7 +41,7 @@ export interface BenchResults {
 const fig = (samples: readonly number[], unit: Unit) => formatSummary(summarize(samples), unit);
 const med = (samples: readonly number[]) => summarize(samples).median;
 const verdict = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? 'met' : '**missed**');
-const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b < 0.01 ? `${((a / b) * 100).toFixed(2)} %` : `${(a / b).toFixed(2)}×`) : 'n/a');
 
 export function renderResults(r: BenchResults): string {
   const { machine: m, config: c } = r;

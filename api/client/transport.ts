@@ -45,11 +45,22 @@ export class Transport {
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
     const send = url.protocol === 'https:' ? https.request : http.request;
-    return new Promise((resolve, reject) => {
-      const req = send(url, { method, headers, agent: this.agent, signal: options.signal }, resolve);
-      req.on('error', (err) => reject(options.signal?.aborted ? err : new ApiUnreachableError(this.options.server, err)));
-      req.end(payload);
-    });
+    const attempt = (retried: boolean): Promise<IncomingMessage> =>
+      new Promise((resolve, reject) => {
+        const req = send(url, { method, headers, agent: this.agent, signal: options.signal }, resolve);
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          // A keep-alive socket the server closed while this request was being written: the server
+          // never read the request (Node's documented race), so sending it again on a fresh
+          // connection is safe, even for a POST. Anything else is a real failure.
+          if (!retried && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !options.signal?.aborted) {
+            resolve(attempt(true));
+            return;
+          }
+          reject(options.signal?.aborted ? err : new ApiUnreachableError(this.options.server, err));
+        });
+        req.end(payload);
+      });
+    return attempt(false);
   }
 
   /** A whole response: its status and its JSON body (or text when it is not JSON). */

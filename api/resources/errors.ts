@@ -3,12 +3,10 @@
  * (NotFound 404, AlreadyExists 409, Conflict 409, Invalid 422); `retriable` says whether the same
  * call may succeed after a re-read.
  */
+import { BerthError } from '../errors.js';
 import type { SchemaIssue } from '../v1/index.js';
 
-export abstract class ResourceError extends Error {
-  abstract override readonly name: string;
-  abstract readonly retriable: boolean;
-}
+export abstract class ResourceError extends BerthError {}
 
 export interface ResourceId {
   kind: string;

@@ -2,11 +2,9 @@
  * Typed store errors. Callers branch on `name` (stable across versions) or `instanceof`, and on
  * `retriable`: true means the same call may succeed later (after a re-read for conflicts).
  */
+import { BerthError } from '../errors.js';
 
-export abstract class StoreError extends Error {
-  abstract override readonly name: string;
-  abstract readonly retriable: boolean;
-}
+export abstract class StoreError extends BerthError {}
 
 /** A compare-and-swap lost: the key's modRevision was not the one expected. Re-read and retry. */
 export class ConflictError extends StoreError {

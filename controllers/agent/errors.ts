@@ -1,9 +1,7 @@
 /** Typed agent errors: `name` is stable, `retriable` says whether the same call may succeed later. */
+import { BerthError } from '../../api/errors.js';
 
-export abstract class AgentError extends Error {
-  abstract override readonly name: string;
-  abstract readonly retriable: boolean;
-}
+export abstract class AgentError extends BerthError {}
 
 /** A task names a task definition revision that does not exist in its cluster. */
 export class TaskDefinitionMissingError extends AgentError {

@@ -2,11 +2,9 @@
  * Typed container-runtime errors. The agent branches on `name` (stable) or `instanceof`, and on
  * `retriable`: true means the same call may succeed later without anything in the task changing.
  */
+import { BerthError } from '../../../api/errors.js';
 
-export abstract class RuntimeError extends Error {
-  abstract override readonly name: string;
-  abstract readonly retriable: boolean;
-}
+export abstract class RuntimeError extends BerthError {}
 
 /** The image is not on this engine and could not be pulled (no registry reachable, unknown image, …). */
 export class ImageUnavailableError extends RuntimeError {

@@ -4,11 +4,14 @@
  * counts and remaining resources are written, and a DRAINING instance's service tasks are stopped
  * only as replacements run elsewhere.
  */
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addSharedIndexes } from '../controllers/conventions.js';
 import { createInstanceController } from '../controllers/instance/index.js';
 import { FakeClock } from '../controllers/kit/clock.js';
+import type { CacheReader } from '../controllers/kit/informer-set.js';
 import { Manager } from '../controllers/kit/manager.js';
+import type { ObjectOf } from '../controllers/kit/types.js';
 import { eventually, startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
 
 const EXPIRE_MS = 2_000;
@@ -183,5 +186,45 @@ describe('instance controller', () => {
     }, 5000, 'both drained');
     expect(await desired('oneoff')).toBe('RUNNING');
     expect(await desired('web-c')).toBe('RUNNING');
+  });
+  // The reconcile reads the instance from the informer cache; a cache that lags the store must
+  // never end tasks (nor may a miss), only bookkeeping is written from it.
+  describe('with a cache that lags the store', () => {
+    const reconcileWith = async (cachedInstance: ObjectOf<'ContainerInstance'> | undefined, tasks: readonly ObjectOf<'Task'>[]) => {
+      const cache: CacheReader = {
+        get: <K extends Parameters<CacheReader['get']>[0]>(kind: K) => (kind === 'ContainerInstance' ? cachedInstance : undefined) as ObjectOf<K> | undefined,
+        list: () => [],
+        byIndex: <K extends Parameters<CacheReader['byIndex']>[0]>(kind: K) => (kind === 'Task' ? tasks : []) as readonly ObjectOf<K>[],
+      };
+      const controller = createInstanceController({ heartbeatExpireMs: EXPIRE_MS });
+      await controller.reconcile({ key: { kind: 'ContainerInstance', cluster: 'default', name: 'i-1' } }, { client: env.client, cache, clock, log: pino({ level: 'silent' }), signal: stop.signal });
+    };
+
+    it('a stale cached copy that looks expired does not mark tasks lost when the store has a fresh heartbeat', async () => {
+      const stored = await instance('i-1');
+      const bound = await task('web-a', 'i-1');
+      const stale = structuredClone(stored);
+      stale.status = { runningTasksCount: 0, pendingTasksCount: 0, ...stale.status, agentConnected: false, lastHeartbeat: new Date(clock.now() - 10 * EXPIRE_MS).toISOString() };
+      await reconcileWith(stale, [bound]);
+      expect((await getTask('web-a')).status?.lastStatus).toBe('RUNNING');
+      expect((await getInstance('i-1')).status).toMatchObject({ agentConnected: true, runningTasksCount: 1 });
+    });
+
+    it('a cache miss reads the store: bookkeeping is written and nothing is marked lost', async () => {
+      await instance('i-1');
+      const bound = await task('web-a', 'i-1');
+      await reconcileWith(undefined, [bound]);
+      expect((await getTask('web-a')).status?.lastStatus).toBe('RUNNING');
+      expect((await getInstance('i-1')).status).toMatchObject({ agentConnected: true, runningTasksCount: 1 });
+    });
+
+    it('an instance expired in the store too has its tasks marked lost', async () => {
+      const stored = await instance('i-1');
+      const bound = await task('web-a', 'i-1');
+      clock.advance(EXPIRE_MS + 1);
+      await reconcileWith(stored, [bound]);
+      expect((await getTask('web-a')).spec.desiredStatus).toBe('STOPPED');
+      expect((await getInstance('i-1')).status?.agentConnected).toBe(false);
+    });
   });
 });

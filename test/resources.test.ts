@@ -182,6 +182,30 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
       ).rejects.toBeInstanceOf(ConflictError);
   });
 
+    it('patch and mutate read the stored object once per write (a CAS on that read), and cannot rename it', async () => {
+      await resources.create(service('web'));
+      let reads = 0;
+      const counted = new Proxy(backend.store, {
+        get(target, prop, receiver) {
+          const value: unknown = Reflect.get(target, prop, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (prop === 'get') reads++;
+            return Reflect.apply(value, target, args);
+          };
+        },
+      });
+      const counting = new ResourceStore(counted);
+      await counting.patch('Service', { name: 'web' }, { spec: { desiredCount: 3 } });
+      await counting.mutate('Service', { name: 'web' }, (s) => void (s.metadata.labels = { team: 'a' }));
+      expect(reads).toBe(2);
+      const stored = await resources.mustGet('Service', { name: 'web' });
+      expect([stored.spec.desiredCount, stored.metadata.labels]).toEqual([3, { team: 'a' }]);
+      await expect(resources.patch('Service', { name: 'web' }, { metadata: { name: 'other' } })).rejects.toBeInstanceOf(InvalidError);
+      await expect(resources.mutate('Service', { name: 'web' }, (s) => void (s.metadata.name = 'other'))).rejects.toBeInstanceOf(InvalidError);
+      expect(await resources.get('Service', { name: 'other' })).toBeUndefined();
+  });
+
     it('rejects a patch that makes the object invalid, leaving it unchanged', async () => {
       await resources.create(service('web'));
       await expect(resources.patch('Service', { name: 'web' }, { spec: { desiredCount: 'many' } })).rejects.toBeInstanceOf(InvalidError);

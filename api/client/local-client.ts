@@ -7,7 +7,6 @@ import type { ResourceStore } from '../resources/resource-store.js';
 import type { ResourceWatch } from '../resources/resource-watch.js';
 import type { BerthObject } from '../v1/index.js';
 import { expectKind } from './expect-kind.js';
-import { mutateWithRetry } from './mutate.js';
 import type { BerthClient, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
 
 const boundTo = (instance: string | undefined) => (obj: BerthObject) => instance === undefined || (obj.kind === 'Task' && obj.spec.containerInstance === instance);
@@ -66,7 +65,8 @@ export class LocalClient implements BerthClient {
     return this.resources.delete(kind, ref, options);
   }
 
+  /** The store's own mutate: one read per attempt (get → change → update would read twice). */
   mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions) {
-    return mutateWithRetry(this, kind, ref, change, options);
+    return this.resources.mutate(kind, ref, change, options);
   }
 }

@@ -12,12 +12,16 @@ import { CompactedError, InvalidRequestError } from './errors.js';
 import { prefixEnd } from './prefix.js';
 import { assertDistinctWrites } from './txn-rules.js';
 import { createViaTxn, deleteViaTxn, putViaTxn } from './txn-writes.js';
+
 import {
   MAX_TXN_OPS,
   type DeleteOptions, type DeleteResult, type KeyValue, type Lease, type LeaseOptions, type PutEntry, type PutOptions,
   type RangeOptions, type RangeResult, type Store, type TxnOp, type TxnOpResult, type TxnRequest, type TxnResult,
   type Watch, type WatchOptions, type WriteResult,
 } from './types.js';
+
+/** create and put return only the new revision: no previous value to fetch. */
+const NO_PREV = { prevKv: false };
 
 export interface EtcdStoreOptions {
   /** e.g. ['http://127.0.0.1:2379']; use https:// with `tls`. */
@@ -74,11 +78,11 @@ export class EtcdStore implements Store {
   }
 
   async create(key: string, value: string, options: { lease?: string } = {}): Promise<WriteResult> {
-    return createViaTxn((r) => this.txn(r), key, value, options.lease);
+    return createViaTxn((r) => this.runTxn(r, NO_PREV), key, value, options.lease);
   }
 
   async put(key: string, value: string, options: PutOptions = {}): Promise<WriteResult> {
-    if (options.ifModRevision !== undefined) return putViaTxn((r) => this.txn(r), key, value, options);
+    if (options.ifModRevision !== undefined) return putViaTxn((r) => this.runTxn(r, NO_PREV), key, value, options);
     // Unguarded: a plain Put is a third cheaper for etcd than a transaction.
     const res = await this.call(() => this.client.kv.put({ key: Buffer.from(key), value: Buffer.from(value), lease: options.lease ?? 0 }));
     return { revision: Number(res.header.revision) };
@@ -100,15 +104,20 @@ export class EtcdStore implements Store {
     return deleteViaTxn((r) => this.txn(r), key, options);
   }
 
-  async txn(request: TxnRequest): Promise<TxnResult> {
+  txn(request: TxnRequest): Promise<TxnResult> {
+    return this.runTxn(request, { prevKv: true });
+  }
+
+  /** `prevKv: false` for writes whose result drops the previous value: etcd then skips reading it. */
+  private async runTxn(request: TxnRequest, prev: { prevKv: boolean }): Promise<TxnResult> {
     const failure = request.failure ?? [];
     assertDistinctWrites(request.success);
     assertDistinctWrites(failure);
     const res = await this.call(() =>
       this.client.kv.txn({
         compare: request.compare.map((c) => ({ key: Buffer.from(c.key), target: 'Mod', result: 'Equal', mod_revision: c.modRevision })),
-        success: request.success.map((op) => toRequestOp(op)),
-        failure: failure.map((op) => toRequestOp(op)),
+        success: request.success.map((op) => toRequestOp(op, prev)),
+        failure: failure.map((op) => toRequestOp(op, prev)),
       }),
     );
     const ran = res.succeeded ? request.success : failure;

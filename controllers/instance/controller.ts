@@ -48,25 +48,37 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       { kind: 'TaskDefinition', map: () => [] },
     ],
     async reconcile({ key }, { client, cache, clock, log }) {
-      const instance = await client.get('ContainerInstance', key);
-      if (!instance) {
+      const planFor = (instance: ObjectOf<'ContainerInstance'>) => {
+        const cluster = instance.metadata.cluster;
+        return planInstance({
+          instance,
+          tasks: cache.byIndex('Task', INDEX.tasksByInstance, `${cluster}/${instance.metadata.name}`),
+          now: clock.now(),
+          expireMs,
+          drainRecheckMs,
+          definitionOf: (task) => cache.get('TaskDefinition', { cluster, name: task.spec.taskDefinition }),
+          serviceOf: (name) => cache.get('Service', { cluster, name }),
+          tasksOfService: (name) => cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${name}`),
+        });
+      };
+      // Every change of a bound task and every heartbeat lands here: the cached copy serves the common
+      // case (bookkeeping) without a store read. A cache that lags must never end tasks, so anything
+      // beyond bookkeeping is decided again on a fresh read, and so is a cache miss (an instance just
+      // registered may not be cached yet; only the store can say it is gone).
+      const cached = cache.get('ContainerInstance', key);
+      let instance = cached ?? (await client.get('ContainerInstance', key));
+      let plan = instance && planFor(instance);
+      if (cached && plan && (plan.markDisconnected || plan.lost.tasks.length > 0 || plan.drainStops.length > 0)) {
+        instance = await client.get('ContainerInstance', key);
+        plan = instance && planFor(instance);
+      }
+      if (!instance || !plan) {
         // Deregistered (deleted) with tasks still bound: no agent will ever report on them again.
         const orphans = cache.byIndex('Task', INDEX.tasksByInstance, `${key.cluster}/${key.name}`).filter(needsLostMarking);
         for (const task of orphans) await markLost(client, key, task, deregisteredReason(key.name), clock.now());
         if (orphans.length > 0) log.warn({ tasks: orphans.map((t) => t.metadata.name) }, 'tasks of a deregistered instance marked STOPPED');
         return done();
       }
-      const cluster = instance.metadata.cluster;
-      const plan = planInstance({
-        instance,
-        tasks: cache.byIndex('Task', INDEX.tasksByInstance, `${cluster}/${instance.metadata.name}`),
-        now: clock.now(),
-        expireMs,
-        drainRecheckMs,
-        definitionOf: (task) => cache.get('TaskDefinition', { cluster, name: task.spec.taskDefinition }),
-        serviceOf: (name) => cache.get('Service', { cluster, name }),
-        tasksOfService: (name) => cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${name}`),
-      });
 
       let stillLost = plan.lost.tasks.length > 0;
       if (plan.markDisconnected) {
@@ -83,9 +95,10 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       }
       if (plan.bookkeeping) {
         const next = plan.bookkeeping;
-        await client.mutate('ContainerInstance', key, (ci) => {
+        // Deleted since the (cached) read: its deletion wakes this reconcile again, to the path above.
+        await ignoreGone(client.mutate('ContainerInstance', key, (ci) => {
           ci.status = { agentConnected: false, ...ci.status, ...next };
-        }, { subresource: 'status' });
+        }, { subresource: 'status' }));
       }
       for (const { task, reason } of plan.drainStops) {
         await ignoreGone(client.mutate('Task', refOf(task), (t) => {

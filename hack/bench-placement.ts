@@ -9,10 +9,10 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Etcd3 } from 'etcd3';
 import { ApiError } from '../api/client/errors.js';
 import { HttpClient } from '../api/client/http-client.js';
 import { AlreadyExistsError } from '../api/resources/errors.js';
+import { startPrivateEtcd } from './bench-etcd.js';
 import { percentile } from './bench-stats.js';
 import type { NodeConfig } from './bench-node.js';
 
@@ -223,7 +223,6 @@ async function measureLatency(client: HttpClient, url: string, token: string, cl
 export interface PlacementRun {
   store: 'etcd' | 'embedded';
   scale: PlacementScale;
-  etcdEndpoint: string;
   measureLatency: boolean;
   latencySamples?: number;
   profileDir?: string;
@@ -241,8 +240,10 @@ export async function runPlacement(run: PlacementRun): Promise<PlacementResult> 
   const { instances, services, tasksPerService } = run.scale;
   const total = services * tasksPerService;
   const finished = new AbortController();
+  // Every etcd run starts from an empty etcd of its own (see bench-etcd.ts).
+  const etcd = onEtcd ? await startPrivateEtcd() : undefined;
   try {
-    const base = { etcdEndpoint: onEtcd ? run.etcdEndpoint : undefined, etcdPrefix, dataDir, cluster };
+    const base = { etcdEndpoint: etcd?.endpoint, etcdPrefix, dataDir, cluster };
     const server = await startNode({ ...base, role: 'server', fleet: onEtcd ? 0 : instances }, run.profileDir);
     nodes.push(server);
     if (onEtcd) nodes.push(await startNode({ ...base, dataDir: `${dataDir}-fleet`, role: 'fleet', fleet: instances }, run.profileDir));
@@ -279,11 +280,7 @@ export async function runPlacement(run: PlacementRun): Promise<PlacementResult> 
     for (const node of [...nodes].reverse()) await node.stop();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(`${dataDir}-fleet`, { recursive: true, force: true });
-    if (onEtcd) {
-      const etcd = new Etcd3({ hosts: run.etcdEndpoint });
-      await etcd.delete().prefix(etcdPrefix).exec().catch(() => undefined);
-      etcd.close();
-    }
+    await etcd?.stop();
   }
 }
 

@@ -5,6 +5,7 @@
  *   BENCH_INSTANCES=1000 BENCH_SERVICES=20 BENCH_TASKS_PER_SERVICE=1000   placement scale
  *   BENCH_PLACEMENT_REPEATS=1  BENCH_REPEATS=3                            repeats (placement, Docker)
  *   BENCH_SECTIONS=placement,docker                                       what to run
+ *   BENCH_STORES=etcd,embedded                                            which stores placement runs on
  *   BENCH_PROFILE=/tmp/prof                                               --cpu-prof of the children
  *   BENCH_OUT=bench/RESULTS.md
  */
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     etcdEndpoint: process.env.BERTH_ETCD_ENDPOINT ?? 'http://127.0.0.1:2379',
   };
   const sections = new Set((process.env.BENCH_SECTIONS ?? 'placement,docker').split(','));
+  const placementStores = (['etcd', 'embedded'] as const).filter((s) => (process.env.BENCH_STORES ?? 'etcd,embedded').split(',').includes(s));
   const out = process.env.BENCH_OUT ?? 'bench/RESULTS.md';
   const began = Date.now();
   const machine: Machine = {
@@ -74,12 +76,12 @@ async function main(): Promise<void> {
   const placement: { etcd: PlacementResult[]; embedded: PlacementResult[] } = { etcd: [], embedded: [] };
   if (sections.has('placement')) {
     for (let i = 0; i < config.placementRepeats; i++) {
-      for (const store of ['etcd', 'embedded'] as const) {
+      for (const store of placementStores) {
         say(`placement on ${store}, run ${i + 1} of ${config.placementRepeats}`);
         // One failed run is reported, not fatal: the other figures still get written.
         try {
           placement[store].push(
-            await runPlacement({ store, scale, etcdEndpoint: config.etcdEndpoint, measureLatency: store === 'etcd', profileDir: process.env.BENCH_PROFILE, timeoutMs: 900_000, log: say }),
+            await runPlacement({ store, scale, measureLatency: store === 'etcd', profileDir: process.env.BENCH_PROFILE, timeoutMs: 900_000, log: say }),
           );
         } catch (err) {
           say(`placement on ${store} failed: ${String(err)}`);
@@ -92,7 +94,13 @@ async function main(): Promise<void> {
   if (sections.has('placement')) {
     const { rawEtcdTxnThroughput } = await import('./bench-raw-etcd.js');
     say('raw etcd: 100-key transactions, 64 in flight');
-    rawEtcd = await rawEtcdTxnThroughput(config.etcdEndpoint, Math.max(3, config.repeats));
+    const { startPrivateEtcd } = await import('./bench-etcd.js');
+    const etcd = await startPrivateEtcd();
+    try {
+      rawEtcd = await rawEtcdTxnThroughput(etcd.endpoint, Math.max(3, config.repeats));
+    } finally {
+      await etcd.stop();
+    }
   }
   let docker: DockerBenchResult | undefined;
   if (sections.has('docker')) {

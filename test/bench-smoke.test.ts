@@ -33,7 +33,7 @@ describe('bench at tiny scale', () => {
   const log = () => undefined;
 
   it.each(['etcd', 'embedded'] as const)('places every task on simulated instances (%s) and renders the table', async (store) => {
-    const result = await runPlacement({ store, scale, etcdEndpoint, measureLatency: store === 'etcd', latencySamples: 10, timeoutMs: 40_000, log });
+    const result = await runPlacement({ store, scale, measureLatency: store === 'etcd', latencySamples: 10, timeoutMs: 40_000, log });
     expect(result.tasks).toBe(8);
     expect(result.tasksPerSecond).toBeGreaterThan(0);
     expect(result.serverPeakRssMB).toBeGreaterThan(20);

@@ -45,6 +45,16 @@ describe('Informer list and watch', () => {
     expect(informer.lastRevision()).toBe(source.currentRevision());
   });
 
+  it('applies every event of a revision that wrote many objects (one transaction), not just the first', async () => {
+    const { source, informer, events } = await setup([task('a')]);
+    events.length = 0;
+    source.putAll([task('b'), task('c'), task('a', 'i-1', 'busybox:2')]);
+    source.putAll([task('d'), task('e')]);
+    expect(events).toEqual(['add b', 'add c', 'update a busybox:1->busybox:2', 'add d', 'add e']);
+    expect(informer.list().map((o) => o.metadata.name).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(informer.lastRevision()).toBe(source.currentRevision());
+  });
+
   it('is not synced until the first list is in, and replays the cache to late handlers', async () => {
     const clock = new FakeClock(0);
     const source = new InMemoryListWatch<TaskLike>();

@@ -74,6 +74,8 @@ export class Informer<T extends KitObject> {
   private readonly backoff: { baseMs: number; maxMs: number };
   private readonly log: Logger;
   private revision = 0;
+  /** The revision of the last list: the cache already holds every change up to it. */
+  private listedRevision = 0;
   private synced = false;
   private syncWaiters: ((synced: boolean) => void)[] = [];
   private state: 'new' | 'running' | 'stopped' = 'new';
@@ -187,6 +189,7 @@ export class Informer<T extends KitObject> {
     if (epoch !== this.epoch) return;
     this.replace(listed.items);
     this.revision = listed.revision;
+    this.listedRevision = listed.revision;
     if (!this.synced) {
       this.synced = true;
       for (const resolve of this.syncWaiters.splice(0)) resolve(true);
@@ -222,9 +225,10 @@ export class Informer<T extends KitObject> {
 
   private apply(events: readonly WatchEvent<T>[]): void {
     for (const event of events) {
-      // A watch may replay the list's own revision; the cache already has it.
-      if (event.revision <= this.revision) continue;
-      this.revision = event.revision;
+      // A watch may replay the list's own revision; the cache already has it. Several events may
+      // share one revision (one transaction writes many keys): every one of them is applied.
+      if (event.revision <= this.listedRevision) continue;
+      this.revision = Math.max(this.revision, event.revision);
       if (event.type === 'delete') {
         const old = this.cache.delete(event.key);
         if (old !== undefined) this.emit('onDelete', old);

@@ -44,6 +44,16 @@ export class InMemoryListWatch<T extends KitObject> implements ListWatch<T> {
     return stored;
   }
 
+  /** Creates or replaces several objects at ONE revision, as a store transaction writing many keys does. */
+  putAll(objs: readonly T[]): T[] {
+    const revision = ++this.revision;
+    const stored = objs.map((obj): T => ({ ...structuredClone(obj), metadata: { ...obj.metadata, resourceVersion: String(revision) } }));
+    for (const obj of stored) this.objects.set(this.keyOf(obj), obj);
+    this.history.push(...stored.map((object) => ({ type: 'put' as const, object, revision })));
+    for (const w of [...this.watchers]) this.catchUp(w);
+    return stored;
+  }
+
   /** Deletes the object under `key` (a no-op, and no revision, when absent). */
   delete(key: string): void {
     if (!this.objects.delete(key)) return;

@@ -1,7 +1,9 @@
 /**
  * A watch over the API's NDJSON stream, as a ResourceWatch: the same async iterable of event
  * batches a ResourceStore watch gives. A broken connection (server restart, network) is resumed
- * from the newest revision seen in an event or BOOKMARK, so nothing is lost or repeated; a 410
+ * after the newest revision known to be complete (one transaction writes many keys at one
+ * revision, and a connection may break between them), skipping the events of the revision in
+ * flight that were already delivered, so nothing is lost or repeated; a 410
  * (revision compacted) ends the watch with CompactedError so the caller relists. The first
  * connection is made by watch() itself; `closed` settles when iteration ends or on cancel().
  */
@@ -72,6 +74,9 @@ export function httpWatch<K extends KindName>(
 
   async function* run(): AsyncGenerator<ResourceEvent<K>[]> {
     let after = start;
+    // The revision of the last event delivered, which may have more events to come, and the
+    // objects of it already delivered (to skip when a resumed stream sends that revision again).
+    let inFlight: { revision: number; delivered: Set<string> } | undefined;
     let delay = deps.retry.initialDelayMs;
     const backOff = async (reason: unknown) => {
       deps.log.warn({ kind, after, delayMs: delay, reason: reason instanceof Error ? reason.message : String(reason) }, 'watch interrupted; resuming');
@@ -107,11 +112,20 @@ export function httpWatch<K extends KindName>(
             }
             if (wire.type === 'BOOKMARK') {
               after = Number(WireMeta.parse(wire.object).metadata.resourceVersion);
+              inFlight = undefined;
               delay = deps.retry.initialDelayMs; // the server answers: the next break starts the backoff afresh
               continue;
             }
             const event = toEvent(wire.type, wire.object);
-            after = Number(event.resourceVersion);
+            const revision = Number(event.resourceVersion);
+            const id = `${event.ref.cluster}/${event.ref.name}`;
+            if (inFlight && revision === inFlight.revision) {
+              if (inFlight.delivered.has(id)) continue;
+            } else {
+              if (inFlight) after = inFlight.revision; // a later revision began: that one is complete
+              inFlight = { revision, delivered: new Set() };
+            }
+            inFlight.delivered.add(id);
             batch.push(event);
           }
           if (batch.length > 0) yield batch;

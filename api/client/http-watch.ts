@@ -111,8 +111,13 @@ export function httpWatch<K extends KindName>(
               throw new RetriableStreamError(status.message);
             }
             if (wire.type === 'BOOKMARK') {
-              after = Number(WireMeta.parse(wire.object).metadata.resourceVersion);
-              inFlight = undefined;
+              // A bookmark says everything up to its revision was sent: the first line of a resumed
+              // stream repeats the resume point, which says nothing of the revision in flight.
+              const bookmark = Number(WireMeta.parse(wire.object).metadata.resourceVersion);
+              if (!inFlight || bookmark >= inFlight.revision) {
+                after = bookmark;
+                inFlight = undefined;
+              }
               delay = deps.retry.initialDelayMs; // the server answers: the next break starts the backoff afresh
               continue;
             }

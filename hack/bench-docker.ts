@@ -51,7 +51,7 @@ export interface DockerBenchOptions {
   recoveryTasks: number;
   recoveryRepeats: number;
   updateTasks: number;
-  /** Health check interval (s) on both sides; berth, like ECS, allows 5 at least. */
+  /** Health check interval (s) on both sides; berth, like Docker, allows 1 at least. */
   healthIntervalS: number;
   log: (line: string) => void;
 }

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     startTasks: env('BENCH_START_TASKS', 50),
     updateTasks: env('BENCH_UPDATE_TASKS', 20),
     recoveryRepeats: env('BENCH_RECOVERY_REPEATS', 5),
-    healthIntervalS: env('BENCH_HEALTH_INTERVAL', 5),
+    healthIntervalS: env('BENCH_HEALTH_INTERVAL', 1),
     image: process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1',
     etcdEndpoint: process.env.BERTH_ETCD_ENDPOINT ?? 'http://127.0.0.1:2379',
   };

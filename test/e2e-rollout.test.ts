@@ -4,8 +4,8 @@
  * undo`. Every service runs busybox httpd with a wget health check; an independent watcher in the
  * test (its own list + watch of the service's tasks) checks the deployment bounds at every change.
  *
- * Docker health checks run every 5 s at the fastest here (ECS's and so berth's minimum interval),
- * so a task turns HEALTHY ~5 s after it starts; that sets the pace of every rollout below.
+ * Docker health checks run every 5 s here, so a task turns HEALTHY ~5 s after it starts; that sets
+ * the pace of every rollout below.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

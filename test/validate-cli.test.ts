@@ -82,7 +82,7 @@ describe('berth validate', () => {
       '      memory: 16',
       '      healthCheck:',
       '        command: ["CMD-SHELL", "exit 0"]',
-      '        interval: 1',
+      '        interval: 0',
       '---',
       'apiVersion: berth.dev/v1',
       'kind: Servise',
@@ -98,7 +98,7 @@ describe('berth validate', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^${file}:8:7: spec\\.containerDefinitions\\[0\\]\\.image: .+`)),
-        expect.stringMatching(new RegExp(`^${file}:12:19: spec\\.containerDefinitions\\[0\\]\\.healthCheck\\.interval: .*5`)),
+        expect.stringMatching(new RegExp(`^${file}:12:19: spec\\.containerDefinitions\\[0\\]\\.healthCheck\\.interval: .*at least 1`)),
         expect.stringMatching(new RegExp(`^${file}:15:7: kind: unknown kind "Servise"`)),
       ]),
     );

@@ -186,10 +186,10 @@ describe('errors', () => {
     ['a misspelt field, at its key', `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: x\n  lables: {}\nspec: {}\n`, 'metadata.lables', 'lables', ''],
     ['a container without image', taskDef('web').replace('      image: berth.local/busybox:1\n', ''), 'spec.containerDefinitions[0].image', 'name: app', ''],
     [
-      'a health check interval out of range (5-300)',
-      taskDef('web', '      healthCheck:\n        command: ["CMD-SHELL", "exit 0"]\n        interval: 1\n'),
+      'a health check interval out of range (1-300)',
+      taskDef('web', '      healthCheck:\n        command: ["CMD-SHELL", "exit 0"]\n        interval: 0\n'),
       'spec.containerDefinitions[0].healthCheck.interval',
-      '1',
+      '0',
       'interval',
     ],
   ])('locates %s', async (_name, text, path, target, after) => {
@@ -202,7 +202,7 @@ describe('errors', () => {
 
   it('reports all schema errors of a file, across documents, in position order', async () => {
     const text = [
-      taskDef('web', '      healthCheck:\n        command: ["CMD-SHELL", "exit 0"]\n        interval: 1\n').replace('      image: berth.local/busybox:1\n', ''),
+      taskDef('web', '      healthCheck:\n        command: ["CMD-SHELL", "exit 0"]\n        interval: 0\n').replace('      image: berth.local/busybox:1\n', ''),
       `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: "bad name"\nspec: {}\n`,
     ].join('---\n');
     const dir = await tree({ 'many.yaml': text });

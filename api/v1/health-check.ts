@@ -1,6 +1,8 @@
 /**
- * A container's health check, with ECS's defaults and ranges (which are Docker HEALTHCHECK's).
- * The agent turns it into Docker's own HEALTHCHECK, so the ranges here are what Docker will accept.
+ * A container's health check, with ECS's defaults and maxima. The agent turns it into Docker's own
+ * HEALTHCHECK, so the ranges here are what Docker will accept. The minimum interval and timeout are
+ * 1 s, Docker's and Kubernetes' floor: ECS's 5 s / 2 s minima are a limit of the AWS service, not
+ * part of the model.
  */
 import { z } from 'zod';
 
@@ -8,8 +10,8 @@ import { z } from 'zod';
 export const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, retries: 3 } as const;
 
 export const HEALTH_CHECK_RANGES = {
-  interval: { min: 5, max: 300 },
-  timeout: { min: 2, max: 60 },
+  interval: { min: 1, max: 300 },
+  timeout: { min: 1, max: 60 },
   retries: { min: 1, max: 10 },
   startPeriod: { min: 0, max: 300 },
 } as const;

@@ -59,7 +59,7 @@ describe('the all-kinds schema, as an editor uses it', () => {
   it.each([
     ['a misspelt field', rawTaskDefinition({ containerDefinitions: [{ name: 'a', image: 'i', memroy: 5 }] })],
     ['an unknown kind', { apiVersion: 'berth.dev/v1', kind: 'Pod', metadata: { name: 'a' }, spec: {} }],
-    ['an out-of-range health check', rawTaskDefinition({ containerDefinitions: [{ name: 'a', image: 'i', memory: 8, healthCheck: { command: ['CMD', 'x'], interval: 1 } }] })],
+    ['an out-of-range health check', rawTaskDefinition({ containerDefinitions: [{ name: 'a', image: 'i', memory: 8, healthCheck: { command: ['CMD', 'x'], interval: 0 } }] })],
     ['a task cpu that is no amount', rawTaskDefinition({ cpu: 'lots' })],
     ['a service without taskDefinition', rawObject('Service', {})],
   ])('rejects %s', (_name, doc) => {

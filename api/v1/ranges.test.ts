@@ -25,8 +25,8 @@ const deploy = (d: Record<string, unknown>) => service({ deploymentConfiguration
 const many = (n: number, item: unknown) => Array.from({ length: n }, () => item);
 
 const ranges: Range[] = [
-  { name: 'health interval', build: healthCheck('interval'), path: [...C, 'healthCheck', 'interval'], valid: [5, 300], invalid: [4, 301], message: /interval must be at (least 5|most 300)/ },
-  { name: 'health timeout', build: healthCheck('timeout'), path: [...C, 'healthCheck', 'timeout'], valid: [2, 60], invalid: [1, 61], message: /timeout must be at (least 2|most 60)/ },
+  { name: 'health interval', build: healthCheck('interval'), path: [...C, 'healthCheck', 'interval'], valid: [1, 300], invalid: [0, 301], message: /interval must be at (least 1|most 300)/ },
+  { name: 'health timeout', build: healthCheck('timeout'), path: [...C, 'healthCheck', 'timeout'], valid: [1, 60], invalid: [0, 61], message: /timeout must be at (least 1|most 60)/ },
   { name: 'health retries', build: healthCheck('retries'), path: [...C, 'healthCheck', 'retries'], valid: [1, 10], invalid: [0, 11], message: /retries must be at (least 1|most 10)/ },
   { name: 'health startPeriod', build: healthCheck('startPeriod'), path: [...C, 'healthCheck', 'startPeriod'], valid: [0, 300], invalid: [-1, 301], message: /startPeriod must be at (least 0|most 300)/ },
   { name: 'container cpu', build: (v) => container({ cpu: v }), path: [...C, 'cpu'], valid: [0, 262144], invalid: [-1, 262145, 1.5], message: /expected|Too/ },

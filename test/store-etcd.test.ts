@@ -61,8 +61,10 @@ describe('etcd backend specifics', () => {
     // one), skipping history not yet delivered when the connection dropped.
     const store = new EtcdStore({ endpoints: [etcd.endpoint] });
     const total = 3500;
+    // One transaction per put (put() would group concurrent ones into shared revisions): 3,500
+    // revisions, so catch-up spans several of etcd's 1,000-revision slices.
     for (let i = 0; i < total; i += 50) {
-      await Promise.all(Array.from({ length: 50 }, (_, j) => store.put(`/t/k${(i + j) % 7}`, String(i + j))));
+      await Promise.all(Array.from({ length: 50 }, (_, j) => store.txn({ compare: [], success: [{ type: 'put', key: `/t/k${(i + j) % 7}`, value: String(i + j) }] })));
     }
     const watch = store.watch('/t/', { fromRevision: 1 });
     // etcd sends catch-up in slices of 1000 revisions, one slice per 100 ms sync: stop it after the

@@ -69,7 +69,7 @@ function taskWakes(obj: KitObject): ObjectRef[] {
 
 export function schedulerController(options: SchedulerOptions = {}): ControllerDefinition<'Cluster'> {
   const retryMs = options.retryUnplaceableMs ?? 3_000;
-  const concurrency = options.concurrency ?? 64;
+  const concurrency = options.concurrency ?? 512;
   const rngFor = options.rng ?? ((cluster: string) => seededRng(hashString(cluster)));
   // One per controller instance: survives passes and leadership changes (entries expire on their own).
   const assumed = new AssumedTasks();

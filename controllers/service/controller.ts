@@ -42,7 +42,7 @@ export class ServiceChangedError extends Error {
 /** How long to wait before looking again while the cache catches up with our own writes. */
 const EXPECTATION_POLL_MS = 1_000;
 /** Task creates in flight at once per service reconcile. */
-const CREATE_CONCURRENCY = 32;
+const CREATE_CONCURRENCY = 256;
 
 export function serviceController(options: ServiceControllerOptions = {}): ControllerDefinition<'Service'> {
   const settings: ServiceControllerSettings = { ...DEFAULT_SETTINGS, ...options.settings };

@@ -154,6 +154,7 @@ export class TaskFanOut {
       create: (object, options) => base.create(object, options),
       update: (object, options) => base.update(object, options),
       updateStatus: (object, options) => base.updateStatus(object, options),
+      updateFrom: (current, next) => base.updateFrom(current, next),
       patch: (kind, ref, patch, options) => base.patch(kind, ref, patch, options),
       delete: (kind, ref, options) => base.delete(kind, ref, options),
       mutate: <K extends KindName>(kind: K, ref: { cluster?: string; name: string }, change: (obj: ObjectOf<K>) => void, options?: { subresource?: 'status' }) =>

@@ -73,6 +73,24 @@ describe.each(combos)('%s', (_title, storeName, open, make) => {
     expect(specUpdate.spec.desiredStatus).toBe('STOPPED');
   });
 
+  it('updateFrom writes spec and status over the copy it was made from, and conflicts once that copy is stale', async () => {
+    const created = await client.create(task('t1'));
+    const next = structuredClone(created);
+    next.spec.containerInstance = 'i-1';
+    next.status = { lastStatus: 'PENDING', containers: [], healthStatus: 'UNKNOWN' };
+    const written = await client.updateFrom(created, next);
+    expect(written.spec.containerInstance).toBe('i-1');
+    expect(written.status?.lastStatus).toBe('PENDING');
+    expect(written.metadata).toMatchObject({ uid: created.metadata.uid, generation: 2 });
+    expect(await client.get('Task', { name: 't1' })).toEqual(written);
+    // `created` is now stale: nothing of this write lands.
+    const late = structuredClone(created);
+    late.spec.containerInstance = 'i-2';
+    late.status = { lastStatus: 'STOPPED', containers: [], healthStatus: 'UNKNOWN' };
+    await expect(client.updateFrom(created, late)).rejects.toBeInstanceOf(ConflictError);
+    expect(await client.get('Task', { name: 't1' })).toEqual(written);
+  });
+
   it('merge-patches spec, and a patch pinned to a stale resourceVersion conflicts', async () => {
     const created = await client.create(service('web', { labels: { app: 'web', tier: 'front' } }));
     const patched = await client.patch('Service', { name: 'web' }, { metadata: { labels: { tier: null } }, spec: { desiredCount: 7 } });

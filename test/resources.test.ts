@@ -206,6 +206,36 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
       expect(await resources.get('Service', { name: 'other' })).toBeUndefined();
   });
 
+    it('updateFrom writes over the given copy without reading the object, in one compare-and-swap', async () => {
+      await resources.create(service('web'));
+      const v1 = await resources.mustGet('Service', { name: 'web' });
+      let reads = 0;
+      const counted = new Proxy(backend.store, {
+        get(target, prop, receiver) {
+          const value: unknown = Reflect.get(target, prop, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (prop === 'get' || prop === 'range') reads++;
+            return Reflect.apply(value, target, args);
+          };
+        },
+      });
+      const counting = new ResourceStore(counted);
+      const next = structuredClone(v1);
+      next.spec.desiredCount = 4;
+      next.status = { runningCount: 1, pendingCount: 0, desiredCount: 4, deployments: [], history: [], events: [] };
+      const v2 = await counting.updateFrom(v1, next);
+      expect(reads).toBe(0);
+      expect([v2.metadata.generation, Number(v2.metadata.resourceVersion) > Number(v1.metadata.resourceVersion)]).toEqual([2, true]);
+      expect(await resources.mustGet('Service', { name: 'web' })).toEqual(v2);
+      // Unchanged: nothing written. Stale copy, another name, or no version: refused, nothing written.
+      expect((await counting.updateFrom(v2, structuredClone(v2))).metadata.resourceVersion).toBe(v2.metadata.resourceVersion);
+      await expect(counting.updateFrom(v1, next)).rejects.toBeInstanceOf(ConflictError);
+      await expect(counting.updateFrom(v2, { ...structuredClone(v2), metadata: { ...v2.metadata, name: 'other' } })).rejects.toBeInstanceOf(InvalidError);
+      await expect(counting.updateFrom({ ...v2, metadata: { ...v2.metadata, resourceVersion: undefined } }, next)).rejects.toBeInstanceOf(InvalidError);
+      expect(await resources.mustGet('Service', { name: 'web' })).toEqual(v2);
+    });
+
     it('rejects a patch that makes the object invalid, leaving it unchanged', async () => {
       await resources.create(service('web'));
       await expect(resources.patch('Service', { name: 'web' }, { spec: { desiredCount: 'many' } })).rejects.toBeInstanceOf(InvalidError);

@@ -48,6 +48,7 @@ function flakyCreates(base: BerthClient, failAt: number) {
     },
     update: (object, options) => base.update(object, options),
     updateStatus: (object, options) => base.updateStatus(object, options),
+    updateFrom: (current, next) => base.updateFrom(current, next),
     patch: (kind, ref, patch, options) => base.patch(kind, ref, patch, options),
     delete: (kind, ref, options) => base.delete(kind, ref, options),
     mutate: (kind, ref, change, options) => base.mutate(kind, ref, change, options),

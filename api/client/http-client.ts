@@ -101,6 +101,14 @@ export class HttpClient implements BerthClient {
     return this.put(object, 'status', options);
   }
 
+  /** Over HTTP: update, then updateStatus on the version it wrote (two compare-and-swaps, each guarded). */
+  async updateFrom<K extends KindName>(current: ObjectOf<K>, next: ObjectOf<K>): Promise<ObjectOf<K>> {
+    const spec = structuredClone(next);
+    spec.metadata.resourceVersion = current.metadata.resourceVersion;
+    const updated = await this.update<K>(spec);
+    return this.updateStatus<K>(Object.assign(structuredClone(updated), { status: next.status }));
+  }
+
   async patch<K extends KindName>(kind: K, ref: Ref, patch: unknown, options: SubresourceOptions = {}): Promise<ObjectOf<K>> {
     const path = objectPath(kind, ref, options.subresource);
     return decodeAs(kind, await this.call('PATCH', withQuery(path, writeQuery(options)), patch, MERGE_PATCH));

@@ -57,6 +57,11 @@ export class LocalClient implements BerthClient {
     return expectKind(await this.resources.updateStatus(object, options), object.kind);
   }
 
+  /** In process: one compare-and-swap over `current`, which is not read again (ResourceStore.updateFrom). */
+  async updateFrom<K extends KindName>(current: ObjectOf<K>, next: ObjectOf<K>): Promise<ObjectOf<K>> {
+    return expectKind(await this.resources.updateFrom(current, next), current.kind);
+  }
+
   patch<K extends KindName>(kind: K, ref: Ref, patch: unknown, options?: SubresourceOptions) {
     return this.resources.patch(kind, ref, patch, options);
   }

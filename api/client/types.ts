@@ -42,6 +42,12 @@ export interface BerthClient {
   create<K extends KindName>(object: ObjectInput<K>, options?: WriteOptions): Promise<ObjectOf<K>>;
   update<K extends KindName>(object: ObjectInput<K>, options?: WriteOptions): Promise<ObjectOf<K>>;
   updateStatus<K extends KindName>(object: ObjectInput<K>, options?: WriteOptions): Promise<ObjectOf<K>>;
+  /**
+   * `next` (spec, user metadata AND status) written over `current`, the object as read at its
+   * resourceVersion (a cache's copy): Conflict if it changed since. In process one compare-and-swap
+   * without a read; over HTTP an update and an updateStatus.
+   */
+  updateFrom<K extends KindName>(current: ObjectOf<K>, next: ObjectOf<K>): Promise<ObjectOf<K>>;
   /** A JSON merge patch (RFC 7386) of spec/metadata, or of status with `subresource: 'status'`. */
   patch<K extends KindName>(kind: K, ref: Ref, patch: unknown, options?: SubresourceOptions): Promise<ObjectOf<K>>;
   delete<K extends KindName>(kind: K, ref: Ref, options?: DeleteOptions): Promise<{ object: ObjectOf<K>; deleted: boolean }>;

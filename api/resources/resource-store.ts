@@ -156,23 +156,46 @@ export class ResourceStore {
   }
 
   private writeUpdate(current: { kv: KeyValue; object: BerthObject }, obj: BerthObject, options: WriteOptions): Promise<BerthObject> {
-    const next = structuredClone(current.object);
+    return this.writeIfChanged(current, this.withUpdate(current.object, obj), options);
+  }
+
+  /** `current` with obj's spec and user metadata, as `update` stores it (pure). */
+  private withUpdate(current: BerthObject, obj: BerthObject): BerthObject {
+    const next = structuredClone(current);
     next.metadata = {
       ...obj.metadata,
-      name: current.object.metadata.name,
-      cluster: current.object.metadata.cluster,
-      uid: current.object.metadata.uid,
-      creationTimestamp: current.object.metadata.creationTimestamp,
-      deletionTimestamp: current.object.metadata.deletionTimestamp,
-      generation: current.object.metadata.generation,
-      resourceVersion: current.object.metadata.resourceVersion,
+      name: current.metadata.name,
+      cluster: current.metadata.cluster,
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+      deletionTimestamp: current.metadata.deletionTimestamp,
+      generation: current.metadata.generation,
+      resourceVersion: current.metadata.resourceVersion,
     };
-    if (!isDeepStrictEqual(obj.spec, current.object.spec)) {
+    if (!isDeepStrictEqual(obj.spec, current.spec)) {
       if (obj.kind === 'TaskDefinition') throw new InvalidError(this.idOfObject(obj), [{ path: ['spec'], message: TASK_DEFINITION_IMMUTABLE }]);
       next.spec = obj.spec;
-      next.metadata.generation = (current.object.metadata.generation ?? 1) + 1;
+      next.metadata.generation = (current.metadata.generation ?? 1) + 1;
     }
-    return this.writeIfChanged(current, next, options);
+    return next;
+  }
+
+  /**
+   * `update` and `updateStatus` of `next` in ONE compare-and-swap, over `current`: the object as the
+   * caller read it (from an informer cache, say) at current.metadata.resourceVersion, which is not
+   * read again. Conflict when the object changed since that version. For in-process controllers: it
+   * trusts `current` to be what the store held at that version, as a cache's copy is.
+   */
+  async updateFrom(current: BerthObject, next: unknown, options: WriteOptions = {}): Promise<BerthObject> {
+    const obj = this.validate(next);
+    const id = this.idOfObject(obj);
+    if (this.keyOf(obj.kind, obj.metadata) !== this.keyOf(current.kind, current.metadata))
+      throw new InvalidError(id, [{ path: ['metadata', 'name'], message: `updateFrom of ${current.kind} ${current.metadata.name} cannot change its kind, cluster or name` }]);
+    const version = asRevision(current.metadata.resourceVersion);
+    if (version === undefined) throw new InvalidError(id, [{ path: ['metadata', 'resourceVersion'], message: 'updateFrom needs the resourceVersion the current object was read at' }]);
+    const merged = this.withUpdate(current, obj);
+    merged.status = obj.status;
+    return this.writeIfChanged({ kv: { modRevision: version }, object: current }, merged, options);
   }
 
   private writeStatus(current: { kv: KeyValue; object: BerthObject }, obj: BerthObject, options: WriteOptions): Promise<BerthObject> {
@@ -293,7 +316,7 @@ export class ResourceStore {
   }
 
   /** Write `next` over `current` (CAS on its modRevision) unless nothing changed. */
-  private async writeIfChanged(current: { kv: KeyValue; object: BerthObject }, next: BerthObject, options: WriteOptions): Promise<BerthObject> {
+  private async writeIfChanged(current: { kv: Pick<KeyValue, 'modRevision'>; object: BerthObject }, next: BerthObject, options: WriteOptions): Promise<BerthObject> {
     const id = this.idOfObject(next);
     if (encodeObject(next) === encodeObject(current.object)) return current.object;
     const revalidated = this.validate(next);

@@ -98,6 +98,11 @@ export interface KitClient {
   update<K extends KindName>(object: { kind: K } & Record<string, unknown>): Promise<ObjectOf<K>>;
   /** Replaces status only; compare-and-swap on `metadata.resourceVersion` like `update`. */
   updateStatus<K extends KindName>(object: { kind: K } & Record<string, unknown>): Promise<ObjectOf<K>>;
+  /**
+   * Writes `next` (spec, metadata and status) over `current`, the cached copy it was made from, as one
+   * compare-and-swap on current's resourceVersion without reading the object again (in process).
+   */
+  updateFrom<K extends KindName>(current: ObjectOf<K>, next: ObjectOf<K>): Promise<ObjectOf<K>>;
   /** Deletes the object (a no-op when it is already gone). */
   delete<K extends KindName>(kind: K, ref: KitRef): Promise<unknown>;
 }

@@ -1,6 +1,7 @@
 /**
  * Carries out a scheduling plan: binds, then status writes, each a compare-and-swap on the
- * resourceVersion the plan was made from, many in flight at once.
+ * resourceVersion the plan was made from (written over the cached copy, not read again), many in
+ * flight at once (the store sends concurrent writes many to a transaction).
  *
  * A Conflict means the task changed since the pass read it (another scheduler bound it, someone
  * asked it to stop, ...): the write is skipped and the task is re-planned on the next pass. That
@@ -72,14 +73,16 @@ export async function applyPlan(plan: SchedulingPlan, ctx: ApplyContext): Promis
     plan.binds,
     ctx.concurrency,
     async ({ task, instance }) => {
+      // Bound and its pendingReason cleared in one compare-and-swap over the cached copy (no read):
+      // the pendingReason is the scheduler's to clear once the task is bound, before the agent owns status.
       const next = structuredClone(task);
       next.spec.containerInstance = instance;
+      if (next.status?.pendingReason !== undefined) delete next.status.pendingReason;
       try {
-        const written = await client.update(next);
+        const written = await client.updateFrom(task, next);
         // Assumed at once: the next pass must count this task on its instance even if what follows fails.
         assumed.assume(written, now());
         outcome.bound++;
-        if (written.status?.pendingReason !== undefined) assumed.assume(await clearPendingReason(client, written), now());
       } catch (err) {
         await skipped(err, task, true);
       }
@@ -92,7 +95,7 @@ export async function applyPlan(plan: SchedulingPlan, ctx: ApplyContext): Promis
     ctx.concurrency,
     async ({ task, status }) => {
       try {
-        const written = await client.updateStatus({ ...task, status });
+        const written = await client.updateFrom(task, Object.assign(structuredClone(task), { status }));
         outcome.statusWritten++;
         assumed.assume(written, now());
       } catch (err) {
@@ -102,18 +105,4 @@ export async function applyPlan(plan: SchedulingPlan, ctx: ApplyContext): Promis
     ctx.signal,
   );
   return outcome;
-}
-
-/**
- * The pendingReason is the scheduler's to clear once the task is bound, before the agent owns its
- * status. Compare-and-swap on the bind's version: if the agent already wrote, the agent's status wins.
- */
-async function clearPendingReason(client: KitClient, bound: Task): Promise<Task> {
-  const { pendingReason: _cleared, ...status } = bound.status ?? {};
-  try {
-    return await client.updateStatus({ ...bound, status });
-  } catch (err) {
-    if (err instanceof ConflictError || err instanceof NotFoundError) return bound;
-    throw err;
-  }
 }

@@ -6,7 +6,7 @@
  *            own writes the cache has not caught up with (assumed.ts), its instances, task
  *            definitions and services;
  *   plan     planScheduling (plan.ts), pure: binds oldest task first, reasons for the rest;
- *   apply    compare-and-swap writes, 64 in flight (apply.ts).
+ *   apply    compare-and-swap writes, 512 in flight, batched by the store (apply.ts).
  *
  * Why this cannot bind a task twice: every bind is a CAS on the task's resourceVersion as the pass
  * read it, and only unbound tasks are planned. Why it does not over-commit an instance when it is the
@@ -47,7 +47,7 @@ export interface SchedulerOptions {
    * followed by a stream of tiny passes that each re-read all 20,000.
    */
   minPassIntervalMs?: number;
-  /** Writes in flight at once (default 64). */
+  /** Writes in flight at once (default 512). */
   concurrency?: number;
   /** Host ports no task may take on any instance (default: ECS's reserved TCP ports). */
   reservedPorts?: Partial<ReservedPorts>;

@@ -3,6 +3,7 @@
  * processes. URLs come from api/paths.ts, the module the server routes with; error Statuses come
  * back as the same error classes ResourceStore throws.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { TokenIdentity, type Principal } from '../auth/principal.js';
@@ -101,12 +102,20 @@ export class HttpClient implements BerthClient {
     return this.put(object, 'status', options);
   }
 
-  /** Over HTTP: update, then updateStatus on the version it wrote (two compare-and-swaps, each guarded). */
+  /**
+   * Over HTTP: an update when spec or metadata changed, then an updateStatus when status did, each a
+   * compare-and-swap (the first on current's version, the second on the version the first wrote).
+   * A status-only change is one status PUT, which agent tokens may make.
+   */
   async updateFrom<K extends KindName>(current: ObjectOf<K>, next: ObjectOf<K>): Promise<ObjectOf<K>> {
-    const spec = structuredClone(next);
-    spec.metadata.resourceVersion = current.metadata.resourceVersion;
-    const updated = await this.update<K>(spec);
-    return this.updateStatus<K>(Object.assign(structuredClone(updated), { status: next.status }));
+    let base = current;
+    if (!isDeepStrictEqual(current.spec, next.spec) || !isDeepStrictEqual(current.metadata, next.metadata)) {
+      const spec = structuredClone(next);
+      spec.metadata.resourceVersion = current.metadata.resourceVersion;
+      base = await this.update<K>(spec);
+    }
+    if (isDeepStrictEqual(base.status, next.status)) return base;
+    return this.updateStatus<K>(Object.assign(structuredClone(base), { status: next.status }));
   }
 
   async patch<K extends KindName>(kind: K, ref: Ref, patch: unknown, options: SubresourceOptions = {}): Promise<ObjectOf<K>> {

@@ -122,15 +122,15 @@ export class TaskWorker {
   }
 
   /**
-   * A conditional merge patch of status: it applies only to the task as the plan saw it, so a change
-   * made meanwhile (the task marked lost, a stop requested) is never overwritten. On Conflict the task
-   * is re-read and planned again. False: plan again.
+   * The changed status fields written over the task as the plan saw it (a compare-and-swap on its
+   * resourceVersion), so a change made meanwhile (the task marked lost, a stop requested) is never
+   * overwritten. In process that is one write and no read (updateFrom); over HTTP one status PUT.
+   * On Conflict the task is re-read and planned again. False: plan again.
    */
   private async writeStatus(task: Task, status: Partial<TaskStatus>, log: Logger): Promise<boolean> {
     const ref = { cluster: task.metadata.cluster, name: task.metadata.name };
-    const patch = { metadata: { resourceVersion: task.metadata.resourceVersion }, status };
     try {
-      const written = await this.deps.client.patch('Task', ref, patch, { subresource: 'status' });
+      const written = await this.writeStatusOf(task, status);
       this.deps.tasks.observeWrite(written);
       if (status.lastStatus) log.info({ lastStatus: status.lastStatus, stopCode: written.status?.stopCode, reason: written.status?.stoppedReason }, 'task status reported');
       return true;
@@ -145,6 +145,16 @@ export class TaskWorker {
       else this.deps.tasks.forget(task.metadata.name);
       return false;
     }
+  }
+
+  private writeStatusOf(task: Task, status: Partial<TaskStatus>): Promise<Task> {
+    if (!task.status) {
+      const patch = { metadata: { resourceVersion: task.metadata.resourceVersion }, status };
+      return this.deps.client.patch('Task', { cluster: task.metadata.cluster, name: task.metadata.name }, patch, { subresource: 'status' });
+    }
+    const next = structuredClone(task);
+    next.status = { ...task.status, ...status };
+    return this.deps.client.updateFrom(task, next);
   }
 
   private async apply(plan: TaskPlan, task: Task | undefined, definition: TaskDefinitionSpec | undefined, memory: TaskMemory, log: Logger): Promise<void> {

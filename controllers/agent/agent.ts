@@ -107,16 +107,25 @@ export class Agent {
       log: this.log.child({ informer: 'Task' }),
     });
     this.informer = informer;
+    // The informer keys its cache by store key (its watch's deletes name only that).
+    const tasks = new TaskView({ get: (name) => informer.get(requestKey({ kind: 'Task', cluster: this.cluster, name })) });
     const enqueue = (t: Task) => this.queue.add(t.metadata.name);
-    informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, t) => enqueue(t), onDelete: enqueue });
+    informer.addEventHandler({
+      onAdd: enqueue,
+      // The echo of the worker's own status write was planned from already; a resync (old === new) is not an echo.
+      onUpdate: (old, t) => (old !== t && tasks.isEcho(t) ? undefined : enqueue(t)),
+      onDelete: (t) => {
+        tasks.forget(t.metadata.name);
+        enqueue(t);
+      },
+    });
     informer.start();
     if (!(await informer.waitForSync(this.stopping.signal))) return;
 
     const worker = new TaskWorker({
       client,
       runtime,
-      // The informer keys its cache by store key (its watch's deletes name only that).
-      tasks: new TaskView({ get: (name) => informer.get(requestKey({ kind: 'Task', cluster: this.cluster, name })) }),
+      tasks,
       definitions: new TaskDefinitionCache(client, this.cluster),
       ports: new HostPortAllocator({
         publishedPorts: () => runtime.publishedPorts(),

@@ -26,7 +26,13 @@ export interface AgentOptions {
   steadyStateIntervalMs?: number;
   /** How long stopped containers of ended tasks stay for `docker logs` before removal; default 1 h. */
   stoppedContainerRetentionMs?: number;
-  /** Tasks reconciled at once; one task is never reconciled twice at once. */
+  /**
+   * Tasks reconciled at once; one task is never reconciled twice at once. A reconcile spends most
+   * of its time waiting for the engine (a container start queues behind the others in dockerd for
+   * a second or more when many start together), so this bounds the engine's queue, not the agent's
+   * CPU: too few, and tasks wait for a free worker instead of being in the engine's queue — and a
+   * stop requested meanwhile waits behind the starts. Default 32.
+   */
   workers?: number;
   /** Range for dynamic host ports (hostPort 0). */
   dynamicPortRange?: { min: number; max: number };
@@ -46,7 +52,7 @@ export interface AgentOptions {
 export const AGENT_DEFAULTS = {
   steadyStateIntervalMs: 30_000,
   stoppedContainerRetentionMs: 60 * 60 * 1000,
-  workers: 8,
+  workers: 32,
   instanceType: 'berth.local',
   availabilityZone: 'local',
 } as const;

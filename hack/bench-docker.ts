@@ -20,6 +20,13 @@ import { forEachBounded } from '../controllers/scheduler/pool.js';
 
 const execFile = promisify(execFileCb);
 const POLL_MS = 50;
+/**
+ * Consecutive failed checks before a container is unhealthy, on both sides (Docker's and ECS's
+ * default). A task turns healthy on its first passing check whatever this is; with 1, a single
+ * `true` that took over the 2 s timeout on a busy machine (Docker's exec stalls under load) made a
+ * new task unhealthy: berth replaced it, swarm paused its update.
+ */
+export const HEALTH_RETRIES = 3;
 const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'warn' });
 
 async function docker(...args: string[]): Promise<string> {
@@ -61,6 +68,8 @@ export interface DockerBenchResult {
   recovery: { berth: number[]; swarmNoDelay: number[]; swarmDefault: number[] };
   update: { berth: number[]; swarm: number[] };
   imageId: string;
+  /** The update's health check retries (HEALTH_RETRIES), for the report. */
+  healthRetries: number;
 }
 
 // ---------- berth ----------
@@ -173,7 +182,7 @@ async function berthRecovery(b: Berth, image: string, n: number, repeats: number
 
 async function berthUpdate(b: Berth, image: string, n: number, healthIntervalS: number, round: number): Promise<number> {
   const name = `update-${round}`;
-  const healthCheck = { command: ['CMD-SHELL', 'true'], interval: healthIntervalS, timeout: 2, retries: 1, startPeriod: 0 };
+  const healthCheck = { command: ['CMD-SHELL', 'true'], interval: healthIntervalS, timeout: 2, retries: HEALTH_RETRIES, startPeriod: 0 };
   await b.client.create(berthTaskDefinition(b, name, image, { healthCheck }));
   await b.client.create(berthService(b, name, n));
   const healthy = (tasks: Awaited<ReturnType<typeof berthTasks>>) => runningOf(tasks).filter((t) => t.status?.healthStatus === 'HEALTHY');
@@ -258,7 +267,7 @@ async function swarmRecovery(imageId: string, n: number, repeats: number, extra:
 
 async function swarmUpdate(imageId: string, n: number, healthIntervalS: number, round: number): Promise<number> {
   const name = `berth-bench-update-${round}`;
-  const health = ['--health-cmd', 'true', '--health-interval', `${healthIntervalS}s`, '--health-timeout', '2s', '--health-retries', '1'];
+  const health = ['--health-cmd', 'true', '--health-interval', `${healthIntervalS}s`, '--health-timeout', '2s', '--health-retries', String(HEALTH_RETRIES)];
   // berth's maximumPercent 200 / minimumHealthyPercent 100: all n new copies may start at once, and
   // no old copy stops before its replacement is up: parallelism n, start-first, no delay.
   const bounds = ['--update-parallelism', String(n), '--update-order', 'start-first', '--update-delay', '0s'];
@@ -290,7 +299,7 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
   const imageId = await docker('image', 'inspect', '--format', '{{.Id}}', o.image);
   const joined = await ensureSwarm();
   const berth = await startBerth();
-  const result: DockerBenchResult = { start: { berth: [], dockerRun: [], swarm: [] }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], swarm: [] }, imageId };
+  const result: DockerBenchResult = { start: { berth: [], dockerRun: [], swarm: [] }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], swarm: [] }, imageId, healthRetries: HEALTH_RETRIES };
   try {
     // Back to back within each round, so drift on a shared machine hits all three alike.
     for (let round = 0; round < o.repeats; round++) {

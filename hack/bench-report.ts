@@ -125,7 +125,7 @@ export function renderResults(r: BenchResults): string {
       `(berth: the API's task status; swarm: \`docker ps\` of the service's running containers).`,
     `- **Rolling update bounds**: berth minimumHealthyPercent 100 / maximumPercent 200 (all ${c.updateTasks} replacements may start at once, none of the old stop before ` +
       `a replacement is healthy) ↔ swarm \`--update-parallelism ${c.updateTasks} --update-order start-first --update-delay 0s\` (monitor window at its 5 s default). ` +
-      `Health check \`true\` every ${c.healthIntervalS} s, 1 retry, on both (berth, like Docker and Kubernetes, allows 1 s at least; ECS's 5 s minimum is a limit of the AWS service). Done: swarm's UpdateStatus ` +
+      `Health check \`true\` every ${c.healthIntervalS} s, timeout 2 s, ${d?.healthRetries ?? 3} retries (healthy on the first passing check), on both (berth, like Docker and Kubernetes, allows 1 s at least; ECS's 5 s minimum is a limit of the AWS service). Done: swarm's UpdateStatus ` +
       `"completed"; berth: ${c.updateTasks} RUNNING+HEALTHY tasks of the new revision and no other task not STOPPED.`,
     `- **API latency**: over HTTP against the etcd server holding the ${tasks.toLocaleString('en-US')} tasks, right after the placement run.`,
     ``,

@@ -13,7 +13,8 @@ import { SqliteOps } from './sqlite-ops.js';
 import { openSchema, readMeta } from './sqlite-schema.js';
 import { WatchHub } from './sqlite-watch.js';
 import { assertDistinctWrites } from './txn-rules.js';
-import { createViaTxn, deleteViaTxn, putViaTxn } from './txn-writes.js';
+import { deleteViaTxn } from './txn-writes.js';
+import { GroupCommit } from './group-commit.js';
 import type {
   DeleteOptions, DeleteResult, KeyValue, Lease, LeaseOptions, PutEntry, PutOptions, RangeOptions, RangeResult,
   Store, TxnOp, TxnOpResult, TxnRequest, TxnResult, Watch, WatchEvent, WatchOptions, WriteResult,
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
   private readonly hub: WatchHub;
   private readonly leases: SqliteLeases;
   private readonly lock: DirLock;
+  private readonly batched: GroupCommit;
   private readonly compactTimer: NodeJS.Timeout | undefined;
   private revision: number;
   private compactRevision: number;
@@ -60,6 +62,9 @@ export class SqliteStore implements Store {
       currentRevision: () => this.revision,
       eventsSince: (prefix, from) => this.ops.eventsSince(prefix, from),
     });
+    // Writes issued in one turn of the event loop share one SQLite transaction (a commit per write
+    // was the largest single cost of the embedded store at scale); reads are direct and synchronous.
+    this.batched = new GroupCommit(async (request) => this.txnSync(request, Infinity), { maxOps: 1_000, maxBytes: 64 * 2 ** 20, maxInFlight: 1 });
     this.leases = new SqliteLeases(this.db, (id) => this.revokeLease(id));
     this.leases.start();
     const retain = options.retainRevisions ?? 10_000;
@@ -91,11 +96,13 @@ export class SqliteStore implements Store {
   }
 
   async create(key: string, value: string, options: { lease?: string } = {}): Promise<WriteResult> {
-    return createViaTxn(async (r) => this.txnSync(r), key, value, options.lease);
+    this.assertOpen();
+    return this.batched.create(key, value, options);
   }
 
   async put(key: string, value: string, options: PutOptions = {}): Promise<WriteResult> {
-    return putViaTxn(async (r) => this.txnSync(r), key, value, options);
+    this.assertOpen();
+    return this.batched.put(key, value, options);
   }
 
   async putMany(entries: PutEntry[]): Promise<WriteResult> {

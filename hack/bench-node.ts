@@ -20,6 +20,11 @@ import { startControlPlane } from '../cli/process/control-plane.js';
 import { stopOnSignal } from '../cli/process/until-signal.js';
 import { startFleet, type Fleet } from './bench-fleet.js';
 
+// The bench holds this process's stdin open: when the bench dies (killed, timed out), stdin ends
+// and this process goes too, instead of burning both cores under the next run.
+process.stdin.on('end', () => process.exit(1));
+process.stdin.resume();
+
 export const NodeConfig = z.object({
   role: z.enum(['server', 'fleet']),
   /** Absent: the embedded store in dataDir. */

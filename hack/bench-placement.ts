@@ -55,7 +55,7 @@ interface NodeHandle {
 async function startNode(config: NodeConfig, profileDir: string | undefined): Promise<NodeHandle> {
   // Room for 1,000 agents beside the server (the embedded store's process holds both).
   const args = ['--max-old-space-size=4096', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(dist, 'hack', 'bench-node.js')];
-  const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_NODE: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_NODE: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] });
   let stopping = false;
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {

@@ -27,6 +27,7 @@ import { TaskDefinitionCache } from './definitions.js';
 import { AgentStateError } from './errors.js';
 import { instanceAttributes, instanceResources, resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
 import { LogServer } from './log-server.js';
+import { OwnEngineEvents } from './own-events.js';
 import { heartbeat, registerInstance, type Registration } from './registration.js';
 import { LABELS } from './runtime/names.js';
 import { HostPortAllocator } from './runtime/ports.js';
@@ -57,6 +58,7 @@ export class Agent {
   /** One pending timer per purpose, so they neither pile up nor outlive stop(). */
   private readonly timers = new Map<'heartbeat' | 'sweep' | 'events', Cancel>();
   private eventFailures = 0;
+  private readonly ownEvents: OwnEngineEvents;
   private registration: Registration | undefined;
   private logServer: LogServer | undefined;
 
@@ -67,6 +69,7 @@ export class Agent {
     this.log = this.options.log;
     this.clock = this.options.clock;
     this.queue = new WorkQueue({ clock: this.clock });
+    this.ownEvents = new OwnEngineEvents(() => this.clock.now());
   }
 
   async start(): Promise<void> {
@@ -125,6 +128,7 @@ export class Agent {
     const worker = new TaskWorker({
       client,
       runtime,
+      ownEvents: this.ownEvents,
       tasks,
       definitions: new TaskDefinitionCache(client, this.cluster),
       ports: new HostPortAllocator({
@@ -213,7 +217,9 @@ export class Agent {
 
   private onRuntimeEvent(event: RuntimeEvent): void {
     const task = event.labels[LABELS.task];
-    if (task !== undefined) this.queue.add(task);
+    // The start or stop of a container this agent carried out: its worker observes the outcome itself.
+    if (task === undefined || this.ownEvents.consume(event.type, event.id)) return;
+    this.queue.add(task);
   }
 
   private async subscribeToEvents(): Promise<void> {

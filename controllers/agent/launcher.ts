@@ -15,6 +15,7 @@ import type { Clock } from '../kit/clock.js';
 import { dynamicPortMappings, needsTaskNetwork, portKey, toContainerSpec } from './runtime/container-spec.js';
 import { ContainerNameConflictError, ImageUnavailableError } from './runtime/errors.js';
 import { HostPortTakenError } from './errors.js';
+import type { OwnEngineEvents } from './own-events.js';
 import { taskLabels, taskNetworkName, type TaskIdentity } from './runtime/names.js';
 import type { HostPortAllocator } from './runtime/ports.js';
 import type { ContainerRuntime } from './runtime/types.js';
@@ -39,6 +40,8 @@ export function newTaskMemory(uid?: string): TaskMemory {
 
 export interface LauncherDeps {
   runtime: ContainerRuntime;
+  /** Where the start of each container is announced as the agent's own (see own-events.ts). */
+  ownEvents: OwnEngineEvents;
   ports: HostPortAllocator;
   cluster: string;
   instance: string;
@@ -110,7 +113,7 @@ export class Launcher {
       id = err.existingId;
     }
     try {
-      await runtime.startContainer(id);
+      await this.deps.ownEvents.around('start', id, () => runtime.startContainer(id));
     } catch (err) {
       if (!isPortTaken(err) || Object.keys(hostPorts).length === 0) throw err;
       // Another engine or process took a chosen port between the check and the start: give the

@@ -16,6 +16,7 @@ import { toObserved, type ObservedContainer } from './observed.js';
 import { hasEngineWork, planTask, type TaskPlan } from './plan.js';
 import { ContainerNotFoundError } from './runtime/errors.js';
 import { LABELS, taskNetworkName } from './runtime/names.js';
+import type { OwnEngineEvents } from './own-events.js';
 import type { HostPortAllocator } from './runtime/ports.js';
 import type { ContainerRuntime } from './runtime/types.js';
 import type { TaskView } from './task-view.js';
@@ -27,6 +28,8 @@ const RETRY_LATER_MS = 1000;
 export interface TaskWorkerDeps {
   client: BerthClient;
   runtime: ContainerRuntime;
+  /** The engine events the worker sets off itself, which need no reconcile (see own-events.ts). */
+  ownEvents: OwnEngineEvents;
   tasks: TaskView;
   definitions: TaskDefinitionCache;
   ports: HostPortAllocator;
@@ -161,7 +164,7 @@ export class TaskWorker {
     const { runtime } = this.deps;
     for (const wave of plan.stopWaves) {
       log.info({ containers: wave.map((s) => s.name) }, 'stopping containers');
-      await Promise.all(wave.map((s) => runtime.stopContainer(s.id, s.timeoutSeconds).catch(ignoreGone)));
+      await Promise.all(wave.map((s) => this.deps.ownEvents.around('die', s.id, () => runtime.stopContainer(s.id, s.timeoutSeconds)).catch(ignoreGone)));
     }
     if (plan.start.length > 0 && task && definition) {
       log.info({ containers: plan.start }, 'starting containers');

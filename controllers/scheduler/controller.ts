@@ -38,6 +38,9 @@ import { seededRng, type ReservedPorts, type Rng } from './placement/index.js';
 
 export const SCHEDULER_NAME = 'scheduler';
 
+/** A pass waits at least this many times the observe+plan time of the one before it. */
+const PLAN_COST_FACTOR = 4;
+
 export interface SchedulerOptions {
   /** Look again this soon when tasks are left unplaceable, to use capacity that frees up (default 3 s). */
   retryUnplaceableMs?: number;
@@ -74,7 +77,7 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
   // One per controller instance: survives passes and leadership changes (entries expire on their own).
   const assumed = new AssumedTasks();
   const minIntervalMs = options.minPassIntervalMs ?? 100;
-  const lastPass = new Map<string, number>();
+  const lastPass = new Map<string, { at: number; planMs: number }>();
 
   return defineController({
     name: SCHEDULER_NAME,
@@ -91,12 +94,18 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
     async reconcile({ key }, { client, cache, clock, log, signal }) {
       const cluster = key.name;
       const started = clock.now();
-      const since = started - (lastPass.get(cluster) ?? -Infinity);
-      if (since < minIntervalMs) return requeueAfter(minIntervalMs - since);
-      lastPass.set(cluster, started);
+      const previous = lastPass.get(cluster);
+      // At least minIntervalMs between passes, and at least PLAN_COST_FACTOR × the CPU the last one
+      // spent observing and planning: a pass reads every task of the cluster, so at 20,000 tasks
+      // back-to-back passes would spend most of a core re-reading them; spaced by their own cost,
+      // planning stays under a fifth of the time while each pass binds more.
+      const floor = Math.max(minIntervalMs, (previous?.planMs ?? 0) * PLAN_COST_FACTOR);
+      const since = started - (previous?.at ?? -Infinity);
+      if (since < floor) return requeueAfter(floor - since);
       const input = observeCluster(cache, cluster, assumed, started, rngFor(cluster), options.reservedPorts);
       const plan = planScheduling(input);
       const planned = clock.now();
+      lastPass.set(cluster, { at: started, planMs: planned - started });
       if (plan.binds.length === 0 && plan.statusWrites.length === 0) return plan.unplaceable.length > 0 ? requeueAfter(retryMs) : done();
       if (plan.uncounted.length > 0)
         log.warn({ tasks: plan.uncounted.slice(0, 5).map((t) => t.metadata.name), count: plan.uncounted.length }, 'bound tasks whose task definition is unknown are not counted against their instances');

@@ -5,6 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LABELS, addSharedIndexes, isLive } from '../controllers/conventions.js';
+import { LocalClient } from '../api/client/local-client.js';
+import type { Ref, SubresourceOptions } from '../api/client/types.js';
+import type { KindName } from '../api/keys.js';
 import { Manager } from '../controllers/kit/manager.js';
 import { eventually, startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
 import type { ObjectOf } from '../controllers/kit/types.js';
@@ -199,5 +202,48 @@ describe('service controller', () => {
     const left = await tasks();
     expect(left).toHaveLength(2);
     expect(left.every((t) => t.spec.desiredStatus === 'STOPPED')).toBe(true);
+  });
+});
+
+/** The controller's client, on which asking one task (the first it tries) to stop always fails. */
+class OneBrokenStop extends LocalClient {
+  broken: string | undefined;
+  override mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions) {
+    if (kind === 'Task' && options?.subresource === undefined) {
+      this.broken ??= ref.name;
+      if (ref.name === this.broken) return Promise.reject(new Error(`injected: cannot stop ${ref.name}`));
+    }
+    return super.mutate(kind, ref, change, options);
+  }
+}
+
+describe('service controller stopping many tasks', () => {
+  it('asks every task of a scale-in to stop, even while asking one of them keeps failing', async () => {
+    const env = await startTestEnv();
+    const stop = new AbortController();
+    try {
+      const client = new OneBrokenStop(env.resources);
+      const manager = new Manager({ client }).add(serviceController({ settings: { settleMs: SETTLE_MS } }));
+      addSharedIndexes(manager);
+      void manager.run(stop.signal);
+      fakeAgent(env, stop.signal);
+      await env.client.create(taskDefinition('3600'));
+      await env.client.create(service({ desiredCount: 4 }));
+      await eventually(async () => (await env.client.list('Task')).items.filter((t) => t.status?.lastStatus === 'RUNNING').length === 4, 10_000, '4 running');
+
+      await env.client.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount = 1));
+      // Stops were asked one after another, the first failure ending the pass: the broken one kept
+      // every later one from being asked, on every retry.
+      const stopped = await eventually(async () => {
+        const asked = (await env.client.list('Task')).items.filter((t) => t.spec.desiredStatus === 'STOPPED');
+        return asked.length === 2 && asked;
+      }, 10_000, 'the two stops that can be asked');
+      expect(client.broken).toBeDefined();
+      expect(stopped.map((t) => t.metadata.name)).not.toContain(client.broken);
+    } finally {
+      stop.abort();
+      await new Promise((r) => setTimeout(r, 50));
+      await env.stop();
+    }
   });
 });

@@ -19,7 +19,7 @@ import { done, requeueAfter } from '../kit/result.js';
 import { requestKey, type KitObject, type ObjectOf, type ObjectRef } from '../kit/types.js';
 import { nextStatus, type Outcome } from './events.js';
 import { Expectations } from './expectations.js';
-import { planService, type ServicePlan, type TaskStop } from './plan.js';
+import { planService, type ServicePlan } from './plan.js';
 import { resolveTaskDefinition } from './resolve.js';
 import { DEFAULT_SETTINGS, SERVICE_FINALIZER, type ServiceControllerSettings } from './settings.js';
 import { newTaskName, taskManifest } from './task-manifest.js';
@@ -41,7 +41,7 @@ export class ServiceChangedError extends Error {
 
 /** How long to wait before looking again while the cache catches up with our own writes. */
 const EXPECTATION_POLL_MS = 1_000;
-/** Task creates in flight at once per service reconcile. */
+/** Task creates (and stops) in flight at once per service reconcile. */
 const CREATE_CONCURRENCY = 256;
 
 export function serviceController(options: ServiceControllerOptions = {}): ControllerDefinition<'Service'> {
@@ -129,21 +129,26 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
   async function apply(ctx: ReconcileContext, service: Service, plan: ServicePlan, requestId: string): Promise<Outcome> {
     const ref = { cluster: service.metadata.cluster };
     const now = ctx.clock.now();
-    const stopped: TaskStop[] = [];
     expectations.expectStops(requestId, plan.stop.map((s) => s.name), now);
-    for (const stop of plan.stop) {
+    // All at once: old tasks replaced in one step are asked to stop together, not one round trip
+    // after another. Every stop is tried; a failed one is forgotten (the next pass plans it again).
+    const asked = new Set<string>();
+    let stopError: unknown;
+    await forEachBounded(plan.stop, CREATE_CONCURRENCY, async (stop) => {
       try {
         await ctx.client.mutate('Task', { ...ref, name: stop.name }, (t) => {
           if (t.spec.desiredStatus === 'STOPPED') return;
           t.spec.desiredStatus = 'STOPPED';
           t.spec.stopReason = stop.reason;
         });
-        stopped.push(stop);
+        asked.add(stop.name);
       } catch (err) {
         expectations.forgetTask(requestId, stop.name);
-        if (!(err instanceof NotFoundError)) throw err;
+        if (!(err instanceof NotFoundError)) stopError ??= err;
       }
-    }
+    });
+    if (stopError !== undefined) throw stopError;
+    const stopped = plan.stop.filter((s) => asked.has(s.name));
 
     const started: string[] = [];
     if (plan.start) {

@@ -41,12 +41,15 @@ export class ServiceChangedError extends Error {
 
 /** How long to wait before looking again while the cache catches up with our own writes. */
 const EXPECTATION_POLL_MS = 1_000;
+/** A service is reconciled again no sooner than this many times its last observe+plan took. */
+const PLAN_COST_FACTOR = 4;
 /** Task creates (and stops) in flight at once per service reconcile. */
 const CREATE_CONCURRENCY = 256;
 
 export function serviceController(options: ServiceControllerOptions = {}): ControllerDefinition<'Service'> {
   const settings: ServiceControllerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const expectations = new Expectations(settings.expectationTimeoutMs);
+  const lastPlan = new Map<string, { at: number; costMs: number }>();
   // Which services follow which family (`cluster/family` → service names), learnt as services are
   // reconciled, so that registering `web:4` wakes the services on `web`. Every service is
   // reconciled once when the controller starts, so the map is complete after that.
@@ -80,8 +83,16 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     workers: 4,
     async reconcile({ key }, ctx) {
       const requestId = requestKey(key);
+      // Every change of any of a service's tasks wakes it, and a reconcile reads all of them: spaced
+      // by PLAN_COST_FACTOR × its own observe+plan time, a 1,000-task service being placed is planned
+      // a few dozen times a second rather than once per task change; a small one is not held back.
+      const last = lastPlan.get(requestId);
+      const since = ctx.clock.now() - (last?.at ?? -Infinity);
+      const floor = (last?.costMs ?? 0) * PLAN_COST_FACTOR;
+      if (since < floor) return requeueAfter(floor - since);
       let service = await ctx.client.get('Service', key);
       if (!service) {
+        lastPlan.delete(requestId);
         expectations.forget(requestId);
         for (const names of followers.values()) names.delete(requestId);
         return done();
@@ -95,6 +106,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       }
 
       const cluster = service.metadata.cluster;
+      const observed = ctx.clock.now();
       const tasks = ctx.cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${service.metadata.name}`);
       const now = ctx.clock.now();
       if (!expectations.satisfied(requestId, tasks, now)) return requeueAfter(EXPECTATION_POLL_MS);
@@ -111,6 +123,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         settings,
       });
 
+      lastPlan.set(requestId, { at: observed, costMs: ctx.clock.now() - observed });
       const outcome = await apply(ctx, service, plan, requestId);
       if (plan.finalize) {
         if (service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {

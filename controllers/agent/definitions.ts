@@ -10,6 +10,8 @@ const MAX_CACHED = 500;
 
 export class TaskDefinitionCache {
   private readonly loaded = new Map<string, TaskDefinitionSpec>();
+  /** Loads under way: the tasks of a new revision bound at once share one read. */
+  private readonly loading = new Map<string, Promise<TaskDefinitionSpec>>();
 
   constructor(
     private readonly client: Pick<BerthClient, 'get'>,
@@ -20,6 +22,14 @@ export class TaskDefinitionCache {
   async load(ref: string): Promise<TaskDefinitionSpec> {
     const hit = this.loaded.get(ref);
     if (hit) return hit;
+    const pending = this.loading.get(ref);
+    if (pending) return pending;
+    const read = this.read(ref).finally(() => this.loading.delete(ref));
+    this.loading.set(ref, read);
+    return read;
+  }
+
+  private async read(ref: string): Promise<TaskDefinitionSpec> {
     const td = await this.client.get('TaskDefinition', { cluster: this.cluster, name: ref });
     if (!td) throw new TaskDefinitionMissingError(this.cluster, ref);
     if (this.loaded.size >= MAX_CACHED) {

@@ -54,8 +54,8 @@ export class TaskWorker {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const task = this.deps.tasks.current(name);
       const memory = this.memoryOf(name, task);
-      const definition = task ? await this.definitionOf(task, memory) : undefined;
-      const containers = await this.observe(name);
+      // The engine and the API at once: a new task's first round waits for both.
+      const [definition, containers] = await Promise.all([task ? this.definitionOf(task, memory) : undefined, this.observe(name)]);
       const plan = planTask({
         task,
         containers,

@@ -3,6 +3,11 @@
  * vs 50 × `docker run -d` (8 in parallel) vs `docker service create --replicas 50`; recovery from
  * `docker kill`; a rolling update with a health check. berth runs in this process (embedded store,
  * built-in controllers, one agent over HTTP with its own agent token, as a remote agent runs).
+ *
+ * Each side is observed through its own event stream, not polled: berth through a watch of the
+ * service's tasks (the API's), swarm through Docker's events (container start/die, the service's
+ * update state). A 50 ms poll cost berth a list of every task of the service, decoded, on the very
+ * event loop that runs berth's server, controllers and agent, and swarm a `docker` process per poll.
  */
 import { execFile as execFileCb } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -10,10 +15,13 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
+import Docker from 'dockerode';
 import { pino } from 'pino';
 import { HttpClient } from '../api/client/http-client.js';
+import type { Task } from '../api/v1/task.js';
 import { Agent } from '../controllers/agent/index.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
+import { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
 import { builtinControllers } from '../controllers/builtin.js';
 import { startControlPlane, type ControlPlane } from '../cli/process/control-plane.js';
 import { forEachBounded } from '../controllers/scheduler/pool.js';
@@ -49,6 +57,99 @@ async function timed(call: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await call();
   return (performance.now() - start) / 1000;
+}
+
+/** The tasks of a berth service as a watch delivers them: open it before acting, then wait. */
+interface TaskWatch {
+  until(what: string, done: (tasks: Task[]) => boolean, timeoutMs?: number): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+async function watchTasks(b: Berth, service: string): Promise<TaskWatch> {
+  const labelSelector = `berth.dev/service=${service}`;
+  const listed = await b.client.list('Task', { cluster: b.cluster, labelSelector });
+  const tasks = new Map(listed.items.map((t) => [t.metadata.name, t]));
+  const watch = b.client.watch('Task', { cluster: b.cluster, labelSelector, fromRevision: Number(listed.resourceVersion) + 1 });
+  const batches = watch[Symbol.asyncIterator]();
+  return {
+    async until(what, done, timeoutMs = 120_000) {
+      const timer = setTimeout(() => void watch.cancel(), timeoutMs);
+      try {
+        while (!done([...tasks.values()])) {
+          const next = await batches.next();
+          if (next.done) throw new Error(`bench: ${what} did not happen within ${timeoutMs / 1000} s (the watch ended)`);
+          for (const e of next.value) {
+            if (e.type === 'DELETED') tasks.delete(e.ref.name);
+            else if (e.object) tasks.set(e.object.metadata.name, e.object);
+          }
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel: () => watch.cancel(),
+  };
+}
+
+/** Docker's events from `since` on (so nothing between taking the time and subscribing is missed). */
+interface EngineEvents {
+  until(what: string, done: (events: readonly DockerEvent[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): void;
+}
+
+async function engineEvents(filters: Record<string, string[]>, since: number): Promise<EngineEvents> {
+  const stream = await new Docker().getEvents({ since: since / 1000, filters });
+  const seen: DockerEvent[] = [];
+  let wake: () => void = () => undefined;
+  let buffered = '';
+  stream.on('data', (chunk: Buffer | string) => {
+    buffered += chunk.toString();
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      const parsed = line ? DockerEvent.safeParse(parseJson(line)) : undefined;
+      if (parsed?.success) seen.push(parsed.data);
+    }
+    wake();
+  });
+  return {
+    async until(what, done, timeoutMs = 120_000) {
+      const deadline = performance.now() + timeoutMs;
+      while (!done(seen)) {
+        const left = deadline - performance.now();
+        if (left <= 0) throw new Error(`bench: ${what} did not happen within ${timeoutMs / 1000} s`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    },
+    close() {
+      if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy();
+    },
+  };
+}
+
+function parseJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Containers running, from their start and die events (`initial`: running before the first event). */
+function runningFrom(events: readonly DockerEvent[], initial: readonly string[] = []): Set<string> {
+  const running = new Set(initial);
+  for (const e of events) {
+    if (e.Action === 'start') running.add(e.Actor.ID);
+    else if (e.Action === 'die') running.delete(e.Actor.ID);
+  }
+  return running;
 }
 
 export interface DockerBenchOptions {
@@ -146,11 +247,13 @@ async function dockerLabelled(label: string, runningOnly: boolean): Promise<stri
 
 async function berthStart(b: Berth, image: string, n: number, round: number): Promise<number> {
   const name = `start-${round}`;
+  const tasks = await watchTasks(b, name);
   const seconds = await timed(async () => {
     await b.client.create(berthTaskDefinition(b, name, image));
     await b.client.create(berthService(b, name, n));
-    await until(`${n} berth tasks RUNNING`, async () => runningOf(await berthTasks(b, name)).length >= n);
+    await tasks.until(`${n} berth tasks RUNNING`, (ts) => runningOf(ts).length >= n);
   });
+  await tasks.cancel();
   await berthRemoveService(b, name);
   return seconds;
 }
@@ -165,15 +268,17 @@ async function berthRecovery(b: Berth, image: string, n: number, repeats: number
     const victim = runningOf(await berthTasks(b, name))[0];
     const dockerId = victim?.status?.containers?.find((c) => c.name === 'app')?.dockerId;
     if (!victim || !dockerId) throw new Error('bench: no running berth task with a container to kill');
+    const tasks = await watchTasks(b, name);
     out.push(
       await timed(async () => {
         await docker('kill', dockerId);
-        await until('replacement RUNNING', async () => {
-          const running = runningOf(await berthTasks(b, name));
+        await tasks.until('replacement RUNNING', (ts) => {
+          const running = runningOf(ts);
           return running.length >= n && !running.some((t) => t.metadata.name === victim.metadata.name);
         });
       }),
     );
+    await tasks.cancel();
     await sleep(500);
   }
   await berthRemoveService(b, name);
@@ -188,16 +293,17 @@ async function berthUpdate(b: Berth, image: string, n: number, healthIntervalS: 
   const healthy = (tasks: Awaited<ReturnType<typeof berthTasks>>) => runningOf(tasks).filter((t) => t.status?.healthStatus === 'HEALTHY');
   await until(`${n} healthy berth tasks`, async () => healthy(await berthTasks(b, name)).length >= n);
   const original = runningOf(await berthTasks(b, name))[0]?.spec.taskDefinition;
+  const tasks = await watchTasks(b, name);
   const seconds = await timed(async () => {
     // A new revision of the family (the command differs); the service follows the family's newest.
     await b.client.create(berthTaskDefinition(b, name, image, { healthCheck, command: ['sleep', '3601'] }));
-    await until('rolling update done', async () => {
-      const tasks = await berthTasks(b, name);
-      const running = runningOf(tasks);
-      const live = tasks.filter((t) => t.status?.lastStatus !== 'STOPPED');
-      return healthy(tasks).length === n && running.every((t) => t.spec.taskDefinition !== original) && live.length === n;
+    await tasks.until('rolling update done', (ts) => {
+      const running = runningOf(ts);
+      const live = ts.filter((t) => t.status?.lastStatus !== 'STOPPED');
+      return healthy(ts).length === n && running.every((t) => t.spec.taskDefinition !== original) && live.length === n;
     });
   });
+  await tasks.cancel();
   await berthRemoveService(b, name);
   return seconds;
 }
@@ -219,8 +325,9 @@ async function dockerRunFloor(image: string, n: number, round: number): Promise<
 
 // ---------- swarm ----------
 
+/** Full IDs (as events name them) of the service's running containers. */
 async function swarmRunning(service: string): Promise<string[]> {
-  return dockerLabelled(`com.docker.swarm.service.name=${service}`, true);
+  return lines(await docker('ps', '-q', '--no-trunc', '--filter', `label=com.docker.swarm.service.name=${service}`, '--filter', 'status=running'));
 }
 
 async function swarmCreate(name: string, imageId: string, n: number, extra: string[] = []): Promise<void> {
@@ -234,10 +341,13 @@ async function swarmRemove(name: string): Promise<void> {
 
 async function swarmStart(imageId: string, n: number, round: number): Promise<number> {
   const name = `berth-bench-start-${round}`;
+  const since = Date.now();
+  const events = await engineEvents({ type: ['container'], event: ['start', 'die'], label: [`com.docker.swarm.service.name=${name}`] }, since);
   const seconds = await timed(async () => {
     await swarmCreate(name, imageId, n);
-    await until(`${n} swarm tasks running`, async () => (await swarmRunning(name)).length >= n);
+    await events.until(`${n} swarm tasks running`, (es) => runningFrom(es).size >= n);
   });
+  events.close();
   await swarmRemove(name);
   return seconds;
 }
@@ -248,17 +358,20 @@ async function swarmRecovery(imageId: string, n: number, repeats: number, extra:
   await until(`${n} swarm tasks running`, async () => (await swarmRunning(name)).length >= n);
   const out: number[] = [];
   for (let i = 0; i < repeats; i++) {
-    const victim = (await swarmRunning(name))[0];
+    const before = await swarmRunning(name);
+    const victim = before[0];
     if (!victim) throw new Error('bench: no running swarm container to kill');
+    const events = await engineEvents({ type: ['container'], event: ['start', 'die'], label: [`com.docker.swarm.service.name=${name}`] }, Date.now());
     out.push(
       await timed(async () => {
         await docker('kill', victim);
-        await until('swarm replacement running', async () => {
-          const running = await swarmRunning(name);
-          return running.length >= n && !running.includes(victim);
+        await events.until('swarm replacement running', (es) => {
+          const running = runningFrom(es, before);
+          return running.size >= n && !running.has(victim);
         });
       }),
     );
+    events.close();
     await sleep(500);
   }
   await swarmRemove(name);
@@ -273,10 +386,13 @@ async function swarmUpdate(imageId: string, n: number, healthIntervalS: number, 
   const bounds = ['--update-parallelism', String(n), '--update-order', 'start-first', '--update-delay', '0s'];
   await swarmCreate(name, imageId, n, [...health, ...bounds]);
   await until(`${n} swarm tasks running`, async () => (await swarmRunning(name)).length >= n);
+  const events = await engineEvents({ type: ['service'], service: [name] }, Date.now());
   const seconds = await timed(async () => {
     await docker('service', 'update', '--detach', '--quiet', '--args', 'sleep 3601', name);
-    await until('swarm update completed', async () => (await docker('service', 'inspect', '--format', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}', name)) === 'completed');
+    // The service's UpdateStatus turning "completed", as its update event says.
+    await events.until('swarm update completed', (es) => es.some((e) => e.Actor.Attributes['updatestate.new']?.toLowerCase() === 'completed'));
   });
+  events.close();
   await swarmRemove(name);
   return seconds;
 }

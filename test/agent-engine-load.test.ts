@@ -93,7 +93,7 @@ describe('a remote agent’s load on the engine', () => {
     await sleep(1000); // whatever the start set off has happened
     const toRunning = runtime.listsByTask.get('quiet-1') ?? 0;
     process.stdout.write(`[measure] container lists from bound to RUNNING: ${toRunning}\n`);
-    // Bound (nothing yet: status written, create, start), then started (RUNNING written): 2. Not
+    // Bound (nothing yet: create, start), then started (RUNNING written, the first status): 2. Not
     // again for Docker's start event (the agent's own start), nor for the watch's echoes of the two
     // status writes.
     expect(toRunning).toBeLessThanOrEqual(2);

@@ -56,7 +56,6 @@ describe('planTask', () => {
       what: 'a new task starts its only container',
       in: input({ task: task(), definition: one }),
       start: ['app'],
-      status: { lastStatus: 'PENDING' },
     },
     {
       what: 'RUNNING once the essential container runs, with its docker id',
@@ -180,6 +179,18 @@ describe('planTask', () => {
       { name: 'side', dockerId: 'id-side', lastStatus: 'STOPPED', exitCode: 2, healthStatus: 'UNKNOWN', networkBindings: [] },
     ]);
     expect(plan.status?.healthStatus).toBeUndefined(); // UNKNOWN already (schema default): nothing to write
+  });
+
+  it('writes no status before starting containers: the status after the starts says more', () => {
+    const fresh = planTask(input({ task: task(), definition: one }));
+    expect(fresh.start).toEqual(['app']);
+    expect(fresh.status).toBeUndefined();
+    const started = planTask(input({ task: task(), definition: one, containers: [container('app', 'running')], pull: { startedAt: new Date(NOW - 100).toISOString(), stoppedAt: new Date(NOW - 50).toISOString() } }));
+    expect(started.status).toMatchObject({ lastStatus: 'RUNNING', connectivity: 'CONNECTED', pullStartedAt: new Date(NOW - 100).toISOString() });
+    // A dependent waiting for its dependency: nothing to start, so the progress so far is written.
+    const waiting = planTask(input({ task: task(), definition: healthyDep, containers: [container('db', 'running', { health: 'starting' })] }));
+    expect(waiting.start).toEqual([]);
+    expect(waiting.status).toMatchObject({ lastStatus: 'PENDING', connectivity: 'CONNECTED' });
   });
 
   it('writes nothing when the stored status already says it all', () => {

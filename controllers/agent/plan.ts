@@ -12,7 +12,8 @@
  *   3. desiredStatus STOPPED             → stop (dependents first), report STOPPING then STOPPED;
  *   4. launching failed / an essential container exited → same, with TaskFailedToStart /
  *      EssentialContainerExited;
- *   5. otherwise start whatever's dependencies are met; RUNNING once every essential container runs.
+ *   5. otherwise start whatever's dependencies are met (the status is written after the starts, not
+ *      before them); RUNNING once every essential container runs.
  */
 import { DEFAULT_STOP_TIMEOUT_SECONDS, type ContainerDefinition } from '../../api/v1/container-definition.js';
 import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
@@ -130,6 +131,10 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
   }
   const allEssentialRun = def.containerDefinitions.every((d) => !d.essential || isUp(byName(d.name)));
   const lastStatus = laterStatus(last, allEssentialRun ? 'RUNNING' : 'PENDING');
+  // Starting containers while the task stays where it is: the status after the start (RUNNING, or
+  // the failure) says more, and writing this one first would put an API round trip before every
+  // container start — the start of a task bound just now, or of a replacement, waits on it.
+  if (plan.start.length > 0 && lastStatus === last) return plan;
   const containers = def.containerDefinitions.map((d) => containerStatus(d, byName(d.name), previousOf(task, d.name), false));
   plan.status = statusPatch(task.status, {
     lastStatus,

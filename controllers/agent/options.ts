@@ -31,7 +31,8 @@ export interface AgentOptions {
    * of its time waiting for the engine (a container start queues behind the others in dockerd for
    * a second or more when many start together), so this bounds the engine's queue, not the agent's
    * CPU: too few, and tasks wait for a free worker instead of being in the engine's queue — and a
-   * stop requested meanwhile waits behind the starts. Default 32.
+   * stop requested meanwhile waits behind the starts. Default 64 (a 50-task service started
+   * ~10 % sooner than with 32, and 32 sooner than 8: dockerd runs starts in parallel).
    */
   workers?: number;
   /** Range for dynamic host ports (hostPort 0). */
@@ -52,7 +53,7 @@ export interface AgentOptions {
 export const AGENT_DEFAULTS = {
   steadyStateIntervalMs: 30_000,
   stoppedContainerRetentionMs: 60 * 60 * 1000,
-  workers: 32,
+  workers: 64,
   instanceType: 'berth.local',
   availabilityZone: 'local',
 } as const;

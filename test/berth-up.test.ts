@@ -74,8 +74,15 @@ describe('berth up', () => {
     const instance = `up-${Date.now().toString(36)}`;
     const p = await startBerthUp(['up', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--instance-name', instance], join(dir, 'config'));
     running.push(p);
-    const ci = await eventually(async () => (await p.client.get('ContainerInstance', { name: instance })) ?? undefined, 20_000, 'instance registered');
-    expect(ci.status?.agentConnected).toBe(true);
+    // Registration creates the instance, then reports it connected (a second write): wait for both.
+    const ci = await eventually(
+      async () => {
+        const found = await p.client.get('ContainerInstance', { name: instance });
+        return found?.status?.agentConnected === true ? found : undefined;
+      },
+      20_000,
+      'instance registered and connected',
+    );
     expect(ci.spec.registeredResources.cpu).toBeGreaterThan(0);
     await p.client.create({
       apiVersion: 'berth.dev/v1',

@@ -108,6 +108,33 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
     await expect(resources.delete('Service', { name: 'web' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('an unconditional delete survives a concurrent write (reads again); one with a stale resourceVersion conflicts', async () => {
+    const created = await resources.create({ ...service('web'), metadata: { name: 'web', finalizers: ['berth.dev/tasks'] } });
+    // The first read of the object is followed at once by another writer's status write, so the
+    // delete's compare-and-swap on what it read loses once.
+    let raced = false;
+    const racing = new Proxy(backend.store, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (prop !== 'get' || typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const kv: unknown = await Reflect.apply(value, target, args);
+          if (!raced) {
+            raced = true;
+            await resources.mutate('Service', { name: 'web' }, (s) => void (s.status = { runningCount: 1, pendingCount: 0, desiredCount: 2, deployments: [], history: [], events: [] }), { subresource: 'status' });
+          }
+          return kv;
+        };
+      },
+    });
+    const deleting = new ResourceStore(racing);
+    expect((await deleting.delete('Service', { name: 'web' })).deleted).toBe(false);
+    expect(raced).toBe(true);
+    const marked = await resources.mustGet('Service', { name: 'web' });
+    expect([marked.metadata.deletionTimestamp !== undefined, marked.status?.runningCount]).toEqual([true, 1]);
+    await expect(resources.delete('Service', { name: 'web' }, { resourceVersion: created.metadata.resourceVersion })).rejects.toBeInstanceOf(ConflictError);
+  });
+
   it('lists by cluster with label selectors and consistent pages', async () => {
     for (const [i, app] of ['a', 'b', 'a', 'c', 'a'].entries()) await resources.create(service(`svc-${i}`, { labels: { app } }));
     await resources.create({ ...service('elsewhere'), metadata: { name: 'elsewhere', cluster: 'other' } });

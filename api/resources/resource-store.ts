@@ -256,6 +256,18 @@ export class ResourceStore {
    * away when the last finalizer is removed. Returns the object as it was last seen.
    */
   async delete<K extends KindName>(kind: K, ref: Ref, options: WriteOptions & { resourceVersion?: string } = {}): Promise<{ object: ObjectOf<K>; deleted: boolean }> {
+    // Unconditional (no resourceVersion): a concurrent write (a controller's status) is no reason
+    // to fail, so a conflict reads again and retries, as patch does.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.deleteOnce(kind, ref, options);
+      } catch (err) {
+        if (!(err instanceof ConflictError) || options.resourceVersion !== undefined || attempt >= this.maxConflictRetries) throw err;
+      }
+    }
+  }
+
+  private async deleteOnce<K extends KindName>(kind: K, ref: Ref, options: WriteOptions & { resourceVersion?: string }): Promise<{ object: ObjectOf<K>; deleted: boolean }> {
     const key = this.keyOf(kind, ref);
     const kv = await this.store.get(key);
     if (!kv) throw new NotFoundError(this.idOf(kind, ref));

@@ -7,12 +7,14 @@
  * - result: done(), requeueAfter(ms), TerminalError
  * - informer / cache: the list+watch cache with indexes; clientListWatch feeds it from the API client
  * - queue / rate-limiter: the de-duplicating, rate-limited work queue
+ * - pacing: CostPacing, spacing a key's reconciles by their own cost
  * - handlers: which requests an object change produces (for / owns / watches)
  */
 export * from './clock.js';
 export * from './result.js';
 export * from './rate-limiter.js';
 export * from './queue.js';
+export * from './pacing.js';
 export * from './types.js';
 export * from './cache.js';
 export * from './informer.js';

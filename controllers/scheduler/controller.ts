@@ -28,6 +28,7 @@
 import type { Task } from '../../api/v1/index.js';
 import { isLive } from '../conventions.js';
 import { defineController, type ControllerDefinition } from '../kit/controller.js';
+import { CostPacing } from '../kit/pacing.js';
 import { done, requeueAfter } from '../kit/result.js';
 import type { KitObject, ObjectRef } from '../kit/types.js';
 import { applyPlan, SchedulerWriteError } from './apply.js';
@@ -38,7 +39,7 @@ import { seededRng, type ReservedPorts, type Rng } from './placement/index.js';
 
 export const SCHEDULER_NAME = 'scheduler';
 
-/** A pass waits at least this many times the observe+plan time of the one before it. */
+/** A pass waits at least this many times the observe+plan time of the one before it (kit/pacing.ts). */
 const PLAN_COST_FACTOR = 4;
 
 export interface SchedulerOptions {
@@ -77,7 +78,9 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
   // One per controller instance: survives passes and leadership changes (entries expire on their own).
   const assumed = new AssumedTasks();
   const minIntervalMs = options.minPassIntervalMs ?? 100;
-  const lastPass = new Map<string, { at: number; planMs: number }>();
+  // At least minIntervalMs between passes over a cluster, and PLAN_COST_FACTOR × the last pass's
+  // observe+plan time: a pass reads every task of the cluster.
+  const pacing = new CostPacing(PLAN_COST_FACTOR, minIntervalMs);
 
   return defineController({
     name: SCHEDULER_NAME,
@@ -94,18 +97,12 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
     async reconcile({ key }, { client, cache, clock, log, signal }) {
       const cluster = key.name;
       const started = clock.now();
-      const previous = lastPass.get(cluster);
-      // At least minIntervalMs between passes, and at least PLAN_COST_FACTOR × the CPU the last one
-      // spent observing and planning: a pass reads every task of the cluster, so at 20,000 tasks
-      // back-to-back passes would spend most of a core re-reading them; spaced by their own cost,
-      // planning stays under a fifth of the time while each pass binds more.
-      const floor = Math.max(minIntervalMs, (previous?.planMs ?? 0) * PLAN_COST_FACTOR);
-      const since = started - (previous?.at ?? -Infinity);
-      if (since < floor) return requeueAfter(floor - since);
+      const wait = pacing.delayFor(cluster, started);
+      if (wait > 0) return requeueAfter(wait);
       const input = observeCluster(cache, cluster, assumed, started, rngFor(cluster), options.reservedPorts);
       const plan = planScheduling(input);
       const planned = clock.now();
-      lastPass.set(cluster, { at: started, planMs: planned - started });
+      pacing.record(cluster, started, planned - started);
       if (plan.binds.length === 0 && plan.statusWrites.length === 0) return plan.unplaceable.length > 0 ? requeueAfter(retryMs) : done();
       if (plan.uncounted.length > 0)
         log.warn({ tasks: plan.uncounted.slice(0, 5).map((t) => t.metadata.name), count: plan.uncounted.length }, 'bound tasks whose task definition is unknown are not counted against their instances');

@@ -15,6 +15,7 @@ import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref.js';
 import { INDEX } from '../conventions.js';
 import { forEachBounded } from '../scheduler/pool.js';
 import { defineController, type ControllerDefinition, type ReconcileContext } from '../kit/controller.js';
+import { CostPacing } from '../kit/pacing.js';
 import { done, requeueAfter } from '../kit/result.js';
 import { requestKey, type KitObject, type ObjectOf, type ObjectRef } from '../kit/types.js';
 import { nextStatus, type Outcome } from './events.js';
@@ -41,7 +42,7 @@ export class ServiceChangedError extends Error {
 
 /** How long to wait before looking again while the cache catches up with our own writes. */
 const EXPECTATION_POLL_MS = 1_000;
-/** A service is reconciled again no sooner than this many times its last observe+plan took. */
+/** A service is reconciled again no sooner than this many times its last observe+plan took (kit/pacing.ts). */
 const PLAN_COST_FACTOR = 4;
 /** Task creates (and stops) in flight at once per service reconcile. */
 const CREATE_CONCURRENCY = 256;
@@ -49,7 +50,9 @@ const CREATE_CONCURRENCY = 256;
 export function serviceController(options: ServiceControllerOptions = {}): ControllerDefinition<'Service'> {
   const settings: ServiceControllerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const expectations = new Expectations(settings.expectationTimeoutMs);
-  const lastPlan = new Map<string, { at: number; costMs: number }>();
+  // Every change of any of a service's tasks wakes it and a reconcile reads all of them: a
+  // 1,000-task service being placed is planned a few dozen times a second, not once per change.
+  const pacing = new CostPacing(PLAN_COST_FACTOR);
   // Which services follow which family (`cluster/family` → service names), learnt as services are
   // reconciled, so that registering `web:4` wakes the services on `web`. Every service is
   // reconciled once when the controller starts, so the map is complete after that.
@@ -83,16 +86,11 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     workers: 4,
     async reconcile({ key }, ctx) {
       const requestId = requestKey(key);
-      // Every change of any of a service's tasks wakes it, and a reconcile reads all of them: spaced
-      // by PLAN_COST_FACTOR × its own observe+plan time, a 1,000-task service being placed is planned
-      // a few dozen times a second rather than once per task change; a small one is not held back.
-      const last = lastPlan.get(requestId);
-      const since = ctx.clock.now() - (last?.at ?? -Infinity);
-      const floor = (last?.costMs ?? 0) * PLAN_COST_FACTOR;
-      if (since < floor) return requeueAfter(floor - since);
+      const wait = pacing.delayFor(requestId, ctx.clock.now());
+      if (wait > 0) return requeueAfter(wait);
       let service = await ctx.client.get('Service', key);
       if (!service) {
-        lastPlan.delete(requestId);
+        pacing.forget(requestId);
         expectations.forget(requestId);
         for (const names of followers.values()) names.delete(requestId);
         return done();
@@ -123,7 +121,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         settings,
       });
 
-      lastPlan.set(requestId, { at: observed, costMs: ctx.clock.now() - observed });
+      pacing.record(requestId, observed, ctx.clock.now() - observed);
       const outcome = await apply(ctx, service, plan, requestId);
       if (plan.finalize) {
         if (service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {

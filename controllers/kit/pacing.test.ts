@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { CostPacing } from './pacing.js';
+
+describe('CostPacing', () => {
+  it.each([
+    // [factor, minIntervalMs, costMs of the last run, ms since it started, expected delay]
+    [4, 0, 10, 0, 40],
+    [4, 0, 10, 25, 15],
+    [4, 0, 10, 40, 0],
+    [4, 100, 10, 30, 70],
+    [4, 100, 50, 150, 50],
+    [4, 0, 0, 0, 0],
+  ])('factor %i, min %i ms, last cost %i ms, %i ms later: waits %i ms', (factor, min, cost, later, expected) => {
+    const pacing = new CostPacing(factor, min);
+    pacing.record('k', 1_000, cost);
+    expect(pacing.delayFor('k', 1_000 + later)).toBe(expected);
+  });
+
+  it('never delays a key it has not seen or has forgotten, and keeps keys apart', () => {
+    const pacing = new CostPacing(4, 100);
+    expect(pacing.delayFor('a', 0)).toBe(0);
+    pacing.record('a', 0, 50);
+    expect([pacing.delayFor('a', 10), pacing.delayFor('b', 10)]).toEqual([190, 0]);
+    pacing.forget('a');
+    expect(pacing.delayFor('a', 10)).toBe(0);
+  });
+});

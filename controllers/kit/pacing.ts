@@ -1,0 +1,32 @@
+/**
+ * Spacing a key's reconciles by their own cost. A reconcile that reads a whole set (a cluster's
+ * tasks, a service's tasks) and is woken by every change in that set would, under a burst, run
+ * back to back and spend most of a core re-reading it. Waiting `factor` × the last observe+plan
+ * time (and at least `minIntervalMs`) before the next keeps that work under 1/factor of the time,
+ * while each run handles more; a cheap reconcile is hardly held back.
+ */
+export class CostPacing {
+  private readonly last = new Map<string, { at: number; costMs: number }>();
+
+  constructor(
+    private readonly factor: number,
+    private readonly minIntervalMs = 0,
+  ) {}
+
+  /** How long `key` must still wait at `now` (0: go). */
+  delayFor(key: string, now: number): number {
+    const last = this.last.get(key);
+    if (!last) return 0;
+    const floor = Math.max(this.minIntervalMs, last.costMs * this.factor);
+    return Math.max(0, floor - (now - last.at));
+  }
+
+  /** A run of `key` that started at `at` spent `costMs` observing and planning. */
+  record(key: string, at: number, costMs: number): void {
+    this.last.set(key, { at, costMs });
+  }
+
+  forget(key: string): void {
+    this.last.delete(key);
+  }
+}

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LeaderElector } from '../controllers/kit/leader-election.js';
 import type { Lease, LeaseOptions, Store } from '../api/store/types.js';
 import { testStoreBackends, type TestStore } from './support/stores.js';
+import { delegate } from './support/delegate.js';
 
 interface Interval {
   who: string;
@@ -23,17 +24,6 @@ function candidate(store: Store, who: string, intervals: Interval[], ttlSeconds 
     interval.to = Date.now();
   });
   return { elector, done };
-}
-
-/** Delegates everything to `target` (bound to it), except what `overrides` replaces. */
-function delegate<T extends object>(target: T, overrides: Partial<T>): T {
-  return new Proxy(target, {
-    get(t, prop) {
-      if (Object.hasOwn(overrides, prop)) return Reflect.get(overrides, prop);
-      const value: unknown = Reflect.get(t, prop, t);
-      return typeof value === 'function' ? value.bind(t) : value;
-    },
-  });
 }
 
 /** A store whose leases stop being renewed on `freeze()`: the process is "dead" to the store. */

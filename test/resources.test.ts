@@ -7,6 +7,8 @@ import { ResourceStore } from '../api/resources/resource-store.js';
 import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '../api/resources/errors.js';
 import { listRevisions, newestActiveRevision } from '../api/resources/task-definition-revisions.js';
 import { testStoreBackends, type TestStore, keysSnapshot } from './support/stores.js';
+import { delegate } from './support/delegate.js';
+import type { RangeOptions } from '../api/store/types.js';
 
 const service = (name: string, extra: { labels?: Record<string, string>; desiredCount?: number } = {}) => ({
   apiVersion: 'berth.dev/v1',
@@ -113,18 +115,15 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
     // The first read of the object is followed at once by another writer's status write, so the
     // delete's compare-and-swap on what it read loses once.
     let raced = false;
-    const racing = new Proxy(backend.store, {
-      get(target, prop, receiver) {
-        const value: unknown = Reflect.get(target, prop, receiver);
-        if (prop !== 'get' || typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          const kv: unknown = await Reflect.apply(value, target, args);
-          if (!raced) {
-            raced = true;
-            await resources.mutate('Service', { name: 'web' }, (s) => void (s.status = { runningCount: 1, pendingCount: 0, desiredCount: 2, deployments: [], history: [], events: [] }), { subresource: 'status' });
-          }
-          return kv;
-        };
+    const store = backend.store;
+    const racing = delegate(store, {
+      get: async (key: string) => {
+        const kv = await store.get(key);
+        if (!raced) {
+          raced = true;
+          await resources.mutate('Service', { name: 'web' }, (s) => void (s.status = { runningCount: 1, pendingCount: 0, desiredCount: 2, deployments: [], history: [], events: [] }), { subresource: 'status' });
+        }
+        return kv;
       },
     });
     const deleting = new ResourceStore(racing);
@@ -212,16 +211,8 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
     it('patch and mutate read the stored object once per write (a CAS on that read), and cannot rename it', async () => {
       await resources.create(service('web'));
       let reads = 0;
-      const counted = new Proxy(backend.store, {
-        get(target, prop, receiver) {
-          const value: unknown = Reflect.get(target, prop, receiver);
-          if (typeof value !== 'function') return value;
-          return (...args: unknown[]) => {
-            if (prop === 'get') reads++;
-            return Reflect.apply(value, target, args);
-          };
-        },
-      });
+      const store = backend.store;
+      const counted = delegate(store, { get: (key: string) => (reads++, store.get(key)) });
       const counting = new ResourceStore(counted);
       await counting.patch('Service', { name: 'web' }, { spec: { desiredCount: 3 } });
       await counting.mutate('Service', { name: 'web' }, (s) => void (s.metadata.labels = { team: 'a' }));
@@ -237,15 +228,10 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
       await resources.create(service('web'));
       const v1 = await resources.mustGet('Service', { name: 'web' });
       let reads = 0;
-      const counted = new Proxy(backend.store, {
-        get(target, prop, receiver) {
-          const value: unknown = Reflect.get(target, prop, receiver);
-          if (typeof value !== 'function') return value;
-          return (...args: unknown[]) => {
-            if (prop === 'get' || prop === 'range') reads++;
-            return Reflect.apply(value, target, args);
-          };
-        },
+      const store = backend.store;
+      const counted = delegate(store, {
+        get: (key: string) => (reads++, store.get(key)),
+        range: (prefix: string, options?: RangeOptions) => (reads++, store.range(prefix, options)),
       });
       const counting = new ResourceStore(counted);
       const next = structuredClone(v1);

@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { pino } from 'pino';
 import { HttpClient } from '../api/client/http-client.js';
+import { lineSplitter } from '../api/lines.js';
 import type { Task } from '../api/v1/task.js';
 import { Agent } from '../controllers/agent/index.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
@@ -101,16 +102,12 @@ async function engineEvents(filters: Record<string, string[]>, since: number): P
   const stream = await new Docker().getEvents({ since: since / 1000, filters });
   const seen: DockerEvent[] = [];
   let wake: () => void = () => undefined;
-  let buffered = '';
+  const split = lineSplitter((line) => {
+    const parsed = DockerEvent.safeParse(parseJson(line));
+    if (parsed.success) seen.push(parsed.data);
+  });
   stream.on('data', (chunk: Buffer | string) => {
-    buffered += chunk.toString();
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline).trim();
-      buffered = buffered.slice(newline + 1);
-      const parsed = line ? DockerEvent.safeParse(parseJson(line)) : undefined;
-      if (parsed?.success) seen.push(parsed.data);
-    }
+    split(chunk);
     wake();
   });
   return {

@@ -4,6 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { lineSplitter } from '../../../api/lines.js';
 import type { Logger } from '../../../api/log.js';
 import { dockerCall } from './docker-error.js';
 import { toRuntimeEvent } from './docker-normalize.js';
@@ -30,7 +31,6 @@ export async function subscribeToEvents(
   // Docker subscribes before it answers, so once this resolves no later event can be missed.
   const stream = await dockerCall('subscribing to events', () => docker.getEvents({ filters }));
   let closed = false;
-  let buffered = '';
 
   const deliver = (line: string) => {
     let json: unknown;
@@ -61,15 +61,7 @@ export async function subscribeToEvents(
     options.onEnd?.(error);
   };
 
-  stream.on('data', (chunk: Buffer | string) => {
-    buffered += chunk.toString();
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline).trim();
-      buffered = buffered.slice(newline + 1);
-      if (line) deliver(line);
-    }
-  });
+  stream.on('data', lineSplitter(deliver));
   stream.on('error', (error: Error) => end(error));
   stream.on('end', () => end());
   stream.on('close', () => end());

@@ -8,6 +8,8 @@ import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '
 import { listRevisions, newestActiveRevision } from '../api/resources/task-definition-revisions.js';
 import { testStoreBackends, type TestStore, keysSnapshot } from './support/stores.js';
 import { delegate } from './support/delegate.js';
+import { deepFreeze } from '../controllers/kit/cache.js';
+import { isOfKind } from '../api/resources/codec.js';
 import type { RangeOptions } from '../api/store/types.js';
 
 const service = (name: string, extra: { labels?: Record<string, string>; desiredCount?: number } = {}) => ({
@@ -247,6 +249,22 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
       await expect(counting.updateFrom(v2, { ...structuredClone(v2), metadata: { ...v2.metadata, name: 'other' } })).rejects.toBeInstanceOf(InvalidError);
       await expect(counting.updateFrom({ ...v2, metadata: { ...v2.metadata, resourceVersion: undefined } }, next)).rejects.toBeInstanceOf(InvalidError);
       expect(await resources.mustGet('Service', { name: 'web' })).toEqual(v2);
+    });
+
+    it('updateFrom works over a deep-frozen cached copy and a shallow copy of it, and changes neither', async () => {
+      await resources.create(service('web'));
+      const cached = deepFreeze(await resources.mustGet('Service', { name: 'web' }));
+      const before = structuredClone(cached);
+      // What the agents and the scheduler pass: the cache's frozen object, and a shallow copy with new parts.
+      const next = { ...cached, spec: { ...cached.spec, desiredCount: 5 } };
+      const written = await resources.updateFrom(cached, next);
+      if (!isOfKind(written, 'Service')) throw new Error(`updateFrom returned a ${written.kind}`);
+      expect(cached).toEqual(before);
+      expect(next.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+      expect([written.spec.desiredCount, written.metadata.generation]).toEqual([5, 2]);
+      expect(await resources.mustGet('Service', { name: 'web' })).toEqual(written);
+      // The result is the caller's to change: none of it is the frozen cache's.
+      expect([written.metadata, written.spec, written.status].some((part) => part !== undefined && Object.isFrozen(part))).toBe(false);
     });
 
     it('rejects a patch that makes the object invalid, leaving it unchanged', async () => {

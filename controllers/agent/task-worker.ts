@@ -155,9 +155,8 @@ export class TaskWorker {
       const patch = { metadata: { resourceVersion: task.metadata.resourceVersion }, status };
       return this.deps.client.patch('Task', { cluster: task.metadata.cluster, name: task.metadata.name }, patch, { subresource: 'status' });
     }
-    const next = structuredClone(task);
-    next.status = { ...task.status, ...status };
-    return this.deps.client.updateFrom(task, next);
+    // A shallow copy is enough: updateFrom never changes what it is given (and `task` is the cache's, frozen).
+    return this.deps.client.updateFrom(task, { ...task, status: { ...task.status, ...status } });
   }
 
   private async apply(plan: TaskPlan, task: Task | undefined, definition: TaskDefinitionSpec | undefined, memory: TaskMemory, log: Logger): Promise<void> {

@@ -54,9 +54,18 @@ export class ObjectCache<T> {
     const old = this.objects.get(key);
     deepFreeze(obj);
     this.objects.set(key, obj);
-    for (const name of this.indexers.keys()) {
-      if (old !== undefined) this.unindex(name, key, old);
-      this.index(name, key, obj);
+    for (const [name, fn] of this.indexers) {
+      if (old === undefined) {
+        this.index(name, key, fn(obj));
+        continue;
+      }
+      // Most updates (a status report) leave an object's index values as they were: touch the
+      // index only when they moved.
+      const before = fn(old);
+      const after = fn(obj);
+      if (sameValues(before, after)) continue;
+      this.unindex(name, key, before);
+      this.index(name, key, after);
     }
     return old;
   }
@@ -66,7 +75,7 @@ export class ObjectCache<T> {
     const old = this.objects.get(key);
     if (old === undefined) return undefined;
     this.objects.delete(key);
-    for (const name of this.indexers.keys()) this.unindex(name, key, old);
+    for (const [name, fn] of this.indexers) this.unindex(name, key, fn(old));
     return old;
   }
 
@@ -75,7 +84,7 @@ export class ObjectCache<T> {
     if (this.indexers.has(name)) throw new Error(`index "${name}" already exists; give each index its own name`);
     this.indexers.set(name, fn);
     this.indices.set(name, new Map());
-    for (const [key, obj] of this.objects) this.index(name, key, obj);
+    for (const [key, obj] of this.objects) this.index(name, key, fn(obj));
   }
 
   /** The objects indexed under `value` in index `name`. Throws for an index that was never added. */
@@ -83,32 +92,36 @@ export class ObjectCache<T> {
     const index = this.indices.get(name);
     if (!index) throw new Error(`no index named "${name}"; add it with addIndex("${name}", fn) before using it`);
     const keys = index.get(value);
-    if (!keys) return [];
-    return [...keys].flatMap((key) => {
+    const out: T[] = [];
+    if (!keys) return out;
+    for (const key of keys) {
       const obj = this.objects.get(key);
-      return obj === undefined ? [] : [obj];
-    });
+      if (obj !== undefined) out.push(obj);
+    }
+    return out;
   }
 
-  private index(name: string, key: string, obj: T): void {
-    const fn = this.indexers.get(name);
+  private index(name: string, key: string, values: readonly string[]): void {
     const index = this.indices.get(name);
-    if (!fn || !index) return;
-    for (const value of fn(obj)) {
-      const keys = index.get(value) ?? new Set<string>();
-      keys.add(key);
-      index.set(value, keys);
+    if (!index) return;
+    for (const value of values) {
+      const keys = index.get(value);
+      if (keys) keys.add(key);
+      else index.set(value, new Set([key]));
     }
   }
 
-  private unindex(name: string, key: string, obj: T): void {
-    const fn = this.indexers.get(name);
+  private unindex(name: string, key: string, values: readonly string[]): void {
     const index = this.indices.get(name);
-    if (!fn || !index) return;
-    for (const value of fn(obj)) {
+    if (!index) return;
+    for (const value of values) {
       const keys = index.get(value);
       keys?.delete(key);
       if (keys?.size === 0) index.delete(value);
     }
   }
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }

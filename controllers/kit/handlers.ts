@@ -13,20 +13,21 @@ import { objectRefOf, requestKey, type KindName, type KitObject, type ObjectRef 
  * De-duplicated; empty when the controller does not care about this kind.
  */
 export function requestsFor(definition: ControllerDefinition, obj: KitObject): ObjectRef[] {
-  const found = new Map<string, ObjectRef>();
-  const add = (ref: ObjectRef) => found.set(requestKey(ref), ref);
-  const self = objectRefOf(obj);
-  if (obj.kind === definition.for) add(self);
+  // Called for every event of every watched kind, for every controller: most produce one request
+  // or none, so refs collect in a plain array and only two or more are de-duplicated.
+  const refs: ObjectRef[] = [];
+  if (obj.kind === definition.for) refs.push(objectRefOf(obj));
   if (definition.owns.includes(obj.kind)) {
     for (const owner of obj.metadata.ownerReferences ?? []) {
       // Only the controlling owner: other owners (e.g. garbage-collection links) are not ours to act on.
       if (owner.controller !== true || owner.kind !== definition.for) continue;
-      const cluster = definition.for === 'Cluster' ? owner.name : self.cluster;
-      add({ kind: definition.for, cluster, name: owner.name });
+      const cluster = definition.for === 'Cluster' ? owner.name : objectRefOf(obj).cluster;
+      refs.push({ kind: definition.for, cluster, name: owner.name });
     }
   }
-  for (const watch of definition.watches) if (watch.kind === obj.kind) for (const ref of watch.map(obj)) add(ref);
-  return [...found.values()];
+  for (const watch of definition.watches) if (watch.kind === obj.kind) refs.push(...watch.map(obj));
+  if (refs.length < 2) return refs;
+  return [...new Map(refs.map((ref) => [requestKey(ref), ref])).values()];
 }
 
 /** The kinds a controller needs informers for: its own, the ones it owns and the ones it watches. */

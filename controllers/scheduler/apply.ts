@@ -75,9 +75,12 @@ export async function applyPlan(plan: SchedulingPlan, ctx: ApplyContext): Promis
     async ({ task, instance }) => {
       // Bound and its pendingReason cleared in one compare-and-swap over the cached copy (no read):
       // the pendingReason is the scheduler's to clear once the task is bound, before the agent owns status.
-      const next = structuredClone(task);
-      next.spec.containerInstance = instance;
-      if (next.status?.pendingReason !== undefined) delete next.status.pendingReason;
+      // Shallow copies of the parts that change: updateFrom never changes what it is given.
+      const next: Task = { ...task, spec: { ...task.spec, containerInstance: instance } };
+      if (task.status?.pendingReason !== undefined) {
+        const { pendingReason: _cleared, ...status } = task.status;
+        next.status = status;
+      }
       try {
         const written = await client.updateFrom(task, next);
         // Assumed at once: the next pass must count this task on its instance even if what follows fails.
@@ -95,7 +98,7 @@ export async function applyPlan(plan: SchedulingPlan, ctx: ApplyContext): Promis
     ctx.concurrency,
     async ({ task, status }) => {
       try {
-        const written = await client.updateFrom(task, Object.assign(structuredClone(task), { status }));
+        const written = await client.updateFrom(task, Object.assign({ ...task }, { status }));
         outcome.statusWritten++;
         assumed.assume(written, now());
       } catch (err) {

@@ -9,7 +9,7 @@
  *            changed, and on deletion remove the finalizer once no task is live.
  */
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
+import { jsonEqual } from '../../api/json-equal.js';
 import { NotFoundError } from '../../api/resources/errors.js';
 import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref.js';
 import { INDEX } from '../conventions.js';
@@ -201,7 +201,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
 
   async function writeStatus(ctx: ReconcileContext, service: Service, plan: ServicePlan, outcome: Outcome, now: number): Promise<void> {
     const status = nextStatus(service, plan, outcome, now, settings.eventRepeatMs, randomUUID);
-    if (isDeepStrictEqual(plain(status), plain(service.status ?? {}))) return; // nothing changed: no write, no churn
+    if (jsonEqual(status, service.status ?? {})) return; // nothing changed: no write, no churn
     await ctx.client.mutate(
       'Service',
       { cluster: service.metadata.cluster, name: service.metadata.name },
@@ -237,10 +237,5 @@ function instancesOf(ctx: ReconcileContext, cluster: string, tasks: readonly Tas
     if (instance) byName.set(name, instance);
   }
   return byName;
-}
-
-/** Without undefined-valued keys, so a status read back from the store compares equal. */
-function plain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value));
 }
 

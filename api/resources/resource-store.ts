@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_CLUSTER } from '../v1/meta.js';
-import { validateObject, type BerthObject } from '../v1/index.js';
+import { validateObject, validateObjectOver, type BerthObject } from '../v1/index.js';
 import { kindPrefix, objectKey, type KindName } from '../keys.js';
 import { AlreadyExistsError as StoreAlreadyExists, ConflictError as StoreConflict } from '../store/errors.js';
 import type { KeyValue, Store } from '../store/types.js';
@@ -185,10 +185,13 @@ export class ResourceStore {
    * `update` and `updateStatus` of `next` in ONE compare-and-swap, over `current`: the object as the
    * caller read it (from an informer cache, say) at current.metadata.resourceVersion, which is not
    * read again. Conflict when the object changed since that version. For in-process controllers: it
-   * trusts `current` to be what the store held at that version, as a cache's copy is.
+   * trusts `current` to be what the store held at that version, as a cache's copy is. A spec or
+   * status of `next` that is current's own object is neither parsed again nor copied: the result
+   * shares it with `current` (frozen, if current is a cache's), so treat the result as read-only.
    */
   async updateFrom(current: BerthObject, next: unknown, options: WriteOptions = {}): Promise<BerthObject> {
-    const obj = this.validate(next);
+    // A spec or status passed on from `current` as it is was valid when stored: not parsed again.
+    const obj = this.validate(next, current);
     const id = this.idOfObject(obj);
     if (this.keyOf(obj.kind, obj.metadata) !== this.keyOf(current.kind, current.metadata))
       throw new InvalidError(id, [{ path: ['metadata', 'name'], message: `updateFrom of ${current.kind} ${current.metadata.name} cannot change its kind, cluster or name` }]);
@@ -299,8 +302,8 @@ export class ResourceStore {
     return this.idOf(obj.kind, obj.metadata);
   }
 
-  private validate(raw: unknown): BerthObject {
-    const result = validateObject(raw);
+  private validate(raw: unknown, madeFrom?: BerthObject): BerthObject {
+    const result = madeFrom ? validateObjectOver(madeFrom, raw) : validateObject(raw);
     if (result.ok) return result.object;
     throw new InvalidError(bestEffortId(raw), result.issues);
   }

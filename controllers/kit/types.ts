@@ -101,6 +101,8 @@ export interface KitClient {
   /**
    * Writes `next` (spec, metadata and status) over `current`, the cached copy it was made from, as one
    * compare-and-swap on current's resourceVersion without reading the object again (in process).
+   * Make `next` as a shallow copy with new parts (`{ ...task, status: {...} }`): parts passed on
+   * unchanged are not validated again, and the result may share them with `current` (read-only).
    */
   updateFrom<K extends KindName>(current: ObjectOf<K>, next: ObjectOf<K>): Promise<ObjectOf<K>>;
   /** Deletes the object (a no-op when it is already gone). */

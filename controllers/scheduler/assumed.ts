@@ -38,20 +38,24 @@ export class AssumedTasks {
   }
 
   /**
-   * The tasks of `cluster` as best known: each cached task, or the assumed copy while it is newer.
-   * Forgets entries the cache has caught up with and entries past their time.
+   * The tasks of `cluster` among `cached` (tasks of other clusters are left out), each as cached or
+   * as the assumed copy while that is newer. Forgets entries the cache has caught up with and
+   * entries past their time. One loop, one array: this runs over every task of the cache each pass.
    */
   overlay(cluster: string, cached: readonly Task[], now: number): Task[] {
     const entries = this.clusters.get(cluster);
-    if (!entries || entries.size === 0) return [...cached];
-    const out = cached.map((task) => {
-      const entry = entries.get(task.metadata.name);
-      if (entry === undefined) return task;
-      if (entry.revision > revisionOf(task) && now - entry.at < this.ttlMs) return entry.task;
-      entries.delete(task.metadata.name);
-      return task;
-    });
-    for (const [name, entry] of entries) if (now - entry.at >= this.ttlMs) entries.delete(name);
+    const out: Task[] = [];
+    for (const task of cached) {
+      if ((task.metadata.cluster ?? 'default') !== cluster) continue;
+      const entry = entries?.get(task.metadata.name);
+      if (entry === undefined) out.push(task);
+      else if (entry.revision > revisionOf(task) && now - entry.at < this.ttlMs) out.push(entry.task);
+      else {
+        entries?.delete(task.metadata.name);
+        out.push(task);
+      }
+    }
+    if (entries) for (const [name, entry] of entries) if (now - entry.at >= this.ttlMs) entries.delete(name);
     return out;
   }
 }

@@ -180,6 +180,15 @@ describe('planScheduling: remaining resources are what bound tasks leave', () =>
     expect(assumed.size).toBe(0);
   });
 
+  it("overlays only the cluster's own tasks, leaving other clusters' out", () => {
+    const assumed = new AssumedTasks();
+    const mine = task('mine', { rv: 10 });
+    const theirs = { ...task('theirs', { rv: 11 }), metadata: { ...task('theirs', { rv: 11 }).metadata, cluster: 'other' } };
+    assumed.assume({ ...theirs, metadata: { ...theirs.metadata, resourceVersion: '30' } }, NOW);
+    expect(assumed.overlay('default', [mine, theirs], NOW)).toEqual([mine]);
+    expect(assumed.overlay('other', [mine, theirs], NOW).map((t) => t.metadata.resourceVersion)).toEqual(['30']);
+  });
+
   it('forgets assumptions after their time', () => {
     const assumed = new AssumedTasks(1000);
     assumed.assume(task('first', { on: 'a', rv: 20 }), NOW);

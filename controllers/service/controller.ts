@@ -116,7 +116,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         resolution: resolveTaskDefinition(service.spec.taskDefinition, revisions, service.status?.taskDefinition),
         tasks,
         taskDefinitions: definitionsOf(ctx, cluster, revisions, tasks),
-        instances: instancesOf(ctx, cluster, tasks),
+        instances: instancesOf(ctx, cluster),
         now,
         settings,
       });
@@ -228,14 +228,7 @@ function definitionsOf(ctx: ReconcileContext, cluster: string, revisions: readon
   return byName;
 }
 
-function instancesOf(ctx: ReconcileContext, cluster: string, tasks: readonly Task[]): Map<string, ContainerInstance> {
-  const byName = new Map<string, ContainerInstance>();
-  for (const task of tasks) {
-    const name = task.spec.containerInstance;
-    if (name === undefined || byName.has(name)) continue;
-    const instance = ctx.cache.get('ContainerInstance', { cluster, name });
-    if (instance) byName.set(name, instance);
-  }
-  return byName;
+/** The cluster's instances by name, looked up in the cache when the plan asks (most plans never do). */
+function instancesOf(ctx: ReconcileContext, cluster: string): Pick<ReadonlyMap<string, ContainerInstance>, 'get'> {
+  return { get: (name) => ctx.cache.get('ContainerInstance', { cluster, name }) };
 }
-

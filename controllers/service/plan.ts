@@ -29,8 +29,8 @@ export interface PlanInput {
   tasks: readonly Task[];
   /** Task definitions by name (`web:3`): for health checks and, for binpack scale-in, demand. */
   taskDefinitions: ReadonlyMap<string, TaskDefinition>;
-  /** Container instances by name: for choosing which tasks a scale-in stops. */
-  instances: ReadonlyMap<string, ContainerInstance>;
+  /** Container instances by name: for choosing which tasks a scale-in stops (a lookup, not a copy). */
+  instances: Pick<ReadonlyMap<string, ContainerInstance>, 'get'>;
   now: number;
   settings: ServiceControllerSettings;
 }

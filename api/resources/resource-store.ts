@@ -20,7 +20,8 @@ import type { KeyValue, Store } from '../store/types.js';
 import { decodeObject, encodeObject, isOfKind, type ObjectOf } from './codec.js';
 import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError, type ResourceId } from './errors.js';
 import { matchesLabels, parseLabelSelector, type LabelSelector } from './label-selector.js';
-import { watchKind, type ResourceWatch, type ResourceWatchOptions } from './resource-watch.js';
+import type { ResourceWatch, ResourceWatchOptions } from './resource-watch.js';
+import { WatchHub } from './watch-hub.js';
 import { applyMergePatch } from '../merge-patch.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { registerRevision, TASK_DEFINITION_IMMUTABLE } from './task-definition-revisions.js';
@@ -65,6 +66,8 @@ export class ResourceStore {
   private readonly now: () => Date;
   private readonly newUid: () => string;
   private readonly maxConflictRetries: number;
+  /** One store watch per kind and cluster for all of this process's watchers (watch-hub.ts). */
+  private readonly watches: WatchHub;
 
   constructor(
     readonly store: Store,
@@ -73,6 +76,7 @@ export class ResourceStore {
     this.now = options.now ?? (() => new Date());
     this.newUid = options.newUid ?? randomUUID;
     this.maxConflictRetries = options.maxConflictRetries ?? 20;
+    this.watches = new WatchHub(store);
   }
 
   async get<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K> | undefined> {
@@ -284,9 +288,9 @@ export class ResourceStore {
     return { object, deleted: true };
   }
 
-  /** Changes to objects of a kind, in revision order; see resource-watch.ts. */
+  /** Changes to objects of a kind, in revision order; see resource-watch.ts and watch-hub.ts. */
   watch<K extends KindName>(kind: K, options: ResourceWatchOptions = {}): ResourceWatch<K> {
-    return watchKind(this.store, kind, options);
+    return this.watches.watch(kind, options);
   }
 
   keyOf(kind: KindName, ref: Ref): string {

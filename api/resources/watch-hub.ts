@@ -1,0 +1,213 @@
+/**
+ * One store watch per kind and cluster, shared by every watcher in the process (the Kubernetes
+ * apiserver's watch cache, in small). Without it each watcher (every controller informer, every
+ * HTTP `?watch=true`, every agent's watch over the API) opened its own store watch, so the store
+ * sent every event once per watcher and this process decoded it as many times: at 20,000 tasks the
+ * benchmark's one HTTP watch doubled the server's decoding and the gRPC buffers it allocates.
+ *
+ * A feed keeps the last `historyEvents` events, so a watcher that starts from a recent revision
+ * (list, then watch from the list's revision) joins the running feed. One that asks for a revision
+ * older than the feed holds, or for no revision ("from now", whose meaning only the store knows),
+ * gets a store watch of its own, exactly as before. A feed that fails (compaction, lost connection)
+ * ends every watcher on it with that error, as their own watches would have; the next watcher
+ * starts a new feed. A feed with no watchers left stops.
+ *
+ * Events are shared between watchers: treat them as read-only (informers freeze what they cache).
+ */
+import { kindPrefix, type KindName } from '../keys.js';
+import type { Store } from '../store/types.js';
+import { matchesLabels, parseLabelSelector, type LabelSelector } from './label-selector.js';
+import { watchKind, type ResourceEvent, type ResourceWatch, type ResourceWatchOptions } from './resource-watch.js';
+
+export interface WatchHubOptions {
+  /** Events a feed keeps for watchers that join late (default 2,000). */
+  historyEvents?: number;
+}
+
+export class WatchHub {
+  private readonly feeds = new Map<string, Feed>();
+  private readonly historyEvents: number;
+
+  constructor(
+    private readonly store: Store,
+    options: WatchHubOptions = {},
+  ) {
+    this.historyEvents = options.historyEvents ?? 2_000;
+  }
+
+  watch<K extends KindName>(kind: K, options: ResourceWatchOptions = {}): ResourceWatch<K> {
+    const from = options.fromRevision;
+    if (from === undefined) return watchKind(this.store, kind, options);
+    const selector = typeof options.labelSelector === 'string' ? parseLabelSelector(options.labelSelector) : options.labelSelector;
+    const key = kindPrefix(kind, options.cluster);
+    const feeds = this.feeds;
+    // A feed of the kind in every cluster (the controllers' informers run one) serves one cluster too.
+    const wideKey = kindPrefix(kind);
+    const wide = key === wideKey ? undefined : feeds.get(wideKey)?.join(kind, from, selector, options.cluster);
+    if (wide) return wide;
+    const running = feeds.get(key);
+    const joined = running?.join(kind, from, selector);
+    if (joined) return joined;
+    if (running) return watchKind(this.store, kind, options); // older than the feed holds
+    const feed = new Feed(watchKind<KindName>(this.store, kind, { cluster: options.cluster, fromRevision: from }), from, this.historyEvents, () => {
+      if (feeds.get(key) === feed) feeds.delete(key);
+    });
+    feeds.set(key, feed);
+    const first = feed.join(kind, from, selector);
+    if (!first) throw new Error(`internal: a new feed of ${key} refused its first watcher`);
+    return first;
+  }
+
+  /** Feeds running now (for tests and metrics). */
+  get feedCount(): number {
+    return this.feeds.size;
+  }
+}
+
+/** What a feed sees of a watcher: whatever its kind, it takes the feed's batches and its end. */
+interface Subscriber {
+  push(batch: readonly ResourceEvent<KindName>[]): void;
+  close(failure: Error | undefined): void;
+}
+
+class Feed {
+  private readonly history: ResourceEvent<KindName>[][] = [];
+  private historySize = 0;
+  /** Every event at or after this revision is in `history` or still to come. */
+  private floor: number;
+  private readonly watchers = new Set<Subscriber>();
+  private ended = false;
+
+  constructor(
+    private readonly source: ResourceWatch<KindName>,
+    from: number,
+    private readonly historyEvents: number,
+    private readonly onEnd: () => void,
+  ) {
+    this.floor = from;
+    void this.pump();
+  }
+
+  /** A watcher from revision `from` on, or undefined when this feed no longer holds `from`. */
+  join<K extends KindName>(kind: K, from: number, selector: LabelSelector | undefined, cluster?: string): FeedWatch<K> | undefined {
+    if (this.ended || from < this.floor) return undefined;
+    const watcher = new FeedWatch(kind, from, selector, cluster, (gone) => this.leave(gone));
+    for (const batch of this.history) watcher.push(batch);
+    this.watchers.add(watcher);
+    return watcher;
+  }
+
+  private leave(watcher: Subscriber): void {
+    this.watchers.delete(watcher);
+    if (this.watchers.size === 0) this.end(undefined);
+  }
+
+  private async pump(): Promise<void> {
+    let failure: Error | undefined;
+    try {
+      for await (const batch of this.source) {
+        if (this.ended) return;
+        this.remember(batch);
+        for (const watcher of this.watchers) watcher.push(batch);
+      }
+      failure = (await this.source.closed) ?? new Error('the shared store watch ended');
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
+    }
+    this.end(failure);
+  }
+
+  /** Keeps whole batches (all events of a revision come in one), dropping the oldest past the limit. */
+  private remember(batch: ResourceEvent<KindName>[]): void {
+    this.history.push(batch);
+    this.historySize += batch.length;
+    while (this.historySize > this.historyEvents && this.history.length > 1) {
+      const dropped = this.history.shift() ?? [];
+      this.historySize -= dropped.length;
+      const last = dropped[dropped.length - 1];
+      if (last) this.floor = Number(last.resourceVersion) + 1;
+    }
+  }
+
+  private end(failure: Error | undefined): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onEnd();
+    void this.source.cancel();
+    for (const watcher of this.watchers) watcher.close(failure);
+    this.watchers.clear();
+    this.history.length = 0;
+  }
+}
+
+/** One watcher's end of a feed: batches pushed by the feed, pulled by the watcher's loop. */
+class FeedWatch<K extends KindName> implements ResourceWatch<K>, Subscriber {
+  private readonly pending: ResourceEvent<K>[][] = [];
+  private wake: (() => void) | undefined;
+  private done = false;
+  private failure: Error | undefined;
+  private resolveClosed: (err: Error | undefined) => void = () => undefined;
+  readonly closed = new Promise<Error | undefined>((resolve) => (this.resolveClosed = resolve));
+
+  constructor(
+    private readonly kind: K,
+    private readonly from: number,
+    private readonly selector: LabelSelector | undefined,
+    /** Set when this watcher wants one cluster of a feed of every cluster. */
+    private readonly cluster: string | undefined,
+    private readonly onCancel: (w: Subscriber) => void,
+  ) {}
+
+  push(batch: readonly ResourceEvent<KindName>[]): void {
+    if (this.done) return;
+    const events: ResourceEvent<K>[] = [];
+    for (const e of batch) {
+      if (!isEventOf(e, this.kind) || Number(e.resourceVersion) < this.from) continue;
+      if (this.cluster !== undefined && e.ref.cluster !== this.cluster) continue;
+      if (this.selector && (e.object === undefined || !matchesLabels(this.selector, e.object.metadata.labels))) continue;
+      events.push(e);
+    }
+    if (events.length === 0) return;
+    this.pending.push(events);
+    this.wake?.();
+  }
+
+  /** The feed ended: deliver what is pending, then end (throwing `failure`, if any). */
+  close(failure: Error | undefined): void {
+    if (this.done) return;
+    this.done = true;
+    this.failure = failure;
+    this.resolveClosed(failure);
+    this.wake?.();
+  }
+
+  async cancel(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    this.pending.length = 0;
+    this.resolveClosed(undefined);
+    this.onCancel(this);
+    this.wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<ResourceEvent<K>[]> {
+    for (;;) {
+      const next = this.pending.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (this.done) {
+        if (this.failure) throw this.failure;
+        return;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+}
+
+/** The feed of a kind's prefix carries that kind only; checked, so the type follows from the data. */
+function isEventOf<K extends KindName>(e: ResourceEvent<KindName> | ResourceEvent<K>, kind: K): e is ResourceEvent<K> {
+  return e.ref.kind === kind && (e.object === undefined || e.object.kind === kind);
+}

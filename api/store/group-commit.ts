@@ -133,23 +133,29 @@ export class GroupCommit {
   private take<T extends Op>(lane: Lane<T>): T[] {
     const batch: T[] = [];
     const keys = new Set<string>();
+    /** Ops scanned but left for a later batch (a second op on a key already in this one), in order. */
+    const left: T[] = [];
     let bytes = 0;
     let i = 0;
-    while (i < lane.queue.length && batch.length < this.maxOps) {
+    for (; i < lane.queue.length && batch.length < this.maxOps; i++) {
       const op = lane.queue[i]!;
       const size = op.key.length + (op.type === 'put' ? op.value.length : 0);
       const solo = op.type === 'put' && op.solo === true;
       if (batch.length > 0 && (solo || bytes + size > this.maxBytes)) break;
       if (keys.has(op.key)) {
-        i++; // stays queued for a later batch, after the op on the same key ahead of it
+        left.push(op); // stays queued for a later batch, after the op on the same key ahead of it
         continue;
       }
       keys.add(op.key);
       bytes += size;
       batch.push(op);
-      lane.queue.splice(i, 1);
-      if (solo) break;
+      if (solo) {
+        i++;
+        break;
+      }
     }
+    // The scanned prefix goes in one splice: one per op (a shift each) was quadratic in a long queue.
+    lane.queue.splice(0, i, ...left);
     return batch;
   }
 

@@ -38,6 +38,20 @@ describe('GroupCommit', () => {
     expect(gc.stats).toEqual({ ops: 101, txns: 3 });
   });
 
+  it('drains a long queue in order, in batches within the limit, with a key written twice in between', async () => {
+    const gc = open({ maxOps: 100 });
+    // Thousands waiting at once (as the agents' status writes do), one key written twice among them.
+    const keys = Array.from({ length: 3_000 }, (_, i) => (i === 1_500 ? '/q/0007' : `/q/${String(i).padStart(4, '0')}`));
+    const results = await Promise.all(keys.map((k, i) => gc.put(k, `v${i}`)));
+    expect(sent.every((t) => t.success.length <= 100)).toBe(true);
+    // Every op sent once; the keys in the order they were issued, apart from the later write of 0007.
+    const order = sent.flatMap((t) => t.success.map((op) => op.key));
+    expect(order).toHaveLength(3_000);
+    expect(order.filter((k) => k !== '/q/0007')).toEqual(keys.filter((k) => k !== '/q/0007'));
+    expect(results[1_500]!.revision).toBeGreaterThan(results[7]!.revision);
+    expect((await backing.store.get('/q/0007'))?.value).toBe('v1500');
+  });
+
   it('fails only the ops whose guard no longer holds, as they would fail alone, and writes the rest', async () => {
     const gc = open();
     const a = await backing.store.put('/k/a', 'a0');

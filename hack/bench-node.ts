@@ -17,6 +17,7 @@ import { EtcdStore } from '../api/store/etcd.js';
 import { namespaced } from '../api/store/namespaced.js';
 import { builtinControllers } from '../controllers/builtin.js';
 import { startControlPlane } from '../cli/process/control-plane.js';
+import { applyHeapGrowth } from '../cli/process/heap-growth.js';
 import { stopOnSignal } from '../cli/process/until-signal.js';
 import { startFleet, type Fleet } from './bench-fleet.js';
 
@@ -41,6 +42,8 @@ const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'w
 async function main(): Promise<void> {
   const config = NodeConfig.parse(JSON.parse(process.env.BENCH_NODE ?? '{}'));
   if (config.role === 'server') {
+    // As `berth server` does (the fleet stands in for 1,000 agent processes and keeps V8's default).
+    applyHeapGrowth();
     const plane = await startControlPlane({
       dataDir: config.dataDir,
       host: '127.0.0.1',

@@ -52,10 +52,10 @@ interface NodeHandle {
   stop(): Promise<void>;
 }
 
-async function startNode(config: NodeConfig, profileDir: string | undefined): Promise<NodeHandle> {
+async function startNode(config: NodeConfig, profileDir: string | undefined, env: Record<string, string> = {}): Promise<NodeHandle> {
   // Room for 1,000 agents beside the server (the embedded store's process holds both).
   const args = ['--max-old-space-size=4096', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(dist, 'hack', 'bench-node.js')];
-  const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_NODE: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, BENCH_NODE: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] });
   let stopping = false;
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -226,6 +226,8 @@ export interface PlacementRun {
   measureLatency: boolean;
   latencySamples?: number;
   profileDir?: string;
+  /** Extra environment of the server process (e.g. BERTH_HEAP_GROWTH_PERCENT). */
+  serverEnv?: Record<string, string>;
   timeoutMs?: number;
   log: (line: string) => void;
 }
@@ -244,7 +246,7 @@ export async function runPlacement(run: PlacementRun): Promise<PlacementResult> 
   const etcd = onEtcd ? await startPrivateEtcd() : undefined;
   try {
     const base = { etcdEndpoint: etcd?.endpoint, etcdPrefix, dataDir, cluster };
-    const server = await startNode({ ...base, role: 'server', fleet: onEtcd ? 0 : instances }, run.profileDir);
+    const server = await startNode({ ...base, role: 'server', fleet: onEtcd ? 0 : instances }, run.profileDir, run.serverEnv);
     nodes.push(server);
     if (onEtcd) nodes.push(await startNode({ ...base, dataDir: `${dataDir}-fleet`, role: 'fleet', fleet: instances }, run.profileDir));
     const url = String(server.ready.url);

@@ -30,7 +30,8 @@ export interface BenchConfig {
 export interface BenchResults {
   machine: Machine;
   config: BenchConfig;
-  placement: { etcd: PlacementResult[]; embedded: PlacementResult[] };
+  /** etcdV8Heap: the etcd run again with the server at V8's own heap growth (BERTH_HEAP_GROWTH_PERCENT=0). */
+  placement: { etcd: PlacementResult[]; embedded: PlacementResult[]; etcdV8Heap?: PlacementResult[] };
   rawEtcd: number[];
   docker?: DockerBenchResult;
   /** Runs that failed, said in the results rather than dropped silently. */
@@ -61,6 +62,17 @@ export function renderResults(r: BenchResults): string {
     const rss = r.placement.etcd.map((p) => p.serverPeakRssMB);
     const embRss = r.placement.embedded.map((p) => p.serverPeakRssMB);
     rows.push([`control-plane peak RSS with ${tasks.toLocaleString('en-US')} tasks, etcd (MB)`, fig(rss, 'MB'), `embedded store, server + ${c.instances} sim agents in one process: ${fig(embRss, 'MB')} MB`, '≤ 300', verdict(rss.length ? med(rss) <= 300 : undefined)]);
+    const v8 = r.placement.etcdV8Heap ?? [];
+    if (v8.length > 0) {
+      const v8Tps = v8.map((p) => p.tasksPerSecond);
+      rows.push([
+        `the same etcd run, server at V8's own heap growth (BERTH_HEAP_GROWTH_PERCENT=0): peak RSS (MB)`,
+        fig(v8.map((p) => p.serverPeakRssMB), 'MB'),
+        `placement ${fig(v8Tps, 'count')} tasks/s (the default 50 % runs at ${ratio(med(etcdTps), med(v8Tps))} of it)`,
+        '—',
+        '—',
+      ]);
+    }
   }
   const d = r.docker;
   if (d) {

@@ -7,6 +7,8 @@
  *   BENCH_SECTIONS=placement,docker                                       what to run
  *   BENCH_STORES=etcd,embedded                                            which stores placement runs on
  *   BENCH_PROFILE=/tmp/prof                                               --cpu-prof of the children
+ *   BENCH_NO_LATENCY=1                                                    skip the API latency probe
+ *   BENCH_HEAP_COMPARE=0                                                  skip the run at V8's own heap growth
  *   BENCH_OUT=bench/RESULTS.md
  */
 import { execFileSync } from 'node:child_process';
@@ -16,6 +18,7 @@ import { dirname } from 'node:path';
 import { runDockerBench, type DockerBenchResult } from './bench-docker.js';
 import { runPlacement, type PlacementResult } from './bench-placement.js';
 import { renderResults, type BenchConfig, type Machine } from './bench-report.js';
+import { HEAP_GROWTH_ENV } from '../cli/process/heap-growth.js';
 
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
   };
   const scale = { instances: config.instances, services: config.services, tasksPerService: config.tasksPerService };
   const failures: string[] = [];
-  const placement: { etcd: PlacementResult[]; embedded: PlacementResult[] } = { etcd: [], embedded: [] };
+  const placement: { etcd: PlacementResult[]; embedded: PlacementResult[]; etcdV8Heap: PlacementResult[] } = { etcd: [], embedded: [], etcdV8Heap: [] };
   if (sections.has('placement')) {
     for (let i = 0; i < config.placementRepeats; i++) {
       for (const store of placementStores) {
@@ -81,13 +84,24 @@ async function main(): Promise<void> {
         // One failed run is reported, not fatal: the other figures still get written.
         try {
           placement[store].push(
-            await runPlacement({ store, scale, measureLatency: store === 'etcd', profileDir: process.env.BENCH_PROFILE, timeoutMs: 900_000, log: say }),
+            await runPlacement({ store, scale, measureLatency: store === 'etcd' && process.env.BENCH_NO_LATENCY !== '1', profileDir: process.env.BENCH_PROFILE, timeoutMs: 900_000, log: say }),
           );
         } catch (err) {
           say(`placement on ${store} failed: ${String(err)}`);
           failures.push(`placement on ${store}, run ${i + 1}: ${String(err)}`);
         }
       }
+    }
+  }
+  // Beside the etcd figures: the same run with the server at V8's own heap growth (what the
+  // server's default of 50 % costs in placement rate and saves in memory; cli/process/heap-growth.ts).
+  if (sections.has('placement') && placementStores.includes('etcd') && process.env.BENCH_HEAP_COMPARE !== '0') {
+    say(`placement on etcd, the server at V8's default heap growth (${HEAP_GROWTH_ENV}=0)`);
+    try {
+      placement.etcdV8Heap.push(await runPlacement({ store: 'etcd', scale, measureLatency: false, serverEnv: { [HEAP_GROWTH_ENV]: '0' }, timeoutMs: 900_000, log: say }));
+    } catch (err) {
+      say(`placement at V8's default heap growth failed: ${String(err)}`);
+      failures.push(`placement at V8's default heap growth: ${String(err)}`);
     }
   }
   let rawEtcd: number[] = [];

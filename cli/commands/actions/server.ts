@@ -2,10 +2,12 @@
 import { rootLogger } from '../../../api/log.js';
 import { builtinControllers } from '../../../controllers/builtin.js';
 import { startControlPlane } from '../../process/control-plane.js';
+import { applyHeapGrowth } from '../../process/heap-growth.js';
 import { stopOnSignal } from '../../process/until-signal.js';
 import { toControlPlaneOptions, type ServeFlags } from '../serve-options.js';
 
 export default async function runServer(flags: ServeFlags): Promise<number> {
+  applyHeapGrowth();
   const options = toControlPlaneOptions(flags);
   if (options.etcdEndpoints.length === 0) throw new Error('berth server needs --etcd URL[,URL…]; for a single machine use `berth up`');
   const plane = await startControlPlane({ ...options, controllers: builtinControllers(), log: rootLogger });

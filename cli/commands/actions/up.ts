@@ -9,12 +9,14 @@ import { DockerRuntime } from '../../../controllers/agent/runtime/docker.js';
 import { builtinControllers } from '../../../controllers/builtin.js';
 import { configPath, writeConfigFile } from '../../config.js';
 import { startControlPlane } from '../../process/control-plane.js';
+import { applyHeapGrowth } from '../../process/heap-growth.js';
 import { stopOnSignal } from '../../process/until-signal.js';
 import { dockerConnection, parseAttribute } from '../agent-flags.js';
 import { toControlPlaneOptions } from '../serve-options.js';
 import type { UpFlags } from '../up.js';
 
 export default async function runUp(flags: UpFlags): Promise<number> {
+  applyHeapGrowth();
   const log = rootLogger;
   const attributes = Object.fromEntries(flags.attribute.map(parseAttribute));
   const plane = await startControlPlane({ ...toControlPlaneOptions(flags), controllers: builtinControllers(), log });

@@ -42,8 +42,10 @@ const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'w
 async function main(): Promise<void> {
   const config = NodeConfig.parse(JSON.parse(process.env.BENCH_NODE ?? '{}'));
   if (config.role === 'server') {
-    // As `berth server` does (the fleet stands in for 1,000 agent processes and keeps V8's default).
-    applyHeapGrowth();
+    // As `berth server` does. Not when this process also hosts the 1,000 simulated agents (the
+    // embedded store's run): that is a harness standing in for 1,000 agent processes, not a shape any
+    // berth process has, so it keeps V8's default like the separate fleet process.
+    if (config.fleet === 0) applyHeapGrowth();
     const plane = await startControlPlane({
       dataDir: config.dataDir,
       host: '127.0.0.1',

@@ -16,6 +16,7 @@ import type { ObjectOf } from '../api/resources/codec.js';
 import type { ListResult } from '../api/resources/resource-store.js';
 import type { ResourceEvent, ResourceWatch } from '../api/resources/resource-watch.js';
 import type { Task } from '../api/v1/task.js';
+import { Channel } from '../api/channel.js';
 import { Agent } from '../controllers/agent/index.js';
 import { SimRuntime } from '../controllers/agent/runtime/sim.js';
 import { forEachBounded } from '../controllers/scheduler/pool.js';
@@ -24,43 +25,30 @@ type TaskEvent = ResourceEvent<'Task'>;
 
 /** The async-iterable end of one subscriber: batches pushed by the fan-out, pulled by the informer. */
 class Subscription implements ResourceWatch<'Task'> {
-  private readonly pending: TaskEvent[][] = [];
-  private wake: (() => void) | undefined;
-  private done = false;
-  private resolveClosed: (e: Error | undefined) => void = () => undefined;
-  readonly closed = new Promise<Error | undefined>((resolve) => (this.resolveClosed = resolve));
+  private readonly channel: Channel<TaskEvent[]>;
 
   constructor(
     readonly instance: string,
     readonly fromRevision: number,
-    private readonly onCancel: (s: Subscription) => void,
-  ) {}
+    onCancel: (s: Subscription) => void,
+  ) {
+    this.channel = new Channel(() => onCancel(this));
+  }
+
+  get closed(): Promise<Error | undefined> {
+    return this.channel.closed;
+  }
 
   push(events: TaskEvent[]): void {
-    if (this.done || events.length === 0) return;
-    this.pending.push(events);
-    this.wake?.();
+    if (events.length > 0) this.channel.push(events);
   }
 
-  async cancel(): Promise<void> {
-    if (this.done) return;
-    this.done = true;
-    this.onCancel(this);
-    this.wake?.();
-    this.resolveClosed(undefined);
+  cancel(): Promise<void> {
+    return this.channel.cancel();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<TaskEvent[]> {
-    for (;;) {
-      const next = this.pending.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      if (this.done) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
-    }
+  [Symbol.asyncIterator](): AsyncIterator<TaskEvent[]> {
+    return this.channel[Symbol.asyncIterator]();
   }
 }
 

@@ -15,14 +15,17 @@ const service = (name: string, desiredCount = 1, labels?: Record<string, string>
   spec: { taskDefinition: 'web', desiredCount },
 });
 
-/** The next `count` events of `watch` as `name@desiredCount` (or `-name` for a deletion). */
+/** The next `count` events of `watch` as `name@desiredCount` (or `-name` for a deletion); the watch stays open. */
 async function take<K extends KindName>(watch: ResourceWatch<K>, count: number): Promise<string[]> {
   const seen: string[] = [];
   const timeout = setTimeout(() => void watch.cancel(), 10_000);
+  // next() by hand: `break` out of a for-await loop would cancel the watch.
+  const events = watch[Symbol.asyncIterator]();
   try {
-    for await (const batch of watch) {
-      for (const e of batch) seen.push(describe1(e));
-      if (seen.length >= count) break;
+    while (seen.length < count) {
+      const next = await events.next();
+      if (next.done) break;
+      for (const e of next.value) seen.push(describe1(e));
     }
   } finally {
     clearTimeout(timeout);
@@ -122,6 +125,15 @@ describe.each(testStoreBackends)('WatchHub on %s', (_name, open) => {
     expect(await take(everywhere, 2)).toEqual(['d@1', 'p@2']);
     expect(await take(prodOnly, 1)).toEqual(['p@2']);
     expect(storeWatches).toBe(1);
+  });
+
+  it('a watcher that breaks out of its loop leaves the feed, as cancel() does', async () => {
+    const start = (await revision()) + 1;
+    const watch = hub.watch('Service', { fromRevision: start });
+    await resources.create(service('e', 1));
+    for await (const batch of watch) if (batch.length > 0) break;
+    expect(await watch.closed).toBeUndefined();
+    expect(hub.feedCount).toBe(0);
   });
 
   it('a watch "from now" (no revision) is a store watch of its own', async () => {

@@ -14,6 +14,7 @@
  *
  * Events are shared between watchers: treat them as read-only (informers freeze what they cache).
  */
+import { Channel } from '../channel.js';
 import { kindPrefix, type KindName } from '../keys.js';
 import type { Store } from '../store/types.js';
 import { matchesLabels, parseLabelSelector, type LabelSelector } from './label-selector.js';
@@ -140,14 +141,9 @@ class Feed {
   }
 }
 
-/** One watcher's end of a feed: batches pushed by the feed, pulled by the watcher's loop. */
+/** One watcher's end of a feed: its filter over the feed's batches, in front of a Channel. */
 class FeedWatch<K extends KindName> implements ResourceWatch<K>, Subscriber {
-  private readonly pending: ResourceEvent<K>[][] = [];
-  private wake: (() => void) | undefined;
-  private done = false;
-  private failure: Error | undefined;
-  private resolveClosed: (err: Error | undefined) => void = () => undefined;
-  readonly closed = new Promise<Error | undefined>((resolve) => (this.resolveClosed = resolve));
+  private readonly channel: Channel<ResourceEvent<K>[]>;
 
   constructor(
     private readonly kind: K,
@@ -155,11 +151,17 @@ class FeedWatch<K extends KindName> implements ResourceWatch<K>, Subscriber {
     private readonly selector: LabelSelector | undefined,
     /** Set when this watcher wants one cluster of a feed of every cluster. */
     private readonly cluster: string | undefined,
-    private readonly onCancel: (w: Subscriber) => void,
-  ) {}
+    onCancel: (w: Subscriber) => void,
+  ) {
+    this.channel = new Channel(() => onCancel(this));
+  }
+
+  get closed(): Promise<Error | undefined> {
+    return this.channel.closed;
+  }
 
   push(batch: readonly ResourceEvent<KindName>[]): void {
-    if (this.done) return;
+    if (!this.channel.isOpen) return;
     const events: ResourceEvent<K>[] = [];
     for (const e of batch) {
       if (!isEventOf(e, this.kind) || Number(e.resourceVersion) < this.from) continue;
@@ -167,43 +169,21 @@ class FeedWatch<K extends KindName> implements ResourceWatch<K>, Subscriber {
       if (this.selector && (e.object === undefined || !matchesLabels(this.selector, e.object.metadata.labels))) continue;
       events.push(e);
     }
-    if (events.length === 0) return;
-    this.pending.push(events);
-    this.wake?.();
+    if (events.length > 0) this.channel.push(events);
   }
 
-  /** The feed ended: deliver what is pending, then end (throwing `failure`, if any). */
+  /** The feed ended: what is pending is still delivered, then the loop ends (throwing `failure`, if any). */
   close(failure: Error | undefined): void {
-    if (this.done) return;
-    this.done = true;
-    this.failure = failure;
-    this.resolveClosed(failure);
-    this.wake?.();
+    if (failure) this.channel.fail(failure);
+    else this.channel.close();
   }
 
-  async cancel(): Promise<void> {
-    if (this.done) return;
-    this.done = true;
-    this.pending.length = 0;
-    this.resolveClosed(undefined);
-    this.onCancel(this);
-    this.wake?.();
+  cancel(): Promise<void> {
+    return this.channel.cancel();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<ResourceEvent<K>[]> {
-    for (;;) {
-      const next = this.pending.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      if (this.done) {
-        if (this.failure) throw this.failure;
-        return;
-      }
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
-    }
+  [Symbol.asyncIterator](): AsyncIterator<ResourceEvent<K>[]> {
+    return this.channel[Symbol.asyncIterator]();
   }
 }
 

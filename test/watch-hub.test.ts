@@ -136,6 +136,14 @@ describe.each(testStoreBackends)('WatchHub on %s', (_name, open) => {
     expect(hub.feedCount).toBe(0);
   });
 
+  it('ends its watchers quietly when the store watch ends quietly (the store closed)', async () => {
+    const closing = new WatchHub(delegate(backend.store, { watch: () => endedWatch() }));
+    const a = closing.watch('Service', { fromRevision: (await revision()) + 1 });
+    expect(await take(a, 1)).toEqual([]);
+    expect(await a.closed).toBeUndefined();
+    expect(closing.feedCount).toBe(0);
+  });
+
   it('a watch "from now" (no revision) is a store watch of its own', async () => {
     const now = hub.watch('Service', {});
     expect([storeWatches, hub.feedCount]).toEqual([1, 0]);
@@ -155,6 +163,11 @@ describe.each(testStoreBackends)('WatchHub on %s', (_name, open) => {
     expect(failingHub.feedCount).toBe(0);
   });
 });
+
+/** A store watch that ends at once without an error, as one does when its store closes. */
+function endedWatch(): ReturnType<Store['watch']> {
+  return { cancel: async () => undefined, closed: Promise.resolve(undefined), async *[Symbol.asyncIterator]() {} };
+}
 
 /** A store watch that fails at once with `err`, as a watch of a compacted revision does. */
 function failedWatch(err: Error): ReturnType<Store['watch']> {

@@ -9,7 +9,8 @@
  * (list, then watch from the list's revision) joins the running feed. One that asks for a revision
  * older than the feed holds, or for no revision ("from now", whose meaning only the store knows),
  * gets a store watch of its own, exactly as before. A feed that fails (compaction, lost connection)
- * ends every watcher on it with that error, as their own watches would have; the next watcher
+ * ends every watcher on it with that error, and one that ends quietly (the store closed) ends them
+ * quietly, as their own watches would have; the next watcher
  * starts a new feed. A feed with no watchers left stops.
  *
  * Events are shared between watchers: treat them as read-only (informers freeze what they cache).
@@ -111,22 +112,33 @@ class Feed {
         this.remember(batch);
         for (const watcher of this.watchers) watcher.push(batch);
       }
-      failure = (await this.source.closed) ?? new Error('the shared store watch ended');
+      // Ended without an error (the store closed): its watchers end quietly too, as a store watch
+      // of their own would have.
+      failure = await this.source.closed;
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
     }
     this.end(failure);
   }
 
-  /** Keeps whole batches (all events of a revision come in one), dropping the oldest past the limit. */
+  /**
+   * Keeps the newest `historyEvents` events, dropping the oldest a whole revision at a time (a
+   * store batch may hold several revisions; all events of one revision stay together).
+   */
   private remember(batch: ResourceEvent<KindName>[]): void {
     this.history.push(batch);
     this.historySize += batch.length;
-    while (this.historySize > this.historyEvents && this.history.length > 1) {
-      const dropped = this.history.shift() ?? [];
-      this.historySize -= dropped.length;
-      const last = dropped[dropped.length - 1];
-      if (last) this.floor = Number(last.resourceVersion) + 1;
+    while (this.historySize > this.historyEvents) {
+      const oldest = this.history[0];
+      const revision = oldest?.[0]?.resourceVersion;
+      if (!oldest || revision === undefined) break;
+      let n = 0;
+      while (n < oldest.length && oldest[n]?.resourceVersion === revision) n++;
+      if (n === oldest.length && this.history.length === 1) break; // the newest revision stays whole
+      if (n === oldest.length) this.history.shift();
+      else this.history[0] = oldest.slice(n);
+      this.historySize -= n;
+      this.floor = Number(revision) + 1;
     }
   }
 

@@ -99,11 +99,16 @@ describe('placement across two instances on real Docker', () => {
     await eventually(async () => (await runningTasks(cluster, 'web')).length === 4, 30_000, '4 running');
     let maxLive = 0;
     let minRunning = Infinity;
+    // The samples in flight are awaited before the test ends: one still running when the cluster
+    // is disposed fails with "socket hang up", unhandled (seen in CI).
+    const samples = new Set<Promise<void>>();
     const sampler = setInterval(() => {
-      void serviceTasks(cluster, 'web').then((tasks) => {
+      const sample = serviceTasks(cluster, 'web').then((tasks) => {
         maxLive = Math.max(maxLive, tasks.filter((t) => t.status?.lastStatus !== 'STOPPED').length);
         minRunning = Math.min(minRunning, tasks.filter((t) => t.status?.lastStatus === 'RUNNING' && t.spec.desiredStatus === 'RUNNING').length);
       });
+      samples.add(sample);
+      void sample.finally(() => samples.delete(sample)).catch(() => undefined); // the sample itself is awaited below
     }, 100);
     try {
       await cluster.client.patch('ContainerInstance', { cluster: cluster.name, name: a }, { spec: { status: 'DRAINING' } });
@@ -113,6 +118,7 @@ describe('placement across two instances on real Docker', () => {
       }, 45_000, 'all tasks moved to b');
     } finally {
       clearInterval(sampler);
+      await Promise.all(samples);
     }
     expect(maxLive).toBeLessThanOrEqual(6); // floor(150% of 4)
     expect(minRunning).toBeGreaterThanOrEqual(2); // ceil(50% of 4)

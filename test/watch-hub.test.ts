@@ -6,6 +6,8 @@ import { CompactedError } from '../api/store/errors.js';
 import type { Store, WatchOptions } from '../api/store/types.js';
 import type { KindName } from '../api/keys.js';
 import { delegate } from './support/delegate.js';
+import { WatchChannel } from '../api/store/watch-channel.js';
+import { objectKey } from '../api/keys.js';
 import { testStoreBackends, type TestStore } from './support/stores.js';
 
 const service = (name: string, desiredCount = 1, labels?: Record<string, string>) => ({
@@ -134,6 +136,26 @@ describe.each(testStoreBackends)('WatchHub on %s', (_name, open) => {
     for await (const batch of watch) if (batch.length > 0) break;
     expect(await watch.closed).toBeUndefined();
     expect(hub.feedCount).toBe(0);
+  });
+
+  it('forgets the oldest revisions one at a time, even when one store batch holds several', async () => {
+    // One batch of revisions 11–16 (a slow watcher gets several revisions at once), 4 events kept:
+    // 13–16 stay, so a watcher from 13 joins the feed and one from 12 gets a store watch of its own.
+    const channel = new WatchChannel(() => undefined);
+    let watches = 0;
+    const store: Store = delegate(backend.store, { watch: () => (watches++, channel) });
+    const small = new WatchHub(store, { historyEvents: 4 });
+    const first = small.watch('Service', { fromRevision: 11 });
+    const put = (name: string, revision: number) => ({
+      type: 'put' as const,
+      kv: { key: objectKey({ kind: 'Service', cluster: 'default', name }), value: JSON.stringify({ ...service(name, revision), metadata: { name, cluster: 'default' } }), createRevision: revision, modRevision: revision, version: 1 },
+    });
+    channel.push({ events: [11, 12, 13, 14, 15, 16].map((r) => put(`s${r}`, r)), revision: 16 });
+    expect(await take(first, 6)).toEqual(['s11@11', 's12@12', 's13@13', 's14@14', 's15@15', 's16@16']);
+    expect(await take(small.watch('Service', { fromRevision: 13 }), 4)).toEqual(['s13@13', 's14@14', 's15@15', 's16@16']);
+    expect(watches).toBe(1);
+    void small.watch('Service', { fromRevision: 12 });
+    expect(watches).toBe(2);
   });
 
   it('ends its watchers quietly when the store watch ends quietly (the store closed)', async () => {

@@ -191,6 +191,35 @@ describe('berth scale, drain, events', () => {
     expect(rows.map((l) => l.split(/\s{3,}/)[2])).toEqual(recorded.slice(0, rows.length));
     expect((await berth('events', '--cluster', 'empty-one')).stderr).toBe('No events found in empty-one cluster.\n');
   });
+
+  it('--watch prints the events recorded after the list, once each, until interrupted', async () => {
+    const child = spawn(process.execPath, [BERTH_BIN, 'events', '--watch', '--for', 'g-ev', '--cluster', C], { env: berthEnv(env.config) });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+    const recorded = async () => [...((await env.server.client.get('Service', { cluster: C, name: 'g-ev' }))?.status?.events ?? [])].reverse().map((e) => e.message);
+    try {
+      // No events yet: the header alone, then the watch.
+      await eventually(() => out.includes('LAST SEEN'), 10_000, 'the header');
+      await env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'g-ev', cluster: C }, spec: { taskDefinition: 'g-web', desiredCount: 0 } });
+      await eventually(async () => (await recorded()).some((m) => m.includes('steady state')), 15_000, 'g-ev deployed and steady');
+      await eventually(async () => lines(out).length - 1 >= (await recorded()).length, 10_000, 'a row per recorded event');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    const [header, ...rows] = lines(out);
+    expect(header?.split(/\s{3,}/)).toEqual(['LAST SEEN', 'SERVICE', 'MESSAGE']);
+    // Each event once, in the order the service recorded them (it may record more after the
+    // interrupt), and only g-ev's: at least its deployment and its steady state.
+    const messages = rows.map((l) => l.split(/\s{3,}/)[2]);
+    expect(messages.length).toBeGreaterThanOrEqual(2);
+    expect(messages).toEqual((await recorded()).slice(0, messages.length));
+    expect(messages.some((m) => m?.includes('steady state'))).toBe(true);
+    expect(rows.every((l) => l.split(/\s{3,}/)[1] === 'g-ev')).toBe(true);
+    await env.server.client.delete('Service', { cluster: C, name: 'g-ev' });
+  });
 });
 
 describe('berth run-task and stop-task', () => {

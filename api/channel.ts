@@ -1,6 +1,6 @@
 /**
  * An unbounded async channel: producers push items, one consumer reads them with `for await`.
- * The consumer end of every watch in berth (store watches, the shared feeds of watch-hub.ts).
+ * The consumer end of every watch in berth (store watches, the shared feeds of shared-watches.ts).
  * Items pushed before an end are still delivered; `fail` then throws its error to the consumer;
  * `break` out of the loop cancels, as `cancel()` does. A consumer that stops reading should cancel.
  */

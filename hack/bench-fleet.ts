@@ -4,9 +4,10 @@
  *
  * Each agent runs its own task informer filtered to its instance, as a remote agent does. What a
  * fleet of real agents would get from 1,000 API watches, this process gets from ONE watch of the
- * cluster's tasks, demultiplexed by `spec.containerInstance` (TaskFanOut): a thousand store watches
- * would decode every task event a thousand times in one process, which measures the benchmark's
- * own process rather than berth's control plane. Everything else each agent does (registration,
+ * cluster's tasks, demultiplexed by `spec.containerInstance` (TaskFanOut): a thousand watchers of
+ * the process's shared feed (api/resources/shared-watches.ts) would each test every task event,
+ * a million tests per thousand events, which measures the benchmark's own process rather than
+ * berth's control plane. Everything else each agent does (registration,
  * heartbeats, task definitions, status writes) goes through the client it is given.
  */
 import type { BerthClient, ClientListOptions, ClientWatchOptions } from '../api/client/types.js';

@@ -48,6 +48,16 @@ spec:
 
 let env: CliEnv;
 const berth = (...args: string[]) => env.berth(args);
+
+/** A long-running `berth` (a --watch): its stdout and stderr so far, and its exit code once interrupted. */
+function startWatching(...args: string[]) {
+  const child = spawn(process.execPath, [BERTH_BIN, ...args], { env: berthEnv(env.config) });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  return { child, output: () => out, exited };
+}
 beforeAll(async () => {
   assertFreshBuild(['cli/commands/actions/get.ts', 'cli/output/columns.ts', 'cli/output/describe.ts', 'cli/commands/actions/events.ts']);
   env = await startCliEnv();
@@ -116,23 +126,19 @@ describe('berth get', () => {
   });
 
   it('--watch prints the list, then a row for each change, until interrupted', async () => {
-    const child = spawn(process.execPath, [BERTH_BIN, 'get', 'svc', 'g-web', '--watch', '--cluster', C], { env: berthEnv(env.config) });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+    const { child, output, exited } = startWatching('get', 'svc', 'g-web', '--watch', '--cluster', C);
     try {
-      await eventually(() => out.includes('g-web'), 10_000, 'the initial list');
+      await eventually(() => output().includes('g-web'), 10_000, 'the initial list');
       // Give the watch a moment to open; it starts from the list's revision, so nothing is missed anyway.
       await env.server.client.patch('Service', { cluster: C, name: 'g-web' }, { spec: { healthCheckGracePeriodSeconds: 7 } });
       await env.server.client.patch('Service', { cluster: C, name: 'g-api' }, { spec: { healthCheckGracePeriodSeconds: 7 } });
       await env.server.client.patch('Service', { cluster: C, name: 'g-web' }, { spec: { desiredCount: 0, healthCheckGracePeriodSeconds: 8 } });
-      await eventually(() => lines(out).filter((l) => l.startsWith('g-web')).length >= 3, 10_000, 'rows for the changes');
+      await eventually(() => lines(output()).filter((l) => l.startsWith('g-web')).length >= 3, 10_000, 'rows for the changes');
     } finally {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
-    const rows = lines(out);
+    const rows = lines(output());
     expect(rows[0]?.split(/\s{3,}/)[0]).toBe('NAME');
     // Only the service asked for, and rows aligned to the header.
     expect(rows.slice(1).every((l) => l.startsWith('g-web'))).toBe(true);
@@ -193,23 +199,19 @@ describe('berth scale, drain, events', () => {
   });
 
   it('--watch prints the events recorded after the list, once each, until interrupted', async () => {
-    const child = spawn(process.execPath, [BERTH_BIN, 'events', '--watch', '--for', 'g-ev', '--cluster', C], { env: berthEnv(env.config) });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+    const { child, output, exited } = startWatching('events', '--watch', '--for', 'g-ev', '--cluster', C);
     const recorded = async () => [...((await env.server.client.get('Service', { cluster: C, name: 'g-ev' }))?.status?.events ?? [])].reverse().map((e) => e.message);
     try {
       // No events yet: the header alone, then the watch.
-      await eventually(() => out.includes('LAST SEEN'), 10_000, 'the header');
+      await eventually(() => output().includes('LAST SEEN'), 10_000, 'the header');
       await env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'g-ev', cluster: C }, spec: { taskDefinition: 'g-web', desiredCount: 0 } });
       await eventually(async () => (await recorded()).some((m) => m.includes('steady state')), 15_000, 'g-ev deployed and steady');
-      await eventually(async () => lines(out).length - 1 >= (await recorded()).length, 10_000, 'a row per recorded event');
+      await eventually(async () => lines(output()).length - 1 >= (await recorded()).length, 10_000, 'a row per recorded event');
     } finally {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
-    const [header, ...rows] = lines(out);
+    const [header, ...rows] = lines(output());
     expect(header?.split(/\s{3,}/)).toEqual(['LAST SEEN', 'SERVICE', 'MESSAGE']);
     // Each event once, in the order the service recorded them (it may record more after the
     // interrupt), and only g-ev's: at least its deployment and its steady state.

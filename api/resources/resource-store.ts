@@ -21,7 +21,7 @@ import { decodeObject, encodeObject, isOfKind, type ObjectOf } from './codec.js'
 import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError, type ResourceId } from './errors.js';
 import { matchesLabels, parseLabelSelector, type LabelSelector } from './label-selector.js';
 import type { ResourceWatch, ResourceWatchOptions } from './resource-watch.js';
-import { WatchHub } from './watch-hub.js';
+import { SharedWatches } from './shared-watches.js';
 import { applyMergePatch } from '../merge-patch.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { registerRevision, TASK_DEFINITION_IMMUTABLE } from './task-definition-revisions.js';
@@ -66,8 +66,8 @@ export class ResourceStore {
   private readonly now: () => Date;
   private readonly newUid: () => string;
   private readonly maxConflictRetries: number;
-  /** One store watch per kind and cluster for all of this process's watchers (watch-hub.ts). */
-  private readonly watches: WatchHub;
+  /** One store watch per kind and cluster for all of this process's watchers (shared-watches.ts). */
+  private readonly watches: SharedWatches;
 
   constructor(
     readonly store: Store,
@@ -76,7 +76,7 @@ export class ResourceStore {
     this.now = options.now ?? (() => new Date());
     this.newUid = options.newUid ?? randomUUID;
     this.maxConflictRetries = options.maxConflictRetries ?? 20;
-    this.watches = new WatchHub(store);
+    this.watches = new SharedWatches(store);
   }
 
   async get<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K> | undefined> {
@@ -288,7 +288,7 @@ export class ResourceStore {
     return { object, deleted: true };
   }
 
-  /** Changes to objects of a kind, in revision order; see resource-watch.ts and watch-hub.ts. */
+  /** Changes to objects of a kind, in revision order; see resource-watch.ts and shared-watches.ts. */
   watch<K extends KindName>(kind: K, options: ResourceWatchOptions = {}): ResourceWatch<K> {
     return this.watches.watch(kind, options);
   }
@@ -332,14 +332,12 @@ export class ResourceStore {
   }
 
   /**
-   * Write `next` over `current` (CAS on its modRevision) unless nothing changed. `next` is not
-   * validated again: every caller composes it from the stored object and an input it validated as
-   * a whole object with the same identity (the schema's cross-field rules span only what that input
-   * carried), and a second full parse per write was measurable at scale.
-   */
-  /**
-   * Writes `next` over `current` unless it would store the same bytes. `current.kv.value`, when the
-   * caller read it, is those bytes already (encodeObject wrote them), so only `next` is encoded.
+   * Write `next` over `current` (CAS on its modRevision) unless it would store the same bytes.
+   * `current.kv.value`, when the caller read it, is those bytes already (encodeObject wrote them),
+   * so only `next` is encoded. `next` is not validated again: every caller composes it from the
+   * stored object and an input it validated as a whole object with the same identity (the schema's
+   * cross-field rules span only what that input carried), and a second full parse per write was
+   * measurable at scale.
    */
   private async writeIfChanged(current: { kv: Pick<KeyValue, 'modRevision'> & { value?: string }; object: BerthObject }, next: BerthObject, options: WriteOptions): Promise<BerthObject> {
     const id = this.idOfObject(next);

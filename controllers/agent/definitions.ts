@@ -5,13 +5,14 @@
 import type { BerthClient } from '../../api/client/types.js';
 import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import { TaskDefinitionMissingError } from './errors.js';
+import { SingleFlight } from './single-flight.js';
 
 const MAX_CACHED = 500;
 
 export class TaskDefinitionCache {
   private readonly loaded = new Map<string, TaskDefinitionSpec>();
   /** Loads under way: the tasks of a new revision bound at once share one read. */
-  private readonly loading = new Map<string, Promise<TaskDefinitionSpec>>();
+  private readonly loading = new SingleFlight<TaskDefinitionSpec>();
 
   constructor(
     private readonly client: Pick<BerthClient, 'get'>,
@@ -22,11 +23,7 @@ export class TaskDefinitionCache {
   async load(ref: string): Promise<TaskDefinitionSpec> {
     const hit = this.loaded.get(ref);
     if (hit) return hit;
-    const pending = this.loading.get(ref);
-    if (pending) return pending;
-    const read = this.read(ref).finally(() => this.loading.delete(ref));
-    this.loading.set(ref, read);
-    return read;
+    return this.loading.run(ref, () => this.read(ref));
   }
 
   private async read(ref: string): Promise<TaskDefinitionSpec> {

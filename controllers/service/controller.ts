@@ -104,9 +104,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       }
 
       const cluster = service.metadata.cluster;
-      const observed = ctx.clock.now();
-      const tasks = ctx.cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${service.metadata.name}`);
       const now = ctx.clock.now();
+      const tasks = ctx.cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${service.metadata.name}`);
       if (!expectations.satisfied(requestId, tasks, now)) return requeueAfter(EXPECTATION_POLL_MS);
 
       const family = parseTaskDefinitionRef(service.spec.taskDefinition)?.family ?? service.spec.taskDefinition;
@@ -121,7 +120,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         settings,
       });
 
-      pacing.record(requestId, observed, ctx.clock.now() - observed);
+      pacing.record(requestId, now, ctx.clock.now() - now);
       const outcome = await apply(ctx, service, plan, requestId);
       if (plan.finalize) {
         if (service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {

@@ -9,6 +9,7 @@ import type Docker from 'dockerode';
 import { dockerCall, dockerFailure } from './docker-error.js';
 import { PullProgress } from './docker-schemas.js';
 import { ImageUnavailableError } from './errors.js';
+import { SingleFlight } from '../single-flight.js';
 
 /** `busybox` → `busybox:latest`, as Docker resolves it; digests and explicit tags stay as they are. */
 export function withDefaultTag(image: string): string {
@@ -18,7 +19,8 @@ export function withDefaultTag(image: string): string {
 }
 
 export class ImageEnsurer {
-  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Pulls under way: containers of one image pull it once. */
+  private readonly inFlight = new SingleFlight<void>();
 
   constructor(
     private readonly docker: Docker,
@@ -27,11 +29,7 @@ export class ImageEnsurer {
 
   ensure(image: string): Promise<void> {
     const ref = withDefaultTag(image);
-    const running = this.inFlight.get(ref);
-    if (running) return running;
-    const attempt = this.presentOrPull(ref).finally(() => this.inFlight.delete(ref));
-    this.inFlight.set(ref, attempt);
-    return attempt;
+    return this.inFlight.run(ref, () => this.presentOrPull(ref));
   }
 
   private async presentOrPull(ref: string): Promise<void> {

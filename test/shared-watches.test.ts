@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResourceStore } from '../api/resources/resource-store.js';
 import type { ResourceEvent, ResourceWatch } from '../api/resources/resource-watch.js';
-import { WatchHub } from '../api/resources/watch-hub.js';
+import { SharedWatches } from '../api/resources/shared-watches.js';
 import { CompactedError } from '../api/store/errors.js';
 import type { Store, WatchOptions } from '../api/store/types.js';
 import type { KindName } from '../api/keys.js';
@@ -41,18 +41,18 @@ function describe1<K extends KindName>(e: ResourceEvent<K>): string {
   return `${e.ref.name}@${spec && 'desiredCount' in spec ? spec.desiredCount : '?'}`;
 }
 
-describe.each(testStoreBackends)('WatchHub on %s', (_name, open) => {
+describe.each(testStoreBackends)('SharedWatches on %s', (_name, open) => {
   let backend: TestStore;
   let resources: ResourceStore;
   let storeWatches: number;
-  let hub: WatchHub;
+  let hub: SharedWatches;
   beforeEach(async () => {
     backend = await open();
     resources = new ResourceStore(backend.store);
     storeWatches = 0;
     const store = backend.store;
     const counted: Store = delegate(store, { watch: (prefix: string, options?: WatchOptions) => (storeWatches++, store.watch(prefix, options)) });
-    hub = new WatchHub(counted, { historyEvents: 4 });
+    hub = new SharedWatches(counted, { historyEvents: 4 });
   });
   afterEach(() => backend.dispose());
 
@@ -144,7 +144,7 @@ describe.each(testStoreBackends)('WatchHub on %s', (_name, open) => {
     const channel = new WatchChannel(() => undefined);
     let watches = 0;
     const store: Store = delegate(backend.store, { watch: () => (watches++, channel) });
-    const small = new WatchHub(store, { historyEvents: 4 });
+    const small = new SharedWatches(store, { historyEvents: 4 });
     const first = small.watch('Service', { fromRevision: 11 });
     const put = (name: string, revision: number) => ({
       type: 'put' as const,
@@ -159,7 +159,7 @@ describe.each(testStoreBackends)('WatchHub on %s', (_name, open) => {
   });
 
   it('ends its watchers quietly when the store watch ends quietly (the store closed)', async () => {
-    const closing = new WatchHub(delegate(backend.store, { watch: () => endedWatch() }));
+    const closing = new SharedWatches(delegate(backend.store, { watch: () => finishedWatch() }));
     const a = closing.watch('Service', { fromRevision: (await revision()) + 1 });
     expect(await take(a, 1)).toEqual([]);
     expect(await a.closed).toBeUndefined();
@@ -174,8 +174,8 @@ describe.each(testStoreBackends)('WatchHub on %s', (_name, open) => {
 
   it('ends every watcher of a feed with the feed’s failure', async () => {
     // A store whose watches fail as a compacted revision does: the shared watch fails once, for all.
-    const failing: Store = delegate(backend.store, { watch: () => failedWatch(new CompactedError(1, 5)) });
-    const failingHub = new WatchHub(failing);
+    const failing: Store = delegate(backend.store, { watch: () => finishedWatch(new CompactedError(1, 5)) });
+    const failingHub = new SharedWatches(failing);
     const start = (await revision()) + 1;
     const a = failingHub.watch('Service', { fromRevision: start });
     const b = failingHub.watch('Service', { fromRevision: start });
@@ -186,19 +186,14 @@ describe.each(testStoreBackends)('WatchHub on %s', (_name, open) => {
   });
 });
 
-/** A store watch that ends at once without an error, as one does when its store closes. */
-function endedWatch(): ReturnType<Store['watch']> {
-  return { cancel: async () => undefined, closed: Promise.resolve(undefined), async *[Symbol.asyncIterator]() {} };
-}
-
-/** A store watch that fails at once with `err`, as a watch of a compacted revision does. */
-function failedWatch(err: Error): ReturnType<Store['watch']> {
+/** A store watch that ends at once: with `err` as a watch of a compacted revision does, or quietly as one does when its store closes. */
+function finishedWatch(err?: Error): ReturnType<Store['watch']> {
   return {
     cancel: async () => undefined,
     closed: Promise.resolve(err),
     async *[Symbol.asyncIterator]() {
       yield* [];
-      throw err;
+      if (err) throw err;
     },
   };
 }

@@ -21,18 +21,18 @@ import type { Store } from '../store/types.js';
 import { matchesLabels, parseLabelSelector, type LabelSelector } from './label-selector.js';
 import { watchKind, type ResourceEvent, type ResourceWatch, type ResourceWatchOptions } from './resource-watch.js';
 
-export interface WatchHubOptions {
+export interface SharedWatchesOptions {
   /** Events a feed keeps for watchers that join late (default 2,000). */
   historyEvents?: number;
 }
 
-export class WatchHub {
+export class SharedWatches {
   private readonly feeds = new Map<string, Feed>();
   private readonly historyEvents: number;
 
   constructor(
     private readonly store: Store,
-    options: WatchHubOptions = {},
+    options: SharedWatchesOptions = {},
   ) {
     this.historyEvents = options.historyEvents ?? 2_000;
   }
@@ -42,19 +42,18 @@ export class WatchHub {
     if (from === undefined) return watchKind(this.store, kind, options);
     const selector = typeof options.labelSelector === 'string' ? parseLabelSelector(options.labelSelector) : options.labelSelector;
     const key = kindPrefix(kind, options.cluster);
-    const feeds = this.feeds;
     // A feed of the kind in every cluster (the controllers' informers run one) serves one cluster too.
     const wideKey = kindPrefix(kind);
-    const wide = key === wideKey ? undefined : feeds.get(wideKey)?.join(kind, from, selector, options.cluster);
+    const wide = key === wideKey ? undefined : this.feeds.get(wideKey)?.join(kind, from, selector, options.cluster);
     if (wide) return wide;
-    const running = feeds.get(key);
+    const running = this.feeds.get(key);
     const joined = running?.join(kind, from, selector);
     if (joined) return joined;
     if (running) return watchKind(this.store, kind, options); // older than the feed holds
     const feed = new Feed(watchKind<KindName>(this.store, kind, { cluster: options.cluster, fromRevision: from }), from, this.historyEvents, () => {
-      if (feeds.get(key) === feed) feeds.delete(key);
+      if (this.feeds.get(key) === feed) this.feeds.delete(key);
     });
-    feeds.set(key, feed);
+    this.feeds.set(key, feed);
     const first = feed.join(kind, from, selector);
     if (!first) throw new Error(`internal: a new feed of ${key} refused its first watcher`);
     return first;

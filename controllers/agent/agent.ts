@@ -5,6 +5,8 @@
  *   start(): register the instance and heartbeat → open Docker's event stream (first, so nothing
  *   that happens while listing is missed) → list + watch the tasks bound here (an informer) → sweep
  *   the engine for containers of this instance → workers reconcile task by task (task-worker.ts).
+ *   The sweep also refills the container index (container-index.ts), which the workers observe
+ *   through instead of listing the engine per reconcile.
  *   The sweep repeats every steadyStateIntervalMs (ECS's steady-state check): every task bound
  *   here, and every task name still on the engine, is reconciled again even without events.
  *
@@ -24,6 +26,7 @@ import { Informer } from '../kit/informer.js';
 import { requestKey } from '../kit/types.js';
 import { WorkQueue } from '../kit/queue.js';
 import { TaskDefinitionCache } from './definitions.js';
+import { ContainerIndex } from './container-index.js';
 import { AgentStateError } from './errors.js';
 import { instanceAttributes, instanceResources, resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
 import { LogServer } from './log-server.js';
@@ -59,6 +62,7 @@ export class Agent {
   private readonly timers = new Map<'heartbeat' | 'sweep' | 'events', Cancel>();
   private eventFailures = 0;
   private readonly ownEvents: OwnEngineEvents;
+  private readonly containers = new ContainerIndex();
   private registration: Registration | undefined;
   private logServer: LogServer | undefined;
 
@@ -130,6 +134,7 @@ export class Agent {
       runtime,
       ownEvents: this.ownEvents,
       tasks,
+      containers: this.containers,
       definitions: new TaskDefinitionCache(client, this.cluster),
       ports: new HostPortAllocator({
         publishedPorts: () => runtime.publishedPorts(),
@@ -142,8 +147,9 @@ export class Agent {
       log: this.log,
       retentionMs: this.options.stoppedContainerRetentionMs,
     });
-    for (let i = 0; i < this.options.workers; i++) this.workers.push(this.runWorker(worker));
+    // The first sweep fills the container index before any worker observes through it.
     await this.sweep();
+    for (let i = 0; i < this.options.workers; i++) this.workers.push(this.runWorker(worker));
     this.scheduleSweep();
     this.log.info({ tasks: informer.list().length }, 'agent is running');
   }
@@ -217,8 +223,12 @@ export class Agent {
 
   private onRuntimeEvent(event: RuntimeEvent): void {
     const task = event.labels[LABELS.task];
+    if (task === undefined) return;
+    // A create changes nothing to reconcile yet (its start will); the index learns of it.
+    if (event.type === 'create') return this.containers.add(event.id, task);
+    if (event.type === 'destroy') this.containers.remove(event.id);
     // The start or stop of a container this agent carried out: its worker observes the outcome itself.
-    if (task === undefined || this.ownEvents.consume(event.type, event.id)) return;
+    if (this.ownEvents.consume(event.type, event.id)) return;
     this.queue.add(task);
   }
 
@@ -257,11 +267,21 @@ export class Agent {
     const { runtime } = this.options;
     const labels = { [LABELS.instance]: this.instanceName, [LABELS.cluster]: this.cluster };
     for (const t of this.informer?.list() ?? []) this.queue.add(t.metadata.name);
+    const relist = this.containers.beginRelist();
     const [containers, networks, volumes] = await Promise.all([
       runtime.listContainers({ labels }),
       runtime.listNetworks({ labels }),
       runtime.listVolumes({ labels }),
-    ]);
+    ]).catch((err: unknown) => {
+      this.containers.abandonRelist();
+      throw err;
+    });
+    const listed: { id: string; task: string }[] = [];
+    for (const c of containers) {
+      const task = c.labels[LABELS.task];
+      if (task !== undefined) listed.push({ id: c.id, task });
+    }
+    this.containers.finishRelist(relist, listed);
     for (const o of [...containers, ...networks, ...volumes]) {
       const task = o.labels[LABELS.task];
       if (task !== undefined) this.queue.add(task);

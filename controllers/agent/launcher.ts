@@ -15,6 +15,7 @@ import type { Clock } from '../kit/clock.js';
 import { dynamicPortMappings, needsTaskNetwork, portKey, toContainerSpec } from './runtime/container-spec.js';
 import { ContainerNameConflictError, ImageUnavailableError } from './runtime/errors.js';
 import { HostPortTakenError } from './errors.js';
+import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
 import { taskLabels, taskNetworkName, type TaskIdentity } from './runtime/names.js';
 import type { HostPortAllocator } from './runtime/ports.js';
@@ -40,6 +41,8 @@ export function newTaskMemory(uid?: string): TaskMemory {
 
 export interface LauncherDeps {
   runtime: ContainerRuntime;
+  /** Told of every container created or adopted, so the next observe inspects it. */
+  containers: ContainerIndex;
   /** Where the start of each container is announced as the agent's own (see own-events.ts). */
   ownEvents: OwnEngineEvents;
   ports: HostPortAllocator;
@@ -112,6 +115,7 @@ export class Launcher {
       log.info({ task: task.metadata.name, container: name, dockerId: err.existingId }, 'adopting existing container');
       id = err.existingId;
     }
+    this.deps.containers.add(id, task.metadata.name);
     try {
       await this.deps.ownEvents.around('start', id, () => runtime.startContainer(id));
     } catch (err) {
@@ -120,6 +124,7 @@ export class Launcher {
       // ports back (the round-robin reuses them last, and the bind check skips held ones), and
       // let the worker retry soon with new ones.
       await runtime.removeContainer(id);
+      this.deps.containers.remove(id);
       this.releaseContainerPorts(hostPorts);
       memory.hostPorts.delete(name);
       throw new HostPortTakenError(name, Object.values(hostPorts));

@@ -16,6 +16,7 @@ import { toObserved, type ObservedContainer } from './observed.js';
 import { hasEngineWork, planTask, type TaskPlan } from './plan.js';
 import { ContainerNotFoundError } from './runtime/errors.js';
 import { LABELS, taskNetworkName } from './runtime/names.js';
+import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
 import type { HostPortAllocator } from './runtime/ports.js';
 import type { ContainerRuntime } from './runtime/types.js';
@@ -31,6 +32,8 @@ export interface TaskWorkerDeps {
   /** The engine events the worker sets off itself, which need no reconcile (see own-events.ts). */
   ownEvents: OwnEngineEvents;
   tasks: TaskView;
+  /** Which containers each task has on the engine (the reconcile lists nothing itself). */
+  containers: ContainerIndex;
   definitions: TaskDefinitionCache;
   ports: HostPortAllocator;
   cluster: string;
@@ -103,14 +106,15 @@ export class TaskWorker {
     }
   }
 
+  /** The task's containers: which ones from the index, what each is like from the engine. */
   private async observe(name: string): Promise<ObservedContainer[]> {
-    const { runtime, cluster, instance, ports } = this.deps;
-    const listed = await runtime.listContainers({ labels: { [LABELS.instance]: instance, [LABELS.cluster]: cluster, [LABELS.task]: name } });
+    const { runtime, containers, ports } = this.deps;
     const inspected = await Promise.all(
-      listed.map((c) =>
-        runtime.inspectContainer(c.id).catch((err: unknown) => {
-          if (err instanceof ContainerNotFoundError) return undefined; // removed meanwhile
-          throw err;
+      containers.ofTask(name).map((id) =>
+        runtime.inspectContainer(id).catch((err: unknown) => {
+          if (!(err instanceof ContainerNotFoundError)) throw err;
+          containers.remove(id); // removed meanwhile
+          return undefined;
         }),
       ),
     );
@@ -171,7 +175,7 @@ export class TaskWorker {
     }
     if (plan.remove.length > 0) {
       log.info({ containers: plan.remove.map((id) => id.slice(0, 12)) }, 'removing containers');
-      await Promise.all(plan.remove.map((id) => runtime.removeContainer(id)));
+      await Promise.all(plan.remove.map((id) => runtime.removeContainer(id).then(() => this.deps.containers.remove(id))));
     }
   }
 

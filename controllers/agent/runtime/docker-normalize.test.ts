@@ -15,6 +15,7 @@ describe('toRuntimeEvent', () => {
     ['health_status: unhealthy', event('health_status: unhealthy', {}), { type: 'health_status', health: 'unhealthy' }],
     ['oom', event('oom', {}), { type: 'oom' }],
     ['destroy', event('destroy', {}), { type: 'destroy' }],
+    ['create', event('create', {}), { type: 'create' }],
   ])('%s', (_name, e, expected) => {
     expect(toRuntimeEvent(e)).toMatchObject(expected as object);
   });
@@ -25,7 +26,7 @@ describe('toRuntimeEvent', () => {
 
   it.each([
     ['exec_start: sh', 'container'],
-    ['create', 'container'],
+    ['rename', 'container'],
     ['start', 'network'],
     ['health_status: bogus', 'container'],
   ])('ignores %s on a %s', (action, type) => {

@@ -33,28 +33,28 @@ describe('SimRuntime', () => {
     await rt.stopContainer(id);
     expect(await rt.inspectContainer(id)).toMatchObject({ state: 'exited', exitCode: 137 });
     await rt.removeContainer(id);
-    expect(types()).toEqual(['start', 'die:137', 'destroy']);
+    expect(types()).toEqual(['create', 'start', 'die:137', 'destroy']);
     await expect(rt.inspectContainer(id)).rejects.toThrow(/no container/);
   });
 
   it('reports health after the configured delay', async () => {
     const healthy = engine({ healthDelayMs: 500 });
     await healthy.rt.startContainer(await healthy.rt.createContainer(spec('h', { Healthcheck: { Test: ['CMD', 'true'] } })));
-    expect(healthy.types()).toEqual(['start']);
+    expect(healthy.types()).toEqual(['create', 'start']);
     healthy.clock.advance(500);
-    expect(healthy.types()).toEqual(['start', 'health_status:healthy']);
+    expect(healthy.types()).toEqual(['create', 'start', 'health_status:healthy']);
 
     const sick = engine({ unhealthyRate: 1, healthDelayMs: 10 });
     await sick.rt.startContainer(await sick.rt.createContainer(spec('u', { Healthcheck: { Test: ['CMD', 'true'] } })));
     sick.clock.advance(10);
-    expect(sick.types()).toEqual(['start', 'health_status:unhealthy']);
+    expect(sick.types()).toEqual(['create', 'start', 'health_status:unhealthy']);
   });
 
   it('crashes containers at the configured rate', async () => {
     const { rt, clock, types } = engine({ crashRate: 1, crashAfterMs: 1000 });
     await rt.startContainer(await rt.createContainer(spec('c')));
     clock.advance(1000);
-    expect(types()).toEqual(['start', 'die:1']);
+    expect(types()).toEqual(['create', 'start', 'die:1']);
   });
 
   it('refuses a second container with the same name, naming the existing one', async () => {

@@ -77,6 +77,7 @@ export class SimRuntime implements ContainerRuntime {
     const id = `sim${(nextId++).toString(16).padStart(12, '0')}`;
     this.containers.set(id, { id, spec, state: 'created', health: 'none', exitCode: 0, timers: [] });
     this.byName.set(spec.name, id);
+    this.emit('create', this.must(id));
     return id;
   }
 

@@ -58,7 +58,7 @@ export interface ContainerSummary {
   state: ContainerState;
 }
 
-export const RUNTIME_EVENT_TYPES = ['start', 'die', 'health_status', 'oom', 'destroy'] as const;
+export const RUNTIME_EVENT_TYPES = ['create', 'start', 'die', 'health_status', 'oom', 'destroy'] as const;
 export type RuntimeEventType = (typeof RUNTIME_EVENT_TYPES)[number];
 
 export interface RuntimeEvent {

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { ContainerIndex } from './container-index.js';
+
+describe('ContainerIndex', () => {
+  it('keeps container ids by task, and forgets removed ones', () => {
+    const index = new ContainerIndex();
+    index.add('c1', 'a');
+    index.add('c2', 'a');
+    index.add('c3', 'b');
+    index.add('c1', 'a'); // the create event after the agent's own create
+    expect(index.ofTask('a').sort()).toEqual(['c1', 'c2']);
+    index.remove('c1');
+    index.remove('c1');
+    expect(index.ofTask('a')).toEqual(['c2']);
+    expect(index.ofTask('b')).toEqual(['c3']);
+    expect(index.ofTask('none')).toEqual([]);
+  });
+
+  it('moves an id that turns up under another task', () => {
+    const index = new ContainerIndex();
+    index.add('c1', 'a');
+    index.add('c1', 'b');
+    expect(index.ofTask('a')).toEqual([]);
+    expect(index.ofTask('b')).toEqual(['c1']);
+  });
+
+  it('takes a relist as the truth for everything known before it began', () => {
+    const index = new ContainerIndex();
+    index.add('gone', 'a');
+    index.add('kept', 'a');
+    const relist = index.beginRelist();
+    index.finishRelist(relist, [
+      { id: 'kept', task: 'a' },
+      { id: 'found', task: 'b' },
+    ]);
+    expect(index.ofTask('a')).toEqual(['kept']);
+    expect(index.ofTask('b')).toEqual(['found']);
+  });
+
+  it('keeps what changed while a relist was in flight over its older snapshot', () => {
+    const index = new ContainerIndex();
+    index.add('removed-during', 'a');
+    const relist = index.beginRelist();
+    index.add('created-during', 'a'); // the engine's list was taken before this create
+    index.remove('removed-during'); // ...and before this remove
+    index.finishRelist(relist, [{ id: 'removed-during', task: 'a' }]);
+    expect(index.ofTask('a')).toEqual(['created-during']);
+  });
+
+  it('forgets removals once no relist is in flight, so a later relist can bring an id back', () => {
+    const index = new ContainerIndex();
+    index.beginRelist();
+    index.remove('c1');
+    index.abandonRelist(); // that list failed
+    const second = index.beginRelist();
+    index.finishRelist(second, [{ id: 'c1', task: 'a' }]);
+    expect(index.ofTask('a')).toEqual(['c1']);
+  });
+
+  it('with two relists in flight, a removal between them outlives the first', () => {
+    const index = new ContainerIndex();
+    index.add('c1', 'a');
+    const older = index.beginRelist();
+    index.remove('c1');
+    const newer = index.beginRelist();
+    index.finishRelist(older, [{ id: 'c1', task: 'a' }]);
+    expect(index.ofTask('a')).toEqual([]);
+    // The newer list was asked for after the removal: if it still shows c1, c1 exists again.
+    index.finishRelist(newer, [{ id: 'c1', task: 'a' }]);
+    expect(index.ofTask('a')).toEqual(['c1']);
+  });
+});

@@ -158,6 +158,8 @@ export interface DockerBenchOptions {
   updateTasks: number;
   /** Health check interval (s) on both sides; berth, like Docker, allows 1 at least. */
   healthIntervalS: number;
+  /** Which comparisons to run (all of them for RESULTS.md; one while working on it). */
+  parts: ReadonlySet<'start' | 'recovery' | 'update'>;
   log: (line: string) => void;
 }
 
@@ -415,17 +417,19 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
   const result: DockerBenchResult = { start: { berth: [], dockerRun: [], swarm: [] }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], swarm: [] }, imageId, healthRetries: HEALTH_RETRIES };
   try {
     // Back to back within each round, so drift on a shared machine hits all three alike.
-    for (let round = 0; round < o.repeats; round++) {
+    for (let round = 0; o.parts.has('start') && round < o.repeats; round++) {
       result.start.dockerRun.push(await dockerRunFloor(o.image, o.startTasks, round));
       result.start.berth.push(await berthStart(berth, o.image, o.startTasks, round));
       result.start.swarm.push(await swarmStart(imageId, o.startTasks, round));
       o.log(`  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, berth ${result.start.berth.at(-1)?.toFixed(2)} s, swarm ${result.start.swarm.at(-1)?.toFixed(2)} s`);
     }
-    result.recovery.berth = await berthRecovery(berth, o.image, o.recoveryTasks, o.recoveryRepeats);
-    result.recovery.swarmNoDelay = await swarmRecovery(imageId, o.recoveryTasks, o.recoveryRepeats, ['--restart-delay', '0s'], 'nodelay');
-    result.recovery.swarmDefault = await swarmRecovery(imageId, o.recoveryTasks, Math.min(3, o.recoveryRepeats), [], 'default');
-    o.log(`  recovery: berth ${result.recovery.berth.map((s) => s.toFixed(2)).join(', ')}; swarm 0s ${result.recovery.swarmNoDelay.map((s) => s.toFixed(2)).join(', ')}; swarm default ${result.recovery.swarmDefault.map((s) => s.toFixed(2)).join(', ')}`);
-    for (let round = 0; round < o.repeats; round++) {
+    if (o.parts.has('recovery')) {
+      result.recovery.berth = await berthRecovery(berth, o.image, o.recoveryTasks, o.recoveryRepeats);
+      result.recovery.swarmNoDelay = await swarmRecovery(imageId, o.recoveryTasks, o.recoveryRepeats, ['--restart-delay', '0s'], 'nodelay');
+      result.recovery.swarmDefault = await swarmRecovery(imageId, o.recoveryTasks, Math.min(3, o.recoveryRepeats), [], 'default');
+      o.log(`  recovery: berth ${result.recovery.berth.map((s) => s.toFixed(2)).join(', ')}; swarm 0s ${result.recovery.swarmNoDelay.map((s) => s.toFixed(2)).join(', ')}; swarm default ${result.recovery.swarmDefault.map((s) => s.toFixed(2)).join(', ')}`);
+    }
+    for (let round = 0; o.parts.has('update') && round < o.repeats; round++) {
       result.update.berth.push(await berthUpdate(berth, o.image, o.updateTasks, o.healthIntervalS, round));
       result.update.swarm.push(await swarmUpdate(imageId, o.updateTasks, o.healthIntervalS, round));
       o.log(`  update round ${round + 1}: berth ${result.update.berth.at(-1)?.toFixed(2)} s, swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`);

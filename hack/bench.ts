@@ -6,6 +6,7 @@
  *   BENCH_PLACEMENT_REPEATS=1  BENCH_REPEATS=3                            repeats (placement, Docker)
  *   BENCH_SECTIONS=placement,docker                                       what to run
  *   BENCH_STORES=etcd,embedded                                            which stores placement runs on
+ *   BENCH_DOCKER=start,recovery,update                                    which real-Docker comparisons run
  *   BENCH_PROFILE=/tmp/prof                                               --cpu-prof of the children
  *   BENCH_NO_LATENCY=1                                                    skip the API latency probe
  *   BENCH_HEAP_COMPARE=0                                                  skip the run at V8's own heap growth
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
       recoveryRepeats: config.recoveryRepeats,
       updateTasks: config.updateTasks,
       healthIntervalS: config.healthIntervalS,
+      parts: new Set((['start', 'recovery', 'update'] as const).filter((p) => (process.env.BENCH_DOCKER ?? 'start,recovery,update').split(',').includes(p))),
       log: say,
     }).catch((err: unknown) => {
       say(`real Docker section failed: ${String(err)}`);

@@ -90,6 +90,30 @@ describe('berth agent', () => {
     expect(await h.containers({ [LABELS.task]: 'vanish-1' })).toHaveLength(0);
   });
 
+  it('a container with a health check is HEALTHY once its first check passes right after the start, not one interval later', async () => {
+    // Docker's own first check runs one interval (here 60 s) after the start; the agent runs it at once.
+    const healthCheck = { command: ['CMD-SHELL', 'test -d /proc'], interval: 60, timeout: 5, retries: 3 };
+    const td = await h.taskDefinition('probed', [container('app', { command: ['sleep', '300'], healthCheck })]);
+    const t0 = Date.now();
+    await h.runTask('probed-1', td);
+    const healthy = await h.waitForTask('probed-1', (t) => t.status?.healthStatus === 'HEALTHY', 20_000);
+    process.stdout.write(`[measure] bound task with a 60 s health check → HEALTHY: ${Date.now() - t0} ms\n`);
+    expect(healthy.status?.containers[0]).toMatchObject({ lastStatus: 'RUNNING', healthStatus: 'HEALTHY' });
+    // Docker itself has not checked yet: the HEALTHY is the agent's own first check.
+    const id = healthy.status?.containers[0]?.dockerId ?? '';
+    expect((await docker.getContainer(id).inspect()).State.Health?.Status).toBe('starting');
+  });
+
+  it('a first check that fails leaves the task UNKNOWN for Docker\'s own checks to decide', async () => {
+    const healthCheck = { command: ['CMD-SHELL', 'exit 1'], interval: 60, timeout: 5, retries: 3 };
+    const td = await h.taskDefinition('probed-sick', [container('app', { command: ['sleep', '300'], healthCheck })]);
+    await h.runTask('probed-sick-1', td);
+    const running = await h.waitForTask('probed-sick-1', (t) => t.status?.lastStatus === 'RUNNING', 10_000);
+    await new Promise((r) => setTimeout(r, 1500)); // the agent's check has long run and failed
+    expect((await h.getTask('probed-sick-1'))?.status?.healthStatus).toBe('UNKNOWN');
+    expect(running.status?.containers[0]?.healthStatus).toBe('UNKNOWN');
+  });
+
   it('a non-essential container that exits is only reported', async () => {
     const td = await h.taskDefinition('side', [container('app', { command: ['sleep', '300'] }), container('side', { essential: false, ...sh('sleep 0.3; exit 3') })]);
     await h.runTask('side-1', td);

@@ -29,10 +29,12 @@ const inspect = async (id: string) => Inspect.parse(await docker.getContainer(id
 
 describe('berth agent start order', () => {
   it('starts a container that depends on HEALTHY only after the health check passed', async () => {
+    // db turns ready 2 s after its start: the agent's own check right after the start fails, so
+    // app waits for Docker's first check, one interval (5 s) after db's start.
     const td = await h.taskDefinition('ordered', [
       container('db', {
-        ...sh('exec httpd -f -p 8080 -h /www'),
-        healthCheck: { command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'], interval: 5, timeout: 2, retries: 2 },
+        ...sh('sleep 2; touch /tmp/ready; exec httpd -f -p 8080 -h /www'),
+        healthCheck: { command: ['CMD-SHELL', 'test -f /tmp/ready && wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'], interval: 5, timeout: 2, retries: 2 },
       }),
       container('app', { command: ['sleep', '300'], dependsOn: [{ containerName: 'db', condition: 'HEALTHY' }] }),
     ]);
@@ -47,6 +49,21 @@ describe('berth agent start order', () => {
     expect(Date.parse(app.State.StartedAt)).toBeGreaterThanOrEqual(Date.parse(firstPass));
     expect(Date.parse(app.State.StartedAt) - Date.parse(db.State.StartedAt)).toBeGreaterThan(4000);
     expect(task.status?.containers.find((c) => c.name === 'db')?.healthStatus).toBe('HEALTHY');
+  });
+
+  it('a dependency healthy at once satisfies HEALTHY on the agent\'s first check, long before Docker\'s', async () => {
+    const td = await h.taskDefinition('ordered-fast', [
+      container('db', { command: ['sleep', '300'], healthCheck: { command: ['CMD-SHELL', 'test -d /proc'], interval: 60, timeout: 5, retries: 2 } }),
+      container('app', { command: ['sleep', '300'], dependsOn: [{ containerName: 'db', condition: 'HEALTHY' }] }),
+    ]);
+    await h.runTask('ordered-fast-1', td);
+    const task = await h.waitForTask('ordered-fast-1', (t) => t.status?.lastStatus === 'RUNNING', 20_000);
+    const ids = Object.fromEntries((task.status?.containers ?? []).map((c) => [c.name, c.dockerId ?? '']));
+    const db = await inspect(ids.db ?? '');
+    const app = await inspect(ids.app ?? '');
+    expect(db.State.Health?.Log ?? []).toHaveLength(0); // Docker's first check is a minute away
+    expect(Date.parse(app.State.StartedAt)).toBeGreaterThanOrEqual(Date.parse(db.State.StartedAt));
+    expect(Date.parse(app.State.StartedAt) - Date.parse(db.State.StartedAt)).toBeLessThan(10_000);
   });
 
   it('links: a container reaches another by its alias on the task network', async () => {

@@ -256,6 +256,23 @@ describe('DockerRuntime events and health', () => {
     expect(die.time).toBeGreaterThanOrEqual(start.time);
   });
 
+  it('probe runs a health check once as Docker would: CMD and CMD-SHELL pass and fail by exit code, a slow one times out', async () => {
+    const f = fixture([container('p', { command: ['sleep', '60'], linuxParameters: { initProcessEnabled: true } })]);
+    const id = await createAndStart(f.spec('p'));
+    expect(await runtime.probe(id, ['CMD', 'true'], 2)).toBe(true);
+    expect(await runtime.probe(id, ['CMD', 'false'], 2)).toBe(false);
+    expect(await runtime.probe(id, ['CMD-SHELL', 'test -d /proc && exit 0'], 2)).toBe(true);
+    expect(await runtime.probe(id, ['CMD-SHELL', 'exit 7'], 2)).toBe(false);
+    expect(await runtime.probe(id, ['CMD', 'no-such-command'], 2)).toBe(false);
+    const started = Date.now();
+    expect(await runtime.probe(id, ['CMD', 'sleep', '10'], 1)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await runtime.stopContainer(id, 1);
+    expect(await runtime.probe(id, ['CMD', 'true'], 2)).toBe(false); // not running: nothing to run it in
+    await runtime.removeContainer(id);
+    await expect(runtime.probe(id, ['CMD', 'true'], 2)).rejects.toBeInstanceOf(ContainerNotFoundError);
+  });
+
   it('delivers destroy when the container is removed', async () => {
     const f = fixture([container('x', {})]);
     const id = await runtime.createContainer(f.spec('x'));

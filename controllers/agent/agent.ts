@@ -146,6 +146,7 @@ export class Agent {
       clock: this.clock,
       log: this.log,
       retentionMs: this.options.stoppedContainerRetentionMs,
+      onHealthProbed: (name) => this.queue.add(name),
     });
     // The first sweep fills the container index before any worker observes through it.
     await this.sweep();

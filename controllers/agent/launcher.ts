@@ -9,6 +9,7 @@
  * an engine that cannot be reached is thrown, so the worker retries with backoff instead.
  */
 import type { Logger } from '../../api/log.js';
+import type { HealthCheck } from '../../api/v1/health-check.js';
 import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import type { Task } from '../../api/v1/task.js';
 import type { Clock } from '../kit/clock.js';
@@ -33,10 +34,12 @@ export interface TaskMemory {
   hostPorts: Map<string, Record<string, number>>;
   /** The task's network and volumes are gone. */
   resourcesRemoved?: boolean;
+  /** Containers whose health check passed when run right after their start, before Docker's first. */
+  probedHealthy: Set<string>;
 }
 
 export function newTaskMemory(uid?: string): TaskMemory {
-  return { hostPorts: new Map(), ...(uid !== undefined ? { uid } : {}) };
+  return { hostPorts: new Map(), probedHealthy: new Set(), ...(uid !== undefined ? { uid } : {}) };
 }
 
 export interface LauncherDeps {
@@ -50,6 +53,8 @@ export interface LauncherDeps {
   instance: string;
   clock: Clock;
   log: Logger;
+  /** A container's first health check passed (see probeOnce): the task has news to report. */
+  onHealthProbed: (task: string) => void;
 }
 
 export function taskIdentity(task: Task): TaskIdentity {
@@ -130,6 +135,24 @@ export class Launcher {
       throw new HostPortTakenError(name, Object.values(hostPorts));
     }
     log.debug({ task: task.metadata.name, container: name, dockerId: id }, 'container started');
+    if (container.healthCheck) this.probeOnce(task.metadata.name, id, container.healthCheck, memory);
+  }
+
+  /**
+   * Runs the health check once right after the start, as Kubernetes probes a container from its
+   * start on: Docker runs its first check only one interval after the start (30 s by default), and
+   * a rolling deployment waits for every new task to turn healthy. A pass is reported at once;
+   * a failure or an error changes nothing, and Docker's own checks decide from then on.
+   */
+  private probeOnce(task: string, id: string, check: HealthCheck, memory: TaskMemory): void {
+    this.deps.runtime.probe(id, check.command, check.timeout).then(
+      (passed) => {
+        if (!passed) return;
+        memory.probedHealthy.add(id);
+        this.deps.onHealthProbed(task);
+      },
+      (err: unknown) => this.deps.log.debug({ err, task, dockerId: id }, "the first health check could not run; Docker's own checks decide"),
+    );
   }
 
   private async hostPortsFor(name: string, dynamic: { containerPort: number; protocol: 'tcp' | 'udp' }[], memory: TaskMemory): Promise<Record<string, number>> {

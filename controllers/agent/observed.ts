@@ -1,7 +1,7 @@
 /**
  * What the agent sees of one task's containers on the engine, reduced to what planning needs. Read
- * fresh from Docker on every reconcile (list by labels, then inspect), so a decision never rests on
- * an event the agent might have missed.
+ * fresh from Docker on every reconcile (the container index says which, an inspect says what), so a
+ * decision never rests on an event the agent might have missed.
  */
 import type { ContainerHealth, ContainerInspection, ContainerState, HostPortBinding } from './runtime/types.js';
 import { LABELS } from './runtime/names.js';

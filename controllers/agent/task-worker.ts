@@ -41,6 +41,8 @@ export interface TaskWorkerDeps {
   clock: Clock;
   log: Logger;
   retentionMs: number;
+  /** A container's first health check passed right after its start (launcher.ts): reconcile its task. */
+  onHealthProbed: (task: string) => void;
 }
 
 export class TaskWorker {
@@ -58,7 +60,7 @@ export class TaskWorker {
       const task = this.deps.tasks.current(name);
       const memory = this.memoryOf(name, task);
       // The engine and the API at once: a new task's first round waits for both.
-      const [definition, containers] = await Promise.all([task ? this.definitionOf(task, memory) : undefined, this.observe(name)]);
+      const [definition, containers] = await Promise.all([task ? this.definitionOf(task, memory) : undefined, this.observe(name, memory)]);
       const plan = planTask({
         task,
         containers,
@@ -107,7 +109,7 @@ export class TaskWorker {
   }
 
   /** The task's containers: which ones from the index, what each is like from the engine. */
-  private async observe(name: string): Promise<ObservedContainer[]> {
+  private async observe(name: string, memory: TaskMemory): Promise<ObservedContainer[]> {
     const { runtime, containers, ports } = this.deps;
     const inspected = await Promise.all(
       containers.ofTask(name).map((id) =>
@@ -123,7 +125,7 @@ export class TaskWorker {
       if (!c) continue;
       // Ports of containers found after a restart must not be handed out again.
       for (const p of c.hostPorts) ports.claim(p.hostPort, p.protocol);
-      out.push(toObserved(c));
+      out.push(withProbedHealth(toObserved(c), memory));
     }
     return out;
   }
@@ -193,6 +195,12 @@ export class TaskWorker {
     memory.network = undefined;
     memory.resourcesRemoved = true;
   }
+}
+
+/** Healthy on the agent's own first check until Docker's first says otherwise; after that, Docker's word. */
+function withProbedHealth(c: ObservedContainer, memory: TaskMemory): ObservedContainer {
+  if (c.health !== 'starting') memory.probedHealthy.delete(c.id);
+  return c.health === 'starting' && memory.probedHealthy.has(c.id) ? { ...c, health: 'healthy' } : c;
 }
 
 function ignoreGone(err: unknown): void {

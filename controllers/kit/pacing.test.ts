@@ -16,6 +16,14 @@ describe('CostPacing', () => {
     expect(pacing.delayFor('k', 1_000 + later)).toBe(expected);
   });
 
+  it('holds the minimum interval only after a run that wrote', () => {
+    const pacing = new CostPacing(4, 100);
+    pacing.record('k', 1_000, 5, false);
+    expect(pacing.delayFor('k', 1_010)).toBe(10); // 4 × 5 ms, not 100
+    pacing.record('k', 1_020, 5, true);
+    expect(pacing.delayFor('k', 1_030)).toBe(90);
+  });
+
   it('never delays a key it has not seen or has forgotten, and keeps keys apart', () => {
     const pacing = new CostPacing(4, 100);
     expect(pacing.delayFor('a', 0)).toBe(0);

@@ -6,7 +6,7 @@
  * while each run handles more; a cheap reconcile is hardly held back.
  */
 export class CostPacing {
-  private readonly last = new Map<string, { at: number; costMs: number }>();
+  private readonly last = new Map<string, { at: number; costMs: number; minIntervalMs: number }>();
 
   constructor(
     private readonly factor: number,
@@ -17,13 +17,18 @@ export class CostPacing {
   delayFor(key: string, now: number): number {
     const last = this.last.get(key);
     if (!last) return 0;
-    const floor = Math.max(this.minIntervalMs, last.costMs * this.factor);
+    const floor = Math.max(last.minIntervalMs, last.costMs * this.factor);
     return Math.max(0, floor - (now - last.at));
   }
 
-  /** A run of `key` that started at `at` spent `costMs` observing and planning. */
-  record(key: string, at: number, costMs: number): void {
-    this.last.set(key, { at, costMs });
+  /**
+   * A run of `key` that started at `at` spent `costMs` observing and planning. The minimum interval
+   * holds after a run that wrote (`wrote`): its writes come back as events that wake the key at
+   * once. A run that wrote nothing sets off no such stream, so the next change (a task created
+   * right after its task definition, say) waits only for the cost factor, not a fixed 100 ms.
+   */
+  record(key: string, at: number, costMs: number, wrote = true): void {
+    this.last.set(key, { at, costMs, minIntervalMs: wrote ? this.minIntervalMs : 0 });
   }
 
   forget(key: string): void {

@@ -102,7 +102,7 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
       const input = observeCluster(cache, cluster, assumed, started, rngFor(cluster), options.reservedPorts);
       const plan = planScheduling(input);
       const planned = clock.now();
-      pacing.record(cluster, started, planned - started);
+      pacing.record(cluster, started, planned - started, plan.binds.length > 0 || plan.statusWrites.length > 0);
       if (plan.binds.length === 0 && plan.statusWrites.length === 0) return plan.unplaceable.length > 0 ? requeueAfter(retryMs) : done();
       if (plan.uncounted.length > 0)
         log.warn({ tasks: plan.uncounted.slice(0, 5).map((t) => t.metadata.name), count: plan.uncounted.length }, 'bound tasks whose task definition is unknown are not counted against their instances');

@@ -16,7 +16,7 @@ export const DockerPortBinding = z.object({ HostIp: z.string().default(''), Host
 export const DockerInspect = z.object({
   Id: z.string().min(1),
   Name: z.string(),
-  Config: z.object({ Image: z.string(), Labels: StringMap, Tty: z.boolean().default(false) }),
+  Config: z.object({ Image: z.string(), Labels: StringMap, Tty: z.boolean().default(false), Shell: z.array(z.string()).nullish() }),
   State: z.object({
     Status: z.string(),
     ExitCode: z.int().default(0),
@@ -53,6 +53,8 @@ export const DockerEvent = z.object({
   timeNano: z.number().optional(),
 });
 export type DockerEvent = z.infer<typeof DockerEvent>;
+
+export const DockerExecInspect = z.object({ Running: z.boolean(), ExitCode: z.int().nullable() });
 
 export const DockerInfo = z.object({
   NCPU: z.int(),

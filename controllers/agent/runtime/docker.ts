@@ -12,6 +12,7 @@ import { ImageEnsurer } from './docker-images.js';
 import { bareName, containerState, toInspection } from './docker-normalize.js';
 import {
   DockerContainerList,
+  DockerExecInspect,
   DockerInfo,
   DockerInspect,
   DockerNetworkList,
@@ -142,6 +143,36 @@ export class DockerRuntime implements ContainerRuntime {
       (f) => (f.status === 404 ? new ContainerNotFoundError(id, 'inspect') : undefined),
     );
     return parseDocker(DockerInspect, 'container inspect', raw);
+  }
+
+  async probe(id: string, test: readonly string[], timeoutSeconds: number): Promise<boolean> {
+    const [kind, ...rest] = test;
+    // Docker runs CMD-SHELL with the container's shell, /bin/sh -c unless the image says otherwise.
+    const shell = kind === 'CMD-SHELL' ? ((await this.rawInspect(id)).Config.Shell ?? ['/bin/sh', '-c']) : [];
+    const exec = await dockerCall(
+      `running the health check in ${id}`,
+      () => this.docker.getContainer(id).exec({ Cmd: [...shell, ...rest], AttachStdout: true, AttachStderr: true }),
+      (f) => (f.status === 404 ? new ContainerNotFoundError(id, 'exec') : f.status === 409 ? { value: undefined } : undefined),
+    );
+    if (!exec) return false; // 409: the container is not running
+    const stream = await dockerCall(`running the health check in ${id}`, () => exec.start({ hijack: true, stdin: false }));
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      new Promise<boolean>((resolve) => {
+        stream.on('end', () => resolve(true));
+        stream.on('close', () => resolve(true));
+        stream.on('error', () => resolve(false));
+        stream.resume(); // its output is not kept; Docker keeps the last checks' output itself
+      }),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutSeconds * 1000))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      stream.destroy();
+      return false;
+    }
+    const inspected = parseDocker(DockerExecInspect, 'exec inspect', await dockerCall(`inspecting the health check in ${id}`, () => exec.inspect()));
+    return !inspected.Running && inspected.ExitCode === 0;
   }
 
   async listContainers(filter: { labels: Labels }): Promise<ContainerSummary[]> {

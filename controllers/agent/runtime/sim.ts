@@ -134,6 +134,12 @@ export class SimRuntime implements ContainerRuntime {
     };
   }
 
+  /** Knows only what the simulated check has already said: no earlier than Docker's own. */
+  async probe(id: string): Promise<boolean> {
+    const c = this.must(id);
+    return c.state === 'running' && c.health === 'healthy';
+  }
+
   async listContainers(filter: { labels: Labels }): Promise<ContainerSummary[]> {
     return [...this.containers.values()]
       .filter((c) => matches(c.spec.Labels ?? {}, filter.labels))

@@ -143,6 +143,11 @@ export interface ContainerRuntime {
   removeContainer(id: string): Promise<void>;
   /** ContainerNotFoundError when it does not exist. */
   inspectContainer(id: string): Promise<ContainerInspection>;
+  /**
+   * Runs a health check's test (`['CMD', …]` or `['CMD-SHELL', '…']`) once in the running
+   * container, as Docker's own check runs it; true when it exits 0 within `timeoutSeconds`.
+   */
+  probe(id: string, test: readonly string[], timeoutSeconds: number): Promise<boolean>;
   /** Every container with these labels, running or not. */
   listContainers(filter: { labels: Labels }): Promise<ContainerSummary[]>;
 

@@ -104,6 +104,16 @@ describe('berth agent', () => {
     expect((await docker.getContainer(id).inspect()).State.Health?.Status).toBe('starting');
   });
 
+  it('at Docker\'s 1 s minimum interval the agent leaves the first check to Docker', async () => {
+    const healthCheck = { command: ['CMD-SHELL', 'test -d /proc'], interval: 1, timeout: 1, retries: 3 };
+    const td = await h.taskDefinition('unprobed', [container('app', { command: ['sleep', '300'], healthCheck })]);
+    await h.runTask('unprobed-1', td);
+    const healthy = await h.waitForTask('unprobed-1', (t) => t.status?.healthStatus === 'HEALTHY', 20_000);
+    const id = healthy.status?.containers[0]?.dockerId ?? '';
+    // Reported HEALTHY only once Docker's own check had passed.
+    expect((await docker.getContainer(id).inspect()).State.Health?.Status).toBe('healthy');
+  });
+
   it('a first check that fails leaves the task UNKNOWN for Docker\'s own checks to decide', async () => {
     const healthCheck = { command: ['CMD-SHELL', 'exit 1'], interval: 60, timeout: 5, retries: 3 };
     const td = await h.taskDefinition('probed-sick', [container('app', { command: ['sleep', '300'], healthCheck })]);

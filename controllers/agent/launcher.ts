@@ -38,6 +38,14 @@ export interface TaskMemory {
   probedHealthy: Set<string>;
 }
 
+/**
+ * The shortest health-check interval at which the agent runs a container's first check itself. At
+ * Docker's 1 s minimum, Docker's own first check comes about as soon as one more exec on a busy
+ * engine answers: in a 20-task rolling update at 1 s, the extra check cost more than it gained
+ * (median 6.4 s against 5.75 s over 6 interleaved pairs); at 30 s it saves ~30 s per task.
+ */
+export const PROBE_FIRST_FROM_INTERVAL_S = 2;
+
 export function newTaskMemory(uid?: string): TaskMemory {
   return { hostPorts: new Map(), probedHealthy: new Set(), ...(uid !== undefined ? { uid } : {}) };
 }
@@ -135,7 +143,7 @@ export class Launcher {
       throw new HostPortTakenError(name, Object.values(hostPorts));
     }
     log.debug({ task: task.metadata.name, container: name, dockerId: id }, 'container started');
-    if (container.healthCheck) this.probeOnce(task.metadata.name, id, container.healthCheck, memory);
+    if (container.healthCheck && container.healthCheck.interval >= PROBE_FIRST_FROM_INTERVAL_S) this.probeOnce(task.metadata.name, id, container.healthCheck, memory);
   }
 
   /**
@@ -143,6 +151,7 @@ export class Launcher {
    * start on: Docker runs its first check only one interval after the start (30 s by default), and
    * a rolling deployment waits for every new task to turn healthy. A pass is reported at once;
    * a failure or an error changes nothing, and Docker's own checks decide from then on.
+   * Not for intervals under PROBE_FIRST_FROM_INTERVAL_S (see there).
    */
   private probeOnce(task: string, id: string, check: HealthCheck, memory: TaskMemory): void {
     this.deps.runtime.probe(id, check.command, check.timeout).then(

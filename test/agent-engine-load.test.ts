@@ -28,6 +28,8 @@ class CountingRuntime extends DockerRuntime {
   private readonly taskOf = new Map<string, string>();
   startsInFlight = 0;
   maxStartsInFlight = 0;
+  /** Holds a stop call back this long after Docker's stop, as Docker's cleanup does on a busy engine. */
+  stopReturnsLateMs = 0;
 
   override async listContainers(filter: { labels: Labels }) {
     const task = filter.labels[LABELS.task];
@@ -46,6 +48,11 @@ class CountingRuntime extends DockerRuntime {
     const task = this.taskOf.get(id);
     if (task !== undefined) this.inspectsByTask.set(task, (this.inspectsByTask.get(task) ?? 0) + 1);
     return super.inspectContainer(id);
+  }
+
+  override async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    await super.stopContainer(id, timeoutSeconds);
+    await sleep(this.stopReturnsLateMs);
   }
 
   override async startContainer(id: string): Promise<void> {
@@ -145,6 +152,23 @@ describe('a remote agent’s load on the engine', () => {
     await eventually(async () => ((await runtime.inspectContainer(twin)).state !== 'running' ? true : undefined), 15_000, 'the twin stopped');
     expect((await runtime.inspectContainer(own ?? '')).state).not.toBe('running');
   }, 30_000);
+
+  it('reports STOPPED when Docker announces the exit, not when the stop call returns', async () => {
+    const td = await taskDefinition('prompt');
+    await runTask('prompt-1', td);
+    await waitForTask('prompt-1', (t) => t.status?.lastStatus === 'RUNNING');
+    runtime.stopReturnsLateMs = 3000;
+    try {
+      const t0 = Date.now();
+      await admin.mutate('Task', { cluster, name: 'prompt-1' }, (t) => void (t.spec.desiredStatus = 'STOPPED'));
+      const stopped = await waitForTask('prompt-1', (t) => t.status?.lastStatus === 'STOPPED', 10_000);
+      process.stdout.write(`[measure] stop asked → STOPPED with a stop call returning 3 s late: ${Date.now() - t0} ms\n`);
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(stopped.status?.containers[0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 143 });
+    } finally {
+      runtime.stopReturnsLateMs = 0;
+    }
+  });
 
   it('hands tasks bound at once to the engine at once', async () => {
     const td = await taskDefinition('many');

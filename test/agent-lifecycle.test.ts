@@ -146,8 +146,12 @@ describe('berth agent', () => {
     expect(stopped.status).toMatchObject({ stopCode: 'UserInitiated', stoppedReason: 'test asked' });
     expect(stopped.status?.stoppingAt).toBeDefined();
     expect(stopped.status?.containers.find((c) => c.name === 'app')).toMatchObject({ lastStatus: 'STOPPED', exitCode: 143 });
-    const states = (await h.containers({ [LABELS.task]: 'side-1' })).map((c) => c.state);
-    expect(states.every((s) => s === 'exited')).toBe(true);
+    // STOPPED is reported on Docker's die event; Docker's own cleanup (network, mounts) may take a
+    // moment longer before it lists the containers as exited.
+    await eventually(async () => {
+      const states = (await h.containers({ [LABELS.task]: 'side-1' })).map((c) => c.state);
+      return states.length > 0 && states.every((s) => s === 'exited') ? true : undefined;
+    }, 2000, 'side-1 containers exited');
   });
 
   it('one task\'s slow stop does not hold up another task', async () => {

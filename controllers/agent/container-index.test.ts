@@ -69,4 +69,34 @@ describe('ContainerIndex', () => {
     index.finishRelist(newer, [{ id: 'c1', task: 'a' }]);
     expect(index.ofTask('a')).toEqual(['c1']);
   });
+
+  it('keeps an announced exit until an inspect confirms it or the container is removed, with an OOM kill announced before it', () => {
+    const index = new ContainerIndex();
+    index.add('c1', 'a');
+    index.exited('c1', { exitCode: 143, at: 5 });
+    expect(index.exitOf('c1')).toEqual({ exitCode: 143, at: 5, oomKilled: false });
+    index.forgetExit('c1');
+    expect(index.exitOf('c1')).toBeUndefined();
+    index.outOfMemory('c1');
+    index.exited('c1', { exitCode: 137, at: 9 });
+    expect(index.exitOf('c1')).toEqual({ exitCode: 137, at: 9, oomKilled: true });
+    index.remove('c1');
+    expect(index.exitOf('c1')).toBeUndefined();
+  });
+
+  it('wakes whoever waits for an exit when it is announced, and at once if it already was', async () => {
+    const index = new ContainerIndex();
+    const woken: string[] = [];
+    const a = index.whenExited('c1');
+    void a.exited.then(() => woken.push('c1'));
+    const b = index.whenExited('c2');
+    void b.exited.then(() => woken.push('c2'));
+    b.cancel();
+    index.exited('c1', { exitCode: 0, at: 1 });
+    index.exited('c2', { exitCode: 0, at: 1 });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(woken).toEqual(['c1']); // c2's waiter was cancelled
+    await index.whenExited('c1').exited; // already announced: resolves at once
+  });
 });

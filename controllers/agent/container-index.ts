@@ -10,7 +10,21 @@
  * which containers to inspect: an inspect stays the truth about each one, and a container found
  * gone there is dropped. A container it misses (an event lost with a broken stream) is found by
  * the next relist; meanwhile a create of the same deterministic name conflicts and is adopted.
+ *
+ * It also keeps the exits Docker has announced (die events) that no inspect has confirmed yet:
+ * Docker sends `die` when the process has ended, then tears down the container's network and
+ * mounts holding the container's lock, and a stop or an inspect returns only after that (150–450 ms
+ * later on a busy engine). The agent reports the exit from the event, as the ECS agent does.
  */
+
+/** What Docker's die event says of an exit. */
+export interface ContainerExit {
+  exitCode: number;
+  /** Epoch ms. */
+  at: number;
+  /** Docker sent `oom` for it before the die. */
+  oomKilled: boolean;
+}
 
 /** A relist in progress: changes seen after it began win over its (older) snapshot. */
 export interface Relist {
@@ -26,6 +40,10 @@ export class ContainerIndex {
   private readonly removed = new Map<string, number>();
   private sequence = 0;
   private relistsInFlight = 0;
+  private readonly exits = new Map<string, ContainerExit>();
+  private readonly exitWaiters = new Map<string, Set<() => void>>();
+  /** Containers Docker reported out of memory (`oom` comes before their `die`). */
+  private readonly oomKilled = new Set<string>();
 
   /** The ids of `task`'s containers, as far as this agent knows. */
   ofTask(task: string): string[] {
@@ -44,7 +62,46 @@ export class ContainerIndex {
     ids.add(id);
   }
 
+  /** Docker reported container `id` out of memory: its coming exit is an OOM kill. */
+  outOfMemory(id: string): void {
+    this.oomKilled.add(id);
+  }
+
+  /** Docker announced that container `id` exited (its die event). */
+  exited(id: string, exit: Omit<ContainerExit, 'oomKilled'>): void {
+    this.exits.set(id, { ...exit, oomKilled: this.oomKilled.delete(id) });
+    for (const wake of this.exitWaiters.get(id) ?? []) wake();
+    this.exitWaiters.delete(id);
+  }
+
+  /** The announced exit of `id` that no inspect has confirmed yet. */
+  exitOf(id: string): ContainerExit | undefined {
+    return this.exits.get(id);
+  }
+
+  /** An inspect saw `id` exited (or running again): the engine's word replaces the event's. */
+  forgetExit(id: string): void {
+    this.exits.delete(id);
+  }
+
+  /** Resolves when Docker announces the exit of `id`; `cancel` when no longer waiting. */
+  whenExited(id: string): { exited: Promise<void>; cancel: () => void } {
+    if (this.exits.has(id)) return { exited: Promise.resolve(), cancel: () => undefined };
+    let wake: () => void = () => undefined;
+    const exited = new Promise<void>((resolve) => (wake = resolve));
+    let waiters = this.exitWaiters.get(id);
+    if (!waiters) this.exitWaiters.set(id, (waiters = new Set()));
+    waiters.add(wake);
+    const cancel = () => {
+      waiters.delete(wake);
+      if (waiters.size === 0 && this.exitWaiters.get(id) === waiters) this.exitWaiters.delete(id);
+    };
+    return { exited, cancel };
+  }
+
   remove(id: string): void {
+    this.exits.delete(id);
+    this.oomKilled.delete(id);
     const current = this.entries.get(id);
     if (current) {
       this.entries.delete(id);

@@ -20,7 +20,7 @@ import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
 import { taskLabels, taskNetworkName, type TaskIdentity } from './runtime/names.js';
 import type { HostPortAllocator } from './runtime/ports.js';
-import type { ContainerRuntime } from './runtime/types.js';
+import type { ContainerInspection, ContainerRuntime } from './runtime/types.js';
 
 /** What the agent remembers of a task between reconciles. Lost on restart, and that is fine: all of it can be re-derived or redone. */
 export interface TaskMemory {
@@ -36,6 +36,10 @@ export interface TaskMemory {
   resourcesRemoved?: boolean;
   /** Containers whose health check passed when run right after their start, before Docker's first. */
   probedHealthy: Set<string>;
+  /** Each container's last inspection, which an exit announced by Docker updates (see ContainerIndex). */
+  inspections: Map<string, ContainerInspection>;
+  /** Containers the agent has asked to stop. */
+  stopping: Set<string>;
 }
 
 /**
@@ -47,7 +51,7 @@ export interface TaskMemory {
 export const PROBE_FIRST_FROM_INTERVAL_S = 2;
 
 export function newTaskMemory(uid?: string): TaskMemory {
-  return { hostPorts: new Map(), probedHealthy: new Set(), ...(uid !== undefined ? { uid } : {}) };
+  return { hostPorts: new Map(), probedHealthy: new Set(), inspections: new Map(), stopping: new Set(), ...(uid !== undefined ? { uid } : {}) };
 }
 
 export interface LauncherDeps {

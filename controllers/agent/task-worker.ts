@@ -19,7 +19,7 @@ import { LABELS, taskNetworkName } from './runtime/names.js';
 import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
 import type { HostPortAllocator } from './runtime/ports.js';
-import type { ContainerRuntime } from './runtime/types.js';
+import type { ContainerInspection, ContainerRuntime } from './runtime/types.js';
 import type { TaskView } from './task-view.js';
 
 /** Plan/apply rounds per reconcile; more means something undoes our work, so look again later. */
@@ -108,18 +108,15 @@ export class TaskWorker {
     }
   }
 
-  /** The task's containers: which ones from the index, what each is like from the engine. */
+  /**
+   * The task's containers: which ones from the index, what each is like from the engine — or, for a
+   * container the agent stopped whose exit Docker has announced, its last inspection with that exit
+   * (an inspect would wait out Docker's cleanup after the exit; see ContainerIndex). An exit the
+   * agent did not cause is inspected, so a container removed behind its back reads as removed.
+   */
   private async observe(name: string, memory: TaskMemory): Promise<ObservedContainer[]> {
-    const { runtime, containers, ports } = this.deps;
-    const inspected = await Promise.all(
-      containers.ofTask(name).map((id) =>
-        runtime.inspectContainer(id).catch((err: unknown) => {
-          if (!(err instanceof ContainerNotFoundError)) throw err;
-          containers.remove(id); // removed meanwhile
-          return undefined;
-        }),
-      ),
-    );
+    const { containers, ports } = this.deps;
+    const inspected = await Promise.all(containers.ofTask(name).map((id) => this.inspect(id, memory)));
     const out: ObservedContainer[] = [];
     for (const c of inspected) {
       if (!c) continue;
@@ -128,6 +125,28 @@ export class TaskWorker {
       out.push(withProbedHealth(toObserved(c), memory));
     }
     return out;
+  }
+
+  private async inspect(id: string, memory: TaskMemory): Promise<ContainerInspection | undefined> {
+    const { runtime, containers } = this.deps;
+    const exit = containers.exitOf(id);
+    const last = memory.inspections.get(id);
+    if (exit && last?.state === 'running' && memory.stopping.has(id)) {
+      const exited: ContainerInspection = { ...last, state: 'exited', exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: new Date(exit.at).toISOString(), hostPorts: [] };
+      memory.inspections.set(id, exited); // the next observe asks the engine again
+      return exited;
+    }
+    try {
+      const c = await runtime.inspectContainer(id);
+      memory.inspections.set(id, c);
+      if (c.state !== 'running') containers.forgetExit(id);
+      return c;
+    } catch (err) {
+      if (!(err instanceof ContainerNotFoundError)) throw err;
+      containers.remove(id); // removed meanwhile
+      memory.inspections.delete(id);
+      return undefined;
+    }
   }
 
   /**
@@ -169,7 +188,7 @@ export class TaskWorker {
     const { runtime } = this.deps;
     for (const wave of plan.stopWaves) {
       log.info({ containers: wave.map((s) => s.name) }, 'stopping containers');
-      await Promise.all(wave.map((s) => this.deps.ownEvents.around('die', s.id, () => runtime.stopContainer(s.id, s.timeoutSeconds)).catch(ignoreGone)));
+      await Promise.all(wave.map((s) => this.stop(s.id, s.timeoutSeconds, memory, log)));
     }
     if (plan.start.length > 0 && task && definition) {
       log.info({ containers: plan.start }, 'starting containers');
@@ -177,8 +196,33 @@ export class TaskWorker {
     }
     if (plan.remove.length > 0) {
       log.info({ containers: plan.remove.map((id) => id.slice(0, 12)) }, 'removing containers');
-      await Promise.all(plan.remove.map((id) => runtime.removeContainer(id).then(() => this.deps.containers.remove(id))));
+      await Promise.all(
+        plan.remove.map(async (id) => {
+          await runtime.removeContainer(id);
+          this.deps.containers.remove(id);
+          memory.inspections.delete(id);
+          memory.stopping.delete(id);
+        }),
+      );
     }
+  }
+
+  /**
+   * Stops a container; done when Docker announces its exit (die), without waiting for the stop call,
+   * which returns only after Docker's cleanup. A stop that fails after the exit is only logged.
+   */
+  private async stop(id: string, timeoutSeconds: number, memory: TaskMemory, log: Logger): Promise<void> {
+    const { runtime, containers, ownEvents } = this.deps;
+    memory.stopping.add(id);
+    const exit = containers.whenExited(id);
+    const stopping = ownEvents.around('die', id, () => runtime.stopContainer(id, timeoutSeconds)).catch(ignoreGone);
+    let exitedFirst = false;
+    try {
+      await Promise.race([stopping, exit.exited.then(() => (exitedFirst = true))]);
+    } finally {
+      exit.cancel();
+    }
+    if (exitedFirst) stopping.catch((err: unknown) => log.warn({ err, dockerId: id }, 'the stop call of a container that has exited failed'));
   }
 
   /** The task's network and task-scoped volumes, once its containers are gone. */

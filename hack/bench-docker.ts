@@ -5,7 +5,8 @@
  * built-in controllers, one agent over HTTP with its own agent token, as a remote agent runs).
  *
  * Each side is observed through its own event stream, not polled: berth through a watch of the
- * service's tasks (the API's), swarm through Docker's events (container start/die, the service's
+ * service's tasks (in process, joining the store watch its informers share, so observing costs
+ * berth no HTTP stream to encode and decode), swarm through Docker's events (container start/die, the service's
  * update state). A 50 ms poll cost berth a list of every task of the service, decoded, on the very
  * event loop that runs berth's server, controllers and agent, and swarm a `docker` process per poll.
  */
@@ -18,6 +19,7 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { pino } from 'pino';
 import { HttpClient } from '../api/client/http-client.js';
+import { LocalClient } from '../api/client/local-client.js';
 import { lineSplitter } from '../api/lines.js';
 import type { Task } from '../api/v1/task.js';
 import { Agent } from '../controllers/agent/index.js';
@@ -68,9 +70,9 @@ interface TaskWatch {
 
 async function watchTasks(b: Berth, service: string): Promise<TaskWatch> {
   const labelSelector = `berth.dev/service=${service}`;
-  const listed = await b.client.list('Task', { cluster: b.cluster, labelSelector });
+  const listed = await b.observer.list('Task', { cluster: b.cluster, labelSelector });
   const tasks = new Map(listed.items.map((t) => [t.metadata.name, t]));
-  const watch = b.client.watch('Task', { cluster: b.cluster, labelSelector, fromRevision: Number(listed.resourceVersion) + 1 });
+  const watch = b.observer.watch('Task', { cluster: b.cluster, labelSelector, fromRevision: Number(listed.resourceVersion) + 1 });
   const batches = watch[Symbol.asyncIterator]();
   return {
     async until(what, done, timeoutMs = 120_000) {
@@ -177,6 +179,8 @@ export interface DockerBenchResult {
 interface Berth {
   plane: ControlPlane;
   client: HttpClient;
+  /** The bench's own view of the tasks: in process, on the store watch the controllers share. */
+  observer: LocalClient;
   agent: Agent;
   cluster: string;
   dispose(): Promise<void>;
@@ -195,6 +199,7 @@ async function startBerth(): Promise<Berth> {
   return {
     plane,
     client,
+    observer: new LocalClient(plane.resources),
     agent,
     cluster,
     async dispose() {

@@ -90,28 +90,27 @@ describe('berth agent', () => {
     expect(await h.containers({ [LABELS.task]: 'vanish-1' })).toHaveLength(0);
   });
 
+  /** Runs a one-container task with `healthCheck`; resolves once it is HEALTHY, with Docker's own health status then. */
+  async function untilHealthy(name: string, healthCheck: Record<string, unknown>) {
+    const td = await h.taskDefinition(name, [container('app', { command: ['sleep', '300'], healthCheck })]);
+    const t0 = Date.now();
+    await h.runTask(`${name}-1`, td);
+    const task = await h.waitForTask(`${name}-1`, (t) => t.status?.healthStatus === 'HEALTHY', 20_000);
+    const inspected = await docker.getContainer(task.status?.containers[0]?.dockerId ?? '').inspect();
+    return { task, ms: Date.now() - t0, docker: inspected.State.Health?.Status };
+  }
+
   it('a container with a health check is HEALTHY once its first check passes right after the start, not one interval later', async () => {
     // Docker's own first check runs one interval (here 60 s) after the start; the agent runs it at once.
-    const healthCheck = { command: ['CMD-SHELL', 'test -d /proc'], interval: 60, timeout: 5, retries: 3 };
-    const td = await h.taskDefinition('probed', [container('app', { command: ['sleep', '300'], healthCheck })]);
-    const t0 = Date.now();
-    await h.runTask('probed-1', td);
-    const healthy = await h.waitForTask('probed-1', (t) => t.status?.healthStatus === 'HEALTHY', 20_000);
-    process.stdout.write(`[measure] bound task with a 60 s health check → HEALTHY: ${Date.now() - t0} ms\n`);
-    expect(healthy.status?.containers[0]).toMatchObject({ lastStatus: 'RUNNING', healthStatus: 'HEALTHY' });
-    // Docker itself has not checked yet: the HEALTHY is the agent's own first check.
-    const id = healthy.status?.containers[0]?.dockerId ?? '';
-    expect((await docker.getContainer(id).inspect()).State.Health?.Status).toBe('starting');
+    const healthy = await untilHealthy('probed', { command: ['CMD-SHELL', 'test -d /proc'], interval: 60, timeout: 5, retries: 3 });
+    process.stdout.write(`[measure] bound task with a 60 s health check → HEALTHY: ${healthy.ms} ms\n`);
+    expect(healthy.task.status?.containers[0]).toMatchObject({ lastStatus: 'RUNNING', healthStatus: 'HEALTHY' });
+    expect(healthy.docker).toBe('starting'); // Docker has not checked yet: the HEALTHY is the agent's own check
   });
 
   it('at Docker\'s 1 s minimum interval the agent leaves the first check to Docker', async () => {
-    const healthCheck = { command: ['CMD-SHELL', 'test -d /proc'], interval: 1, timeout: 1, retries: 3 };
-    const td = await h.taskDefinition('unprobed', [container('app', { command: ['sleep', '300'], healthCheck })]);
-    await h.runTask('unprobed-1', td);
-    const healthy = await h.waitForTask('unprobed-1', (t) => t.status?.healthStatus === 'HEALTHY', 20_000);
-    const id = healthy.status?.containers[0]?.dockerId ?? '';
-    // Reported HEALTHY only once Docker's own check had passed.
-    expect((await docker.getContainer(id).inspect()).State.Health?.Status).toBe('healthy');
+    const healthy = await untilHealthy('unprobed', { command: ['CMD-SHELL', 'test -d /proc'], interval: 1, timeout: 1, retries: 3 });
+    expect(healthy.docker).toBe('healthy'); // reported only once Docker's own check had passed
   });
 
   it('a first check that fails leaves the task UNKNOWN for Docker\'s own checks to decide', async () => {

@@ -225,12 +225,9 @@ export class Agent {
   private onRuntimeEvent(event: RuntimeEvent): void {
     const task = event.labels[LABELS.task];
     if (task === undefined) return;
-    // A create changes nothing to reconcile yet (its start will); the index learns of it.
-    if (event.type === 'create') return this.containers.add(event.id, task);
-    if (event.type === 'destroy') this.containers.remove(event.id);
-    if (event.type === 'oom') this.containers.outOfMemory(event.id);
-    if (event.type === 'die') this.containers.exited(event.id, { exitCode: event.exitCode ?? -1, at: event.time });
-    if (event.type === 'start') this.containers.forgetExit(event.id);
+    this.containers.learn(event, task);
+    // A create changes nothing to reconcile yet (its start will).
+    if (event.type === 'create') return;
     // The start or stop of a container this agent carried out: its worker observes the outcome itself.
     if (this.ownEvents.consume(event.type, event.id)) return;
     this.queue.add(task);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerIndex } from './container-index.js';
+import type { RuntimeEvent } from './runtime/types.js';
 
 describe('ContainerIndex', () => {
   it('keeps container ids by task, and forgets removed ones', () => {
@@ -98,5 +99,19 @@ describe('ContainerIndex', () => {
     await Promise.resolve();
     expect(woken).toEqual(['c1']); // c2's waiter was cancelled
     await index.whenExited('c1').exited; // already announced: resolves at once
+  });
+
+  it("learns from Docker's events: create adds, oom then die records an OOM exit, start forgets it, destroy removes", () => {
+    const index = new ContainerIndex();
+    const event = (type: RuntimeEvent['type'], extra: Partial<RuntimeEvent> = {}): RuntimeEvent => ({ type, id: 'c1', labels: {}, time: 7, ...extra });
+    index.learn(event('create'), 'a');
+    expect(index.ofTask('a')).toEqual(['c1']);
+    index.learn(event('oom'), 'a');
+    index.learn(event('die', { exitCode: 137 }), 'a');
+    expect(index.exitOf('c1')).toEqual({ exitCode: 137, at: 7, oomKilled: true });
+    index.learn(event('start'), 'a');
+    expect(index.exitOf('c1')).toBeUndefined();
+    index.learn(event('destroy'), 'a');
+    expect(index.ofTask('a')).toEqual([]);
   });
 });

@@ -17,6 +17,8 @@
  * later on a busy engine). The agent reports the exit from the event, as the ECS agent does.
  */
 
+import type { RuntimeEvent } from './runtime/types.js';
+
 /** What Docker's die event says of an exit. */
 export interface ContainerExit {
   exitCode: number;
@@ -60,6 +62,24 @@ export class ContainerIndex {
     let ids = this.byTask.get(task);
     if (!ids) this.byTask.set(task, (ids = new Set()));
     ids.add(id);
+  }
+
+  /** What one of Docker's events (of a container of `task`) tells the index. */
+  learn(event: RuntimeEvent, task: string): void {
+    switch (event.type) {
+      case 'create':
+        return this.add(event.id, task);
+      case 'destroy':
+        return this.remove(event.id);
+      case 'oom':
+        return this.outOfMemory(event.id);
+      case 'die':
+        return this.exited(event.id, { exitCode: event.exitCode ?? -1, at: event.time });
+      case 'start': // started again (berth never restarts one; someone may): the exit is history
+        return this.forgetExit(event.id);
+      case 'health_status':
+        return;
+    }
   }
 
   /** Docker reported container `id` out of memory: its coming exit is an OOM kill. */

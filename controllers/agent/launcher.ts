@@ -69,6 +69,13 @@ export interface LauncherDeps {
   onHealthProbed: (task: string) => void;
 }
 
+/** Container `id` is gone: what the task's memory holds of it goes too. */
+export function forgetContainer(memory: TaskMemory, id: string): void {
+  memory.probedHealthy.delete(id);
+  memory.inspections.delete(id);
+  memory.stopping.delete(id);
+}
+
 export function taskIdentity(task: Task): TaskIdentity {
   return { name: task.metadata.name, ...(task.metadata.uid ? { uid: task.metadata.uid } : {}) };
 }
@@ -142,6 +149,7 @@ export class Launcher {
       // let the worker retry soon with new ones.
       await runtime.removeContainer(id);
       this.deps.containers.remove(id);
+      forgetContainer(memory, id);
       this.releaseContainerPorts(hostPorts);
       memory.hostPorts.delete(name);
       throw new HostPortTakenError(name, Object.values(hostPorts));

@@ -11,7 +11,7 @@ import type { Task, TaskStatus } from '../../api/v1/task.js';
 import type { Clock } from '../kit/clock.js';
 import type { TaskDefinitionCache } from './definitions.js';
 import { TaskDefinitionMissingError } from './errors.js';
-import { Launcher, newTaskMemory, taskIdentity, type TaskMemory } from './launcher.js';
+import { forgetContainer, Launcher, newTaskMemory, taskIdentity, type TaskMemory } from './launcher.js';
 import { toObserved, type ObservedContainer } from './observed.js';
 import { hasEngineWork, planTask, type TaskPlan } from './plan.js';
 import { ContainerNotFoundError } from './runtime/errors.js';
@@ -144,7 +144,7 @@ export class TaskWorker {
     } catch (err) {
       if (!(err instanceof ContainerNotFoundError)) throw err;
       containers.remove(id); // removed meanwhile
-      memory.inspections.delete(id);
+      forgetContainer(memory, id);
       return undefined;
     }
   }
@@ -200,8 +200,7 @@ export class TaskWorker {
         plan.remove.map(async (id) => {
           await runtime.removeContainer(id);
           this.deps.containers.remove(id);
-          memory.inspections.delete(id);
-          memory.stopping.delete(id);
+          forgetContainer(memory, id);
         }),
       );
     }

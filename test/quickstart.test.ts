@@ -21,6 +21,9 @@ describe('hack/quickstart.sh', () => {
     }
     const ids = execFileSync('docker', ['ps', '-aq', '--filter', 'label=berth.cluster=default']).toString().split('\n').filter(Boolean);
     if (ids.length > 0) spawnSync('docker', ['rm', '-f', ...ids]);
+    // The examples' two-container task links its containers over a network of its own.
+    const networks = execFileSync('docker', ['network', 'ls', '-q', '--filter', 'label=berth.cluster=default']).toString().split('\n').filter(Boolean);
+    if (networks.length > 0) spawnSync('docker', ['network', 'rm', ...networks]);
   });
 
   it('brings berth up with the example service healthy and serving, and is safe to run again', { timeout: 300_000 }, () => {

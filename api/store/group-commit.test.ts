@@ -52,6 +52,43 @@ describe('GroupCommit', () => {
     expect((await backing.store.get('/q/0007'))?.value).toBe('v1500');
   });
 
+  it('gives many waiting reads of one key one read, and a read asked after it left a fresh one', async () => {
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const gc = new GroupCommit(
+      async (request: TxnRequest): Promise<TxnResult> => {
+        if (sent.push(request) === 1) await held; // the first transaction is held: what follows waits behind it
+        return backing.store.txn(request);
+      },
+      { maxInFlight: 1 },
+    );
+    await backing.store.put('/k/def', 'd1');
+    const first = gc.get('/k/other');
+    await new Promise((r) => setImmediate(r)); // the first read has left
+    // Thousands of readers of one key (as 1,000 agents loading one task definition), among others.
+    const many = Array.from({ length: 3_000 }, (_, i) => gc.get(i % 2 === 0 ? '/k/def' : `/k/n${i}`));
+    await backing.store.put('/k/def', 'd2'); // before the waiting read leaves: it must see this
+    release();
+    const values = await Promise.all([first, ...many]);
+    expect(values.slice(1).filter((_, i) => i % 2 === 0).every((kv) => kv?.value === 'd2')).toBe(true);
+    const reads = sent.flatMap((t) => t.success.map((op) => op.key));
+    expect(reads.filter((k) => k === '/k/def')).toHaveLength(1);
+    expect(reads).toHaveLength(1 + 1 + 1_500);
+    expect(gc.stats.ops).toBe(3_001);
+    // Once that read has left, a new one is not answered from it.
+    await backing.store.put('/k/def', 'd3');
+    expect((await gc.get('/k/def'))?.value).toBe('d3');
+  });
+
+  it('fails every waiter of a shared read when its transaction fails', async () => {
+    const gc = open();
+    failWhen = () => new StoreUnavailableError('etcd did not answer');
+    const outcomes = await Promise.allSettled([gc.get('/k/x'), gc.get('/k/x'), gc.get('/k/x')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(sent).toHaveLength(1);
+    expect(gc.stats.ops).toBe(3);
+  });
+
   it('fails only the ops whose guard no longer holds, as they would fail alone, and writes the rest', async () => {
     const gc = open();
     const a = await backing.store.put('/k/a', 'a0');

@@ -41,8 +41,8 @@ export interface GroupCommitOptions {
 interface GetOp {
   type: 'get';
   key: string;
-  resolve(kv: KeyValue | undefined): void;
-  reject(err: unknown): void;
+  /** Every caller that asked for this key while the op waited: they share its one read. */
+  waiters: Array<{ resolve(kv: KeyValue | undefined): void; reject(err: unknown): void }>;
 }
 
 interface PutOp {
@@ -120,6 +120,13 @@ export class GroupCommit {
   private readonly maxInFlight: number;
   private readonly reads = new Lane<GetOp>();
   private readonly writes = new Lane<PutOp>();
+  /**
+   * Reads waiting in their lane, by key. A get of a key whose read has not left yet joins it: the
+   * answer comes from a transaction sent after both were asked, so it is as fresh as either needs.
+   * Without this, a process of many readers of one key (1,000 simulated agents loading the same
+   * task definition) queued thousands of reads that could leave only one per batch.
+   */
+  private readonly waitingReads = new Map<string, GetOp>();
   readonly stats: GroupCommitStats = { ops: 0, txns: 0 };
 
   constructor(
@@ -132,7 +139,16 @@ export class GroupCommit {
   }
 
   get(key: string): Promise<KeyValue | undefined> {
-    return new Promise((resolve, reject) => this.enqueue(this.reads, { type: 'get', key, resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const waiting = this.waitingReads.get(key);
+      if (waiting) {
+        waiting.waiters.push({ resolve, reject });
+        return;
+      }
+      const op: GetOp = { type: 'get', key, waiters: [{ resolve, reject }] };
+      this.waitingReads.set(key, op);
+      this.enqueue(this.reads, op);
+    });
   }
 
   /** A put, guarded by `ifModRevision` when given (ConflictError). */
@@ -158,6 +174,7 @@ export class GroupCommit {
       lane.scheduled = false;
       while (lane.length > 0 && lane.inFlight < this.maxInFlight) {
         const batch = this.take(lane);
+        if (lane === this.reads) for (const op of batch) this.waitingReads.delete(op.key);
         lane.inFlight++;
         const sent = lane === this.reads ? this.sendReads(batch as GetOp[]) : this.sendWrites(batch as PutOp[]);
         void sent.finally(() => {
@@ -204,13 +221,13 @@ export class GroupCommit {
       const res = await this.txn({ compare: [], success: batch.map((op) => ({ type: 'get' as const, key: op.key })) });
       batch.forEach((op, i) => {
         const result = res.results[i];
-        op.resolve(result?.type === 'get' ? result.kv : undefined);
+        const kv = result?.type === 'get' ? result.kv : undefined;
+        for (const waiter of op.waiters) waiter.resolve(kv);
+        this.stats.ops += op.waiters.length;
       });
     } catch (err) {
       this.failed(this.reads, batch, err);
-      return;
     }
-    this.stats.ops += batch.length;
   }
 
   private async sendWrites(batch: PutOp[]): Promise<void> {
@@ -253,8 +270,11 @@ export class GroupCommit {
   private failed<T extends Op>(lane: Lane<T>, batch: T[], err: unknown): void {
     // A read cannot be at fault on its own: the store failed them all.
     if (batch.length === 1 || lane === this.reads || err instanceof StoreUnavailableError) {
-      this.stats.ops += batch.length;
-      for (const op of batch) op.reject(err);
+      for (const op of batch) {
+        const waiters: ReadonlyArray<{ reject(err: unknown): void }> = op.type === 'get' ? op.waiters : [op];
+        this.stats.ops += waiters.length;
+        for (const waiter of waiters) waiter.reject(err);
+      }
       return;
     }
     for (const op of batch) if (op.type === 'put') op.solo = true;

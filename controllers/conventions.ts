@@ -55,6 +55,11 @@ export const INDEX = {
   taskDefinitionsByFamily: 'taskdefinitions-by-family',
   /** Container instances by cluster. */
   instancesByCluster: 'instances-by-cluster',
+  /**
+   * Tasks waiting for the scheduler (awaitsScheduler), by cluster: a scheduler pass woken by a
+   * change that left nothing to place answers from this instead of scanning every task.
+   */
+  tasksAwaitingScheduler: 'tasks-awaiting-scheduler',
 } as const;
 
 export const indexFunctions = {
@@ -65,6 +70,7 @@ export const indexFunctions = {
   },
   taskDefinitionsByFamily: (td: ObjectOf<'TaskDefinition'>): string[] => [`${td.metadata.cluster}/${td.spec.family}`],
   instancesByCluster: (ci: ObjectOf<'ContainerInstance'>): string[] => [ci.metadata.cluster],
+  tasksAwaitingScheduler: (t: Task): string[] => (awaitsScheduler(t) ? [t.metadata.cluster] : []),
 };
 
 /** Registers every shared index on a manager (or anything with the same addIndex). */
@@ -75,11 +81,17 @@ export function addSharedIndexes(manager: {
   manager.addIndex('Task', INDEX.tasksByService, indexFunctions.tasksByService);
   manager.addIndex('TaskDefinition', INDEX.taskDefinitionsByFamily, indexFunctions.taskDefinitionsByFamily);
   manager.addIndex('ContainerInstance', INDEX.instancesByCluster, indexFunctions.instancesByCluster);
+  manager.addIndex('Task', INDEX.tasksAwaitingScheduler, indexFunctions.tasksAwaitingScheduler);
 }
 
 /** The task has reached its end (nothing of it runs, or will run). */
 export function isStopped(task: Task): boolean {
   return task.status?.lastStatus === 'STOPPED';
+}
+
+/** The task waits for the scheduler: unbound and not ended (to be placed, or to be marked STOPPED). */
+export function awaitsScheduler(task: Task): boolean {
+  return task.spec.containerInstance === undefined && !isStopped(task) && task.metadata.deletionTimestamp === undefined;
 }
 
 /** The task is meant to run and has not ended: it counts against its service and its instance. */

@@ -48,6 +48,20 @@ export type Reconciler = (request: ReconcileRequest, ctx: ReconcileContext) => P
 export interface WatchSpec {
   kind: KindSchemaOrName;
   map: (obj: KitObject) => readonly ObjectRef[];
+  /**
+   * Which updates matter (controller-runtime's update predicate): an update for which this returns
+   * false maps nothing, neither side. Adds and deletes always map. Absent: every update maps, the
+   * old object and the new. For a kind that changes far more often than it matters to this
+   * controller (agents' heartbeats; the echo of the controller's own write).
+   */
+  changed?: (oldObj: KitObject, newObj: KitObject) => boolean;
+}
+
+/** A watch as a checked definition holds it. */
+export interface WatchDefinition {
+  readonly kind: KindName;
+  readonly map: WatchSpec['map'];
+  readonly changed?: WatchSpec['changed'];
 }
 
 /** What `defineController` is given. */
@@ -70,7 +84,7 @@ export interface ControllerDefinition<K extends KindName = KindName> {
   readonly name: string;
   readonly for: K;
   readonly owns: readonly KindName[];
-  readonly watches: readonly { readonly kind: KindName; readonly map: WatchSpec['map'] }[];
+  readonly watches: readonly WatchDefinition[];
   readonly workers: number;
   readonly reconcile: Reconciler;
 }
@@ -104,7 +118,9 @@ export function defineController<K extends KindName>(options: ControllerOptions<
   const owns = (options.owns ?? []).map((k, i) => checkKind(k, `owns[${i}]`, problems));
   const watches = (options.watches ?? []).map((w, i) => {
     if (typeof w?.map !== 'function') problems.push(`watches[${i}].map: must be a function from the watched object to requests`);
-    return { kind: checkKind(w?.kind, `watches[${i}].kind`, problems), map: w?.map };
+    if (w?.changed !== undefined && typeof w.changed !== 'function') problems.push(`watches[${i}].changed: must be a function (oldObj, newObj) => boolean, or absent`);
+    const kind = checkKind(w?.kind, `watches[${i}].kind`, problems);
+    return kind === undefined ? undefined : { kind, map: w.map, ...(w.changed === undefined ? {} : { changed: w.changed }) };
   });
 
   const workers = options.workers ?? 1;
@@ -117,7 +133,7 @@ export function defineController<K extends KindName>(options: ControllerOptions<
     name: options.name,
     for: kind as K,
     owns: Object.freeze(owns.filter((k): k is KindName => k !== undefined)),
-    watches: Object.freeze(watches.filter((w): w is { kind: KindName; map: WatchSpec['map'] } => w.kind !== undefined)),
+    watches: Object.freeze(watches.filter((w): w is WatchDefinition => w !== undefined)),
     workers,
     reconcile: options.reconcile,
   });

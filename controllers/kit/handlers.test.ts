@@ -53,3 +53,45 @@ describe('enqueueHandlers', () => {
     expect(enqueued).toEqual(['old', 'new', 'new', 'new']);
   });
 });
+
+describe('a watch with an update predicate (changed)', () => {
+  const labelled = (value: string): KitObject => ({ kind: 'ContainerInstance', metadata: { name: 'i1', cluster: 'prod', labels: { zone: value } } });
+  const seen: { oldObj: KitObject; newObj: KitObject }[] = [];
+  const zoneWatcher = defineController({
+    name: 'zone-watcher',
+    for: 'Service',
+    watches: [
+      {
+        kind: 'ContainerInstance',
+        map: (obj) => [svc(`for-${obj.metadata.labels?.zone ?? '?'}`)],
+        changed: (oldObj, newObj) => {
+          seen.push({ oldObj, newObj });
+          return oldObj.metadata.labels?.zone !== newObj.metadata.labels?.zone;
+        },
+      },
+    ],
+    reconcile: () => done(),
+  });
+
+  it('maps an update, both sides, only when changed says so; adds and deletes always', () => {
+    const enqueued: string[] = [];
+    const handlers = enqueueHandlers(zoneWatcher, (ref) => enqueued.push(ref.name));
+    handlers.onAdd?.(labelled('a'));
+    handlers.onUpdate?.(labelled('a'), labelled('a')); // e.g. a heartbeat: the zone did not move
+    handlers.onUpdate?.(labelled('a'), labelled('b'));
+    handlers.onDelete?.(labelled('b'));
+    expect(enqueued).toEqual(['for-a', 'for-a', 'for-b', 'for-b']);
+    expect(seen.every(({ oldObj, newObj }) => oldObj !== newObj)).toBe(true);
+  });
+
+  it('rejects a changed that is not a function, naming the field', () => {
+    expect(() =>
+      defineController({
+        name: 'bad',
+        for: 'Service',
+        watches: [{ kind: 'Task', map: () => [], changed: true as unknown as () => boolean }],
+        reconcile: () => done(),
+      }),
+    ).toThrow(/watches\[0\]\.changed: must be a function/);
+  });
+});

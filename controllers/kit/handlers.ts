@@ -7,12 +7,19 @@ import type { ControllerDefinition } from './controller.js';
 import type { InformerHandlers } from './informer.js';
 import { objectRefOf, requestKey, type KindName, type KitObject, type ObjectRef } from './types.js';
 
+/** An update: the object before and after. */
+export interface Update {
+  readonly oldObj: KitObject;
+  readonly newObj: KitObject;
+}
+
 /**
  * The requests a change to `obj` produces for `definition`: the object itself for the `for` kind;
- * for an owned kind, its controller owner of the `for` kind; for a watched kind, what `map` returns.
+ * for an owned kind, its controller owner of the `for` kind; for a watched kind, what `map` returns
+ * (for an `update` only when the watch's `changed` lets it through).
  * De-duplicated; empty when the controller does not care about this kind.
  */
-export function requestsFor(definition: ControllerDefinition, obj: KitObject): ObjectRef[] {
+export function requestsFor(definition: ControllerDefinition, obj: KitObject, update?: Update): ObjectRef[] {
   // Called for every event of every watched kind, for every controller: most produce one request
   // or none, so refs collect in a plain array and only two or more are de-duplicated.
   const refs: ObjectRef[] = [];
@@ -25,7 +32,11 @@ export function requestsFor(definition: ControllerDefinition, obj: KitObject): O
       refs.push({ kind: definition.for, cluster, name: owner.name });
     }
   }
-  for (const watch of definition.watches) if (watch.kind === obj.kind) refs.push(...watch.map(obj));
+  for (const watch of definition.watches) {
+    if (watch.kind !== obj.kind) continue;
+    if (update !== undefined && watch.changed !== undefined && !watch.changed(update.oldObj, update.newObj)) continue;
+    refs.push(...watch.map(obj));
+  }
   if (refs.length < 2) return refs;
   return [...new Map(refs.map((ref) => [requestKey(ref), ref])).values()];
 }
@@ -40,15 +51,16 @@ export function kindsOf(definition: ControllerDefinition): KindName[] {
  * object are mapped, so a task that changed owner wakes both services.
  */
 export function enqueueHandlers(definition: ControllerDefinition, enqueue: (ref: ObjectRef) => void): InformerHandlers<KitObject> {
-  const enqueueFor = (obj: KitObject) => {
-    for (const ref of requestsFor(definition, obj)) enqueue(ref);
+  const enqueueFor = (obj: KitObject, update?: Update) => {
+    for (const ref of requestsFor(definition, obj, update)) enqueue(ref);
   };
   return {
-    onAdd: enqueueFor,
+    onAdd: (obj) => enqueueFor(obj),
     onUpdate: (oldObj, newObj) => {
-      if (oldObj !== newObj) enqueueFor(oldObj);
-      enqueueFor(newObj);
+      const update = { oldObj, newObj };
+      if (oldObj !== newObj) enqueueFor(oldObj, update);
+      enqueueFor(newObj, update);
     },
-    onDelete: enqueueFor,
+    onDelete: (obj) => enqueueFor(obj),
   };
 }

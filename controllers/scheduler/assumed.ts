@@ -8,6 +8,7 @@
  * and dropped as soon as the cache has caught up, or after `ttlMs` as a safety net.
  */
 import type { Task } from '../../api/v1/index.js';
+import { awaitsScheduler } from '../conventions.js';
 
 interface Entry {
   readonly task: Task;
@@ -35,6 +36,21 @@ export class AssumedTasks {
     let entries = this.clusters.get(cluster);
     if (!entries) this.clusters.set(cluster, (entries = new Map()));
     entries.set(task.metadata.name, { task, revision: revisionOf(task), at: now });
+  }
+
+  /**
+   * Whether any of `waiting` (cached tasks of `cluster` that await the scheduler) still does once
+   * this scheduler's own newer copies are laid over them: a bind the cache has not seen yet leaves
+   * nothing to do. Reads only: entries are forgotten by the next full `overlay`.
+   */
+  anyAwaiting(cluster: string, waiting: readonly Task[], now: number): boolean {
+    const entries = this.clusters.get(cluster);
+    for (const task of waiting) {
+      const entry = entries?.get(task.metadata.name);
+      const current = entry !== undefined && entry.revision > revisionOf(task) && now - entry.at < this.ttlMs ? entry.task : task;
+      if (awaitsScheduler(current)) return true;
+    }
+    return false;
   }
 
   /**

@@ -25,8 +25,8 @@
  * views differ, and an instance over-committed by one task was measured in 5 of 8 runs (3 instances
  * of 1 GiB, 20 tasks of 256 MiB). Run berth's controllers with election wherever two could run.
  */
-import type { Task } from '../../api/v1/index.js';
-import { isLive } from '../conventions.js';
+import type { ContainerInstance, Task } from '../../api/v1/index.js';
+import { awaitsScheduler, isLive, isStopped } from '../conventions.js';
 import { defineController, type ControllerDefinition } from '../kit/controller.js';
 import { CostPacing } from '../kit/pacing.js';
 import { done, requeueAfter } from '../kit/result.js';
@@ -71,6 +71,34 @@ function taskWakes(obj: KitObject): ObjectRef[] {
   return task.spec.containerInstance === undefined || !isLive(task) ? clusterOf(obj) : [];
 }
 
+const holdsCapacity = (task: Task): boolean => task.spec.containerInstance !== undefined && !isStopped(task);
+
+/**
+ * Of a task's updates, only one that leaves it waiting, or that frees what it held, can give a pass
+ * something to do. The echo of a bind (waiting before, bound after: every task placed) does not:
+ * the scheduler counted it when it wrote it.
+ */
+function taskUpdateMatters(oldObj: KitObject, newObj: KitObject): boolean {
+  const [before, after] = [oldObj as Task, newObj as Task];
+  return awaitsScheduler(after) || (holdsCapacity(before) && !holdsCapacity(after));
+}
+
+/**
+ * What placement reads of an instance: its spec (status, attributes, resources, agent version),
+ * whether its agent is connected, and when it registered. Heartbeats and the counts the instance
+ * controller writes (an update every few seconds per instance) do not change where a task can go.
+ * The cache shares an unchanged spec between versions, so comparing it is an identity check.
+ */
+function instanceUpdateMatters(oldObj: KitObject, newObj: KitObject): boolean {
+  const [before, after] = [oldObj as ContainerInstance, newObj as ContainerInstance];
+  return (
+    before.spec !== after.spec ||
+    before.status?.agentConnected !== after.status?.agentConnected ||
+    before.status?.registeredAt !== after.status?.registeredAt ||
+    before.metadata.deletionTimestamp !== after.metadata.deletionTimestamp
+  );
+}
+
 export function schedulerController(options: SchedulerOptions = {}): ControllerDefinition<'Cluster'> {
   const retryMs = options.retryUnplaceableMs ?? 3_000;
   const concurrency = options.concurrency ?? 512;
@@ -88,8 +116,8 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
     // Clusters are scheduled independently (one key is never reconciled twice at once).
     workers: 4,
     watches: [
-      { kind: 'Task', map: taskWakes },
-      { kind: 'ContainerInstance', map: clusterOf },
+      { kind: 'Task', map: taskWakes, changed: taskUpdateMatters },
+      { kind: 'ContainerInstance', map: clusterOf, changed: instanceUpdateMatters },
       { kind: 'TaskDefinition', map: clusterOf },
       // Read from the cache only: a placement change reaches pending tasks on their next pass.
       { kind: 'Service', map: () => [] },
@@ -100,6 +128,10 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
       const wait = pacing.delayFor(cluster, started);
       if (wait > 0) return requeueAfter(wait);
       const input = observeCluster(cache, cluster, assumed, started, rngFor(cluster), options.reservedPorts);
+      if (input === undefined) {
+        pacing.record(cluster, started, clock.now() - started, false);
+        return done();
+      }
       const plan = planScheduling(input);
       const planned = clock.now();
       pacing.record(cluster, started, planned - started, plan.binds.length > 0 || plan.statusWrites.length > 0);

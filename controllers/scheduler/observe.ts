@@ -1,6 +1,7 @@
 /**
  * What the scheduler sees of one cluster, read from the shared informer caches only (a pass over
- * 20,000 tasks must not make 20,000 API calls), with its own not-yet-cached writes laid over them.
+ * 20,000 tasks must not make 20,000 API calls), with its own not-yet-cached writes laid over them;
+ * undefined when no task of the cluster awaits the scheduler.
  */
 import { INDEX } from '../conventions.js';
 import type { CacheReader } from '../kit/informer-set.js';
@@ -15,7 +16,11 @@ export function observeCluster(
   now: number,
   rng: Rng,
   reservedPorts?: Partial<ReservedPorts>,
-): SchedulingInput {
+): SchedulingInput | undefined {
+  // Most passes are woken by changes that leave nothing to place (an instance's heartbeat, a bind
+  // coming back): those end here, at the cost of the waiting tasks, not of every task.
+  const waiting = cache.byIndex('Task', INDEX.tasksAwaitingScheduler, cluster);
+  if (!assumed.anyAwaiting(cluster, waiting, now)) return undefined;
   // One scan of the task cache (a few ms at 20,000): the overlay keeps this cluster's tasks.
   return {
     tasks: assumed.overlay(cluster, cache.list('Task'), now),

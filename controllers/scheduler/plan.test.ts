@@ -189,6 +189,20 @@ describe('planScheduling: remaining resources are what bound tasks leave', () =>
     expect(assumed.overlay('other', [mine, theirs], NOW).map((t) => t.metadata.resourceVersion)).toEqual(['30']);
   });
 
+  it.each<[string, Task[], Task[], number, boolean]>([
+    ['nothing waits', [], [], NOW, false],
+    ['a task waits and nothing is assumed of it', [task('a', { rv: 10 })], [], NOW, true],
+    ['its bind is assumed, newer than the cache', [task('a', { rv: 10 })], [task('a', { on: 'i', rv: 20 })], NOW, false],
+    ['its bind is assumed but past its time', [task('a', { rv: 10 })], [task('a', { on: 'i', rv: 20 })], NOW + 1000, true],
+    ['the assumed copy is older than the cache', [task('a', { rv: 30 })], [task('a', { on: 'i', rv: 20 })], NOW, true],
+    ['assumed, but still unbound (its pendingReason was written)', [task('a', { rv: 10 })], [task('a', { rv: 20, pendingReason: 'full' })], NOW, true],
+    ['one of two is assumed bound', [task('a', { rv: 10 }), task('b', { rv: 11 })], [task('a', { on: 'i', rv: 20 })], NOW, true],
+  ])('anyAwaiting: %s', (_name, waiting, mine, now, expected) => {
+    const assumed = new AssumedTasks(1000);
+    for (const t of mine) assumed.assume(t, NOW);
+    expect(assumed.anyAwaiting('default', waiting, now)).toBe(expected);
+  });
+
   it('forgets assumptions after their time', () => {
     const assumed = new AssumedTasks(1000);
     assumed.assume(task('first', { on: 'a', rv: 20 }), NOW);

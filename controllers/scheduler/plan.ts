@@ -9,7 +9,7 @@
  * binds and would let consecutive passes over-commit an instance.
  */
 import type { ContainerInstance, PlacementConstraint, PlacementStrategy, Service, Task, TaskDefinition, TaskStatus } from '../../api/v1/index.js';
-import { isStopped } from '../conventions.js';
+import { awaitsScheduler, isStopped } from '../conventions.js';
 import {
   candidateFromInstance,
   describeFailures,
@@ -76,10 +76,8 @@ export const STOPPED_BEFORE_PLACED = 'Task stopped before it was placed on a con
 
 const NOTHING: SchedulingPlan = Object.freeze({ binds: [], unplaceable: [], statusWrites: [], uncounted: [] });
 
-/** The task waits for the scheduler: unbound and not ended (to be placed, or to be marked STOPPED). */
-export function needsScheduler(task: Task): boolean {
-  return task.spec.containerInstance === undefined && !isStopped(task) && task.metadata.deletionTimestamp === undefined;
-}
+/** The task waits for the scheduler: unbound and not ended (conventions.ts awaitsScheduler). */
+export const needsScheduler = awaitsScheduler;
 
 export function planScheduling(input: SchedulingInput): SchedulingPlan {
   // Most passes are woken by changes that leave nothing to do: answer those without building candidates.

@@ -100,6 +100,23 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
     expect(final.metadata.generation).toBe(11);
   });
 
+  it('a patch lands while another writer rewrites the same object back to back (no starvation on conflict)', async () => {
+    // As an agent's heartbeat against the instance controller's bookkeeping during a burst of task
+    // changes: the other writer always has its next write queued by the time the patch retries.
+    await resources.create(service('web', { desiredCount: 0 }));
+    let busy = true;
+    const rewriter = (async () => {
+      for (let n = 0; busy && n < 5_000; n++) await resources.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount = n % 7));
+    })();
+    try {
+      for (let i = 0; i < 5; i++) await resources.patch('Service', { name: 'web' }, { metadata: { labels: { beat: String(i) } } });
+    } finally {
+      busy = false;
+      await rewriter;
+    }
+    expect((await resources.mustGet('Service', { name: 'web' })).metadata.labels).toEqual({ beat: '4' });
+  });
+
   it('honours finalizers: deletionTimestamp first, gone when the last finalizer is removed', async () => {
     const created = await resources.create({ ...service('web'), metadata: { name: 'web', finalizers: ['berth.dev/tasks'] } });
     const first = await resources.delete('Service', { name: 'web' });

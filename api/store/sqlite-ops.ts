@@ -19,6 +19,7 @@ const RANGE_FILTER = 'key >= @lo AND (@hi IS NULL OR key < @hi) AND (@after IS N
 
 export class SqliteOps {
   private readonly getKv: Statement<[string], KvRow>;
+  private readonly getModRevision: Statement<[string], number>;
   private readonly rangeNow: Statement<[RangeParams], KvRow>;
   private readonly rangeAt: Statement<[RangeParams], KvRow>;
   private readonly upsertKv: Statement<[KvRow]>;
@@ -31,6 +32,8 @@ export class SqliteOps {
 
   constructor(db: Database) {
     this.getKv = db.prepare('SELECT * FROM kv WHERE key = ?');
+    // A compare needs the revision only: not the value (~1 KB per task), which get() would copy out.
+    this.getModRevision = db.prepare<[string], number>('SELECT mod_revision FROM kv WHERE key = ?').pluck();
     this.rangeNow = db.prepare(`SELECT * FROM kv WHERE ${RANGE_FILTER} ORDER BY key LIMIT @limit`);
     // The state at an old revision: for each key, its latest log row at or before it, if not a delete.
     this.rangeAt = db.prepare(
@@ -72,6 +75,11 @@ export class SqliteOps {
   get(key: string): KeyValue | undefined {
     const row = this.getKv.get(key);
     return row ? kvFromRow(row) : undefined;
+  }
+
+  /** The key's mod revision; 0 when it does not exist (etcd's compare on a missing key). */
+  modRevision(key: string): number {
+    return this.getModRevision.get(key) ?? 0;
   }
 
   /** Up to `limit` items (0 = all); `rev` undefined reads the current state. */

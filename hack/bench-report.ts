@@ -2,6 +2,7 @@
 import type { DockerBenchResult } from './bench-docker.js';
 import type { PlacementResult } from './bench-placement.js';
 import { formatNumber, formatSummary, percentile, summarize, type Unit } from './bench-stats.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT } from '../cli/process/heap-growth.js';
 
 export interface Machine {
   cpus: number;
@@ -68,7 +69,7 @@ export function renderResults(r: BenchResults): string {
       rows.push([
         `the same etcd run, server at V8's own heap growth (BERTH_HEAP_GROWTH_PERCENT=0): peak RSS (MB)`,
         fig(v8.map((p) => p.serverPeakRssMB), 'MB'),
-        `placement ${fig(v8Tps, 'count')} tasks/s (the default 50 % runs at ${ratio(med(etcdTps), med(v8Tps))} of it)`,
+        `placement ${fig(v8Tps, 'count')} tasks/s (the default ${DEFAULT_HEAP_GROWTH_PERCENT} % runs at ${ratio(med(etcdTps), med(v8Tps))} of it)`,
         '—',
         '—',
       ]);

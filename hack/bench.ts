@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     }
   }
   // Beside the etcd figures: the same run with the server at V8's own heap growth (what the
-  // server's default of 50 % costs in placement rate and saves in memory; cli/process/heap-growth.ts).
+  // server's default growth costs in placement rate and saves in memory; cli/process/heap-growth.ts).
   if (sections.has('placement') && placementStores.includes('etcd') && process.env.BENCH_HEAP_COMPARE !== '0') {
     say(`placement on etcd, the server at V8's default heap growth (${HEAP_GROWTH_ENV}=0)`);
     try {

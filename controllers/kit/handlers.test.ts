@@ -55,18 +55,18 @@ describe('enqueueHandlers', () => {
 });
 
 describe('a watch with an update predicate (changed)', () => {
-  const labelled = (value: string): KitObject => ({ kind: 'ContainerInstance', metadata: { name: 'i1', cluster: 'prod', labels: { zone: value } } });
+  const at = (version: string): KitObject => ({ kind: 'ContainerInstance', metadata: { name: 'i1', cluster: 'prod', resourceVersion: version } });
   const seen: { oldObj: KitObject; newObj: KitObject }[] = [];
-  const zoneWatcher = defineController({
-    name: 'zone-watcher',
+  const versionWatcher = defineController({
+    name: 'version-watcher',
     for: 'Service',
     watches: [
       {
         kind: 'ContainerInstance',
-        map: (obj) => [svc(`for-${obj.metadata.labels?.zone ?? '?'}`)],
+        map: (obj) => [svc(`for-${obj.metadata.resourceVersion ?? '?'}`)],
         changed: (oldObj, newObj) => {
           seen.push({ oldObj, newObj });
-          return oldObj.metadata.labels?.zone !== newObj.metadata.labels?.zone;
+          return oldObj.metadata.resourceVersion !== newObj.metadata.resourceVersion;
         },
       },
     ],
@@ -75,12 +75,12 @@ describe('a watch with an update predicate (changed)', () => {
 
   it('maps an update, both sides, only when changed says so; adds and deletes always', () => {
     const enqueued: string[] = [];
-    const handlers = enqueueHandlers(zoneWatcher, (ref) => enqueued.push(ref.name));
-    handlers.onAdd?.(labelled('a'));
-    handlers.onUpdate?.(labelled('a'), labelled('a')); // e.g. a heartbeat: the zone did not move
-    handlers.onUpdate?.(labelled('a'), labelled('b'));
-    handlers.onDelete?.(labelled('b'));
-    expect(enqueued).toEqual(['for-a', 'for-a', 'for-b', 'for-b']);
+    const handlers = enqueueHandlers(versionWatcher, (ref) => enqueued.push(ref.name));
+    handlers.onAdd?.(at('1'));
+    handlers.onUpdate?.(at('1'), at('1')); // a resync: nothing moved, so nothing maps
+    handlers.onUpdate?.(at('1'), at('2'));
+    handlers.onDelete?.(at('2'));
+    expect(enqueued).toEqual(['for-1', 'for-1', 'for-2', 'for-2']);
     expect(seen.every(({ oldObj, newObj }) => oldObj !== newObj)).toBe(true);
   });
 

@@ -54,11 +54,12 @@ interface NodeHandle {
 
 async function startNode(config: NodeConfig, profileDir: string | undefined, env: Record<string, string> = {}): Promise<NodeHandle> {
   // Room for 1,000 agents beside the server (the embedded store's process holds both).
-  // The fleet (simulated instances only, never the measured control plane) gets a larger young
-  // generation: 1,000 agents' short-lived objects cost it ~14 % of its CPU in scavenges at V8's
-  // default, ~10 % at 64 MB, which leaves more of the shared machine to the server and etcd.
-  // Its memory is not a figure of the bench.
-  const young = config.role === 'fleet' ? ['--max-semi-space-size=64'] : [];
+  // A process that hosts the simulated fleet gets a larger young generation: 1,000 agents'
+  // short-lived objects cost the fleet ~14 % of its CPU in scavenges at V8's default, ~10 % at
+  // 64 MB, which leaves more of the shared machine to the server and etcd. Such a process stands in
+  // for 1,000 agent processes, as its V8 default heap growth does (bench-node.ts); the etcd
+  // server, whose memory is a figure of the bench, runs as `berth server` does.
+  const young = config.fleet > 0 ? ['--max-semi-space-size=64'] : [];
   const args = ['--max-old-space-size=4096', ...young, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(dist, 'hack', 'bench-node.js')];
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env, BENCH_NODE: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] });
   let stopping = false;

@@ -20,6 +20,7 @@ const RANGE_FILTER = 'key >= @lo AND (@hi IS NULL OR key < @hi) AND (@after IS N
 export class SqliteOps {
   private readonly getKv: Statement<[string], KvRow>;
   private readonly getModRevision: Statement<[string], number>;
+  private readonly getVersions: Statement<[string], Pick<KvRow, 'create_revision' | 'mod_revision' | 'version'>>;
   private readonly rangeNow: Statement<[RangeParams], KvRow>;
   private readonly rangeAt: Statement<[RangeParams], KvRow>;
   private readonly upsertKv: Statement<[KvRow]>;
@@ -34,6 +35,7 @@ export class SqliteOps {
     this.getKv = db.prepare('SELECT * FROM kv WHERE key = ?');
     // A compare needs the revision only: not the value (~1 KB per task), which get() would copy out.
     this.getModRevision = db.prepare<[string], number>('SELECT mod_revision FROM kv WHERE key = ?').pluck();
+    this.getVersions = db.prepare('SELECT create_revision, mod_revision, version FROM kv WHERE key = ?');
     this.rangeNow = db.prepare(`SELECT * FROM kv WHERE ${RANGE_FILTER} ORDER BY key LIMIT @limit`);
     // The state at an old revision: for each key, its latest log row at or before it, if not a delete.
     this.rangeAt = db.prepare(
@@ -89,18 +91,24 @@ export class SqliteOps {
     return rows.map(kvFromRow);
   }
 
-  put(revision: number, key: string, value: string, lease: string | undefined): WatchEvent {
-    const prev = this.get(key);
+  /**
+   * Writes `key` at `revision`. The event carries the previous value only `withPrev` (a caller or a
+   * watcher asked for it): reading it copies the old value out of SQLite, ~1 KB per task write that
+   * most writes never look at.
+   */
+  put(revision: number, key: string, value: string, lease: string | undefined, withPrev: boolean): WatchEvent {
+    const prev = withPrev ? this.get(key) : undefined;
+    const before = withPrev ? (prev && { create_revision: prev.createRevision, mod_revision: prev.modRevision, version: prev.version }) : this.getVersions.get(key);
     const row: KvRow = {
       key,
       value,
-      create_revision: prev?.createRevision ?? revision,
+      create_revision: before?.create_revision ?? revision,
       mod_revision: revision,
-      version: (prev?.version ?? 0) + 1,
+      version: (before?.version ?? 0) + 1,
       lease: lease ?? null,
     };
     this.upsertKv.run(row);
-    this.insertLog.run([revision, key, 0, row.create_revision, prev?.modRevision ?? 0, row.version, row.lease, value]);
+    this.insertLog.run([revision, key, 0, row.create_revision, before?.mod_revision ?? 0, row.version, row.lease, value]);
     return prev ? { type: 'put', kv: kvFromRow(row), prev } : { type: 'put', kv: kvFromRow(row) };
   }
 

@@ -51,6 +51,12 @@ export class WatchHub {
     return subscriber.channel;
   }
 
+  /** Whether a watcher of `key` wants previous values (so a write must read them). */
+  wantsPrevValues(key: string): boolean {
+    for (const subscriber of this.subscribers) if (subscriber.prevValues && key.startsWith(subscriber.prefix)) return true;
+    return false;
+  }
+
   /** Called after a write commits, with that write's events (all of one revision). */
   publish(revision: number, events: WatchEvent[]): void {
     for (const subscriber of this.subscribers) {

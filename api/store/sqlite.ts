@@ -64,7 +64,8 @@ export class SqliteStore implements Store {
     });
     // Writes issued in one turn of the event loop share one SQLite transaction (a commit per write
     // was the largest single cost of the embedded store at scale); reads are direct and synchronous.
-    this.batched = new GroupCommit(async (request) => this.txnSync(request, Infinity), { maxOps: 1_000, maxBytes: 64 * 2 ** 20, maxInFlight: 1 });
+    // Batched writes return no previous values (as etcd's group commit asks for none).
+    this.batched = new GroupCommit(async (request) => this.txnSync(request, Infinity, false), { maxOps: 1_000, maxBytes: 64 * 2 ** 20, maxInFlight: 1 });
     this.leases = new SqliteLeases(this.db, (id) => this.revokeLease(id));
     this.leases.start();
     const retain = options.retainRevisions ?? 10_000;
@@ -107,7 +108,7 @@ export class SqliteStore implements Store {
 
   async putMany(entries: PutEntry[]): Promise<WriteResult> {
     // One SQLite transaction is cheap however large, so the whole call is one revision.
-    const res = this.txnSync({ compare: [], success: entries.map((e) => ({ type: 'put', ...e })) }, Infinity);
+    const res = this.txnSync({ compare: [], success: entries.map((e) => ({ type: 'put', ...e })) }, Infinity, false);
     return { revision: res.revision };
   }
 
@@ -156,8 +157,11 @@ export class SqliteStore implements Store {
     this.compactRevision = revision;
   }
 
-  /** Runs a transaction; on any write it takes the next revision and publishes its events. */
-  private txnSync(request: TxnRequest, maxOps = MAX_TXN_OPS): TxnResult {
+  /**
+   * Runs a transaction; on any write it takes the next revision and publishes its events. Puts
+   * return their previous values only `withPrev` (and carry them for watchers that want them).
+   */
+  private txnSync(request: TxnRequest, maxOps = MAX_TXN_OPS, withPrev = true): TxnResult {
     this.assertOpen();
     assertDistinctWrites(request.success, maxOps);
     assertDistinctWrites(request.failure ?? [], maxOps);
@@ -165,7 +169,7 @@ export class SqliteStore implements Store {
     const events: WatchEvent[] = [];
     const run = this.db.transaction(() => {
       const succeeded = request.compare.every((c) => this.ops.modRevision(c.key) === c.modRevision);
-      const results = (succeeded ? request.success : (request.failure ?? [])).map((op) => this.apply(revision, op, events));
+      const results = (succeeded ? request.success : (request.failure ?? [])).map((op) => this.apply(revision, op, events, withPrev));
       if (events.length > 0) this.ops.saveRevision(revision);
       return { succeeded, results };
     });
@@ -177,7 +181,7 @@ export class SqliteStore implements Store {
     return { succeeded, revision: this.revision, results };
   }
 
-  private apply(revision: number, op: TxnOp, events: WatchEvent[]): TxnOpResult {
+  private apply(revision: number, op: TxnOp, events: WatchEvent[], withPrev: boolean): TxnOpResult {
     switch (op.type) {
       case 'get': {
         const kv = this.ops.get(op.key);
@@ -185,9 +189,9 @@ export class SqliteStore implements Store {
       }
       case 'put': {
         if (op.lease !== undefined) this.leases.assertExists(op.lease);
-        const event = this.ops.put(revision, op.key, op.value, op.lease);
+        const event = this.ops.put(revision, op.key, op.value, op.lease, withPrev || this.hub.wantsPrevValues(op.key));
         events.push(event);
-        return event.prev ? { type: 'put', key: op.key, prev: event.prev } : { type: 'put', key: op.key };
+        return withPrev && event.prev ? { type: 'put', key: op.key, prev: event.prev } : { type: 'put', key: op.key };
       }
       case 'delete': {
         const event = this.ops.delete(revision, op.key);

@@ -70,6 +70,13 @@ export interface ControllerOptions<K extends KindName = KindName> {
   name: string;
   /** The kind this controller reconciles: each object of it is one request. */
   for: KindSchemaOrName<K>;
+  /**
+   * Which objects of `for` need a reconcile when they change (controller-runtime's For predicate):
+   * a change to one for which this returns false enqueues nothing of its own. Absent: every change.
+   * For a controller that acts on few of many busy objects (garbage collection of STOPPED tasks
+   * among thousands of running ones reporting status).
+   */
+  forWhen?: (obj: KitObject) => boolean;
   /** Kinds whose objects name an object of `for` as their controller owner (ownerReferences). */
   owns?: readonly KindSchemaOrName[];
   /** Other kinds to watch, with how their changes map to requests. */
@@ -83,6 +90,7 @@ export interface ControllerOptions<K extends KindName = KindName> {
 export interface ControllerDefinition<K extends KindName = KindName> {
   readonly name: string;
   readonly for: K;
+  readonly forWhen?: (obj: KitObject) => boolean;
   readonly owns: readonly KindName[];
   readonly watches: readonly WatchDefinition[];
   readonly workers: number;
@@ -116,6 +124,7 @@ export function defineController<K extends KindName>(options: ControllerOptions<
 
   const kind = checkKind(options.for, 'for', problems);
   const owns = (options.owns ?? []).map((k, i) => checkKind(k, `owns[${i}]`, problems));
+  if (options.forWhen !== undefined && typeof options.forWhen !== 'function') problems.push('forWhen: must be a function (obj) => boolean, or absent');
   const watches = (options.watches ?? []).map((w, i) => {
     if (typeof w?.map !== 'function') problems.push(`watches[${i}].map: must be a function from the watched object to requests`);
     if (w?.changed !== undefined && typeof w.changed !== 'function') problems.push(`watches[${i}].changed: must be a function (oldObj, newObj) => boolean, or absent`);
@@ -132,6 +141,7 @@ export function defineController<K extends KindName>(options: ControllerOptions<
   return Object.freeze({
     name: options.name,
     for: kind as K,
+    ...(options.forWhen === undefined ? {} : { forWhen: options.forWhen }),
     owns: Object.freeze(owns.filter((k): k is KindName => k !== undefined)),
     watches: Object.freeze(watches.filter((w): w is WatchDefinition => w !== undefined)),
     workers,

@@ -95,3 +95,30 @@ describe('a watch with an update predicate (changed)', () => {
     ).toThrow(/watches\[0\]\.changed: must be a function/);
   });
 });
+
+describe('a for predicate (forWhen)', () => {
+  const task = (name: string, stopped: boolean): KitObject => ({ kind: 'Task', metadata: { name, cluster: 'prod', resourceVersion: stopped ? 'stopped' : 'running' } });
+  const collector = defineController({
+    name: 'collector',
+    for: 'Task',
+    forWhen: (obj) => obj.metadata.resourceVersion === 'stopped',
+    reconcile: () => done(),
+  });
+
+  it('enqueues an object of the for kind only when the predicate holds for it', () => {
+    expect(requestsFor(collector, task('a', false))).toEqual([]);
+    expect(requestsFor(collector, task('b', true))).toEqual([{ kind: 'Task', cluster: 'prod', name: 'b' }]);
+    const enqueued: string[] = [];
+    const handlers = enqueueHandlers(collector, (ref) => enqueued.push(ref.name));
+    handlers.onAdd?.(task('a', false));
+    handlers.onUpdate?.(task('a', false), task('a', true)); // it stopped: the new side holds
+    handlers.onDelete?.(task('a', true));
+    expect(enqueued).toEqual(['a', 'a']);
+  });
+
+  it('rejects a forWhen that is not a function', () => {
+    expect(() => defineController({ name: 'bad', for: 'Task', forWhen: 'stopped' as unknown as () => boolean, reconcile: () => done() })).toThrow(
+      /forWhen: must be a function/,
+    );
+  });
+});

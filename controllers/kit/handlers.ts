@@ -23,7 +23,7 @@ export function requestsFor(definition: ControllerDefinition, obj: KitObject, up
   // Called for every event of every watched kind, for every controller: most produce one request
   // or none, so refs collect in a plain array and only two or more are de-duplicated.
   const refs: ObjectRef[] = [];
-  if (obj.kind === definition.for) refs.push(objectRefOf(obj));
+  if (obj.kind === definition.for && (definition.forWhen === undefined || definition.forWhen(obj))) refs.push(objectRefOf(obj));
   if (definition.owns.includes(obj.kind)) {
     for (const owner of obj.metadata.ownerReferences ?? []) {
       // Only the controlling owner: other owners (e.g. garbage-collection links) are not ours to act on.

@@ -3,17 +3,18 @@
  * full collection (V8's --heap-growing-percent; Go's GOGC is the same knob). V8's own heuristic lets
  * a process that allocates fast grow its old generation to several times the live heap: at 20,000
  * tasks the server held ~80 MB live and peaked at 340–400 MB RSS, almost all of it garbage waiting
- * for the next full collection. berth's control plane takes 100 % (2× live, GOGC's own default),
- * which costs more frequent full collections than V8's heuristic (bench/NOTES.md measures both
- * sides). It was 50 % until the control plane got fast enough for those collections to show:
- * placement at 50 % ran at 0.81× of V8's default, at 100 % ~0.9×, with peak RSS 235 → 260 MB.
+ * for the next full collection. berth's control plane takes 75 % (1.75× live) by default, which
+ * costs more frequent full collections than V8's heuristic (bench/NOTES.md measures both sides).
+ * It was 50 % until the control plane got fast enough for those collections to show (placement at
+ * 0.81× of V8's default); at 100 % the server peaked at 291–301 MB with the bench's API probe (a
+ * list of all 20,000 tasks) after placement, at 75 % at 277–279 MB, at the same placement rate.
  *
  * BERTH_HEAP_GROWTH_PERCENT overrides it (an integer, 1–1000); 0 keeps V8's own heuristic.
  */
 import { setFlagsFromString } from 'node:v8';
 
 export const HEAP_GROWTH_ENV = 'BERTH_HEAP_GROWTH_PERCENT';
-export const DEFAULT_HEAP_GROWTH_PERCENT = 100;
+export const DEFAULT_HEAP_GROWTH_PERCENT = 75;
 
 /** The percent to apply (undefined: leave V8's default), or an error naming the variable. */
 export function heapGrowthPercent(env: NodeJS.ProcessEnv = process.env): number | undefined {

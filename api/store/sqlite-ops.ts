@@ -19,7 +19,6 @@ const RANGE_FILTER = 'key >= @lo AND (@hi IS NULL OR key < @hi) AND (@after IS N
 
 export class SqliteOps {
   private readonly getKv: Statement<[string], KvRow>;
-  private readonly getModRevision: Statement<[string], number>;
   private readonly getVersions: Statement<[string], Pick<KvRow, 'create_revision' | 'mod_revision' | 'version'>>;
   private readonly rangeNow: Statement<[RangeParams], KvRow>;
   private readonly rangeAt: Statement<[RangeParams], KvRow>;
@@ -33,8 +32,8 @@ export class SqliteOps {
 
   constructor(db: Database) {
     this.getKv = db.prepare('SELECT * FROM kv WHERE key = ?');
-    // A compare needs the revision only: not the value (~1 KB per task), which get() would copy out.
-    this.getModRevision = db.prepare<[string], number>('SELECT mod_revision FROM kv WHERE key = ?').pluck();
+    // A compare, and a put nobody wants the previous value of, need a key's revisions only: not its
+    // value (~1 KB per task), which get() would copy out of SQLite.
     this.getVersions = db.prepare('SELECT create_revision, mod_revision, version FROM kv WHERE key = ?');
     this.rangeNow = db.prepare(`SELECT * FROM kv WHERE ${RANGE_FILTER} ORDER BY key LIMIT @limit`);
     // The state at an old revision: for each key, its latest log row at or before it, if not a delete.
@@ -79,9 +78,10 @@ export class SqliteOps {
     return row ? kvFromRow(row) : undefined;
   }
 
-  /** The key's mod revision; 0 when it does not exist (etcd's compare on a missing key). */
-  modRevision(key: string): number {
-    return this.getModRevision.get(key) ?? 0;
+  /** The key's revisions and version, without its value. */
+  versions(key: string): Pick<KeyValue, 'createRevision' | 'modRevision' | 'version'> | undefined {
+    const row = this.getVersions.get(key);
+    return row && { createRevision: row.create_revision, modRevision: row.mod_revision, version: row.version };
   }
 
   /** Up to `limit` items (0 = all); `rev` undefined reads the current state. */
@@ -98,17 +98,17 @@ export class SqliteOps {
    */
   put(revision: number, key: string, value: string, lease: string | undefined, withPrev: boolean): WatchEvent {
     const prev = withPrev ? this.get(key) : undefined;
-    const before = withPrev ? (prev && { create_revision: prev.createRevision, mod_revision: prev.modRevision, version: prev.version }) : this.getVersions.get(key);
+    const before = withPrev ? prev : this.versions(key);
     const row: KvRow = {
       key,
       value,
-      create_revision: before?.create_revision ?? revision,
+      create_revision: before?.createRevision ?? revision,
       mod_revision: revision,
       version: (before?.version ?? 0) + 1,
       lease: lease ?? null,
     };
     this.upsertKv.run(row);
-    this.insertLog.run([revision, key, 0, row.create_revision, before?.mod_revision ?? 0, row.version, row.lease, value]);
+    this.insertLog.run([revision, key, 0, row.create_revision, before?.modRevision ?? 0, row.version, row.lease, value]);
     return prev ? { type: 'put', kv: kvFromRow(row), prev } : { type: 'put', kv: kvFromRow(row) };
   }
 

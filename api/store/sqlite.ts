@@ -168,7 +168,7 @@ export class SqliteStore implements Store {
     const revision = this.revision + 1;
     const events: WatchEvent[] = [];
     const run = this.db.transaction(() => {
-      const succeeded = request.compare.every((c) => this.ops.modRevision(c.key) === c.modRevision);
+      const succeeded = request.compare.every((c) => (this.ops.versions(c.key)?.modRevision ?? 0) === c.modRevision);
       const results = (succeeded ? request.success : (request.failure ?? [])).map((op) => this.apply(revision, op, events, withPrev));
       if (events.length > 0) this.ops.saveRevision(revision);
       return { succeeded, results };

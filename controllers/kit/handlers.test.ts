@@ -73,7 +73,7 @@ describe('a watch with an update predicate (changed)', () => {
     reconcile: () => done(),
   });
 
-  it('maps an update, both sides, only when changed says so; adds and deletes always', () => {
+  it('maps an update, both sides, only when changed says so (asked once); adds and deletes always', () => {
     const enqueued: string[] = [];
     const handlers = enqueueHandlers(versionWatcher, (ref) => enqueued.push(ref.name));
     handlers.onAdd?.(at('1'));
@@ -82,6 +82,7 @@ describe('a watch with an update predicate (changed)', () => {
     handlers.onDelete?.(at('2'));
     expect(enqueued).toEqual(['for-1', 'for-1', 'for-2', 'for-2']);
     expect(seen.every(({ oldObj, newObj }) => oldObj !== newObj)).toBe(true);
+    expect(seen).toHaveLength(2); // asked once per update, though both sides are mapped
   });
 
   it('rejects a changed that is not a function, naming the field', () => {

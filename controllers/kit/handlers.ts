@@ -7,36 +7,52 @@ import type { ControllerDefinition } from './controller.js';
 import type { InformerHandlers } from './informer.js';
 import { objectRefOf, requestKey, type KindName, type KitObject, type ObjectRef } from './types.js';
 
-/** An update: the object before and after. */
-export interface Update {
-  readonly oldObj: KitObject;
-  readonly newObj: KitObject;
-}
-
 /**
- * The requests a change to `obj` produces for `definition`: the object itself for the `for` kind;
- * for an owned kind, its controller owner of the `for` kind; for a watched kind, what `map` returns
- * (for an `update` only when the watch's `changed` lets it through).
- * De-duplicated; empty when the controller does not care about this kind.
+ * The requests a change to `obj` (an add or a delete) produces for `definition`: the object itself
+ * for the `for` kind (when `forWhen` holds); for an owned kind, its controller owner of the `for`
+ * kind; for a watched kind, what `map` returns. De-duplicated; empty when the controller does not
+ * care about this kind.
  */
-export function requestsFor(definition: ControllerDefinition, obj: KitObject, update?: Update): ObjectRef[] {
+export function requestsFor(definition: ControllerDefinition, obj: KitObject): ObjectRef[] {
   // Called for every event of every watched kind, for every controller: most produce one request
   // or none, so refs collect in a plain array and only two or more are de-duplicated.
   const refs: ObjectRef[] = [];
-  if (obj.kind === definition.for && (definition.forWhen === undefined || definition.forWhen(obj))) refs.push(objectRefOf(obj));
-  if (definition.owns.includes(obj.kind)) {
-    for (const owner of obj.metadata.ownerReferences ?? []) {
-      // Only the controlling owner: other owners (e.g. garbage-collection links) are not ours to act on.
-      if (owner.controller !== true || owner.kind !== definition.for) continue;
-      const cluster = definition.for === 'Cluster' ? owner.name : objectRefOf(obj).cluster;
-      refs.push({ kind: definition.for, cluster, name: owner.name });
-    }
-  }
+  addOwnRequests(definition, obj, refs);
+  for (const watch of definition.watches) if (watch.kind === obj.kind) refs.push(...watch.map(obj));
+  return distinct(refs);
+}
+
+/**
+ * The requests an update produces: both the old and the new object are mapped, so a task that
+ * changed owner wakes both services; a watch whose `changed` says the update does not matter maps
+ * neither (asked once per update, whichever side is mapped).
+ */
+export function requestsForUpdate(definition: ControllerDefinition, oldObj: KitObject, newObj: KitObject): ObjectRef[] {
+  const refs: ObjectRef[] = [];
+  const both = oldObj !== newObj;
+  if (both) addOwnRequests(definition, oldObj, refs);
+  addOwnRequests(definition, newObj, refs);
   for (const watch of definition.watches) {
-    if (watch.kind !== obj.kind) continue;
-    if (update !== undefined && watch.changed !== undefined && !watch.changed(update.oldObj, update.newObj)) continue;
-    refs.push(...watch.map(obj));
+    if (watch.kind !== newObj.kind || (watch.changed !== undefined && !watch.changed(oldObj, newObj))) continue;
+    if (both) refs.push(...watch.map(oldObj));
+    refs.push(...watch.map(newObj));
   }
+  return distinct(refs);
+}
+
+/** The object itself (for the `for` kind) and its controlling owner (for an owned kind). */
+function addOwnRequests(definition: ControllerDefinition, obj: KitObject, refs: ObjectRef[]): void {
+  if (obj.kind === definition.for && (definition.forWhen === undefined || definition.forWhen(obj))) refs.push(objectRefOf(obj));
+  if (!definition.owns.includes(obj.kind)) return;
+  for (const owner of obj.metadata.ownerReferences ?? []) {
+    // Only the controlling owner: other owners (e.g. garbage-collection links) are not ours to act on.
+    if (owner.controller !== true || owner.kind !== definition.for) continue;
+    const cluster = definition.for === 'Cluster' ? owner.name : objectRefOf(obj).cluster;
+    refs.push({ kind: definition.for, cluster, name: owner.name });
+  }
+}
+
+function distinct(refs: ObjectRef[]): ObjectRef[] {
   if (refs.length < 2) return refs;
   return [...new Map(refs.map((ref) => [requestKey(ref), ref])).values()];
 }
@@ -46,21 +62,14 @@ export function kindsOf(definition: ControllerDefinition): KindName[] {
   return [...new Set<KindName>([definition.for, ...definition.owns, ...definition.watches.map((w) => w.kind)])];
 }
 
-/**
- * Informer handlers that enqueue `requestsFor` each change. On an update both the old and the new
- * object are mapped, so a task that changed owner wakes both services.
- */
+/** Informer handlers that enqueue the requests of each change (requestsFor, requestsForUpdate). */
 export function enqueueHandlers(definition: ControllerDefinition, enqueue: (ref: ObjectRef) => void): InformerHandlers<KitObject> {
-  const enqueueFor = (obj: KitObject, update?: Update) => {
-    for (const ref of requestsFor(definition, obj, update)) enqueue(ref);
+  const enqueueAll = (refs: readonly ObjectRef[]) => {
+    for (const ref of refs) enqueue(ref);
   };
   return {
-    onAdd: (obj) => enqueueFor(obj),
-    onUpdate: (oldObj, newObj) => {
-      const update = { oldObj, newObj };
-      if (oldObj !== newObj) enqueueFor(oldObj, update);
-      enqueueFor(newObj, update);
-    },
-    onDelete: (obj) => enqueueFor(obj),
+    onAdd: (obj) => enqueueAll(requestsFor(definition, obj)),
+    onUpdate: (oldObj, newObj) => enqueueAll(requestsForUpdate(definition, oldObj, newObj)),
+    onDelete: (obj) => enqueueAll(requestsFor(definition, obj)),
   };
 }

@@ -76,12 +76,9 @@ export const STOPPED_BEFORE_PLACED = 'Task stopped before it was placed on a con
 
 const NOTHING: SchedulingPlan = Object.freeze({ binds: [], unplaceable: [], statusWrites: [], uncounted: [] });
 
-/** The task waits for the scheduler: unbound and not ended (conventions.ts awaitsScheduler). */
-export const needsScheduler = awaitsScheduler;
-
 export function planScheduling(input: SchedulingInput): SchedulingPlan {
   // Most passes are woken by changes that leave nothing to do: answer those without building candidates.
-  if (!input.tasks.some(needsScheduler)) return NOTHING;
+  if (!input.tasks.some(awaitsScheduler)) return NOTHING;
   const demands = new DemandMemo(input.taskDefinition);
   const { candidates, uncounted } = candidatesOf(input.instances, input.tasks, demands);
   const pass = new PlacementPass(candidates, { reservedPorts: input.reservedPorts });
@@ -91,7 +88,7 @@ export function planScheduling(input: SchedulingInput): SchedulingPlan {
   const statusWrites: StatusWrite[] = [];
   const pending: Task[] = [];
   for (const task of input.tasks) {
-    if (!needsScheduler(task)) continue;
+    if (!awaitsScheduler(task)) continue;
     if (task.spec.desiredStatus === 'STOPPED') statusWrites.push(stopUnbound(task, input.now));
     else pending.push(task);
   }

@@ -1,6 +1,6 @@
 /**
  * The task controller: garbage-collects STOPPED tasks once their retention period is over. It is
- * woken by each task change and by a timer set to the end of that task's retention.
+ * woken by changes to STOPPED tasks and by a timer set to the end of that task's retention.
  */
 import { isStopped, STOPPED_TASK_RETENTION_MS } from '../conventions.js';
 import { defineController, done, requeueAfter, type ControllerDefinition, type ObjectOf } from '../kit/index.js';

@@ -135,7 +135,9 @@ describe('berth gitops watch', () => {
     expect(after.metadata.uid).toBe(before.metadata.uid);
     // The task definition did not change: no new revision.
     expect((await client().list('TaskDefinition', {})).items.map((td) => td.metadata.name)).toEqual(['web:1']);
-    expect(logMessages().some((m) => m.msg === 'service/web configured')).toBe(true);
+    // The watcher logs after its write returns, and its output arrives through a pipe: the change
+    // can be visible through the API a moment before the line is.
+    expect(await until('the watcher logs service/web configured', async () => logMessages().some((m) => m.msg === 'service/web configured'))).toBe(true);
   });
 
   it('renaming a file (into a sub-directory): only the source annotation changes, nothing is pruned', async () => {

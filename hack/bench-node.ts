@@ -3,7 +3,8 @@
  *
  *   BENCH_NODE='{"role":"server",...}' node dist/hack/bench-node.js   the control plane (API server
  *       + built-in controllers) on etcd or the embedded store; with `fleet` > 0 the simulated
- *       agents run in this process too (the embedded store cannot be shared between processes);
+ *       agents run on a worker thread of this process, over a PortStore (the embedded store cannot
+ *       be shared between processes);
  *   BENCH_NODE='{"role":"fleet",...}'  node dist/hack/bench-node.js   simulated agents only, on
  *       their own client of the same etcd (LocalClient over a ResourceStore).
  *
@@ -19,7 +20,8 @@ import { builtinControllers } from '../controllers/builtin.js';
 import { startControlPlane } from '../cli/process/control-plane.js';
 import { applyHeapGrowth } from '../cli/process/heap-growth.js';
 import { stopOnSignal } from '../cli/process/until-signal.js';
-import { startFleet, type Fleet } from './bench-fleet.js';
+import { startFleet } from './bench-fleet.js';
+import { startFleetThread } from './bench-fleet-thread.js';
 
 // The bench holds this process's stdin open: when the bench dies (killed, timed out), stdin ends
 // and this process goes too, instead of burning both cores under the next run.
@@ -58,8 +60,8 @@ async function main(): Promise<void> {
     await plane.resources
       .create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: config.cluster }, spec: {} })
       .catch(() => undefined); // already there
-    let fleet: Fleet | undefined;
-    if (config.fleet > 0) fleet = await startFleet({ client: new LocalClient(plane.resources), cluster: config.cluster, instances: config.fleet, log });
+    // The embedded store cannot be shared with a fleet process: the fleet gets a thread of this one.
+    const fleet = config.fleet > 0 ? await startFleetThread(plane.store, { cluster: config.cluster, instances: config.fleet }) : undefined;
     process.stdout.write(`READY ${JSON.stringify({ url: plane.url, token: plane.adminToken })}\n`);
     await stopOnSignal(async () => {
       await fleet?.stop();

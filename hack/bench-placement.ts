@@ -1,7 +1,8 @@
 /**
  * Placement throughput, server memory and API latency on simulated instances: the control plane in
- * one child process, the simulated fleet in another (etcd) or beside it (embedded store), this
- * process applying the services over HTTP and watching for every task to be RUNNING.
+ * one child process, the simulated fleet in another (etcd) or on a worker thread of the server's
+ * (embedded store), this process applying the services over HTTP and watching for every task to be
+ * RUNNING.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

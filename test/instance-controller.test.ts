@@ -82,6 +82,10 @@ describe('instance controller', () => {
     await env.client.mutate('Task', { name: 'web-a' }, (t) => {
       if (t.status) t.status.lastStatus = 'STOPPED';
     }, { subresource: 'status' });
+    // Written at most once a second per instance: on the fake clock, the stop waits for that second.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await getInstance('i-1')).status?.runningTasksCount).toBe(1);
+    await clock.advanceAsync(1_000);
     await eventually(async () => (await getInstance('i-1')).status?.runningTasksCount === 0, 5000, 'count follows the stop');
     expect((await getInstance('i-1')).status?.remainingResources?.cpu).toBe(768);
   });

@@ -20,6 +20,8 @@ export interface InstanceControllerOptions {
   heartbeatExpireMs?: number;
   /** How often a drain that waits for replacements looks again (default 2 s). */
   drainRecheckMs?: number;
+  /** The least time between two writes of one instance's counts and remaining resources (default 1 s; 0: every change). */
+  bookkeepingIntervalMs?: number;
   workers?: number;
 }
 
@@ -28,6 +30,9 @@ export const INSTANCE_CONTROLLER = 'container-instance';
 export function createInstanceController(options: InstanceControllerOptions = {}): ControllerDefinition<'ContainerInstance'> {
   const expireMs = options.heartbeatExpireMs ?? HEARTBEAT.expireMs;
   const drainRecheckMs = options.drainRecheckMs ?? 2_000;
+  const bookkeepingIntervalMs = options.bookkeepingIntervalMs ?? 1_000;
+  /** When each instance's bookkeeping was last written, by `cluster/name`: what paces the next write. */
+  const lastBookkeeping = new Map<string, number>();
   return defineController({
     name: INSTANCE_CONTROLLER,
     for: 'ContainerInstance',
@@ -48,6 +53,7 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       { kind: 'TaskDefinition', map: () => [] },
     ],
     async reconcile({ key }, { client, cache, clock, log }) {
+      const instanceId = `${key.cluster}/${key.name}`;
       const planFor = (instance: ObjectOf<'ContainerInstance'>) => {
         const cluster = instance.metadata.cluster;
         return planInstance({
@@ -56,6 +62,8 @@ export function createInstanceController(options: InstanceControllerOptions = {}
           now: clock.now(),
           expireMs,
           drainRecheckMs,
+          lastBookkeepingAt: lastBookkeeping.get(instanceId),
+          bookkeepingIntervalMs,
           definitionOf: (task) => cache.get('TaskDefinition', { cluster, name: task.spec.taskDefinition }),
           serviceOf: (name) => cache.get('Service', { cluster, name }),
           tasksOfService: (name) => cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${name}`),
@@ -73,8 +81,9 @@ export function createInstanceController(options: InstanceControllerOptions = {}
         plan = instance && planFor(instance);
       }
       if (!instance || !plan) {
+        lastBookkeeping.delete(instanceId);
         // Deregistered (deleted) with tasks still bound: no agent will ever report on them again.
-        const orphans = cache.byIndex('Task', INDEX.tasksByInstance, `${key.cluster}/${key.name}`).filter(needsLostMarking);
+        const orphans = cache.byIndex('Task', INDEX.tasksByInstance, instanceId).filter(needsLostMarking);
         for (const task of orphans) await markLost(client, key, task, deregisteredReason(key.name), clock.now());
         if (orphans.length > 0) log.warn({ tasks: orphans.map((t) => t.metadata.name) }, 'tasks of a deregistered instance marked STOPPED');
         return done();
@@ -99,6 +108,7 @@ export function createInstanceController(options: InstanceControllerOptions = {}
         await ignoreGone(client.mutate('ContainerInstance', key, (ci) => {
           ci.status = { agentConnected: false, ...ci.status, ...next };
         }, { subresource: 'status' }));
+        lastBookkeeping.set(instanceId, clock.now());
       }
       for (const { task, reason } of plan.drainStops) {
         await ignoreGone(client.mutate('Task', refOf(task), (t) => {

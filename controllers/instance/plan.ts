@@ -24,6 +24,10 @@ export interface InstanceObservation {
   expireMs: number;
   /** How soon to look again while a drain waits for replacements. */
   drainRecheckMs: number;
+  /** When this controller last wrote the instance's bookkeeping (undefined: not since it started). */
+  lastBookkeepingAt?: number;
+  /** The least time between two bookkeeping writes to one instance (0: write every change). */
+  bookkeepingIntervalMs?: number;
   definitionOf: (task: Task) => TaskDefinition | undefined;
   /** The service of a task in group `service:NAME`, by NAME. */
   serviceOf: (name: string) => Service | undefined;
@@ -35,7 +39,10 @@ export interface InstancePlan {
   markDisconnected: boolean;
   /** Tasks to end as lost, with the reason to record. */
   lost: { tasks: readonly Task[]; reason: string };
-  /** New status counts and remaining resources; undefined when the status already says so. */
+  /**
+   * New status counts and remaining resources; undefined when the status already says so, or when
+   * the last write was less than bookkeepingIntervalMs ago (requeueAfterMs then covers the rest).
+   */
   bookkeeping: InstanceBookkeeping | undefined;
   /** Tasks the drain stops now. */
   drainStops: readonly { task: Task; reason: string }[];
@@ -51,18 +58,34 @@ export function planInstance(o: InstanceObservation): InstancePlan {
   const life = liveness(instance, now, expireMs);
   const lostTasks = life.expired ? tasks.filter(needsLostMarking) : [];
   const next = instanceBookkeeping(instance, tasks, o.definitionOf);
+  const stale = !bookkeepingUpToDate(instance.status, next);
+  const paceWait = stale ? bookkeepingWait(o.lastBookkeepingAt, now, o.bookkeepingIntervalMs ?? 0) : 0;
   const drain = life.expired || instance.spec.status !== 'DRAINING' ? { stops: [], waiting: 0 } : planInstanceDrain(o);
   // +1 ms past the expiry: at exactly the expiry instant `expired` is already true, but be sure.
-  const waits = [life.expired ? undefined : life.msUntilExpiry + 1, drain.waiting > 0 ? o.drainRecheckMs : undefined].filter(
-    (ms): ms is number => ms !== undefined,
-  );
+  const waits = [
+    life.expired ? undefined : life.msUntilExpiry + 1,
+    drain.waiting > 0 ? o.drainRecheckMs : undefined,
+    paceWait > 0 ? paceWait : undefined,
+  ].filter((ms): ms is number => ms !== undefined);
   return {
     markDisconnected: shouldMarkDisconnected(instance, now, expireMs),
     lost: { tasks: lostTasks, reason: lostReason(instance.metadata.name, life.lastSeen) },
-    bookkeeping: bookkeepingUpToDate(instance.status, next) ? undefined : next,
+    bookkeeping: stale && paceWait === 0 ? next : undefined,
     drainStops: drain.stops,
     requeueAfterMs: waits.length > 0 ? Math.min(...waits) : undefined,
   };
+}
+
+/**
+ * Pure: how long the next bookkeeping write must wait (0: write now). The counts are for people
+ * and `describe`, not for placement (the scheduler counts for itself), so a burst of task changes
+ * on one instance is written at most once per interval: each write otherwise contends with the
+ * agent's heartbeat for the same object (a 50-task start once made a heartbeat lose 20 compares in
+ * a row) and costs the store a write per task event.
+ */
+export function bookkeepingWait(lastAt: number | undefined, now: number, intervalMs: number): number {
+  if (lastAt === undefined || intervalMs <= 0) return 0;
+  return Math.max(0, lastAt + intervalMs - now);
 }
 
 /**

@@ -40,8 +40,12 @@ const POLL_MS = 50;
 export const HEALTH_RETRIES = 3;
 const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'warn' });
 
+/** No docker call of the bench takes a minute on a working engine: one that does means a wedged
+ * dockerd (seen once with swarm), and the run should fail and say so rather than hang. */
+const DOCKER_CALL_TIMEOUT_MS = 120_000;
+
 async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await execFile('docker', args, { maxBuffer: 16 * 2 ** 20 });
+  const { stdout } = await execFile('docker', args, { maxBuffer: 16 * 2 ** 20, timeout: DOCKER_CALL_TIMEOUT_MS });
   return stdout.trim();
 }
 
@@ -101,7 +105,13 @@ interface EngineEvents {
 }
 
 async function engineEvents(filters: Record<string, string[]>, since: number): Promise<EngineEvents> {
-  const stream = await new Docker().getEvents({ since: since / 1000, filters });
+  let timer: NodeJS.Timeout | undefined;
+  const stream = await Promise.race([
+    new Docker().getEvents({ since: since / 1000, filters }),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('bench: dockerd did not answer an events request within 120 s (a wedged engine: restart dockerd)')), DOCKER_CALL_TIMEOUT_MS);
+    }),
+  ]).finally(() => clearTimeout(timer));
   const seen: DockerEvent[] = [];
   let wake: () => void = () => undefined;
   const split = lineSplitter((line) => {

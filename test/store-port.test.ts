@@ -3,9 +3,6 @@
  * backends it stands in front of: here the embedded store answers one end of a MessageChannel, and
  * the contract runs against the other end. Closing the test's store closes both.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { atLeast, collectUntil } from '../api/store/contract-helpers.js';
@@ -14,17 +11,12 @@ import { ConflictError, StoreClosedError } from '../api/store/errors.js';
 import { SqliteStore } from '../api/store/sqlite.js';
 import type { Store } from '../api/store/types.js';
 import { PortStore, serveStore } from '../hack/store-over-port.js';
+import { scratchDirs } from './support/stores.js';
 
-const dirs: string[] = [];
-const freshDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-port-'));
-  dirs.push(dir);
-  return dir;
-};
+const dirs = scratchDirs('berth-port-');
+const freshDir = () => dirs.fresh();
 
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => dirs.removeAll());
 
 /** A PortStore answered by an embedded store in `dataDir`; its close closes the embedded store too. */
 function overPort(dataDir: string): Store {

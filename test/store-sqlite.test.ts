@@ -1,23 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { atLeast, collectUntil, eventually, sleep } from '../api/store/contract-helpers.js';
 import { describeStoreContract } from '../api/store/contract.js';
 import { CompactedError, StoreClosedError, StoreLockedError } from '../api/store/errors.js';
 import { SqliteStore } from '../api/store/sqlite.js';
+import { scratchDirs } from './support/stores.js';
 
-const dirs: string[] = [];
-const freshDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-sqlite-'));
-  dirs.push(dir);
-  return dir;
-};
+const dirs = scratchDirs('berth-sqlite-');
+const freshDir = () => dirs.fresh();
 
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => dirs.removeAll());
 
 let ownDir = '';
 describeStoreContract('sqlite', async () => new SqliteStore({ dataDir: freshDir() }), {

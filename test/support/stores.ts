@@ -25,6 +25,21 @@ export async function openTestEtcd(): Promise<TestStore> {
   return { store, dispose: () => store.close() };
 }
 
+/** Temporary data directories for a test file: `fresh()` makes one, `removeAll()` (in afterAll) removes them. */
+export function scratchDirs(prefix: string): { fresh(): string; removeAll(): void } {
+  const dirs: string[] = [];
+  return {
+    fresh() {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      dirs.push(dir);
+      return dir;
+    },
+    removeAll() {
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function openTestSqlite(): Promise<TestStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-sqlite-'));
   const store = new SqliteStore({ dataDir });

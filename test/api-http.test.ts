@@ -62,6 +62,31 @@ describe.each([
     expect(lines.filter((l) => l.type !== 'BOOKMARK').map((l) => `${l.type} ${l.object.metadata.name}`)).toEqual(['ADDED b']);
   });
 
+  it('streams each object as the API reads it: ADDED and MODIFIED as stored, DELETED as last stored at the deletion revision', async () => {
+    const start = await api.resources.create(service('start'));
+    const controller = new AbortController();
+    const res = await fetch(`${api.url}${services()}?watch=true&resourceVersion=${start.metadata.resourceVersion}`, {
+      headers: { authorization: `Bearer ${api.adminToken}` },
+      signal: controller.signal,
+    });
+    const added = await api.resources.create({ ...service('b'), metadata: { name: 'b', labels: { note: 'a "quoted" value' } } });
+    const modified = await api.resources.patch('Service', { name: 'b' }, { spec: { desiredCount: 5 } });
+    const { object: deleted } = await api.resources.delete('Service', { name: 'b' });
+    const reader = res.body?.getReader();
+    let text = '';
+    while (reader && (text.match(/"DELETED"/g) ?? []).length < 1) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    const events = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { resourceVersion: string } } }).filter((e) => e.type !== 'BOOKMARK');
+    // The deletion's revision is the event's own (the shared etcd's current revision moves with other files' writes).
+    const deletionRevision = events[2]?.object.metadata.resourceVersion ?? '';
+    expect(Number(deletionRevision)).toBeGreaterThan(Number(modified.metadata.resourceVersion));
+    expect(events).toEqual([
+      { type: 'ADDED', object: added },
+      { type: 'MODIFIED', object: modified },
+      { type: 'DELETED', object: { ...deleted, metadata: { ...deleted.metadata, resourceVersion: deletionRevision } } },
+    ]);
+  });
+
   it('answers 413 for a body over the limit and stores nothing', async () => {
     const before = await keysSnapshot(api.store);
     const big = { ...service('big'), metadata: { name: 'big', annotations: { blob: 'x'.repeat(100 * 1024) } } };

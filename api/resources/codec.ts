@@ -44,6 +44,22 @@ export function decodeObject<K extends KindName>(kind: K, kv: KeyValue): ObjectO
   return raw;
 }
 
+/** The opening every value encodeObject writes: identity first, then the (never empty) metadata. */
+const STORED_OPENING = /^\{"apiVersion":"[^"\\]*","kind":"[A-Za-z]+","metadata":\{(?=")/;
+
+/**
+ * The JSON of the object stored as `stored`, as the API shows it (with metadata.resourceVersion),
+ * made from the stored text rather than by stringifying the decoded object again: a watch stream
+ * writes every event of a kind to its clients, and a stringify per event per stream was ~4 % of the
+ * server at 20,000 tasks. Kubernetes' watch cache keeps each event's serialisation for the same
+ * reason. Undefined when the text does not open as encodeObject writes it (stringify it then).
+ */
+export function apiJsonOf(stored: string, resourceVersion: string): string | undefined {
+  const opening = STORED_OPENING.exec(stored);
+  if (!opening) return undefined;
+  return `${opening[0]}"resourceVersion":${JSON.stringify(resourceVersion)},${stored.slice(opening[0].length)}`;
+}
+
 /**
  * Identity only: the rest of the shape is the writer's guarantee (see the top of this file). A type
  * guard that trusts the store, which is why it lives here and nowhere else.

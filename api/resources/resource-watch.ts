@@ -23,6 +23,8 @@ export interface ResourceEvent<K extends KindName> {
   object?: ObjectOf<K>;
   /** The revision of this change. */
   resourceVersion: string;
+  /** `object` as stored (JSON without metadata.resourceVersion), for writers that send it on (codec.ts apiJsonOf). */
+  stored?: string;
 }
 
 export interface ResourceWatchOptions {
@@ -46,13 +48,14 @@ export function watchKind<K extends KindName>(store: Store, kind: K, options: Re
     ref,
     object: decodeObject(kind, event.kv),
     resourceVersion: String(event.kv.modRevision),
+    stored: event.kv.value,
   });
   const deleteEvent = async (event: WatchEvent, ref: ObjectRef): Promise<ResourceEvent<K>> => {
     const resourceVersion = String(event.kv.modRevision);
     const prev = event.prev ?? (await valueBefore(store, event.kv.key, event.kv.modRevision));
     const object = prev ? decodeObject(kind, prev) : undefined;
     if (object) object.metadata.resourceVersion = resourceVersion;
-    return { type: 'DELETED', ref, object, resourceVersion };
+    return { type: 'DELETED', ref, object, resourceVersion, ...(prev ? { stored: prev.value } : {}) };
   };
   const selected = (e: ResourceEvent<K>) => !selector || (e.object !== undefined && matchesLabels(selector, e.object.metadata.labels));
   return {

@@ -11,6 +11,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { kindPrefix, type KindName } from '../keys.js';
+import { apiJsonOf } from '../resources/codec.js';
 import type { ResourceStore } from '../resources/resource-store.js';
 import type { ResourceEvent } from '../resources/resource-watch.js';
 import type { Store } from '../store/types.js';
@@ -40,6 +41,12 @@ const bookmark = (revision: number): WireEvent => ({ type: 'BOOKMARK', object: {
 /** A DELETED event whose last value was compacted away still names the object. */
 function wireObject<K extends KindName>(kind: K, event: ResourceEvent<K>): unknown {
   return event.object ?? { apiVersion: API_VERSION, kind, metadata: { name: event.ref.name, cluster: event.ref.cluster, resourceVersion: event.resourceVersion } };
+}
+
+/** One event's line: from the object's stored text when there is one (codec.ts apiJsonOf), else stringified. */
+function eventLine<K extends KindName>(kind: K, event: ResourceEvent<K>): string {
+  const object = event.object && event.stored !== undefined ? apiJsonOf(event.stored, event.object.metadata.resourceVersion ?? event.resourceVersion) : undefined;
+  return object === undefined ? `${JSON.stringify({ type: event.type, object: wireObject(kind, event) })}\n` : `{"type":"${event.type}","object":${object}}\n`;
 }
 
 export async function openWatchStream(ctx: WatchStreamContext, call: ApiCall): Promise<OpenWatch> {
@@ -72,7 +79,7 @@ export async function openWatchStream(ctx: WatchStreamContext, call: ApiCall): P
         for (const event of batch) {
           last = Math.max(last, Number(event.resourceVersion));
           if (event.object && !selected(event.object)) continue;
-          if (!write({ type: event.type, object: wireObject(kind, event) })) await drainedOrClosed(stream);
+          if (!stream.write(eventLine(kind, event))) await drainedOrClosed(stream);
         }
       }
     } catch (err) {

@@ -87,6 +87,24 @@ describe.each([
     ]);
   });
 
+  it('lists objects as the API reads them (made from their stored JSON), filtered and paged', async () => {
+    for (const name of ['a', 'b', 'c']) await api.resources.create({ ...service(name), metadata: { name, labels: { tier: name === 'b' ? 'back' : 'front "quoted"' } } });
+    const read = async (query: string) => {
+      const res = await fetch(`${api.url}${services()}${query}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+      expect(res.headers.get('content-type')).toContain('application/json');
+      return (await res.json()) as { kind: string; metadata: { resourceVersion: string; continue?: string }; items: unknown[] };
+    };
+    const all = await read('');
+    const expected = await api.resources.list('Service', {});
+    expect(all).toEqual({ apiVersion: 'berth.dev/v1', kind: 'ServiceList', metadata: { resourceVersion: expected.resourceVersion }, items: expected.items });
+    const front = await read(`?labelSelector=${encodeURIComponent('tier!=back')}`);
+    expect(front.items).toEqual(expected.items.filter((s) => s.metadata.name !== 'b'));
+    const first = await read('?limit=2');
+    expect(first.items).toEqual(expected.items.slice(0, 2));
+    const rest = await read(`?limit=2&continue=${encodeURIComponent(first.metadata.continue ?? '')}`);
+    expect(rest.items).toEqual(expected.items.slice(2));
+  });
+
   it('answers 413 for a body over the limit and stores nothing', async () => {
     const before = await keysSnapshot(api.store);
     const big = { ...service('big'), metadata: { name: 'big', annotations: { blob: 'x'.repeat(100 * 1024) } } };

@@ -49,6 +49,8 @@ export interface ListResult<K extends KindName> {
   /** The store revision the list was read at: watch from here to miss nothing. */
   resourceVersion: string;
   continue?: string;
+  /** Each item's stored JSON, by item (ResourceStore's lists): what the API sends on (codec.ts apiJsonOf). */
+  stored?: Map<ObjectOf<K>, string>;
 }
 
 export interface ResourceStoreOptions {
@@ -98,12 +100,20 @@ export class ResourceStore {
       startAfter: from?.after,
       revision: from?.revision,
     });
-    const items = page.items.map((kv) => decodeObject(kind, kv)).filter((o) => !selector || matchesLabels(selector, o.metadata.labels));
+    const items: ObjectOf<K>[] = [];
+    const stored = new Map<ObjectOf<K>, string>();
+    for (const kv of page.items) {
+      const obj = decodeObject(kind, kv);
+      if (selector && !matchesLabels(selector, obj.metadata.labels)) continue;
+      items.push(obj);
+      stored.set(obj, kv.value);
+    }
     const last = page.items.at(-1);
     return {
       items,
       resourceVersion: String(page.revision),
       continue: page.more && last ? encodeContinue({ after: last.key, revision: page.revision }) : undefined,
+      stored,
     };
   }
 

@@ -3,6 +3,7 @@
  * as plain functions of (resources, call, body) → (HTTP code, body), so they carry no HTTP
  * framework and read like the resource layer they forward to.
  */
+import { apiJsonOf } from '../resources/codec.js';
 import type { ResourceStore } from '../resources/resource-store.js';
 import { API_VERSION, type BerthObject } from '../v1/index.js';
 import type { ApiCall } from './api-call.js';
@@ -12,6 +13,8 @@ import { BadRequestError } from './errors-to-status.js';
 export interface CallResult {
   code: number;
   body: unknown;
+  /** The body already as JSON text (a list made from the stored values): send it as it is. */
+  json?: string;
 }
 
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -19,6 +22,20 @@ const MERGE_PATCH = 'application/merge-patch+json';
 /** Tasks bound to one instance: the list filter an agent uses (a field selector in Kubernetes). */
 export function boundTo(instance: string | undefined) {
   return (obj: BerthObject): boolean => instance === undefined || (obj.kind === 'Task' && obj.spec.containerInstance === instance);
+}
+
+/**
+ * A list's JSON with each item made from its stored text (codec.ts apiJsonOf) rather than by
+ * stringifying the decoded object again: a list of 20,000 tasks spent ~1/3 of its time there.
+ */
+function listJson(head: object, items: readonly BerthObject[], stored: ReadonlyMap<BerthObject, string> | undefined): string {
+  const itemJson = items.map((item) => {
+    const text = stored?.get(item);
+    const reused = text === undefined ? undefined : apiJsonOf(text, item.metadata.resourceVersion ?? '');
+    return reused ?? JSON.stringify(item);
+  });
+  const opening = JSON.stringify(head).slice(0, -1);
+  return `${opening},"items":[${itemJson.join(',')}]}`;
 }
 
 export async function runObjectCall(resources: ResourceStore, call: ApiCall, body: unknown, contentType: string | undefined): Promise<CallResult> {
@@ -33,15 +50,9 @@ export async function runObjectCall(resources: ResourceStore, call: ApiCall, bod
       return { code: 200, body: await resources.mustGet(kind, ref) };
     case 'list': {
       const page = await resources.list(kind, { cluster: path.cluster, labelSelector: query.labelSelector, limit: query.limit, continue: query.continue });
-      return {
-        code: 200,
-        body: {
-          apiVersion: API_VERSION,
-          kind: `${kind}List`,
-          metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) },
-          items: page.items.filter(boundTo(query.containerInstance)),
-        },
-      };
+      const items = page.items.filter(boundTo(query.containerInstance));
+      const head = { apiVersion: API_VERSION, kind: `${kind}List`, metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) } };
+      return { code: 200, body: { ...head, items }, json: listJson(head, items, page.stored) };
     }
     case 'create':
       if (subresource) throw new BadRequestError('POST to the collection to create an object', 405);

@@ -7,7 +7,7 @@ import { TokenRegistry } from '../api/auth/tokens.js';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../api/server/index.js';
 import { HttpClient } from '../api/client/http-client.js';
 import type { Store } from '../api/store/types.js';
-import type { TestStore } from './support/stores.js';
+import { delegatingStore, type TestStore } from './support/stores.js';
 
 export const API = 'berth.dev/v1';
 
@@ -128,19 +128,7 @@ export async function raw(url: string, init: { method?: string; token?: string; 
  */
 export function instrumentedStore(store: Store) {
   const active = new Set<{ fail(error: Error): void }>();
-  const wrapped: Store = {
-    ...store,
-    get: (k) => store.get(k),
-    range: (p, o) => store.range(p, o),
-    create: (k, v, o) => store.create(k, v, o),
-    put: (k, v, o) => store.put(k, v, o),
-    putMany: (e) => store.putMany(e),
-    delete: (k, o) => store.delete(k, o),
-    txn: (r) => store.txn(r),
-    grantLease: (t, o) => store.grantLease(t, o),
-    currentRevision: () => store.currentRevision(),
-    compact: (r) => store.compact(r),
-    close: () => store.close(),
+  const wrapped = delegatingStore(store, {
     watch(prefix, options) {
       const inner = store.watch(prefix, options);
       let fail: (error: Error) => void = () => undefined;
@@ -169,7 +157,7 @@ export function instrumentedStore(store: Store) {
         },
       };
     },
-  };
+  });
   return {
     store: wrapped,
     openWatches: () => active.size,

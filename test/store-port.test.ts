@@ -11,7 +11,7 @@ import { ConflictError, StoreClosedError } from '../api/store/errors.js';
 import { SqliteStore } from '../api/store/sqlite.js';
 import type { Store } from '../api/store/types.js';
 import { PortStore, serveStore } from '../hack/store-over-port.js';
-import { scratchDirs } from './support/stores.js';
+import { delegatingStore, scratchDirs } from './support/stores.js';
 
 const dirs = scratchDirs('berth-port-');
 const freshDir = () => dirs.fresh();
@@ -24,23 +24,12 @@ function overPort(dataDir: string): Store {
   const { port1, port2 } = new MessageChannel();
   serveStore(owner, port2);
   const remote = new PortStore(port1);
-  return {
-    get: (key) => remote.get(key),
-    range: (prefix, options) => remote.range(prefix, options),
-    create: (key, value, options) => remote.create(key, value, options),
-    put: (key, value, options) => remote.put(key, value, options),
-    putMany: (entries) => remote.putMany(entries),
-    delete: (key, options) => remote.delete(key, options),
-    txn: (request) => remote.txn(request),
-    watch: (prefix, options) => remote.watch(prefix, options),
-    grantLease: (ttl, options) => remote.grantLease(ttl, options),
-    currentRevision: () => remote.currentRevision(),
-    compact: (revision) => remote.compact(revision),
+  return delegatingStore(remote, {
     async close() {
       await remote.close();
       await owner.close();
     },
-  };
+  });
 }
 
 let ownDir = '';

@@ -60,6 +60,12 @@ export function apiJsonOf(stored: string, resourceVersion: string): string | und
   return `${opening[0]}"resourceVersion":${JSON.stringify(resourceVersion)},${stored.slice(opening[0].length)}`;
 }
 
+/** `obj` as JSON: from `stored`, the text it was decoded from, when there is one (apiJsonOf), else stringified. */
+export function objectJson(obj: BerthObject, stored: string | undefined): string {
+  const reused = stored === undefined ? undefined : apiJsonOf(stored, obj.metadata.resourceVersion ?? '');
+  return reused ?? JSON.stringify(obj);
+}
+
 /**
  * Identity only: the rest of the shape is the writer's guarantee (see the top of this file). A type
  * guard that trusts the store, which is why it lives here and nowhere else.

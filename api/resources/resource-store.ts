@@ -42,6 +42,8 @@ export interface ListOptions {
   limit?: number;
   /** The `continue` token of the previous page. */
   continue?: string;
+  /** Also return each item's stored JSON (`stored`), for a caller that sends the items on as JSON. */
+  withStored?: boolean;
 }
 
 export interface ListResult<K extends KindName> {
@@ -49,8 +51,8 @@ export interface ListResult<K extends KindName> {
   /** The store revision the list was read at: watch from here to miss nothing. */
   resourceVersion: string;
   continue?: string;
-  /** Each item's stored JSON, by item (ResourceStore's lists): what the API sends on (codec.ts apiJsonOf). */
-  stored?: Map<ObjectOf<K>, string>;
+  /** With `withStored`: each item's stored JSON, stored[i] of items[i] (codec.ts objectJson). */
+  stored?: string[];
 }
 
 export interface ResourceStoreOptions {
@@ -101,19 +103,19 @@ export class ResourceStore {
       revision: from?.revision,
     });
     const items: ObjectOf<K>[] = [];
-    const stored = new Map<ObjectOf<K>, string>();
+    const stored: string[] | undefined = options.withStored ? [] : undefined;
     for (const kv of page.items) {
       const obj = decodeObject(kind, kv);
       if (selector && !matchesLabels(selector, obj.metadata.labels)) continue;
       items.push(obj);
-      stored.set(obj, kv.value);
+      stored?.push(kv.value);
     }
     const last = page.items.at(-1);
     return {
       items,
       resourceVersion: String(page.revision),
       continue: page.more && last ? encodeContinue({ after: last.key, revision: page.revision }) : undefined,
-      stored,
+      ...(stored ? { stored } : {}),
     };
   }
 

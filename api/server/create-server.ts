@@ -144,7 +144,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         return reply.code(200).type('application/x-ndjson').header('cache-control', 'no-cache').send(open.stream);
       }
       const result = await runObjectCall(resources, call, request.body, request.headers['content-type']);
-      if (result.json !== undefined) return reply.code(result.code).type('application/json; charset=utf-8').send(result.json);
+      if ('json' in result) return reply.code(result.code).type('application/json; charset=utf-8').send(result.json);
       return reply.code(result.code).send(result.body);
     },
   });

@@ -11,7 +11,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { kindPrefix, type KindName } from '../keys.js';
-import { apiJsonOf } from '../resources/codec.js';
+import { objectJson } from '../resources/codec.js';
 import type { ResourceStore } from '../resources/resource-store.js';
 import type { ResourceEvent } from '../resources/resource-watch.js';
 import type { Store } from '../store/types.js';
@@ -43,10 +43,10 @@ function wireObject<K extends KindName>(kind: K, event: ResourceEvent<K>): unkno
   return event.object ?? { apiVersion: API_VERSION, kind, metadata: { name: event.ref.name, cluster: event.ref.cluster, resourceVersion: event.resourceVersion } };
 }
 
-/** One event's line: from the object's stored text when there is one (codec.ts apiJsonOf), else stringified. */
+/** One event's line, its object made from the stored text when there is one (codec.ts objectJson). */
 function eventLine<K extends KindName>(kind: K, event: ResourceEvent<K>): string {
-  const object = event.object && event.stored !== undefined ? apiJsonOf(event.stored, event.object.metadata.resourceVersion ?? event.resourceVersion) : undefined;
-  return object === undefined ? `${JSON.stringify({ type: event.type, object: wireObject(kind, event) })}\n` : `{"type":"${event.type}","object":${object}}\n`;
+  const object = event.object ? objectJson(event.object, event.stored) : JSON.stringify(wireObject(kind, event));
+  return `{"type":"${event.type}","object":${object}}\n`;
 }
 
 export async function openWatchStream(ctx: WatchStreamContext, call: ApiCall): Promise<OpenWatch> {

@@ -25,6 +25,25 @@ export async function openTestEtcd(): Promise<TestStore> {
   return { store, dispose: () => store.close() };
 }
 
+/** `store` with some of its methods replaced: every other call goes to `store` itself. */
+export function delegatingStore(store: Store, overrides: Partial<Store>): Store {
+  return {
+    get: (key) => store.get(key),
+    range: (prefix, options) => store.range(prefix, options),
+    create: (key, value, options) => store.create(key, value, options),
+    put: (key, value, options) => store.put(key, value, options),
+    putMany: (entries) => store.putMany(entries),
+    delete: (key, options) => store.delete(key, options),
+    txn: (request) => store.txn(request),
+    watch: (prefix, options) => store.watch(prefix, options),
+    grantLease: (ttl, options) => store.grantLease(ttl, options),
+    currentRevision: () => store.currentRevision(),
+    compact: (revision) => store.compact(revision),
+    close: () => store.close(),
+    ...overrides,
+  };
+}
+
 /** Temporary data directories for a test file: `fresh()` makes one, `removeAll()` (in afterAll) removes them. */
 export function scratchDirs(prefix: string): { fresh(): string; removeAll(): void } {
   const dirs: string[] = [];

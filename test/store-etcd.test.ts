@@ -36,6 +36,28 @@ describeStoreContract('etcd', async () => new EtcdStore({ endpoints: [endpoint] 
   },
 });
 
+describe('etcd client health', () => {
+  it('cancelling watches is not a failure: calls keep working after many watches end at once', async () => {
+    // etcd3 counted each cancel as the host failing; three at once (an API server stopping its
+    // informers) opened its circuit breaker, and every call failed for 5 s.
+    const store = new EtcdStore({ endpoints: [endpoint] });
+    const prefix = `/berth-test/cancel-${process.pid}-${Date.now()}/`;
+    try {
+      const from = (await store.currentRevision()) + 1;
+      const watches = Array.from({ length: 5 }, () => store.watch(prefix, { fromRevision: from }));
+      await store.put(`${prefix}a`, '1');
+      // Every stream is up once it has delivered the put.
+      await Promise.all(watches.map((w) => collectUntil(w, atLeast(1))));
+      await Promise.all(watches.map((w) => w.cancel()));
+      await expect(store.put(`${prefix}a`, '2')).resolves.toMatchObject({ revision: expect.any(Number) });
+      expect((await store.get(`${prefix}a`))?.value).toBe('2');
+    } finally {
+      await store.delete(`${prefix}a`).catch(() => undefined);
+      await store.close();
+    }
+  });
+});
+
 describe('etcd backend specifics', () => {
   let etcd: EtcdProcess;
   beforeEach(async () => {

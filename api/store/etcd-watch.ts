@@ -53,7 +53,7 @@ export class EtcdWatch {
       this.onDisconnect(err);
       return;
     }
-    if (!this.channel.isOpen) return stream.cancel();
+    if (!this.channel.isOpen) return cancelStream(stream);
     this.stream = stream;
     stream.on('data', (res) => this.onResponse(res));
     stream.on('error', (err) => this.onStreamEnd(stream, err));
@@ -106,7 +106,7 @@ export class EtcdWatch {
   private onStreamEnd(stream: IDuplexStream<IWatchRequest, IWatchResponse>, err: unknown): void {
     if (stream !== this.stream) return;
     this.stream = undefined;
-    stream.cancel();
+    cancelStream(stream);
     this.onDisconnect(err);
   }
 
@@ -129,6 +129,18 @@ export class EtcdWatch {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const stream = this.stream;
     this.stream = undefined;
-    stream?.cancel();
+    if (stream) cancelStream(stream);
   }
+}
+
+/**
+ * Cancels a watch stream as ours, not as a failure. etcd3 takes an error on a stream that is still
+ * writable (a cancel's CANCELLED included) for the host's failure: it resets every connection to
+ * the host and counts it on the host's circuit breaker, and three in a row made every call fail for
+ * 5 s (BrokenCircuitError) — an API server stopping its informers' watches could then not revoke its
+ * log-reader token. Ending our side first leaves the stream unwritable, so the cancel is not counted.
+ */
+function cancelStream(stream: IDuplexStream<IWatchRequest, IWatchResponse>): void {
+  stream.end();
+  stream.cancel();
 }

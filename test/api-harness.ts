@@ -4,10 +4,12 @@
  */
 import { ResourceStore } from '../api/resources/resource-store.js';
 import { TokenRegistry } from '../api/auth/tokens.js';
+import { TokenMirror } from '../api/auth/token-mirror.js';
+import { pino } from 'pino';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../api/server/index.js';
 import { HttpClient } from '../api/client/http-client.js';
 import type { Store } from '../api/store/types.js';
-import { delegatingStore, type TestStore } from './support/stores.js';
+import type { TestStore } from './support/stores.js';
 
 export const API = 'berth.dev/v1';
 
@@ -50,7 +52,10 @@ export interface RunningApi {
 export async function startApi(backend: TestStore, options: Partial<ApiServerOptions> & { host?: string } = {}): Promise<RunningApi> {
   const { store } = backend;
   const resources = new ResourceStore(store);
-  const tokens = new TokenRegistry(store);
+  // As the control plane runs it: registered tokens answered from a watched mirror.
+  const mirror = new TokenMirror(store, pino({ level: 'silent' }));
+  mirror.start();
+  const tokens = new TokenRegistry(store, mirror);
   const adminToken = await tokens.issueAdminToken();
   const host = options.host ?? '127.0.0.1';
   const make = () => createApiServer({ resources, store, auth: { tokens }, bookmarkIntervalMs: 200, closeGraceMs: 300, ...options });
@@ -82,6 +87,7 @@ export async function startApi(backend: TestStore, options: Partial<ApiServerOpt
     async stop() {
       for (const c of clients) c.close();
       await server.close();
+      await mirror.stop();
     },
   };
   return api;
@@ -120,49 +126,6 @@ export async function raw(url: string, init: { method?: string; token?: string; 
     // not JSON: keep the text
   }
   return { status: res.status, body, headers: res.headers };
-}
-
-/**
- * A store whose watches can be counted and broken from the test: to see that the server releases
- * store watches when clients leave, and what clients see when compaction strikes mid-stream.
- */
-export function instrumentedStore(store: Store) {
-  const active = new Set<{ fail(error: Error): void }>();
-  const wrapped = delegatingStore(store, {
-    watch(prefix, options) {
-      const inner = store.watch(prefix, options);
-      let fail: (error: Error) => void = () => undefined;
-      const failed = new Promise<never>((_, reject) => (fail = reject));
-      failed.catch(() => undefined);
-      const entry = { fail: (error: Error) => fail(error) };
-      active.add(entry);
-      const release = async () => {
-        active.delete(entry);
-        await inner.cancel();
-      };
-      return {
-        closed: inner.closed,
-        cancel: release,
-        async *[Symbol.asyncIterator]() {
-          const it = inner[Symbol.asyncIterator]();
-          try {
-            for (;;) {
-              const next = await Promise.race([it.next(), failed]);
-              if (next.done) return;
-              yield next.value;
-            }
-          } finally {
-            await release();
-          }
-        },
-      };
-    },
-  });
-  return {
-    store: wrapped,
-    openWatches: () => active.size,
-    failWatches: (error: Error) => [...active].forEach((w) => w.fail(error)),
-  };
 }
 
 /** Poll `check` until it holds (bounded; for effects that happen after a socket closes). */

@@ -6,8 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_PREFIX } from '../api/paths.js';
 import { CompactedError } from '../api/store/errors.js';
-import { eventually, instrumentedStore, raw, service, startApi, takeEvents, type RunningApi } from './api-harness.js';
-import { openTestEtcd, openTestSqlite, type TestStore, keysSnapshot } from './support/stores.js';
+import { sysKeys } from '../api/keys.js';
+import { eventually, raw, service, startApi, takeEvents, type RunningApi } from './api-harness.js';
+import { breakableWatches, delegatingStore, openTestEtcd, openTestSqlite, type TestStore, keysSnapshot } from './support/stores.js';
 
 const services = (cluster = 'default') => `${API_PREFIX}/clusters/${cluster}/services`;
 
@@ -213,10 +214,11 @@ describe('compaction (own SQLite store: compacting the shared etcd would disturb
 describe('store watches behind watch streams', () => {
   let backend: TestStore;
   let api: RunningApi;
-  let probe: ReturnType<typeof instrumentedStore>;
+  let probe: ReturnType<typeof breakableWatches>;
   beforeEach(async () => {
     backend = await openTestEtcd();
-    probe = instrumentedStore(backend.store);
+    // The watches behind watch streams: not the harness's token mirror's.
+    probe = breakableWatches(backend.store, (prefix) => prefix !== sysKeys.tokensPrefix());
     api = await startApi({ store: probe.store, dispose: backend.dispose });
   });
   afterEach(async () => {
@@ -265,8 +267,7 @@ describe('an internal error', () => {
   let api: RunningApi;
   beforeEach(async () => {
     backend = await openTestSqlite();
-    const plain = instrumentedStore(backend.store).store; // a plain object: safe to spread, unlike a store class
-    const broken = { ...plain, get: (key: string) => (key.includes('/services/') ? Promise.reject(new Error('secret internal detail')) : plain.get(key)) };
+    const broken = delegatingStore(backend.store, { get: (key) => (key.includes('/services/') ? Promise.reject(new Error('secret internal detail')) : backend.store.get(key)) });
     api = await startApi({ store: broken, dispose: backend.dispose });
   });
   afterEach(async () => {

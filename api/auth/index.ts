@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './tokens.js';
 export * from './admin-token.js';
 export * from './authorize.js';
+export * from './token-mirror.js';

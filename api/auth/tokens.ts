@@ -1,17 +1,17 @@
 /**
  * The bearer-token registry, kept in the Store so every API server of an installation sees the same
  * tokens. Only the SHA-256 of a token is stored (as the key and in the value): a leaked store
- * snapshot does not leak usable tokens. Lookup is by hash, and the stored hash is compared with
- * timingSafeEqual so a mismatch costs the same time wherever it occurs.
+ * snapshot does not leak usable tokens. Lookup is by hash (see stored-token.ts); with a TokenMirror
+ * a registered token is found in memory, and only an unknown one costs a store read.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import { createHash, randomBytes } from 'node:crypto';
 import { sysKeys } from '../keys.js';
 import type { Store } from '../store/types.js';
-import { TokenIdentity } from './principal.js';
+import type { TokenIdentity } from './principal.js';
+import { StoredToken, storedIdentity } from './stored-token.js';
+import type { TokenMirror } from './token-mirror.js';
 
 const TOKEN_PREFIX = 'berth_';
-const StoredToken = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), identity: TokenIdentity });
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -23,7 +23,11 @@ export function newToken(): string {
 }
 
 export class TokenRegistry {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Started and stopped by whoever made it (the control plane); absent: every lookup reads the store. */
+    private readonly mirror?: TokenMirror,
+  ) {}
 
   /** Register (or re-register) `token` for `identity`. */
   async register(token: string, identity: TokenIdentity): Promise<void> {
@@ -55,23 +59,16 @@ export class TokenRegistry {
   /** The identity a token stands for, or undefined when it is not registered. */
   async authenticate(token: string): Promise<TokenIdentity | undefined> {
     const sha256 = hashToken(token);
+    const mirrored = this.mirror?.identityOf(sha256);
+    if (mirrored) return mirrored;
     const kv = await this.store.get(sysKeys.token(sha256));
-    if (!kv) return undefined;
-    const stored = StoredToken.safeParse(safeJson(kv.value));
-    if (!stored.success) return undefined;
-    const same = timingSafeEqual(Buffer.from(stored.data.sha256, 'hex'), Buffer.from(sha256, 'hex'));
-    return same ? stored.data.identity : undefined;
+    return kv ? storedIdentity(kv.value, sha256) : undefined;
   }
 
   async revoke(token: string): Promise<boolean> {
-    return (await this.store.delete(sysKeys.token(hashToken(token)))).deleted;
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    const sha256 = hashToken(token);
+    const { deleted } = await this.store.delete(sysKeys.token(sha256));
+    this.mirror?.forget(sha256);
+    return deleted;
   }
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { LocalClient } from '../../api/client/local-client.js';
 import { createAdminToken } from '../../api/auth/admin-token.js';
+import { TokenMirror } from '../../api/auth/token-mirror.js';
 import { TokenRegistry } from '../../api/auth/tokens.js';
 import { rootLogger, type Logger } from '../../api/log.js';
 import { AlreadyExistsError } from '../../api/resources/errors.js';
@@ -54,9 +55,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     etcdPrefix: options.etcdPrefix,
     log,
   });
+  // Authenticating a request then reads memory, not the store (see token-mirror.ts).
+  const tokenMirror = new TokenMirror(store, log.child({ component: 'token-mirror' }));
+  tokenMirror.start();
   try {
     const resources = new ResourceStore(store);
-    const tokens = new TokenRegistry(store);
+    const tokens = new TokenRegistry(store, tokenMirror);
     await ensureDefaultCluster(resources);
     const adminToken = await createAdminToken(tokens, options.dataDir);
     // Not the admin token: an agent may register any address, so what the server sends there must
@@ -91,10 +95,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         await managerDone;
         await server.close();
         await tokens.revoke(logReaderToken).catch((err: unknown) => log.warn({ err }, 'cannot revoke the log reader token'));
+        await tokenMirror.stop();
         await store.close();
       },
     };
   } catch (err) {
+    await tokenMirror.stop();
     await store.close().catch(() => undefined);
     throw err;
   }

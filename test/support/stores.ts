@@ -44,6 +44,57 @@ export function delegatingStore(store: Store, overrides: Partial<Store>): Store 
   };
 }
 
+/**
+ * `store` whose watches can be counted and broken from the test, as a lost etcd connection breaks
+ * them: to see that a server releases store watches when clients leave, what clients see when
+ * compaction strikes mid-stream, and how a watcher recovers. Only watches of prefixes `watched`
+ * picks are instrumented; the others pass through untouched.
+ */
+export function breakableWatches(store: Store, watched: (prefix: string) => boolean = () => true) {
+  const active = new Set<{ fail(error: Error): void }>();
+  let opened = 0;
+  const wrapped = delegatingStore(store, {
+    watch(prefix, options) {
+      const inner = store.watch(prefix, options);
+      if (!watched(prefix)) return inner;
+      opened++;
+      let fail: (error: Error) => void = () => undefined;
+      const failed = new Promise<never>((_, reject) => (fail = reject));
+      failed.catch(() => undefined);
+      const entry = { fail: (error: Error) => fail(error) };
+      active.add(entry);
+      const release = async () => {
+        active.delete(entry);
+        await inner.cancel();
+      };
+      return {
+        closed: inner.closed,
+        cancel: release,
+        async *[Symbol.asyncIterator]() {
+          const it = inner[Symbol.asyncIterator]();
+          try {
+            for (;;) {
+              const next = await Promise.race([it.next(), failed]);
+              if (next.done) return;
+              yield next.value;
+            }
+          } finally {
+            await release();
+          }
+        },
+      };
+    },
+  });
+  return {
+    store: wrapped,
+    /** Instrumented watches not yet cancelled or broken. */
+    openWatches: () => active.size,
+    /** Instrumented watches ever opened. */
+    openedWatches: () => opened,
+    failWatches: (error: Error) => [...active].forEach((w) => w.fail(error)),
+  };
+}
+
 /** Temporary data directories for a test file: `fresh()` makes one, `removeAll()` (in afterAll) removes them. */
 export function scratchDirs(prefix: string): { fresh(): string; removeAll(): void } {
   const dirs: string[] = [];

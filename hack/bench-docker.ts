@@ -27,7 +27,7 @@ import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
 import { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
 import { builtinControllers } from '../controllers/builtin.js';
 import { startControlPlane, type ControlPlane } from '../cli/process/control-plane.js';
-import { forEachBounded } from '../controllers/scheduler/pool.js';
+import { forEachBounded } from '../controllers/kit/pool.js';
 
 const execFile = promisify(execFileCb);
 const POLL_MS = 50;

@@ -20,7 +20,7 @@ import type { Task } from '../api/v1/task.js';
 import { Channel } from '../api/channel.js';
 import { Agent } from '../controllers/agent/index.js';
 import { SimRuntime } from '../controllers/agent/runtime/sim.js';
-import { forEachBounded } from '../controllers/scheduler/pool.js';
+import { forEachBounded } from '../controllers/kit/pool.js';
 
 type TaskEvent = ResourceEvent<'Task'>;
 

@@ -7,7 +7,7 @@ import { addSharedIndexes } from '../controllers/conventions.js';
 import { Manager } from '../controllers/kit/manager.js';
 import { startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
 import { schedulerController } from '../controllers/scheduler/controller.js';
-import { forEachBounded } from '../controllers/scheduler/pool.js';
+import { forEachBounded } from '../controllers/kit/pool.js';
 import { addDefinition, addInstance, addTask, memoryByInstance, tasksOf } from './scheduler-support.js';
 
 const INSTANCES = Number(process.env.I ?? 500);

@@ -1,13 +1,15 @@
 /**
  * The apply engine: `applyManifests(client, manifests, options)`, used by `berth apply`, `berth diff`
  * and GitOps. Every manifest is prepared (and must be valid) before anything is written; objects are
- * applied in APPLY_ORDER; then, with `prune`, managed objects missing from the set are removed.
+ * applied kind by kind in APPLY_ORDER, several objects of a kind at once; then, with `prune`, managed
+ * objects missing from the set are removed.
  */
 import { ApiUnreachableError, ApiError } from '../../api/client/errors.js';
 import type { BerthClient } from '../../api/client/types.js';
 import type { KindName } from '../../api/keys.js';
 import { DEFAULT_CLUSTER, isKindName } from '../../api/v1/index.js';
 import { applyObject } from './apply-object.js';
+import { forEachBounded } from '../../controllers/kit/pool.js';
 import { applyRank, DEFAULT_FIELD_MANAGER } from './constants.js';
 import { prepareManifest, type ApplyInput, type PreparedManifest } from './prepare.js';
 import { appliedKey, prune } from './prune.js';
@@ -29,17 +31,9 @@ export async function applyManifests(client: BerthClient, inputs: readonly Apply
   // One bad manifest stops the whole set before any write: nothing is left half-applied.
   if (invalid.length > 0) return { results: invalid, ok: false };
 
-  const ordered = prepared.map((m, i) => ({ m, i })).sort((a, b) => applyRank(a.m.kind) - applyRank(b.m.kind) || a.i - b.i);
+  const ordered = prepared.map((m, i) => ({ m, i })).sort((a, b) => applyRank(a.m.kind) - applyRank(b.m.kind) || a.i - b.i).map(({ m }) => m);
   const cache = new RevisionCache(client);
-  const results: ApplyResult[] = [];
-  for (const { m } of ordered) {
-    try {
-      results.push(m.kind === 'TaskDefinition' ? await applyTaskDefinition(client, cache, m, options.dryRun) : await applyObject(client, m, options.dryRun));
-    } catch (err) {
-      if (isFatal(err)) throw err;
-      results.push({ kind: m.kind, cluster: m.cluster, name: m.name, action: 'failed', source: m.source, error: asError(err) });
-    }
-  }
+  const results = await applyInOrder(ordered, (m) => (m.kind === 'TaskDefinition' ? applyTaskDefinition(client, cache, m, options.dryRun) : applyObject(client, m, options.dryRun)));
   const ok = results.every((r) => r.action !== 'failed');
   // Pruning after a failure could delete what the failed object was meant to replace.
   if (options.prune && ok) {
@@ -48,6 +42,73 @@ export async function applyManifests(client: BerthClient, inputs: readonly Apply
     results.push(...(await prune(client, { fieldManager, selector: options.selector, clusters, applied, dryRun: options.dryRun })));
   }
   return { results, ok };
+}
+
+/**
+ * Objects applied at once. Each costs a read and a write over HTTP: one by one, a directory of 100
+ * objects took ~1 s; kubectl applies one by one too, but nothing orders two services among themselves.
+ */
+export const APPLY_CONCURRENCY = 8;
+
+/**
+ * Applies `ordered` kind by kind (every Cluster before any TaskDefinition, and so on), the objects
+ * of one kind APPLY_CONCURRENCY at once, and the manifests of one object (a family's revisions) in
+ * their order. Results come in the order of `ordered`. A fatal error stops it: no new object starts,
+ * and it is thrown once those under way have finished.
+ */
+async function applyInOrder(ordered: readonly PreparedManifest[], applyOne: (m: PreparedManifest) => Promise<ApplyResult>): Promise<ApplyResult[]> {
+  const results: (ApplyResult | undefined)[] = [];
+  const stop = new AbortController();
+  let fatal: { error: unknown } | undefined;
+  for (const wave of byKind(ordered)) {
+    await forEachBounded(
+      byObject(wave),
+      APPLY_CONCURRENCY,
+      async (chain) => {
+        for (const { m, at } of chain) {
+          if (stop.signal.aborted) return;
+          try {
+            results[at] = await applyOne(m);
+          } catch (err) {
+            if (isFatal(err)) {
+              fatal ??= { error: err };
+              stop.abort();
+              return;
+            }
+            results[at] = { kind: m.kind, cluster: m.cluster, name: m.name, action: 'failed', source: m.source, error: asError(err) };
+          }
+        }
+      },
+      stop.signal,
+    );
+    if (fatal) throw fatal.error;
+  }
+  return results.filter((r): r is ApplyResult => r !== undefined);
+}
+
+type Placed = { m: PreparedManifest; at: number };
+
+/** Runs of consecutive manifests of one kind (`ordered` is sorted by kind). */
+function byKind(ordered: readonly PreparedManifest[]): Placed[][] {
+  const waves: Placed[][] = [];
+  ordered.forEach((m, at) => {
+    const last = waves.at(-1);
+    if (last?.[0]?.m.kind === m.kind) last.push({ m, at });
+    else waves.push([{ m, at }]);
+  });
+  return waves;
+}
+
+/** The manifests of each object, in order; objects in the order of their first manifest. */
+function byObject(wave: readonly Placed[]): Placed[][] {
+  const chains = new Map<string, Placed[]>();
+  for (const p of wave) {
+    const key = appliedKey(p.m.kind, p.m.cluster, p.m.name);
+    const chain = chains.get(key);
+    if (chain) chain.push(p);
+    else chains.set(key, [p]);
+  }
+  return [...chains.values()];
 }
 
 /** Errors no other object would escape either: stop at once rather than fail each in turn. */

@@ -9,6 +9,7 @@
  * - queue / rate-limiter: the de-duplicating, rate-limited work queue
  * - pacing: CostPacing, spacing a key's reconciles by their own cost
  * - handlers: which requests an object change produces (for / owns / watches)
+ * - pool: forEachBounded, at most N calls in flight (a controller's writes, an apply's objects)
  */
 export * from './clock.js';
 export * from './result.js';
@@ -22,3 +23,4 @@ export * from './client-list-watch.js';
 export * from './handlers.js';
 export * from './controller.js';
 export * from './run-controller.js';
+export * from './pool.js';

@@ -15,7 +15,7 @@ import type { Task } from '../../api/v1/index.js';
 import type { KitClient } from '../kit/types.js';
 import type { AssumedTasks } from './assumed.js';
 import type { SchedulingPlan } from './plan.js';
-import { forEachBounded } from './pool.js';
+import { forEachBounded } from '../kit/pool.js';
 
 export interface ApplyContext {
   readonly client: KitClient;

@@ -13,7 +13,7 @@ import { jsonEqual } from '../../api/json-equal.js';
 import { NotFoundError } from '../../api/resources/errors.js';
 import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref.js';
 import { INDEX } from '../conventions.js';
-import { forEachBounded } from '../scheduler/pool.js';
+import { forEachBounded } from '../kit/pool.js';
 import { defineController, type ControllerDefinition, type ReconcileContext } from '../kit/controller.js';
 import { CostPacing } from '../kit/pacing.js';
 import { done, requeueAfter } from '../kit/result.js';

@@ -3,11 +3,11 @@
  * durability across kill -9, graceful shutdown, and an out-of-process controller (the example) working
  * against it through the HTTP API.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../controllers/kit/test-env.js';
-import { berthEnv, startBerthUp, tempDir, type BerthProcess } from './support/berth-process.js';
+import { berthEnv, removeInstanceContainers, startBerthUp, tempDir, testInstanceName, type BerthProcess } from './support/berth-process.js';
 
 const service = (name: string, annotations?: Record<string, string>) => ({
   apiVersion: 'berth.dev/v1',
@@ -71,7 +71,7 @@ describe('berth up', () => {
 
   it('runs a local agent that registers this machine as a container instance and runs a task', async () => {
     const dir = tempDir();
-    const instance = `up-${Date.now().toString(36)}`;
+    const instance = testInstanceName('up');
     const p = await startBerthUp(['up', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--instance-name', instance], join(dir, 'config'));
     running.push(p);
     // Registration creates the instance, then reports it connected (a second write): wait for both.
@@ -97,9 +97,7 @@ describe('berth up', () => {
     }, 30_000, 'batch task ran to completion');
     expect(task.spec.containerInstance).toBe(instance);
     expect(task.status?.containers?.[0]?.exitCode).toBe(0);
-    // The exited container is kept for `berth logs` (retention); this test's machine is shared.
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=berth.instance=${instance}`]).toString().split('\n').filter(Boolean);
-    if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids]);
+    removeInstanceContainers(instance);
   });
 
   it('runs the example controller out of process against it', async () => {

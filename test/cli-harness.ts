@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BERTH_BIN, berthEnv, startBerthUp, tempDir, type BerthProcess } from './support/berth-process.js';
+import { BERTH_BIN, berthEnv, removeInstanceContainers, startBerthUp, tempDir, testInstanceName, type BerthProcess } from './support/berth-process.js';
 
 export interface CliResult {
   code: number | null;
@@ -38,7 +38,8 @@ export function assertFreshBuild(sources: string[]): void {
 export async function startCliEnv(): Promise<CliEnv> {
   const dir = tempDir('berth-cli-');
   const config = join(dir, 'config');
-  const server = await startBerthUp(['up', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'], config);
+  const instance = testInstanceName('cli');
+  const server = await startBerthUp(['up', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--instance-name', instance], config);
   return {
     dir,
     config,
@@ -54,6 +55,7 @@ export async function startCliEnv(): Promise<CliEnv> {
       server.client.close();
       server.child.kill('SIGTERM');
       await server.exited;
+      removeInstanceContainers(instance);
       await rm(dir, { recursive: true, force: true });
     },
   };

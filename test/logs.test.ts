@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../api/client/http-client.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
 import { assertFreshBuild, runBerth } from './cli-harness.js';
-import { BERTH_BIN, startBerthUp, tempDir } from './support/berth-process.js';
+import { BERTH_BIN, startBerthUp, tempDir, testInstanceName } from './support/berth-process.js';
 import { eventually, startTestCluster, TEST_IMAGE, type TestCluster } from './support/cluster.js';
 
 const container = (name: string, script: string, extra: Record<string, unknown> = {}) => ({
@@ -185,7 +185,7 @@ describe('berth logs against berth up', () => {
   it('reads through the agent inside berth up', async () => {
     const dir = tempDir('berth-logs-up-');
     const config = join(dir, 'config');
-    const instance = `logs-${Math.random().toString(16).slice(2, 10)}`;
+    const instance = testInstanceName('logs');
     const up = await startBerthUp(['up', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--instance-name', instance], config);
     try {
       const td = { apiVersion: 'berth.dev/v1', kind: 'TaskDefinition' as const, metadata: { name: 'printer' }, spec: { containerDefinitions: [container('app', PRINTER)] } };

@@ -2,7 +2,7 @@
  * Runs the real `berth` binary (dist/cli/main.js) as a child process, the way a user would, with its
  * config file in a temporary directory so it never touches ~/.berth.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +22,20 @@ export interface BerthProcess {
 
 export function tempDir(prefix = 'berth-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A container-instance name of this test's own: the engine is shared by the test files running at
+ * once, and an agent takes the containers labelled with its cluster and instance for its own.
+ */
+export function testInstanceName(prefix: string): string {
+  return `${prefix}-${Math.random().toString(16).slice(2, 10)}`;
+}
+
+/** Removes every container of a test's instance, running or kept for `berth logs` (retention). */
+export function removeInstanceContainers(instance: string): void {
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=berth.instance=${instance}`]).toString().split('\n').filter(Boolean);
+  if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids]);
 }
 
 /** Env for a child that should use `configFile` (and the test image, etcd, Docker of this run). */

@@ -154,11 +154,13 @@ function parseJson(line: string): unknown {
 /** Containers running, from their start and die events (`initial`: running before the first event). */
 function runningFrom(events: readonly DockerEvent[], initial: readonly string[] = []): Set<string> {
   const running = new Set(initial);
-  for (const e of events) {
-    if (e.Action === 'start') running.add(e.Actor.ID);
-    else if (e.Action === 'die') running.delete(e.Actor.ID);
-  }
+  for (const e of events) track(running, e);
   return running;
+}
+
+function track(running: Set<string>, e: DockerEvent): void {
+  if (e.Action === 'start') running.add(e.Actor.ID);
+  else if (e.Action === 'die') running.delete(e.Actor.ID);
 }
 
 export interface DockerBenchOptions {
@@ -176,7 +178,8 @@ export interface DockerBenchOptions {
 }
 
 export interface DockerBenchResult {
-  start: { berth: number[]; dockerRun: number[]; swarm: number[] };
+  /** berthEngine: the same berth rounds, until Docker's events show every container started. */
+  start: { berth: number[]; berthEngine: number[]; dockerRun: number[]; swarm: number[] };
   recovery: { berth: number[]; swarmNoDelay: number[]; swarmDefault: number[] };
   update: { berth: number[]; swarm: number[] };
   imageId: string;
@@ -259,17 +262,43 @@ async function dockerLabelled(label: string, runningOnly: boolean): Promise<stri
   return lines(await docker('ps', '-q', ...(runningOnly ? [] : ['-a']), '--filter', `label=${label}`, ...(runningOnly ? ['--filter', 'status=running'] : [])));
 }
 
-async function berthStart(b: Berth, image: string, n: number, round: number): Promise<number> {
+/**
+ * Apply → every task RUNNING in berth's API (the figure), and beside it apply → every container
+ * started by Docker's events, which is how swarm's start is timed (its own task states are not
+ * read): the difference is berth's report of each start reaching its API.
+ */
+async function berthStart(b: Berth, image: string, n: number, round: number): Promise<{ running: number; engine: number }> {
   const name = `start-${round}`;
   const tasks = await watchTasks(b, name);
-  const seconds = await timed(async () => {
+  const events = await engineEvents({ type: ['container'], event: ['start', 'die'], label: [`berth.cluster=${b.cluster}`] }, Date.now());
+  let appliedAt = 0;
+  const running = await timed(async () => {
+    appliedAt = Date.now();
     await b.client.create(berthTaskDefinition(b, name, image));
     await b.client.create(berthService(b, name, n));
     await tasks.until(`${n} berth tasks RUNNING`, (ts) => runningOf(ts).length >= n);
   });
+  // Every task is RUNNING, so every container has started: the events say when.
+  let startedAt = Number.NaN;
+  await events
+    .until(`${n} berth containers started`, (es) => {
+      startedAt = whenRunning(es, n) ?? Number.NaN;
+      return !Number.isNaN(startedAt);
+    })
+    .finally(() => events.close());
   await tasks.cancel();
   await berthRemoveService(b, name);
-  return seconds;
+  return { running, engine: (startedAt - appliedAt) / 1000 };
+}
+
+/** When (ms since the epoch, the engine's clock) `n` containers were first running at once, by their start/die events. */
+function whenRunning(events: readonly DockerEvent[], n: number): number | undefined {
+  const running = new Set<string>();
+  for (const e of events) {
+    track(running, e);
+    if (running.size >= n) return e.timeNano !== undefined ? e.timeNano / 1e6 : (e.time ?? 0) * 1000;
+  }
+  return undefined;
 }
 
 async function berthRecovery(b: Berth, image: string, n: number, repeats: number): Promise<number[]> {
@@ -429,14 +458,16 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
   const imageId = await docker('image', 'inspect', '--format', '{{.Id}}', o.image);
   const joined = await ensureSwarm();
   const berth = await startBerth();
-  const result: DockerBenchResult = { start: { berth: [], dockerRun: [], swarm: [] }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], swarm: [] }, imageId, healthRetries: HEALTH_RETRIES };
+  const result: DockerBenchResult = { start: { berth: [], berthEngine: [], dockerRun: [], swarm: [] }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], swarm: [] }, imageId, healthRetries: HEALTH_RETRIES };
   try {
     // Back to back within each round, so drift on a shared machine hits all three alike.
     for (let round = 0; o.parts.has('start') && round < o.repeats; round++) {
       result.start.dockerRun.push(await dockerRunFloor(o.image, o.startTasks, round));
-      result.start.berth.push(await berthStart(berth, o.image, o.startTasks, round));
+      const berthRound = await berthStart(berth, o.image, o.startTasks, round);
+      result.start.berth.push(berthRound.running);
+      result.start.berthEngine.push(berthRound.engine);
       result.start.swarm.push(await swarmStart(imageId, o.startTasks, round));
-      o.log(`  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, berth ${result.start.berth.at(-1)?.toFixed(2)} s, swarm ${result.start.swarm.at(-1)?.toFixed(2)} s`);
+      o.log(`  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, berth ${result.start.berth.at(-1)?.toFixed(2)} s (containers started ${result.start.berthEngine.at(-1)?.toFixed(2)} s), swarm ${result.start.swarm.at(-1)?.toFixed(2)} s`);
     }
     if (o.parts.has('recovery')) {
       result.recovery.berth = await berthRecovery(berth, o.image, o.recoveryTasks, o.recoveryRepeats);

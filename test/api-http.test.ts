@@ -8,7 +8,8 @@ import { API_PREFIX } from '../api/paths.js';
 import { CompactedError } from '../api/store/errors.js';
 import { sysKeys } from '../api/keys.js';
 import { eventually, raw, service, startApi, takeEvents, type RunningApi } from './api-harness.js';
-import { breakableWatches, delegatingStore, openTestEtcd, openTestSqlite, type TestStore, keysSnapshot } from './support/stores.js';
+import { delegate } from './support/delegate.js';
+import { breakableWatches, openTestEtcd, openTestSqlite, type TestStore, keysSnapshot } from './support/stores.js';
 
 const services = (cluster = 'default') => `${API_PREFIX}/clusters/${cluster}/services`;
 
@@ -267,7 +268,7 @@ describe('an internal error', () => {
   let api: RunningApi;
   beforeEach(async () => {
     backend = await openTestSqlite();
-    const broken = delegatingStore(backend.store, { get: (key) => (key.includes('/services/') ? Promise.reject(new Error('secret internal detail')) : backend.store.get(key)) });
+    const broken = delegate(backend.store, { get: (key) => (key.includes('/services/') ? Promise.reject(new Error('secret internal detail')) : backend.store.get(key)) });
     api = await startApi({ store: broken, dispose: backend.dispose });
   });
   afterEach(async () => {

@@ -11,7 +11,8 @@ import { ConflictError, StoreClosedError } from '../api/store/errors.js';
 import { SqliteStore } from '../api/store/sqlite.js';
 import type { Store } from '../api/store/types.js';
 import { PortStore, serveStore } from '../hack/store-over-port.js';
-import { delegatingStore, scratchDirs } from './support/stores.js';
+import { delegate } from './support/delegate.js';
+import { scratchDirs } from './support/stores.js';
 
 const dirs = scratchDirs('berth-port-');
 const freshDir = () => dirs.fresh();
@@ -24,7 +25,7 @@ function overPort(dataDir: string): Store {
   const { port1, port2 } = new MessageChannel();
   serveStore(owner, port2);
   const remote = new PortStore(port1);
-  return delegatingStore(remote, {
+  return delegate(remote, {
     async close() {
       await remote.close();
       await owner.close();

@@ -10,7 +10,8 @@ import { sysKeys } from '../api/keys.js';
 import { eventually } from '../api/store/contract-helpers.js';
 import { WatchBrokenError } from '../api/store/errors.js';
 import type { Store, Watch, WatchBatch } from '../api/store/types.js';
-import { breakableWatches, delegatingStore, testStoreBackends, type TestStore } from './support/stores.js';
+import { delegate } from './support/delegate.js';
+import { breakableWatches, testStoreBackends, type TestStore } from './support/stores.js';
 
 const log = pino({ level: 'silent' });
 
@@ -50,7 +51,7 @@ describe.each(testStoreBackends)('token mirror on %s', (_name, open) => {
 
   it('answers a registered token from memory, with no store read; an unknown one is read from the store', async () => {
     let gets = 0;
-    const counted = delegatingStore(backend.store, { get: (key) => (gets++, backend.store.get(key)) });
+    const counted = delegate(backend.store, { get: (key) => (gets++, backend.store.get(key)) });
     const early = await new TokenRegistry(backend.store).issueAgentToken('default', 'i-1');
     const mirror = mirrorOf(counted);
     const registry = new TokenRegistry(counted, mirror);
@@ -81,7 +82,7 @@ describe.each(testStoreBackends)('token mirror on %s', (_name, open) => {
   });
 
   it("its own registry's revoke takes effect at once, before the watch says so", async () => {
-    const silent = delegatingStore(backend.store, { watch: () => silentWatch() });
+    const silent = delegate(backend.store, { watch: () => silentWatch() });
     const token = await new TokenRegistry(backend.store).issueAdminToken();
     const mirror = mirrorOf(silent);
     const registry = new TokenRegistry(silent, mirror);
@@ -99,7 +100,7 @@ describe.each(testStoreBackends)('token mirror on %s', (_name, open) => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     // The fill reads both tokens, and finishes only after the revocation; the watch stays silent,
     // so only the mirror's own bookkeeping can keep the revoked token out.
-    const slow = delegatingStore(backend.store, {
+    const slow = delegate(backend.store, {
       async range(prefix, options) {
         const result = await backend.store.range(prefix, options);
         read();

@@ -59,7 +59,7 @@ export const APPLY_CONCURRENCY = 8;
 async function applyInOrder(ordered: readonly PreparedManifest[], applyOne: (m: PreparedManifest) => Promise<ApplyResult>): Promise<ApplyResult[]> {
   const results: (ApplyResult | undefined)[] = [];
   const stop = new AbortController();
-  let fatal: { error: unknown } | undefined;
+  let fatal: Error | undefined;
   for (const wave of byKind(ordered)) {
     await forEachBounded(
       byObject(wave),
@@ -71,7 +71,7 @@ async function applyInOrder(ordered: readonly PreparedManifest[], applyOne: (m: 
             results[at] = await applyOne(m);
           } catch (err) {
             if (isFatal(err)) {
-              fatal ??= { error: err };
+              fatal ??= err;
               stop.abort();
               return;
             }
@@ -81,7 +81,7 @@ async function applyInOrder(ordered: readonly PreparedManifest[], applyOne: (m: 
       },
       stop.signal,
     );
-    if (fatal) throw fatal.error;
+    if (fatal) throw fatal;
   }
   return results.filter((r): r is ApplyResult => r !== undefined);
 }
@@ -112,7 +112,7 @@ function byObject(wave: readonly Placed[]): Placed[][] {
 }
 
 /** Errors no other object would escape either: stop at once rather than fail each in turn. */
-function isFatal(err: unknown): boolean {
+function isFatal(err: unknown): err is ApiUnreachableError | ApiError {
   return err instanceof ApiUnreachableError || (err instanceof ApiError && (err.code === 401 || err.code === 403));
 }
 

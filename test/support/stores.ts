@@ -10,6 +10,7 @@ import { EtcdStore } from '../../api/store/etcd.js';
 import { SqliteStore } from '../../api/store/sqlite.js';
 import { namespaced } from '../../api/store/namespaced.js';
 import type { Store } from '../../api/store/types.js';
+import { delegate } from './delegate.js';
 
 export const etcdEndpoint = process.env.BERTH_ETCD_ENDPOINT ?? 'http://127.0.0.1:2379';
 
@@ -25,25 +26,6 @@ export async function openTestEtcd(): Promise<TestStore> {
   return { store, dispose: () => store.close() };
 }
 
-/** `store` with some of its methods replaced: every other call goes to `store` itself. */
-export function delegatingStore(store: Store, overrides: Partial<Store>): Store {
-  return {
-    get: (key) => store.get(key),
-    range: (prefix, options) => store.range(prefix, options),
-    create: (key, value, options) => store.create(key, value, options),
-    put: (key, value, options) => store.put(key, value, options),
-    putMany: (entries) => store.putMany(entries),
-    delete: (key, options) => store.delete(key, options),
-    txn: (request) => store.txn(request),
-    watch: (prefix, options) => store.watch(prefix, options),
-    grantLease: (ttl, options) => store.grantLease(ttl, options),
-    currentRevision: () => store.currentRevision(),
-    compact: (revision) => store.compact(revision),
-    close: () => store.close(),
-    ...overrides,
-  };
-}
-
 /**
  * `store` whose watches can be counted and broken from the test, as a lost etcd connection breaks
  * them: to see that a server releases store watches when clients leave, what clients see when
@@ -53,7 +35,7 @@ export function delegatingStore(store: Store, overrides: Partial<Store>): Store 
 export function breakableWatches(store: Store, watched: (prefix: string) => boolean = () => true) {
   const active = new Set<{ fail(error: Error): void }>();
   let opened = 0;
-  const wrapped = delegatingStore(store, {
+  const wrapped = delegate(store, {
     watch(prefix, options) {
       const inner = store.watch(prefix, options);
       if (!watched(prefix)) return inner;

@@ -13,6 +13,23 @@ import { breakableWatches, openTestEtcd, openTestSqlite, type TestStore, keysSna
 
 const services = (cluster = 'default') => `${API_PREFIX}/clusters/${cluster}/services`;
 
+/** A raw HTTP watch of the default cluster's services (after resourceVersion `from`, when given). */
+async function rawWatch(api: RunningApi, from?: string): Promise<{ res: Response; abort(): void }> {
+  const controller = new AbortController();
+  const after = from === undefined ? '' : `&resourceVersion=${from}`;
+  const res = await fetch(`${api.url}${services()}?watch=true${after}`, { headers: { authorization: `Bearer ${api.adminToken}` }, signal: controller.signal });
+  return { res, abort: () => controller.abort() };
+}
+
+/** The watch's NDJSON lines, read until `pattern` has occurred `count` times; then the watch ends. */
+async function linesUntil(watch: { res: Response; abort(): void }, pattern: RegExp, count: number): Promise<unknown[]> {
+  const reader = watch.res.body?.getReader();
+  let text = '';
+  while (reader && (text.match(pattern) ?? []).length < count) text += new TextDecoder().decode((await reader.read()).value);
+  watch.abort();
+  return text.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+}
+
 describe.each([
   ['etcd', openTestEtcd],
   ['sqlite', openTestSqlite],
@@ -48,37 +65,22 @@ describe.each([
 
   it('streams NDJSON events after the given resourceVersion, with bookmarks', async () => {
     const first = await api.resources.create(service('a'));
-    const controller = new AbortController();
-    const res = await fetch(`${api.url}${services()}?watch=true&resourceVersion=${first.metadata.resourceVersion}`, {
-      headers: { authorization: `Bearer ${api.adminToken}` },
-      signal: controller.signal,
-    });
-    expect(res.headers.get('content-type')).toContain('application/x-ndjson');
+    const watch = await rawWatch(api, first.metadata.resourceVersion);
+    expect(watch.res.headers.get('content-type')).toContain('application/x-ndjson');
     await api.resources.create(service('b'));
-    const reader = res.body?.getReader();
-    let text = '';
-    while (reader && (text.match(/BOOKMARK/g) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value);
-    controller.abort();
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name?: string; resourceVersion: string } } });
+    const lines = (await linesUntil(watch, /BOOKMARK/g, 2)) as { type: string; object: { metadata: { name?: string; resourceVersion: string } } }[];
     expect(lines[0]).toEqual({ type: 'BOOKMARK', object: { metadata: { resourceVersion: first.metadata.resourceVersion } } });
     expect(lines.filter((l) => l.type !== 'BOOKMARK').map((l) => `${l.type} ${l.object.metadata.name}`)).toEqual(['ADDED b']);
   });
 
   it('streams each object as the API reads it: ADDED and MODIFIED as stored, DELETED as last stored at the deletion revision', async () => {
     const start = await api.resources.create(service('start'));
-    const controller = new AbortController();
-    const res = await fetch(`${api.url}${services()}?watch=true&resourceVersion=${start.metadata.resourceVersion}`, {
-      headers: { authorization: `Bearer ${api.adminToken}` },
-      signal: controller.signal,
-    });
+    const watch = await rawWatch(api, start.metadata.resourceVersion);
     const added = await api.resources.create({ ...service('b'), metadata: { name: 'b', labels: { note: 'a "quoted" value' } } });
     const modified = await api.resources.patch('Service', { name: 'b' }, { spec: { desiredCount: 5 } });
     const { object: deleted } = await api.resources.delete('Service', { name: 'b' });
-    const reader = res.body?.getReader();
-    let text = '';
-    while (reader && (text.match(/"DELETED"/g) ?? []).length < 1) text += new TextDecoder().decode((await reader.read()).value);
-    controller.abort();
-    const events = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { resourceVersion: string } } }).filter((e) => e.type !== 'BOOKMARK');
+    const lines = (await linesUntil(watch, /"DELETED"/g, 1)) as { type: string; object: { metadata: { resourceVersion: string } } }[];
+    const events = lines.filter((e) => e.type !== 'BOOKMARK');
     // The deletion's revision is the event's own (the shared etcd's current revision moves with other files' writes).
     const deletionRevision = events[2]?.object.metadata.resourceVersion ?? '';
     expect(Number(deletionRevision)).toBeGreaterThan(Number(modified.metadata.resourceVersion));
@@ -228,18 +230,15 @@ describe('store watches behind watch streams', () => {
   });
 
   it('are cancelled when the client goes away', async () => {
-    const controller = new AbortController();
-    const res = await fetch(`${api.url}${services()}?watch=true`, { headers: { authorization: `Bearer ${api.adminToken}` }, signal: controller.signal });
-    expect(res.status).toBe(200);
+    const watch = await rawWatch(api);
+    expect(watch.res.status).toBe(200);
     expect(probe.openWatches()).toBe(1);
-    controller.abort();
+    watch.abort();
     await eventually(() => probe.openWatches() === 0);
-
-
   });
 
   it('breaking with compaction mid-stream ends the stream with an ERROR 410, and the client with CompactedError', async () => {
-    const res = await fetch(`${api.url}${services()}?watch=true`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+    const { res } = await rawWatch(api);
     const watch = api.client().watch('Service');
     await eventually(() => probe.openWatches() === 2);
     probe.failWatches(new CompactedError(5, 9));

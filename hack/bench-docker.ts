@@ -28,6 +28,7 @@ import { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
 import { builtinControllers } from '../controllers/builtin.js';
 import { startControlPlane, type ControlPlane } from '../cli/process/control-plane.js';
 import { forEachBounded } from '../controllers/kit/pool.js';
+import { measuredWindow } from './bench-window.js';
 
 const execFile = promisify(execFileCb);
 const POLL_MS = 50;
@@ -178,10 +179,13 @@ export interface DockerBenchOptions {
 }
 
 export interface DockerBenchResult {
-  /** berthEngine: the same berth rounds, until Docker's events show every container started. */
-  start: { berth: number[]; berthEngine: number[]; dockerRun: number[]; swarm: number[] };
+  /**
+   * berthEngine: the same berth rounds, until Docker's events show every container started.
+   * berthCpu (here and in update): CPU seconds berth's process used in each berth round's window.
+   */
+  start: { berth: number[]; berthEngine: number[]; berthCpu: number[]; dockerRun: number[]; swarm: number[] };
   recovery: { berth: number[]; swarmNoDelay: number[]; swarmDefault: number[] };
-  update: { berth: number[]; swarm: number[] };
+  update: { berth: number[]; berthCpu: number[]; swarm: number[] };
   imageId: string;
   /** The update's health check retries (HEALTH_RETRIES), for the report. */
   healthRetries: number;
@@ -267,17 +271,19 @@ async function dockerLabelled(label: string, runningOnly: boolean): Promise<stri
  * started by Docker's events, which is how swarm's start is timed (its own task states are not
  * read): the difference is berth's report of each start reaching its API.
  */
-async function berthStart(b: Berth, image: string, n: number, round: number): Promise<{ running: number; engine: number }> {
+async function berthStart(b: Berth, image: string, n: number, round: number): Promise<{ running: number; cpuSeconds: number; engine: number }> {
   const name = `start-${round}`;
   const tasks = await watchTasks(b, name);
   const events = await engineEvents({ type: ['container'], event: ['start', 'die'], label: [`berth.cluster=${b.cluster}`] }, Date.now());
   let appliedAt = 0;
-  const running = await timed(async () => {
-    appliedAt = Date.now();
-    await b.client.create(berthTaskDefinition(b, name, image));
-    await b.client.create(berthService(b, name, n));
-    await tasks.until(`${n} berth tasks RUNNING`, (ts) => runningOf(ts).length >= n);
-  });
+  const window = await measuredWindow(`berth-start-${round}`, () =>
+    timed(async () => {
+      appliedAt = Date.now();
+      await b.client.create(berthTaskDefinition(b, name, image));
+      await b.client.create(berthService(b, name, n));
+      await tasks.until(`${n} berth tasks RUNNING`, (ts) => runningOf(ts).length >= n);
+    }),
+  );
   // Every task is RUNNING, so every container has started: the events say when.
   let startedAt = Number.NaN;
   await events
@@ -288,7 +294,7 @@ async function berthStart(b: Berth, image: string, n: number, round: number): Pr
     .finally(() => events.close());
   await tasks.cancel();
   await berthRemoveService(b, name);
-  return { running, engine: (startedAt - appliedAt) / 1000 };
+  return { running: window.value, cpuSeconds: window.cpuSeconds, engine: (startedAt - appliedAt) / 1000 };
 }
 
 /** When (ms since the epoch, the engine's clock) `n` containers were first running at once, by their start/die events. */
@@ -328,7 +334,7 @@ async function berthRecovery(b: Berth, image: string, n: number, repeats: number
   return out;
 }
 
-async function berthUpdate(b: Berth, image: string, n: number, healthIntervalS: number, round: number): Promise<number> {
+async function berthUpdate(b: Berth, image: string, n: number, healthIntervalS: number, round: number): Promise<{ seconds: number; cpuSeconds: number }> {
   const name = `update-${round}`;
   const healthCheck = { command: ['CMD-SHELL', 'true'], interval: healthIntervalS, timeout: 2, retries: HEALTH_RETRIES, startPeriod: 0 };
   await b.client.create(berthTaskDefinition(b, name, image, { healthCheck }));
@@ -337,7 +343,7 @@ async function berthUpdate(b: Berth, image: string, n: number, healthIntervalS: 
   await until(`${n} healthy berth tasks`, async () => healthy(await berthTasks(b, name)).length >= n);
   const original = runningOf(await berthTasks(b, name))[0]?.spec.taskDefinition;
   const tasks = await watchTasks(b, name);
-  const seconds = await timed(async () => {
+  const window = await measuredWindow(`berth-update-${round}`, () => timed(async () => {
     // A new revision of the family (the command differs); the service follows the family's newest.
     await b.client.create(berthTaskDefinition(b, name, image, { healthCheck, command: ['sleep', '3601'] }));
     await tasks.until('rolling update done', (ts) => {
@@ -345,10 +351,10 @@ async function berthUpdate(b: Berth, image: string, n: number, healthIntervalS: 
       const live = ts.filter((t) => t.status?.lastStatus !== 'STOPPED');
       return healthy(ts).length === n && running.every((t) => t.spec.taskDefinition !== original) && live.length === n;
     });
-  });
+  }));
   await tasks.cancel();
   await berthRemoveService(b, name);
-  return seconds;
+  return { seconds: window.value, cpuSeconds: window.cpuSeconds };
 }
 
 // ---------- docker run ----------
@@ -458,7 +464,7 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
   const imageId = await docker('image', 'inspect', '--format', '{{.Id}}', o.image);
   const joined = await ensureSwarm();
   const berth = await startBerth();
-  const result: DockerBenchResult = { start: { berth: [], berthEngine: [], dockerRun: [], swarm: [] }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], swarm: [] }, imageId, healthRetries: HEALTH_RETRIES };
+  const result: DockerBenchResult = { start: { berth: [], berthEngine: [], berthCpu: [], dockerRun: [], swarm: [] }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], berthCpu: [], swarm: [] }, imageId, healthRetries: HEALTH_RETRIES };
   try {
     // Back to back within each round, so drift on a shared machine hits all three alike.
     for (let round = 0; o.parts.has('start') && round < o.repeats; round++) {
@@ -466,8 +472,9 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
       const berthRound = await berthStart(berth, o.image, o.startTasks, round);
       result.start.berth.push(berthRound.running);
       result.start.berthEngine.push(berthRound.engine);
+      result.start.berthCpu.push(berthRound.cpuSeconds);
       result.start.swarm.push(await swarmStart(imageId, o.startTasks, round));
-      o.log(`  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, berth ${result.start.berth.at(-1)?.toFixed(2)} s (containers started ${result.start.berthEngine.at(-1)?.toFixed(2)} s), swarm ${result.start.swarm.at(-1)?.toFixed(2)} s`);
+      o.log(`  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, berth ${result.start.berth.at(-1)?.toFixed(2)} s (containers started ${result.start.berthEngine.at(-1)?.toFixed(2)} s; its process ${berthRound.cpuSeconds.toFixed(2)} CPU-s), swarm ${result.start.swarm.at(-1)?.toFixed(2)} s`);
     }
     if (o.parts.has('recovery')) {
       result.recovery.berth = await berthRecovery(berth, o.image, o.recoveryTasks, o.recoveryRepeats);
@@ -476,9 +483,11 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
       o.log(`  recovery: berth ${result.recovery.berth.map((s) => s.toFixed(2)).join(', ')}; swarm 0s ${result.recovery.swarmNoDelay.map((s) => s.toFixed(2)).join(', ')}; swarm default ${result.recovery.swarmDefault.map((s) => s.toFixed(2)).join(', ')}`);
     }
     for (let round = 0; o.parts.has('update') && round < o.repeats; round++) {
-      result.update.berth.push(await berthUpdate(berth, o.image, o.updateTasks, o.healthIntervalS, round));
+      const berthRound = await berthUpdate(berth, o.image, o.updateTasks, o.healthIntervalS, round);
+      result.update.berth.push(berthRound.seconds);
+      result.update.berthCpu.push(berthRound.cpuSeconds);
       result.update.swarm.push(await swarmUpdate(imageId, o.updateTasks, o.healthIntervalS, round));
-      o.log(`  update round ${round + 1}: berth ${result.update.berth.at(-1)?.toFixed(2)} s, swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`);
+      o.log(`  update round ${round + 1}: berth ${result.update.berth.at(-1)?.toFixed(2)} s (its process: ${berthRound.cpuSeconds.toFixed(2)} CPU-s), swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`);
     }
     return result;
   } finally {

@@ -84,7 +84,8 @@ export function renderResults(r: BenchResults): string {
       `real Docker, start: ${c.startTasks}-task service, apply → all RUNNING (s)`,
       fig(d.start.berth, 's'),
       `${c.startTasks} × docker run -d, 8 in parallel: ${fig(d.start.dockerRun, 's')} (berth ${ratio(berth, run)}); swarm --replicas ${c.startTasks} (image ID): ${fig(d.start.swarm, 's')} (berth ${ratio(berth, swarm)}); ` +
-        `berth timed as swarm is, to its ${c.startTasks}th container start in Docker's events: ${fig(d.start.berthEngine, 's')} (${ratio(med(d.start.berthEngine), swarm)} swarm)`,
+        `berth timed as swarm is, to its ${c.startTasks}th container start in Docker's events: ${fig(d.start.berthEngine, 's')} (${ratio(med(d.start.berthEngine), swarm)} swarm); ` +
+        `berth's process (server, controllers, agent) used ${fig(d.start.berthCpu, 's')} CPU-s per round`,
       '≤ 1.2× docker run, < swarm',
       verdict(berth <= 1.2 * run && berth < swarm),
     ]);
@@ -98,7 +99,7 @@ export function renderResults(r: BenchResults): string {
     rows.push([
       `real Docker, rolling update: ${c.updateTasks} tasks, ${c.healthIntervalS} s health check, new revision → all new healthy, old gone (s)`,
       fig(d.update.berth, 's'),
-      `swarm service update, same health check and bounds: ${fig(d.update.swarm, 's')} (berth ${ratio(med(d.update.berth), med(d.update.swarm))})`,
+      `swarm service update, same health check and bounds: ${fig(d.update.swarm, 's')} (berth ${ratio(med(d.update.berth), med(d.update.swarm))}); berth's process used ${fig(d.update.berthCpu, 's')} CPU-s per round`,
       '≤ 0.5× swarm',
       verdict(med(d.update.berth) <= 0.5 * med(d.update.swarm)),
     ]);

@@ -28,7 +28,7 @@ import { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
 import { builtinControllers } from '../controllers/builtin.js';
 import { startControlPlane, type ControlPlane } from '../cli/process/control-plane.js';
 import { forEachBounded } from '../controllers/kit/pool.js';
-import { measuredWindow } from './bench-window.js';
+import { measuredWindow, type WindowCost } from './bench-window.js';
 
 const execFile = promisify(execFileCb);
 const POLL_MS = 50;
@@ -66,6 +66,9 @@ async function timed(call: () => Promise<unknown>): Promise<number> {
   await call();
   return (performance.now() - start) / 1000;
 }
+
+const costOf = (w: WindowCost): WindowCost => ({ cpuSeconds: w.cpuSeconds, ...(w.daemons ? { daemons: w.daemons } : {}) });
+const describeCost = (c: WindowCost) => `this process ${c.cpuSeconds.toFixed(2)}${c.daemons ? `, dockerd ${c.daemons.dockerd.toFixed(2)}, containerd ${c.daemons.containerd.toFixed(2)}` : ''}`;
 
 /** The tasks of a berth service as a watch delivers them: open it before acting, then wait. */
 interface TaskWatch {
@@ -181,10 +184,11 @@ export interface DockerBenchOptions {
 export interface DockerBenchResult {
   /**
    * berthEngine: the same berth rounds, until Docker's events show every container started.
-   * berthCpu (here and in update): CPU seconds berth's process used in each berth round's window.
+   * cost: the CPU of berth's process and of the engine's daemons in each berth and swarm round.
    */
-  start: { berth: number[]; berthEngine: number[]; berthCpu: number[]; dockerRun: number[]; swarm: number[] };
+  start: { berth: number[]; berthEngine: number[]; dockerRun: number[]; swarm: number[]; cost: { berth: WindowCost[]; swarm: WindowCost[] } };
   recovery: { berth: number[]; swarmNoDelay: number[]; swarmDefault: number[] };
+  /** berthCpu: CPU seconds berth's process used in each berth round (swarm's window holds its 5 s monitor, so its daemons' CPU is not comparable). */
   update: { berth: number[]; berthCpu: number[]; swarm: number[] };
   imageId: string;
   /** The update's health check retries (HEALTH_RETRIES), for the report. */
@@ -271,7 +275,7 @@ async function dockerLabelled(label: string, runningOnly: boolean): Promise<stri
  * started by Docker's events, which is how swarm's start is timed (its own task states are not
  * read): the difference is berth's report of each start reaching its API.
  */
-async function berthStart(b: Berth, image: string, n: number, round: number): Promise<{ running: number; cpuSeconds: number; engine: number }> {
+async function berthStart(b: Berth, image: string, n: number, round: number): Promise<{ running: number; cost: WindowCost; engine: number }> {
   const name = `start-${round}`;
   const tasks = await watchTasks(b, name);
   const events = await engineEvents({ type: ['container'], event: ['start', 'die'], label: [`berth.cluster=${b.cluster}`] }, Date.now());
@@ -294,7 +298,7 @@ async function berthStart(b: Berth, image: string, n: number, round: number): Pr
     .finally(() => events.close());
   await tasks.cancel();
   await berthRemoveService(b, name);
-  return { running: window.value, cpuSeconds: window.cpuSeconds, engine: (startedAt - appliedAt) / 1000 };
+  return { running: window.value, cost: costOf(window), engine: (startedAt - appliedAt) / 1000 };
 }
 
 /** When (ms since the epoch, the engine's clock) `n` containers were first running at once, by their start/die events. */
@@ -388,17 +392,19 @@ async function swarmRemove(name: string): Promise<void> {
   await until(`swarm service ${name} gone`, async () => (await dockerLabelled(`com.docker.swarm.service.name=${name}`, false)).length === 0);
 }
 
-async function swarmStart(imageId: string, n: number, round: number): Promise<number> {
+async function swarmStart(imageId: string, n: number, round: number): Promise<{ seconds: number; cost: WindowCost }> {
   const name = `berth-bench-start-${round}`;
   const since = Date.now();
   const events = await engineEvents({ type: ['container'], event: ['start', 'die'], label: [`com.docker.swarm.service.name=${name}`] }, since);
-  const seconds = await timed(async () => {
-    await swarmCreate(name, imageId, n);
-    await events.until(`${n} swarm tasks running`, (es) => runningFrom(es).size >= n);
-  });
+  const window = await measuredWindow(`swarm-start-${round}`, () =>
+    timed(async () => {
+      await swarmCreate(name, imageId, n);
+      await events.until(`${n} swarm tasks running`, (es) => runningFrom(es).size >= n);
+    }),
+  );
   events.close();
   await swarmRemove(name);
-  return seconds;
+  return { seconds: window.value, cost: costOf(window) };
 }
 
 async function swarmRecovery(imageId: string, n: number, repeats: number, extra: string[], tag: string): Promise<number[]> {
@@ -464,7 +470,7 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
   const imageId = await docker('image', 'inspect', '--format', '{{.Id}}', o.image);
   const joined = await ensureSwarm();
   const berth = await startBerth();
-  const result: DockerBenchResult = { start: { berth: [], berthEngine: [], berthCpu: [], dockerRun: [], swarm: [] }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], berthCpu: [], swarm: [] }, imageId, healthRetries: HEALTH_RETRIES };
+  const result: DockerBenchResult = { start: { berth: [], berthEngine: [], dockerRun: [], swarm: [], cost: { berth: [], swarm: [] } }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], berthCpu: [], swarm: [] }, imageId, healthRetries: HEALTH_RETRIES };
   try {
     // Back to back within each round, so drift on a shared machine hits all three alike.
     for (let round = 0; o.parts.has('start') && round < o.repeats; round++) {
@@ -472,9 +478,11 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
       const berthRound = await berthStart(berth, o.image, o.startTasks, round);
       result.start.berth.push(berthRound.running);
       result.start.berthEngine.push(berthRound.engine);
-      result.start.berthCpu.push(berthRound.cpuSeconds);
-      result.start.swarm.push(await swarmStart(imageId, o.startTasks, round));
-      o.log(`  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, berth ${result.start.berth.at(-1)?.toFixed(2)} s (containers started ${result.start.berthEngine.at(-1)?.toFixed(2)} s; its process ${berthRound.cpuSeconds.toFixed(2)} CPU-s), swarm ${result.start.swarm.at(-1)?.toFixed(2)} s`);
+      result.start.cost.berth.push(berthRound.cost);
+      const swarmRound = await swarmStart(imageId, o.startTasks, round);
+      result.start.swarm.push(swarmRound.seconds);
+      result.start.cost.swarm.push(swarmRound.cost);
+      o.log(`  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, berth ${result.start.berth.at(-1)?.toFixed(2)} s (containers started ${result.start.berthEngine.at(-1)?.toFixed(2)} s; CPU-s: ${describeCost(berthRound.cost)}), swarm ${result.start.swarm.at(-1)?.toFixed(2)} s (CPU-s: ${describeCost(swarmRound.cost)})`);
     }
     if (o.parts.has('recovery')) {
       result.recovery.berth = await berthRecovery(berth, o.image, o.recoveryTasks, o.recoveryRepeats);

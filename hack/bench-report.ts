@@ -1,5 +1,6 @@
 /** bench/RESULTS.md: the machine, the configuration, and one table of every figure with its target. */
 import type { DockerBenchResult } from './bench-docker.js';
+import type { WindowCost } from './bench-window.js';
 import type { PlacementResult } from './bench-placement.js';
 import { formatNumber, formatSummary, percentile, summarize, type Unit } from './bench-stats.js';
 import { DEFAULT_HEAP_GROWTH_PERCENT } from '../cli/process/heap-growth.js';
@@ -45,6 +46,16 @@ const med = (samples: readonly number[]) => summarize(samples).median;
 const verdict = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? 'met' : '**missed**');
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b < 0.01 ? `${((a / b) * 100).toFixed(2)} %` : `${(a / b).toFixed(2)}×`) : 'n/a');
 
+/**
+ * berth's process (server, controllers, agent), and the engine's daemons in berth's rounds and in
+ * swarm's (swarm orchestrates inside dockerd).
+ */
+function startCost(cost: DockerBenchResult['start']['cost']): string {
+  const daemon = (costs: readonly WindowCost[], name: 'dockerd' | 'containerd') => fig(costs.flatMap((c) => (c.daemons ? [c.daemons[name]] : [])), 's');
+  const daemons = (costs: readonly WindowCost[]) => `dockerd ${daemon(costs, 'dockerd')}, containerd ${daemon(costs, 'containerd')}`;
+  return `berth's process ${fig(cost.berth.map((c) => c.cpuSeconds), 's')}, ${daemons(cost.berth)}; in swarm's rounds ${daemons(cost.swarm)}`;
+}
+
 export function renderResults(r: BenchResults): string {
   const { machine: m, config: c } = r;
   const tasks = c.services * c.tasksPerService;
@@ -85,7 +96,7 @@ export function renderResults(r: BenchResults): string {
       fig(d.start.berth, 's'),
       `${c.startTasks} × docker run -d, 8 in parallel: ${fig(d.start.dockerRun, 's')} (berth ${ratio(berth, run)}); swarm --replicas ${c.startTasks} (image ID): ${fig(d.start.swarm, 's')} (berth ${ratio(berth, swarm)}); ` +
         `berth timed as swarm is, to its ${c.startTasks}th container start in Docker's events: ${fig(d.start.berthEngine, 's')} (${ratio(med(d.start.berthEngine), swarm)} swarm); ` +
-        `berth's process (server, controllers, agent) used ${fig(d.start.berthCpu, 's')} CPU-s per round`,
+        `CPU-s per round: ${startCost(d.start.cost)}`,
       '≤ 1.2× docker run, < swarm',
       verdict(berth <= 1.2 * run && berth < swarm),
     ]);

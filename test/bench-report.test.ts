@@ -3,13 +3,13 @@
  * beside berth's figures stands the CPU its own process used per round (the evidence for what
  * limits those rows). Also the window measurement that produces that figure.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DockerBenchResult } from '../hack/bench-docker.js';
 import { renderResults, type BenchConfig } from '../hack/bench-report.js';
-import { measuredWindow } from '../hack/bench-window.js';
+import { daemonCpuSeconds, measuredWindow } from '../hack/bench-window.js';
 
 const config: BenchConfig = {
   instances: 3,
@@ -27,7 +27,16 @@ const config: BenchConfig = {
 
 function docker(update: { berth: number[]; swarm: number[] }, start: { berth: number[]; swarm: number[] }): DockerBenchResult {
   return {
-    start: { berth: start.berth, berthEngine: start.berth, berthCpu: [0.6, 0.5, 0.7], dockerRun: [6, 6, 6], swarm: start.swarm },
+    start: {
+      berth: start.berth,
+      berthEngine: start.berth,
+      dockerRun: [6, 6, 6],
+      swarm: start.swarm,
+      cost: {
+        berth: [0.6, 0.5, 0.7].map((cpuSeconds) => ({ cpuSeconds, daemons: { dockerd: 2, containerd: 1 } })),
+        swarm: [0.1, 0.1, 0.1].map((cpuSeconds) => ({ cpuSeconds, daemons: { dockerd: 2.5, containerd: 1.2 } })),
+      },
+    },
     recovery: { berth: [0.4, 0.41, 0.39], swarmNoDelay: [1, 1, 1], swarmDefault: [5.5] },
     update: { berth: update.berth, berthCpu: [0.8, 0.9, 1.1], swarm: update.swarm },
     imageId: 'sha256:x',
@@ -64,15 +73,17 @@ describe('bench report, real-Docker rows', () => {
     expect(slower.endsWith('| **missed** |')).toBe(true);
   });
 
-  it("shows berth's CPU per round beside the start and update rows", () => {
+  it("shows the CPU of berth's process and of the engine's daemons beside the start row, and berth's beside the update", () => {
     const markdown = render(docker({ berth: [5], swarm: [10] }, { berth: [6], swarm: [7] }));
-    expect(row(markdown, 'real Docker, start')).toContain("berth's process (server, controllers, agent) used 0.60 (0.50–0.70) CPU-s per round");
+    expect(row(markdown, 'real Docker, start')).toContain(
+      "CPU-s per round: berth's process 0.60 (0.50–0.70), dockerd 2.00 (2.00–2.00), containerd 1.00 (1.00–1.00); in swarm's rounds dockerd 2.50 (2.50–2.50), containerd 1.20 (1.20–1.20)",
+    );
     expect(row(markdown, 'real Docker, rolling update')).toContain("berth's process used 0.90 (0.80–1.10) CPU-s per round");
   });
 });
 
 describe('measuredWindow', () => {
-  it("returns the call's value and the CPU this process spent in it", async () => {
+  it("returns the call's value, the CPU this process spent in it and the engine daemons'", async () => {
     const busyFor = (ms: number) => {
       const end = performance.now() + ms;
       while (performance.now() < end);
@@ -83,6 +94,29 @@ describe('measuredWindow', () => {
     expect(busy.value).toBe('busy');
     expect(busy.cpuSeconds).toBeGreaterThan(0.1);
     expect(idle.cpuSeconds).toBeLessThan(busy.cpuSeconds / 2);
+    // dockerd and containerd run beside the tests (hack/services.sh); their CPU never goes down.
+    expect(busy.daemons?.dockerd).toBeGreaterThanOrEqual(0);
+    expect(busy.daemons?.containerd).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reads the daemons from a /proc, by name, whatever their command line', () => {
+    const proc = mkdtempSync(join(tmpdir(), 'berth-proc-'));
+    try {
+      const stat = (pid: number, comm: string, utime: number, stime: number) => {
+        mkdirSync(join(proc, String(pid)));
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime …
+        writeFileSync(join(proc, String(pid), 'stat'), `${pid} (${comm}) S 1 1 1 0 -1 0 0 0 0 0 ${utime} ${stime} 0 0 20 0 1 0\n`);
+      };
+      stat(10, 'dockerd', 250, 50);
+      stat(11, 'containerd', 100, 20);
+      stat(12, 'containerd-shim', 999, 999);
+      stat(13, 'node (x)', 999, 999);
+      mkdirSync(join(proc, 'self'));
+      expect(daemonCpuSeconds(proc)).toEqual({ dockerd: 3, containerd: 1.2 });
+      expect(daemonCpuSeconds(join(proc, 'missing'))).toBeUndefined();
+    } finally {
+      rmSync(proc, { recursive: true, force: true });
+    }
   });
 
   it('writes a CPU profile of just the window when given a directory', async () => {

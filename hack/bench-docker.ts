@@ -27,6 +27,7 @@ import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
 import { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
 import { builtinControllers } from '../controllers/builtin.js';
 import { startControlPlane, type ControlPlane } from '../cli/process/control-plane.js';
+import { applyHeapGrowth } from '../cli/process/heap-growth.js';
 import { forEachBounded } from '../controllers/kit/pool.js';
 import { measuredWindow, type WindowCost } from './bench-window.js';
 
@@ -467,6 +468,8 @@ export async function leaveSwarm(): Promise<void> {
 }
 
 export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBenchResult> {
+  // berth runs in this process as `berth up` runs it, and `berth up` sets its heap growth first.
+  applyHeapGrowth();
   const imageId = await docker('image', 'inspect', '--format', '{{.Id}}', o.image);
   const joined = await ensureSwarm();
   const berth = await startBerth();

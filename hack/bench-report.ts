@@ -3,7 +3,7 @@ import type { DockerBenchResult } from './bench-docker.js';
 import type { WindowCost } from './bench-window.js';
 import type { PlacementResult } from './bench-placement.js';
 import { formatNumber, formatSummary, percentile, summarize, type Unit } from './bench-stats.js';
-import { DEFAULT_HEAP_GROWTH_PERCENT } from '../cli/process/heap-growth.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT, HEAP_GROWTH_ENV } from '../cli/process/heap-growth.js';
 
 export interface Machine {
   cpus: number;
@@ -147,7 +147,7 @@ export function renderResults(r: BenchResults): string {
       `scheduler and controllers. Each agent runs its own task informer filtered to its instance, fed by ONE watch of the cluster's tasks ` +
       `demultiplexed by instance (hack/bench-fleet.ts). The services are created over HTTP at once; the clock stops when an HTTP watch has seen every task RUNNING.`,
     `- **Memory**: VmHWM (peak RSS) of the server process at the end of the etcd run.`,
-    `- **Real Docker**: berth in the bench process on the embedded store with one agent over HTTP (its own agent token), image ${c.image}, ` +
+    `- **Real Docker**: berth in the bench process on the embedded store with one agent over HTTP (its own agent token), at \`berth up\`'s heap growth (${DEFAULT_HEAP_GROWTH_PERCENT} % unless ${HEAP_GROWTH_ENV} says otherwise), image ${c.image}, ` +
       `\`initProcessEnabled\`, stopTimeout 2; docker run with \`--init --stop-timeout 2\`; swarm with \`--init --stop-grace-period 2s\` given the image ID ` +
       `(${d?.imageId.slice(0, 19) ?? 'sha256:…'}…; a tag makes swarm try a registry for every task). Each side is watched through its own event stream, ` +
       `not polled (a 50 ms poll cost berth a list of the service's tasks on the event loop that also runs its server, controllers and agent, and swarm a \`docker\` process): ` +

@@ -68,7 +68,6 @@ async function timed(call: () => Promise<unknown>): Promise<number> {
   return (performance.now() - start) / 1000;
 }
 
-const costOf = (w: WindowCost): WindowCost => ({ cpuSeconds: w.cpuSeconds, ...(w.daemons ? { daemons: w.daemons } : {}) });
 const describeCost = (c: WindowCost) => `this process ${c.cpuSeconds.toFixed(2)}${c.daemons ? `, dockerd ${c.daemons.dockerd.toFixed(2)}, containerd ${c.daemons.containerd.toFixed(2)}` : ''}`;
 
 /** The tasks of a berth service as a watch delivers them: open it before acting, then wait. */
@@ -299,7 +298,7 @@ async function berthStart(b: Berth, image: string, n: number, round: number): Pr
     .finally(() => events.close());
   await tasks.cancel();
   await berthRemoveService(b, name);
-  return { running: window.value, cost: costOf(window), engine: (startedAt - appliedAt) / 1000 };
+  return { running: window.value, cost: window.cost, engine: (startedAt - appliedAt) / 1000 };
 }
 
 /** When (ms since the epoch, the engine's clock) `n` containers were first running at once, by their start/die events. */
@@ -359,7 +358,7 @@ async function berthUpdate(b: Berth, image: string, n: number, healthIntervalS: 
   }));
   await tasks.cancel();
   await berthRemoveService(b, name);
-  return { seconds: window.value, cpuSeconds: window.cpuSeconds };
+  return { seconds: window.value, cpuSeconds: window.cost.cpuSeconds };
 }
 
 // ---------- docker run ----------
@@ -405,7 +404,7 @@ async function swarmStart(imageId: string, n: number, round: number): Promise<{ 
   );
   events.close();
   await swarmRemove(name);
-  return { seconds: window.value, cost: costOf(window) };
+  return { seconds: window.value, cost: window.cost };
 }
 
 async function swarmRecovery(imageId: string, n: number, repeats: number, extra: string[], tag: string): Promise<number[]> {

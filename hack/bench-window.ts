@@ -51,7 +51,7 @@ export function daemonCpuSeconds(proc = '/proc'): Record<Daemon, number> | undef
   return out;
 }
 
-export async function measuredWindow<T>(label: string, call: () => Promise<T>, profileDir = process.env.BENCH_PROFILE): Promise<{ value: T } & WindowCost> {
+export async function measuredWindow<T>(label: string, call: () => Promise<T>, profileDir = process.env.BENCH_PROFILE): Promise<{ value: T; cost: WindowCost }> {
   const session = profileDir ? new Session() : undefined;
   if (session) {
     session.connect();
@@ -67,7 +67,7 @@ export async function measuredWindow<T>(label: string, call: () => Promise<T>, p
     const daemonsAfter = daemonCpuSeconds();
     const daemons =
       daemonsBefore && daemonsAfter ? { dockerd: daemonsAfter.dockerd - daemonsBefore.dockerd, containerd: daemonsAfter.containerd - daemonsBefore.containerd } : undefined;
-    return { value, cpuSeconds: (used.user + used.system) / 1e6, ...(daemons ? { daemons } : {}) };
+    return { value, cost: { cpuSeconds: (used.user + used.system) / 1e6, ...(daemons ? { daemons } : {}) } };
   } finally {
     if (session && profileDir) {
       const { profile } = await session.post('Profiler.stop');

@@ -7,8 +7,8 @@
  *   BENCH_SECTIONS=placement,docker                                       what to run
  *   BENCH_STORES=etcd,embedded                                            which stores placement runs on
  *   BENCH_DOCKER=start,recovery,update                                    which real-Docker comparisons run
- *   BENCH_PROFILE=/tmp/prof                                               --cpu-prof of the placement children, and a
- *                                                                         profile of each timed berth window in the Docker rows
+ *   BENCH_PROFILE=/tmp/prof                                               --cpu-prof of the placement children, and a profile
+ *                                                                         of this process in each timed start/update window
  *   BENCH_NO_LATENCY=1                                                    skip the API latency probe
  *   BENCH_HEAP_COMPARE=0                                                  skip the run at V8's own heap growth
  *   BENCH_OUT=bench/RESULTS.md

@@ -92,11 +92,11 @@ describe('measuredWindow', () => {
     const busy = await measuredWindow('busy', async () => (busyFor(150), 'busy'), undefined);
     expect(idle.value).toBe('idle');
     expect(busy.value).toBe('busy');
-    expect(busy.cpuSeconds).toBeGreaterThan(0.1);
-    expect(idle.cpuSeconds).toBeLessThan(busy.cpuSeconds / 2);
+    expect(busy.cost.cpuSeconds).toBeGreaterThan(0.1);
+    expect(idle.cost.cpuSeconds).toBeLessThan(busy.cost.cpuSeconds / 2);
     // dockerd and containerd run beside the tests (hack/services.sh); their CPU never goes down.
-    expect(busy.daemons?.dockerd).toBeGreaterThanOrEqual(0);
-    expect(busy.daemons?.containerd).toBeGreaterThanOrEqual(0);
+    expect(busy.cost.daemons?.dockerd).toBeGreaterThanOrEqual(0);
+    expect(busy.cost.daemons?.containerd).toBeGreaterThanOrEqual(0);
   });
 
   it('reads the daemons from a /proc, by name, whatever their command line', () => {

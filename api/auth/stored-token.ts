@@ -6,7 +6,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { TokenIdentity } from './principal.js';
 
-export const StoredToken = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), identity: TokenIdentity });
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export const StoredToken = z.object({ sha256: z.string().regex(SHA256_HEX), identity: TokenIdentity });
 
 /**
  * The identity a stored value grants to the token whose hash is `sha256`, or undefined when the
@@ -15,7 +17,7 @@ export const StoredToken = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/)
  */
 export function storedIdentity(value: string, sha256: string): TokenIdentity | undefined {
   const stored = StoredToken.safeParse(safeJson(value));
-  if (!stored.success || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+  if (!stored.success || !SHA256_HEX.test(sha256)) return undefined;
   return timingSafeEqual(Buffer.from(stored.data.sha256, 'hex'), Buffer.from(sha256, 'hex')) ? stored.data.identity : undefined;
 }
 

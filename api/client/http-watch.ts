@@ -101,7 +101,7 @@ export function httpWatch<K extends KindName>(
         continue;
       }
       try {
-        for await (const lines of ndjson(res)) {
+        for await (const lines of ndjsonLines(res)) {
           const batch: ResourceEvent<K>[] = [];
           for (const line of lines) {
             const wire = WireEvent.parse(JSON.parse(line));
@@ -177,7 +177,7 @@ function isConnectionError(err: unknown): boolean {
 }
 
 /** Complete lines of an NDJSON stream, grouped by the chunk they arrived in. */
-async function* ndjson(res: IncomingMessage): AsyncGenerator<string[]> {
+export async function* ndjsonLines(res: IncomingMessage): AsyncGenerator<string[]> {
   let pending = '';
   res.setEncoding('utf8');
   for await (const chunk of res) {

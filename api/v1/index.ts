@@ -10,6 +10,8 @@ import { API_VERSION } from './meta.js';
 import { Service } from './service.js';
 import { Task } from './task.js';
 import { TaskDefinition } from './task-definition.js';
+import { isPlainObject } from '../merge-patch.js';
+import { parseOver } from './validate-over.js';
 
 export const kindSchemas = {
   Cluster,
@@ -45,58 +47,20 @@ export function validateObject(raw: unknown): ValidationResult {
   return parsed.success ? { ok: true, object: parsed.data } : { ok: false, issues: toIssues(parsed.error) };
 }
 
-type Part = 'spec' | 'status';
-/** Each kind's schema without the parts taken as known, built once per kind and set of parts. */
-const shells = new Map<string, z.ZodType>();
-
-/** Undefined for a kind whose schema is more than a plain object (TaskDefinition's transforms the whole). */
-function shellOf(kind: KindName, known: readonly Part[]): z.ZodType | undefined {
-  const schema: z.ZodType = kindSchemas[kind];
-  if (!(schema instanceof z.ZodObject)) return undefined;
-  const key = `${kind}/${known.join('+')}`;
-  let shell = shells.get(key);
-  if (!shell) {
-    shell = schema.omit({ spec: known.includes('spec') ? true : undefined, status: known.includes('status') ? true : undefined });
-    shells.set(key, shell);
-  }
-  return shell;
-}
-
 /**
  * `validateObject` for an object made from `known`, an already-valid object of the same kind (a
- * controller's cached copy with a new status or spec): a spec or status that IS known's (the same
- * object, not an equal one) is taken as it is instead of being parsed again, and the rest is parsed
- * as usual. Kinds made by defineKind (meta.ts) are apiVersion/kind/metadata/spec/status with no check across
- * them, so for those this accepts and rejects exactly what validateObject does; any other kind
- * (TaskDefinition transforms the whole object) is parsed in full. The result
- * shares those parts with `known`. At scale a full parse per status write was ~6 % of the agents'
- * CPU, most of it re-parsing a spec that had not changed.
+ * controller's cached copy with a new status or spec): whatever of it is known's own data (the same
+ * object, or the same primitive at the same place) is taken as it is, and the rest is parsed by its
+ * own schema (validate-over.ts says why that gives the same verdict and output as a full parse).
+ * The result shares those parts with `known`. At scale a full parse per status report or bind was
+ * the largest single source of the agents' and the scheduler's allocations, most of it re-parsing
+ * what had not changed. A rejected object is parsed again in full, for issues that read the same.
  */
 export function validateObjectOver(known: BerthObject, raw: unknown): ValidationResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return validateObject(raw);
-  const { spec, status, ...rest } = raw as Record<string, unknown>;
-  const reused: Part[] = [];
-  if (spec === known.spec) reused.push('spec');
-  if (status !== undefined && status === known.status) reused.push('status');
-  if (reused.length === 0 || rest.apiVersion !== known.apiVersion || rest.kind !== known.kind) return validateObject(raw);
-  const input: Record<string, unknown> = { ...rest };
-  if (!reused.includes('spec')) input.spec = spec;
-  if (!reused.includes('status') && status !== undefined) input.status = status;
-  const shell = shellOf(known.kind, reused);
-  if (!shell) return validateObject(raw);
-  const parsed = shell.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: toIssues(parsed.error) };
-  const data = parsed.data as Record<string, unknown>;
-  // Rebuilt in the schema's key order, so the stored JSON reads the same as after a full parse.
-  const object = {
-    apiVersion: data.apiVersion,
-    kind: data.kind,
-    metadata: data.metadata,
-    spec: reused.includes('spec') ? known.spec : data.spec,
-    ...(reused.includes('status') ? { status: known.status } : data.status !== undefined ? { status: data.status } : {}),
-  };
-  // Every part is either parsed by the kind's schema just now or is known's, which was.
-  return { ok: true, object: object as BerthObject };
+  if (!isPlainObject(raw) || raw.apiVersion !== known.apiVersion || raw.kind !== known.kind) return validateObject(raw);
+  const parsed = parseOver(kindSchemas[known.kind], known, raw);
+  // Every part is either parsed by its schema just now or is known's, which was.
+  return parsed.ok ? { ok: true, object: parsed.value as BerthObject } : validateObject(raw);
 }
 
 export function isKindName(kind: string): kind is KindName {

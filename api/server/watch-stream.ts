@@ -36,6 +36,9 @@ export interface WatchStreamContext {
 
 type WireEvent = { type: string; object: unknown };
 
+/** The most characters of event lines written at once (see the stream loop). */
+const WRITE_CHUNK = 64 * 1024;
+
 const bookmark = (revision: number): WireEvent => ({ type: 'BOOKMARK', object: { metadata: { resourceVersion: String(revision) } } });
 
 /** A DELETED event whose last value was compacted away still names the object. */
@@ -76,11 +79,21 @@ export async function openWatchStream(ctx: WatchStreamContext, call: ApiCall): P
   void (async () => {
     try {
       for await (const batch of watch) {
+        // A batch's lines go out in few writes: each write is a chunk of the chunked response and a
+        // piece of the socket's writev, and a write per event cost the server ~3 % of its CPU in
+        // syscalls at 20,000 tasks. Up to WRITE_CHUNK characters each, so no one string is large
+        // enough to land in V8's large-object space (old generation) on its own.
+        let pending = '';
         for (const event of batch) {
           last = Math.max(last, Number(event.resourceVersion));
           if (event.object && !selected(event.object)) continue;
-          if (!stream.write(eventLine(kind, event))) await drainedOrClosed(stream);
+          pending += eventLine(kind, event);
+          if (pending.length < WRITE_CHUNK) continue;
+          const flowing = stream.write(pending);
+          pending = '';
+          if (!flowing) await drainedOrClosed(stream);
         }
+        if (pending !== '' && !stream.write(pending)) await drainedOrClosed(stream);
       }
     } catch (err) {
       if (!stopped) {

@@ -18,6 +18,7 @@ import type { ListResult } from '../api/resources/resource-store.js';
 import type { ResourceEvent, ResourceWatch } from '../api/resources/resource-watch.js';
 import type { Task } from '../api/v1/task.js';
 import { Channel } from '../api/channel.js';
+import { CompactedError } from '../api/store/errors.js';
 import { Agent } from '../controllers/agent/index.js';
 import { SimRuntime } from '../controllers/agent/runtime/sim.js';
 import { forEachBounded } from '../controllers/kit/pool.js';
@@ -44,6 +45,10 @@ class Subscription implements ResourceWatch<'Task'> {
     if (events.length > 0) this.channel.push(events);
   }
 
+  fail(error: Error): void {
+    this.channel.fail(error);
+  }
+
   cancel(): Promise<void> {
     return this.channel.cancel();
   }
@@ -57,12 +62,22 @@ class Subscription implements ResourceWatch<'Task'> {
  * deletion whose object was compacted away (every agent, as LocalClient and the server do). */
 const instanceOf = (e: TaskEvent): string | null | undefined => (e.object ? (e.object.spec.containerInstance ?? null) : undefined);
 
+/** How many recent events the fan-out keeps for watches opened after a list (at least; twice at most). */
+const HISTORY_EVENTS = 2_000;
+
 /** One watch of a cluster's tasks, served to many per-instance informers. */
 export class TaskFanOut {
+  /** The bound tasks, for an agent's list of its own: an unbound task is no agent's. */
   private readonly tasks = new Map<string, Task>();
   private readonly subscribers = new Map<string, Set<Subscription>>();
-  /** Recent events, so a watch opened just after a list misses nothing in between. */
-  private readonly history: TaskEvent[] = [];
+  /**
+   * Recent events for agents, so a watch opened just after a list misses nothing in between. Few:
+   * every event held here outlives young-generation collections, and 20,000 of them made the
+   * process copy and promote whole task versions that no agent held any more.
+   */
+  private history: TaskEvent[] = [];
+  /** The oldest revision whose events `history` still holds all of. */
+  private historyFrom = 0;
   private revision = 0;
   private watch: ResourceWatch<'Task'> | undefined;
   private pump: Promise<void> | undefined;
@@ -70,6 +85,7 @@ export class TaskFanOut {
   constructor(
     private readonly base: BerthClient,
     private readonly cluster: string,
+    private readonly historyEvents = HISTORY_EVENTS,
   ) {}
 
   async start(): Promise<void> {
@@ -96,6 +112,11 @@ export class TaskFanOut {
 
   subscribe(instance: string, fromRevision: number): Subscription {
     const s = new Subscription(instance, fromRevision, (gone) => this.subscribers.get(gone.instance)?.delete(gone));
+    // As a server answers a watch from a compacted revision: the informer lists again.
+    if (fromRevision < this.historyFrom) {
+      s.fail(new CompactedError(fromRevision, this.historyFrom));
+      return s;
+    }
     const set = this.subscribers.get(instance) ?? new Set();
     set.add(s);
     this.subscribers.set(instance, set);
@@ -106,17 +127,22 @@ export class TaskFanOut {
   private deliver(batch: TaskEvent[]): void {
     const byInstance = new Map<string | null | undefined, TaskEvent[]>();
     for (const e of batch) {
-      if (e.type === 'DELETED') this.tasks.delete(e.ref.name);
-      else if (e.object) this.tasks.set(e.ref.name, e.object);
+      if (e.object?.spec.containerInstance !== undefined && e.type !== 'DELETED') this.tasks.set(e.ref.name, e.object);
+      else this.tasks.delete(e.ref.name);
       this.revision = Math.max(this.revision, Number(e.resourceVersion));
       const key = instanceOf(e);
+      if (key === null) continue;
       const list = byInstance.get(key);
       if (list) list.push(e);
       else byInstance.set(key, [e]);
       this.history.push(e);
     }
     // Only the last moments matter (a list followed by its watch); keep the log small.
-    if (this.history.length > 20_000) this.history.splice(0, this.history.length - 10_000);
+    if (this.history.length > 2 * this.historyEvents) {
+      const dropped = this.history.length - this.historyEvents;
+      this.historyFrom = Number(this.history[dropped - 1]?.resourceVersion) + 1;
+      this.history = this.history.slice(dropped);
+    }
     for (const [instance, events] of byInstance) {
       if (instance === null) continue;
       const targets = instance === undefined ? [...this.subscribers.values()].flatMap((set) => [...set]) : [...(this.subscribers.get(instance) ?? [])];

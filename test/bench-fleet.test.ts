@@ -3,11 +3,16 @@
  * per-instance informers, as 1,000 agents' own watches would be served by the API.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rawObject } from '../api/v1/testing.js';
+import { API_VERSION } from '../api/v1/meta.js';
 import { startTestEnv, eventually, type TestEnv } from '../controllers/kit/test-env.js';
 import { TaskFanOut } from '../hack/bench-fleet.js';
 
-const task = (name: string, instance?: string) => rawObject('Task', { taskDefinition: 'web:1', ...(instance ? { containerInstance: instance } : {}) }, name);
+const task = (name: string, instance?: string) => ({
+  apiVersion: API_VERSION,
+  kind: 'Task' as const,
+  metadata: { name },
+  spec: { taskDefinition: 'web:1', ...(instance ? { containerInstance: instance } : {}) },
+});
 
 describe('TaskFanOut', () => {
   let env: TestEnv;

@@ -18,7 +18,9 @@ export type IndexFunc<T> = (obj: T) => readonly string[];
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+    // for-in, not Object.values: no array per object frozen (every cached version of every object).
+    const record = value as Record<string, unknown>;
+    for (const key in record) deepFreeze(record[key]);
   }
   return value;
 }
@@ -38,10 +40,14 @@ export function shareUnchanged(old: unknown, fresh: unknown): boolean {
   if (Array.isArray(old) !== Array.isArray(fresh)) return false;
   const target = fresh as Record<string, unknown>;
   const source = old as Record<string, unknown>;
-  const keys = Object.keys(target);
-  let same = keys.length === Object.keys(source).length;
+  // for-in rather than Object.keys: this runs on every nested object of every version cached, and
+  // two key arrays each were ~3 % of the server's allocations at 20,000 tasks. Objects here are
+  // plain JSON data, so for-in sees exactly their own keys.
+  let same = true;
+  let freshKeys = 0;
   const writable = !Object.isFrozen(target);
-  for (const key of keys) {
+  for (const key in target) {
+    freshKeys++;
     const value = target[key];
     const before = source[key];
     if (typeof value === 'object' && value !== null) {
@@ -50,7 +56,8 @@ export function shareUnchanged(old: unknown, fresh: unknown): boolean {
       } else same = false;
     } else if (value !== before || !(key in source)) same = false;
   }
-  return same;
+  if (same) for (const _key in source) if (--freshKeys < 0) return false;
+  return same && freshKeys === 0;
 }
 
 /** A map of frozen objects with named secondary indexes. Mutated only by its informer. */

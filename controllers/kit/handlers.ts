@@ -18,7 +18,7 @@ export function requestsFor(definition: ControllerDefinition, obj: KitObject): O
   // or none, so refs collect in a plain array and only two or more are de-duplicated.
   const refs: ObjectRef[] = [];
   addOwnRequests(definition, obj, refs);
-  for (const watch of definition.watches) if (watch.kind === obj.kind) refs.push(...watch.map(obj));
+  for (const watch of definition.watches) if (watch.kind === obj.kind) pushAll(refs, watch.map(obj));
   return distinct(refs);
 }
 
@@ -34,8 +34,8 @@ export function requestsForUpdate(definition: ControllerDefinition, oldObj: KitO
   addOwnRequests(definition, newObj, refs);
   for (const watch of definition.watches) {
     if (watch.kind !== newObj.kind || (watch.changed !== undefined && !watch.changed(oldObj, newObj))) continue;
-    if (both) refs.push(...watch.map(oldObj));
-    refs.push(...watch.map(newObj));
+    if (both) pushAll(refs, watch.map(oldObj));
+    pushAll(refs, watch.map(newObj));
   }
   return distinct(refs);
 }
@@ -52,10 +52,20 @@ function addOwnRequests(definition: ControllerDefinition, obj: KitObject, refs: 
   }
 }
 
+// Both run for every event of every watched kind, for every controller (an update maps its old and
+// new object, mostly to the same request): no spread or Map per event, which were ~4 % of the
+// server's allocations at 20,000 tasks.
+function pushAll(refs: ObjectRef[], more: readonly ObjectRef[]): void {
+  for (const ref of more) refs.push(ref);
+}
+
 function distinct(refs: ObjectRef[]): ObjectRef[] {
   if (refs.length < 2) return refs;
+  if (refs.length === 2) return sameRef(refs[0]!, refs[1]!) ? [refs[0]!] : refs;
   return [...new Map(refs.map((ref) => [requestKey(ref), ref])).values()];
 }
+
+const sameRef = (a: ObjectRef, b: ObjectRef): boolean => a.kind === b.kind && a.cluster === b.cluster && a.name === b.name;
 
 /** The kinds a controller needs informers for: its own, the ones it owns and the ones it watches. */
 export function kindsOf(definition: ControllerDefinition): KindName[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Service, Task } from '../v1/index.js';
-import { apiJsonOf, decodeObject, encodeObject } from './codec.js';
+import { Service, Task, type BerthObject } from '../v1/index.js';
+import { apiJsonOf, decodeObject, encodeObject, storesSame } from './codec.js';
 
 const task = Task.parse({
   apiVersion: 'berth.dev/v1',
@@ -36,5 +36,24 @@ describe('codec', () => {
     ['not an object', '"text"'],
   ])('apiJsonOf gives up on text not written by encodeObject (%s): the caller stringifies', (_, text) => {
     expect(apiJsonOf(text, '1')).toBeUndefined();
+  });
+
+  // storesSame must agree with comparing what encodeObject stores, up to key order.
+  const reordered = { status: task.status, spec: task.spec, metadata: { ...task.metadata }, kind: task.kind, apiVersion: task.apiVersion } as typeof task;
+  const sameCases: [string, BerthObject, BerthObject, boolean][] = [
+    ['the same object', task, task, true],
+    ['a copy at another resourceVersion', task, { ...task, metadata: { ...task.metadata, resourceVersion: '8' } }, true],
+    ['a copy with its keys in another order', task, reordered, true],
+    ['a copy with an optional field set to undefined', task, { ...task, spec: { ...task.spec, stopReason: undefined } }, true],
+    ['a new status', task, { ...task, status: { ...task.status!, lastStatus: 'STOPPED' } }, false],
+    ['a new label', task, { ...task, metadata: { ...task.metadata, labels: { tier: 'back' } } }, false],
+    ['another kind', task, service, false],
+  ];
+  it.each(sameCases)('storesSame: %s is %s', (_, a, b, same) => {
+    expect(storesSame(a, b)).toBe(same);
+    expect(storesSame(b, a)).toBe(same);
+    // What it stands for, up to key order: the stored JSON, parsed.
+    if (same) expect(JSON.parse(encodeObject(a))).toEqual(JSON.parse(encodeObject(b)));
+    else expect(JSON.parse(encodeObject(a))).not.toEqual(JSON.parse(encodeObject(b)));
   });
 });

@@ -17,7 +17,7 @@ import { validateObject, validateObjectOver, type BerthObject } from '../v1/inde
 import { kindPrefix, objectKey, type KindName } from '../keys.js';
 import { AlreadyExistsError as StoreAlreadyExists, ConflictError as StoreConflict } from '../store/errors.js';
 import type { KeyValue, Store } from '../store/types.js';
-import { decodeObject, encodeObject, isOfKind, type ObjectOf } from './codec.js';
+import { decodeObject, encodeObject, isOfKind, storesSame, type ObjectOf } from './codec.js';
 import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError, type ResourceId } from './errors.js';
 import { matchesLabels, parseLabelSelector, type LabelSelector } from './label-selector.js';
 import type { ResourceWatch, ResourceWatchOptions } from './resource-watch.js';
@@ -353,8 +353,11 @@ export class ResourceStore {
    */
   private async writeIfChanged(current: { kv: Pick<KeyValue, 'modRevision'> & { value?: string }; object: BerthObject }, next: BerthObject, options: WriteOptions): Promise<BerthObject> {
     const id = this.idOfObject(next);
+    // A write that changes nothing is not made: compared with the stored text when the caller read
+    // it, else with the object (a cache's copy, updateFrom) rather than by encoding that again.
+    if (current.kv.value === undefined && storesSame(next, current.object)) return current.object;
     const encoded = encodeObject(next);
-    if (encoded === (current.kv.value ?? encodeObject(current.object))) return current.object;
+    if (encoded === current.kv.value) return current.object;
     if (options.dryRun) return next;
     const key = this.keyOf(next.kind, next.metadata);
     const finalized = next.metadata.deletionTimestamp !== undefined && !next.metadata.finalizers?.length;

@@ -145,7 +145,7 @@ export function renderResults(r: BenchResults): string {
       `The agents use **LocalClient** on their own ResourceStore over the same store ` +
       `(not HTTP: ${c.instances.toLocaleString('en-US')} HTTP clients' status writes would measure this process's HTTP stack), so they go through the same store, ` +
       `scheduler and controllers. Each agent runs its own task informer filtered to its instance, fed by ONE watch of the cluster's tasks ` +
-      `demultiplexed by instance (hack/bench-fleet.ts). The services are created over HTTP at once; the clock stops when an HTTP watch has seen every task RUNNING.`,
+      `demultiplexed by instance (hack/bench-fleet.ts). The services are created over HTTP at once; the clock stops when an HTTP watch of the cluster's tasks has seen every task RUNNING (the observer reads the stream as plain JSON, without HttpClient's schema validation of every event: it shares the two cores with what it measures).`,
     `- **Memory**: VmHWM (peak RSS) of the server process at the end of the etcd run.`,
     `- **Real Docker**: berth in the bench process on the embedded store with one agent over HTTP (its own agent token), at \`berth up\`'s heap growth (${DEFAULT_HEAP_GROWTH_PERCENT} % unless ${HEAP_GROWTH_ENV} says otherwise), image ${c.image}, ` +
       `\`initProcessEnabled\`, stopTimeout 2; docker run with \`--init --stop-timeout 2\`; swarm with \`--init --stop-grace-period 2s\` given the image ID ` +

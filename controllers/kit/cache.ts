@@ -56,8 +56,11 @@ export function shareUnchanged(old: unknown, fresh: unknown): boolean {
       } else same = false;
     } else if (value !== before || !(key in source)) same = false;
   }
-  if (same) for (const _key in source) if (--freshKeys < 0) return false;
-  return same && freshKeys === 0;
+  if (!same) return false;
+  // Every key of fresh is old's with the same data: they are equal when old has no other.
+  let oldKeys = 0;
+  for (const _key in source) oldKeys++;
+  return oldKeys === freshKeys;
 }
 
 /** A map of frozen objects with named secondary indexes. Mutated only by its informer. */

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockDataDir, type DirLock } from './dir-lock.js';
 import { CompactedError, InvalidRequestError, StoreClosedError } from './errors.js';
+import { BackgroundCheckpoints } from './sqlite-checkpoints.js';
 import { SqliteLeases } from './sqlite-leases.js';
 import { SqliteOps } from './sqlite-ops.js';
 import { openSchema, readMeta } from './sqlite-schema.js';
@@ -28,7 +29,12 @@ export interface SqliteStoreOptions {
   retainRevisions?: number;
   /** How often automatic compaction runs (default 60 s). */
   compactIntervalMs?: number;
+  /** How often the write-ahead log is copied into the database file, off this thread (default 200 ms). */
+  checkpointIntervalMs?: number;
 }
+
+/** SQLite's own wal_autocheckpoint, which the store's connection falls back to if the checkpoint thread fails. */
+const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
 export const SQLITE_FILE = 'berth.db';
 
@@ -40,6 +46,7 @@ export class SqliteStore implements Store {
   private readonly lock: DirLock;
   private readonly batched: GroupCommit;
   private readonly compactTimer: NodeJS.Timeout | undefined;
+  private readonly checkpoints: BackgroundCheckpoints;
   private revision: number;
   private compactRevision: number;
   private closed = false;
@@ -47,13 +54,19 @@ export class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.lock = lockDataDir(options.dataDir);
+    const file = join(options.dataDir, SQLITE_FILE);
     try {
-      this.db = new Database(join(options.dataDir, SQLITE_FILE));
+      this.db = new Database(file);
       openSchema(this.db);
     } catch (err) {
       this.lock.release();
       throw err;
     }
+    // Checkpoints run on their own thread (sqlite-checkpoints.ts), not inside this thread's commits.
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpoints = new BackgroundCheckpoints(file, options.checkpointIntervalMs ?? 200, () => {
+      if (!this.closed) this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    });
     this.ops = new SqliteOps(this.db);
     this.revision = readMeta(this.db, 'revision');
     this.compactRevision = readMeta(this.db, 'compact_revision');
@@ -148,6 +161,8 @@ export class SqliteStore implements Store {
     if (this.compactTimer) clearInterval(this.compactTimer);
     this.leases.stop();
     this.hub.failAll(new StoreClosedError());
+    // Its connection first: closing the last connection checkpoints what is left and removes the log.
+    await this.checkpoints.stop();
     this.db.close();
     this.lock.release();
   }

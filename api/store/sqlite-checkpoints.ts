@@ -1,15 +1,20 @@
 /**
  * WAL checkpoints on a thread of their own. SQLite copies the write-ahead log into the database file
- * at a checkpoint, and by default the connection that commits the 1,000th page runs it, inside that
- * commit, fsync included: on the embedded store that is the control plane's own thread, which
- * stalled every controller and request behind it (at 20,000 tasks the commits were ~28 % of that
- * thread's profile). Here the store's connection never checkpoints (wal_autocheckpoint = 0) and a
- * worker thread with its own connection runs a PASSIVE checkpoint every `intervalMs`: it copies what
- * no reader still needs and never blocks the writer. If the worker fails, the store's connection
- * takes checkpoints back (`onFailure`), so the log never grows without bound.
+ * at a checkpoint, and by default the connection whose commit takes the log past 1,000 pages runs
+ * it, inside that commit, fsync included: on the embedded store that is the control plane's own
+ * thread, which stalled every controller and request behind it (at 20,000 tasks the commits were
+ * ~28 % of that thread's profile). Here the store's connection never checkpoints
+ * (wal_autocheckpoint = 0): it counts what its commits wrote and, every `afterBytes` (about SQLite's
+ * own 1,000 pages), asks a worker thread with a connection of its own for a PASSIVE checkpoint,
+ * which copies what no reader still needs and never blocks the writer. So checkpoints come as
+ * often as before, off the thread. If the worker fails, the store's connection takes checkpoints
+ * back (`onFailure`), so the log never grows without bound.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+
+/** About SQLite's default wal_autocheckpoint (1,000 pages of 4 KiB). */
+export const CHECKPOINT_AFTER_BYTES = 4 * 2 ** 20;
 
 /**
  * The worker, as CommonJS source: a file of its own would have to be compiled JavaScript, and the
@@ -20,16 +25,16 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 1000 });
-const timer = setInterval(() => {
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch (err) {
-    // Busy with a writer's WAL restart, say: the next tick tries again.
-    if (!(err && err.code === 'SQLITE_BUSY')) throw err;
+parentPort.on('message', (message) => {
+  if (message === 'checkpoint') {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      // Busy with a writer's WAL restart, say: the next request tries again.
+      if (!(err && err.code === 'SQLITE_BUSY')) throw err;
+    }
+    return;
   }
-}, workerData.intervalMs);
-parentPort.on('message', () => {
-  clearInterval(timer);
   db.close();
   parentPort.close();
 });
@@ -41,9 +46,14 @@ export class BackgroundCheckpoints {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
   private stopping = false;
+  private written = 0;
 
-  constructor(file: string, intervalMs: number, onFailure: (reason: string) => void) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver: driverPath, file, intervalMs } });
+  constructor(
+    file: string,
+    private readonly afterBytes: number,
+    onFailure: (reason: string) => void,
+  ) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver: driverPath, file } });
     // A background chore: it must not keep a process alive that is otherwise done.
     this.worker.unref();
     this.worker.on('error', (err) => onFailure(err.message));
@@ -53,6 +63,14 @@ export class BackgroundCheckpoints {
         resolve();
       }),
     );
+  }
+
+  /** A commit wrote about `bytes` to the log: past `afterBytes` since the last, the thread checkpoints. */
+  wrote(bytes: number): void {
+    this.written += bytes;
+    if (this.written < this.afterBytes || this.stopping) return;
+    this.written = 0;
+    this.worker.postMessage('checkpoint');
   }
 
   /** Stops the thread and closes its connection (before the store closes its own, which then checkpoints the rest). */

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockDataDir, type DirLock } from './dir-lock.js';
 import { CompactedError, InvalidRequestError, StoreClosedError } from './errors.js';
-import { BackgroundCheckpoints } from './sqlite-checkpoints.js';
+import { BackgroundCheckpoints, CHECKPOINT_AFTER_BYTES } from './sqlite-checkpoints.js';
 import { SqliteLeases } from './sqlite-leases.js';
 import { SqliteOps } from './sqlite-ops.js';
 import { openSchema, readMeta } from './sqlite-schema.js';
@@ -29,8 +29,8 @@ export interface SqliteStoreOptions {
   retainRevisions?: number;
   /** How often automatic compaction runs (default 60 s). */
   compactIntervalMs?: number;
-  /** How often the write-ahead log is copied into the database file, off this thread (default 200 ms). */
-  checkpointIntervalMs?: number;
+  /** After how many bytes of writes the write-ahead log is copied into the database file, off this thread (default ~4 MiB, SQLite's own 1,000 pages). */
+  checkpointAfterBytes?: number;
 }
 
 /** SQLite's own wal_autocheckpoint, which the store's connection falls back to if the checkpoint thread fails. */
@@ -64,7 +64,7 @@ export class SqliteStore implements Store {
     }
     // Checkpoints run on their own thread (sqlite-checkpoints.ts), not inside this thread's commits.
     this.db.pragma('wal_autocheckpoint = 0');
-    this.checkpoints = new BackgroundCheckpoints(file, options.checkpointIntervalMs ?? 200, () => {
+    this.checkpoints = new BackgroundCheckpoints(file, options.checkpointAfterBytes ?? CHECKPOINT_AFTER_BYTES, () => {
       if (!this.closed) this.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
     });
     this.ops = new SqliteOps(this.db);
@@ -192,6 +192,7 @@ export class SqliteStore implements Store {
     if (events.length > 0) {
       this.revision = revision;
       this.hub.publish(revision, events);
+      this.checkpoints.wrote(rowBytes(events));
     }
     return { succeeded, revision: this.revision, results };
   }
@@ -239,4 +240,11 @@ export class SqliteStore implements Store {
   private assertOpen(): void {
     if (this.closed) throw new StoreClosedError();
   }
+}
+
+/** About what a commit's events took in the log: each write is a current row and a log row. */
+function rowBytes(events: readonly WatchEvent[]): number {
+  let bytes = 0;
+  for (const e of events) bytes += 2 * (e.kv.key.length + e.kv.value.length);
+  return bytes;
 }

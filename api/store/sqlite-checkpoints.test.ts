@@ -7,7 +7,7 @@ import { BackgroundCheckpoints } from './sqlite-checkpoints.js';
 
 describe('BackgroundCheckpoints', () => {
   it('reports a thread that cannot do its work, so the store takes checkpoints back', async () => {
-    const failed = new Promise<string>((resolve) => void new BackgroundCheckpoints('/nonexistent-berth-dir/berth.db', 1, resolve));
+    const failed = new Promise<string>((resolve) => new BackgroundCheckpoints('/nonexistent-berth-dir/berth.db', 1, resolve).wrote(1));
     expect(await failed).toMatch(/directory does not exist|unable to open/i);
   });
 

@@ -43,40 +43,44 @@ parentPort.on('message', (message) => {
 const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 
 export class BackgroundCheckpoints {
-  private readonly worker: Worker;
-  private readonly exited: Promise<void>;
+  /** Started with the first checkpoint: a store that never writes ~4 MiB never pays for a thread. */
+  private worker: Worker | undefined;
+  private exited: Promise<void> = Promise.resolve();
   private stopping = false;
   private written = 0;
 
   constructor(
-    file: string,
+    private readonly file: string,
     private readonly afterBytes: number,
-    onFailure: (reason: string) => void,
-  ) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver: driverPath, file } });
-    // A background chore: it must not keep a process alive that is otherwise done.
-    this.worker.unref();
-    this.worker.on('error', (err) => onFailure(err.message));
-    this.exited = new Promise((resolve) =>
-      this.worker.once('exit', (code) => {
-        if (!this.stopping) onFailure(`the checkpoint thread exited with code ${code}`);
-        resolve();
-      }),
-    );
-  }
+    private readonly onFailure: (reason: string) => void,
+  ) {}
 
   /** A commit wrote about `bytes` to the log: past `afterBytes` since the last, the thread checkpoints. */
   wrote(bytes: number): void {
     this.written += bytes;
     if (this.written < this.afterBytes || this.stopping) return;
     this.written = 0;
-    this.worker.postMessage('checkpoint');
+    (this.worker ??= this.start()).postMessage('checkpoint');
   }
 
   /** Stops the thread and closes its connection (before the store closes its own, which then checkpoints the rest). */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.worker.postMessage('stop');
+    this.worker?.postMessage('stop');
     await this.exited;
+  }
+
+  private start(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver: driverPath, file: this.file } });
+    // A background chore: it must not keep a process alive that is otherwise done.
+    worker.unref();
+    worker.on('error', (err) => this.onFailure(err.message));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        if (!this.stopping) this.onFailure(`the checkpoint thread exited with code ${code}`);
+        resolve();
+      }),
+    );
+    return worker;
   }
 }

@@ -133,10 +133,11 @@ const service = (cluster: string, name: string, desiredCount: number) => ({
 async function allRunning(server: string, token: string, cluster: string, total: number, fromRevision: number, timeoutMs: number, log: (line: string) => void, signal: AbortSignal): Promise<void> {
   const running = new Set<string>();
   const abort = new AbortController();
-  signal.addEventListener('abort', () => abort.abort());
+  signal.addEventListener('abort', () => abort.abort(), { once: true });
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   const progress = setInterval(() => log(`    ${running.size} of ${total} RUNNING`), 10_000);
   const transport = new Transport({ server, token });
+  const shortfall = () => `only ${running.size} of ${total} tasks were RUNNING`;
   try {
     // The server streams changes after the revision given; fromRevision is the first one wanted.
     const path = `${resourcePath({ kind: 'Task', cluster })}?watch=true&resourceVersion=${fromRevision - 1}`;
@@ -153,9 +154,9 @@ async function allRunning(server: string, token: string, cluster: string, total:
       }
       if (running.size >= total) return;
     }
-    throw new Error(`placement: only ${running.size} of ${total} tasks were RUNNING after ${timeoutMs / 1000} s`);
+    throw new Error(`placement: the server ended the task watch; ${shortfall()}`);
   } catch (err) {
-    if (abort.signal.aborted && !signal.aborted) throw new Error(`placement: only ${running.size} of ${total} tasks were RUNNING after ${timeoutMs / 1000} s`);
+    if (abort.signal.aborted && !signal.aborted) throw new Error(`placement: ${shortfall()} after ${timeoutMs / 1000} s`);
     throw err;
   } finally {
     clearTimeout(timer);

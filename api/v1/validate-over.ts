@@ -39,8 +39,7 @@ export function parseOver(schema: z.ZodType, known: unknown, value: unknown): Pa
     }
     return { ok: true, value: out };
   }
-  const parsed = schema.safeParse(value);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false };
+  return wholeParse(schema, value);
 }
 
 function parseObjectOver(schema: z.ZodObject, known: Record<string, unknown>, value: Record<string, unknown>): Parsed {

@@ -16,19 +16,19 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
-import Docker from 'dockerode';
 import { pino } from 'pino';
 import { HttpClient } from '../api/client/http-client.js';
 import { LocalClient } from '../api/client/local-client.js';
-import { lineSplitter } from '../api/lines.js';
 import type { Task } from '../api/v1/task.js';
 import { Agent } from '../controllers/agent/index.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
-import { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
+import type { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
 import { builtinControllers } from '../controllers/builtin.js';
 import { startControlPlane, type ControlPlane } from '../cli/process/control-plane.js';
 import { applyHeapGrowth } from '../cli/process/heap-growth.js';
 import { forEachBounded } from '../controllers/kit/pool.js';
+import { DOCKER_CALL_TIMEOUT_MS, engineEvents } from './bench-engine-events.js';
+import { updateFloor } from './bench-update-floor.js';
 import { measuredWindow, type WindowCost } from './bench-window.js';
 
 const execFile = promisify(execFileCb);
@@ -42,9 +42,6 @@ const POLL_MS = 50;
 export const HEALTH_RETRIES = 3;
 const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'warn' });
 
-/** No docker call of the bench takes a minute on a working engine: one that does means a wedged
- * dockerd (seen once with swarm), and the run should fail and say so rather than hang. */
-const DOCKER_CALL_TIMEOUT_MS = 120_000;
 
 async function docker(...args: string[]): Promise<string> {
   const { stdout } = await execFile('docker', args, { maxBuffer: 16 * 2 ** 20, timeout: DOCKER_CALL_TIMEOUT_MS });
@@ -102,59 +99,6 @@ async function watchTasks(b: Berth, service: string): Promise<TaskWatch> {
   };
 }
 
-/** Docker's events from `since` on (so nothing between taking the time and subscribing is missed). */
-interface EngineEvents {
-  until(what: string, done: (events: readonly DockerEvent[]) => boolean, timeoutMs?: number): Promise<void>;
-  close(): void;
-}
-
-async function engineEvents(filters: Record<string, string[]>, since: number): Promise<EngineEvents> {
-  let timer: NodeJS.Timeout | undefined;
-  const stream = await Promise.race([
-    new Docker().getEvents({ since: since / 1000, filters }),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('bench: dockerd did not answer an events request within 120 s (a wedged engine: restart dockerd)')), DOCKER_CALL_TIMEOUT_MS);
-    }),
-  ]).finally(() => clearTimeout(timer));
-  const seen: DockerEvent[] = [];
-  let wake: () => void = () => undefined;
-  const split = lineSplitter((line) => {
-    const parsed = DockerEvent.safeParse(parseJson(line));
-    if (parsed.success) seen.push(parsed.data);
-  });
-  stream.on('data', (chunk: Buffer | string) => {
-    split(chunk);
-    wake();
-  });
-  return {
-    async until(what, done, timeoutMs = 120_000) {
-      const deadline = performance.now() + timeoutMs;
-      while (!done(seen)) {
-        const left = deadline - performance.now();
-        if (left <= 0) throw new Error(`bench: ${what} did not happen within ${timeoutMs / 1000} s`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-    },
-    close() {
-      if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy();
-    },
-  };
-}
-
-function parseJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Containers running, from their start and die events (`initial`: running before the first event). */
 function runningFrom(events: readonly DockerEvent[], initial: readonly string[] = []): Set<string> {
   const running = new Set(initial);
@@ -188,8 +132,12 @@ export interface DockerBenchResult {
    */
   start: { berth: number[]; berthEngine: number[]; dockerRun: number[]; swarm: number[]; cost: { berth: WindowCost[]; swarm: WindowCost[] } };
   recovery: { berth: number[]; swarmNoDelay: number[]; swarmDefault: number[] };
-  /** berthCpu: CPU seconds berth's process used in each berth round (swarm's window holds its 5 s monitor, so its daemons' CPU is not comparable). */
-  update: { berth: number[]; berthCpu: number[]; swarm: number[] };
+  /**
+   * berthCpu: CPU seconds berth's process used in each berth round (swarm's window holds its 5 s
+   * monitor, so its daemons' CPU is not comparable). floor: the same replacement by a script over
+   * the Docker API that does only that (hack/bench-update-floor.ts), in the same rounds.
+   */
+  update: { berth: number[]; berthCpu: number[]; swarm: number[]; floor: number[] };
   imageId: string;
   /** The update's health check retries (HEALTH_RETRIES), for the report. */
   healthRetries: number;
@@ -472,7 +420,7 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
   const imageId = await docker('image', 'inspect', '--format', '{{.Id}}', o.image);
   const joined = await ensureSwarm();
   const berth = await startBerth();
-  const result: DockerBenchResult = { start: { berth: [], berthEngine: [], dockerRun: [], swarm: [], cost: { berth: [], swarm: [] } }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], berthCpu: [], swarm: [] }, imageId, healthRetries: HEALTH_RETRIES };
+  const result: DockerBenchResult = { start: { berth: [], berthEngine: [], dockerRun: [], swarm: [], cost: { berth: [], swarm: [] } }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], berthCpu: [], swarm: [], floor: [] }, imageId, healthRetries: HEALTH_RETRIES };
   try {
     // Back to back within each round, so drift on a shared machine hits all three alike.
     for (let round = 0; o.parts.has('start') && round < o.repeats; round++) {
@@ -493,11 +441,12 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
       o.log(`  recovery: berth ${result.recovery.berth.map((s) => s.toFixed(2)).join(', ')}; swarm 0s ${result.recovery.swarmNoDelay.map((s) => s.toFixed(2)).join(', ')}; swarm default ${result.recovery.swarmDefault.map((s) => s.toFixed(2)).join(', ')}`);
     }
     for (let round = 0; o.parts.has('update') && round < o.repeats; round++) {
+      result.update.floor.push((await updateFloor({ image: o.image, n: o.updateTasks, healthIntervalS: o.healthIntervalS, healthRetries: HEALTH_RETRIES })).seconds);
       const berthRound = await berthUpdate(berth, o.image, o.updateTasks, o.healthIntervalS, round);
       result.update.berth.push(berthRound.seconds);
       result.update.berthCpu.push(berthRound.cpuSeconds);
       result.update.swarm.push(await swarmUpdate(imageId, o.updateTasks, o.healthIntervalS, round));
-      o.log(`  update round ${round + 1}: berth ${result.update.berth.at(-1)?.toFixed(2)} s (its process: ${berthRound.cpuSeconds.toFixed(2)} CPU-s), swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`);
+      o.log(`  update round ${round + 1}: floor ${result.update.floor.at(-1)?.toFixed(2)} s, berth ${result.update.berth.at(-1)?.toFixed(2)} s (its process: ${berthRound.cpuSeconds.toFixed(2)} CPU-s), swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`);
     }
     return result;
   } finally {

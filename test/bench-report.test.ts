@@ -38,7 +38,7 @@ function docker(update: { berth: number[]; swarm: number[] }, start: { berth: nu
       },
     },
     recovery: { berth: [0.4, 0.41, 0.39], swarmNoDelay: [1, 1, 1], swarmDefault: [5.5] },
-    update: { berth: update.berth, berthCpu: [0.8, 0.9, 1.1], swarm: update.swarm },
+    update: { berth: update.berth, berthCpu: [0.8, 0.9, 1.1], swarm: update.swarm, floor: [4.8, 5, 5.2] },
     imageId: 'sha256:x',
     healthRetries: 3,
   };
@@ -79,6 +79,11 @@ describe('bench report, real-Docker rows', () => {
       "CPU-s per round: berth's process 0.60 (0.50–0.70), dockerd 2.00 (2.00–2.00), containerd 1.00 (1.00–1.00); in swarm's rounds dockerd 2.50 (2.50–2.50), containerd 1.20 (1.20–1.20)",
     );
     expect(row(markdown, 'real Docker, rolling update')).toContain("berth's process used 0.90 (0.80–1.10) CPU-s per round");
+  });
+
+  it("sets the engine's floor beside the rolling update: berth over it, and it over swarm", () => {
+    const line = row(render(docker({ berth: [5.4, 5.5, 5.6], swarm: [10, 10, 10] }, { berth: [6], swarm: [7] })), 'real Docker, rolling update');
+    expect(line).toContain('a script over the Docker API doing only this replacement: 5.00 (4.80–5.20) (berth 1.10×; the floor itself 0.50× swarm)');
   });
 });
 

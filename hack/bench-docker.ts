@@ -441,12 +441,19 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
       o.log(`  recovery: berth ${result.recovery.berth.map((s) => s.toFixed(2)).join(', ')}; swarm 0s ${result.recovery.swarmNoDelay.map((s) => s.toFixed(2)).join(', ')}; swarm default ${result.recovery.swarmDefault.map((s) => s.toFixed(2)).join(', ')}`);
     }
     for (let round = 0; o.parts.has('update') && round < o.repeats; round++) {
-      result.update.floor.push((await updateFloor({ image: o.image, n: o.updateTasks, healthIntervalS: o.healthIntervalS, healthRetries: HEALTH_RETRIES })).seconds);
-      const berthRound = await berthUpdate(berth, o.image, o.updateTasks, o.healthIntervalS, round);
-      result.update.berth.push(berthRound.seconds);
-      result.update.berthCpu.push(berthRound.cpuSeconds);
-      result.update.swarm.push(await swarmUpdate(imageId, o.updateTasks, o.healthIntervalS, round));
-      o.log(`  update round ${round + 1}: floor ${result.update.floor.at(-1)?.toFixed(2)} s, berth ${result.update.berth.at(-1)?.toFixed(2)} s (its process: ${berthRound.cpuSeconds.toFixed(2)} CPU-s), swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`);
+      // The three sides take turns going first: whichever follows another's clean-up may share the
+      // engine with its tail, and no side should always be the one that does.
+      const sides: Array<() => Promise<void>> = [
+        async () => void result.update.floor.push((await updateFloor({ image: o.image, n: o.updateTasks, healthIntervalS: o.healthIntervalS, healthRetries: HEALTH_RETRIES })).seconds),
+        async () => {
+          const berthRound = await berthUpdate(berth, o.image, o.updateTasks, o.healthIntervalS, round);
+          result.update.berth.push(berthRound.seconds);
+          result.update.berthCpu.push(berthRound.cpuSeconds);
+        },
+        async () => void result.update.swarm.push(await swarmUpdate(imageId, o.updateTasks, o.healthIntervalS, round)),
+      ];
+      for (let i = 0; i < sides.length; i++) await sides[(round + i) % sides.length]?.();
+      o.log(`  update round ${round + 1}: floor ${result.update.floor.at(-1)?.toFixed(2)} s, berth ${result.update.berth.at(-1)?.toFixed(2)} s (its process: ${result.update.berthCpu.at(-1)?.toFixed(2)} CPU-s), swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`);
     }
     return result;
   } finally {

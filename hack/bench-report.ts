@@ -160,7 +160,7 @@ export function renderResults(r: BenchResults): string {
       `a replacement is healthy) ↔ swarm \`--update-parallelism ${c.updateTasks} --update-order start-first --update-delay 0s\` (monitor window at its 5 s default). ` +
       `Health check \`true\` every ${c.healthIntervalS} s, timeout 2 s, ${d?.healthRetries ?? 3} retries (healthy on the first passing check), on both (berth, like Docker and Kubernetes, allows 1 s at least; ECS's 5 s minimum is a limit of the AWS service). Done: swarm's UpdateStatus ` +
       `"completed"; berth: ${c.updateTasks} RUNNING+HEALTHY tasks of the new revision and no other task not STOPPED. ` +
-      `The floor (hack/bench-update-floor.ts), in each round before berth's and swarm's: ${c.updateTasks} healthy containers as swarm's, then ${c.updateTasks} new ones created and started at once over the Docker API, ` +
+      `The floor (hack/bench-update-floor.ts), in the same rounds (the three sides take turns going first): ${c.updateTasks} healthy containers as swarm's, then ${c.updateTasks} new ones created and started at once over the Docker API, ` +
       `an old one stopped on each new one's first \`health_status: healthy\` event; done when every new one is healthy and every old one has died. No orchestrator does less on this engine, ` +
       `so berth at ≤ 0.5× swarm needs the floor itself below 0.5× swarm.`,
     `- **API latency**: over HTTP against the etcd server holding the ${tasks.toLocaleString('en-US')} tasks, right after the placement run.`,

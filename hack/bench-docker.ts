@@ -28,7 +28,7 @@ import { startControlPlane, type ControlPlane } from '../cli/process/control-pla
 import { applyHeapGrowth } from '../cli/process/heap-growth.js';
 import { forEachBounded } from '../controllers/kit/pool.js';
 import { DOCKER_CALL_TIMEOUT_MS, engineEvents } from './bench-engine-events.js';
-import { updateFloor } from './bench-update-floor.js';
+import { startFloor, updateFloor } from './bench-engine-floor.js';
 import { measuredWindow, type WindowCost } from './bench-window.js';
 
 const execFile = promisify(execFileCb);
@@ -129,13 +129,14 @@ export interface DockerBenchResult {
   /**
    * berthEngine: the same berth rounds, until Docker's events show every container started.
    * cost: the CPU of berth's process and of the engine's daemons in each berth and swarm round.
+   * floor: the same n containers created and started at once over the Docker API, nothing else.
    */
-  start: { berth: number[]; berthEngine: number[]; dockerRun: number[]; swarm: number[]; cost: { berth: WindowCost[]; swarm: WindowCost[] } };
+  start: { berth: number[]; berthEngine: number[]; dockerRun: number[]; floor: number[]; swarm: number[]; cost: { berth: WindowCost[]; swarm: WindowCost[] } };
   recovery: { berth: number[]; swarmNoDelay: number[]; swarmDefault: number[] };
   /**
    * berthCpu: CPU seconds berth's process used in each berth round (swarm's window holds its 5 s
    * monitor, so its daemons' CPU is not comparable). floor: the same replacement by a script over
-   * the Docker API that does only that (hack/bench-update-floor.ts), in the same rounds.
+   * the Docker API that does only that (hack/bench-engine-floor.ts), in the same rounds.
    */
   update: { berth: number[]; berthCpu: number[]; swarm: number[]; floor: number[] };
   imageId: string;
@@ -414,25 +415,47 @@ export async function leaveSwarm(): Promise<void> {
   await docker('network', 'rm', 'docker_gwbridge').catch(() => '');
 }
 
+/**
+ * Runs one round's sides one after another, starting with a different side each round: whichever
+ * follows another's clean-up may share the engine with its tail, and no side should always be the
+ * one that does.
+ */
+async function inTurns(round: number, sides: ReadonlyArray<() => Promise<void>>): Promise<void> {
+  for (let i = 0; i < sides.length; i++) await sides[(round + i) % sides.length]?.();
+}
+
 export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBenchResult> {
   // berth runs in this process as `berth up` runs it, and `berth up` sets its heap growth first.
   applyHeapGrowth();
   const imageId = await docker('image', 'inspect', '--format', '{{.Id}}', o.image);
   const joined = await ensureSwarm();
   const berth = await startBerth();
-  const result: DockerBenchResult = { start: { berth: [], berthEngine: [], dockerRun: [], swarm: [], cost: { berth: [], swarm: [] } }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], berthCpu: [], swarm: [], floor: [] }, imageId, healthRetries: HEALTH_RETRIES };
+  const result: DockerBenchResult = { start: { berth: [], berthEngine: [], dockerRun: [], floor: [], swarm: [], cost: { berth: [], swarm: [] } }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], berthCpu: [], swarm: [], floor: [] }, imageId, healthRetries: HEALTH_RETRIES };
   try {
     // Back to back within each round, so drift on a shared machine hits all three alike.
     for (let round = 0; o.parts.has('start') && round < o.repeats; round++) {
-      result.start.dockerRun.push(await dockerRunFloor(o.image, o.startTasks, round));
-      const berthRound = await berthStart(berth, o.image, o.startTasks, round);
-      result.start.berth.push(berthRound.running);
-      result.start.berthEngine.push(berthRound.engine);
-      result.start.cost.berth.push(berthRound.cost);
-      const swarmRound = await swarmStart(imageId, o.startTasks, round);
-      result.start.swarm.push(swarmRound.seconds);
-      result.start.cost.swarm.push(swarmRound.cost);
-      o.log(`  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, berth ${result.start.berth.at(-1)?.toFixed(2)} s (containers started ${result.start.berthEngine.at(-1)?.toFixed(2)} s; CPU-s: ${describeCost(berthRound.cost)}), swarm ${result.start.swarm.at(-1)?.toFixed(2)} s (CPU-s: ${describeCost(swarmRound.cost)})`);
+      let berthCost: WindowCost | undefined;
+      let swarmCost: WindowCost | undefined;
+      await inTurns(round, [
+        async () => void result.start.dockerRun.push(await dockerRunFloor(o.image, o.startTasks, round)),
+        async () => void result.start.floor.push(await startFloor(o.image, o.startTasks)),
+        async () => {
+          const berthRound = await berthStart(berth, o.image, o.startTasks, round);
+          result.start.berth.push(berthRound.running);
+          result.start.berthEngine.push(berthRound.engine);
+          result.start.cost.berth.push((berthCost = berthRound.cost));
+        },
+        async () => {
+          const swarmRound = await swarmStart(imageId, o.startTasks, round);
+          result.start.swarm.push(swarmRound.seconds);
+          result.start.cost.swarm.push((swarmCost = swarmRound.cost));
+        },
+      ]);
+      o.log(
+        `  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, API floor ${result.start.floor.at(-1)?.toFixed(2)} s, ` +
+          `berth ${result.start.berth.at(-1)?.toFixed(2)} s (containers started ${result.start.berthEngine.at(-1)?.toFixed(2)} s; CPU-s: ${berthCost ? describeCost(berthCost) : '?'}), ` +
+          `swarm ${result.start.swarm.at(-1)?.toFixed(2)} s (CPU-s: ${swarmCost ? describeCost(swarmCost) : '?'})`,
+      );
     }
     if (o.parts.has('recovery')) {
       result.recovery.berth = await berthRecovery(berth, o.image, o.recoveryTasks, o.recoveryRepeats);
@@ -441,9 +464,7 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
       o.log(`  recovery: berth ${result.recovery.berth.map((s) => s.toFixed(2)).join(', ')}; swarm 0s ${result.recovery.swarmNoDelay.map((s) => s.toFixed(2)).join(', ')}; swarm default ${result.recovery.swarmDefault.map((s) => s.toFixed(2)).join(', ')}`);
     }
     for (let round = 0; o.parts.has('update') && round < o.repeats; round++) {
-      // The three sides take turns going first: whichever follows another's clean-up may share the
-      // engine with its tail, and no side should always be the one that does.
-      const sides: Array<() => Promise<void>> = [
+      await inTurns(round, [
         async () => void result.update.floor.push((await updateFloor({ image: o.image, n: o.updateTasks, healthIntervalS: o.healthIntervalS, healthRetries: HEALTH_RETRIES })).seconds),
         async () => {
           const berthRound = await berthUpdate(berth, o.image, o.updateTasks, o.healthIntervalS, round);
@@ -451,8 +472,7 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
           result.update.berthCpu.push(berthRound.cpuSeconds);
         },
         async () => void result.update.swarm.push(await swarmUpdate(imageId, o.updateTasks, o.healthIntervalS, round)),
-      ];
-      for (let i = 0; i < sides.length; i++) await sides[(round + i) % sides.length]?.();
+      ]);
       o.log(`  update round ${round + 1}: floor ${result.update.floor.at(-1)?.toFixed(2)} s, berth ${result.update.berth.at(-1)?.toFixed(2)} s (its process: ${result.update.berthCpu.at(-1)?.toFixed(2)} CPU-s), swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`);
     }
     return result;

@@ -95,6 +95,7 @@ export function renderResults(r: BenchResults): string {
       `real Docker, start: ${c.startTasks}-task service, apply → all RUNNING (s)`,
       fig(d.start.berth, 's'),
       `${c.startTasks} × docker run -d, 8 in parallel: ${fig(d.start.dockerRun, 's')} (berth ${ratio(berth, run)}); swarm --replicas ${c.startTasks} (image ID): ${fig(d.start.swarm, 's')} (berth ${ratio(berth, swarm)}); ` +
+        `the engine's floor, ${c.startTasks} containers created and started at once over the Docker API: ${fig(d.start.floor, 's')} (berth ${ratio(berth, med(d.start.floor))}, swarm ${ratio(swarm, med(d.start.floor))}); ` +
         `berth timed as swarm is, to its ${c.startTasks}th container start in Docker's events: ${fig(d.start.berthEngine, 's')} (${ratio(med(d.start.berthEngine), swarm)} swarm); ` +
         `CPU-s per round: ${startCost(d.start.cost)}`,
       '≤ 1.2× docker run, < swarm',
@@ -150,17 +151,17 @@ export function renderResults(r: BenchResults): string {
       `demultiplexed by instance (hack/bench-fleet.ts). The services are created over HTTP at once; the clock stops when an HTTP watch of the cluster's tasks has seen every task RUNNING (the observer reads the stream as plain JSON, without HttpClient's schema validation of every event: it shares the two cores with what it measures).`,
     `- **Memory**: VmHWM (peak RSS) of the server process at the end of the etcd run.`,
     `- **Real Docker**: berth in the bench process on the embedded store with one agent over HTTP (its own agent token), at \`berth up\`'s heap growth (${DEFAULT_HEAP_GROWTH_PERCENT} % unless ${HEAP_GROWTH_ENV} says otherwise), image ${c.image}, ` +
-      `\`initProcessEnabled\`, stopTimeout 2; docker run with \`--init --stop-timeout 2\`; swarm with \`--init --stop-grace-period 2s\` given the image ID ` +
+      `\`initProcessEnabled\`, stopTimeout 2; docker run with \`--init --stop-timeout 2\`; the start's floor (hack/bench-engine-floor.ts) with \`Init\` and StopTimeout 2 over the Docker API, timed until every start has returned; swarm with \`--init --stop-grace-period 2s\` given the image ID ` +
       `(${d?.imageId.slice(0, 19) ?? 'sha256:…'}…; a tag makes swarm try a registry for every task). Each side is watched through its own event stream, ` +
       `not polled (a 50 ms poll cost berth a list of the service's tasks on the event loop that also runs its server, controllers and agent, and swarm a \`docker\` process): ` +
       `berth: an in-process watch of the service's tasks (the API's task status, from the store watch berth's controllers share: no HTTP stream for the bench to cost it); swarm: Docker's container start/die events of the service and its update-state events. ` +
-      `The start row's verdict is on berth's API (every task RUNNING); beside it, the same berth rounds timed as swarm's are, to the last container start in Docker's events ` +
+      `In each round the sides take turns going first. The start row's verdict is on berth's API (every task RUNNING); beside it, the same berth rounds timed as swarm's are, to the last container start in Docker's events ` +
       `(swarm's own task states are not read: its figure stops before swarm reports them; the berth side then also has an event subscriber, as swarm's does).`,
     `- **Rolling update bounds**: berth minimumHealthyPercent 100 / maximumPercent 200 (all ${c.updateTasks} replacements may start at once, none of the old stop before ` +
       `a replacement is healthy) ↔ swarm \`--update-parallelism ${c.updateTasks} --update-order start-first --update-delay 0s\` (monitor window at its 5 s default). ` +
       `Health check \`true\` every ${c.healthIntervalS} s, timeout 2 s, ${d?.healthRetries ?? 3} retries (healthy on the first passing check), on both (berth, like Docker and Kubernetes, allows 1 s at least; ECS's 5 s minimum is a limit of the AWS service). Done: swarm's UpdateStatus ` +
       `"completed"; berth: ${c.updateTasks} RUNNING+HEALTHY tasks of the new revision and no other task not STOPPED. ` +
-      `The floor (hack/bench-update-floor.ts), in the same rounds (the three sides take turns going first): ${c.updateTasks} healthy containers as swarm's, then ${c.updateTasks} new ones created and started at once over the Docker API, ` +
+      `The floor (hack/bench-engine-floor.ts), in the same rounds: ${c.updateTasks} healthy containers as swarm's, then ${c.updateTasks} new ones created and started at once over the Docker API, ` +
       `an old one stopped on each new one's first \`health_status: healthy\` event; done when every new one is healthy and every old one has died. No orchestrator does less on this engine, ` +
       `so berth at ≤ 0.5× swarm needs the floor itself below 0.5× swarm.`,
     `- **API latency**: over HTTP against the etcd server holding the ${tasks.toLocaleString('en-US')} tasks, right after the placement run.`,

@@ -31,6 +31,7 @@ function docker(update: { berth: number[]; swarm: number[] }, start: { berth: nu
       berth: start.berth,
       berthEngine: start.berth,
       dockerRun: [6, 6, 6],
+      floor: [5, 5.5, 6],
       swarm: start.swarm,
       cost: {
         berth: [0.6, 0.5, 0.7].map((cpuSeconds) => ({ cpuSeconds, daemons: { dockerd: 2, containerd: 1 } })),
@@ -79,6 +80,11 @@ describe('bench report, real-Docker rows', () => {
       "CPU-s per round: berth's process 0.60 (0.50–0.70), dockerd 2.00 (2.00–2.00), containerd 1.00 (1.00–1.00); in swarm's rounds dockerd 2.50 (2.50–2.50), containerd 1.20 (1.20–1.20)",
     );
     expect(row(markdown, 'real Docker, rolling update')).toContain("berth's process used 0.90 (0.80–1.10) CPU-s per round");
+  });
+
+  it("sets the engine's floor beside the start: berth and swarm over it", () => {
+    const line = row(render(docker({ berth: [5], swarm: [10] }, { berth: [6.5, 6.6, 6.7], swarm: [6.8, 6.9, 7] })), 'real Docker, start');
+    expect(line).toContain('50 containers created and started at once over the Docker API: 5.50 (5.00–6.00) (berth 1.20×, swarm 1.25×)');
   });
 
   it("sets the engine's floor beside the rolling update: berth over it, and it over swarm", () => {

@@ -42,7 +42,6 @@ const POLL_MS = 50;
 export const HEALTH_RETRIES = 3;
 const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'warn' });
 
-
 async function docker(...args: string[]): Promise<string> {
   const { stdout } = await execFile('docker', args, { maxBuffer: 16 * 2 ** 20, timeout: DOCKER_CALL_TIMEOUT_MS });
   return stdout.trim();
@@ -432,7 +431,7 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
   const berth = await startBerth();
   const result: DockerBenchResult = { start: { berth: [], berthEngine: [], dockerRun: [], floor: [], swarm: [], cost: { berth: [], swarm: [] } }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], berthCpu: [], swarm: [], floor: [] }, imageId, healthRetries: HEALTH_RETRIES };
   try {
-    // Back to back within each round, so drift on a shared machine hits all three alike.
+    // Back to back within each round, so drift on a shared machine hits every side alike.
     for (let round = 0; o.parts.has('start') && round < o.repeats; round++) {
       let berthCost: WindowCost | undefined;
       let swarmCost: WindowCost | undefined;

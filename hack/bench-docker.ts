@@ -1,8 +1,9 @@
 /**
  * Real Docker, berth beside its peers on the same engine, back to back: start of a 50-task service
  * vs 50 × `docker run -d` (8 in parallel) vs `docker service create --replicas 50`; recovery from
- * `docker kill`; a rolling update with a health check. berth runs in this process (embedded store,
- * built-in controllers, one agent over HTTP with its own agent token, as a remote agent runs).
+ * `docker kill`; a rolling update with a health check; each beside the engine's floor
+ * (bench-engine-floor.ts). berth runs in this process (embedded store, built-in controllers, one
+ * agent over HTTP with its own agent token, as a remote agent runs); Swarm's side is bench-swarm.ts.
  *
  * Each side is observed through its own event stream, not polled: berth through a watch of the
  * service's tasks (in process, joining the store watch its informers share, so observing costs
@@ -10,12 +11,10 @@
  * update state). A 50 ms poll cost berth a list of every task of the service, decoded, on the very
  * event loop that runs berth's server, controllers and agent, and swarm a `docker` process per poll.
  */
-import { execFile as execFileCb } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { rmSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { HttpClient } from '../api/client/http-client.js';
 import { LocalClient } from '../api/client/local-client.js';
@@ -27,42 +26,13 @@ import { builtinControllers } from '../controllers/builtin.js';
 import { startControlPlane, type ControlPlane } from '../cli/process/control-plane.js';
 import { applyHeapGrowth } from '../cli/process/heap-growth.js';
 import { forEachBounded } from '../controllers/kit/pool.js';
-import { DOCKER_CALL_TIMEOUT_MS, engineEvents } from './bench-engine-events.js';
+import { engineEvents } from './bench-engine-events.js';
+import { docker, dockerLabelled, HEALTH_RETRIES, lines, sleep, timed, track, until } from './bench-docker-support.js';
+import { ensureSwarm, leaveSwarm, swarmRecovery, swarmStart, swarmUpdate } from './bench-swarm.js';
 import { startFloor, updateFloor } from './bench-engine-floor.js';
 import { measuredWindow, type WindowCost } from './bench-window.js';
 
-const execFile = promisify(execFileCb);
-const POLL_MS = 50;
-/**
- * Consecutive failed checks before a container is unhealthy, on both sides (Docker's and ECS's
- * default). A task turns healthy on its first passing check whatever this is; with 1, a single
- * `true` that took over the 2 s timeout on a busy machine (Docker's exec stalls under load) made a
- * new task unhealthy: berth replaced it, swarm paused its update.
- */
-export const HEALTH_RETRIES = 3;
 const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'warn' });
-
-async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await execFile('docker', args, { maxBuffer: 16 * 2 ** 20, timeout: DOCKER_CALL_TIMEOUT_MS });
-  return stdout.trim();
-}
-
-const lines = (s: string) => s.split('\n').filter((l) => l !== '');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`bench: ${what} did not happen within ${timeoutMs / 1000} s`);
-    await sleep(POLL_MS);
-  }
-}
-
-async function timed(call: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await call();
-  return (performance.now() - start) / 1000;
-}
 
 const describeCost = (c: WindowCost) => `this process ${c.cpuSeconds.toFixed(2)}${c.daemons ? `, dockerd ${c.daemons.dockerd.toFixed(2)}, containerd ${c.daemons.containerd.toFixed(2)}` : ''}`;
 
@@ -96,18 +66,6 @@ async function watchTasks(b: Berth, service: string): Promise<TaskWatch> {
     },
     cancel: () => watch.cancel(),
   };
-}
-
-/** Containers running, from their start and die events (`initial`: running before the first event). */
-function runningFrom(events: readonly DockerEvent[], initial: readonly string[] = []): Set<string> {
-  const running = new Set(initial);
-  for (const e of events) track(running, e);
-  return running;
-}
-
-function track(running: Set<string>, e: DockerEvent): void {
-  if (e.Action === 'start') running.add(e.Actor.ID);
-  else if (e.Action === 'die') running.delete(e.Actor.ID);
 }
 
 export interface DockerBenchOptions {
@@ -214,10 +172,6 @@ async function berthRemoveService(b: Berth, name: string): Promise<void> {
   await until(`service ${name}'s tasks stopped`, async () => runningOf(await berthTasks(b, name)).length === 0 && (await dockerLabelled(`berth.cluster=${b.cluster}`, true)).length === 0);
 }
 
-async function dockerLabelled(label: string, runningOnly: boolean): Promise<string[]> {
-  return lines(await docker('ps', '-q', ...(runningOnly ? [] : ['-a']), '--filter', `label=${label}`, ...(runningOnly ? ['--filter', 'status=running'] : [])));
-}
-
 /**
  * Apply → every task RUNNING in berth's API (the figure), and beside it apply → every container
  * started by Docker's events, which is how swarm's start is timed (its own task states are not
@@ -322,96 +276,6 @@ async function dockerRunFloor(image: string, n: number, round: number): Promise<
   const ids = await dockerLabelled(label, false);
   if (ids.length > 0) await docker('rm', '-f', ...ids);
   return seconds;
-}
-
-// ---------- swarm ----------
-
-/** Full IDs (as events name them) of the service's running containers. */
-async function swarmRunning(service: string): Promise<string[]> {
-  return lines(await docker('ps', '-q', '--no-trunc', '--filter', `label=com.docker.swarm.service.name=${service}`, '--filter', 'status=running'));
-}
-
-async function swarmCreate(name: string, imageId: string, n: number, extra: string[] = []): Promise<void> {
-  await docker('service', 'create', '--detach', '--quiet', '--name', name, '--replicas', String(n), '--init', '--stop-grace-period', '2s', ...extra, imageId, 'sleep', '3600');
-}
-
-async function swarmRemove(name: string): Promise<void> {
-  await docker('service', 'rm', name).catch(() => '');
-  await until(`swarm service ${name} gone`, async () => (await dockerLabelled(`com.docker.swarm.service.name=${name}`, false)).length === 0);
-}
-
-async function swarmStart(imageId: string, n: number, round: number): Promise<{ seconds: number; cost: WindowCost }> {
-  const name = `berth-bench-start-${round}`;
-  const since = Date.now();
-  const events = await engineEvents({ type: ['container'], event: ['start', 'die'], label: [`com.docker.swarm.service.name=${name}`] }, since);
-  const window = await measuredWindow(`swarm-start-${round}`, () =>
-    timed(async () => {
-      await swarmCreate(name, imageId, n);
-      await events.until(`${n} swarm tasks running`, (es) => runningFrom(es).size >= n);
-    }),
-  );
-  events.close();
-  await swarmRemove(name);
-  return { seconds: window.value, cost: window.cost };
-}
-
-async function swarmRecovery(imageId: string, n: number, repeats: number, extra: string[], tag: string): Promise<number[]> {
-  const name = `berth-bench-recovery-${tag}`;
-  await swarmCreate(name, imageId, n, extra);
-  await until(`${n} swarm tasks running`, async () => (await swarmRunning(name)).length >= n);
-  const out: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const before = await swarmRunning(name);
-    const victim = before[0];
-    if (!victim) throw new Error('bench: no running swarm container to kill');
-    const events = await engineEvents({ type: ['container'], event: ['start', 'die'], label: [`com.docker.swarm.service.name=${name}`] }, Date.now());
-    out.push(
-      await timed(async () => {
-        await docker('kill', victim);
-        await events.until('swarm replacement running', (es) => {
-          const running = runningFrom(es, before);
-          return running.size >= n && !running.has(victim);
-        });
-      }),
-    );
-    events.close();
-    await sleep(500);
-  }
-  await swarmRemove(name);
-  return out;
-}
-
-async function swarmUpdate(imageId: string, n: number, healthIntervalS: number, round: number): Promise<number> {
-  const name = `berth-bench-update-${round}`;
-  const health = ['--health-cmd', 'true', '--health-interval', `${healthIntervalS}s`, '--health-timeout', '2s', '--health-retries', String(HEALTH_RETRIES)];
-  // berth's maximumPercent 200 / minimumHealthyPercent 100: all n new copies may start at once, and
-  // no old copy stops before its replacement is up: parallelism n, start-first, no delay.
-  const bounds = ['--update-parallelism', String(n), '--update-order', 'start-first', '--update-delay', '0s'];
-  await swarmCreate(name, imageId, n, [...health, ...bounds]);
-  await until(`${n} swarm tasks running`, async () => (await swarmRunning(name)).length >= n);
-  const events = await engineEvents({ type: ['service'], service: [name] }, Date.now());
-  const seconds = await timed(async () => {
-    await docker('service', 'update', '--detach', '--quiet', '--args', 'sleep 3601', name);
-    // The service's UpdateStatus turning "completed", as its update event says.
-    await events.until('swarm update completed', (es) => es.some((e) => e.Actor.Attributes['updatestate.new']?.toLowerCase() === 'completed'));
-  });
-  events.close();
-  await swarmRemove(name);
-  return seconds;
-}
-
-/** Joins a single-node swarm if the engine is in none; returns whether we did (so we leave it). */
-async function ensureSwarm(): Promise<boolean> {
-  const state = await docker('info', '--format', '{{.Swarm.LocalNodeState}}');
-  if (state === 'active') return false;
-  await docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
-  return true;
-}
-
-export async function leaveSwarm(): Promise<void> {
-  await docker('swarm', 'leave', '--force').catch(() => '');
-  // Leaving does not remove the bridge the swarm created.
-  await docker('network', 'rm', 'docker_gwbridge').catch(() => '');
 }
 
 /**

@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   }
   let docker: DockerBenchResult | undefined;
   if (sections.has('docker')) {
-    say('real Docker: start, recovery, rolling update (berth, docker run, the engine's floors, swarm)');
+    say('real Docker: start, recovery, rolling update (berth, docker run, the engine floors, swarm)');
     docker = await runDockerBench({
       image: config.image,
       repeats: config.repeats,

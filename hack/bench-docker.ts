@@ -34,7 +34,7 @@ import { measuredWindow, type WindowCost } from './bench-window.js';
 
 const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'warn' });
 
-const describeCost = (c: WindowCost) => `this process ${c.cpuSeconds.toFixed(2)}${c.daemons ? `, dockerd ${c.daemons.dockerd.toFixed(2)}, containerd ${c.daemons.containerd.toFixed(2)}` : ''}`;
+const describeCost = (c: WindowCost | undefined) => c === undefined ? '?' : `this process ${c.cpuSeconds.toFixed(2)}${c.daemons ? `, dockerd ${c.daemons.dockerd.toFixed(2)}, containerd ${c.daemons.containerd.toFixed(2)}` : ''}`;
 
 /** The tasks of a berth service as a watch delivers them: open it before acting, then wait. */
 interface TaskWatch {
@@ -297,8 +297,6 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
   try {
     // Back to back within each round, so drift on a shared machine hits every side alike.
     for (let round = 0; o.parts.has('start') && round < o.repeats; round++) {
-      let berthCost: WindowCost | undefined;
-      let swarmCost: WindowCost | undefined;
       await inTurns(round, [
         async () => void result.start.dockerRun.push(await dockerRunFloor(o.image, o.startTasks, round)),
         async () => void result.start.floor.push(await startFloor(o.image, o.startTasks)),
@@ -306,18 +304,18 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
           const berthRound = await berthStart(berth, o.image, o.startTasks, round);
           result.start.berth.push(berthRound.running);
           result.start.berthEngine.push(berthRound.engine);
-          result.start.cost.berth.push((berthCost = berthRound.cost));
+          result.start.cost.berth.push(berthRound.cost);
         },
         async () => {
           const swarmRound = await swarmStart(imageId, o.startTasks, round);
           result.start.swarm.push(swarmRound.seconds);
-          result.start.cost.swarm.push((swarmCost = swarmRound.cost));
+          result.start.cost.swarm.push(swarmRound.cost);
         },
       ]);
       o.log(
         `  start round ${round + 1}: docker run ${result.start.dockerRun.at(-1)?.toFixed(2)} s, API floor ${result.start.floor.at(-1)?.toFixed(2)} s, ` +
-          `berth ${result.start.berth.at(-1)?.toFixed(2)} s (containers started ${result.start.berthEngine.at(-1)?.toFixed(2)} s; CPU-s: ${berthCost ? describeCost(berthCost) : '?'}), ` +
-          `swarm ${result.start.swarm.at(-1)?.toFixed(2)} s (CPU-s: ${swarmCost ? describeCost(swarmCost) : '?'})`,
+          `berth ${result.start.berth.at(-1)?.toFixed(2)} s (containers started ${result.start.berthEngine.at(-1)?.toFixed(2)} s; CPU-s: ${describeCost(result.start.cost.berth.at(-1))}), ` +
+          `swarm ${result.start.swarm.at(-1)?.toFixed(2)} s (CPU-s: ${describeCost(result.start.cost.swarm.at(-1))})`,
       );
     }
     if (o.parts.has('recovery')) {

@@ -49,11 +49,11 @@ export async function updateFloor(o: UpdateFloorOptions): Promise<UpdateFloorRou
     // The old revision, running and healthy before the clock starts (as both orchestrators' are).
     const setup = await engineEvents(filters, Date.now());
     const old = await Promise.all(Array.from({ length: o.n }, () => create(o.image, '3600', healthCheck)));
+    const oldIds = new Set(old);
     await setup
-      .until(`${o.n} old floor containers healthy`, (es) => healthyIds(es, new Set(old)).size === o.n)
+      .until(`${o.n} old floor containers healthy`, (es) => healthyIds(es, oldIds).size === o.n)
       .finally(() => setup.close());
 
-    const oldIds = new Set(old);
     const toStop = [...old];
     const newHealthyAt = new Map<string, number>();
     const oldDiedAt = new Map<string, number>();

@@ -18,6 +18,7 @@ import { defineController, type ControllerDefinition, type ReconcileContext } fr
 import { CostPacing } from '../kit/pacing.js';
 import { done, requeueAfter } from '../kit/result.js';
 import { requestKey, type KitObject, type ObjectOf, type ObjectRef } from '../kit/types.js';
+import { onlyCountsChanged } from './count-updates.js';
 import { nextStatus, type Outcome } from './events.js';
 import { Expectations } from './expectations.js';
 import { planService, type ServicePlan } from './plan.js';
@@ -53,6 +54,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
   // Every change of any of a service's tasks wakes it and a reconcile reads all of them: a
   // 1,000-task service being placed is planned a few dozen times a second, not once per change.
   const pacing = new CostPacing(PLAN_COST_FACTOR);
+  // Status writes of counts alone, at most one per countUpdateIntervalMs per service (count-updates.ts).
+  const countWrites = new CostPacing(0, settings.countUpdateIntervalMs);
   // Which services follow which family (`cluster/family` → service names), learnt as services are
   // reconciled, so that registering `web:4` wakes the services on `web`. Every service is
   // reconciled once when the controller starts, so the map is complete after that.
@@ -91,6 +94,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       let service = await ctx.client.get('Service', key);
       if (!service) {
         pacing.forget(requestId);
+        countWrites.forget(requestId);
         expectations.forget(requestId);
         for (const names of followers.values()) names.delete(requestId);
         return done();
@@ -131,8 +135,9 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         }
         return done();
       }
-      await writeStatus(ctx, service, plan, outcome, now);
-      return plan.requeueAfterMs !== undefined ? requeueAfter(plan.requeueAfterMs) : done();
+      const statusDue = await writeStatus(ctx, service, plan, outcome, now, requestId);
+      const again = Math.min(plan.requeueAfterMs ?? Infinity, statusDue ?? Infinity);
+      return Number.isFinite(again) ? requeueAfter(again) : done();
     },
   });
 
@@ -198,9 +203,14 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     return { started, stopped };
   }
 
-  async function writeStatus(ctx: ReconcileContext, service: Service, plan: ServicePlan, outcome: Outcome, now: number): Promise<void> {
+  /** Writes the status the plan makes, if it changed; a change of counts alone may wait: then how long (ms). */
+  async function writeStatus(ctx: ReconcileContext, service: Service, plan: ServicePlan, outcome: Outcome, now: number, requestId: string): Promise<number | undefined> {
     const status = nextStatus(service, plan, outcome, now, settings.eventRepeatMs, randomUUID);
-    if (jsonEqual(status, service.status ?? {})) return; // nothing changed: no write, no churn
+    if (jsonEqual(status, service.status ?? {})) return undefined; // nothing changed: no write, no churn
+    if (onlyCountsChanged(service.status, status)) {
+      const wait = countWrites.delayFor(requestId, now);
+      if (wait > 0) return wait;
+    }
     await ctx.client.mutate(
       'Service',
       { cluster: service.metadata.cluster, name: service.metadata.name },
@@ -213,6 +223,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       },
       { subresource: 'status' },
     );
+    countWrites.record(requestId, now, 0);
+    return undefined;
   }
 }
 

@@ -14,6 +14,8 @@ export interface ServiceControllerSettings {
   eventRepeatMs: number;
   /** How long to wait for the cache to show tasks this controller just wrote before acting again. */
   expectationTimeoutMs: number;
+  /** A status change of task counts alone is written at most this often per service (count-updates.ts). */
+  countUpdateIntervalMs: number;
 }
 
 export const DEFAULT_SETTINGS: ServiceControllerSettings = Object.freeze({
@@ -21,6 +23,7 @@ export const DEFAULT_SETTINGS: ServiceControllerSettings = Object.freeze({
   failureThreshold: Object.freeze({ ratio: 0.5, min: 3, max: 200 }),
   eventRepeatMs: 5 * 60_000,
   expectationTimeoutMs: 30_000,
+  countUpdateIntervalMs: 500,
 });
 
 /** The finalizer that keeps a deleted service until its tasks are stopped. */

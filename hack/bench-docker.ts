@@ -2,8 +2,9 @@
  * Real Docker, berth beside its peers on the same engine, back to back: start of a 50-task service
  * vs 50 × `docker run -d` (8 in parallel) vs `docker service create --replicas 50`; recovery from
  * `docker kill`; a rolling update with a health check; each beside the engine's floor
- * (bench-engine-floor.ts). berth runs in this process (embedded store, built-in controllers, one
- * agent over HTTP with its own agent token, as a remote agent runs); Swarm's side is bench-swarm.ts.
+ * (bench-engine-floor.ts). berth runs in this process as `berth up` runs it on one machine
+ * (embedded store, built-in controllers, the agent in process on LocalClient), as a single-node
+ * swarm runs its manager and worker in one dockerd; Swarm's side is bench-swarm.ts.
  *
  * Each side is observed through its own event stream, not polled: berth through a watch of the
  * service's tasks (in process, joining the store watch its informers share, so observing costs
@@ -120,8 +121,8 @@ async function startBerth(): Promise<Berth> {
   const client = new HttpClient({ server: plane.url, token: plane.adminToken });
   await client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: cluster }, spec: {} });
   const runtime = new DockerRuntime({});
-  const token = await client.issueAgentToken(cluster, 'local');
-  const agent = new Agent({ client: new HttpClient({ server: plane.url, token }), runtime, cluster, instanceName: 'local', log });
+  // In process, as `berth up` runs its agent (cli/commands/actions/up.ts).
+  const agent = new Agent({ client: new LocalClient(plane.resources), runtime, cluster, instanceName: 'local', log });
   await agent.start();
   return {
     plane,

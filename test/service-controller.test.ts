@@ -4,14 +4,14 @@
  * reports tasks asked to stop as STOPPED.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LABELS, addSharedIndexes, isLive } from '../controllers/conventions.js';
+import { LABELS, isLive } from '../controllers/conventions.js';
 import { LocalClient } from '../api/client/local-client.js';
 import type { Ref, SubresourceOptions } from '../api/client/types.js';
 import type { KindName } from '../api/keys.js';
-import { Manager } from '../controllers/kit/manager.js';
-import { eventually, startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
+import { eventually, type TestEnv } from '../controllers/kit/test-env.js';
 import type { ObjectOf } from '../controllers/kit/types.js';
-import { serviceController, SERVICE_FINALIZER } from '../controllers/service/index.js';
+import { SERVICE_FINALIZER } from '../controllers/service/index.js';
+import { startServiceEnv, type ServiceEnv } from './support/service-env.js';
 
 type Task = ObjectOf<'Task'>;
 const SETTLE_MS = 150;
@@ -55,20 +55,15 @@ function fakeAgent(env: TestEnv, signal: AbortSignal, crashes: (t: Task) => bool
 }
 
 describe('service controller', () => {
+  let running: ServiceEnv;
   let env: TestEnv;
-  let stop: AbortController;
+  let stop: { signal: AbortSignal };
   beforeEach(async () => {
-    env = await startTestEnv();
-    stop = new AbortController();
-    const manager = new Manager({ client: env.client }).add(serviceController({ settings: { settleMs: SETTLE_MS } }));
-    addSharedIndexes(manager);
-    void manager.run(stop.signal);
+    running = await startServiceEnv({ settleMs: SETTLE_MS });
+    env = running.env;
+    stop = running;
   });
-  afterEach(async () => {
-    stop.abort();
-    await new Promise((r) => setTimeout(r, 50));
-    await env.stop();
-  });
+  afterEach(() => running.stop());
 
   const tasks = async () => (await env.client.list('Task')).items;
   const live = async () => (await tasks()).filter(isLive);
@@ -142,8 +137,9 @@ describe('service controller', () => {
     // Past the settle time every task that has run that long is healthy: count those as the sampler sees them.
     let peak = 0;
     let trough = Infinity;
+    const sampler = new AbortController();
     const sampling = (async () => {
-      while (!stop.signal.aborted) {
+      while (!sampler.signal.aborted) {
         const all = await tasks();
         peak = Math.max(peak, all.filter((t) => t.status?.lastStatus !== 'STOPPED').length);
         const healthy = all.filter((t) => isLive(t) && t.status?.lastStatus === 'RUNNING' && Date.now() - Date.parse(t.status.startedAt ?? '') >= SETTLE_MS);
@@ -153,7 +149,7 @@ describe('service controller', () => {
     })();
     await env.client.create(taskDefinition('7200'));
     const after = await eventually(() => steady(n, 'web:2'), 20_000, 'steady on web:2');
-    stop.abort();
+    sampler.abort();
     await sampling;
     expect(peak).toBeLessThanOrEqual(most);
     expect(trough).toBeGreaterThanOrEqual(least);
@@ -219,13 +215,12 @@ class OneBrokenStop extends LocalClient {
 
 describe('service controller stopping many tasks', () => {
   it('asks every task of a scale-in to stop, even while asking one of them keeps failing', async () => {
-    const env = await startTestEnv();
-    const stop = new AbortController();
+    let client: OneBrokenStop | undefined;
+    const running = await startServiceEnv({ settleMs: SETTLE_MS }, (e) => (client = new OneBrokenStop(e.resources)));
+    const { env } = running;
+    const stop = running;
     try {
-      const client = new OneBrokenStop(env.resources);
-      const manager = new Manager({ client }).add(serviceController({ settings: { settleMs: SETTLE_MS } }));
-      addSharedIndexes(manager);
-      void manager.run(stop.signal);
+      if (!client) throw new Error('internal: the client was not made');
       fakeAgent(env, stop.signal);
       await env.client.create(taskDefinition('3600'));
       await env.client.create(service({ desiredCount: 4 }));
@@ -241,9 +236,7 @@ describe('service controller stopping many tasks', () => {
       expect(client.broken).toBeDefined();
       expect(stopped.map((t) => t.metadata.name)).not.toContain(client.broken);
     } finally {
-      stop.abort();
-      await new Promise((r) => setTimeout(r, 50));
-      await env.stop();
+      await running.stop();
     }
   });
 });

@@ -4,29 +4,20 @@
  * The test plays scheduler and agent: it reports the service's tasks RUNNING one after another.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { addSharedIndexes } from '../controllers/conventions.js';
-import { Manager } from '../controllers/kit/manager.js';
-import { eventually, startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
-import { serviceController } from '../controllers/service/index.js';
+import { eventually, type TestEnv } from '../controllers/kit/test-env.js';
+import { startServiceEnv, type ServiceEnv } from './support/service-env.js';
 
 const INTERVAL_MS = 400;
 const TASKS = 6;
 
+let running: ServiceEnv;
 let env: TestEnv;
-let stop: AbortController;
 beforeEach(async () => {
-  env = await startTestEnv();
-  stop = new AbortController();
   // A long settle: no deployment completes during the test, so the RUNNING reports change counts only.
-  const manager = new Manager({ client: env.client }).add(serviceController({ settings: { settleMs: 60_000, countUpdateIntervalMs: INTERVAL_MS } }));
-  addSharedIndexes(manager);
-  void manager.run(stop.signal);
+  running = await startServiceEnv({ settleMs: 60_000, countUpdateIntervalMs: INTERVAL_MS });
+  env = running.env;
 });
-afterEach(async () => {
-  stop.abort();
-  await new Promise((r) => setTimeout(r, 50));
-  await env.stop();
-});
+afterEach(() => running.stop());
 
 it('tasks turning RUNNING one after another are counted in fewer status writes, ending at the full count', async () => {
   await env.client.create({

@@ -80,8 +80,9 @@ describe('placement across two instances on real Docker', () => {
     await eventually(async () => (await runningTasks(cluster, 'big')).length === 4, 30_000, '4 of 6 running');
     const svc = await eventually(async () => {
       const s = await cluster.client.mustGet('Service', { cluster: cluster.name, name: 'big' });
-      return s.status?.events?.some((e) => /unable to place a task/.test(e.message)) ? s : undefined;
-    }, 15_000, 'an event saying why');
+      // The event is written at once; the count it settles on may follow within the count-update interval.
+      return s.status?.events?.some((e) => /unable to place a task/.test(e.message)) && s.status.pendingCount === 2 ? s : undefined;
+    }, 15_000, 'an event saying why, and 2 tasks pending');
     expect(svc.status?.pendingCount).toBe(2);
     expect(svc.status?.events?.find((e) => /unable to place/.test(e.message))?.message).toMatch(/MEMORY/);
 

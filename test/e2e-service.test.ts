@@ -48,7 +48,11 @@ describe('services on real Docker', () => {
     await cluster.client.create(inCluster(taskDefinition('web', [sleeper('web')])));
     await cluster.client.create(inCluster(service('web', 'web', 3)));
     await eventually(async () => (await runningTasks(cluster, 'web')).length === 3, 30_000, '3 running tasks');
-    const svc = await cluster.client.mustGet('Service', { cluster: cluster.name, name: 'web' });
+    // Counts alone reach the service's status within its count-update interval (500 ms), not at once.
+    const svc = await eventually(async () => {
+      const s = await cluster.client.mustGet('Service', { cluster: cluster.name, name: 'web' });
+      return s.status?.runningCount === 3 && s;
+    }, 5_000, 'the service status counting 3 running');
     expect(svc.status).toMatchObject({ runningCount: 3, desiredCount: 3 });
 
     const recoveries: number[] = [];

@@ -121,13 +121,14 @@ async function startBerth(): Promise<Berth> {
   const client = new HttpClient({ server: plane.url, token: plane.adminToken });
   await client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: cluster }, spec: {} });
   const runtime = new DockerRuntime({});
+  const local = new LocalClient(plane.resources);
   // In process, as `berth up` runs its agent (cli/commands/actions/up.ts).
-  const agent = new Agent({ client: new LocalClient(plane.resources), runtime, cluster, instanceName: 'local', log });
+  const agent = new Agent({ client: local, runtime, cluster, instanceName: 'local', log });
   await agent.start();
   return {
     plane,
     client,
-    observer: new LocalClient(plane.resources),
+    observer: local,
     agent,
     cluster,
     async dispose() {

@@ -4,7 +4,8 @@
  */
 import Docker from 'dockerode';
 import { lineSplitter } from '../api/lines.js';
-import { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
+import { parseEventLine } from '../controllers/agent/runtime/docker-events.js';
+import type { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
 
 /** No docker call of the bench takes a minute on a working engine: one that does means a wedged
  * dockerd (seen once with swarm), and the run should fail and say so rather than hang. */
@@ -32,10 +33,10 @@ export async function engineEvents(filters: Record<string, string[]>, since: num
   const seen: DockerEvent[] = [];
   let wake: () => void = () => undefined;
   const split = lineSplitter((line) => {
-    const parsed = DockerEvent.safeParse(parseJson(line));
-    if (!parsed.success) return;
-    seen.push(parsed.data);
-    onEvent?.(parsed.data);
+    const parsed = parseEventLine(line);
+    if (!('event' in parsed)) return; // not an event (Docker never sends one, in practice): skipped
+    seen.push(parsed.event);
+    onEvent?.(parsed.event);
   });
   stream.on('data', (chunk: Buffer | string) => {
     split(chunk);
@@ -60,13 +61,4 @@ export async function engineEvents(filters: Record<string, string[]>, since: num
       if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy();
     },
   };
-}
-
-/** A line of the stream that is not JSON (a partial write Docker never sends, in practice) is skipped. */
-function parseJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
 }

@@ -91,11 +91,12 @@ export function renderResults(r: BenchResults): string {
     const berth = med(d.start.berth);
     const run = med(d.start.dockerRun);
     const swarm = med(d.start.swarm);
+    const floor = med(d.start.floor);
     rows.push([
       `real Docker, start: ${c.startTasks}-task service, apply → all RUNNING (s)`,
       fig(d.start.berth, 's'),
       `${c.startTasks} × docker run -d, 8 in parallel: ${fig(d.start.dockerRun, 's')} (berth ${ratio(berth, run)}); swarm --replicas ${c.startTasks} (image ID): ${fig(d.start.swarm, 's')} (berth ${ratio(berth, swarm)}); ` +
-        `the engine's floor, ${c.startTasks} containers created and started at once over the Docker API: ${fig(d.start.floor, 's')} (berth ${ratio(berth, med(d.start.floor))}, swarm ${ratio(swarm, med(d.start.floor))}); ` +
+        `the engine's floor, ${c.startTasks} containers created and started at once over the Docker API: ${fig(d.start.floor, 's')} (berth ${ratio(berth, floor)}, swarm ${ratio(swarm, floor)}); ` +
         `berth timed as swarm is, to its ${c.startTasks}th container start in Docker's events: ${fig(d.start.berthEngine, 's')} (${ratio(med(d.start.berthEngine), swarm)} swarm); ` +
         `CPU-s per round: ${startCost(d.start.cost)}`,
       '≤ 1.2× docker run, < swarm',
@@ -108,14 +109,15 @@ export function renderResults(r: BenchResults): string {
       '< 0.5 median',
       verdict(med(d.recovery.berth) < 0.5),
     ]);
+    const update = { berth: med(d.update.berth), swarm: med(d.update.swarm), floor: med(d.update.floor) };
     rows.push([
       `real Docker, rolling update: ${c.updateTasks} tasks, ${c.healthIntervalS} s health check, new revision → all new healthy, old gone (s)`,
       fig(d.update.berth, 's'),
-      `swarm service update, same health check and bounds: ${fig(d.update.swarm, 's')} (berth ${ratio(med(d.update.berth), med(d.update.swarm))}); ` +
-        `the engine's floor, a script over the Docker API doing only this replacement: ${fig(d.update.floor, 's')} (berth ${ratio(med(d.update.berth), med(d.update.floor))}; ` +
-        `the floor itself ${ratio(med(d.update.floor), med(d.update.swarm))} swarm); berth's process used ${fig(d.update.berthCpu, 's')} CPU-s per round`,
+      `swarm service update, same health check and bounds: ${fig(d.update.swarm, 's')} (berth ${ratio(update.berth, update.swarm)}); ` +
+        `the engine's floor, a script over the Docker API doing only this replacement: ${fig(d.update.floor, 's')} (berth ${ratio(update.berth, update.floor)}; ` +
+        `the floor itself ${ratio(update.floor, update.swarm)} swarm); berth's process used ${fig(d.update.berthCpu, 's')} CPU-s per round`,
       '≤ 0.5× swarm',
-      verdict(med(d.update.berth) <= 0.5 * med(d.update.swarm)),
+      verdict(update.berth <= 0.5 * update.swarm),
     ]);
   }
   const latency = r.placement.etcd.flatMap((p) => (p.latency ? [p.latency] : []));

@@ -8,7 +8,7 @@ import { LABELS, isLive } from '../controllers/conventions.js';
 import { LocalClient } from '../api/client/local-client.js';
 import type { Ref, SubresourceOptions } from '../api/client/types.js';
 import type { KindName } from '../api/keys.js';
-import { eventually, type TestEnv } from '../controllers/kit/test-env.js';
+import { eventually, startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
 import type { ObjectOf } from '../controllers/kit/types.js';
 import { SERVICE_FINALIZER } from '../controllers/service/index.js';
 import { startServiceEnv, type ServiceEnv } from './support/service-env.js';
@@ -55,15 +55,13 @@ function fakeAgent(env: TestEnv, signal: AbortSignal, crashes: (t: Task) => bool
 }
 
 describe('service controller', () => {
-  let running: ServiceEnv;
+  let harness: ServiceEnv;
   let env: TestEnv;
-  let stop: { signal: AbortSignal };
   beforeEach(async () => {
-    running = await startServiceEnv({ settleMs: SETTLE_MS });
-    env = running.env;
-    stop = running;
+    harness = await startServiceEnv({ settleMs: SETTLE_MS });
+    env = harness.env;
   });
-  afterEach(() => running.stop());
+  afterEach(() => harness.stop());
 
   const tasks = async () => (await env.client.list('Task')).items;
   const live = async () => (await tasks()).filter(isLive);
@@ -82,7 +80,7 @@ describe('service controller', () => {
   };
 
   it('converges to desiredCount tasks, says so once, and then writes nothing', async () => {
-    fakeAgent(env, stop.signal);
+    fakeAgent(env, harness.signal);
     await env.client.create(taskDefinition('3600'));
     await env.client.create(service({ desiredCount: 3 }));
     const s = await eventually(() => steady(3, 'web:1'), 10_000, '3 tasks running and steady');
@@ -108,7 +106,7 @@ describe('service controller', () => {
   });
 
   it('replaces a task that stopped, and scales in by stopping the surplus', async () => {
-    fakeAgent(env, stop.signal);
+    fakeAgent(env, harness.signal);
     await env.client.create(taskDefinition('3600'));
     await env.client.create(service({ desiredCount: 3 }));
     await eventually(() => steady(3, 'web:1'), 10_000, 'steady at 3');
@@ -130,7 +128,7 @@ describe('service controller', () => {
     [100, 200, 3, 6, 3],
     [50, 100, 4, 4, 2],
   ])('a new revision at %i/%i rolls all %i tasks within the bounds (at most %i tasks, at least %i healthy)', async (min, max, n, most, least) => {
-    fakeAgent(env, stop.signal);
+    fakeAgent(env, harness.signal);
     await env.client.create(taskDefinition('3600'));
     await env.client.create(service({ desiredCount: n, deploymentConfiguration: { minimumHealthyPercent: min, maximumPercent: max } }));
     const before = await eventually(() => steady(n, 'web:1'), 10_000, 'steady on web:1');
@@ -159,7 +157,7 @@ describe('service controller', () => {
   });
 
   it('a revision whose tasks crash trips the circuit breaker and rolls back to the last completed deployment', async () => {
-    fakeAgent(env, stop.signal, (t) => t.spec.taskDefinition === 'web:2');
+    fakeAgent(env, harness.signal, (t) => t.spec.taskDefinition === 'web:2');
     await env.client.create(taskDefinition('3600'));
     await env.client.create(service({ desiredCount: 2, deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } }));
     const before = await eventually(() => steady(2, 'web:1'), 10_000, 'steady on web:1');
@@ -189,7 +187,7 @@ describe('service controller', () => {
   });
 
   it('deleting a service stops its tasks, then the service disappears; STOPPED tasks stay for the task GC', async () => {
-    fakeAgent(env, stop.signal);
+    fakeAgent(env, harness.signal);
     await env.client.create(taskDefinition('3600'));
     await env.client.create(service({ desiredCount: 2 }));
     await eventually(() => steady(2, 'web:1'), 10_000, 'steady');
@@ -215,13 +213,11 @@ class OneBrokenStop extends LocalClient {
 
 describe('service controller stopping many tasks', () => {
   it('asks every task of a scale-in to stop, even while asking one of them keeps failing', async () => {
-    let client: OneBrokenStop | undefined;
-    const running = await startServiceEnv({ settleMs: SETTLE_MS }, (e) => (client = new OneBrokenStop(e.resources)));
-    const { env } = running;
-    const stop = running;
+    const env = await startTestEnv();
+    const client = new OneBrokenStop(env.resources);
+    const harness = await startServiceEnv({ settleMs: SETTLE_MS }, { env, client });
     try {
-      if (!client) throw new Error('internal: the client was not made');
-      fakeAgent(env, stop.signal);
+      fakeAgent(env, harness.signal);
       await env.client.create(taskDefinition('3600'));
       await env.client.create(service({ desiredCount: 4 }));
       await eventually(async () => (await env.client.list('Task')).items.filter((t) => t.status?.lastStatus === 'RUNNING').length === 4, 10_000, '4 running');
@@ -236,7 +232,7 @@ describe('service controller stopping many tasks', () => {
       expect(client.broken).toBeDefined();
       expect(stopped.map((t) => t.metadata.name)).not.toContain(client.broken);
     } finally {
-      await running.stop();
+      await harness.stop();
     }
   });
 });

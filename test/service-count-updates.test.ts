@@ -10,14 +10,14 @@ import { startServiceEnv, type ServiceEnv } from './support/service-env.js';
 const INTERVAL_MS = 400;
 const TASKS = 6;
 
-let running: ServiceEnv;
+let harness: ServiceEnv;
 let env: TestEnv;
 beforeEach(async () => {
   // A long settle: no deployment completes during the test, so the RUNNING reports change counts only.
-  running = await startServiceEnv({ settleMs: 60_000, countUpdateIntervalMs: INTERVAL_MS });
-  env = running.env;
+  harness = await startServiceEnv({ settleMs: 60_000, countUpdateIntervalMs: INTERVAL_MS });
+  env = harness.env;
 });
-afterEach(() => running.stop());
+afterEach(() => harness.stop());
 
 it('tasks turning RUNNING one after another are counted in fewer status writes, ending at the full count', async () => {
   await env.client.create({

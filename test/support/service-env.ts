@@ -14,11 +14,14 @@ export interface ServiceEnv {
   signal: AbortSignal;
 }
 
-/** `client`: what the controller writes through (default: the env's own). */
-export async function startServiceEnv(settings: Partial<ServiceControllerSettings>, client?: (env: TestEnv) => BerthClient): Promise<ServiceEnv> {
-  const env = await startTestEnv();
+/**
+ * The controller on `env` (default: a new one), writing through `client` (default: the env's own;
+ * a test's own client over env.resources, to inject failures).
+ */
+export async function startServiceEnv(settings: Partial<ServiceControllerSettings>, options: { env?: TestEnv; client?: BerthClient } = {}): Promise<ServiceEnv> {
+  const env = options.env ?? (await startTestEnv());
   const aborter = new AbortController();
-  const manager = new Manager({ client: client ? client(env) : env.client }).add(serviceController({ settings }));
+  const manager = new Manager({ client: options.client ?? env.client }).add(serviceController({ settings }));
   addSharedIndexes(manager);
   void manager.run(aborter.signal);
   return {

@@ -4,6 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import type { z } from 'zod';
 import { lineSplitter } from '../../../api/lines.js';
 import type { Logger } from '../../../api/log.js';
 import { dockerCall } from './docker-error.js';
@@ -15,6 +16,20 @@ import { RUNTIME_EVENT_TYPES, type EventOptions, type EventSubscription, type La
 /** Docker's label filter: `key` (present) or `key=value`. */
 export function labelFilters(labels: Labels): string[] {
   return Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`));
+}
+
+/** One line of Docker's event stream, parsed (zod at the edge), or why it is not an event. */
+export type EventLine = { event: DockerEvent } | { notJson: true } | { issues: z.core.$ZodIssue[] };
+
+export function parseEventLine(line: string): EventLine {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return { notJson: true };
+  }
+  const parsed = DockerEvent.safeParse(json);
+  return parsed.success ? { event: parsed.data } : { issues: parsed.error.issues };
 }
 
 export async function subscribeToEvents(
@@ -33,19 +48,16 @@ export async function subscribeToEvents(
   let closed = false;
 
   const deliver = (line: string) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
+    const parsed = parseEventLine(line);
+    if ('notJson' in parsed) {
       log.warn({ line: line.slice(0, 200) }, 'Docker sent an event that is not JSON; skipped');
       return;
     }
-    const parsed = DockerEvent.safeParse(json);
-    if (!parsed.success) {
-      log.warn({ issues: parsed.error.issues }, 'Docker sent an event berth does not understand; skipped');
+    if ('issues' in parsed) {
+      log.warn({ issues: parsed.issues }, 'Docker sent an event berth does not understand; skipped');
       return;
     }
-    const event = toRuntimeEvent(parsed.data);
+    const event = toRuntimeEvent(parsed.event);
     if (!event) return;
     try {
       onEvent(event);

@@ -186,6 +186,11 @@ describe('unifiedDiff', () => {
     );
   });
 
+  it('shows a deleted object as all removals, and a missing final newline as no change', () => {
+    expect(unifiedDiff('a\nb\n', '', { from: 'x', to: 'y' })).toBe('--- x\n+++ y\n@@ -1,2 +0,0 @@\n-a\n-b\n');
+    expect(unifiedDiff('a\nb', 'a\nb\n', { from: 'x', to: 'y' })).toBe('');
+  });
+
   it('shows a created object as all additions', () => {
     expect(unifiedDiff('', 'a\nb\n', { from: 'x', to: 'y' })).toBe('--- x\n+++ y\n@@ -0,0 +1,2 @@\n+a\n+b\n');
   });

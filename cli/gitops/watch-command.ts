@@ -8,7 +8,7 @@ import { connect } from '../commands/connect.js';
 import type { GitOpsWatchFlags } from '../commands/gitops.js';
 import { stopOnSignal } from '../process/until-signal.js';
 import { GITOPS_FIELD_MANAGER, setName } from './constants.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../duration.js';
 import { GitOpsWatcher } from './watcher.js';
 
 export class NotADirectoryError extends Error {

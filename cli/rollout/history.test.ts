@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Service, TaskDefinition } from '../../api/v1/index.js';
 import { historyOf, historyRows, undoTarget } from './history.js';
-import { parseDuration, serviceName } from './target.js';
+import { serviceName } from './target.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 const rec = (id: string, taskDefinition: string, state: string, s: number, extra: Record<string, unknown> = {}) => ({ id, taskDefinition, state, startedAt: at(s), ...extra });
@@ -58,8 +58,5 @@ describe('arguments', () => {
   });
   it.each([[['task', 't1']], [['web']], [['service', 'a', 'b']]])('%j is refused', (args) => {
     expect(() => serviceName(args, 'status')).toThrow();
-  });
-  it.each([['90s', 90_000], ['5m', 300_000], ['500ms', 500], ['2', 2_000], ['1h', 3_600_000]] as const)('%s', (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
   });
 });

@@ -11,7 +11,8 @@ import { withSession, type Io } from '../commands/actions/run.js';
 import { listAll } from '../commands/actions/objects.js';
 import { NotFoundError } from '../../api/resources/errors.js';
 import { rolloutProgress, type Progress } from './progress.js';
-import { parseDuration, serviceName } from './target.js';
+import { parseDuration } from '../duration.js';
+import { serviceName } from './target.js';
 
 type Service = ObjectOf<'Service'>;
 
@@ -22,7 +23,7 @@ const RETRY_MS = 1_000;
 export default function runStatus(flags: RolloutFlags): Promise<number> {
   return withSession(flags, async ({ client, cluster }, io) => {
     const name = serviceName(flags.args, 'status');
-    const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout);
+    const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
     return followRollout(client, flags.cluster ?? cluster, name, io, timeoutMs);
   });
 }

@@ -9,11 +9,3 @@ export function serviceName(args: readonly string[], command: string): string {
   if (parsed.kind !== 'Service') throw new UsageError(`only services roll out, not ${kindLabel(parsed.kind)}`);
   return parsed.name;
 }
-
-/** `90s`, `2m`, `500ms`, `1h`, or plain seconds, into milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`invalid duration "${text}": use e.g. 90s, 5m, 1h or a number of seconds`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000;
-  return Math.round(Number(m[1]) * unit);
-}

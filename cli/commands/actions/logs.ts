@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { taskLogContainers } from '../../../api/tasks/log-container.js';
-import { parseDuration } from '../../gitops/duration.js';
+import { parseDuration } from '../../duration.js';
 import type { LogsFlags } from '../logs.js';
 import { UsageError } from './apply.js';
 import { withSession, type Io } from './run.js';

@@ -1,4 +1,4 @@
-/** Set names and durations as the watch command takes them. */
+/** Set names as the watch command takes them. */
 import { describe, expect, it } from 'vitest';
 import { setName } from './constants.js';
 

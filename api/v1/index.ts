@@ -11,7 +11,7 @@ import { Service } from './service.js';
 import { Task } from './task.js';
 import { TaskDefinition } from './task-definition.js';
 import { isPlainObject } from '../merge-patch.js';
-import { parseOver } from './validate-over.js';
+import { parseOverParts, type KindParts } from './validate-over.js';
 
 export const kindSchemas = {
   Cluster,
@@ -48,17 +48,27 @@ export function validateObject(raw: unknown): ValidationResult {
 }
 
 /**
+ * The kinds whose schema is defineKind's with nothing added, so each part can be judged alone
+ * (validate-over.ts). TaskDefinition is not one: its schema checks and transforms the whole.
+ */
+const partsOfKind: Partial<Record<KindName, KindParts>> = {
+  Cluster: Cluster.shape,
+  ContainerInstance: ContainerInstance.shape,
+  Task: Task.shape,
+  Service: Service.shape,
+};
+
+/**
  * `validateObject` for an object made from `known`, an already-valid object of the same kind (a
- * controller's cached copy with a new status or spec): whatever of it is known's own data (the same
- * object, or the same primitive at the same place) is taken as it is, and the rest is parsed by its
- * own schema (validate-over.ts says why that gives the same verdict and output as a full parse).
- * The result shares those parts with `known`. At scale a full parse per status report or bind was
- * the largest single source of the agents' and the scheduler's allocations, most of it re-parsing
- * what had not changed. A rejected object is parsed again in full, for issues that read the same.
+ * controller's cached copy with a new status or spec): a part (metadata, spec, status) that is
+ * known's own is taken as it is and only the new parts are parsed, so an agent's status report
+ * does not parse the task's spec again. The result shares the taken parts with `known`. A rejected
+ * object is parsed again in full, for issues that read the same.
  */
 export function validateObjectOver(known: BerthObject, raw: unknown): ValidationResult {
-  if (!isPlainObject(raw) || raw.apiVersion !== known.apiVersion || raw.kind !== known.kind) return validateObject(raw);
-  const parsed = parseOver(kindSchemas[known.kind], known, raw);
+  const parts = partsOfKind[known.kind];
+  if (!parts || !isPlainObject(raw) || raw.apiVersion !== known.apiVersion || raw.kind !== known.kind) return validateObject(raw);
+  const parsed = parseOverParts(parts, known, raw);
   // Every part is either parsed by its schema just now or is known's, which was.
   return parsed.ok ? { ok: true, object: parsed.value as BerthObject } : validateObject(raw);
 }

@@ -1,65 +1,40 @@
 /**
  * Validation of an object made from one already known to be valid: a controller's cached copy with
- * a new status (an agent's report) or one changed spec field (the scheduler's bind). Whatever of the
- * new object IS the known one's (the same object or the same primitive at the same place) is taken
- * as it is; everything else is parsed by its own schema. At 20,000 tasks a full parse per write was
- * the largest single source of the server's and the agents' allocations (bench/NOTES.md).
- *
- * This accepts and rejects exactly what a full parse does, and gives the same output, because it
- * only descends into schemas whose verdict is the sum of their parts' verdicts: plain objects and
- * arrays with no check of their own (no refine, no length bound) and no unknown keys. A schema
- * with a check across its parts (TaskOverrides' "overridden twice", TaskDefinition's transform of
- * the whole) is parsed whole whenever anything in it is new. A known part is taken as valid
- * because what a parse outputs parses to itself (defaults filled, transforms applied: codec.ts).
+ * a new status (an agent's report) or a new spec (the scheduler's bind). The rule needs nothing of
+ * zod's internals: an object of a kind built by `defineKind` alone is valid exactly when each of its
+ * parts (metadata, spec, status) is, because nothing checks one part against another. So a part
+ * that IS the known object's (the same reference: the caller spread the cached copy) is taken as
+ * it is, and only the parts that are new are parsed, each by its own schema. A kind whose schema
+ * adds a check or a transform across its parts (TaskDefinition) is parsed whole.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isPlainObject } from '../merge-patch.js';
 
-type Parsed = { ok: true; value: unknown } | { ok: false };
+type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false };
 
-/** No refinement or bound of the schema's own: its verdict is its parts'. */
-const hasNoChecksOfItsOwn = (schema: z.ZodType): boolean => (schema._zod.def.checks?.length ?? 0) === 0;
+/** The top-level schemas of a kind built by defineKind alone. */
+export type KindParts = { readonly apiVersion: z.ZodType; readonly kind: z.ZodType; readonly metadata: z.ZodType; readonly spec: z.ZodType; readonly status: z.ZodType };
 
 /**
- * `value` parsed by `schema`, reusing what is `known`'s. A failure says only "not valid": the
- * caller parses the whole object again for the issues, as they read from a full parse.
+ * `value` parsed by the parts of its kind, reusing whatever part is `known`'s own. A failure says
+ * only "not valid": the caller parses the whole object again for issues that read as a full parse's.
  */
-export function parseOver(schema: z.ZodType, known: unknown, value: unknown): Parsed {
-  if (value === known && value !== undefined) return { ok: true, value };
-  // An optional or defaulted part that is present is its inner schema's to judge.
-  if ((schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) && value !== undefined) return parseOver(schema.unwrap() as z.ZodType, known, value);
-  if (schema instanceof z.ZodObject && hasNoChecksOfItsOwn(schema) && isPlainObject(value)) return parseObjectOver(schema, isPlainObject(known) ? known : {}, value);
-  if (schema instanceof z.ZodArray && hasNoChecksOfItsOwn(schema) && Array.isArray(value)) {
-    const before: unknown[] = Array.isArray(known) ? known : [];
-    const out: unknown[] = [];
-    for (let i = 0; i < value.length; i++) {
-      const item = parseOver(schema.element as z.ZodType, before[i], value[i]);
-      if (!item.ok) return item;
-      out.push(item.value);
-    }
-    return { ok: true, value: out };
-  }
-  return wholeParse(schema, value);
-}
-
-function parseObjectOver(schema: z.ZodObject, known: Record<string, unknown>, value: Record<string, unknown>): Parsed {
-  const shape = schema.shape as Record<string, z.ZodType>;
-  // An unknown key is an error for a strict object and dropped by a stripping one: either way the
-  // whole parse says what happens to it.
-  for (const key in value) if (!Object.hasOwn(shape, key)) return wholeParse(schema, value);
+export function parseOverParts(parts: KindParts, known: Record<string, unknown>, value: unknown): Parsed {
+  if (!isPlainObject(value)) return { ok: false };
+  // A strict object: an unknown top-level key fails the whole parse, which says where.
+  for (const key in value) if (!Object.hasOwn(parts, key)) return { ok: false };
   const out: Record<string, unknown> = {};
-  // In the shape's order, as zod builds its output, so the stored JSON reads the same.
-  for (const key in shape) {
-    const part = parseOver(shape[key] as z.ZodType, known[key], value[key]);
-    if (!part.ok) return part;
+  // In the schema's order, as zod builds its output, so the stored JSON reads the same.
+  for (const key of Object.keys(parts) as (keyof KindParts)[]) {
+    const part = value[key];
+    if (part === known[key] && part !== undefined) {
+      out[key] = part;
+      continue;
+    }
+    const parsed = parts[key].safeParse(part);
+    if (!parsed.success) return { ok: false };
     // zod keeps a key whose output is undefined only when the input had it.
-    if (part.value !== undefined) out[key] = part.value;
-    else if (key in value) out[key] = undefined;
+    if (parsed.data !== undefined || key in value) out[key] = parsed.data;
   }
   return { ok: true, value: out };
-}
-
-function wholeParse(schema: z.ZodType, value: unknown): Parsed {
-  const parsed = schema.safeParse(value);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false };
 }

@@ -9,6 +9,10 @@ function observe(o: Partial<InstanceObservation> & Pick<InstanceObservation, 'in
     tasks,
     now: atMs(0),
     expireMs: 2_000,
+    // By default the controller saw the heartbeat when it was written.
+    observedAt: Date.parse(o.instance.status?.lastHeartbeat ?? ''),
+    disrupted: false,
+    holdRecheckMs: 1_000,
     drainRecheckMs: 500,
     definitionOf: () => undefined,
     serviceOf: (name) => services.find((s) => s.metadata.name === name),
@@ -34,6 +38,16 @@ describe('planInstance', () => {
     expect(plan.lost.tasks.map((t) => t.metadata.name)).toEqual(['a', 'b']);
     expect(plan.lost.reason).toContain('Container instance i-1 lost contact');
     expect(plan.requeueAfterMs).toBeUndefined();
+  });
+
+  it.each([
+    ['the controller saw the heartbeat only later (just started, or could not see): counted from then', { observedAt: atMs(1_500), disrupted: false }, { markDisconnected: false, held: false, lost: 0, requeueAfterMs: 1_501 }],
+    ['expired while its cluster is held: nothing ended, looked at again', { disrupted: true }, { markDisconnected: false, held: true, lost: 0, requeueAfterMs: 1_000 }],
+    ['expired, cluster not held: ended', { disrupted: false }, { markDisconnected: true, held: false, lost: 1, requeueAfterMs: undefined }],
+  ])('heartbeat written at 0, now 2 s: %s', (_, o, want) => {
+    const tasks = [testTask('a', { instance: 'i-1' })];
+    const plan = planInstance(observe({ instance: testInstance('i-1', { heartbeat: 0 }), tasks, now: atMs(2_000), ...o }));
+    expect({ markDisconnected: plan.markDisconnected, held: plan.held, lost: plan.lost.tasks.length, requeueAfterMs: plan.requeueAfterMs }).toEqual(want);
   });
 
   it('an already disconnected instance still gets its remaining tasks marked (level-based)', () => {

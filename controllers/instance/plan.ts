@@ -8,7 +8,7 @@ import { isLive } from '../conventions.js';
 import type { ObjectOf } from '../kit/types.js';
 import { bookkeepingUpToDate, instanceBookkeeping, type InstanceBookkeeping } from './bookkeeping.js';
 import { drainReason, planDrain } from './drain.js';
-import { liveness, shouldMarkDisconnected } from './liveness.js';
+import { lastSeen, liveness, shouldMarkDisconnected } from './liveness.js';
 import { lostReason, needsLostMarking } from './lost-tasks.js';
 
 type ContainerInstance = ObjectOf<'ContainerInstance'>;
@@ -22,6 +22,12 @@ export interface InstanceObservation {
   tasks: readonly Task[];
   now: number;
   expireMs: number;
+  /** When this controller last saw the instance's heartbeat change, on its own clock (sightings.ts). */
+  observedAt: number;
+  /** Most of the instance's cluster went silent at once: hold, end nothing (sightings.ts). */
+  disrupted: boolean;
+  /** How soon to look again while the cluster is held. */
+  holdRecheckMs: number;
   /** How soon to look again while a drain waits for replacements. */
   drainRecheckMs: number;
   /** When this controller last wrote the instance's bookkeeping (undefined: not since it started). */
@@ -37,6 +43,8 @@ export interface InstanceObservation {
 
 export interface InstancePlan {
   markDisconnected: boolean;
+  /** Expired, but its cluster is held: nothing is ended (see sightings.ts). */
+  held: boolean;
   /** Tasks to end as lost, with the reason to record. */
   lost: { tasks: readonly Task[]; reason: string };
   /**
@@ -55,8 +63,10 @@ const serviceName = (task: Task): string | undefined =>
 
 export function planInstance(o: InstanceObservation): InstancePlan {
   const { instance, tasks, now, expireMs } = o;
-  const life = liveness(instance, now, expireMs);
-  const lostTasks = life.expired ? tasks.filter(needsLostMarking) : [];
+  const life = liveness(o.observedAt, now, expireMs);
+  const held = life.expired && o.disrupted;
+  const gone = life.expired && !o.disrupted;
+  const lostTasks = gone ? tasks.filter(needsLostMarking) : [];
   const next = instanceBookkeeping(instance, tasks, o.definitionOf);
   const stale = !bookkeepingUpToDate(instance.status, next);
   const paceWait = stale ? bookkeepingWait(o.lastBookkeepingAt, now, o.bookkeepingIntervalMs ?? 0) : 0;
@@ -64,12 +74,14 @@ export function planInstance(o: InstanceObservation): InstancePlan {
   // +1 ms past the expiry: at exactly the expiry instant `expired` is already true, but be sure.
   const waits = [
     life.expired ? undefined : life.msUntilExpiry + 1,
+    held ? o.holdRecheckMs : undefined,
     drain.waiting > 0 ? o.drainRecheckMs : undefined,
     paceWait > 0 ? paceWait : undefined,
   ].filter((ms): ms is number => ms !== undefined);
   return {
-    markDisconnected: shouldMarkDisconnected(instance, now, expireMs),
-    lost: { tasks: lostTasks, reason: lostReason(instance.metadata.name, life.lastSeen) },
+    markDisconnected: gone && shouldMarkDisconnected(instance, life),
+    held,
+    lost: { tasks: lostTasks, reason: lostReason(instance.metadata.name, lastSeen(instance)) },
     bookkeeping: stale && paceWait === 0 ? next : undefined,
     drainStops: drain.stops,
     requeueAfterMs: waits.length > 0 ? Math.min(...waits) : undefined,

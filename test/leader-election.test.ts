@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LeaderElector } from '../controllers/kit/leader-election.js';
 import type { Lease, LeaseOptions, Store } from '../api/store/types.js';
-import { testStoreBackends, type TestStore } from './support/stores.js';
+import { openTestSqlite, testStoreBackends, type TestStore } from './support/stores.js';
 import { delegate } from './support/delegate.js';
 import { EtcdStore } from '../api/store/etcd.js';
 import { EtcdProcess } from './store-etcd-process.js';
@@ -142,6 +142,33 @@ describe.each(testStoreBackends)('leader election on %s', (_name, open) => {
     a.elector.stop();
     b.elector.stop();
     await Promise.all([a.done, b.done]);
+  });
+});
+
+describe('leader election on the embedded store, in one process', () => {
+  let backend: TestStore;
+  beforeEach(async () => {
+    backend = await openTestSqlite();
+  });
+  afterEach(() => backend.dispose());
+
+  it('a process stalled for longer than the whole lease keeps leading: nobody could renew meanwhile', async () => {
+    const intervals: Interval[] = [];
+    let stallNext = false;
+    const store = renewalHook(backend.store, () => {
+      if (!stallNext) return;
+      stallNext = false;
+      stall(3_000);
+    });
+    const a = candidate(store, 'a', intervals, 2);
+    await until(() => intervals.length === 1, 5000);
+    stallNext = true;
+    await until(() => !stallNext, 5000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(intervals).toHaveLength(1);
+    expect(a.elector.isLeader()).toBe(true);
+    a.elector.stop();
+    await a.done;
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookkeepingWait, planInstance, type InstanceObservation } from './plan.js';
+import { planInstance, type InstanceObservation } from './plan.js';
 import { atMs, testInstance, testService, testTask } from './testing.js';
 
 
@@ -60,16 +60,6 @@ describe('planInstance', () => {
     const instance = testInstance('i-1', { heartbeat: 0, status: { runningTasksCount: 0, pendingTasksCount: 0, remainingResources: { cpu: 2048, memory: 4096 } } });
     expect(planInstance(observe({ instance })).bookkeeping).toBeUndefined();
     expect(planInstance(observe({ instance, tasks: [testTask('a', { instance: 'i-1' })] })).bookkeeping).toMatchObject({ runningTasksCount: 1 });
-  });
-
-  it.each([
-    { case: 'never written since start', lastAt: undefined, now: 0, interval: 1_000, wait: 0 },
-    { case: 'pacing off', lastAt: 900, now: 1_000, interval: 0, wait: 0 },
-    { case: 'written 100 ms ago', lastAt: 900, now: 1_000, interval: 1_000, wait: 900 },
-    { case: 'written exactly one interval ago', lastAt: 0, now: 1_000, interval: 1_000, wait: 0 },
-    { case: 'written long ago', lastAt: 0, now: 60_000, interval: 1_000, wait: 0 },
-  ])('bookkeepingWait: $case → $wait ms', ({ lastAt, now, interval, wait }) => {
-    expect(bookkeepingWait(lastAt === undefined ? undefined : atMs(lastAt), atMs(now), interval)).toBe(wait);
   });
 
   it('paces bookkeeping: a change within the interval of the last write waits for it, then is written', () => {

@@ -5,6 +5,7 @@
  */
 import { SERVICE_GROUP_PREFIX } from '../../api/v1/task.js';
 import { isLive } from '../conventions.js';
+import { intervalWait } from '../kit/pacing.js';
 import type { ObjectOf } from '../kit/types.js';
 import { bookkeepingUpToDate, instanceBookkeeping, type InstanceBookkeeping } from './bookkeeping.js';
 import { drainReason, planDrain } from './drain.js';
@@ -50,6 +51,10 @@ export interface InstancePlan {
   /**
    * New status counts and remaining resources; undefined when the status already says so, or when
    * the last write was less than bookkeepingIntervalMs ago (requeueAfterMs then covers the rest).
+   * The counts are for people and `describe`, not for placement (the scheduler counts for itself),
+   * so a burst of task changes on one instance is written at most once per interval: each write
+   * otherwise contends with the agent's heartbeat for the same object and costs the store a write
+   * per task event.
    */
   bookkeeping: InstanceBookkeeping | undefined;
   /** Tasks the drain stops now. */
@@ -69,7 +74,7 @@ export function planInstance(o: InstanceObservation): InstancePlan {
   const lostTasks = gone ? tasks.filter(needsLostMarking) : [];
   const next = instanceBookkeeping(instance, tasks, o.definitionOf);
   const stale = !bookkeepingUpToDate(instance.status, next);
-  const paceWait = stale ? bookkeepingWait(o.lastBookkeepingAt, now, o.bookkeepingIntervalMs ?? 0) : 0;
+  const paceWait = stale ? intervalWait(o.lastBookkeepingAt, now, o.bookkeepingIntervalMs ?? 0) : 0;
   const drain = life.expired || instance.spec.status !== 'DRAINING' ? { stops: [], waiting: 0 } : planInstanceDrain(o);
   // +1 ms past the expiry: at exactly the expiry instant `expired` is already true, but be sure.
   const waits = [
@@ -86,18 +91,6 @@ export function planInstance(o: InstanceObservation): InstancePlan {
     drainStops: drain.stops,
     requeueAfterMs: waits.length > 0 ? Math.min(...waits) : undefined,
   };
-}
-
-/**
- * Pure: how long the next bookkeeping write must wait (0: write now). The counts are for people
- * and `describe`, not for placement (the scheduler counts for itself), so a burst of task changes
- * on one instance is written at most once per interval: each write otherwise contends with the
- * agent's heartbeat for the same object (a 50-task start once made a heartbeat lose 20 compares in
- * a row) and costs the store a write per task event.
- */
-export function bookkeepingWait(lastAt: number | undefined, now: number, intervalMs: number): number {
-  if (lastAt === undefined || intervalMs <= 0) return 0;
-  return Math.max(0, lastAt + intervalMs - now);
 }
 
 /**

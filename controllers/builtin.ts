@@ -1,6 +1,7 @@
 /** berth's own controllers, as `berth up` and `berth server` run them. */
 import type { ControllerDefinition } from './kit/controller.js';
 import { schedulerController, type SchedulerOptions } from './scheduler/controller.js';
+import { createClusterStatusController, type ClusterStatusControllerOptions } from './cluster/index.js';
 import { createInstanceController, type InstanceControllerOptions } from './instance/index.js';
 import { createTaskController, type TaskControllerOptions } from './task/index.js';
 import { serviceController, type ServiceControllerOptions } from './service/index.js';
@@ -11,6 +12,7 @@ export interface BuiltinControllerOptions {
   instance?: InstanceControllerOptions;
   task?: TaskControllerOptions;
   service?: ServiceControllerOptions;
+  cluster?: ClusterStatusControllerOptions;
 }
 
 export function builtinControllers(options: BuiltinControllerOptions = {}): ControllerDefinition[] {
@@ -19,5 +21,6 @@ export function builtinControllers(options: BuiltinControllerOptions = {}): Cont
     createInstanceController(options.instance),
     createTaskController(options.task),
     serviceController(options.service),
+    createClusterStatusController(options.cluster),
   ];
 }

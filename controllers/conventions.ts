@@ -22,9 +22,10 @@
  *
  * Instances: the agent creates its ContainerInstance (spec.registeredResources, attributes) and
  * heartbeats by writing status {agentConnected: true, lastHeartbeat} every HEARTBEAT.intervalMs;
- * the instance controller marks it agentConnected: false once lastHeartbeat is older than
- * HEARTBEAT.expireMs, and writes the counts and remainingResources in status (at most once a second
- * per instance: they are for people; the scheduler counts for itself).
+ * the instance controller marks it agentConnected: false once it has itself seen no new heartbeat
+ * for HEARTBEAT.expireMs (not while most of a cluster is silent at once: instance/sightings.ts),
+ * and writes the counts and remainingResources in status (at most once a second per instance: they
+ * are for people; the scheduler counts for itself).
  * Services: the service controller alone writes Service status (counts, deployments, events).
  */
 import { SERVICE_GROUP_PREFIX } from '../api/v1/task.js';

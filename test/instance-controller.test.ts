@@ -37,18 +37,18 @@ describe('instance controller', () => {
   });
 
   const iso = () => new Date(clock.now()).toISOString();
-  const start = () => {
-    const manager = new Manager({ client: env.client, clock }).add(createInstanceController({ heartbeatExpireMs: EXPIRE_MS, drainRecheckMs: 200 }));
+  const start = (controller = createInstanceController({ heartbeatExpireMs: EXPIRE_MS, drainRecheckMs: 200, holdRecheckMs: 200 }), signal = stop.signal) => {
+    const manager = new Manager({ client: env.client, clock }).add(controller);
     addSharedIndexes(manager);
-    void manager.run(stop.signal);
+    return manager.run(signal);
   };
-  const instance = (name: string, draining = false) =>
+  const instance = (name: string, draining = false, lastHeartbeat = iso()) =>
     env.client.create({
       apiVersion: 'berth.dev/v1',
       kind: 'ContainerInstance',
       metadata: { name },
       spec: { status: draining ? 'DRAINING' : 'ACTIVE', registeredResources: { cpu: 1024, memory: 1024, ports: [22] } },
-      status: { agentConnected: true, lastHeartbeat: iso(), registeredAt: iso() },
+      status: { agentConnected: true, lastHeartbeat, registeredAt: lastHeartbeat },
     });
   const heartbeat = (name: string) =>
     env.client.mutate('ContainerInstance', { name }, (ci) => {
@@ -103,6 +103,7 @@ describe('instance controller', () => {
     await clock.advanceAsync(1_000);
     await heartbeat('i-2');
     await clock.advanceAsync(1_100);
+    await heartbeat('i-2');
     await eventually(async () => (await getInstance('i-1')).status?.agentConnected === false, 5000, 'i-1 disconnected');
     for (const name of ['web-a', 'web-b']) {
       const lost = await eventually(async () => {
@@ -121,9 +122,93 @@ describe('instance controller', () => {
     await clock.advanceAsync(1_000);
     await new Promise((r) => setTimeout(r, 200));
     expect((await getInstance('i-1')).status).toMatchObject({ agentConnected: true, runningTasksCount: 0, pendingTasksCount: 0 });
-    // ...until it falls silent again.
+    // ...until it falls silent again (while i-2 keeps heartbeating).
+    await heartbeat('i-2');
     await clock.advanceAsync(1_100);
+    await heartbeat('i-2');
     await eventually(async () => (await getInstance('i-1')).status?.agentConnected === false, 5000, 'i-1 disconnected again');
+  });
+
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+  const lastStatuses = async (...names: string[]) => Promise.all(names.map(async (n) => (await getTask(n)).status?.lastStatus));
+
+  it('after a control-plane outage longer than the expiry, agents get a whole period to be seen again: nothing is lost', async () => {
+    // Two healthy agents whose last heartbeats are from before an outage of ten expiry periods.
+    const beforeOutage = new Date(clock.now() - 10 * EXPIRE_MS).toISOString();
+    await instance('i-1', false, beforeOutage);
+    await instance('i-2', false, beforeOutage);
+    await task('web-a', 'i-1');
+    await task('web-b', 'i-2');
+    const controller = createInstanceController({ heartbeatExpireMs: EXPIRE_MS, holdRecheckMs: 200 });
+    const first = new AbortController();
+    const firstRun = start(controller, first.signal);
+    await eventually(async () => (await getInstance('i-1')).status?.runningTasksCount === 1, 5000, 'first reconcile');
+    await settle();
+    expect(await lastStatuses('web-a', 'web-b')).toEqual(['RUNNING', 'RUNNING']);
+    await clock.advanceAsync(EXPIRE_MS / 2);
+    await heartbeat('i-1');
+    await heartbeat('i-2');
+
+    // The controller loses leadership, and regains it after another long gap: the same definition,
+    // a new leadership, with heartbeats that are stale again when it comes back.
+    first.abort();
+    await firstRun;
+    await clock.advanceAsync(10 * EXPIRE_MS);
+    void start(controller);
+    await settle();
+    await clock.advanceAsync(EXPIRE_MS / 2);
+    await heartbeat('i-1');
+    await heartbeat('i-2');
+    await clock.advanceAsync(EXPIRE_MS / 2 + 100);
+    await settle();
+    expect(await lastStatuses('web-a', 'web-b')).toEqual(['RUNNING', 'RUNNING']);
+    expect((await getInstance('i-1')).status?.agentConnected).toBe(true);
+    expect((await getInstance('i-2')).status?.agentConnected).toBe(true);
+
+    // An agent that really stays silent is still found, one period after it was last seen.
+    await heartbeat('i-2');
+    await clock.advanceAsync(EXPIRE_MS / 2);
+    await heartbeat('i-2');
+    await clock.advanceAsync(EXPIRE_MS / 2 + 100);
+    await eventually(async () => (await getTask('web-a')).status?.lastStatus === 'STOPPED', 5000, 'the silent agent is found');
+    expect((await getTask('web-b')).status?.lastStatus).toBe('RUNNING');
+  });
+
+  it('holds a cluster whose agents all go silent at once, ends nothing, and resumes judging once they are seen again', async () => {
+    for (const name of ['i-1', 'i-2', 'i-3']) await instance(name);
+    await task('web-a', 'i-1');
+    await task('web-b', 'i-2');
+    await task('web-c', 'i-3');
+    start();
+    await eventually(async () => (await getInstance('i-3')).status?.runningTasksCount === 1, 5000, 'first reconcile');
+
+    // No heartbeat reaches the controller for five periods (its store is down, say).
+    for (let i = 0; i < 10; i++) await clock.advanceAsync(EXPIRE_MS / 2);
+    await settle();
+    expect(await lastStatuses('web-a', 'web-b', 'web-c')).toEqual(['RUNNING', 'RUNNING', 'RUNNING']);
+    for (const name of ['i-1', 'i-2', 'i-3']) expect((await getInstance(name)).status?.agentConnected).toBe(true);
+
+    // Two are seen again; the third is still catching up and gets a period from the end of the hold.
+    await heartbeat('i-1');
+    await heartbeat('i-2');
+    await clock.advanceAsync(300);
+    await settle();
+    await clock.advanceAsync(EXPIRE_MS / 2);
+    await heartbeat('i-1');
+    await heartbeat('i-2');
+    await heartbeat('i-3');
+    await settle();
+    expect(await lastStatuses('web-a', 'web-b', 'web-c')).toEqual(['RUNNING', 'RUNNING', 'RUNNING']);
+
+    // Now one of three falls silent: that is an agent gone, not a partition.
+    for (let i = 0; i < 3; i++) {
+      await clock.advanceAsync(EXPIRE_MS / 2);
+      await heartbeat('i-1');
+      await heartbeat('i-2');
+    }
+    await eventually(async () => (await getTask('web-c')).status?.lastStatus === 'STOPPED', 5000, 'web-c lost');
+    expect((await getInstance('i-3')).status?.agentConnected).toBe(false);
+    expect(await lastStatuses('web-a', 'web-b')).toEqual(['RUNNING', 'RUNNING']);
   });
 
   it('ends the tasks of an instance deleted under them', async () => {
@@ -194,22 +279,28 @@ describe('instance controller', () => {
   // The reconcile reads the instance from the informer cache; a cache that lags the store must
   // never end tasks (nor may a miss), only bookkeeping is written from it.
   describe('with a cache that lags the store', () => {
-    const reconcileWith = async (cachedInstance: ObjectOf<'ContainerInstance'> | undefined, tasks: readonly ObjectOf<'Task'>[]) => {
+    let controller: ReturnType<typeof createInstanceController>;
+    beforeEach(() => {
+      controller = createInstanceController({ heartbeatExpireMs: EXPIRE_MS });
+    });
+    /** One reconcile of i-1 with `cachedInstance` in the cache (and `peers`, other cached instances of its cluster). */
+    const reconcileWith = async (cachedInstance: ObjectOf<'ContainerInstance'> | undefined, tasks: readonly ObjectOf<'Task'>[], peers: readonly ObjectOf<'ContainerInstance'>[] = []) => {
+      const instances: readonly ObjectOf<'ContainerInstance'>[] = [...(cachedInstance ? [cachedInstance] : []), ...peers];
       const cache: CacheReader = {
         get: <K extends Parameters<CacheReader['get']>[0]>(kind: K) => (kind === 'ContainerInstance' ? cachedInstance : undefined) as ObjectOf<K> | undefined,
-        list: () => [],
+        list: <K extends Parameters<CacheReader['list']>[0]>(kind: K) => (kind === 'ContainerInstance' ? instances : []) as readonly ObjectOf<K>[],
         byIndex: <K extends Parameters<CacheReader['byIndex']>[0]>(kind: K) => (kind === 'Task' ? tasks : []) as readonly ObjectOf<K>[],
       };
-      const controller = createInstanceController({ heartbeatExpireMs: EXPIRE_MS });
       await controller.reconcile({ key: { kind: 'ContainerInstance', cluster: 'default', name: 'i-1' } }, { client: env.client, cache, clock, log: pino({ level: 'silent' }), signal: stop.signal });
     };
 
     it('a stale cached copy that looks expired does not mark tasks lost when the store has a fresh heartbeat', async () => {
       const stored = await instance('i-1');
       const bound = await task('web-a', 'i-1');
-      const stale = structuredClone(stored);
-      stale.status = { runningTasksCount: 0, pendingTasksCount: 0, ...stale.status, agentConnected: false, lastHeartbeat: new Date(clock.now() - 10 * EXPIRE_MS).toISOString() };
-      await reconcileWith(stale, [bound]);
+      await reconcileWith(stored, [bound]);
+      clock.advance(EXPIRE_MS + 1);
+      await heartbeat('i-1');
+      await reconcileWith(stored, [bound], [await instance('i-2')]);
       expect((await getTask('web-a')).status?.lastStatus).toBe('RUNNING');
       expect((await getInstance('i-1')).status).toMatchObject({ agentConnected: true, runningTasksCount: 1 });
     });
@@ -222,13 +313,25 @@ describe('instance controller', () => {
       expect((await getInstance('i-1')).status).toMatchObject({ agentConnected: true, runningTasksCount: 1 });
     });
 
-    it('an instance expired in the store too has its tasks marked lost', async () => {
+    it('an instance seen silent for a whole period, expired in the store too, has its tasks marked lost', async () => {
       const stored = await instance('i-1');
       const bound = await task('web-a', 'i-1');
-      clock.advance(EXPIRE_MS + 1);
       await reconcileWith(stored, [bound]);
+      clock.advance(EXPIRE_MS + 1);
+      // A peer that heartbeats: one silent instance of two is a lost agent, not a partition.
+      await reconcileWith(stored, [bound], [await instance('i-2')]);
       expect((await getTask('web-a')).spec.desiredStatus).toBe('STOPPED');
       expect((await getInstance('i-1')).status?.agentConnected).toBe(false);
+    });
+
+    it('a lone instance that goes silent is held, not ended: there is nowhere to move its tasks, and the likelier cause is ours', async () => {
+      const stored = await instance('i-1');
+      const bound = await task('web-a', 'i-1');
+      await reconcileWith(stored, [bound]);
+      clock.advance(EXPIRE_MS + 1);
+      await reconcileWith(stored, [bound]);
+      expect((await getTask('web-a')).spec.desiredStatus).toBe('RUNNING');
+      expect((await getInstance('i-1')).status?.agentConnected).toBe(true);
     });
   });
 });

@@ -9,6 +9,8 @@ import type { Lease, LeaseOptions } from './types.js';
 
 /** How often expired leases are looked for: the bound on how late an expiry is noticed. */
 const EXPIRY_CHECK_MS = 100;
+/** A check this much later than due means the process was stalled rather than merely busy. */
+const STALL_MS = 500;
 
 export class SqliteLeases {
   private readonly insert: Statement<[number, number]>;
@@ -16,6 +18,8 @@ export class SqliteLeases {
   private readonly exists: Statement<[string], { id: number }>;
   private readonly expired: Statement<[number], { id: number }>;
   private readonly remove: Statement<[string]>;
+  private readonly extendAll: Statement<[number]>;
+  private lastCheckAt: number | undefined;
   private readonly live = new Set<SqliteLease>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -30,6 +34,7 @@ export class SqliteLeases {
     this.exists = db.prepare('SELECT id FROM leases WHERE id = ?');
     this.expired = db.prepare('SELECT id FROM leases WHERE expires_at <= ? ORDER BY expires_at');
     this.remove = db.prepare('DELETE FROM leases WHERE id = ?');
+    this.extendAll = db.prepare('UPDATE leases SET expires_at = expires_at + ?');
   }
 
   start(): void {
@@ -75,7 +80,15 @@ export class SqliteLeases {
   }
 
   private expireDue(): void {
-    for (const { id } of this.expired.all(this.now())) this.revokeWrite(String(id));
+    const now = this.now();
+    // Every holder of this store's leases runs in this process (the directory lock admits one), so
+    // while the process stalled none of them could renew: the leases get the stalled time back,
+    // as etcd grants its leases a fresh TTL after its own leader changes. Otherwise a long
+    // synchronous stretch of work would cost a leader its leadership to itself.
+    const late = this.lastCheckAt === undefined ? 0 : now - this.lastCheckAt - EXPIRY_CHECK_MS;
+    if (late > STALL_MS) this.extendAll.run(late);
+    this.lastCheckAt = now;
+    for (const { id } of this.expired.all(now)) this.revokeWrite(String(id));
   }
 }
 

@@ -11,13 +11,26 @@ import { HEARTBEAT, INDEX } from '../conventions.js';
 import { defineController, done, requeueAfter, type ControllerDefinition, type KitClient, type ObjectOf, type ObjectRef } from '../kit/index.js';
 import { deregisteredReason, markLostSpec, markLostStatus, needsLostMarking } from './lost-tasks.js';
 import { planInstance } from './plan.js';
-import { shouldMarkDisconnected } from './liveness.js';
+import { liveness } from './liveness.js';
+import { HeartbeatSightings } from './sightings.js';
 
 type Task = ObjectOf<'Task'>;
 
 export interface InstanceControllerOptions {
-  /** A heartbeat older than this marks the instance disconnected (default HEARTBEAT.expireMs). */
+  /**
+   * An instance whose heartbeat this controller has not seen change for this long is disconnected
+   * and its tasks lost (default HEARTBEAT.expireMs). Counted on the controller's own clock from
+   * when it saw the change, and from when it started leading for an instance not seen since.
+   */
   heartbeatExpireMs?: number;
+  /**
+   * When more than this share of a cluster's connected instances are silent at once, nothing is
+   * ended until they are seen again: a control-plane-side partition (default 0.55, Kubernetes'
+   * unhealthy-zone threshold). A cluster of one silent instance is therefore held too.
+   */
+  disruptionThreshold?: number;
+  /** How often a held instance is looked at again (default 1 s). */
+  holdRecheckMs?: number;
   /** How often a drain that waits for replacements looks again (default 2 s). */
   drainRecheckMs?: number;
   /** The least time between two writes of one instance's counts and remaining resources (default 1 s; 0: every change). */
@@ -31,6 +44,14 @@ export function createInstanceController(options: InstanceControllerOptions = {}
   const expireMs = options.heartbeatExpireMs ?? HEARTBEAT.expireMs;
   const drainRecheckMs = options.drainRecheckMs ?? 2_000;
   const bookkeepingIntervalMs = options.bookkeepingIntervalMs ?? 1_000;
+  const disruptionThreshold = options.disruptionThreshold ?? 0.55;
+  const holdRecheckMs = options.holdRecheckMs ?? 1_000;
+  /**
+   * Sightings per leadership (each leadership runs its controllers with a signal of its own): a new
+   * leader has seen nothing yet, whatever an earlier leadership of this process saw before it was
+   * cut off, so every agent starts a fresh expiry period.
+   */
+  const sightingsByLeadership = new WeakMap<AbortSignal, HeartbeatSightings>();
   /** When each instance's bookkeeping was last written, by `cluster/name`: what paces the next write. */
   const lastBookkeeping = new Map<string, number>();
   return defineController({
@@ -52,15 +73,36 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       { kind: 'Service', map: () => [] },
       { kind: 'TaskDefinition', map: () => [] },
     ],
-    async reconcile({ key }, { client, cache, clock, log }) {
+    async reconcile({ key }, { client, cache, clock, log, signal }) {
       const instanceId = `${key.cluster}/${key.name}`;
+      let sightings = sightingsByLeadership.get(signal);
+      if (!sightings) {
+        sightings = new HeartbeatSightings(expireMs, disruptionThreshold);
+        sightingsByLeadership.set(signal, sightings);
+      }
+      const seen = sightings;
+      const disrupted = (cluster: string, now: number): boolean => {
+        const silence = seen.silence(cluster, cache.list('ContainerInstance'), now);
+        const counts = { cluster, silent: silence.silent, connected: silence.watched };
+        if (silence.change === 'began')
+          log.warn(counts, 'most instances of the cluster went silent at once: suspecting the control plane lost sight of them, holding their tasks (nothing is marked lost until agents are seen again)');
+        else if (silence.change === 'ended') log.info(counts, 'agents are seen again: the hold on the cluster ends; silent instances get a fresh expiry period');
+        return silence.disrupted;
+      };
       const planFor = (instance: ObjectOf<'ContainerInstance'>) => {
         const cluster = instance.metadata.cluster;
+        const now = clock.now();
+        const observedAt = seen.see(instance, now);
+        const expired = liveness(observedAt, now, expireMs).expired;
         return planInstance({
           instance,
           tasks: cache.byIndex('Task', INDEX.tasksByInstance, `${cluster}/${instance.metadata.name}`),
-          now: clock.now(),
+          now,
           expireMs,
+          observedAt,
+          // Counting the cluster only when it matters: this instance is silent, or the cluster is held.
+          disrupted: (expired || seen.wasDisrupted(cluster)) && disrupted(cluster, now),
+          holdRecheckMs,
           drainRecheckMs,
           lastBookkeepingAt: lastBookkeeping.get(instanceId),
           bookkeepingIntervalMs,
@@ -82,6 +124,7 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       }
       if (!instance || !plan) {
         lastBookkeeping.delete(instanceId);
+        seen.forget(key.cluster, key.name);
         // Deregistered (deleted) with tasks still bound: no agent will ever report on them again.
         const orphans = cache.byIndex('Task', INDEX.tasksByInstance, instanceId).filter(needsLostMarking);
         for (const task of orphans) await markLost(client, key, task, deregisteredReason(key.name), clock.now());
@@ -92,8 +135,9 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       let stillLost = plan.lost.tasks.length > 0;
       if (plan.markDisconnected) {
         // Re-checked on the fresh copy: a heartbeat that landed since the read wins.
+        const judged = instance.status?.lastHeartbeat;
         const fresh = await client.mutate('ContainerInstance', key, (ci) => {
-          if (ci.status && shouldMarkDisconnected(ci, clock.now(), expireMs)) ci.status.agentConnected = false;
+          if (ci.status && ci.status.lastHeartbeat === judged) ci.status.agentConnected = false;
         }, { subresource: 'status' });
         stillLost = stillLost && fresh.status?.agentConnected !== true;
         if (!fresh.status?.agentConnected) log.warn({ lastHeartbeat: instance.status?.lastHeartbeat }, 'agent lost: instance marked disconnected');

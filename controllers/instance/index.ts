@@ -4,6 +4,7 @@
  */
 export { createInstanceController, INSTANCE_CONTROLLER, type InstanceControllerOptions } from './controller.js';
 export { liveness, lastSeen, shouldMarkDisconnected, type Liveness } from './liveness.js';
+export { HeartbeatSightings, isDisruption, sight, type ClusterSilence, type Sighting } from './sightings.js';
 export { deregisteredReason, lostReason, markLostSpec, markLostStatus, needsLostMarking } from './lost-tasks.js';
 export { bookkeepingUpToDate, instanceBookkeeping, type InstanceBookkeeping } from './bookkeeping.js';
 export { drainReason, planDrain, serviceBounds, type DrainPlan } from './drain.js';

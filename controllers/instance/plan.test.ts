@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookkeepingWait, planInstance, type InstanceObservation } from './plan.js';
+import { planInstance, type InstanceObservation } from './plan.js';
 import { atMs, testInstance, testService, testTask } from './testing.js';
 
 
@@ -9,6 +9,10 @@ function observe(o: Partial<InstanceObservation> & Pick<InstanceObservation, 'in
     tasks,
     now: atMs(0),
     expireMs: 2_000,
+    // By default the controller saw the heartbeat when it was written.
+    observedAt: Date.parse(o.instance.status?.lastHeartbeat ?? ''),
+    disrupted: false,
+    holdRecheckMs: 1_000,
     drainRecheckMs: 500,
     definitionOf: () => undefined,
     serviceOf: (name) => services.find((s) => s.metadata.name === name),
@@ -36,6 +40,16 @@ describe('planInstance', () => {
     expect(plan.requeueAfterMs).toBeUndefined();
   });
 
+  it.each([
+    ['the controller saw the heartbeat only later (just started, or could not see): counted from then', { observedAt: atMs(1_500), disrupted: false }, { markDisconnected: false, held: false, lost: 0, requeueAfterMs: 1_501 }],
+    ['expired while its cluster is held: nothing ended, looked at again', { disrupted: true }, { markDisconnected: false, held: true, lost: 0, requeueAfterMs: 1_000 }],
+    ['expired, cluster not held: ended', { disrupted: false }, { markDisconnected: true, held: false, lost: 1, requeueAfterMs: undefined }],
+  ])('heartbeat written at 0, now 2 s: %s', (_, o, want) => {
+    const tasks = [testTask('a', { instance: 'i-1' })];
+    const plan = planInstance(observe({ instance: testInstance('i-1', { heartbeat: 0 }), tasks, now: atMs(2_000), ...o }));
+    expect({ markDisconnected: plan.markDisconnected, held: plan.held, lost: plan.lost.tasks.length, requeueAfterMs: plan.requeueAfterMs }).toEqual(want);
+  });
+
   it('an already disconnected instance still gets its remaining tasks marked (level-based)', () => {
     const tasks = [testTask('a', { instance: 'i-1' })];
     const plan = planInstance(observe({ instance: testInstance('i-1', { heartbeat: 0, connected: false }), tasks, now: atMs(10_000) }));
@@ -46,16 +60,6 @@ describe('planInstance', () => {
     const instance = testInstance('i-1', { heartbeat: 0, status: { runningTasksCount: 0, pendingTasksCount: 0, remainingResources: { cpu: 2048, memory: 4096 } } });
     expect(planInstance(observe({ instance })).bookkeeping).toBeUndefined();
     expect(planInstance(observe({ instance, tasks: [testTask('a', { instance: 'i-1' })] })).bookkeeping).toMatchObject({ runningTasksCount: 1 });
-  });
-
-  it.each([
-    { case: 'never written since start', lastAt: undefined, now: 0, interval: 1_000, wait: 0 },
-    { case: 'pacing off', lastAt: 900, now: 1_000, interval: 0, wait: 0 },
-    { case: 'written 100 ms ago', lastAt: 900, now: 1_000, interval: 1_000, wait: 900 },
-    { case: 'written exactly one interval ago', lastAt: 0, now: 1_000, interval: 1_000, wait: 0 },
-    { case: 'written long ago', lastAt: 0, now: 60_000, interval: 1_000, wait: 0 },
-  ])('bookkeepingWait: $case → $wait ms', ({ lastAt, now, interval, wait }) => {
-    expect(bookkeepingWait(lastAt === undefined ? undefined : atMs(lastAt), atMs(now), interval)).toBe(wait);
   });
 
   it('paces bookkeeping: a change within the interval of the last write waits for it, then is written', () => {

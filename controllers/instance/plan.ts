@@ -5,10 +5,11 @@
  */
 import { SERVICE_GROUP_PREFIX } from '../../api/v1/task.js';
 import { isLive } from '../conventions.js';
+import { intervalWait } from '../kit/pacing.js';
 import type { ObjectOf } from '../kit/types.js';
 import { bookkeepingUpToDate, instanceBookkeeping, type InstanceBookkeeping } from './bookkeeping.js';
 import { drainReason, planDrain } from './drain.js';
-import { liveness, shouldMarkDisconnected } from './liveness.js';
+import { lastSeen, liveness, shouldMarkDisconnected } from './liveness.js';
 import { lostReason, needsLostMarking } from './lost-tasks.js';
 
 type ContainerInstance = ObjectOf<'ContainerInstance'>;
@@ -22,6 +23,12 @@ export interface InstanceObservation {
   tasks: readonly Task[];
   now: number;
   expireMs: number;
+  /** When this controller last saw the instance's heartbeat change, on its own clock (sightings.ts). */
+  observedAt: number;
+  /** Most of the instance's cluster went silent at once: hold, end nothing (sightings.ts). */
+  disrupted: boolean;
+  /** How soon to look again while the cluster is held. */
+  holdRecheckMs: number;
   /** How soon to look again while a drain waits for replacements. */
   drainRecheckMs: number;
   /** When this controller last wrote the instance's bookkeeping (undefined: not since it started). */
@@ -37,11 +44,17 @@ export interface InstanceObservation {
 
 export interface InstancePlan {
   markDisconnected: boolean;
+  /** Expired, but its cluster is held: nothing is ended (see sightings.ts). */
+  held: boolean;
   /** Tasks to end as lost, with the reason to record. */
   lost: { tasks: readonly Task[]; reason: string };
   /**
    * New status counts and remaining resources; undefined when the status already says so, or when
    * the last write was less than bookkeepingIntervalMs ago (requeueAfterMs then covers the rest).
+   * The counts are for people and `describe`, not for placement (the scheduler counts for itself),
+   * so a burst of task changes on one instance is written at most once per interval: each write
+   * otherwise contends with the agent's heartbeat for the same object and costs the store a write
+   * per task event.
    */
   bookkeeping: InstanceBookkeeping | undefined;
   /** Tasks the drain stops now. */
@@ -55,37 +68,29 @@ const serviceName = (task: Task): string | undefined =>
 
 export function planInstance(o: InstanceObservation): InstancePlan {
   const { instance, tasks, now, expireMs } = o;
-  const life = liveness(instance, now, expireMs);
-  const lostTasks = life.expired ? tasks.filter(needsLostMarking) : [];
+  const life = liveness(o.observedAt, now, expireMs);
+  const held = life.expired && o.disrupted;
+  const gone = life.expired && !o.disrupted;
+  const lostTasks = gone ? tasks.filter(needsLostMarking) : [];
   const next = instanceBookkeeping(instance, tasks, o.definitionOf);
   const stale = !bookkeepingUpToDate(instance.status, next);
-  const paceWait = stale ? bookkeepingWait(o.lastBookkeepingAt, now, o.bookkeepingIntervalMs ?? 0) : 0;
+  const paceWait = stale ? intervalWait(o.lastBookkeepingAt, now, o.bookkeepingIntervalMs ?? 0) : 0;
   const drain = life.expired || instance.spec.status !== 'DRAINING' ? { stops: [], waiting: 0 } : planInstanceDrain(o);
   // +1 ms past the expiry: at exactly the expiry instant `expired` is already true, but be sure.
   const waits = [
     life.expired ? undefined : life.msUntilExpiry + 1,
+    held ? o.holdRecheckMs : undefined,
     drain.waiting > 0 ? o.drainRecheckMs : undefined,
     paceWait > 0 ? paceWait : undefined,
   ].filter((ms): ms is number => ms !== undefined);
   return {
-    markDisconnected: shouldMarkDisconnected(instance, now, expireMs),
-    lost: { tasks: lostTasks, reason: lostReason(instance.metadata.name, life.lastSeen) },
+    markDisconnected: gone && shouldMarkDisconnected(instance, life),
+    held,
+    lost: { tasks: lostTasks, reason: lostReason(instance.metadata.name, lastSeen(instance)) },
     bookkeeping: stale && paceWait === 0 ? next : undefined,
     drainStops: drain.stops,
     requeueAfterMs: waits.length > 0 ? Math.min(...waits) : undefined,
   };
-}
-
-/**
- * Pure: how long the next bookkeeping write must wait (0: write now). The counts are for people
- * and `describe`, not for placement (the scheduler counts for itself), so a burst of task changes
- * on one instance is written at most once per interval: each write otherwise contends with the
- * agent's heartbeat for the same object (a 50-task start once made a heartbeat lose 20 compares in
- * a row) and costs the store a write per task event.
- */
-export function bookkeepingWait(lastAt: number | undefined, now: number, intervalMs: number): number {
-  if (lastAt === undefined || intervalMs <= 0) return 0;
-  return Math.max(0, lastAt + intervalMs - now);
 }
 
 /**

@@ -9,6 +9,17 @@
  * renewal was sent. The leader stops acting (aborts its signal) once `ttl - safetyMargin` has passed
  * since the last renewal it sent that succeeded, so a deposed leader has stopped before anyone else
  * can win the key. Renewals happen every ttl/3, so a healthy leader never comes near that deadline.
+ *
+ * Two things keep a leader from losing leadership to itself:
+ * - At the deadline it asks the store once more before it steps down. A process too busy to run its
+ *   renewal timer (a long synchronous stretch of bulk work) finds the deadline passed the moment it
+ *   wakes, before the renewal that was due gets its turn; a lease the store still renews never
+ *   expired, so nobody else can have led meanwhile, and the leader carries on.
+ * - A leader that stepped down because it could not reach the store keeps its lease (it does not
+ *   revoke it) and, when campaigning again, first tries to resume it: the store keeps a lease alive
+ *   across its own restart (etcd grants every lease a fresh TTL when it comes back), so without this
+ *   the old leader key would bar everyone, the old leader included, for a whole TTL after the store
+ *   returned.
  */
 import type { Logger } from '../../api/log.js';
 import { rootLogger } from '../../api/log.js';
@@ -43,6 +54,11 @@ export class LeaderElector {
   private readonly key: string;
   private readonly stopping = new AbortController();
   private leading = false;
+  /**
+   * The lease this candidate led with, when it stepped down only because the store did not answer in
+   * time: whether it still leads is for the store to say once it answers (resume).
+   */
+  private kept: Lease | undefined;
 
   constructor(private readonly options: LeaderElectionOptions) {
     this.ttlMs = (options.ttlSeconds ?? 10) * 1000;
@@ -68,15 +84,20 @@ export class LeaderElector {
   async run(lead: (leadership: Leadership) => Promise<void>): Promise<void> {
     while (!this.stopping.signal.aborted) {
       try {
+        const resumed = this.kept && (await this.resume(this.kept));
+        if (resumed) {
+          const kept = resumed.lease;
+          this.kept = undefined;
+          this.log.info({ lease: kept.id }, 'the store still holds our lease and leader key: resuming leadership');
+          await this.leadAndPause(kept, resumed.renewedAt, lead);
+          continue;
+        }
         // The store counts the lease's TTL from no earlier than this moment.
         const requestedAt = this.clock.now();
         const lease = await this.options.store.grantLease(this.ttlMs / 1000, { autoKeepAlive: false });
         const won = await this.tryAcquire(lease);
         if (won) {
-          await this.leadWith(lease, requestedAt, lead);
-          // `lead` returned on its own (or leadership was lost): pause before campaigning again,
-          // so a `lead` that ends at once cannot turn this into a busy loop.
-          await this.clock.sleep(Math.min(1000, this.ttlMs / 4), this.stopping.signal);
+          await this.leadAndPause(lease, requestedAt, lead);
         }
         else {
           lease.release();
@@ -88,6 +109,41 @@ export class LeaderElector {
         await this.clock.sleep(Math.min(1000, this.ttlMs / 4), this.stopping.signal);
       }
     }
+    // Stopped while holding a lease kept for resuming: hand over cleanly if the store answers.
+    const kept = this.kept;
+    this.kept = undefined;
+    if (kept) await Promise.race([kept.revoke().catch(() => undefined), this.clock.sleep(1000)]);
+  }
+
+  private async leadAndPause(lease: Lease, renewedAt: number, lead: (leadership: Leadership) => Promise<void>): Promise<void> {
+    await this.leadWith(lease, renewedAt, lead);
+    // `lead` returned on its own (or leadership was lost): pause before campaigning again, so a
+    // `lead` that ends at once cannot turn this into a busy loop. Not when the lease was kept to
+    // be resumed: the sooner the store answers, the shorter the time with no leader at all.
+    if (!this.kept) await this.clock.sleep(Math.min(1000, this.ttlMs / 4), this.stopping.signal);
+  }
+
+  /**
+   * Renews `lease` and checks that the leader key is still attached to it. Yes: this candidate still
+   * leads (nobody else can have held the key while the lease lived). The lease gone, or the key on
+   * another lease: it is dropped and the campaign goes on as usual. The store not answering: throws,
+   * to try again shortly.
+   */
+  private async resume(lease: Lease): Promise<{ lease: Lease; renewedAt: number } | undefined> {
+    const sentAt = this.clock.now();
+    // Bounded: an etcd call made while etcd is down can wait for ever.
+    const renewal = await this.renewWithin(lease, this.ttlMs, this.stopping.signal);
+    if (renewal === 'no answer') throw new Error(`the store did not answer a renewal of lease ${lease.id} within ${this.ttlMs} ms`);
+    if (renewal === 'lease gone') {
+      this.kept = undefined;
+      return undefined;
+    }
+    const kv = await this.options.store.get(this.key);
+    if (kv?.lease === lease.id) return { lease, renewedAt: sentAt };
+    if (kv === undefined && (await this.tryAcquire(lease))) return { lease, renewedAt: sentAt };
+    this.kept = undefined;
+    await lease.revoke().catch(() => undefined);
+    return undefined;
   }
 
   private async tryAcquire(lease: Lease): Promise<boolean> {
@@ -113,20 +169,30 @@ export class LeaderElector {
         await this.clock.sleep(this.ttlMs / 3, ended.signal);
         if (ended.signal.aborted) return;
         const sentAt = this.clock.now();
-        try {
-          await lease.keepAlive();
-          lastRenewSentAt = sentAt;
-        } catch (err) {
-          this.log.warn({ err }, 'lease renewal failed');
-          if (err instanceof Error && err.name === 'LeaseNotFound') ended.abort();
-        }
+        // Bounded, so one renewal stuck on an unreachable store does not hold back the next.
+        const renewal = await this.renewWithin(lease, this.ttlMs / 3, ended.signal);
+        if (renewal === 'renewed') lastRenewSentAt = Math.max(lastRenewSentAt, sentAt);
+        else if (!ended.signal.aborted) this.log.warn({ renewal }, 'lease renewal failed');
+        if (renewal === 'lease gone') ended.abort();
       }
     })();
     // The fencing deadline, checked often enough to abort well before the store could expire us.
+    let unreachable = false;
     const fenceLoop = (async () => {
       while (!ended.signal.aborted) {
         if (this.clock.now() >= giveUpAt()) {
-          this.log.warn('could not renew leadership in time; stepping down');
+          // One last renewal, sent now and given half the margin (so a refusal still comes before
+          // the store could let the key go): see the header on why this is safe.
+          const sentAt = this.clock.now();
+          const renewed = await this.renewWithin(lease, this.safetyMarginMs / 2, ended.signal);
+          if (ended.signal.aborted) return;
+          if (renewed === 'renewed') {
+            lastRenewSentAt = Math.max(lastRenewSentAt, sentAt);
+            this.log.info({ lateMs: sentAt - giveUpAt() }, 'renewed leadership past its deadline (the process was busy); carrying on');
+            continue;
+          }
+          unreachable = renewed === 'no answer';
+          this.log.warn({ renewal: renewed }, 'could not renew leadership in time; stepping down');
           ended.abort();
           return;
         }
@@ -146,10 +212,33 @@ export class LeaderElector {
       void renewLoop;
       await fenceLoop;
       lease.release();
+      if (unreachable && !this.stopping.signal.aborted) {
+        // The store did not answer: keep the lease, to resume it when the store is back.
+        this.kept = lease;
+        this.log.info('stopped leading; will resume the lease if the store still holds it');
+        return;
+      }
       // A clean hand-over: revoking deletes the key, so a successor need not wait out the TTL.
       // Bounded, for the same reason.
       await Promise.race([lease.revoke().catch(() => undefined), this.clock.sleep(1000)]);
       this.log.info('stopped leading');
+    }
+  }
+
+  /** One renewal, bounded by `ms`: renewed, refused (the lease is gone), or no answer (the store is unreachable or slow). */
+  private async renewWithin(lease: Lease, ms: number, signal: AbortSignal): Promise<'renewed' | 'lease gone' | 'no answer'> {
+    const timedOut = new AbortController();
+    const stop = AbortSignal.any([signal, timedOut.signal]);
+    try {
+      return await Promise.race([
+        lease.keepAlive().then(
+          () => 'renewed' as const,
+          (err: unknown) => (err instanceof Error && err.name === 'LeaseNotFound' ? ('lease gone' as const) : ('no answer' as const)),
+        ),
+        this.clock.sleep(ms, stop).then(() => 'no answer' as const),
+      ]);
+    } finally {
+      timedOut.abort();
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CostPacing } from './pacing.js';
+import { CostPacing, intervalWait } from './pacing.js';
 
 describe('CostPacing', () => {
   it.each([
@@ -31,5 +31,17 @@ describe('CostPacing', () => {
     expect([pacing.delayFor('a', 10), pacing.delayFor('b', 10)]).toEqual([190, 0]);
     pacing.forget('a');
     expect(pacing.delayFor('a', 10)).toBe(0);
+  });
+});
+
+describe('intervalWait (at most one write per interval)', () => {
+  it.each([
+    { case: 'never written since start', lastAt: undefined, now: 0, interval: 1_000, wait: 0 },
+    { case: 'pacing off', lastAt: 900, now: 1_000, interval: 0, wait: 0 },
+    { case: 'written 100 ms ago', lastAt: 900, now: 1_000, interval: 1_000, wait: 900 },
+    { case: 'written exactly one interval ago', lastAt: 0, now: 1_000, interval: 1_000, wait: 0 },
+    { case: 'written long ago', lastAt: 0, now: 60_000, interval: 1_000, wait: 0 },
+  ])('intervalWait: $case → $wait ms', ({ lastAt, now, interval, wait }) => {
+    expect(intervalWait(lastAt, now, interval)).toBe(wait);
   });
 });

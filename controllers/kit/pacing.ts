@@ -35,3 +35,12 @@ export class CostPacing {
     this.last.delete(key);
   }
 }
+
+/**
+ * Pure: how long a write that is paced to at most one per `intervalMs` must still wait at `now`
+ * after the last one at `lastAt` (0: write now; undefined lastAt: none since start).
+ */
+export function intervalWait(lastAt: number | undefined, now: number, intervalMs: number): number {
+  if (lastAt === undefined || intervalMs <= 0) return 0;
+  return Math.max(0, lastAt + intervalMs - now);
+}

@@ -36,6 +36,11 @@ export interface TestCluster {
   startAgent(name: string, options?: Partial<AgentOptions>): Promise<Agent>;
   /** Stop an agent as if its process died: no more heartbeats, containers left as they are. */
   killAgent(name: string): Promise<void>;
+  /**
+   * Stop the control plane (API, controllers, store) as `berth up` stops, leave it down for
+   * `downMs` while the agents keep running, and start it again on the same data and address.
+   */
+  restartControlPlane(downMs: number): Promise<void>;
   /** Stop everything and remove every container and network of this cluster. */
   dispose(): Promise<void>;
 }
@@ -43,16 +48,18 @@ export interface TestCluster {
 export async function startTestCluster(options: { store?: 'sqlite' | 'etcd'; controllers?: BuiltinControllerOptions } = {}): Promise<TestCluster> {
   const name = `e2e-${randomUUID().slice(0, 8)}`;
   const dir = tempDir('berth-cluster-');
-  const plane = await startControlPlane({
-    dataDir: join(dir, 'data'),
-    host: '127.0.0.1',
-    port: 0,
-    etcdEndpoints: options.store === 'etcd' ? [etcdEndpoint] : [],
-    etcdPrefix: `/test/${name}`,
-    controllers: builtinControllers(options.controllers ?? FAST),
-    leaderTtlSeconds: 2,
-    log: rootLogger,
-  });
+  const startPlane = (port: number) =>
+    startControlPlane({
+      dataDir: join(dir, 'data'),
+      host: '127.0.0.1',
+      port,
+      etcdEndpoints: options.store === 'etcd' ? [etcdEndpoint] : [],
+      etcdPrefix: `/test/${name}`,
+      controllers: builtinControllers(options.controllers ?? FAST),
+      leaderTtlSeconds: 2,
+      log: rootLogger,
+    });
+  const plane = await startPlane(0);
   const client = new HttpClient({ server: plane.url, token: plane.adminToken });
   await client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name }, spec: {} });
   const agents = new Map<string, Agent>();
@@ -81,13 +88,19 @@ export async function startTestCluster(options: { store?: 'sqlite' | 'etcd'; con
       agents.set(instance, agent);
       return agent;
     },
+    async restartControlPlane(downMs) {
+      const port = Number(new URL(cluster.plane.url).port);
+      await cluster.plane.stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      cluster.plane = await startPlane(port);
+    },
     async killAgent(instance) {
       await agents.get(instance)?.stop();
       agents.delete(instance);
     },
     async dispose() {
       for (const agent of agents.values()) await agent.stop().catch(() => undefined);
-      await plane.stop().catch(() => undefined);
+      await cluster.plane.stop().catch(() => undefined);
       const leftovers = await runtime.listContainers({ labels: { 'berth.cluster': name } });
       await Promise.all(leftovers.map((c) => runtime.removeContainer(c.id).catch(() => undefined)));
       const networks = await runtime.listNetworks({ labels: { 'berth.cluster': name } });

@@ -1,0 +1,51 @@
+/**
+ * A control-plane outage longer than the heartbeat expiry, end to end on real Docker: `berth up`'s
+ * control plane stops while the agents keep their containers running, and starts again on the same
+ * data. No agent was ever unhealthy, so no task may be marked lost or replaced.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually, FAST, runningTasks, serviceTasks, startTestCluster, TEST_IMAGE, type TestCluster } from './support/cluster.js';
+
+const EXPIRE_MS = FAST.instance?.heartbeatExpireMs ?? 3_000;
+
+describe('a control-plane outage longer than the heartbeat expiry', () => {
+  let cluster: TestCluster;
+  beforeEach(async () => {
+    cluster = await startTestCluster();
+    await cluster.startAgent(`${cluster.name}-a`);
+    await cluster.startAgent(`${cluster.name}-b`);
+  });
+  afterEach(() => cluster.dispose());
+
+  it('loses no task: after the restart the agents get a whole expiry period to be seen again', async () => {
+    const inCluster = { cluster: cluster.name };
+    await cluster.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'TaskDefinition',
+      metadata: { name: 'web', ...inCluster },
+      // No network: this test is about liveness, and needs nothing of the engine's bridge.
+      spec: { networkMode: 'none', containerDefinitions: [{ name: 'web', image: TEST_IMAGE, memory: 16, command: ['sleep', '3600'], linuxParameters: { initProcessEnabled: true }, stopTimeout: 2 }] },
+    });
+    await cluster.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'web', ...inCluster },
+      spec: { taskDefinition: 'web', desiredCount: 2 },
+    });
+    const before = (await eventually(async () => {
+      const running = await runningTasks(cluster, 'web');
+      return running.length === 2 && running;
+    }, 30_000, '2 running tasks')).map((t) => t.metadata.name).sort();
+
+    await cluster.restartControlPlane(EXPIRE_MS + 2_000);
+    // Two expiry periods after the restart: time enough for a wrong verdict to be acted on.
+    await new Promise((r) => setTimeout(r, 2 * EXPIRE_MS));
+
+    const tasks = await serviceTasks(cluster, 'web');
+    const lost = tasks.filter((t) => /lost contact/.test(t.status?.stoppedReason ?? ''));
+    expect(lost.map((t) => t.metadata.name)).toEqual([]);
+    expect((await runningTasks(cluster, 'web')).map((t) => t.metadata.name).sort()).toEqual(before);
+    for (const name of [`${cluster.name}-a`, `${cluster.name}-b`])
+      expect((await cluster.client.mustGet('ContainerInstance', { cluster: cluster.name, name })).status?.agentConnected).toBe(true);
+  }, 60_000);
+});

@@ -7,7 +7,7 @@ import { iso, svc, T0 } from './testing.js';
 const D = 'ecs-svc/1';
 const basePlan: ServicePlan = {
   deleting: false, desiredCount: 2, taskDefinition: 'web:1', deployments: [], notes: [], stop: [],
-  runningCount: 2, pendingCount: 0, unplaced: [], steady: false, finalize: false,
+  runningCount: 2, pendingCount: 0, unplaced: [], steady: false, finalize: false, throttled: false, launch: { failed: [], recovered: true }, draining: [],
 };
 const withEvents = (...ms: [string, number][]) => svc({}, { events: ms.map(([message, at], i) => ({ id: `e${i}`, message, createdAt: iso(at) })) });
 const REPEAT = 300_000;

@@ -6,6 +6,7 @@
  */
 import { MAX_SERVICE_EVENTS, type ServiceEvent, type ServiceStatus } from '../../api/v1/service.js';
 import type { ObjectOf } from '../kit/types.js';
+import { NO_INSTANCE_MET } from '../scheduler/plan.js';
 import { primaryOf, type DeploymentNote } from './deployments.js';
 import { nextHistory } from './history.js';
 import type { ServicePlan, TaskStop } from './plan.js';
@@ -18,8 +19,12 @@ export const messages = {
     `(service ${svc}) has stopped ${tasks.length} running tasks: ${tasks.map((t) => `(task ${t})`).join(' ')}.`,
   unhealthy: (svc: string, task: string) => `(service ${svc}) (task ${task}) failed container health checks.`,
   steady: (svc: string) => `(service ${svc}) has reached a steady state.`,
+  // The scheduler's pendingReason starts with ECS's "no container instance met all of its
+  // requirements" when instances exist; said once here, not twice.
   unplaced: (svc: string, reason: string) =>
-    `(service ${svc}) was unable to place a task because no container instance met all of its requirements. Reason: ${reason}.`,
+    reason.startsWith(`${NO_INSTANCE_MET}: `)
+      ? `(service ${svc}) was unable to place a task because ${NO_INSTANCE_MET}. Reason: ${reason.slice(NO_INSTANCE_MET.length + 2)}.`
+      : `(service ${svc}) was unable to place a task. Reason: ${reason}.`,
   problem: (svc: string, problem: string) => `(service ${svc}) cannot start tasks: ${problem}.`,
   deploymentStarted: (svc: string, id: string, td: string) => `(service ${svc}) (deployment ${id}) deployment started: task definition ${td}.`,
   deploymentCompleted: (svc: string, id: string) => `(service ${svc}) (deployment ${id}) deployment completed.`,

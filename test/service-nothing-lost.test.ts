@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLive } from '../controllers/conventions.js';
 import { eventually, type TestEnv } from '../controllers/kit/test-env.js';
 import type { ObjectOf } from '../controllers/kit/types.js';
+import { addInstance } from './scheduler-support.js';
 import { startServiceEnv, type ServiceEnv } from './support/service-env.js';
 
 type Task = ObjectOf<'Task'>;
@@ -25,8 +26,8 @@ const service = (spec: Record<string, unknown>) => ({
   spec: { taskDefinition: 'web', ...spec },
 });
 
-/** Binds and starts PENDING tasks, stops tasks asked to stop, crashes RUNNING tasks `crashes` picks. */
-function fakeAgent(env: TestEnv, signal: AbortSignal, crashes: (t: Task) => boolean = () => false) {
+/** Binds (to `instance()`) and starts PENDING tasks, stops tasks asked to stop, crashes RUNNING tasks `crashes` picks. */
+function fakeAgent(env: TestEnv, signal: AbortSignal, crashes: (t: Task) => boolean = () => false, instance: () => string = () => 'i-1') {
   void (async () => {
     while (!signal.aborted) {
       const { items } = await env.client.list('Task');
@@ -38,7 +39,7 @@ function fakeAgent(env: TestEnv, signal: AbortSignal, crashes: (t: Task) => bool
         } else if (t.spec.desiredStatus === 'RUNNING' && t.status?.lastStatus === 'RUNNING' && crashes(t)) {
           await crash(env, t);
         } else if (t.spec.desiredStatus === 'RUNNING' && t.status?.lastStatus === 'PENDING') {
-          await env.client.mutate('Task', ref, (x) => void (x.spec.containerInstance = 'i-1'));
+          await env.client.mutate('Task', ref, (x) => void (x.spec.containerInstance = instance()));
           await env.client.mutate('Task', ref, (x) => void (x.status = { ...x.status!, lastStatus: 'RUNNING', startedAt: now }), { subresource: 'status' });
         }
       }
@@ -101,6 +102,30 @@ describe('service controller: nothing lost', () => {
     for (const t of lost) await crash(env, t);
     await eventually(async () => (await running('web:1')).length === 6 && !(await running('web:1')).some((t) => lost.some((l) => l.metadata.name === t.metadata.name)), 10_000, 'the 2 lost tasks replaced after the rollback');
     expect((await live()).filter((t) => t.spec.taskDefinition === 'web:2')).toEqual([]);
+  });
+
+  it('an instance set DRAINING has its tasks replaced elsewhere at once, with an event', async () => {
+    await addInstance(env.client, 'default', 'i-1', 4096);
+    await addInstance(env.client, 'default', 'i-2', 4096);
+    let bindTo = 'i-1';
+    fakeAgent(env, harness.signal, () => false, () => bindTo);
+    await env.client.create(taskDefinition('3600'));
+    await env.client.create(service({ desiredCount: 3 }));
+    await eventually(() => completedOn(3, 'web:1'), 10_000, '3 tasks on i-1');
+
+    bindTo = 'i-2';
+    const drainedAt = Date.now();
+    await env.client.mutate('ContainerInstance', { name: 'i-1' }, (ci) => void (ci.spec.status = 'DRAINING'));
+    // Replacements start within the deployment bounds (maximumPercent 200: all 3 at once); the
+    // drained tasks are the instance controller's to stop once these run.
+    const replaced = await eventually(async () => {
+      const onI2 = (await running('web:1')).filter((t) => t.spec.containerInstance === 'i-2');
+      return onI2.length === 3 && onI2;
+    }, 5_000, '3 replacements running on i-2');
+    expect(Date.parse(replaced[0]?.status?.createdAt ?? '')).toBeLessThan(drainedAt + 2_000);
+    expect((await live()).length).toBe(6);
+    const s = await svc();
+    expect(s.status?.events.some((e) => e.message === '(service web) is replacing its tasks on DRAINING container instance(s) i-1: replacements start elsewhere, then the drained tasks stop.')).toBe(true);
   });
 
   it('tasks that keep failing are relaunched with backoff, and an event says so', async () => {

@@ -25,6 +25,7 @@ import { SharedWatches } from './shared-watches.js';
 import { applyMergePatch } from '../merge-patch.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { registerRevision, TASK_DEFINITION_IMMUTABLE } from './task-definition-revisions.js';
+import { checkServiceLimits } from './service-limits.js';
 
 export interface Ref {
   cluster?: string;
@@ -126,6 +127,7 @@ export class ResourceStore {
     const { resourceVersion: _rv, deletionTimestamp: _dt, ...metadata } = obj.metadata;
     obj.metadata = { ...metadata, uid: this.newUid(), generation: 1, creationTimestamp: this.now().toISOString() };
     if (isOfKind(obj, 'TaskDefinition')) return registerRevision(this.store, obj, { now: this.now, dryRun: options.dryRun });
+    await checkServiceLimits(obj, undefined, this.idOfObject(obj), this.clusterLimit);
     const key = objectKey({ kind: obj.kind, cluster: obj.metadata.cluster, name: obj.metadata.name });
     if (options.dryRun) {
       if (await this.store.get(key)) throw new AlreadyExistsError(this.idOfObject(obj));
@@ -171,9 +173,14 @@ export class ResourceStore {
     return options.subresource === 'status' ? this.writeStatus(current, obj, options) : this.writeUpdate(current, obj, options);
   }
 
-  private writeUpdate(current: { kv: KeyValue; object: BerthObject }, obj: BerthObject, options: WriteOptions): Promise<BerthObject> {
-    return this.writeIfChanged(current, this.withUpdate(current.object, obj, current.object.status), options);
+  private async writeUpdate(current: { kv: KeyValue; object: BerthObject }, obj: BerthObject, options: WriteOptions): Promise<BerthObject> {
+    const next = this.withUpdate(current.object, obj, current.object.status);
+    await checkServiceLimits(next, current.object, this.idOfObject(next), this.clusterLimit);
+    return this.writeIfChanged(current, next, options);
   }
+
+  /** A cluster's maxTasksPerService, for checkServiceLimits. */
+  private readonly clusterLimit = async (cluster: string): Promise<number | undefined> => (await this.get('Cluster', { name: cluster }))?.spec.maxTasksPerService;
 
   /**
    * `current` with obj's spec and user metadata and the given status, as `update` stores it (pure).
@@ -213,7 +220,9 @@ export class ResourceStore {
       throw new InvalidError(id, [{ path: ['metadata', 'name'], message: `updateFrom of ${current.kind} ${current.metadata.name} cannot change its kind, cluster or name` }]);
     const version = asRevision(current.metadata.resourceVersion);
     if (version === undefined) throw new InvalidError(id, [{ path: ['metadata', 'resourceVersion'], message: 'updateFrom needs the resourceVersion the current object was read at' }]);
-    return this.writeIfChanged({ kv: { modRevision: version }, object: current }, this.withUpdate(current, obj, obj.status), options);
+    const updated = this.withUpdate(current, obj, obj.status);
+    await checkServiceLimits(updated, current, id, this.clusterLimit);
+    return this.writeIfChanged({ kv: { modRevision: version }, object: current }, updated, options);
   }
 
   private writeStatus(current: { kv: KeyValue; object: BerthObject }, obj: BerthObject, options: WriteOptions): Promise<BerthObject> {

@@ -6,8 +6,22 @@ import { Count, LaunchType } from './common.js';
 import { defineKind } from './meta.js';
 import { PlacementStrategies } from './placement.js';
 
+/** ECS's quota of tasks per service: a service's desiredCount may not exceed its cluster's maxTasksPerService. */
+export const DEFAULT_MAX_TASKS_PER_SERVICE = 5_000;
+/** The most a cluster may allow one service: every task is an object in the store. */
+export const MAX_TASKS_PER_SERVICE_CEILING = 100_000;
+
 export const ClusterSpec = z
   .strictObject({
+    /**
+     * The largest desiredCount a service of this cluster may have (default DEFAULT_MAX_TASKS_PER_SERVICE,
+     * ECS's quota). A write of a Service above it is refused, naming spec.desiredCount.
+     */
+    maxTasksPerService: z
+      .int()
+      .min(1, 'maxTasksPerService must be at least 1')
+      .max(MAX_TASKS_PER_SERVICE_CEILING, `maxTasksPerService must be at most ${MAX_TASKS_PER_SERVICE_CEILING}`)
+      .optional(),
     /** Free-form cluster settings, as ECS's `containerInsights: enabled`; controllers read what they know. */
     settings: z.record(z.string().min(1), z.string()).optional(),
     /** Used by services and run-task that do not say otherwise. */

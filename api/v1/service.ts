@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Count, DEFAULT_LAUNCH_TYPE, LaunchType, Tags } from './common.js';
+import { DEFAULT_MAX_TASKS_PER_SERVICE, MAX_TASKS_PER_SERVICE_CEILING } from './cluster.js';
 import { defineKind, Timestamp } from './meta.js';
 import { PlacementConstraints, PlacementStrategies } from './placement.js';
 import { PinnedTaskDefinitionRefString, TaskDefinitionRefString } from './task-definition-ref.js';
@@ -55,8 +56,13 @@ export type DeploymentConfiguration = z.infer<typeof DeploymentConfiguration>;
 export const ServiceSpec = z.strictObject({
   /** `web`: follow the newest ACTIVE revision; `web:3`: pinned. */
   taskDefinition: TaskDefinitionRefString,
-  /** Ignored for DAEMON services, which run one task per instance. */
-  desiredCount: Count.default(SERVICE_DEFAULTS.desiredCount),
+  /**
+   * Ignored for DAEMON services, which run one task per instance. At most the cluster's
+   * maxTasksPerService (checked when the service is written, against its Cluster).
+   */
+  desiredCount: Count.max(MAX_TASKS_PER_SERVICE_CEILING, `desiredCount must be at most ${MAX_TASKS_PER_SERVICE_CEILING} (and at most the cluster's maxTasksPerService, default ${DEFAULT_MAX_TASKS_PER_SERVICE})`).default(
+    SERVICE_DEFAULTS.desiredCount,
+  ),
   launchType: LaunchType.default(SERVICE_DEFAULTS.launchType),
   placementStrategy: PlacementStrategies.optional(),
   placementConstraints: PlacementConstraints.optional(),
@@ -85,8 +91,11 @@ export const Deployment = z.strictObject({
   failedTasks: Count.default(0),
   rolloutState: z.enum(ROLLOUT_STATES).default('IN_PROGRESS'),
   rolloutStateReason: z.string().optional(),
+  /** When this deployment started (a rollback starts it again): its failedTasks count from here. */
   createdAt: Timestamp.optional(),
   updatedAt: Timestamp.optional(),
+  /** Set while this deployment is a rollback started by the circuit breaker: the one that failed. */
+  rollbackFrom: z.string().optional(),
 });
 export type Deployment = z.infer<typeof Deployment>;
 
@@ -120,8 +129,13 @@ export const ServiceStatus = z.strictObject({
   desiredCount: Count.default(0),
   /** The metadata.generation the controller last acted on. */
   observedGeneration: Count.optional(),
-  /** The revision spec.taskDefinition resolved to. */
+  /** The revision the service runs: its PRIMARY deployment's (after a rollback, the one returned to). */
   taskDefinition: PinnedTaskDefinitionRefString.optional(),
+  /**
+   * The revision spec.taskDefinition last resolved to: a new resolution starts a deployment. It
+   * differs from taskDefinition after the circuit breaker rolled that revision back.
+   */
+  resolvedTaskDefinition: PinnedTaskDefinitionRefString.optional(),
   deployments: z.array(Deployment).default([]),
   /** Deployments as they started and ended, newest first, at most MAX_DEPLOYMENT_HISTORY. */
   history: z.array(DeploymentRecord).max(MAX_DEPLOYMENT_HISTORY).default([]),

@@ -50,7 +50,8 @@ export class NoUndoTargetError extends Error {
  */
 export function undoTarget(service: Service, revisions: readonly TaskDefinition[], toRevision?: number): string {
   const name = service.metadata.name;
-  const current = service.status?.taskDefinition;
+  // What the spec resolves to now (after an automatic rollback, not what runs).
+  const current = service.status?.resolvedTaskDefinition ?? service.status?.taskDefinition;
   const family = parseTaskDefinitionRef(current ?? service.spec.taskDefinition)?.family ?? service.spec.taskDefinition;
   const active = (ref: string) => revisions.find((td) => td.metadata.name === ref && td.status?.status !== 'INACTIVE') !== undefined;
   if (toRevision !== undefined) {

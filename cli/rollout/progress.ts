@@ -1,8 +1,9 @@
 /**
  * Where a service's rollout stands, from the service alone (pure): what `berth rollout status`
- * prints and how it exits. The rollout is the one the current spec asked for — status.taskDefinition
- * is what spec.taskDefinition resolved to — so a PRIMARY deployment of another revision means the
- * circuit breaker rolled it back, and the rollout FAILED even though the PRIMARY may be COMPLETED.
+ * prints and how it exits. The rollout is the one the current spec asked for — status.resolvedTaskDefinition
+ * is what spec.taskDefinition resolved to (status.taskDefinition is what runs) — so a PRIMARY deployment
+ * of another revision means the circuit breaker rolled it back, and the rollout FAILED even though the
+ * PRIMARY may be COMPLETED.
  */
 import type { ObjectOf } from '../../api/client/types.js';
 import type { Deployment } from '../../api/v1/service.js';
@@ -20,7 +21,7 @@ export function rolloutProgress(service: Service): Progress {
   const generation = service.metadata.generation;
   if (status?.observedGeneration === undefined || (generation !== undefined && status.observedGeneration < generation))
     return { state: 'waiting', message: `Waiting for the service controller to observe the latest spec of service ${name}…` };
-  const target = status.taskDefinition;
+  const target = status.resolvedTaskDefinition ?? status.taskDefinition;
   const deployments = status.deployments;
   const primary = deployments.find((d) => d.status === 'PRIMARY');
   if (target === undefined || primary === undefined) {

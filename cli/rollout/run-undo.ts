@@ -34,7 +34,7 @@ export default function runUndo(flags: RolloutFlags): Promise<number> {
         throw new UndoConflictError(`spec.taskDefinition of service ${name} changed to ${s.spec.taskDefinition} while undo looked at it; run the command again`);
       s.spec.taskDefinition = target;
     });
-    io.stdout.write(`service/${name} rolled back to ${target} (was ${service.status?.taskDefinition ?? service.spec.taskDefinition})\n`);
+    io.stdout.write(`service/${name} rolled back to ${target} (was ${service.status?.resolvedTaskDefinition ?? service.status?.taskDefinition ?? service.spec.taskDefinition})\n`);
     return 0;
   });
 }

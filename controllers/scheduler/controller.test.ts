@@ -10,6 +10,9 @@ const cluster = (name: string) => [{ kind: 'Cluster', cluster: name, name }];
 const task = (spec: Record<string, unknown>, lastStatus = 'PENDING') =>
   Task.parse({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 't', cluster: 'prod' }, spec: { taskDefinition: 'web:1', ...spec }, status: { lastStatus } });
 
+const service = (spec: Record<string, unknown>) =>
+  Service.parse({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'web', cluster: 'prod' }, spec: { taskDefinition: 'web', ...spec } });
+
 describe('scheduler wiring: which changes wake a cluster', () => {
   it.each([
     ['an unbound task', task({}), cluster('prod')],
@@ -22,7 +25,7 @@ describe('scheduler wiring: which changes wake a cluster', () => {
       ContainerInstance.parse({ apiVersion: 'berth.dev/v1', kind: 'ContainerInstance', metadata: { name: 'i1', cluster: 'prod' }, spec: { registeredResources: { cpu: 1, memory: 1 } } }),
       cluster('prod'),
     ],
-    ['a service (read from the cache only)', Service.parse({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'web', cluster: 'prod' }, spec: { taskDefinition: 'web' } }), []],
+    ['a new service (its placement applies to its pending tasks)', service({}), cluster('prod')],
   ])('%s', (_name, obj, expected) => {
     expect(requestsFor(scheduler, obj)).toEqual(expected);
   });
@@ -58,6 +61,9 @@ describe('scheduler wiring: which updates wake a cluster', () => {
     ['an instance whose agent disconnected', connected, { ...instance({ agentConnected: false }), spec: connected.spec }, true],
     ['an instance set DRAINING', connected, instance({}, { status: 'DRAINING' }), true],
     ['an instance re-registered', connected, { ...instance({ registeredAt: '2026-01-02T00:00:00Z' }), spec: connected.spec }, true],
+    ['a service scaled (its placement unchanged)', service({ desiredCount: 1 }), service({ desiredCount: 5 }), false],
+    ['a service whose placement constraints changed', service({ placementConstraints: [{ type: 'distinctInstance' }] }), service({}), true],
+    ['a service whose placement strategy changed', service({}), service({ placementStrategy: [{ type: 'spread', field: 'instanceId' }] }), true],
   ])('%s', (_name, before, after, wakes) => {
     const woken = wokenBy(before, after);
     expect(woken.length > 0).toBe(wakes);

@@ -131,10 +131,24 @@ describe('planScheduling: where tasks go', () => {
       { a: ['t0'], b: ['t1'], '-': ['t2'] },
     ],
     [
-      "a task's own constraints win over its service's",
+      "a service's task goes by the service's constraints as they are now, not the copy made when it was created",
       pending(2, { group: 'service:web', constraints: [{ type: 'memberOf', expression: 'attribute:zone == z1' }] }),
       [instance('a', { attributes: { zone: 'z1' } }), instance('b', { attributes: { zone: 'z2' } })],
-      [service('web', { constraints: [{ type: 'distinctInstance' }] })],
+      [service('web', { constraints: [{ type: 'memberOf', expression: 'attribute:zone == z2' }] })],
+      { b: ['t0', 't1'] },
+    ],
+    [
+      'a task of a service that is gone goes by its own constraints',
+      pending(2, { group: 'service:web', constraints: [{ type: 'memberOf', expression: 'attribute:zone == z1' }] }),
+      [instance('a', { attributes: { zone: 'z1' } }), instance('b', { attributes: { zone: 'z2' } })],
+      [],
+      { a: ['t0', 't1'] },
+    ],
+    [
+      'a task outside any service keeps its own constraints',
+      pending(2, { constraints: [{ type: 'memberOf', expression: 'attribute:zone == z1' }] }),
+      [instance('a', { attributes: { zone: 'z1' } }), instance('b', { attributes: { zone: 'z2' } })],
+      [service('web', { constraints: [{ type: 'memberOf', expression: 'attribute:zone == z2' }] })],
       { a: ['t0', 't1'] },
     ],
     [

@@ -9,6 +9,7 @@
  * binds and would let consecutive passes over-commit an instance.
  */
 import type { ContainerInstance, PlacementConstraint, PlacementStrategy, Service, Task, TaskDefinition, TaskStatus } from '../../api/v1/index.js';
+import { SERVICE_GROUP_PREFIX } from '../../api/v1/task.js';
 import { awaitsScheduler, isStopped } from '../conventions.js';
 import {
   candidateFromInstance,
@@ -140,14 +141,18 @@ function stopUnbound(task: Task, now: number): StatusWrite {
 }
 
 /**
- * The placement request of a task, or why there can be none. Memoized per (group, definition,
- * overrides) for tasks that carry no placement of their own: a service's 10,000 pending tasks share
- * one request, and so one constraint compilation and one "hopeless" entry in the pass.
+ * The placement request of a task, or why there can be none. A service's task is placed by the
+ * service's placement as it is NOW, not as it was when the task was created (the copy in the task's
+ * spec): a task left pending by constraints the user has since changed must not wait on them
+ * forever. Memoized per (group, definition, overrides) for tasks placed by their group's rules: a
+ * service's 10,000 pending tasks share one request, and so one constraint compilation and one
+ * "hopeless" entry in the pass.
  */
 function requestFor(task: Task, input: SchedulingInput, demands: DemandMemo, memo: Map<string, PlacementRequest | string>): PlacementRequest | string {
   const { spec } = task;
   const group = spec.group ?? demands.familyGroup(spec.taskDefinition);
-  const own = spec.placementConstraints !== undefined || spec.placementStrategy !== undefined;
+  const service = group.startsWith(SERVICE_GROUP_PREFIX) ? input.service(group.slice(SERVICE_GROUP_PREFIX.length)) : undefined;
+  const own = service === undefined && (spec.placementConstraints !== undefined || spec.placementStrategy !== undefined);
   const key = own ? undefined : `${group}\u0000${demands.keyOf(task)}`;
   const known = key === undefined ? undefined : memo.get(key);
   if (known !== undefined) return known;
@@ -158,12 +163,9 @@ function requestFor(task: Task, input: SchedulingInput, demands: DemandMemo, mem
   if (!definition || !demand) {
     request = `task definition ${spec.taskDefinition} is not registered in cluster ${task.metadata.cluster ?? 'default'}; register it or stop the task`;
   } else {
-    const service = group.startsWith('service:') ? input.service(group.slice('service:'.length)) : undefined;
-    const constraints: ConstraintInput[] = [
-      ...(spec.placementConstraints ?? service?.spec.placementConstraints ?? ([] as PlacementConstraint[])),
-      ...(definition.spec.placementConstraints ?? []),
-    ];
-    const strategies: readonly PlacementStrategy[] | undefined = spec.placementStrategy ?? service?.spec.placementStrategy;
+    const placement = service?.spec ?? spec;
+    const constraints: ConstraintInput[] = [...(placement.placementConstraints ?? ([] as PlacementConstraint[])), ...(definition.spec.placementConstraints ?? [])];
+    const strategies: readonly PlacementStrategy[] | undefined = placement.placementStrategy;
     request = { demand, group, constraints, strategies };
   }
   if (key !== undefined) memo.set(key, request);

@@ -8,6 +8,7 @@
  */
 import type { ServiceControllerSettings } from './settings.js';
 import type { ObjectOf } from '../kit/types.js';
+import { stoppedSince } from '../task/retention.js';
 
 type Task = ObjectOf<'Task'>;
 
@@ -23,6 +24,16 @@ export function isFailedTask(task: Task): boolean {
   if (task.status?.lastStatus !== 'STOPPED') return false;
   if (task.spec.desiredStatus === 'RUNNING') return task.status.connectivity !== 'DISCONNECTED';
   return task.spec.stopReason === HEALTH_CHECK_STOP_REASON;
+}
+
+/**
+ * A failed task that counts against a deployment (re)started at `startedAt` (an ISO time; absent:
+ * every failure counts): one that stopped before the deployment started belongs to an earlier rollout.
+ */
+export function failedSince(task: Task, startedAt: string | undefined): boolean {
+  if (!isFailedTask(task)) return false;
+  const start = startedAt === undefined ? Number.NaN : Date.parse(startedAt);
+  return Number.isNaN(start) || !(stoppedSince(task) < start);
 }
 
 export interface BreakerInput {

@@ -21,6 +21,7 @@ import { requestKey, type KitObject, type ObjectOf, type ObjectRef } from '../ki
 import { onlyCountsChanged } from './count-updates.js';
 import { nextStatus, type Outcome } from './events.js';
 import { Expectations } from './expectations.js';
+import { LaunchBackoff } from './launch-backoff.js';
 import { planService, type ServicePlan } from './plan.js';
 import { resolveTaskDefinition } from './resolve.js';
 import { DEFAULT_SETTINGS, SERVICE_FINALIZER, type ServiceControllerSettings } from './settings.js';
@@ -51,6 +52,7 @@ const CREATE_CONCURRENCY = 256;
 export function serviceController(options: ServiceControllerOptions = {}): ControllerDefinition<'Service'> {
   const settings: ServiceControllerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const expectations = new Expectations(settings.expectationTimeoutMs);
+  const launches = new LaunchBackoff(settings.launchBackoff);
   // Every change of any of a service's tasks wakes it and a reconcile reads all of them: a
   // 1,000-task service being placed is planned a few dozen times a second, not once per change.
   const pacing = new CostPacing(PLAN_COST_FACTOR);
@@ -60,9 +62,16 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
   // reconciled, so that registering `web:4` wakes the services on `web`. Every service is
   // reconciled once when the controller starts, so the map is complete after that.
   const followers = new Map<string, Map<string, string>>();
+  // The services of each cluster (cluster → names), learnt the same way: an instance that starts
+  // DRAINING, or a cluster whose limits change, wakes them all (both are rare).
+  const servicesByCluster = new Map<string, Set<string>>();
+  const servicesOfCluster = (cluster: string): ObjectRef[] => [...(servicesByCluster.get(cluster) ?? [])].map((name) => ({ kind: 'Service', cluster, name }));
   const follow = (service: Service) => {
     const family = parseTaskDefinitionRef(service.spec.taskDefinition)?.family;
     const key = requestKey({ kind: 'Service', cluster: service.metadata.cluster, name: service.metadata.name });
+    const inCluster = servicesByCluster.get(service.metadata.cluster) ?? new Set<string>();
+    inCluster.add(service.metadata.name);
+    servicesByCluster.set(service.metadata.cluster, inCluster);
     for (const names of followers.values()) names.delete(key);
     if (family !== undefined) {
       const names = followers.get(`${service.metadata.cluster}/${family}`) ?? new Map<string, string>();
@@ -83,8 +92,20 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     owns: ['Task'],
     watches: [
       { kind: 'TaskDefinition', map: servicesOfFamily },
-      // Read for scale-in choices only; an instance change alone never needs a service reconciled.
-      { kind: 'ContainerInstance', map: () => [] },
+      // Read for scale-in choices and draining. An instance that starts (or stops) DRAINING needs its
+      // tasks replaced elsewhere at once, not when one of them next changes; heartbeats and counts
+      // wake nothing.
+      {
+        kind: 'ContainerInstance',
+        map: (obj) => servicesOfCluster(obj.metadata.cluster ?? 'default'),
+        changed: (before, after) => (before as ContainerInstance).spec.status !== (after as ContainerInstance).spec.status,
+      },
+      // The cluster's maxTasksPerService bounds every service's count.
+      {
+        kind: 'Cluster',
+        map: (obj) => servicesOfCluster(obj.metadata.name),
+        changed: (before, after) => (before as ObjectOf<'Cluster'>).spec.maxTasksPerService !== (after as ObjectOf<'Cluster'>).spec.maxTasksPerService,
+      },
     ],
     workers: 4,
     async reconcile({ key }, ctx) {
@@ -96,7 +117,9 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         pacing.forget(requestId);
         countWrites.forget(requestId);
         expectations.forget(requestId);
+        launches.forget(requestId);
         for (const names of followers.values()) names.delete(requestId);
+        servicesByCluster.get(key.cluster ?? 'default')?.delete(key.name);
         return done();
       }
       follow(service);
@@ -114,7 +137,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
 
       const family = parseTaskDefinitionRef(service.spec.taskDefinition)?.family ?? service.spec.taskDefinition;
       const revisions = ctx.cache.byIndex('TaskDefinition', INDEX.taskDefinitionsByFamily, `${cluster}/${family}`);
-      const plan = planService({
+      const input = {
         service,
         resolution: resolveTaskDefinition(service.spec.taskDefinition, revisions, service.status?.taskDefinition),
         tasks,
@@ -122,7 +145,16 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         instances: instancesOf(ctx, cluster),
         now,
         settings,
-      });
+        maxTasksPerService: ctx.cache.get('Cluster', { cluster, name: cluster })?.spec.maxTasksPerService,
+      };
+      let plan = planService({ ...input, launchThrottledUntil: launches.throttledUntil(requestId, now) });
+      // Failures this plan saw for the first time may throttle launches from now on: then plan
+      // again, so that the tasks they would replace at once wait for the backoff instead.
+      const throttle = launches.observe(requestId, plan.launch, now);
+      if (throttle !== undefined && plan.start) {
+        plan = planService({ ...input, launchThrottledUntil: throttle });
+        ctx.log.info({ until: new Date(throttle).toISOString(), failed: plan.launch.failed.length }, 'tasks keep failing: launches throttled');
+      }
 
       pacing.record(requestId, now, ctx.clock.now() - now);
       const outcome = await apply(ctx, service, plan, requestId);

@@ -56,10 +56,22 @@ export function rollbackTarget(deployments: readonly Deployment[]): Deployment |
 
 /**
  * Makes `target` the PRIMARY again (its tasks still carry its id, so healthy ones are kept rather
- * than replaced by identical twins); the failed PRIMARY becomes ACTIVE and drains.
+ * than replaced by identical twins); the failed PRIMARY becomes ACTIVE and drains. The rollback is
+ * a new rollout of that deployment: it starts now with no failures, so tasks it lost before (a
+ * crash, a killed container while it was COMPLETED) are not held against it — counted against the
+ * old start, they would fail the rollback the moment it began and leave nothing to run.
  */
-export function rollBackTo(deployments: readonly Deployment[], target: Deployment, reason: string): Deployment[] {
-  const promoted: Deployment = { ...target, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', rolloutStateReason: reason };
+export function rollBackTo(deployments: readonly Deployment[], target: Deployment, failed: Deployment, now: string): Deployment[] {
+  const promoted: Deployment = {
+    ...target,
+    status: 'PRIMARY',
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: `rolling back to deployment ${target.id} after deployment ${failed.id} failed`,
+    failedTasks: 0,
+    createdAt: now,
+    updatedAt: now,
+    rollbackFrom: failed.id,
+  };
   const rest = deployments.filter((d) => d.id !== target.id).map((d) => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE' as const } : d));
   return [promoted, ...rest];
 }

@@ -7,12 +7,22 @@ import { iso, svc, T0 } from './testing.js';
 const D = 'ecs-svc/1';
 const basePlan: ServicePlan = {
   deleting: false, desiredCount: 2, taskDefinition: 'web:1', deployments: [], notes: [], stop: [],
-  runningCount: 2, pendingCount: 0, unplaced: [], steady: false, finalize: false,
+  runningCount: 2, pendingCount: 0, unplaced: [], steady: false, finalize: false, throttled: false, launch: { failed: [], recovered: true }, draining: [],
 };
 const withEvents = (...ms: [string, number][]) => svc({}, { events: ms.map(([message, at], i) => ({ id: `e${i}`, message, createdAt: iso(at) })) });
 const REPEAT = 300_000;
 
 describe('service events', () => {
+  it.each([
+    [
+      'no container instance met all of its requirements: 2 of 2 instances lacked MEMORY',
+      '(service web) was unable to place a task because no container instance met all of its requirements. Reason: 2 of 2 instances lacked MEMORY.',
+    ],
+    ['no container instances are registered in cluster default', '(service web) was unable to place a task. Reason: no container instances are registered in cluster default.'],
+  ])('unable to place, from the pendingReason %s', (reason, message) => {
+    expect(messages.unplaced('web', reason)).toBe(message);
+  });
+
   it('says what happened in ECS words, oldest first', () => {
     const out = newMessages(svc(), { ...basePlan, notes: [{ type: 'created', id: D, taskDefinition: 'web:2' }, { type: 'completed', id: D }] }, {
       started: ['a', 'b'],

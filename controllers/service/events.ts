@@ -6,7 +6,8 @@
  */
 import { MAX_SERVICE_EVENTS, type ServiceEvent, type ServiceStatus } from '../../api/v1/service.js';
 import type { ObjectOf } from '../kit/types.js';
-import type { DeploymentNote } from './deployments.js';
+import { NO_INSTANCE_MET } from '../scheduler/plan.js';
+import { primaryOf, type DeploymentNote } from './deployments.js';
 import { nextHistory } from './history.js';
 import type { ServicePlan, TaskStop } from './plan.js';
 
@@ -18,13 +19,23 @@ export const messages = {
     `(service ${svc}) has stopped ${tasks.length} running tasks: ${tasks.map((t) => `(task ${t})`).join(' ')}.`,
   unhealthy: (svc: string, task: string) => `(service ${svc}) (task ${task}) failed container health checks.`,
   steady: (svc: string) => `(service ${svc}) has reached a steady state.`,
+  // The scheduler's pendingReason starts with ECS's "no container instance met all of its
+  // requirements" when instances exist; said once here, not twice.
   unplaced: (svc: string, reason: string) =>
-    `(service ${svc}) was unable to place a task because no container instance met all of its requirements. Reason: ${reason}.`,
+    reason.startsWith(`${NO_INSTANCE_MET}: `)
+      ? `(service ${svc}) was unable to place a task because ${NO_INSTANCE_MET}. Reason: ${reason.slice(NO_INSTANCE_MET.length + 2)}.`
+      : `(service ${svc}) was unable to place a task. Reason: ${reason}.`,
   problem: (svc: string, problem: string) => `(service ${svc}) cannot start tasks: ${problem}.`,
   deploymentStarted: (svc: string, id: string, td: string) => `(service ${svc}) (deployment ${id}) deployment started: task definition ${td}.`,
   deploymentCompleted: (svc: string, id: string) => `(service ${svc}) (deployment ${id}) deployment completed.`,
   deploymentFailed: (svc: string, id: string, reason: string) => `(service ${svc}) (deployment ${id}) deployment failed: ${reason}`,
   rolledBack: (svc: string, to: string, td: string) => `(service ${svc}) rolling back to deployment ${to} (task definition ${td}).`,
+  throttled: (svc: string) =>
+    `(service ${svc}) is unable to consistently start tasks successfully: its tasks keep failing, so new launches are delayed with exponential backoff. See the stopped tasks' stoppedReason.`,
+  overLimit: (svc: string, desired: number, limit: number) =>
+    `(service ${svc}) desiredCount ${desired} is above its cluster's limit of ${limit} tasks per service (Cluster spec.maxTasksPerService): running ${limit}.`,
+  draining: (svc: string, instances: readonly string[]) =>
+    `(service ${svc}) is replacing its tasks on DRAINING container instance(s) ${instances.join(', ')}: replacements start elsewhere, then the drained tasks stop.`,
 };
 
 export interface Outcome {
@@ -60,6 +71,9 @@ export function newMessages(service: Service, plan: ServicePlan, outcome: Outcom
   if (outcome.stopped.length > 0) out.push(messages.stopped(svc, outcome.stopped.map((s) => s.name)));
   if (outcome.started.length > 0) out.push(messages.started(svc, outcome.started));
   for (const reason of plan.unplaced) condition(messages.unplaced(svc, reason));
+  if (plan.overLimit !== undefined) condition(messages.overLimit(svc, service.spec.desiredCount, plan.overLimit));
+  if (plan.throttled) condition(messages.throttled(svc));
+  if (plan.draining.length > 0) condition(messages.draining(svc, plan.draining));
   for (const note of plan.notes.filter((n) => n.type === 'completed')) out.push(noteMessage(svc, note));
   const steady = messages.steady(svc);
   const lastSaid = out.at(-1) ?? events[0]?.message;
@@ -78,8 +92,10 @@ export function nextStatus(service: Service, plan: ServicePlan, outcome: Outcome
     pendingCount: plan.pendingCount,
     desiredCount: plan.desiredCount,
     observedGeneration: service.metadata.generation,
+    // What runs: the PRIMARY's revision (after a rollback, the one returned to).
+    taskDefinition: primaryOf(plan.deployments)?.taskDefinition ?? plan.taskDefinition ?? service.status?.taskDefinition,
     // Kept when resolution fails, so the same revision resolving again is not a new deployment.
-    taskDefinition: plan.taskDefinition ?? service.status?.taskDefinition,
+    resolvedTaskDefinition: plan.taskDefinition ?? service.status?.resolvedTaskDefinition ?? service.status?.taskDefinition,
     deployments: plan.deployments,
     history: nextHistory(service.status?.history ?? [], plan.notes, createdAt),
     events: [...fresh, ...(service.status?.events ?? [])].slice(0, MAX_SERVICE_EVENTS),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HEALTH_CHECK_STOP_REASON } from './circuit-breaker.js';
 import { deploymentId } from './deployments.js';
+import { nextStatus } from './events.js';
 import { planService, type PlanInput, type ServicePlan } from './plan.js';
 import { resolveTaskDefinition } from './resolve.js';
 import { DEFAULT_SETTINGS } from './settings.js';
@@ -231,6 +232,47 @@ describe('planService', () => {
       expect(p.notes[0]).toMatchObject({ type: 'created', taskDefinition: 'web:1' });
     });
 
+    it('a rollback is a new rollout: failures of the target before it began do not count, so it does not fail at once', () => {
+      // D1 COMPLETED lost 3 of its tasks (killed) before web:2 was deployed; they were replaced.
+      const killed = Array.from({ length: 3 }, (_, i) => task(`k${i}`, { deployment: D1, lastStatus: 'STOPPED', startedAgo: 1_800_000 }));
+      const service = svc({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } }, {
+        taskDefinition: 'web:2',
+        deployments: [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), dep(D1, 'web:1', 'ACTIVE', 'COMPLETED', 3)],
+      });
+      const p = plan(service, [...killed, ...healthyOn(D1, 'web:1', 3), ...failedNew(3)], defs);
+      expect(p.deployments[0]).toMatchObject({ id: D1, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', failedTasks: 0, createdAt: iso(T0), rollbackFrom: D2 });
+      expect(p.notes.map((n) => n.type)).toEqual(['failed', 'rolledBack']);
+      expect(p.start).toEqual({ count: 1, deployment: D1, taskDefinition: 'web:1' });
+      // What the status says: the revision it runs, and the one the spec resolved to.
+      const status = nextStatus(service, p, { started: [], stopped: [] }, T0, 60_000, () => 'id');
+      expect(status).toMatchObject({ taskDefinition: 'web:1', resolvedTaskDefinition: 'web:2' });
+    });
+
+    it('a rollback is never failed by the breaker: its failures are counted, and it keeps starting tasks', () => {
+      const rollback = { ...dep(D1, 'web:1', 'PRIMARY', 'IN_PROGRESS'), createdAt: iso(T0 - 60_000), rollbackFrom: D2 };
+      const service = svc({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } }, {
+        taskDefinition: 'web:1',
+        resolvedTaskDefinition: 'web:2',
+        deployments: [rollback, dep(D2, 'web:2', 'ACTIVE', 'FAILED')],
+      });
+      // Its tasks died (an engine restart) after it began.
+      const died = Array.from({ length: 4 }, (_, i) => task(`d${i}`, { deployment: D1, lastStatus: 'STOPPED', startedAgo: 30_000 }));
+      const p = plan(service, died, defs);
+      expect(p.deployments[0]).toMatchObject({ id: D1, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', failedTasks: 4 });
+      expect(p.notes).toEqual([]);
+      expect(p.start).toEqual({ count: 4, deployment: D1, taskDefinition: 'web:1' });
+    });
+
+    it('failures from before a deployment began are not counted against it', () => {
+      const service = svc({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } }, {
+        taskDefinition: 'web:2',
+        deployments: [{ ...dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), createdAt: iso(T0 - 60_000) }, dep(D1, 'web:1', 'ACTIVE')],
+      });
+      const before = Array.from({ length: 3 }, (_, i) => task(`b${i}`, { deployment: D2, taskDefinition: 'web:2', lastStatus: 'STOPPED', startedAgo: 120_000 }));
+      const after = [task('a0', { deployment: D2, taskDefinition: 'web:2', lastStatus: 'STOPPED', startedAgo: 10_000 })];
+      expect(plan(service, [...healthyOn(D1, 'web:1', 4), ...before, ...after], defs).deployments[0]).toMatchObject({ failedTasks: 1, rolloutState: 'IN_PROGRESS' });
+    });
+
     it('at the threshold without rollback: FAILED, nothing started, old tasks kept', () => {
       const p = plan(rolling({ enable: true, rollback: false }), [...healthyOn(D1, 'web:1', 4), ...failedNew(3)], defs);
       expect(p.deployments[0]).toMatchObject({ id: D2, status: 'PRIMARY', rolloutState: 'FAILED' });
@@ -287,5 +329,50 @@ describe('tasks on a DRAINING instance', () => {
     expect(p.start?.count ?? 0).toBe(starts);
     expect(p.stop).toEqual([]);
     expect(p.steady).toBe(false);
+    expect(p.draining).toEqual(['i-2']); // for the service event
+  });
+});
+
+describe('a service below its count', () => {
+  const missing = (n: number) => healthyOn(D1, 'web:1', 4 - n);
+  it.each([
+    // [what, desiredCount, cluster limit, maxStartsPerPass, running, throttled until, starts, requeue, overLimit]
+    ['starts what is missing', 4, undefined, 500, 2, undefined, 2, undefined, undefined],
+    ['at most maxStartsPerPass per pass, and looks again at once', 1200, undefined, 500, 0, undefined, 500, 0, undefined],
+    ['never more than the cluster allows one service', 10, 4, 500, 0, undefined, 4, undefined, 4],
+    ['above the default limit (5,000), the default', 20_000, undefined, 1_000_000, 0, undefined, 5_000, undefined, 5_000],
+    ['nothing while the launch backoff holds, and looks again when it ends', 4, undefined, 500, 2, T0 + 5_000, 0, 5_000, undefined],
+    ['a backoff that has ended holds nothing', 4, undefined, 500, 2, T0 - 1, 2, undefined, undefined],
+  ] as const)('%s', (_, desiredCount, limit, maxStartsPerPass, running, throttledUntil, starts, requeue, overLimit) => {
+    const service = settled({ desiredCount });
+    const p = plan(service, missing(4 - running), [td(1)], {
+      settings: { ...settings, maxStartsPerPass },
+      ...(limit === undefined ? {} : { maxTasksPerService: limit }),
+      ...(throttledUntil === undefined ? {} : { launchThrottledUntil: throttledUntil }),
+    });
+    expect(p.start?.count ?? 0).toBe(starts);
+    expect(p.requeueAfterMs).toBe(requeue);
+    expect(p.overLimit).toBe(overLimit);
+    expect(p.throttled).toBe(throttledUntil !== undefined && throttledUntil > T0);
+    if (overLimit !== undefined) expect(p.desiredCount).toBe(overLimit);
+  });
+
+  it.each([
+    ['no failures: recovered once a task is healthy', healthyOn(D1, 'web:1', 2), [], true],
+    [
+      'failures after the newest healthy start: not recovered',
+      [...healthyOn(D1, 'web:1', 2), task('f0', { deployment: D1, lastStatus: 'STOPPED', startedAgo: 1_000 })],
+      ['f0'],
+      false,
+    ],
+    [
+      'a task started after the newest failure is healthy: recovered',
+      [task('new', { deployment: D1, startedAgo: 60_000 }), task('f0', { deployment: D1, lastStatus: 'STOPPED', startedAgo: 120_000 })],
+      ['f0'],
+      true,
+    ],
+    ['tasks stopped by someone (a scale-in) are not failures', [...healthyOn(D1, 'web:1', 2), task('s0', { deployment: D1, lastStatus: 'STOPPED', desiredStatus: 'STOPPED' })], [], true],
+  ])('what the launch backoff learns: %s', (_, tasks, failed, recovered) => {
+    expect(plan(settled(), tasks).launch).toEqual({ failed, recovered });
   });
 });

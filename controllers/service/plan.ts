@@ -10,7 +10,9 @@ import type { Deployment } from '../../api/v1/service.js';
 import { chooseTasksToStop, taskDemand, type StoppableTask } from '../scheduler/placement/index.js';
 import { isLive, isStopped, LABELS } from '../conventions.js';
 import type { ObjectOf } from '../kit/types.js';
-import { breakerTripped, HEALTH_CHECK_STOP_REASON, isFailedTask } from './circuit-breaker.js';
+import { DEFAULT_MAX_TASKS_PER_SERVICE } from '../../api/v1/cluster.js';
+import { stoppedSince } from '../task/retention.js';
+import { breakerTripped, failedSince, HEALTH_CHECK_STOP_REASON, isFailedTask } from './circuit-breaker.js';
 import { beginDeployment, pruneDrained, primaryOf, rollBackTo, rollbackTarget, type DeploymentNote } from './deployments.js';
 import type { Resolution } from './resolve.js';
 import { rollingStep, type RollingStep } from './rolling.js';
@@ -33,6 +35,10 @@ export interface PlanInput {
   instances: Pick<ReadonlyMap<string, ContainerInstance>, 'get'>;
   now: number;
   settings: ServiceControllerSettings;
+  /** The cluster's limit on a service's tasks (Cluster spec.maxTasksPerService); default DEFAULT_MAX_TASKS_PER_SERVICE. */
+  maxTasksPerService?: number;
+  /** Until when (ms since epoch) new tasks may not be started: the launch backoff (launch-backoff.ts). */
+  launchThrottledUntil?: number;
 }
 
 export interface TaskStop {
@@ -57,6 +63,14 @@ export interface ServicePlan {
   pendingCount: number;
   /** The pendingReason of tasks the scheduler could not place, distinct. */
   unplaced: string[];
+  /** spec.desiredCount is above the cluster's limit: the limit, which is what runs. */
+  overLimit?: number;
+  /** Tasks were wanted but the launch backoff holds them back. */
+  throttled: boolean;
+  /** What the launch backoff needs: the service's tasks that failed on their own, and whether one started since the newest of them is healthy. */
+  launch: { failed: string[]; recovered: boolean };
+  /** Live PRIMARY tasks on DRAINING instances, which replacements elsewhere are started for: their instances. */
+  draining: string[];
   /** One deployment, all desired tasks healthy, nothing to do. */
   steady: boolean;
   /** Deleting and no task is live any more: the finalizer may go. */
@@ -76,7 +90,11 @@ export function planService(input: PlanInput): ServicePlan {
   const { service, resolution, now, settings } = input;
   const nowIso = new Date(now).toISOString();
   const deleting = service.metadata.deletionTimestamp !== undefined;
-  const desired = deleting ? 0 : service.spec.desiredCount;
+  // A desiredCount above the cluster's limit (stored before the limit was set or lowered) runs the
+  // limit: the plan never asks for more tasks than the cluster allows one service.
+  const limit = input.maxTasksPerService ?? DEFAULT_MAX_TASKS_PER_SERVICE;
+  const overLimit = !deleting && service.spec.desiredCount > limit;
+  const desired = deleting ? 0 : Math.min(service.spec.desiredCount, limit);
   const config = service.spec.deploymentConfiguration;
   const notes: DeploymentNote[] = [];
   const previous = service.status?.deployments ?? [];
@@ -84,11 +102,14 @@ export function planService(input: PlanInput): ServicePlan {
   // 1. A change of the resolved revision starts a new PRIMARY deployment — unless the PRIMARY
   // already runs it (the spec was pointed at the revision the circuit breaker rolled back to, e.g.
   // by `berth rollout undo`): its tasks are what the spec asks for, twins would only churn.
+  // (status.taskDefinition is what runs; a status written before resolvedTaskDefinition existed
+  // kept the resolution there.)
   let deployments: Deployment[] = previous.map((d) => ({ ...d }));
   const resolved = resolution.ok ? resolution.ref : undefined;
+  const lastResolved = service.status?.resolvedTaskDefinition ?? service.status?.taskDefinition;
   const current = primaryOf(deployments);
   const alreadyRunning = current !== undefined && current.rolloutState !== 'FAILED' && current.taskDefinition === resolved;
-  if (!deleting && resolved !== undefined && (current === undefined || (resolved !== service.status?.taskDefinition && !alreadyRunning))) {
+  if (!deleting && resolved !== undefined && (current === undefined || (resolved !== lastResolved && !alreadyRunning))) {
     deployments = beginDeployment(deployments, service.metadata.uid ?? service.metadata.name, resolved, desired, nowIso);
     const created = primaryOf(deployments);
     if (created) notes.push({ type: 'created', id: created.id, taskDefinition: created.taskDefinition });
@@ -109,24 +130,30 @@ export function planService(input: PlanInput): ServicePlan {
     };
   });
 
-  // 3. The circuit breaker, while the PRIMARY rolls out.
+  // 3. The circuit breaker, while the PRIMARY rolls out. A deployment's failures count from its
+  // own start (a rollback starts again with none).
   deployments = deployments.map((d) => {
-    const failed = views.filter((v) => v.deployment === d.id && isFailedTask(v.task)).length;
+    const failed = views.filter((v) => v.deployment === d.id && failedSince(v.task, d.createdAt)).length;
     return failed > d.failedTasks ? { ...d, failedTasks: failed } : d;
   });
   const rolling = primaryOf(deployments);
   const breaker = config.deploymentCircuitBreaker;
+  // A rollback returns to a revision that completed before; failing it would stop the service
+  // launching anything with nowhere left to go, and leave it below its count for good (an engine
+  // restart mid-rollback is enough). Its failures are counted and its launches throttled instead.
   if (
     !deleting &&
     rolling?.rolloutState === 'IN_PROGRESS' &&
+    rolling.rollbackFrom === undefined &&
     breakerTripped({ enabled: breaker.enable, failedTasks: rolling.failedTasks, desired, threshold: settings.failureThreshold })
   ) {
     const reason = `ECS deployment circuit breaker: tasks failed to start or stay healthy (${rolling.failedTasks} failed).`;
-    deployments = deployments.map((d) => (d.id === rolling.id ? { ...d, rolloutState: 'FAILED' as const, rolloutStateReason: reason } : d));
+    const failed: Deployment = { ...rolling, rolloutState: 'FAILED', rolloutStateReason: reason };
+    deployments = deployments.map((d) => (d.id === rolling.id ? failed : d));
     notes.push({ type: 'failed', id: rolling.id, reason });
     const target = breaker.rollback ? rollbackTarget(deployments) : undefined;
     if (target) {
-      deployments = rollBackTo(deployments, target, `rolling back to deployment ${target.id} after deployment ${rolling.id} failed`);
+      deployments = rollBackTo(deployments, target, failed, nowIso);
       notes.push({ type: 'rolledBack', from: rolling.id, to: target.id, taskDefinition: target.taskDefinition });
     }
   }
@@ -163,6 +190,11 @@ export function planService(input: PlanInput): ServicePlan {
     mayStart,
     mayReplace: !frozen,
   });
+  // Tasks that keep failing are relaunched no faster than the launch backoff allows (ECS throttles
+  // such a service too), and a pass creates at most maxStartsPerPass: the next pass, woken by
+  // these creates, makes the next batch, so a huge count never becomes one huge list.
+  const throttled = step.start > 0 && input.launchThrottledUntil !== undefined && now < input.launchThrottledUntil;
+  const starts = throttled ? 0 : Math.min(step.start, settings.maxStartsPerPass);
 
   const stop: TaskStop[] = failing.map((v) => ({ name: v.task.metadata.name, reason: HEALTH_CHECK_STOP_REASON, unhealthy: true }));
   const chooser = (candidates: readonly TaskView[], count: number) => chooseStops(candidates, count, input, service);
@@ -203,6 +235,11 @@ export function planService(input: PlanInput): ServicePlan {
   });
 
   const rechecks = live.flatMap((v) => (v.health.state === 'starting' && v.health.recheckAt !== undefined ? [v.health.recheckAt - now] : []));
+  if (throttled && input.launchThrottledUntil !== undefined) rechecks.push(input.launchThrottledUntil - now);
+  if (starts < step.start && !throttled) rechecks.push(0);
+  const failedTasks = views.filter((v) => isFailedTask(v.task));
+  const newestFailure = Math.max(...failedTasks.map((v) => stoppedSince(v.task)).filter((t) => !Number.isNaN(t)));
+  const recovered = primaryLive.some((v) => v.health.state === 'healthy' && startedAt(v.task) > newestFailure);
   return {
     deleting,
     desiredCount: desired,
@@ -210,16 +247,26 @@ export function planService(input: PlanInput): ServicePlan {
     problem: resolution.ok ? undefined : resolution.problem,
     deployments,
     notes,
-    start: step.start > 0 && primary ? { count: step.start, deployment: primary.id, taskDefinition: primary.taskDefinition } : undefined,
+    start: starts > 0 && primary ? { count: starts, deployment: primary.id, taskDefinition: primary.taskDefinition } : undefined,
     stop,
     runningCount: live.filter((v) => v.task.status?.lastStatus === 'RUNNING').length,
     pendingCount: live.filter((v) => v.task.status?.lastStatus !== 'RUNNING').length,
     unplaced: [...new Set(live.flatMap((v) => (v.task.spec.containerInstance === undefined && v.task.status?.pendingReason ? [v.task.status.pendingReason] : [])))],
+    ...(overLimit ? { overLimit: limit } : {}),
+    throttled,
+    launch: { failed: failedTasks.map((v) => v.task.metadata.name), recovered },
+    draining: [...new Set(primaryLive.filter(onDrainingInstance).map((v) => v.task.spec.containerInstance ?? ''))].sort(),
     steady: !deleting && settled && resolution.ok,
     finalize: deleting && live.length === 0,
     requeueAfterMs: rechecks.length > 0 ? Math.max(0, Math.min(...rechecks)) : undefined,
     step,
   };
+}
+
+/** When the task started RUNNING (ms), or -Infinity. */
+function startedAt(task: Task): number {
+  const t = Date.parse(task.status?.startedAt ?? '');
+  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
 }
 
 /**

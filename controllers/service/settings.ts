@@ -16,6 +16,13 @@ export interface ServiceControllerSettings {
   expectationTimeoutMs: number;
   /** A status change of task counts alone is written at most this often per service (count-updates.ts). */
   countUpdateIntervalMs: number;
+  /** At most this many tasks are created per reconcile; the next one creates the next batch (Kubernetes: 500). */
+  maxStartsPerPass: number;
+  /**
+   * Relaunching tasks that keep failing (launch-backoff.ts): after `afterFailures` failures with no
+   * task healthy since, each further failure delays the next launch baseMs × 2^n, at most maxMs.
+   */
+  launchBackoff: { afterFailures: number; baseMs: number; maxMs: number };
 }
 
 export const DEFAULT_SETTINGS: ServiceControllerSettings = Object.freeze({
@@ -24,6 +31,8 @@ export const DEFAULT_SETTINGS: ServiceControllerSettings = Object.freeze({
   eventRepeatMs: 5 * 60_000,
   expectationTimeoutMs: 30_000,
   countUpdateIntervalMs: 500,
+  maxStartsPerPass: 500,
+  launchBackoff: Object.freeze({ afterFailures: 3, baseMs: 1_000, maxMs: 5 * 60_000 }),
 });
 
 /** The finalizer that keeps a deleted service until its tasks are stopped. */

@@ -2,13 +2,20 @@
  * The task controller: garbage-collects STOPPED tasks once their retention period is over. It is
  * woken by changes to STOPPED tasks and by a timer set to the end of that task's retention.
  */
-import { isStopped, STOPPED_TASK_RETENTION_MS } from '../conventions.js';
+import { NotFoundError } from '../../api/resources/errors.js';
+import { SERVICE_GROUP_PREFIX } from '../../api/v1/task.js';
+import { INDEX, isStopped, STOPPED_TASK_RETENTION_MS } from '../conventions.js';
 import { defineController, done, requeueAfter, type ControllerDefinition, type ObjectOf } from '../kit/index.js';
-import { retentionPlan } from './retention.js';
+import { excessStopped, retentionPlan } from './retention.js';
+
+/** How many STOPPED tasks of one service are kept at most, whatever their age (retention.ts excessStopped). */
+export const MAX_STOPPED_TASKS_PER_SERVICE = 100;
 
 export interface TaskControllerOptions {
   /** How long STOPPED tasks are kept, from status.stoppedAt (default STOPPED_TASK_RETENTION_MS). */
   stoppedTaskRetentionMs?: number;
+  /** At most this many STOPPED tasks of one service are kept, the newest (default MAX_STOPPED_TASKS_PER_SERVICE). */
+  maxStoppedTasksPerService?: number;
   workers?: number;
 }
 
@@ -16,6 +23,7 @@ export const TASK_CONTROLLER = 'task-gc';
 
 export function createTaskController(options: TaskControllerOptions = {}): ControllerDefinition<'Task'> {
   const retentionMs = options.stoppedTaskRetentionMs ?? STOPPED_TASK_RETENTION_MS;
+  const maxPerService = options.maxStoppedTasksPerService ?? MAX_STOPPED_TASKS_PER_SERVICE;
   return defineController({
     name: TASK_CONTROLLER,
     for: 'Task',
@@ -27,6 +35,19 @@ export function createTaskController(options: TaskControllerOptions = {}): Contr
       // The cache is enough to decide; the delete itself is idempotent, and a stopped task never runs again.
       const task = cache.get('Task', key);
       if (!task) return done();
+      // A service's task that stopped may take its service past the bound: the oldest beyond it go now.
+      const group = task.spec.group;
+      if (isStopped(task) && group?.startsWith(SERVICE_GROUP_PREFIX)) {
+        const siblings = cache.byIndex('Task', INDEX.tasksByService, `${task.metadata.cluster}/${group.slice(SERVICE_GROUP_PREFIX.length)}`);
+        const excess = excessStopped(siblings, maxPerService);
+        for (const name of excess) {
+          await client.delete('Task', { cluster: task.metadata.cluster, name }).catch((err: unknown) => {
+            if (!(err instanceof NotFoundError)) throw err;
+          });
+        }
+        if (excess.length > 0) log.info({ service: group, deleted: excess.length, kept: maxPerService }, 'oldest stopped tasks of a service deleted beyond the per-service bound');
+        if (excess.includes(task.metadata.name)) return done();
+      }
       const plan = retentionPlan(task, clock.now(), retentionMs);
       if (plan.action === 'keep') return done();
       if (plan.action === 'wait') return requeueAfter(plan.ms);

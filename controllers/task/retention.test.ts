@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { at, atMs, testTask } from '../instance/testing.js';
-import { retentionPlan } from './retention.js';
+import { excessStopped, retentionPlan } from './retention.js';
 
 const HOUR = 3_600_000;
 
@@ -19,5 +19,18 @@ describe('retentionPlan', () => {
     ],
   ])('%s', (_, task, now, want) => {
     expect(retentionPlan(task, atMs(now), HOUR)).toEqual(want);
+  });
+});
+
+describe('excessStopped', () => {
+  const stoppedAt = (name: string, ms: number) => testTask(name, { lastStatus: 'STOPPED', stoppedAt: ms });
+  it.each([
+    ['within the bound: nothing', [stoppedAt('a', 1), stoppedAt('b', 2)], 2, []],
+    ['beyond it: the oldest go', [stoppedAt('a', 3), stoppedAt('b', 1), stoppedAt('c', 2)], 2, ['b']],
+    ['live tasks are neither counted nor deleted', [testTask('r'), testTask('s', { desiredStatus: 'STOPPED' }), stoppedAt('a', 1), stoppedAt('b', 2)], 1, ['a']],
+    ['a tie breaks by name, the same way every time', [stoppedAt('b', 1), stoppedAt('a', 1), stoppedAt('c', 1)], 1, ['b', 'c']],
+    ['a bound of 0 deletes every stopped one', [stoppedAt('a', 1), stoppedAt('b', 2)], 0, ['b', 'a']],
+  ])('%s', (_, tasks, max, want) => {
+    expect(excessStopped(tasks, max)).toEqual(want);
   });
 });

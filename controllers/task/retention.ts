@@ -36,3 +36,18 @@ export function retentionPlan(task: Task, now: number, retentionMs: number): Ret
   const left = since + retentionMs - now;
   return left > 0 ? { action: 'wait', ms: left } : { action: 'delete' };
 }
+
+/**
+ * Pure: which of a service's STOPPED tasks to delete now, beyond the newest `max` (oldest first
+ * out). A service whose tasks keep failing stops one every few seconds even under the launch
+ * backoff; kept for the whole retention they would pile up by the thousand, and every reconcile of
+ * the service reads them all. The newest ones are what `describe` and the circuit breaker need.
+ */
+export function excessStopped(tasks: readonly Task[], max: number): string[] {
+  const stopped = tasks.filter(isStopped);
+  if (stopped.length <= max) return [];
+  const newestFirst = stopped
+    .map((task) => ({ name: task.metadata.name, at: stoppedSince(task) }))
+    .sort((a, b) => (Number.isNaN(b.at) ? -Infinity : b.at) - (Number.isNaN(a.at) ? -Infinity : a.at) || a.name.localeCompare(b.name));
+  return newestFirst.slice(max).map((t) => t.name);
+}

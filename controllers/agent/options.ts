@@ -1,7 +1,7 @@
 /** The agent's options and their defaults. */
 import { hostname } from 'node:os';
 import type { Principal } from '../../api/auth/principal.js';
-import type { BerthClient } from '../../api/client/types.js';
+import type { BerthClient, InstallationSource } from '../../api/client/types.js';
 import { rootLogger, type Logger } from '../../api/log.js';
 import { ATTRIBUTES } from '../../api/v1/container-instance.js';
 import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
@@ -10,9 +10,15 @@ import { HEARTBEAT } from '../conventions.js';
 import { AgentConfigError } from './errors.js';
 import type { ContainerRuntime, EngineInfo } from './runtime/types.js';
 
+/** What the agent needs of the API. */
+export type AgentClient = BerthClient & InstallationSource;
+
 export interface AgentOptions {
-  /** The API: HttpClient for a remote agent (with its agent token), LocalClient inside `berth up`. */
-  client: BerthClient;
+  /**
+   * The API: HttpClient for a remote agent (with its agent token), LocalClient inside `berth up`.
+   * It also says which installation it serves: the agent touches only Docker objects labelled with it.
+   */
+  client: AgentClient;
   runtime: ContainerRuntime;
   cluster?: string;
   /** The ContainerInstance's name; default: this machine's hostname. */

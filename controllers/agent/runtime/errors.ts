@@ -41,10 +41,28 @@ export class ContainerNameConflictError extends RuntimeError {
   constructor(
     readonly containerName: string,
     readonly existingId: string | undefined,
+    /** The existing container's labels: the agent adopts only a container of its own (names.ts belongsTo). */
+    readonly existingLabels: Record<string, string> = {},
   ) {
     super(
       `a container named "${containerName}" already exists${existingId ? ` (${existingId.slice(0, 12)})` : ''}; ` +
         'adopt it or remove it before creating the container again',
+    );
+  }
+}
+
+/**
+ * A Docker object the agent would make (a task network, a container) exists under the same name but
+ * was not made by this agent (another installation's, or made by hand): berth never takes it over.
+ */
+export class ForeignObjectError extends RuntimeError {
+  override readonly name = 'ForeignObject';
+  readonly retriable = false;
+  constructor(what: 'network' | 'container', objectName: string, installation: string | undefined) {
+    super(
+      `a ${what} named "${objectName}" already exists on this Docker engine and is not this agent's ` +
+        `(${installation === undefined ? 'it has no berth.installation label' : `it belongs to installation ${installation}`}); ` +
+        `berth does not take over objects it did not make: remove it if it is left over, or give this instance or cluster another name`,
     );
   }
 }

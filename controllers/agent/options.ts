@@ -8,6 +8,7 @@ import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
 import { realClock, type Clock } from '../kit/clock.js';
 import { HEARTBEAT } from '../conventions.js';
 import { AgentConfigError } from './errors.js';
+import { parseAdvertiseAddress } from './log-address.js';
 import type { ContainerRuntime, EngineInfo } from './runtime/types.js';
 
 /** What the agent needs of the API. */
@@ -72,6 +73,8 @@ export type ResolvedAgentOptions = Required<Omit<AgentOptions, OptionalOptions>>
 export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions {
   if (options.logsListen !== undefined && options.identifyCaller === undefined)
     throw new AgentConfigError('an agent that serves logs (logsListen) needs identifyCaller to check who asks; pass identifyViaApi({server})');
+  // A bad address is refused at construction, not once the agent has registered with the API.
+  if (options.advertiseAddress !== undefined && !options.advertiseAddress.includes('://')) parseAdvertiseAddress(options.advertiseAddress);
   const instanceName = options.instanceName ?? hostname();
   return {
     ...options,

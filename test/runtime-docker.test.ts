@@ -429,6 +429,17 @@ describe('DockerRuntime images and engine', () => {
     const failed = nowhere.info();
     await expect(failed).rejects.toBeInstanceOf(DockerEngineError);
     await expect(failed).rejects.toMatchObject({ retriable: true, message: expect.stringContaining('reading engine info') });
+    await expect(failed).rejects.toThrow(/check that dockerd is running/);
+  });
+
+  it('an error the engine answers with says what the engine said, and not to check that dockerd runs', async () => {
+    const name = `rt-refused-${randomUUID().slice(0, 8)}`;
+    const failed = runtime.createContainer({ name, Image: image, HostConfig: { Memory: 1024 } });
+    await expect(failed).rejects.toBeInstanceOf(DockerEngineError);
+    await expect(failed).rejects.toMatchObject({ status: 400, retriable: false });
+    await expect(failed).rejects.toThrow(/HTTP 400 to creating container rt-refused-.*[Mm]inimum memory limit/);
+    await expect(failed).rejects.not.toThrow(/dockerd is running/);
+    await runtime.removeContainer(name); // should the engine ever accept it
   });
 
   it('info reports the engine’s cpus, memory, os, arch and version', async () => {

@@ -67,12 +67,24 @@ export class ForeignObjectError extends RuntimeError {
   }
 }
 
-/** The Docker engine could not be reached or failed a request for a reason of its own. */
+/**
+ * The Docker engine could not be reached (`status` undefined), or answered a request with an error of
+ * its own (4xx/5xx): then its own words say what was wrong, and advice to check that dockerd runs
+ * would only mislead, since it plainly does.
+ */
 export class DockerEngineError extends RuntimeError {
   override readonly name = 'DockerEngine';
-  readonly retriable = true;
-  constructor(operation: string, reason: string) {
-    super(`Docker engine failed ${operation}: ${reason}; check that dockerd is running and DOCKER_HOST points at it`);
+  /** Unreachable, or a server-side failure (5xx): may succeed later. A 4xx will not, asked the same. */
+  readonly retriable: boolean;
+  readonly status: number | undefined;
+  constructor(operation: string, failure: { status: number | undefined; message: string }) {
+    super(
+      failure.status === undefined
+        ? `cannot reach the Docker engine (${operation}): ${failure.message}; check that dockerd is running and DOCKER_HOST points at it`
+        : `the Docker engine answered HTTP ${failure.status} to ${operation}: ${failure.message}`,
+    );
+    this.status = failure.status;
+    this.retriable = failure.status === undefined || failure.status >= 500;
   }
 }
 

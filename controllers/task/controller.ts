@@ -1,9 +1,11 @@
 /**
- * The task controller: garbage-collects STOPPED tasks once their retention period is over. It is
- * woken by changes to STOPPED tasks and by a timer set to the end of that task's retention.
+ * The task controller: settles a STOPPED task's desiredStatus to STOPPED (desired-status.ts), and
+ * garbage-collects STOPPED tasks once their retention period is over. It is woken by changes to
+ * STOPPED tasks and by a timer set to the end of that task's retention.
  */
 import { isStopped, STOPPED_TASK_RETENTION_MS } from '../conventions.js';
 import { defineController, done, requeueAfter, type ControllerDefinition, type ObjectOf } from '../kit/index.js';
+import { needsDesiredStopped } from './desired-status.js';
 import { retentionPlan } from './retention.js';
 
 export interface TaskControllerOptions {
@@ -27,6 +29,13 @@ export function createTaskController(options: TaskControllerOptions = {}): Contr
       // The cache is enough to decide; the delete itself is idempotent, and a stopped task never runs again.
       const task = cache.get('Task', key);
       if (!task) return done();
+      if (needsDesiredStopped(task)) {
+        // Only the one field, re-checked on the fresh copy: a stopReason or status set meanwhile stays.
+        await client.mutate('Task', key, (t) => {
+          if (needsDesiredStopped(t)) t.spec.desiredStatus = 'STOPPED';
+        });
+        log.debug({ stopCode: task.status?.stopCode }, 'ended task: desiredStatus STOPPED');
+      }
       const plan = retentionPlan(task, clock.now(), retentionMs);
       if (plan.action === 'keep') return done();
       if (plan.action === 'wait') return requeueAfter(plan.ms);

@@ -62,4 +62,6 @@ export const sysKeys = {
   token: (sha256Hex: string) => `${KEY_ROOT}_sys/tokens/${sha256Hex}`,
   /** The prefix of every registered API token. */
   tokensPrefix: () => `${KEY_ROOT}_sys/tokens/`,
+  /** The installation's identity (api/store/installation.ts), written once. */
+  installation: () => `${KEY_ROOT}_sys/installation`,
 };

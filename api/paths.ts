@@ -102,6 +102,9 @@ export const metaPaths = {
 /** Who am I (GET → the caller's principal): agents ask it to check a token they are handed. */
 export const WHOAMI_PATH = `${API_PREFIX}/whoami`;
 
+/** Which installation this API serves (GET → {uid, createdAt}): agents label what they make with the uid. */
+export const INSTALLATION_PATH = `${API_PREFIX}/installation`;
+
 /** A task container's logs through the API server (GET; query container, follow, tail, sinceSeconds). */
 export const TASK_LOG_ROUTE = `${API_PREFIX}/${CLUSTERS}/:cluster/${KIND_PLURALS.Task}/:name/log`;
 export function taskLogPath(cluster: string, task: string): string {

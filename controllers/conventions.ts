@@ -18,7 +18,11 @@
  *   5. lost      — when an instance's heartbeat expires, the instance controller sets its tasks
  *                  desiredStatus STOPPED and status STOPPED (connectivity DISCONNECTED): the agent
  *                  is gone and cannot. An agent that comes back removes those tasks' containers.
- *   6. deleted   — the task controller deletes STOPPED tasks after the retention period.
+ *   6. ended     — a task that stopped on its own (failed to start, an essential container exited)
+ *                  is reported STOPPED by its agent while still desired RUNNING; the agent writes
+ *                  only status, so the task controller then sets spec.desiredStatus STOPPED, as ECS
+ *                  shows it. Why it ended stays in status.stopCode / stoppedReason.
+ *   7. deleted   — the task controller deletes STOPPED tasks after the retention period.
  *
  * Instances: the agent creates its ContainerInstance (spec.registeredResources, attributes) and
  * heartbeats by writing status {agentConnected: true, lastHeartbeat} every HEARTBEAT.intervalMs;

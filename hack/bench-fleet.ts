@@ -10,7 +10,8 @@
  * berth's control plane. Everything else each agent does (registration,
  * heartbeats, task definitions, status writes) goes through the client it is given.
  */
-import type { BerthClient, ClientListOptions, ClientWatchOptions } from '../api/client/types.js';
+import type { ClientListOptions, ClientWatchOptions } from '../api/client/types.js';
+import type { AgentClient } from '../controllers/agent/options.js';
 import type { KindName } from '../api/keys.js';
 import type { Logger } from '../api/log.js';
 import type { ObjectOf } from '../api/resources/codec.js';
@@ -83,7 +84,7 @@ export class TaskFanOut {
   private pump: Promise<void> | undefined;
 
   constructor(
-    private readonly base: BerthClient,
+    private readonly base: AgentClient,
     private readonly cluster: string,
     private readonly historyEvents = HISTORY_EVENTS,
   ) {}
@@ -151,10 +152,11 @@ export class TaskFanOut {
   }
 
   /** `base`, except that an agent's list and watch of its own tasks are served by this fan-out. */
-  clientFor(instance: string): BerthClient {
+  clientFor(instance: string): AgentClient {
     const fanOut = this;
     const base = this.base;
     return {
+      installation: () => base.installation(),
       get: (kind, ref) => base.get(kind, ref),
       mustGet: (kind, ref) => base.mustGet(kind, ref),
       list<K extends KindName>(kind: K, options: ClientListOptions = {}): Promise<ListResult<K>> {
@@ -179,7 +181,7 @@ export class TaskFanOut {
 }
 
 export interface FleetOptions {
-  client: BerthClient;
+  client: AgentClient;
   cluster: string;
   instances: number;
   log: Logger;

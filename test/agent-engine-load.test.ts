@@ -144,7 +144,7 @@ describe('a remote agent’s load on the engine', () => {
     const own = running.status?.containers?.[0]?.dockerId;
     // A twin under another name, as a second agent of the same instance would make; the task is
     // asked to stop, and the agent must stop every container it has, the twin too.
-    const labels = { [LABELS.task]: 'foreign-1', [LABELS.instance]: INSTANCE, [LABELS.cluster]: cluster, [LABELS.container]: 'app' };
+    const labels = { [LABELS.task]: 'foreign-1', [LABELS.installation]: await admin.installation(), [LABELS.instance]: INSTANCE, [LABELS.cluster]: cluster, [LABELS.container]: 'app' };
     const twin = await runtime.createContainer({ name: `twin-${randomUUID().slice(0, 8)}`, Image: IMAGE, Cmd: ['sleep', '3600'], Labels: labels });
     await runtime.startContainer(twin);
     await admin.mutate('Task', { cluster, name: 'foreign-1' }, (t) => void (t.spec.desiredStatus = 'STOPPED'));

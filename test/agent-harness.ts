@@ -31,6 +31,8 @@ export interface AgentEnv {
   client: BerthClient;
   cluster: string;
   runtime: DockerRuntime;
+  /** The uid of the env's installation (its store), which the agents label everything with. */
+  installation(): Promise<string>;
   /** A started agent on the cluster (instance i-1 unless given). */
   startAgent(options?: Partial<AgentOptions>): Promise<Agent>;
   /** Registers family `family` (revision 1) and returns `family:1`. */
@@ -42,12 +44,15 @@ export interface AgentEnv {
   waitForTask(name: string, ok: (t: Task) => boolean, ms?: number, what?: string): Promise<Task>;
   /** Containers of this cluster on the engine. */
   containers(extraLabels?: Record<string, string>): ReturnType<DockerRuntime['listContainers']>;
+  /** Stops the agents (containers stay): before cleaning up envs that share a cluster name. */
+  stopAgents(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
-export async function startAgentEnv(prefix: string): Promise<AgentEnv> {
+/** `cluster`: a name of the test's own to use as is (two envs given one are two installations with one cluster name). */
+export async function startAgentEnv(prefix: string, options: { cluster?: string } = {}): Promise<AgentEnv> {
   const env = await startTestEnv();
-  const cluster = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const cluster = options.cluster ?? `${prefix}-${randomUUID().slice(0, 8)}`;
   await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: cluster }, spec: {} });
   const runtime = new DockerRuntime();
   const agents: Agent[] = [];
@@ -59,6 +64,7 @@ export async function startAgentEnv(prefix: string): Promise<AgentEnv> {
     client: env.client,
     cluster,
     runtime,
+    installation: () => env.client.installation(),
     async startAgent(options = {}) {
       const agent = new Agent({
         client: env.client,
@@ -100,6 +106,9 @@ export async function startAgentEnv(prefix: string): Promise<AgentEnv> {
     },
     containers(extraLabels = {}) {
       return runtime.listContainers({ labels: { ...mine, ...extraLabels } });
+    },
+    async stopAgents() {
+      await Promise.all(agents.map((a) => a.stop()));
     },
     async cleanup() {
       await Promise.all(agents.map((a) => a.stop()));

@@ -41,7 +41,7 @@ describe('berth agent restart', () => {
       name: `berth-${h.cluster}-ghost-app`,
       Image: IMAGE,
       Cmd: ['sleep', '300'],
-      Labels: { [LABELS.task]: 'ghost', [LABELS.instance]: INSTANCE, [LABELS.cluster]: h.cluster, [LABELS.container]: 'app' },
+      Labels: { [LABELS.task]: 'ghost', [LABELS.installation]: await h.installation(), [LABELS.instance]: INSTANCE, [LABELS.cluster]: h.cluster, [LABELS.container]: 'app' },
       HostConfig: { Init: true },
     });
     await h.runtime.startContainer(ghost);
@@ -50,7 +50,7 @@ describe('berth agent restart', () => {
     const tdObject = TaskDefinition.parse(await h.client.mustGet('TaskDefinition', { cluster: h.cluster, name: td }));
     const definition = tdObject.spec.containerDefinitions[0];
     if (!definition) throw new Error('fixture has no container');
-    const halfId = await h.runtime.createContainer(toContainerSpec({ task: half, taskDefinition: tdObject, containerDefinition: definition, instance: INSTANCE }));
+    const halfId = await h.runtime.createContainer(toContainerSpec({ task: half, taskDefinition: tdObject, containerDefinition: definition, instance: INSTANCE, installation: await h.installation() }));
 
     const t0 = Date.now();
     await h.startAgent();

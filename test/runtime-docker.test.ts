@@ -24,6 +24,7 @@ import type { ContainerInspection, EventSubscription, RuntimeEvent } from '../co
 const image = process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1';
 const cluster = `rt-${randomUUID().slice(0, 8)}`;
 const instance = 'i-runtime-test';
+const installation = randomUUID();
 const runtime = new DockerRuntime();
 const docker = new Docker();
 const mine = { [LABELS.cluster]: cluster };
@@ -45,7 +46,7 @@ function fixture(containers: Plain[], td: Plain = {}) {
     return c;
   };
   const spec = (name: string, extra: Partial<ContainerSpecInput> = {}) =>
-    toContainerSpec({ task, taskDefinition, containerDefinition: definition(name), instance, ...extra });
+    toContainerSpec({ task, taskDefinition, containerDefinition: definition(name), instance, installation, ...extra });
   return { task, taskDefinition, definition, spec };
 }
 
@@ -307,7 +308,7 @@ describe('DockerRuntime networks and stopping', () => {
     ]);
     const networkName = await runtime.createTaskNetwork({
       name: taskNetworkName(cluster, f.task.metadata),
-      labels: taskLabels(cluster, f.task.metadata, instance),
+      labels: taskLabels({ installation, cluster, instance }, f.task.metadata),
     });
     expect(await runtime.createTaskNetwork({ name: networkName, labels: {} })).toBe(networkName); // idempotent
     await createAndStart(f.spec('a', { networkName }));
@@ -428,6 +429,17 @@ describe('DockerRuntime images and engine', () => {
     const failed = nowhere.info();
     await expect(failed).rejects.toBeInstanceOf(DockerEngineError);
     await expect(failed).rejects.toMatchObject({ retriable: true, message: expect.stringContaining('reading engine info') });
+    await expect(failed).rejects.toThrow(/check that dockerd is running/);
+  });
+
+  it('an error the engine answers with says what the engine said, and not to check that dockerd runs', async () => {
+    const name = `rt-refused-${randomUUID().slice(0, 8)}`;
+    const failed = runtime.createContainer({ name, Image: image, HostConfig: { Memory: 1024 } });
+    await expect(failed).rejects.toBeInstanceOf(DockerEngineError);
+    await expect(failed).rejects.toMatchObject({ status: 400, retriable: false });
+    await expect(failed).rejects.toThrow(/HTTP 400 to creating container rt-refused-.*[Mm]inimum memory limit/);
+    await expect(failed).rejects.not.toThrow(/dockerd is running/);
+    await runtime.removeContainer(name); // should the engine ever accept it
   });
 
   it('info reports the engine’s cpus, memory, os, arch and version', async () => {

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { TokenIdentity, type Principal } from '../auth/principal.js';
 import type { KindName } from '../keys.js';
 import { rootLogger, type Logger } from '../log.js';
-import { agentTokenPath, resourcePath, taskLogPath, WHOAMI_PATH, type ResourcePath } from '../paths.js';
+import { agentTokenPath, INSTALLATION_PATH, resourcePath, taskLogPath, WHOAMI_PATH, type ResourcePath } from '../paths.js';
+import { InstallationRecord } from '../store/installation.js';
 import { InvalidError, NotFoundError } from '../resources/errors.js';
 import type { ResourceWatch } from '../resources/resource-watch.js';
 import { DEFAULT_CLUSTER, validateObject } from '../v1/index.js';
@@ -20,7 +21,7 @@ import { httpWatch, type WatchRetry } from './http-watch.js';
 import { labelSelectorText } from './label-selector-text.js';
 import { mutateWithRetry } from './mutate.js';
 import { Transport } from './transport.js';
-import type { BerthClient, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
+import type { BerthClient, InstallationSource, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
 
 export interface HttpClientOptions {
   /** Base URL, e.g. `https://10.0.0.5:6443`. */
@@ -48,7 +49,7 @@ const MERGE_PATCH = 'application/merge-patch+json';
 const AgentToken = z.object({ token: z.string().min(1) });
 const Identity = z.object({ metadata: z.object({ name: z.string(), cluster: z.string().optional() }) });
 
-export class HttpClient implements BerthClient {
+export class HttpClient implements BerthClient, InstallationSource {
   private readonly transport: Transport;
   private readonly log: Logger;
   private readonly watchRetry: WatchRetry;
@@ -144,6 +145,11 @@ export class HttpClient implements BerthClient {
   /** Who the API server takes this client's token for. */
   async whoami(): Promise<Principal> {
     return parseBody(TokenIdentity, await this.call('GET', WHOAMI_PATH), 'principal');
+  }
+
+  /** The uid of the installation this server belongs to. */
+  async installation(): Promise<string> {
+    return parseBody(InstallationRecord, await this.call('GET', INSTALLATION_PATH), 'installation').uid;
   }
 
   /**

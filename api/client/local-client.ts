@@ -5,14 +5,29 @@
 import type { KindName } from '../keys.js';
 import type { ResourceStore } from '../resources/resource-store.js';
 import type { ResourceWatch } from '../resources/resource-watch.js';
+import { ensureInstallation } from '../store/installation.js';
 import type { BerthObject } from '../v1/index.js';
 import { expectKind } from './expect-kind.js';
-import type { BerthClient, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
+import type { BerthClient, InstallationSource, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
 
 const boundTo = (instance: string | undefined) => (obj: BerthObject) => instance === undefined || (obj.kind === 'Task' && obj.spec.containerInstance === instance);
 
-export class LocalClient implements BerthClient {
+export class LocalClient implements BerthClient, InstallationSource {
+  private installationUid: Promise<string> | undefined;
+
   constructor(private readonly resources: ResourceStore) {}
+
+  /** The installation of the store under this client (made on the first ask of a new store). */
+  installation(): Promise<string> {
+    this.installationUid ??= ensureInstallation(this.resources.store).then(
+      (r) => r.uid,
+      (err: unknown) => {
+        this.installationUid = undefined;
+        throw err;
+      },
+    );
+    return this.installationUid;
+  }
 
   get<K extends KindName>(kind: K, ref: Ref) {
     return this.resources.get(kind, ref);

@@ -54,3 +54,8 @@ export interface BerthClient {
   /** get → change → update, re-read and retried on Conflict; `change` must be safe to run again. */
   mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<ObjectOf<K>>;
 }
+
+/** Which installation the API serves: the uid its agents label every Docker object with (api/store/installation.ts). */
+export interface InstallationSource {
+  installation(): Promise<string>;
+}

@@ -26,6 +26,7 @@ import { registerAgentTokenRoute } from './agent-token-route.js';
 import { registerMetaRoutes } from './meta-routes.js';
 import { registerTaskLogRoute } from './task-log-route.js';
 import { registerWhoamiRoute } from './whoami-route.js';
+import { registerInstallationRoute } from './installation-route.js';
 import { createApiMetrics } from './metrics.js';
 import { runObjectCall } from './object-calls.js';
 import { stateOf } from './request-state.js';
@@ -127,6 +128,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   registerMetaRoutes(app, { store, metrics, version: options.version ?? process.env.npm_package_version ?? '0.0.0-dev' });
   registerAgentTokenRoute(app, auth.tokens);
   registerWhoamiRoute(app);
+  registerInstallationRoute(app, store);
   const logs = registerTaskLogRoute(app, { resources, agentAuthToken: options.agentAuthToken });
 
   app.route({

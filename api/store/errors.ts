@@ -107,3 +107,15 @@ export class InvalidRequestError extends StoreError {
   override readonly name = 'InvalidRequest';
   readonly retriable = false;
 }
+
+/** The installation record (api/store/installation.ts) is there but unreadable: someone wrote over it. */
+export class InstallationRecordError extends StoreError {
+  override readonly name = 'InstallationRecord';
+  readonly retriable = false;
+  constructor(key: string, problem: string) {
+    super(
+      `the installation record at ${key} is not berth's (${problem}); it is written once and never changed: ` +
+        'restore it from a backup of the store, or delete the key to make a new identity (berth then no longer knows the containers it made)',
+    );
+  }
+}

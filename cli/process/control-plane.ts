@@ -12,6 +12,7 @@ import { rootLogger, type Logger } from '../../api/log.js';
 import { AlreadyExistsError } from '../../api/resources/errors.js';
 import { ResourceStore } from '../../api/resources/resource-store.js';
 import { createApiServer } from '../../api/server/create-server.js';
+import { ensureInstallation } from '../../api/store/installation.js';
 import { openStore } from '../../api/store/open.js';
 import type { Store } from '../../api/store/types.js';
 import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
@@ -62,6 +63,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const resources = new ResourceStore(store);
     const tokens = new TokenRegistry(store, tokenMirror);
     await ensureDefaultCluster(resources);
+    // A new store gets its identity now, an existing one without one (made by an older berth) too.
+    const installation = await ensureInstallation(store);
     const adminToken = await createAdminToken(tokens, options.dataDir);
     // Not the admin token: an agent may register any address, so what the server sends there must
     // be worth no more than reading logs (see api/auth/principal.ts).
@@ -81,7 +84,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     for (const controller of options.controllers) manager.add(controller);
     const stopManager = new AbortController();
     const managerDone = manager.run(stopManager.signal).catch((err: unknown) => log.error({ err }, 'controller manager failed'));
-    log.info({ url, store: description }, 'berth control plane is up');
+    log.info({ url, store: description, installation: installation.uid }, 'berth control plane is up');
     return {
       url,
       adminToken,

@@ -32,7 +32,7 @@ import { instanceAttributes, instanceResources, resolveAgentOptions, type AgentO
 import { LogServer } from './log-server.js';
 import { OwnEngineEvents } from './own-events.js';
 import { heartbeat, registerInstance, type Registration } from './registration.js';
-import { LABELS } from './runtime/names.js';
+import { LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
 import { HostPortAllocator } from './runtime/ports.js';
 import type { EventSubscription, RuntimeEvent } from './runtime/types.js';
 import { DEFAULT_RESERVED_PORTS } from '../../api/v1/container-instance.js';
@@ -65,6 +65,8 @@ export class Agent {
   private readonly containers = new ContainerIndex();
   private registration: Registration | undefined;
   private logServer: LogServer | undefined;
+  /** Known once the API has said which installation it serves (start()). */
+  private scope: AgentScope | undefined;
 
   constructor(options: AgentOptions) {
     this.options = resolveAgentOptions(options);
@@ -92,7 +94,10 @@ export class Agent {
     const { client, runtime } = this.options;
     // A remote agent may come up before its API server or Docker engine: wait for them.
     const info = await this.retrying('reading the Docker engine info', () => runtime.info());
-    const logsAddress = await this.startLogServer();
+    const installation = await this.retrying('asking the API which installation it serves', () => client.installation());
+    const scope: AgentScope = { installation, cluster: this.cluster, instance: this.instanceName };
+    this.scope = scope;
+    const logsAddress = await this.startLogServer(scope);
     this.registration = {
       client,
       cluster: this.cluster,
@@ -104,10 +109,10 @@ export class Agent {
     };
     const registration = this.registration;
     await this.retrying('registering the container instance', () => registerInstance(registration));
-    this.log.info({ cluster: this.cluster, resources: this.registration.resources }, 'container instance registered');
+    this.log.info({ cluster: this.cluster, installation, resources: this.registration.resources }, 'container instance registered');
     this.scheduleHeartbeat();
 
-    await this.retrying('subscribing to Docker events', () => this.subscribeToEvents());
+    await this.retrying('subscribing to Docker events', () => this.subscribeToEvents(scope));
     const informer = new Informer<Task>({
       source: clientListWatch(boundTo(client, this.instanceName), 'Task', { cluster: this.cluster }),
       clock: this.clock,
@@ -141,8 +146,7 @@ export class Agent {
         reserved: DEFAULT_RESERVED_PORTS,
         ...(this.options.dynamicPortRange ? { range: this.options.dynamicPortRange } : {}),
       }),
-      cluster: this.cluster,
-      instance: this.instanceName,
+      scope,
       clock: this.clock,
       log: this.log,
       retentionMs: this.options.stoppedContainerRetentionMs,
@@ -175,7 +179,7 @@ export class Agent {
   }
 
   /** The log server, when the agent serves logs; resolves to the address to register. */
-  private async startLogServer(): Promise<string | undefined> {
+  private async startLogServer(scope: AgentScope): Promise<string | undefined> {
     const { logsListen, identifyCaller } = this.options;
     if (logsListen === undefined || identifyCaller === undefined) return undefined;
     this.logServer = new LogServer({
@@ -183,8 +187,7 @@ export class Agent {
       advertiseAddress: this.options.advertiseAddress,
       identify: identifyCaller,
       runtime: this.options.runtime,
-      cluster: this.cluster,
-      instance: this.instanceName,
+      scope,
       log: this.log.child({ part: 'log-server' }),
       now: () => this.clock.now(),
     });
@@ -233,10 +236,9 @@ export class Agent {
     this.queue.add(task);
   }
 
-  private async subscribeToEvents(): Promise<void> {
-    const labels = { [LABELS.instance]: this.instanceName, [LABELS.cluster]: this.cluster };
+  private async subscribeToEvents(scope: AgentScope): Promise<void> {
     this.events = await this.options.runtime.events((e) => this.onRuntimeEvent(e), {
-      labels,
+      labels: scopeLabels(scope),
       onEnd: (error) => {
         if (this.state !== 'running') return;
         // Events may have been missed: resubscribe, then look at everything again.
@@ -248,9 +250,9 @@ export class Agent {
   }
 
   private async resubscribe(): Promise<void> {
-    if (this.state !== 'running') return;
+    if (this.state !== 'running' || !this.scope) return;
     try {
-      await this.subscribeToEvents();
+      await this.subscribeToEvents(this.scope);
       this.eventFailures = 0;
       await this.sweep();
     } catch (err) {
@@ -261,12 +263,15 @@ export class Agent {
   }
 
   /**
-   * Every task bound here, and every task that still has containers or a network on the engine
-   * (orphans: their task is gone, or was never bound here), goes through a reconcile.
+   * Every task bound here, and every task that still has containers, a network or a volume of this
+   * agent (its installation, cluster and instance) on the engine — orphans: their task is gone,
+   * ended, or was never bound here — goes through a reconcile, which removes what no live task owns.
+   * The first sweep, at start, is how what a crashed agent left behind is found.
    */
   private async sweep(): Promise<void> {
     const { runtime } = this.options;
-    const labels = { [LABELS.instance]: this.instanceName, [LABELS.cluster]: this.cluster };
+    if (!this.scope) return;
+    const labels = scopeLabels(this.scope);
     for (const t of this.informer?.list() ?? []) this.queue.add(t.metadata.name);
     const relist = this.containers.beginRelist();
     const [containers, networks, volumes] = await Promise.all([

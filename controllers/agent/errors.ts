@@ -32,3 +32,16 @@ export class AgentConfigError extends AgentError {
   override readonly name = 'AgentConfig';
   readonly retriable = false;
 }
+
+/**
+ * A task's reconcile went round MAX_ROUNDS plan/apply rounds without settling: something undoes the
+ * agent's work (a container that dies on start, another agent of the same instance). Thrown, so the
+ * work queue retries the task with its per-task exponential backoff rather than at a fixed pace.
+ */
+export class TaskNotSettledError extends AgentError {
+  override readonly name = 'TaskNotSettled';
+  readonly retriable = true;
+  constructor(task: string, rounds: number) {
+    super(`task ${task} did not settle within ${rounds} plan/apply rounds; trying again with backoff (the agent log says what each round did)`);
+  }
+}

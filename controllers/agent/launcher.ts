@@ -14,11 +14,11 @@ import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import type { Task } from '../../api/v1/task.js';
 import type { Clock } from '../kit/clock.js';
 import { dynamicPortMappings, needsTaskNetwork, portKey, toContainerSpec } from './runtime/container-spec.js';
-import { ContainerNameConflictError, ImageUnavailableError } from './runtime/errors.js';
+import { ContainerNameConflictError, ForeignObjectError, ImageUnavailableError } from './runtime/errors.js';
 import { HostPortTakenError } from './errors.js';
 import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
-import { taskLabels, taskNetworkName, type TaskIdentity } from './runtime/names.js';
+import { belongsTo, LABELS, taskLabels, taskNetworkName, type AgentScope, type TaskIdentity } from './runtime/names.js';
 import type { HostPortAllocator } from './runtime/ports.js';
 import type { ContainerInspection, ContainerRuntime } from './runtime/types.js';
 
@@ -32,6 +32,8 @@ export interface TaskMemory {
   network?: string;
   /** Dynamic host ports handed out, per container, keyed by portKey. */
   hostPorts: Map<string, Record<string, number>>;
+  /** The task's network is gone (it has ended and nothing of it runs). */
+  networkReleased?: boolean;
   /** The task's network and volumes are gone. */
   resourcesRemoved?: boolean;
   /** Containers whose health check passed when run right after their start, before Docker's first. */
@@ -61,8 +63,8 @@ export interface LauncherDeps {
   /** Where the start of each container is announced as the agent's own (see own-events.ts). */
   ownEvents: OwnEngineEvents;
   ports: HostPortAllocator;
-  cluster: string;
-  instance: string;
+  /** This agent's installation, cluster and instance: on every object it makes. */
+  scope: AgentScope;
   clock: Clock;
   log: Logger;
   /** A container's first health check passed (see probeOnce): the task has news to report. */
@@ -108,10 +110,16 @@ export class Launcher {
     }
     if (needsTaskNetwork(def) && memory.network === undefined) {
       const identity = taskIdentity(task);
-      memory.network = await runtime.createTaskNetwork({
-        name: taskNetworkName(this.deps.cluster, identity),
-        labels: taskLabels(this.deps.cluster, identity, this.deps.instance),
-      });
+      try {
+        memory.network = await runtime.createTaskNetwork({
+          name: taskNetworkName(this.deps.scope.cluster, identity),
+          labels: taskLabels(this.deps.scope, identity),
+        });
+      } catch (err) {
+        // E.g. Docker's address pools are used up: the task cannot start, and its status says why.
+        await this.recordFailure(memory, err, "ResourceInitializationError: cannot create the task's network: ");
+        return false;
+      }
     }
     return true;
   }
@@ -125,8 +133,9 @@ export class Launcher {
       task,
       taskDefinition: { spec: def },
       containerDefinition: container,
-      instance: this.deps.instance,
-      cluster: this.deps.cluster,
+      instance: this.deps.scope.instance,
+      cluster: this.deps.scope.cluster,
+      installation: this.deps.scope.installation,
       hostPorts,
       ...(memory.network !== undefined ? { networkName: memory.network } : {}),
     });
@@ -135,6 +144,7 @@ export class Launcher {
       id = await runtime.createContainer(spec);
     } catch (err) {
       if (!(err instanceof ContainerNameConflictError) || err.existingId === undefined) throw err;
+      if (!belongsTo(err.existingLabels, this.deps.scope)) throw new ForeignObjectError('container', spec.name, err.existingLabels[LABELS.installation]);
       // Created before a crash (or by a concurrent retry): adopt it rather than make a twin.
       log.info({ task: task.metadata.name, container: name, dockerId: err.existingId }, 'adopting existing container');
       id = err.existingId;
@@ -186,14 +196,14 @@ export class Launcher {
   }
 
   /** The engine answering means the task is at fault (bad command, bad options): remember it. Else rethrow to retry. */
-  private async recordFailure(memory: TaskMemory, reason: unknown): Promise<void> {
+  private async recordFailure(memory: TaskMemory, reason: unknown, prefix = ''): Promise<void> {
     if (reason instanceof HostPortTakenError) throw reason;
     try {
       await this.deps.runtime.info();
     } catch {
       throw reason instanceof Error ? reason : new Error(String(reason));
     }
-    memory.failure = reason instanceof Error ? reason.message : String(reason);
+    memory.failure = prefix + (reason instanceof Error ? reason.message : String(reason));
   }
 
   /** Gives the task's dynamic host ports back to the allocator. */

@@ -3,6 +3,7 @@
  * its ContainerInstance (`spec.agent.address`) for the API server to call. Pure but for reading the
  * machine's interfaces when it listens on every interface and was told nothing better.
  */
+import { isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { AgentConfigError } from './errors.js';
 
@@ -22,13 +23,39 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 const VIRTUAL = /^(docker\d*|br-|veth|virbr|cni|flannel|cali|lo)/;
 
 /**
- * `advertise` as given when it is a URL; `http://advertise:port` when it is a host; else the bound
- * host, or (bound to every interface) this machine's first non-virtual IPv4 address.
+ * `advertise` as given when it is a URL; `http://HOST:PORT` when it is a host with a port
+ * (`10.0.0.5:51678`, `[fd00::5]:51678`); `http://HOST:<bound port>` when it is a host alone (a bare
+ * IPv6 address is bracketed); else the bound host, or (bound to every interface) this machine's
+ * first non-virtual IPv4 address.
  */
 export function advertisedLogsAddress(bound: { host: string; port: number }, advertise?: string, interfaces = networkInterfaces()): string {
   if (advertise !== undefined && advertise.includes('://')) return advertise.replace(/\/+$/, '');
-  const host = advertise ?? (WILDCARDS.has(bound.host) ? (firstExternalIpv4(interfaces) ?? '127.0.0.1') : bound.host);
-  return `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}`;
+  if (advertise !== undefined) {
+    const given = parseAdvertiseAddress(advertise);
+    return httpUrl(given.host, given.port ?? bound.port);
+  }
+  return httpUrl(WILDCARDS.has(bound.host) ? (firstExternalIpv4(interfaces) ?? '127.0.0.1') : bound.host, bound.port);
+}
+
+/** `--advertise-address` that is not a URL: HOST, HOST:PORT, [IPV6], [IPV6]:PORT, or a bare IPv6 address. */
+export function parseAdvertiseAddress(text: string): { host: string; port?: number } {
+  const refuse = () =>
+    new AgentConfigError(`advertise address "${text}" is not a URL, HOST or HOST:PORT; expected e.g. http://10.0.0.5:${DEFAULT_LOGS_PORT}, 10.0.0.5, 10.0.0.5:${DEFAULT_LOGS_PORT} or [fd00::5]:${DEFAULT_LOGS_PORT}`);
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
+  const withPort = /^([^:[\]\s/]+):(\d{1,5})$/.exec(text);
+  let host: string;
+  let port: number | undefined;
+  if (bracketed?.[1] !== undefined) [host, port] = [bracketed[1], bracketed[2] === undefined ? undefined : Number(bracketed[2])];
+  else if (withPort?.[1] !== undefined) [host, port] = [withPort[1], Number(withPort[2])];
+  else if (isIPv6(text) || /^[^:[\]\s/]+$/.test(text)) host = text;
+  else throw refuse();
+  if (port !== undefined && (port < 1 || port > 65535)) throw refuse();
+  if (bracketed && !isIPv6(host)) throw refuse();
+  return port === undefined ? { host } : { host, port };
+}
+
+function httpUrl(host: string, port: number): string {
+  return `http://${isIPv6(host) ? `[${host}]` : host}:${port}`;
 }
 
 function firstExternalIpv4(interfaces: ReturnType<typeof networkInterfaces>): string | undefined {

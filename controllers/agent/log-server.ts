@@ -4,7 +4,7 @@
  *   GET /v1/tasks/{task}/containers/{container}/logs?follow=1&tail=N&since=UNIX_SECONDS&uid=TASK_UID
  *
  * and gets the container's stdout and stderr as text, streaming while `follow` is set. Only
- * containers this agent runs for its own instance and cluster are served (found by their labels),
+ * containers this agent runs for its own installation, cluster and instance are served (found by their labels),
  * and only to admins and the API server's log-reader token (log-auth.ts). Plain node:http: one route, no body, nothing fastify would add.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,7 +18,7 @@ import { status } from '../../api/server/status.js';
 import { AgentConfigError } from './errors.js';
 import { advertisedLogsAddress, parseLogsListen } from './log-address.js';
 import { LogCallerAuth } from './log-auth.js';
-import { LABELS } from './runtime/names.js';
+import { LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
 import type { ContainerRuntime, ContainerSummary } from './runtime/types.js';
 
 export interface LogServerOptions {
@@ -29,8 +29,8 @@ export interface LogServerOptions {
   /** The principal a bearer token stands for, asked of the API server; undefined for an unknown token. */
   identify: (token: string) => Promise<Principal | undefined>;
   runtime: ContainerRuntime;
-  cluster: string;
-  instance: string;
+  /** Only this agent's containers are served. */
+  scope: AgentScope;
   log: Logger;
   now: () => number;
 }
@@ -101,9 +101,10 @@ export class LogServer {
     const query = Query.safeParse(Object.fromEntries(url.searchParams));
     if (!query.success) return send(res, 400, `invalid query: ${query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
 
-    const { runtime, cluster, instance } = this.options;
+    const { runtime, scope } = this.options;
+    const { cluster, instance } = scope;
     const found = await runtime.listContainers({
-      labels: { [LABELS.task]: target.task, [LABELS.container]: target.container, [LABELS.instance]: instance, [LABELS.cluster]: cluster },
+      labels: { [LABELS.task]: target.task, [LABELS.container]: target.container, ...scopeLabels(scope) },
     });
     const container = pick(found, query.data.uid);
     if (!container)

@@ -1,18 +1,25 @@
 /** The agent's options and their defaults. */
 import { hostname } from 'node:os';
 import type { Principal } from '../../api/auth/principal.js';
-import type { BerthClient } from '../../api/client/types.js';
+import type { BerthClient, InstallationSource } from '../../api/client/types.js';
 import { rootLogger, type Logger } from '../../api/log.js';
 import { ATTRIBUTES } from '../../api/v1/container-instance.js';
 import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
 import { realClock, type Clock } from '../kit/clock.js';
 import { HEARTBEAT } from '../conventions.js';
 import { AgentConfigError } from './errors.js';
+import { parseAdvertiseAddress } from './log-address.js';
 import type { ContainerRuntime, EngineInfo } from './runtime/types.js';
 
+/** What the agent needs of the API. */
+export type AgentClient = BerthClient & InstallationSource;
+
 export interface AgentOptions {
-  /** The API: HttpClient for a remote agent (with its agent token), LocalClient inside `berth up`. */
-  client: BerthClient;
+  /**
+   * The API: HttpClient for a remote agent (with its agent token), LocalClient inside `berth up`.
+   * It also says which installation it serves: the agent touches only Docker objects labelled with it.
+   */
+  client: AgentClient;
   runtime: ContainerRuntime;
   cluster?: string;
   /** The ContainerInstance's name; default: this machine's hostname. */
@@ -66,6 +73,8 @@ export type ResolvedAgentOptions = Required<Omit<AgentOptions, OptionalOptions>>
 export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions {
   if (options.logsListen !== undefined && options.identifyCaller === undefined)
     throw new AgentConfigError('an agent that serves logs (logsListen) needs identifyCaller to check who asks; pass identifyViaApi({server})');
+  // A bad address is refused at construction, not once the agent has registered with the API.
+  if (options.advertiseAddress !== undefined && !options.advertiseAddress.includes('://')) parseAdvertiseAddress(options.advertiseAddress);
   const instanceName = options.instanceName ?? hostname();
   return {
     ...options,

@@ -163,6 +163,42 @@ describe('planTask', () => {
     if (c.status) expect(plan.status).toMatchObject(c.status);
   });
 
+  const ended = (ago: number) => task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW - ago).toISOString() });
+  it.each([
+    {
+      what: 'a start failure: STOPPED, the never-started container removed at once, the network released',
+      in: input({ task: task(), definition: one, failure: 'failed to attach network', containers: [container('app', 'created', { error: 'failed to attach network' })] }),
+      want: { remove: ['id-app'], releaseNetwork: true, removeTaskResources: false, status: { lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart' } },
+    },
+    {
+      what: 'an ended task: the network is released while its stopped containers stay for the retention',
+      in: input({ task: ended(10_000), definition: one, containers: [container('app', 'exited')] }),
+      want: { remove: [], releaseNetwork: true, removeTaskResources: false, requeueAfterMs: 50_000 },
+    },
+    {
+      what: 'an ended task (after an agent restart): a container that never started is removed at once, one that ran stays',
+      in: input({ task: ended(10_000), definition: withSidecar, containers: [container('app', 'exited'), container('side', 'created')] }),
+      want: { remove: ['id-side'], releaseNetwork: true, requeueAfterMs: 50_000 },
+    },
+    {
+      what: 'an ended task whose containers still run (lost): no network release before they stop',
+      in: input({ task: ended(0), definition: one, containers: [container('app', 'running')] }),
+      want: { remove: ['id-app'], releaseNetwork: false },
+    },
+    {
+      what: 'desiredStatus STOPPED, still stopping: the network stays',
+      in: input({ task: task({ lastStatus: 'RUNNING' }, { desiredStatus: 'STOPPED' }), definition: one, containers: [container('app', 'running')] }),
+      want: { remove: [], releaseNetwork: false },
+    },
+    {
+      what: 'stopped, nothing left on the engine: network and volumes',
+      in: input({ task: ended(120_000), definition: one }),
+      want: { remove: [], removeTaskResources: true },
+    },
+  ])('ended tasks: $what', (c) => {
+    expect(planTask(c.in)).toMatchObject(c.want);
+  });
+
   it('reports container statuses, exit codes and host ports', () => {
     const plan = planTask(
       input({

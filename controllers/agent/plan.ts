@@ -8,7 +8,8 @@
  * Order of concerns, first match wins:
  *   1. the task is gone                  → remove everything of it;
  *   2. the task is STOPPED (by us or marked lost) → stop what still runs and remove it at once;
- *      otherwise remove its stopped containers once the retention has passed;
+ *      otherwise release its network and remove containers that never started at once, and the
+ *      stopped containers (kept for `docker logs`) once the retention has passed;
  *   3. desiredStatus STOPPED             → stop (dependents first), report STOPPING then STOPPED;
  *   4. launching failed / an essential container exited → same, with TaskFailedToStart /
  *      EssentialContainerExited;
@@ -55,6 +56,12 @@ export interface TaskPlan {
   start: string[];
   /** Containers to remove, after the stops. */
   remove: string[];
+  /**
+   * The task has ended and nothing of it runs: remove its network now, not with its retained
+   * containers an hour later — Docker's default address pools hold only about 30 bridge networks,
+   * so networks kept for stopped tasks leave new tasks with links unable to start.
+   */
+  releaseNetwork: boolean;
   /** Nothing of the task is left on the engine but its network and volumes: remove those. */
   removeTaskResources: boolean;
   /** The task has ended: its dynamic host ports may be handed out again. */
@@ -66,7 +73,7 @@ export interface TaskPlan {
 const ESSENTIAL_EXITED = 'Essential container in task exited';
 const USER_STOPPED = 'Task stopped by the user';
 
-const empty = (): TaskPlan => ({ stopWaves: [], start: [], remove: [], removeTaskResources: false, releasePorts: false });
+const empty = (): TaskPlan => ({ stopWaves: [], start: [], remove: [], releaseNetwork: false, removeTaskResources: false, releasePorts: false });
 
 export function planTask(input: TaskPlanInput): TaskPlan {
   const { task } = input;
@@ -179,7 +186,18 @@ function planStop(input: TaskPlanInput, task: Task, own: readonly ObservedContai
     healthStatus: taskHealth(defs, final),
   });
   plan.releasePorts = true;
+  plan.releaseNetwork = true;
+  plan.remove = neverStarted(own);
   return plan;
+}
+
+/**
+ * Containers Docker created that never ran (their start failed, or the agent died in between): not
+ * wanted once the task has ended, and with no output to keep. Left for the retention, a start that
+ * failed task after task left one per task in `Created`.
+ */
+function neverStarted(own: readonly ObservedContainer[]): string[] {
+  return own.filter((c) => !hasStarted(c)).map((c) => c.id);
 }
 
 /** The task has ended. What still runs was not stopped by us (the task was marked lost): stop and remove it now. */
@@ -196,7 +214,11 @@ function planEnded(input: TaskPlanInput, task: Task, own: readonly ObservedConta
     plan.removeTaskResources = true;
     return plan;
   }
-  const endedAt = parseTime(task.status?.stoppedAt) ?? Math.max(...own.map((c) => c.finishedAt ?? 0));
+  plan.releaseNetwork = true;
+  plan.remove = neverStarted(own);
+  const ran = own.filter(hasStarted);
+  if (ran.length === 0) return plan;
+  const endedAt = parseTime(task.status?.stoppedAt) ?? Math.max(...ran.map((c) => c.finishedAt ?? 0));
   const left = endedAt + input.retentionMs - input.now;
   if (left > 0) plan.requeueAfterMs = left;
   else plan.remove = own.map((c) => c.id);

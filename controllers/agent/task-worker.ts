@@ -10,21 +10,20 @@ import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import type { Task, TaskStatus } from '../../api/v1/task.js';
 import type { Clock } from '../kit/clock.js';
 import type { TaskDefinitionCache } from './definitions.js';
-import { TaskDefinitionMissingError } from './errors.js';
+import { TaskDefinitionMissingError, TaskNotSettledError } from './errors.js';
 import { forgetContainer, Launcher, newTaskMemory, taskIdentity, type TaskMemory } from './launcher.js';
 import { toObserved, type ObservedContainer } from './observed.js';
 import { hasEngineWork, planTask, type TaskPlan } from './plan.js';
 import { ContainerNotFoundError } from './runtime/errors.js';
-import { LABELS, taskNetworkName } from './runtime/names.js';
+import { LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
 import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
 import type { HostPortAllocator } from './runtime/ports.js';
 import type { ContainerInspection, ContainerRuntime } from './runtime/types.js';
 import type { TaskView } from './task-view.js';
 
-/** Plan/apply rounds per reconcile; more means something undoes our work, so look again later. */
+/** Plan/apply rounds per reconcile; more means something undoes our work, so look again later (with backoff). */
 const MAX_ROUNDS = 12;
-const RETRY_LATER_MS = 1000;
 
 export interface TaskWorkerDeps {
   client: BerthClient;
@@ -36,8 +35,8 @@ export interface TaskWorkerDeps {
   containers: ContainerIndex;
   definitions: TaskDefinitionCache;
   ports: HostPortAllocator;
-  cluster: string;
-  instance: string;
+  /** This agent's installation, cluster and instance: it touches only objects labelled with all three. */
+  scope: AgentScope;
   clock: Clock;
   log: Logger;
   retentionMs: number;
@@ -73,14 +72,14 @@ export class TaskWorker {
       if (task && plan.status && !(await this.writeStatus(task, plan.status, log))) continue;
       if (plan.releasePorts) this.launcher.releasePorts(memory);
       if (!hasEngineWork(plan)) {
-        if (plan.removeTaskResources) await this.removeTaskResources(name, task, memory);
+        if (plan.removeTaskResources) await this.removeTaskResources(name, memory);
+        else if (plan.releaseNetwork) await this.releaseNetworks(name, memory);
         if (!task && containers.length === 0) this.memories.delete(name);
         return plan.requeueAfterMs;
       }
       await this.apply(plan, task, definition, memory, log);
     }
-    log.warn({ rounds: MAX_ROUNDS }, 'task did not settle; looking again shortly');
-    return RETRY_LATER_MS;
+    throw new TaskNotSettledError(name, MAX_ROUNDS);
   }
 
   private memoryOf(name: string, task: Task | undefined): TaskMemory {
@@ -224,18 +223,24 @@ export class TaskWorker {
     if (exitedFirst) stopping.catch((err: unknown) => log.warn({ err, dockerId: id }, 'the stop call of a container that has exited failed'));
   }
 
-  /** The task's network and task-scoped volumes, once its containers are gone. */
-  private async removeTaskResources(name: string, task: Task | undefined, memory: TaskMemory): Promise<void> {
-    if (memory.resourcesRemoved) return;
-    const { runtime, cluster, instance } = this.deps;
-    const labels = { [LABELS.instance]: instance, [LABELS.cluster]: cluster, [LABELS.task]: name };
-    const networks = await runtime.listNetworks({ labels });
+  /** The task's networks (its own, made by this agent), once nothing of the task runs. */
+  private async releaseNetworks(name: string, memory: TaskMemory): Promise<void> {
+    if (memory.networkReleased) return;
+    const { runtime, scope } = this.deps;
+    const networks = await runtime.listNetworks({ labels: { ...scopeLabels(scope), [LABELS.task]: name } });
     const names = new Set(networks.map((n) => n.name));
-    if (task) names.add(taskNetworkName(cluster, taskIdentity(task)));
     if (memory.network) names.add(memory.network);
     for (const network of names) await runtime.removeTaskNetwork(network);
-    for (const volume of await runtime.listVolumes({ labels })) await runtime.removeVolume(volume.name);
     memory.network = undefined;
+    memory.networkReleased = true;
+  }
+
+  /** The task's networks and task-scoped volumes, once its containers are gone. */
+  private async removeTaskResources(name: string, memory: TaskMemory): Promise<void> {
+    if (memory.resourcesRemoved) return;
+    await this.releaseNetworks(name, memory);
+    const { runtime, scope } = this.deps;
+    for (const volume of await runtime.listVolumes({ labels: { ...scopeLabels(scope), [LABELS.task]: name } })) await runtime.removeVolume(volume.name);
     memory.resourcesRemoved = true;
   }
 }

@@ -14,7 +14,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalClient } from '../../api/client/local-client.js';
-import type { BerthClient } from '../../api/client/types.js';
 import { ResourceStore } from '../../api/resources/resource-store.js';
 import { SqliteStore } from '../../api/store/sqlite.js';
 import type { Store } from '../../api/store/types.js';
@@ -22,7 +21,8 @@ import type { Store } from '../../api/store/types.js';
 export interface TestEnv {
   store: Store;
   resources: ResourceStore;
-  client: BerthClient;
+  /** A LocalClient: what controllers and the in-process agent get, installation() included. */
+  client: LocalClient;
   /** Close the store and delete its directory. */
   stop(): Promise<void>;
 }

@@ -2,9 +2,11 @@
  * The deployment circuit breaker: a deployment that keeps losing tasks fails instead of crash-looping
  * forever, and (with rollback) the service returns to the last deployment that completed.
  *
- * A task counts as failed when it ended on its own (STOPPED while still desired RUNNING: failed to
- * start, an essential container exited) or was stopped by this controller for failing its health
- * checks. Tasks stopped by anyone for another reason (scaling, a lost instance, a user) do not count.
+ * A task counts as failed when it ended on its own (failed to start, an essential container exited:
+ * STOPPED while still desired RUNNING, or with the agent's stop code saying so once the task
+ * controller has set desiredStatus STOPPED, as ECS shows it) or was stopped by this controller for
+ * failing its health checks. Tasks stopped by anyone for another reason (scaling, a lost instance, a
+ * user) do not count.
  */
 import type { ServiceControllerSettings } from './settings.js';
 import type { ObjectOf } from '../kit/types.js';
@@ -20,9 +22,16 @@ export function failureThreshold(desired: number, t: ServiceControllerSettings['
   return Math.min(t.max, Math.max(t.min, Math.ceil(t.ratio * desired)));
 }
 
+/** The agent's stop codes of a task that ended on its own. */
+const ENDED_ON_ITS_OWN: readonly (string | undefined)[] = ['TaskFailedToStart', 'EssentialContainerExited'];
+
 export function isFailedTask(task: Task): boolean {
-  if (task.status?.lastStatus !== 'STOPPED') return false;
-  if (task.spec.desiredStatus === 'RUNNING') return task.status.connectivity !== 'DISCONNECTED';
+  const status = task.status;
+  if (status?.lastStatus !== 'STOPPED') return false;
+  if (task.spec.desiredStatus === 'RUNNING' || ENDED_ON_ITS_OWN.includes(status.stopCode)) {
+    if (status.connectivity !== 'DISCONNECTED') return true;
+    if (task.spec.desiredStatus === 'RUNNING') return false;
+  }
   return task.spec.stopReason === HEALTH_CHECK_STOP_REASON;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Task } from '../../api/v1/task.js';
 import { resolveTaskDefinition } from './resolve.js';
 import { taskHealth } from './task-health.js';
 import { failureThreshold, isFailedTask } from './circuit-breaker.js';
@@ -52,6 +53,10 @@ describe('circuit breaker', () => {
   });
   it.each([
     ['exited on its own', task('t', { lastStatus: 'STOPPED' }), true],
+    ...(['EssentialContainerExited', 'TaskFailedToStart'] as const).map((stopCode): [string, ReturnType<typeof task>, boolean] => {
+      const t = task('t', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
+      return [`ended on its own (${stopCode}), desiredStatus since settled to STOPPED`, Task.parse({ ...t, status: { ...t.status, stopCode } }), true];
+    }),
     ['lost with its instance', task('t', { lastStatus: 'STOPPED', connectivity: 'DISCONNECTED' }), false],
     ['stopped by scaling', task('t', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopReason: 'Scaling activity' }), false],
     ['stopped for failing health checks', task('t', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopReason: 'Task failed container health checks' }), true],

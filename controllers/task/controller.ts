@@ -1,11 +1,13 @@
 /**
- * The task controller: garbage-collects STOPPED tasks once their retention period is over. It is
- * woken by changes to STOPPED tasks and by a timer set to the end of that task's retention.
+ * The task controller: settles a STOPPED task's desiredStatus to STOPPED (desired-status.ts), and
+ * garbage-collects STOPPED tasks once their retention period is over. It is woken by changes to
+ * STOPPED tasks and by a timer set to the end of that task's retention.
  */
 import { NotFoundError } from '../../api/resources/errors.js';
 import { SERVICE_GROUP_PREFIX } from '../../api/v1/task.js';
 import { INDEX, isStopped, STOPPED_TASK_RETENTION_MS } from '../conventions.js';
 import { defineController, done, requeueAfter, type ControllerDefinition, type ObjectOf } from '../kit/index.js';
+import { needsDesiredStopped } from './desired-status.js';
 import { excessStopped, retentionPlan } from './retention.js';
 
 /** How many STOPPED tasks of one service are kept at most, whatever their age (retention.ts excessStopped). */
@@ -47,6 +49,13 @@ export function createTaskController(options: TaskControllerOptions = {}): Contr
         }
         if (excess.length > 0) log.info({ service: group, deleted: excess.length, kept: maxPerService }, 'oldest stopped tasks of a service deleted beyond the per-service bound');
         if (excess.includes(task.metadata.name)) return done();
+      }
+      if (needsDesiredStopped(task)) {
+        // Only the one field, re-checked on the fresh copy: a stopReason or status set meanwhile stays.
+        await client.mutate('Task', key, (t) => {
+          if (needsDesiredStopped(t)) t.spec.desiredStatus = 'STOPPED';
+        });
+        log.debug({ stopCode: task.status?.stopCode }, 'ended task: desiredStatus STOPPED');
       }
       const plan = retentionPlan(task, clock.now(), retentionMs);
       if (plan.action === 'keep') return done();

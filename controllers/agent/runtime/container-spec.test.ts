@@ -10,6 +10,7 @@ import type { ContainerSpec } from './types.js';
 type Plain = Record<string, unknown>;
 const MiB = 1024 * 1024;
 const UID = '0123abcd-4567-89ef-0123-456789abcdef';
+const INSTALLATION = 'fedcba98-7654-3210-fedc-ba9876543210';
 
 interface Case {
   container?: Plain;
@@ -33,7 +34,7 @@ function inputFor({ container = {}, others = [], td = {}, task = {}, metadata = 
   });
   const containerDefinition = taskDefinition.spec.containerDefinitions[0];
   if (!containerDefinition) throw new Error('fixture has no container');
-  return { task: parsedTask, taskDefinition, containerDefinition, instance: 'i-1', ...input };
+  return { task: parsedTask, taskDefinition, containerDefinition, instance: 'i-1', installation: INSTALLATION, ...input };
 }
 
 const build = (c: Case): ContainerSpec => toContainerSpec(inputFor(c));
@@ -132,8 +133,8 @@ describe('toContainerSpec', () => {
     [
       'task-scoped docker volume → a name and labels of this task',
       { td: { volumes: [{ name: 'scratch', dockerVolumeConfiguration: { scope: 'task', driverOpts: { type: 'tmpfs' } } }] }, container: { mountPoints: [{ sourceVolume: 'scratch', containerPath: '/tmp/s' }] } },
-      (s) => hc(s).Mounts?.map((m) => [m.Source, m.VolumeOptions?.Labels['berth.task'], m.VolumeOptions?.Labels['berth.volume'], m.VolumeOptions?.DriverConfig.Options]),
-      [['berth-prod-0123abcd4567-vol-scratch', 'task-1', 'scratch', { type: 'tmpfs' }]],
+      (s) => hc(s).Mounts?.map((m) => [m.Source, m.VolumeOptions?.Labels['berth.task'], m.VolumeOptions?.Labels['berth.volume'], m.VolumeOptions?.Labels['berth.installation'], m.VolumeOptions?.DriverConfig.Options]),
+      [['berth-prod-0123abcd4567-vol-scratch', 'task-1', 'scratch', INSTALLATION, { type: 'tmpfs' }]],
     ],
     [
       'a volume with neither → a task-scoped volume',
@@ -173,8 +174,8 @@ describe('toContainerSpec', () => {
     expect(pick(build(c))).toEqual(expected);
   });
 
-  it('labels tie the container to its task, container, instance, cluster and revision; dockerLabels cannot override them', () => {
-    const s = build({ container: { dockerLabels: { team: 'a', 'berth.task': 'someone-else' } } });
+  it('labels tie the container to its installation, task, container, instance, cluster and revision; dockerLabels cannot override them', () => {
+    const s = build({ container: { dockerLabels: { team: 'a', 'berth.task': 'someone-else', 'berth.installation': 'another' } } });
     expect(s.Labels).toEqual({
       team: 'a',
       'berth.task': 'task-1',
@@ -182,6 +183,7 @@ describe('toContainerSpec', () => {
       'berth.container': 'app',
       'berth.instance': 'i-1',
       'berth.cluster': 'prod',
+      'berth.installation': INSTALLATION,
       'berth.task-definition': 'web:3',
     });
   });

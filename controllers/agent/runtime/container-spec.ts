@@ -30,7 +30,7 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
   const cluster = input.cluster ?? task.metadata.cluster;
   const identity: TaskIdentity = { name: task.metadata.name, ...(task.metadata.uid ? { uid: task.metadata.uid } : {}) };
   const override = input.overrides ?? task.spec.overrides?.containerOverrides?.find((o) => o.name === c.name);
-  const ownLabels = taskLabels(cluster, identity, instance);
+  const ownLabels = taskLabels({ installation: input.installation, cluster, instance }, identity);
   const network = networkOptions(c, taskDefinition.spec, input.hostPorts ?? {}, input.networkName);
   const mounts = mountOptions(c, { cluster, task: identity, volumes: taskDefinition.spec.volumes ?? [], taskLabels: ownLabels });
 

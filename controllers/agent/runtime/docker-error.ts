@@ -37,6 +37,6 @@ export async function dockerCall<T>(
     const mapped = known(failure);
     if (mapped instanceof RuntimeError) throw mapped;
     if (mapped !== undefined) return mapped.value;
-    throw new DockerEngineError(operation, failure.status ? `HTTP ${failure.status}: ${failure.message}` : failure.message);
+    throw new DockerEngineError(operation, failure);
   }
 }

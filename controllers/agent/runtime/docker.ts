@@ -19,7 +19,8 @@ import {
   DockerVolumeList,
   parseDocker,
 } from './docker-schemas.js';
-import { ContainerNameConflictError, ContainerNotFoundError } from './errors.js';
+import { ContainerNameConflictError, ContainerNotFoundError, ForeignObjectError } from './errors.js';
+import { LABELS } from './names.js';
 import { DockerLogDemuxer } from './log-demux.js';
 import type {
   ContainerInspection,
@@ -64,15 +65,27 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async createTaskNetwork(request: TaskNetworkRequest): Promise<string> {
-    const existing = await this.listNetworks({ labels: {} }, request.name);
-    if (existing.length > 0) return request.name;
-    await dockerCall(
+    if (await this.reusableNetwork(request)) return request.name;
+    const created = await dockerCall(
       `creating network ${request.name}`,
       // CheckDuplicate: without it Docker happily makes two networks of one name.
-      async () => void (await this.docker.createNetwork({ Name: request.name, Driver: 'bridge', Labels: request.labels, CheckDuplicate: true })),
-      (f) => (f.status === 409 ? { value: undefined } : undefined),
+      async () => (await this.docker.createNetwork({ Name: request.name, Driver: 'bridge', Labels: request.labels, CheckDuplicate: true }), true),
+      (f) => (f.status === 409 ? { value: false } : undefined),
     );
+    // 409: made meanwhile (a concurrent retry), or someone else's.
+    if (!created && !(await this.reusableNetwork(request))) throw new ForeignObjectError('network', request.name, undefined);
     return request.name;
+  }
+
+  /**
+   * A network of that name exists and carries every label asked for (so it is the caller's own,
+   * made before a crash): reuse it. One of that name without them is someone else's.
+   */
+  private async reusableNetwork(request: TaskNetworkRequest): Promise<boolean> {
+    const [existing] = await this.listNetworks({ labels: {} }, request.name);
+    if (!existing) return false;
+    if (Object.entries(request.labels).every(([k, v]) => existing.labels[k] === v)) return true;
+    throw new ForeignObjectError('network', request.name, existing.labels[LABELS.installation]);
   }
 
   async removeTaskNetwork(name: string): Promise<void> {
@@ -101,7 +114,7 @@ export class DockerRuntime implements ContainerRuntime {
     ).catch(async (error: unknown) => {
       if (!(error instanceof ContainerNameConflictError)) throw error;
       const existing = await this.inspectContainer(spec.name).catch(() => undefined);
-      throw new ContainerNameConflictError(spec.name, existing?.id);
+      throw new ContainerNameConflictError(spec.name, existing?.id, existing?.labels);
     });
     return created;
   }

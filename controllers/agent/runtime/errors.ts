@@ -41,6 +41,8 @@ export class ContainerNameConflictError extends RuntimeError {
   constructor(
     readonly containerName: string,
     readonly existingId: string | undefined,
+    /** The existing container's labels: the agent adopts only a container of its own (names.ts belongsTo). */
+    readonly existingLabels: Record<string, string> = {},
   ) {
     super(
       `a container named "${containerName}" already exists${existingId ? ` (${existingId.slice(0, 12)})` : ''}; ` +
@@ -49,12 +51,40 @@ export class ContainerNameConflictError extends RuntimeError {
   }
 }
 
-/** The Docker engine could not be reached or failed a request for a reason of its own. */
+/**
+ * A Docker object the agent would make (a task network, a container) exists under the same name but
+ * was not made by this agent (another installation's, or made by hand): berth never takes it over.
+ */
+export class ForeignObjectError extends RuntimeError {
+  override readonly name = 'ForeignObject';
+  readonly retriable = false;
+  constructor(what: 'network' | 'container', objectName: string, installation: string | undefined) {
+    super(
+      `a ${what} named "${objectName}" already exists on this Docker engine and is not this agent's ` +
+        `(${installation === undefined ? 'it has no berth.installation label' : `it belongs to installation ${installation}`}); ` +
+        `berth does not take over objects it did not make: remove it if it is left over, or give this instance or cluster another name`,
+    );
+  }
+}
+
+/**
+ * The Docker engine could not be reached (`status` undefined), or answered a request with an error of
+ * its own (4xx/5xx): then its own words say what was wrong, and advice to check that dockerd runs
+ * would only mislead, since it plainly does.
+ */
 export class DockerEngineError extends RuntimeError {
   override readonly name = 'DockerEngine';
-  readonly retriable = true;
-  constructor(operation: string, reason: string) {
-    super(`Docker engine failed ${operation}: ${reason}; check that dockerd is running and DOCKER_HOST points at it`);
+  /** Unreachable, or a server-side failure (5xx): may succeed later. A 4xx will not, asked the same. */
+  readonly retriable: boolean;
+  readonly status: number | undefined;
+  constructor(operation: string, failure: { status: number | undefined; message: string }) {
+    super(
+      failure.status === undefined
+        ? `cannot reach the Docker engine (${operation}): ${failure.message}; check that dockerd is running and DOCKER_HOST points at it`
+        : `the Docker engine answered HTTP ${failure.status} to ${operation}: ${failure.message}`,
+    );
+    this.status = failure.status;
+    this.retriable = failure.status === undefined || failure.status >= 500;
   }
 }
 

@@ -5,6 +5,8 @@
  */
 
 export const LABELS = {
+  /** The uid of the installation (its store) whose agent made the object: berth touches nothing without its own. */
+  installation: 'berth.installation',
   task: 'berth.task',
   taskUid: 'berth.task-uid',
   container: 'berth.container',
@@ -54,12 +56,33 @@ export function taskVolumeName(cluster: string, task: TaskIdentity, volume: stri
   return [NAME_PREFIX, dockerSafe(cluster), taskShortId(task), 'vol', dockerSafe(volume)].join('-');
 }
 
+/** Whose a Docker object is: the installation, cluster and container instance of the agent that made it. */
+export interface AgentScope {
+  /** The installation's uid (api/store/installation.ts). */
+  installation: string;
+  cluster: string;
+  instance: string;
+}
+
+/**
+ * The labels every object of one agent carries, and the filter it lists and watches the engine with:
+ * cluster and instance names alone are not enough, as two installations on one engine may use the
+ * same ones (the instance name defaults to the hostname).
+ */
+export function scopeLabels(scope: AgentScope): Record<string, string> {
+  return { [LABELS.installation]: scope.installation, [LABELS.cluster]: scope.cluster, [LABELS.instance]: scope.instance };
+}
+
+/** Whether an object with these labels was made by the agent of `scope` (carries all of its labels). */
+export function belongsTo(labels: Record<string, string>, scope: AgentScope): boolean {
+  return Object.entries(scopeLabels(scope)).every(([k, v]) => labels[k] === v);
+}
+
 /** The labels that tie a task's Docker objects (containers, network, volumes) to the task. */
-export function taskLabels(cluster: string, task: TaskIdentity, instance: string): Record<string, string> {
+export function taskLabels(scope: AgentScope, task: TaskIdentity): Record<string, string> {
   return {
     [LABELS.task]: task.name,
     ...(task.uid ? { [LABELS.taskUid]: task.uid } : {}),
-    [LABELS.instance]: instance,
-    [LABELS.cluster]: cluster,
+    ...scopeLabels(scope),
   };
 }

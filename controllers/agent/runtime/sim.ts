@@ -73,7 +73,7 @@ export class SimRuntime implements ContainerRuntime {
 
   async createContainer(spec: ContainerSpec): Promise<string> {
     const existing = this.byName.get(spec.name);
-    if (existing) throw new ContainerNameConflictError(spec.name, existing);
+    if (existing) throw new ContainerNameConflictError(spec.name, existing, this.containers.get(existing)?.spec.Labels ?? {});
     const id = `sim${(nextId++).toString(16).padStart(12, '0')}`;
     this.containers.set(id, { id, spec, state: 'created', health: 'none', exitCode: 0, timers: [] });
     this.byName.set(spec.name, id);

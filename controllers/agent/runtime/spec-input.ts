@@ -14,6 +14,8 @@ export interface ContainerSpecInput {
   containerDefinition: ContainerDefinition;
   /** The container instance's name. */
   instance: string;
+  /** The installation's uid (label berth.installation). */
+  installation: string;
   /** Defaults to the task's cluster. */
   cluster?: string;
   /** Defaults to the task's override for this container, if any. */

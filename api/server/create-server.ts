@@ -35,6 +35,8 @@ import { openWatchStream, type OpenWatch } from './watch-stream.js';
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_BOOKMARK_INTERVAL_MS = 10_000;
 export const DEFAULT_CLOSE_GRACE_MS = 5_000;
+/** What a 503 (the store unreachable) tells clients to wait before trying again. */
+export const RETRY_AFTER_SECONDS = 1;
 
 export interface ApiServerOptions {
   resources: ResourceStore;
@@ -118,6 +120,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (body.code >= 500) request.log.error({ err }, 'request failed');
     else request.log.debug({ code: body.code, reason: body.reason, message: body.message }, 'request refused');
     if (body.code === 401) reply.header('www-authenticate', 'Bearer realm="berth"');
+    if (body.code === 503 && body.details?.retriable) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply.code(body.code).type('application/json').send(body);
   });
 

@@ -255,9 +255,14 @@ describe('berth delete', () => {
     await eventually(async () => (await env.server.client.get('Service', { name: 'del-b' })) === undefined, 10_000, 'del-b gone');
   });
 
-  it('deletes every revision of a task definition family', async () => {
+  it('deletes every revision of a task definition family once deregistered', async () => {
     await env.berth(['apply', '-f', '-'], { input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: del-td }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 8 }]\n` });
     await env.berth(['apply', '-f', '-'], { input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: del-td }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 9 }]\n` });
+    // As ECS: ACTIVE revisions are refused (a service may still start tasks from them); deregister first.
+    const refused = await berth('delete', 'td', 'del-td');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/ACTIVE task definition cannot be deleted.*deregister it first: berth deregister taskdefinition del-td:1/);
+    expect((await berth('deregister', 'td', 'del-td:1', 'del-td:2')).code).toBe(0);
     expect(lines((await berth('delete', 'td', 'del-td')).stdout)).toEqual(['taskdefinition "del-td:1" deleted', 'taskdefinition "del-td:2" deleted']);
   });
 });

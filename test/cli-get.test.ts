@@ -118,6 +118,23 @@ describe('berth get', () => {
     expect(rows.map((l) => l.split(/\s+/).slice(0, 2))).toEqual(expect.arrayContaining([['default', 'in-default'], [C, 'g-web'], [C, 'g-api']]));
   });
 
+  it('lists live tasks by default, as ECS list-tasks does; --status STOPPED or all for the others', async () => {
+    const now = new Date().toISOString();
+    // Bound to an instance that does not exist, so no scheduler or agent acts on them.
+    const make = (name: string, status: Record<string, unknown>) =>
+      env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name, cluster: 'g-status' }, spec: { taskDefinition: 'g-web:1', containerInstance: 'g-nowhere' }, status });
+    await make('live-task', { lastStatus: 'PENDING', createdAt: now });
+    await make('done-task', { lastStatus: 'STOPPED', createdAt: now, stoppedAt: now, stoppedReason: 'test' });
+    const names = async (...flags: string[]) => lines((await berth('get', 'tasks', '-o', 'name', '--cluster', 'g-status', ...flags)).stdout);
+    expect(await names()).toEqual(['task/live-task']);
+    expect(await names('--status', 'RUNNING')).toEqual(['task/live-task']);
+    expect(await names('--status', 'STOPPED')).toEqual(['task/done-task']);
+    expect((await names('--status', 'all')).sort()).toEqual(['task/done-task', 'task/live-task']);
+    const wrong = await berth('get', 'tasks', '--status', 'PENDING', '--cluster', 'g-status');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/--status must be RUNNING, STOPPED or all/);
+  });
+
   it('says so when there is nothing, like kubectl', async () => {
     const r = await berth('get', 'tasks', '--cluster', 'empty-one');
     expect(r.code).toBe(0);
@@ -225,6 +242,12 @@ describe('berth scale, drain, events', () => {
 });
 
 describe('berth run-task and stop-task', () => {
+  // g-ci has no agent: it is shown connected for these tests (the scheduler places only on connected instances).
+  const connected = (agentConnected: boolean) =>
+    env.server.client.patch('ContainerInstance', { cluster: C, name: 'g-ci' }, { status: { agentConnected, lastHeartbeat: new Date().toISOString() } }, { subresource: 'status' });
+  beforeAll(() => connected(true));
+  afterAll(() => connected(false));
+
   it('runs one-off tasks of the newest revision and stops them', async () => {
     const run = await berth('run-task', 'g-web', '--count', '2', '--started-by', 'cli-test', '--cluster', C);
     expect(run.stderr).toBe('');
@@ -239,6 +262,15 @@ describe('berth run-task and stop-task', () => {
     }
     const missing = await berth('run-task', 'no-such-family', '--cluster', C);
     expect(missing.code).toBe(1);
+  });
+
+  it('reports a task no instance can take now and exits 1, creating nothing (ECS failures[])', async () => {
+    await env.berth(['apply', '-f', '-', '--cluster', C], { input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: g-huge }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 8192 }]\n` });
+    const run = await berth('run-task', 'g-huge', '--count', '2', '--cluster', C);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(lines(run.stderr)).toEqual(Array(2).fill(expect.stringMatching(/^error: no container instance met all of its requirements: 1 of 1 instances lacked MEMORY \(the task needs 8192 MiB/)));
+    expect((await env.server.client.list('Task', { cluster: C })).items.filter((t) => t.spec.taskDefinition.startsWith('g-huge'))).toEqual([]);
   });
 });
 
@@ -255,9 +287,14 @@ describe('berth delete', () => {
     await eventually(async () => (await env.server.client.get('Service', { name: 'del-b' })) === undefined, 10_000, 'del-b gone');
   });
 
-  it('deletes every revision of a task definition family', async () => {
+  it('deletes every revision of a task definition family once deregistered', async () => {
     await env.berth(['apply', '-f', '-'], { input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: del-td }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 8 }]\n` });
     await env.berth(['apply', '-f', '-'], { input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: del-td }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 9 }]\n` });
+    // As ECS: ACTIVE revisions are refused (a service may still start tasks from them); deregister first.
+    const refused = await berth('delete', 'td', 'del-td');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/ACTIVE task definition cannot be deleted.*deregister it first: berth deregister taskdefinition del-td:1/);
+    expect((await berth('deregister', 'td', 'del-td:1', 'del-td:2')).code).toBe(0);
     expect(lines((await berth('delete', 'td', 'del-td')).stdout)).toEqual(['taskdefinition "del-td:1" deleted', 'taskdefinition "del-td:2" deleted']);
   });
 });

@@ -174,10 +174,30 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
     const registered = await Promise.all(Array.from({ length: 8 }, (_, i) => resources.create(taskDefinition('web', ['sleep', String(i)]))));
     const numbers = registered.map((td) => td.metadata.name).sort((a, b) => Number(a.split(':')[1]) - Number(b.split(':')[1]));
     expect(numbers).toEqual(Array.from({ length: 8 }, (_, i) => `web:${i + 1}`));
+    await resources.patch('TaskDefinition', { name: 'web:8' }, { status: { status: 'INACTIVE' } }, { subresource: 'status' });
     await resources.delete('TaskDefinition', { name: 'web:8' });
     const next = await resources.create(taskDefinition('web'));
     expect(next.metadata.name).toBe('web:9');
     expect((await listRevisions(backend.store, 'default', 'web')).map((td) => td.status?.revision)).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
+  });
+
+  it('refuses a service named like a task definition revision (web:3), naming the field, and writes nothing', async () => {
+    const before = await keysSnapshot(backend.store);
+    const refused = await resources.create(service('web:3')).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InvalidError);
+    expect(refused).toMatchObject({ issues: [{ path: ['metadata', 'name'], message: expect.stringMatching(/letters, digits, hyphens or underscores/) }] });
+    expect(await keysSnapshot(backend.store)).toBe(before);
+  });
+
+  it('deletes only INACTIVE task definition revisions, as ECS does: an ACTIVE one is refused and stays', async () => {
+    const td = await resources.create(taskDefinition('kept'));
+    const before = await keysSnapshot(backend.store);
+    const refused = await resources.delete('TaskDefinition', { name: td.metadata.name }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InvalidError);
+    expect(refused).toMatchObject({ issues: [{ path: ['status', 'status'], message: expect.stringMatching(/ACTIVE task definition cannot be deleted.*deregister it first: berth deregister taskdefinition kept:1/) }] });
+    expect(await keysSnapshot(backend.store)).toBe(before);
+    await resources.patch('TaskDefinition', { name: 'kept:1' }, { status: { status: 'INACTIVE' } }, { subresource: 'status' });
+    expect((await resources.delete('TaskDefinition', { name: 'kept:1' })).deleted).toBe(true);
   });
 
   it('keeps revisions immutable; deregistered revisions are skipped by "newest"', async () => {

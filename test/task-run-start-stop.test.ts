@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTask, startTask, stopTask, TaskRequestError, taskName } from '../api/tasks/index.js';
 import { startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
+import { placementCheck } from '../controllers/scheduler/feasibility.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 
@@ -67,6 +68,18 @@ describe('run-task, start-task, stop-task', () => {
       expect(t.status).toMatchObject({ lastStatus: 'PENDING', createdAt: NOW.toISOString() });
     }
     expect(await tasks()).toHaveLength(3);
+  });
+
+  it.each<[string, number, number, RegExp]>([
+    ['no instance has the memory', 4096, 0, /no container instance met all of its requirements: 2 of 2 instances lacked MEMORY \(the task needs 4096 MiB/],
+    ['two instances take one each', 600, 2, /lacked MEMORY \(the task needs 600 MiB; the most free on any is 424 MiB\)/],
+  ])('runTask with the scheduler\'s placement check: %s, so only what fits now is created and the rest reported', async (_name, memory, fits, reason) => {
+    await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'big' }, spec: { containerDefinitions: [{ name: 'job', image: 'berth.local/busybox:1', memory }] } });
+    const { tasks: created, failures } = await runTask(env.client, { taskDefinition: 'big', count: 3 }, { ...options, placement: placementCheck(env.client) });
+    expect(created).toHaveLength(fits);
+    expect(failures).toHaveLength(3 - fits);
+    for (const f of failures) expect(f.reason).toMatch(reason);
+    expect((await tasks()).filter((t) => t.spec.taskDefinition === 'big:1')).toHaveLength(fits);
   });
 
   it('runTask: a pinned revision, a custom group, count defaults to 1', async () => {

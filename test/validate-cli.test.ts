@@ -106,6 +106,17 @@ describe('berth validate', () => {
   });
 
   it.each([
+    ['attribute:zone === a', /.*expected "and", "or" or the end of the expression at column 20/],
+    ['attribute:zone == a or', /.*expected a comparison, "not" or "\(" at column 23/],
+  ])('refuses the memberOf expression %j with its field path', async (expression, problem) => {
+    const file = join(dir, `member-of-${Math.random().toString(36).slice(2)}.yaml`);
+    await writeFile(file, `${service('placed')}  placementConstraints:\n    - type: memberOf\n      expression: "${expression}"\n`);
+    const r = berth(['validate', '-f', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^${file}:10:19: spec\\.placementConstraints\\[0\\]\\.expression: ${problem.source}`));
+  });
+
+  it.each([
     ['a YAML syntax error', 'a: [1, 2\nb: 3\n', /^FILE:2:1: .+/],
     ['a duplicate', `${service('web')}---\n${service('web')}`, /^FILE:12:9: metadata\.name: duplicate Service "web" in cluster "default", first defined at FILE:4:9/],
   ])('reports %s with its position', async (_name, text, pattern) => {

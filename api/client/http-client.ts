@@ -30,6 +30,8 @@ export interface HttpClientOptions {
   /** PEM CA certificate that signed the server's certificate (self-signed servers). */
   ca?: string | Buffer;
   log?: Logger;
+  /** How long a request retries 503s with Retry-After (store briefly down) before failing (default 15 s; 0: never). */
+  unavailableRetryMs?: number;
   /** Backoff between watch reconnects (default 200 ms doubling to 10 s). */
   watchRetry?: WatchRetry;
 }

@@ -13,7 +13,16 @@ export interface TransportOptions {
   token?: string;
   /** PEM CA certificate(s) that signed the server's certificate. */
   ca?: string | Buffer;
+  /**
+   * How long call() keeps retrying a 503 that carries Retry-After (the server's store is briefly
+   * unreachable) before returning it; 0 returns it at once. Default 15 s.
+   */
+  unavailableRetryMs?: number;
 }
+
+export const DEFAULT_UNAVAILABLE_RETRY_MS = 15_000;
+/** A server's Retry-After is honoured up to this, so a client never sleeps long on one word. */
+const MAX_RETRY_AFTER_MS = 5_000;
 
 export interface RequestOptions {
   body?: unknown;
@@ -63,15 +72,33 @@ export class Transport {
     return attempt(false);
   }
 
-  /** A whole response: its status and its JSON body (or text when it is not JSON). */
+  /**
+   * A whole response: its status and its JSON body (or text when it is not JSON). A 503 with
+   * Retry-After is sent again after the time it asks for, for up to `unavailableRetryMs`: the server
+   * says the request did not reach its store, so even a create or a compare-and-swap is safe to
+   * repeat (at worst it then meets AlreadyExists or Conflict, as any concurrent writer could).
+   */
   async call(method: string, pathAndQuery: string, options: RequestOptions = {}): Promise<{ code: number; body: unknown }> {
-    const res = await this.request(method, pathAndQuery, options);
-    return { code: res.statusCode ?? 0, body: await readBody(res) };
+    const deadline = Date.now() + (this.options.unavailableRetryMs ?? DEFAULT_UNAVAILABLE_RETRY_MS);
+    for (;;) {
+      const res = await this.request(method, pathAndQuery, options);
+      const code = res.statusCode ?? 0;
+      const body = await readBody(res);
+      const waitMs = code === 503 ? retryAfterMs(res.headers['retry-after']) : undefined;
+      if (waitMs === undefined || Date.now() + waitMs > deadline || options.signal?.aborted) return { code, body };
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
   }
 
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** Retry-After in delta-seconds (the form berth's server sends), capped; undefined when absent or a date. */
+function retryAfterMs(header: string | undefined): number | undefined {
+  if (header === undefined || !/^\d+$/.test(header.trim())) return undefined;
+  return Math.min(Number(header) * 1000, MAX_RETRY_AFTER_MS);
 }
 
 /** A response body as JSON (or as text when it is not JSON; undefined when empty). */

@@ -13,6 +13,7 @@ import { jsonEqual } from '../json-equal.js';
 import { kindSchemas, API_VERSION, type BerthObject } from '../v1/index.js';
 import type { KindName } from '../keys.js';
 import type { KeyValue } from '../store/types.js';
+import { ObjectTooLargeError } from './errors.js';
 
 export type ObjectOf<K extends KindName> = Extract<BerthObject, { kind: K }>;
 
@@ -28,9 +29,20 @@ export function isOfKind<K extends KindName>(obj: BerthObject, kind: K): obj is 
   return obj.kind === kind;
 }
 
+/** The most bytes one object may take stored (ECS caps a task definition at 64 KiB; status is smaller still). */
+export const MAX_OBJECT_BYTES = 256 * 1024;
+
+/** The value to store; throws ObjectTooLargeError past MAX_OBJECT_BYTES (every write comes here). */
 export function encodeObject(obj: BerthObject): string {
   const { resourceVersion: _dropped, ...metadata } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata });
+  const text = JSON.stringify({ ...obj, metadata });
+  // UTF-16 length is at most the UTF-8 byte count; count bytes only when it could matter.
+  if (text.length * 3 > MAX_OBJECT_BYTES) {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_OBJECT_BYTES)
+      throw new ObjectTooLargeError({ kind: obj.kind, cluster: obj.metadata.cluster, name: obj.metadata.name }, bytes, MAX_OBJECT_BYTES);
+  }
+  return text;
 }
 
 /**

@@ -56,6 +56,23 @@ export class InvalidError extends ResourceError {
   }
 }
 
+/**
+ * The object as it would be stored is larger than any object may be. Every reader (watches,
+ * informers, list pages) keeps copies of every version it sees, so one oversized object written
+ * over and over grows every process that watches it.
+ */
+export class ObjectTooLargeError extends ResourceError {
+  override readonly name = 'ObjectTooLarge';
+  readonly retriable = false;
+  constructor(
+    readonly id: ResourceId,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`${describe(id)} would be ${bytes} bytes stored, over the limit of ${limit} bytes per object; write less (e.g. shorter status messages or fewer containers' details)`);
+  }
+}
+
 /** `spec.containerDefinitions[0].image` from ['spec', 'containerDefinitions', 0, 'image']. */
 export function formatPath(path: (string | number)[]): string {
   return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');

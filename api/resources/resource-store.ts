@@ -298,6 +298,15 @@ export class ResourceStore {
     if (!kv) throw new NotFoundError(this.idOf(kind, ref));
     const object = decodeObject(kind, kv);
     this.checkVersion(this.idOf(kind, ref), options.resourceVersion, kv);
+    // As ECS's DeleteTaskDefinitions: only INACTIVE revisions. A service following the family (or
+    // pinned to the revision) would otherwise be left unable to start a single replacement task.
+    if (isOfKind(object, 'TaskDefinition') && object.status?.status !== 'INACTIVE')
+      throw new InvalidError(this.idOf(kind, ref), [
+        {
+          path: ['status', 'status'],
+          message: `an ACTIVE task definition cannot be deleted (services and tasks may still start from it); deregister it first: berth deregister taskdefinition ${object.metadata.name}`,
+        },
+      ]);
     if (object.metadata.finalizers?.length) {
       if (object.metadata.deletionTimestamp) return { object, deleted: false };
       const next = structuredClone(object);

@@ -28,6 +28,7 @@ import { registerTaskLogRoute } from './task-log-route.js';
 import { registerWhoamiRoute } from './whoami-route.js';
 import { registerInstallationRoute } from './installation-route.js';
 import { createApiMetrics } from './metrics.js';
+import { assertJsonDepth, DEFAULT_MAX_WATCHES_PER_PRINCIPAL, DEFAULT_REQUEST_TIMEOUT_MS, WatchQuota } from './limits.js';
 import { runObjectCall } from './object-calls.js';
 import { stateOf } from './request-state.js';
 import { status } from './status.js';
@@ -36,6 +37,8 @@ import { openWatchStream, type OpenWatch } from './watch-stream.js';
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_BOOKMARK_INTERVAL_MS = 10_000;
 export const DEFAULT_CLOSE_GRACE_MS = 5_000;
+/** What a 503 (the store unreachable) tells clients to wait before trying again. */
+export const RETRY_AFTER_SECONDS = 1;
 
 export interface ApiServerOptions {
   resources: ResourceStore;
@@ -51,6 +54,10 @@ export interface ApiServerOptions {
   version?: string;
   /** A token the agents accept (log-reader role): the server proxies task logs from them with it. */
   agentAuthToken?: string;
+  /** A request not fully received (headers and body) in this long is answered 408 and closed. */
+  requestTimeoutMs?: number;
+  /** Watch streams one principal may hold open at once; more are refused with 429. */
+  maxWatchesPerPrincipal?: number;
 }
 
 export interface ApiServer {
@@ -67,6 +74,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const log = (options.log ?? rootLogger).child({ component: 'api-server' });
   const metrics = createApiMetrics();
   const watches = new Set<OpenWatch>();
+  const watchQuota = new WatchQuota(options.maxWatchesPerPrincipal ?? DEFAULT_MAX_WATCHES_PER_PRINCIPAL);
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Node checks the timeout on this interval (30 s by default, longer than the timeout itself).
+  const timeouts = { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout / 2) };
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
@@ -75,14 +86,31 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     // Our own onResponse hook logs one line per request; fastify's own lines would double them.
     logController: new LogController({ disableRequestLogging: true }),
     // https.Server is an http.Server to the type system, so one instance type serves both.
-    serverFactory: (handler): http.Server => (tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler)),
+    // A client that sends its body slowly (or never finishes it) would hold a connection forever:
+    // fastify's requestTimeout applies only to servers it makes itself, so it is set here.
+    serverFactory: (handler): http.Server =>
+      tls ? https.createServer({ cert: tls.cert, key: tls.key, ...timeouts }, handler) : http.createServer(timeouts, handler),
   });
 
   app.decorateRequest('berth', null);
   // A merge patch is JSON; parse it with fastify's own JSON parser (same limits and protections).
   // Bodies are JSON only: without a text/plain parser such bodies get 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Every JSON body is checked for depth as it is parsed, before any hook or handler walks it.
+  const json = app.getDefaultJsonParser('error', 'error');
+  const boundedJson: typeof json = (request, body, done) =>
+    json(request, body, (err, parsed) => {
+      if (err) return done(err, undefined);
+      try {
+        assertJsonDepth(parsed);
+      } catch (e) {
+        return done(e instanceof Error ? e : new Error(String(e)), undefined);
+      }
+      done(null, parsed);
+    });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJson);
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, boundedJson);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -119,6 +147,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (body.code >= 500) request.log.error({ err }, 'request failed');
     else request.log.debug({ code: body.code, reason: body.reason, message: body.message }, 'request refused');
     if (body.code === 401) reply.header('www-authenticate', 'Bearer realm="berth"');
+    if (body.code === 503 && body.details?.retriable) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply.code(body.code).type('application/json').send(body);
   });
 
@@ -139,9 +168,19 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       if (!call) return reply.code(404).send(notFound(request.method, request.url));
       if (call.verb === 'watch') {
         const ctx = { store, resources, log: request.log, requestId: String(request.id), bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS };
-        const open = await openWatchStream(ctx, call);
+        const release = watchQuota.acquire(stateOf(request).principal?.name ?? 'anonymous');
+        let open: OpenWatch;
+        try {
+          open = await openWatchStream(ctx, call);
+        } catch (err) {
+          release();
+          throw err;
+        }
         watches.add(open);
-        open.stream.on('close', () => watches.delete(open));
+        open.stream.on('close', () => {
+          watches.delete(open);
+          release();
+        });
         reply.raw.on('close', () => void open.stop()); // the client went away: release the store watch
         return reply.code(200).type('application/x-ndjson').header('cache-control', 'no-cache').send(open.stream);
       }

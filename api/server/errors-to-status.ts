@@ -42,6 +42,8 @@ export function errorToStatus(err: unknown, requestId: string): Status {
       return status(401, err.message);
     case 'Forbidden':
       return status(403, err.message);
+    case 'ObjectTooLarge':
+      return status(413, err.message);
     case 'StoreUnavailable':
       return status(503, err.message, { details: { retriable: true } });
   }

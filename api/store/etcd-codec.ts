@@ -67,8 +67,10 @@ export function mapEtcdError(err: unknown, context: { leaseId?: string } = {}): 
       err.message.includes('too many operations in txn request')) {
     return new InvalidRequestError(err.message);
   }
-  // BrokenCircuitError comes from etcd3's fault-handling library: its breaker is open after failures.
-  if (err.name === 'BrokenCircuitError' || isRecoverableError(err)) {
+  // etcd3's fault-handling library (cockatiel) throws a BrokenCircuitError while its breaker is open
+  // after failures; that class keeps the name 'Error', so it is known by the marker cockatiel's own
+  // isBrokenCircuitError tests.
+  if ('isBrokenCircuitError' in err || isRecoverableError(err)) {
     return new StoreUnavailableError(`etcd did not answer (${err.message}); retry shortly`, { cause: err });
   }
   return err;

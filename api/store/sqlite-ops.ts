@@ -9,19 +9,30 @@ import type { KeyValue, WatchEvent } from './types.js';
 
 interface RangeParams {
   lo: string;
-  hi: string | null;
-  after: string | null;
+  hi?: string;
   limit: number;
   rev: number;
 }
 
-const RANGE_FILTER = 'key >= @lo AND (@hi IS NULL OR key < @hi) AND (@after IS NULL OR key > @after)';
+/**
+ * Each bound is its own statement: written as `(@after IS NULL OR key > @after)` SQLite cannot
+ * seek the index to the bound, so it walked every key before it and each page of a paged list
+ * cost more than the one before.
+ */
+type RangeShape = 'from' | 'after' | 'fromTo' | 'afterTo';
+const RANGE_FILTERS: Record<RangeShape, string> = {
+  from: 'key >= @lo',
+  after: 'key > @lo',
+  fromTo: 'key >= @lo AND key < @hi',
+  afterTo: 'key > @lo AND key < @hi',
+};
+const RANGE_SHAPES = Object.keys(RANGE_FILTERS) as RangeShape[];
 
 export class SqliteOps {
   private readonly getKv: Statement<[string], KvRow>;
   private readonly getVersions: Statement<[string], Pick<KvRow, 'create_revision' | 'mod_revision' | 'version'>>;
-  private readonly rangeNow: Statement<[RangeParams], KvRow>;
-  private readonly rangeAt: Statement<[RangeParams], KvRow>;
+  private readonly rangeNow = new Map<RangeShape, Statement<[RangeParams], KvRow>>();
+  private readonly rangeAt = new Map<RangeShape, Statement<[RangeParams], KvRow>>();
   private readonly upsertKv: Statement<[KvRow]>;
   private readonly deleteKv: Statement<[string]>;
   private readonly insertLog: Statement<[unknown[]]>;
@@ -35,14 +46,20 @@ export class SqliteOps {
     // A compare, and a put nobody wants the previous value of, need a key's revisions only: not its
     // value (~1 KB per task), which get() would copy out of SQLite.
     this.getVersions = db.prepare('SELECT create_revision, mod_revision, version FROM kv WHERE key = ?');
-    this.rangeNow = db.prepare(`SELECT * FROM kv WHERE ${RANGE_FILTER} ORDER BY key LIMIT @limit`);
-    // The state at an old revision: for each key, its latest log row at or before it, if not a delete.
-    this.rangeAt = db.prepare(
-      `SELECT l.key, l.value, l.create_revision, l.revision AS mod_revision, l.version, l.lease FROM log l
-       WHERE ${RANGE_FILTER.replaceAll('key', 'l.key')} AND l.revision <= @rev AND l.deleted = 0
-         AND l.revision = (SELECT MAX(revision) FROM log m WHERE m.key = l.key AND m.revision <= @rev)
-       ORDER BY l.key LIMIT @limit`,
-    );
+    for (const shape of RANGE_SHAPES) {
+      const filter = RANGE_FILTERS[shape];
+      this.rangeNow.set(shape, db.prepare(`SELECT * FROM kv WHERE ${filter} ORDER BY key LIMIT @limit`));
+      // The state at an old revision: for each key, its latest log row at or before it, if not a delete.
+      this.rangeAt.set(
+        shape,
+        db.prepare(
+          `SELECT l.key, l.value, l.create_revision, l.revision AS mod_revision, l.version, l.lease FROM log l
+           WHERE ${filter.replaceAll('key', 'l.key')} AND l.revision <= @rev AND l.deleted = 0
+             AND l.revision = (SELECT MAX(revision) FROM log m WHERE m.key = l.key AND m.revision <= @rev)
+           ORDER BY l.key LIMIT @limit`,
+        ),
+      );
+    }
     this.upsertKv = db.prepare(
       `INSERT INTO kv (key, value, create_revision, mod_revision, version, lease)
        VALUES (@key, @value, @create_revision, @mod_revision, @version, @lease)
@@ -86,9 +103,13 @@ export class SqliteOps {
 
   /** Up to `limit` items (0 = all); `rev` undefined reads the current state. */
   range(prefix: string, startAfter: string | undefined, limit: number, rev: number | undefined): KeyValue[] {
-    const params = { lo: prefix, hi: prefixEnd(prefix) ?? null, after: startAfter ?? null, limit: limit > 0 ? limit : -1, rev: rev ?? 0 };
-    const rows = rev === undefined ? this.rangeNow.all(params) : this.rangeAt.all(params);
-    return rows.map(kvFromRow);
+    const after = startAfter !== undefined && startAfter >= prefix;
+    const hi = prefixEnd(prefix);
+    const shape: RangeShape = after ? (hi === undefined ? 'after' : 'afterTo') : hi === undefined ? 'from' : 'fromTo';
+    const params: RangeParams = { lo: after ? startAfter : prefix, ...(hi === undefined ? {} : { hi }), limit: limit > 0 ? limit : -1, rev: rev ?? 0 };
+    const statement = (rev === undefined ? this.rangeNow : this.rangeAt).get(shape);
+    if (!statement) throw new Error(`internal: no range statement for ${shape}`);
+    return statement.all(params).map(kvFromRow);
   }
 
   /**

@@ -24,7 +24,18 @@ export interface TasksResult {
   failures: TaskFailure[];
 }
 
+/**
+ * Which of these not-yet-created tasks could not be placed on the cluster's instances now, with the
+ * reason, by task name (the scheduler's own decision: controllers/scheduler/feasibility.ts).
+ */
+export type PlacementCheck = (cluster: string, drafts: Task[]) => Promise<Map<string, string>>;
+
 export interface TaskApiOptions {
+  /**
+   * run-task: create only the tasks that can be placed now and report the others in `failures`,
+   * as ECS's RunTask does; without it every task is created and waits PENDING.
+   */
+  placement?: PlacementCheck;
   now?: () => Date;
   /** The random part of task names (tests pin it). */
   randomSuffix?: () => string;

@@ -40,6 +40,14 @@ describe('Service', () => {
     ['unknown circuit breaker field', { deploymentConfiguration: { deploymentCircuitBreaker: { enabled: true } } }, ['spec', 'deploymentConfiguration', 'deploymentCircuitBreaker', 'enabled'], /unknown field "enabled"/],
   ] as const)('rejects %s', (_name, spec, path, message) => expectIssue(service(spec), [...path], message));
 
+  it.each(['web:3', 'web.prod', 'x'.repeat(256), 'web/x'])('rejects the service name %j, as ECS does', (name) => {
+    expectIssue(rawObject('Service', { taskDefinition: 'web' }, name), ['metadata', 'name'], /letters, digits, hyphens or underscores/);
+  });
+
+  it.each(['web', 'Web_2', 'api-gateway', '_internal', 'x'.repeat(255)])('accepts the service name %j', (name) => {
+    expect(issuesOf(rawObject('Service', { taskDefinition: 'web' }, name))).toEqual([]);
+  });
+
   it('status deployments run pinned revisions', () => {
     const raw = rawObject('Service', { taskDefinition: 'web' }, 'web', { deployments: [{ id: 'd', status: 'PRIMARY', taskDefinition: 'web' }] });
     expectIssue(raw, ['status', 'deployments', 0, 'taskDefinition'], /must be family:revision/);

@@ -51,11 +51,13 @@ export function defineKind<K extends string, S extends z.ZodType, St extends z.Z
   kind: K,
   spec: S,
   status: St,
+  /** A kind whose names ECS restricts further than Name (services: no "." or ":"). */
+  options: { name?: z.ZodString } = {},
 ) {
   return z.strictObject({
     apiVersion: z.literal(API_VERSION),
     kind: z.literal(kind),
-    metadata: ObjectMeta,
+    metadata: options.name ? ObjectMeta.extend({ name: options.name }) : ObjectMeta,
     spec,
     status: status.optional(),
   });

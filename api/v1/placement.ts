@@ -3,6 +3,7 @@
  * The scheduler evaluates them; here we only check they are well-formed.
  */
 import { z } from 'zod';
+import { ClusterQuerySyntaxError, parseClusterQuery } from '../cluster-query/index.js';
 
 export const MAX_PLACEMENT_STRATEGIES = 5;
 export const MAX_PLACEMENT_CONSTRAINTS = 10;
@@ -34,7 +35,23 @@ export const PlacementStrategy = z
   });
 export type PlacementStrategy = z.infer<typeof PlacementStrategy>;
 
-const Expression = z.string().min(1).max(MAX_EXPRESSION_LENGTH);
+/**
+ * Parsed here with the scheduler's own parser, so an expression that could never place a task is
+ * refused when it is written (with its field path) instead of failing every placement later.
+ */
+const Expression = z
+  .string()
+  .min(1)
+  .max(MAX_EXPRESSION_LENGTH)
+  .superRefine((expression, ctx) => {
+    if (expression.length > MAX_EXPRESSION_LENGTH) return; // already refused, and not worth parsing
+    try {
+      parseClusterQuery(expression);
+    } catch (e) {
+      if (!(e instanceof ClusterQuerySyntaxError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.message });
+    }
+  });
 
 export const PLACEMENT_CONSTRAINT_TYPES = ['distinctInstance', 'memberOf'] as const;
 export const PlacementConstraint = z

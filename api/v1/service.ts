@@ -3,7 +3,7 @@
  * revision changes. Users write spec; the service controller alone writes status.
  */
 import { z } from 'zod';
-import { Count, DEFAULT_LAUNCH_TYPE, LaunchType, Tags } from './common.js';
+import { Count, DEFAULT_LAUNCH_TYPE, EcsIdentifier, LaunchType, Tags } from './common.js';
 import { DEFAULT_MAX_TASKS_PER_SERVICE, MAX_TASKS_PER_SERVICE_CEILING } from './cluster.js';
 import { defineKind, Timestamp } from './meta.js';
 import { PlacementConstraints, PlacementStrategies } from './placement.js';
@@ -144,5 +144,6 @@ export const ServiceStatus = z.strictObject({
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
-export const Service = defineKind('Service', ServiceSpec, ServiceStatus);
+/** ECS's CreateService: up to 255 letters, digits, "-" and "_" (so no `web:3`, which reads as a task definition). */
+export const Service = defineKind('Service', ServiceSpec, ServiceStatus, { name: EcsIdentifier });
 export type Service = z.infer<typeof Service>;

@@ -1,5 +1,5 @@
 /**
- * `berth get KIND [NAME…] [-o wide|yaml|json|name] [-l SEL] [--cluster C | -A] [--watch]`, with
+ * `berth get KIND [NAME…] [-o wide|yaml|json|name] [-l SEL] [--cluster C | -A] [--watch] [--status S]`, with
  * kubectl's short names (svc, td, ci, …) and columns.
  */
 import { Command } from 'commander';
@@ -12,6 +12,8 @@ export interface GetFlags extends GlobalFlags {
   selector?: string;
   allClusters: boolean;
   watch: boolean;
+  /** Tasks only: RUNNING (the default: every task not yet STOPPED), STOPPED or all. */
+  status?: string;
 }
 
 export function getCommand(): Command {
@@ -23,6 +25,7 @@ export function getCommand(): Command {
       .option('-o, --output <format>', 'wide, yaml, json or name')
       .option('-l, --selector <selector>', 'label selector, e.g. app=web,tier!=db')
       .option('-A, --all-clusters', 'list across all clusters', false)
-      .option('-w, --watch', 'after listing, print changes as they happen', false),
+      .option('-w, --watch', 'after listing, print changes as they happen', false)
+      .option('--status <status>', 'tasks only: RUNNING (default: every task not yet STOPPED), STOPPED or all'),
   ).action((kind: string, names: string[], flags: Omit<GetFlags, 'kind' | 'names'>) => runLazy(() => import('./actions/get.js'), { ...flags, kind, names }));
 }

@@ -10,6 +10,7 @@ import { formatObjects, parseOutputFormat, type OutputFormat } from '../../outpu
 import { renderTable } from '../../output/table.js';
 import type { GetFlags } from '../get.js';
 import { getNamed, listAll } from './objects.js';
+import { taskStatusFilter } from './task-status.js';
 import { processIo, withSession, type Io } from './run.js';
 
 export default function runGet(flags: GetFlags): Promise<number> {
@@ -17,6 +18,7 @@ export default function runGet(flags: GetFlags): Promise<number> {
     const format = parseOutputFormat(flags.output);
     const { kind, names } = target(flags);
     const cluster = flags.allClusters ? undefined : (flags.cluster ?? defaultCluster);
+    const shown = taskStatusFilter(kind, flags.status);
     const palette = paletteFor(io.stdout);
     const tableOptions = { withCluster: flags.allClusters, palette };
     let code = 0;
@@ -29,7 +31,7 @@ export default function runGet(flags: GetFlags): Promise<number> {
       objects = found;
     } else {
       const listed = await listAll(client, kind, { cluster, selector: flags.selector });
-      objects = listed.items;
+      objects = listed.items.filter(shown);
       resourceVersion = listed.resourceVersion;
     }
     const single = names.length === 1 && objects.length === 1 && !(kind === 'TaskDefinition' && !names[0]?.includes(':'));

@@ -8,7 +8,7 @@
  */
 import type { PlacementConstraint } from '../../../api/v1/index.js';
 import type { PassState } from './pass-state.js';
-import { ClusterQuerySyntaxError, compileClusterQuery, parseClusterQuery, type CompiledClusterQuery } from './query/index.js';
+import { ClusterQuerySyntaxError, compileClusterQuery, parseClusterQuery, type CompiledClusterQuery } from '../../../api/cluster-query/index.js';
 
 /** A service's or a task's constraint, or a task definition's (which is always memberOf). */
 export type ConstraintInput = Pick<PlacementConstraint, 'type' | 'expression'>;

@@ -27,4 +27,4 @@ export { describeFailures, PLACEMENT_REASONS, type PlacementFailure, type Placem
 export { seededRng } from './rng.js';
 export { chooseTasksToStop, type StoppableTask } from './scale-in.js';
 export { DEFAULT_PLACEMENT_STRATEGIES } from './strategies.js';
-export * from './query/index.js';
+export * from '../../../api/cluster-query/index.js';

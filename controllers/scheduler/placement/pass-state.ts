@@ -7,7 +7,7 @@
 import { ATTRIBUTE_FIELD_PREFIX } from '../../../api/v1/index.js';
 import type { PlacementCandidate } from './candidate.js';
 import type { TaskDemand } from './demand.js';
-import type { InstanceFacts } from './query/index.js';
+import type { InstanceFacts } from '../../../api/cluster-query/index.js';
 
 export interface ReservedPorts {
   readonly tcp: readonly number[];

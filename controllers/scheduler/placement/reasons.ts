@@ -6,7 +6,7 @@ import type { PlacementCandidate } from './candidate.js';
 import type { CompiledConstraints } from './constraints.js';
 import type { TaskDemand } from './demand.js';
 import type { PassState } from './pass-state.js';
-import type { ClusterQuerySyntaxError } from './query/index.js';
+import type { ClusterQuerySyntaxError } from '../../../api/cluster-query/index.js';
 
 export const PLACEMENT_REASONS = {
   noInstances: 'no container instances ACTIVE and connected',

@@ -128,6 +128,9 @@ describe('parseClusterQuery: errors say where and what was expected', () => {
     ['not', 4, 'expected a comparison, "not" or "("'],
     ["attribute:a == 'open", 21, "expected a closing ' for the value opened at column 16"],
     ['attribute:a =~ (x', 16, 'invalid regular expression "(x"'],
+    // RE2 has no backreferences or lookaround (what makes a pattern's run time unbounded)
+    ['attribute:a =~ (a)\\1', 16, 'invalid regular expression "(a)\\\\1"'],
+    ['attribute:a =~ a(?=b)', 16, 'invalid regular expression "a(?=b)"'],
     ['registeredAt > yesterday', 16, 'expected a date'],
     ['runningTasksCount < many', 21, 'expected a whole number for runningTasksCount'],
     ['runningTasksCount =~ 1', 19, 'operator "=~" does not apply to runningTasksCount'],

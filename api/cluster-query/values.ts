@@ -1,36 +1,43 @@
 /**
  * How the cluster query language compares an instance's value with an expression's argument:
  * `*` wildcards, full-match regular expressions, dates and version-aware ordering.
+ *
+ * Patterns come from users and run in the process that serves the API, so they run on re2js
+ * (RE2's linear-time automaton, pure JavaScript): a pattern such as `(a+)+b` takes time linear in
+ * the value instead of backtracking for minutes with the event loop blocked. RE2's syntax is the
+ * one Go and etcd users know; it lacks backreferences and lookaround, which such a pattern refuses
+ * with a clear error at validation.
  */
+import { RE2JS } from 're2js';
 
-const REGEX_SPECIALS = /[.+?^${}()|[\]\\]/g;
+/** A compiled pattern that must match the whole value. */
+export interface FullMatch {
+  test(value: string): boolean;
+}
 
 export function hasWildcard(text: string): boolean {
   return text.includes('*');
 }
 
 /** `t2.*` as a wildcard pattern: `*` is any run of characters, everything else literal. */
-export function wildcardRegExp(text: string): RegExp {
-  const body = text
-    .split('*')
-    .map((part) => part.replace(REGEX_SPECIALS, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`, 's');
+export function wildcardPattern(text: string): FullMatch {
+  return fullMatchPattern(text.split('*').map((part) => RE2JS.quote(part)).join('.*'));
 }
 
 /**
- * A `matches` argument as a RegExp that must match the whole value, as Java's `String.matches`
+ * A `matches` argument as a pattern that must match the whole value, as Java's `String.matches`
  * (which ECS documents) does: `=~ t2` does not match `t2.micro`, `=~ t2.*` does.
- * Throws SyntaxError when the pattern is not a valid regular expression.
+ * Throws (re2js's RE2JSSyntaxException, naming the problem) when the pattern is not valid RE2.
  */
-export function fullMatchRegExp(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`, 's');
+export function fullMatchPattern(pattern: string): FullMatch {
+  const re = RE2JS.compile(pattern, RE2JS.DOTALL);
+  return { test: (value) => re.matches(value) };
 }
 
 /** One string test for `==`: exact, or wildcard when the argument has a `*`. */
 export function equalityTest(argument: string): (value: string) => boolean {
   if (!hasWildcard(argument)) return (value) => value === argument;
-  const re = wildcardRegExp(argument);
+  const re = wildcardPattern(argument);
   return (value) => re.test(value);
 }
 

@@ -14,7 +14,7 @@
  * - A missing value never satisfies `==`, `in`, `=~` or an ordering.
  */
 import type { ClusterQuery, Comparison, ComparisonOperator } from './ast.js';
-import { compareValues, equalityTest, fullMatchRegExp, parseQueryDate } from './values.js';
+import { compareValues, equalityTest, fullMatchPattern, parseQueryDate } from './values.js';
 
 /** What a query can ask about an instance. `taskGroups` and `runningTasksCount` change as tasks are placed. */
 export interface InstanceFacts {
@@ -147,7 +147,7 @@ function compileValueTest(c: Comparison): ValueTest {
       return (v) => tests.some((t) => t(v));
     }
     case 'matches': {
-      const re = fullMatchRegExp(arg);
+      const re = fullMatchPattern(arg);
       return (v) => re.test(v);
     }
     case 'greater_than':

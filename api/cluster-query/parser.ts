@@ -34,7 +34,7 @@ import {
   symbolNeedsWordBoundary,
   UNARY_OPERATORS,
 } from './operators.js';
-import { fullMatchRegExp, parseQueryDate } from './values.js';
+import { fullMatchPattern, parseQueryDate } from './values.js';
 
 const SUBJECT_CHAR = /[A-Za-z0-9_.:/-]/;
 const WORD_CHAR = /[A-Za-z_]/;
@@ -211,7 +211,7 @@ class Parser {
   private checkArgument(subject: Subject, operator: ComparisonOperator, { text, start }: Located): void {
     if (REGEX_OPERATORS.has(operator)) {
       try {
-        fullMatchRegExp(text);
+        fullMatchPattern(text);
       } catch (e) {
         this.failAt(start, `invalid regular expression ${JSON.stringify(text)} (${e instanceof Error ? e.message : String(e)})`);
       }

@@ -188,3 +188,16 @@ describe('values', () => {
     expect(parseQueryDate(text)).toBe(expected);
   });
 });
+
+describe('evaluateClusterQuery: user patterns run in linear time', () => {
+  // A backtracking engine takes 2^n steps for the first on n characters and n^3 for the wildcard:
+  // seconds each, with the event loop (and so the API served from the same process) blocked.
+  it.each<[string, string]>([
+    ['attribute:x =~ (a+)+b', `${'a'.repeat(25)}c`],
+    ['attribute:x == *a*a*b', 'a'.repeat(500)],
+  ])('%s against a long value is false at once', (expression, value) => {
+    const started = performance.now();
+    expect(evaluate(expression, facts({ attributes: { x: value } }))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+});

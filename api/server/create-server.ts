@@ -75,6 +75,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     logController: new LogController({ disableRequestLogging: true }),
     // https.Server is an http.Server to the type system, so one instance type serves both.
     serverFactory: (handler): http.Server => (tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler)),
+    // Errors fastify raises before routing (a malformed percent-encoding in the URL) are Status
+    // bodies too; fastify's own body for them is not one, and clients could not read it.
+    frameworkErrors: (err, request, reply) => {
+      const body = errorToStatus(err, String(request.id));
+      void reply.code(body.code).type('application/json').send(body);
+    },
   });
 
   app.decorateRequest('berth', null);

@@ -77,9 +77,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     serverFactory: (handler): http.Server => (tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler)),
     // Errors fastify raises before routing (a malformed percent-encoding in the URL) are Status
     // bodies too; fastify's own body for them is not one, and clients could not read it.
+    // (Written to the raw response, as fastify writes its own: the reply here is typed for any route.)
     frameworkErrors: (err, request, reply) => {
-      const body = errorToStatus(err, String(request.id));
-      void reply.code(body.code).type('application/json').send(body);
+      const refusal = errorToStatus(err, String(request.id));
+      const body = JSON.stringify(refusal);
+      reply.raw.writeHead(refusal.code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      reply.raw.end(body);
     },
   });
 

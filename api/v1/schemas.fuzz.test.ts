@@ -10,7 +10,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzzParams, fuzzTimeout } from '../../test/support/fuzz.js';
-import { CORPUS, getAt, mutantOf, objectInput, type Path } from '../../test/support/fuzz-objects.js';
+import { CORPUS, getAt, mutantOf, objectInput, pathsOf, type Path } from '../../test/support/fuzz-objects.js';
 import { isPlainObject } from '../merge-patch.js';
 import { ClusterQuerySyntaxError, parseClusterQuery } from '../../controllers/scheduler/placement/query/index.js';
 import { validateObject, validateObjectOver, type BerthObject, type SchemaIssue } from './index.js';
@@ -53,6 +53,18 @@ describe('kind schemas (fuzz)', () => {
         const result = validateObject(raw);
         if (!result.ok) expectLocatedIssues(raw, result.issues);
         else expect(validateObject(JSON.parse(JSON.stringify(result.object)))).toEqual(result);
+      }),
+      fuzzParams(600),
+    );
+  });
+
+  it('keep every field of an input they accept: nothing written is silently dropped', { timeout: fuzzTimeout(30_000) }, () => {
+    fc.assert(
+      fc.property(objectInput, (raw) => {
+        const result = validateObject(raw);
+        if (!result.ok) return;
+        const output = JSON.parse(JSON.stringify(result.object)) as unknown;
+        for (const path of pathsOf(raw)) expect(getAt(output, path), `${JSON.stringify(path)} of an accepted input is missing from the output`).not.toBe(undefined);
       }),
       fuzzParams(600),
     );

@@ -54,6 +54,8 @@ const rich: Plain[] = [
     },
     'web',
   ),
+  { ...rawObject('Service', { taskDefinition: 'web' }, 'labelled'), metadata: { name: 'labelled', cluster: 'blue', labels: { app: 'web', tier: 'front' }, annotations: { 'berth.dev/note': 'n' } } },
+  { ...rawObject('Cluster', { settings: { containerInsights: 'enabled' } }, 'with-settings') },
   {
     ...rawObject('ContainerInstance', { registeredResources: { cpu: 2048, memory: 4096 }, attributes: { stack: 'prod', 'ecs.availability-zone': 'a' } }, 'node-1'),
     metadata: { name: 'node-1', labels: { app: 'web', 'app.kubernetes.io/name': 'x' }, annotations: { note: 'n' }, finalizers: ['berth.dev/x'] },
@@ -62,7 +64,13 @@ const rich: Plain[] = [
   rawTaskDefinition({
     containerDefinitions: [
       rawContainer('app', { portMappings: [{ containerPort: 80, hostPort: 0 }], dependsOn: [{ containerName: 'side', condition: 'START' }], healthCheck: { command: ['CMD', 'true'], interval: 5 } }),
-      rawContainer('side', { essential: false, environment: [{ name: 'X', value: 'y' }], ulimits: [{ name: 'nofile', softLimit: 10, hardLimit: 20 }] }),
+      rawContainer('side', {
+        essential: false,
+        environment: [{ name: 'X', value: 'y' }],
+        ulimits: [{ name: 'nofile', softLimit: 10, hardLimit: 20 }],
+        dockerLabels: { team: 'a' },
+        logConfiguration: { logDriver: 'json-file', options: { 'max-size': '1m' } },
+      }),
     ],
     placementConstraints: [{ type: 'memberOf', expression: 'attribute:a exists' }],
     cpu: '256',
@@ -141,12 +149,16 @@ export const oddValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.jsonValue({ maxDepth: 2 }),
 );
-const oddKey = fc.oneof(fc.constantFrom('bogus', 'Name', 'image ', '', '__proto__', 'constructor', 'status', 'spec', 'kind'), fc.string({ maxLength: 6 }));
+const oddKey = fc.oneof(
+  { arbitrary: fc.constantFrom('bogus', 'Name', 'image ', '', '__proto__', 'constructor', 'toString', 'status', 'spec', 'kind'), weight: 3 },
+  { arbitrary: fc.string({ maxLength: 6 }), weight: 1 },
+);
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   oddValue.map((value): Edit => ({ op: 'set', value })),
   fc.constant<Edit>({ op: 'delete' }),
-  fc.tuple(oddKey, oddValue).map(([key, value]): Edit => ({ op: 'add', key, value })),
+  // A string value half the time: what most maps (labels, options, attributes) hold.
+  fc.tuple(oddKey, fc.oneof(oddValue, fc.constantFrom('v', 'x-1'))).map(([key, value]): Edit => ({ op: 'add', key, value })),
 );
 
 /** One to three edits at random places of `base`. */
@@ -154,7 +166,8 @@ export function mutantOf(base: unknown): fc.Arbitrary<unknown> {
   return fc.array(fc.tuple(fc.nat(), edit), { minLength: 1, maxLength: 3 }).map((edits) => {
     let value = base;
     for (const [pick, e] of edits) {
-      const paths = pathsOf(value);
+      // A member can only be added to an object: pick among those, so no edit is wasted.
+      const paths = pathsOf(value).filter((p) => e.op !== 'add' || isPlainObject(getAt(value, p)));
       const path = paths[pick % paths.length] ?? [];
       value = editAt(value, path, e);
     }

@@ -9,7 +9,7 @@ import * as fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { fuzzParams, fuzzTimeout } from '../../test/support/fuzz.js';
-import { CORPUS, getAt, objectInput } from '../../test/support/fuzz-objects.js';
+import { CORPUS, getAt, mutantOf, objectInput, pathsOf } from '../../test/support/fuzz-objects.js';
 import { validateObject } from '../v1/index.js';
 import { formatFieldPath, type ManifestError } from './errors.js';
 import { loadTexts } from './load.js';
@@ -92,6 +92,28 @@ describe('loadTexts (fuzz)', () => {
         }
       }),
       fuzzParams(150),
+    );
+  });
+
+  it('reports an ECS task definition\'s errors at the paths of the document as written', { timeout: fuzzTimeout(30_000) }, () => {
+    // What `register-task-definition --cli-input-json` takes, and what `describe-task-definition` prints.
+    const ecs = CORPUS.filter((o) => o.kind === 'TaskDefinition').map((o) => o.spec);
+    const document = fc
+      .tuple(fc.constantFrom(...ecs), fc.boolean())
+      .chain(([spec, described]) => mutantOf(described ? { taskDefinition: { ...(spec as object), revision: 3, status: 'ACTIVE' }, tags: [] } : spec));
+    fc.assert(
+      fc.property(document, (doc) => {
+        const text = JSON.stringify(doc ?? null, null, 2);
+        const result = loadTexts([{ file: FILE, text }]);
+        expectInside(text, result.errors);
+        const written = new Set(pathsOf(JSON.parse(text)).map((p) => formatFieldPath(p)));
+        // Each error's path, or (for a missing field) its parent's, is a path of the document.
+        for (const e of result.errors) {
+          const parent = e.path.replace(/(^|\.)[A-Za-z_$][\w$-]*$|\[[^\]]*\]$/, '');
+          expect(written.has(e.path) || written.has(parent), `${e.path} is not in\n${text}`).toBe(true);
+        }
+      }),
+      fuzzParams(200),
     );
   });
 });

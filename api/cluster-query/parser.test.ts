@@ -153,6 +153,29 @@ describe('parseClusterQuery: errors say where and what was expected', () => {
     expect(syntax.message).toContain(`at column ${column}`);
   });
 
+  // Found by parser.fuzz.test.ts: deep nesting and long chains overflowed the stack (a RangeError
+  // that named no column) in the parser or in the compiled predicate.
+  const leaf = 'attribute:a exists';
+  it.each<[string, string, number, string]>([
+    ['3,000 nested parentheses', `${'('.repeat(3000)}${leaf}${')'.repeat(3000)}`, 2001, 'expected at most 2000 characters, got 6018'],
+    ['20,000 negations', `${'!'.repeat(20_000)}${leaf}`, 2001, 'expected at most 2000 characters'],
+    ['a chain of 20,000 "and"s', `${leaf} and `.repeat(20_000) + leaf, 2001, 'expected at most 2000 characters'],
+    ['101 nested parentheses', `${'('.repeat(101)}${leaf}${')'.repeat(101)}`, 101, 'expected at most 100 nested parentheses and negations'],
+    ['101 negations', `${'!'.repeat(101)}${leaf}`, 101, 'expected at most 100 nested parentheses and negations'],
+    ['101 "not"s', `${'not '.repeat(101)}${leaf}`, 401, 'expected at most 100 nested parentheses and negations'],
+  ])('refuses %s with a located error, not a stack overflow', (_what, expression, column, problem) => {
+    expect(() => parseClusterQuery(expression)).toThrow(ClusterQuerySyntaxError);
+    expect(() => parseClusterQuery(expression)).toThrow(`${problem}`);
+    expect(() => parseClusterQuery(expression)).toThrow(`at column ${column}`);
+  });
+
+  it('takes 100 nested parentheses and negations and 2,000 characters', () => {
+    expect(parseClusterQuery(`${'('.repeat(50)}${'!'.repeat(50)}${leaf}${')'.repeat(50)}`)).toMatchObject({ type: 'not' });
+    const longest = `${leaf} or `.repeat(200).slice(0, 2000 - leaf.length) + leaf;
+    expect(longest.length).toBeLessThanOrEqual(2000);
+    expect(() => parseClusterQuery(longest)).not.toThrow(/characters/);
+  });
+
   it('gives the exact message for a missing value', () => {
     expect(() => parseClusterQuery('attribute:az ==')).toThrow('memberOf expression "attribute:az ==": expected a value at column 16');
   });

@@ -35,6 +35,14 @@ import {
   UNARY_OPERATORS,
 } from './operators.js';
 import { fullMatchPattern, parseQueryDate } from './values.js';
+import { MAX_EXPRESSION_LENGTH } from '../v1/placement.js';
+
+/**
+ * How deep parentheses and negations may nest. The parser and the compiled predicate recurse once
+ * per level, so without a bound a long enough run of "(" or "!" overflowed the stack with a
+ * RangeError that said nothing about the expression; no expression a person writes comes close.
+ */
+export const MAX_NESTING = 100;
 
 const SUBJECT_CHAR = /[A-Za-z0-9_.:/-]/;
 const WORD_CHAR = /[A-Za-z_]/;
@@ -55,10 +63,16 @@ interface Located {
 
 class Parser {
   private pos = 0;
+  /** Parentheses and negations open around `pos`. */
+  private depth = 0;
 
   constructor(private readonly src: string) {}
 
   parseAll(): ClusterQuery {
+    // ECS's limit, as the api/v1 schema checks it. It also bounds an and/or chain, a left-deep tree
+    // the evaluator recurses into as deep as the chain is long.
+    if (this.src.length > MAX_EXPRESSION_LENGTH)
+      this.failAt(MAX_EXPRESSION_LENGTH, `expected at most ${MAX_EXPRESSION_LENGTH} characters, got ${this.src.length}; shorten the expression`);
     this.skipSpace();
     if (this.atEnd()) this.fail('expected a comparison such as "attribute:ecs.os-type == linux"');
     const query = this.parseOr();
@@ -85,7 +99,7 @@ class Parser {
     if (this.peek() === '(') {
       const open = this.pos;
       this.pos++;
-      const inner = this.parseOr();
+      const inner = this.nested(open, () => this.parseOr());
       this.skipSpace();
       if (this.peek() !== ')')
         this.fail(`expected ")" to close the "(" at column ${open + 1}`, this.atEnd() ? undefined : this.foundText());
@@ -93,15 +107,28 @@ class Parser {
       return inner;
     }
     if (this.peek() === '!') {
+      const at = this.pos;
       this.pos++;
-      return { type: 'not', operand: this.parseUnary() };
+      return { type: 'not', operand: this.nested(at, () => this.parseUnary()) };
     }
     const word = this.peekWord();
     if (word.toLowerCase() === 'not' && !SUBJECT_CHAR.test(this.src[this.pos + word.length] ?? ' ')) {
+      const at = this.pos;
       this.pos += word.length;
-      return { type: 'not', operand: this.parseUnary() };
+      return { type: 'not', operand: this.nested(at, () => this.parseUnary()) };
     }
     return this.parseComparison();
+  }
+
+  /** Parses one level deeper, refusing (at `at`, the "(" or negation that opens it) past MAX_NESTING. */
+  private nested(at: number, parse: () => ClusterQuery): ClusterQuery {
+    if (this.depth >= MAX_NESTING) this.failAt(at, `expected at most ${MAX_NESTING} nested parentheses and negations; simplify the expression`);
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseComparison(): ClusterQuery {

@@ -32,8 +32,20 @@ describe('label selectors', () => {
     expect(matchesLabels(parseLabelSelector('a'), undefined)).toBe(false);
   });
 
-  it.each(['app=we b', 'a b c', 'env in (bad value!)', '-bad=1'])('rejects %j with a helpful message', (selector) => {
+  it.each<[string, number]>([
+    ['app=we b', 1],
+    ['a b c', 1],
+    ['env in (bad value!)', 9],
+    ['-bad=1', 1],
+    ['app=web, b c', 10],
+    ['app=web,tier=a=b', 14],
+    ['app=web, !', 10],
+    // An empty set would match nothing (in) or everything (notin): a mistake, as Kubernetes says.
+    ['app=web,env in ()', 16],
+    ['env notin ( )', 11],
+  ])('rejects %j with a helpful message naming column %i', (selector, column) => {
     expect(() => parseLabelSelector(selector)).toThrow(LabelSelectorError);
     expect(() => parseLabelSelector(selector)).toThrow(/invalid label selector.*expected e\.g\./);
+    expect(() => parseLabelSelector(selector)).toThrow(`at column ${column} `);
   });
 });

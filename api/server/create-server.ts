@@ -90,6 +90,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     // fastify's requestTimeout applies only to servers it makes itself, so it is set here.
     serverFactory: (handler): http.Server =>
       tls ? https.createServer({ cert: tls.cert, key: tls.key, ...timeouts }, handler) : http.createServer(timeouts, handler),
+    // Errors fastify raises before routing (a malformed percent-encoding in the URL) are Status
+    // bodies too; fastify's own body for them is not one, and clients could not read it.
+    // (Written to the raw response, as fastify writes its own: the reply here is typed for any route.)
+    frameworkErrors: (err, request, reply) => {
+      const refusal = errorToStatus(err, String(request.id));
+      const body = JSON.stringify(refusal);
+      reply.raw.writeHead(refusal.code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      reply.raw.end(body);
+    },
   });
 
   app.decorateRequest('berth', null);

@@ -12,6 +12,7 @@ import { Task } from './task.js';
 import { TaskDefinition } from './task-definition.js';
 import { isPlainObject } from '../merge-patch.js';
 import { parseOverParts, type KindParts } from './validate-over.js';
+import { RESERVED_KEY_MESSAGE, reservedKeyPaths } from './reserved-keys.js';
 
 export const kindSchemas = {
   Cluster,
@@ -44,7 +45,18 @@ export function validateObject(raw: unknown): ValidationResult {
   if (!isKindName(kind))
     return { ok: false, issues: [{ path: ['kind'], message: `unknown kind "${kind}"; expected one of ${Object.keys(kindSchemas).join(', ')}` }] };
   const parsed = kindSchemas[kind].safeParse(raw);
+  const reserved = withReservedKeys(raw, undefined, parsed.success ? [] : toIssues(parsed.error));
+  if (reserved.length > 0) return { ok: false, issues: reserved };
   return parsed.success ? { ok: true, object: parsed.data } : { ok: false, issues: toIssues(parsed.error) };
+}
+
+/** `issues` and an issue at every `__proto__` member of `raw` not already named (reserved-keys.ts says why). */
+function withReservedKeys(raw: unknown, known: unknown, issues: SchemaIssue[]): SchemaIssue[] {
+  const paths = reservedKeyPaths(raw, known);
+  if (paths.length === 0) return issues;
+  const named = new Set(issues.map((i) => JSON.stringify(i.path)));
+  const reserved = paths.filter((p) => !named.has(JSON.stringify(p))).map((path) => ({ path, message: RESERVED_KEY_MESSAGE }));
+  return [...issues, ...reserved];
 }
 
 /**
@@ -70,7 +82,7 @@ export function validateObjectOver(known: BerthObject, raw: unknown): Validation
   if (!parts || !isPlainObject(raw) || raw.apiVersion !== known.apiVersion || raw.kind !== known.kind) return validateObject(raw);
   const parsed = parseOverParts(parts, known, raw);
   // Every part is either parsed by its schema just now or is known's, which was.
-  return parsed.ok ? { ok: true, object: parsed.value as BerthObject } : validateObject(raw);
+  return parsed.ok && reservedKeyPaths(raw, known).length === 0 ? { ok: true, object: parsed.value as BerthObject } : validateObject(raw);
 }
 
 export function isKindName(kind: string): kind is KindName {

@@ -94,10 +94,12 @@ export const TaskDefinition = defineKind('TaskDefinition', TaskDefinitionSpec, T
         message: `revision ${revision} does not match metadata.name "${td.metadata.name}"`,
       });
   })
-  // Fill in the family from the name so every reader sees `spec.family` set.
-  .transform((td) => ({
+  // Fill in the family from the name so every reader sees `spec.family` set. First, where the
+  // schema has it: parsing the output again must give the same JSON, key order included, since the
+  // store skips a write by comparing JSON text.
+  .transform(({ spec: { family, ...spec }, ...td }) => ({
     ...td,
-    spec: { ...td.spec, family: td.spec.family ?? parseTaskDefinitionRef(td.metadata.name)?.family ?? td.metadata.name },
+    spec: { family: family ?? parseTaskDefinitionRef(td.metadata.name)?.family ?? td.metadata.name, ...spec },
   }));
 
 export type TaskDefinition = z.infer<typeof TaskDefinition>;

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourcePath } from '../api/paths.js';
 import { Status } from '../api/server/status.js';
 import type { KindName } from '../api/keys.js';
+import { isPlainObject } from '../api/merge-patch.js';
 import { validateObject } from '../api/v1/index.js';
 import { raw, startApi, type RunningApi } from './api-harness.js';
 import { fuzzParams, fuzzTimeout } from './support/fuzz.js';
@@ -80,6 +81,26 @@ const request: fc.Arbitrary<Request> = fc
     return text.map((b): Request => ({ method, url: dryRun ? `${url}?dryRun=All` : url, body: b, contentType: ct, dryRun }));
   });
 
+function parsedBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many leading steps of `path` exist in `value`. */
+function reaches(value: unknown, path: (string | number)[]): number {
+  let node = value;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i];
+    if (Array.isArray(node) && typeof step === 'number' && step < node.length) node = node[step];
+    else if (isPlainObject(node) && typeof step === 'string' && Object.hasOwn(node, step)) node = node[step];
+    else return i;
+  }
+  return path.length;
+}
+
 async function send(r: Request) {
   return raw(r.url, { method: r.method, token: api.adminToken, body: r.body, contentType: r.contentType });
 }
@@ -97,6 +118,13 @@ async function expectAnsweredWell(r: Request): Promise<void> {
       const causes = status.data.details?.causes ?? [];
       expect(causes.length, where).toBeGreaterThan(0);
       for (const cause of causes) expect(cause.path, where).toBeDefined();
+      // A create or update is judged as sent (the URL's identity filled in): each cause leads into the body.
+      const sent = r.method === 'PATCH' ? undefined : parsedBody(r.body);
+      for (const cause of sent ? causes : []) {
+        const path = cause.path ?? [];
+        const filled = path[0] === 'apiVersion' || path[0] === 'kind' || path[0] === 'metadata';
+        if (!filled) expect(reaches(sent, path), `cause ${cause.field} leads out of the body: ${where}`).toBeGreaterThanOrEqual(path.length - 1);
+      }
     }
     return;
   }

@@ -7,8 +7,9 @@
  *
  *   FC_RUNS=20000 FC_SEED=$RANDOM npx vitest run fuzz
  *
- * FC_RUNS replaces every property's run count, FC_SEED the seed; FC_PATH (printed by a failure
- * together with its seed) replays exactly the failing case.
+ * FC_RUNS replaces every property's run count, FC_SEED the seed. A failure prints its seed and
+ * path: FC_SEED=<seed> FC_PATH=<path> with `-t '<test name>'` (a path belongs to one property)
+ * replays exactly its minimal counterexample.
  */
 import * as fc from 'fast-check';
 

@@ -17,7 +17,8 @@ describe('a control-plane outage longer than the heartbeat expiry', () => {
   });
   afterEach(() => cluster.dispose());
 
-  it('loses no task: after the restart the agents get a whole expiry period to be seen again', async () => {
+  /** A 2-task service of sleepers; returns the names of its running tasks once both run. */
+  const runService = async () => {
     const inCluster = { cluster: cluster.name };
     await cluster.client.create({
       apiVersion: 'berth.dev/v1',
@@ -26,16 +27,15 @@ describe('a control-plane outage longer than the heartbeat expiry', () => {
       // No network: this test is about liveness, and needs nothing of the engine's bridge.
       spec: { networkMode: 'none', containerDefinitions: [{ name: 'web', image: TEST_IMAGE, memory: 16, command: ['sleep', '3600'], linuxParameters: { initProcessEnabled: true }, stopTimeout: 2 }] },
     });
-    await cluster.client.create({
-      apiVersion: 'berth.dev/v1',
-      kind: 'Service',
-      metadata: { name: 'web', ...inCluster },
-      spec: { taskDefinition: 'web', desiredCount: 2 },
-    });
-    const before = (await eventually(async () => {
+    await cluster.client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'web', ...inCluster }, spec: { taskDefinition: 'web', desiredCount: 2 } });
+    return (await eventually(async () => {
       const running = await runningTasks(cluster, 'web');
       return running.length === 2 && running;
     }, 30_000, '2 running tasks')).map((t) => t.metadata.name).sort();
+  };
+
+  it('loses no task: after the restart the agents get a whole expiry period to be seen again', async () => {
+    const before = await runService();
 
     await cluster.restartControlPlane(EXPIRE_MS + 2_000);
     // Two expiry periods after the restart: time enough for a wrong verdict to be acted on.
@@ -47,5 +47,17 @@ describe('a control-plane outage longer than the heartbeat expiry', () => {
     expect((await runningTasks(cluster, 'web')).map((t) => t.metadata.name).sort()).toEqual(before);
     for (const name of [`${cluster.name}-a`, `${cluster.name}-b`])
       expect((await cluster.client.mustGet('ContainerInstance', { cluster: cluster.name, name })).status?.agentConnected).toBe(true);
+  }, 60_000);
+
+  it('still finds an agent that really dies while the other lives on, and replaces its tasks', async () => {
+    await runService();
+    // The agent of an instance that runs one of the tasks dies.
+    const dead = (await runningTasks(cluster, 'web'))[0]?.spec.containerInstance ?? `${cluster.name}-a`;
+    await cluster.killAgent(dead);
+    await eventually(async () => {
+      const running = await runningTasks(cluster, 'web');
+      return running.length === 2 && running.every((t) => t.spec.containerInstance !== dead);
+    }, 30_000, 'both tasks running on the live instance');
+    expect((await cluster.client.mustGet('ContainerInstance', { cluster: cluster.name, name: dead })).status?.agentConnected).toBe(false);
   }, 60_000);
 });

@@ -9,6 +9,7 @@
  * - Deletion honours finalizers: deletionTimestamp first, removal once the finalizers are gone.
  * - TaskDefinitions are registered as immutable revisions `family:N` (see task-definition-revisions.ts).
  */
+import { yieldIfBusy } from '../time-slice.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { isDeepStrictEqual } from 'node:util';
@@ -314,6 +315,9 @@ export class ResourceStore {
       const written = await this.writeIfChanged({ kv, object }, next, options);
       return { object: isOfKind(written, kind) ? written : object, deleted: false };
     }
+    // The embedded store answers a delete synchronously: many deletes at once would otherwise run
+    // as one chain with no turn of the event loop between them (see time-slice.ts).
+    await yieldIfBusy();
     if (!options.dryRun) await this.guarded(this.idOf(kind, ref), () => this.store.delete(key, { ifModRevision: kv.modRevision }));
     return { object, deleted: true };
   }

@@ -14,6 +14,7 @@ import { realClock, type Clock } from './clock.js';
 import type { ControllerDefinition, ReconcileContext } from './controller.js';
 import { noCache, type CacheReader } from './informer-set.js';
 import { WorkQueue, type QueueMetrics } from './queue.js';
+import { yieldIfBusy } from '../../api/time-slice.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
 import { isTerminalError, type ReconcileResult } from './result.js';
 import { parseRequestKey, requestKey, type KitClient, type ObjectRef } from './types.js';
@@ -114,6 +115,8 @@ export function runController(definition: ControllerDefinition, options: RunCont
       } finally {
         queue.done(key);
       }
+      // A long backlog of keys whose reconciles settle without I/O must not starve timers (api/time-slice.ts).
+      await yieldIfBusy();
     }
   };
 

@@ -168,7 +168,8 @@ describe('service controller', () => {
     expect(messages.some((m) => /deployment failed: ECS deployment circuit breaker/.test(m))).toBe(true);
     expect(messages).toContain(`(service web) rolling back to deployment ${before.status?.deployments[0]?.id} (task definition web:1).`);
     expect(after.status?.deployments[0]?.id).toBe(before.status?.deployments[0]?.id);
-    expect(after.status?.taskDefinition).toBe('web:2'); // what the spec resolves to: not retried until it changes
+    expect(after.status?.taskDefinition).toBe('web:1'); // what runs: the revision rolled back to
+    expect(after.status?.resolvedTaskDefinition).toBe('web:2'); // what the spec resolves to: not retried until it changes
     // clamp(0.5 × 2, 3, 200) = 3 crashes trip it; tasks started alongside the third are stopped too.
     const tried = (await tasks()).filter((t) => t.spec.taskDefinition === 'web:2');
     expect(tried.filter((t) => t.status?.stopCode === 'EssentialContainerExited').length).toBeGreaterThanOrEqual(3);

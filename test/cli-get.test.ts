@@ -120,9 +120,9 @@ describe('berth get', () => {
 
   it('lists live tasks by default, as ECS list-tasks does; --status STOPPED or all for the others', async () => {
     const now = new Date().toISOString();
-    // Bound to an instance that does not exist, so no scheduler or agent acts on them.
+    // In a cluster without instances: the live one waits PENDING for an instance that never comes.
     const make = (name: string, status: Record<string, unknown>) =>
-      env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name, cluster: 'g-status' }, spec: { taskDefinition: 'g-web:1', containerInstance: 'g-nowhere' }, status });
+      env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name, cluster: 'g-status' }, spec: { taskDefinition: 'g-web:1' }, status });
     await make('live-task', { lastStatus: 'PENDING', createdAt: now });
     await make('done-task', { lastStatus: 'STOPPED', createdAt: now, stoppedAt: now, stoppedReason: 'test' });
     const names = async (...flags: string[]) => lines((await berth('get', 'tasks', '-o', 'name', '--cluster', 'g-status', ...flags)).stdout);
@@ -269,7 +269,7 @@ describe('berth run-task and stop-task', () => {
     const run = await berth('run-task', 'g-huge', '--count', '2', '--cluster', C);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(lines(run.stderr)).toEqual(Array(2).fill(expect.stringMatching(/^error: no container instance met all of its requirements: 1 of 1 instances lacked MEMORY \(the task needs 8192 MiB/)));
+    expect(lines(run.stderr)).toEqual(Array(2).fill(expect.stringMatching(/^error: no container instance met all of its requirements: 1 of 1 instance lacked MEMORY \(the task needs 8192 MiB/)));
     expect((await env.server.client.list('Task', { cluster: C })).items.filter((t) => t.spec.taskDefinition.startsWith('g-huge'))).toEqual([]);
   });
 });
@@ -318,7 +318,7 @@ describe('errors and the rest', () => {
     const bash = await berth('completion', 'bash');
     expect(bash.stdout).toContain('complete -o default -F _berth_completion berth');
     expect(bash.stdout).toMatch(/compgen -W "up server validate apply diff delete get describe/);
-    expect(bash.stdout).toMatch(/get\) opts="-o --output -l --selector -A --all-clusters -w --watch --server --token --cluster"/);
+    expect(bash.stdout).toMatch(/get\) opts="-o --output -l --selector -A --all-clusters -w --watch --status --server --token --cluster"/);
     expect((await berth('completion', 'zsh')).stdout).toMatch(/^#compdef berth\n/);
     expect((await berth('completion', 'fish')).code).toBe(1);
   });

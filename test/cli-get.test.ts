@@ -4,7 +4,7 @@
  * their errors, through the real binary against a real `berth up`.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../controllers/kit/test-env.js';
 import { BERTH_BIN, berthEnv } from './support/berth-process.js';
 import { assertFreshBuild, lines, startCliEnv, type CliEnv } from './cli-harness.js';
@@ -245,7 +245,7 @@ describe('berth run-task and stop-task', () => {
   // g-ci has no agent: it is shown connected for these tests (the scheduler places only on connected instances).
   const connected = (agentConnected: boolean) =>
     env.server.client.patch('ContainerInstance', { cluster: C, name: 'g-ci' }, { status: { agentConnected, lastHeartbeat: new Date().toISOString() } }, { subresource: 'status' });
-  beforeAll(() => connected(true));
+  beforeEach(() => connected(true)); // fresh each time: the instance controller marks it disconnected once the heartbeat is old
   afterAll(() => connected(false));
 
   it('runs one-off tasks of the newest revision and stops them', async () => {

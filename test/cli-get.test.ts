@@ -4,7 +4,7 @@
  * their errors, through the real binary against a real `berth up`.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../controllers/kit/test-env.js';
 import { BERTH_BIN, berthEnv } from './support/berth-process.js';
 import { assertFreshBuild, lines, startCliEnv, type CliEnv } from './cli-harness.js';
@@ -120,9 +120,9 @@ describe('berth get', () => {
 
   it('lists live tasks by default, as ECS list-tasks does; --status STOPPED or all for the others', async () => {
     const now = new Date().toISOString();
-    // Bound to an instance that does not exist, so no scheduler or agent acts on them.
+    // In a cluster without instances: the live one waits PENDING for an instance that never comes.
     const make = (name: string, status: Record<string, unknown>) =>
-      env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name, cluster: 'g-status' }, spec: { taskDefinition: 'g-web:1', containerInstance: 'g-nowhere' }, status });
+      env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name, cluster: 'g-status' }, spec: { taskDefinition: 'g-web:1' }, status });
     await make('live-task', { lastStatus: 'PENDING', createdAt: now });
     await make('done-task', { lastStatus: 'STOPPED', createdAt: now, stoppedAt: now, stoppedReason: 'test' });
     const names = async (...flags: string[]) => lines((await berth('get', 'tasks', '-o', 'name', '--cluster', 'g-status', ...flags)).stdout);
@@ -245,7 +245,7 @@ describe('berth run-task and stop-task', () => {
   // g-ci has no agent: it is shown connected for these tests (the scheduler places only on connected instances).
   const connected = (agentConnected: boolean) =>
     env.server.client.patch('ContainerInstance', { cluster: C, name: 'g-ci' }, { status: { agentConnected, lastHeartbeat: new Date().toISOString() } }, { subresource: 'status' });
-  beforeAll(() => connected(true));
+  beforeEach(() => connected(true)); // fresh each time: the instance controller marks it disconnected once the heartbeat is old
   afterAll(() => connected(false));
 
   it('runs one-off tasks of the newest revision and stops them', async () => {
@@ -269,7 +269,7 @@ describe('berth run-task and stop-task', () => {
     const run = await berth('run-task', 'g-huge', '--count', '2', '--cluster', C);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(lines(run.stderr)).toEqual(Array(2).fill(expect.stringMatching(/^error: no container instance met all of its requirements: 1 of 1 instances lacked MEMORY \(the task needs 8192 MiB/)));
+    expect(lines(run.stderr)).toEqual(Array(2).fill(expect.stringMatching(/^error: no container instance met all of its requirements: 1 of 1 instance lacked MEMORY \(the task needs 8192 MiB/)));
     expect((await env.server.client.list('Task', { cluster: C })).items.filter((t) => t.spec.taskDefinition.startsWith('g-huge'))).toEqual([]);
   });
 });
@@ -318,7 +318,7 @@ describe('errors and the rest', () => {
     const bash = await berth('completion', 'bash');
     expect(bash.stdout).toContain('complete -o default -F _berth_completion berth');
     expect(bash.stdout).toMatch(/compgen -W "up server validate apply diff delete get describe/);
-    expect(bash.stdout).toMatch(/get\) opts="-o --output -l --selector -A --all-clusters -w --watch --server --token --cluster"/);
+    expect(bash.stdout).toMatch(/get\) opts="-o --output -l --selector -A --all-clusters -w --watch --status --server --token --cluster"/);
     expect((await berth('completion', 'zsh')).stdout).toMatch(/^#compdef berth\n/);
     expect((await berth('completion', 'fish')).code).toBe(1);
   });

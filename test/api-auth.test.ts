@@ -122,6 +122,9 @@ describe('an agent token', () => {
     ['list across clusters', 'GET', `${API_PREFIX}/tasks?containerInstance=i-1`, undefined],
     ['read clusters', 'GET', `${API_PREFIX}/clusters`, undefined],
     ['read metrics', 'GET', '/metrics', undefined],
+    // The router decodes the path: a percent-encoded /metrics reaches the metrics handler.
+    ['read metrics through a percent-encoded path', 'GET', '/%6detrics', undefined],
+    ['read metrics through an encoded upper-case escape', 'GET', '/%6Detrics', undefined],
   ])('may not %s (403, nothing written)', async (_what, method, path, body) => {
     const before = await keysSnapshot(api.store);
     const res = await raw(`${api.url}${path}`, {

@@ -86,12 +86,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const path = request.url.split('?')[0] ?? '';
-    request.berth = { route: Object.values<string>(metaPaths).includes(path) ? path : 'unmatched', verb: request.method.toLowerCase() };
-    if (UNAUTHENTICATED.includes(path)) return;
+    // Judge the route the router matched, never the raw path: the router decodes percent-escapes,
+    // so `/%6detrics` reaches the /metrics handler while the raw text is not "/metrics".
+    const matched = request.routeOptions.url;
+    const meta = Object.values<string>(metaPaths).find((p) => p === matched);
+    request.berth = { route: meta ?? 'unmatched', verb: request.method.toLowerCase() };
+    if (meta !== undefined && UNAUTHENTICATED.includes(meta)) return;
     const principal = await authenticate(auth, request);
     request.berth.principal = principal;
-    if (path === metaPaths.version || path === metaPaths.metrics) {
-      const decision = authorizeMeta(principal, path === metaPaths.version ? 'version' : 'metrics');
+    if (meta === metaPaths.version || meta === metaPaths.metrics) {
+      const decision = authorizeMeta(principal, meta === metaPaths.version ? 'version' : 'metrics');
       if (decision.allowed === false) throw new ForbiddenError(decision.reason);
     }
     const call = parseApiCall(request.method, path, request.query);

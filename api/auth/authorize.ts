@@ -2,14 +2,16 @@
  * What each role may do, as a pure function of (principal, request). Admins may do everything. An
  * agent acts for one container instance and gets the least it needs to run that instance's tasks:
  *
- *  - read TaskDefinitions of its cluster;
+ *  - read (get) the TaskDefinitions of tasks bound to its instance;
  *  - read Tasks bound to its instance: `get` of such a task, and list/watch only with the
  *    `containerInstance=<its instance>` filter;
  *  - write the status of Tasks bound to its instance (the agent owns task status);
- *  - read, create and update its own ContainerInstance, spec and status.
+ *  - read, create and update its own ContainerInstance, spec and status, within the rules of
+ *    agent-instance-rules.ts (what it may change there).
  *
  * Whether a task is bound to the instance depends on the stored task, which this pure function
- * cannot see: it answers `needsBoundTask` and the caller checks the stored object.
+ * cannot see: it answers `needsBoundTask` (or `needsBoundDefinition`) and the caller checks the
+ * stored objects.
  */
 import type { KindName } from '../keys.js';
 import type { Subresource } from '../paths.js';
@@ -32,9 +34,12 @@ export type Decision =
   | { allowed: true }
   | { allowed: false; reason: string }
   /** Allowed if the stored task `cluster/name` has spec.containerInstance === instance. */
-  | { allowed: 'needsBoundTask'; instance: string };
+  | { allowed: 'needsBoundTask'; instance: string }
+  /** Allowed if some task bound to `instance` uses the task definition `cluster/name`. */
+  | { allowed: 'needsBoundDefinition'; instance: string }
+  /** Allowed if the written ContainerInstance keeps agent-instance-rules.ts. */
+  | { allowed: 'ownInstanceRules'; instance: string };
 
-const READS: Verb[] = ['get', 'list', 'watch'];
 const allow: Decision = { allowed: true };
 const deny = (reason: string): Decision => ({ allowed: false, reason });
 
@@ -57,12 +62,14 @@ function authorizeAgent(agent: AgentPrincipal, req: ResourceRequest): Decision {
     return deny(`the ${who} may only act in cluster ${agent.cluster}, not ${req.cluster === undefined ? 'across all clusters' : `in cluster ${req.cluster}`} (${what})`);
   switch (req.kind) {
     case 'TaskDefinition':
-      return READS.includes(req.verb) ? allow : deny(`the ${who} may only read task definitions (${what})`);
+      // A definition holds its containers' environment: an agent sees only those it runs.
+      return req.verb === 'get' ? { allowed: 'needsBoundDefinition', instance: agent.instance } : deny(`the ${who} may only get the task definitions of its own tasks, one by name (${what})`);
     case 'Task':
       return authorizeAgentTask(agent, req, who, what);
     case 'ContainerInstance':
       if (req.name !== agent.instance) return deny(`the ${who} may only use its own container instance ${agent.instance} (${what} ${req.name ?? '(all)'})`);
-      return ['get', 'create', 'update', 'patch'].includes(req.verb) ? allow : deny(`the ${who} may not ${req.verb} its container instance`);
+      if (req.verb === 'get') return allow;
+      return ['create', 'update', 'patch'].includes(req.verb) ? { allowed: 'ownInstanceRules', instance: agent.instance } : deny(`the ${who} may not ${req.verb} its container instance`);
     default:
       return deny(`the ${who} may not ${what}`);
   }

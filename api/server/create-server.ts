@@ -104,7 +104,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   app.addHook('preHandler', async (request) => {
     const { call, principal } = stateOf(request);
-    if (call && principal) await authorizeCall(resources, principal, call, request.body);
+    if (call && principal) request.berth = { ...stateOf(request), admit: await authorizeCall(resources, principal, call, request.body) };
   });
 
   // One log line per request (fastify's own two lines per request are turned off below).
@@ -147,7 +147,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         reply.raw.on('close', () => void open.stop()); // the client went away: release the store watch
         return reply.code(200).type('application/x-ndjson').header('cache-control', 'no-cache').send(open.stream);
       }
-      const result = await runObjectCall(resources, call, request.body, request.headers['content-type']);
+      const result = await runObjectCall(resources, call, request.body, request.headers['content-type'], stateOf(request).admit);
       if ('json' in result) return reply.code(result.code).type('application/json; charset=utf-8').send(result.json);
       return reply.code(result.code).send(result.body);
     },

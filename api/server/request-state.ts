@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import type { ApiCall } from './api-call.js';
+import type { Admit } from './auth-hooks.js';
 
 export interface RequestState {
   /** Route template for metrics, e.g. /apis/berth.dev/v1/clusters/{cluster}/tasks/{name}. */
@@ -10,6 +11,8 @@ export interface RequestState {
   principal?: Principal;
   /** Present for resource requests. */
   call?: ApiCall;
+  /** What the caller's write must also pass (auth-hooks.ts authorizeCall). */
+  admit?: Admit;
 }
 
 declare module 'fastify' {

@@ -15,7 +15,7 @@
  */
 import type { KindName } from '../keys.js';
 import type { Subresource } from '../paths.js';
-import type { AgentPrincipal, Principal } from './principal.js';
+import { ALL_CLUSTERS, atLeast, roleIn, type AgentPrincipal, type ClusterRole, type Principal, type UserPrincipal } from './principal.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
@@ -46,13 +46,36 @@ const deny = (reason: string): Decision => ({ allowed: false, reason });
 export function authorize(principal: Principal, req: ResourceRequest): Decision {
   if (principal.role === 'admin') return allow;
   if (principal.role === 'log-reader') return deny(`${principal.name} only reads container logs from agents; it may not ${req.verb} ${req.kind}`);
+  if (principal.role === 'user') return authorizeUser(principal, req);
   return authorizeAgent(principal, req);
 }
 
-/** Meta endpoints: /version for everyone authenticated, /metrics for admins. */
+/** Meta endpoints: /version for everyone authenticated, /metrics for installation admins. */
 export function authorizeMeta(principal: Principal, endpoint: 'version' | 'metrics'): Decision {
   if (endpoint === 'metrics' && principal.role !== 'admin') return deny(`${principal.name} may not read metrics; use an admin token`);
   return allow;
+}
+
+/**
+ * A user's role in a cluster: `view` reads everything in it; `edit` also writes task definitions,
+ * tasks and services; `admin` also writes container instances (drain), the Cluster object (its
+ * task policy) and status, and issues agent tokens. Only installation admins create clusters,
+ * manage tokens and read metrics. A list or watch across clusters needs the role in `*`.
+ */
+function authorizeUser(user: UserPrincipal, req: ResourceRequest): Decision {
+  const what = `${req.verb} ${req.kind}${req.subresource ? `/${req.subresource}` : ''}`;
+  const where = req.cluster === undefined ? 'across all clusters' : `in cluster ${req.cluster}`;
+  if (req.kind === 'Cluster' && req.verb === 'create') return deny(`${user.name} may not create clusters; only an installation admin may`);
+  const needed = neededRole(req);
+  const held = roleIn(user, req.cluster ?? (req.kind === 'Cluster' ? undefined : ALL_CLUSTERS));
+  if (atLeast(held, needed)) return allow;
+  return deny(`${user.name} ${held ? `has role ${held}` : 'has no role'} ${where}; to ${what} it needs ${needed}`);
+}
+
+function neededRole(req: ResourceRequest): ClusterRole {
+  if (req.verb === 'get' || req.verb === 'list' || req.verb === 'watch') return 'view';
+  if (req.subresource === 'status' || req.kind === 'Cluster' || req.kind === 'ContainerInstance') return 'admin';
+  return 'edit';
 }
 
 function authorizeAgent(agent: AgentPrincipal, req: ResourceRequest): Decision {

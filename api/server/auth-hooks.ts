@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { authorize } from '../auth/authorize.js';
 import { ForbiddenError, UnauthorizedError } from '../auth/errors.js';
 import { ANONYMOUS_LOOPBACK, type Principal } from '../auth/principal.js';
-import type { TokenRegistry } from '../auth/tokens.js';
+import { hashToken, type TokenRegistry } from '../auth/tokens.js';
 import { agentInstanceRefusals } from '../auth/agent-instance-rules.js';
 import { isOfKind } from '../resources/codec.js';
 import type { ResourceStore, WriteOptions } from '../resources/resource-store.js';
@@ -28,17 +28,17 @@ export function isLoopback(address: string | undefined): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
-export async function authenticate(auth: ServerAuth, request: FastifyRequest): Promise<Principal> {
+export async function authenticate(auth: ServerAuth, request: FastifyRequest): Promise<{ principal: Principal; tokenSha256?: string }> {
   const header = request.headers.authorization;
   if (header === undefined) {
-    if (auth.insecureLoopback && isLoopback(request.socket.remoteAddress)) return ANONYMOUS_LOOPBACK;
+    if (auth.insecureLoopback && isLoopback(request.socket.remoteAddress)) return { principal: ANONYMOUS_LOOPBACK };
     throw new UnauthorizedError('this request carries no bearer token');
   }
   const token = BEARER.exec(header)?.[1];
   if (token === undefined) throw new UnauthorizedError('the Authorization header is not "Bearer <token>"');
   const identity = await auth.tokens.authenticate(token);
-  if (!identity) throw new UnauthorizedError('the bearer token is not valid here (revoked, mistyped, or from another installation)');
-  return identity;
+  if (!identity) throw new UnauthorizedError('the bearer token is not valid here (revoked, expired, mistyped, or from another installation)');
+  return { principal: identity, tokenSha256: hashToken(token) };
 }
 
 const NamedBody = z.object({ metadata: z.object({ name: z.string() }) });

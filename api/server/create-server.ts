@@ -23,6 +23,7 @@ import { parseApiCall } from './api-call.js';
 import { authenticate, authorizeCall, type ServerAuth } from './auth-hooks.js';
 import { errorToStatus } from './errors-to-status.js';
 import { registerAgentTokenRoute } from './agent-token-route.js';
+import { registerTokenRoutes } from './token-routes.js';
 import { registerMetaRoutes } from './meta-routes.js';
 import { registerTaskLogRoute } from './task-log-route.js';
 import { registerWhoamiRoute } from './whoami-route.js';
@@ -31,6 +32,8 @@ import { runObjectCall } from './object-calls.js';
 import { stateOf } from './request-state.js';
 import { status } from './status.js';
 import { openWatchStream, type OpenWatch } from './watch-stream.js';
+import { endWithToken } from './token-bound.js';
+import { admissionFor } from './admission.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_BOOKMARK_INTERVAL_MS = 10_000;
@@ -48,8 +51,6 @@ export interface ApiServerOptions {
   /** How long close() lets in-flight requests finish before cutting their connections. */
   closeGraceMs?: number;
   version?: string;
-  /** A token the agents accept (log-reader role): the server proxies task logs from them with it. */
-  agentAuthToken?: string;
 }
 
 export interface ApiServer {
@@ -92,8 +93,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const meta = Object.values<string>(metaPaths).find((p) => p === matched);
     request.berth = { route: meta ?? 'unmatched', verb: request.method.toLowerCase() };
     if (meta !== undefined && UNAUTHENTICATED.includes(meta)) return;
-    const principal = await authenticate(auth, request);
-    request.berth.principal = principal;
+    const { principal, tokenSha256 } = await authenticate(auth, request);
+    Object.assign(request.berth, { principal, tokenSha256 });
     if (meta === metaPaths.version || meta === metaPaths.metrics) {
       const decision = authorizeMeta(principal, meta === metaPaths.version ? 'version' : 'metrics');
       if (decision.allowed === false) throw new ForbiddenError(decision.reason);
@@ -130,8 +131,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   registerMetaRoutes(app, { store, metrics, version: options.version ?? process.env.npm_package_version ?? '0.0.0-dev' });
   registerAgentTokenRoute(app, auth.tokens);
+  registerTokenRoutes(app, auth.tokens, resources);
   registerWhoamiRoute(app);
-  const logs = registerTaskLogRoute(app, { resources, agentAuthToken: options.agentAuthToken });
+  const logs = registerTaskLogRoute(app, { resources, tokens: auth.tokens });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -143,11 +145,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         const ctx = { store, resources, log: request.log, requestId: String(request.id), bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS };
         const open = await openWatchStream(ctx, call);
         watches.add(open);
-        open.stream.on('close', () => watches.delete(open));
+        const untie = endWithToken(auth.tokens, stateOf(request), () => void open.stop());
+        open.stream.on('close', () => {
+          watches.delete(open);
+          untie();
+        });
         reply.raw.on('close', () => void open.stop()); // the client went away: release the store watch
         return reply.code(200).type('application/x-ndjson').header('cache-control', 'no-cache').send(open.stream);
       }
-      const result = await runObjectCall(resources, call, request.body, request.headers['content-type'], stateOf(request).admit);
+      const result = await runObjectCall(resources, call, request.body, request.headers['content-type'], admissionFor(resources, call, stateOf(request).admit));
       if ('json' in result) return reply.code(result.code).type('application/json; charset=utf-8').send(result.json);
       return reply.code(result.code).send(result.body);
     },

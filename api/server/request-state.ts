@@ -9,6 +9,8 @@ export interface RequestState {
   route: string;
   verb: string;
   principal?: Principal;
+  /** The SHA-256 of the caller's bearer token (for ending its streams when it is revoked). */
+  tokenSha256?: string;
   /** Present for resource requests. */
   call?: ApiCall;
   /** What the caller's write must also pass (auth-hooks.ts authorizeCall). */

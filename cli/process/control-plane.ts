@@ -63,17 +63,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const tokens = new TokenRegistry(store, tokenMirror);
     await ensureDefaultCluster(resources);
     const adminToken = await createAdminToken(tokens, options.dataDir);
-    // Not the admin token: an agent may register any address, so what the server sends there must
-    // be worth no more than reading logs (see api/auth/principal.ts).
-    const logReaderToken = await tokens.issueLogReaderToken();
     const server = createApiServer({
       resources,
       store,
       auth: { tokens, insecureLoopback: options.insecureLoopback },
       log,
       tls: options.tls && { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
-      // The server reads task logs from the agents with it (agents check it with GET /whoami).
-      agentAuthToken: logReaderToken,
     });
     const url = await server.listen(options.host, options.port);
     const manager = new Manager({ client: new LocalClient(resources), election: { store, ttlSeconds: options.leaderTtlSeconds }, log });
@@ -94,7 +89,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         stopManager.abort();
         await managerDone;
         await server.close();
-        await tokens.revoke(logReaderToken).catch((err: unknown) => log.warn({ err }, 'cannot revoke the log reader token'));
         await tokenMirror.stop();
         await store.close();
       },

@@ -5,11 +5,14 @@ import { z } from 'zod';
 import { Count, LaunchType } from './common.js';
 import { defineKind } from './meta.js';
 import { PlacementStrategies } from './placement.js';
+import { TaskPolicy } from './task-policy.js';
 
 export const ClusterSpec = z
   .strictObject({
     /** Free-form cluster settings, as ECS's `containerInsights: enabled`; controllers read what they know. */
     settings: z.record(z.string().min(1), z.string()).optional(),
+    /** What task definitions used in this cluster may ask of its hosts (task-policy.ts); absent: restricted. */
+    taskPolicy: TaskPolicy.optional(),
     /** Used by services and run-task that do not say otherwise. */
     defaults: z
       .strictObject({

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { TaskDefinitionSpec } from '../v1/task-definition.js';
 import type { TaskPolicy } from '../v1/task-policy.js';
-import { policyRefusals } from './task-policy-check.js';
+import { policyRefusals, type PolicySubject } from './task-policy-check.js';
 
 const app = { name: 'app', image: 'busybox', memory: 16 };
-const td = (extra: Record<string, unknown> = {}, container: Record<string, unknown> = {}) =>
+const td = (extra: Record<string, unknown> = {}, container: Record<string, unknown> = {}): PolicySubject =>
   TaskDefinitionSpec.parse({ containerDefinitions: [{ ...app, ...container }], ...extra });
 
 describe('policyRefusals', () => {
-  it.each<[string, TaskDefinitionSpec, string | undefined]>([
+  it.each<[string, PolicySubject, string | undefined]>([
     ['a plain task', td(), undefined],
     ['a privileged container', td({}, { privileged: true }), 'spec.containerDefinitions[0].privileged'],
     ['host network', td({ networkMode: 'host' }), 'spec.networkMode'],

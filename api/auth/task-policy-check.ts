@@ -12,6 +12,9 @@ export interface PolicyRefusal {
   message: string;
 }
 
+/** The parts of a task definition's spec the policy reads. */
+export type PolicySubject = Pick<TaskDefinitionSpec, 'networkMode' | 'pidMode' | 'ipcMode' | 'volumes' | 'containerDefinitions'>;
+
 const WHAT: Record<TaskPolicyFeature, string> = {
   privileged: 'a privileged container is root on the host',
   hostNetwork: "networkMode host shares the host's network namespace",
@@ -32,7 +35,7 @@ function bindsHost(config: { driver?: string; driverOpts?: Record<string, string
 }
 
 /** The features `spec` uses, each at the path that uses it. */
-export function usedFeatures(spec: TaskDefinitionSpec): { path: string; feature: TaskPolicyFeature }[] {
+export function usedFeatures(spec: PolicySubject): { path: string; feature: TaskPolicyFeature }[] {
   const used: { path: string; feature: TaskPolicyFeature }[] = [];
   if (spec.networkMode === 'host') used.push({ path: 'spec.networkMode', feature: 'hostNetwork' });
   if (spec.pidMode === 'host') used.push({ path: 'spec.pidMode', feature: 'hostPID' });
@@ -52,7 +55,7 @@ export function usedFeatures(spec: TaskDefinitionSpec): { path: string; feature:
 }
 
 /** What `policy` (absent: restricted) of `cluster` refuses in `spec`. */
-export function policyRefusals(spec: TaskDefinitionSpec, policy: TaskPolicy | undefined, cluster: string): PolicyRefusal[] {
+export function policyRefusals(spec: PolicySubject, policy: TaskPolicy | undefined, cluster: string): PolicyRefusal[] {
   if (policy?.level === 'privileged') return [];
   const allowed = new Set(policy?.allow ?? []);
   return usedFeatures(spec)

@@ -125,3 +125,10 @@ export function parseAgentLogsPath(path: string): { task: string; container: str
   if (root !== '' || v1 !== 'v1' || tasks !== 'tasks' || containers !== 'containers' || logs !== 'logs' || !task || !container) return undefined;
   return { task, container };
 }
+
+/** Tokens (installation admins only): POST creates one (→ {token, id}), GET lists them, DELETE …/{id} revokes. */
+export const TOKENS_PATH = `${API_PREFIX}/tokens`;
+export const TOKEN_ROUTE = `${TOKENS_PATH}/:id`;
+export function tokenPath(id: string): string {
+  return `${TOKENS_PATH}/${enc(id)}`;
+}

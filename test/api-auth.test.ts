@@ -101,7 +101,7 @@ describe('an agent token', () => {
     const running = await agent.patch('Task', { name: 'mine' }, { status: { lastStatus: 'RUNNING' } }, { subresource: 'status' });
     expect(running.status?.lastStatus).toBe('RUNNING');
     const registered = await agent.create(instance('i-1'));
-    const heartbeat = await agent.mutate('ContainerInstance', { name: 'i-1' }, (ci) => void (ci.status = { ...ci.status, agentConnected: true, runningTasksCount: 1, pendingTasksCount: 0 }), { subresource: 'status' });
+    const heartbeat = await agent.mutate('ContainerInstance', { name: 'i-1' }, (ci) => void (ci.status = { ...ci.status, agentConnected: true, lastHeartbeat: new Date().toISOString(), runningTasksCount: 0, pendingTasksCount: 0 }), { subresource: 'status' });
     expect(heartbeat.status?.agentConnected).toBe(true);
     expect(registered.metadata.name).toBe('i-1');
   });
@@ -122,6 +122,9 @@ describe('an agent token', () => {
     ['list across clusters', 'GET', `${API_PREFIX}/tasks?containerInstance=i-1`, undefined],
     ['read clusters', 'GET', `${API_PREFIX}/clusters`, undefined],
     ['read metrics', 'GET', '/metrics', undefined],
+    // The router decodes the path: a percent-encoded /metrics reaches the metrics handler.
+    ['read metrics through a percent-encoded path', 'GET', '/%6detrics', undefined],
+    ['read metrics through an encoded upper-case escape', 'GET', '/%6Detrics', undefined],
   ])('may not %s (403, nothing written)', async (_what, method, path, body) => {
     const before = await keysSnapshot(api.store);
     const res = await raw(`${api.url}${path}`, {

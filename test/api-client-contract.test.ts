@@ -169,6 +169,7 @@ describe.each(combos)('%s', (_title, storeName, open, make) => {
   });
 
   it('lists across clusters and within one', async () => {
+    for (const name of ['blue', 'green']) await client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name }, spec: {} });
     await client.create(service('web', { cluster: 'blue' }));
     await client.create(service('api', { cluster: 'green' }));
     expect((await client.list('Service')).items.map((s) => `${s.metadata.cluster}/${s.metadata.name}`)).toEqual(['blue/web', 'green/api']);

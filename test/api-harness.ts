@@ -57,6 +57,9 @@ export async function startApi(backend: TestStore, options: Partial<ApiServerOpt
   mirror.start();
   const tokens = new TokenRegistry(store, mirror);
   const adminToken = await tokens.issueAdminToken();
+  // As the control plane does: objects are created only in clusters that exist.
+  if (!(await resources.get('Cluster', { name: 'default' })))
+    await resources.create({ apiVersion: API, kind: 'Cluster', metadata: { name: 'default' }, spec: {} });
   const host = options.host ?? '127.0.0.1';
   const make = () => createApiServer({ resources, store, auth: { tokens }, bookmarkIntervalMs: 200, closeGraceMs: 300, ...options });
   let server = make();

@@ -143,6 +143,7 @@ describe.each([
   });
 
   it('fills a missing name, cluster and kind from the URL', async () => {
+    await api.resources.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: 'blue' }, spec: {} });
     const res = await raw(`${api.url}${services('blue')}`, {
       method: 'POST',
       token: api.adminToken,

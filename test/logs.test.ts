@@ -117,9 +117,13 @@ describe('berth logs', () => {
     const admin = await get(cluster.plane.adminToken);
     expect(admin.status).toBe(200);
     expect(await admin.text()).toBe('line 1\nline 2\nline 3\n');
-    // What the API server calls agents with: good for logs, refused by the API for everything else.
-    const readerToken = await cluster.plane.tokens.issueLogReaderToken();
+    // What the API server calls agents with: made for one instance, good for logs there only,
+    // refused by the API for everything else.
+    const readerToken = await cluster.plane.tokens.issueLogReaderToken('hop', { cluster: cluster.name, instance: 'i-1', ttlMs: 60_000 });
     expect((await get(readerToken)).status).toBe(200);
+    const forOther = await cluster.plane.tokens.issueLogReaderToken('hop', { cluster: cluster.name, instance: 'i-2', ttlMs: 60_000 });
+    expect((await get(forOther)).status).toBe(403);
+    expect((await get(await cluster.plane.tokens.issueLogReaderToken())).status).toBe(403);
     const reader = new HttpClient({ server: cluster.plane.url, token: readerToken });
     await expect(reader.list('Task', { cluster: cluster.name })).rejects.toMatchObject({ code: 403 });
     await expect(reader.logs({ cluster: cluster.name, name: 'p1' })).rejects.toMatchObject({ code: 403 });

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { atLeast, collectUntil, eventually, sleep } from '../api/store/contract-helpers.js';
 import { describeStoreContract } from '../api/store/contract.js';
 import { CompactedError, StoreClosedError, StoreLockedError } from '../api/store/errors.js';
+import { openStore } from '../api/store/open.js';
 import { SQLITE_FILE, SqliteStore } from '../api/store/sqlite.js';
 import { scratchDirs } from './support/stores.js';
 
@@ -45,6 +46,25 @@ describe('embedded store specifics', () => {
     await first.close();
     const again = new SqliteStore({ dataDir: dir });
     await again.close();
+  });
+
+  it('keeps its directory 0700 and its files 0600, also when an older berth left them world-readable', async () => {
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    const dataDir = join(freshDir(), 'data');
+    const opened = openStore({ dataDir });
+    await opened.store.put('/t/a', 'secret');
+    const dir = join(dataDir, 'store');
+    const files = [SQLITE_FILE, `${SQLITE_FILE}-wal`, `${SQLITE_FILE}-shm`, 'LOCK'].map((f) => join(dir, f));
+    expect([mode(dataDir), mode(dir)]).toEqual([0o700, 0o700]);
+    expect(files.map(mode)).toEqual([0o600, 0o600, 0o600, 0o600]);
+    await opened.store.close();
+    // An older berth (or a umask of 0) left them open to everyone: opening again closes them.
+    for (const path of [dataDir, dir]) chmodSync(path, 0o755);
+    chmodSync(files[0] ?? '', 0o644); // a clean close leaves the database file alone (no -wal, -shm)
+    const again = openStore({ dataDir });
+    await again.store.put('/t/b', 'secret');
+    expect([mode(dataDir), mode(dir), ...files.map(mode)]).toEqual([0o700, 0o700, 0o600, 0o600, 0o600, 0o600]);
+    await again.store.close();
   });
 
   it('takes over a lock left by a process that no longer runs', async () => {

@@ -3,8 +3,9 @@
  * readable by its owner only, and registered in the store. A restart reuses the file's token so
  * the CLI keeps working; a missing file gets a fresh token.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir } from '../store/private-files.js';
 import type { TokenRegistry } from './tokens.js';
 import { newToken } from './tokens.js';
 
@@ -17,7 +18,7 @@ export function adminTokenPath(dataDir: string): string {
 /** Returns the admin token, creating `<dataDir>/admin.token` (mode 0600) when it does not exist. */
 export async function createAdminToken(registry: TokenRegistry, dataDir: string): Promise<string> {
   const path = adminTokenPath(dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dataDir);
   let token = existsSync(path) ? readFileSync(path, 'utf8').trim() : '';
   if (token === '') {
     token = newToken();

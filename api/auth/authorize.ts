@@ -2,18 +2,20 @@
  * What each role may do, as a pure function of (principal, request). Admins may do everything. An
  * agent acts for one container instance and gets the least it needs to run that instance's tasks:
  *
- *  - read TaskDefinitions of its cluster;
+ *  - read (get) the TaskDefinitions of tasks bound to its instance;
  *  - read Tasks bound to its instance: `get` of such a task, and list/watch only with the
  *    `containerInstance=<its instance>` filter;
  *  - write the status of Tasks bound to its instance (the agent owns task status);
- *  - read, create and update its own ContainerInstance, spec and status.
+ *  - read, create and update its own ContainerInstance, spec and status, within the rules of
+ *    agent-instance-rules.ts (what it may change there).
  *
  * Whether a task is bound to the instance depends on the stored task, which this pure function
- * cannot see: it answers `needsBoundTask` and the caller checks the stored object.
+ * cannot see: it answers `needsBoundTask` (or `needsBoundDefinition`) and the caller checks the
+ * stored objects.
  */
 import type { KindName } from '../keys.js';
 import type { Subresource } from '../paths.js';
-import type { AgentPrincipal, Principal } from './principal.js';
+import { ALL_CLUSTERS, atLeast, roleIn, type AgentPrincipal, type ClusterRole, type Principal, type UserPrincipal } from './principal.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
@@ -32,22 +34,48 @@ export type Decision =
   | { allowed: true }
   | { allowed: false; reason: string }
   /** Allowed if the stored task `cluster/name` has spec.containerInstance === instance. */
-  | { allowed: 'needsBoundTask'; instance: string };
+  | { allowed: 'needsBoundTask'; instance: string }
+  /** Allowed if some task bound to `instance` uses the task definition `cluster/name`. */
+  | { allowed: 'needsBoundDefinition'; instance: string }
+  /** Allowed if the written ContainerInstance keeps agent-instance-rules.ts. */
+  | { allowed: 'ownInstanceRules'; instance: string };
 
-const READS: Verb[] = ['get', 'list', 'watch'];
 const allow: Decision = { allowed: true };
 const deny = (reason: string): Decision => ({ allowed: false, reason });
 
 export function authorize(principal: Principal, req: ResourceRequest): Decision {
   if (principal.role === 'admin') return allow;
   if (principal.role === 'log-reader') return deny(`${principal.name} only reads container logs from agents; it may not ${req.verb} ${req.kind}`);
+  if (principal.role === 'user') return authorizeUser(principal, req);
   return authorizeAgent(principal, req);
 }
 
-/** Meta endpoints: /version for everyone authenticated, /metrics for admins. */
+/** Meta endpoints: /version for everyone authenticated, /metrics for installation admins. */
 export function authorizeMeta(principal: Principal, endpoint: 'version' | 'metrics'): Decision {
   if (endpoint === 'metrics' && principal.role !== 'admin') return deny(`${principal.name} may not read metrics; use an admin token`);
   return allow;
+}
+
+/**
+ * A user's role in a cluster: `view` reads everything in it; `edit` also writes task definitions,
+ * tasks and services; `admin` also writes container instances (drain), the Cluster object (its
+ * task policy) and status, and issues agent tokens. Only installation admins create clusters,
+ * manage tokens and read metrics. A list or watch across clusters needs the role in `*`.
+ */
+function authorizeUser(user: UserPrincipal, req: ResourceRequest): Decision {
+  const what = `${req.verb} ${req.kind}${req.subresource ? `/${req.subresource}` : ''}`;
+  const where = req.cluster === undefined ? 'across all clusters' : `in cluster ${req.cluster}`;
+  if (req.kind === 'Cluster' && req.verb === 'create') return deny(`${user.name} may not create clusters; only an installation admin may`);
+  const needed = neededRole(req);
+  const held = roleIn(user, req.cluster ?? (req.kind === 'Cluster' ? undefined : ALL_CLUSTERS));
+  if (atLeast(held, needed)) return allow;
+  return deny(`${user.name} ${held ? `has role ${held}` : 'has no role'} ${where}; to ${what} it needs ${needed}`);
+}
+
+function neededRole(req: ResourceRequest): ClusterRole {
+  if (req.verb === 'get' || req.verb === 'list' || req.verb === 'watch') return 'view';
+  if (req.subresource === 'status' || req.kind === 'Cluster' || req.kind === 'ContainerInstance') return 'admin';
+  return 'edit';
 }
 
 function authorizeAgent(agent: AgentPrincipal, req: ResourceRequest): Decision {
@@ -57,12 +85,14 @@ function authorizeAgent(agent: AgentPrincipal, req: ResourceRequest): Decision {
     return deny(`the ${who} may only act in cluster ${agent.cluster}, not ${req.cluster === undefined ? 'across all clusters' : `in cluster ${req.cluster}`} (${what})`);
   switch (req.kind) {
     case 'TaskDefinition':
-      return READS.includes(req.verb) ? allow : deny(`the ${who} may only read task definitions (${what})`);
+      // A definition holds its containers' environment: an agent sees only those it runs.
+      return req.verb === 'get' ? { allowed: 'needsBoundDefinition', instance: agent.instance } : deny(`the ${who} may only get the task definitions of its own tasks, one by name (${what})`);
     case 'Task':
       return authorizeAgentTask(agent, req, who, what);
     case 'ContainerInstance':
       if (req.name !== agent.instance) return deny(`the ${who} may only use its own container instance ${agent.instance} (${what} ${req.name ?? '(all)'})`);
-      return ['get', 'create', 'update', 'patch'].includes(req.verb) ? allow : deny(`the ${who} may not ${req.verb} its container instance`);
+      if (req.verb === 'get') return allow;
+      return ['create', 'update', 'patch'].includes(req.verb) ? { allowed: 'ownInstanceRules', instance: agent.instance } : deny(`the ${who} may not ${req.verb} its container instance`);
     default:
       return deny(`the ${who} may not ${what}`);
   }

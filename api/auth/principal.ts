@@ -1,15 +1,31 @@
 /**
- * Who is calling the API: an admin (users, the CLI, controllers), the agent of one instance, or a
- * log reader (the API server itself when it reads container logs from agents: agents accept it, the
- * API refuses it everything, so an agent that captures it gains no more than other agents' logs).
+ * Who is calling the API:
+ *  - an installation admin (`role: admin`: every cluster, tokens, metrics; `berth up`'s admin.token);
+ *  - a user (`role: user`) holding a role per cluster (`grants`): admin, edit or view, see
+ *    authorize.ts; `*` grants the role in every cluster;
+ *  - the agent of one container instance;
+ *  - a log reader: the API server itself when it reads container logs from one agent. Such a token
+ *    names the instance it was made for, and that agent alone accepts it; the API refuses it
+ *    everything, so an agent that captures one can replay it nowhere.
+ * Any token may carry `expiresAt`; after it the token authenticates no more.
  */
 import { z } from 'zod';
-import { Name } from '../v1/meta.js';
+import { Name, Timestamp } from '../v1/meta.js';
+
+export const CLUSTER_ROLES = ['admin', 'edit', 'view'] as const;
+export const ClusterRole = z.enum(CLUSTER_ROLES);
+export type ClusterRole = z.infer<typeof ClusterRole>;
+/** A grant's cluster: a cluster name, or `*` for every cluster. */
+export const ALL_CLUSTERS = '*';
+export const GrantCluster = z.union([Name, z.literal(ALL_CLUSTERS)]);
+
+const common = { name: z.string().min(1), expiresAt: Timestamp.optional() };
 
 export const TokenIdentity = z.discriminatedUnion('role', [
-  z.strictObject({ name: z.string().min(1), role: z.literal('admin') }),
-  z.strictObject({ name: z.string().min(1), role: z.literal('agent'), cluster: Name, instance: Name }),
-  z.strictObject({ name: z.string().min(1), role: z.literal('log-reader') }),
+  z.strictObject({ ...common, role: z.literal('admin') }),
+  z.strictObject({ ...common, role: z.literal('user'), grants: z.record(GrantCluster, ClusterRole) }),
+  z.strictObject({ ...common, role: z.literal('agent'), cluster: Name, instance: Name }),
+  z.strictObject({ ...common, role: z.literal('log-reader'), cluster: Name.optional(), instance: Name.optional() }),
 ]);
 export type TokenIdentity = z.infer<typeof TokenIdentity>;
 
@@ -18,3 +34,30 @@ export const ANONYMOUS_LOOPBACK: TokenIdentity = { name: 'anonymous (loopback)',
 
 export type Principal = TokenIdentity;
 export type AgentPrincipal = Extract<Principal, { role: 'agent' }>;
+export type UserPrincipal = Extract<Principal, { role: 'user' }>;
+
+/** The role `principal` holds in `cluster` (installation admins: admin everywhere). */
+export function roleIn(principal: Principal, cluster: string | undefined): ClusterRole | undefined {
+  if (principal.role === 'admin') return 'admin';
+  if (principal.role !== 'user') return undefined;
+  const everywhere = principal.grants[ALL_CLUSTERS];
+  const here = cluster === undefined ? undefined : principal.grants[cluster];
+  return strongest(here, everywhere);
+}
+
+const RANK: Record<ClusterRole, number> = { view: 1, edit: 2, admin: 3 };
+
+export function atLeast(role: ClusterRole | undefined, needed: ClusterRole): boolean {
+  return role !== undefined && RANK[role] >= RANK[needed];
+}
+
+function strongest(a: ClusterRole | undefined, b: ClusterRole | undefined): ClusterRole | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** Whether an identity's expiry has passed at `now` (ms since the epoch). */
+export function isExpired(identity: TokenIdentity, now: number): boolean {
+  return identity.expiresAt !== undefined && Date.parse(identity.expiresAt) <= now;
+}

@@ -31,6 +31,8 @@ export class TokenMirror {
   private readonly stopping = new AbortController();
   private running: Promise<void> | undefined;
   private readonly retryMs: number;
+  private readonly listeners = new Set<(sha256: string) => void>();
+  private readonly heldBeforeBreak = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -60,6 +62,23 @@ export class TokenMirror {
   forget(sha256: string): void {
     this.identities.delete(sha256);
     this.forgottenDuringFill?.add(sha256);
+    this.tellForgotten(sha256);
+  }
+
+  /** `listener(sha256)` whenever a token is revoked (here, or on another server through the watch). */
+  onForgotten(listener: (sha256: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private tellForgotten(sha256: string): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(sha256);
+      } catch (err) {
+        this.log.warn({ err }, 'a token revocation listener failed');
+      }
+    }
   }
 
   /** How many tokens the mirror holds (for tests and the log). */
@@ -84,7 +103,9 @@ export class TokenMirror {
       } catch (err) {
         if (!signal.aborted) this.log.warn({ err }, 'the token mirror lost its watch; requests read the store until it is back');
       }
-      // Whatever ended the watch, what the mirror holds may now be stale.
+      // Whatever ended the watch, what the mirror holds may now be stale. The next fill tells of
+      // any of these tokens revoked meanwhile (their delete events went by unseen).
+      for (const sha256 of this.identities.keys()) this.heldBeforeBreak.add(sha256);
       this.identities.clear();
       await sleep(this.retryMs, undefined, { signal }).catch(() => undefined);
     }
@@ -106,6 +127,8 @@ export class TokenMirror {
       }
       for (const sha256 of this.forgottenDuringFill) filled.delete(sha256);
       this.identities = filled;
+      for (const sha256 of this.heldBeforeBreak) if (!filled.has(sha256)) this.tellForgotten(sha256);
+      this.heldBeforeBreak.clear();
       this.log.debug({ tokens: filled.size, revision }, 'token mirror filled');
       return revision;
     } finally {
@@ -115,8 +138,10 @@ export class TokenMirror {
 
   private apply(type: 'put' | 'delete', key: string, value: string): void {
     const sha256 = key.slice(sysKeys.tokensPrefix().length);
-    if (type === 'delete') this.identities.delete(sha256);
-    else this.set(this.identities, sha256, value);
+    if (type === 'delete') {
+      this.identities.delete(sha256);
+      this.tellForgotten(sha256);
+    } else this.set(this.identities, sha256, value);
   }
 
   private set(into: Map<string, TokenIdentity>, sha256: string, value: string): void {

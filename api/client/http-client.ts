@@ -20,6 +20,7 @@ import { readBody } from './transport.js';
 import { httpWatch, type WatchRetry } from './http-watch.js';
 import { labelSelectorText } from './label-selector-text.js';
 import { mutateWithRetry } from './mutate.js';
+import { TokenCalls } from './token-calls.js';
 import { Transport } from './transport.js';
 import type { BerthClient, InstallationSource, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
 
@@ -142,6 +143,11 @@ export class HttpClient implements BerthClient, InstallationSource {
   /** Admin only: a new token for the agent of instance `cluster/instance` (it may touch only that instance and its tasks). */
   async issueAgentToken(cluster: string, instance: string): Promise<string> {
     return parseBody(AgentToken, await this.call('POST', agentTokenPath(cluster, instance)), 'agent token').token;
+  }
+
+  /** Installation admins only: create, list and revoke tokens (api/server/token-routes.ts). */
+  get tokens(): TokenCalls {
+    return new TokenCalls((method, path, body) => this.call(method, path, body));
   }
 
   /** Who the API server takes this client's token for. */

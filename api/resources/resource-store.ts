@@ -36,6 +36,12 @@ export interface Ref {
 export interface WriteOptions {
   /** Validate and compute the result, but store nothing (`?dryRun=All`). */
   dryRun?: boolean;
+  /**
+   * Admission: judges the exact object about to be written against the exact stored object it
+   * replaces (undefined on create), and throws to refuse. It runs inside the compare-and-swap
+   * (again after a conflict), so what it approved is what is written.
+   */
+  admit?: (next: BerthObject, current: BerthObject | undefined) => void | Promise<void>;
 }
 
 export interface ListOptions {
@@ -127,6 +133,7 @@ export class ResourceStore {
     if (obj.kind === 'Cluster') obj.metadata.cluster = obj.metadata.name;
     const { resourceVersion: _rv, deletionTimestamp: _dt, ...metadata } = obj.metadata;
     obj.metadata = { ...metadata, uid: this.newUid(), generation: 1, creationTimestamp: this.now().toISOString() };
+    await options.admit?.(obj, undefined);
     if (isOfKind(obj, 'TaskDefinition')) return registerRevision(this.store, obj, { now: this.now, dryRun: options.dryRun });
     await checkServiceLimits(obj, undefined, this.idOfObject(obj), this.clusterLimit);
     const key = objectKey({ kind: obj.kind, cluster: obj.metadata.cluster, name: obj.metadata.name });
@@ -380,6 +387,7 @@ export class ResourceStore {
     if (current.kv.value === undefined && storesSame(next, current.object)) return current.object;
     const encoded = encodeObject(next);
     if (encoded === current.kv.value) return current.object;
+    await options.admit?.(next, current.object);
     if (options.dryRun) return next;
     const key = this.keyOf(next.kind, next.metadata);
     const finalized = next.metadata.deletionTimestamp !== undefined && !next.metadata.finalizers?.length;

@@ -23,6 +23,7 @@ import { parseApiCall } from './api-call.js';
 import { authenticate, authorizeCall, type ServerAuth } from './auth-hooks.js';
 import { errorToStatus } from './errors-to-status.js';
 import { registerAgentTokenRoute } from './agent-token-route.js';
+import { registerTokenRoutes } from './token-routes.js';
 import { registerMetaRoutes } from './meta-routes.js';
 import { registerTaskLogRoute } from './task-log-route.js';
 import { registerWhoamiRoute } from './whoami-route.js';
@@ -33,6 +34,8 @@ import { runObjectCall } from './object-calls.js';
 import { stateOf } from './request-state.js';
 import { status } from './status.js';
 import { openWatchStream, type OpenWatch } from './watch-stream.js';
+import { endWithToken } from './token-bound.js';
+import { admissionFor } from './admission.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_BOOKMARK_INTERVAL_MS = 10_000;
@@ -52,8 +55,6 @@ export interface ApiServerOptions {
   /** How long close() lets in-flight requests finish before cutting their connections. */
   closeGraceMs?: number;
   version?: string;
-  /** A token the agents accept (log-reader role): the server proxies task logs from them with it. */
-  agentAuthToken?: string;
   /** A request not fully received (headers and body) in this long is answered 408 and closed. */
   requestTimeoutMs?: number;
   /** Watch streams one principal may hold open at once; more are refused with 429. */
@@ -124,12 +125,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const path = request.url.split('?')[0] ?? '';
-    request.berth = { route: Object.values<string>(metaPaths).includes(path) ? path : 'unmatched', verb: request.method.toLowerCase() };
-    if (UNAUTHENTICATED.includes(path)) return;
-    const principal = await authenticate(auth, request);
-    request.berth.principal = principal;
-    if (path === metaPaths.version || path === metaPaths.metrics) {
-      const decision = authorizeMeta(principal, path === metaPaths.version ? 'version' : 'metrics');
+    // Judge the route the router matched, never the raw path: the router decodes percent-escapes,
+    // so `/%6detrics` reaches the /metrics handler while the raw text is not "/metrics".
+    const matched = request.routeOptions.url;
+    const meta = Object.values<string>(metaPaths).find((p) => p === matched);
+    request.berth = { route: meta ?? 'unmatched', verb: request.method.toLowerCase() };
+    if (meta !== undefined && UNAUTHENTICATED.includes(meta)) return;
+    const { principal, tokenSha256 } = await authenticate(auth, request);
+    Object.assign(request.berth, { principal, tokenSha256 });
+    if (meta === metaPaths.version || meta === metaPaths.metrics) {
+      const decision = authorizeMeta(principal, meta === metaPaths.version ? 'version' : 'metrics');
       if (decision.allowed === false) throw new ForbiddenError(decision.reason);
     }
     const call = parseApiCall(request.method, path, request.query);
@@ -138,7 +143,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   app.addHook('preHandler', async (request) => {
     const { call, principal } = stateOf(request);
-    if (call && principal) await authorizeCall(resources, principal, call, request.body);
+    if (call && principal) request.berth = { ...stateOf(request), admit: await authorizeCall(resources, principal, call, request.body) };
   });
 
   // One log line per request (fastify's own two lines per request are turned off below).
@@ -165,9 +170,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   registerMetaRoutes(app, { store, metrics, version: options.version ?? process.env.npm_package_version ?? '0.0.0-dev' });
   registerAgentTokenRoute(app, auth.tokens);
+  registerTokenRoutes(app, auth.tokens, resources);
   registerWhoamiRoute(app);
   registerInstallationRoute(app, store);
-  const logs = registerTaskLogRoute(app, { resources, agentAuthToken: options.agentAuthToken });
+  const logs = registerTaskLogRoute(app, { resources, tokens: auth.tokens });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -186,14 +192,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           throw err;
         }
         watches.add(open);
+        const untie = endWithToken(auth.tokens, stateOf(request), () => void open.stop());
         open.stream.on('close', () => {
           watches.delete(open);
           release();
+          untie();
         });
         reply.raw.on('close', () => void open.stop()); // the client went away: release the store watch
         return reply.code(200).type('application/x-ndjson').header('cache-control', 'no-cache').send(open.stream);
       }
-      const result = await runObjectCall(resources, call, request.body, request.headers['content-type']);
+      const result = await runObjectCall(resources, call, request.body, request.headers['content-type'], admissionFor(resources, call, stateOf(request).admit));
       if ('json' in result) return reply.code(result.code).type('application/json; charset=utf-8').send(result.json);
       return reply.code(result.code).send(result.body);
     },

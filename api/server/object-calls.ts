@@ -7,6 +7,7 @@ import { objectJson } from '../resources/codec.js';
 import type { ResourceStore } from '../resources/resource-store.js';
 import { API_VERSION, type BerthObject } from '../v1/index.js';
 import type { ApiCall } from './api-call.js';
+import type { Admit } from './auth-hooks.js';
 import { alignObjectBody, checkPatchBody } from './body.js';
 import { BadRequestError } from './errors-to-status.js';
 
@@ -25,7 +26,7 @@ function listJson(head: object, itemJson: readonly string[]): string {
   return `${JSON.stringify(head).slice(0, -1)},"items":[${itemJson.join(',')}]}`;
 }
 
-export async function runObjectCall(resources: ResourceStore, call: ApiCall, body: unknown, contentType: string | undefined): Promise<CallResult> {
+export async function runObjectCall(resources: ResourceStore, call: ApiCall, body: unknown, contentType: string | undefined, admit?: Admit): Promise<CallResult> {
   const { path, query, verb } = call;
   const { kind, subresource } = path;
   const ref = { cluster: path.cluster, name: path.name ?? '' };
@@ -44,14 +45,14 @@ export async function runObjectCall(resources: ResourceStore, call: ApiCall, bod
     }
     case 'create':
       if (subresource) throw new BadRequestError('POST to the collection to create an object', 405);
-      return { code: 201, body: await resources.create(alignObjectBody(body, path), { dryRun }) };
+      return { code: 201, body: await resources.create(alignObjectBody(body, path), { dryRun, admit }) };
     case 'update': {
       const object = alignObjectBody(body, path);
-      const written = subresource === 'status' ? await resources.updateStatus(object, { dryRun }) : await resources.update(object, { dryRun });
+      const written = subresource === 'status' ? await resources.updateStatus(object, { dryRun, admit }) : await resources.update(object, { dryRun, admit });
       return { code: 200, body: written };
     }
     case 'patch':
-      return { code: 200, body: await resources.patch(kind, ref, checkPatchBody(body, path), { dryRun, subresource }) };
+      return { code: 200, body: await resources.patch(kind, ref, checkPatchBody(body, path), { dryRun, subresource, admit }) };
     case 'delete': {
       const result = await resources.delete(kind, ref, { dryRun, resourceVersion: query.resourceVersion });
       // 202: the object is only marked for deletion and waits for its finalizers.

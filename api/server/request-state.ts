@@ -2,14 +2,19 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import type { ApiCall } from './api-call.js';
+import type { Admit } from './auth-hooks.js';
 
 export interface RequestState {
   /** Route template for metrics, e.g. /apis/berth.dev/v1/clusters/{cluster}/tasks/{name}. */
   route: string;
   verb: string;
   principal?: Principal;
+  /** The SHA-256 of the caller's bearer token (for ending its streams when it is revoked). */
+  tokenSha256?: string;
   /** Present for resource requests. */
   call?: ApiCall;
+  /** What the caller's write must also pass (auth-hooks.ts authorizeCall). */
+  admit?: Admit;
 }
 
 declare module 'fastify' {

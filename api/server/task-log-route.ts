@@ -1,15 +1,20 @@
 /**
  * `GET /apis/berth.dev/v1/clusters/{cluster}/tasks/{name}/log?container=&follow=&tail=&sinceSeconds=`:
  * a task container's output, proxied from the agent of the task's instance (as the Kubernetes API
- * server proxies `pods/log` to the kubelet). Admin only. The server reads the task and its
- * instance's `spec.agent.address`, calls the agent's log server with its own log-reader token, and
- * streams the answer through; when the client goes away, the call to the agent is aborted.
+ * server proxies `pods/log` to the kubelet). Needs the view role in the task's cluster. The
+ * server reads the task and its instance's `spec.agent.address`, calls the agent's log server with
+ * a log-reader token made for this one call and that one instance (so an agent that registered an
+ * address it should not have, or captures the token, can replay it nowhere: no other agent accepts
+ * it, the API refuses it, and it is revoked when the call ends), and streams the answer through;
+ * when the client goes away, the call to the agent is aborted.
  */
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { ForbiddenError } from '../auth/errors.js';
+import { atLeast, roleIn } from '../auth/principal.js';
+import type { TokenRegistry } from '../auth/tokens.js';
 import { agentLogsPath, API_PREFIX, TASK_LOG_ROUTE } from '../paths.js';
 import { NotFoundError } from '../resources/errors.js';
 import type { ResourceStore } from '../resources/resource-store.js';
@@ -18,7 +23,11 @@ import { Name } from '../v1/meta.js';
 import { BadRequestError } from './errors-to-status.js';
 import type { ApiApp } from './meta-routes.js';
 import { stateOf } from './request-state.js';
+import { endWithToken } from './token-bound.js';
 import { Status } from './status.js';
+
+/** How long a per-call log-reader token lives, should revoking it fail. */
+const HOP_TOKEN_TTL_MS = 60_000;
 
 /** How long the agent may take to answer with headers (a follow stream answers at once). */
 export const AGENT_RESPONSE_TIMEOUT_MS = 10_000;
@@ -35,8 +44,8 @@ const Query = z.object({
 
 export interface TaskLogRouteOptions {
   resources: ResourceStore;
-  /** A log-reader token the agents accept (they check it with GET /whoami); without it, 503. */
-  agentAuthToken?: string;
+  /** Mints the per-call log-reader tokens (see above); without it, 503. */
+  tokens?: TokenRegistry;
   responseTimeoutMs?: number;
 }
 
@@ -52,9 +61,10 @@ export function registerTaskLogRoute(app: ApiApp, options: TaskLogRouteOptions):
     const state = stateOf(request);
     state.route = ROUTE_TEMPLATE;
     state.verb = 'get';
-    if (state.principal?.role !== 'admin') throw new ForbiddenError(`${state.principal?.name ?? 'this caller'} may not read container logs; use an admin token`);
     const params = Params.safeParse(request.params);
     if (!params.success) throw new BadRequestError(`invalid cluster or task name: ${issues(params.error)}`);
+    if (!state.principal || !atLeast(roleIn(state.principal, params.data.cluster), 'view'))
+      throw new ForbiddenError(`${state.principal?.name ?? 'this caller'} may not read container logs in cluster ${params.data.cluster}; it needs the view role there (or an admin token)`);
     const query = Query.safeParse(request.query);
     if (!query.success) throw new BadRequestError(`invalid query: ${issues(query.error)}`);
     const { cluster, name } = params.data;
@@ -84,7 +94,8 @@ export function registerTaskLogRoute(app: ApiApp, options: TaskLogRouteOptions):
           'logs are read through the agent of the instance the task runs on',
         503,
       );
-    if (!options.agentAuthToken) throw new BadRequestError('this API server has no token to call agents with, so it cannot read logs', 503);
+    const { tokens } = options;
+    if (!tokens) throw new BadRequestError('this API server has no token registry to call agents with, so it cannot read logs', 503);
 
     const agentQuery = new URLSearchParams();
     if (query.data.follow) agentQuery.set('follow', '1');
@@ -105,12 +116,18 @@ export function registerTaskLogRoute(app: ApiApp, options: TaskLogRouteOptions):
       abort.abort();
     };
     open.add(closeThis);
+    // A followed log ends when the caller's token is revoked or expires.
+    const untie = endWithToken(tokens, state, closeThis);
     // The client went away (or the response is done): stop reading from the agent.
     reply.raw.on('close', () => {
       open.delete(closeThis);
+      untie();
       abort.abort();
     });
-    const upstream = await callAgent(url, options.agentAuthToken, abort.signal, options.responseTimeoutMs ?? AGENT_RESPONSE_TIMEOUT_MS).catch((err: unknown) => {
+    const hopToken = await tokens.issueLogReaderToken(`api-server (logs of ${cluster}/${name})`, { cluster, instance, ttlMs: HOP_TOKEN_TTL_MS });
+    // The agent checks the token once, when the call arrives: it is of no use after that.
+    const revokeHop = () => void tokens.revoke(hopToken).catch((err: unknown) => request.log.warn({ err }, 'cannot revoke a log hop token; it expires by itself'));
+    const upstream = await callAgent(url, hopToken, abort.signal, options.responseTimeoutMs ?? AGENT_RESPONSE_TIMEOUT_MS).finally(revokeHop).catch((err: unknown) => {
       open.delete(closeThis);
       const timedOut = err instanceof AgentTimeoutError;
       throw new BadRequestError(

@@ -33,7 +33,7 @@ export function lockDataDir(dataDir: string): DirLock {
   const path = join(dataDir, 'LOCK');
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
+      const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
       return { release: () => rmSync(path, { force: true }) };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import { EtcdStore } from './etcd.js';
 import { namespaced } from './namespaced.js';
+import { ensurePrivateDir } from './private-files.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
@@ -30,6 +31,8 @@ export interface OpenedStore {
 
 export function openStore(config: StoreConfig): OpenedStore {
   const endpoints = config.etcdEndpoints?.filter((e) => e !== '') ?? [];
+  // The data directory holds admin.token (and the embedded store): its owner only, whatever the store.
+  ensurePrivateDir(config.dataDir);
   if (endpoints.length === 0) {
     return { store: new SqliteStore({ dataDir: join(config.dataDir, 'store') }), description: `embedded ${join(config.dataDir, 'store')}` };
   }

@@ -4,8 +4,8 @@
  * revision each; their events are fanned out to in-process watchers right after commit.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, ensurePrivateFile, restrictExisting } from './private-files.js';
 import { lockDataDir, type DirLock } from './dir-lock.js';
 import { CompactedError, InvalidRequestError, StoreClosedError } from './errors.js';
 import { BackgroundCheckpoints, CHECKPOINT_AFTER_BYTES } from './sqlite-checkpoints.js';
@@ -52,12 +52,15 @@ export class SqliteStore implements Store {
   private closed = false;
 
   constructor(options: SqliteStoreOptions) {
-    mkdirSync(options.dataDir, { recursive: true });
+    ensurePrivateDir(options.dataDir);
     this.lock = lockDataDir(options.dataDir);
     const file = join(options.dataDir, SQLITE_FILE);
     try {
+      // SQLite gives its -wal and -shm files the database file's mode: 0600 here makes all three private.
+      ensurePrivateFile(file);
       this.db = new Database(file);
       openSchema(this.db);
+      restrictExisting([`${file}-wal`, `${file}-shm`]);
     } catch (err) {
       this.lock.release();
       throw err;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Count, LaunchType } from './common.js';
 import { defineKind } from './meta.js';
 import { PlacementStrategies } from './placement.js';
+import { TaskPolicy } from './task-policy.js';
 
 /** ECS's quota of tasks per service: a service's desiredCount may not exceed its cluster's maxTasksPerService. */
 export const DEFAULT_MAX_TASKS_PER_SERVICE = 5_000;
@@ -24,6 +25,8 @@ export const ClusterSpec = z
       .optional(),
     /** Free-form cluster settings, as ECS's `containerInsights: enabled`; controllers read what they know. */
     settings: z.record(z.string().min(1), z.string()).optional(),
+    /** What task definitions used in this cluster may ask of its hosts (task-policy.ts); absent: restricted. */
+    taskPolicy: TaskPolicy.optional(),
     /** Used by services and run-task that do not say otherwise. */
     defaults: z
       .strictObject({

@@ -117,6 +117,7 @@ export * from './placement.js';
 export * from './task-definition-ref.js';
 export * from './task-definition-rules.js';
 export * from './task-definition.js';
+export * from './task-policy.js';
 export * from './cluster.js';
 export * from './container-instance.js';
 export * from './task.js';

@@ -19,12 +19,13 @@ import { rolloutCommand } from './rollout.js';
 import { deregisterCommand } from './deregister.js';
 import { gitopsCommand } from './gitops.js';
 import { logsCommand } from './logs.js';
+import { tokenCommand } from './token.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
   program.addCommand(serverCommand());
   program.addCommand(validateCommand());
-  for (const command of [applyCommand(), diffCommand(), deleteCommand(), getCommand(), describeCommand(), logsCommand(), scaleCommand(), eventsCommand(), runTaskCommand(), stopTaskCommand(), drainCommand(), gitopsCommand(), rolloutCommand(), deregisterCommand(), completionCommand()])
+  for (const command of [applyCommand(), diffCommand(), deleteCommand(), getCommand(), describeCommand(), logsCommand(), scaleCommand(), eventsCommand(), runTaskCommand(), stopTaskCommand(), drainCommand(), gitopsCommand(), rolloutCommand(), deregisterCommand(), tokenCommand(), completionCommand()])
     program.addCommand(command);
   program.addCommand(agentCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).

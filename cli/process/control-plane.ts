@@ -66,17 +66,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     // A new store gets its identity now, an existing one without one (made by an older berth) too.
     const installation = await ensureInstallation(store);
     const adminToken = await createAdminToken(tokens, options.dataDir);
-    // Not the admin token: an agent may register any address, so what the server sends there must
-    // be worth no more than reading logs (see api/auth/principal.ts).
-    const logReaderToken = await tokens.issueLogReaderToken();
     const server = createApiServer({
       resources,
       store,
       auth: { tokens, insecureLoopback: options.insecureLoopback },
       log,
       tls: options.tls && { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
-      // The server reads task logs from the agents with it (agents check it with GET /whoami).
-      agentAuthToken: logReaderToken,
     });
     const url = await server.listen(options.host, options.port);
     const manager = new Manager({ client: new LocalClient(resources), election: { store, ttlSeconds: options.leaderTtlSeconds }, log });
@@ -97,7 +92,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         stopManager.abort();
         await managerDone;
         await server.close();
-        await tokens.revoke(logReaderToken).catch((err: unknown) => log.warn({ err }, 'cannot revoke the log reader token'));
         await tokenMirror.stop();
         await store.close();
       },

@@ -50,7 +50,7 @@ export class LogServer {
   private address: string | undefined;
 
   constructor(private readonly options: LogServerOptions) {
-    this.auth = new LogCallerAuth(options.identify, options.now, options.log);
+    this.auth = new LogCallerAuth(options.identify, { cluster: options.scope.cluster, instance: options.scope.instance }, options.log);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         options.log.error({ err, url: req.url }, 'log request failed');

@@ -1,6 +1,6 @@
 /**
- * The agent's ContainerInstance: registered (created, or updated after a restart) with what the
- * machine offers, then kept alive by heartbeats, each a small merge patch of status.
+ * The agent's ContainerInstance: registered (created with what the machine offers, or its agent
+ * fields updated after a restart), then kept alive by heartbeats, each a small merge patch of status.
  */
 import type { BerthClient } from '../../api/client/types.js';
 import { AlreadyExistsError, NotFoundError } from '../../api/resources/errors.js';
@@ -22,28 +22,34 @@ export interface Registration {
 
 type Instance = ObjectOf<'ContainerInstance'>;
 
-/** Creates or updates the instance's spec (keeping an operator's DRAINING and custom attributes), then reports it connected. */
+/**
+ * Creates the instance with what the machine offers; on an instance that exists (a restart) sets
+ * only spec.agent. What steers placement (status, registeredResources, attributes) is reported
+ * once, at registration, and changed after that by an admin only (api/auth/agent-instance-rules.ts):
+ * an agent must not be able to undo a drain or draw more work to itself.
+ */
 export async function registerInstance(r: Registration): Promise<Instance> {
   const ref = { cluster: r.cluster, name: r.name };
-  const specOf = (existing: Instance | undefined): ContainerInstanceSpec => ({
-    status: existing?.spec.status ?? 'ACTIVE',
-    attributes: { ...existing?.spec.attributes, ...r.attributes },
-    registeredResources: { cpu: r.resources.cpu, memory: r.resources.memory, ports: [...DEFAULT_RESERVED_PORTS] },
-    // The address is set (or cleared) on every registration: one left from an earlier run would
-    // send the API server to a port nothing listens on any more.
-    agent: { ...existing?.spec.agent, version: AGENT_VERSION, address: r.address },
-  });
+  // The address is set (or cleared) on every registration: one left from an earlier run would
+  // send the API server to a port nothing listens on any more.
+  const agentOf = (existing: Instance | undefined): ContainerInstanceSpec['agent'] => ({ ...existing?.spec.agent, version: AGENT_VERSION, address: r.address });
   let existing = await r.client.get('ContainerInstance', ref);
   if (!existing) {
+    const spec: ContainerInstanceSpec = {
+      status: 'ACTIVE',
+      attributes: r.attributes,
+      registeredResources: { cpu: r.resources.cpu, memory: r.resources.memory, ports: [...DEFAULT_RESERVED_PORTS] },
+      agent: agentOf(undefined),
+    };
     try {
-      existing = await r.client.create({ apiVersion: API_VERSION, kind: 'ContainerInstance', metadata: ref, spec: specOf(undefined) });
+      existing = await r.client.create({ apiVersion: API_VERSION, kind: 'ContainerInstance', metadata: ref, spec });
     } catch (err) {
       if (!(err instanceof AlreadyExistsError)) throw err;
       existing = await r.client.mustGet('ContainerInstance', ref);
     }
   }
   await r.client.mutate('ContainerInstance', ref, (ci) => {
-    ci.spec = specOf(ci);
+    ci.spec.agent = agentOf(ci);
   });
   const now = new Date(r.now()).toISOString();
   return r.client.patch('ContainerInstance', ref, { status: { agentConnected: true, lastHeartbeat: now, registeredAt: existing.status?.registeredAt ?? now } }, { subresource: 'status' });

@@ -49,6 +49,7 @@ export class Checker {
   private window: CrashWindow = { suspendMinimum: true, excludedInstances: [] };
   private readonly firstBinding = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private sampling: Promise<void> = Promise.resolve();
 
   constructor(
@@ -63,12 +64,15 @@ export class Checker {
     await this.store.watchTasks((t) => this.noteBinding(t));
     const tick = () => {
       this.sampling = this.sample().catch((err: unknown) => this.log.debug({ err: String(err) }, 'sample skipped'));
-      void this.sampling.then(() => (this.timer = setTimeout(tick, SAMPLE_MS)));
+      void this.sampling.then(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, SAMPLE_MS);
+      });
     };
     tick();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.sampling;
@@ -149,12 +153,13 @@ export class Checker {
     for (const o of found) this.violation(o.kind, o.key, o.detail);
   }
 
-  /** The tasks whose container a fault killed: each must have been stopped (and so replaced). */
+  /** The tasks whose container a fault killed: each must be STOPPED (and, the services being
+   * steady, replaced: a STOPPED task is not one of the desired count). */
   async checkCrashedReplaced(taskUids: readonly string[]): Promise<void> {
     const store = await this.store.snapshot();
     for (const uid of taskUids) {
       const t = store.tasks.find((x) => x.object.metadata.uid === uid)?.object;
-      if (t && (t.spec.desiredStatus === 'RUNNING' || t.status?.lastStatus !== 'STOPPED'))
+      if (t && t.status?.lastStatus !== 'STOPPED')
         this.violation('crashed-task-not-replaced', `crashed:${uid}`, `task ${t.metadata.name} had its container killed but is ${t.spec.desiredStatus}/${t.status?.lastStatus}`);
     }
   }
@@ -189,6 +194,9 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
+/** Desired RUNNING and not yet STOPPED: a task that stopped on its own keeps desiredStatus RUNNING. */
+const isLive = (t: Task) => t.spec.desiredStatus === 'RUNNING' && t.status?.lastStatus !== 'STOPPED';
+
 const containerCount = (s: ServiceShape) => (s.linked ? 2 : 1);
 
 /** Tasks all of whose containers run (and whose app passes its check, when it has one). */
@@ -210,8 +218,8 @@ function serviceUnsteady(s: ServiceShape, store: StoreSnapshot, engine: EngineSn
   const healthy = healthyTasks(s, mine.filter((c) => c.taskDefinition === want));
   if (runningTasks.size !== s.desired || healthy.size !== s.desired)
     return `${s.name}: engine runs ${runningTasks.size} tasks, ${healthy.size} of ${want} whole and healthy; want ${s.desired}`;
-  const live = store.tasks.filter((t) => t.object.spec.group === `service:${s.name}` && t.object.spec.desiredStatus === 'RUNNING');
-  if (live.length !== s.desired) return `${s.name}: store has ${live.length} tasks desired RUNNING; want ${s.desired}`;
+  const live = store.tasks.filter((t) => t.object.spec.group === `service:${s.name}` && isLive(t.object));
+  if (live.length !== s.desired) return `${s.name}: store has ${live.length} live tasks; want ${s.desired}`;
   for (const { object: t } of live) {
     const uid = t.metadata.uid ?? '';
     if (t.status?.lastStatus !== 'RUNNING' || t.spec.taskDefinition !== want || !healthy.has(uid))
@@ -228,13 +236,13 @@ function orphans(store: StoreSnapshot, engine: EngineSnapshot): { kind: Violatio
   for (const c of engine.containers) {
     const t = byUid.get(c.taskUid);
     // Exited containers of stopped tasks stay for `berth logs` (the agent's retention): not orphans.
-    const live = t !== undefined && t.spec.desiredStatus === 'RUNNING' && t.spec.containerInstance === c.instance;
+    const live = t !== undefined && isLive(t) && t.spec.containerInstance === c.instance;
     if (!t || (c.state !== 'exited' && c.state !== 'dead' && !live))
       out.push({ kind: 'orphan-container', key: `orphan:${c.id}`, detail: `container ${c.name} (${c.state}) on ${c.instance}: its task ${c.taskName} is ${t ? `${t.spec.desiredStatus}/${t.status?.lastStatus} on ${t.spec.containerInstance}` : 'not in the store'}` });
   }
   for (const n of engine.networks) {
     const t = byUid.get(n.taskUid);
-    if (!t || t.spec.desiredStatus !== 'RUNNING')
+    if (!t || !isLive(t))
       out.push({ kind: 'orphan-network', key: `orphan-net:${n.name}`, detail: `network ${n.name}: its task ${n.taskName} is ${t ? `${t.spec.desiredStatus}/${t.status?.lastStatus}` : 'not in the store'}` });
   }
   return out;

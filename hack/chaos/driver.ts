@@ -9,15 +9,14 @@ import { Checker, type CrashWindow } from './checker.js';
 import { ChaosPlane } from './control-plane.js';
 import { CHAOS_ENGINE, ChaosEngine } from './engine.js';
 import { ChaosEtcd } from './etcd.js';
-import { FAULTS, type FaultKind } from './faults.js';
+import { FAULT_KINDS, FAULTS, type FaultKind } from './faults.js';
 import type { ChaosReport, FaultRecord } from './report.js';
 import { StoreView } from './store-view.js';
 import { Ledger, SERVICES, Workload } from './workload.js';
 
 export interface ChaosOptions {
-  kinds: readonly FaultKind[];
-  /** Faults of each kind, in a shuffled order. */
-  faultsPerKind: number;
+  /** How many faults of each kind, injected in a shuffled order. */
+  counts: Partial<Record<FaultKind, number>>;
   /** No new fault starts after this. */
   maxDurationMs: number;
   /** How long the services may take to be steady again after a fault's repair. */
@@ -34,7 +33,7 @@ export const CHAOS_PORTS = { etcdClient: 23800, etcdPeer: 23801, servers: [23820
 const AGENTS = ['chaos-1', 'chaos-2', 'chaos-3'];
 const LEADER_TTL_SECONDS = 3;
 const WRITE_EVERY_MS = 250;
-const SETUP_STEADY_MS = 120_000;
+const SETUP_STEADY_MS = 180_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -59,9 +58,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const steadyWithin = async (boundMs: number): Promise<{ ms?: number; why?: string }> => {
     const from = Date.now();
     let why: string | undefined = 'not checked';
+    let said = from;
     while (Date.now() - from < boundMs && !options.signal?.aborted) {
       why = await checker.unsteady().catch((err: unknown) => `cannot read: ${String(err)}`);
       if (why === undefined) return { ms: Date.now() - from };
+      if (Date.now() - said > 10_000) (said = Date.now()), log.info({ round: checker.round, why }, 'not steady yet');
       await sleep(250);
     }
     return { why };
@@ -74,6 +75,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await workload.create();
     await checker.start();
     const first = await steadyWithin(SETUP_STEADY_MS);
+    if (options.signal?.aborted) throw new Error('chaos: aborted during setup');
     if (first.ms === undefined) throw new Error(`chaos: the services never became steady after setup: ${first.why}`);
     checker.closeWindow();
     log.info({ cluster, ms: first.ms }, 'services steady; faults start');
@@ -86,7 +88,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     })();
 
-    const schedule = shuffle(options.kinds.flatMap((k) => Array.from({ length: options.faultsPerKind }, () => k)));
+    const schedule = shuffle(FAULT_KINDS.flatMap((k) => Array.from({ length: options.counts[k] ?? 0 }, () => k)));
     const deadline = Date.now() + options.maxDurationMs;
     for (const kind of schedule) {
       if (Date.now() > deadline || options.signal?.aborted) break;
@@ -117,12 +119,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await checker.checkLedger(ledger);
     await checker.checkOrphans();
   } finally {
+    log.info({ aborted: options.signal?.aborted ?? false }, 'cleaning up');
     writing = false;
     await writer;
     await checker.stop().catch(() => undefined);
     await plane.stop().catch((err: unknown) => log.error({ err: String(err) }, 'cannot stop the control plane'));
     await engine.tearDown().catch((err: unknown) => log.error({ err: String(err) }, 'cannot remove the second engine'));
     await etcd.destroy().catch((err: unknown) => log.error({ err: String(err) }, 'cannot remove etcd'));
+    log.info('cleaned up');
   }
   return {
     cluster,

@@ -52,7 +52,7 @@ export class ChaosEngine {
 
   /** Bridge, dockerd, and the test image (docker save | docker load: no registry here). */
   async setUp(): Promise<void> {
-    if (existsSync(this.settings.root)) throw new Error(`chaos: ${this.settings.root} exists: another chaos run is going, or one was not cleaned up (remove it after checking no dockerd uses it)`);
+    this.clearStale();
     mkdirSync(this.settings.root, { recursive: true });
     this.made = true;
     const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
@@ -83,18 +83,47 @@ export class ChaosEngine {
     }
     await this.proc.stop(20_000);
     this.unmountDataRoot();
-    try {
-      execFileSync('ip', ['link', 'del', this.settings.bridge], { stdio: 'ignore' });
-    } catch {
-      // never made (setUp failed before it)
-    }
+    deleteLink(this.settings.bridge);
     rmSync(this.settings.root, { recursive: true, force: true });
     this.log.info({ root: this.settings.root }, 'second engine removed');
+  }
+
+  /**
+   * What a run killed before its clean-up left behind (its root, the bridge), removed — unless its
+   * dockerd still runs, which means another chaos run is going on this machine.
+   */
+  private clearStale(): void {
+    const pidFile = join(this.settings.root, 'docker.pid');
+    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : NaN;
+    if (Number.isInteger(pid) && processAlive(pid)) throw new Error(`chaos: the dockerd of ${this.settings.root} (pid ${pid}) is running: another chaos run is going on this machine`);
+    if (existsSync(this.settings.root)) {
+      this.log.warn({ root: this.settings.root }, 'removing what an earlier chaos run left behind');
+      this.unmountDataRoot();
+      rmSync(this.settings.root, { recursive: true, force: true });
+    }
+    deleteLink(this.settings.bridge);
   }
 
   /** dockerd bind-mounts its data root onto itself and leaves the mount behind when it stops. */
   private unmountDataRoot(): void {
     for (let i = 0; i < 5 && mounted(this.dataRoot); i++) execFileSync('umount', [this.dataRoot], { stdio: 'ignore' });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function deleteLink(name: string): void {
+  try {
+    execFileSync('ip', ['link', 'del', name], { stdio: 'ignore' });
+  } catch {
+    // not there
   }
 }
 

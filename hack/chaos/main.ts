@@ -31,9 +31,9 @@ const stop = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
 
 const chosen = kinds(process.env.CHAOS_KINDS);
+const perKind = positive('CHAOS_FAULTS_PER_KIND', 3);
 const report = await runChaos({
-  kinds: chosen,
-  faultsPerKind: positive('CHAOS_FAULTS_PER_KIND', 3),
+  counts: Object.fromEntries(chosen.map((k) => [k, perKind])),
   maxDurationMs: positive('CHAOS_MAX_MINUTES', 10) * 60_000,
   convergeBoundMs: positive('CHAOS_CONVERGE_SECONDS', 90) * 1000,
   skippedKinds: FAULT_KINDS.filter((k) => !chosen.includes(k)),

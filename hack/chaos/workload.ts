@@ -35,7 +35,10 @@ function containers(s: ServiceShape, image: string, rev: number) {
   const environment = [{ name: 'CHAOS_REV', value: String(rev) }];
   const app = {
     name: 'app', image, memory: 16, command: LOOP, environment, stopTimeout: 2,
-    ...(s.healthChecked ? { healthCheck: { command: ['CMD-SHELL', 'true'], interval: 1, timeout: 2, retries: 2 } } : {}),
+    // A check that cannot fail but for the machine: its timeout and retries are wide because on a
+    // loaded machine an exec can take seconds, and a container that turns unhealthy on its own
+    // may take its service below the minimum (ECS's rule too) — a fault the run did not inject.
+    ...(s.healthChecked ? { healthCheck: { command: ['CMD-SHELL', 'true'], interval: 2, timeout: 20, retries: 5 } } : {}),
     ...(s.linked ? { links: ['side:peer'] } : {}),
   };
   return s.linked ? [app, { name: 'side', image, memory: 16, command: LOOP, stopTimeout: 2 }] : [app];

@@ -25,8 +25,9 @@ export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 export interface Violation {
   kind: ViolationKind;
   detail: string;
-  /** The fault round it was first seen in (0: before the first fault). */
+  /** The fault round it was first seen in (0: before the first fault), and that round's fault. */
   round: number;
+  fault: string;
   firstAt: string;
   /** Samples that saw it again. */
   seen: number;
@@ -45,6 +46,8 @@ const ORPHAN_GRACE_MS = 15_000;
 export class Checker {
   readonly violations = new Map<string, Violation>();
   round = 0;
+  /** The fault of the current round ('setup' before the first, 'final' after the last). */
+  fault = 'setup';
   samples = 0;
   private window: CrashWindow = { suspendMinimum: true, excludedInstances: [] };
   private readonly firstBinding = new Map<string, string>();
@@ -91,8 +94,8 @@ export class Checker {
   private violation(kind: ViolationKind, key: string, detail: string): void {
     const existing = this.violations.get(key);
     if (existing) return void existing.seen++;
-    this.violations.set(key, { kind, detail, round: this.round, firstAt: new Date().toISOString(), seen: 1 });
-    this.log.warn({ violation: kind, detail, round: this.round }, 'violation');
+    this.violations.set(key, { kind, detail, round: this.round, fault: this.fault, firstAt: new Date().toISOString(), seen: 1 });
+    this.log.warn({ violation: kind, detail, round: this.round, fault: this.fault }, 'violation');
   }
 
   private noteBinding(task: Task): void {
@@ -118,10 +121,10 @@ export class Checker {
       const { max, min } = bounds(s);
       const mine = running.filter((c) => familyOf(c.taskDefinition) === s.name);
       const counted = new Set(mine.filter((c) => !this.window.excludedInstances.includes(c.instance)).map((c) => c.taskUid));
-      if (counted.size > max) this.violation('above-maximum', `max:${s.name}:${this.round}`, `${s.name}: ${counted.size} tasks running, maximumPercent allows ${max}`);
+      if (counted.size > max) this.violation('above-maximum', `max:${s.name}:${this.round}`, `${s.name}: ${counted.size} tasks running, maximumPercent allows ${max}; engine: ${describeTasks(mine)}`);
       if (this.window.suspendMinimum) continue;
       const healthy = healthyTasks(s, engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name));
-      if (healthy.size < min) this.violation('below-minimum', `min:${s.name}:${this.round}`, `${s.name}: ${healthy.size} healthy tasks running, minimumHealthyPercent needs ${min}`);
+      if (healthy.size < min) this.violation('below-minimum', `min:${s.name}:${this.round}`, `${s.name}: ${healthy.size} healthy tasks running, minimumHealthyPercent needs ${min}; engine: ${describeTasks(engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name && c.state !== 'exited'))}`);
     }
   }
 
@@ -186,6 +189,13 @@ export class Checker {
 
 function familyOf(taskDefinition: string): string {
   return taskDefinition.split(':')[0] ?? '';
+}
+
+/** `task(rev)@instance app=running/healthy side=exited …`, for a violation's detail. */
+function describeTasks(containers: readonly EngineContainer[]): string {
+  return [...groupBy(containers, (c) => c.taskName)]
+    .map(([task, cs]) => `${task}(${cs[0]?.taskDefinition})@${cs[0]?.instance} ${cs.map((c) => `${c.container}=${c.state}${c.healthy ? '/healthy' : ''}`).join(' ')}`)
+    .join('; ');
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {

@@ -93,6 +93,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const kind of schedule) {
       if (Date.now() > deadline || options.signal?.aborted) break;
       checker.round++;
+      checker.fault = kind;
       // Most faults land in the middle of a rollout.
       if (Math.random() < 0.7) {
         const s = SERVICES[Math.floor(Math.random() * SERVICES.length)];
@@ -114,6 +115,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     writing = false;
     await writer;
     checker.round++;
+    checker.fault = 'final';
     const last = await steadyWithin(options.convergeBoundMs);
     if (last.ms === undefined) checker.notSteady(`after the last fault: not steady within ${options.convergeBoundMs} ms: ${last.why}`);
     await checker.checkLedger(ledger);

@@ -25,7 +25,7 @@ export interface ChaosReport {
 }
 
 export interface ReportFigures {
-  byKind: { kind: FaultKind; count: number; p50: number; p99: number; notSteady: number }[];
+  byKind: { kind: FaultKind; count: number; p50: number; p99: number; notSteady: number; violations: number }[];
   p50: number;
   p99: number;
   violationsByKind: Record<string, number>;
@@ -36,11 +36,12 @@ export function figures(r: ChaosReport): ReportFigures {
   const times = (fs: FaultRecord[]) => fs.flatMap((f) => (f.convergedMs === undefined ? [] : [f.convergedMs]));
   const violationsByKind: Record<string, number> = {};
   for (const v of r.violations) violationsByKind[v.kind] = (violationsByKind[v.kind] ?? 0) + 1;
+  const violationsByFault = (kind: FaultKind) => r.violations.filter((v) => v.fault === kind).length;
   return {
     byKind: kinds.map((kind) => {
       const fs = r.faults.filter((f) => f.kind === kind);
       const t = times(fs);
-      return { kind, count: fs.length, p50: percentile(t, 0.5), p99: percentile(t, 0.99), notSteady: fs.length - t.length };
+      return { kind, count: fs.length, p50: percentile(t, 0.5), p99: percentile(t, 0.99), notSteady: fs.length - t.length, violations: violationsByFault(kind) };
     }),
     p50: percentile(times(r.faults), 0.5),
     p99: percentile(times(r.faults), 0.99),
@@ -63,13 +64,13 @@ export function markdown(r: ChaosReport, commit: string): string {
     `revision on both. Writes acknowledged: ${r.ackedWrites}; refused during faults: ${r.refusedWrites}. Checker samples: ${r.samples}.` +
       (r.skippedKinds.length > 0 ? ` Fault kinds left out: ${r.skippedKinds.join(', ')}.` : ''),
     '',
-    '| fault | count | to steady p50 (s) | p99 (s) | not steady within the bound |',
-    '|---|---:|---:|---:|---:|',
-    ...f.byKind.map((k) => `| ${k.kind} | ${k.count} | ${seconds(k.p50)} | ${seconds(k.p99)} | ${k.notSteady} |`),
-    `| all | ${r.faults.length} | ${seconds(f.p50)} | ${seconds(f.p99)} | ${f.byKind.reduce((a, k) => a + k.notSteady, 0)} |`,
+    '| fault | count | to steady p50 (s) | p99 (s) | not steady within the bound | violations in its rounds |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...f.byKind.map((k) => `| ${k.kind} | ${k.count} | ${seconds(k.p50)} | ${seconds(k.p99)} | ${k.notSteady} | ${k.violations} |`),
+    `| all | ${r.faults.length} | ${seconds(f.p50)} | ${seconds(f.p99)} | ${f.byKind.reduce((a, k) => a + k.notSteady, 0)} | ${r.violations.length} |`,
     '',
     `Violations: ${r.violations.length}${r.violations.length > 0 ? ` (${Object.entries(f.violationsByKind).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}.`,
-    ...r.violations.slice(0, 30).map((v) => `- ${v.kind} (fault round ${v.round}, seen ${v.seen}×): ${v.detail}`),
+    ...r.violations.slice(0, 30).map((v) => `- ${v.kind} (round ${v.round}, ${v.fault}, seen ${v.seen}×): ${v.detail}`),
     ...(r.violations.length > 30 ? [`- … and ${r.violations.length - 30} more`] : []),
     '',
   ];

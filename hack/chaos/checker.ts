@@ -209,11 +209,11 @@ const isLive = (t: Task) => t.spec.desiredStatus === 'RUNNING' && t.status?.last
 
 const containerCount = (s: ServiceShape) => (s.linked ? 2 : 1);
 
-/** Tasks all of whose containers run (and whose app passes its check, when it has one). */
+/** Tasks all of whose containers run and whose app (the container with the check) is healthy. */
 function healthyTasks(s: ServiceShape, containers: readonly EngineContainer[]): Set<string> {
   const out = new Set<string>();
   for (const [uid, cs] of groupBy(containers, (c) => c.taskUid)) {
-    const up = cs.filter((c) => c.state === 'running' && (!s.healthChecked || c.container !== 'app' || c.healthy));
+    const up = cs.filter((c) => c.state === 'running' && (c.container !== 'app' || c.healthy));
     if (up.length === containerCount(s)) out.add(uid);
   }
   return out;

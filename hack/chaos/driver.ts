@@ -104,7 +104,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       log.info({ round: checker.round, fault: kind, ...injected.detail }, 'fault injected');
       await injected.heal();
       const steady = await steadyWithin(options.convergeBoundMs);
-      if (steady.ms === undefined) checker.notSteady(`after ${kind} (round ${checker.round}): not steady within ${options.convergeBoundMs} ms: ${steady.why}`);
+      if (steady.ms === undefined && !options.signal?.aborted) checker.notSteady(`after ${kind} (round ${checker.round}): not steady within ${options.convergeBoundMs} ms: ${steady.why}`);
       await checker.checkCrashedReplaced(injected.crashedTaskUids).catch((err: unknown) => log.warn({ err: String(err) }, 'crash check skipped'));
       await checker.checkOrphans().catch((err: unknown) => log.warn({ err: String(err) }, 'orphan check skipped'));
       checker.closeWindow();
@@ -117,7 +117,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     checker.round++;
     checker.fault = 'final';
     const last = await steadyWithin(options.convergeBoundMs);
-    if (last.ms === undefined) checker.notSteady(`after the last fault: not steady within ${options.convergeBoundMs} ms: ${last.why}`);
+    if (last.ms === undefined && !options.signal?.aborted) checker.notSteady(`after the last fault: not steady within ${options.convergeBoundMs} ms: ${last.why}`);
     await checker.checkLedger(ledger);
     await checker.checkOrphans();
   } finally {
@@ -140,6 +140,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     refusedWrites: ledger.refused,
     samples: checker.samples,
     skippedKinds: options.skippedKinds ?? [],
+    aborted: options.signal?.aborted ?? false,
   };
 }
 

@@ -20,6 +20,8 @@ export interface ChaosReport {
   ackedWrites: number;
   refusedWrites: number;
   samples: number;
+  /** Ended early by SIGINT/SIGTERM. */
+  aborted: boolean;
   /** Fault kinds left out of this run (e.g. a known open defect), by name. */
   skippedKinds: readonly FaultKind[];
 }
@@ -55,7 +57,7 @@ const seconds = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : 
 export function markdown(r: ChaosReport, commit: string): string {
   const f = figures(r);
   const lines = [
-    `## Chaos: ${r.faults.length} faults in ${seconds(r.durationMs)} s (${r.startedAt}, ${commit})`,
+    `## Chaos: ${r.faults.length} faults in ${seconds(r.durationMs)} s (${r.startedAt}, ${commit})${r.aborted ? ' — aborted' : ''}`,
     '',
     '`node dist/hack/chaos/main.js` (hack/chaos/): 3 `berth server` replicas on their own etcd, 3 `berth agent`s on a second',
     'Docker engine, 3 services (health-checked; linked containers with a task network; plain) rolled out to a new',

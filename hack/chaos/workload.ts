@@ -1,7 +1,11 @@
 /**
- * What the chaos run keeps busy: a few services of different shapes (a health-checked one, one
- * whose task links two containers and so gets a task network, a plain one), new revisions rolled
- * out now and then, and a stream of small writes. Every write that got a 2xx goes in the ledger the
+ * What the chaos run keeps busy: a few services of different shapes (start-first and stop-first
+ * rollouts; one whose task links two containers and so gets a task network), new revisions rolled
+ * out now and then, and a stream of small writes.
+ *
+ * Every app has a health check: without one berth (as ECS) counts a task healthy only once it has
+ * been RUNNING for the settle time (40 s), which the engine does not show — with one, the engine's
+ * own health is what berth counts, so the checker can hold berth to minimumHealthyPercent. Every write that got a 2xx goes in the ledger the
  * checker holds the store to afterwards.
  */
 import type { HttpClient } from '../../api/client/http-client.js';
@@ -13,14 +17,13 @@ export interface ServiceShape {
   desired: number;
   minimumHealthyPercent: number;
   maximumPercent: number;
-  healthChecked: boolean;
   linked: boolean;
 }
 
 export const SERVICES: readonly ServiceShape[] = [
-  { name: 'hc', desired: 4, minimumHealthyPercent: 50, maximumPercent: 150, healthChecked: true, linked: false },
-  { name: 'linked', desired: 2, minimumHealthyPercent: 100, maximumPercent: 200, healthChecked: false, linked: true },
-  { name: 'plain', desired: 3, minimumHealthyPercent: 100, maximumPercent: 200, healthChecked: false, linked: false },
+  { name: 'web', desired: 4, minimumHealthyPercent: 50, maximumPercent: 150, linked: false },
+  { name: 'linked', desired: 2, minimumHealthyPercent: 100, maximumPercent: 200, linked: true },
+  { name: 'stopfirst', desired: 3, minimumHealthyPercent: 0, maximumPercent: 100, linked: false },
 ];
 
 export const bounds = (s: ServiceShape) => ({ max: maxTasks(s.desired, s.maximumPercent), min: minHealthyTasks(s.desired, s.minimumHealthyPercent) });
@@ -38,7 +41,7 @@ function containers(s: ServiceShape, image: string, rev: number) {
     // A check that cannot fail but for the machine: its timeout and retries are wide because on a
     // loaded machine an exec can take seconds, and a container that turns unhealthy on its own
     // may take its service below the minimum (ECS's rule too) — a fault the run did not inject.
-    ...(s.healthChecked ? { healthCheck: { command: ['CMD-SHELL', 'true'], interval: 2, timeout: 20, retries: 5 } } : {}),
+    healthCheck: { command: ['CMD-SHELL', 'true'], interval: 2, timeout: 20, retries: 5 },
     ...(s.linked ? { links: ['side:peer'] } : {}),
   };
   return s.linked ? [app, { name: 'side', image, memory: 16, command: LOOP, stopTimeout: 2 }] : [app];

@@ -14,7 +14,9 @@ import { markdown } from '../hack/chaos/report.js';
  * Fault kinds left out because they hit a defect of berth that is still open, each with the
  * defect. Remove an entry when its fix merges; the checker itself is never loosened.
  */
-export const KNOWN_OPEN_DEFECT_FAULTS: Partial<Record<FaultKind, string>> = {};
+export const KNOWN_OPEN_DEFECT_FAULTS: Partial<Record<FaultKind, string>> = {
+  'control-plane-outage': 'an outage longer than the heartbeat lease marks every instance lost and replaces every task (seen: below minimumHealthyPercent)',
+};
 
 /** Fast faults twice; the ones that hold past the 15 s heartbeat lease once each. */
 const COUNTS: Record<FaultKind, number> = {
@@ -29,19 +31,24 @@ const COUNTS: Record<FaultKind, number> = {
 };
 
 const isRoot = process.getuid?.() === 0;
+/** Setup, ~2 minutes of faults, the last fault's repair and the final checks; a loaded machine takes longer. */
+const TEST_TIMEOUT_MS = 600_000;
 
 describe.skipIf(!isRoot)('chaos (bounded)', () => {
   it('loses no acknowledged write, never breaks the deployment bounds, and is steady after every fault', async () => {
     const skipped = FAULT_KINDS.filter((k) => KNOWN_OPEN_DEFECT_FAULTS[k] !== undefined);
     const report = await runChaos({
       counts: Object.fromEntries(FAULT_KINDS.filter((k) => !skipped.includes(k)).map((k) => [k, COUNTS[k]])),
-      maxDurationMs: 150_000,
+      maxDurationMs: 120_000,
       convergeBoundMs: 60_000,
       skippedKinds: skipped,
+      // Ends the run (and cleans up) well before the test's own timeout would kill the worker.
+      signal: AbortSignal.timeout(TEST_TIMEOUT_MS - 60_000),
       log: rootLogger.child({ component: 'chaos' }),
     });
     process.stdout.write(`${markdown(report, 'test')}\n`);
+    expect(report.aborted, 'the run overran its time and was cut short').toBe(false);
     expect(report.faults.length).toBeGreaterThan(0);
     expect(report.violations.map((v) => `${v.kind}: ${v.detail}`)).toEqual([]);
-  }, 300_000);
+  }, TEST_TIMEOUT_MS);
 });

@@ -143,13 +143,14 @@ export class Checker {
     return undefined;
   }
 
-  /** Orphans that stay after the grace (each counted once, by its id). */
+  /** Orphans that stay after the grace (each reported once, by its id). */
   async checkOrphans(): Promise<void> {
     const deadline = Date.now() + ORPHAN_GRACE_MS;
     let found: { kind: ViolationKind; key: string; detail: string }[] = [];
     do {
       const [store, engine] = await Promise.all([this.store.snapshot(), engineSnapshot(this.docker, this.cluster)]);
-      found = orphans(store, engine);
+      // One already reported (a network berth keeps for good, say) is not waited for again.
+      found = orphans(store, engine).filter((o) => !this.violations.has(o.key));
       if (found.length === 0) return;
       await new Promise((r) => setTimeout(r, 1000));
     } while (Date.now() < deadline);

@@ -9,7 +9,8 @@ import { Checker, type CrashWindow } from './checker.js';
 import { ChaosPlane } from './control-plane.js';
 import { CHAOS_ENGINE, ChaosEngine } from './engine.js';
 import { ChaosEtcd } from './etcd.js';
-import { FAULT_KINDS, FAULTS, type FaultKind } from './faults.js';
+import { FAULTS, type FaultKind } from './faults.js';
+import { scheduleOf } from './schedule.js';
 import type { ChaosReport, FaultRecord } from './report.js';
 import { StoreView } from './store-view.js';
 import { Ledger, SERVICES, Workload } from './workload.js';
@@ -88,7 +89,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     })();
 
-    const schedule = shuffle(FAULT_KINDS.flatMap((k) => Array.from({ length: options.counts[k] ?? 0 }, () => k)));
+    const schedule = scheduleOf(options.counts);
     const deadline = Date.now() + options.maxDurationMs;
     for (const kind of schedule) {
       if (Date.now() > deadline || options.signal?.aborted) break;
@@ -142,8 +143,4 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     skippedKinds: options.skippedKinds ?? [],
     aborted: options.signal?.aborted ?? false,
   };
-}
-
-function shuffle<T>(items: readonly T[]): T[] {
-  return items.map((item) => ({ item, r: Math.random() })).sort((a, b) => a.r - b.r).map((x) => x.item);
 }

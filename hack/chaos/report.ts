@@ -60,8 +60,9 @@ export function markdown(r: ChaosReport, commit: string): string {
     `## Chaos: ${r.faults.length} faults in ${seconds(r.durationMs)} s (${r.startedAt}, ${commit})${r.aborted ? ' — aborted' : ''}`,
     '',
     '`node dist/hack/chaos/main.js` (hack/chaos/): 3 `berth server` replicas on their own etcd, 3 `berth agent`s on a second',
-    'Docker engine, 3 services (health-checked; linked containers with a task network; plain) rolled out to a new',
-    'revision before most faults, and a write every 250 ms. One fault at a time; convergence is from the repair until the',
+    'Docker engine, 3 health-checked services (start-first at minimum 50 %; two linked containers with a task network;',
+    'stop-first at 0–100 %), one rolled out to a new revision before most faults, and a write every 250 ms. One fault at a',
+    'time; convergence is from the repair until the',
     "checker (etcd and the engine read directly, not berth's status) finds every service at its desired count of its newest",
     `revision on both. Writes acknowledged: ${r.ackedWrites}; refused during faults: ${r.refusedWrites}. Checker samples: ${r.samples}.` +
       (r.skippedKinds.length > 0 ? ` Fault kinds left out: ${r.skippedKinds.join(', ')}.` : ''),

@@ -12,10 +12,13 @@ import { markdown } from '../hack/chaos/report.js';
 
 /**
  * Fault kinds left out because they hit a defect of berth that is still open, each with the
- * defect. Remove an entry when its fix merges; the checker itself is never loosened.
+ * defect. Remove an entry when its fix merges; the checker itself is never loosened. (Task networks
+ * kept after their tasks stop, also open, is hit by every rollout of the linked service, not by one
+ * fault kind: this test fails on it until that fix merges.)
  */
 export const KNOWN_OPEN_DEFECT_FAULTS: Partial<Record<FaultKind, string>> = {
   'control-plane-outage': 'an outage longer than the heartbeat lease marks every instance lost and replaces every task (seen: below minimumHealthyPercent)',
+  'engine-restart': 'container starts that fail while the engine restarts leave Created containers behind (seen: orphan-container)',
 };
 
 /** Fast faults twice; the ones that hold past the 15 s heartbeat lease once each. */

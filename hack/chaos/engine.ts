@@ -5,7 +5,7 @@
  * Its networks come from a pool of their own, away from the shared engine's default pools.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { Logger } from '../../api/log.js';
@@ -82,7 +82,8 @@ export class ChaosEngine {
       await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     }
     await this.proc.stop(20_000);
-    this.unmountDataRoot();
+    this.killLeftoverShims();
+    this.unmountAll();
     deleteLink(this.settings.bridge);
     rmSync(this.settings.root, { recursive: true, force: true });
     this.log.info({ root: this.settings.root }, 'second engine removed');
@@ -98,10 +99,41 @@ export class ChaosEngine {
     if (Number.isInteger(pid) && processAlive(pid)) throw new Error(`chaos: the dockerd of ${this.settings.root} (pid ${pid}) is running: another chaos run is going on this machine`);
     if (existsSync(this.settings.root)) {
       this.log.warn({ root: this.settings.root }, 'removing what an earlier chaos run left behind');
-      this.unmountDataRoot();
+      this.killLeftoverShims();
+      this.unmountAll();
       rmSync(this.settings.root, { recursive: true, force: true });
     }
     deleteLink(this.settings.bridge);
+  }
+
+  /**
+   * A dockerd killed after its stop grace (a loaded machine) leaves containerd shims of this engine
+   * running, and their containers' overlay mounts: found by this engine's exec-root in their
+   * command line, killed by pid.
+   */
+  private killLeftoverShims(): void {
+    const address = join(this.settings.root, 'exec');
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      let cmdline = '';
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      if (!cmdline.startsWith('/usr/bin/containerd') || !cmdline.includes(address)) continue;
+      this.log.warn({ pid: Number(pid) }, 'killing a leftover containerd process of the second engine');
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+
+  /** Every mount under the engine's root (overlays of leftover containers, the data root), deepest first. */
+  private unmountAll(): void {
+    const under = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${this.settings.root}/`));
+    for (const m of under.sort().reverse()) execFileSync('umount', ['-l', m], { stdio: 'ignore' });
   }
 
   /** dockerd bind-mounts its data root onto itself and leaves the mount behind when it stops. */

@@ -1,0 +1,57 @@
+/**
+ * The chaos harness (hack/chaos) for a bounded time: 3 `berth server` replicas on their own etcd and
+ * 3 `berth agent`s on a second Docker engine, a few faults of each kind while services roll out,
+ * and the independent checker (etcd and the engine read directly) must find no violation.
+ * Needs root (a second dockerd and its bridge), etcd and dockerd installed, and a built dist/.
+ */
+import { describe, expect, it } from 'vitest';
+import { rootLogger } from '../api/log.js';
+import { runChaos } from '../hack/chaos/driver.js';
+import { FAULT_KINDS, type FaultKind } from '../hack/chaos/faults.js';
+import { markdown } from '../hack/chaos/report.js';
+
+/**
+ * Fault kinds left out because they hit a defect of berth that is still open, each with the
+ * defect. Remove an entry when its fix merges; the checker itself is never loosened. (Task networks
+ * kept after their tasks stop, also open, is hit by every rollout of the linked service, not by one
+ * fault kind: this test fails on it until that fix merges.)
+ */
+export const KNOWN_OPEN_DEFECT_FAULTS: Partial<Record<FaultKind, string>> = {
+  'control-plane-outage': 'an outage longer than the heartbeat lease marks every instance lost and replaces every task (seen: below minimumHealthyPercent)',
+  'engine-restart': 'container starts that fail while the engine restarts leave Created containers behind (seen: orphan-container)',
+};
+
+/** Fast faults twice; the ones that hold past the 15 s heartbeat lease once each. */
+const COUNTS: Record<FaultKind, number> = {
+  'server-kill': 2,
+  'leader-kill': 2,
+  'container-kill': 2,
+  'etcd-restart': 2,
+  'engine-restart': 1,
+  'agent-kill': 1,
+  'agent-stop': 1,
+  'control-plane-outage': 1,
+};
+
+const isRoot = process.getuid?.() === 0;
+/** Setup, ~2 minutes of faults, the last fault's repair and the final checks; a loaded machine takes longer. */
+const TEST_TIMEOUT_MS = 600_000;
+
+describe.skipIf(!isRoot)('chaos (bounded)', () => {
+  it('loses no acknowledged write, never breaks the deployment bounds, and is steady after every fault', async () => {
+    const skipped = FAULT_KINDS.filter((k) => KNOWN_OPEN_DEFECT_FAULTS[k] !== undefined);
+    const report = await runChaos({
+      counts: Object.fromEntries(FAULT_KINDS.filter((k) => !skipped.includes(k)).map((k) => [k, COUNTS[k]])),
+      maxDurationMs: 120_000,
+      convergeBoundMs: 60_000,
+      skippedKinds: skipped,
+      // Ends the run (and cleans up) well before the test's own timeout would kill the worker.
+      signal: AbortSignal.timeout(TEST_TIMEOUT_MS - 60_000),
+      log: rootLogger.child({ component: 'chaos' }),
+    });
+    process.stdout.write(`${markdown(report, 'test')}\n`);
+    expect(report.aborted, 'the run overran its time and was cut short').toBe(false);
+    expect(report.faults.length).toBeGreaterThan(0);
+    expect(report.violations.map((v) => `${v.kind}: ${v.detail}`)).toEqual([]);
+  }, TEST_TIMEOUT_MS);
+});

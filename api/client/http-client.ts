@@ -20,7 +20,7 @@ import { httpWatch, type WatchRetry } from './http-watch.js';
 import { labelSelectorText } from './label-selector-text.js';
 import { mutateWithRetry } from './mutate.js';
 import { Transport } from './transport.js';
-import type { BerthClient, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
+import type { BerthClient, ClientListOptions, ClientWatchOptions, DeleteOptions, Mutated, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
 
 export interface HttpClientOptions {
   /** Base URL, e.g. `https://10.0.0.5:6443`. */
@@ -132,7 +132,7 @@ export class HttpClient implements BerthClient {
     return { object: decodeAs(kind, body), deleted: code === 200 };
   }
 
-  mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<ObjectOf<K>> {
+  mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<Mutated<K>> {
     return mutateWithRetry(this, kind, ref, change, options);
   }
 

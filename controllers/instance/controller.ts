@@ -92,7 +92,7 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       let stillLost = plan.lost.tasks.length > 0;
       if (plan.markDisconnected) {
         // Re-checked on the fresh copy: a heartbeat that landed since the read wins.
-        const fresh = await client.mutate('ContainerInstance', key, (ci) => {
+        const { object: fresh } = await client.mutate('ContainerInstance', key, (ci) => {
           if (ci.status && shouldMarkDisconnected(ci, clock.now(), expireMs)) ci.status.agentConnected = false;
         }, { subresource: 'status' });
         stillLost = stillLost && fresh.status?.agentConnected !== true;

@@ -41,8 +41,7 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       // A task change wakes the instance it is (or was: the old object is mapped too) bound to.
       {
         kind: 'Task',
-        map: (obj) => {
-          const task = obj as Task;
+        map: (task) => {
           const cluster = task.metadata.cluster;
           return task.spec.containerInstance ? [{ kind: 'ContainerInstance', cluster, name: task.spec.containerInstance }] : [];
         },

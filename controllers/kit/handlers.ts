@@ -31,8 +31,10 @@ export function requestsFor(definition: ControllerDefinition, obj: KitObject): O
 export function requestsForUpdate(definition: ControllerDefinition, oldObj: KitObject, newObj: KitObject): ObjectRef[] {
   const refs: ObjectRef[] = [];
   const both = oldObj !== newObj;
-  if (both) addOwnRequests(definition, oldObj, refs);
-  addOwnRequests(definition, newObj, refs);
+  // `forChanged` says whether an update of a `for` object matters; it does not filter owned kinds.
+  const self = newObj.kind !== definition.for || definition.forChanged === undefined || definition.forChanged(oldObj, newObj);
+  if (both) addOwnRequests(definition, oldObj, refs, self);
+  addOwnRequests(definition, newObj, refs, self);
   // Indexed loops here and in pushAll: iterators showed as allocations in this per-event path.
   const { watches } = definition;
   for (let i = 0; i < watches.length; i++) {
@@ -45,8 +47,8 @@ export function requestsForUpdate(definition: ControllerDefinition, oldObj: KitO
 }
 
 /** The object itself (for the `for` kind) and its controlling owner (for an owned kind). */
-function addOwnRequests(definition: ControllerDefinition, obj: KitObject, refs: ObjectRef[]): void {
-  if (obj.kind === definition.for && (definition.forWhen === undefined || definition.forWhen(obj))) refs.push(objectRefOf(obj));
+function addOwnRequests(definition: ControllerDefinition, obj: KitObject, refs: ObjectRef[], self = true): void {
+  if (self && obj.kind === definition.for && (definition.forWhen === undefined || definition.forWhen(obj))) refs.push(objectRefOf(obj));
   if (!definition.owns.includes(obj.kind)) return;
   const owners = obj.metadata.ownerReferences ?? [];
   for (let i = 0; i < owners.length; i++) {
@@ -73,9 +75,14 @@ function distinct(refs: ObjectRef[]): ObjectRef[] {
 
 const sameRef = (a: ObjectRef, b: ObjectRef): boolean => a.kind === b.kind && a.cluster === b.cluster && a.name === b.name;
 
-/** The kinds a controller needs informers for: its own, the ones it owns and the ones it watches. */
+/** The kinds a controller's changes come from: its own, the ones it owns and the ones it watches. */
 export function kindsOf(definition: ControllerDefinition): KindName[] {
   return [...new Set<KindName>([definition.for, ...definition.owns, ...definition.watches.map((w) => w.kind)])];
+}
+
+/** The kinds a controller may read from the cache: those it gets changes from, its `reads` and its indexes' kinds. */
+export function cachedKindsOf(definition: ControllerDefinition): KindName[] {
+  return [...new Set<KindName>([...kindsOf(definition), ...definition.reads, ...definition.indexes.map((i) => i.kind)])];
 }
 
 /** Informer handlers that enqueue the requests of each change (requestsFor, requestsForUpdate). */

@@ -3,7 +3,7 @@
  * woken by changes to STOPPED tasks and by a timer set to the end of that task's retention.
  */
 import { isStopped, STOPPED_TASK_RETENTION_MS } from '../conventions.js';
-import { defineController, done, requeueAfter, type ControllerDefinition, type ObjectOf } from '../kit/index.js';
+import { defineController, done, requeueAfter, type ControllerDefinition } from '../kit/index.js';
 import { retentionPlan } from './retention.js';
 
 export interface TaskControllerOptions {
@@ -21,7 +21,7 @@ export function createTaskController(options: TaskControllerOptions = {}): Contr
     for: 'Task',
     // Only a STOPPED task is ever deleted: the status reports of running tasks (most changes) are
     // not this controller's business. A task is STOPPED for good, so its last change wakes it.
-    forWhen: (obj) => isStopped(obj as ObjectOf<'Task'>),
+    forWhen: isStopped,
     workers: options.workers ?? 2,
     async reconcile({ key }, { client, cache, clock, log }) {
       // The cache is enough to decide; the delete itself is idempotent, and a stopped task never runs again.

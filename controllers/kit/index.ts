@@ -32,6 +32,7 @@ export * from './pool.js';
 export * from './events.js';
 export { Manager, type ManagerHealth, type ManagerOptions } from './manager.js';
 export { LeaderElector, type LeaderElectionOptions, type Leadership } from './leader-election.js';
+export { LeaseElector, type LeaseElectionOptions } from './lease-election.js';
 export { CacheKindNotWatchedError, InformerSet, type CacheReader } from './informer-set.js';
 export { rootLogger, type Logger } from '../../api/log.js';
 export { HttpClient, type HttpClientOptions } from '../../api/client/http-client.js';

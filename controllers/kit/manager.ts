@@ -14,14 +14,20 @@ import type { ControllerDefinition } from './controller.js';
 import { cachedKindsOf, enqueueHandlers, kindsOf } from './handlers.js';
 import { InformerSet } from './informer-set.js';
 import { LeaderElector } from './leader-election.js';
+import { LeaseElector } from './lease-election.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
 import { runController, type ControllerStats, type RunningController } from './run-controller.js';
 import type { KindName, ObjectOf } from './types.js';
 
 export interface ManagerOptions {
   client: BerthClient;
-  /** Leader election on a store lease. Without it this manager always acts (a single process). */
-  election?: { store: Store; identity?: string; ttlSeconds?: number; name?: string };
+  /**
+   * Leader election, so that of several replicas one acts. With `store` (inside berth's server) on
+   * a store lease; without (a controller in its own process, talking to the API) on a `Lease` object
+   * named `name` in `cluster` through `client` (lease-election.ts). Without `election` this manager
+   * always acts (a single process).
+   */
+  election?: { store?: Store; identity?: string; ttlSeconds?: number; name?: string; cluster?: string };
   clock?: Clock;
   log?: Logger;
   /** Replay every cached object to the controllers this often (0: never). */
@@ -86,14 +92,10 @@ export class Manager {
     this.started = true;
     const election = this.options.election;
     if (!election) return this.runWhileLeading(signal);
-    const elector = new LeaderElector({
-      store: election.store,
-      name: election.name ?? 'controller-manager',
-      identity: election.identity ?? `${hostname()}:${process.pid}`,
-      ttlSeconds: election.ttlSeconds,
-      clock: this.clock,
-      log: this.log,
-    });
+    const common = { name: election.name ?? 'controller-manager', identity: election.identity ?? `${hostname()}:${process.pid}`, clock: this.clock, log: this.log };
+    const elector = election.store
+      ? new LeaderElector({ ...common, store: election.store, ttlSeconds: election.ttlSeconds })
+      : new LeaseElector({ ...common, client: this.options.client, cluster: election.cluster, leaseDurationSeconds: election.ttlSeconds });
     const stop = () => elector.stop();
     signal.addEventListener('abort', stop, { once: true });
     try {

@@ -16,3 +16,6 @@ bash hack/image.sh
 
 export BERTH_ETCD_ENDPOINT BERTH_TEST_IMAGE DOCKER_HOST
 npx vitest run "$@"
+# The example extension, built and tested as a package of its own against berth's published kit
+# (only for a whole run: arguments pick vitest files).
+if [ $# -eq 0 ]; then bash hack/test-extension.sh; fi

@@ -10,6 +10,7 @@ if [ ! -d node_modules ] || [ "${CI:-}" = true ]; then npm ci --no-audit --no-fu
 # A state dir of this run alone, so the trap stops only what this run started.
 export BERTH_HACK_STATE=$(mktemp -d /tmp/berth-hack.XXXXXX)
 npm run typecheck --silent
+npm run lint --silent
 bash hack/services.sh up
 trap 'bash hack/services.sh down' EXIT
 bash hack/image.sh

@@ -30,7 +30,10 @@ export function diffLines(a: string[], b: string[]): Op[] {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) ops.push({ kind: ' ', line: a[i++] ?? '' }), j++;
+    if (a[i] === b[j]) {
+      ops.push({ kind: ' ', line: a[i++] ?? '' });
+      j++;
+    }
     else if ((lcs[i + 1]?.[j] ?? 0) >= (lcs[i]?.[j + 1] ?? 0)) ops.push({ kind: '-', line: a[i++] ?? '' });
     else ops.push({ kind: '+', line: b[j++] ?? '' });
   }

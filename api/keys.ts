@@ -11,6 +11,7 @@ export const KIND_PLURALS = {
   TaskDefinition: 'taskdefinitions',
   Task: 'tasks',
   Service: 'services',
+  Lease: 'leases',
 } as const;
 export type KindName = keyof typeof KIND_PLURALS;
 

@@ -30,7 +30,8 @@
  * for HEARTBEAT.expireMs (not while most of a cluster is silent at once: instance/sightings.ts),
  * and writes the counts and remainingResources in status (at most once a second per instance: they
  * are for people; the scheduler counts for itself).
- * Services: the service controller alone writes Service status (counts, deployments, events).
+ * Services: the service controller alone writes Service status (counts, deployments), and its events;
+ * other controllers only add events, through ctx.events.record (kit/events.ts), a status mutate.
  */
 import { SERVICE_GROUP_PREFIX } from '../api/v1/task.js';
 import type { ObjectOf } from './kit/types.js';

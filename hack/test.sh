@@ -10,9 +10,13 @@ if [ ! -d node_modules ] || [ "${CI:-}" = true ]; then npm ci --no-audit --no-fu
 # A state dir of this run alone, so the trap stops only what this run started.
 export BERTH_HACK_STATE=$(mktemp -d /tmp/berth-hack.XXXXXX)
 npm run typecheck --silent
+npm run lint --silent
 bash hack/services.sh up
 trap 'bash hack/services.sh down' EXIT
 bash hack/image.sh
 
 export BERTH_ETCD_ENDPOINT BERTH_TEST_IMAGE DOCKER_HOST
 npx vitest run "$@"
+# The example extension, built and tested as a package of its own against berth's published kit
+# (only for a whole run: arguments pick vitest files).
+if [ $# -eq 0 ]; then bash hack/test-extension.sh; fi

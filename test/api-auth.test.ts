@@ -101,7 +101,7 @@ describe('an agent token', () => {
     const running = await agent.patch('Task', { name: 'mine' }, { status: { lastStatus: 'RUNNING' } }, { subresource: 'status' });
     expect(running.status?.lastStatus).toBe('RUNNING');
     const registered = await agent.create(instance('i-1'));
-    const heartbeat = await agent.mutate('ContainerInstance', { name: 'i-1' }, (ci) => void (ci.status = { ...ci.status, agentConnected: true, lastHeartbeat: new Date().toISOString(), runningTasksCount: 0, pendingTasksCount: 0 }), { subresource: 'status' });
+    const { object: heartbeat } = await agent.mutate('ContainerInstance', { name: 'i-1' }, (ci) => void (ci.status = { ...ci.status, agentConnected: true, lastHeartbeat: new Date().toISOString(), runningTasksCount: 0, pendingTasksCount: 0 }), { subresource: 'status' });
     expect(heartbeat.status?.agentConnected).toBe(true);
     expect(registered.metadata.name).toBe('i-1');
   });

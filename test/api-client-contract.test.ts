@@ -123,6 +123,19 @@ describe.each(combos)('%s', (_title, storeName, open, make) => {
     expect((await client.mustGet('Service', { name: 'web' })).spec.desiredCount).toBe(6);
   });
 
+  it('mutate says whether it changed anything, and writes nothing when it did not', async () => {
+    const created = await client.create(service('web', { desiredCount: 2 }));
+    const same = await client.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount = 2));
+    expect(same).toMatchObject({ changed: false, object: { metadata: { resourceVersion: created.metadata.resourceVersion } } });
+    const scaled = await client.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount = 3));
+    expect(scaled.changed).toBe(true);
+    expect(scaled.object.spec.desiredCount).toBe(3);
+    expect(Number(scaled.object.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
+    const labels = (s: { metadata: { labels?: Record<string, string> } }) => void (s.metadata.labels = { ...s.metadata.labels, team: 'a' });
+    expect((await client.mutate('Service', { name: 'web' }, labels)).changed).toBe(true);
+    expect((await client.mutate('Service', { name: 'web' }, labels)).changed).toBe(false);
+  });
+
   it('reports every invalid field (Invalid, with paths) and stores nothing', async () => {
     const before = await keysSnapshot(subject.store);
     const bad = { ...service('web'), spec: { taskDefinition: 'web', desiredCount: -1, bogus: true } };

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addSharedIndexes } from '../controllers/conventions.js';
 import { createInstanceController } from '../controllers/instance/index.js';
 import { FakeClock } from '../controllers/kit/clock.js';
+import { eventRecorder } from '../controllers/kit/events.js';
 import type { CacheReader } from '../controllers/kit/informer-set.js';
 import { Manager } from '../controllers/kit/manager.js';
 import type { ObjectOf } from '../controllers/kit/types.js';
@@ -291,7 +292,7 @@ describe('instance controller', () => {
         list: <K extends Parameters<CacheReader['list']>[0]>(kind: K) => (kind === 'ContainerInstance' ? instances : []) as readonly ObjectOf<K>[],
         byIndex: <K extends Parameters<CacheReader['byIndex']>[0]>(kind: K) => (kind === 'Task' ? tasks : []) as readonly ObjectOf<K>[],
       };
-      await controller.reconcile({ key: { kind: 'ContainerInstance', cluster: 'default', name: 'i-1' } }, { client: env.client, cache, clock, log: pino({ level: 'silent' }), signal: stop.signal });
+      await controller.reconcile({ key: { kind: 'ContainerInstance', cluster: 'default', name: 'i-1' } }, { client: env.client, cache, clock, log: pino({ level: 'silent' }), signal: stop.signal, events: eventRecorder(env.client, clock) });
     };
 
     it('a stale cached copy that looks expired does not mark tasks lost when the store has a fresh heartbeat', async () => {

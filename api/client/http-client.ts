@@ -22,7 +22,7 @@ import { labelSelectorText } from './label-selector-text.js';
 import { mutateWithRetry } from './mutate.js';
 import { TokenCalls } from './token-calls.js';
 import { Transport } from './transport.js';
-import type { BerthClient, InstallationSource, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
+import type { BerthClient, InstallationSource, ClientListOptions, ClientWatchOptions, DeleteOptions, Mutated, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
 
 export interface HttpClientOptions {
   /** Base URL, e.g. `https://10.0.0.5:6443`. */
@@ -136,7 +136,7 @@ export class HttpClient implements BerthClient, InstallationSource {
     return { object: decodeAs(kind, body), deleted: code === 200 };
   }
 
-  mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<ObjectOf<K>> {
+  mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<Mutated<K>> {
     return mutateWithRetry(this, kind, ref, change, options);
   }
 

@@ -1,7 +1,8 @@
 /** Read, change, write; on a Conflict read again and re-apply the change: both clients' `mutate`. */
 import type { KindName } from '../keys.js';
 import { ConflictError } from '../resources/errors.js';
-import type { BerthClient, ObjectOf, Ref, SubresourceOptions } from './types.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { BerthClient, Mutated, ObjectOf, Ref, SubresourceOptions } from './types.js';
 
 export const DEFAULT_MAX_CONFLICT_RETRIES = 20;
 
@@ -12,14 +13,19 @@ export async function mutateWithRetry<K extends KindName>(
   change: (obj: ObjectOf<K>) => void,
   options: SubresourceOptions = {},
   maxRetries = DEFAULT_MAX_CONFLICT_RETRIES,
-): Promise<ObjectOf<K>> {
+): Promise<Mutated<K>> {
   const { subresource, ...writeOptions } = options;
   for (let attempt = 0; ; attempt++) {
+    const read = await client.mustGet(kind, ref);
     // A copy: `change` must never edit an object someone else (a cache) may hold.
-    const copy = structuredClone(await client.mustGet(kind, ref));
+    const copy = structuredClone(read);
     change(copy);
     try {
-      return subresource === 'status' ? await client.updateStatus<K>(copy, writeOptions) : await client.update<K>(copy, writeOptions);
+      const object = subresource === 'status' ? await client.updateStatus<K>(copy, writeOptions) : await client.update<K>(copy, writeOptions);
+      // The server writes nothing for a change that changes nothing, so the version tells; a dry run
+      // writes nothing either way, so there the result itself is compared.
+      const changed = writeOptions.dryRun ? !isDeepStrictEqual(object, read) : object.metadata.resourceVersion !== read.metadata.resourceVersion;
+      return { object, changed };
     } catch (err) {
       if (!(err instanceof ConflictError) || attempt >= maxRetries) throw err;
     }

@@ -33,6 +33,12 @@ export interface DeleteOptions extends WriteOptions {
   resourceVersion?: string;
 }
 
+/** What `mutate` wrote, and whether it changed anything (a change that left the object as it was writes nothing). */
+export interface Mutated<K extends KindName> {
+  object: ObjectOf<K>;
+  changed: boolean;
+}
+
 export interface BerthClient {
   get<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K> | undefined>;
   mustGet<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K>>;
@@ -51,8 +57,11 @@ export interface BerthClient {
   /** A JSON merge patch (RFC 7386) of spec/metadata, or of status with `subresource: 'status'`. */
   patch<K extends KindName>(kind: K, ref: Ref, patch: unknown, options?: SubresourceOptions): Promise<ObjectOf<K>>;
   delete<K extends KindName>(kind: K, ref: Ref, options?: DeleteOptions): Promise<{ object: ObjectOf<K>; deleted: boolean }>;
-  /** get → change → update, re-read and retried on Conflict; `change` must be safe to run again. */
-  mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<ObjectOf<K>>;
+  /**
+   * get → change → update, re-read and retried on Conflict; `change` must be safe to run again.
+   * `changed` is false when `change` left the object as it was: then nothing was written.
+   */
+  mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<Mutated<K>>;
 }
 
 /** Which installation the API serves: the uid its agents label every Docker object with (api/store/installation.ts). */

@@ -66,7 +66,7 @@ const anyCase = (word: string) =>
 
 const subject: fc.Arbitrary<Subject> = fc.oneof(
   fc.constantFrom(...ATTRIBUTE_NAMES).map((name): Subject => ({ type: 'attribute', name })),
-  fc.stringMatching(/^[A-Za-z0-9_.\/-][A-Za-z0-9_.:\/-]{0,8}$/).map((name): Subject => ({ type: 'attribute', name })),
+  fc.stringMatching(/^[A-Za-z0-9_./-][A-Za-z0-9_.:/-]{0,8}$/).map((name): Subject => ({ type: 'attribute', name })),
   fc.constantFrom(...FIELD_SUBJECTS).map((type): Subject => ({ type })),
 );
 const subjectText = (s: Subject) => (s.type === 'attribute' ? `attribute:${s.name}` : s.type);
@@ -78,7 +78,7 @@ const spelling = (op: ComparisonOperator) => {
 };
 
 /** A bare value: no white space, quotes, parentheses, commas or brackets, and no `&&`/`||`. */
-const bareValue = fc.stringMatching(/^[A-Za-z0-9._:*\/+-]{1,10}$/);
+const bareValue = fc.stringMatching(/^[A-Za-z0-9._:*/+-]{1,10}$/);
 /** A quoted value: anything but its own quote and backslashes (the one escape is \<quote>). */
 const quotedValue = fc.tuple(fc.constantFrom("'", '"'), fc.string({ minLength: 0, maxLength: 10 })).map(([quote, raw]) => {
   const text = raw.replace(/['"\\]/g, '');

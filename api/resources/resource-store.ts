@@ -239,21 +239,23 @@ export class ResourceStore {
 
   /**
    * Read, change, write; on a conflict read again and re-apply `change`. `change` edits the copy it
-   * is given (never the stored object) and must be safe to run more than once.
+   * is given (never the stored object) and must be safe to run more than once. `changed` is false
+   * when `change` left the object as it was (nothing is written then).
    */
   async mutate<K extends KindName>(
     kind: K,
     ref: Ref,
     change: (obj: ObjectOf<K>) => void,
     options: WriteOptions & { subresource?: 'status' } = {},
-  ): Promise<ObjectOf<K>> {
+  ): Promise<{ object: ObjectOf<K>; changed: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.mustRead(kind, ref);
       const copy = structuredClone(current.object);
       change(copy);
       try {
         const written = await this.writeOver(current, copy, options);
-        if (isOfKind(written, kind)) return written;
+        // writeIfChanged hands back the stored object itself when there was nothing to write.
+        if (isOfKind(written, kind)) return { object: written, changed: written !== current.object };
         throw new Error(`internal: wrote ${written.kind} while mutating ${kind}`);
       } catch (err) {
         if (!(err instanceof ConflictError) || attempt >= this.maxConflictRetries) throw err;

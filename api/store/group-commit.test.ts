@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
-import { EtcdStore } from './etcd.js';
 import { AlreadyExistsError, ConflictError, StoreUnavailableError } from './errors.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import type { TxnRequest, TxnResult } from './types.js';
-import { openTestSqlite, etcdEndpoint, type TestStore } from '../../test/support/stores.js';
+import { openTestSqlite, type TestStore } from '../../test/support/stores.js';
 
 /** GroupCommit over a real store's txn (the embedded one), recording every transaction it sends. */
 describe('GroupCommit', () => {
@@ -157,25 +155,5 @@ describe('GroupCommit', () => {
     const rest = Array.from({ length: 20 }, (_, i) => gc.put(`/k/r${i}`, 'r'));
     await Promise.all([first, ...rest]);
     expect(sent.map((r) => r.success.length)).toEqual([1, 20]);
-  });
-});
-
-describe('GroupCommit in the etcd backend', () => {
-  it('batches concurrent creates and CAS writes into far fewer transactions, with per-op outcomes', async () => {
-    const store = new EtcdStore({ endpoints: [etcdEndpoint] });
-    const prefix = `/test/group-commit/${randomUUID()}/`;
-    try {
-      const created = await Promise.all(Array.from({ length: 300 }, (_, i) => store.create(`${prefix}${i}`, 'v1')));
-      expect(store.groupCommitStats.txns).toBeLessThan(300 / 4);
-      // Every other CAS uses a stale revision: those fail, the others land.
-      const outcomes = await Promise.allSettled(created.map((w, i) => store.put(`${prefix}${i}`, 'v2', { ifModRevision: i % 2 === 0 ? w.revision : w.revision - 1 })));
-      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(150);
-      expect(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof ConflictError)).toHaveLength(150);
-      const page = await store.range(prefix);
-      expect(page.items.filter((kv) => kv.value === 'v2').map((kv) => Number(kv.key.slice(prefix.length)) % 2)).toEqual(Array(150).fill(0));
-    } finally {
-      await Promise.all((await store.range(prefix)).items.map((kv) => store.delete(kv.key)));
-      await store.close();
-    }
   });
 });

@@ -16,11 +16,12 @@ export async function stopTask(client: BerthClient, raw: StopTaskInput): Promise
   const input = parseInput(StopTaskInput, raw);
   const cluster = input.cluster ?? DEFAULT_CLUSTER;
   try {
-    return await client.mutate('Task', { cluster, name: input.task }, (task) => {
+    const { object } = await client.mutate('Task', { cluster, name: input.task }, (task) => {
       if (task.spec.desiredStatus === 'STOPPED') return;
       task.spec.desiredStatus = 'STOPPED';
       task.spec.stopReason = input.reason ?? USER_STOP_REASON;
     });
+    return object;
   } catch (err) {
     if (err instanceof Error && err.name === 'NotFound') throw new TaskRequestError('task', `task ${input.task} not found in cluster ${cluster}`);
     throw err;

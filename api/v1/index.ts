@@ -8,6 +8,7 @@ import { Cluster } from './cluster.js';
 import { ContainerInstance } from './container-instance.js';
 import { API_VERSION } from './meta.js';
 import { Service } from './service.js';
+import { Lease } from './lease.js';
 import { Task } from './task.js';
 import { TaskDefinition } from './task-definition.js';
 import { isPlainObject } from '../merge-patch.js';
@@ -20,6 +21,7 @@ export const kindSchemas = {
   TaskDefinition,
   Task,
   Service,
+  Lease,
 } satisfies Record<KindName, z.ZodType>;
 
 export type BerthObject = z.infer<(typeof kindSchemas)[KindName]>;
@@ -122,3 +124,4 @@ export * from './cluster.js';
 export * from './container-instance.js';
 export * from './task.js';
 export * from './service.js';
+export * from './lease.js';

@@ -33,4 +33,5 @@ export const MINIMAL_SPECS = {
   TaskDefinition: { containerDefinitions: [rawContainer('app')] },
   Task: { taskDefinition: 'web:1' },
   Service: { taskDefinition: 'web' },
+  Lease: { leaseDurationSeconds: 15 },
 } as const;

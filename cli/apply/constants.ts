@@ -10,7 +10,7 @@ export const SOURCE_ANNOTATION = 'berth.dev/source';
 export const LAST_APPLIED_ANNOTATION = 'berth.dev/last-applied-configuration';
 
 /** Clusters first, then task definitions, so a service's family exists when the service is created. */
-export const APPLY_ORDER: readonly KindName[] = ['Cluster', 'TaskDefinition', 'ContainerInstance', 'Service', 'Task'];
+export const APPLY_ORDER: readonly KindName[] = ['Cluster', 'TaskDefinition', 'ContainerInstance', 'Service', 'Task', 'Lease'];
 
 export function applyRank(kind: KindName): number {
   return APPLY_ORDER.indexOf(kind);

@@ -58,7 +58,7 @@ async function pruneOne(client: BerthClient, obj: BerthObject, scope: PruneScope
     if (obj.status?.status === 'INACTIVE') return undefined;
     if (scope.dryRun === 'client') return { ...base, action: 'deregistered' };
     const now = (scope.now ?? (() => new Date()))().toISOString();
-    const after = await client.mutate(
+    const { object: after } = await client.mutate(
       'TaskDefinition',
       ref,
       (td) => {

@@ -93,12 +93,21 @@ const clusterColumns: Column<'Cluster'>[] = [
   { header: 'PENDING', wide: true, cell: (c) => String(c.status?.pendingTasksCount ?? 0) },
 ];
 
+const leaseColumns: Column<'Lease'>[] = [
+  { header: 'NAME', cell: (l) => l.metadata.name },
+  { header: 'HOLDER', cell: (l) => orNone(l.spec.holderIdentity) },
+  { header: 'RENEWED', cell: (l, now) => (l.spec.renewTime ? `${age(l.spec.renewTime, now)} ago` : NONE) },
+  { header: 'DURATION', cell: (l) => `${l.spec.leaseDurationSeconds}s` },
+  { header: 'TRANSITIONS', wide: true, cell: (l) => String(l.spec.leaseTransitions ?? 0) },
+];
+
 const COLUMNS: { [K in KindName]: Column<K>[] } = {
   Service: serviceColumns,
   Task: taskColumns,
   TaskDefinition: taskDefinitionColumns,
   ContainerInstance: instanceColumns,
   Cluster: clusterColumns,
+  Lease: leaseColumns,
 };
 
 export interface TableOptions {
@@ -135,6 +144,8 @@ export function rowForObject(obj: BerthObject, options: TableOptions = {}): stri
       return rowFor('ContainerInstance', obj, options);
     case 'Cluster':
       return rowFor('Cluster', obj, options);
+    case 'Lease':
+      return rowFor('Lease', obj, options);
   }
 }
 

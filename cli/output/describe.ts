@@ -78,6 +78,17 @@ export function describeObject(o: BerthObject, now: Date): string {
           ['Settings', keyValues(o.spec.settings)],
         ])
         .text();
+    case 'Lease':
+      return new Sections()
+        .fields([
+          ...header(o),
+          ['Holder', o.spec.holderIdentity ?? '<none>'],
+          ['Acquired', o.spec.acquireTime ?? '<none>'],
+          ['Renewed', o.spec.renewTime ?? '<none>'],
+          ['Duration', `${o.spec.leaseDurationSeconds}s`],
+          ['Transitions', o.spec.leaseTransitions ?? 0],
+        ])
+        .text();
   }
 }
 

@@ -18,6 +18,8 @@ const ALIASES: Record<string, KindName> = {
   service: 'Service',
   services: 'Service',
   svc: 'Service',
+  lease: 'Lease',
+  leases: 'Lease',
 };
 
 export class UnknownKindError extends Error {
@@ -28,7 +30,7 @@ export class UnknownKindError extends Error {
   }
 }
 
-export const KIND_NAMES_FOR_HELP = 'services (svc), tasks, taskdefinitions (td), containerinstances (ci, instances), clusters';
+export const KIND_NAMES_FOR_HELP = 'services (svc), tasks, taskdefinitions (td), containerinstances (ci, instances), clusters, leases';
 
 /** `svc` → Service; also accepts the kind itself in any case (`Service`, `TaskDefinition`). */
 export function resolveKind(text: string): KindName {

@@ -11,7 +11,7 @@ import type { Task, TaskStatus } from '../../api/v1/task.js';
 import type { Clock } from '../kit/clock.js';
 import type { TaskDefinitionCache } from './definitions.js';
 import { TaskDefinitionMissingError, TaskNotSettledError } from './errors.js';
-import { forgetContainer, Launcher, newTaskMemory, taskIdentity, type TaskMemory } from './launcher.js';
+import { forgetContainer, Launcher, newTaskMemory, type TaskMemory } from './launcher.js';
 import { toObserved, type ObservedContainer } from './observed.js';
 import { hasEngineWork, planTask, type TaskPlan } from './plan.js';
 import { ContainerNotFoundError } from './runtime/errors.js';

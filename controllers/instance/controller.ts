@@ -62,8 +62,7 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       // A task change wakes the instance it is (or was: the old object is mapped too) bound to.
       {
         kind: 'Task',
-        map: (obj) => {
-          const task = obj as Task;
+        map: (task) => {
           const cluster = task.metadata.cluster;
           return task.spec.containerInstance ? [{ kind: 'ContainerInstance', cluster, name: task.spec.containerInstance }] : [];
         },
@@ -136,7 +135,7 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       if (plan.markDisconnected) {
         // Re-checked on the fresh copy: a heartbeat that landed since the read wins.
         const judged = instance.status?.lastHeartbeat;
-        const fresh = await client.mutate('ContainerInstance', key, (ci) => {
+        const { object: fresh } = await client.mutate('ContainerInstance', key, (ci) => {
           if (ci.status && ci.status.lastHeartbeat === judged) ci.status.agentConnected = false;
         }, { subresource: 'status' });
         stillLost = stillLost && fresh.status?.agentConnected !== true;

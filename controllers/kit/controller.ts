@@ -12,10 +12,12 @@
  * what to fix, not hours later in a worker. `runController` (run-controller.ts) runs one.
  */
 import type { Logger } from '../../api/log.js';
+import type { IndexFunc } from './cache.js';
 import type { Clock } from './clock.js';
+import type { EventRecorder } from './events.js';
 import type { CacheReader } from './informer-set.js';
 import type { ReconcileResult } from './result.js';
-import { kindNameOf, type KindName, type KindSchemaOrName, type KitClient, type KitObject, type ObjectRef } from './types.js';
+import { kindNameOf, type KindName, type KindSchema, type KindSchemaOrName, type KitClient, type KitObject, type ObjectOf, type ObjectRef } from './types.js';
 
 export { runController } from './run-controller.js';
 
@@ -35,6 +37,8 @@ export interface ReconcileContext {
   readonly cache: CacheReader;
   /** Aborted when the controller stops (shutdown, lost leadership): stop early, write nothing more. */
   readonly signal: AbortSignal;
+  /** Writes events (`berth events`, `berth describe`) about an object, as berth's own controllers do. */
+  readonly events: EventRecorder;
 }
 
 /**
@@ -44,24 +48,53 @@ export interface ReconcileContext {
  */
 export type Reconciler = (request: ReconcileRequest, ctx: ReconcileContext) => Promise<ReconcileResult> | ReconcileResult;
 
-/** Changes to objects of `kind` enqueue the requests `map` returns (e.g. instance → its tasks' services). */
-export interface WatchSpec {
-  kind: KindSchemaOrName;
-  map: (obj: KitObject) => readonly ObjectRef[];
+/**
+ * Changes to objects of `kind` enqueue the requests `map` returns (e.g. instance → its tasks'
+ * services). `map` and `changed` get objects of `kind`, typed: `{ kind: 'Task', map: (task) => … }`.
+ */
+export interface KindWatchSpec<W extends KindName> {
+  kind: W;
+  map: (obj: ObjectOf<W>) => readonly ObjectRef[];
   /**
    * Which updates matter (controller-runtime's update predicate): an update for which this returns
    * false maps nothing, neither side. Adds and deletes always map. Absent: every update maps, the
    * old object and the new. For a kind that changes far more often than it matters to this
    * controller (agents' heartbeats; the echo of the controller's own write).
    */
-  changed?: (oldObj: KitObject, newObj: KitObject) => boolean;
+  changed?: (oldObj: ObjectOf<W>, newObj: ObjectOf<W>) => boolean;
+}
+
+/** The same, naming the kind by its schema (`kind: Task`). */
+export interface SchemaWatchSpec<W extends KindName> extends Omit<KindWatchSpec<W>, 'kind'> {
+  kind: KindSchema<W>;
+}
+
+/**
+ * A watch of any kind: the union over kinds (name and schema forms apart, so that `kind` stays a
+ * discriminant), so each literal's `kind` types its own callbacks.
+ */
+export type WatchSpec = { [W in KindName]: KindWatchSpec<W> | SchemaWatchSpec<W> }[KindName];
+
+/** A named index a controller adds to the shared cache of `kind`, for `ctx.cache.byIndex(kind, name, value)`. */
+export interface KindIndexSpec<I extends KindName> {
+  kind: I;
+  name: string;
+  fn: IndexFunc<ObjectOf<I>>;
+}
+export type IndexSpec = { [I in KindName]: KindIndexSpec<I> | (Omit<KindIndexSpec<I>, 'kind'> & { kind: KindSchema<I> }) }[KindName];
+
+/** An index as a checked definition holds it. */
+export interface IndexDefinition {
+  readonly kind: KindName;
+  readonly name: string;
+  readonly fn: IndexFunc<KitObject>;
 }
 
 /** A watch as a checked definition holds it. */
 export interface WatchDefinition {
   readonly kind: KindName;
-  readonly map: WatchSpec['map'];
-  readonly changed?: WatchSpec['changed'];
+  readonly map: (obj: KitObject) => readonly ObjectRef[];
+  readonly changed?: (oldObj: KitObject, newObj: KitObject) => boolean;
 }
 
 /** What `defineController` is given. */
@@ -76,11 +109,26 @@ export interface ControllerOptions<K extends KindName = KindName> {
    * For a controller that acts on few of many busy objects (garbage collection of STOPPED tasks
    * among thousands of running ones reporting status).
    */
-  forWhen?: (obj: KitObject) => boolean;
+  forWhen?: (obj: ObjectOf<K>) => boolean;
+  /**
+   * Which updates of a `for` object need a reconcile (an update predicate, as `changed` of a watch):
+   * an update for which this returns false enqueues nothing of its own; adds and deletes always do.
+   * Absent: every update. E.g. `(a, b) => a.metadata.generation !== b.metadata.generation` to
+   * ignore status-only changes, including the echo of this controller's own status writes.
+   */
+  forChanged?: (oldObj: ObjectOf<K>, newObj: ObjectOf<K>) => boolean;
   /** Kinds whose objects name an object of `for` as their controller owner (ownerReferences). */
   owns?: readonly KindSchemaOrName[];
   /** Other kinds to watch, with how their changes map to requests. */
   watches?: readonly WatchSpec[];
+  /**
+   * Kinds read from `ctx.cache` without a request of their own (no watch needed): the manager keeps
+   * an informer for each. Reading a kind from the cache that is none of for / owns / watches /
+   * reads fails with CacheKindNotWatchedError.
+   */
+  reads?: readonly KindSchemaOrName[];
+  /** Indexes this controller adds to the shared caches (names unique per kind across the manager's controllers). */
+  indexes?: readonly IndexSpec[];
   /** How many keys are reconciled at once (default 1). One key is never reconciled twice at once. */
   workers?: number;
   reconcile: Reconciler;
@@ -91,8 +139,11 @@ export interface ControllerDefinition<K extends KindName = KindName> {
   readonly name: string;
   readonly for: K;
   readonly forWhen?: (obj: KitObject) => boolean;
+  readonly forChanged?: (oldObj: KitObject, newObj: KitObject) => boolean;
   readonly owns: readonly KindName[];
   readonly watches: readonly WatchDefinition[];
+  readonly reads: readonly KindName[];
+  readonly indexes: readonly IndexDefinition[];
   readonly workers: number;
   readonly reconcile: Reconciler;
 }
@@ -125,11 +176,25 @@ export function defineController<K extends KindName>(options: ControllerOptions<
   const kind = checkKind(options.for, 'for', problems);
   const owns = (options.owns ?? []).map((k, i) => checkKind(k, `owns[${i}]`, problems));
   if (options.forWhen !== undefined && typeof options.forWhen !== 'function') problems.push('forWhen: must be a function (obj) => boolean, or absent');
-  const watches = (options.watches ?? []).map((w, i) => {
+  if (options.forChanged !== undefined && typeof options.forChanged !== 'function') problems.push('forChanged: must be a function (oldObj, newObj) => boolean, or absent');
+  // The callbacks are stored for any object (KitObject): the manager hands each one only objects of
+  // the kind it was declared with (each informer holds one kind), which is what the options' types say.
+  const watches = (options.watches ?? []).map((w: WatchSpec, i): WatchDefinition | undefined => {
     if (typeof w?.map !== 'function') problems.push(`watches[${i}].map: must be a function from the watched object to requests`);
     if (w?.changed !== undefined && typeof w.changed !== 'function') problems.push(`watches[${i}].changed: must be a function (oldObj, newObj) => boolean, or absent`);
     const kind = checkKind(w?.kind, `watches[${i}].kind`, problems);
-    return kind === undefined ? undefined : { kind, map: w.map, ...(w.changed === undefined ? {} : { changed: w.changed }) };
+    const loose = w as unknown as { map: WatchDefinition['map']; changed?: WatchDefinition['changed'] };
+    return kind === undefined ? undefined : { kind, map: loose.map, ...(loose.changed === undefined ? {} : { changed: loose.changed }) };
+  });
+  const reads = (options.reads ?? []).map((k, i) => checkKind(k, `reads[${i}]`, problems));
+  const indexNames = new Set<string>();
+  const indexes = (options.indexes ?? []).map((index: IndexSpec, i): IndexDefinition | undefined => {
+    const kind = checkKind(index?.kind, `indexes[${i}].kind`, problems);
+    if (typeof index?.name !== 'string' || index.name === '') problems.push(`indexes[${i}].name: required, e.g. name: "byImage"`);
+    if (typeof index?.fn !== 'function') problems.push(`indexes[${i}].fn: must be a function from an object to the values it is indexed under`);
+    if (kind !== undefined && indexNames.has(`${kind}/${index.name}`)) problems.push(`indexes[${i}].name: "${index.name}" is used twice for ${kind}`);
+    if (kind !== undefined) indexNames.add(`${kind}/${index.name}`);
+    return kind === undefined ? undefined : { kind, name: index.name, fn: index.fn as unknown as IndexFunc<KitObject> };
   });
 
   const workers = options.workers ?? 1;
@@ -141,9 +206,12 @@ export function defineController<K extends KindName>(options: ControllerOptions<
   return Object.freeze({
     name: options.name,
     for: kind as K,
-    ...(options.forWhen === undefined ? {} : { forWhen: options.forWhen }),
+    ...(options.forWhen === undefined ? {} : { forWhen: options.forWhen as unknown as (obj: KitObject) => boolean }),
+    ...(options.forChanged === undefined ? {} : { forChanged: options.forChanged as unknown as (oldObj: KitObject, newObj: KitObject) => boolean }),
     owns: Object.freeze(owns.filter((k): k is KindName => k !== undefined)),
     watches: Object.freeze(watches.filter((w): w is WatchDefinition => w !== undefined)),
+    reads: Object.freeze(reads.filter((k): k is KindName => k !== undefined)),
+    indexes: Object.freeze(indexes.filter((x): x is IndexDefinition => x !== undefined)),
     workers,
     reconcile: options.reconcile,
   });

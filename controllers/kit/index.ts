@@ -1,8 +1,13 @@
 /**
- * The controller kit: berth's public extension API. Built-in and third-party controllers use only
- * what is exported here. Test doubles for extension authors are in `./testing.js` (InMemoryListWatch)
- * and `./clock.js` (FakeClock).
+ * The controller kit: berth's public extension API (`import … from 'berth/kit'`). Built-in and
+ * third-party controllers use only what is exported here; what tests need (startTestEnv, FakeClock,
+ * InMemoryListWatch, eventually) is `berth/testing` (testing-index.ts).
  *
+ * - manager: Manager runs controllers with shared informers, in process or out of process, with
+ *   leader election on a store lease or (out of process) on a Lease object through the API
+ * - connection: connect(), the server and token the CLI would use; HttpClient / LocalClient
+ * - events: ctx.events.record(service, message)
+ * - log: rootLogger (pino), the Logger type
  * - controller: defineController, the Reconciler contract, runController (the worker loop)
  * - result: done(), requeueAfter(ms), TerminalError
  * - informer / cache: the list+watch cache with indexes; clientListWatch feeds it from the API client
@@ -24,3 +29,13 @@ export * from './handlers.js';
 export * from './controller.js';
 export * from './run-controller.js';
 export * from './pool.js';
+export * from './events.js';
+export { Manager, type ManagerHealth, type ManagerOptions } from './manager.js';
+export { LeaderElector, type LeaderElectionOptions, type Leadership } from './leader-election.js';
+export { LeaseElector, type LeaseElectionOptions } from './lease-election.js';
+export { CacheKindNotWatchedError, InformerSet, type CacheReader } from './informer-set.js';
+export { rootLogger, type Logger } from '../../api/log.js';
+export { HttpClient, type HttpClientOptions } from '../../api/client/http-client.js';
+export { LocalClient } from '../../api/client/local-client.js';
+export type { BerthClient, Mutated } from '../../api/client/types.js';
+export { connect, resolveConnection, ConfigError, DEFAULT_SERVER, type Connection, type ConnectionFlags } from '../../api/client/connection.js';

@@ -82,6 +82,39 @@ export class InformerSet implements CacheReader {
   }
 }
 
+/** A controller read a kind from `ctx.cache` that it never declared, so no informer is kept for it. */
+export class CacheKindNotWatchedError extends Error {
+  override readonly name = 'CacheKindNotWatchedError';
+  readonly retriable = false;
+
+  constructor(
+    readonly controller: string,
+    readonly kind: KindName,
+  ) {
+    super(
+      `controller ${controller} read ${kind} from ctx.cache, but its definition does not name ${kind}, so the manager keeps no cache of it; ` +
+        `add reads: ['${kind}'] to the definition (or watch it: watches: [{ kind: '${kind}', map }])`,
+    );
+  }
+}
+
+/**
+ * The cache as one controller may read it: only the kinds it declared. Without this a read of an
+ * undeclared kind would find an empty cache (or one another controller happens to keep) and a
+ * reconcile would act on "nothing exists".
+ */
+export function scopedCache(cache: CacheReader, controller: string, kinds: readonly KindName[]): CacheReader {
+  const allowed = new Set(kinds);
+  const check = (kind: KindName) => {
+    if (!allowed.has(kind)) throw new CacheKindNotWatchedError(controller, kind);
+  };
+  return {
+    get: (kind, ref) => (check(kind), cache.get(kind, ref)),
+    list: (kind) => (check(kind), cache.list(kind)),
+    byIndex: (kind, index, value) => (check(kind), cache.byIndex(kind, index, value)),
+  };
+}
+
 const NO_CACHE = 'this controller runs without informers: run it under a Manager, or pass `cache` to runController';
 /** For controllers run without a manager (unit tests): any cache read is a clear error. */
 export const noCache: CacheReader = {

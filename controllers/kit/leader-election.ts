@@ -216,12 +216,12 @@ export class LeaderElector {
         // The store did not answer: keep the lease, to resume it when the store is back.
         this.kept = lease;
         this.log.info('stopped leading; will resume the lease if the store still holds it');
-        return;
+      } else {
+        // A clean hand-over: revoking deletes the key, so a successor need not wait out the TTL.
+        // Bounded, for the same reason.
+        await Promise.race([lease.revoke().catch(() => undefined), this.clock.sleep(1000)]);
+        this.log.info('stopped leading');
       }
-      // A clean hand-over: revoking deletes the key, so a successor need not wait out the TTL.
-      // Bounded, for the same reason.
-      await Promise.race([lease.revoke().catch(() => undefined), this.clock.sleep(1000)]);
-      this.log.info('stopped leading');
     }
   }
 

@@ -11,17 +11,23 @@ import type { Store } from '../../api/store/types.js';
 import { realClock, type Clock } from './clock.js';
 import type { IndexFunc } from './cache.js';
 import type { ControllerDefinition } from './controller.js';
-import { enqueueHandlers, kindsOf } from './handlers.js';
+import { cachedKindsOf, enqueueHandlers, kindsOf } from './handlers.js';
 import { InformerSet } from './informer-set.js';
 import { LeaderElector } from './leader-election.js';
+import { LeaseElector } from './lease-election.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
 import { runController, type ControllerStats, type RunningController } from './run-controller.js';
 import type { KindName, ObjectOf } from './types.js';
 
 export interface ManagerOptions {
   client: BerthClient;
-  /** Leader election on a store lease. Without it this manager always acts (a single process). */
-  election?: { store: Store; identity?: string; ttlSeconds?: number; name?: string };
+  /**
+   * Leader election, so that of several replicas one acts. With `store` (inside berth's server) on
+   * a store lease; without (a controller in its own process, talking to the API) on a `Lease` object
+   * named `name` in `cluster` through `client` (lease-election.ts). Without `election` this manager
+   * always acts (a single process).
+   */
+  election?: { store?: Store; identity?: string; ttlSeconds?: number; name?: string; cluster?: string };
   clock?: Clock;
   log?: Logger;
   /** Replay every cached object to the controllers this often (0: never). */
@@ -37,7 +43,7 @@ export interface ManagerHealth {
 
 export class Manager {
   private readonly definitions: ControllerDefinition[] = [];
-  private readonly indexes: { kind: KindName; name: string; fn: IndexFunc<ObjectOf<KindName>> }[] = [];
+  private readonly indexes: { kind: KindName; name: string; fn: IndexFunc<ObjectOf<KindName>>; by: string }[] = [];
   private readonly clock: Clock;
   private readonly log: Logger;
   private running: RunningController[] = [];
@@ -53,14 +59,23 @@ export class Manager {
   add(definition: ControllerDefinition): this {
     if (this.started) throw new Error(`cannot add controller ${definition.name}: the manager is already running`);
     if (this.definitions.some((d) => d.name === definition.name)) throw new Error(`controller ${definition.name} is added twice`);
+    for (const index of definition.indexes) this.addIndex(index.kind, index.name, index.fn, definition.name);
     this.definitions.push(definition);
     return this;
   }
 
-  /** An index on the shared cache of `kind`, for controllers' `cache.byIndex`. */
-  addIndex<K extends KindName>(kind: K, name: string, fn: IndexFunc<ObjectOf<K>>): this {
+  /**
+   * An index on the shared cache of `kind`, for controllers' `cache.byIndex`. The same function may
+   * be added under its name more than once (two controllers declaring one shared index); a
+   * different function under a name already taken is refused.
+   */
+  addIndex<K extends KindName>(kind: K, name: string, fn: IndexFunc<ObjectOf<K>>, by = 'addIndex'): this {
+    if (this.started) throw new Error(`cannot add index ${kind}/${name}: the manager is already running`);
+    const taken = this.indexes.find((i) => i.kind === kind && i.name === name);
+    if (taken?.fn === fn) return this;
+    if (taken) throw new Error(`${by}: index "${name}" of ${kind} is already added by ${taken.by} with another function; give this one its own name`);
     // Stored with the kind it belongs to; `runWhileLeading` applies it to that kind's informer only.
-    this.indexes.push({ kind, name, fn: fn as IndexFunc<ObjectOf<KindName>> });
+    this.indexes.push({ kind, name, fn: fn as IndexFunc<ObjectOf<KindName>>, by });
     return this;
   }
 
@@ -77,14 +92,10 @@ export class Manager {
     this.started = true;
     const election = this.options.election;
     if (!election) return this.runWhileLeading(signal);
-    const elector = new LeaderElector({
-      store: election.store,
-      name: election.name ?? 'controller-manager',
-      identity: election.identity ?? `${hostname()}:${process.pid}`,
-      ttlSeconds: election.ttlSeconds,
-      clock: this.clock,
-      log: this.log,
-    });
+    const common = { name: election.name ?? 'controller-manager', identity: election.identity ?? `${hostname()}:${process.pid}`, clock: this.clock, log: this.log };
+    const elector = election.store
+      ? new LeaderElector({ ...common, store: election.store, ttlSeconds: election.ttlSeconds })
+      : new LeaseElector({ ...common, client: this.options.client, cluster: election.cluster, leaseDurationSeconds: election.ttlSeconds });
     const stop = () => elector.stop();
     signal.addEventListener('abort', stop, { once: true });
     try {
@@ -98,7 +109,7 @@ export class Manager {
     this.leading = true;
     const informers = new InformerSet({ client: this.options.client, clock: this.clock, log: this.log, resyncMs: this.options.resyncMs });
     this.informers = informers;
-    for (const definition of this.definitions) for (const kind of kindsOf(definition)) informers.informer(kind);
+    for (const definition of this.definitions) for (const kind of cachedKindsOf(definition)) informers.informer(kind);
     for (const index of this.indexes) informers.addIndex(index.kind, index.name, index.fn);
     informers.start();
     try {

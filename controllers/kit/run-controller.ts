@@ -12,7 +12,9 @@
 import { rootLogger, type Logger } from '../../api/log.js';
 import { realClock, type Clock } from './clock.js';
 import type { ControllerDefinition, ReconcileContext } from './controller.js';
-import { noCache, type CacheReader } from './informer-set.js';
+import { eventRecorder } from './events.js';
+import { cachedKindsOf } from './handlers.js';
+import { noCache, scopedCache, type CacheReader } from './informer-set.js';
 import { WorkQueue, type QueueMetrics } from './queue.js';
 import { yieldIfBusy } from '../../api/time-slice.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
@@ -61,6 +63,8 @@ export function runController(definition: ControllerDefinition, options: RunCont
   const log = (options.log ?? rootLogger).child({ controller: definition.name });
   const queue = new WorkQueue({ clock, rateLimits: options.rateLimits });
   const counts = { reconciles: 0, done: 0, requeues: 0, errors: 0, terminalErrors: 0 };
+  const cache = scopedCache(options.cache ?? noCache, definition.name, cachedKindsOf(definition));
+  const events = eventRecorder(client, clock);
 
   const handle = (key: string, result: ReconcileResult | undefined, keyLog: Logger): void => {
     if (result?.type === 'done') {
@@ -99,7 +103,7 @@ export function runController(definition: ControllerDefinition, options: RunCont
       return;
     }
     const keyLog = log.child({ key: `${ref.kind}/${ref.cluster}/${ref.name}` });
-    const ctx: ReconcileContext = { log: keyLog, clock, client, signal, cache: options.cache ?? noCache };
+    const ctx: ReconcileContext = { log: keyLog, clock, client, signal, cache, events };
     counts.reconciles++;
     try {
       handle(key, await definition.reconcile({ key: ref }, ctx), keyLog);

@@ -4,9 +4,9 @@
  * inside the server. Tests of controllers that write should use this rather than a fake (the
  * store's resourceVersion and conflict semantics are the point).
  *
- *   const env = await startTestEnv();
+ *   const env = await startTestEnv({ clock: new FakeClock(Date.parse('2026-01-01T03:00:00Z')) });
  *   await env.client.create(service);
- *   const manager = new Manager({ client: env.client }).add(myController);
+ *   const manager = new Manager({ client: env.client, clock: env.clock }).add(myController);
  *   ...
  *   await env.stop();
  */
@@ -17,20 +17,34 @@ import { LocalClient } from '../../api/client/local-client.js';
 import { ResourceStore } from '../../api/resources/resource-store.js';
 import { SqliteStore } from '../../api/store/sqlite.js';
 import type { Store } from '../../api/store/types.js';
+import { realClock, type Clock } from './clock.js';
+
+export interface TestEnvOptions {
+  /** Create the `default` cluster (default true). */
+  createDefaultCluster?: boolean;
+  /**
+   * The time the store stamps on objects (creationTimestamp, deletionTimestamp); pass the same clock
+   * to the Manager (`env.clock`) so that controllers and the objects they read agree on the time.
+   */
+  clock?: Clock;
+}
 
 export interface TestEnv {
   store: Store;
   resources: ResourceStore;
   /** A LocalClient: what controllers and the in-process agent get, installation() included. */
   client: LocalClient;
+  /** The clock this env was started with (the real one by default). */
+  clock: Clock;
   /** Close the store and delete its directory. */
   stop(): Promise<void>;
 }
 
-export async function startTestEnv(options: { createDefaultCluster?: boolean } = {}): Promise<TestEnv> {
+export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-test-env-'));
   const store = new SqliteStore({ dataDir });
-  const resources = new ResourceStore(store);
+  const clock = options.clock ?? realClock;
+  const resources = new ResourceStore(store, { now: () => new Date(clock.now()) });
   const client = new LocalClient(resources);
   if (options.createDefaultCluster ?? true)
     await client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: 'default' }, spec: {} });
@@ -38,6 +52,7 @@ export async function startTestEnv(options: { createDefaultCluster?: boolean } =
     store,
     resources,
     client,
+    clock,
     stop: async () => {
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });

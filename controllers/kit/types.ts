@@ -84,13 +84,16 @@ export interface KitClient {
   list<K extends KindName>(kind: K, options?: { cluster?: string; labelSelector?: string }): Promise<{ items: ObjectOf<K>[] }>;
   /** Creates an object from a manifest (validated by the server). */
   create<K extends KindName>(object: { kind: K } & Record<string, unknown>): Promise<ObjectOf<K>>;
-  /** get → change a copy → compare-and-swap update; `subresource: 'status'` changes status only. */
+  /**
+   * get → change a copy → compare-and-swap update; `subresource: 'status'` changes status only.
+   * `changed` is false when `change` left the object as it was: nothing was written.
+   */
   mutate<K extends KindName>(
     kind: K,
     ref: KitRef,
     change: (obj: ObjectOf<K>) => void,
     options?: { subresource?: 'status' },
-  ): Promise<ObjectOf<K>>;
+  ): Promise<{ object: ObjectOf<K>; changed: boolean }>;
   /**
    * Replaces spec and metadata. With `metadata.resourceVersion` set it is a compare-and-swap: it
    * throws Conflict when the object changed since that version (e.g. writing from a cached copy).

@@ -67,9 +67,8 @@ const clusterOf = (obj: KitObject): ObjectRef[] => [clusterRef(obj.metadata.clus
  * A task change matters when the task waits for the scheduler, or when a bound task stops and
  * frees capacity. Status reports of running tasks (most of the traffic) do not wake the scheduler.
  */
-function taskWakes(obj: KitObject): ObjectRef[] {
-  const task = obj as Task;
-  return task.spec.containerInstance === undefined || !isLive(task) ? clusterOf(obj) : [];
+function taskWakes(task: Task): ObjectRef[] {
+  return task.spec.containerInstance === undefined || !isLive(task) ? clusterOf(task) : [];
 }
 
 const holdsCapacity = (task: Task): boolean => task.spec.containerInstance !== undefined && !isStopped(task);
@@ -79,8 +78,7 @@ const holdsCapacity = (task: Task): boolean => task.spec.containerInstance !== u
  * something to do. The echo of a bind (waiting before, bound after: every task placed) does not:
  * the scheduler counted it when it wrote it.
  */
-function taskUpdateMatters(oldObj: KitObject, newObj: KitObject): boolean {
-  const [before, after] = [oldObj as Task, newObj as Task];
+function taskUpdateMatters(before: Task, after: Task): boolean {
   return awaitsScheduler(after) || (holdsCapacity(before) && !holdsCapacity(after));
 }
 
@@ -90,8 +88,7 @@ function taskUpdateMatters(oldObj: KitObject, newObj: KitObject): boolean {
  * controller writes (an update every few seconds per instance) do not change where a task can go.
  * The cache shares an unchanged spec between versions, so comparing it is an identity check.
  */
-function instanceUpdateMatters(oldObj: KitObject, newObj: KitObject): boolean {
-  const [before, after] = [oldObj as ContainerInstance, newObj as ContainerInstance];
+function instanceUpdateMatters(before: ContainerInstance, after: ContainerInstance): boolean {
   return (
     before.spec !== after.spec ||
     before.status?.agentConnected !== after.status?.agentConnected ||

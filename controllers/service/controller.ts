@@ -125,9 +125,9 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       follow(service);
       const deleting = service.metadata.deletionTimestamp !== undefined;
       if (!deleting && !service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {
-        service = await ctx.client.mutate('Service', key, (s) => {
+        ({ object: service } = await ctx.client.mutate('Service', key, (s) => {
           if (!s.metadata.finalizers?.includes(SERVICE_FINALIZER)) s.metadata.finalizers = [...(s.metadata.finalizers ?? []), SERVICE_FINALIZER];
-        });
+        }));
       }
 
       const cluster = service.metadata.cluster;

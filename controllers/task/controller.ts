@@ -6,7 +6,7 @@
 import { NotFoundError } from '../../api/resources/errors.js';
 import { SERVICE_GROUP_PREFIX } from '../../api/v1/task.js';
 import { INDEX, isStopped, STOPPED_TASK_RETENTION_MS } from '../conventions.js';
-import { defineController, done, requeueAfter, type ControllerDefinition, type ObjectOf } from '../kit/index.js';
+import { defineController, done, requeueAfter, type ControllerDefinition } from '../kit/index.js';
 import { needsDesiredStopped } from './desired-status.js';
 import { excessStopped, retentionPlan } from './retention.js';
 
@@ -31,7 +31,7 @@ export function createTaskController(options: TaskControllerOptions = {}): Contr
     for: 'Task',
     // Only a STOPPED task is ever deleted: the status reports of running tasks (most changes) are
     // not this controller's business. A task is STOPPED for good, so its last change wakes it.
-    forWhen: (obj) => isStopped(obj as ObjectOf<'Task'>),
+    forWhen: isStopped,
     workers: options.workers ?? 2,
     async reconcile({ key }, { client, cache, clock, log }) {
       // The cache is enough to decide; the delete itself is idempotent, and a stopped task never runs again.

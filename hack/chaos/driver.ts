@@ -63,7 +63,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     while (Date.now() - from < boundMs && !options.signal?.aborted) {
       why = await checker.unsteady().catch((err: unknown) => `cannot read: ${String(err)}`);
       if (why === undefined) return { ms: Date.now() - from };
-      if (Date.now() - said > 10_000) (said = Date.now()), log.info({ round: checker.round, why }, 'not steady yet');
+      if (Date.now() - said > 10_000) {
+        said = Date.now();
+        log.info({ round: checker.round, why }, 'not steady yet');
+      }
       await sleep(250);
     }
     return { why };

@@ -6,21 +6,12 @@
  *
  *   node dist/controllers/examples/nightly-scaler/main.js
  */
-import { readFileSync } from 'node:fs';
-import { HttpClient } from '../../../api/client/http-client.js';
-import { rootLogger } from '../../../api/log.js';
-import { resolveConnection } from '../../../cli/config.js';
-import { Manager } from '../../kit/manager.js';
+import { connect, Manager, rootLogger } from '../../kit/index.js';
 import { nightlyScaler } from './controller.js';
 
-const connection = resolveConnection({});
-const client = new HttpClient({
-  server: connection.server,
-  token: connection.token,
-  ca: connection.caFile ? readFileSync(connection.caFile) : undefined,
-});
+const { client, server } = connect();
 const stop = new AbortController();
 process.once('SIGINT', () => stop.abort());
 process.once('SIGTERM', () => stop.abort());
-rootLogger.info({ server: connection.server }, 'nightly-scaler running');
+rootLogger.info({ server }, 'nightly-scaler running');
 await new Manager({ client }).add(nightlyScaler).run(stop.signal);

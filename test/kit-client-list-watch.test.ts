@@ -3,13 +3,13 @@
  * SQLite): what a controller sees when objects are created, changed and deleted.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalClient } from '../../api/client/local-client.js';
-import { ResourceStore } from '../../api/resources/resource-store.js';
-import { testStoreBackends, type TestStore } from '../../test/support/stores.js';
-import { realClock } from './clock.js';
-import { clientListWatch } from './client-list-watch.js';
-import { Informer } from './informer.js';
-import { requestKey, type ObjectOf } from './types.js';
+import { LocalClient } from '../api/client/local-client.js';
+import { ResourceStore } from '../api/resources/resource-store.js';
+import { testStoreBackends, type TestStore } from './support/stores.js';
+import { realClock } from '../controllers/kit/clock.js';
+import { clientListWatch } from '../controllers/kit/client-list-watch.js';
+import { Informer } from '../controllers/kit/informer.js';
+import { requestKey, type ObjectOf } from '../controllers/kit/types.js';
 
 const service = (name: string, desiredCount = 2) => ({
   apiVersion: 'berth.dev/v1',

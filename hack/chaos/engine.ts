@@ -64,6 +64,12 @@ export class ChaosEngine {
   }
 
   async start(): Promise<void> {
+    // A dockerd started again on a data root whose network store it wrote before (-b with a bridge
+    // of its own) deleted the SHARED engine's docker0 on this machine's Docker, after which every
+    // container on the shared engine failed to start. Each start therefore begins with an empty
+    // network store: the engine's containers are gone after a stop anyway (no live-restore), and
+    // berth's agent must make its task networks again, as after an engine that lost its state.
+    rmSync(join(this.dataRoot, 'network'), { recursive: true, force: true });
     this.proc.start();
     await waitReady(this.proc, async () => (await this.docker.ping(), true), 30_000);
   }

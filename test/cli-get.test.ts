@@ -121,6 +121,7 @@ describe('berth get', () => {
   it('lists live tasks by default, as ECS list-tasks does; --status STOPPED or all for the others', async () => {
     const now = new Date().toISOString();
     // In a cluster without instances: the live one waits PENDING for an instance that never comes.
+    await env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: 'g-status' }, spec: {} });
     const make = (name: string, status: Record<string, unknown>) =>
       env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name, cluster: 'g-status' }, spec: { taskDefinition: 'g-web:1' }, status });
     await make('live-task', { lastStatus: 'PENDING', createdAt: now });

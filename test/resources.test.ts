@@ -11,6 +11,7 @@ import { delegate } from './support/delegate.js';
 import { deepFreeze } from '../controllers/kit/cache.js';
 import { isOfKind } from '../api/resources/codec.js';
 import type { RangeOptions } from '../api/store/types.js';
+import { objectKey } from '../api/keys.js';
 
 const service = (name: string, extra: { labels?: Record<string, string>; desiredCount?: number } = {}) => ({
   apiVersion: 'berth.dev/v1',
@@ -251,7 +252,9 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
       await resources.create(service('web'));
       let reads = 0;
       const store = backend.store;
-      const counted = delegate(store, { get: (key: string) => (reads++, store.get(key)) });
+      // Reads of the service itself: raising desiredCount also reads its Cluster's limit (service-limits.ts).
+      const ownKey = objectKey({ kind: 'Service', cluster: 'default', name: 'web' });
+      const counted = delegate(store, { get: (key: string) => (key === ownKey && reads++, store.get(key)) });
       const counting = new ResourceStore(counted);
       await counting.patch('Service', { name: 'web' }, { spec: { desiredCount: 3 } });
       await counting.mutate('Service', { name: 'web' }, (s) => void (s.metadata.labels = { team: 'a' }));
@@ -268,9 +271,11 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
       const v1 = await resources.mustGet('Service', { name: 'web' });
       let reads = 0;
       const store = backend.store;
+      // Reads of services: raising desiredCount also reads its Cluster's limit (service-limits.ts).
+      const servicePrefix = objectKey({ kind: 'Service', cluster: 'default', name: '' });
       const counted = delegate(store, {
-        get: (key: string) => (reads++, store.get(key)),
-        range: (prefix: string, options?: RangeOptions) => (reads++, store.range(prefix, options)),
+        get: (key: string) => (key.startsWith(servicePrefix) && reads++, store.get(key)),
+        range: (prefix: string, options?: RangeOptions) => (prefix.startsWith(servicePrefix) && reads++, store.range(prefix, options)),
       });
       const counting = new ResourceStore(counted);
       const next = structuredClone(v1);

@@ -18,7 +18,6 @@ beforeAll(async () => {
   await etcd.start();
   store = new EtcdStore({ endpoints: [etcd.endpoint] });
   api = await startApi({ store, dispose: () => store.close() });
-  await api.resources.create({ apiVersion: API, kind: 'Cluster', metadata: { name: 'default' }, spec: {} });
 });
 
 afterAll(async () => {

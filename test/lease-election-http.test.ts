@@ -19,7 +19,6 @@ describe('Lease election over HTTP', () => {
   beforeEach(async () => {
     backend = await openTestSqlite();
     api = await startApi(backend);
-    await api.client().create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: 'default' }, spec: {} });
   });
   afterEach(async () => {
     for (const s of stops) s.abort();

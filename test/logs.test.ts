@@ -155,7 +155,7 @@ describe('berth logs', () => {
     const agentToken = await cluster.client.issueAgentToken(cluster.name, 'i-1');
     const forbidden = await runBerth(['logs', 'p1', '-c', 'app'], { env: { ...env, BERTH_TOKEN: agentToken } });
     expect(forbidden.code).toBe(1);
-    expect(forbidden.stderr).toMatch(/Forbidden.*may not read container logs; use an admin token/);
+    expect(forbidden.stderr).toMatch(/Forbidden.*may not read container logs in cluster .*; it needs the view role there \(or an admin token\)/);
   });
 
   it('through a `berth agent` process listening on every interface: it registers the address it reaches the server from', async () => {

@@ -1,0 +1,70 @@
+/**
+ * The kubectl-style extras (issue #29) through the real binary against a real `berth up`:
+ * get -o jsonpath / custom-columns, version, wait, explain, agent token.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertFreshBuild, lines, startCliEnv, type CliEnv } from './cli-harness.js';
+
+const C = 'extras';
+
+const manifests = `apiVersion: berth.dev/v1
+kind: Cluster
+metadata: { name: ${C} }
+---
+apiVersion: berth.dev/v1
+kind: TaskDefinition
+metadata: { name: x-web }
+spec:
+  containerDefinitions:
+    - { name: main, image: berth.local/busybox:1, memory: 16, command: ["sleep", "3600"] }
+---
+apiVersion: berth.dev/v1
+kind: Service
+metadata: { name: x-web }
+spec: { taskDefinition: x-web, desiredCount: 0 }
+---
+apiVersion: berth.dev/v1
+kind: Service
+metadata: { name: x-api }
+spec: { taskDefinition: x-web, desiredCount: 0 }
+`;
+
+let env: CliEnv;
+const berth = (...args: string[]) => env.berth(args);
+
+beforeAll(async () => {
+  assertFreshBuild(['cli/output/jsonpath.ts', 'cli/output/custom-columns.ts', 'cli/output/print.ts']);
+  env = await startCliEnv();
+  const file = await env.write('set/all.yaml', manifests);
+  const r = await env.berth(['apply', '-f', file, '--cluster', C]);
+  if (r.code !== 0) throw new Error(r.stderr);
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+describe('berth get -o jsonpath / custom-columns', () => {
+  it('prints a jsonpath template over the list', async () => {
+    const r = await berth('get', 'svc', '--cluster', C, '-o', 'jsonpath={.items[*].metadata.name}');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('x-api x-web');
+  });
+  it('applies the template to the object itself when one is named', async () => {
+    const r = await berth('get', 'svc/x-web', '--cluster', C, '-o', 'jsonpath={.kind}/{.metadata.name}:{.spec.desiredCount}{"\\n"}');
+    expect(r.stdout).toBe('Service/x-web:0\n');
+  });
+  it('prints custom columns', async () => {
+    const r = await berth('get', 'svc', '--cluster', C, '-o', 'custom-columns=NAME:.metadata.name,TD:.spec.taskDefinition,NOPE:.spec.nope');
+    expect(r.stderr).toBe('');
+    expect(lines(r.stdout).map((l) => l.split(/\s+/))).toEqual([
+      ['NAME', 'TD', 'NOPE'],
+      ['x-api', 'x-web', '<none>'],
+      ['x-web', 'x-web', '<none>'],
+    ]);
+  });
+  it('rejects an unsupported template with a clear message and exit 1', async () => {
+    const r = await berth('get', 'svc', '--cluster', C, '-o', 'jsonpath={range .items[*]}{end}');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\{range .items\[\*\]\} is not supported/);
+  });
+});

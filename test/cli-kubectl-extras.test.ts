@@ -2,6 +2,7 @@
  * The kubectl-style extras (issue #29) through the real binary against a real `berth up`:
  * get -o jsonpath / custom-columns, version, wait, explain, agent token.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertFreshBuild, lines, startCliEnv, type CliEnv } from './cli-harness.js';
 
@@ -33,7 +34,7 @@ let env: CliEnv;
 const berth = (...args: string[]) => env.berth(args);
 
 beforeAll(async () => {
-  assertFreshBuild(['cli/output/jsonpath.ts', 'cli/output/custom-columns.ts', 'cli/output/print.ts']);
+  assertFreshBuild(['cli/output/jsonpath.ts', 'cli/output/custom-columns.ts', 'cli/output/print.ts', 'cli/commands/actions/version.ts']);
   env = await startCliEnv();
   const file = await env.write('set/all.yaml', manifests);
   const r = await env.berth(['apply', '-f', file, '--cluster', C]);
@@ -66,5 +67,20 @@ describe('berth get -o jsonpath / custom-columns', () => {
     const r = await berth('get', 'svc', '--cluster', C, '-o', 'jsonpath={range .items[*]}{end}');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/\{range .items\[\*\]\} is not supported/);
+  });
+});
+
+describe('berth version', () => {
+  it("prints the client's version from package.json and the server's", async () => {
+    const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    const r = await berth('version');
+    expect(r.stderr).toBe('');
+    expect(lines(r.stdout)).toEqual([`Client Version: ${version}`, expect.stringMatching(new RegExp(`^Server Version: ${version.replace(/\./g, '\\.')} \\(API berth.dev/v1, Node v\\d+`))]);
+  });
+  it('still prints the client version when the server cannot be reached, and exits 1', async () => {
+    const r = await berth('version', '--server', 'http://127.0.0.1:9', '-o', 'json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ clientVersion: { version: expect.any(String) } });
+    expect(r.stderr).toMatch(/^cannot get the server version: /);
   });
 });

@@ -19,6 +19,7 @@ import { rolloutCommand } from './rollout.js';
 import { deregisterCommand } from './deregister.js';
 import { gitopsCommand } from './gitops.js';
 import { logsCommand } from './logs.js';
+import { versionCommand } from './version.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
@@ -27,5 +28,6 @@ export function registerCommands(program: Command): void {
   for (const command of [applyCommand(), diffCommand(), deleteCommand(), getCommand(), describeCommand(), logsCommand(), scaleCommand(), eventsCommand(), runTaskCommand(), stopTaskCommand(), drainCommand(), gitopsCommand(), rolloutCommand(), deregisterCommand(), completionCommand()])
     program.addCommand(command);
   program.addCommand(agentCommand());
+  program.addCommand(versionCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

@@ -34,7 +34,7 @@ let env: CliEnv;
 const berth = (...args: string[]) => env.berth(args);
 
 beforeAll(async () => {
-  assertFreshBuild(['cli/output/jsonpath.ts', 'cli/output/custom-columns.ts', 'cli/output/print.ts', 'cli/commands/actions/version.ts']);
+  assertFreshBuild(['cli/output/jsonpath.ts', 'cli/output/custom-columns.ts', 'cli/output/print.ts', 'cli/commands/actions/version.ts', 'cli/commands/actions/wait.ts', 'cli/wait/condition.ts']);
   env = await startCliEnv();
   const file = await env.write('set/all.yaml', manifests);
   const r = await env.berth(['apply', '-f', file, '--cluster', C]);
@@ -82,5 +82,34 @@ describe('berth version', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual({ clientVersion: { version: expect.any(String) } });
     expect(r.stderr).toMatch(/^cannot get the server version: /);
+  });
+});
+
+describe('berth wait', () => {
+  it('returns once a service is steady', async () => {
+    const r = await berth('wait', '--for=condition=steady', 'service/x-web', '--cluster', C, '--timeout', '15s');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('service/x-web condition met (condition=steady)\n');
+  });
+  it('exits 1 at the timeout, saying what it saw', async () => {
+    const r = await berth('wait', '--for=jsonpath={.spec.desiredCount}=5', 'svc/x-api', '--cluster', C, '--timeout', '1s');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('error: timed out after 1s waiting for service/x-api to meet --for=jsonpath={.spec.desiredCount}=5 ({.spec.desiredCount} is "0")\n');
+  });
+  it('follows the watch until the object is deleted', async () => {
+    const file = await env.write('del.yaml', `apiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: x-del }\nspec: { taskDefinition: x-web, desiredCount: 0 }\n`);
+    expect((await berth('apply', '-f', file, '--cluster', C)).code).toBe(0);
+    const waiting = berth('wait', '--for=delete', 'service/x-del', '--cluster', C, '--timeout', '15s');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await berth('delete', 'service', 'x-del', '--cluster', C)).code).toBe(0);
+    const r = await waiting;
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('service/x-del deleted\n');
+  });
+  it('rejects an unknown condition before waiting', async () => {
+    const r = await berth('wait', '--for=condition=ready', 'service/x-web', '--cluster', C);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown condition "ready"/);
   });
 });

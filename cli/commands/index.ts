@@ -20,6 +20,7 @@ import { deregisterCommand } from './deregister.js';
 import { gitopsCommand } from './gitops.js';
 import { logsCommand } from './logs.js';
 import { versionCommand } from './version.js';
+import { waitCommand } from './wait.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
@@ -29,5 +30,6 @@ export function registerCommands(program: Command): void {
     program.addCommand(command);
   program.addCommand(agentCommand());
   program.addCommand(versionCommand());
+  program.addCommand(waitCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

@@ -34,7 +34,7 @@ let env: CliEnv;
 const berth = (...args: string[]) => env.berth(args);
 
 beforeAll(async () => {
-  assertFreshBuild(['cli/output/jsonpath.ts', 'cli/output/custom-columns.ts', 'cli/output/print.ts', 'cli/commands/actions/version.ts', 'cli/commands/actions/wait.ts', 'cli/wait/condition.ts']);
+  assertFreshBuild(['cli/output/jsonpath.ts', 'cli/output/custom-columns.ts', 'cli/output/print.ts', 'cli/commands/actions/version.ts', 'cli/commands/actions/wait.ts', 'cli/wait/condition.ts', 'cli/output/explain.ts']);
   env = await startCliEnv();
   const file = await env.write('set/all.yaml', manifests);
   const r = await env.berth(['apply', '-f', file, '--cluster', C]);
@@ -111,5 +111,20 @@ describe('berth wait', () => {
     const r = await berth('wait', '--for=condition=ready', 'service/x-web', '--cluster', C);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/unknown condition "ready"/);
+  });
+});
+
+describe('berth explain', () => {
+  it("prints a field's type and its fields, from the zod schema", async () => {
+    const r = await berth('explain', 'service.spec.deploymentConfiguration');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^KIND: {5}Service\nVERSION: {2}berth.dev\/v1\n\nFIELD: deploymentConfiguration <object>\n/);
+    expect(r.stdout).toContain('FIELDS:\n  minimumHealthyPercent\t<integer>\n    default 100; 0..100\n  maximumPercent\t<integer>\n    default 200; at least 100\n');
+    expect(r.stdout).toContain('  deploymentCircuitBreaker\t<object>');
+  });
+  it('names the fields that exist when a path is wrong', async () => {
+    const r = await berth('explain', 'svc.spec.nope');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/field "nope" does not exist in Service.spec; its fields are: taskDefinition, desiredCount/);
   });
 });

@@ -21,6 +21,7 @@ import { gitopsCommand } from './gitops.js';
 import { logsCommand } from './logs.js';
 import { versionCommand } from './version.js';
 import { waitCommand } from './wait.js';
+import { explainCommand } from './explain.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
@@ -31,5 +32,6 @@ export function registerCommands(program: Command): void {
   program.addCommand(agentCommand());
   program.addCommand(versionCommand());
   program.addCommand(waitCommand());
+  program.addCommand(explainCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

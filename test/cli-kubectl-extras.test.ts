@@ -2,7 +2,8 @@
  * The kubectl-style extras (issue #29) through the real binary against a real `berth up`:
  * get -o jsonpath / custom-columns, version, wait, explain, agent token.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertFreshBuild, lines, startCliEnv, type CliEnv } from './cli-harness.js';
 
@@ -34,7 +35,7 @@ let env: CliEnv;
 const berth = (...args: string[]) => env.berth(args);
 
 beforeAll(async () => {
-  assertFreshBuild(['cli/output/jsonpath.ts', 'cli/output/custom-columns.ts', 'cli/output/print.ts', 'cli/commands/actions/version.ts', 'cli/commands/actions/wait.ts', 'cli/wait/condition.ts', 'cli/output/explain.ts']);
+  assertFreshBuild(['cli/output/jsonpath.ts', 'cli/output/custom-columns.ts', 'cli/output/print.ts', 'cli/commands/actions/version.ts', 'cli/commands/actions/wait.ts', 'cli/wait/condition.ts', 'cli/output/explain.ts', 'cli/commands/actions/agent-token.ts']);
   env = await startCliEnv();
   const file = await env.write('set/all.yaml', manifests);
   const r = await env.berth(['apply', '-f', file, '--cluster', C]);
@@ -126,5 +127,26 @@ describe('berth explain', () => {
     const r = await berth('explain', 'svc.spec.nope');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/field "nope" does not exist in Service.spec; its fields are: taskDefinition, desiredCount/);
+  });
+});
+
+describe('berth agent token', () => {
+  it('writes the token to a 0600 file, not stdout; it is an agent's token (it may not list services)', async () => {
+    const out = join(env.dir, 'i-1.token');
+    const r = await berth('agent', 'token', 'i-1', '--cluster', C, '--out', out);
+    expect(r.stderr).toBe(`agent token for ${C}/i-1 written to ${out}\n`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    const token = (await readFile(out, 'utf8')).trim();
+    // The token is this instance's agent: it may read its own instance but not list services.
+    const who = await env.berth(['get', 'svc', '--cluster', C], { env: { BERTH_TOKEN: token } });
+    expect(who.code).toBe(1);
+    expect(who.stderr).toMatch(/forbidden|Forbidden|403/);
+  });
+  it('prints the token on stdout without --out', async () => {
+    const r = await berth('agent', 'token', 'i-2', '--cluster', C);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\S{16,}$/);
   });
 });

@@ -131,7 +131,7 @@ describe('berth explain', () => {
 });
 
 describe('berth agent token', () => {
-  it('writes the token to a 0600 file, not stdout; it is an agent's token (it may not list services)', async () => {
+  it('writes the token to a 0600 file, not stdout; it is an agent token (it may not list services)', async () => {
     const out = join(env.dir, 'i-1.token');
     const r = await berth('agent', 'token', 'i-1', '--cluster', C, '--out', out);
     expect(r.stderr).toBe(`agent token for ${C}/i-1 written to ${out}\n`);

@@ -6,10 +6,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { ServerVersion } from './server-version.js';
 import { TokenIdentity, type Principal } from '../auth/principal.js';
 import type { KindName } from '../keys.js';
 import { rootLogger, type Logger } from '../log.js';
-import { agentTokenPath, INSTALLATION_PATH, resourcePath, taskLogPath, WHOAMI_PATH, type ResourcePath } from '../paths.js';
+import { agentTokenPath, INSTALLATION_PATH, metaPaths, resourcePath, taskLogPath, WHOAMI_PATH, type ResourcePath } from '../paths.js';
 import { InstallationRecord } from '../store/installation.js';
 import { InvalidError, NotFoundError } from '../resources/errors.js';
 import type { ResourceWatch } from '../resources/resource-watch.js';
@@ -153,6 +154,11 @@ export class HttpClient implements BerthClient, InstallationSource {
   /** Who the API server takes this client's token for. */
   async whoami(): Promise<Principal> {
     return parseBody(TokenIdentity, await this.call('GET', WHOAMI_PATH), 'principal');
+  }
+
+  /** The API server's build: berth's version, the API version it serves, its Node version. */
+  async serverVersion(): Promise<ServerVersion> {
+    return parseBody(ServerVersion, await this.call('GET', metaPaths.version), 'version');
   }
 
   /** The uid of the installation this server belongs to. */

@@ -9,6 +9,7 @@
  * Every resource URL goes through one wildcard route and is parsed by api/paths.ts, the same
  * module the clients build URLs with.
  */
+import { packageVersion } from '../package-version.js';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -168,7 +169,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const notFound = (method: string, url: string) => status(404, `no API endpoint ${method} ${url.split('?')[0]}; resources live under ${API_PREFIX}`);
   app.setNotFoundHandler(async (request, reply) => reply.code(404).send(notFound(request.method, request.url)));
 
-  registerMetaRoutes(app, { store, metrics, version: options.version ?? process.env.npm_package_version ?? '0.0.0-dev' });
+  registerMetaRoutes(app, { store, metrics, version: options.version ?? packageVersion() });
   registerAgentTokenRoute(app, auth.tokens);
   registerTokenRoutes(app, auth.tokens, resources);
   registerWhoamiRoute(app);

@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import { runLazy } from './global-options.js';
 import { DEFAULT_LOGS_LISTEN } from '../../controllers/agent/log-address.js';
 import type { AgentFlags } from './agent-flags.js';
+import { agentTokenCommand } from './agent-token.js';
 
 export { AgentFlagError, agentSettings, dockerConnection, parseAttribute, type AgentFlags } from './agent-flags.js';
 
@@ -28,5 +29,6 @@ export function agentCommand(): Command {
     .option('--logs-listen <host:port>', 'where the agent serves container logs to the API server (`berth logs`)', DEFAULT_LOGS_LISTEN)
     .option('--advertise-address <url|host>', 'the log address to register for the API server to call (default: this machine\'s address toward the server)')
     .option('--no-logs', 'serve no container logs (`berth logs` will not work for this instance)')
+    .addCommand(agentTokenCommand())
     .action((flags: AgentFlags) => runLazy(() => import('./actions/agent.js'), flags));
 }

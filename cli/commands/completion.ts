@@ -3,7 +3,7 @@ import { Command } from 'commander';
 
 /** Kinds as typed (kept here, not imported, so that loading the command stays cheap). */
 const KINDS = ['services', 'svc', 'tasks', 'task', 'taskdefinitions', 'td', 'containerinstances', 'ci', 'instances', 'clusters', 'cluster'];
-const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name'];
+const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name', 'jsonpath=', 'custom-columns='];
 
 export function completionCommand(): Command {
   return new Command('completion')

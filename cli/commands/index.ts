@@ -20,6 +20,9 @@ import { deregisterCommand } from './deregister.js';
 import { gitopsCommand } from './gitops.js';
 import { logsCommand } from './logs.js';
 import { tokenCommand } from './token.js';
+import { versionCommand } from './version.js';
+import { waitCommand } from './wait.js';
+import { explainCommand } from './explain.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
@@ -28,5 +31,8 @@ export function registerCommands(program: Command): void {
   for (const command of [applyCommand(), diffCommand(), deleteCommand(), getCommand(), describeCommand(), logsCommand(), scaleCommand(), eventsCommand(), runTaskCommand(), stopTaskCommand(), drainCommand(), gitopsCommand(), rolloutCommand(), deregisterCommand(), tokenCommand(), completionCommand()])
     program.addCommand(command);
   program.addCommand(agentCommand());
+  program.addCommand(versionCommand());
+  program.addCommand(waitCommand());
+  program.addCommand(explainCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

@@ -80,7 +80,7 @@ describe('berth logs', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       // Two ticks later than any printed before the command started: streamed, not read back.
-      await eventually(() => stdout.includes(`tick ${last + 2}\n`), 8_000, `tick ${last + 2} streamed`);
+      await eventually(() => stdout.includes(`tick ${last + 2}\n`), 20_000, `tick ${last + 2} streamed`);
       const signalledAt = Date.now();
       child.kill('SIGINT');
       expect(await exited).toBe(0);

@@ -1,4 +1,7 @@
-/** `berth run-task TD [--count N] [--group G] [--started-by S] [--instance I…]`: one-off tasks (ECS RunTask/StartTask). */
+/**
+ * `berth run-task TD [--count N] [--overrides FILE] [--env K=V…] [--wait]`: one-off tasks (ECS
+ * RunTask, or StartTask with --instance).
+ */
 import { Command, InvalidArgumentError } from 'commander';
 import { collect, runLazy, withGlobalOptions, type GlobalFlags } from './global-options.js';
 
@@ -8,6 +11,11 @@ export interface RunTaskFlags extends GlobalFlags {
   group?: string;
   startedBy?: string;
   instance?: string[];
+  overrides?: string;
+  env?: string[];
+  container?: string;
+  wait?: boolean;
+  timeout?: string;
 }
 
 function positive(value: string): number {
@@ -24,6 +32,11 @@ export function runTaskCommand(): Command {
       .option('--count <n>', 'how many tasks (1-10)', positive, 1)
       .option('--group <group>', 'task group (default: family:<family>)')
       .option('--started-by <text>', 'recorded on the tasks, e.g. a job id')
-      .option('--instance <name>', 'start one task on this container instance instead of letting the scheduler place it (repeatable)', collect),
+      .option('--instance <name>', 'start one task on this container instance instead of letting the scheduler place it (repeatable)', collect)
+      .option('--overrides <file>', "a JSON file with ECS's task overrides (containerOverrides, cpu, memory); file://PATH also works")
+      .option('--env <NAME=VALUE>', 'set an environment variable in the container (repeatable; wins over --overrides)', collect)
+      .option('-c, --container <name>', 'the container --env applies to (needed when the definition has several)')
+      .option('--wait', 'wait until the tasks stop; exit 0 only if every essential container exited 0')
+      .option('--timeout <duration>', 'with --wait: give up (exit 1) after this long, e.g. 10m (default: no limit)'),
   ).action((taskDefinition: string, flags: Omit<RunTaskFlags, 'taskDefinition'>) => runLazy(() => import('./actions/run-task.js'), { ...flags, taskDefinition }));
 }

@@ -42,9 +42,10 @@ describe('berth token', () => {
     expect((await cli.berth(['token', 'create', '--name', 'x', '--role', 'view', '--cluster', 'nope'])).stderr).toMatch(/clusters "nope" not found/);
   });
 
-  it('issues an agent token', async () => {
-    const agent = await cli.berth(['token', 'agent', 'i-9']);
+  it('issues an agent token with `berth agent token`, the one command for it', async () => {
+    const agent = await cli.berth(['agent', 'token', 'i-9']);
     expect(agent.code).toBe(0);
     expect(agent.stdout.trim()).toMatch(/^berth_\S+$/);
+    expect((await cli.berth(['token', 'agent', 'i-9'])).code).not.toBe(0);
   });
 });

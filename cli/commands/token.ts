@@ -34,10 +34,5 @@ export function tokenCommand(): Command {
       (id: string, flags: GlobalFlags) => runLazy(async () => ({ default: (await import('./actions/token.js')).runTokenRevoke }), { ...flags, id }),
     ),
   );
-  token.addCommand(
-    withGlobalOptions(new Command('agent').description("Create the token of one container instance's agent (admin role in --cluster); prints it once").argument('<instance>', 'container instance name')).action(
-      (instance: string, flags: GlobalFlags) => runLazy(async () => ({ default: (await import('./actions/token.js')).runTokenAgent }), { ...flags, instance }),
-    ),
-  );
   return token;
 }

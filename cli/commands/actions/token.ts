@@ -35,10 +35,3 @@ export function runTokenRevoke(flags: GlobalFlags & { id: string }): Promise<num
     return 0;
   });
 }
-
-export function runTokenAgent(flags: GlobalFlags & { instance: string }): Promise<number> {
-  return withSession(flags, async ({ client, cluster }, io) => {
-    io.stdout.write(`${await client.issueAgentToken(flags.cluster ?? cluster, flags.instance)}\n`);
-    return 0;
-  });
-}

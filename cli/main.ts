@@ -13,7 +13,11 @@ const program = new Command('berth')
 
 registerCommands(program);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+const fail = (err: unknown) => {
   process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
-});
+};
+// The completion scripts' entry point: its words are the user's half-typed command line, which
+// commander must not parse as berth's own flags.
+if (process.argv[2] === '__complete') import('./completion/run.js').then((m) => m.runComplete(program, process.argv.slice(3))).catch(fail);
+else program.parseAsync(process.argv).catch(fail);

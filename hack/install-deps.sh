@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system parts berth's tests and quickstart need: etcd, the Docker engine, busybox-static.
+# Installs the system parts berth's tests and quickstart need: etcd, the Docker engine, busybox-static,
+# and zsh and fish (the completion scripts are tested in the shells they are for).
 # On Debian as root it installs what is missing with apt-get; elsewhere it says what to install.
 source "$(dirname "$0")/lib.sh"
 
@@ -10,6 +11,8 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 if [ ! -x /bin/busybox ] || ! echo "${file_static:-}" | grep -q 'not a dynamic'; then missing+=(busybox-static); fi
 command -v curl >/dev/null || missing+=(curl)
 command -v ip >/dev/null || missing+=(iproute2)
+command -v zsh >/dev/null || missing+=(zsh)
+command -v fish >/dev/null || missing+=(fish)
 [ ${#missing[@]} -eq 0 ] && { say "system packages present"; exit 0; }
 
 if [ -r /etc/debian_version ] && [ "$(id -u)" = 0 ]; then

@@ -315,12 +315,12 @@ describe('errors and the rest', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('prints bash and zsh completion from the registered commands', async () => {
-    const bash = await berth('completion', 'bash');
-    expect(bash.stdout).toContain('complete -o default -F _berth_completion berth');
-    expect(bash.stdout).toMatch(/compgen -W "up server validate apply diff delete get describe/);
-    expect(bash.stdout).toMatch(/get\) opts="-o --output -l --selector -A --all-clusters -w --watch --status --server --token --cluster"/);
+  it('prints completion scripts for bash, zsh and fish (test/cli-completion.test.ts runs them), and refuses another shell', async () => {
+    expect((await berth('completion', 'bash')).stdout).toContain('complete -o nospace -F _berth_completion berth');
     expect((await berth('completion', 'zsh')).stdout).toMatch(/^#compdef berth\n/);
-    expect((await berth('completion', 'fish')).code).toBe(1);
+    expect((await berth('completion', 'fish')).stdout).toContain("complete -c berth -f -a '(__berth_complete)'");
+    const tcsh = await berth('completion', 'tcsh');
+    expect(tcsh.code).toBe(1);
+    expect(tcsh.stderr).toBe('error: unsupported shell "tcsh": expected bash, zsh or fish\n');
   });
 });

@@ -1,32 +1,19 @@
-/** `berth completion bash|zsh`: prints a completion script for the commands registered on the program. */
+/** `berth completion bash|zsh|fish`: prints a script that completes commands, flags and object names through `berth __complete`. */
 import { Command } from 'commander';
-
-/** Kinds as typed (kept here, not imported, so that loading the command stays cheap). */
-const KINDS = ['services', 'svc', 'tasks', 'task', 'taskdefinitions', 'td', 'containerinstances', 'ci', 'instances', 'clusters', 'cluster'];
-const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name', 'jsonpath=', 'custom-columns='];
 
 export function completionCommand(): Command {
   return new Command('completion')
-    .description('Print a shell completion script: source <(berth completion bash)')
-    .argument('<shell>', 'bash or zsh')
+    .description('Print a shell completion script: source <(berth completion bash), or zsh, or: berth completion fish | source')
+    .argument('<shell>', 'bash, zsh or fish')
     .action(async (shell: string, _options: unknown, command: Command) => {
-      const { bashCompletion, zshCompletion } = await import('../output/completion.js');
-      const program = command.parent;
-      if (!program || (shell !== 'bash' && shell !== 'zsh')) {
-        process.stderr.write(`error: unsupported shell "${shell}": expected bash or zsh\n`);
+      const scripts = await import('../completion/scripts.js');
+      const program = command.parent?.name() ?? 'berth';
+      const script = shell === 'bash' ? scripts.bashCompletion(program) : shell === 'zsh' ? scripts.zshCompletion(program) : shell === 'fish' ? scripts.fishCompletion(program) : undefined;
+      if (script === undefined) {
+        process.stderr.write(`error: unsupported shell "${shell}": expected bash, zsh or fish\n`);
         process.exitCode = 1;
         return;
       }
-      const model = {
-        program: program.name(),
-        commands: program.commands.map((c) => ({
-          name: c.name(),
-          options: c.options.flatMap((o) => [o.short, o.long].filter((f): f is string => f !== undefined)),
-          takesKind: ['kind', 'args'].includes(c.registeredArguments[0]?.name() ?? '') && c.name() !== 'scale',
-        })),
-        kinds: KINDS,
-        outputFormats: OUTPUT_FORMATS,
-      };
-      process.stdout.write(shell === 'bash' ? bashCompletion(model) : zshCompletion(model));
+      process.stdout.write(script);
     });
 }

@@ -95,3 +95,19 @@ describe('berth run-task --overrides', () => {
     expect(lines(after.stdout)).toEqual(lines(before.stdout));
   });
 });
+
+describe('berth get tasks --field-selector / --sort-by over the tasks run above', () => {
+  it('selects stopped tasks by field (the default live-only filter steps aside) and sorts them', async () => {
+    const stopped = await berth('get', 'tasks', '--field-selector', 'lastStatus=STOPPED,taskDefinition=rt-job:1', '--sort-by', '{.status.stoppedAt}', '-o', 'jsonpath={.items[*].status.stoppedAt}');
+    expect(stopped.stderr).toBe('');
+    const times = stopped.stdout.split(' ');
+    expect(times.length).toBeGreaterThanOrEqual(5);
+    expect([...times].sort()).toEqual(times);
+    const pair = await berth('get', 'tasks', '--status', 'all', '--field-selector', 'taskDefinition!=rt-job:1', '-o', 'name');
+    expect(lines(pair.stdout)).toHaveLength(1);
+    expect(lines(pair.stdout)[0]).toMatch(/^task\/rt-pair-/);
+    const bad = await berth('get', 'tasks', '--field-selector', 'colour=red');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/"colour" is not a field of Task; use instance, service, lastStatus, taskDefinition/);
+  });
+});

@@ -1,5 +1,6 @@
 /**
- * `berth get KIND [NAME…] [-o wide|yaml|json|name] [-l SEL] [--cluster C | -A] [--watch] [--status S]`, with
+ * `berth get KIND [NAME…] [-o wide|yaml|json|name] [-l SEL] [--cluster C | -A] [--watch] [--status S]
+ * [--field-selector F=V,…] [--sort-by PATH]`, with
  * kubectl's short names (svc, td, ci, …) and columns.
  */
 import { Command } from 'commander';
@@ -14,6 +15,8 @@ export interface GetFlags extends GlobalFlags {
   watch: boolean;
   /** Tasks only: RUNNING (the default: every task not yet STOPPED), STOPPED or all. */
   status?: string;
+  fieldSelector?: string;
+  sortBy?: string;
 }
 
 export function getCommand(): Command {
@@ -26,6 +29,8 @@ export function getCommand(): Command {
       .option('-l, --selector <selector>', 'label selector, e.g. app=web,tier!=db')
       .option('-A, --all-clusters', 'list across all clusters', false)
       .option('-w, --watch', 'after listing, print changes as they happen', false)
-      .option('--status <status>', 'tasks only: RUNNING (default: every task not yet STOPPED), STOPPED or all'),
+      .option('--status <status>', 'tasks only: RUNNING (default: every task not yet STOPPED), STOPPED or all')
+      .option('--field-selector <selector>', 'e.g. instance=host-1,service=web (tasks: instance, service, lastStatus, taskDefinition; any kind: metadata.*, spec.*, status.* paths)')
+      .option('--sort-by <jsonpath>', 'sort by one field, e.g. .metadata.name or {.status.startedAt}'),
   ).action((kind: string, names: string[], flags: Omit<GetFlags, 'kind' | 'names'>) => runLazy(() => import('./actions/get.js'), { ...flags, kind, names }));
 }

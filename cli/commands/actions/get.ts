@@ -9,7 +9,10 @@ import { resolveKind, splitKindName } from '../../output/kinds.js';
 import { formatObjects, parseOutputFormat, type OutputFormat } from '../../output/print.js';
 import { renderTable } from '../../output/table.js';
 import type { GetFlags } from '../get.js';
-import { getNamed, listAll } from './objects.js';
+import { parseFieldSelector } from '../../get/field-selector.js';
+import { printPages } from '../../get/print-pages.js';
+import { sortBy } from '../../get/sort-by.js';
+import { getNamed, listAll, listPages } from './objects.js';
 import { taskStatusFilter } from './task-status.js';
 import { processIo, withSession, type Io } from './run.js';
 
@@ -18,7 +21,10 @@ export default function runGet(flags: GetFlags): Promise<number> {
     const format = parseOutputFormat(flags.output);
     const { kind, names } = target(flags);
     const cluster = flags.allClusters ? undefined : (flags.cluster ?? defaultCluster);
-    const shown = taskStatusFilter(kind, flags.status);
+    const fields = flags.fieldSelector === undefined ? undefined : parseFieldSelector(kind, flags.fieldSelector);
+    // A selector on lastStatus says which tasks to show; the default live-only filter would hide STOPPED ones.
+    const shown = taskStatusFilter(kind, flags.status ?? (kind === 'Task' && fields?.names('lastStatus') ? 'all' : undefined));
+    const selected = (o: BerthObject) => fields?.matches(o) ?? true;
     const palette = paletteFor(io.stdout);
     const tableOptions = { withCluster: flags.allClusters, palette };
     let code = 0;
@@ -28,12 +34,21 @@ export default function runGet(flags: GetFlags): Promise<number> {
       const { found, missing } = await getNamed(client, kind, cluster ?? defaultCluster, names);
       for (const err of missing) io.stderr.write(`${formatError(err)}\n`);
       if (missing.length > 0) code = 1;
-      objects = found;
+      objects = found.filter(selected);
+    } else if (flags.sortBy === undefined && streams(format)) {
+      const pages = listPages(client, kind, { cluster, selector: flags.selector });
+      const streamed = await printPages(pages, kind, { keep: (o) => shown(o) && selected(o), format, tableOptions }, io.stdout);
+      if (streamed.count === 0) io.stderr.write(`${noResources(kind, cluster)}\n`);
+      if (streamed.count === 0 && flags.watch && isTable(format)) io.stdout.write(formatObjects(kind, [], format, tableOptions));
+      if (!flags.watch) return code;
+      await watchAndPrint(client, kind, { cluster, selector: flags.selector, names, format, fromRevision: Number(streamed.resourceVersion) + 1, widthsFrom: streamed.first, tableOptions }, io);
+      return code;
     } else {
       const listed = await listAll(client, kind, { cluster, selector: flags.selector });
-      objects = listed.items.filter(shown);
+      objects = listed.items.filter((o) => shown(o) && selected(o));
       resourceVersion = listed.resourceVersion;
     }
+    if (flags.sortBy !== undefined) objects = sortBy(objects, flags.sortBy);
     const single = names.length === 1 && objects.length === 1 && !(kind === 'TaskDefinition' && !names[0]?.includes(':'));
     if (objects.length > 0 || (flags.watch && isTable(format))) io.stdout.write(formatObjects(kind, objects, format, { ...tableOptions, single }));
     if (objects.length === 0 && names.length === 0) io.stderr.write(`${noResources(kind, cluster)}\n`);
@@ -42,6 +57,9 @@ export default function runGet(flags: GetFlags): Promise<number> {
     return code;
   });
 }
+
+/** Tables and names print page by page (cli/get/print-pages.ts); yaml, json and templates need the whole list (one `List`). */
+const streams = (format: OutputFormat) => format === 'table' || format === 'wide' || format === 'name';
 
 function target(flags: GetFlags): { kind: KindName; names: string[] } {
   const slashed = splitKindName(flags.kind);

@@ -10,16 +10,29 @@ export async function listAll<K extends KindName>(
   options: { cluster?: string; selector?: string },
 ): Promise<{ items: ObjectOf<K>[]; resourceVersion: string }> {
   const items: ObjectOf<K>[] = [];
-  let token: string | undefined;
   let resourceVersion = '0';
+  for await (const page of listPages(client, kind, options)) {
+    items.push(...page.items);
+    resourceVersion = page.resourceVersion;
+  }
+  return { items, resourceVersion };
+}
+
+/** The list page by page as the server sends them (500 objects each), for printing as they come. */
+export async function* listPages<K extends KindName>(
+  client: BerthClient,
+  kind: K,
+  options: { cluster?: string; selector?: string },
+): AsyncGenerator<{ items: ObjectOf<K>[]; resourceVersion: string }> {
+  let token: string | undefined;
+  let resourceVersion: string | undefined;
   do {
     const page = await client.list(kind, { cluster: kind === 'Cluster' ? undefined : options.cluster, labelSelector: options.selector, limit: 500, continue: token });
-    items.push(...page.items);
     // Every page is read at the first page's revision, so that one is the list's.
-    if (token === undefined) resourceVersion = page.resourceVersion;
+    resourceVersion ??= page.resourceVersion;
+    yield { items: page.items, resourceVersion };
     token = page.continue;
   } while (token);
-  return { items, resourceVersion };
 }
 
 /**

@@ -13,13 +13,13 @@ import { testStoreBackends, type TestStore } from './support/stores.js';
 
 const td = (family: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'berth.dev/v1',
-  kind: 'TaskDefinition',
+  kind: 'TaskDefinition' as const,
   metadata: { name: family },
   spec: { containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', memory: 16, ...extra }] },
 });
 const svc = (name: string, cluster: string, taskDefinition: string) => ({
   apiVersion: 'berth.dev/v1',
-  kind: 'Service',
+  kind: 'Service' as const,
   metadata: { name, cluster },
   spec: { taskDefinition, desiredCount: 1 },
 });

@@ -1,7 +1,9 @@
 /**
  * Every store key berth uses is built here and nowhere else.
- * Layout: /berth/v1/<plural>/<cluster>/<name> for cluster-scoped kinds, /berth/v1/clusters/<name>
- * for clusters themselves, and /berth/v1/_sys/... for internal bookkeeping (counters, leases, leaders).
+ * Layout: /berth/v1/<plural>/<cluster>/<name> for cluster-scoped kinds, /berth/v1/<plural>/<name>
+ * for the account-scoped ones (clusters themselves, and task definitions, which as in ECS belong to
+ * the account and run in every cluster), and /berth/v1/_sys/... for internal bookkeeping (counters,
+ * leases, leaders).
  */
 export const KEY_ROOT = '/berth/v1/';
 
@@ -23,23 +25,49 @@ export interface ObjectRef {
 
 const isClusterKind = (kind: KindName) => kind === 'Cluster';
 
-/** The key of one object. For `Cluster`, `cluster` and `name` are the same thing. */
+/**
+ * Kinds that belong to the account, not to one cluster: their key has no cluster, and the
+ * `cluster` of a reference to one is ignored (a Cluster's is its own name; a TaskDefinition's
+ * metadata.cluster is stored as ACCOUNT_CLUSTER, whatever it was written with).
+ */
+export function isAccountScoped(kind: KindName): kind is 'Cluster' | 'TaskDefinition' {
+  return kind === 'Cluster' || kind === 'TaskDefinition';
+}
+
+/** What an account-scoped TaskDefinition's metadata.cluster reads (the schema needs one). */
+export const ACCOUNT_CLUSTER = 'default';
+
+/** The key of one object. For account-scoped kinds `cluster` is ignored. */
 export function objectKey(ref: ObjectRef): string {
   const plural = KIND_PLURALS[ref.kind];
-  return isClusterKind(ref.kind) ? `${KEY_ROOT}${plural}/${ref.name}` : `${KEY_ROOT}${plural}/${ref.cluster}/${ref.name}`;
+  return isAccountScoped(ref.kind) ? `${KEY_ROOT}${plural}/${ref.name}` : `${KEY_ROOT}${plural}/${ref.cluster}/${ref.name}`;
 }
 
 /** The prefix under which all objects of a kind live, optionally within one cluster. */
 export function kindPrefix(kind: KindName, cluster?: string): string {
   const plural = KIND_PLURALS[kind];
-  if (isClusterKind(kind) || cluster === undefined) return `${KEY_ROOT}${plural}/`;
+  if (isAccountScoped(kind) || cluster === undefined) return `${KEY_ROOT}${plural}/`;
   return `${KEY_ROOT}${plural}/${cluster}/`;
 }
 
 /** The prefix of every stored revision (`family:N`) of one task-definition family. */
-export function familyRevisionsPrefix(cluster: string, family: string): string {
-  return `${kindPrefix('TaskDefinition', cluster)}${family}:`;
+export function familyRevisionsPrefix(family: string): string {
+  return `${kindPrefix('TaskDefinition')}${family}:`;
 }
+
+/**
+ * Keys task definitions had while they belonged to one cluster (before the account scope), read
+ * only by the migration (api/resources/task-definition-migration.ts).
+ */
+export const legacyTaskDefinitionKeys = {
+  prefix: () => `${KEY_ROOT}${KIND_PLURALS.TaskDefinition}/`,
+  /** `{cluster, name}` of a per-cluster key, or undefined for any other key. */
+  parse(key: string): { cluster: string; name: string } | undefined {
+    const rest = key.startsWith(legacyTaskDefinitionKeys.prefix()) ? key.slice(legacyTaskDefinitionKeys.prefix().length).split('/') : [];
+    return rest.length === 2 && rest[0] && rest[1] ? { cluster: rest[0], name: rest[1] } : undefined;
+  },
+  familyCountersPrefix: () => `${KEY_ROOT}_sys/families/`,
+};
 
 /** The inverse of objectKey; undefined for keys that are not object keys. */
 export function parseObjectKey(key: string): ObjectRef | undefined {
@@ -48,13 +76,18 @@ export function parseObjectKey(key: string): ObjectRef | undefined {
   const kind = (Object.keys(KIND_PLURALS) as KindName[]).find((k) => KIND_PLURALS[k] === parts[0]);
   if (!kind) return undefined;
   if (isClusterKind(kind)) return parts.length === 2 && parts[1] ? { kind, cluster: parts[1], name: parts[1] } : undefined;
+  if (isAccountScoped(kind)) return parts.length === 2 && parts[1] ? { kind, cluster: ACCOUNT_CLUSTER, name: parts[1] } : undefined;
   return parts.length === 3 && parts[1] && parts[2] ? { kind, cluster: parts[1], name: parts[2] } : undefined;
 }
 
 /** Internal bookkeeping keys, outside every kind prefix. */
 export const sysKeys = {
-  /** Highest revision number ever allocated for a task-definition family (never reused). */
-  familyCounter: (cluster: string, family: string) => `${KEY_ROOT}_sys/families/${cluster}/${family}`,
+  /** Highest revision number ever allocated for a task-definition family (never reused), account-wide. */
+  familyCounter: (family: string) => `${KEY_ROOT}_sys/account-families/${family}`,
+  /** Per-cluster family counters of before the account scope (read by the migration only). */
+  legacyFamilyCounter: (cluster: string, family: string) => `${KEY_ROOT}_sys/families/${cluster}/${family}`,
+  /** The task-definition migration's journal (api/resources/task-definition-migration.ts). */
+  taskDefinitionMigration: () => `${KEY_ROOT}_sys/migrations/account-task-definitions`,
   /** The leader-election record of one controller. */
   leader: (controller: string) => `${KEY_ROOT}_sys/leaders/${controller}`,
   /** An agent's heartbeat, attached to its lease. */

@@ -4,12 +4,18 @@
  * namespace:
  *
  *   /apis/berth.dev/v1/clusters[/{name}[/status]]                      Cluster objects
+ *   /apis/berth.dev/v1/taskdefinitions[/{name}[/status]]               task definitions (the account's)
  *   /apis/berth.dev/v1/clusters/{cluster}/{plural}[/{name}[/status]]   every other kind
  *   /apis/berth.dev/v1/{plural}                                        list/watch across all clusters
  *
+ * Task definitions belong to the account, as in ECS. Their old per-cluster paths
+ * (/clusters/{cluster}/taskdefinitions/…) still serve the same account-wide objects: the cluster
+ * there says where the caller acts from (an agent's cluster, a role's cluster, whose task policy a
+ * registration is checked against), never where the definition lives.
+ *
  * Segments are percent-encoded: names may hold `:` (task definition revisions, `web:3`).
  */
-import { KIND_PLURALS, type KindName } from './keys.js';
+import { isAccountScoped, KIND_PLURALS, type KindName } from './keys.js';
 
 export const API_PREFIX = '/apis/berth.dev/v1';
 const CLUSTERS = KIND_PLURALS.Cluster;
@@ -38,8 +44,8 @@ export function resourcePath(p: ResourcePath): string {
   let path: string;
   if (p.kind === 'Cluster') path = p.name === undefined ? `${API_PREFIX}/${CLUSTERS}` : `${API_PREFIX}/${CLUSTERS}/${enc(p.name)}`;
   else if (p.cluster === undefined) {
-    if (p.name !== undefined) throw new Error(`internal: a path to ${p.kind} ${p.name} needs its cluster`);
-    path = `${API_PREFIX}/${plural}`;
+    if (p.name !== undefined && !isAccountScoped(p.kind)) throw new Error(`internal: a path to ${p.kind} ${p.name} needs its cluster`);
+    path = p.name === undefined ? `${API_PREFIX}/${plural}` : `${API_PREFIX}/${plural}/${enc(p.name)}`;
   } else {
     path = `${API_PREFIX}/${CLUSTERS}/${enc(p.cluster)}/${plural}`;
     if (p.name !== undefined) path += `/${enc(p.name)}`;
@@ -72,6 +78,12 @@ export function parseResourcePath(path: string): ParsedResourcePath | undefined 
   const kind = kindOfPlural(first);
   if (!kind) return undefined;
   if (second === undefined) return { kind, template: `${API_PREFIX}/${first}` };
+  if (kind === 'TaskDefinition') {
+    const template = `${API_PREFIX}/${first}/{name}`;
+    if (third === undefined) return { kind, name: second, template };
+    if (third === 'status' && fourth === undefined) return { kind, name: second, subresource: 'status', template: `${template}/status` };
+    return undefined;
+  }
   if (kind !== 'Cluster') return undefined;
   const clusterTemplate = `${API_PREFIX}/${CLUSTERS}/{name}`;
   if (third === undefined) return { kind: 'Cluster', name: second, template: clusterTemplate };

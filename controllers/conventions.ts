@@ -58,7 +58,7 @@ export const INDEX = {
   tasksByInstance: 'tasks-by-instance',
   /** Tasks by `cluster/service` that started them (from spec.group `service:NAME`). */
   tasksByService: 'tasks-by-service',
-  /** Task definitions by `cluster/family`. */
+  /** Task definitions by family (they belong to the account: every cluster's services share them). */
   taskDefinitionsByFamily: 'taskdefinitions-by-family',
   /** Container instances by cluster. */
   instancesByCluster: 'instances-by-cluster',
@@ -75,7 +75,7 @@ export const indexFunctions = {
     const group = t.spec.group;
     return group?.startsWith(SERVICE_GROUP_PREFIX) ? [`${t.metadata.cluster}/${group.slice(SERVICE_GROUP_PREFIX.length)}`] : [];
   },
-  taskDefinitionsByFamily: (td: ObjectOf<'TaskDefinition'>): string[] => [`${td.metadata.cluster}/${td.spec.family}`],
+  taskDefinitionsByFamily: (td: ObjectOf<'TaskDefinition'>): string[] => [td.spec.family],
   instancesByCluster: (ci: ObjectOf<'ContainerInstance'>): string[] => [ci.metadata.cluster],
   tasksAwaitingScheduler: (t: Task): string[] => (awaitsScheduler(t) ? [t.metadata.cluster] : []),
 };

@@ -179,7 +179,7 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
     await resources.delete('TaskDefinition', { name: 'web:8' });
     const next = await resources.create(taskDefinition('web'));
     expect(next.metadata.name).toBe('web:9');
-    expect((await listRevisions(backend.store, 'default', 'web')).map((td) => td.status?.revision)).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
+    expect((await listRevisions(backend.store, 'web')).map((td) => td.status?.revision)).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
   });
 
   it('refuses a service named like a task definition revision (web:3), naming the field, and writes nothing', async () => {
@@ -206,7 +206,7 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
     await resources.create(taskDefinition('api', ['sleep', '1']));
     await expect(resources.update({ ...r1, spec: { ...r1.spec, cpu: 512 } })).rejects.toThrow(/immutable/);
     await resources.mutate('TaskDefinition', { name: 'api:2' }, (td) => void (td.status = { ...td.status, status: 'INACTIVE' }), { subresource: 'status' });
-    expect((await newestActiveRevision(backend.store, 'default', 'api'))?.metadata.name).toBe('api:1');
+    expect((await newestActiveRevision(backend.store, 'api'))?.metadata.name).toBe('api:1');
     await expect(resources.create({ ...taskDefinition('api'), metadata: { name: 'api:7' } })).rejects.toThrow(/register task definitions by family/);
   });
 

@@ -12,10 +12,16 @@
  * Whether a task is bound to the instance depends on the stored task, which this pure function
  * cannot see: it answers `needsBoundTask` (or `needsBoundDefinition`) and the caller checks the
  * stored objects.
+ *
+ * Task definitions belong to the account, not to a cluster (api/keys.ts), while roles are held per
+ * cluster. So a user reads them with `view` in any cluster and registers them (or edits their
+ * labels) with `edit` in any cluster, as ECS's DescribeTaskDefinition and RegisterTaskDefinition are
+ * account-wide rights; deregistering or deleting a revision changes what runs in every cluster that
+ * uses it, so it needs `admin` in each of those (`needsAdminWhereUsed`), or `admin` in `*`.
  */
 import type { KindName } from '../keys.js';
 import type { Subresource } from '../paths.js';
-import { ALL_CLUSTERS, atLeast, roleIn, type AgentPrincipal, type ClusterRole, type Principal, type UserPrincipal } from './principal.js';
+import { ALL_CLUSTERS, atLeast, roleIn, strongestRole, type AgentPrincipal, type ClusterRole, type Principal, type UserPrincipal } from './principal.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
@@ -38,7 +44,9 @@ export type Decision =
   /** Allowed if some task bound to `instance` uses the task definition `cluster/name`. */
   | { allowed: 'needsBoundDefinition'; instance: string }
   /** Allowed if the written ContainerInstance keeps agent-instance-rules.ts. */
-  | { allowed: 'ownInstanceRules'; instance: string };
+  | { allowed: 'ownInstanceRules'; instance: string }
+  /** Allowed if the user holds `admin` in every cluster where a service or a live task uses the task definition. */
+  | { allowed: 'needsAdminWhereUsed' };
 
 const allow: Decision = { allowed: true };
 const deny = (reason: string): Decision => ({ allowed: false, reason });
@@ -66,10 +74,20 @@ function authorizeUser(user: UserPrincipal, req: ResourceRequest): Decision {
   const what = `${req.verb} ${req.kind}${req.subresource ? `/${req.subresource}` : ''}`;
   const where = req.cluster === undefined ? 'across all clusters' : `in cluster ${req.cluster}`;
   if (req.kind === 'Cluster' && req.verb === 'create') return deny(`${user.name} may not create clusters; only an installation admin may`);
+  if (req.kind === 'TaskDefinition') return authorizeUserDefinition(user, req, what);
   const needed = neededRole(req);
   const held = roleIn(user, req.cluster ?? (req.kind === 'Cluster' ? undefined : ALL_CLUSTERS));
   if (atLeast(held, needed)) return allow;
   return deny(`${user.name} ${held ? `has role ${held}` : 'has no role'} ${where}; to ${what} it needs ${needed}`);
+}
+
+function authorizeUserDefinition(user: UserPrincipal, req: ResourceRequest, what: string): Decision {
+  const held = strongestRole(user);
+  const changesWhatRuns = req.verb === 'delete' || req.subresource === 'status';
+  const needed: ClusterRole = req.verb === 'get' || req.verb === 'list' || req.verb === 'watch' ? 'view' : 'edit';
+  if (!atLeast(held, needed)) return deny(`${user.name} ${held ? `has role ${held}` : 'has no role'} in any cluster; to ${what} (task definitions belong to the account) it needs ${needed} in some cluster`);
+  if (!changesWhatRuns || atLeast(roleIn(user, ALL_CLUSTERS), 'admin')) return allow;
+  return { allowed: 'needsAdminWhereUsed' };
 }
 
 function neededRole(req: ResourceRequest): ClusterRole {

@@ -45,6 +45,13 @@ export function roleIn(principal: Principal, cluster: string | undefined): Clust
   return strongest(here, everywhere);
 }
 
+/** The strongest role `principal` holds in any cluster (what account-wide objects are judged by). */
+export function strongestRole(principal: Principal): ClusterRole | undefined {
+  if (principal.role === 'admin') return 'admin';
+  if (principal.role !== 'user') return undefined;
+  return Object.values(principal.grants).reduce<ClusterRole | undefined>((best, role) => strongest(best, role), undefined);
+}
+
 const RANK: Record<ClusterRole, number> = { view: 1, edit: 2, admin: 3 };
 
 export function atLeast(role: ClusterRole | undefined, needed: ClusterRole): boolean {

@@ -94,7 +94,7 @@ export class HttpClient implements BerthClient, InstallationSource {
   }
 
   async create<K extends KindName>(object: ObjectInput<K>, options: WriteOptions = {}): Promise<ObjectOf<K>> {
-    const cluster = object.kind === 'Cluster' ? undefined : (Identity.safeParse(object).data?.metadata.cluster ?? DEFAULT_CLUSTER);
+    const cluster = clusterOfPath(object.kind, Identity.safeParse(object).data?.metadata.cluster);
     const path = resourcePath({ kind: object.kind, cluster });
     return decodeAs(object.kind, await this.call('POST', withQuery(path, writeQuery(options)), object));
   }
@@ -207,8 +207,18 @@ export class HttpClient implements BerthClient, InstallationSource {
 }
 
 function objectPath(kind: KindName, ref: Ref, subresource?: 'status'): string {
-  const p: ResourcePath = { kind, name: ref.name, subresource, cluster: kind === 'Cluster' ? undefined : (ref.cluster ?? DEFAULT_CLUSTER) };
+  const p: ResourcePath = { kind, name: ref.name, subresource, cluster: clusterOfPath(kind, ref.cluster) };
   return resourcePath(p);
+}
+
+/**
+ * The cluster in an object's URL. A task definition's (it belongs to the account) only when the
+ * caller names one: the server then judges the call as made from that cluster (an agent's, the
+ * task policy a registration must keep); without one the account's own URL is used.
+ */
+function clusterOfPath(kind: KindName, cluster: string | undefined): string | undefined {
+  if (kind === 'Cluster') return undefined;
+  return kind === 'TaskDefinition' ? cluster : (cluster ?? DEFAULT_CLUSTER);
 }
 
 function writeQuery(options: WriteOptions): URLSearchParams {

@@ -14,7 +14,8 @@ export interface ResourceId {
   name: string;
 }
 
-const describe = (id: ResourceId) => (id.kind === 'Cluster' ? `${id.kind} ${id.name}` : `${id.kind} ${id.cluster}/${id.name}`);
+// Clusters and task definitions belong to the account: no cluster in their names.
+const describe = (id: ResourceId) => (id.kind === 'Cluster' || id.kind === 'TaskDefinition' ? `${id.kind} ${id.name}` : `${id.kind} ${id.cluster}/${id.name}`);
 
 export class NotFoundError extends ResourceError {
   override readonly name = 'NotFound';

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_CLUSTER } from '../v1/meta.js';
 import { validateObject, validateObjectOver, type BerthObject } from '../v1/index.js';
-import { kindPrefix, objectKey, type KindName } from '../keys.js';
+import { ACCOUNT_CLUSTER, kindPrefix, objectKey, type KindName } from '../keys.js';
 import { AlreadyExistsError as StoreAlreadyExists, ConflictError as StoreConflict } from '../store/errors.js';
 import type { KeyValue, Store } from '../store/types.js';
 import { decodeObject, encodeObject, isOfKind, storesSame, type ObjectOf } from './codec.js';
@@ -131,6 +131,8 @@ export class ResourceStore {
   async create(raw: unknown, options: WriteOptions = {}): Promise<BerthObject> {
     const obj = this.validate(raw);
     if (obj.kind === 'Cluster') obj.metadata.cluster = obj.metadata.name;
+    // Task definitions belong to the account (api/keys.ts): the cluster one is written from is not kept.
+    if (obj.kind === 'TaskDefinition') obj.metadata.cluster = ACCOUNT_CLUSTER;
     const { resourceVersion: _rv, deletionTimestamp: _dt, ...metadata } = obj.metadata;
     obj.metadata = { ...metadata, uid: this.newUid(), generation: 1, creationTimestamp: this.now().toISOString() };
     await options.admit?.(obj, undefined);
@@ -337,12 +339,12 @@ export class ResourceStore {
   }
 
   keyOf(kind: KindName, ref: Ref): string {
-    const cluster = kind === 'Cluster' ? ref.name : (ref.cluster ?? DEFAULT_CLUSTER);
-    return objectKey({ kind, cluster, name: ref.name });
+    return objectKey(this.idOf(kind, ref));
   }
 
-  private idOf(kind: KindName, ref: Ref): ResourceId {
-    return { kind, cluster: kind === 'Cluster' ? ref.name : (ref.cluster ?? DEFAULT_CLUSTER), name: ref.name };
+  private idOf<K extends KindName>(kind: K, ref: Ref): ResourceId & { kind: K } {
+    const cluster = kind === 'Cluster' ? ref.name : kind === 'TaskDefinition' ? ACCOUNT_CLUSTER : (ref.cluster ?? DEFAULT_CLUSTER);
+    return { kind, cluster, name: ref.name };
   }
 
   private idOfObject(obj: BerthObject): ResourceId {

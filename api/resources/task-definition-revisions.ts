@@ -2,9 +2,10 @@
  * TaskDefinition revisions, as ECS numbers them: registering family `web` stores the next revision
  * `web:N`. A per-family counter key and the new revision are written in one transaction, so two
  * concurrent registrations get distinct, consecutive numbers, and numbers are never reused (the
- * counter outlives deregistered and deleted revisions).
+ * counter outlives deregistered and deleted revisions). Families belong to the account, as in ECS:
+ * `web:7` is one object that every cluster runs.
  */
-import { familyRevisionsPrefix, objectKey, sysKeys } from '../keys.js';
+import { ACCOUNT_CLUSTER, familyRevisionsPrefix, objectKey, sysKeys } from '../keys.js';
 import type { Store } from '../store/types.js';
 import { decodeObject, encodeObject, type ObjectOf } from './codec.js';
 import { InvalidError } from './errors.js';
@@ -22,21 +23,21 @@ export async function registerRevision(
   td: TaskDefinition,
   options: { now: () => Date; dryRun?: boolean },
 ): Promise<TaskDefinition> {
-  const cluster = td.metadata.cluster;
+  const cluster = ACCOUNT_CLUSTER;
   const ref = parseTaskDefinitionRef(td.metadata.name);
   if (ref?.revision !== undefined)
     throw new InvalidError({ kind: 'TaskDefinition', cluster, name: td.metadata.name }, [
       { path: ['metadata', 'name'], message: `register task definitions by family ("${ref.family}"); berth numbers the revisions` },
     ]);
   const family = td.spec.family;
-  const counterKey = sysKeys.familyCounter(cluster, family);
+  const counterKey = sysKeys.familyCounter(family);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const counter = await store.get(counterKey);
     const revision = counter ? Number(counter.value) + 1 : 1;
     const name = `${family}:${revision}`;
     const stored: TaskDefinition = {
       ...td,
-      metadata: { ...td.metadata, name },
+      metadata: { ...td.metadata, cluster, name },
       status: { status: 'ACTIVE', revision, registeredAt: options.now().toISOString() },
     };
     if (options.dryRun) return stored;
@@ -57,15 +58,15 @@ export async function registerRevision(
 }
 
 /** Every stored revision of a family, oldest first. */
-export async function listRevisions(store: Store, cluster: string, family: string): Promise<TaskDefinition[]> {
-  const { items } = await store.range(familyRevisionsPrefix(cluster, family));
+export async function listRevisions(store: Store, family: string): Promise<TaskDefinition[]> {
+  const { items } = await store.range(familyRevisionsPrefix(family));
   return items
     .map((kv) => decodeObject('TaskDefinition', kv))
     .sort((a, b) => (a.status?.revision ?? 0) - (b.status?.revision ?? 0));
 }
 
 /** The newest ACTIVE revision of a family (what a service on `web` runs), if any. */
-export async function newestActiveRevision(store: Store, cluster: string, family: string): Promise<TaskDefinition | undefined> {
-  const revisions = await listRevisions(store, cluster, family);
+export async function newestActiveRevision(store: Store, family: string): Promise<TaskDefinition | undefined> {
+  const revisions = await listRevisions(store, family);
   return revisions.filter((td) => td.status?.status !== 'INACTIVE').at(-1);
 }

@@ -11,6 +11,7 @@ import { isOfKind } from '../resources/codec.js';
 import { NotFoundError } from '../resources/errors.js';
 import { resolveTaskDefinition } from '../tasks/resolve-definition.js';
 import type { TaskDefinitionSpec } from '../v1/task-definition.js';
+import { parseTaskDefinitionRef } from '../v1/task-definition-ref.js';
 import type { ResourceStore } from '../resources/resource-store.js';
 import type { ApiCall } from './api-call.js';
 import type { Admit } from './auth-hooks.js';
@@ -18,17 +19,19 @@ import type { Admit } from './auth-hooks.js';
 export function admissionFor(resources: ResourceStore, call: ApiCall, fromAuth: Admit | undefined): Admit | undefined {
   const checks: Admit[] = [];
   if (fromAuth) checks.push(fromAuth);
-  if (call.verb === 'create' && call.path.kind !== 'Cluster') checks.push(clusterMustExist(resources));
-  if (call.path.subresource === undefined && ['TaskDefinition', 'Task', 'Service'].includes(call.path.kind)) checks.push(taskPolicy(resources));
+  if (call.verb === 'create' && call.path.kind !== 'Cluster' && (call.path.kind !== 'TaskDefinition' || call.path.cluster !== undefined))
+    checks.push(clusterMustExist(resources, call.path.kind === 'TaskDefinition' ? call.path.cluster : undefined));
+  if (call.path.subresource === undefined && ['TaskDefinition', 'Task', 'Service'].includes(call.path.kind)) checks.push(taskPolicy(resources, call.path.cluster));
   if (checks.length === 0) return undefined;
   return async (next, current) => {
     for (const check of checks) await check(next, current);
   };
 }
 
-function clusterMustExist(resources: ResourceStore): Admit {
+/** `fromPath`: a task definition's (account-wide) cluster is the one its URL names, if any. */
+function clusterMustExist(resources: ResourceStore, fromPath?: string): Admit {
   return async (next) => {
-    const cluster = next.metadata.cluster;
+    const cluster = fromPath ?? next.metadata.cluster;
     // A typo in --cluster would otherwise make a cluster no controller, agent or policy knows.
     if (!(await resources.get('Cluster', { name: cluster }))) throw new NotFoundError({ kind: 'Cluster', cluster, name: cluster });
   };
@@ -38,23 +41,46 @@ function clusterMustExist(resources: ResourceStore): Admit {
  * The task definition written, or the one a task or service uses (`web:3`, or `web`: its newest
  * ACTIVE revision), must keep the cluster's task policy. A definition that cannot be resolved is
  * left to the rest of validation (a service may name a family before its first revision).
+ *
+ * A task definition belongs to the account, so its registration is checked against the policy of
+ * the cluster its URL names (if any) and of every cluster with a service that follows its family:
+ * such a service rolls a new revision out without a write through the API, and must never get
+ * one its cluster refuses.
  */
-function taskPolicy(resources: ResourceStore): Admit {
+function taskPolicy(resources: ResourceStore, pathCluster: string | undefined): Admit {
   return async (next) => {
-    const cluster = next.metadata.cluster;
     let spec: TaskDefinitionSpec | undefined;
     let what: string;
+    let clusters = [next.metadata.cluster];
     if (isOfKind(next, 'TaskDefinition')) {
       spec = next.spec;
       what = `task definition ${next.metadata.name}`;
+      clusters = await clustersFollowing(resources, next.spec.family, pathCluster);
     } else if (isOfKind(next, 'Task') || isOfKind(next, 'Service')) {
       const ref = next.spec.taskDefinition;
-      spec = (await resolveTaskDefinition(new LocalClient(resources), cluster, ref).catch(() => undefined))?.spec;
+      spec = (await resolveTaskDefinition(new LocalClient(resources), next.metadata.cluster, ref).catch(() => undefined))?.spec;
       what = `${next.kind.toLowerCase()} ${next.metadata.name} (task definition ${ref})`;
     } else return;
     if (!spec) return;
-    const policy = (await resources.get('Cluster', { name: cluster }))?.spec.taskPolicy;
-    const refusals = policyRefusals(spec, policy, cluster);
-    if (refusals.length > 0) throw new ForbiddenError(`${what} is refused by the task policy of cluster ${cluster}: ${refusals.map((r) => r.message).join('; ')}`);
+    for (const cluster of clusters) {
+      const policy = (await resources.get('Cluster', { name: cluster }))?.spec.taskPolicy;
+      const refusals = policyRefusals(spec, policy, cluster);
+      if (refusals.length > 0) throw new ForbiddenError(`${what} is refused by the task policy of cluster ${cluster}: ${refusals.map((r) => r.message).join('; ')}`);
+    }
   };
+}
+
+/** `pathCluster` (if any) and every cluster with a service on `family`'s newest revision, sorted. */
+async function clustersFollowing(resources: ResourceStore, family: string, pathCluster: string | undefined): Promise<string[]> {
+  const clusters = new Set(pathCluster === undefined ? [] : [pathCluster]);
+  let token: string | undefined;
+  do {
+    const page = await resources.list('Service', { limit: 500, continue: token });
+    for (const s of page.items) {
+      const ref = parseTaskDefinitionRef(s.spec.taskDefinition);
+      if (ref?.family === family && ref.revision === undefined) clusters.add(s.metadata.cluster);
+    }
+    token = page.continue;
+  } while (token);
+  return [...clusters].sort();
 }

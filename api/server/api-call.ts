@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Verb } from '../auth/authorize.js';
+import { isAccountScoped } from '../keys.js';
 import { parseResourcePath, type ParsedResourcePath } from '../paths.js';
 import { Name } from '../v1/meta.js';
 import { BadRequestError } from './errors-to-status.js';
@@ -45,7 +46,7 @@ export function parseApiCall(method: string, urlPath: string, rawQuery: unknown)
 
 function verbOf(method: string, path: ParsedResourcePath, query: ApiQuery): Verb {
   const one = path.name !== undefined;
-  const acrossClusters = path.kind !== 'Cluster' && path.cluster === undefined;
+  const acrossClusters = !isAccountScoped(path.kind) && path.cluster === undefined;
   const notAllowed = (what: string) => new BadRequestError(`${method} is not allowed on ${what}`, 405);
   if (method === 'GET' || method === 'HEAD') return one ? 'get' : query.watch ? 'watch' : 'list';
   if (acrossClusters) throw notAllowed('a list across all clusters; use /apis/berth.dev/v1/clusters/{cluster}/...');

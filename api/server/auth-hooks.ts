@@ -7,7 +7,8 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authorize } from '../auth/authorize.js';
 import { ForbiddenError, UnauthorizedError } from '../auth/errors.js';
-import { ANONYMOUS_LOOPBACK, type Principal } from '../auth/principal.js';
+import { ANONYMOUS_LOOPBACK, atLeast, roleIn, type Principal } from '../auth/principal.js';
+import { parseTaskDefinitionRef } from '../v1/task-definition-ref.js';
 import { hashToken, type TokenRegistry } from '../auth/tokens.js';
 import { agentInstanceRefusals } from '../auth/agent-instance-rules.js';
 import { isOfKind } from '../resources/codec.js';
@@ -58,6 +59,11 @@ export async function authorizeCall(resources: ResourceStore, principal: Princip
   if (decision.allowed === true) return undefined;
   if (decision.allowed === false) throw new ForbiddenError(decision.reason);
   if (decision.allowed === 'ownInstanceRules') return agentInstanceAdmission(resources, decision.instance, path.subresource);
+  if (decision.allowed === 'needsAdminWhereUsed') {
+    if (name === undefined) throw new ForbiddenError('name the task definition revision to deregister or delete');
+    await checkAdminWhereUsed(resources, principal, name);
+    return undefined;
+  }
   if (name === undefined || cluster === undefined) throw new ForbiddenError('an agent must name the object and its cluster');
   if (decision.allowed === 'needsBoundDefinition') {
     await checkBoundDefinition(resources, cluster, name, decision.instance);
@@ -90,6 +96,39 @@ async function checkBoundDefinition(resources: ResourceStore, cluster: string, n
     token = page.continue;
   } while (token);
   throw new ForbiddenError(`no task bound to instance ${instance} uses task definition ${cluster}/${name}; the agent of instance ${instance} may only read the definitions of its own tasks`);
+}
+
+/**
+ * Deregistering or deleting a task definition changes what runs in every cluster that uses it (a
+ * service pinned to it, following its family, or deploying it; a task of it not yet stopped): the
+ * caller must be `admin` in each of them (authorize.ts).
+ */
+async function checkAdminWhereUsed(resources: ResourceStore, principal: Principal, name: string): Promise<void> {
+  const family = parseTaskDefinitionRef(name)?.family ?? name;
+  const users = new Set<string>();
+  for (const service of await listEvery(resources, 'Service')) {
+    const ref = parseTaskDefinitionRef(service.spec.taskDefinition);
+    const following = ref?.revision === undefined && ref?.family === family;
+    if (following || service.spec.taskDefinition === name || service.status?.deployments.some((d) => d.taskDefinition === name)) users.add(service.metadata.cluster);
+  }
+  for (const task of await listEvery(resources, 'Task')) if (task.spec.taskDefinition === name && task.status?.lastStatus !== 'STOPPED') users.add(task.metadata.cluster);
+  const lacking = [...users].filter((c) => !atLeast(roleIn(principal, c), 'admin')).sort();
+  if (lacking.length > 0)
+    throw new ForbiddenError(
+      `task definition ${name} is used in cluster${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')}, where ${principal.name} is not admin; ` +
+        'deregistering or deleting it changes what runs there, so it needs admin in every cluster that uses it (or admin in *)',
+    );
+}
+
+async function listEvery<K extends 'Service' | 'Task'>(resources: ResourceStore, kind: K) {
+  const items = [];
+  let token: string | undefined;
+  do {
+    const page = await resources.list(kind, { limit: PAGE, continue: token });
+    items.push(...page.items);
+    token = page.continue;
+  } while (token);
+  return items;
 }
 
 function agentInstanceAdmission(resources: ResourceStore, instance: string, subresource: 'status' | undefined): Admit {

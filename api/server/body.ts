@@ -4,6 +4,7 @@
  * the wrong key. Everything else is left to the kind's zod schema in the resource layer.
  */
 import { z } from 'zod';
+import { isAccountScoped } from '../keys.js';
 import { InvalidError } from '../resources/errors.js';
 import type { ResourcePath } from '../paths.js';
 import { API_VERSION, DEFAULT_CLUSTER, type SchemaIssue } from '../v1/index.js';
@@ -25,7 +26,8 @@ export function alignObjectBody(body: unknown, target: ResourcePath): JsonObject
   fill('apiVersion', ['apiVersion'], object, API_VERSION);
   fill('kind', ['kind'], object, target.kind);
   fill('name', ['metadata', 'name'], metadata, target.name);
-  if (target.kind !== 'Cluster') fill('cluster', ['metadata', 'cluster'], metadata, target.cluster);
+  // An account-scoped object's cluster is ignored (api/keys.ts), so it need not match the URL's.
+  if (!isAccountScoped(target.kind)) fill('cluster', ['metadata', 'cluster'], metadata, target.cluster);
   object.metadata = metadata;
   if (issues.length > 0) throw new InvalidError(idOf(target, metadata), issues);
   return object;
@@ -41,7 +43,7 @@ export function checkPatchBody(body: unknown, target: ResourcePath): JsonObject 
       issues.push({ path: ['metadata', field], message: `a patch cannot change ${field} (the URL names "${expected}")` });
   };
   same('name', target.name);
-  if (target.kind !== 'Cluster') same('cluster', target.cluster);
+  if (!isAccountScoped(target.kind)) same('cluster', target.cluster);
   if (patch.kind !== undefined && patch.kind !== target.kind) issues.push({ path: ['kind'], message: `a patch cannot change kind ${target.kind}` });
   if (issues.length > 0) throw new InvalidError(idOf(target, {}), issues);
   return patch;

@@ -74,6 +74,8 @@ function checkOverrides(definition: TaskDefinition, overrides: TaskOverrides | u
 /** Creates one task, choosing a fresh name if the random one is taken. */
 export async function createTask(
   client: BerthClient,
+  /** Where the task runs: the definition belongs to the account, not to a cluster. */
+  cluster: string,
   definition: TaskDefinition,
   spec: Record<string, unknown>,
   options: TaskApiOptions,
@@ -85,7 +87,7 @@ export async function createTask(
       return await client.create({
         apiVersion: API_VERSION,
         kind: 'Task',
-        metadata: { name: taskName(family, options.randomSuffix?.()), cluster: definition.metadata.cluster },
+        metadata: { name: taskName(family, options.randomSuffix?.()), cluster },
         spec: { taskDefinition: definition.metadata.name, desiredStatus: 'RUNNING', ...spec },
         status: { lastStatus: 'PENDING', createdAt: now },
       });

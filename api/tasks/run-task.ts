@@ -11,7 +11,7 @@ import { parseInput, RunTaskInput } from './inputs.js';
 
 export async function runTask(client: BerthClient, raw: RunTaskInput, options: TaskApiOptions = {}): Promise<TasksResult> {
   const input = parseInput(RunTaskInput, raw);
-  const { definition, group } = await prepare(client, input);
+  const { cluster, definition, group } = await prepare(client, input);
   const spec = {
     group,
     ...(input.startedBy ? { startedBy: input.startedBy } : {}),
@@ -20,12 +20,12 @@ export async function runTask(client: BerthClient, raw: RunTaskInput, options: T
     ...(input.placementStrategy ? { placementStrategy: input.placementStrategy } : {}),
   };
   const result: TasksResult = { tasks: [], failures: [] };
-  const unplaceable = options.placement ? await options.placement(definition.metadata.cluster, drafts(definition, spec, input.count, options)) : new Map<string, string>();
+  const unplaceable = options.placement ? await options.placement(cluster, drafts(cluster, definition, spec, input.count, options)) : new Map<string, string>();
   // The drafts are alike, so which of them fit does not matter: only how many.
   for (const reason of unplaceable.values()) result.failures.push({ reason });
   for (let i = 0; i < input.count - unplaceable.size; i++) {
     try {
-      result.tasks.push(await createTask(client, definition, spec, options));
+      result.tasks.push(await createTask(client, cluster, definition, spec, options));
     } catch (err) {
       // Invalid now means invalid for every copy: say so once, as an error, if nothing was created.
       if (result.tasks.length === 0 && err instanceof Error && err.name === 'Invalid') throw err;
@@ -36,13 +36,13 @@ export async function runTask(client: BerthClient, raw: RunTaskInput, options: T
 }
 
 /** The tasks about to be created, as the scheduler would see them (unbound, PENDING, newest). */
-function drafts(definition: ObjectOf<'TaskDefinition'>, spec: Record<string, unknown>, count: number, options: TaskApiOptions): ObjectOf<'Task'>[] {
+function drafts(cluster: string, definition: ObjectOf<'TaskDefinition'>, spec: Record<string, unknown>, count: number, options: TaskApiOptions): ObjectOf<'Task'>[] {
   const now = (options.now ?? (() => new Date()))().toISOString();
   // Parsed as stored objects are, so the check sees defaults filled in.
   return Array.from({ length: count }, (_, i) => Task.parse({
     apiVersion: API_VERSION,
     kind: 'Task',
-    metadata: { name: `run-task-draft-${String(i).padStart(2, '0')}`, cluster: definition.metadata.cluster, creationTimestamp: now },
+    metadata: { name: `run-task-draft-${String(i).padStart(2, '0')}`, cluster, creationTimestamp: now },
     spec: { taskDefinition: definition.metadata.name, desiredStatus: 'RUNNING', ...spec },
     status: { lastStatus: 'PENDING', createdAt: now },
   }));

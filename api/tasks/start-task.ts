@@ -28,7 +28,7 @@ export async function startTask(client: BerthClient, raw: StartTaskInput, option
   const result: TasksResult = { tasks: [], failures: [] };
   for (const containerInstance of input.containerInstances) {
     try {
-      result.tasks.push(await createTask(client, definition, { ...base, containerInstance }, options));
+      result.tasks.push(await createTask(client, cluster, definition, { ...base, containerInstance }, options));
     } catch (err) {
       if (result.tasks.length === 0 && err instanceof Error && err.name === 'Invalid') throw err;
       result.failures.push(failureOf(err, containerInstance));

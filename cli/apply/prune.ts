@@ -5,7 +5,7 @@
  * still run them keep a definition to read. Nothing without the label is ever touched.
  */
 import type { BerthClient } from '../../api/client/types.js';
-import type { KindName } from '../../api/keys.js';
+import { ACCOUNT_CLUSTER, isAccountScoped, type KindName } from '../../api/keys.js';
 import type { BerthObject } from '../../api/v1/index.js';
 import { APPLY_ORDER, MANAGED_BY_LABEL } from './constants.js';
 import type { ApplyResult, DryRunMode } from './types.js';
@@ -21,7 +21,8 @@ export interface PruneScope {
 }
 
 export function appliedKey(kind: KindName, cluster: string, name: string): string {
-  return `${kind}/${cluster}/${name}`;
+  // A task definition belongs to the account: the same family applied from any cluster is one object.
+  return `${kind}/${kind === 'TaskDefinition' ? ACCOUNT_CLUSTER : cluster}/${name}`;
 }
 
 export function pruneSelector(fieldManager: string, selector: string | undefined): string {
@@ -33,7 +34,7 @@ export async function prune(client: BerthClient, scope: PruneScope): Promise<App
   const results: ApplyResult[] = [];
   const labelSelector = pruneSelector(scope.fieldManager, scope.selector);
   for (const kind of [...APPLY_ORDER].reverse()) {
-    const clusters: (string | undefined)[] = kind === 'Cluster' ? [undefined] : scope.clusters;
+    const clusters: (string | undefined)[] = isAccountScoped(kind) ? [undefined] : scope.clusters;
     for (const cluster of clusters) {
       const { items } = await client.list(kind, { cluster, labelSelector });
       for (const obj of items) {

@@ -33,6 +33,8 @@ export interface ApplyResult {
   /** The object as written, or as it would be (dry runs). */
   after?: BerthObject;
   error?: Error;
+  /** Something the user should know about how it was applied (printed after the line). */
+  note?: string;
 }
 
 export interface ApplyOutcome {

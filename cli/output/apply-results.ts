@@ -6,7 +6,7 @@ import { kindLabel } from './kinds.js';
 
 export function formatApplyResult(r: ApplyResult, dryRun: DryRunMode): string {
   const suffix = dryRun === 'server' ? ' (server dry run)' : dryRun === 'client' ? ' (dry run)' : '';
-  return `${kindLabel(r.kind)}/${r.name} ${r.action}${suffix}`;
+  return `${kindLabel(r.kind)}/${r.name} ${r.action}${suffix}${r.note ? ` (${r.note})` : ''}`;
 }
 
 /** A failed object: where it came from and what the server said. */

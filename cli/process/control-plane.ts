@@ -13,6 +13,7 @@ import { AlreadyExistsError } from '../../api/resources/errors.js';
 import { ResourceStore } from '../../api/resources/resource-store.js';
 import { createApiServer } from '../../api/server/create-server.js';
 import { ensureInstallation } from '../../api/store/installation.js';
+import { migrateTaskDefinitionsToAccount } from '../../api/resources/task-definition-migration.js';
 import { openStore } from '../../api/store/open.js';
 import type { Store } from '../../api/store/types.js';
 import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
@@ -65,6 +66,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     await ensureDefaultCluster(resources);
     // A new store gets its identity now, an existing one without one (made by an older berth) too.
     const installation = await ensureInstallation(store);
+    // Before anything serves or reconciles: task definitions stored per cluster move to the account.
+    const migrated = await migrateTaskDefinitionsToAccount(store, log.child({ component: 'migration' }));
+    if (migrated.moved > 0) log.info(migrated, 'task definitions moved to the account');
     const adminToken = await createAdminToken(tokens, options.dataDir);
     const server = createApiServer({
       resources,

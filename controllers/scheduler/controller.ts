@@ -113,6 +113,8 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
   // At least minIntervalMs between passes over a cluster, and PLAN_COST_FACTOR × the last pass's
   // observe+plan time: a pass reads every task of the cluster.
   const pacing = new CostPacing(PLAN_COST_FACTOR, minIntervalMs);
+  // Every cluster reconciled so far (each is once when the controller starts), for task-definition events.
+  const knownClusters = new Set<string>();
 
   return defineController({
     name: SCHEDULER_NAME,
@@ -122,13 +124,15 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
     watches: [
       { kind: 'Task', map: taskWakes, changed: taskUpdateMatters },
       { kind: 'ContainerInstance', map: clusterOf, changed: instanceUpdateMatters },
-      { kind: 'TaskDefinition', map: clusterOf },
+      // A task definition belongs to the account: a new one may be what tasks wait for in any cluster.
+      { kind: 'TaskDefinition', map: () => [...knownClusters].map(clusterRef) },
       // A service's placement applies to its pending tasks as it is now (plan.ts requestFor): a
       // change of it is a pass over the cluster, so tasks it left unplaceable are placed at once.
       { kind: 'Service', map: clusterOf, changed: placementChanged },
     ],
     async reconcile({ key }, { client, cache, clock, log, signal }) {
       const cluster = key.name;
+      knownClusters.add(cluster);
       const started = clock.now();
       const wait = pacing.delayFor(cluster, started);
       if (wait > 0) return requeueAfter(wait);

@@ -58,10 +58,10 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
   const pacing = new CostPacing(PLAN_COST_FACTOR);
   // Status writes of counts alone, at most one per countUpdateIntervalMs per service (count-updates.ts).
   const countWrites = new CostPacing(0, settings.countUpdateIntervalMs);
-  // Which services follow which family (`cluster/family` → service names), learnt as services are
+  // Which services follow which family (family → service keys → refs), learnt as services are
   // reconciled, so that registering `web:4` wakes the services on `web`. Every service is
   // reconciled once when the controller starts, so the map is complete after that.
-  const followers = new Map<string, Map<string, string>>();
+  const followers = new Map<string, Map<string, ObjectRef>>();
   // The services of each cluster (cluster → names), learnt the same way: an instance that starts
   // DRAINING, or a cluster whose limits change, wakes them all (both are rare).
   const servicesByCluster = new Map<string, Set<string>>();
@@ -74,16 +74,16 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     servicesByCluster.set(service.metadata.cluster, inCluster);
     for (const names of followers.values()) names.delete(key);
     if (family !== undefined) {
-      const names = followers.get(`${service.metadata.cluster}/${family}`) ?? new Map<string, string>();
-      names.set(key, service.metadata.name);
-      followers.set(`${service.metadata.cluster}/${family}`, names);
+      const refs = followers.get(family) ?? new Map<string, ObjectRef>();
+      refs.set(key, { kind: 'Service', cluster: service.metadata.cluster, name: service.metadata.name });
+      followers.set(family, refs);
     }
   };
+  // A family belongs to the account: its new revision wakes the services that follow it in every cluster.
   const servicesOfFamily = (td: KitObject): ObjectRef[] => {
-    const cluster = td.metadata.cluster ?? 'default';
     const family = parseTaskDefinitionRef(td.metadata.name)?.family;
-    const names = family === undefined ? undefined : followers.get(`${cluster}/${family}`);
-    return [...(names?.values() ?? [])].map((name) => ({ kind: 'Service', cluster, name }));
+    const refs = family === undefined ? undefined : followers.get(family);
+    return [...(refs?.values() ?? [])];
   };
 
   return defineController({
@@ -136,7 +136,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       if (!expectations.satisfied(requestId, tasks, now)) return requeueAfter(EXPECTATION_POLL_MS);
 
       const family = parseTaskDefinitionRef(service.spec.taskDefinition)?.family ?? service.spec.taskDefinition;
-      const revisions = ctx.cache.byIndex('TaskDefinition', INDEX.taskDefinitionsByFamily, `${cluster}/${family}`);
+      const revisions = ctx.cache.byIndex('TaskDefinition', INDEX.taskDefinitionsByFamily, family);
       const input = {
         service,
         resolution: resolveTaskDefinition(service.spec.taskDefinition, revisions, service.status?.taskDefinition),

@@ -18,7 +18,8 @@ export interface CliEnv {
   dir: string;
   config: string;
   server: BerthProcess;
-  berth(args: string[], options?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  /** `timeoutMs` (default 20 s): the command is killed after it, for commands that wait (--wait, -f). */
+  berth(args: string[], options?: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult>;
   /** Writes a file under the temp dir (creating directories) and returns its path. */
   write(name: string, text: string): Promise<string>;
   stop(): Promise<void>;
@@ -44,7 +45,7 @@ export async function startCliEnv(): Promise<CliEnv> {
     dir,
     config,
     server,
-    berth: (args, options = {}) => runBerth(args, { env: { ...berthEnv(config), ...options.env }, input: options.input, cwd: dir }),
+    berth: (args, options = {}) => runBerth(args, { env: { ...berthEnv(config), ...options.env }, input: options.input, cwd: dir, timeoutMs: options.timeoutMs }),
     write: async (name, text) => {
       const path = join(dir, name);
       await mkdir(dirname(path), { recursive: true });
@@ -61,14 +62,14 @@ export async function startCliEnv(): Promise<CliEnv> {
   };
 }
 
-export function runBerth(args: string[], options: { env: NodeJS.ProcessEnv; input?: string; cwd?: string }): Promise<CliResult> {
+export function runBerth(args: string[], options: { env: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BERTH_BIN, ...args], { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);

@@ -30,7 +30,8 @@ spec:
 `;
 
 let env: CliEnv;
-const berth = (...args: string[]) => env.berth(args);
+// run-task --wait lasts as long as the tasks: a loaded machine takes a while to start and stop two containers.
+const berth = (...args: string[]) => env.berth(args, { timeoutMs: 60_000 });
 const stoppedLines = (stdout: string) => lines(stdout).filter((l) => l.includes(' STOPPED'));
 
 beforeAll(async () => {

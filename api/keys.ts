@@ -12,6 +12,7 @@ export const KIND_PLURALS = {
   Task: 'tasks',
   Service: 'services',
   Lease: 'leases',
+  Secret: 'secrets',
 } as const;
 export type KindName = keyof typeof KIND_PLURALS;
 

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../api/server/index.js';
 import { HttpClient } from '../api/client/http-client.js';
 import type { Store } from '../api/store/types.js';
+import type { SecretKeySource } from '../api/secrets/cipher.js';
 import type { TestStore } from './support/stores.js';
 
 export const API = 'berth.dev/v1';
@@ -49,9 +50,9 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(backend: TestStore, options: Partial<ApiServerOptions> & { host?: string } = {}): Promise<RunningApi> {
+export async function startApi(backend: TestStore, options: Partial<ApiServerOptions> & { host?: string; secretKeys?: SecretKeySource } = {}): Promise<RunningApi> {
   const { store } = backend;
-  const resources = new ResourceStore(store);
+  const resources = new ResourceStore(store, { secretKeys: options.secretKeys });
   // As the control plane runs it: registered tokens answered from a watched mirror.
   const mirror = new TokenMirror(store, pino({ level: 'silent' }));
   mirror.start();

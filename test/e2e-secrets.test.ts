@@ -84,7 +84,7 @@ describe('secrets on real Docker', () => {
     await client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: meta('later'), spec: { taskDefinition: 'needs-later', desiredCount: 1 } });
     const waiting = await eventually(async () => {
       const [t] = await serviceTasks(cluster, 'later');
-      return t?.status?.pendingReason && t;
+      return t?.status?.pendingReason ? t : undefined;
     }, 30_000, 'the task waiting with a pendingReason');
     expect(waiting.status?.lastStatus).toBe('PENDING');
     expect(waiting.status?.pendingReason).toBe('waiting for secrets: containerDefinitions[0].secrets[0].valueFrom (arn:aws:ssm:us-east-1:123456789012:parameter/later): secret later not found');

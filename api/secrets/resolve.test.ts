@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TaskDefinitionSpec } from '../v1/task-definition.js';
-import { rawContainer } from '../v1/testing.js';
+import { TaskDefinition } from '../v1/task-definition.js';
+import { rawContainer, rawTaskDefinition } from '../v1/testing.js';
 import { environmentOf, pick, resolveTaskSecrets, unresolvedReason, usesSecrets } from './resolve.js';
 import type { SecretValues } from './seal.js';
 
@@ -32,7 +32,7 @@ it('environmentOf: keys are variables; a *.env key is a file of NAME=value lines
   expect(environmentOf(values({ 'app.env': '# comment\nA=1\n\nB=x=y\nnot-a-line\n', C: '3' }))).toEqual({ A: '1', B: 'x=y', C: '3' });
 });
 
-const def = (containers: Record<string, unknown>[]) => TaskDefinitionSpec.parse({ family: 'web', containerDefinitions: containers });
+const def = (containers: Record<string, unknown>[]) => TaskDefinition.parse(rawTaskDefinition({ containerDefinitions: containers })).spec;
 
 describe('resolveTaskSecrets', () => {
   const store: Record<string, SecretValues> = {

@@ -40,7 +40,7 @@ it('never prints, records or stores a value in the clear', async () => {
     berth('describe', 'secret', 'db'),
   ]);
   expect(shown[0]?.stdout).toMatch(/NAME\s+TYPE\s+DATA\s+AGE\n(app\s+Opaque\s+2.*\n)(db\s+Opaque\s+2)/);
-  expect(shown[3]?.stdout).toMatch(/Data:\n  key:\s+12 bytes\n  password:\s+11 bytes/);
+  expect(shown[3]?.stdout).toMatch(/Data:\n {2}key:\s+12 bytes\n {2}password:\s+11 bytes/);
   const lastApplied = shown[1]?.stdout ?? '';
   expect(lastApplied).toContain('berth.dev/last-applied-configuration');
   for (const out of shown) for (const value of [...VALUES, Buffer.from('yaml-value-4').toString('base64')]) expect(out.stdout + out.stderr).not.toContain(value);

@@ -14,6 +14,7 @@ export const KIND_PLURALS = {
   Task: 'tasks',
   Service: 'services',
   Lease: 'leases',
+  Secret: 'secrets',
 } as const;
 export type KindName = keyof typeof KIND_PLURALS;
 

@@ -123,6 +123,12 @@ export function taskLogPath(cluster: string, task: string): string {
   return `${resourcePath({ kind: 'Task', cluster, name: task })}/log`;
 }
 
+/** A task's secret values, for the agent running it (GET → api/secrets/resolve.ts TaskSecrets). */
+export const TASK_SECRETS_ROUTE = `${API_PREFIX}/${CLUSTERS}/:cluster/${KIND_PLURALS.Task}/:name/secrets`;
+export function taskSecretsPath(cluster: string, task: string): string {
+  return `${resourcePath({ kind: 'Task', cluster, name: task })}/secrets`;
+}
+
 /**
  * The agent's own log endpoint (on the agent's log server, not the API server; query follow, tail,
  * since, uid). The API server proxies TASK_LOG_ROUTE to it.

@@ -159,6 +159,7 @@ export class TaskFanOut {
     const base = this.base;
     return {
       installation: () => base.installation(),
+      taskSecrets: (ref) => base.taskSecrets(ref),
       get: (kind, ref) => base.get(kind, ref),
       mustGet: (kind, ref) => base.mustGet(kind, ref),
       list<K extends KindName>(kind: K, options: ClientListOptions = {}): Promise<ListResult<K>> {

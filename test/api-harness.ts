@@ -9,6 +9,14 @@ import { pino } from 'pino';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../api/server/index.js';
 import { HttpClient } from '../api/client/http-client.js';
 import type { Store } from '../api/store/types.js';
+import { randomBytes } from 'node:crypto';
+import { SecretCipher, type SecretKeySource } from '../api/secrets/cipher.js';
+
+/** A throw-away secrets key in memory, so every test server can store Secrets. */
+export function memoryKeys(): SecretKeySource {
+  const cipher = new SecretCipher([{ id: 'test', key: randomBytes(32) }]);
+  return { description: 'in memory (test)', cipher: () => cipher };
+}
 import type { TestStore } from './support/stores.js';
 
 export const API = 'berth.dev/v1';
@@ -49,9 +57,9 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(backend: TestStore, options: Partial<ApiServerOptions> & { host?: string } = {}): Promise<RunningApi> {
+export async function startApi(backend: TestStore, options: Partial<ApiServerOptions> & { host?: string; secretKeys?: SecretKeySource } = {}): Promise<RunningApi> {
   const { store } = backend;
-  const resources = new ResourceStore(store);
+  const resources = new ResourceStore(store, { secretKeys: options.secretKeys ?? memoryKeys() });
   // As the control plane runs it: registered tokens answered from a watched mirror.
   const mirror = new TokenMirror(store, pino({ level: 'silent' }));
   mirror.start();

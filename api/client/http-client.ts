@@ -10,7 +10,8 @@ import { ServerVersion } from './server-version.js';
 import { TokenIdentity, type Principal } from '../auth/principal.js';
 import type { KindName } from '../keys.js';
 import { rootLogger, type Logger } from '../log.js';
-import { agentTokenPath, INSTALLATION_PATH, metaPaths, resourcePath, taskLogPath, WHOAMI_PATH, type ResourcePath } from '../paths.js';
+import { agentTokenPath, INSTALLATION_PATH, metaPaths, resourcePath, taskLogPath, taskSecretsPath, WHOAMI_PATH, type ResourcePath } from '../paths.js';
+import { TaskSecrets } from '../secrets/resolve.js';
 import { InstallationRecord } from '../store/installation.js';
 import { InvalidError, NotFoundError } from '../resources/errors.js';
 import type { ResourceWatch } from '../resources/resource-watch.js';
@@ -23,6 +24,7 @@ import { labelSelectorText } from './label-selector-text.js';
 import { mutateWithRetry } from './mutate.js';
 import { TokenCalls } from './token-calls.js';
 import { Transport } from './transport.js';
+import type { TaskSecretsSource } from './types.js';
 import type { BerthClient, InstallationSource, ClientListOptions, ClientWatchOptions, DeleteOptions, Mutated, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
 
 export interface HttpClientOptions {
@@ -53,7 +55,7 @@ const MERGE_PATCH = 'application/merge-patch+json';
 const AgentToken = z.object({ token: z.string().min(1) });
 const Identity = z.object({ metadata: z.object({ name: z.string(), cluster: z.string().optional() }) });
 
-export class HttpClient implements BerthClient, InstallationSource {
+export class HttpClient implements BerthClient, InstallationSource, TaskSecretsSource {
   private readonly transport: Transport;
   private readonly log: Logger;
   private readonly watchRetry: WatchRetry;
@@ -164,6 +166,11 @@ export class HttpClient implements BerthClient, InstallationSource {
   /** The uid of the installation this server belongs to. */
   async installation(): Promise<string> {
     return parseBody(InstallationRecord, await this.call('GET', INSTALLATION_PATH), 'installation').uid;
+  }
+
+  /** Agents only: the secret values of a task bound to the agent's instance. */
+  async taskSecrets(ref: Ref): Promise<TaskSecrets> {
+    return parseBody(TaskSecrets, await this.call('GET', taskSecretsPath(ref.cluster ?? DEFAULT_CLUSTER, ref.name)), 'task secrets');
   }
 
   /**

@@ -8,11 +8,14 @@ import type { ResourceWatch } from '../resources/resource-watch.js';
 import { ensureInstallation } from '../store/installation.js';
 import type { BerthObject } from '../v1/index.js';
 import { expectKind } from './expect-kind.js';
+import { secretsOfTask } from '../secrets/task-secrets.js';
+import { DEFAULT_CLUSTER } from '../v1/meta.js';
+import type { TaskSecretsSource } from './types.js';
 import type { BerthClient, InstallationSource, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
 
 const boundTo = (instance: string | undefined) => (obj: BerthObject) => instance === undefined || (obj.kind === 'Task' && obj.spec.containerInstance === instance);
 
-export class LocalClient implements BerthClient, InstallationSource {
+export class LocalClient implements BerthClient, InstallationSource, TaskSecretsSource {
   private installationUid: Promise<string> | undefined;
 
   constructor(private readonly resources: ResourceStore) {}
@@ -27,6 +30,11 @@ export class LocalClient implements BerthClient, InstallationSource {
       },
     );
     return this.installationUid;
+  }
+
+  /** In process, the caller is the server's own agent: the task's binding is not checked. */
+  taskSecrets(ref: Ref) {
+    return secretsOfTask(this.resources, ref.cluster ?? DEFAULT_CLUSTER, ref.name);
   }
 
   get<K extends KindName>(kind: K, ref: Ref) {

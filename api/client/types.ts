@@ -8,6 +8,7 @@ import type { KindName } from '../keys.js';
 import type { ObjectOf } from '../resources/codec.js';
 import type { ListOptions, ListResult, Ref, WriteOptions } from '../resources/resource-store.js';
 import type { ResourceWatch, ResourceWatchOptions } from '../resources/resource-watch.js';
+import type { TaskSecrets } from '../secrets/resolve.js';
 
 export type { ListResult, Ref, WriteOptions, ObjectOf, ResourceWatch };
 
@@ -62,6 +63,11 @@ export interface BerthClient {
    * `changed` is false when `change` left the object as it was: then nothing was written.
    */
   mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<Mutated<K>>;
+}
+
+/** The secret values of a task bound to the caller's instance (api/secrets/task-secrets.ts): what an agent needs to start it. */
+export interface TaskSecretsSource {
+  taskSecrets(ref: Ref): Promise<TaskSecrets>;
 }
 
 /** Which installation the API serves: the uid its agents label every Docker object with (api/store/installation.ts). */

@@ -14,6 +14,7 @@ import { kindSchemas, API_VERSION, type BerthObject } from '../v1/index.js';
 import type { KindName } from '../keys.js';
 import type { KeyValue } from '../store/types.js';
 import { ObjectTooLargeError } from './errors.js';
+import { publicObject } from '../secrets/public-view.js';
 
 export type ObjectOf<K extends KindName> = Extract<BerthObject, { kind: K }>;
 
@@ -87,6 +88,8 @@ export function apiJsonOf(stored: string, resourceVersion: string): string | und
 
 /** `obj` as JSON: from `stored`, the text it was decoded from, when there is one (apiJsonOf), else stringified. */
 export function objectJson(obj: BerthObject, stored: string | undefined): string {
+  // A Secret's stored text holds its sealed values, which the API never sends.
+  if (obj.kind === 'Secret') return JSON.stringify(publicObject(obj));
   const reused = stored === undefined ? undefined : apiJsonOf(stored, obj.metadata.resourceVersion ?? '');
   return reused ?? JSON.stringify(obj);
 }

@@ -27,6 +27,8 @@ import { applyMergePatch } from '../merge-patch.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { registerRevision, TASK_DEFINITION_IMMUTABLE } from './task-definition-revisions.js';
 import { checkServiceLimits } from './service-limits.js';
+import { noKeySource, type SecretKeySource } from '../secrets/cipher.js';
+import { ForeignSealError, storedSecretSpec } from '../secrets/seal.js';
 
 export interface Ref {
   cluster?: string;
@@ -68,6 +70,8 @@ export interface ResourceStoreOptions {
   newUid?: () => string;
   /** How often `mutate` re-reads and retries after a conflict before giving up. */
   maxConflictRetries?: number;
+  /** The key that seals Secret values (api/secrets/cipher.ts); without one, a Secret with values is refused. */
+  secretKeys?: SecretKeySource;
 }
 
 const PatchVersion = z.object({ metadata: z.object({ resourceVersion: z.string().optional() }).optional() });
@@ -80,6 +84,8 @@ export class ResourceStore {
   private readonly maxConflictRetries: number;
   /** One store watch per kind and cluster for all of this process's watchers (shared-watches.ts). */
   private readonly watches: SharedWatches;
+  /** Seals Secret values on write; the server's resolver opens them for agents (api/secrets/resolve.ts). */
+  readonly secretKeys: SecretKeySource;
 
   constructor(
     readonly store: Store,
@@ -89,6 +95,7 @@ export class ResourceStore {
     this.newUid = options.newUid ?? randomUUID;
     this.maxConflictRetries = options.maxConflictRetries ?? 20;
     this.watches = new SharedWatches(store);
+    this.secretKeys = options.secretKeys ?? noKeySource('this berth server has no secrets key: start it with --secrets-key-file (etcd) or let `berth up` make one in its data directory');
   }
 
   async get<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K> | undefined> {
@@ -135,6 +142,7 @@ export class ResourceStore {
     if (obj.kind === 'TaskDefinition') obj.metadata.cluster = ACCOUNT_CLUSTER;
     const { resourceVersion: _rv, deletionTimestamp: _dt, ...metadata } = obj.metadata;
     obj.metadata = { ...metadata, uid: this.newUid(), generation: 1, creationTimestamp: this.now().toISOString() };
+    if (isOfKind(obj, 'Secret')) obj.spec = this.secretSpec(obj, undefined);
     await options.admit?.(obj, undefined);
     if (isOfKind(obj, 'TaskDefinition')) return registerRevision(this.store, obj, { now: this.now, dryRun: options.dryRun });
     await checkServiceLimits(obj, undefined, this.idOfObject(obj), this.clusterLimit);
@@ -198,7 +206,9 @@ export class ResourceStore {
    * per write was a large share of what the agents and the scheduler allocate at scale. The result
    * shares `status` with whoever passed it and nothing with `current`'s metadata or spec.
    */
-  private withUpdate(current: BerthObject, obj: BerthObject, status: BerthObject['status']): BerthObject {
+  private withUpdate(current: BerthObject, input: BerthObject, status: BerthObject['status']): BerthObject {
+    // A Secret's values are sealed (or the stored seal kept) before "did spec change" is asked.
+    const obj = isOfKind(input, 'Secret') && isOfKind(current, 'Secret') ? { ...input, spec: this.secretSpec(input, current) } : input;
     const specChanged = !isDeepStrictEqual(obj.spec, current.spec);
     if (specChanged && obj.kind === 'TaskDefinition') throw new InvalidError(this.idOfObject(obj), [{ path: ['spec'], message: TASK_DEFINITION_IMMUTABLE }]);
     const metadata = {
@@ -351,6 +361,17 @@ export class ResourceStore {
     return this.idOf(obj.kind, obj.metadata);
   }
 
+  /** What is stored of a Secret's spec (api/secrets/seal.ts); a foreign seal is the caller's mistake. */
+  private secretSpec(next: ObjectOf<'Secret'>, current: ObjectOf<'Secret'> | undefined) {
+    try {
+      return storedSecretSpec(next, current, this.secretKeys);
+    } catch (err) {
+      if (err instanceof ForeignSealError)
+        throw new InvalidError(this.idOfObject(next), [{ path: ['spec', 'sealed'], message: `${err.message}; send the values in data or stringData instead` }]);
+      throw err;
+    }
+  }
+
   private validate(raw: unknown, madeFrom?: BerthObject): BerthObject {
     const result = madeFrom ? validateObjectOver(madeFrom, raw) : validateObject(raw);
     if (result.ok) return result.object;
@@ -391,6 +412,9 @@ export class ResourceStore {
     if (current.kv.value === undefined && storesSame(next, current.object)) return current.object;
     const encoded = encodeObject(next);
     if (encoded === current.kv.value) return current.object;
+    // A Secret's apply sends its values every time (no client can read them to compare), so its
+    // patch is the one that often changes nothing but the key order validation gives metadata.
+    if (next.kind === 'Secret' && storesSame(next, current.object)) return current.object;
     await options.admit?.(next, current.object);
     if (options.dryRun) return next;
     const key = this.keyOf(next.kind, next.metadata);

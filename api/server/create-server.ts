@@ -27,6 +27,7 @@ import { registerAgentTokenRoute } from './agent-token-route.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerMetaRoutes } from './meta-routes.js';
 import { registerTaskLogRoute } from './task-log-route.js';
+import { registerTaskSecretsRoute } from './task-secrets-route.js';
 import { registerWhoamiRoute } from './whoami-route.js';
 import { registerInstallationRoute } from './installation-route.js';
 import { createApiMetrics } from './metrics.js';
@@ -175,6 +176,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   registerWhoamiRoute(app);
   registerInstallationRoute(app, store);
   const logs = registerTaskLogRoute(app, { resources, tokens: auth.tokens });
+  registerTaskSecretsRoute(app, resources);
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

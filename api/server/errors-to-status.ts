@@ -44,6 +44,9 @@ export function errorToStatus(err: unknown, requestId: string): Status {
       return status(403, err.message);
     case 'ObjectTooLarge':
       return status(413, err.message);
+    case 'SecretsKeyError':
+      // The server's configuration, not the request: the message names the key file or flag, never a value.
+      return status(500, err.message);
     case 'StoreUnavailable':
       return status(503, err.message, { details: { retriable: true } });
   }

@@ -10,6 +10,7 @@ import type { ApiCall } from './api-call.js';
 import type { Admit } from './auth-hooks.js';
 import { alignObjectBody, checkPatchBody } from './body.js';
 import { BadRequestError } from './errors-to-status.js';
+import { publicObject } from '../secrets/public-view.js';
 
 /** The response: a body to serialise, or (a list, made from the stored values) JSON text to send as it is. */
 export type CallResult = { code: number; body: unknown } | { code: number; json: string };
@@ -27,6 +28,14 @@ function listJson(head: object, itemJson: readonly string[]): string {
 }
 
 export async function runObjectCall(resources: ResourceStore, call: ApiCall, body: unknown, contentType: string | undefined, admit?: Admit): Promise<CallResult> {
+  const result = await objectCall(resources, call, body, contentType, admit);
+  // No answer carries a Secret's sealed values (public-view.ts); lists are made by objectJson, which does the same.
+  return 'body' in result && isObject(result.body) ? { code: result.code, body: publicObject(result.body) } : result;
+}
+
+const isObject = (body: unknown): body is BerthObject => typeof body === 'object' && body !== null && 'kind' in body && 'metadata' in body;
+
+async function objectCall(resources: ResourceStore, call: ApiCall, body: unknown, contentType: string | undefined, admit?: Admit): Promise<CallResult> {
   const { path, query, verb } = call;
   const { kind, subresource } = path;
   const ref = { cluster: path.cluster, name: path.name ?? '' };

@@ -11,6 +11,7 @@ import { Service } from './service.js';
 import { Lease } from './lease.js';
 import { Task } from './task.js';
 import { TaskDefinition } from './task-definition.js';
+import { SecretResource } from './secret.js';
 import { isPlainObject } from '../merge-patch.js';
 import { parseOverParts, type KindParts } from './validate-over.js';
 import { RESERVED_KEY_MESSAGE, reservedKeyPaths } from './reserved-keys.js';
@@ -22,6 +23,7 @@ export const kindSchemas = {
   Task,
   Service,
   Lease,
+  Secret: SecretResource,
 } satisfies Record<KindName, z.ZodType>;
 
 export type BerthObject = z.infer<(typeof kindSchemas)[KindName]>;
@@ -70,6 +72,7 @@ const partsOfKind: Partial<Record<KindName, KindParts>> = {
   ContainerInstance: ContainerInstance.shape,
   Task: Task.shape,
   Service: Service.shape,
+  Secret: SecretResource.shape,
 };
 
 /**
@@ -125,3 +128,4 @@ export * from './container-instance.js';
 export * from './task.js';
 export * from './service.js';
 export * from './lease.js';
+export * from './secret.js';

@@ -34,4 +34,5 @@ export const MINIMAL_SPECS = {
   Task: { taskDefinition: 'web:1' },
   Service: { taskDefinition: 'web' },
   Lease: { leaseDurationSeconds: 15 },
+  Secret: { stringData: { password: 'x' } },
 } as const;

@@ -30,7 +30,10 @@ export async function applyObject(client: BerthClient, m: PreparedManifest, dryR
     const pinned = { ...plan.patch, metadata: { ...(isPlainObject(plan.patch.metadata) ? plan.patch.metadata : {}), resourceVersion: live.metadata.resourceVersion } };
     try {
       const written = await client.patch(m.kind, ref, pinned, { dryRun: dryRun === 'server' });
-      return { ...base, action: 'configured', before: live, after: written };
+      // A Secret's values are sent on every apply (no client can read them to compare): the server
+      // says whether they changed anything by writing, or not.
+      const same = m.kind === 'Secret' && dryRun === undefined && written.metadata.resourceVersion === live.metadata.resourceVersion;
+      return { ...base, action: same ? 'unchanged' : 'configured', before: live, after: written };
     } catch (err) {
       if (!(err instanceof ConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
     }

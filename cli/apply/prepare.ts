@@ -48,7 +48,7 @@ export function prepareManifest(input: ApplyInput, options: { fieldManager: stri
   metadata.annotations = withSource;
   const applied: JsonObject = { ...written, metadata };
   // Revisions are immutable and compared by spec, so a task definition needs no last-applied record.
-  if (written.kind !== 'TaskDefinition') metadata.annotations = { ...withSource, [LAST_APPLIED_ANNOTATION]: canonicalJson(applied) };
+  if (written.kind !== 'TaskDefinition') metadata.annotations = { ...withSource, [LAST_APPLIED_ANNOTATION]: canonicalJson(recordOf(applied)) };
 
   const result = validateObject(applied);
   if (!result.ok) {
@@ -59,6 +59,18 @@ export function prepareManifest(input: ApplyInput, options: { fieldManager: stri
   const name = object.kind === 'TaskDefinition' ? object.spec.family : object.metadata.name;
   const cluster = object.kind === 'Cluster' ? object.metadata.name : object.metadata.cluster;
   return { kind: object.kind, cluster, name, applied, object, source: input.source };
+}
+
+/**
+ * What the last-applied record keeps of `applied`: all of it, except a Secret's values. kubectl
+ * keeps them there (readable by anyone who can read the Secret); berth drops them. The record then
+ * never names data or stringData, so the three-way merge sends them whole on every apply, and the
+ * server keeps the stored seal when they are the same values (api/secrets/seal.ts).
+ */
+function recordOf(applied: JsonObject): JsonObject {
+  if (applied.kind !== 'Secret' || !isPlainObject(applied.spec)) return applied;
+  const { data: _data, stringData: _stringData, ...spec } = applied.spec;
+  return { ...applied, spec };
 }
 
 /** The last-applied record of a live object, if it has a readable one. */

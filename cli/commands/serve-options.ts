@@ -14,6 +14,7 @@ export interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   leaderTtl: string;
+  secretsKeyFile?: string;
 }
 
 export function addServeOptions(command: Command): Command {
@@ -25,6 +26,11 @@ export function addServeOptions(command: Command): Command {
     .option('--insecure-loopback', 'accept requests without a token from 127.0.0.1/::1 (development only)')
     .option('--tls-cert <file>', 'PEM certificate: serve https (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .addOption(
+      new Option('--secrets-key-file <file>', 'key file sealing Secret values (README: Secrets); default with the embedded store: <data-dir>/secrets.key, made on first use').env(
+        'BERTH_SECRETS_KEY_FILE',
+      ),
+    )
     .addOption(new Option('--leader-ttl <seconds>', 'lease TTL of controller leader election').default('10'));
 }
 
@@ -42,5 +48,6 @@ export function toControlPlaneOptions(flags: ServeFlags) {
     insecureLoopback: flags.insecureLoopback ?? false,
     tls: flags.tlsCert && flags.tlsKey ? { certFile: flags.tlsCert, keyFile: flags.tlsKey } : undefined,
     leaderTtlSeconds,
+    secretsKeyFile: flags.secretsKeyFile,
   };
 }

@@ -101,6 +101,15 @@ const leaseColumns: Column<'Lease'>[] = [
   { header: 'TRANSITIONS', wide: true, cell: (l) => String(l.spec.leaseTransitions ?? 0) },
 ];
 
+// Names and sizes only: the values never reach a client (api/secrets/public-view.ts).
+const secretColumns: Column<'Secret'>[] = [
+  { header: 'NAME', cell: (s) => s.metadata.name },
+  { header: 'TYPE', cell: (s) => s.spec.type },
+  { header: 'DATA', cell: (s) => String(Object.keys(s.spec.keys ?? {}).length) },
+  { header: 'AGE', cell: (s, now) => age(s.metadata.creationTimestamp, now) },
+  { header: 'KEYS', wide: true, cell: (s) => orNone(Object.keys(s.spec.keys ?? {}).join(',')) },
+];
+
 const COLUMNS: { [K in KindName]: Column<K>[] } = {
   Service: serviceColumns,
   Task: taskColumns,
@@ -108,6 +117,7 @@ const COLUMNS: { [K in KindName]: Column<K>[] } = {
   ContainerInstance: instanceColumns,
   Cluster: clusterColumns,
   Lease: leaseColumns,
+  Secret: secretColumns,
 };
 
 export interface TableOptions {
@@ -146,6 +156,8 @@ export function rowForObject(obj: BerthObject, options: TableOptions = {}): stri
       return rowFor('Cluster', obj, options);
     case 'Lease':
       return rowFor('Lease', obj, options);
+    case 'Secret':
+      return rowFor('Secret', obj, options);
   }
 }
 

@@ -89,7 +89,15 @@ export function describeObject(o: BerthObject, now: Date): string {
           ['Transitions', o.spec.leaseTransitions ?? 0],
         ])
         .text();
+    case 'Secret':
+      return describeSecret(o);
   }
+}
+
+/** As `kubectl describe secret`: each key with its size, never its value. */
+function describeSecret(s: ObjectOf<'Secret'>): string {
+  const keys = Object.entries(s.spec.keys ?? {}).map(([key, size]) => `${key}:  ${size} bytes`);
+  return new Sections().fields([...header(s), ['Type', s.spec.type]]).section('Data', keys).text();
 }
 
 function describeService(s: ObjectOf<'Service'>, now: Date): string {

@@ -9,9 +9,12 @@ import { LAST_APPLIED_ANNOTATION } from '../apply/constants.js';
 import type { ApplyResult } from '../apply/types.js';
 import { kindLabel } from './kinds.js';
 import { unifiedDiff } from './unified-diff.js';
+import { publicObject } from '../../api/secrets/public-view.js';
 
-export function comparable(o: BerthObject | undefined): string {
-  if (!o) return '';
+export function comparable(object: BerthObject | undefined): string {
+  if (!object) return '';
+  // A Secret's values never reach the screen: its keys and sizes are compared instead.
+  const o = publicObject(object);
   const { resourceVersion: _rv, generation: _g, uid: _u, creationTimestamp: _c, annotations, ...meta } = o.metadata;
   const { [LAST_APPLIED_ANNOTATION]: _la, ...kept } = annotations ?? {};
   const metadata = { ...meta, ...(Object.keys(kept).length > 0 ? { annotations: kept } : {}) };

@@ -20,6 +20,8 @@ const ALIASES: Record<string, KindName> = {
   svc: 'Service',
   lease: 'Lease',
   leases: 'Lease',
+  secret: 'Secret',
+  secrets: 'Secret',
 };
 
 export class UnknownKindError extends Error {
@@ -30,7 +32,7 @@ export class UnknownKindError extends Error {
   }
 }
 
-export const KIND_NAMES_FOR_HELP = 'services (svc), tasks, taskdefinitions (td), containerinstances (ci, instances), clusters, leases';
+export const KIND_NAMES_FOR_HELP = 'services (svc), tasks, taskdefinitions (td), containerinstances (ci, instances), clusters, leases, secrets';
 
 /** `svc` → Service; also accepts the kind itself in any case (`Service`, `TaskDefinition`). */
 export function resolveKind(text: string): KindName {

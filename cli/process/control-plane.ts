@@ -4,6 +4,8 @@
  * `berth server` are thin shells around this; integration tests start it in-process too.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { keyFileSource, noKeySource, type SecretKeySource } from '../../api/secrets/cipher.js';
 import { LocalClient } from '../../api/client/local-client.js';
 import { createAdminToken } from '../../api/auth/admin-token.js';
 import { TokenMirror } from '../../api/auth/token-mirror.js';
@@ -34,6 +36,12 @@ export interface ControlPlaneOptions {
   /** Lease TTL of the controller manager's leader election. */
   leaderTtlSeconds?: number;
   log?: Logger;
+  /**
+   * The key file sealing Secret values. Default: with the embedded store, `<dataDir>/secrets.key`
+   * (made on first use); on etcd none, since every replica must share the key: secrets are refused
+   * until one is given.
+   */
+  secretsKeyFile?: string;
 }
 
 export interface ControlPlane {
@@ -61,7 +69,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const tokenMirror = new TokenMirror(store, log.child({ component: 'token-mirror' }));
   tokenMirror.start();
   try {
-    const resources = new ResourceStore(store);
+    const resources = new ResourceStore(store, { secretKeys: secretKeysOf(options) });
     const tokens = new TokenRegistry(store, tokenMirror);
     await ensureDefaultCluster(resources);
     // A new store gets its identity now, an existing one without one (made by an older berth) too.
@@ -105,6 +113,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     await store.close().catch(() => undefined);
     throw err;
   }
+}
+
+function secretKeysOf(options: ControlPlaneOptions): SecretKeySource {
+  if (options.secretsKeyFile !== undefined) return keyFileSource(options.secretsKeyFile, { create: false });
+  if (options.etcdEndpoints?.length) return noKeySource('this berth server stores in etcd and was given no secrets key: start every replica with the same --secrets-key-file (README: Secrets)');
+  return keyFileSource(join(options.dataDir, 'secrets.key'), { create: true });
 }
 
 async function ensureDefaultCluster(resources: ResourceStore): Promise<void> {

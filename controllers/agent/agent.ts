@@ -136,6 +136,7 @@ export class Agent {
 
     const worker = new TaskWorker({
       client,
+      secrets: client,
       runtime,
       ownEvents: this.ownEvents,
       tasks,

@@ -13,6 +13,8 @@ import type { HealthCheck } from '../../api/v1/health-check.js';
 import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import type { Task } from '../../api/v1/task.js';
 import type { Clock } from '../kit/clock.js';
+import type { TaskSecretsSource } from '../../api/client/types.js';
+import { unresolvedReason, usesSecrets, type ContainerSecrets } from '../../api/secrets/resolve.js';
 import { dynamicPortMappings, needsTaskNetwork, portKey, toContainerSpec } from './runtime/container-spec.js';
 import { ContainerNameConflictError, ForeignObjectError, ImageUnavailableError } from './runtime/errors.js';
 import { HostPortTakenError } from './errors.js';
@@ -28,6 +30,12 @@ export interface TaskMemory {
   uid?: string;
   /** Why launching failed; the plan turns it into TaskFailedToStart. */
   failure?: string;
+  /** Why launching waits (a secret that does not exist yet); the plan reports it as pendingReason and looks again. */
+  waiting?: string;
+  /** How many times in a row launching has waited: the next look comes later each time. */
+  waits: number;
+  /** The task's resolved secrets by container, held only in memory until the task ends. */
+  secrets?: Record<string, ContainerSecrets>;
   pull?: { startedAt?: string; stoppedAt?: string };
   network?: string;
   /** Dynamic host ports handed out, per container, keyed by portKey. */
@@ -53,11 +61,13 @@ export interface TaskMemory {
 export const PROBE_FIRST_FROM_INTERVAL_S = 2;
 
 export function newTaskMemory(uid?: string): TaskMemory {
-  return { hostPorts: new Map(), probedHealthy: new Set(), inspections: new Map(), stopping: new Set(), ...(uid !== undefined ? { uid } : {}) };
+  return { hostPorts: new Map(), probedHealthy: new Set(), inspections: new Map(), stopping: new Set(), waits: 0, ...(uid !== undefined ? { uid } : {}) };
 }
 
 export interface LauncherDeps {
   runtime: ContainerRuntime;
+  /** Resolves a task's secrets (the API server, for this agent's own tasks only). */
+  secrets: TaskSecretsSource;
   /** Told of every container created or adopted, so the next observe inspects it. */
   containers: ContainerIndex;
   /** Where the start of each container is announced as the agent's own (see own-events.ts). */
@@ -93,14 +103,17 @@ export class Launcher {
     if (failed) await this.recordFailure(memory, failed.reason);
   }
 
-  /** Images and the task network, once per task. False when the task cannot start. */
+  /** Secrets, images and the task network, once per task. False when the task cannot start (now or at all). */
   private async prepare(task: Task, def: TaskDefinitionSpec, memory: TaskMemory): Promise<boolean> {
     const { runtime, clock } = this.deps;
+    if (!(await this.resolveSecrets(task, def, memory))) return false;
     if (!memory.pull?.stoppedAt) {
       const startedAt = new Date(clock.now()).toISOString();
       memory.pull = { startedAt };
       try {
-        await Promise.all([...new Set(def.containerDefinitions.map((c) => c.image))].map((image) => runtime.ensureImage(image)));
+        // Each image with its container's registry credentials, if it has any (repositoryCredentials).
+        const images = new Map(def.containerDefinitions.map((c) => [c.image, memory.secrets?.[c.name]?.registryAuth]));
+        await Promise.all([...images].map(([image, auth]) => runtime.ensureImage(image, auth)));
       } catch (err) {
         if (!(err instanceof ImageUnavailableError)) throw err;
         memory.failure = `CannotPullContainerError: ${err.message}`;
@@ -124,6 +137,27 @@ export class Launcher {
     return true;
   }
 
+  /**
+   * The task's secrets, asked of the API once per task: a secret that does not exist yet makes the
+   * task wait (memory.waiting), a reference that can never resolve ends it (memory.failure).
+   */
+  private async resolveSecrets(task: Task, def: TaskDefinitionSpec, memory: TaskMemory): Promise<boolean> {
+    if (memory.secrets || !usesSecrets(def)) return true;
+    const answer = await this.deps.secrets.taskSecrets({ cluster: task.metadata.cluster, name: task.metadata.name });
+    if (answer.ok) {
+      memory.secrets = answer.containers;
+      memory.waits = 0;
+      return true;
+    }
+    const reason = unresolvedReason(answer.unresolved);
+    if (answer.unresolved.some((u) => u.problem === 'invalid')) memory.failure = reason;
+    else {
+      memory.waiting = reason;
+      memory.waits += 1;
+    }
+    return false;
+  }
+
   private async startOne(task: Task, def: TaskDefinitionSpec, name: string, memory: TaskMemory): Promise<void> {
     const { runtime, log } = this.deps;
     const container = def.containerDefinitions.find((c) => c.name === name);
@@ -138,6 +172,7 @@ export class Launcher {
       installation: this.deps.scope.installation,
       hostPorts,
       ...(memory.network !== undefined ? { networkName: memory.network } : {}),
+      ...secretInputs(memory.secrets?.[name]),
     });
     let id: string;
     try {
@@ -220,4 +255,10 @@ export class Launcher {
 /** Docker's words for a published port that something else holds. */
 function isPortTaken(err: unknown): boolean {
   return err instanceof Error && /port is already allocated|address already in use/i.test(err.message);
+}
+
+/** A container's resolved secrets as toContainerSpec takes them. */
+function secretInputs(secrets: ContainerSecrets | undefined) {
+  if (!secrets) return {};
+  return { secrets: secrets.environment, environmentFiles: secrets.environmentFiles, logOptions: secrets.logOptions };
 }

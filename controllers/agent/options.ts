@@ -1,7 +1,7 @@
 /** The agent's options and their defaults. */
 import { hostname } from 'node:os';
 import type { Principal } from '../../api/auth/principal.js';
-import type { BerthClient, InstallationSource } from '../../api/client/types.js';
+import type { BerthClient, InstallationSource, TaskSecretsSource } from '../../api/client/types.js';
 import { rootLogger, type Logger } from '../../api/log.js';
 import { ATTRIBUTES } from '../../api/v1/container-instance.js';
 import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
@@ -12,7 +12,7 @@ import { parseAdvertiseAddress } from './log-address.js';
 import type { ContainerRuntime, EngineInfo } from './runtime/types.js';
 
 /** What the agent needs of the API. */
-export type AgentClient = BerthClient & InstallationSource;
+export type AgentClient = BerthClient & InstallationSource & TaskSecretsSource;
 
 export interface AgentOptions {
   /**

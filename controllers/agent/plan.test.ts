@@ -247,4 +247,30 @@ describe('planTask', () => {
     expect(plan.start).toEqual(['side']);
     expect(plan.status?.lastStatus).toBeUndefined();
   });
+
+  describe('a task waiting for a secret', () => {
+    const waiting = { reason: 'waiting for secrets: containerDefinitions[0].secrets[0].valueFrom (db): secret db not found', retryAfterMs: 500 };
+    it.each([
+      { what: 'a new task: PENDING with the reason, nothing started, a look again later', task: task(), write: { lastStatus: 'PENDING', pendingReason: waiting.reason } },
+      { what: 'already reported: nothing to write, still a look again later', task: task({ lastStatus: 'PENDING', pendingReason: waiting.reason, connectivity: 'CONNECTED', containers: [{ name: 'app', lastStatus: 'PENDING', healthStatus: 'UNKNOWN', networkBindings: [] }] }), write: undefined },
+    ])('$what', (c) => {
+      const plan = planTask(input({ task: c.task, definition: one, waiting }));
+      expect(plan.start).toEqual([]);
+      expect(hasEngineWork(plan)).toBe(false);
+      expect(plan.requeueAfterMs).toBe(500);
+      if (c.write) expect(plan.status).toMatchObject(c.write);
+      else expect(plan.status).toBeUndefined();
+    });
+
+    it('once it runs, the reason is cleared', () => {
+      const plan = planTask(input({ task: task({ lastStatus: 'PENDING', pendingReason: waiting.reason }), definition: one, containers: [container('app', 'running')] }));
+      expect(plan.status?.lastStatus).toBe('RUNNING');
+      expect(plan.status && 'pendingReason' in plan.status && plan.status.pendingReason === undefined).toBe(true);
+    });
+
+    it('a failure still wins over the wait', () => {
+      const plan = planTask(input({ task: task(), definition: one, waiting, failure: 'ResourceInitializationError: bad reference' }));
+      expect(plan.status).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart' });
+    });
+  });
 });

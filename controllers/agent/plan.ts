@@ -34,6 +34,8 @@ export interface TaskPlanInput {
   containers: readonly ObservedContainer[];
   /** Why launching failed (image, create, start), remembered by the agent. */
   failure?: string;
+  /** Why launching waits (a secret that does not exist yet), and when to look again. */
+  waiting?: { reason: string; retryAfterMs: number };
   /** When the agent pulled the task's images (RFC 3339). */
   pull?: { startedAt?: string; stoppedAt?: string };
   now: number;
@@ -94,6 +96,7 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
   const def = input.definition;
   if (input.failure !== undefined || !def) return planStop(input, task, own, 'TaskFailedToStart', input.failure ?? 'task definition unavailable');
   const byName = (name: string) => own.find((c) => c.name === name);
+  if (input.waiting) return planWaiting(input, input.waiting, task, def, byName);
 
   // A container Docker created but could not start (after an agent restart the error is all that is left).
   const failedStart = def.containerDefinitions.map((d) => byName(d.name)).find((c) => c?.error && !hasStarted(c));
@@ -151,6 +154,23 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
     ...pulled(task, input),
     ...(lastStatus === 'RUNNING' ? { startedAt: task.status?.startedAt ?? iso(input.now) } : {}),
   });
+  // Bound, the task's pendingReason is the agent's (a wait for secrets), and it is over now.
+  if (task.status?.pendingReason !== undefined) plan.status = { ...plan.status, pendingReason: undefined };
+  return plan;
+}
+
+/** Nothing can start yet (a secret is missing): PENDING with the reason, and a look again later. */
+function planWaiting(input: TaskPlanInput, waiting: { reason: string; retryAfterMs: number }, task: Task, def: TaskDefinitionSpec, byName: (name: string) => ObservedContainer | undefined): TaskPlan {
+  const plan = empty();
+  const containers = def.containerDefinitions.map((d) => containerStatus(d, byName(d.name), previousOf(task, d.name), false));
+  plan.status = statusPatch(task.status, {
+    lastStatus: laterStatus(task.status?.lastStatus ?? 'PENDING', 'PENDING'),
+    pendingReason: waiting.reason,
+    containers,
+    healthStatus: taskHealth(def.containerDefinitions, containers),
+    ...connected(task, input.now),
+  });
+  plan.requeueAfterMs = waiting.retryAfterMs;
   return plan;
 }
 

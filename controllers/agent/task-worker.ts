@@ -4,7 +4,7 @@
  * task is never reconciled by two workers at once, so a task's memory needs no locking.
  */
 import { ConflictError, NotFoundError } from '../../api/resources/errors.js';
-import type { BerthClient } from '../../api/client/types.js';
+import type { BerthClient, TaskSecretsSource } from '../../api/client/types.js';
 import type { Logger } from '../../api/log.js';
 import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import type { Task, TaskStatus } from '../../api/v1/task.js';
@@ -25,8 +25,12 @@ import type { TaskView } from './task-view.js';
 /** Plan/apply rounds per reconcile; more means something undoes our work, so look again later (with backoff). */
 const MAX_ROUNDS = 12;
 
+/** How long a task waiting for a secret waits before the agent asks again: doubling from the first, up to the last. */
+export const SECRET_RETRY_MS = { first: 500, max: 8_000 } as const;
+
 export interface TaskWorkerDeps {
   client: BerthClient;
+  secrets: TaskSecretsSource;
   runtime: ContainerRuntime;
   /** The engine events the worker sets off itself, which need no reconcile (see own-events.ts). */
   ownEvents: OwnEngineEvents;
@@ -55,6 +59,9 @@ export class TaskWorker {
   /** Brings task `name` one reconcile closer to its desired state; returns when to look again, if ever. */
   async reconcile(name: string): Promise<number | undefined> {
     const log = this.deps.log.child({ task: name });
+    // A task waiting for a secret asks again once per reconcile (a requeue or news of the task).
+    const waiting = this.memories.get(name);
+    if (waiting) waiting.waiting = undefined;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const task = this.deps.tasks.current(name);
       const memory = this.memoryOf(name, task);
@@ -67,6 +74,7 @@ export class TaskWorker {
         retentionMs: this.deps.retentionMs,
         ...(definition ? { definition } : {}),
         ...(memory.failure !== undefined ? { failure: memory.failure } : {}),
+        ...(memory.waiting !== undefined ? { waiting: { reason: memory.waiting, retryAfterMs: Math.min(SECRET_RETRY_MS.first * 2 ** Math.max(0, memory.waits - 1), SECRET_RETRY_MS.max) } } : {}),
         ...(memory.pull ? { pull: memory.pull } : {}),
       });
       if (task && plan.status && !(await this.writeStatus(task, plan.status, log))) continue;

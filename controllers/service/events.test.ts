@@ -53,6 +53,14 @@ describe('service events', () => {
     expect(newMessages(service, { ...basePlan, unplaced: ['RESOURCE:CPU'] }, { started: [], stopped: [] }, T0, REPEAT)).toHaveLength(n);
   });
 
+  it.each([
+    ['a new wait is said', withEvents(), 1],
+    ['the same wait is not repeated within the window', withEvents([messages.waiting('web', 'waiting for secrets: x'), T0 - 1000]), 0],
+  ])('a placed task waiting for a secret: %s', (_name, service, n) => {
+    const said = newMessages(service, { ...basePlan, waiting: ['waiting for secrets: x'] }, { started: [], stopped: [] }, T0, REPEAT);
+    expect(said).toEqual(n === 1 ? ['(service web) has a task that cannot start yet: waiting for secrets: x.'] : []);
+  });
+
   it('keeps at most 100 events, newest first, and the last resolved revision when resolution fails', () => {
     const many = withEvents(...Array.from({ length: MAX_SERVICE_EVENTS }, (_, i): [string, number] => [`old ${i}`, T0 - 1000 - i]));
     const service = { ...many, status: { ...many.status!, taskDefinition: 'web:1' } };

@@ -25,6 +25,7 @@ export const messages = {
     reason.startsWith(`${NO_INSTANCE_MET}: `)
       ? `(service ${svc}) was unable to place a task because ${NO_INSTANCE_MET}. Reason: ${reason.slice(NO_INSTANCE_MET.length + 2)}.`
       : `(service ${svc}) was unable to place a task. Reason: ${reason}.`,
+  waiting: (svc: string, reason: string) => `(service ${svc}) has a task that cannot start yet: ${reason}.`,
   problem: (svc: string, problem: string) => `(service ${svc}) cannot start tasks: ${problem}.`,
   deploymentStarted: (svc: string, id: string, td: string) => `(service ${svc}) (deployment ${id}) deployment started: task definition ${td}.`,
   deploymentCompleted: (svc: string, id: string) => `(service ${svc}) (deployment ${id}) deployment completed.`,
@@ -71,6 +72,7 @@ export function newMessages(service: Service, plan: ServicePlan, outcome: Outcom
   if (outcome.stopped.length > 0) out.push(messages.stopped(svc, outcome.stopped.map((s) => s.name)));
   if (outcome.started.length > 0) out.push(messages.started(svc, outcome.started));
   for (const reason of plan.unplaced) condition(messages.unplaced(svc, reason));
+  for (const reason of plan.waiting ?? []) condition(messages.waiting(svc, reason));
   if (plan.overLimit !== undefined) condition(messages.overLimit(svc, service.spec.desiredCount, plan.overLimit));
   if (plan.throttled) condition(messages.throttled(svc));
   if (plan.draining.length > 0) condition(messages.draining(svc, plan.draining));

@@ -63,6 +63,8 @@ export interface ServicePlan {
   pendingCount: number;
   /** The pendingReason of tasks the scheduler could not place, distinct. */
   unplaced: string[];
+  /** The pendingReason of placed tasks that cannot start yet (their agent waits for a secret), distinct. */
+  waiting?: string[];
   /** spec.desiredCount is above the cluster's limit: the limit, which is what runs. */
   overLimit?: number;
   /** Tasks were wanted but the launch backoff holds them back. */
@@ -252,6 +254,7 @@ export function planService(input: PlanInput): ServicePlan {
     runningCount: live.filter((v) => v.task.status?.lastStatus === 'RUNNING').length,
     pendingCount: live.filter((v) => v.task.status?.lastStatus !== 'RUNNING').length,
     unplaced: [...new Set(live.flatMap((v) => (v.task.spec.containerInstance === undefined && v.task.status?.pendingReason ? [v.task.status.pendingReason] : [])))],
+    waiting: [...new Set(live.flatMap((v) => (v.task.spec.containerInstance !== undefined && v.task.status?.pendingReason ? [v.task.status.pendingReason] : [])))],
     ...(overLimit ? { overLimit: limit } : {}),
     throttled,
     launch: { failed: failedTasks.map((v) => v.task.metadata.name), recovered },

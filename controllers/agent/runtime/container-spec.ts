@@ -40,7 +40,7 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
     ...resources(c, override),
     ...linuxOptions(c.linuxParameters, override?.memory ?? c.memory),
     ...(c.ulimits?.length ? { Ulimits: c.ulimits.map((u) => ({ Name: u.name, Soft: u.softLimit, Hard: u.hardLimit })) } : {}),
-    ...(c.logConfiguration ? { LogConfig: { Type: c.logConfiguration.logDriver, Config: { ...c.logConfiguration.options } } } : {}),
+    ...(c.logConfiguration ? { LogConfig: { Type: c.logConfiguration.logDriver, Config: { ...c.logConfiguration.options, ...input.logOptions } } } : {}),
     ...(c.privileged ? { Privileged: true } : {}),
     ...(c.readonlyRootFilesystem ? { ReadonlyRootfs: true } : {}),
     ...(c.systemControls?.length ? { Sysctls: Object.fromEntries(c.systemControls.map((s) => [s.namespace, s.value])) } : {}),
@@ -57,7 +57,7 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
       [LABELS.container]: c.name,
       [LABELS.taskDefinition]: task.spec.taskDefinition,
     },
-    Env: environment(c, override, input.secrets ?? {}),
+    Env: environment(c, override, input.secrets ?? {}, input.environmentFiles ?? {}),
     StopTimeout: c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,
     HostConfig: hostConfig,
   };
@@ -76,9 +76,9 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
   return spec;
 }
 
-/** `NAME=value`: the definition's environment, then the override's, then secrets; a later name wins in place. */
-function environment(c: ContainerDefinition, override: ContainerOverride | undefined, secrets: Record<string, string>): string[] {
-  const env = new Map<string, string>();
+/** `NAME=value`: the environment files, the definition's environment, the override's, then secrets; a later name wins in place. */
+function environment(c: ContainerDefinition, override: ContainerOverride | undefined, secrets: Record<string, string>, files: Record<string, string>): string[] {
+  const env = new Map<string, string>(Object.entries(files));
   for (const { name, value } of [...(c.environment ?? []), ...(override?.environment ?? [])]) env.set(name, value);
   c.secrets?.forEach((s, i) => {
     const value = secrets[s.name];

@@ -10,6 +10,7 @@ import { dockerCall, dockerFailure } from './docker-error.js';
 import { PullProgress } from './docker-schemas.js';
 import { ImageUnavailableError } from './errors.js';
 import { SingleFlight } from '../single-flight.js';
+import type { RegistryAuth } from './types.js';
 
 /** `busybox` → `busybox:latest`, as Docker resolves it; digests and explicit tags stay as they are. */
 export function withDefaultTag(image: string): string {
@@ -27,12 +28,12 @@ export class ImageEnsurer {
     private readonly pullTimeoutMs: number,
   ) {}
 
-  ensure(image: string): Promise<void> {
+  ensure(image: string, auth?: RegistryAuth): Promise<void> {
     const ref = withDefaultTag(image);
-    return this.inFlight.run(ref, () => this.presentOrPull(ref));
+    return this.inFlight.run(ref, () => this.presentOrPull(ref, auth));
   }
 
-  private async presentOrPull(ref: string): Promise<void> {
+  private async presentOrPull(ref: string, auth: RegistryAuth | undefined): Promise<void> {
     const present = await dockerCall(
       `inspecting image ${ref}`,
       async () => {
@@ -41,10 +42,10 @@ export class ImageEnsurer {
       },
       (f) => (f.status === 404 ? { value: false } : undefined),
     );
-    if (!present) await this.pull(ref);
+    if (!present) await this.pull(ref, auth);
   }
 
-  private async pull(ref: string): Promise<void> {
+  private async pull(ref: string, auth: RegistryAuth | undefined): Promise<void> {
     let stream: NodeJS.ReadableStream | undefined;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -55,7 +56,8 @@ export class ImageEnsurer {
     });
     const pulling = (async () => {
       try {
-        stream = await this.docker.pull(ref);
+        // The registry is the image's own (its first component when it names a host): Docker sends the credentials there.
+        stream = await this.docker.pull(ref, auth ? { authconfig: { username: auth.username, password: auth.password, serveraddress: registryOf(ref) } } : {});
       } catch (error) {
         throw new ImageUnavailableError(ref, dockerFailure(error).message);
       }
@@ -79,4 +81,10 @@ export class ImageEnsurer {
       pulling.catch(() => undefined); // settled after a timeout; its error is already reported
     }
   }
+}
+
+/** The registry host of an image reference (`registry.example.com:5000/app:1` → that host), Docker Hub's otherwise. */
+export function registryOf(ref: string): string {
+  const first = ref.split('/')[0] ?? '';
+  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'https://index.docker.io/v1/';
 }

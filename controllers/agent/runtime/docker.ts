@@ -32,6 +32,7 @@ import type {
   EventSubscription,
   Labels,
   LogOptions,
+  RegistryAuth,
   RuntimeEvent,
   TaskNetworkRequest,
   VolumeSummary,
@@ -60,8 +61,8 @@ export class DockerRuntime implements ContainerRuntime {
     this.log = options.log ?? rootLogger.child({ component: 'docker-runtime' });
   }
 
-  ensureImage(image: string): Promise<void> {
-    return this.images.ensure(image);
+  ensureImage(image: string, auth?: RegistryAuth): Promise<void> {
+    return this.images.ensure(image, auth);
   }
 
   async createTaskNetwork(request: TaskNetworkRequest): Promise<string> {

@@ -27,6 +27,10 @@ export interface ContainerSpecInput {
   hostPorts?: Record<string, number>;
   /** Secret values, by the secret's `name` (the environment variable it becomes), already resolved. */
   secrets?: Record<string, string>;
+  /** Variables of the container's environmentFiles, already resolved; `environment` wins over them, as in ECS. */
+  environmentFiles?: Record<string, string>;
+  /** The log driver's secretOptions, already resolved, by option name. */
+  logOptions?: Record<string, string>;
   /** The task's bridge network (see `needsTaskNetwork`); absent means Docker's default bridge. */
   networkName?: string;
 }

@@ -120,9 +120,18 @@ export interface VolumeSummary {
   labels: Labels;
 }
 
+/** Credentials for pulling from a private registry; never logged. */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+}
+
 export interface ContainerRuntime {
-  /** Present locally → nothing; otherwise one pull (concurrent callers share it). ImageUnavailableError on failure. */
-  ensureImage(image: string): Promise<void>;
+  /**
+   * Present locally → nothing; otherwise one pull (concurrent callers share it), with `auth` for a
+   * private registry (a task's repositoryCredentials). ImageUnavailableError on failure.
+   */
+  ensureImage(image: string, auth?: RegistryAuth): Promise<void>;
 
   /**
    * A bridge network for one task, so that `links` work as network aliases on it (Docker's legacy

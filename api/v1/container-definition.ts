@@ -44,7 +44,7 @@ const Timeout = (r: { min: number; max: number }) =>
 export const ContainerDefinition = z
   .strictObject({
     name: EcsIdentifier,
-    image: z.string().min(1).max(255),
+    image: z.string({ error: 'required: the image to run, e.g. "nginx:1.27"' }).min(1).max(255),
     /** CPU units reserved for the container (1024 = one vCPU); 0 = no reservation. */
     cpu: z.int().min(0).max(MAX_CONTAINER_CPU_UNITS).optional(),
     /** Hard limit in MiB: the container is killed above it. */

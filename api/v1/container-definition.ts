@@ -1,11 +1,9 @@
 /**
  * One container of a task definition: ECS's ContainerDefinition, field for field, so ECS JSON drops in.
  *
- * Accepted for compatibility but IGNORED by berth (they need AWS, or Docker features berth does not
- * drive yet): repositoryCredentials, firelensConfiguration, credentialSpecs, resourceRequirements,
- * environmentFiles (S3), dockerSecurityOptions, systemControls, restartPolicy, versionConsistency,
- * logConfiguration.secretOptions. Fields ECS itself rejects are rejected here (strict objects), so a
- * typo such as `memroy` is an error, not a silently missing limit.
+ * Fields accepted for compatibility but not applied are listed, with the reason, in
+ * unapplied-fields.ts (validate and apply warn about each use). Fields ECS itself rejects are
+ * rejected here (strict objects), so a typo such as `memroy` is an error, not a silently missing limit.
  */
 import { z } from 'zod';
 import { EcsIdentifier, KeyValuePair } from './common.js';
@@ -83,7 +81,7 @@ export const ContainerDefinition = z
     pseudoTerminal: z.boolean().optional(),
     systemControls: z.array(SystemControl).optional(),
     resourceRequirements: z.array(ResourceRequirement).optional(),
-    // Accepted and ignored (see the header comment).
+    // Some accepted, not applied (unapplied-fields.ts).
     repositoryCredentials: RepositoryCredentials.optional(),
     firelensConfiguration: FirelensConfiguration.optional(),
     credentialSpecs: z.array(z.string()).optional(),

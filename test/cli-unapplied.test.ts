@@ -3,7 +3,9 @@
  * against a real `berth up`) warn about each ECS field berth accepts but does not apply, with
  * file:line, and `--strict` makes those warnings errors and applies nothing.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpusPath } from './fixtures/ecs-task-definitions/corpus.js';
 import { assertFreshBuild, startCliEnv, type CliEnv } from './cli-harness.js';
 
 // A task definition as the deploy action users commit it: roles, awslogs, a Service Connect port name.
@@ -73,5 +75,18 @@ describe('fields berth accepts but does not apply', () => {
     expect(r.stdout).toContain('tdaapply');
     const got = await env.berth(['get', 'taskdefinition', 'tdaapply:1', '-o', 'json']);
     expect(JSON.parse(got.stdout)).toMatchObject({ spec: { family: 'tdaapply', taskRoleArn: 'arn:aws:iam::123456789012:role/app' } });
+  });
+
+  it('a console export (nulls, empty lists, read-only fields) applied twice registers one revision', async () => {
+    const text = readFileSync(corpusPath('describe-bare-nulls-requires-attributes.json'), 'utf8').replace('"gha-def"', '"tdaexport"');
+    const file = await env.write('export/td.json', text);
+    const first = await env.berth(['apply', '-f', file]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('created');
+    const second = await env.berth(['apply', '-f', file]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('unchanged');
+    const listed = await env.berth(['get', 'taskdefinitions', '-o', 'name']);
+    expect(listed.stdout.split('\n').filter((l) => l.includes('tdaexport'))).toEqual(['taskdefinition/tdaexport:1']);
   });
 });

@@ -2,30 +2,23 @@
  * Lets an ECS task definition drop in unchanged. Besides berth manifests, a document may be:
  *  - what `aws ecs register-task-definition --cli-input-json` takes: an object with `family` and
  *    `containerDefinitions` (and no apiVersion/kind);
- *  - what `aws ecs describe-task-definition` prints: `{"taskDefinition": {...}, "tags": [...]}`. The
- *    fields ECS adds when it registers a revision (READ_ONLY_FIELDS) are dropped, and top-level `tags`
- *    (present with `--include TAGS`) move into the spec, as RegisterTaskDefinition takes them.
- * Both become `{apiVersion: berth.dev/v1, kind: TaskDefinition, metadata: {name: family}, spec}`.
+ *  - what `aws ecs describe-task-definition` prints, bare (`--query taskDefinition`) or whole
+ *    (`{"taskDefinition": {...}, "tags": [...]}`); top-level `tags` (present with `--include TAGS`)
+ *    move into the spec, as RegisterTaskDefinition takes them.
+ * All become `{apiVersion: berth.dev/v1, kind: TaskDefinition, metadata: {name: family}, spec}`, and
+ * every TaskDefinition's spec (a berth manifest's too) is cleaned as ecs-input.ts says: read-only
+ * fields and the nulls and empty lists of console exports are dropped.
  * Errors are still reported at the field paths of the document as written (`containerDefinitions[0].image`,
  * not `spec.containerDefinitions[0].image`), since that is what the user can find in the file.
  */
+import { cleanTaskDefinitionSpec, READ_ONLY_FIELDS } from '../v1/ecs-input.js';
 import { API_VERSION } from '../v1/meta.js';
 import type { FieldPath } from './errors.js';
 
+export { READ_ONLY_FIELDS };
+
 /** What a document was written as. */
 export type ManifestForm = 'manifest' | 'ecs-register-input' | 'ecs-describe-output';
-
-/** Present in describe-task-definition output, rejected (or meaningless) as registration input. */
-export const READ_ONLY_FIELDS = [
-  'taskDefinitionArn',
-  'revision',
-  'status',
-  'requiresAttributes',
-  'compatibilities',
-  'registeredAt',
-  'registeredBy',
-  'deregisteredAt',
-] as const;
 
 export interface ManifestShape {
   form: ManifestForm;
@@ -39,25 +32,29 @@ type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function toManifestShape(raw: unknown): ManifestShape {
-  const asIs: ManifestShape = { form: 'manifest', object: raw, pathInDocument: (p) => p };
-  if (!isPlain(raw) || 'apiVersion' in raw || 'kind' in raw) return asIs;
+  if (!isPlain(raw) || 'apiVersion' in raw || 'kind' in raw) return asWritten(raw);
   if (isPlain(raw.taskDefinition)) return fromDescribeOutput(raw, raw.taskDefinition);
   if ('family' in raw && 'containerDefinitions' in raw) return fromRegisterInput(raw);
-  return asIs;
+  return asWritten(raw);
+}
+
+function asWritten(raw: unknown): ManifestShape {
+  const object = isPlain(raw) && raw.kind === 'TaskDefinition' && isPlain(raw.spec) ? { ...raw, spec: cleanTaskDefinitionSpec(raw.spec).spec } : raw;
+  return { form: 'manifest', object, pathInDocument: (p) => p };
 }
 
 function fromRegisterInput(input: Plain): ManifestShape {
+  const form = READ_ONLY_FIELDS.some((f) => f in input) ? 'ecs-describe-output' : 'ecs-register-input';
   return {
-    form: 'ecs-register-input',
-    object: wrap(input),
+    form,
+    object: wrap(cleanTaskDefinitionSpec(input).spec),
     pathInDocument: (path) => specPath(path, (rest) => rest, ['family']),
   };
 }
 
 function fromDescribeOutput(output: Plain, described: Plain): ManifestShape {
-  const spec: Plain = Object.fromEntries(
-    Object.entries(described).filter(([key]) => !(READ_ONLY_FIELDS as readonly string[]).includes(key)),
-  );
+  const cleaned = cleanTaskDefinitionSpec(described).spec;
+  const spec: Plain = isPlain(cleaned) ? cleaned : {};
   const tagsFromTop = Array.isArray(output.tags) && output.tags.length > 0 && !('tags' in spec);
   if (tagsFromTop) spec.tags = output.tags;
   return {
@@ -72,8 +69,9 @@ function fromDescribeOutput(output: Plain, described: Plain): ManifestShape {
   };
 }
 
-function wrap(spec: Plain): Plain {
-  return { apiVersion: API_VERSION, kind: 'TaskDefinition', metadata: { name: spec.family }, spec };
+function wrap(spec: unknown): Plain {
+  const family = isPlain(spec) ? spec.family : undefined;
+  return { apiVersion: API_VERSION, kind: 'TaskDefinition', metadata: { name: family }, spec };
 }
 
 /**

@@ -41,6 +41,11 @@ export function formatManifestError(e: ManifestErrorLocation): string {
   return e.path ? `${where}: ${e.path}: ${e.message}` : `${where}: ${e.message}`;
 }
 
+/** `warning: FILE:LINE:COL: PATH: MESSAGE`, as validate, apply and gitops print what is accepted but not applied. */
+export function formatManifestWarning(w: ManifestErrorLocation): string {
+  return `warning: ${formatManifestError(w)}`;
+}
+
 /** `FILE:LINE:COL`, or just `FILE` for problems with the whole file. */
 export function formatLocation(e: Pick<ManifestErrorLocation, 'file' | 'line' | 'column'>): string {
   return e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file;

@@ -25,7 +25,7 @@ import type { ResourceWatch, ResourceWatchOptions } from './resource-watch.js';
 import { SharedWatches } from './shared-watches.js';
 import { applyMergePatch } from '../merge-patch.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
-import { registerRevision, TASK_DEFINITION_IMMUTABLE } from './task-definition-revisions.js';
+import { asRegistered, registerRevision, TASK_DEFINITION_IMMUTABLE } from './task-definition-revisions.js';
 import { checkServiceLimits } from './service-limits.js';
 import { noKeySource, type SecretKeySource } from '../secrets/cipher.js';
 import { ForeignSealError, storedSecretSpec } from '../secrets/seal.js';
@@ -136,7 +136,7 @@ export class ResourceStore {
 
   /** Validate and store a new object. A TaskDefinition named `family` becomes the next revision `family:N`. */
   async create(raw: unknown, options: WriteOptions = {}): Promise<BerthObject> {
-    const obj = this.validate(raw);
+    const obj = this.validate(asRegistered(raw));
     if (obj.kind === 'Cluster') obj.metadata.cluster = obj.metadata.name;
     // Task definitions belong to the account (api/keys.ts): the cluster one is written from is not kept.
     if (obj.kind === 'TaskDefinition') obj.metadata.cluster = ACCOUNT_CLUSTER;

@@ -9,6 +9,7 @@ import { ACCOUNT_CLUSTER, familyRevisionsPrefix, objectKey, sysKeys } from '../k
 import type { Store } from '../store/types.js';
 import { decodeObject, encodeObject, type ObjectOf } from './codec.js';
 import { InvalidError } from './errors.js';
+import { cleanTaskDefinitionSpec } from '../v1/ecs-input.js';
 import { parseTaskDefinitionRef } from '../v1/task-definition-ref.js';
 
 type TaskDefinition = ObjectOf<'TaskDefinition'>;
@@ -17,6 +18,16 @@ export const TASK_DEFINITION_IMMUTABLE =
   'task definition revisions are immutable; apply the changed definition under its family name to register a new revision';
 
 const MAX_ATTEMPTS = 50;
+
+/**
+ * A TaskDefinition about to be registered, its spec cleaned as ECS users write it (ecs-input.ts:
+ * read-only fields, nulls, empty lists), so a client that posts a console export stores a clean
+ * revision just as `berth apply` does. Anything else is returned as it is.
+ */
+export function asRegistered(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || !('kind' in raw) || raw.kind !== 'TaskDefinition' || !('spec' in raw)) return raw;
+  return { ...raw, spec: cleanTaskDefinitionSpec(raw.spec).spec };
+}
 
 export async function registerRevision(
   store: Store,

@@ -1,11 +1,9 @@
 /**
  * One container of a task definition: ECS's ContainerDefinition, field for field, so ECS JSON drops in.
  *
- * Accepted for compatibility but IGNORED by berth (they need AWS, or Docker features berth does not
- * drive yet): repositoryCredentials, firelensConfiguration, credentialSpecs, resourceRequirements,
- * environmentFiles (S3), dockerSecurityOptions, systemControls, restartPolicy, versionConsistency,
- * logConfiguration.secretOptions. Fields ECS itself rejects are rejected here (strict objects), so a
- * typo such as `memroy` is an error, not a silently missing limit.
+ * Fields accepted for compatibility but not applied are listed, with the reason, in
+ * unapplied-fields.ts (validate and apply warn about each use). Fields ECS itself rejects are
+ * rejected here (strict objects), so a typo such as `memroy` is an error, not a silently missing limit.
  */
 import { z } from 'zod';
 import { EcsIdentifier, KeyValuePair } from './common.js';
@@ -44,7 +42,7 @@ const Timeout = (r: { min: number; max: number }) =>
 export const ContainerDefinition = z
   .strictObject({
     name: EcsIdentifier,
-    image: z.string().min(1).max(255),
+    image: z.string({ error: 'required: the image to run, e.g. "nginx:1.27"' }).min(1).max(255),
     /** CPU units reserved for the container (1024 = one vCPU); 0 = no reservation. */
     cpu: z.int().min(0).max(MAX_CONTAINER_CPU_UNITS).optional(),
     /** Hard limit in MiB: the container is killed above it. */
@@ -83,7 +81,7 @@ export const ContainerDefinition = z
     pseudoTerminal: z.boolean().optional(),
     systemControls: z.array(SystemControl).optional(),
     resourceRequirements: z.array(ResourceRequirement).optional(),
-    // Accepted and ignored (see the header comment).
+    // Some accepted, not applied (unapplied-fields.ts).
     repositoryCredentials: RepositoryCredentials.optional(),
     firelensConfiguration: FirelensConfiguration.optional(),
     credentialSpecs: z.array(z.string()).optional(),

@@ -1,8 +1,12 @@
 /**
  * References to task definitions: `web` (the family's newest ACTIVE revision) or `web:3` (pinned).
  * Stored revisions are named `family:N`, so a pinned reference is also a TaskDefinition's name.
+ * Wherever ECS takes a reference it also takes the revision's ARN
+ * (`arn:aws:ecs:us-east-1:123456789012:task-definition/web:3`); the schemas below accept one and
+ * store `web:3`, so readers only ever see the short form.
  */
 import { z } from 'zod';
+import { parseTaskDefinitionArn, TASK_DEFINITION_ARN_PATTERN } from './arn.js';
 import { ECS_IDENTIFIER_PATTERN } from './common.js';
 
 export interface TaskDefinitionRef {
@@ -11,9 +15,10 @@ export interface TaskDefinitionRef {
   revision?: number;
 }
 
-const REF_PATTERN = /^([A-Za-z0-9_-]{1,255})(?::([1-9][0-9]{0,9}))?$/;
+const SHORT = '[A-Za-z0-9_-]{1,255}';
+const REF_PATTERN = new RegExp(`^(${SHORT})(?::([1-9][0-9]{0,9}))?$`);
 
-/** "web:3" → {family: "web", revision: 3}; "web" → {family: "web"}; undefined if malformed. */
+/** "web:3" → {family: "web", revision: 3}; "web" → {family: "web"}; undefined if malformed (ARNs too: parse those with the schemas below). */
 export function parseTaskDefinitionRef(ref: string): TaskDefinitionRef | undefined {
   const m = REF_PATTERN.exec(ref);
   if (!m?.[1]) return undefined;
@@ -28,12 +33,26 @@ export function isValidFamily(family: string): boolean {
   return ECS_IDENTIFIER_PATTERN.test(family);
 }
 
-/** `family` or `family:N`. */
+/** An ARN becomes `family:N`; anything else is left as written. */
+const shortForm = (ref: string): string => {
+  const fromArn = parseTaskDefinitionArn(ref);
+  return fromArn ? formatTaskDefinitionRef(fromArn) : ref;
+};
+
+/** `family`, `family:N`, or a task-definition ARN (stored as `family:N`). */
 export const TaskDefinitionRefString = z
   .string()
-  .regex(REF_PATTERN, 'must be a task definition family ("web") or family:revision ("web:3")');
+  .regex(
+    new RegExp(`^(?:${SHORT}(?::[1-9][0-9]{0,9})?|${TASK_DEFINITION_ARN_PATTERN})$`),
+    'must be a task definition family ("web") or family:revision ("web:3"), or that revision\'s ARN ("arn:aws:ecs:REGION:ACCOUNT:task-definition/web:3")',
+  )
+  .transform(shortForm);
 
-/** Exactly `family:N`, as a task runs one revision. */
+/** Exactly `family:N` (or that revision's ARN), as a task runs one revision. */
 export const PinnedTaskDefinitionRefString = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,255}:[1-9][0-9]{0,9}$/, 'must be family:revision, e.g. "web:3"');
+  .regex(
+    new RegExp(`^(?:${SHORT}:[1-9][0-9]{0,9}|${TASK_DEFINITION_ARN_PATTERN})$`),
+    'must be family:revision, e.g. "web:3", or that revision\'s ARN',
+  )
+  .transform(shortForm);

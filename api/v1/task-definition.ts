@@ -5,10 +5,8 @@
  * A manifest names the family (`metadata.name: web`); the registry stores revisions as `web:3`.
  * `spec.family` may be omitted and then comes from the name; when given, the two must agree.
  *
- * Accepted for compatibility but IGNORED by berth: taskRoleArn, executionRoleArn (no IAM),
- * proxyConfiguration (no App Mesh), inferenceAccelerators, ephemeralStorage (Fargate only),
- * enableFaultInjection, runtimePlatform.operatingSystemFamily (berth runs Linux containers).
- * Container-level ignored fields are listed in container-definition.ts.
+ * Fields accepted for compatibility but not applied are listed, with the reason, in
+ * unapplied-fields.ts (validate and apply warn about each use).
  */
 import { z } from 'zod';
 import { EcsIdentifier, KeyValuePair, Tags } from './common.js';
@@ -56,7 +54,7 @@ export const TaskDefinitionSpec = z
     ipcMode: z.enum(['host', 'task', 'none']).optional(),
     tags: Tags.optional(),
     runtimePlatform: RuntimePlatform.optional(),
-    // Accepted and ignored (see the header comment).
+    // Accepted, not applied (unapplied-fields.ts).
     proxyConfiguration: ProxyConfiguration.optional(),
     inferenceAccelerators: z.array(z.strictObject({ deviceName: z.string(), deviceType: z.string() })).optional(),
     ephemeralStorage: z.strictObject({ sizeInGiB: z.int().min(21).max(200) }).optional(),

@@ -15,8 +15,9 @@ export const MIN_MEMORY_MIB = 6;
 
 // Case-insensitive by hand, not with the `i` flag: these patterns also go into the JSON Schema,
 // whose regular expressions have no flags.
-const CPU_TEXT = /^\s*(\d+(?:\.\d+)?)\s*([vV][cC][pP][uU])?\s*$/;
-const MEMORY_TEXT = /^\s*(\d+(?:\.\d+)?)\s*([gG][bB]|[mM][iI][bB]|[mM][bB])?\s*$/;
+// A leading dot (".25 vCPU", ".5 GB") is how the ECS console writes fractions.
+const CPU_TEXT = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([vV][cC][pP][uU])?\s*$/;
+const MEMORY_TEXT = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([gG][bB]|[mM][iI][bB]|[mM][bB])?\s*$/;
 
 /** "1 vCPU" → 1024, "256" → 256; undefined when the text is not a cpu amount. */
 export function parseCpuUnits(text: string): number | undefined {

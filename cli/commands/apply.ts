@@ -12,6 +12,7 @@ export interface ApplyFlags extends GlobalFlags {
   prune: boolean;
   selector?: string;
   fieldManager?: string;
+  strict: boolean;
 }
 
 export function applyCommand(): Command {
@@ -23,6 +24,7 @@ export function applyCommand(): Command {
       .option('--dry-run <mode>', '"server": the server validates and stores nothing; "client": no write calls at all')
       .option('--prune', 'delete objects matching -l that berth applied before and that are no longer in the files', false)
       .option('-l, --selector <selector>', 'label selector limiting --prune, e.g. app=web')
-      .option('--field-manager <name>', 'the managed-by label value; prune only touches objects with the same value'),
+      .option('--field-manager <name>', 'the managed-by label value; prune only touches objects with the same value')
+      .option('--strict', 'treat ECS fields berth accepts but does not apply as errors (nothing is applied)', false),
   ).action((flags: ApplyFlags) => runLazy(() => import('./actions/apply.js'), flags));
 }

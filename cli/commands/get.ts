@@ -25,7 +25,7 @@ export function getCommand(): Command {
       .description('List objects: services (svc), tasks, taskdefinitions (td), containerinstances (ci), clusters')
       .argument('<kind>', 'what to list, e.g. svc, tasks, td, ci, clusters (or KIND/NAME)')
       .argument('[names...]', 'only these objects (a task definition family name lists all its revisions)')
-      .option('-o, --output <format>', 'wide, yaml, json, name, jsonpath=TEMPLATE (e.g. {.items[*].metadata.name}) or custom-columns=NAME:.path,…')
+      .option('-o, --output <format>', 'wide, yaml, json, name, ecs (as the ECS describe-* call prints it), jsonpath=TEMPLATE (e.g. {.items[*].metadata.name}) or custom-columns=NAME:.path,…')
       .option('-l, --selector <selector>', 'label selector, e.g. app=web,tier!=db')
       .option('-A, --all-clusters', 'list across all clusters', false)
       .option('-w, --watch', 'after listing, print changes as they happen', false)

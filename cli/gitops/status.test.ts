@@ -19,6 +19,7 @@ const report = (results: ApplyResult[], skipped: SyncReport['skipped'] = [], pru
   results,
   skipped,
   ignored: 0,
+  warnings: [],
   pruneSkipped,
 });
 const broken = (file: string, line: number) => new ManifestError({ file, line, column: 3, path: 'spec.desiredCount', message: 'must be >= 0' });

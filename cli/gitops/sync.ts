@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BerthClient } from '../../api/client/types.js';
-import { loadTexts, type ManifestText } from '../../api/manifests/index.js';
+import { loadTexts, type ManifestErrorLocation, type ManifestText } from '../../api/manifests/index.js';
 import { readManifestTexts } from '../../api/manifests/read-inputs.js';
 import { parseLabelSelector } from '../../api/resources/label-selector.js';
 import { applyManifests } from '../apply/apply-manifests.js';
@@ -33,6 +33,8 @@ export interface SyncReport {
   results: ApplyResult[];
   skipped: SkippedFile[];
   ignored: number;
+  /** ECS fields the files use that berth accepts but does not apply (api/v1/unapplied-fields.ts). */
+  warnings: ManifestErrorLocation[];
   /** Why prune did not run although asked to. */
   pruneSkipped?: string;
 }
@@ -48,7 +50,8 @@ export async function syncOnce(client: BerthClient, options: SyncOptions, now: (
   const { texts, errors } = await readManifestTexts([options.dir], { recursive: true });
   // A directory that cannot be read is not an empty one: pruning would delete the whole set.
   if (errors.length > 0) throw new DirectoryUnreadableError(`cannot read ${options.dir}: ${errors.map((e) => e.message).join('; ')}`);
-  const plan = planSync(loadTexts(texts), {
+  const loaded = loadTexts(texts);
+  const plan = planSync(loaded, {
     set: options.set,
     fieldManager: options.fieldManager,
     defaultCluster: options.defaultCluster,
@@ -73,6 +76,7 @@ export async function syncOnce(client: BerthClient, options: SyncOptions, now: (
     results,
     skipped: plan.skipped,
     ignored: plan.ignored,
+    warnings: loaded.warnings,
     pruneSkipped,
   };
 }

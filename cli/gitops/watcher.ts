@@ -5,7 +5,7 @@
  * trigger retries it with backoff; the status records it once the API answers again.
  */
 import { hostname } from 'node:os';
-import { formatManifestError } from '../../api/manifests/index.js';
+import { formatManifestError, formatManifestWarning } from '../../api/manifests/index.js';
 import type { BerthClient } from '../../api/client/types.js';
 import type { Logger } from '../../api/log.js';
 import { NotFoundError } from '../../api/resources/errors.js';
@@ -111,6 +111,7 @@ export class GitOpsWatcher {
       for (const e of skipped.errors) this.log[level]({ file: e.file, line: e.line, column: e.column, path: e.path }, formatManifestError(e));
       this.log[level]({ file: skipped.file }, `skipped ${skipped.file}: fix the errors above; its objects keep their last applied state`);
     }
+    for (const w of report.warnings) this.log[level]({ file: w.file, line: w.line, column: w.column, path: w.path }, formatManifestWarning(w));
     if (report.pruneSkipped) this.log.warn(`prune skipped: ${report.pruneSkipped}`);
     const counts = countResults(report);
     const summary = { reason, revision: report.revision, files: report.files, durationMs: report.durationMs, ...counts };

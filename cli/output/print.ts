@@ -17,7 +17,7 @@ export class OutputFormatError extends Error {
   override readonly name = 'OutputFormat';
   readonly retriable = false;
   constructor(format: string) {
-    super(`unable to match a printer suitable for the output format "${format}"; allowed formats are: ${OUTPUT_FORMATS.join(', ')}, jsonpath=TEMPLATE, custom-columns=SPEC`);
+    super(`unable to match a printer suitable for the output format "${format}"; allowed formats are: ${OUTPUT_FORMATS.join(', ')}, ecs, jsonpath=TEMPLATE, custom-columns=SPEC`);
   }
 }
 

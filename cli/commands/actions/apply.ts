@@ -27,7 +27,7 @@ export default async function runApply(flags: ApplyFlags): Promise<number> {
     io.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  const manifests = await loadOrReport(flags.filename, flags.recursive, io);
+  const manifests = await loadOrReport(flags.filename, flags.recursive, io, undefined, { warn: true, strict: flags.strict });
   if (!manifests) return 1;
   return withSession(flags, async ({ client, cluster }) => {
     const inputs = manifests.filter((m) => m.ok);

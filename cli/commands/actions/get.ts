@@ -1,11 +1,12 @@
 /** `berth get`: list or fetch, print in the chosen format, then (--watch) print every change. */
 import type { KindName } from '../../../api/keys.js';
 import type { BerthObject } from '../../../api/v1/index.js';
-import type { BerthClient } from '../../../api/client/types.js';
+import type { BerthClient, InstallationSource } from '../../../api/client/types.js';
 import { paletteFor } from '../../output/colour.js';
 import { headersFor, rowForObject } from '../../output/columns.js';
 import { formatError } from '../../output/errors.js';
 import { resolveKind, splitKindName } from '../../output/kinds.js';
+import { ecsContext, formatEcs, regionFromEnv } from '../../output/ecs/index.js';
 import { formatObjects, parseOutputFormat, type OutputFormat } from '../../output/print.js';
 import { renderTable } from '../../output/table.js';
 import type { GetFlags } from '../get.js';
@@ -18,7 +19,8 @@ import { processIo, withSession, type Io } from './run.js';
 
 export default function runGet(flags: GetFlags): Promise<number> {
   return withSession(flags, async ({ client, cluster: defaultCluster }, io) => {
-    const format = parseOutputFormat(flags.output);
+    const ecs = flags.output === 'ecs';
+    const format = ecs ? 'json' : parseOutputFormat(flags.output);
     const { kind, names } = target(flags);
     const cluster = flags.allClusters ? undefined : (flags.cluster ?? defaultCluster);
     const fields = flags.fieldSelector === undefined ? undefined : parseFieldSelector(kind, flags.fieldSelector);
@@ -50,6 +52,10 @@ export default function runGet(flags: GetFlags): Promise<number> {
     }
     if (flags.sortBy !== undefined) objects = sortBy(objects, flags.sortBy);
     const single = names.length === 1 && objects.length === 1 && !(kind === 'TaskDefinition' && !names[0]?.includes(':'));
+    if (ecs) {
+      io.stdout.write(formatEcs(kind, objects, await ecsContextFor(client, kind, objects), single));
+      return code;
+    }
     if (objects.length > 0 || (flags.watch && isTable(format))) io.stdout.write(formatObjects(kind, objects, format, { ...tableOptions, single }));
     if (objects.length === 0 && names.length === 0) io.stderr.write(`${noResources(kind, cluster)}\n`);
     if (!flags.watch) return code;
@@ -65,6 +71,18 @@ function target(flags: GetFlags): { kind: KindName; names: string[] } {
   const slashed = splitKindName(flags.kind);
   if (slashed) return { kind: slashed.kind, names: [slashed.name, ...flags.names] };
   return { kind: resolveKind(flags.kind), names: flags.names };
+}
+
+/** The installation's account and region, and for tasks the revisions they run (their containers show image, cpu and memory). */
+async function ecsContextFor(client: BerthClient & InstallationSource, kind: KindName, objects: BerthObject[]) {
+  const refs = kind === 'Task' ? [...new Set(objects.flatMap((o) => (o.kind === 'Task' ? [`${o.metadata.cluster}/${o.spec.taskDefinition}`] : [])))] : [];
+  const definitions = await Promise.all(
+    refs.map(async (ref) => {
+      const [cluster = '', name = ''] = ref.split('/');
+      return client.get('TaskDefinition', { cluster, name });
+    }),
+  );
+  return ecsContext(await client.installation(), regionFromEnv(), definitions.filter((d) => d !== undefined));
 }
 
 const isTable = (format: OutputFormat) => format === 'table' || format === 'wide';

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KindName } from '../keys.js';
 import { ALL_KINDS_SCHEMA_FILE, renderJsonSchemas, schemaFileName } from './json-schema.js';
+import { validCorpusSpecs } from '../../test/fixtures/ecs-task-definitions/corpus.js';
 import { MINIMAL_SPECS, rawObject, rawTaskDefinition } from './testing.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -34,17 +35,11 @@ describe('generated JSON Schemas', () => {
 describe('the all-kinds schema, as an editor uses it', () => {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const validate = ajv.compile(JSON.parse(rendered.get(ALL_KINDS_SCHEMA_FILE) ?? '{}'));
-  const ecsDir = join(import.meta.dirname, 'testdata', 'ecs');
 
   const accepted: [string, unknown][] = [
     ...(Object.keys(MINIMAL_SPECS) as KindName[]).map((k): [string, unknown] => [`minimal ${k} (defaults omitted)`, rawObject(k, MINIMAL_SPECS[k])]),
     ['task cpu/memory as ECS strings', rawTaskDefinition({ cpu: '1 vCPU', memory: '2 GB' })],
-    ...readdirSync(ecsDir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f): [string, unknown] => {
-        const spec = JSON.parse(readFileSync(join(ecsDir, f), 'utf8'));
-        return [`ECS ${f}`, { apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: spec.family }, spec }];
-      }),
+    ...validCorpusSpecs().map(({ file, spec }): [string, unknown] => [`ECS ${file}`, { apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: spec.family }, spec }]),
     ...readdirSync(join(root, 'manifests', 'examples'))
       .filter((f) => /\.ya?ml$/.test(f))
       .flatMap((f) =>

@@ -13,6 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { isPlainObject } from '../../api/merge-patch.js';
 import { validateObject } from '../../api/v1/index.js';
 import { MINIMAL_SPECS, rawContainer, rawObject, rawTaskDefinition } from '../../api/v1/testing.js';
+import { validCorpusSpecs } from '../fixtures/ecs-task-definitions/corpus.js';
 
 type Plain = Record<string, unknown>;
 export type Path = (string | number)[];
@@ -32,12 +33,8 @@ const examples = readdirSync(join(root, 'manifests', 'examples'))
   .flatMap((f) => documentsOf(join(root, 'manifests', 'examples', f)))
   .map((doc) => (isPlainObject(doc) && !('apiVersion' in doc) ? fromEcs(doc) : doc));
 
-const ecsDir = join(root, 'api', 'v1', 'testdata', 'ecs');
-const ecsTaskDefinitions = readdirSync(ecsDir)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join(ecsDir, f), 'utf8')) as Plain)
-  // Some fixtures are describe-task-definition output: {taskDefinition: {...}}.
-  .map((doc) => (isPlainObject(doc.taskDefinition) ? doc.taskDefinition : doc))
+const ecsTaskDefinitions = validCorpusSpecs()
+  .map(({ spec }) => spec)
   .filter((doc) => typeof doc.family === 'string')
   .map(fromEcs);
 

@@ -9,6 +9,8 @@ import { realClock, type Clock } from '../kit/clock.js';
 import { HEARTBEAT } from '../conventions.js';
 import { AgentConfigError } from './errors.js';
 import { parseAdvertiseAddress } from './log-address.js';
+import { DEFAULT_LOCAL_LOG_DRIVER } from './runtime/spec-logs.js';
+import type { SandboxImage } from './runtime/spec-sandbox.js';
 import type { ContainerRuntime, EngineInfo } from './runtime/types.js';
 
 /** What the agent needs of the API. */
@@ -45,6 +47,17 @@ export interface AgentOptions {
   /** Range for dynamic host ports (hostPort 0). */
   dynamicPortRange?: { min: number; max: number };
   /**
+   * What holds an awsvpc task's network namespace (spec-sandbox.ts): an image present on the
+   * engine (no registry may be reachable) and what it runs. Default: the local busybox image
+   * hack/ builds, sleeping.
+   */
+  sandbox?: SandboxImage;
+  /**
+   * The driver containers log to when their task definition names one this instance cannot run
+   * (awslogs, splunk, …: spec-logs.ts): `json-file` (default) or `local`, which `berth logs` reads.
+   */
+  localLogDriver?: string;
+  /**
    * Serve container logs over HTTP on HOST:PORT (`berth agent`: 0.0.0.0:51678; tests and `berth up`:
    * 127.0.0.1:0) and register the address in spec.agent.address; absent: no log server.
    */
@@ -58,6 +71,8 @@ export interface AgentOptions {
 }
 
 export const AGENT_DEFAULTS = {
+  sandbox: { image: 'berth.local/busybox:1' },
+  localLogDriver: DEFAULT_LOCAL_LOG_DRIVER,
   steadyStateIntervalMs: 30_000,
   stoppedContainerRetentionMs: 60 * 60 * 1000,
   workers: 64,
@@ -84,6 +99,8 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     steadyStateIntervalMs: options.steadyStateIntervalMs ?? AGENT_DEFAULTS.steadyStateIntervalMs,
     stoppedContainerRetentionMs: options.stoppedContainerRetentionMs ?? AGENT_DEFAULTS.stoppedContainerRetentionMs,
     workers: Math.max(1, options.workers ?? AGENT_DEFAULTS.workers),
+    sandbox: options.sandbox ?? AGENT_DEFAULTS.sandbox,
+    localLogDriver: options.localLogDriver ?? AGENT_DEFAULTS.localLogDriver,
     clock: options.clock ?? realClock,
     log: (options.log ?? rootLogger).child({ component: 'agent', instance: instanceName }),
   };

@@ -10,10 +10,13 @@ import type { ContainerCreateOptions, HealthConfig, HostConfig } from 'dockerode
 import { DEFAULT_STOP_TIMEOUT_SECONDS, type ContainerDefinition } from '../../../api/v1/container-definition.js';
 import type { HealthCheck } from '../../../api/v1/health-check.js';
 import type { LinuxParameters } from '../../../api/v1/container-parts.js';
+import type { TaskDefinitionSpec } from '../../../api/v1/task-definition.js';
+import type { Task } from '../../../api/v1/task.js';
 import { ContainerSpecError } from './errors.js';
 import { containerName, LABELS, taskLabels, type TaskIdentity } from './names.js';
 import type { ContainerSpecInput, ContainerOverride } from './spec-input.js';
 import { mountOptions } from './spec-mounts.js';
+import { logOptions } from './spec-logs.js';
 import { networkOptions } from './spec-network.js';
 import type { ContainerSpec } from './types.js';
 
@@ -31,19 +34,23 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
   const identity: TaskIdentity = { name: task.metadata.name, ...(task.metadata.uid ? { uid: task.metadata.uid } : {}) };
   const override = input.overrides ?? task.spec.overrides?.containerOverrides?.find((o) => o.name === c.name);
   const ownLabels = taskLabels({ installation: input.installation, cluster, instance }, identity);
-  const network = networkOptions(c, taskDefinition.spec, input.hostPorts ?? {}, input.networkName);
+  const network = networkOptions(c, taskDefinition.spec, input.hostPorts ?? {}, input.networkName, input.sandbox);
   const mounts = mountOptions(c, { cluster, task: identity, volumes: taskDefinition.spec.volumes ?? [], taskLabels: ownLabels });
+  const logs = logOptions(c.logConfiguration, input.logDrivers);
 
   const hostConfig: HostConfig = {
     ...network.HostConfig,
     ...mounts,
-    ...resources(c, override),
+    ...resources(c, override, input.cgroupParent === undefined ? taskLimits(task, taskDefinition.spec) : {}),
+    ...(input.cgroupParent !== undefined ? { CgroupParent: input.cgroupParent } : {}),
     ...linuxOptions(c.linuxParameters, override?.memory ?? c.memory),
     ...(c.ulimits?.length ? { Ulimits: c.ulimits.map((u) => ({ Name: u.name, Soft: u.softLimit, Hard: u.hardLimit })) } : {}),
-    ...(c.logConfiguration ? { LogConfig: { Type: c.logConfiguration.logDriver, Config: { ...c.logConfiguration.options } } } : {}),
+    ...logs.hostConfig,
     ...(c.privileged ? { Privileged: true } : {}),
     ...(c.readonlyRootFilesystem ? { ReadonlyRootfs: true } : {}),
     ...(c.systemControls?.length ? { Sysctls: Object.fromEntries(c.systemControls.map((s) => [s.namespace, s.value])) } : {}),
+    ...(c.dockerSecurityOptions?.length ? { SecurityOpt: [...c.dockerSecurityOptions] } : {}),
+    ...gpuRequests(c),
     ...taskNamespaces(taskDefinition.spec),
   };
 
@@ -53,6 +60,7 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
     // berth's labels last: a dockerLabel cannot pretend a container belongs to another task.
     Labels: {
       ...c.dockerLabels,
+      ...logs.labels,
       ...ownLabels,
       [LABELS.container]: c.name,
       [LABELS.taskDefinition]: task.spec.taskDefinition,
@@ -89,14 +97,34 @@ function environment(c: ContainerDefinition, override: ContainerOverride | undef
   return [...env].map(([name, value]) => `${name}=${value}`);
 }
 
-function resources(c: ContainerDefinition, override: ContainerOverride | undefined): HostConfig {
+/** The task-level cpu units and MiB (the task's overrides win), which the task's cgroup enforces when there is one. */
+export function taskLimits(task: Pick<Task, 'spec'>, spec: Pick<TaskDefinitionSpec, 'cpu' | 'memory'>): { cpu?: number; memory?: number } {
+  const cpu = task.spec.overrides?.cpu ?? spec.cpu;
+  const memory = task.spec.overrides?.memory ?? spec.memory;
+  return { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) };
+}
+
+/**
+ * The container's own limits: cpu units as shares, memory as the hard limit, memoryReservation as
+ * the soft one. `task`: the task-level limits when no task cgroup holds them; then each container
+ * without a memory limit of its own gets the task's (one container cannot exceed the task, though
+ * together they can), and each the task's CPUs as a quota.
+ */
+function resources(c: ContainerDefinition, override: ContainerOverride | undefined, task: { cpu?: number; memory?: number }): HostConfig {
   const cpu = override?.cpu ?? c.cpu ?? 0;
-  const memory = override?.memory ?? c.memory;
+  const memory = override?.memory ?? c.memory ?? task.memory;
   const reservation = override?.memoryReservation ?? c.memoryReservation;
   const out: HostConfig = { CpuShares: Math.max(cpu, MIN_CPU_SHARES) };
   if (memory !== undefined) out.Memory = memory * MIB;
   if (reservation !== undefined) out.MemoryReservation = reservation * MIB;
+  if (task.cpu !== undefined) out.NanoCpus = Math.round((task.cpu / 1024) * NS_PER_SECOND);
   return out;
+}
+
+/** GPU resourceRequirements as Docker's device requests (`docker run --gpus N`). */
+function gpuRequests(c: ContainerDefinition): HostConfig {
+  const count = (c.resourceRequirements ?? []).filter((r) => r.type === 'GPU').reduce((n, r) => n + Number(r.value), 0);
+  return count > 0 ? { DeviceRequests: [{ Driver: '', Count: count, Capabilities: [['gpu']] }] } : {};
 }
 
 function linuxOptions(p: LinuxParameters | undefined, memoryMiB: number | undefined): HostConfig {

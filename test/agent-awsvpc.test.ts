@@ -45,7 +45,7 @@ describe('awsvpc tasks', () => {
     const [sandbox] = await sandboxes('vpc-1');
     if (!sandbox) throw new Error('no sandbox on the engine');
     const sandboxInspect = await docker.getContainer(sandbox.id).inspect();
-    const address = sandboxInspect.NetworkSettings.IPAddress;
+    const address = sandboxInspect.NetworkSettings.Networks.bridge?.IPAddress;
     expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     for (const c of running.status?.containers ?? []) {
       if (!c.dockerId) throw new Error(`container ${c.name} has no docker id`);

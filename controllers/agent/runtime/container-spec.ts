@@ -108,16 +108,16 @@ export function taskLimits(task: Pick<Task, 'spec'>, spec: Pick<TaskDefinitionSp
  * The container's own limits: cpu units as shares, memory as the hard limit, memoryReservation as
  * the soft one. `task`: the task-level limits when no task cgroup holds them; then each container
  * without a memory limit of its own gets the task's (one container cannot exceed the task, though
- * together they can), and each the task's CPUs as a quota.
+ * together they can). Task cpu is not turned into per-container quotas: Docker refuses a quota
+ * above the host's CPUs, and shares already divide the CPU by the containers' units.
  */
-function resources(c: ContainerDefinition, override: ContainerOverride | undefined, task: { cpu?: number; memory?: number }): HostConfig {
+function resources(c: ContainerDefinition, override: ContainerOverride | undefined, task: { memory?: number }): HostConfig {
   const cpu = override?.cpu ?? c.cpu ?? 0;
   const memory = override?.memory ?? c.memory ?? task.memory;
   const reservation = override?.memoryReservation ?? c.memoryReservation;
   const out: HostConfig = { CpuShares: Math.max(cpu, MIN_CPU_SHARES) };
   if (memory !== undefined) out.Memory = memory * MIB;
   if (reservation !== undefined) out.MemoryReservation = reservation * MIB;
-  if (task.cpu !== undefined) out.NanoCpus = Math.round((task.cpu / 1024) * NS_PER_SECOND);
   return out;
 }
 

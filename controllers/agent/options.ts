@@ -28,8 +28,8 @@ export interface AgentOptions {
   instanceName?: string;
   /** Merged over the defaults (ecs.os-type, ecs.cpu-architecture, ecs.instance-type, ecs.availability-zone). */
   attributes?: Record<string, string>;
-  /** What to offer to tasks; default: the engine's CPUs × 1024 and its memory in MiB. */
-  resources?: { cpu?: number; memory?: number };
+  /** What to offer to tasks; default: the engine's CPUs × 1024 and its memory in MiB, and no GPUs (berth does not probe for them). */
+  resources?: { cpu?: number; memory?: number; gpu?: number };
   heartbeatIntervalMs?: number;
   /** How often every task is checked against the engine even without events (ECS's steady-state check). */
   steadyStateIntervalMs?: number;
@@ -125,9 +125,10 @@ export function instanceAttributes(info: EngineInfo, extra: Record<string, strin
 
 const MIB = 1024 * 1024;
 
-export function instanceResources(info: EngineInfo, override: AgentOptions['resources'] = {}): { cpu: number; memory: number } {
+export function instanceResources(info: EngineInfo, override: AgentOptions['resources'] = {}): { cpu: number; memory: number; gpu?: number } {
   return {
     cpu: override.cpu ?? info.cpus * 1024,
     memory: override.memory ?? Math.floor(info.memoryBytes / MIB),
+    ...(override.gpu ? { gpu: override.gpu } : {}),
   };
 }

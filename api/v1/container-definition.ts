@@ -2,9 +2,10 @@
  * One container of a task definition: ECS's ContainerDefinition, field for field, so ECS JSON drops in.
  *
  * Accepted for compatibility but IGNORED by berth (they need AWS, or Docker features berth does not
- * drive yet): repositoryCredentials, firelensConfiguration, credentialSpecs, resourceRequirements,
- * environmentFiles (S3), dockerSecurityOptions, systemControls, restartPolicy, versionConsistency,
- * logConfiguration.secretOptions. Fields ECS itself rejects are rejected here (strict objects), so a
+ * drive yet): repositoryCredentials, firelensConfiguration, credentialSpecs, resourceRequirements of
+ * type InferenceAccelerator, environmentFiles (S3), versionConsistency, logConfiguration.secretOptions.
+ * A log driver that needs a hosted service (awslogs, splunk, awsfirelens) runs on the instance's
+ * local driver, its options kept in a label (controllers/agent/runtime/spec-logs.ts). Fields ECS itself rejects are rejected here (strict objects), so a
  * typo such as `memroy` is an error, not a silently missing limit.
  */
 import { z } from 'zod';
@@ -83,12 +84,14 @@ export const ContainerDefinition = z
     pseudoTerminal: z.boolean().optional(),
     systemControls: z.array(SystemControl).optional(),
     resourceRequirements: z.array(ResourceRequirement).optional(),
+    /** Docker's --security-opt; anything but no-new-privileges needs the task policy's securityOptions. */
+    dockerSecurityOptions: z.array(z.string()).optional(),
+    /** The agent restarts the exited container in place (controllers/agent/restart-policy.ts). */
+    restartPolicy: RestartPolicy.optional(),
     // Accepted and ignored (see the header comment).
     repositoryCredentials: RepositoryCredentials.optional(),
     firelensConfiguration: FirelensConfiguration.optional(),
     credentialSpecs: z.array(z.string()).optional(),
-    dockerSecurityOptions: z.array(z.string()).optional(),
-    restartPolicy: RestartPolicy.optional(),
     versionConsistency: z.enum(['enabled', 'disabled']).optional(),
   })
   .superRefine((c, ctx) => {

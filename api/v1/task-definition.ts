@@ -7,7 +7,8 @@
  *
  * Accepted for compatibility but IGNORED by berth: taskRoleArn, executionRoleArn (no IAM),
  * proxyConfiguration (no App Mesh), inferenceAccelerators, ephemeralStorage (Fargate only),
- * enableFaultInjection, runtimePlatform.operatingSystemFamily (berth runs Linux containers).
+ * enableFaultInjection. runtimePlatform places the task (the instance's ecs.cpu-architecture and
+ * ecs.os-type must match); cpu and memory become the task's cgroup, which all its containers share.
  * Container-level ignored fields are listed in container-definition.ts.
  */
 import { z } from 'zod';

@@ -17,6 +17,7 @@ import { containerName, LABELS, taskLabels, type TaskIdentity } from './names.js
 import type { ContainerSpecInput, ContainerOverride } from './spec-input.js';
 import { mountOptions } from './spec-mounts.js';
 import { logOptions } from './spec-logs.js';
+import { isNetworkSysctl } from './spec-network.js';
 import { networkOptions } from './spec-network.js';
 import type { ContainerSpec } from './types.js';
 
@@ -48,7 +49,7 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
     ...logs.hostConfig,
     ...(c.privileged ? { Privileged: true } : {}),
     ...(c.readonlyRootFilesystem ? { ReadonlyRootfs: true } : {}),
-    ...(c.systemControls?.length ? { Sysctls: Object.fromEntries(c.systemControls.map((s) => [s.namespace, s.value])) } : {}),
+    ...sysctls(c, taskDefinition.spec.networkMode),
     ...(c.dockerSecurityOptions?.length ? { SecurityOpt: [...c.dockerSecurityOptions] } : {}),
     ...gpuRequests(c),
     ...taskNamespaces(taskDefinition.spec),
@@ -119,6 +120,16 @@ function resources(c: ContainerDefinition, override: ContainerOverride | undefin
   if (memory !== undefined) out.Memory = memory * MIB;
   if (reservation !== undefined) out.MemoryReservation = reservation * MIB;
   return out;
+}
+
+/**
+ * systemControls as Docker's sysctls. In awsvpc the network ones belong to the namespace the task
+ * shares, so they are set on its sandbox (spec-sandbox.ts), as ECS sets them on the pause container;
+ * Docker refuses them on a container that joins another's network.
+ */
+function sysctls(c: ContainerDefinition, mode: TaskDefinitionSpec['networkMode']): HostConfig {
+  const own = (c.systemControls ?? []).filter((s) => mode !== 'awsvpc' || !isNetworkSysctl(s.namespace));
+  return own.length ? { Sysctls: Object.fromEntries(own.map((s) => [s.namespace, s.value])) } : {};
 }
 
 /** GPU resourceRequirements as Docker's device requests (`docker run --gpus N`). */

@@ -88,6 +88,11 @@ function sandboxMember(c: ContainerDefinition, sandbox: string | undefined): Net
   return out;
 }
 
+/** A sysctl of the network namespace (`net.*`): in awsvpc, the sandbox's to set. */
+export function isNetworkSysctl(namespace: string): boolean {
+  return namespace.startsWith('net.');
+}
+
 /** Every port mapping of the task, as published on its sandbox (awsvpc: host port = container port). */
 export function sandboxPorts(containers: readonly ContainerDefinition[]): Pick<NetworkOptions, 'ExposedPorts'> & Pick<HostConfig, 'PortBindings'> {
   const exposed: Record<string, object> = {};

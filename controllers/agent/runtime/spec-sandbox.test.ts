@@ -25,6 +25,7 @@ describe('sandboxSpec', () => {
     ],
     ['no ports, nothing published', [rawContainer('app')], (s) => s.HostConfig?.PortBindings, undefined],
     ['the namespace’s DNS and hosts, from all containers, once each', [rawContainer('a', { dnsServers: ['10.0.0.2'], extraHosts: [{ hostname: 'db', ipAddress: '10.0.0.5' }] }), rawContainer('b', { dnsServers: ['10.0.0.2'] })], (s) => [s.HostConfig?.Dns, s.HostConfig?.ExtraHosts], [['10.0.0.2'], ['db:10.0.0.5']]],
+    ['the task’s network sysctls, the others left to their containers', [rawContainer('a', { systemControls: [{ namespace: 'net.core.somaxconn', value: '1024' }, { namespace: 'kernel.msgmax', value: '65536' }] })], (s) => s.HostConfig?.Sysctls, { 'net.core.somaxconn': '1024' }],
     ['runs the image, sleeping by default', [rawContainer('app')], (s) => [s.Image, s.Cmd], ['pause:1', ['sleep', '2147483647']]],
   ])('%s', (_what, containers, pick, want) => {
     expect(pick(build(containers))).toEqual(want);

@@ -12,7 +12,7 @@ import type { HostConfig } from 'dockerode';
 import type { TaskDefinitionSpec } from '../../../api/v1/task-definition.js';
 import type { Task } from '../../../api/v1/task.js';
 import { LABELS, sandboxName, taskLabels, type AgentScope, type TaskIdentity } from './names.js';
-import { sandboxPorts } from './spec-network.js';
+import { isNetworkSysctl, sandboxPorts } from './spec-network.js';
 import type { ContainerSpec } from './types.js';
 
 export interface SandboxImage {
@@ -41,6 +41,8 @@ export function sandboxSpec(input: SandboxSpecInput): ContainerSpec {
   const dns = unique(containers.flatMap((c) => c.dnsServers ?? []));
   const search = unique(containers.flatMap((c) => c.dnsSearchDomains ?? []));
   const hosts = unique(containers.flatMap((c) => (c.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`)));
+  // The task's network sysctls, set on the namespace all its containers share (as ECS does).
+  const sysctls = Object.fromEntries(containers.flatMap((c) => (c.systemControls ?? []).filter((s) => isNetworkSysctl(s.namespace)).map((s) => [s.namespace, s.value])));
   const hostConfig: HostConfig = {
     NetworkMode: 'bridge',
     // --init: the sleep as PID 1 would ignore SIGTERM, and a stop would wait out its timeout.
@@ -49,6 +51,7 @@ export function sandboxSpec(input: SandboxSpecInput): ContainerSpec {
     ...(dns.length ? { Dns: dns } : {}),
     ...(search.length ? { DnsSearch: search } : {}),
     ...(hosts.length ? { ExtraHosts: hosts } : {}),
+    ...(Object.keys(sysctls).length ? { Sysctls: sysctls } : {}),
     ...(input.cgroupParent !== undefined ? { CgroupParent: input.cgroupParent } : {}),
   };
   return {

@@ -87,6 +87,12 @@ describe('berth agent flags', () => {
       resources: { cpu: 2048, memory: 512 },
     });
     expect(() => agentSettings({ attribute: [], cpu: 'lots' }, undefined)).toThrow(/--cpu/);
+    expect(agentSettings({ attribute: [], name: 'i-9', gpus: '2', sandboxImage: 'pause:3.9', localLogDriver: 'local' }, 'c1')).toMatchObject({
+      resources: { gpu: 2 },
+      sandbox: { image: 'pause:3.9' },
+      localLogDriver: 'local',
+    });
+    expect(() => agentSettings({ attribute: [], localLogDriver: 'awslogs' }, undefined)).toThrow(/--local-log-driver "awslogs" must be json-file or local/);
     expect(dockerConnection('unix:///tmp/d2/docker.sock')).toEqual({ socketPath: '/tmp/d2/docker.sock' });
     expect(dockerConnection('tcp://10.0.0.5:2375')).toEqual({ host: '10.0.0.5', port: 2375, protocol: 'http' });
     expect(() => dockerConnection('ssh://x')).toThrow(/--docker-host/);

@@ -45,11 +45,13 @@ describe('berth logs', () => {
       ['ticker', [container('app', TICKER)]],
       // The first container is not essential: the default is the first essential one.
       ['pair', [container('side', 'echo from side; sleep 60', { essential: false }), container('app', 'echo from app; sleep 60')]],
+      // As a Fargate task definition has it: CloudWatch, which this instance cannot reach.
+      ['cloud', [container('app', 'echo to cloudwatch; sleep 60', { logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/cloud', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' } } })]],
     ];
     for (const [family, containerDefinitions] of definitions)
       await cluster.client.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: family, cluster: cluster.name }, spec: { containerDefinitions } });
-    await Promise.all([createTask('p1', 'printer'), createTask('t1', 'ticker'), createTask('pair1', 'pair')]);
-    await Promise.all(['p1', 't1', 'pair1'].map(running));
+    await Promise.all([createTask('p1', 'printer'), createTask('t1', 'ticker'), createTask('pair1', 'pair'), createTask('cloud1', 'cloud')]);
+    await Promise.all(['p1', 't1', 'pair1', 'cloud1'].map(running));
   }, 40_000);
 
   afterAll(async () => {
@@ -66,6 +68,20 @@ describe('berth logs', () => {
     await berth(['logs', 'p1']);
     process.stdout.write(`[measure] berth logs (process start to exit, 3 lines): ${Date.now() - t0} ms\n`);
     expect(await berth(['logs', 'task/p1', '--tail', '1'])).toMatchObject({ code: 0, stdout: 'line 3\n' });
+  });
+
+  it('a task logging to awslogs runs on the local driver, so its output is there; the options stay in a label', async () => {
+    const r = await eventually(async () => {
+      const out = await berth(['logs', 'cloud1']);
+      return out.stdout.includes('to cloudwatch') && out;
+    }, 5_000, 'the awslogs task’s output');
+    expect(r).toMatchObject({ code: 0, stdout: 'to cloudwatch\n' });
+    const task = await cluster.client.mustGet('Task', { cluster: cluster.name, name: 'cloud1' });
+    const id = task.status?.containers[0]?.dockerId;
+    if (!id) throw new Error('no docker id reported');
+    const runtime = new DockerRuntime();
+    const [c] = (await runtime.listContainers({ labels: { 'berth.cluster': cluster.name } })).filter((x) => x.id === id);
+    expect(JSON.parse(c?.labels['berth.log-configuration'] ?? '{}')).toEqual({ logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/cloud', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' } });
   });
 
   it('-f streams lines printed after it started, and ends cleanly on SIGINT', async () => {

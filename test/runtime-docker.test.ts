@@ -442,10 +442,20 @@ describe('DockerRuntime images and engine', () => {
     await runtime.removeContainer(name); // should the engine ever accept it
   });
 
-  it('info reports the engine’s cpus, memory, os, arch and version', async () => {
+  it('info reports the engine’s cpus, memory, os, arch, version, log drivers and cgroups', async () => {
     const info = await runtime.info();
     const raw = await docker.info();
-    expect(info).toEqual({ cpus: raw.NCPU, memoryBytes: raw.MemTotal, os: 'linux', arch: raw.Architecture, engineVersion: raw.ServerVersion });
+    expect(info).toEqual({
+      cpus: raw.NCPU,
+      memoryBytes: raw.MemTotal,
+      os: 'linux',
+      arch: raw.Architecture,
+      engineVersion: raw.ServerVersion,
+      logDrivers: raw.Plugins.Log,
+      cgroupDriver: raw.CgroupDriver,
+      cgroupVersion: raw.CgroupVersion,
+    });
+    expect(info.logDrivers).toContain('json-file');
     expect(info.cpus).toBeGreaterThan(0);
   });
 });

@@ -23,6 +23,8 @@ describe('policyRefusals', () => {
     ['a dropped capability only', td({}, { linuxParameters: { capabilities: { drop: ['NET_RAW'] } } }), undefined],
     ['a device', td({}, { linuxParameters: { devices: [{ hostPath: '/dev/kmsg' }] } }), 'spec.containerDefinitions[0].linuxParameters.devices'],
     ['a sysctl', td({}, { systemControls: [{ namespace: 'net.ipv4.ip_forward', value: '1' }] }), 'spec.containerDefinitions[0].systemControls'],
+    ['seccomp unconfined', td({}, { dockerSecurityOptions: ['seccomp=unconfined'] }), 'spec.containerDefinitions[0].dockerSecurityOptions'],
+    ['no-new-privileges only', td({}, { dockerSecurityOptions: ['no-new-privileges', 'no-new-privileges:true'] }), undefined],
   ])('restricted (the default): %s → %s', (_what, spec, path) => {
     const refusals = policyRefusals(spec, undefined, 'prod');
     expect(refusals.map((r) => r.path)).toEqual(path ? [path] : []);

@@ -25,7 +25,11 @@ const WHAT: Record<TaskPolicyFeature, string> = {
   devices: 'a host device is passed into the container',
   sysctls: 'sysctls change kernel settings',
   volumeDrivers: 'this volume driver (or its options) can bind-mount host paths',
+  securityOptions: 'these Docker security options (seccomp, AppArmor, SELinux labels) loosen the confinement',
 };
+
+/** Security options that only narrow what a container may do: any policy allows them. */
+const NARROWING_SECURITY_OPTIONS = /^no-new-privileges(?:[:=]true)?$/;
 
 /** A Docker volume that can mount a host path: a non-local driver, or the local driver's bind options. */
 function bindsHost(config: { driver?: string; driverOpts?: Record<string, string> }): boolean {
@@ -50,6 +54,7 @@ export function usedFeatures(spec: PolicySubject): { path: string; feature: Task
     if (c.linuxParameters?.capabilities?.add?.length) used.push({ path: `${at}.linuxParameters.capabilities.add`, feature: 'capabilities' });
     if (c.linuxParameters?.devices?.length) used.push({ path: `${at}.linuxParameters.devices`, feature: 'devices' });
     if (c.systemControls?.length) used.push({ path: `${at}.systemControls`, feature: 'sysctls' });
+    if (c.dockerSecurityOptions?.some((o) => !NARROWING_SECURITY_OPTIONS.test(o))) used.push({ path: `${at}.dockerSecurityOptions`, feature: 'securityOptions' });
   });
   return used;
 }

@@ -4,6 +4,8 @@
  * Fields accepted for compatibility but not applied are listed, with the reason, in
  * unapplied-fields.ts (validate and apply warn about each use). Fields ECS itself rejects are
  * rejected here (strict objects), so a typo such as `memroy` is an error, not a silently missing limit.
+ * A log driver that needs a hosted service runs on the instance's local driver, its options
+ * kept in a label (controllers/agent/runtime/spec-logs.ts).
  */
 import { z } from 'zod';
 import { EcsIdentifier, KeyValuePair } from './common.js';
@@ -81,12 +83,14 @@ export const ContainerDefinition = z
     pseudoTerminal: z.boolean().optional(),
     systemControls: z.array(SystemControl).optional(),
     resourceRequirements: z.array(ResourceRequirement).optional(),
+    /** Docker's --security-opt; anything but no-new-privileges needs the task policy's securityOptions. */
+    dockerSecurityOptions: z.array(z.string()).optional(),
+    /** The agent restarts the exited container in place (controllers/agent/restart-policy.ts). */
+    restartPolicy: RestartPolicy.optional(),
     // Some accepted, not applied (unapplied-fields.ts).
     repositoryCredentials: RepositoryCredentials.optional(),
     firelensConfiguration: FirelensConfiguration.optional(),
     credentialSpecs: z.array(z.string()).optional(),
-    dockerSecurityOptions: z.array(z.string()).optional(),
-    restartPolicy: RestartPolicy.optional(),
     versionConsistency: z.enum(['enabled', 'disabled']).optional(),
   })
   .superRefine((c, ctx) => {

@@ -31,6 +31,8 @@ export const ContainerInstanceSpec = z.strictObject({
   registeredResources: z.strictObject({
     cpu: Count,
     memory: Count,
+    /** GPUs the machine offers (ECS's GPU resource); absent: none. */
+    gpu: Count.optional(),
     /** Host ports no task may take (TCP and UDP). */
     ports: z.array(Port).optional(),
     portsUdp: z.array(Port).optional(),

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { TransportProtocol } from './common.js';
 
 /**
- * ECS's network modes. `awsvpc` is accepted so Fargate-style JSON drops in unchanged: berth has no
- * elastic network interfaces, so it runs such tasks like `bridge` but with awsvpc's port rule
- * (every port is published on the same host port), which keeps their published ports where the
- * author expected them.
+ * ECS's network modes. `awsvpc`, as on ECS, gives the task one network namespace of its own that
+ * all its containers share (they reach each other on localhost), held by a sandbox container on
+ * the instance's bridge (controllers/agent/runtime/spec-sandbox.ts); with no elastic network
+ * interfaces, its ports are published on the host with awsvpc's port rule (host port = container
+ * port), and its address is reported as the task's attachment.
  */
 export const NETWORK_MODES = ['bridge', 'host', 'none', 'awsvpc'] as const;
 export const NetworkMode = z.enum(NETWORK_MODES);

@@ -7,6 +7,8 @@
  *
  * Fields accepted for compatibility but not applied are listed, with the reason, in
  * unapplied-fields.ts (validate and apply warn about each use).
+ * runtimePlatform places the task (the instance's ecs.cpu-architecture and ecs.os-type must
+ * match); cpu and memory become the task's cgroup, which all its containers share.
  */
 import { z } from 'zod';
 import { EcsIdentifier, KeyValuePair, Tags } from './common.js';

@@ -81,6 +81,12 @@ export const NetworkBinding = z.strictObject({
 });
 export type NetworkBinding = z.infer<typeof NetworkBinding>;
 
+/** ECS's shape: an awsvpc task's containers each name the task's one interface. */
+export const NetworkInterface = z.strictObject({
+  attachmentId: z.string().min(1),
+  privateIpv4Address: z.string().min(1).optional(),
+});
+
 export const ContainerStatus = z.strictObject({
   name: EcsIdentifier,
   dockerId: z.string().min(1).optional(),
@@ -89,8 +95,23 @@ export const ContainerStatus = z.strictObject({
   reason: z.string().optional(),
   healthStatus: z.enum(HEALTH_STATUSES).default('UNKNOWN'),
   networkBindings: z.array(NetworkBinding).default([]),
+  networkInterfaces: z.array(NetworkInterface).optional(),
+  /** Times the agent restarted it in place under its restartPolicy (ECS's task metadata RestartCount). */
+  restartCount: z.int().min(0).optional(),
 });
 export type ContainerStatus = z.infer<typeof ContainerStatus>;
+
+/**
+ * ECS's task attachment: an awsvpc task's network interface (here: its sandbox's namespace), with
+ * its address in `details` (`privateIPv4Address`), as describe-tasks shows it.
+ */
+export const Attachment = z.strictObject({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  status: z.enum(['PRECREATED', 'ATTACHING', 'ATTACHED', 'DETACHING', 'DETACHED', 'DELETED', 'FAILED']),
+  details: z.array(z.strictObject({ name: z.string().min(1), value: z.string() })).default([]),
+});
+export type Attachment = z.infer<typeof Attachment>;
 
 export const TaskStatus = z.strictObject({
   lastStatus: z.enum(TASK_LAST_STATUSES).default('PROVISIONING'),
@@ -108,6 +129,7 @@ export const TaskStatus = z.strictObject({
   connectivityAt: Timestamp.optional(),
   /** Why the task is not placed or started yet, e.g. "no instance has 512 MiB free". */
   pendingReason: z.string().optional(),
+  attachments: z.array(Attachment).optional(),
 });
 export type TaskStatus = z.infer<typeof TaskStatus>;
 

@@ -33,7 +33,6 @@ export const UNAPPLIED_FIELDS: readonly UnappliedField[] = [
   { scope: 'container', field: 'firelensConfiguration', reason: 'no FireLens: the container runs as an ordinary one' },
   { scope: 'container', field: 'credentialSpecs', reason: 'Windows Active Directory (gMSA) only' },
   { scope: 'container', field: 'versionConsistency', reason: 'the image tag is resolved when the container is created, not pinned to a digest at registration' },
-  { scope: 'container', field: 'dockerSecurityOptions', reason: 'not passed to the engine' },
   { scope: 'container', field: 'resourceRequirements[].type', when: ['InferenceAccelerator'], reason: 'no Elastic Inference accelerators' },
   { scope: 'container', field: 'portMappings[].name', reason: 'Service Connect: no service mesh; the port is published as usual' },
   { scope: 'container', field: 'portMappings[].appProtocol', reason: 'Service Connect: no service mesh; the port is published as usual' },
@@ -42,12 +41,14 @@ export const UNAPPLIED_FIELDS: readonly UnappliedField[] = [
 /**
  * Log drivers that need a service berth's instances do not have (CloudWatch, ECS's FireLens
  * router, a Splunk endpoint checked at container start): the container logs to the instance's
- * local driver instead, so `berth logs` works, and the options are kept on the task definition.
+ * local driver instead, so `berth logs` works, and the options are kept on the task definition
+ * (the agent also does so for any driver its engine does not have: controllers/agent/runtime/spec-logs.ts).
  */
 export const LOCALLY_RUN_LOG_DRIVERS: Readonly<Record<string, string>> = {
   awslogs: 'needs CloudWatch Logs',
   awsfirelens: "is ECS's FireLens log router",
   splunk: 'needs the Splunk endpoint when the container starts',
+  logentries: 'needs the Logentries service and its token',
 };
 
 export interface UnappliedUse {

@@ -11,6 +11,10 @@ export interface AgentFlags extends ConnectionFlags {
   attribute: string[];
   cpu?: string;
   memory?: string;
+  gpus?: string;
+  /** The image of awsvpc tasks' network sandboxes. */
+  sandboxImage?: string;
+  localLogDriver?: string;
   dockerHost?: string;
   /** False with --no-logs. */
   logs?: boolean;
@@ -58,12 +62,19 @@ export function agentSettings(flags: AgentFlags, defaultCluster: string | undefi
     if (!Name.safeParse(value).success) throw new AgentFlagError(`--${flag} "${value}" is not a valid name (letters, digits, "-", "_", ".", ":")`);
   const cpu = positiveInt('cpu', flags.cpu);
   const memory = positiveInt('memory', flags.memory);
+  const gpu = positiveInt('gpus', flags.gpus);
+  if (flags.localLogDriver !== undefined && !['json-file', 'local'].includes(flags.localLogDriver))
+    throw new AgentFlagError(`--local-log-driver "${flags.localLogDriver}" must be json-file or local (the drivers \`berth logs\` reads)`);
   return {
     cluster,
     instanceName: name,
     attributes: Object.fromEntries(flags.attribute.map(parseAttribute)),
     ...(flags.logs !== false && flags.logsListen !== undefined ? { logsListen: flags.logsListen, ...(flags.advertiseAddress !== undefined ? { advertiseAddress: flags.advertiseAddress } : {}) } : {}),
-    ...(cpu !== undefined || memory !== undefined ? { resources: { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) } } : {}),
+    ...(cpu !== undefined || memory !== undefined || gpu !== undefined
+      ? { resources: { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}), ...(gpu !== undefined ? { gpu } : {}) } }
+      : {}),
+    ...(flags.sandboxImage !== undefined ? { sandbox: { image: flags.sandboxImage } } : {}),
+    ...(flags.localLogDriver !== undefined ? { localLogDriver: flags.localLogDriver } : {}),
   };
 }
 

@@ -148,6 +148,8 @@ export class Agent {
         ...(this.options.dynamicPortRange ? { range: this.options.dynamicPortRange } : {}),
       }),
       scope,
+      sandbox: this.options.sandbox,
+      logDrivers: { local: this.options.localLogDriver, ...(info.logDrivers ? { available: info.logDrivers } : {}) },
       clock: this.clock,
       log: this.log,
       retentionMs: this.options.stoppedContainerRetentionMs,

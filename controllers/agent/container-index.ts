@@ -75,7 +75,7 @@ export class ContainerIndex {
         return this.outOfMemory(event.id);
       case 'die':
         return this.exited(event.id, { exitCode: event.exitCode ?? -1, at: event.time });
-      case 'start': // started again (berth never restarts one; someone may): the exit is history
+      case 'start': // started again (a restartPolicy, or someone else): the exit is history
         return this.forgetExit(event.id);
       case 'health_status':
         return;

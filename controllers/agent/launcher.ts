@@ -1,6 +1,7 @@
 /**
  * Launching a task's containers: its images (pull only when missing), its network (only for links),
- * its dynamic host ports, then create and start. Every step is safe to repeat after a crash:
+ * its cgroup (task-level cpu/memory), its network sandbox (awsvpc), its dynamic host ports, then
+ * create and start. Every step is safe to repeat after a crash:
  * names are deterministic, so a create that already happened conflicts and the agent adopts that
  * container instead of making a twin.
  *
@@ -15,14 +16,16 @@ import type { Task } from '../../api/v1/task.js';
 import type { Clock } from '../kit/clock.js';
 import type { TaskSecretsSource } from '../../api/client/types.js';
 import { unresolvedReason, usesSecrets, type ContainerSecrets } from '../../api/secrets/resolve.js';
-import { dynamicPortMappings, needsTaskNetwork, portKey, toContainerSpec } from './runtime/container-spec.js';
+import { dynamicPortMappings, needsTaskNetwork, portKey, taskLimits, toContainerSpec } from './runtime/container-spec.js';
+import type { LogDriverChoice } from './runtime/spec-logs.js';
+import { sandboxSpec, type SandboxImage } from './runtime/spec-sandbox.js';
 import { ContainerNameConflictError, ForeignObjectError, ImageUnavailableError } from './runtime/errors.js';
 import { HostPortTakenError } from './errors.js';
 import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
 import { belongsTo, LABELS, taskLabels, taskNetworkName, type AgentScope, type TaskIdentity } from './runtime/names.js';
 import type { HostPortAllocator } from './runtime/ports.js';
-import type { ContainerInspection, ContainerRuntime } from './runtime/types.js';
+import type { ContainerInspection, ContainerRuntime, ContainerSpec } from './runtime/types.js';
 
 /** What the agent remembers of a task between reconciles. Lost on restart, and that is fine: all of it can be re-derived or redone. */
 export interface TaskMemory {
@@ -40,6 +43,13 @@ export interface TaskMemory {
   network?: string;
   /** Dynamic host ports handed out, per container, keyed by portKey. */
   hostPorts: Map<string, Record<string, number>>;
+  /** awsvpc: the name of the task's network sandbox, once it runs. */
+  sandbox?: string;
+  /** The task's cgroup (its parent path), once made; `cgroupChecked` also when the engine has none. */
+  cgroupParent?: string;
+  cgroupChecked?: boolean;
+  /** Task uids seen on this task name's containers (a deleted task's included): whose cgroups to remove. */
+  uids: Set<string>;
   /** The task's network is gone (it has ended and nothing of it runs). */
   networkReleased?: boolean;
   /** The task's network and volumes are gone. */
@@ -61,7 +71,7 @@ export interface TaskMemory {
 export const PROBE_FIRST_FROM_INTERVAL_S = 2;
 
 export function newTaskMemory(uid?: string): TaskMemory {
-  return { hostPorts: new Map(), probedHealthy: new Set(), inspections: new Map(), stopping: new Set(), waits: 0, ...(uid !== undefined ? { uid } : {}) };
+  return { hostPorts: new Map(), probedHealthy: new Set(), inspections: new Map(), stopping: new Set(), waits: 0, uids: new Set(uid !== undefined ? [uid] : []), ...(uid !== undefined ? { uid } : {}) };
 }
 
 export interface LauncherDeps {
@@ -75,6 +85,10 @@ export interface LauncherDeps {
   ports: HostPortAllocator;
   /** This agent's installation, cluster and instance: on every object it makes. */
   scope: AgentScope;
+  /** What an awsvpc task's sandbox runs (spec-sandbox.ts). */
+  sandbox: SandboxImage;
+  /** Which log drivers run as asked (spec-logs.ts). */
+  logDrivers: LogDriverChoice;
   clock: Clock;
   log: Logger;
   /** A container's first health check passed (see probeOnce): the task has news to report. */
@@ -103,7 +117,7 @@ export class Launcher {
     if (failed) await this.recordFailure(memory, failed.reason);
   }
 
-  /** Secrets, images and the task network, once per task. False when the task cannot start (now or at all). */
+  /** Secrets, images, the task's cgroup, network and sandbox, once per task. False when the task cannot start (now or at all). */
   private async prepare(task: Task, def: TaskDefinitionSpec, memory: TaskMemory): Promise<boolean> {
     const { runtime, clock } = this.deps;
     if (!(await this.resolveSecrets(task, def, memory))) return false;
@@ -113,6 +127,7 @@ export class Launcher {
       try {
         // Each image with its container's registry credentials, if it has any (repositoryCredentials).
         const images = new Map(def.containerDefinitions.map((c) => [c.image, memory.secrets?.[c.name]?.registryAuth]));
+        if (def.networkMode === 'awsvpc' && !images.has(this.deps.sandbox.image)) images.set(this.deps.sandbox.image, undefined);
         await Promise.all([...images].map(([image, auth]) => runtime.ensureImage(image, auth)));
       } catch (err) {
         if (!(err instanceof ImageUnavailableError)) throw err;
@@ -131,6 +146,26 @@ export class Launcher {
       } catch (err) {
         // E.g. Docker's address pools are used up: the task cannot start, and its status says why.
         await this.recordFailure(memory, err, "ResourceInitializationError: cannot create the task's network: ");
+        return false;
+      }
+    }
+    if (!memory.cgroupChecked) {
+      const limits = taskLimits(task, def);
+      if (limits.cpu !== undefined || limits.memory !== undefined) {
+        const cgroup = await runtime.createTaskCgroup({
+          name: taskNetworkName(this.deps.scope.cluster, taskIdentity(task)),
+          ...(limits.cpu !== undefined ? { cpuUnits: limits.cpu } : {}),
+          ...(limits.memory !== undefined ? { memoryMiB: limits.memory } : {}),
+        });
+        if (cgroup !== undefined) memory.cgroupParent = cgroup;
+      }
+      memory.cgroupChecked = true;
+    }
+    if (def.networkMode === 'awsvpc' && memory.sandbox === undefined) {
+      try {
+        memory.sandbox = await this.startSandbox(task, def, memory);
+      } catch (err) {
+        await this.recordFailure(memory, err, "ResourceInitializationError: cannot start the task's network sandbox: ");
         return false;
       }
     }
@@ -158,6 +193,30 @@ export class Launcher {
     return false;
   }
 
+  /** Creates (or adopts, after a crash) and starts the awsvpc task's sandbox; returns its name. */
+  private async startSandbox(task: Task, def: TaskDefinitionSpec, memory: TaskMemory): Promise<string> {
+    const { runtime, scope } = this.deps;
+    const spec = sandboxSpec({ task, taskDefinition: { spec: def }, scope, sandbox: this.deps.sandbox, ...(memory.cgroupParent !== undefined ? { cgroupParent: memory.cgroupParent } : {}) });
+    const id = await this.createOrAdopt(task, spec);
+    await this.deps.ownEvents.around('start', id, () => runtime.startContainer(id));
+    return spec.name;
+  }
+
+  private async createOrAdopt(task: Task, spec: ContainerSpec): Promise<string> {
+    let id: string;
+    try {
+      id = await this.deps.runtime.createContainer(spec);
+    } catch (err) {
+      if (!(err instanceof ContainerNameConflictError) || err.existingId === undefined) throw err;
+      if (!belongsTo(err.existingLabels, this.deps.scope)) throw new ForeignObjectError('container', spec.name, err.existingLabels[LABELS.installation]);
+      // Created before a crash (or by a concurrent retry): adopt it rather than make a twin.
+      this.deps.log.info({ task: task.metadata.name, container: spec.name, dockerId: err.existingId }, 'adopting existing container');
+      id = err.existingId;
+    }
+    this.deps.containers.add(id, task.metadata.name);
+    return id;
+  }
+
   private async startOne(task: Task, def: TaskDefinitionSpec, name: string, memory: TaskMemory): Promise<void> {
     const { runtime, log } = this.deps;
     const container = def.containerDefinitions.find((c) => c.name === name);
@@ -171,20 +230,13 @@ export class Launcher {
       cluster: this.deps.scope.cluster,
       installation: this.deps.scope.installation,
       hostPorts,
+      logDrivers: this.deps.logDrivers,
       ...(memory.network !== undefined ? { networkName: memory.network } : {}),
       ...secretInputs(memory.secrets?.[name]),
+      ...(memory.sandbox !== undefined ? { sandbox: memory.sandbox } : {}),
+      ...(memory.cgroupParent !== undefined ? { cgroupParent: memory.cgroupParent } : {}),
     });
-    let id: string;
-    try {
-      id = await runtime.createContainer(spec);
-    } catch (err) {
-      if (!(err instanceof ContainerNameConflictError) || err.existingId === undefined) throw err;
-      if (!belongsTo(err.existingLabels, this.deps.scope)) throw new ForeignObjectError('container', spec.name, err.existingLabels[LABELS.installation]);
-      // Created before a crash (or by a concurrent retry): adopt it rather than make a twin.
-      log.info({ task: task.metadata.name, container: name, dockerId: err.existingId }, 'adopting existing container');
-      id = err.existingId;
-    }
-    this.deps.containers.add(id, task.metadata.name);
+    const id = await this.createOrAdopt(task, spec);
     try {
       await this.deps.ownEvents.around('start', id, () => runtime.startContainer(id));
     } catch (err) {

@@ -21,6 +21,9 @@ export interface ObservedContainer {
   startedAt?: number;
   finishedAt?: number;
   hostPorts: HostPortBinding[];
+  /** The task's network sandbox (awsvpc), not one of its containers. */
+  sandbox?: boolean;
+  ipv4Address?: string;
 }
 
 const RUNNING_STATES: readonly ContainerState[] = ['running', 'paused', 'restarting'];
@@ -60,5 +63,7 @@ export function toObserved(c: ContainerInspection): ObservedContainer {
     ...(startedAt !== undefined ? { startedAt } : {}),
     ...(finishedAt !== undefined ? { finishedAt } : {}),
     hostPorts: c.hostPorts,
+    ...(c.labels[LABELS.sandbox] === 'true' ? { sandbox: true } : {}),
+    ...(c.ipv4Address !== undefined ? { ipv4Address: c.ipv4Address } : {}),
   };
 }

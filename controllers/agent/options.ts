@@ -9,6 +9,8 @@ import { realClock, type Clock } from '../kit/clock.js';
 import { HEARTBEAT } from '../conventions.js';
 import { AgentConfigError } from './errors.js';
 import { parseAdvertiseAddress } from './log-address.js';
+import { DEFAULT_LOCAL_LOG_DRIVER } from './runtime/spec-logs.js';
+import type { SandboxImage } from './runtime/spec-sandbox.js';
 import type { ContainerRuntime, EngineInfo } from './runtime/types.js';
 
 /** What the agent needs of the API. */
@@ -26,8 +28,8 @@ export interface AgentOptions {
   instanceName?: string;
   /** Merged over the defaults (ecs.os-type, ecs.cpu-architecture, ecs.instance-type, ecs.availability-zone). */
   attributes?: Record<string, string>;
-  /** What to offer to tasks; default: the engine's CPUs × 1024 and its memory in MiB. */
-  resources?: { cpu?: number; memory?: number };
+  /** What to offer to tasks; default: the engine's CPUs × 1024 and its memory in MiB, and no GPUs (berth does not probe for them). */
+  resources?: { cpu?: number; memory?: number; gpu?: number };
   heartbeatIntervalMs?: number;
   /** How often every task is checked against the engine even without events (ECS's steady-state check). */
   steadyStateIntervalMs?: number;
@@ -45,6 +47,17 @@ export interface AgentOptions {
   /** Range for dynamic host ports (hostPort 0). */
   dynamicPortRange?: { min: number; max: number };
   /**
+   * What holds an awsvpc task's network namespace (spec-sandbox.ts): an image present on the
+   * engine (no registry may be reachable) and what it runs. Default: the local busybox image
+   * hack/ builds, sleeping.
+   */
+  sandbox?: SandboxImage;
+  /**
+   * The driver containers log to when their task definition names one this instance cannot run
+   * (awslogs, splunk, …: spec-logs.ts): `json-file` (default) or `local`, which `berth logs` reads.
+   */
+  localLogDriver?: string;
+  /**
    * Serve container logs over HTTP on HOST:PORT (`berth agent`: 0.0.0.0:51678; tests and `berth up`:
    * 127.0.0.1:0) and register the address in spec.agent.address; absent: no log server.
    */
@@ -58,6 +71,8 @@ export interface AgentOptions {
 }
 
 export const AGENT_DEFAULTS = {
+  sandbox: { image: 'berth.local/busybox:1' },
+  localLogDriver: DEFAULT_LOCAL_LOG_DRIVER,
   steadyStateIntervalMs: 30_000,
   stoppedContainerRetentionMs: 60 * 60 * 1000,
   workers: 64,
@@ -84,6 +99,8 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     steadyStateIntervalMs: options.steadyStateIntervalMs ?? AGENT_DEFAULTS.steadyStateIntervalMs,
     stoppedContainerRetentionMs: options.stoppedContainerRetentionMs ?? AGENT_DEFAULTS.stoppedContainerRetentionMs,
     workers: Math.max(1, options.workers ?? AGENT_DEFAULTS.workers),
+    sandbox: options.sandbox ?? AGENT_DEFAULTS.sandbox,
+    localLogDriver: options.localLogDriver ?? AGENT_DEFAULTS.localLogDriver,
     clock: options.clock ?? realClock,
     log: (options.log ?? rootLogger).child({ component: 'agent', instance: instanceName }),
   };
@@ -108,9 +125,10 @@ export function instanceAttributes(info: EngineInfo, extra: Record<string, strin
 
 const MIB = 1024 * 1024;
 
-export function instanceResources(info: EngineInfo, override: AgentOptions['resources'] = {}): { cpu: number; memory: number } {
+export function instanceResources(info: EngineInfo, override: AgentOptions['resources'] = {}): { cpu: number; memory: number; gpu?: number } {
   return {
     cpu: override.cpu ?? info.cpus * 1024,
     memory: override.memory ?? Math.floor(info.memoryBytes / MIB),
+    ...(override.gpu ? { gpu: override.gpu } : {}),
   };
 }

@@ -274,3 +274,64 @@ describe('planTask', () => {
     });
   });
 });
+
+describe('planTask: restartPolicy and the awsvpc sandbox', () => {
+  const restarting = (policy: Plain, essential = true) => def([rawContainer('app', { essential, restartPolicy: policy })]);
+  const running = task({ lastStatus: 'RUNNING', containers: [{ name: 'app', dockerId: 'id-app', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }] });
+  // Ran from NOW - 120 s until it exited with code 3.
+  const exitedAfter = (ranMs: number, exitCode = 3) => container('app', 'exited', { exitCode, startedAt: NOW - ranMs });
+  const vpc = TaskDefinition.parse(rawTaskDefinition({ networkMode: 'awsvpc', containerDefinitions: [rawContainer('app', { portMappings: [{ containerPort: 8080 }] })] })).spec;
+  const sandbox = (state: ObservedContainer['state']) =>
+    container('sb', state, { id: 'sandbox-id-0123456789', name: 'berth-c-x.sandbox', sandbox: true, ipv4Address: '172.17.0.9', hostPorts: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp', bindIP: '0.0.0.0' }] });
+
+  it.each([
+    {
+      what: 'ran the period, exit code not ignored: restarted in place, one restart counted, the task keeps running',
+      in: input({ task: running, definition: restarting({ enabled: true, restartAttemptPeriod: 60 }), containers: [exitedAfter(120_000)] }),
+      want: { restart: [{ id: 'id-app', name: 'app' }], stopWaves: [], status: { containers: [{ name: 'app', lastStatus: 'RUNNING', restartCount: 1 }] } },
+    },
+    {
+      what: 'exited before the period: not restarted, the essential container ends the task',
+      in: input({ task: running, definition: restarting({ enabled: true, restartAttemptPeriod: 60 }), containers: [exitedAfter(30_000)] }),
+      want: { restart: [], status: { lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' } },
+    },
+    {
+      what: 'the default period is 300 s',
+      in: input({ task: running, definition: restarting({ enabled: true }), containers: [exitedAfter(200_000)] }),
+      want: { restart: [], status: { stopCode: 'EssentialContainerExited' } },
+    },
+    {
+      what: 'an ignored exit code is not restarted',
+      in: input({ task: running, definition: restarting({ enabled: true, restartAttemptPeriod: 60, ignoredExitCodes: [3] }), containers: [exitedAfter(120_000)] }),
+      want: { restart: [], status: { stopCode: 'EssentialContainerExited' } },
+    },
+    {
+      what: 'a disabled policy restarts nothing',
+      in: input({ task: running, definition: restarting({ enabled: false }), containers: [exitedAfter(999_000)] }),
+      want: { restart: [], status: { stopCode: 'EssentialContainerExited' } },
+    },
+    {
+      what: 'a task being stopped restarts nothing',
+      in: input({ task: task({ lastStatus: 'RUNNING' }, { desiredStatus: 'STOPPED' }), definition: restarting({ enabled: true, restartAttemptPeriod: 60 }), containers: [exitedAfter(120_000)] }),
+      want: { restart: [], status: { lastStatus: 'STOPPED', stopCode: 'UserInitiated' } },
+    },
+    {
+      what: 'awsvpc: the container reports the sandbox’s port and interface, the task its attachment',
+      in: input({ task: task({ lastStatus: 'PENDING' }), definition: vpc, containers: [container('app', 'running')], sandbox: sandbox('running') }),
+      want: {
+        status: {
+          lastStatus: 'RUNNING',
+          attachments: [{ id: 'sandbox-id-0', type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'networkInterfaceId', value: 'berth-c-x.sandbox' }, { name: 'privateIPv4Address', value: '172.17.0.9' }] }],
+          containers: [{ name: 'app', networkBindings: [{ containerPort: 8080, hostPort: 8080 }], networkInterfaces: [{ attachmentId: 'sandbox-id-0', privateIpv4Address: '172.17.0.9' }] }],
+        },
+      },
+    },
+    {
+      what: 'awsvpc: the sandbox exited, so the task’s network is gone: the task stops',
+      in: input({ task: running, definition: vpc, containers: [container('app', 'running')], sandbox: sandbox('exited') }),
+      want: { stopWaves: [[{ name: 'app' }]], status: { lastStatus: 'STOPPING', stopCode: 'EssentialContainerExited' } },
+    },
+  ])('$what', (c) => {
+    expect(planTask(c.in)).toMatchObject(c.want);
+  });
+});

@@ -11,8 +11,8 @@
  *      otherwise release its network and remove containers that never started at once, and the
  *      stopped containers (kept for `docker logs`) once the retention has passed;
  *   3. desiredStatus STOPPED             → stop (dependents first), report STOPPING then STOPPED;
- *   4. launching failed / an essential container exited → same, with TaskFailedToStart /
- *      EssentialContainerExited;
+ *   4. launching failed / an essential container exited (and its restartPolicy does not restart
+ *      it) / an awsvpc task's sandbox exited → same, with TaskFailedToStart / EssentialContainerExited;
  *   5. otherwise start whatever's dependencies are met (the status is written after the starts, not
  *      before them); RUNNING once every essential container runs.
  */
@@ -21,7 +21,8 @@ import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import type { STOP_CODES, Task, TaskStatus } from '../../api/v1/task.js';
 import { hasExited, hasStarted, isRunning, type ObservedContainer } from './observed.js';
 import { readiness, startPlan, type StartPlan } from './runtime/dependency-order.js';
-import { containerStatus, hasVanished, laterStatus, statusPatch, taskHealth } from './task-status.js';
+import { shouldRestart } from './restart-policy.js';
+import { containerStatus, hasVanished, laterStatus, sandboxAttachment, sharedNetwork, statusPatch, taskHealth, type SharedNetwork } from './task-status.js';
 
 export type StopCode = (typeof STOP_CODES)[number];
 
@@ -41,6 +42,8 @@ export interface TaskPlanInput {
   now: number;
   /** How long stopped containers of an ended task are kept (for `docker logs`) before removal. */
   retentionMs: number;
+  /** awsvpc: the task's network sandbox, when it is on the engine (never among `containers`). */
+  sandbox?: ObservedContainer;
 }
 
 export interface StopStep {
@@ -56,6 +59,8 @@ export interface TaskPlan {
   stopWaves: StopStep[][];
   /** Container definitions to create (or adopt) and start now, in parallel. */
   start: string[];
+  /** Exited containers to start again in place, under their restartPolicy (restart-policy.ts). */
+  restart: { id: string; name: string }[];
   /** Containers to remove, after the stops. */
   remove: string[];
   /**
@@ -75,7 +80,9 @@ export interface TaskPlan {
 const ESSENTIAL_EXITED = 'Essential container in task exited';
 const USER_STOPPED = 'Task stopped by the user';
 
-const empty = (): TaskPlan => ({ stopWaves: [], start: [], remove: [], releaseNetwork: false, removeTaskResources: false, releasePorts: false });
+const SANDBOX_EXITED = "the task's network sandbox exited, and with it the network its containers shared";
+
+const empty = (): TaskPlan => ({ stopWaves: [], start: [], restart: [], remove: [], releaseNetwork: false, removeTaskResources: false, releasePorts: false });
 
 export function planTask(input: TaskPlanInput): TaskPlan {
   const { task } = input;
@@ -102,8 +109,16 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
   const failedStart = def.containerDefinitions.map((d) => byName(d.name)).find((c) => c?.error && !hasStarted(c));
   if (failedStart) return planStop(input, task, own, 'TaskFailedToStart', `container ${failedStart.name} failed to start: ${failedStart.error}`);
 
+  if (def.networkMode === 'awsvpc' && input.sandbox && hasExited(input.sandbox)) return planStop(input, task, own, 'EssentialContainerExited', SANDBOX_EXITED);
+
+  // Exited containers whose restartPolicy starts them again have not ended.
+  const restart = def.containerDefinitions.flatMap((d) => {
+    const c = byName(d.name);
+    return c && shouldRestart(d.restartPolicy, c, input.now) ? [{ id: c.id, name: d.name }] : [];
+  });
+  const restarting = (name: string) => restart.some((r) => r.name === name);
   // A container that vanished from the engine (docker rm -f) has ended as surely as one that exited.
-  const ended = (name: string) => isExited(byName(name)) || hasVanished(byName(name), previousOf(task, name));
+  const ended = (name: string) => (isExited(byName(name)) && !restarting(name)) || hasVanished(byName(name), previousOf(task, name));
   const exited = def.containerDefinitions.filter((d) => d.essential && ended(d.name));
   if (exited.length > 0) return planStop(input, task, own, 'EssentialContainerExited', ESSENTIAL_EXITED);
 
@@ -114,6 +129,7 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
     return planStop(input, task, own, 'TaskFailedToStart', err instanceof Error ? err.message : String(err));
   }
   const plan = empty();
+  plan.restart = restart;
   const observe = (name: string) => {
     const c = byName(name);
     const previous = previousOf(task, name);
@@ -144,11 +160,18 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
   // Starting containers while the task stays where it is: the status after the start (RUNNING, or
   // the failure) says more, and writing this one first would put an API round trip before every
   // container start — the start of a task bound just now, or of a replacement, waits on it.
-  if (plan.start.length > 0 && lastStatus === last) return plan;
-  const containers = def.containerDefinitions.map((d) => containerStatus(d, byName(d.name), previousOf(task, d.name), false));
+  if (plan.start.length > 0 && restart.length === 0 && lastStatus === last) return plan;
+  const containers = def.containerDefinitions.map((d) => {
+    const previous = previousOf(task, d.name);
+    // Reported as it was, one restart more: it runs again as soon as the status is written.
+    if (restarting(d.name) && previous) return { ...previous, restartCount: (previous.restartCount ?? 0) + 1 };
+    return containerStatus(d, byName(d.name), previous, false, sharedOf(def, d, input.sandbox));
+  });
+  const attachments = def.networkMode === 'awsvpc' && input.sandbox && isRunning(input.sandbox) ? [sandboxAttachment(input.sandbox)] : undefined;
   plan.status = statusPatch(task.status, {
     lastStatus,
     containers,
+    ...(attachments ? { attachments } : {}),
     healthStatus: taskHealth(def.containerDefinitions, containers),
     ...connected(task, input.now),
     ...pulled(task, input),
@@ -182,7 +205,11 @@ function planStop(input: TaskPlanInput, task: Task, own: readonly ObservedContai
   const last = task.status?.lastStatus ?? 'PENDING';
   const byName = (name: string) => own.find((c) => c.name === name);
   const reported = [...defs.map((d) => d.name), ...own.map((c) => c.name).filter((n) => !defs.some((d) => d.name === n))];
-  const containers = (final: boolean) => reported.map((name) => containerStatus({ name }, byName(name), previousOf(task, name), final));
+  const shared = (name: string) => {
+    const d = defs.find((x) => x.name === name);
+    return d && input.definition ? sharedOf(input.definition, d, input.sandbox) : undefined;
+  };
+  const containers = (final: boolean) => reported.map((name) => containerStatus({ name }, byName(name), previousOf(task, name), final, shared(name)));
   const common = { stopCode, stoppedReason, ...connected(task, input.now), ...pulled(task, input) };
   if (running.length > 0) {
     plan.stopWaves = stopWaves(defs, running);
@@ -197,8 +224,11 @@ function planStop(input: TaskPlanInput, task: Task, own: readonly ObservedContai
     return plan;
   }
   const final = containers(true);
+  // The sandbox goes with the stop (releaseNetwork), and with it the task's interface.
+  const attachments = task.status?.attachments?.map((a) => ({ ...a, status: 'DELETED' as const }));
   plan.status = statusPatch(task.status, {
     ...common,
+    ...(attachments ? { attachments } : {}),
     lastStatus: 'STOPPED',
     stoppingAt: task.status?.stoppingAt ?? iso(input.now),
     stoppedAt: iso(input.now),
@@ -276,6 +306,11 @@ function stopWaves(defs: readonly ContainerDefinition[], running: readonly Obser
   return out.filter((w) => w.length > 0);
 }
 
+/** An awsvpc container's share of its sandbox's network. */
+function sharedOf(def: TaskDefinitionSpec, d: ContainerDefinition, sandbox: ObservedContainer | undefined): SharedNetwork | undefined {
+  return def.networkMode === 'awsvpc' ? sharedNetwork(d, sandbox) : undefined;
+}
+
 function isExited(c: ObservedContainer | undefined): boolean {
   return c !== undefined && hasExited(c);
 }
@@ -312,5 +347,5 @@ function parseTime(time: string | undefined): number | undefined {
 
 /** Whether `plan` asks for any change on the engine (as opposed to only a status write or a later look). */
 export function hasEngineWork(plan: TaskPlan): boolean {
-  return plan.stopWaves.length > 0 || plan.start.length > 0 || plan.remove.length > 0;
+  return plan.stopWaves.length > 0 || plan.start.length > 0 || plan.restart.length > 0 || plan.remove.length > 0;
 }

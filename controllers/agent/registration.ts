@@ -14,7 +14,7 @@ export interface Registration {
   cluster: string;
   name: string;
   attributes: Record<string, string>;
-  resources: { cpu: number; memory: number };
+  resources: { cpu: number; memory: number; gpu?: number };
   /** The agent's log server, for the API server to call; absent: it serves no logs. */
   address?: string;
   now: () => number;
@@ -38,7 +38,12 @@ export async function registerInstance(r: Registration): Promise<Instance> {
     const spec: ContainerInstanceSpec = {
       status: 'ACTIVE',
       attributes: r.attributes,
-      registeredResources: { cpu: r.resources.cpu, memory: r.resources.memory, ports: [...DEFAULT_RESERVED_PORTS] },
+      registeredResources: {
+        cpu: r.resources.cpu,
+        memory: r.resources.memory,
+        ...(r.resources.gpu !== undefined ? { gpu: r.resources.gpu } : {}),
+        ports: [...DEFAULT_RESERVED_PORTS],
+      },
       agent: agentOf(undefined),
     };
     try {

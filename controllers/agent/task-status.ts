@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ContainerDefinition } from '../../api/v1/container-definition.js';
-import { TASK_LAST_STATUSES, type ContainerStatus, type NetworkBinding, type TaskLastStatus, type TaskStatus } from '../../api/v1/task.js';
+import { TASK_LAST_STATUSES, type Attachment, type ContainerStatus, type NetworkBinding, type TaskLastStatus, type TaskStatus } from '../../api/v1/task.js';
 import { hasExited, hasStarted, isRunning, type ObservedContainer } from './observed.js';
 
 type Health = ContainerStatus['healthStatus'];
@@ -42,13 +42,59 @@ function stopReasonOf(c: ObservedContainer): string | undefined {
   return c.error;
 }
 
+/** What an awsvpc task's container reports of the network it shares: the sandbox's. */
+export interface SharedNetwork {
+  bindings: NetworkBinding[];
+  interfaces: NonNullable<ContainerStatus['networkInterfaces']>;
+}
+
+/** The ECS attachment of an awsvpc task's sandbox: its id and its address. */
+export function sandboxAttachment(sandbox: ObservedContainer): Attachment {
+  return {
+    id: sandbox.id.slice(0, 12),
+    type: 'ElasticNetworkInterface',
+    status: 'ATTACHED',
+    details: [
+      { name: 'networkInterfaceId', value: sandbox.name },
+      ...(sandbox.ipv4Address ? [{ name: 'privateIPv4Address', value: sandbox.ipv4Address }] : []),
+    ],
+  };
+}
+
+/** The part of the sandbox's network a container reports: the published ports of its own mappings. */
+export function sharedNetwork(def: Pick<ContainerDefinition, 'portMappings'>, sandbox: ObservedContainer | undefined): SharedNetwork | undefined {
+  if (!sandbox || !isRunning(sandbox)) return undefined;
+  const mine = new Set((def.portMappings ?? []).map((m) => `${m.containerPort}/${m.protocol}`));
+  const attachment = sandboxAttachment(sandbox);
+  return {
+    bindings: bindingsOf(sandbox).filter((b) => mine.has(`${b.containerPort}/${b.protocol}`)),
+    interfaces: [{ attachmentId: attachment.id, ...(sandbox.ipv4Address ? { privateIpv4Address: sandbox.ipv4Address } : {}) }],
+  };
+}
+
 /**
  * One container's status. `final`: the task is ending, so a container that is not running is
  * STOPPED even if it never ran. A stopped container keeps the bindings reported while it ran.
+ * `shared`: an awsvpc task's network, which the container's own inspection does not show.
  */
-export function containerStatus(def: Pick<ContainerDefinition, 'name'>, c: ObservedContainer | undefined, previous: ContainerStatus | undefined, final: boolean): ContainerStatus {
+export function containerStatus(
+  def: Pick<ContainerDefinition, 'name'>,
+  c: ObservedContainer | undefined,
+  previous: ContainerStatus | undefined,
+  final: boolean,
+  shared?: SharedNetwork,
+): ContainerStatus {
+  const restarts = previous?.restartCount ? { restartCount: previous.restartCount } : {};
   if (c && isRunning(c))
-    return { name: def.name, dockerId: c.id, lastStatus: 'RUNNING', healthStatus: healthOf(c), networkBindings: bindingsOf(c) };
+    return {
+      name: def.name,
+      dockerId: c.id,
+      lastStatus: 'RUNNING',
+      healthStatus: healthOf(c),
+      networkBindings: shared ? shared.bindings : bindingsOf(c),
+      ...(shared ? { networkInterfaces: shared.interfaces } : {}),
+      ...restarts,
+    };
   if (!c && previous?.dockerId !== undefined) return vanished(previous);
   const ended = (c !== undefined && hasExited(c)) || final;
   const out: ContainerStatus = {
@@ -56,6 +102,8 @@ export function containerStatus(def: Pick<ContainerDefinition, 'name'>, c: Obser
     lastStatus: ended ? 'STOPPED' : 'PENDING',
     healthStatus: 'UNKNOWN',
     networkBindings: ended ? (previous?.networkBindings ?? []) : [],
+    ...(ended && previous?.networkInterfaces ? { networkInterfaces: previous.networkInterfaces } : {}),
+    ...restarts,
   };
   if (c) out.dockerId = c.id;
   if (c && hasStarted(c) && hasExited(c)) out.exitCode = c.exitCode;

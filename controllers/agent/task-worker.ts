@@ -15,7 +15,9 @@ import { forgetContainer, Launcher, newTaskMemory, type TaskMemory } from './lau
 import { toObserved, type ObservedContainer } from './observed.js';
 import { hasEngineWork, planTask, type TaskPlan } from './plan.js';
 import { ContainerNotFoundError } from './runtime/errors.js';
-import { LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
+import { LABELS, scopeLabels, taskNetworkName, type AgentScope } from './runtime/names.js';
+import type { LogDriverChoice } from './runtime/spec-logs.js';
+import type { SandboxImage } from './runtime/spec-sandbox.js';
 import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
 import type { HostPortAllocator } from './runtime/ports.js';
@@ -41,6 +43,8 @@ export interface TaskWorkerDeps {
   ports: HostPortAllocator;
   /** This agent's installation, cluster and instance: it touches only objects labelled with all three. */
   scope: AgentScope;
+  sandbox: SandboxImage;
+  logDrivers: LogDriverChoice;
   clock: Clock;
   log: Logger;
   retentionMs: number;
@@ -66,10 +70,14 @@ export class TaskWorker {
       const task = this.deps.tasks.current(name);
       const memory = this.memoryOf(name, task);
       // The engine and the API at once: a new task's first round waits for both.
-      const [definition, containers] = await Promise.all([task ? this.definitionOf(task, memory) : undefined, this.observe(name, memory)]);
+      const [definition, observed] = await Promise.all([task ? this.definitionOf(task, memory) : undefined, this.observe(name, memory)]);
+      // The sandbox is the task's network, not one of its containers: it goes with the network.
+      const sandbox = observed.find((c) => c.sandbox);
+      const containers = observed.filter((c) => !c.sandbox);
       const plan = planTask({
         task,
         containers,
+        ...(sandbox ? { sandbox } : {}),
         now: this.deps.clock.now(),
         retentionMs: this.deps.retentionMs,
         ...(definition ? { definition } : {}),
@@ -82,7 +90,7 @@ export class TaskWorker {
       if (!hasEngineWork(plan)) {
         if (plan.removeTaskResources) await this.removeTaskResources(name, memory);
         else if (plan.releaseNetwork) await this.releaseNetworks(name, memory);
-        if (!task && containers.length === 0) this.memories.delete(name);
+        if (!task && observed.length === 0) this.memories.delete(name);
         return plan.requeueAfterMs;
       }
       await this.apply(plan, task, definition, memory, log);
@@ -129,6 +137,8 @@ export class TaskWorker {
       if (!c) continue;
       // Ports of containers found after a restart must not be handed out again.
       for (const p of c.hostPorts) ports.claim(p.hostPort, p.protocol);
+      const uid = c.labels[LABELS.taskUid];
+      if (uid !== undefined) memory.uids.add(uid);
       out.push(withProbedHealth(toObserved(c), memory));
     }
     return out;
@@ -201,6 +211,10 @@ export class TaskWorker {
       log.info({ containers: plan.start }, 'starting containers');
       await this.launcher.start(task, definition, plan.start, memory);
     }
+    if (plan.restart.length > 0) {
+      log.info({ containers: plan.restart.map((r) => r.name) }, 'restarting exited containers in place (restartPolicy)');
+      await Promise.all(plan.restart.map((r) => this.deps.ownEvents.around('start', r.id, () => runtime.startContainer(r.id))));
+    }
     if (plan.remove.length > 0) {
       log.info({ containers: plan.remove.map((id) => id.slice(0, 12)) }, 'removing containers');
       await Promise.all(
@@ -231,11 +245,18 @@ export class TaskWorker {
     if (exitedFirst) stopping.catch((err: unknown) => log.warn({ err, dockerId: id }, 'the stop call of a container that has exited failed'));
   }
 
-  /** The task's networks (its own, made by this agent), once nothing of the task runs. */
+  /** The task's sandbox and networks (its own, made by this agent), once nothing of the task runs. */
   private async releaseNetworks(name: string, memory: TaskMemory): Promise<void> {
     if (memory.networkReleased) return;
     const { runtime, scope } = this.deps;
-    const networks = await runtime.listNetworks({ labels: { ...scopeLabels(scope), [LABELS.task]: name } });
+    const own = { ...scopeLabels(scope), [LABELS.task]: name };
+    for (const sandbox of await runtime.listContainers({ labels: { ...own, [LABELS.sandbox]: 'true' } })) {
+      await runtime.removeContainer(sandbox.id);
+      this.deps.containers.remove(sandbox.id);
+      forgetContainer(memory, sandbox.id);
+    }
+    memory.sandbox = undefined;
+    const networks = await runtime.listNetworks({ labels: own });
     const names = new Set(networks.map((n) => n.name));
     if (memory.network) names.add(memory.network);
     for (const network of names) await runtime.removeTaskNetwork(network);
@@ -249,6 +270,10 @@ export class TaskWorker {
     await this.releaseNetworks(name, memory);
     const { runtime, scope } = this.deps;
     for (const volume of await runtime.listVolumes({ labels: { ...scopeLabels(scope), [LABELS.task]: name } })) await runtime.removeVolume(volume.name);
+    // Docker leaves the task's cgroup behind (of every uid this name had, a deleted task's too).
+    for (const uid of [undefined, ...memory.uids]) await runtime.removeTaskCgroup(taskNetworkName(scope.cluster, { name, ...(uid !== undefined ? { uid } : {}) }));
+    memory.cgroupParent = undefined;
+    memory.cgroupChecked = false;
     memory.resourcesRemoved = true;
   }
 }

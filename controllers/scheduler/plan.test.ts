@@ -66,7 +66,7 @@ function task(name: string, o: TaskOptions = {}): Task {
   });
 }
 
-function instance(name: string, o: { memory?: number; cpu?: number; draining?: boolean; connected?: boolean; attributes?: Record<string, string> } = {}): ContainerInstance {
+function instance(name: string, o: { memory?: number; cpu?: number; gpu?: number; draining?: boolean; connected?: boolean; attributes?: Record<string, string> } = {}): ContainerInstance {
   return ContainerInstance.parse({
     apiVersion: 'berth.dev/v1',
     kind: 'ContainerInstance',
@@ -74,7 +74,7 @@ function instance(name: string, o: { memory?: number; cpu?: number; draining?: b
     spec: {
       status: o.draining ? 'DRAINING' : 'ACTIVE',
       attributes: o.attributes ?? {},
-      registeredResources: { cpu: o.cpu ?? 4096, memory: o.memory ?? 1024 },
+      registeredResources: { cpu: o.cpu ?? 4096, memory: o.memory ?? 1024, ...(o.gpu !== undefined ? { gpu: o.gpu } : {}) },
     },
     status: { agentConnected: o.connected ?? true },
   });
@@ -289,5 +289,35 @@ describe('planScheduling: scale', () => {
     const perInstance = new Map<string, number>();
     for (const b of p.binds) perInstance.set(b.instance, (perInstance.get(b.instance) ?? 0) + 1);
     expect(Math.max(...perInstance.values())).toBeLessThanOrEqual(64); // 16,384 / 256 MiB
+  });
+});
+
+describe('planScheduling: runtimePlatform and GPUs', () => {
+  const td = (name: string, spec: Record<string, unknown>, container: Record<string, unknown> = {}) =>
+    TaskDefinition.parse({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name }, spec: { ...spec, containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', memory: 64, ...container }] } });
+  const platformed = [
+    td('arm:1', { runtimePlatform: { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' } }),
+    td('win:1', { runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE' } }),
+    td('gpu:1', {}, { resourceRequirements: [{ type: 'GPU', value: '2' }] }),
+  ];
+  const planWith = (tasks: Task[], instances: ContainerInstance[]) => plan(tasks, instances, [], { taskDefinition: (name) => platformed.find((d) => d.metadata.name === name) });
+  const x86 = { 'ecs.os-type': 'linux', 'ecs.cpu-architecture': 'x86_64' };
+  const arm = { 'ecs.os-type': 'linux', 'ecs.cpu-architecture': 'arm64' };
+
+  it.each<[string, Task[], ContainerInstance[], Record<string, string[]>]>([
+    ['ARM64/LINUX goes only to an arm64 linux instance', pending(2, { td: 'arm:1' }), [instance('a', { attributes: x86 }), instance('b', { attributes: arm })], { b: ['t0', 't1'] }],
+    ['no arm64 instance: unplaceable', pending(1, { td: 'arm:1' }), [instance('a', { attributes: x86 })], { '-': ['t0'] }],
+    ['a Windows family needs a windows instance', pending(1, { td: 'win:1' }), [instance('a', { attributes: x86 }), instance('w', { attributes: { 'ecs.os-type': 'windows' } })], { w: ['t0'] }],
+    ['GPUs are a resource: 2 per task on a 3-GPU instance fits one', pending(2, { td: 'gpu:1' }), [instance('a'), instance('g', { gpu: 3 })], { g: ['t0'], '-': ['t1'] }],
+    ['GPUs held by bound tasks are not free', [task('old', { td: 'gpu:1', on: 'g', lastStatus: 'RUNNING' }), task('new', { td: 'gpu:1', created: 1 })], [instance('g', { gpu: 3 })], { '-': ['new'] }],
+  ])('%s', (_what, tasks, instances, want) => {
+    expect(placement(planWith(tasks, instances))).toEqual(want);
+  });
+
+  it('says why, in ECS’s words', () => {
+    const [gpu] = planWith(pending(1, { td: 'gpu:1' }), [instance('a', { gpu: 1 })]).unplaceable;
+    expect(gpu?.reason).toMatch(/1 of 1 instance lacked GPU \(the task needs 2; the most free on any is 1\)/);
+    const [platform] = planWith(pending(1, { td: 'arm:1' }), [instance('a', { attributes: x86 })]).unplaceable;
+    expect(platform?.reason).toMatch(/did not satisfy memberOf "attribute:ecs.cpu-architecture == arm64"/);
   });
 });

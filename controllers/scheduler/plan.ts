@@ -16,6 +16,7 @@ import {
   describeFailures,
   familyGroup,
   PlacementPass,
+  runtimePlatformConstraints,
   PLACEMENT_REASONS,
   taskDemand,
   type ConstraintInput,
@@ -164,7 +165,11 @@ function requestFor(task: Task, input: SchedulingInput, demands: DemandMemo, mem
     request = `task definition ${spec.taskDefinition} is not registered in cluster ${task.metadata.cluster ?? 'default'}; register it or stop the task`;
   } else {
     const placement = service?.spec ?? spec;
-    const constraints: ConstraintInput[] = [...(placement.placementConstraints ?? ([] as PlacementConstraint[])), ...(definition.spec.placementConstraints ?? [])];
+    const constraints: ConstraintInput[] = [
+      ...(placement.placementConstraints ?? ([] as PlacementConstraint[])),
+      ...(definition.spec.placementConstraints ?? []),
+      ...runtimePlatformConstraints(definition.spec.runtimePlatform),
+    ];
     const strategies: readonly PlacementStrategy[] | undefined = placement.placementStrategy;
     request = { demand, group, constraints, strategies };
   }
@@ -210,8 +215,8 @@ function candidatesOf(
   tasks: readonly Task[],
   demands: DemandMemo,
 ): { candidates: PlacementCandidate[]; uncounted: Task[] } {
-  const usage = new Map<string, { cpu: number; memory: number; tcp: number[]; udp: number[]; tasks: PlacedTask[] }>();
-  for (const ci of instances) usage.set(ci.metadata.name, { cpu: 0, memory: 0, tcp: [], udp: [], tasks: [] });
+  const usage = new Map<string, { cpu: number; memory: number; gpu: number; tcp: number[]; udp: number[]; tasks: PlacedTask[] }>();
+  for (const ci of instances) usage.set(ci.metadata.name, { cpu: 0, memory: 0, gpu: 0, tcp: [], udp: [], tasks: [] });
   const uncounted: Task[] = [];
   for (const task of tasks) {
     const on = task.spec.containerInstance;
@@ -225,6 +230,7 @@ function candidatesOf(
     }
     used.cpu += demand.cpu;
     used.memory += demand.memory;
+    used.gpu += demand.gpu;
     used.tcp.push(...demand.staticPorts.tcp);
     used.udp.push(...demand.staticPorts.udp);
     used.tasks.push({ group: task.spec.group ?? demands.familyGroup(task.spec.taskDefinition) });
@@ -232,10 +238,11 @@ function candidatesOf(
   const sorted = [...instances].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   const candidates = sorted.map((ci) => {
     const registered = ci.spec.registeredResources;
-    const used = usage.get(ci.metadata.name) ?? { cpu: 0, memory: 0, tcp: [], udp: [], tasks: [] };
+    const used = usage.get(ci.metadata.name) ?? { cpu: 0, memory: 0, gpu: 0, tcp: [], udp: [], tasks: [] };
     return candidateFromInstance(ci, used.tasks, {
       cpu: registered.cpu - used.cpu,
       memory: registered.memory - used.memory,
+      gpu: (registered.gpu ?? 0) - used.gpu,
       portsTcp: [...(registered.ports ?? []), ...used.tcp],
       portsUdp: [...(registered.portsUdp ?? []), ...used.udp],
     });

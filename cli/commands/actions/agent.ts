@@ -34,7 +34,8 @@ export default async function runAgent(flags: AgentFlags): Promise<number> {
     }
   }
   const docker = dockerConnection(flags.dockerHost);
-  const runtime = new DockerRuntime({ ...(docker ? { docker: new Docker(docker) } : {}), log });
+  // A socket is this machine's engine, whose cgroups the agent can make task cgroups in (a TCP one's it cannot).
+  const runtime = new DockerRuntime({ ...(docker?.socketPath ? { socketPath: docker.socketPath } : docker ? { docker: new Docker(docker) } : {}), log });
   const agent = new Agent({ ...settings, client, runtime, log });
   await agent.start();
   process.stdout.write(`berth agent of ${agent.cluster}/${agent.instanceName} is running against ${connection.server}\n`);

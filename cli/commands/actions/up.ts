@@ -26,7 +26,7 @@ export default async function runUp(flags: UpFlags): Promise<number> {
     agent = new Agent({
       // In-process: the agent uses the API in-process, as controllers do; remote agents use HTTP.
       client: new LocalClient(plane.resources),
-      runtime: new DockerRuntime({ ...(docker ? { docker: new Docker(docker) } : {}), log }),
+      runtime: new DockerRuntime({ ...(docker?.socketPath ? { socketPath: docker.socketPath } : docker ? { docker: new Docker(docker) } : {}), log }),
       cluster: DEFAULT_CLUSTER,
       instanceName: flags.instanceName ?? hostname(),
       attributes,

@@ -10,10 +10,14 @@ import type { ContainerCreateOptions, HealthConfig, HostConfig } from 'dockerode
 import { DEFAULT_STOP_TIMEOUT_SECONDS, type ContainerDefinition } from '../../../api/v1/container-definition.js';
 import type { HealthCheck } from '../../../api/v1/health-check.js';
 import type { LinuxParameters } from '../../../api/v1/container-parts.js';
+import type { TaskDefinitionSpec } from '../../../api/v1/task-definition.js';
+import type { Task } from '../../../api/v1/task.js';
 import { ContainerSpecError } from './errors.js';
 import { containerName, LABELS, taskLabels, type TaskIdentity } from './names.js';
 import type { ContainerSpecInput, ContainerOverride } from './spec-input.js';
 import { mountOptions } from './spec-mounts.js';
+import { logOptions } from './spec-logs.js';
+import { isNetworkSysctl } from './spec-network.js';
 import { networkOptions } from './spec-network.js';
 import type { ContainerSpec } from './types.js';
 
@@ -31,19 +35,23 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
   const identity: TaskIdentity = { name: task.metadata.name, ...(task.metadata.uid ? { uid: task.metadata.uid } : {}) };
   const override = input.overrides ?? task.spec.overrides?.containerOverrides?.find((o) => o.name === c.name);
   const ownLabels = taskLabels({ installation: input.installation, cluster, instance }, identity);
-  const network = networkOptions(c, taskDefinition.spec, input.hostPorts ?? {}, input.networkName);
+  const network = networkOptions(c, taskDefinition.spec, input.hostPorts ?? {}, input.networkName, input.sandbox);
   const mounts = mountOptions(c, { cluster, task: identity, volumes: taskDefinition.spec.volumes ?? [], taskLabels: ownLabels });
+  const logs = logOptions(c.logConfiguration, input.logDrivers);
 
   const hostConfig: HostConfig = {
     ...network.HostConfig,
     ...mounts,
-    ...resources(c, override),
+    ...resources(c, override, input.cgroupParent === undefined ? taskLimits(task, taskDefinition.spec) : {}),
+    ...(input.cgroupParent !== undefined ? { CgroupParent: input.cgroupParent } : {}),
     ...linuxOptions(c.linuxParameters, override?.memory ?? c.memory),
     ...(c.ulimits?.length ? { Ulimits: c.ulimits.map((u) => ({ Name: u.name, Soft: u.softLimit, Hard: u.hardLimit })) } : {}),
-    ...(c.logConfiguration ? { LogConfig: { Type: c.logConfiguration.logDriver, Config: { ...c.logConfiguration.options, ...input.logOptions } } } : {}),
+    ...logConfig(logs, input.logOptions),
     ...(c.privileged ? { Privileged: true } : {}),
     ...(c.readonlyRootFilesystem ? { ReadonlyRootfs: true } : {}),
-    ...(c.systemControls?.length ? { Sysctls: Object.fromEntries(c.systemControls.map((s) => [s.namespace, s.value])) } : {}),
+    ...sysctls(c, taskDefinition.spec.networkMode),
+    ...(c.dockerSecurityOptions?.length ? { SecurityOpt: [...c.dockerSecurityOptions] } : {}),
+    ...gpuRequests(c),
     ...taskNamespaces(taskDefinition.spec),
   };
 
@@ -53,6 +61,7 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
     // berth's labels last: a dockerLabel cannot pretend a container belongs to another task.
     Labels: {
       ...c.dockerLabels,
+      ...logs.labels,
       ...ownLabels,
       [LABELS.container]: c.name,
       [LABELS.taskDefinition]: task.spec.taskDefinition,
@@ -89,14 +98,44 @@ function environment(c: ContainerDefinition, override: ContainerOverride | undef
   return [...env].map(([name, value]) => `${name}=${value}`);
 }
 
-function resources(c: ContainerDefinition, override: ContainerOverride | undefined): HostConfig {
+/** The task-level cpu units and MiB (the task's overrides win), which the task's cgroup enforces when there is one. */
+export function taskLimits(task: Pick<Task, 'spec'>, spec: Pick<TaskDefinitionSpec, 'cpu' | 'memory'>): { cpu?: number; memory?: number } {
+  const cpu = task.spec.overrides?.cpu ?? spec.cpu;
+  const memory = task.spec.overrides?.memory ?? spec.memory;
+  return { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) };
+}
+
+/**
+ * The container's own limits: cpu units as shares, memory as the hard limit, memoryReservation as
+ * the soft one. `task`: the task-level limits when no task cgroup holds them; then each container
+ * without a memory limit of its own gets the task's (one container cannot exceed the task, though
+ * together they can). Task cpu is not turned into per-container quotas: Docker refuses a quota
+ * above the host's CPUs, and shares already divide the CPU by the containers' units.
+ */
+function resources(c: ContainerDefinition, override: ContainerOverride | undefined, task: { memory?: number }): HostConfig {
   const cpu = override?.cpu ?? c.cpu ?? 0;
-  const memory = override?.memory ?? c.memory;
+  const memory = override?.memory ?? c.memory ?? task.memory;
   const reservation = override?.memoryReservation ?? c.memoryReservation;
   const out: HostConfig = { CpuShares: Math.max(cpu, MIN_CPU_SHARES) };
   if (memory !== undefined) out.Memory = memory * MIB;
   if (reservation !== undefined) out.MemoryReservation = reservation * MIB;
   return out;
+}
+
+/**
+ * systemControls as Docker's sysctls. In awsvpc the network ones belong to the namespace the task
+ * shares, so they are set on its sandbox (spec-sandbox.ts), as ECS sets them on the pause container;
+ * Docker refuses them on a container that joins another's network.
+ */
+function sysctls(c: ContainerDefinition, mode: TaskDefinitionSpec['networkMode']): HostConfig {
+  const own = (c.systemControls ?? []).filter((s) => mode !== 'awsvpc' || !isNetworkSysctl(s.namespace));
+  return own.length ? { Sysctls: Object.fromEntries(own.map((s) => [s.namespace, s.value])) } : {};
+}
+
+/** GPU resourceRequirements as Docker's device requests (`docker run --gpus N`). */
+function gpuRequests(c: ContainerDefinition): HostConfig {
+  const count = (c.resourceRequirements ?? []).filter((r) => r.type === 'GPU').reduce((n, r) => n + Number(r.value), 0);
+  return count > 0 ? { DeviceRequests: [{ Driver: '', Count: count, Capabilities: [['gpu']] }] } : {};
 }
 
 function linuxOptions(p: LinuxParameters | undefined, memoryMiB: number | undefined): HostConfig {
@@ -137,4 +176,14 @@ function healthcheck(h: HealthCheck): HealthConfig {
   };
   if (h.startPeriod !== undefined) out.StartPeriod = h.startPeriod * NS_PER_SECOND;
   return out;
+}
+
+/**
+ * The log driver's configuration with the values of its secretOptions added; a driver that runs on
+ * the instance's local driver instead (spec-logs.ts) takes none of them.
+ */
+function logConfig(logs: ReturnType<typeof logOptions>, secretOptions: Record<string, string> | undefined): Pick<HostConfig, 'LogConfig'> {
+  const config = logs.hostConfig.LogConfig;
+  if (!config || !secretOptions || Object.keys(logs.labels).length > 0) return logs.hostConfig;
+  return { LogConfig: { ...config, Config: { ...config.Config, ...secretOptions } } };
 }

@@ -63,10 +63,18 @@ export function toInspection(d: DockerInspect): ContainerInspection {
     oomKilled: d.State.OOMKilled,
     hostPorts: hostPorts(d.NetworkSettings?.Ports),
   };
+  const ip = ipv4Of(d.NetworkSettings);
+  if (ip) out.ipv4Address = ip;
   if (d.State.Error) out.error = d.State.Error;
   if (d.State.StartedAt && d.State.StartedAt !== NEVER) out.startedAt = d.State.StartedAt;
   if (d.State.FinishedAt && d.State.FinishedAt !== NEVER) out.finishedAt = d.State.FinishedAt;
   return out;
+}
+
+/** The default bridge's address, else the first network's (a user-defined network reports only there). */
+function ipv4Of(settings: DockerInspect['NetworkSettings']): string | undefined {
+  if (settings?.IPAddress) return settings.IPAddress;
+  return Object.values(settings?.Networks ?? {}).find((n) => n?.IPAddress)?.IPAddress ?? undefined;
 }
 
 /** A container event berth cares about, or undefined for anything else (exec_start, attach, …). */

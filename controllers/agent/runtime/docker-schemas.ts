@@ -27,7 +27,11 @@ export const DockerInspect = z.object({
     Health: z.object({ Status: z.string() }).nullish(),
   }),
   NetworkSettings: z
-    .object({ Ports: z.record(z.string(), z.array(DockerPortBinding).nullable()).nullish() })
+    .object({
+      Ports: z.record(z.string(), z.array(DockerPortBinding).nullable()).nullish(),
+      IPAddress: z.string().nullish(),
+      Networks: z.record(z.string(), z.object({ IPAddress: z.string().nullish() }).nullable()).nullish(),
+    })
     .nullish(),
 });
 export type DockerInspect = z.infer<typeof DockerInspect>;
@@ -62,6 +66,9 @@ export const DockerInfo = z.object({
   OSType: z.string(),
   Architecture: z.string(),
   ServerVersion: z.string(),
+  Plugins: z.object({ Log: z.array(z.string()).nullish() }).nullish(),
+  CgroupDriver: z.string().nullish(),
+  CgroupVersion: z.string().nullish(),
 });
 
 export const DockerNetworkList = z.array(z.object({ Name: z.string(), Labels: StringMap }));

@@ -6,6 +6,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { rootLogger, type Logger } from '../../../api/log.js';
+import { HostCgroups } from './cgroups.js';
 import { dockerCall } from './docker-error.js';
 import { subscribeToEvents, labelFilters } from './docker-events.js';
 import { ImageEnsurer } from './docker-images.js';
@@ -34,6 +35,7 @@ import type {
   LogOptions,
   RegistryAuth,
   RuntimeEvent,
+  TaskCgroupRequest,
   TaskNetworkRequest,
   VolumeSummary,
 } from './types.js';
@@ -45,20 +47,38 @@ export interface DockerRuntimeOptions {
   docker?: Docker;
   /** How long a pull may take before ensureImage gives up. Default 5 minutes. */
   pullTimeoutMs?: number;
+  /**
+   * Where the engine's host mounts its cgroups, for task cgroups (cgroups.ts); false: none, and
+   * each container is limited on its own. Default /sys/fs/cgroup, unless the engine is reached
+   * over TCP (a remote engine's cgroups are not on this machine).
+   */
+  taskCgroupRoot?: string | false;
   log?: Logger;
 }
 
 const DEFAULT_PULL_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_CGROUP_ROOT = '/sys/fs/cgroup';
+
+function defaultCgroupRoot(options: DockerRuntimeOptions): string | false {
+  if (options.taskCgroupRoot !== undefined) return options.taskCgroupRoot;
+  if (options.docker || /^(tcp|https?|ssh):/.test(process.env.DOCKER_HOST ?? '')) return false;
+  return DEFAULT_CGROUP_ROOT;
+}
 
 export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
   private readonly images: ImageEnsurer;
   private readonly log: Logger;
+  private readonly cgroups: HostCgroups | undefined;
+  /** Task cgroups were found impossible here (the driver, or the host refused): say so once. */
+  private cgroupsUnavailable: Promise<boolean> | undefined;
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.docker = options.docker ?? (options.socketPath ? new Docker({ socketPath: options.socketPath }) : new Docker());
     this.images = new ImageEnsurer(this.docker, options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS);
     this.log = options.log ?? rootLogger.child({ component: 'docker-runtime' });
+    const root = defaultCgroupRoot(options);
+    this.cgroups = root === false ? undefined : new HostCgroups(root);
   }
 
   ensureImage(image: string, auth?: RegistryAuth): Promise<void> {
@@ -258,6 +278,48 @@ export class DockerRuntime implements ContainerRuntime {
   async info(): Promise<EngineInfo> {
     const raw = await dockerCall('reading engine info', () => this.docker.info());
     const i = parseDocker(DockerInfo, 'engine info', raw);
-    return { cpus: i.NCPU, memoryBytes: i.MemTotal, os: i.OSType, arch: i.Architecture, engineVersion: i.ServerVersion };
+    return {
+      cpus: i.NCPU,
+      memoryBytes: i.MemTotal,
+      os: i.OSType,
+      arch: i.Architecture,
+      engineVersion: i.ServerVersion,
+      ...(i.Plugins?.Log ? { logDrivers: [...i.Plugins.Log] } : {}),
+      ...(i.CgroupDriver ? { cgroupDriver: i.CgroupDriver } : {}),
+      ...(i.CgroupVersion ? { cgroupVersion: i.CgroupVersion } : {}),
+    };
+  }
+
+  async createTaskCgroup(request: TaskCgroupRequest): Promise<string | undefined> {
+    const cgroups = this.cgroups;
+    if (!cgroups || (await this.cannotHaveCgroups())) return undefined;
+    try {
+      return await cgroups.create(request);
+    } catch (err) {
+      // EACCES, EROFS: not root, or a read-only /sys (an agent in a container without it mounted).
+      this.log.warn({ err }, 'cannot make task cgroups on this host; limiting each container on its own instead');
+      this.cgroupsUnavailable = Promise.resolve(true);
+      return undefined;
+    }
+  }
+
+  async removeTaskCgroup(name: string): Promise<void> {
+    if (this.cgroups && !(await this.cannotHaveCgroups())) await this.cgroups.remove(name);
+  }
+
+  /** The systemd driver places containers in slices systemd owns: berth does not make those. */
+  private cannotHaveCgroups(): Promise<boolean> {
+    this.cgroupsUnavailable ??= this.info().then(
+      (i) => {
+        const unavailable = i.cgroupDriver !== 'cgroupfs';
+        if (unavailable) this.log.warn({ cgroupDriver: i.cgroupDriver }, 'task cgroups need the cgroupfs driver; limiting each container on its own instead');
+        return unavailable;
+      },
+      (err: unknown) => {
+        this.cgroupsUnavailable = undefined; // ask again next time
+        throw err;
+      },
+    );
+    return this.cgroupsUnavailable;
   }
 }

@@ -14,6 +14,10 @@ export const LABELS = {
   cluster: 'berth.cluster',
   taskDefinition: 'berth.task-definition',
   volume: 'berth.volume',
+  /** On a task's network sandbox (awsvpc), which is not one of its containers. */
+  sandbox: 'berth.sandbox',
+  /** A log configuration the engine cannot run, kept as JSON where `docker inspect` shows it. */
+  logConfiguration: 'berth.log-configuration',
 } as const;
 
 export const NAME_PREFIX = 'berth';
@@ -49,6 +53,14 @@ export function containerName(cluster: string, task: TaskIdentity, container: st
 /** `berth-<cluster>-<task short id>`: the task's network, and the stem of its task-scoped volumes. */
 export function taskNetworkName(cluster: string, task: TaskIdentity): string {
   return [NAME_PREFIX, dockerSafe(cluster), taskShortId(task)].join('-');
+}
+
+/**
+ * `berth-<cluster>-<task short id>.sandbox`: the container holding an awsvpc task's network
+ * namespace. The dot keeps it apart from every container's name (ECS names have no dots).
+ */
+export function sandboxName(cluster: string, task: TaskIdentity): string {
+  return `${taskNetworkName(cluster, task)}.sandbox`;
 }
 
 /** A task-scoped Docker volume: `berth-<cluster>-<task short id>-<volume>`. */

@@ -172,6 +172,13 @@ export class SimRuntime implements ContainerRuntime {
     return { cpus: this.options.cpus ?? 4, memoryBytes: this.options.memoryBytes ?? 16 * 2 ** 30, os: 'linux', arch: 'x86_64', engineVersion: 'sim' };
   }
 
+  /** A simulated engine has no cgroups: each container keeps its own limits. */
+  async createTaskCgroup(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async removeTaskCgroup(): Promise<void> {}
+
   /** How many containers this engine holds, by state (for benchmark sanity checks). */
   counts(): Record<string, number> {
     const out: Record<string, number> = {};

@@ -5,6 +5,7 @@
 import type { ContainerDefinition } from '../../../api/v1/container-definition.js';
 import type { TaskDefinitionSpec } from '../../../api/v1/task-definition.js';
 import type { Task, TaskOverrides } from '../../../api/v1/task.js';
+import type { LogDriverChoice } from './spec-logs.js';
 
 export type ContainerOverride = NonNullable<TaskOverrides['containerOverrides']>[number];
 
@@ -33,6 +34,15 @@ export interface ContainerSpecInput {
   logOptions?: Record<string, string>;
   /** The task's bridge network (see `needsTaskNetwork`); absent means Docker's default bridge. */
   networkName?: string;
+  /** awsvpc: the name of the task's network sandbox, whose namespace the container joins (spec-sandbox.ts). */
+  sandbox?: string;
+  /**
+   * The task's cgroup (cgroups.ts), which holds the task-level cpu and memory for all its
+   * containers; absent when the engine has none, and then each container gets the task's limits.
+   */
+  cgroupParent?: string;
+  /** Which log drivers run as asked, and what the others run on (spec-logs.ts). */
+  logDrivers?: LogDriverChoice;
 }
 
 /** `8080/tcp`: how dynamic host ports are keyed, and Docker's own key for a container port. */

@@ -52,11 +52,12 @@ export function networkOptions(
   spec: Pick<TaskDefinitionSpec, 'networkMode' | 'containerDefinitions'>,
   hostPorts: Record<string, number>,
   networkName: string | undefined,
+  sandbox?: string,
 ): NetworkOptions {
   const mode = spec.networkMode;
   if (needsTaskNetwork(spec) && networkName === undefined)
     throw new ContainerSpecError(c.name, 'links', 'the task uses links, so it needs a task network: create one and pass networkName');
-  // awsvpc runs as bridge here (see api/v1/networking.ts); the task network replaces the default bridge.
+  if (mode === 'awsvpc') return sandboxMember(c, sandbox);
   const dockerMode = mode === 'host' || mode === 'none' ? mode : (networkName ?? 'bridge');
   const out: NetworkOptions = { HostConfig: { NetworkMode: dockerMode } };
   if (networkName !== undefined && dockerMode === networkName)
@@ -72,6 +73,37 @@ export function networkOptions(
   if (c.dnsSearchDomains?.length) out.HostConfig.DnsSearch = [...c.dnsSearchDomains];
   if (c.extraHosts?.length) out.HostConfig.ExtraHosts = c.extraHosts.map((h) => `${h.hostname}:${h.ipAddress}`);
   return out;
+}
+
+/**
+ * awsvpc: the container joins the network namespace of the task's sandbox (spec-sandbox.ts), as
+ * ECS's containers join its pause container's. Ports, DNS and extra hosts belong to that namespace,
+ * so they are set on the sandbox; Docker refuses them on a container that joins another's.
+ */
+function sandboxMember(c: ContainerDefinition, sandbox: string | undefined): NetworkOptions {
+  if (sandbox === undefined)
+    throw new ContainerSpecError(c.name, 'networkMode', "an awsvpc task's containers share its sandbox's network: create the sandbox and pass its name");
+  const out: NetworkOptions = { HostConfig: { NetworkMode: `container:${sandbox}` } };
+  if (c.disableNetworking) out.NetworkDisabled = true;
+  return out;
+}
+
+/** A sysctl of the network namespace (`net.*`): in awsvpc, the sandbox's to set. */
+export function isNetworkSysctl(namespace: string): boolean {
+  return namespace.startsWith('net.');
+}
+
+/** Every port mapping of the task, as published on its sandbox (awsvpc: host port = container port). */
+export function sandboxPorts(containers: readonly ContainerDefinition[]): Pick<NetworkOptions, 'ExposedPorts'> & Pick<HostConfig, 'PortBindings'> {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const c of containers)
+    for (const m of c.portMappings ?? []) {
+      const key = portKey(m.containerPort, m.protocol);
+      exposed[key] = {};
+      bindings[key] = [{ HostIp: '', HostPort: String(effectiveHostPort(m, 'awsvpc')) }];
+    }
+  return Object.keys(exposed).length ? { ExposedPorts: exposed, PortBindings: bindings } : {};
 }
 
 function ports(c: ContainerDefinition, mode: NetworkMode, hostPorts: Record<string, number>) {

@@ -47,6 +47,8 @@ export interface ContainerInspection {
   finishedAt?: string;
   /** Published ports; only a running container has them. */
   hostPorts: HostPortBinding[];
+  /** Its IPv4 address on its (first) network, while it runs on one. */
+  ipv4Address?: string;
 }
 
 /** One row of `listContainers`: enough to find berth's containers again after an agent restart. */
@@ -108,6 +110,21 @@ export interface EngineInfo {
   os: string;
   arch: string;
   engineVersion: string;
+  /** The log drivers the engine has (Docker's Plugins.Log); absent when it does not say. */
+  logDrivers?: string[];
+  /** `cgroupfs` or `systemd`; absent when it does not say. */
+  cgroupDriver?: string;
+  /** `1` or `2`. */
+  cgroupVersion?: string;
+}
+
+/** What a task's cgroup limits: all its containers together (ECS's task-level cpu and memory). */
+export interface TaskCgroupRequest {
+  /** Unique per task on the engine; becomes the last part of the cgroup's path. */
+  name: string;
+  /** CPU units (1024 = one CPU): a hard quota of that many CPUs. */
+  cpuUnits?: number;
+  memoryMiB?: number;
 }
 
 export interface TaskNetworkRequest {
@@ -178,4 +195,13 @@ export interface ContainerRuntime {
   logs(id: string, options?: LogOptions): Promise<Readable>;
 
   info(): Promise<EngineInfo>;
+
+  /**
+   * Makes (or finds) the task's parent cgroup with its limits and returns what to pass containers
+   * as their cgroup parent; undefined when this engine cannot have one (the agent then limits each
+   * container on its own). Safe to repeat.
+   */
+  createTaskCgroup(request: TaskCgroupRequest): Promise<string | undefined>;
+  /** Removes the task's cgroup once its containers are gone; nothing when it is already gone. */
+  removeTaskCgroup(name: string): Promise<void>;
 }

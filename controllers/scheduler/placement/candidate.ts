@@ -20,6 +20,8 @@ export interface PlacementCandidate {
   readonly remaining: {
     readonly cpu: number;
     readonly memory: number;
+    /** GPUs; absent: none. */
+    readonly gpu?: number;
     readonly portsTcp: readonly number[];
     readonly portsUdp: readonly number[];
   };
@@ -52,6 +54,7 @@ export function candidateFromInstance(
       reported ?? {
         cpu: registered.cpu,
         memory: registered.memory,
+        ...(registered.gpu !== undefined ? { gpu: registered.gpu } : {}),
         portsTcp: registered.ports ?? [],
         portsUdp: registered.portsUdp ?? [],
       },

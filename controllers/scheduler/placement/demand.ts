@@ -20,6 +20,8 @@ export interface TaskDemand {
   readonly cpu: number;
   /** MiB. */
   readonly memory: number;
+  /** GPUs (resourceRequirements of type GPU), which the instance must have free. */
+  readonly gpu: number;
   /** Fixed host ports the task binds, each protocol sorted and without repeats. */
   readonly staticPorts: HostPorts;
   /** Mappings whose host port Docker picks (bridge mode, hostPort 0 or absent); these never conflict. */
@@ -37,7 +39,8 @@ export type DemandSource = Pick<TaskDefinitionSpec, 'cpu' | 'memory' | 'networkM
  *   when given, otherwise its memory hard limit. ECS documents this order: "If you specify
  *   memoryReservation, then that value is subtracted from the available memory resources for the
  *   container instance ... Otherwise, the value of memory is used.";
- * - ports: a mapping's host port as the network mode makes it (networking.ts effectiveHostPort).
+ * - ports: a mapping's host port as the network mode makes it (networking.ts effectiveHostPort);
+ * - gpu: the containers' GPU resourceRequirements, summed.
  * Task-level values arrive already normalized to units and MiB by api/v1's TaskCpu and TaskMemory.
  */
 export function taskDemand(definition: DemandSource, overrides?: TaskOverrides): TaskDemand {
@@ -59,7 +62,13 @@ export function taskDemand(definition: DemandSource, overrides?: TaskOverrides):
       }
   }
   const sorted = (ports: Set<number>) => [...ports].sort((a, b) => a - b);
-  return { cpu, memory, staticPorts: { tcp: sorted(tcp), udp: sorted(udp) }, dynamicPorts };
+  const gpu = definition.containerDefinitions.reduce((sum, c) => sum + gpusOf(c), 0);
+  return { cpu, memory, gpu, staticPorts: { tcp: sorted(tcp), udp: sorted(udp) }, dynamicPorts };
+}
+
+/** A container's GPUs: ECS's resourceRequirements `{type: GPU, value: "2"}`. */
+export function gpusOf(c: Pick<ContainerDefinition, 'resourceRequirements'>): number {
+  return (c.resourceRequirements ?? []).filter((r) => r.type === 'GPU').reduce((sum, r) => sum + (Number.parseInt(r.value, 10) || 0), 0);
 }
 
 type Sizing = Pick<ContainerDefinition, 'cpu' | 'memory' | 'memoryReservation' | 'portMappings'>;

@@ -28,3 +28,4 @@ export { seededRng } from './rng.js';
 export { chooseTasksToStop, type StoppableTask } from './scale-in.js';
 export { DEFAULT_PLACEMENT_STRATEGIES } from './strategies.js';
 export * from '../../../api/cluster-query/index.js';
+export { osType, runtimePlatformConstraints } from './runtime-platform.js';

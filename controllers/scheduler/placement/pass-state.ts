@@ -31,6 +31,7 @@ export class PassState {
   readonly names: readonly string[];
   readonly cpu: Float64Array;
   readonly memory: Float64Array;
+  readonly gpu: Float64Array;
   readonly portsTcp: readonly Set<number>[];
   readonly portsUdp: readonly Set<number>[];
   readonly facts: readonly LiveFacts[];
@@ -49,6 +50,7 @@ export class PassState {
     this.names = instances.map((c) => c.name);
     this.cpu = Float64Array.from(instances, (c) => c.remaining.cpu);
     this.memory = Float64Array.from(instances, (c) => c.remaining.memory);
+    this.gpu = Float64Array.from(instances, (c) => c.remaining.gpu ?? 0);
     this.portsTcp = instances.map((c) => new Set([...c.remaining.portsTcp, ...reserved.tcp]));
     this.portsUdp = instances.map((c) => new Set([...c.remaining.portsUdp, ...reserved.udp]));
     this.groupsOn = instances.map((c) => {
@@ -120,6 +122,7 @@ export class PassState {
   place(i: number, demand: TaskDemand, group: string): void {
     this.cpu[i] = (this.cpu[i] ?? 0) - demand.cpu;
     this.memory[i] = (this.memory[i] ?? 0) - demand.memory;
+    this.gpu[i] = (this.gpu[i] ?? 0) - demand.gpu;
     for (const p of demand.staticPorts.tcp) this.portsTcp[i]?.add(p);
     for (const p of demand.staticPorts.udp) this.portsUdp[i]?.add(p);
     const facts = this.facts[i];

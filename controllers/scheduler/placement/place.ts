@@ -123,7 +123,7 @@ export class PlacementPass {
 function feasibilityKey({ demand, group, constraints }: PlacementRequest): string {
   const ports = `${demand.staticPorts.tcp.join(',')}/${demand.staticPorts.udp.join(',')}`;
   const rules = (constraints ?? []).map((c) => `${c.type}:${c.expression ?? ''}`).join('\u0000');
-  return `${group}\u0000${demand.cpu}\u0000${demand.memory}\u0000${ports}\u0000${rules}`;
+  return `${group}\u0000${demand.cpu}\u0000${demand.memory}\u0000${demand.gpu}\u0000${ports}\u0000${rules}`;
 }
 
 /**
@@ -151,6 +151,7 @@ function rankInstances(
     n += (cpu[i] ?? 0) >= needCpu && (memory[i] ?? 0) >= needMemory ? 1 : 0;
   }
   // Rarer filters, each narrowing what is left.
+  if (demand.gpu > 0) n = keepWhere(ties, n, (i) => (state.gpu[i] ?? 0) >= demand.gpu);
   const { tcp, udp } = demand.staticPorts;
   if (tcp.length > 0) n = keepWhere(ties, n, (i) => !anyTaken(state.portsTcp[i], tcp));
   if (udp.length > 0) n = keepWhere(ties, n, (i) => !anyTaken(state.portsUdp[i], udp));

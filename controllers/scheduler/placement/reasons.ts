@@ -15,6 +15,7 @@ export const PLACEMENT_REASONS = {
   memberOf: 'MemberOf placement constraint unsatisfied',
   cpu: 'RESOURCE:CPU',
   memory: 'RESOURCE:MEMORY',
+  gpu: 'RESOURCE:GPU',
   portsTcp: 'RESOURCE:PORTS_TCP',
   portsUdp: 'RESOURCE:PORTS_UDP',
 } as const;
@@ -70,6 +71,8 @@ export function diagnose(
   let memberOf = 0;
   let cpu = 0;
   let memory = 0;
+  let gpu = 0;
+  let maxGpu = -Infinity;
   let maxCpu = -Infinity;
   let maxMemory = -Infinity;
   const failedExpressions = new Set<string>();
@@ -92,6 +95,9 @@ export function diagnose(
     maxMemory = Math.max(maxMemory, freeMemory);
     if (freeCpu < demand.cpu) cpu++;
     if (freeMemory < demand.memory) memory++;
+    const freeGpu = state.gpu[i] ?? 0;
+    maxGpu = Math.max(maxGpu, freeGpu);
+    if (freeGpu < demand.gpu) gpu++;
     if (collectTaken(state.portsTcp[i], demand.staticPorts.tcp, takenTcp)) tcp++;
     if (collectTaken(state.portsUdp[i], demand.staticPorts.udp, takenUdp)) udp++;
   }
@@ -103,6 +109,7 @@ export function diagnose(
   add(PLACEMENT_REASONS.memberOf, memberOf, `did not satisfy memberOf ${[...failedExpressions].map((e) => JSON.stringify(e)).join(' and ')}`);
   add(PLACEMENT_REASONS.cpu, cpu, `lacked CPU (the task needs ${demand.cpu} units; the most free on any is ${maxCpu})`);
   add(PLACEMENT_REASONS.memory, memory, `lacked MEMORY (the task needs ${demand.memory} MiB; the most free on any is ${maxMemory} MiB)`);
+  add(PLACEMENT_REASONS.gpu, gpu, `lacked GPU (the task needs ${demand.gpu}; the most free on any is ${maxGpu})`);
   add(PLACEMENT_REASONS.portsTcp, tcp, `lacked PORTS_TCP (${portList(takenTcp, 'tcp')} taken or reserved)`);
   add(PLACEMENT_REASONS.portsUdp, udp, `lacked PORTS_UDP (${portList(takenUdp, 'udp')} taken or reserved)`);
   return out;

@@ -13,6 +13,7 @@ export interface CandidateOverrides {
   readonly agentVersion?: string;
   readonly cpu?: number;
   readonly memory?: number;
+  readonly gpu?: number;
   readonly portsTcp?: number[];
   readonly portsUdp?: number[];
   /** Groups of the tasks already on the instance, one entry per task. */
@@ -28,15 +29,16 @@ export function testCandidate(name: string, o: CandidateOverrides = {}): Placeme
     attributes: o.attributes ?? {},
     registeredAt: o.registeredAt,
     agentVersion: o.agentVersion,
-    remaining: { cpu: o.cpu ?? 4096, memory: o.memory ?? 8192, portsTcp: o.portsTcp ?? [], portsUdp: o.portsUdp ?? [] },
+    remaining: { cpu: o.cpu ?? 4096, memory: o.memory ?? 8192, ...(o.gpu !== undefined ? { gpu: o.gpu } : {}), portsTcp: o.portsTcp ?? [], portsUdp: o.portsUdp ?? [] },
     tasks,
   };
 }
 
-export function testDemand(o: Partial<{ cpu: number; memory: number; tcp: number[]; udp: number[]; dynamicPorts: number }> = {}): TaskDemand {
+export function testDemand(o: Partial<{ cpu: number; memory: number; gpu: number; tcp: number[]; udp: number[]; dynamicPorts: number }> = {}): TaskDemand {
   return {
     cpu: o.cpu ?? 0,
     memory: o.memory ?? 128,
+    gpu: o.gpu ?? 0,
     staticPorts: { tcp: o.tcp ?? [], udp: o.udp ?? [] },
     dynamicPorts: o.dynamicPorts ?? 0,
   };

@@ -5,7 +5,7 @@
  * revoked once the agent has answered; it travels only to the certificate the agent registered,
  * never over plain http beyond loopback; a followed log ends when the caller's token is revoked.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,12 +5,11 @@
  * (as Kubernetes' Pod Security admission and ECS leave running pods and tasks): the policy says
  * what may start, and stopping a workload is an operator's decision (`desiredCount: 0`).
  */
-import { policyRefusals } from '../../api/auth/task-policy-check.js';
+import { policyRefusals, type PolicySubject } from '../../api/auth/task-policy-check.js';
 import type { TaskPolicy } from '../../api/v1/task-policy.js';
-import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 
 /** Why the service may not launch tasks of `definition` (undefined: it may). Pure. */
-export function launchRefusal(service: string, definition: { name: string; spec: TaskDefinitionSpec }, policy: TaskPolicy | undefined, cluster: string): string | undefined {
+export function launchRefusal(service: string, definition: { name: string; spec: PolicySubject }, policy: TaskPolicy | undefined, cluster: string): string | undefined {
   const refusals = policyRefusals(definition.spec, policy, cluster);
   if (refusals.length === 0) return undefined;
   return (

@@ -133,12 +133,17 @@ describe('berth logs', () => {
     const admin = await get(cluster.plane.adminToken);
     expect(admin.status).toBe(200);
     expect(await admin.text()).toBe('line 1\nline 2\nline 3\n');
-    // What the API server calls agents with: made for one instance, good for logs there only,
-    // refused by the API for everything else.
-    const readerToken = await cluster.plane.tokens.issueLogReaderToken('hop', { cluster: cluster.name, instance: 'i-1', ttlMs: 60_000 });
+    // What the API server calls agents with: made for one instance and one log path, good for
+    // that log there only, refused by the API for everything else.
+    const path = '/v1/tasks/p1/containers/app/logs';
+    const readerToken = await cluster.plane.tokens.issueLogReaderToken('hop', { cluster: cluster.name, instance: 'i-1', path, ttlMs: 60_000 });
     expect((await get(readerToken)).status).toBe(200);
-    const forOther = await cluster.plane.tokens.issueLogReaderToken('hop', { cluster: cluster.name, instance: 'i-2', ttlMs: 60_000 });
+    const forOther = await cluster.plane.tokens.issueLogReaderToken('hop', { cluster: cluster.name, instance: 'i-2', path, ttlMs: 60_000 });
     expect((await get(forOther)).status).toBe(403);
+    const forOtherLog = await cluster.plane.tokens.issueLogReaderToken('hop', { cluster: cluster.name, instance: 'i-1', path: '/v1/tasks/t1/containers/app/logs', ttlMs: 60_000 });
+    const otherLog = await get(forOtherLog);
+    expect(otherLog.status).toBe(403);
+    expect(await otherLog.json()).toMatchObject({ message: expect.stringMatching(/made for \/v1\/tasks\/t1\/containers\/app\/logs, not \/v1\/tasks\/p1/) });
     expect((await get(await cluster.plane.tokens.issueLogReaderToken())).status).toBe(403);
     const reader = new HttpClient({ server: cluster.plane.url, token: readerToken });
     await expect(reader.list('Task', { cluster: cluster.name })).rejects.toMatchObject({ code: 403 });
@@ -174,18 +179,33 @@ describe('berth logs', () => {
     expect(forbidden.stderr).toMatch(/Forbidden.*may not read container logs in cluster .*; it needs the view role there \(or an admin token\)/);
   });
 
-  it('through a `berth agent` process listening on every interface: it registers the address it reaches the server from', async () => {
+  it('through a `berth agent` process listening on every interface: https, registering the address it reaches the server from and its certificate', async () => {
     const token = await cluster.client.issueAgentToken(cluster.name, 'i-bin');
     const agentEnv = { ...env, BERTH_TOKEN: token };
     const child = spawn(process.execPath, [BERTH_BIN, 'agent', '--cluster', cluster.name, '--name', 'i-bin', '--logs-listen', '0.0.0.0:0', '--memory', '256'], { env: agentEnv, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // The binary heartbeats every 5 s, the test cluster expires an instance after 3 s: on a busy
+    // machine the task would be lost (and its container removed) before its logs are read. The
+    // test keeps the instance's heartbeat fresh, as its agent would with the production expiry.
+    let beating = true;
+    const beat = async () => {
+      while (beating) {
+        await cluster.client
+          .patch('ContainerInstance', { cluster: cluster.name, name: 'i-bin' }, { status: { agentConnected: true, lastHeartbeat: new Date().toISOString() } }, { subresource: 'status' })
+          .catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
     try {
       const ci = await eventually(async () => {
         const found = await cluster.client.get('ContainerInstance', { cluster: cluster.name, name: 'i-bin' });
         return found?.spec.agent?.address !== undefined && found;
       }, 15_000, 'i-bin registered');
-      // The server is on loopback, so loopback is where it reaches this agent.
-      expect(ci.spec.agent?.address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const beating$ = beat();
+      // The server is on loopback, so loopback is where it reaches this agent; listening beyond
+      // loopback, the agent serves https with a certificate the API server pins.
+      expect(ci.spec.agent?.address).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(ci.spec.agent?.certificateSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
       await createTask('on-bin', 'printer', { containerInstance: 'i-bin' });
       await running('on-bin');
       const result = await eventually(async () => {
@@ -193,9 +213,12 @@ describe('berth logs', () => {
         return r.stdout.includes('line 3') && r;
       }, 5_000, 'logs through berth agent');
       expect(result).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n' });
+      beating = false;
+      await beating$;
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
+      beating = false;
       child.kill('SIGKILL');
     }
   }, 30_000);

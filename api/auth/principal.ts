@@ -5,8 +5,8 @@
  *    authorize.ts; `*` grants the role in every cluster;
  *  - the agent of one container instance;
  *  - a log reader: the API server itself when it reads container logs from one agent. Such a token
- *    names the instance it was made for, and that agent alone accepts it; the API refuses it
- *    everything, so an agent that captures one can replay it nowhere.
+ *    names the instance and the log path it was made for, and that agent alone accepts it, for that
+ *    path alone; the API refuses it everything, so an agent that captures one can replay it nowhere.
  * Any token may carry `expiresAt`; after it the token authenticates no more.
  */
 import { z } from 'zod';
@@ -25,7 +25,8 @@ export const TokenIdentity = z.discriminatedUnion('role', [
   z.strictObject({ ...common, role: z.literal('admin') }),
   z.strictObject({ ...common, role: z.literal('user'), grants: z.record(GrantCluster, ClusterRole) }),
   z.strictObject({ ...common, role: z.literal('agent'), cluster: Name, instance: Name }),
-  z.strictObject({ ...common, role: z.literal('log-reader'), cluster: Name.optional(), instance: Name.optional() }),
+  /** `path`: the one agent log path (`/v1/tasks/{task}/containers/{container}/logs`) the token was made for. */
+  z.strictObject({ ...common, role: z.literal('log-reader'), cluster: Name.optional(), instance: Name.optional(), path: z.string().startsWith('/').optional() }),
 ]);
 export type TokenIdentity = z.infer<typeof TokenIdentity>;
 

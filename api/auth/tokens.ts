@@ -52,12 +52,13 @@ export class TokenRegistry {
 
   /**
    * A new token agents accept for reading container logs, and the API accepts for nothing else;
-   * with `scope`, only the agent of that instance accepts it.
+   * with `scope`, only the agent of that instance accepts it (with `path`, for that log path only).
    */
-  async issueLogReaderToken(name = 'api-server (log reader)', scope?: { cluster: string; instance: string; ttlMs: number }): Promise<string> {
+  async issueLogReaderToken(name = 'api-server (log reader)', scope?: { cluster: string; instance: string; path?: string; ttlMs: number }): Promise<string> {
     const token = newToken();
     const expiresAt = scope && new Date(this.now() + scope.ttlMs).toISOString();
-    await this.register(token, { name, role: 'log-reader', ...(scope ? { cluster: scope.cluster, instance: scope.instance, expiresAt } : {}) });
+    const bound = scope && { cluster: scope.cluster, instance: scope.instance, ...(scope.path !== undefined ? { path: scope.path } : {}), expiresAt };
+    await this.register(token, { name, role: 'log-reader', ...bound });
     return token;
   }
 

@@ -25,10 +25,47 @@ export class ApiError extends Error {
 /** The server could not be reached at all (refused, reset, DNS, TLS). */
 export class ApiUnreachableError extends Error {
   override readonly name = 'ApiUnreachable';
-  readonly retriable = true;
+  /** False when retrying cannot help: the server's certificate is not trusted. */
+  readonly retriable: boolean;
   constructor(server: string, cause: unknown) {
-    super(`cannot reach the berth API at ${server}: ${cause instanceof Error ? cause.message : String(cause)}; is the server running?`, { cause });
+    const tls = tlsProblem(server, cause);
+    super(`cannot reach the berth API at ${server}: ${cause instanceof Error ? cause.message : String(cause)}; ${tls?.hint ?? 'is the server running?'}`, { cause });
+    this.retriable = tls?.retriable ?? true;
   }
+}
+
+const UNTRUSTED = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/** What to do when the connection failed over TLS (or over the wrong scheme); undefined for other failures. */
+export function tlsProblem(server: string, cause: unknown): { hint: string; retriable: boolean } | undefined {
+  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : '';
+  const message = cause instanceof Error ? cause.message : '';
+  const https = server.startsWith('https:');
+  if (UNTRUSTED.has(code))
+    return {
+      retriable: false,
+      hint:
+        "the server's certificate is not signed by a CA this client trusts: give the CA certificate with --ca-file FILE or BERTH_CA=FILE " +
+        '(a berth that made its own certificate keeps its CA in <data-dir>/tls/ca.crt, and `berth up` records it in ~/.berth/config); ' +
+        'never turn verification off',
+    };
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return { retriable: false, hint: "the server's certificate does not name this address: use an address it names (the one it listens on, or localhost), or give it a certificate for this one" };
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+    return { retriable: false, hint: "the server's certificate is outside its validity period (or a clock is wrong): renew it (a certificate berth made is made again when the server restarts)" };
+  if (https && /wrong version number|packet length too long/i.test(message))
+    return { retriable: false, hint: 'the server speaks plain http here: use an http:// address' };
+  if (!https && (code === 'ECONNRESET' || /socket hang up/i.test(message)))
+    return { retriable: true, hint: 'is the server running? If it serves https (berth does beyond loopback), use an https:// address' };
+  return undefined;
 }
 
 /**

@@ -6,10 +6,15 @@
  * a log-reader token made for this one call and that one instance (so an agent that registered an
  * address it should not have, or captures the token, can replay it nowhere: no other agent accepts
  * it, the API refuses it, and it is revoked when the call ends), and streams the answer through;
- * when the client goes away, the call to the agent is aborted.
+ * when the client goes away, the call to the agent is aborted. The token is also bound to the one
+ * log path it reads, and it travels only over TLS beyond loopback: to an https agent that
+ * registered its certificate's SHA-256, only a server presenting that certificate gets it (the
+ * token is written after the handshake is checked); a plain http address beyond loopback is refused.
  */
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
+import tls, { type TLSSocket } from 'node:tls';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { ForbiddenError } from '../auth/errors.js';
@@ -25,9 +30,10 @@ import type { ApiApp } from './meta-routes.js';
 import { stateOf } from './request-state.js';
 import { endWithToken } from './token-bound.js';
 import { Status } from './status.js';
+import { isLoopbackHost } from '../tls/loopback.js';
 
-/** How long a per-call log-reader token lives, should revoking it fail. */
-const HOP_TOKEN_TTL_MS = 60_000;
+/** How long a per-call log-reader token lives, should revoking it fail: the agent checks it on arrival, within the response timeout. */
+const HOP_TOKEN_TTL_MS = 20_000;
 
 /** How long the agent may take to answer with headers (a follow stream answers at once). */
 export const AGENT_RESPONSE_TIMEOUT_MS = 10_000;
@@ -96,6 +102,7 @@ export function registerTaskLogRoute(app: ApiApp, options: TaskLogRouteOptions):
       );
     const { tokens } = options;
     if (!tokens) throw new BadRequestError('this API server has no token registry to call agents with, so it cannot read logs', 503);
+    const pin = ci?.spec.agent?.certificateSha256;
 
     const agentQuery = new URLSearchParams();
     if (query.data.follow) agentQuery.set('follow', '1');
@@ -108,6 +115,12 @@ export function registerTaskLogRoute(app: ApiApp, options: TaskLogRouteOptions):
     } catch {
       throw new BadRequestError(`the agent of instance ${instance} registered an address that is not a URL: "${address}"`, 503);
     }
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+      throw new BadRequestError(
+        `the agent of instance ${instance} registered a plain http address beyond loopback (${address}); the API server sends its token there over https only: ` +
+          'restart the agent with a current berth (it serves https when it listens beyond loopback), or give it an https --advertise-address',
+        503,
+      );
 
     const abort = new AbortController();
     let closing = false;
@@ -124,11 +137,12 @@ export function registerTaskLogRoute(app: ApiApp, options: TaskLogRouteOptions):
       untie();
       abort.abort();
     });
-    const hopToken = await tokens.issueLogReaderToken(`api-server (logs of ${cluster}/${name})`, { cluster, instance, ttlMs: HOP_TOKEN_TTL_MS });
+    const hopToken = await tokens.issueLogReaderToken(`api-server (logs of ${cluster}/${name})`, { cluster, instance, path: url.pathname, ttlMs: HOP_TOKEN_TTL_MS });
     // The agent checks the token once, when the call arrives: it is of no use after that.
     const revokeHop = () => void tokens.revoke(hopToken).catch((err: unknown) => request.log.warn({ err }, 'cannot revoke a log hop token; it expires by itself'));
-    const upstream = await callAgent(url, hopToken, abort.signal, options.responseTimeoutMs ?? AGENT_RESPONSE_TIMEOUT_MS).finally(revokeHop).catch((err: unknown) => {
+    const upstream = await callAgent(url, hopToken, abort.signal, options.responseTimeoutMs ?? AGENT_RESPONSE_TIMEOUT_MS, pin).finally(revokeHop).catch((err: unknown) => {
       open.delete(closeThis);
+      if (err instanceof AgentCertificateError) throw new BadRequestError(`the agent of instance ${instance} at ${address}: ${err.message}`, 502);
       const timedOut = err instanceof AgentTimeoutError;
       throw new BadRequestError(
         `cannot reach the agent of instance ${instance} at ${address}: ${err instanceof Error ? err.message : String(err)}; ` +
@@ -167,19 +181,68 @@ class AgentTimeoutError extends Error {
   readonly retriable = true;
 }
 
-function callAgent(url: URL, token: string, signal: AbortSignal, timeoutMs: number): Promise<IncomingMessage> {
-  const send = url.protocol === 'https:' ? https.request : http.request;
+class AgentCertificateError extends Error {
+  override readonly name = 'AgentCertificate';
+  readonly retriable = false;
+}
+
+/**
+ * GET `url` with the token. With `pin` (an https agent's registered certificate SHA-256), the TLS
+ * connection is made and its certificate compared first; the request, and so the token, is written
+ * only to a server that presents that certificate.
+ */
+async function callAgent(url: URL, token: string, signal: AbortSignal, timeoutMs: number, pin: string | undefined): Promise<IncomingMessage> {
+  const deadline = Date.now() + timeoutMs;
+  const socket = url.protocol === 'https:' && pin !== undefined ? await connectPinned(url, pin, signal, timeoutMs) : undefined;
+  const headers = { authorization: `Bearer ${token}`, accept: 'text/plain' };
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'GET', headers: { authorization: `Bearer ${token}`, accept: 'text/plain' }, signal }, (res) => {
+    const onResponse = (res: IncomingMessage) => {
       clearTimeout(timer);
       resolve(res);
-    });
-    const timer = setTimeout(() => req.destroy(new AgentTimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    };
+    const req = socket
+      ? http.request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'GET', headers, signal, createConnection: () => socket }, onResponse)
+      : (url.protocol === 'https:' ? https.request : http.request)(url, { method: 'GET', headers, signal }, onResponse);
+    const left = Math.max(deadline - Date.now(), 1);
+    const timer = setTimeout(() => req.destroy(new AgentTimeoutError(`no answer within ${timeoutMs} ms`)), left);
     req.on('error', (err) => {
       clearTimeout(timer);
       reject(err);
     });
     req.end();
+  });
+}
+
+function connectPinned(url: URL, pin: string, signal: AbortSignal, timeoutMs: number): Promise<TLSSocket> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    // Chain and name are not checked: the agent's certificate is self-signed, and what is trusted
+    // is the exact certificate its agent registered with its own token, compared below.
+    const socket = tls.connect({ host, port: Number(url.port || 443), rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      reject(err);
+    };
+    const onAbort = () => fail(new Error('the call was aborted'));
+    const timer = setTimeout(() => fail(new AgentTimeoutError(`no TLS handshake within ${timeoutMs} ms`)), timeoutMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', fail);
+    socket.once('secureConnect', () => {
+      const seen = socket.getPeerCertificate().fingerprint256;
+      if (seen !== pin)
+        return fail(
+          new AgentCertificateError(
+            `it presented a certificate (SHA-256 ${seen || 'none'}) other than the one its agent registered (${pin}), so the API server sent it nothing; ` +
+              'an agent that restarted registers its new certificate at once (try again), otherwise something else answers at that address',
+          ),
+        );
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      socket.off('error', fail);
+      resolve(socket);
+    });
   });
 }
 

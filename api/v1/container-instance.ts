@@ -41,6 +41,11 @@ export const ContainerInstanceSpec = z.strictObject({
     .strictObject({
       /** Where the server can reach the agent, e.g. http://10.0.0.5:51678 (if it listens at all). */
       address: z.string().min(1).optional(),
+      /**
+       * SHA-256 of the certificate an https log server serves (`AB:CD:…`, 32 bytes): the API server
+       * connects only to a server presenting that certificate, so nothing else can take its token.
+       */
+      certificateSha256: z.string().regex(/^(?:[0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'expected 32 hex bytes joined by ":", as openssl and Node print a SHA-256 fingerprint').optional(),
       version: z.string().min(1).optional(),
     })
     .optional(),

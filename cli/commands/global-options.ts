@@ -8,12 +8,14 @@ export interface GlobalFlags {
   server?: string;
   token?: string;
   cluster?: string;
+  caFile?: string;
 }
 
 export function withGlobalOptions(command: Command): Command {
   return command
     .option('--server <url>', 'API server address (default: $BERTH_SERVER, then the config file)')
     .option('--token <token>', 'bearer token (default: $BERTH_TOKEN, then the config file)')
+    .option('--ca-file <file>', "PEM CA of the server's certificate (default: $BERTH_CA, then the config file)")
     .option('--cluster <name>', 'cluster to work in (default: $BERTH_CLUSTER, then the config file, then "default")');
 }
 

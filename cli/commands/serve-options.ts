@@ -24,7 +24,7 @@ export function addServeOptions(command: Command): Command {
     .option('--etcd <urls>', 'etcd client URLs, comma-separated (default: the embedded SQLite store)')
     .option('--etcd-prefix <prefix>', 'key prefix inside etcd, to share one etcd between installations')
     .option('--insecure-loopback', 'accept requests without a token from 127.0.0.1/::1 (development only)')
-    .option('--tls-cert <file>', 'PEM certificate: serve https (with --tls-key)')
+    .option('--tls-cert <file>', 'PEM certificate to serve https with (with --tls-key); default beyond loopback: one signed by a CA made in <data-dir>/tls')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .addOption(
       new Option('--secrets-key-file <file>', 'key file sealing Secret values (README: Secrets); default with the embedded store: <data-dir>/secrets.key, made on first use').env(

@@ -3,7 +3,6 @@
  * manager (with leader election, so `berth server` replicas can run side by side). `berth up` and
  * `berth server` are thin shells around this; integration tests start it in-process too.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyFileSource, noKeySource, type SecretKeySource } from '../../api/secrets/cipher.js';
 import { LocalClient } from '../../api/client/local-client.js';
@@ -22,6 +21,7 @@ import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
 import type { ControllerDefinition } from '../../controllers/kit/controller.js';
 import { Manager } from '../../controllers/kit/manager.js';
 import { addSharedIndexes } from '../../controllers/conventions.js';
+import { serverTls } from './server-tls.js';
 
 export interface ControlPlaneOptions {
   /** Holds the embedded store (without etcd) and admin.token. */
@@ -31,6 +31,7 @@ export interface ControlPlaneOptions {
   etcdEndpoints?: string[];
   etcdPrefix?: string;
   insecureLoopback?: boolean;
+  /** A certificate to serve; without one, https beyond loopback with a generated CA (server-tls.ts). */
   tls?: { certFile: string; keyFile: string };
   controllers: ControllerDefinition[];
   /** Lease TTL of the controller manager's leader election. */
@@ -53,12 +54,16 @@ export interface ControlPlane {
   tokens: TokenRegistry;
   manager: Manager;
   storeDescription: string;
+  /** The CA file clients should trust, when the server serves a certificate berth made. */
+  caFile?: string;
   /** Graceful: controllers stop, watches end, in-flight requests finish, the store closes. */
   stop(): Promise<void>;
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const log = options.log ?? rootLogger;
+  // Before the store opens: a certificate problem is reported before anything else is touched.
+  const tls = serverTls({ dataDir: options.dataDir, host: options.host, given: options.tls });
   const { store, description } = openStore({
     dataDir: options.dataDir,
     etcdEndpoints: options.etcdEndpoints,
@@ -83,7 +88,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       store,
       auth: { tokens, insecureLoopback: options.insecureLoopback },
       log,
-      tls: options.tls && { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+      tls: tls.mode === 'plain' ? undefined : { cert: tls.cert, key: tls.key },
     });
     const url = await server.listen(options.host, options.port);
     const manager = new Manager({ client: new LocalClient(resources), election: { store, ttlSeconds: options.leaderTtlSeconds }, log });
@@ -100,6 +105,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       tokens,
       manager,
       storeDescription: description,
+      ...(tls.mode === 'generated' ? { caFile: tls.caFile } : {}),
       async stop() {
         stopManager.abort();
         await managerDone;

@@ -29,7 +29,7 @@ import { TaskDefinitionCache } from './definitions.js';
 import { ContainerIndex } from './container-index.js';
 import { AgentStateError } from './errors.js';
 import { instanceAttributes, instanceResources, resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
-import { LogServer } from './log-server.js';
+import { LogServer, type LogServerAddress } from './log-server.js';
 import { OwnEngineEvents } from './own-events.js';
 import { heartbeat, registerInstance, type Registration } from './registration.js';
 import { LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
@@ -97,14 +97,14 @@ export class Agent {
     const installation = await this.retrying('asking the API which installation it serves', () => client.installation());
     const scope: AgentScope = { installation, cluster: this.cluster, instance: this.instanceName };
     this.scope = scope;
-    const logsAddress = await this.startLogServer(scope);
+    const logs = await this.startLogServer(scope);
     this.registration = {
       client,
       cluster: this.cluster,
       name: this.instanceName,
       attributes: instanceAttributes(info, this.options.attributes),
       resources: instanceResources(info, this.options.resources),
-      address: logsAddress,
+      ...(logs ? { address: logs.address, certificateSha256: logs.certificateSha256 } : {}),
       now: () => this.clock.now(),
     };
     const registration = this.registration;
@@ -181,8 +181,8 @@ export class Agent {
     this.log.info('agent stopped');
   }
 
-  /** The log server, when the agent serves logs; resolves to the address to register. */
-  private async startLogServer(scope: AgentScope): Promise<string | undefined> {
+  /** The log server, when the agent serves logs; resolves to the address (and certificate) to register. */
+  private async startLogServer(scope: AgentScope): Promise<LogServerAddress | undefined> {
     const { logsListen, identifyCaller } = this.options;
     if (logsListen === undefined || identifyCaller === undefined) return undefined;
     this.logServer = new LogServer({

@@ -34,6 +34,18 @@ describe('advertisedLogsAddress', () => {
 
   });
 
+  it.each([
+    ['a host', '10.1.2.3', 'https://10.1.2.3:51678'],
+    ['an https URL', 'https://agent.example:8443', 'https://agent.example:8443'],
+  ])('a log server that serves https advertises https (%s)', (_what, advertise, want) => {
+    expect(advertisedLogsAddress({ host: '0.0.0.0', port: 51678 }, advertise, interfaces, 'https')).toBe(want);
+    expect(advertisedLogsAddress({ host: '0.0.0.0', port: 51678 }, undefined, interfaces, 'https')).toBe('https://10.0.0.5:51678');
+  });
+
+  it('refuses an http URL for a log server that serves https', () => {
+    expect(() => advertisedLogsAddress({ host: '0.0.0.0', port: 1 }, 'http://10.1.2.3:1', interfaces, 'https')).toThrow(/is not https, but the log server serves https/);
+  });
+
   it('falls back to loopback on a machine with no other interface', () => {
     expect(advertisedLogsAddress({ host: '0.0.0.0', port: 1 }, undefined, { lo: [iface('127.0.0.1', true)] })).toBe('http://127.0.0.1:1');
   });

@@ -23,18 +23,23 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 const VIRTUAL = /^(docker\d*|br-|veth|virbr|cni|flannel|cali|lo)/;
 
 /**
- * `advertise` as given when it is a URL; `http://HOST:PORT` when it is a host with a port
+ * `advertise` as given when it is a URL; `SCHEME://HOST:PORT` when it is a host with a port
  * (`10.0.0.5:51678`, `[fd00::5]:51678`); `http://HOST:<bound port>` when it is a host alone (a bare
  * IPv6 address is bracketed); else the bound host, or (bound to every interface) this machine's
  * first non-virtual IPv4 address.
  */
-export function advertisedLogsAddress(bound: { host: string; port: number }, advertise?: string, interfaces = networkInterfaces()): string {
-  if (advertise !== undefined && advertise.includes('://')) return advertise.replace(/\/+$/, '');
+export function advertisedLogsAddress(bound: { host: string; port: number }, advertise?: string, interfaces = networkInterfaces(), scheme: 'http' | 'https' = 'http'): string {
+  if (advertise !== undefined && advertise.includes('://')) {
+    // An https URL in front of a plain log server is a TLS proxy's; the reverse can never answer.
+    if (scheme === 'https' && !advertise.startsWith('https://'))
+      throw new AgentConfigError(`advertise address "${advertise}" is not https, but the log server serves https (it listens beyond loopback); give an https:// address`);
+    return advertise.replace(/\/+$/, '');
+  }
   if (advertise !== undefined) {
     const given = parseAdvertiseAddress(advertise);
-    return httpUrl(given.host, given.port ?? bound.port);
+    return originUrl(scheme, given.host, given.port ?? bound.port);
   }
-  return httpUrl(WILDCARDS.has(bound.host) ? (firstExternalIpv4(interfaces) ?? '127.0.0.1') : bound.host, bound.port);
+  return originUrl(scheme, WILDCARDS.has(bound.host) ? (firstExternalIpv4(interfaces) ?? '127.0.0.1') : bound.host, bound.port);
 }
 
 /** `--advertise-address` that is not a URL: HOST, HOST:PORT, [IPV6], [IPV6]:PORT, or a bare IPv6 address. */
@@ -54,8 +59,8 @@ export function parseAdvertiseAddress(text: string): { host: string; port?: numb
   return port === undefined ? { host } : { host, port };
 }
 
-function httpUrl(host: string, port: number): string {
-  return `http://${isIPv6(host) ? `[${host}]` : host}:${port}`;
+function originUrl(scheme: 'http' | 'https', host: string, port: number): string {
+  return `${scheme}://${isIPv6(host) ? `[${host}]` : host}:${port}`;
 }
 
 function firstExternalIpv4(interfaces: ReturnType<typeof networkInterfaces>): string | undefined {

@@ -1,6 +1,6 @@
 /**
  * Who may read logs from this agent: installation admins, and a log-reader token the API server
- * made for a call to this very instance — as the API server judges the bearer token (GET /whoami),
+ * made for a call to this very instance and this very log path — as the API server judges the bearer token (GET /whoami),
  * on every call. Answers are not kept: a token revoked (or expired) a moment ago must not read one
  * more line here, and a log call is rare enough that one more round trip to the API costs nothing.
  */
@@ -20,7 +20,8 @@ export class LogCallerAuth {
     private readonly log: Logger,
   ) {}
 
-  async check(authorization: string | undefined): Promise<CallerCheck> {
+  /** `path`: the agent path asked for; a log-reader token made for another path is refused. */
+  async check(authorization: string | undefined, path: string): Promise<CallerCheck> {
     if (authorization === undefined) return { ok: false, code: 401, message: 'this request carries no bearer token; pass "Authorization: Bearer <admin token>"' };
     const token = BEARER.exec(authorization)?.[1];
     if (token === undefined) return { ok: false, code: 401, message: 'the Authorization header is not "Bearer <token>"' };
@@ -34,9 +35,12 @@ export class LogCallerAuth {
     if (!principal) return { ok: false, code: 401, message: 'the API server does not know this bearer token (revoked, expired or mistyped)' };
     if (principal.role === 'admin') return { ok: true, principal };
     const { cluster, instance } = this.self;
-    if (principal.role === 'log-reader' && principal.cluster === cluster && principal.instance === instance) return { ok: true, principal };
-    if (principal.role === 'log-reader')
+    if (principal.role === 'log-reader' && (principal.cluster !== cluster || principal.instance !== instance))
       return { ok: false, code: 403, message: `${principal.name} was made for ${principal.instance ? `instance ${principal.cluster}/${principal.instance}` : 'no instance'}, not this one (${cluster}/${instance})` };
+    // The API server binds each call's token to the one log it reads: captured on the way, it reads no other.
+    if (principal.role === 'log-reader' && principal.path !== path)
+      return { ok: false, code: 403, message: `${principal.name} was made for ${principal.path === undefined ? 'no log path' : principal.path}, not ${path}` };
+    if (principal.role === 'log-reader') return { ok: true, principal };
     return { ok: false, code: 403, message: `${principal.name} may not read container logs; only admins and the API server may` };
   }
 }

@@ -6,8 +6,15 @@
  * and gets the container's stdout and stderr as text, streaming while `follow` is set. Only
  * containers this agent runs for its own installation, cluster and instance are served (found by their labels),
  * and only to admins and the API server's log-reader token (log-auth.ts). Plain node:http: one route, no body, nothing fastify would add.
+ *
+ * Listening beyond loopback, it serves https with a self-signed certificate made at every start (its
+ * key never leaves memory) and registers the certificate's SHA-256 beside its address: the API
+ * server, which trusts the registration because it came with this agent's token, connects only to a
+ * server presenting that certificate. No CA to distribute to agents, and a replaced agent simply
+ * registers its new certificate. On loopback it serves plain http, as the API server does.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -15,6 +22,8 @@ import type { Principal } from '../../api/auth/principal.js';
 import type { Logger } from '../../api/log.js';
 import { parseAgentLogsPath } from '../../api/paths.js';
 import { status } from '../../api/server/status.js';
+import { certificateSha256, issueServerCertificate } from '../../api/tls/certificates.js';
+import { isLoopbackHost } from '../../api/tls/loopback.js';
 import { AgentConfigError } from './errors.js';
 import { advertisedLogsAddress, parseLogsListen } from './log-address.js';
 import { LogCallerAuth } from './log-auth.js';
@@ -43,25 +52,42 @@ const Query = z.object({
   uid: z.string().min(1).optional(),
 });
 
+/** What the agent registers for the API server to call. */
+export interface LogServerAddress {
+  /** e.g. `https://10.0.0.5:51678` */
+  address: string;
+  /** SHA-256 of the certificate served (https only). */
+  certificateSha256?: string;
+}
+
+/** The self-signed certificate is made anew at every start; a year outlasts any agent's run between restarts. */
+const CERT_VALID_DAYS = 365;
+
 export class LogServer {
   private readonly server: http.Server;
   private readonly auth: LogCallerAuth;
   private readonly streams = new Set<{ source: Readable; res: ServerResponse }>();
+  private readonly secure: boolean;
+  /** The same server when it serves https: its certificate is set once the address is known. */
+  private readonly tlsServer: https.Server | undefined;
   private address: string | undefined;
 
   constructor(private readonly options: LogServerOptions) {
     this.auth = new LogCallerAuth(options.identify, { cluster: options.scope.cluster, instance: options.scope.instance }, options.log);
-    this.server = http.createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((err: unknown) => {
         options.log.error({ err, url: req.url }, 'log request failed');
         if (!res.headersSent) send(res, 500, 'internal error; the agent log has the details');
         else res.destroy();
       });
-    });
+    };
+    this.secure = !isLoopbackHost(parseLogsListen(options.listen).host);
+    this.tlsServer = this.secure ? https.createServer({}, handler) : undefined;
+    this.server = this.tlsServer ?? http.createServer(handler);
   }
 
-  /** Starts listening; resolves to the address to register (e.g. `http://10.0.0.5:51678`). */
-  async start(): Promise<string> {
+  /** Starts listening; resolves to the address to register (e.g. `https://10.0.0.5:51678`) and, over https, the certificate's SHA-256. */
+  async start(): Promise<LogServerAddress> {
     const { host, port } = parseLogsListen(this.options.listen);
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) =>
@@ -73,9 +99,18 @@ export class LogServer {
       });
     });
     const bound = this.server.address() as AddressInfo;
-    this.address = advertisedLogsAddress({ host, port: bound.port }, this.options.advertiseAddress);
-    this.options.log.info({ listen: `${host}:${bound.port}`, address: this.address }, 'log server is listening');
-    return this.address;
+    this.address = advertisedLogsAddress({ host, port: bound.port }, this.options.advertiseAddress, undefined, this.secure ? 'https' : 'http');
+    if (!this.tlsServer) {
+      this.options.log.info({ listen: `${host}:${bound.port}`, address: this.address }, 'log server is listening');
+      return { address: this.address };
+    }
+    const { cluster, instance } = this.options.scope;
+    const advertised = new URL(this.address).hostname.replace(/^\[|\]$/g, '');
+    const made = issueServerCertificate({ commonName: `berth agent ${cluster}/${instance}`, hosts: [advertised, 'localhost', '127.0.0.1'], validDays: CERT_VALID_DAYS });
+    this.tlsServer.setSecureContext({ cert: made.cert, key: made.key });
+    const certificateSha256Value = certificateSha256(made.cert);
+    this.options.log.info({ listen: `${host}:${bound.port}`, address: this.address, certificateSha256: certificateSha256Value }, 'log server is listening (https)');
+    return { address: this.address, certificateSha256: certificateSha256Value };
   }
 
   /** Ends every log stream (clients see their stream end) and stops listening. */
@@ -96,7 +131,7 @@ export class LogServer {
     const target = parseAgentLogsPath(url.pathname);
     if (!target) return send(res, 404, `no endpoint ${url.pathname} here; this agent serves GET /v1/tasks/{task}/containers/{container}/logs`);
     if (req.method !== 'GET') return send(res, 405, `${req.method ?? ''} is not allowed; use GET`);
-    const caller = await this.auth.check(req.headers.authorization);
+    const caller = await this.auth.check(req.headers.authorization, url.pathname);
     if (!caller.ok) return send(res, caller.code, caller.message);
     const query = Query.safeParse(Object.fromEntries(url.searchParams));
     if (!query.success) return send(res, 400, `invalid query: ${query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -17,6 +17,8 @@ export interface Registration {
   resources: { cpu: number; memory: number; gpu?: number };
   /** The agent's log server, for the API server to call; absent: it serves no logs. */
   address?: string;
+  /** SHA-256 of the certificate an https log server serves. */
+  certificateSha256?: string;
   now: () => number;
 }
 
@@ -30,9 +32,14 @@ type Instance = ObjectOf<'ContainerInstance'>;
  */
 export async function registerInstance(r: Registration): Promise<Instance> {
   const ref = { cluster: r.cluster, name: r.name };
-  // The address is set (or cleared) on every registration: one left from an earlier run would
-  // send the API server to a port nothing listens on any more.
-  const agentOf = (existing: Instance | undefined): ContainerInstanceSpec['agent'] => ({ ...existing?.spec.agent, version: AGENT_VERSION, address: r.address });
+  // The address and certificate are set (or cleared) on every registration: ones left from an
+  // earlier run would send the API server to a port nothing listens on any more.
+  const agentOf = (existing: Instance | undefined): ContainerInstanceSpec['agent'] => ({
+    ...existing?.spec.agent,
+    version: AGENT_VERSION,
+    address: r.address,
+    certificateSha256: r.certificateSha256,
+  });
   let existing = await r.client.get('ContainerInstance', ref);
   if (!existing) {
     const spec: ContainerInstanceSpec = {

@@ -22,6 +22,7 @@ import { onlyCountsChanged } from './count-updates.js';
 import { nextStatus, type Outcome } from './events.js';
 import { Expectations } from './expectations.js';
 import { LaunchBackoff } from './launch-backoff.js';
+import { launchRefusal } from './launch-policy.js';
 import { planService, type ServicePlan } from './plan.js';
 import { resolveTaskDefinition } from './resolve.js';
 import { DEFAULT_SETTINGS, SERVICE_FINALIZER, type ServiceControllerSettings } from './settings.js';
@@ -100,11 +101,13 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         map: (obj) => servicesOfCluster(obj.metadata.cluster ?? 'default'),
         changed: (before, after) => (before as ContainerInstance).spec.status !== (after as ContainerInstance).spec.status,
       },
-      // The cluster's maxTasksPerService bounds every service's count.
+      // The cluster's maxTasksPerService bounds every service's count; its task policy, what it may launch.
       {
         kind: 'Cluster',
         map: (obj) => servicesOfCluster(obj.metadata.name),
-        changed: (before, after) => (before as ObjectOf<'Cluster'>).spec.maxTasksPerService !== (after as ObjectOf<'Cluster'>).spec.maxTasksPerService,
+        changed: (before, after) =>
+          (before as ObjectOf<'Cluster'>).spec.maxTasksPerService !== (after as ObjectOf<'Cluster'>).spec.maxTasksPerService ||
+          !jsonEqual((before as ObjectOf<'Cluster'>).spec.taskPolicy, (after as ObjectOf<'Cluster'>).spec.taskPolicy),
       },
     ],
     workers: 4,
@@ -154,6 +157,18 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       if (throttle !== undefined && plan.start) {
         plan = planService({ ...input, launchThrottledUntil: throttle });
         ctx.log.info({ until: new Date(throttle).toISOString(), failed: plan.launch.failed.length }, 'tasks keep failing: launches throttled');
+      }
+
+      // A policy tightened since the service was written: its next launches are refused, and
+      // nothing is stopped to make room for them; what runs keeps running (launch-policy.ts).
+      const startDefinition = plan.start && input.taskDefinitions.get(plan.start.taskDefinition);
+      const refused =
+        startDefinition &&
+        launchRefusal(service.metadata.name, { name: startDefinition.metadata.name, spec: startDefinition.spec }, ctx.cache.get('Cluster', { cluster, name: cluster })?.spec.taskPolicy, cluster);
+      if (refused) {
+        plan = { ...plan, start: undefined, stop: [] };
+        await ctx.events.record({ kind: 'Service', cluster, name: service.metadata.name }, refused, { repeatMs: settings.eventRepeatMs });
+        service = (await ctx.client.get('Service', key)) ?? service; // the event changed its resourceVersion
       }
 
       pacing.record(requestId, now, ctx.clock.now() - now);

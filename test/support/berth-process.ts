@@ -60,8 +60,8 @@ export async function startBerthUp(args: string[], configFile: string, timeoutMs
     }
     const text = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '';
     if (text !== '' && text !== before && out.includes('is up at')) {
-      const { server, token } = JSON.parse(text) as { server: string; token: string };
-      const client = new HttpClient({ server, token });
+      const { server, token, caFile } = JSON.parse(text) as { server: string; token: string; caFile?: string };
+      const client = new HttpClient({ server, token, ...(caFile ? { ca: readFileSync(caFile) } : {}) });
       return { child, url: server, token, client, output: () => out, exited };
     }
     await new Promise((r) => setTimeout(r, 50));

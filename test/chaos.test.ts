@@ -52,6 +52,7 @@ describe.skipIf(!isRoot || !chaosStep)('chaos (bounded)', () => {
     });
     process.stdout.write(`${markdown(report, 'test')}\n`);
     expect(report.aborted, 'the run overran its time and was cut short').toBe(false);
+    expect(report.harnessError, 'the harness could not inject or repair a fault').toBeUndefined();
     expect(new Set(report.faults.map((f) => f.kind)), 'every fault kind injected before the deadline').toEqual(new Set(FAULT_KINDS.filter((k) => !skipped.includes(k))));
     expect(report.violations.map((v) => `${v.kind}: ${v.detail}`)).toEqual([]);
   }, TEST_TIMEOUT_MS);

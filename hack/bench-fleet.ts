@@ -177,6 +177,7 @@ export class TaskFanOut {
       updateFrom: (current, next) => base.updateFrom(current, next),
       patch: (kind, ref, patch, options) => base.patch(kind, ref, patch, options),
       delete: (kind, ref, options) => base.delete(kind, ref, options),
+      deleteMany: (kind, refs) => base.deleteMany(kind, refs),
       mutate: <K extends KindName>(kind: K, ref: { cluster?: string; name: string }, change: (obj: ObjectOf<K>) => void, options?: { subresource?: 'status' }) =>
         base.mutate(kind, ref, change, options),
     };

@@ -17,8 +17,10 @@ bash hack/image.sh
 
 export BERTH_ETCD_ENDPOINT BERTH_TEST_IMAGE DOCKER_HOST
 npx vitest run "$@"
-# The bounded chaos run (BERTH_CHAOS=1 npx vitest run test/chaos.test.ts) is not part of this
-# command yet: it still finds below-minimum rounds after server and leader kills (README "Chaos").
+# The bounded chaos run (README "Chaos"), on its own after the rest so that its second engine and
+# its faults do not load the machine under the other tests' timings: every fault kind, 0 violations.
+# The test bounds itself (its run aborts and cleans up before the test times out); only for a whole run.
+if [ $# -eq 0 ]; then BERTH_CHAOS=1 npx vitest run test/chaos.test.ts; fi
 # The example extension, built and tested as a package of its own against berth's published kit
 # (only for a whole run: arguments pick vitest files).
 if [ $# -eq 0 ]; then bash hack/test-extension.sh; fi

@@ -51,6 +51,7 @@ function flakyCreates(base: BerthClient, failAt: number) {
     updateFrom: (current, next) => base.updateFrom(current, next),
     patch: (kind, ref, patch, options) => base.patch(kind, ref, patch, options),
     delete: (kind, ref, options) => base.delete(kind, ref, options),
+    deleteMany: (kind, refs) => base.deleteMany(kind, refs),
     mutate: (kind, ref, change, options) => base.mutate(kind, ref, change, options),
   };
   return { client, seen };

@@ -139,6 +139,19 @@ export class HttpClient implements BerthClient, InstallationSource, TaskSecretsS
     return { object: decodeAs(kind, body), deleted: code === 200 };
   }
 
+  /** One DELETE per object (the API has no batch call): the batching is the in-process client's. */
+  async deleteMany<K extends KindName>(kind: K, refs: readonly Ref[]): Promise<{ deleted: string[] }> {
+    const deleted: string[] = [];
+    for (const ref of refs) {
+      const result = await this.delete(kind, ref).catch((err: unknown) => {
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
+      });
+      if (result?.deleted) deleted.push(ref.name);
+    }
+    return { deleted };
+  }
+
   mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<Mutated<K>> {
     return mutateWithRetry(this, kind, ref, change, options);
   }

@@ -93,6 +93,10 @@ export class LocalClient implements BerthClient, InstallationSource, TaskSecrets
     return this.resources.delete(kind, ref, options);
   }
 
+  deleteMany<K extends KindName>(kind: K, refs: readonly Ref[]) {
+    return this.resources.deleteMany(kind, refs);
+  }
+
   /** The store's own mutate: one read per attempt (get → change → update would read twice). */
   mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions) {
     return this.resources.mutate(kind, ref, change, options);

@@ -59,6 +59,12 @@ export interface BerthClient {
   patch<K extends KindName>(kind: K, ref: Ref, patch: unknown, options?: SubresourceOptions): Promise<ObjectOf<K>>;
   delete<K extends KindName>(kind: K, ref: Ref, options?: DeleteOptions): Promise<{ object: ObjectOf<K>; deleted: boolean }>;
   /**
+   * Deletes many objects of one kind; those already gone are skipped. In process in store
+   * transactions of many deletes each (ResourceStore.deleteMany); over HTTP one call per object.
+   * `deleted`: the names removed now (not those only marked because finalizers hold them).
+   */
+  deleteMany<K extends KindName>(kind: K, refs: readonly Ref[]): Promise<{ deleted: string[] }>;
+  /**
    * get → change → update, re-read and retried on Conflict; `change` must be safe to run again.
    * `changed` is false when `change` left the object as it was: then nothing was written.
    */

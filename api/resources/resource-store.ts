@@ -17,7 +17,7 @@ import { DEFAULT_CLUSTER } from '../v1/meta.js';
 import { validateObject, validateObjectOver, type BerthObject } from '../v1/index.js';
 import { ACCOUNT_CLUSTER, kindPrefix, objectKey, type KindName } from '../keys.js';
 import { AlreadyExistsError as StoreAlreadyExists, ConflictError as StoreConflict } from '../store/errors.js';
-import type { KeyValue, Store } from '../store/types.js';
+import { MAX_TXN_OPS, type KeyValue, type Store } from '../store/types.js';
 import { decodeObject, encodeObject, isOfKind, storesSame, type ObjectOf } from './codec.js';
 import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError, type ResourceId } from './errors.js';
 import { matchesLabels, parseLabelSelector, type LabelSelector } from './label-selector.js';
@@ -341,6 +341,48 @@ export class ResourceStore {
     await yieldIfBusy();
     if (!options.dryRun) await this.guarded(this.idOf(kind, ref), () => this.store.delete(key, { ifModRevision: kv.modRevision }));
     return { object, deleted: true };
+  }
+
+  /**
+   * Deletes many objects of one kind in store transactions of up to MAX_TXN_OPS deletes each (one
+   * read and one write round trip per batch, not per object), so a controller clearing thousands of
+   * objects stays a few hundred writes away from its lease renewals and heartbeats. Each batch
+   * compares every key's modRevision, as delete() does: a batch in which an object changed meanwhile,
+   * and objects that need more than a removal (finalizers; a TaskDefinition, whose rules delete()
+   * applies), go through delete() one at a time. Objects already gone are skipped.
+   */
+  async deleteMany<K extends KindName>(kind: K, refs: readonly Ref[]): Promise<{ deleted: string[] }> {
+    const deleted: string[] = [];
+    for (let i = 0; i < refs.length; i += MAX_TXN_OPS) {
+      const batch = refs.slice(i, i + MAX_TXN_OPS).map((ref) => ({ ref, key: this.keyOf(kind, ref) }));
+      const read = await this.store.txn({ compare: [], success: batch.map(({ key }) => ({ type: 'get', key })) });
+      const plain: { ref: Ref; key: string; kv: KeyValue }[] = [];
+      const oneByOne: Ref[] = [];
+      read.results.forEach((r, j) => {
+        const item = batch[j];
+        if (r.type !== 'get' || r.kv === undefined || item === undefined) return; // gone already
+        const object = decodeObject(kind, r.kv);
+        if (object.metadata.finalizers?.length || isOfKind(object, 'TaskDefinition')) oneByOne.push(item.ref);
+        else plain.push({ ...item, kv: r.kv });
+      });
+      if (plain.length > 0) {
+        const written = await this.store.txn({
+          compare: plain.map(({ key, kv }) => ({ key, modRevision: kv.modRevision })),
+          success: plain.map(({ key }) => ({ type: 'delete', key })),
+        });
+        if (written.succeeded) deleted.push(...plain.map(({ ref }) => ref.name));
+        else oneByOne.push(...plain.map(({ ref }) => ref));
+      }
+      for (const ref of oneByOne) {
+        const gone = await this.delete(kind, ref).catch((err: unknown) => {
+          if (err instanceof NotFoundError) return undefined;
+          throw err;
+        });
+        if (gone?.deleted) deleted.push(ref.name);
+      }
+      await yieldIfBusy();
+    }
+    return { deleted };
   }
 
   /** Changes to objects of a kind, in revision order; see resource-watch.ts and shared-watches.ts. */

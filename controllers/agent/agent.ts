@@ -32,7 +32,7 @@ import { instanceAttributes, instanceResources, resolveAgentOptions, type AgentO
 import { LogServer, type LogServerAddress } from './log-server.js';
 import { OwnEngineEvents } from './own-events.js';
 import { heartbeat, registerInstance, type Registration } from './registration.js';
-import { LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
+import { belongsTo, isLegacyOf, LABELS, legacyScopeLabels, type AgentScope } from './runtime/names.js';
 import { HostPortAllocator } from './runtime/ports.js';
 import type { EventSubscription, RuntimeEvent } from './runtime/types.js';
 import { DEFAULT_RESERVED_PORTS } from '../../api/v1/container-instance.js';
@@ -63,6 +63,8 @@ export class Agent {
   private eventFailures = 0;
   private readonly ownEvents: OwnEngineEvents;
   private readonly containers = new ContainerIndex();
+  /** Containers an older berth made for tasks of this agent (no installation label), adopted by the sweep. */
+  private readonly legacy = new Set<string>();
   private registration: Registration | undefined;
   private logServer: LogServer | undefined;
   /** Known once the API has said which installation it serves (start()). */
@@ -230,7 +232,10 @@ export class Agent {
 
   private onRuntimeEvent(event: RuntimeEvent): void {
     const task = event.labels[LABELS.task];
-    if (task === undefined) return;
+    if (task === undefined || !this.scope) return;
+    // The stream carries every object of this cluster and instance name (an older berth's are
+    // among them): another installation's are not this agent's business.
+    if (!belongsTo(event.labels, this.scope) && !this.legacy.has(event.id)) return;
     this.containers.learn(event, task);
     // A create changes nothing to reconcile yet (its start will).
     if (event.type === 'create') return;
@@ -241,7 +246,7 @@ export class Agent {
 
   private async subscribeToEvents(scope: AgentScope): Promise<void> {
     this.events = await this.options.runtime.events((e) => this.onRuntimeEvent(e), {
-      labels: scopeLabels(scope),
+      labels: legacyScopeLabels(scope),
       onEnd: (error) => {
         if (this.state !== 'running') return;
         // Events may have been missed: resubscribe, then look at everything again.
@@ -274,17 +279,30 @@ export class Agent {
   private async sweep(): Promise<void> {
     const { runtime } = this.options;
     if (!this.scope) return;
-    const labels = scopeLabels(this.scope);
-    for (const t of this.informer?.list() ?? []) this.queue.add(t.metadata.name);
+    const scope = this.scope;
+    // Listed by cluster and instance only: objects an older berth made (no installation label) are
+    // among them, and only those of a task of this agent are kept (isOwnedBy; README "Upgrading").
+    const labels = legacyScopeLabels(scope);
+    const tasks = this.informer?.list() ?? [];
+    for (const t of tasks) this.queue.add(t.metadata.name);
+    const uids = new Map(tasks.flatMap((t) => (t.metadata.uid !== undefined ? [[t.metadata.uid, t.metadata.name] as const] : [])));
+    const mine = <T extends { labels: Record<string, string> }>(objects: T[]): T[] =>
+      objects.filter((o) => {
+        if (belongsTo(o.labels, scope)) return true;
+        const uid = o.labels[LABELS.taskUid];
+        const task = uid !== undefined ? uids.get(uid) : undefined;
+        return task !== undefined && isLegacyOf(o.labels, scope, { name: task, uid });
+      });
     const relist = this.containers.beginRelist();
     const [containers, networks, volumes] = await Promise.all([
-      runtime.listContainers({ labels }),
-      runtime.listNetworks({ labels }),
-      runtime.listVolumes({ labels }),
+      runtime.listContainers({ labels }).then(mine),
+      runtime.listNetworks({ labels }).then(mine),
+      runtime.listVolumes({ labels }).then(mine),
     ]).catch((err: unknown) => {
       this.containers.abandonRelist();
       throw err;
     });
+    for (const c of containers) if (c.labels[LABELS.installation] === undefined) this.legacy.add(c.id);
     const listed: { id: string; task: string }[] = [];
     for (const c of containers) {
       const task = c.labels[LABELS.task];

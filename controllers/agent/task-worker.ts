@@ -15,7 +15,7 @@ import { forgetContainer, Launcher, newTaskMemory, type TaskMemory } from './lau
 import { toObserved, type ObservedContainer } from './observed.js';
 import { hasEngineWork, planTask, type TaskPlan } from './plan.js';
 import { ContainerNotFoundError } from './runtime/errors.js';
-import { LABELS, scopeLabels, taskNetworkName, type AgentScope } from './runtime/names.js';
+import { isOwnedBy, LABELS, legacyScopeLabels, taskNetworkName, type AgentScope } from './runtime/names.js';
 import type { LogDriverChoice } from './runtime/spec-logs.js';
 import type { SandboxImage } from './runtime/spec-sandbox.js';
 import type { ContainerIndex } from './container-index.js';
@@ -249,14 +249,16 @@ export class TaskWorker {
   private async releaseNetworks(name: string, memory: TaskMemory): Promise<void> {
     if (memory.networkReleased) return;
     const { runtime, scope } = this.deps;
-    const own = { ...scopeLabels(scope), [LABELS.task]: name };
-    for (const sandbox of await runtime.listContainers({ labels: { ...own, [LABELS.sandbox]: 'true' } })) {
+    // Older berths' objects carry no installation label: list by cluster and instance, keep our own.
+    const owner = { name, ...(memory.uid !== undefined ? { uid: memory.uid } : {}) };
+    const labels = { ...legacyScopeLabels(scope), [LABELS.task]: name };
+    for (const sandbox of (await runtime.listContainers({ labels: { ...labels, [LABELS.sandbox]: 'true' } })).filter((c) => isOwnedBy(c.labels, scope, owner))) {
       await runtime.removeContainer(sandbox.id);
       this.deps.containers.remove(sandbox.id);
       forgetContainer(memory, sandbox.id);
     }
     memory.sandbox = undefined;
-    const networks = await runtime.listNetworks({ labels: own });
+    const networks = (await runtime.listNetworks({ labels })).filter((n) => isOwnedBy(n.labels, scope, owner));
     const names = new Set(networks.map((n) => n.name));
     if (memory.network) names.add(memory.network);
     for (const network of names) await runtime.removeTaskNetwork(network);
@@ -269,7 +271,8 @@ export class TaskWorker {
     if (memory.resourcesRemoved) return;
     await this.releaseNetworks(name, memory);
     const { runtime, scope } = this.deps;
-    for (const volume of await runtime.listVolumes({ labels: { ...scopeLabels(scope), [LABELS.task]: name } })) await runtime.removeVolume(volume.name);
+    const volumes = await runtime.listVolumes({ labels: { ...legacyScopeLabels(scope), [LABELS.task]: name } });
+    for (const volume of volumes.filter((v) => isOwnedBy(v.labels, scope, { name, ...(memory.uid !== undefined ? { uid: memory.uid } : {}) }))) await runtime.removeVolume(volume.name);
     // Docker leaves the task's cgroup behind (of every uid this name had, a deleted task's too).
     for (const uid of [undefined, ...memory.uids]) await runtime.removeTaskCgroup(taskNetworkName(scope.cluster, { name, ...(uid !== undefined ? { uid } : {}) }));
     memory.cgroupParent = undefined;

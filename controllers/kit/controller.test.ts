@@ -9,7 +9,7 @@ import type { KitClient, ObjectRef } from './types.js';
 const unused = async (): Promise<never> => {
   throw new Error('the client is not used by this test');
 };
-const client: KitClient = { get: unused, list: unused, create: unused, update: unused, updateStatus: unused, updateFrom: unused, mutate: unused, delete: unused };
+const client: KitClient = { get: unused, list: unused, create: unused, update: unused, updateStatus: unused, updateFrom: unused, mutate: unused, delete: unused, deleteMany: unused };
 const web: ObjectRef = { kind: 'Service', cluster: 'default', name: 'web' };
 const api: ObjectRef = { kind: 'Service', cluster: 'default', name: 'api' };
 const noop = () => done();

@@ -110,6 +110,8 @@ export interface KitClient {
   updateFrom<K extends KindName>(current: ObjectOf<K>, next: ObjectOf<K>): Promise<ObjectOf<K>>;
   /** Deletes the object (a no-op when it is already gone). */
   delete<K extends KindName>(kind: K, ref: KitRef): Promise<unknown>;
+  /** Deletes many objects of one kind, in batches where the client can (in process: store transactions); gone ones are skipped. */
+  deleteMany<K extends KindName>(kind: K, refs: readonly KitRef[]): Promise<unknown>;
 }
 
 /** Compile-time proof that berth's real client can be handed to controllers as a KitClient. */

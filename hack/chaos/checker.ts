@@ -12,8 +12,8 @@
 import type Docker from 'dockerode';
 import type { Logger } from '../../api/log.js';
 import type { Task } from '../../api/v1/task.js';
-import { engineSnapshot } from './engine-view.js';
-import { describeTasks, familyOf, groupBy, healthyTasks, orphans, serviceUnsteady, type ViolationKind } from './judge.js';
+import { engineSnapshot, passedChecks } from './engine-view.js';
+import { describeStored, describeTasks, familyOf, groupBy, healthyTasks, orphans, serviceUnsteady, type ViolationKind } from './judge.js';
 import type { StoreView } from './store-view.js';
 import { bounds, SEQ_ANNOTATION, SERVICES, type Ledger } from './workload.js';
 
@@ -120,8 +120,16 @@ export class Checker {
       const counted = new Set(mine.filter((c) => !this.window.excludedInstances.includes(c.instance)).map((c) => c.taskUid));
       if (counted.size > max) this.violation('above-maximum', `max:${s.name}:${this.round}`, `${s.name}: ${counted.size} tasks running, maximumPercent allows ${max}; engine: ${describeTasks(mine)}`);
       if (this.window.suspendMinimum) continue;
-      const healthy = healthyTasks(s, engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name));
-      if (healthy.size < min) this.violation('below-minimum', `min:${s.name}:${this.round}`, `${s.name}: ${healthy.size} healthy tasks running, minimumHealthyPercent needs ${min}; engine: ${describeTasks(engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name && c.state !== 'exited'))}`);
+      const family = engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name);
+      let healthy = healthyTasks(s, family);
+      // Docker runs a container's first check one interval after its start; berth's agent runs it
+      // right after the start and counts the task healthy when it passes. So before calling a task
+      // unhealthy that Docker shows as "starting", the checker runs its health check itself.
+      if (healthy.size < min) healthy = healthyTasks(s, family, await passedChecks(this.docker, family.filter((c) => c.state === 'running' && c.starting)));
+      if (healthy.size < min) {
+        const shown = engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name && c.state !== 'exited');
+        this.violation('below-minimum', `min:${s.name}:${this.round}`, `${s.name}: ${healthy.size} healthy tasks running, minimumHealthyPercent needs ${min}; engine: ${describeTasks(shown)}; store: ${describeStored(shown, store?.tasks.map((t) => t.object) ?? [])}`);
+      }
     }
   }
 

@@ -74,7 +74,8 @@ export class ChaosPlane {
     const port = this.settings.serverPorts[i];
     if (!proc || port === undefined) throw new Error(`chaos: no server ${i}`);
     proc.start();
-    await waitReady(proc, async () => (await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2000) })).ok, 60_000);
+    // Generous: on a machine shared with other work a restarted server was seen to need over a minute.
+    await waitReady(proc, async () => (await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2000) })).ok, 180_000);
   }
 
   startAgent(name: string): void {

@@ -54,6 +54,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const checker = new Checker(new StoreView(etcd.endpoint, cluster), engine.docker, cluster, AGENTS, log);
   const faults: FaultRecord[] = [];
   let writing = false;
+  let harnessError: string | undefined;
   let writer: Promise<void> = Promise.resolve();
 
   const steadyWithin = async (boundMs: number): Promise<{ ms?: number; why?: string }> => {
@@ -104,9 +105,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         if (s) await workload.rollOut(s);
         await sleep(Math.floor(Math.random() * 3000));
       }
-      const injected = await FAULTS[kind]({ plane, etcd, engine, store: checker.store, cluster, log, open: (w: CrashWindow) => checker.openWindow(w) });
-      log.info({ round: checker.round, fault: kind, ...injected.detail }, 'fault injected');
-      await injected.heal();
+      let injected: Awaited<ReturnType<(typeof FAULTS)[FaultKind]>>;
+      try {
+        injected = await FAULTS[kind]({ plane, etcd, engine, store: checker.store, cluster, log, open: (w: CrashWindow) => checker.openWindow(w) });
+        log.info({ round: checker.round, fault: kind, ...injected.detail }, 'fault injected');
+        await injected.heal();
+      } catch (err) {
+        // The harness could not inject or repair (a process that would not come back up, say): the
+        // run ends here, but with its report, and the report says why.
+        harnessError = `round ${checker.round} (${kind}): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+        log.error({ err: String(err), round: checker.round, fault: kind }, 'the harness could not inject or repair a fault; ending the run');
+        break;
+      }
       const steady = await steadyWithin(options.convergeBoundMs);
       if (steady.ms === undefined && !options.signal?.aborted) checker.notSteady(`after ${kind} (round ${checker.round}): not steady within ${options.convergeBoundMs} ms: ${steady.why}`);
       await checker.checkCrashedReplaced(injected.crashedTaskUids).catch((err: unknown) => log.warn({ err: String(err) }, 'crash check skipped'));
@@ -118,12 +128,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     writing = false;
     await writer;
-    checker.round++;
-    checker.fault = 'final';
-    const last = await steadyWithin(options.convergeBoundMs);
-    if (last.ms === undefined && !options.signal?.aborted) checker.notSteady(`after the last fault: not steady within ${options.convergeBoundMs} ms: ${last.why}`);
-    await checker.checkLedger(ledger);
-    await checker.checkOrphans();
+    // After a harness error the world is not one berth was given to repair: no final verdict on it.
+    if (harnessError === undefined) {
+      checker.round++;
+      checker.fault = 'final';
+      const last = await steadyWithin(options.convergeBoundMs);
+      if (last.ms === undefined && !options.signal?.aborted) checker.notSteady(`after the last fault: not steady within ${options.convergeBoundMs} ms: ${last.why}`);
+      await checker.checkLedger(ledger);
+      await checker.checkOrphans();
+    }
   } finally {
     log.info({ aborted: options.signal?.aborted ?? false }, 'cleaning up');
     writing = false;
@@ -145,5 +158,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     samples: checker.samples,
     skippedKinds: options.skippedKinds ?? [],
     aborted: options.signal?.aborted ?? false,
+    ...(harnessError !== undefined ? { harnessError } : {}),
   };
 }

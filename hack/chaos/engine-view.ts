@@ -8,6 +8,8 @@ export interface EngineContainer {
   state: string;
   /** Docker's status text says "(healthy)" for a container whose check passes. */
   healthy: boolean;
+  /** "(health: starting)": its health check has not passed in Docker's own runs yet. */
+  starting: boolean;
   taskName: string;
   taskUid: string;
   container: string;
@@ -40,6 +42,7 @@ export async function engineSnapshot(docker: Docker, cluster: string): Promise<E
         name: (c.Names?.[0] ?? '').replace(/^\//, ''),
         state: c.State,
         healthy: /\(healthy\)/.test(c.Status ?? ''),
+        starting: /\(health: starting\)/.test(c.Status ?? ''),
         taskName: l[LABELS.task] ?? '',
         taskUid: l[LABELS.taskUid] ?? '',
         container: l[LABELS.container] ?? '',
@@ -49,4 +52,37 @@ export async function engineSnapshot(docker: Docker, cluster: string): Promise<E
     }),
     networks: networks.map((n) => ({ name: n.Name, taskName: n.Labels?.[LABELS.task] ?? '', taskUid: n.Labels?.[LABELS.taskUid] ?? '' })),
   };
+}
+
+const CHECK_TIMEOUT_MS = 5_000;
+
+/**
+ * The containers (of `containers`) whose own health check passes when the checker runs it now, as
+ * Docker runs it: its HEALTHCHECK command exec'd in the container, exit code 0 within the timeout.
+ */
+export async function passedChecks(docker: Docker, containers: readonly EngineContainer[]): Promise<Set<string>> {
+  const passed = new Set<string>();
+  await Promise.all(
+    containers.map(async (c) => {
+      if (await checkPasses(docker, c.id).catch(() => false)) passed.add(c.id);
+    }),
+  );
+  return passed;
+}
+
+async function checkPasses(docker: Docker, id: string): Promise<boolean> {
+  const container = docker.getContainer(id);
+  const test = (await container.inspect()).Config.Healthcheck?.Test ?? [];
+  const [form, ...args] = test;
+  const cmd = form === 'CMD-SHELL' ? ['/bin/sh', '-c', args.join(' ')] : form === 'CMD' ? args : undefined;
+  if (cmd === undefined || cmd.length === 0) return false;
+  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`health check of ${id} took over ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    stream.on('end', () => (clearTimeout(timer), resolve()));
+    stream.on('error', (err) => (clearTimeout(timer), reject(err)));
+    stream.resume();
+  });
+  return (await exec.inspect()).ExitCode === 0;
 }

@@ -85,10 +85,14 @@ export const FAULTS: Record<FaultKind, (ctx: FaultContext) => Promise<Injected>>
     const running = (await engineSnapshot(engine.docker, cluster)).containers.filter((c) => c.state === 'running');
     const victim = pick(running);
     open({ suspendMinimum: true, excludedInstances: [] });
-    if (victim) await engine.docker.getContainer(victim.id).kill();
+    // It may have stopped since the listing (a rollout's stop): then this fault killed nothing.
+    const killed = victim !== undefined && (await engine.docker.getContainer(victim.id).kill().then(() => true, (err: unknown) => {
+      if (/is not running/.test(String(err))) return false;
+      throw err;
+    }));
     return {
-      detail: { container: victim?.name, task: victim?.taskName },
-      crashedTaskUids: victim ? [victim.taskUid] : [], heal: async () => undefined,
+      detail: { container: victim?.name, task: victim?.taskName, killed },
+      crashedTaskUids: killed ? [victim.taskUid] : [], heal: async () => undefined,
     };
   },
 

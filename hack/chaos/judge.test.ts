@@ -16,8 +16,8 @@ const task = (name: string, td: string, on: string, desired: 'RUNNING' | 'STOPPE
     spec: { taskDefinition: td, desiredStatus: desired, containerInstance: on, group: `service:${td.split(':')[0]}` },
     status: { lastStatus: last },
   });
-const container = (taskName: string, td: string, on: string, state: string, healthy = true, name = 'app'): EngineContainer => ({
-  id: `${taskName}-${name}`, name: `berth-c-${taskName}-${name}`, state, healthy, taskName, taskUid: `uid-${taskName}`, container: name, instance: on, taskDefinition: td,
+const container = (taskName: string, td: string, on: string, state: string, healthy = true, name = 'app', starting = false): EngineContainer => ({
+  id: `${taskName}-${name}`, name: `berth-c-${taskName}-${name}`, state, healthy, starting, taskName, taskUid: `uid-${taskName}`, container: name, instance: on, taskDefinition: td,
 });
 const revision = (family: string, revision: number) =>
   TaskDefinition.parse({
@@ -54,8 +54,12 @@ describe('healthyTasks', () => {
     ['the side container exited', [container('a', 'linked:1', 'i1', 'running'), container('a', 'linked:1', 'i1', 'exited', false, 'side')], 0],
     ['only created', [container('a', 'linked:1', 'i1', 'created', false), container('a', 'linked:1', 'i1', 'created', false, 'side')], 0],
     ['app running but not healthy', [container('a', 'linked:1', 'i1', 'running', false), container('a', 'linked:1', 'i1', 'running', false, 'side')], 0],
-  ] as const)('%s', (_name, containers, want) => {
-    expect(healthyTasks(linked, containers).size).toBe(want);
+    ['app starting: Docker has not checked it yet', [container('a', 'linked:1', 'i1', 'running', false, 'app', true), container('a', 'linked:1', 'i1', 'running', false, 'side')], 0],
+    ['app starting, and the check the checker ran itself passed', [container('a', 'linked:1', 'i1', 'running', false, 'app', true), container('a', 'linked:1', 'i1', 'running', false, 'side')], 1, ['a-app']],
+    ['a passed check counts only while Docker says starting (not once it says unhealthy)', [container('a', 'linked:1', 'i1', 'running', false), container('a', 'linked:1', 'i1', 'running', false, 'side')], 0, ['a-app']],
+    ['a passed check does not make up for a side container that is not running', [container('a', 'linked:1', 'i1', 'running', false, 'app', true), container('a', 'linked:1', 'i1', 'exited', false, 'side')], 0, ['a-app']],
+  ] as const)('%s', (_name, containers, want, passed: readonly string[] = []) => {
+    expect(healthyTasks(linked, containers, new Set(passed)).size).toBe(want);
   });
 });
 

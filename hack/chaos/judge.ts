@@ -20,7 +20,20 @@ export function familyOf(taskDefinition: string): string {
 /** `task(rev)@instance app=running/healthy side=exited …`, for a violation's detail. */
 export function describeTasks(containers: readonly EngineContainer[]): string {
   return [...groupBy(containers, (c) => c.taskName)]
-    .map(([task, cs]) => `${task}(${cs[0]?.taskDefinition})@${cs[0]?.instance} ${cs.map((c) => `${c.container}=${c.state}${c.healthy ? '/healthy' : ''}`).join(' ')}`)
+    .map(([task, cs]) => `${task}(${cs[0]?.taskDefinition})@${cs[0]?.instance} ${cs.map((c) => `${c.container}=${c.state}${c.healthy ? '/healthy' : c.starting ? '/starting' : ''}`).join(' ')}`)
+    .join('; ');
+}
+
+/** Berth's own view of the tasks shown: `task desired/last health [container=status/health …] stopReason`, so a
+ * violation says whether berth knew what the engine showed. */
+export function describeStored(containers: readonly EngineContainer[], tasks: readonly Task[]): string {
+  const uids = new Set(containers.map((c) => c.taskUid));
+  return tasks
+    .filter((t) => uids.has(t.metadata.uid ?? ''))
+    .map((t) => {
+      const cs = (t.status?.containers ?? []).map((c) => `${c.name}=${c.lastStatus}/${c.healthStatus}`).join(' ');
+      return `${t.metadata.name} ${t.spec.desiredStatus}/${t.status?.lastStatus} ${t.status?.healthStatus} [${cs}]${t.spec.stopReason ? ` "${t.spec.stopReason}"` : ''}`;
+    })
     .join('; ');
 }
 
@@ -35,11 +48,16 @@ export const isLive = (t: Task) => t.spec.desiredStatus === 'RUNNING' && t.statu
 
 const containerCount = (s: ServiceShape) => (s.linked ? 2 : 1);
 
-/** Tasks all of whose containers run and whose app (the container with the check) is healthy. */
-export function healthyTasks(s: ServiceShape, containers: readonly EngineContainer[]): Set<string> {
+/**
+ * Tasks all of whose containers run and whose app (the container with the check) is healthy: Docker
+ * says so, or — `passed` — the checker ran the app's health check itself while Docker still said
+ * "starting" and it passed (berth's agent runs the first check right after the start, as Docker
+ * does only one interval later, and counts the task healthy on it).
+ */
+export function healthyTasks(s: ServiceShape, containers: readonly EngineContainer[], passed: ReadonlySet<string> = new Set()): Set<string> {
   const out = new Set<string>();
   for (const [uid, cs] of groupBy(containers, (c) => c.taskUid)) {
-    const up = cs.filter((c) => c.state === 'running' && (c.container !== 'app' || c.healthy));
+    const up = cs.filter((c) => c.state === 'running' && (c.container !== 'app' || c.healthy || (c.starting && passed.has(c.id))));
     if (up.length === containerCount(s)) out.add(uid);
   }
   return out;

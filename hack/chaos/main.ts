@@ -45,4 +45,4 @@ const section = markdown(report, commit);
 log.info({ figures: figures(report), violations: report.violations.length }, 'chaos run done');
 process.stdout.write(`${section}\n`);
 if (process.env.CHAOS_RESULTS === '1') appendFileSync('bench/RESULTS.md', `\n${section}`);
-process.exitCode = report.violations.length > 0 ? 1 : 0;
+process.exitCode = report.violations.length > 0 || report.harnessError !== undefined ? 1 : 0;

@@ -3,6 +3,8 @@
  * error of a process that would not come up), its exit awaited, signals sent by its own pid only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '../../api/log.js';
 
 const KEEP_OUTPUT_CHARS = 8_000;
@@ -23,7 +25,12 @@ export class Proc {
   start(): void {
     if (this.alive()) throw new Error(`chaos: ${this.name} is already running (pid ${this.child?.pid})`);
     const child = spawn(this.command, [...this.args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (d: Buffer) => void (this.out = (this.out + d.toString()).slice(-KEEP_OUTPUT_CHARS));
+    // CHAOS_LOG_DIR keeps each process's whole output, for reading a violation's story afterwards.
+    const file = process.env.CHAOS_LOG_DIR ? join(process.env.CHAOS_LOG_DIR, `${this.name}.log`) : undefined;
+    const keep = (d: Buffer) => {
+      this.out = (this.out + d.toString()).slice(-KEEP_OUTPUT_CHARS);
+      if (file !== undefined) appendFileSync(file, d);
+    };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.exit = new Promise((resolve) => child.once('exit', () => resolve()));

@@ -22,6 +22,8 @@ export interface ChaosReport {
   samples: number;
   /** Ended early by SIGINT/SIGTERM. */
   aborted: boolean;
+  /** Ended early because the harness could not inject or repair a fault: which, and why. */
+  harnessError?: string;
   /** Fault kinds left out of this run (e.g. a known open defect), by name. */
   skippedKinds: readonly FaultKind[];
 }
@@ -57,7 +59,7 @@ const seconds = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : 
 export function markdown(r: ChaosReport, commit: string): string {
   const f = figures(r);
   const lines = [
-    `## Chaos: ${r.faults.length} faults in ${seconds(r.durationMs)} s (${r.startedAt}, ${commit})${r.aborted ? ' — aborted' : ''}`,
+    `## Chaos: ${r.faults.length} faults in ${seconds(r.durationMs)} s (${r.startedAt}, ${commit})${r.aborted ? ' — aborted' : ''}${r.harnessError !== undefined ? ' — ended early by the harness' : ''}`,
     '',
     '`node dist/hack/chaos/main.js` (hack/chaos/): 3 `berth server` replicas on their own etcd, 3 `berth agent`s on a second',
     'Docker engine, 3 health-checked services (start-first at minimum 50 %; two linked containers with a task network;',
@@ -66,6 +68,7 @@ export function markdown(r: ChaosReport, commit: string): string {
     "checker (etcd and the engine read directly, not berth's status) finds every service at its desired count of its newest",
     `revision on both. Writes acknowledged: ${r.ackedWrites}; refused during faults: ${r.refusedWrites}. Checker samples: ${r.samples}.` +
       (r.skippedKinds.length > 0 ? ` Fault kinds left out: ${r.skippedKinds.join(', ')}.` : ''),
+    ...(r.harnessError !== undefined ? ['', `The harness ended the run early: ${r.harnessError}.`] : []),
     '',
     '| fault | count | to steady p50 (s) | p99 (s) | not steady within the bound | violations in its rounds |',
     '|---|---:|---:|---:|---:|---:|',

@@ -90,6 +90,35 @@ export function belongsTo(labels: Record<string, string>, scope: AgentScope): bo
   return Object.entries(scopeLabels(scope)).every(([k, v]) => labels[k] === v);
 }
 
+/**
+ * The labels a berth older than the installation uid put on its objects: cluster and instance, no
+ * installation. What the agent lists to find such objects (legacy.ts decides which it adopts).
+ */
+export function legacyScopeLabels(scope: AgentScope): Record<string, string> {
+  return { [LABELS.cluster]: scope.cluster, [LABELS.instance]: scope.instance };
+}
+
+/**
+ * Whether an object without an installation label was made for `task` by this agent's cluster and
+ * instance under an older berth: its task uid label is the task's uid. A uid is made by this
+ * installation's store, so another installation's object (same cluster, instance and task names)
+ * cannot carry it; without a uid on both sides nothing is claimed.
+ */
+export function isLegacyOf(labels: Record<string, string>, scope: AgentScope, task: TaskIdentity): boolean {
+  return (
+    labels[LABELS.installation] === undefined &&
+    Object.entries(legacyScopeLabels(scope)).every(([k, v]) => labels[k] === v) &&
+    task.uid !== undefined &&
+    labels[LABELS.taskUid] === task.uid &&
+    labels[LABELS.task] === task.name
+  );
+}
+
+/** Made by this agent: with its installation's labels, or (isLegacyOf) for one of its tasks by an older berth. */
+export function isOwnedBy(labels: Record<string, string>, scope: AgentScope, task: TaskIdentity): boolean {
+  return belongsTo(labels, scope) || isLegacyOf(labels, scope, task);
+}
+
 /** The labels that tie a task's Docker objects (containers, network, volumes) to the task. */
 export function taskLabels(scope: AgentScope, task: TaskIdentity): Record<string, string> {
   return {

@@ -12,6 +12,8 @@ export interface ApplyFlags extends GlobalFlags {
   prune: boolean;
   selector?: string;
   fieldManager?: string;
+  singleTask: boolean;
+  strict: boolean;
 }
 
 export function applyCommand(): Command {
@@ -23,6 +25,8 @@ export function applyCommand(): Command {
       .option('--dry-run <mode>', '"server": the server validates and stores nothing; "client": no write calls at all')
       .option('--prune', 'delete objects matching -l that berth applied before and that are no longer in the files', false)
       .option('-l, --selector <selector>', 'label selector limiting --prune, e.g. app=web')
-      .option('--field-manager <name>', 'the managed-by label value; prune only touches objects with the same value'),
+      .option('--field-manager <name>', 'the managed-by label value; prune only touches objects with the same value')
+      .option('--single-task', 'compose files: one task definition holding every service, so depends_on is kept', false)
+      .option('--strict', 'compose files: what cannot be mapped is an error, not a warning', false),
   ).action((flags: ApplyFlags) => runLazy(() => import('./actions/apply.js'), flags));
 }

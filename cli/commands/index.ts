@@ -23,6 +23,7 @@ import { tokenCommand } from './token.js';
 import { versionCommand } from './version.js';
 import { waitCommand } from './wait.js';
 import { explainCommand } from './explain.js';
+import { composeCommand } from './compose.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
@@ -34,5 +35,6 @@ export function registerCommands(program: Command): void {
   program.addCommand(versionCommand());
   program.addCommand(waitCommand());
   program.addCommand(explainCommand());
+  program.addCommand(composeCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

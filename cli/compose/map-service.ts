@@ -44,6 +44,9 @@ export interface MapContext {
   topSecrets: NonNullable<Compose['secrets']>;
 }
 
+/** What a container without any memory setting reserves (a soft limit: it may use more). */
+export const DEFAULT_MEMORY_RESERVATION_MIB = 64;
+
 export const CONDITIONS: Record<string, Condition> = {
   service_started: 'START',
   service_healthy: 'HEALTHY',
@@ -120,6 +123,11 @@ export function mapService(name: string, svc: ComposeService, ctx: MapContext): 
   if (healthCheck) container.healthCheck = healthCheck;
 
   mapResources(svc, container, at, guard, warn);
+  if (container.memory === undefined && container.memoryReservation === undefined) {
+    // berth (as ECS on EC2) needs a memory figure to place a task; compose has none by default.
+    container.memoryReservation = DEFAULT_MEMORY_RESERVATION_MIB;
+    warn(at(), `no memory given: memoryReservation ${DEFAULT_MEMORY_RESERVATION_MIB} MiB is used for placement; set deploy.resources.reservations.memory`);
+  }
   if (svc.ulimits) {
     container.ulimits = [];
     for (const [ulimit, value] of Object.entries(svc.ulimits)) {

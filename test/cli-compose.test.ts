@@ -5,6 +5,7 @@
  * nothing else) swaps every image for the local test image and every command for a sleep (a `true`
  * for a one-shot service others wait on); everything else is the example as written.
  */
+import { spawnSync } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -21,6 +22,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await env?.stop();
+  // The webapp example's named volume is a shared Docker volume: it outlives its tasks by design.
+  spawnSync('docker', ['volume', 'rm', 'db-data'], { stdio: 'ignore' });
 });
 
 /** Copies an example and swaps what cannot run here; returns the compose file's path. */

@@ -12,6 +12,7 @@ export interface ApplyFlags extends GlobalFlags {
   prune: boolean;
   selector?: string;
   fieldManager?: string;
+  singleTask: boolean;
   strict: boolean;
 }
 
@@ -25,6 +26,7 @@ export function applyCommand(): Command {
       .option('--prune', 'delete objects matching -l that berth applied before and that are no longer in the files', false)
       .option('-l, --selector <selector>', 'label selector limiting --prune, e.g. app=web')
       .option('--field-manager <name>', 'the managed-by label value; prune only touches objects with the same value')
-      .option('--strict', 'treat ECS fields berth accepts but does not apply as errors (nothing is applied)', false),
+      .option('--single-task', 'compose files: one task definition holding every service, so depends_on is kept', false)
+      .option('--strict', 'warnings are errors, and nothing is applied: ECS fields berth accepts but does not apply, compose keys it cannot map', false),
   ).action((flags: ApplyFlags) => runLazy(() => import('./actions/apply.js'), flags));
 }

@@ -24,6 +24,7 @@ import { versionCommand } from './version.js';
 import { waitCommand } from './wait.js';
 import { explainCommand } from './explain.js';
 import { createCommand } from './create.js';
+import { composeCommand } from './compose.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
@@ -36,5 +37,6 @@ export function registerCommands(program: Command): void {
   program.addCommand(waitCommand());
   program.addCommand(explainCommand());
   program.addCommand(createCommand());
+  program.addCommand(composeCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

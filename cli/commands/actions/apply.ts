@@ -3,6 +3,7 @@ import { applyManifests } from '../../apply/apply-manifests.js';
 import type { DryRunMode } from '../../apply/types.js';
 import { formatApplyFailure, formatApplyResult } from '../../output/apply-results.js';
 import type { ApplyFlags } from '../apply.js';
+import { takeComposeFiles } from '../../compose/apply-input.js';
 import { loadOrReport } from './load.js';
 import { processIo, withSession } from './run.js';
 
@@ -27,8 +28,11 @@ export default async function runApply(flags: ApplyFlags): Promise<number> {
     io.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  const manifests = await loadOrReport(flags.filename, flags.recursive, io, undefined, { warn: true, strict: flags.strict });
-  if (!manifests) return 1;
+  const compose = await takeComposeFiles(flags.filename, { singleTask: flags.singleTask, strict: flags.strict }, io.stderr);
+  if (!compose) return 1;
+  const loaded = compose.rest.length > 0 ? await loadOrReport(compose.rest, flags.recursive, io, undefined, { warn: true, strict: flags.strict }) : [];
+  if (!loaded) return 1;
+  const manifests = [...compose.manifests, ...loaded];
   return withSession(flags, async ({ client, cluster }) => {
     const inputs = manifests.filter((m) => m.ok);
     const outcome = await applyManifests(client, inputs, { dryRun, prune: flags.prune, selector: flags.selector, fieldManager: flags.fieldManager, defaultCluster: cluster });

@@ -1,0 +1,96 @@
+/**
+ * Compose import as a user runs it: each example under test/fixtures/compose is converted and
+ * applied by the real binary against a real `berth up`, and its services reach their desired
+ * running count on the real Docker engine. No registry is reachable, so the harness (this file,
+ * nothing else) swaps every image for the local test image and every command for a sleep (a `true`
+ * for a one-shot service others wait on); everything else is the example as written.
+ */
+import { spawnSync } from 'node:child_process';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../controllers/kit/test-env.js';
+import { assertFreshBuild, startCliEnv, type CliEnv } from './cli-harness.js';
+
+const IMAGE = process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1';
+
+let env: CliEnv;
+beforeAll(async () => {
+  assertFreshBuild(['cli/commands/actions/apply.ts', 'cli/commands/actions/compose.ts', 'cli/compose/load.ts', 'cli/compose/map-service.ts', 'cli/compose/convert.ts']);
+  env = await startCliEnv();
+});
+afterAll(async () => {
+  await env?.stop();
+  // The webapp example's named volume is a shared Docker volume: it outlives its tasks by design.
+  spawnSync('docker', ['volume', 'rm', 'db-data'], { stdio: 'ignore' });
+});
+
+/** Copies an example and swaps what cannot run here; returns the compose file's path. */
+async function runnable(example: string, file: string, project: string): Promise<string> {
+  const dir = join(env.dir, project);
+  await cp(join('test/fixtures/compose', example), dir, { recursive: true });
+  const path = join(dir, file);
+  const doc = parseDocument(await readFile(path, 'utf8'));
+  doc.set('name', project);
+  const services = doc.toJS() as { services: Record<string, { depends_on?: unknown }> };
+  const oneShot = new Set(Object.values(services.services).flatMap((s) => (s.depends_on && !Array.isArray(s.depends_on) ? Object.entries(s.depends_on as Record<string, { condition: string }>).filter(([, d]) => d.condition === 'service_completed_successfully').map(([n]) => n) : [])));
+  for (const name of Object.keys(services.services)) {
+    doc.setIn(['services', name, 'image'], IMAGE);
+    doc.deleteIn(['services', name, 'entrypoint']);
+    doc.setIn(['services', name, 'command'], oneShot.has(name) ? ['true'] : ['sleep', '3600']);
+    doc.setIn(['services', name, 'init'], true);
+    doc.setIn(['services', name, 'stop_grace_period'], '2s');
+    if (doc.hasIn(['services', name, 'healthcheck'])) doc.setIn(['services', name, 'healthcheck', 'test'], ['CMD', 'true']);
+  }
+  await writeFile(path, doc.toString());
+  return path;
+}
+
+async function running(names: string[]): Promise<void> {
+  await eventually(async () => {
+    for (const name of names) {
+      const s = await env.server.client.mustGet('Service', { name });
+      if (s.status?.runningCount !== s.spec.desiredCount) return false;
+    }
+    return true;
+  }, 30_000, `services ${names.join(', ')} running`);
+}
+
+describe('berth apply -f compose file', () => {
+  it.each([
+    ['webapp', 'compose.yaml', [['cmpweb-web', 2], ['cmpweb-db', 1]]],
+    ['worker', 'docker-compose.yml', [['cmpwork-redis', 1], ['cmpwork-worker', 3]]],
+    ['health', 'compose.yml', [['cmphealth-cache', 1], ['cmphealth-migrate', 1], ['cmphealth-api', 1]]],
+  ] as const)('%s: a task definition and a service per compose service, all running', async (example, file, expected) => {
+    const project = expected[0][0].split('-')[0] ?? example;
+    const path = await runnable(example, file, project);
+    const convert = await env.berth(['compose', 'convert', path]);
+    expect(convert.code, convert.stderr).toBe(0);
+    const applied = await env.berth(['apply', '-f', path]);
+    expect(applied.code, applied.stderr).toBe(0);
+    for (const [name] of expected) expect(applied.stdout).toContain(`service/${name} created`);
+    for (const [name, count] of expected) expect((await env.server.client.mustGet('Service', { name })).spec.desiredCount).toBe(count);
+    if (example !== 'health') expect(applied.stderr).toContain('ordering across services is not kept');
+    await running(expected.map(([n]) => n));
+  });
+
+  it('--single-task: one task whose containers keep depends_on, and it runs', async () => {
+    const path = await runnable('health', 'compose.yml', 'cmpone');
+    const applied = await env.berth(['apply', '--single-task', '-f', path]);
+    expect(applied.code, applied.stderr).toBe(0);
+    const td = await env.server.client.mustGet('TaskDefinition', { name: 'cmpone:1' });
+    expect(td.spec.containerDefinitions.find((c) => c.name === 'api')?.dependsOn).toEqual([
+      { containerName: 'cache', condition: 'HEALTHY' },
+      { containerName: 'migrate', condition: 'SUCCESS' },
+    ]);
+    await running(['cmpone']);
+  });
+
+  it('--strict refuses what cannot be mapped, naming file:line and key', async () => {
+    const path = await env.write('strict/compose.yaml', `services:\n  web:\n    image: ${IMAGE}\n    build: .\n`);
+    const r = await env.berth(['apply', '--strict', '-f', path]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${path}:4:12: services.web.build:`);
+  });
+});

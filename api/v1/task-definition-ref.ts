@@ -37,3 +37,8 @@ export const TaskDefinitionRefString = z
 export const PinnedTaskDefinitionRefString = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,255}:[1-9][0-9]{0,9}$/, 'must be family:revision, e.g. "web:3"');
+
+/** A stored revision's number: its status says it, else its `family:N` name (0 when neither does). */
+export function revisionOf(td: { metadata: { name: string }; status?: { revision?: number } | undefined }): number {
+  return td.status?.revision ?? parseTaskDefinitionRef(td.metadata.name)?.revision ?? 0;
+}

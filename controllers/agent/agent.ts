@@ -32,7 +32,7 @@ import { instanceAttributes, instanceResources, resolveAgentOptions, type AgentO
 import { LogServer } from './log-server.js';
 import { OwnEngineEvents } from './own-events.js';
 import { heartbeat, registerInstance, type Registration } from './registration.js';
-import { LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
+import { DOCKER_LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
 import { HostPortAllocator } from './runtime/ports.js';
 import type { EventSubscription, RuntimeEvent } from './runtime/types.js';
 import { DEFAULT_RESERVED_PORTS } from '../../api/v1/container-instance.js';
@@ -226,7 +226,7 @@ export class Agent {
   }
 
   private onRuntimeEvent(event: RuntimeEvent): void {
-    const task = event.labels[LABELS.task];
+    const task = event.labels[DOCKER_LABELS.task];
     if (task === undefined) return;
     this.containers.learn(event, task);
     // A create changes nothing to reconcile yet (its start will).
@@ -284,12 +284,12 @@ export class Agent {
     });
     const listed: { id: string; task: string }[] = [];
     for (const c of containers) {
-      const task = c.labels[LABELS.task];
+      const task = c.labels[DOCKER_LABELS.task];
       if (task !== undefined) listed.push({ id: c.id, task });
     }
     this.containers.finishRelist(relist, listed);
     for (const o of [...containers, ...networks, ...volumes]) {
-      const task = o.labels[LABELS.task];
+      const task = o.labels[DOCKER_LABELS.task];
       if (task !== undefined) this.queue.add(task);
     }
   }

@@ -18,7 +18,7 @@ import { ContainerNameConflictError, ForeignObjectError, ImageUnavailableError }
 import { HostPortTakenError } from './errors.js';
 import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
-import { belongsTo, LABELS, taskLabels, taskNetworkName, type AgentScope, type TaskIdentity } from './runtime/names.js';
+import { belongsTo, DOCKER_LABELS, taskLabels, taskNetworkName, type AgentScope, type TaskIdentity } from './runtime/names.js';
 import type { HostPortAllocator } from './runtime/ports.js';
 import type { ContainerInspection, ContainerRuntime } from './runtime/types.js';
 
@@ -144,7 +144,7 @@ export class Launcher {
       id = await runtime.createContainer(spec);
     } catch (err) {
       if (!(err instanceof ContainerNameConflictError) || err.existingId === undefined) throw err;
-      if (!belongsTo(err.existingLabels, this.deps.scope)) throw new ForeignObjectError('container', spec.name, err.existingLabels[LABELS.installation]);
+      if (!belongsTo(err.existingLabels, this.deps.scope)) throw new ForeignObjectError('container', spec.name, err.existingLabels[DOCKER_LABELS.installation]);
       // Created before a crash (or by a concurrent retry): adopt it rather than make a twin.
       log.info({ task: task.metadata.name, container: name, dockerId: err.existingId }, 'adopting existing container');
       id = err.existingId;

@@ -21,7 +21,7 @@ import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import type { STOP_CODES, Task, TaskStatus } from '../../api/v1/task.js';
 import { hasExited, hasStarted, isRunning, type ObservedContainer } from './observed.js';
 import { readiness, startPlan, type StartPlan } from './runtime/dependency-order.js';
-import { containerStatus, hasVanished, laterStatus, statusPatch, taskHealth } from './task-status.js';
+import { containerStatus, hasVanished, laterStatus, statusPatch, healthFromContainers } from './task-status.js';
 
 export type StopCode = (typeof STOP_CODES)[number];
 
@@ -146,7 +146,7 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
   plan.status = statusPatch(task.status, {
     lastStatus,
     containers,
-    healthStatus: taskHealth(def.containerDefinitions, containers),
+    healthStatus: healthFromContainers(def.containerDefinitions, containers),
     ...connected(task, input.now),
     ...pulled(task, input),
     ...(lastStatus === 'RUNNING' ? { startedAt: task.status?.startedAt ?? iso(input.now) } : {}),
@@ -172,7 +172,7 @@ function planStop(input: TaskPlanInput, task: Task, own: readonly ObservedContai
       lastStatus: laterStatus(last, 'STOPPING'),
       stoppingAt: task.status?.stoppingAt ?? iso(input.now),
       containers: current,
-      healthStatus: taskHealth(defs, current),
+      healthStatus: healthFromContainers(defs, current),
     });
     return plan;
   }
@@ -183,7 +183,7 @@ function planStop(input: TaskPlanInput, task: Task, own: readonly ObservedContai
     stoppingAt: task.status?.stoppingAt ?? iso(input.now),
     stoppedAt: iso(input.now),
     containers: final,
-    healthStatus: taskHealth(defs, final),
+    healthStatus: healthFromContainers(defs, final),
   });
   plan.releasePorts = true;
   plan.releaseNetwork = true;

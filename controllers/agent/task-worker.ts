@@ -15,7 +15,7 @@ import { forgetContainer, Launcher, newTaskMemory, type TaskMemory } from './lau
 import { toObserved, type ObservedContainer } from './observed.js';
 import { hasEngineWork, planTask, type TaskPlan } from './plan.js';
 import { ContainerNotFoundError } from './runtime/errors.js';
-import { LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
+import { DOCKER_LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
 import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
 import type { HostPortAllocator } from './runtime/ports.js';
@@ -227,7 +227,7 @@ export class TaskWorker {
   private async releaseNetworks(name: string, memory: TaskMemory): Promise<void> {
     if (memory.networkReleased) return;
     const { runtime, scope } = this.deps;
-    const networks = await runtime.listNetworks({ labels: { ...scopeLabels(scope), [LABELS.task]: name } });
+    const networks = await runtime.listNetworks({ labels: { ...scopeLabels(scope), [DOCKER_LABELS.task]: name } });
     const names = new Set(networks.map((n) => n.name));
     if (memory.network) names.add(memory.network);
     for (const network of names) await runtime.removeTaskNetwork(network);
@@ -240,7 +240,7 @@ export class TaskWorker {
     if (memory.resourcesRemoved) return;
     await this.releaseNetworks(name, memory);
     const { runtime, scope } = this.deps;
-    for (const volume of await runtime.listVolumes({ labels: { ...scopeLabels(scope), [LABELS.task]: name } })) await runtime.removeVolume(volume.name);
+    for (const volume of await runtime.listVolumes({ labels: { ...scopeLabels(scope), [DOCKER_LABELS.task]: name } })) await runtime.removeVolume(volume.name);
     memory.resourcesRemoved = true;
   }
 }

@@ -26,7 +26,7 @@ import type { Logger } from '../../api/log.js';
 import { rootLogger } from '../../api/log.js';
 import { sysKeys } from '../../api/keys.js';
 import { AlreadyExistsError } from '../../api/store/errors.js';
-import type { Lease, Store } from '../../api/store/types.js';
+import type { StoreLease, Store } from '../../api/store/types.js';
 import { realClock, type Clock } from './clock.js';
 import { leadWhileRenewed, type Leadership, type Renewal } from './lead-while-renewed.js';
 
@@ -57,7 +57,7 @@ export class LeaderElector {
    * The lease this candidate led with, when it stepped down only because the store did not answer in
    * time: whether it still leads is for the store to say once it answers (resume).
    */
-  private kept: Lease | undefined;
+  private kept: StoreLease | undefined;
 
   constructor(private readonly options: LeaderElectionOptions) {
     this.ttlMs = (options.ttlSeconds ?? 10) * 1000;
@@ -114,7 +114,7 @@ export class LeaderElector {
     if (kept) await Promise.race([kept.revoke().catch(() => undefined), this.clock.sleep(1000)]);
   }
 
-  private async leadAndPause(lease: Lease, renewedAt: number, lead: (leadership: Leadership) => Promise<void>): Promise<void> {
+  private async leadAndPause(lease: StoreLease, renewedAt: number, lead: (leadership: Leadership) => Promise<void>): Promise<void> {
     await this.leadWith(lease, renewedAt, lead);
     // `lead` returned on its own (or leadership was lost): pause before campaigning again, so a
     // `lead` that ends at once cannot turn this into a busy loop. Not when the lease was kept to
@@ -128,7 +128,7 @@ export class LeaderElector {
    * another lease: it is dropped and the campaign goes on as usual. The store not answering: throws,
    * to try again shortly.
    */
-  private async resume(lease: Lease): Promise<{ lease: Lease; renewedAt: number } | undefined> {
+  private async resume(lease: StoreLease): Promise<{ lease: StoreLease; renewedAt: number } | undefined> {
     const sentAt = this.clock.now();
     // Bounded: an etcd call made while etcd is down can wait for ever.
     const renewal = await this.renewWithin(lease, this.ttlMs, this.stopping.signal);
@@ -145,7 +145,7 @@ export class LeaderElector {
     return undefined;
   }
 
-  private async tryAcquire(lease: Lease): Promise<boolean> {
+  private async tryAcquire(lease: StoreLease): Promise<boolean> {
     try {
       await this.options.store.create(this.key, JSON.stringify({ identity: this.options.identity, acquiredAt: new Date(this.clock.now()).toISOString() }), { lease: lease.id });
       return true;
@@ -155,7 +155,7 @@ export class LeaderElector {
     }
   }
 
-  private async leadWith(lease: Lease, grantRequestedAt: number, lead: (leadership: Leadership) => Promise<void>): Promise<void> {
+  private async leadWith(lease: StoreLease, grantRequestedAt: number, lead: (leadership: Leadership) => Promise<void>): Promise<void> {
     let unreachable = false;
     this.leading = true;
     try {
@@ -191,7 +191,7 @@ export class LeaderElector {
   }
 
   /** One renewal, bounded by `ms`: renewed, refused (the lease is gone), or no answer (the store is unreachable or slow). */
-  private async renewWithin(lease: Lease, ms: number, signal: AbortSignal): Promise<Renewal> {
+  private async renewWithin(lease: StoreLease, ms: number, signal: AbortSignal): Promise<Renewal> {
     const timedOut = new AbortController();
     const stop = AbortSignal.any([signal, timedOut.signal]);
     try {

@@ -11,7 +11,7 @@ import { DEFAULT_STOP_TIMEOUT_SECONDS, type ContainerDefinition } from '../../..
 import type { HealthCheck } from '../../../api/v1/health-check.js';
 import type { LinuxParameters } from '../../../api/v1/container-parts.js';
 import { ContainerSpecError } from './errors.js';
-import { containerName, LABELS, taskLabels, type TaskIdentity } from './names.js';
+import { containerName, DOCKER_LABELS, taskLabels, type TaskIdentity } from './names.js';
 import type { ContainerSpecInput, ContainerOverride } from './spec-input.js';
 import { mountOptions } from './spec-mounts.js';
 import { networkOptions } from './spec-network.js';
@@ -54,8 +54,8 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
     Labels: {
       ...c.dockerLabels,
       ...ownLabels,
-      [LABELS.container]: c.name,
-      [LABELS.taskDefinition]: task.spec.taskDefinition,
+      [DOCKER_LABELS.container]: c.name,
+      [DOCKER_LABELS.taskDefinition]: task.spec.taskDefinition,
     },
     Env: environment(c, override, input.secrets ?? {}),
     StopTimeout: c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,

@@ -5,7 +5,7 @@
  * Task life (ECS's, with one owner per phase, so writers never fight):
  *   1. created   — by the service controller (or run-task): spec.taskDefinition pinned (`web:3`),
  *                  spec.group (`service:web`), spec.startedBy, desiredStatus RUNNING; status
- *                  {lastStatus: PENDING, createdAt}; labels LABELS.service / LABELS.deployment;
+ *                  {lastStatus: PENDING, createdAt}; labels TASK_LABELS.service / TASK_LABELS.deployment;
  *                  an ownerReference to its Service with controller: true.
  *   2. bound     — the scheduler sets spec.containerInstance with a compare-and-swap update (so a
  *                  task is never bound twice). Until bound, the scheduler owns status (it writes
@@ -39,7 +39,7 @@ import type { ObjectOf } from './kit/types.js';
 type Task = ObjectOf<'Task'>;
 
 /** Labels berth puts on the objects it creates. */
-export const LABELS = {
+export const TASK_LABELS = {
   /** On tasks a service started: the service's name. */
   service: 'berth.dev/service',
   /** On tasks a service started: the id of the deployment that started them. */

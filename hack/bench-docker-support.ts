@@ -3,6 +3,7 @@
  * the health check's retries both sides are given, and containers running by Docker's events.
  */
 import { execFile as execFileCb } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
 import { DOCKER_CALL_TIMEOUT_MS } from './bench-engine-events.js';
@@ -24,7 +25,7 @@ export async function docker(...args: string[]): Promise<string> {
 }
 
 export const lines = (s: string) => s.split('\n').filter((l) => l !== '');
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;

@@ -28,7 +28,7 @@ import type {
   DeleteOptions,
   DeleteResult,
   KeyValue,
-  Lease,
+  StoreLease,
   LeaseOptions,
   PutEntry,
   PutOptions,
@@ -152,7 +152,7 @@ function receiveError(sent: SentError): Error {
 export function serveStore(store: Store, port: MessagePort): void {
   const out = new Outbox<Reply>(port);
   const watches = new Map<number, Watch>();
-  const leases = new Map<string, Lease>();
+  const leases = new Map<string, StoreLease>();
 
   const call = async (request: Extract<Request, { type: 'call' }>): Promise<unknown> => {
     switch (request.call) {
@@ -337,7 +337,7 @@ export class PortStore implements Store {
     return channel;
   }
 
-  async grantLease(ttlSeconds: number, options?: LeaseOptions): Promise<Lease> {
+  async grantLease(ttlSeconds: number, options?: LeaseOptions): Promise<StoreLease> {
     const granted = await this.call('grantLease', ttlSeconds, options);
     let markLost: () => void = () => undefined;
     const lost = new Promise<void>((resolve) => (markLost = resolve));

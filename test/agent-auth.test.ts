@@ -8,7 +8,7 @@ import { ApiError } from '../api/client/errors.js';
 import type { HttpClient } from '../api/client/http-client.js';
 import { Agent } from '../controllers/agent/agent.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { agentSettings, parseAttribute, dockerConnection } from '../cli/commands/agent.js';
 import { startApi, type RunningApi } from './api-harness.js';
@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await agent?.stop();
-  for (const c of await runtime.listContainers({ labels: { [LABELS.cluster]: cluster } })) await runtime.removeContainer(c.id);
+  for (const c of await runtime.listContainers({ labels: { [DOCKER_LABELS.cluster]: cluster } })) await runtime.removeContainer(c.id);
   await api?.stop();
   await backend?.dispose();
 });
@@ -66,7 +66,7 @@ describe('agent tokens', () => {
     }, 10_000, 'task mine RUNNING');
     expect(mine.status?.containers[0]?.dockerId).toBeDefined();
     // Only its own task ran.
-    const names = (await runtime.listContainers({ labels: { [LABELS.cluster]: cluster } })).map((c) => c.labels[LABELS.task]);
+    const names = (await runtime.listContainers({ labels: { [DOCKER_LABELS.cluster]: cluster } })).map((c) => c.labels[DOCKER_LABELS.task]);
     expect(names).toEqual(['mine']);
 
     const refused = await client.patch('Task', { cluster, name: 'theirs' }, { status: { lastStatus: 'RUNNING' } }, { subresource: 'status' }).catch((e: unknown) => e);

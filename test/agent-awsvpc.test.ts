@@ -6,7 +6,7 @@
  */
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { container, sh, startAgentEnv, type AgentEnv } from './agent-harness.js';
 
@@ -26,7 +26,7 @@ const webAndSidecar = () => [
   container('sidecar', sh(`until wget -qO- http://127.0.0.1:${PORT}/ > /tmp/got 2>/dev/null; do sleep 0.2; done; echo "sidecar got: $(cat /tmp/got)"; exec sleep 300`)),
 ];
 
-const sandboxes = (task: string) => h.containers({ [LABELS.task]: task, [LABELS.sandbox]: 'true' });
+const sandboxes = (task: string) => h.containers({ [DOCKER_LABELS.task]: task, [DOCKER_LABELS.sandbox]: 'true' });
 
 async function logsOf(id: string): Promise<string> {
   const stream = await h.runtime.logs(id);
@@ -81,6 +81,6 @@ describe('awsvpc tasks', () => {
     // While no agent runs, the task goes from the store: nothing of it may stay on the engine.
     await h.client.delete('Task', { cluster: h.cluster, name: 'left-1' });
     await h.startAgent();
-    await eventually(async () => (await h.containers({ [LABELS.task]: 'left-1' })).length === 0, 10_000, 'the dead task’s sandbox and container removed');
+    await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'left-1' })).length === 0, 10_000, 'the dead task’s sandbox and container removed');
   });
 });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpClient } from '../api/client/http-client.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { container } from './agent-harness.js';
 import { startApi, type RunningApi } from './api-harness.js';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   await admin.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: cluster }, spec: {} });
 });
 afterAll(async () => {
-  for (const c of await runtime.listContainers({ labels: { [LABELS.cluster]: cluster } })) await runtime.removeContainer(c.id);
+  for (const c of await runtime.listContainers({ labels: { [DOCKER_LABELS.cluster]: cluster } })) await runtime.removeContainer(c.id);
   await api?.stop();
   await backend?.dispose();
 });
@@ -61,7 +61,7 @@ describe('berth agent (the binary)', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       process.stdout.write(`[measure] berth agent exit after SIGTERM: ${Date.now() - t1} ms\n`);
-      const left = await runtime.listContainers({ labels: { [LABELS.cluster]: cluster } });
+      const left = await runtime.listContainers({ labels: { [DOCKER_LABELS.cluster]: cluster } });
       expect(left.map((c) => [c.id, c.state])).toEqual([[task.status?.containers[0]?.dockerId, 'running']]);
     } finally {
       child.kill('SIGKILL');

@@ -14,7 +14,7 @@ import type { HttpClient } from '../api/client/http-client.js';
 import type { Task } from '../api/v1/task.js';
 import { Agent } from '../controllers/agent/agent.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import type { ContainerSpec, Labels } from '../controllers/agent/runtime/types.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { container, IMAGE } from './agent-harness.js';
@@ -32,14 +32,14 @@ class CountingRuntime extends DockerRuntime {
   stopReturnsLateMs = 0;
 
   override async listContainers(filter: { labels: Labels }) {
-    const task = filter.labels[LABELS.task];
+    const task = filter.labels[DOCKER_LABELS.task];
     if (task !== undefined) this.listsByTask.set(task, (this.listsByTask.get(task) ?? 0) + 1);
     return super.listContainers(filter);
   }
 
   override async createContainer(spec: ContainerSpec): Promise<string> {
     const id = await super.createContainer(spec);
-    const task = spec.Labels?.[LABELS.task];
+    const task = spec.Labels?.[DOCKER_LABELS.task];
     if (task !== undefined) this.taskOf.set(id, task);
     return id;
   }
@@ -85,7 +85,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await agent?.stop();
-  for (const c of await runtime.listContainers({ labels: { [LABELS.cluster]: cluster } })) await runtime.removeContainer(c.id);
+  for (const c of await runtime.listContainers({ labels: { [DOCKER_LABELS.cluster]: cluster } })) await runtime.removeContainer(c.id);
   await api?.stop();
   await backend?.dispose();
 });
@@ -144,7 +144,7 @@ describe('a remote agent’s load on the engine', () => {
     const own = running.status?.containers?.[0]?.dockerId;
     // A twin under another name, as a second agent of the same instance would make; the task is
     // asked to stop, and the agent must stop every container it has, the twin too.
-    const labels = { [LABELS.task]: 'foreign-1', [LABELS.installation]: await admin.installation(), [LABELS.instance]: INSTANCE, [LABELS.cluster]: cluster, [LABELS.container]: 'app' };
+    const labels = { [DOCKER_LABELS.task]: 'foreign-1', [DOCKER_LABELS.installation]: await admin.installation(), [DOCKER_LABELS.instance]: INSTANCE, [DOCKER_LABELS.cluster]: cluster, [DOCKER_LABELS.container]: 'app' };
     const twin = await runtime.createContainer({ name: `twin-${randomUUID().slice(0, 8)}`, Image: IMAGE, Cmd: ['sleep', '3600'], Labels: labels });
     await runtime.startContainer(twin);
     await admin.mutate('Task', { cluster, name: 'foreign-1' }, (t) => void (t.spec.desiredStatus = 'STOPPED'));

@@ -11,7 +11,7 @@ import type { Task } from '../api/v1/task.js';
 import { Agent } from '../controllers/agent/agent.js';
 import type { AgentOptions } from '../controllers/agent/options.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually, startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
 
 export const IMAGE = process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1';
@@ -56,7 +56,7 @@ export async function startAgentEnv(prefix: string, options: { cluster?: string 
   await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: cluster }, spec: {} });
   const runtime = new DockerRuntime();
   const agents: Agent[] = [];
-  const mine = { [LABELS.cluster]: cluster };
+  const mine = { [DOCKER_LABELS.cluster]: cluster };
 
   const getTask = (name: string) => env.client.get('Task', { cluster, name });
   return {

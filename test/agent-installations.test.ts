@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { container, sh, startAgentEnv, type AgentEnv } from './agent-harness.js';
 
@@ -48,20 +48,20 @@ describe('two installations on one engine', () => {
       for (const id of ids) {
         const c = await h.runtime.inspectContainer(id);
         expect(c.state).toBe('running');
-        expect(c.labels[LABELS.installation]).toBe(installation);
+        expect(c.labels[DOCKER_LABELS.installation]).toBe(installation);
       }
-      expect(await h.runtime.listNetworks({ labels: { [LABELS.installation]: installation, [LABELS.cluster]: cluster } })).toHaveLength(1);
-      expect(await h.runtime.listVolumes({ labels: { [LABELS.installation]: installation, [LABELS.cluster]: cluster } })).toHaveLength(1);
+      expect(await h.runtime.listNetworks({ labels: { [DOCKER_LABELS.installation]: installation, [DOCKER_LABELS.cluster]: cluster } })).toHaveLength(1);
+      expect(await h.runtime.listVolumes({ labels: { [DOCKER_LABELS.installation]: installation, [DOCKER_LABELS.cluster]: cluster } })).toHaveLength(1);
     }
     expect((await a.getTask('web-1'))?.status?.lastStatus).toBe('RUNNING');
     expect((await b.getTask('web-1'))?.status?.lastStatus).toBe('RUNNING');
 
     // A's task is deleted: A removes its own containers, network and volume, and B's stay.
     await a.client.delete('Task', { cluster, name: 'web-1' });
-    const mineOfA = { [LABELS.installation]: await a.installation(), [LABELS.cluster]: cluster };
+    const mineOfA = { [DOCKER_LABELS.installation]: await a.installation(), [DOCKER_LABELS.cluster]: cluster };
     await eventually(async () => (await a.runtime.listContainers({ labels: mineOfA })).length === 0 && (await a.runtime.listVolumes({ labels: mineOfA })).length === 0, 10_000, "A's objects removed");
     for (const id of ofB) expect((await b.runtime.inspectContainer(id)).state).toBe('running');
-    const mineOfB = { [LABELS.installation]: await b.installation(), [LABELS.cluster]: cluster };
+    const mineOfB = { [DOCKER_LABELS.installation]: await b.installation(), [DOCKER_LABELS.cluster]: cluster };
     expect(await b.runtime.listNetworks({ labels: mineOfB })).toHaveLength(1);
     expect(await b.runtime.listVolumes({ labels: mineOfB })).toHaveLength(1);
   }, 40_000);

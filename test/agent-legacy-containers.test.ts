@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ContainerDefinition } from '../api/v1/container-definition.js';
 import { toContainerSpec } from '../controllers/agent/runtime/container-spec.js';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { container, INSTANCE, sh, startAgentEnv, type AgentEnv } from './agent-harness.js';
 
@@ -34,7 +34,7 @@ describe('containers of an older berth (no installation label)', () => {
       const containerDefinition: ContainerDefinition | undefined = definition.spec.containerDefinitions[0];
       if (!containerDefinition) throw new Error('no container definition');
       const spec = toContainerSpec({ task, taskDefinition: definition, containerDefinition, instance: INSTANCE, installation: 'unused' });
-      const { [LABELS.installation]: _dropped, ...labels } = spec.Labels ?? {};
+      const { [DOCKER_LABELS.installation]: _dropped, ...labels } = spec.Labels ?? {};
       const id = await env.runtime.createContainer({ ...spec, Labels: labels });
       await env.runtime.startContainer(id);
       return id;

@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTRIBUTES } from '../api/v1/container-instance.js';
 import type { Agent } from '../controllers/agent/agent.js';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { container, INSTANCE, sh, startAgentEnv, type AgentEnv } from './agent-harness.js';
 
@@ -55,10 +55,10 @@ describe('berth agent', () => {
     expect(binding).toMatchObject({ containerPort: 8080, protocol: 'tcp' });
     expect(binding?.hostPort).toBeGreaterThanOrEqual(49153);
 
-    const listed = await h.containers({ [LABELS.task]: 'web-1' });
+    const listed = await h.containers({ [DOCKER_LABELS.task]: 'web-1' });
     expect(listed).toHaveLength(1);
     expect(listed[0]?.id).toBe(c?.dockerId);
-    expect(listed[0]?.labels).toMatchObject({ [LABELS.instance]: INSTANCE, [LABELS.cluster]: h.cluster, [LABELS.container]: 'web', [LABELS.taskUid]: task.metadata.uid });
+    expect(listed[0]?.labels).toMatchObject({ [DOCKER_LABELS.instance]: INSTANCE, [DOCKER_LABELS.cluster]: h.cluster, [DOCKER_LABELS.container]: 'web', [DOCKER_LABELS.taskUid]: task.metadata.uid });
 
     const res = await eventually(async () => fetch(`http://127.0.0.1:${binding?.hostPort}/`).catch(() => undefined), 3000, 'httpd answering');
     expect(res.status).toBeLessThan(500);
@@ -87,7 +87,7 @@ describe('berth agent', () => {
     const stopped = await h.waitForTask('vanish-1', (t) => t.status?.lastStatus === 'STOPPED', 3000);
     expect(stopped.status).toMatchObject({ stopCode: 'EssentialContainerExited' });
     expect(stopped.status?.containers[0]).toMatchObject({ dockerId: id, lastStatus: 'STOPPED', reason: 'the container was removed from the Docker engine' });
-    expect(await h.containers({ [LABELS.task]: 'vanish-1' })).toHaveLength(0);
+    expect(await h.containers({ [DOCKER_LABELS.task]: 'vanish-1' })).toHaveLength(0);
   });
 
   /** Runs a one-container task with `healthCheck`; resolves once it is HEALTHY, with Docker's own health status then. */
@@ -148,7 +148,7 @@ describe('berth agent', () => {
     // STOPPED is reported on Docker's die event; Docker's own cleanup (network, mounts) may take a
     // moment longer before it lists the containers as exited.
     await eventually(async () => {
-      const states = (await h.containers({ [LABELS.task]: 'side-1' })).map((c) => c.state);
+      const states = (await h.containers({ [DOCKER_LABELS.task]: 'side-1' })).map((c) => c.state);
       return states.length > 0 && states.every((s) => s === 'exited') ? true : undefined;
     }, 2000, 'side-1 containers exited');
   });
@@ -194,7 +194,7 @@ describe('berth agent', () => {
     const quick = await h.startAgent({ instanceName: 'i-retention', stoppedContainerRetentionMs: 300 });
     await h.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 'short-1', cluster: h.cluster }, spec: { taskDefinition: td, containerInstance: 'i-retention' } });
     await h.waitForTask('short-1', (t) => t.status?.lastStatus === 'STOPPED', 10_000);
-    await eventually(async () => (await h.containers({ [LABELS.task]: 'short-1' })).length === 0, 5000, 'container removed after retention');
+    await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'short-1' })).length === 0, 5000, 'container removed after retention');
     await quick.stop();
   });
 });

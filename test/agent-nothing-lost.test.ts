@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TaskDefinition } from '../api/v1/task-definition.js';
 import { toContainerSpec } from '../controllers/agent/runtime/container-spec.js';
-import { LABELS, taskNetworkName } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS, taskNetworkName } from '../controllers/agent/runtime/names.js';
 import { Manager } from '../controllers/kit/manager.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { createTaskController } from '../controllers/task/index.js';
@@ -32,19 +32,19 @@ describe('nothing lost', () => {
     // What the engine said, not advice about a daemon that answered.
     expect(stopped.status?.stoppedReason).toMatch(/no such file or directory/);
     expect(stopped.status?.stoppedReason).not.toMatch(/dockerd is running/);
-    await eventually(async () => (await h.containers({ [LABELS.task]: 'bad-1' })).length === 0, 5000, 'the never-started container removed');
+    await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'bad-1' })).length === 0, 5000, 'the never-started container removed');
   });
 
   it('a stopped task\'s network is released at once, while its containers stay for the retention', async () => {
     await h.startAgent();
     await h.runTask('linked-1', await h.taskDefinition('linked', linked()));
     await h.waitForTask('linked-1', (t) => t.status?.lastStatus === 'RUNNING', SLOW);
-    const ofTask = { [LABELS.cluster]: h.cluster, [LABELS.task]: 'linked-1' };
+    const ofTask = { [DOCKER_LABELS.cluster]: h.cluster, [DOCKER_LABELS.task]: 'linked-1' };
     expect(await h.runtime.listNetworks({ labels: ofTask })).toHaveLength(1);
     await h.client.mutate('Task', { cluster: h.cluster, name: 'linked-1' }, (t) => void (t.spec.desiredStatus = 'STOPPED'));
     await h.waitForTask('linked-1', (t) => t.status?.lastStatus === 'STOPPED', SLOW);
     await eventually(async () => (await h.runtime.listNetworks({ labels: ofTask })).length === 0, 3000, 'network released');
-    expect(await h.containers({ [LABELS.task]: 'linked-1' })).toHaveLength(2);
+    expect(await h.containers({ [DOCKER_LABELS.task]: 'linked-1' })).toHaveLength(2);
   });
 
   it('what a crashed agent left half made is removed when the agent starts again', async () => {
@@ -59,7 +59,7 @@ describe('nothing lost', () => {
     await h.client.patch('Task', { cluster: h.cluster, name: 'half-1' }, { status: { lastStatus: 'STOPPED', stoppedAt: at, stoppedReason: 'lost', connectivity: 'DISCONNECTED' } }, { subresource: 'status' });
 
     await h.startAgent();
-    await eventually(async () => (await h.containers({ [LABELS.task]: 'half-1' })).length === 0, 5000, 'the half-made container removed');
+    await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'half-1' })).length === 0, 5000, 'the half-made container removed');
     await expect(h.runtime.inspectContainer(id)).rejects.toThrow(/no container/);
   });
 

@@ -5,7 +5,7 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { container, sh, startAgentEnv, type AgentEnv } from './agent-harness.js';
 
@@ -79,7 +79,7 @@ describe('berth agent start order', () => {
     const task = await h.waitForTask('linked-1', (t) => t.status?.containers.find((c) => c.name === 'client')?.lastStatus === 'STOPPED', 15_000);
     expect(task.status?.containers.find((c) => c.name === 'client')).toMatchObject({ exitCode: 0 });
     expect(task.status?.lastStatus).toBe('RUNNING');
-    const networks = await h.runtime.listNetworks({ labels: { [LABELS.cluster]: h.cluster, [LABELS.task]: 'linked-1' } });
+    const networks = await h.runtime.listNetworks({ labels: { [DOCKER_LABELS.cluster]: h.cluster, [DOCKER_LABELS.task]: 'linked-1' } });
     expect(networks).toHaveLength(1);
 
     // Stopping the task, then deleting it, removes its containers and its network.
@@ -88,7 +88,7 @@ describe('berth agent start order', () => {
     });
     await h.waitForTask('linked-1', (t) => t.status?.lastStatus === 'STOPPED', 5000);
     await h.client.delete('Task', { cluster: h.cluster, name: 'linked-1' });
-    await eventually(async () => (await h.containers({ [LABELS.task]: 'linked-1' })).length === 0, 5000, 'containers removed');
-    await eventually(async () => (await h.runtime.listNetworks({ labels: { [LABELS.cluster]: h.cluster, [LABELS.task]: 'linked-1' } })).length === 0, 5000, 'network removed');
+    await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'linked-1' })).length === 0, 5000, 'containers removed');
+    await eventually(async () => (await h.runtime.listNetworks({ labels: { [DOCKER_LABELS.cluster]: h.cluster, [DOCKER_LABELS.task]: 'linked-1' } })).length === 0, 5000, 'network removed');
   });
 });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskDefinition } from '../api/v1/task-definition.js';
 import { toContainerSpec } from '../controllers/agent/runtime/container-spec.js';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { container, IMAGE, INSTANCE, startAgentEnv, type AgentEnv } from './agent-harness.js';
 
@@ -41,7 +41,7 @@ describe('berth agent restart', () => {
       name: `berth-${h.cluster}-ghost-app`,
       Image: IMAGE,
       Cmd: ['sleep', '300'],
-      Labels: { [LABELS.task]: 'ghost', [LABELS.installation]: await h.installation(), [LABELS.instance]: INSTANCE, [LABELS.cluster]: h.cluster, [LABELS.container]: 'app' },
+      Labels: { [DOCKER_LABELS.task]: 'ghost', [DOCKER_LABELS.installation]: await h.installation(), [DOCKER_LABELS.instance]: INSTANCE, [DOCKER_LABELS.cluster]: h.cluster, [DOCKER_LABELS.container]: 'app' },
       HostConfig: { Init: true },
     });
     await h.runtime.startContainer(ghost);
@@ -56,11 +56,11 @@ describe('berth agent restart', () => {
     await h.startAgent();
     await h.waitForTask('half-1', (t) => t.status?.lastStatus === 'RUNNING');
     expect(await dockerIdOf('half-1')).toBe(halfId);
-    await eventually(async () => (await h.containers({ [LABELS.task]: 'ghost' })).length === 0, 5000, 'orphan removed');
-    await eventually(async () => (await h.containers({ [LABELS.task]: 'lost-1' })).length === 0, 5000, 'lost task container removed');
+    await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'ghost' })).length === 0, 5000, 'orphan removed');
+    await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'lost-1' })).length === 0, 5000, 'lost task container removed');
     process.stdout.write(`[measure] restarted agent cleaned up orphans and lost tasks in ${Date.now() - t0} ms\n`);
 
-    const keep = await h.containers({ [LABELS.task]: 'keep-1' });
+    const keep = await h.containers({ [DOCKER_LABELS.task]: 'keep-1' });
     expect(keep.map((c) => c.id)).toEqual([keepId]);
     expect(keep[0]?.state).toBe('running');
     const stillKeep = await h.getTask('keep-1');

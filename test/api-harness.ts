@@ -139,11 +139,5 @@ export async function raw(url: string, init: { method?: string; token?: string; 
   return { status: res.status, body, headers: res.headers };
 }
 
-/** Poll `check` until it holds (bounded; for effects that happen after a socket closes). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** The kit's one test poll (bounded; for effects that happen after a socket closes). */
+export { eventually } from '../controllers/kit/test-env.js';

@@ -23,7 +23,7 @@ import { runTask, stopTask } from '../api/tasks/index.js';
 import type { ContainerDefinition, TaskDefinitionSpec } from '../api/v1/index.js';
 import { effectiveHostPort } from '../api/v1/networking.js';
 import { LOCALLY_RUN_LOG_DRIVERS } from '../api/v1/unapplied-fields.js';
-import { LABELS } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { corpusEntries, corpusPath } from './fixtures/ecs-task-definitions/corpus.js';
 import { eventually, startTestCluster, TEST_IMAGE, type TestCluster } from './support/cluster.js';
 
@@ -123,10 +123,10 @@ async function runWave(wave: Launch[]): Promise<void> {
           `${launch.file} RUNNING`,
         );
         const inspects = new Map<string, Inspect>();
-        const listed = await docker.listContainers({ all: true, filters: { label: [`${LABELS.task}=${running.metadata.name}`, `${LABELS.cluster}=${cluster.name}`] } });
+        const listed = await docker.listContainers({ all: true, filters: { label: [`${DOCKER_LABELS.task}=${running.metadata.name}`, `${DOCKER_LABELS.cluster}=${cluster.name}`] } });
         for (const c of listed) {
           const info = await docker.getContainer(c.Id).inspect();
-          const name = info.Config.Labels[LABELS.container];
+          const name = info.Config.Labels[DOCKER_LABELS.container];
           if (name) inspects.set(name, info);
         }
         outcomes.set(launch.file, { inspects });
@@ -138,7 +138,7 @@ async function runWave(wave: Launch[]): Promise<void> {
   // Free the wave's host ports: stop the tasks, and kill their containers rather than wait out each
   // stop timeout (`sleep` as PID 1 ignores SIGTERM).
   await Promise.all(started.map(({ task }) => stopTask(cluster.client, { cluster: cluster.name, task, reason: 'corpus wave done' })));
-  const own = await docker.listContainers({ filters: { label: [`${LABELS.cluster}=${cluster.name}`], status: ['running'] } });
+  const own = await docker.listContainers({ filters: { label: [`${DOCKER_LABELS.cluster}=${cluster.name}`], status: ['running'] } });
   await Promise.all(own.map((c) => docker.getContainer(c.Id).kill().catch(() => undefined)));
   await eventually(
     async () => {

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LeaderElector } from '../controllers/kit/leader-election.js';
-import type { Lease, LeaseOptions, Store } from '../api/store/types.js';
+import type { StoreLease, LeaseOptions, Store } from '../api/store/types.js';
 import { openTestSqlite, testStoreBackends, type TestStore } from './support/stores.js';
 import { delegate } from './support/delegate.js';
 import { EtcdStore } from '../api/store/etcd.js';
@@ -38,7 +38,7 @@ function stall(ms: number): void {
 
 /** A store that calls `afterRenewal` each time a lease renewal succeeds. */
 function renewalHook(store: Store, afterRenewal: () => void): Store {
-  const grantLease = async (ttl: number, options?: LeaseOptions): Promise<Lease> => {
+  const grantLease = async (ttl: number, options?: LeaseOptions): Promise<StoreLease> => {
     const lease = await store.grantLease(ttl, options);
     return delegate(lease, { keepAlive: () => lease.keepAlive().then(afterRenewal) });
   };
@@ -48,7 +48,7 @@ function renewalHook(store: Store, afterRenewal: () => void): Store {
 /** A store whose leases stop being renewed on `freeze()`: the process is "dead" to the store. */
 function freezable(store: Store): { store: Store; freeze(): void } {
   let frozen = false;
-  const grantLease = async (ttl: number, options?: LeaseOptions): Promise<Lease> => {
+  const grantLease = async (ttl: number, options?: LeaseOptions): Promise<StoreLease> => {
     const lease = await store.grantLease(ttl, options);
     return delegate(lease, {
       keepAlive: () => (frozen ? new Promise<void>(() => undefined) : lease.keepAlive()),

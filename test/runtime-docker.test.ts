@@ -17,7 +17,7 @@ import { rawContainer, rawTaskDefinition } from '../api/v1/testing.js';
 import { toContainerSpec, type ContainerSpecInput } from '../controllers/agent/runtime/container-spec.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
 import { ContainerNameConflictError, ContainerNotFoundError, DockerEngineError, ImageUnavailableError } from '../controllers/agent/runtime/errors.js';
-import { LABELS, taskLabels, taskNetworkName } from '../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS, taskLabels, taskNetworkName } from '../controllers/agent/runtime/names.js';
 import { canBind, HostPortAllocator } from '../controllers/agent/runtime/ports.js';
 import type { ContainerInspection, EventSubscription, RuntimeEvent } from '../controllers/agent/runtime/types.js';
 
@@ -27,7 +27,7 @@ const instance = 'i-runtime-test';
 const installation = randomUUID();
 const runtime = new DockerRuntime();
 const docker = new Docker();
-const mine = { [LABELS.cluster]: cluster };
+const mine = { [DOCKER_LABELS.cluster]: cluster };
 
 type Plain = Record<string, unknown>;
 
@@ -121,11 +121,11 @@ describe('DockerRuntime lifecycle', () => {
     expect(running).toMatchObject({ id, name: spec.name, state: 'running', health: 'none', image });
     expect(running.startedAt).toBeDefined();
     expect(running.labels).toMatchObject({
-      [LABELS.task]: f.task.metadata.name,
-      [LABELS.container]: 'app',
-      [LABELS.instance]: instance,
-      [LABELS.cluster]: cluster,
-      [LABELS.taskDefinition]: 'web:1',
+      [DOCKER_LABELS.task]: f.task.metadata.name,
+      [DOCKER_LABELS.container]: 'app',
+      [DOCKER_LABELS.instance]: instance,
+      [DOCKER_LABELS.cluster]: cluster,
+      [DOCKER_LABELS.taskDefinition]: 'web:1',
     });
 
     await runtime.stopContainer(id, 5);
@@ -173,8 +173,8 @@ describe('DockerRuntime lifecycle', () => {
     const done = await createAndStart(f.spec('done'));
     const idle = await runtime.createContainer(f.spec('idle'));
     await waitForState(done, (c) => c.state === 'exited');
-    const listed = await runtime.listContainers({ labels: { [LABELS.task]: f.task.metadata.name } });
-    expect(listed.map((c) => [c.id, c.state, c.labels[LABELS.container]]).sort()).toEqual(
+    const listed = await runtime.listContainers({ labels: { [DOCKER_LABELS.task]: f.task.metadata.name } });
+    expect(listed.map((c) => [c.id, c.state, c.labels[DOCKER_LABELS.container]]).sort()).toEqual(
       [[done, 'exited', 'done'], [idle, 'created', 'idle']].sort(),
     );
   });
@@ -242,7 +242,7 @@ describe('DockerRuntime events and health', () => {
     await runtime.startContainer(id);
     const event = await events.next((e) => e.id === id && e.type === 'health_status');
     const elapsed = Date.now() - started;
-    expect(event).toMatchObject({ health: verdict, labels: { [LABELS.container]: 'web', [LABELS.task]: f.task.metadata.name } });
+    expect(event).toMatchObject({ health: verdict, labels: { [DOCKER_LABELS.container]: 'web', [DOCKER_LABELS.task]: f.task.metadata.name } });
     expect(elapsed).toBeLessThan(3000);
     expect((await runtime.inspectContainer(id)).health).toBe(verdict);
   });
@@ -278,11 +278,11 @@ describe('DockerRuntime events and health', () => {
     const f = fixture([container('x', {})]);
     const id = await runtime.createContainer(f.spec('x'));
     await runtime.removeContainer(id);
-    expect((await events.next((e) => e.id === id && e.type === 'destroy')).labels[LABELS.cluster]).toBe(cluster);
+    expect((await events.next((e) => e.id === id && e.type === 'destroy')).labels[DOCKER_LABELS.cluster]).toBe(cluster);
   });
 
   it('keeps to berth’s containers: one without berth labels is not reported', async () => {
-    const foreign = await docker.createContainer({ Image: image, Cmd: ['true'], name: `berth-${cluster}-foreign`, Labels: { [LABELS.cluster]: cluster } });
+    const foreign = await docker.createContainer({ Image: image, Cmd: ['true'], name: `berth-${cluster}-foreign`, Labels: { [DOCKER_LABELS.cluster]: cluster } });
     try {
       await foreign.start();
       const f = fixture([container('marker', sh('true'))]);
@@ -316,10 +316,10 @@ describe('DockerRuntime networks and stopping', () => {
     expect((await waitForState(b, (c) => c.state === 'exited', 10_000)).exitCode).toBe(0);
     expect(await readAll(await runtime.logs(b))).toContain('<h1>berth</h1>');
 
-    for (const c of await runtime.listContainers({ labels: { [LABELS.task]: f.task.metadata.name } })) await runtime.removeContainer(c.id);
+    for (const c of await runtime.listContainers({ labels: { [DOCKER_LABELS.task]: f.task.metadata.name } })) await runtime.removeContainer(c.id);
     await runtime.removeTaskNetwork(networkName);
     await runtime.removeTaskNetwork(networkName); // already gone
-    expect(await runtime.listNetworks({ labels: { [LABELS.task]: f.task.metadata.name } })).toEqual([]);
+    expect(await runtime.listNetworks({ labels: { [DOCKER_LABELS.task]: f.task.metadata.name } })).toEqual([]);
   });
 
   it.each([
@@ -356,9 +356,9 @@ describe('DockerRuntime volumes', () => {
       expect(await readAll(await runtime.logs(reader))).toBe('shared\n');
       expect(readFileSync(join(hostDir, 'y'), 'utf8')).toBe('bound\n');
 
-      const taskOnly = { [LABELS.task]: f.task.metadata.name };
+      const taskOnly = { [DOCKER_LABELS.task]: f.task.metadata.name };
       const volumes = await runtime.listVolumes({ labels: taskOnly });
-      expect(volumes.map((v) => v.labels[LABELS.volume])).toEqual(['data']);
+      expect(volumes.map((v) => v.labels[DOCKER_LABELS.volume])).toEqual(['data']);
       for (const id of [writer, reader]) await runtime.removeContainer(id);
       for (const v of volumes) await runtime.removeVolume(v.name);
       expect(await runtime.listVolumes({ labels: taskOnly })).toEqual([]);

@@ -4,7 +4,7 @@
  * reports tasks asked to stop as STOPPED.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LABELS, isLive } from '../controllers/conventions.js';
+import { TASK_LABELS, isLive } from '../controllers/conventions.js';
 import { LocalClient } from '../api/client/local-client.js';
 import type { Ref, SubresourceOptions } from '../api/client/types.js';
 import type { KindName } from '../api/keys.js';
@@ -96,7 +96,7 @@ describe('service controller', () => {
 
     const t = (await tasks())[0] as Task;
     expect(t.spec).toMatchObject({ taskDefinition: 'web:1', group: 'service:web', startedBy: deployment?.id, desiredStatus: 'RUNNING' });
-    expect(t.metadata.labels).toEqual({ [LABELS.service]: 'web', [LABELS.deployment]: deployment?.id });
+    expect(t.metadata.labels).toEqual({ [TASK_LABELS.service]: 'web', [TASK_LABELS.deployment]: deployment?.id });
     expect(t.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Service', name: 'web', uid: s.metadata.uid, controller: true })]);
 
     // No churn: the steady service is not rewritten.

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { atLeast, collectUntil, eventually, sleep } from '../api/store/contract-helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { atLeast, collectUntil } from '../api/store/contract-helpers.js';
+import { eventually } from '../controllers/kit/test-env.js';
 import { describeStoreContract } from '../api/store/contract.js';
 import { CompactedError, StoreClosedError, StoreLockedError } from '../api/store/errors.js';
 import { openStore } from '../api/store/open.js';
@@ -113,7 +115,7 @@ describe('embedded store specifics', () => {
       first ||= revision;
     }
     const current = await store.currentRevision();
-    expect(await eventually(async () => (await store.range('/t/', { revision: first }).catch((e: unknown) => e)) instanceof CompactedError, 2000)).toBe(true);
+    await eventually(async () => (await store.range('/t/', { revision: first }).catch((e: unknown) => e)) instanceof CompactedError, 2000, 'the old revision compacted');
     const kept = await store.range('/t/', { revision: current - 5 });
     expect(kept.items).toHaveLength(3);
     const replay = store.watch('/t/', { fromRevision: current - 4 });
@@ -139,7 +141,7 @@ describe('embedded store specifics', () => {
     // would be without the checkpoint thread, and many times the 64 KB this store checkpoints after.
     const value = 'x'.repeat(1000);
     for (let i = 0; i < 400; i++) await store.put(`/t/k${i}`, value);
-    expect(await eventually(async () => statSync(file).size > before + 300_000, 10_000)).toBe(true);
+    await eventually(async () => statSync(file).size > before + 300_000, 10_000, 'the file to grow');
     await store.close();
     expect(existsSync(`${file}-wal`)).toBe(false);
     const reopened = new SqliteStore({ dataDir: dir });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenMirror } from '../api/auth/token-mirror.js';
 import { hashToken, TokenRegistry } from '../api/auth/tokens.js';
 import { sysKeys } from '../api/keys.js';
-import { eventually } from '../api/store/contract-helpers.js';
+import { eventually } from '../controllers/kit/test-env.js';
 import { WatchBrokenError } from '../api/store/errors.js';
 import type { Store, Watch, WatchBatch } from '../api/store/types.js';
 import { delegate } from './support/delegate.js';
@@ -29,7 +29,7 @@ function silentWatch(): Watch {
 }
 
 const until = async (what: string, check: () => boolean | Promise<boolean>) => {
-  if (!(await eventually(async () => check(), 5000, 10))) throw new Error(`timed out waiting for ${what}`);
+  await eventually(async () => check(), 5000, what);
 };
 
 describe.each(testStoreBackends)('token mirror on %s', (_name, open) => {

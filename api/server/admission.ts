@@ -9,7 +9,7 @@ import { policyRefusals } from '../auth/task-policy-check.js';
 import { LocalClient } from '../client/local-client.js';
 import { isOfKind } from '../resources/codec.js';
 import { NotFoundError } from '../resources/errors.js';
-import { resolveTaskDefinition } from '../tasks/resolve-definition.js';
+import { lookUpTaskDefinition } from '../tasks/resolve-definition.js';
 import type { TaskDefinitionSpec } from '../v1/task-definition.js';
 import { parseTaskDefinitionRef } from '../v1/task-definition-ref.js';
 import type { ResourceStore } from '../resources/resource-store.js';
@@ -58,7 +58,7 @@ function taskPolicy(resources: ResourceStore, pathCluster: string | undefined): 
       clusters = await clustersFollowing(resources, next.spec.family, pathCluster);
     } else if (isOfKind(next, 'Task') || isOfKind(next, 'Service')) {
       const ref = next.spec.taskDefinition;
-      spec = (await resolveTaskDefinition(new LocalClient(resources), next.metadata.cluster, ref).catch(() => undefined))?.spec;
+      spec = (await lookUpTaskDefinition(new LocalClient(resources), next.metadata.cluster, ref).catch(() => undefined))?.spec;
       what = `${next.kind.toLowerCase()} ${next.metadata.name} (task definition ${ref})`;
     } else return;
     if (!spec) return;

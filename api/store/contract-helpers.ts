@@ -41,14 +41,3 @@ function describe(events: WatchEvent[]): string {
   return events.slice(-5).map((e) => `${e.type} ${e.kv.key}@${e.kv.modRevision}`).join(', ') || 'none';
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Poll `check` until it holds or `timeoutMs` passes; returns whether it held. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(everyMs);
-  }
-}

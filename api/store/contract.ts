@@ -3,7 +3,9 @@
  * test/store-etcd.test.ts and test/store-sqlite.test.ts run it; a new backend adds one more file.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { atLeast, collectUntil, eventually, scratchPrefix, sleep } from './contract-helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../../controllers/kit/test-env.js';
+import { atLeast, collectUntil, scratchPrefix } from './contract-helpers.js';
 import { AlreadyExistsError, CompactedError, ConflictError, InvalidRequestError, LeaseNotFoundError } from './errors.js';
 import type { Store, WatchEvent } from './types.js';
 
@@ -254,7 +256,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           return 'ended';
         })();
         await store.put(k('c'), '1');
-        expect(await eventually(async () => batches === 1, 3000)).toBe(true);
+        await eventually(async () => batches === 1, 3000, 'one batch');
         await watch.cancel();
         expect(await loop).toBe('ended');
         expect(await watch.closed).toBeUndefined();
@@ -304,7 +306,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await sleep(2500);
         expect((await store.get(k('ka')))?.value).toBe('v');
         lease.release();
-        expect(await eventually(async () => (await store.get(k('ka'))) === undefined, 6000)).toBe(true);
+        await eventually(async () => (await store.get(k('ka'))) === undefined, 6000, 'the leased key gone');
       });
 
       it('put with an unknown lease fails with LeaseNotFound', async () => {

@@ -2,9 +2,9 @@
 import type { Etcd3, Lease as Etcd3Lease } from 'etcd3';
 import { mapEtcdError } from './etcd-codec.js';
 import { LeaseNotFoundError } from './errors.js';
-import type { Lease, LeaseOptions } from './types.js';
+import type { StoreLease, LeaseOptions } from './types.js';
 
-export async function grantEtcdLease(client: Etcd3, ttlSeconds: number, options: LeaseOptions = {}): Promise<Lease> {
+export async function grantEtcdLease(client: Etcd3, ttlSeconds: number, options: LeaseOptions = {}): Promise<StoreLease> {
   const inner = client.lease(ttlSeconds, { autoKeepAlive: options.autoKeepAlive ?? true });
   let id: string;
   try {
@@ -16,7 +16,7 @@ export async function grantEtcdLease(client: Etcd3, ttlSeconds: number, options:
   return new EtcdLease(inner, id, ttlSeconds);
 }
 
-class EtcdLease implements Lease {
+class EtcdLease implements StoreLease {
   readonly lost: Promise<void>;
 
   constructor(

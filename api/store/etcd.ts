@@ -16,7 +16,7 @@ import { GroupCommit, type GroupCommitOptions, type GroupCommitStats } from './g
 
 import {
   MAX_TXN_OPS,
-  type DeleteOptions, type DeleteResult, type KeyValue, type Lease, type LeaseOptions, type PutEntry, type PutOptions,
+  type DeleteOptions, type DeleteResult, type KeyValue, type StoreLease, type LeaseOptions, type PutEntry, type PutOptions,
   type RangeOptions, type RangeResult, type Store, type TxnOp, type TxnOpResult, type TxnRequest, type TxnResult,
   type Watch, type WatchOptions, type WriteResult,
 } from './types.js';
@@ -147,7 +147,7 @@ export class EtcdStore implements Store {
     return watch.channel;
   }
 
-  async grantLease(ttlSeconds: number, options?: LeaseOptions): Promise<Lease> {
+  async grantLease(ttlSeconds: number, options?: LeaseOptions): Promise<StoreLease> {
     if (!(ttlSeconds >= 1)) throw new InvalidRequestError(`lease TTL must be at least 1 second, got ${ttlSeconds}`);
     return grantEtcdLease(this.client, Math.ceil(ttlSeconds), options);
   }

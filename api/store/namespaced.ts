@@ -3,7 +3,7 @@
  * stored as `namespace + key`, and results and events come back without the prefix. It lets several
  * berth installations (or parallel test files) share one etcd without seeing each other's keys.
  */
-import type { DeleteOptions, KeyValue, Lease, LeaseOptions, PutEntry, PutOptions, RangeOptions, Store, TxnOp, TxnOpResult, TxnRequest, Watch, WatchBatch, WatchOptions } from './types.js';
+import type { DeleteOptions, KeyValue, StoreLease, LeaseOptions, PutEntry, PutOptions, RangeOptions, Store, TxnOp, TxnOpResult, TxnRequest, Watch, WatchBatch, WatchOptions } from './types.js';
 
 export function namespaced(store: Store, namespace: string): Store {
   if (namespace === '') return store;
@@ -61,7 +61,7 @@ export function namespaced(store: Store, namespace: string): Store {
         },
       };
     },
-    grantLease: (ttlSeconds: number, options?: LeaseOptions): Promise<Lease> => store.grantLease(ttlSeconds, options),
+    grantLease: (ttlSeconds: number, options?: LeaseOptions): Promise<StoreLease> => store.grantLease(ttlSeconds, options),
     currentRevision: () => store.currentRevision(),
     compact: (revision: number) => store.compact(revision),
     close: () => store.close(),

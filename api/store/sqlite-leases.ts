@@ -5,7 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { LeaseNotFoundError } from './errors.js';
-import type { Lease, LeaseOptions } from './types.js';
+import type { StoreLease, LeaseOptions } from './types.js';
 
 /** How often expired leases are looked for: the bound on how late an expiry is noticed. */
 const EXPIRY_CHECK_MS = 100;
@@ -49,7 +49,7 @@ export class SqliteLeases {
     this.live.clear();
   }
 
-  grant(ttlSeconds: number, options: LeaseOptions = {}): Lease {
+  grant(ttlSeconds: number, options: LeaseOptions = {}): StoreLease {
     const info = this.insert.run(ttlSeconds, this.now() + ttlSeconds * 1000);
     const lease = new SqliteLease(String(info.lastInsertRowid), ttlSeconds, this);
     this.live.add(lease);
@@ -92,7 +92,7 @@ export class SqliteLeases {
   }
 }
 
-class SqliteLease implements Lease {
+class SqliteLease implements StoreLease {
   private timer: NodeJS.Timeout | undefined;
   private markLost: () => void = () => undefined;
   readonly lost: Promise<void>;

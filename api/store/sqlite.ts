@@ -17,7 +17,7 @@ import { assertDistinctWrites } from './txn-rules.js';
 import { deleteViaTxn } from './txn-writes.js';
 import { GroupCommit } from './group-commit.js';
 import type {
-  DeleteOptions, DeleteResult, KeyValue, Lease, LeaseOptions, PutEntry, PutOptions, RangeOptions, RangeResult,
+  DeleteOptions, DeleteResult, KeyValue, StoreLease, LeaseOptions, PutEntry, PutOptions, RangeOptions, RangeResult,
   Store, TxnOp, TxnOpResult, TxnRequest, TxnResult, Watch, WatchEvent, WatchOptions, WriteResult,
 } from './types.js';
 import { MAX_TXN_OPS } from './types.js';
@@ -141,7 +141,7 @@ export class SqliteStore implements Store {
     return this.hub.subscribe(prefix, options.fromRevision, options.prevValues ?? true);
   }
 
-  async grantLease(ttlSeconds: number, options?: LeaseOptions): Promise<Lease> {
+  async grantLease(ttlSeconds: number, options?: LeaseOptions): Promise<StoreLease> {
     this.assertOpen();
     if (!(ttlSeconds >= 1)) throw new InvalidRequestError(`lease TTL must be at least 1 second, got ${ttlSeconds}`);
     return this.leases.grant(Math.ceil(ttlSeconds), options);

@@ -132,7 +132,7 @@ export interface LeaseOptions {
   autoKeepAlive?: boolean;
 }
 
-export interface Lease {
+export interface StoreLease {
   readonly id: string;
   readonly ttlSeconds: number;
   /** Renew the lease now; throws LeaseNotFoundError when it has already expired. */
@@ -160,7 +160,7 @@ export interface Store {
   delete(key: string, options?: DeleteOptions): Promise<DeleteResult>;
   txn(request: TxnRequest): Promise<TxnResult>;
   watch(prefix: string, options?: WatchOptions): Watch;
-  grantLease(ttlSeconds: number, options?: LeaseOptions): Promise<Lease>;
+  grantLease(ttlSeconds: number, options?: LeaseOptions): Promise<StoreLease>;
   currentRevision(): Promise<number>;
   /** Forget history before `revision`: reads and watches below it throw CompactedError. */
   compact(revision: number): Promise<void>;

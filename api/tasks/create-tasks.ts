@@ -8,7 +8,7 @@ import { API_VERSION, DEFAULT_CLUSTER } from '../v1/meta.js';
 import { SERVICE_GROUP_PREFIX, type TaskOverrides } from '../v1/task.js';
 import { TaskRequestError } from './errors.js';
 import { taskName } from './names.js';
-import { resolveTaskDefinition } from './resolve-definition.js';
+import { lookUpTaskDefinition } from './resolve-definition.js';
 
 type Task = ObjectOf<'Task'>;
 type TaskDefinition = ObjectOf<'TaskDefinition'>;
@@ -54,7 +54,7 @@ export async function prepare(client: BerthClient, input: Common): Promise<{ clu
   const cluster = input.cluster ?? DEFAULT_CLUSTER;
   if (input.group?.startsWith(SERVICE_GROUP_PREFIX))
     throw new TaskRequestError('group', `"${input.group}" is reserved for tasks a service starts; choose a group not starting with "${SERVICE_GROUP_PREFIX}"`);
-  const definition = await resolveTaskDefinition(client, cluster, input.taskDefinition);
+  const definition = await lookUpTaskDefinition(client, cluster, input.taskDefinition);
   checkOverrides(definition, input.overrides);
   // ECS's default group for a one-off task is its family.
   return { cluster, definition, group: input.group ?? `family:${definition.spec.family ?? definition.metadata.name.split(':')[0]}` };

@@ -7,6 +7,6 @@ export { startTask } from './start-task.js';
 export { stopTask, USER_STOP_REASON } from './stop-task.js';
 export { MAX_TASKS_PER_CALL, RunTaskInput, StartTaskInput, StopTaskInput } from './inputs.js';
 export { TaskRequestError, type EcsErrorCode } from './errors.js';
-export { resolveTaskDefinition } from './resolve-definition.js';
+export { lookUpTaskDefinition } from './resolve-definition.js';
 export { taskName } from './names.js';
 export type { TaskApiOptions, TaskFailure, TasksResult } from './create-tasks.js';

@@ -8,7 +8,7 @@ import { TaskRequestError } from './errors.js';
 
 type TaskDefinition = ObjectOf<'TaskDefinition'>;
 
-export async function resolveTaskDefinition(client: BerthClient, cluster: string, ref: string): Promise<TaskDefinition> {
+export async function lookUpTaskDefinition(client: BerthClient, cluster: string, ref: string): Promise<TaskDefinition> {
   const parsed = parseTaskDefinitionRef(ref);
   if (!parsed) throw new TaskRequestError('taskDefinition', `"${ref}" is not a task definition reference; use a family ("web") or family:revision ("web:3")`);
   if (parsed.revision !== undefined) {

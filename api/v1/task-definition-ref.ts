@@ -56,3 +56,8 @@ export const PinnedTaskDefinitionRefString = z
     'must be family:revision, e.g. "web:3", or that revision\'s ARN',
   )
   .transform(shortForm);
+
+/** A stored revision's number: its status says it, else its `family:N` name (0 when neither does). */
+export function revisionOf(td: { metadata: { name: string }; status?: { revision?: number } | undefined }): number {
+  return td.status?.revision ?? parseTaskDefinitionRef(td.metadata.name)?.revision ?? 0;
+}

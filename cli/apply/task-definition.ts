@@ -9,6 +9,7 @@ import type { PreparedManifest } from './prepare.js';
 import type { ApplyResult, DryRunMode } from './types.js';
 import { MANAGED_BY_LABEL } from './constants.js';
 import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
+import { revisionOf } from '../../api/v1/task-definition-ref.js';
 
 type TaskDefinition = ObjectOf<'TaskDefinition'>;
 
@@ -37,8 +38,6 @@ async function listAll(client: BerthClient): Promise<TaskDefinition[]> {
   } while (token);
   return items;
 }
-
-export const revisionOf = (td: TaskDefinition): number => td.status?.revision ?? 0;
 
 export async function applyTaskDefinition(client: BerthClient, cache: RevisionCache, m: PreparedManifest, dryRun: DryRunMode): Promise<ApplyResult> {
   if (m.object.kind !== 'TaskDefinition') throw new Error(`internal: ${m.kind} is not a TaskDefinition`);

@@ -32,7 +32,7 @@ import { instanceAttributes, instanceResources, resolveAgentOptions, type AgentO
 import { LogServer, type LogServerAddress } from './log-server.js';
 import { OwnEngineEvents } from './own-events.js';
 import { heartbeat, registerInstance, type Registration } from './registration.js';
-import { belongsTo, isLegacyOf, LABELS, legacyScopeLabels, type AgentScope } from './runtime/names.js';
+import { belongsTo, isLegacyOf, DOCKER_LABELS, legacyScopeLabels, type AgentScope } from './runtime/names.js';
 import { HostPortAllocator } from './runtime/ports.js';
 import type { EventSubscription, RuntimeEvent } from './runtime/types.js';
 import { DEFAULT_RESERVED_PORTS } from '../../api/v1/container-instance.js';
@@ -231,7 +231,7 @@ export class Agent {
   }
 
   private onRuntimeEvent(event: RuntimeEvent): void {
-    const task = event.labels[LABELS.task];
+    const task = event.labels[DOCKER_LABELS.task];
     if (task === undefined || !this.scope) return;
     // The stream carries every object of this cluster and instance name (an older berth's are
     // among them): another installation's are not this agent's business.
@@ -289,7 +289,7 @@ export class Agent {
     const mine = <T extends { labels: Record<string, string> }>(objects: T[]): T[] =>
       objects.filter((o) => {
         if (belongsTo(o.labels, scope)) return true;
-        const uid = o.labels[LABELS.taskUid];
+        const uid = o.labels[DOCKER_LABELS.taskUid];
         const task = uid !== undefined ? uids.get(uid) : undefined;
         return task !== undefined && isLegacyOf(o.labels, scope, { name: task, uid });
       });
@@ -302,15 +302,15 @@ export class Agent {
       this.containers.abandonRelist();
       throw err;
     });
-    for (const c of containers) if (c.labels[LABELS.installation] === undefined) this.legacy.add(c.id);
+    for (const c of containers) if (c.labels[DOCKER_LABELS.installation] === undefined) this.legacy.add(c.id);
     const listed: { id: string; task: string }[] = [];
     for (const c of containers) {
-      const task = c.labels[LABELS.task];
+      const task = c.labels[DOCKER_LABELS.task];
       if (task !== undefined) listed.push({ id: c.id, task });
     }
     this.containers.finishRelist(relist, listed);
     for (const o of [...containers, ...networks, ...volumes]) {
-      const task = o.labels[LABELS.task];
+      const task = o.labels[DOCKER_LABELS.task];
       if (task !== undefined) this.queue.add(task);
     }
   }

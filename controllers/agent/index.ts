@@ -5,7 +5,7 @@
 export { Agent } from './agent.js';
 export { AGENT_DEFAULTS, AGENT_VERSION, instanceAttributes, instanceResources, type AgentOptions } from './options.js';
 export { planTask, hasEngineWork, type TaskPlan, type TaskPlanInput, type StopStep } from './plan.js';
-export { containerStatus, taskHealth, statusPatch, laterStatus } from './task-status.js';
+export { containerStatus, healthFromContainers, statusPatch, laterStatus } from './task-status.js';
 export type { ObservedContainer } from './observed.js';
 export { AgentError, TaskDefinitionMissingError, AgentStateError, AgentConfigError } from './errors.js';
 export { LogServer, type LogServerOptions } from './log-server.js';

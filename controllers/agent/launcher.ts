@@ -23,7 +23,7 @@ import { ContainerNameConflictError, ForeignObjectError, ImageUnavailableError }
 import { HostPortTakenError } from './errors.js';
 import type { ContainerIndex } from './container-index.js';
 import type { OwnEngineEvents } from './own-events.js';
-import { isOwnedBy, LABELS, taskLabels, taskNetworkName, type AgentScope, type TaskIdentity } from './runtime/names.js';
+import { isOwnedBy, DOCKER_LABELS, taskLabels, taskNetworkName, type AgentScope, type TaskIdentity } from './runtime/names.js';
 import type { HostPortAllocator } from './runtime/ports.js';
 import type { ContainerInspection, ContainerRuntime, ContainerSpec } from './runtime/types.js';
 
@@ -208,7 +208,7 @@ export class Launcher {
       id = await this.deps.runtime.createContainer(spec);
     } catch (err) {
       if (!(err instanceof ContainerNameConflictError) || err.existingId === undefined) throw err;
-      if (!isOwnedBy(err.existingLabels, this.deps.scope, taskIdentity(task))) throw new ForeignObjectError('container', spec.name, err.existingLabels[LABELS.installation]);
+      if (!isOwnedBy(err.existingLabels, this.deps.scope, taskIdentity(task))) throw new ForeignObjectError('container', spec.name, err.existingLabels[DOCKER_LABELS.installation]);
       // Created before a crash (or by a concurrent retry): adopt it rather than make a twin.
       this.deps.log.info({ task: task.metadata.name, container: spec.name, dockerId: err.existingId }, 'adopting existing container');
       id = err.existingId;

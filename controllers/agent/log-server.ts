@@ -27,7 +27,7 @@ import { isLoopbackHost } from '../../api/tls/loopback.js';
 import { AgentConfigError } from './errors.js';
 import { advertisedLogsAddress, parseLogsListen } from './log-address.js';
 import { LogCallerAuth } from './log-auth.js';
-import { LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
+import { DOCKER_LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
 import type { ContainerRuntime, ContainerSummary } from './runtime/types.js';
 
 export interface LogServerOptions {
@@ -139,7 +139,7 @@ export class LogServer {
     const { runtime, scope } = this.options;
     const { cluster, instance } = scope;
     const found = await runtime.listContainers({
-      labels: { [LABELS.task]: target.task, [LABELS.container]: target.container, ...scopeLabels(scope) },
+      labels: { [DOCKER_LABELS.task]: target.task, [DOCKER_LABELS.container]: target.container, ...scopeLabels(scope) },
     });
     const container = pick(found, query.data.uid);
     if (!container)
@@ -176,7 +176,7 @@ export class LogServer {
 
 /** The task's own container (by uid, when the caller knows it); a running one before a stopped one. */
 function pick(found: ContainerSummary[], uid: string | undefined): ContainerSummary | undefined {
-  const mine = uid === undefined ? found : found.filter((c) => c.labels[LABELS.taskUid] === undefined || c.labels[LABELS.taskUid] === uid);
+  const mine = uid === undefined ? found : found.filter((c) => c.labels[DOCKER_LABELS.taskUid] === undefined || c.labels[DOCKER_LABELS.taskUid] === uid);
   return mine.find((c) => c.state === 'running') ?? mine[0];
 }
 

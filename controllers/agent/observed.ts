@@ -4,7 +4,7 @@
  * decision never rests on an event the agent might have missed.
  */
 import type { ContainerHealth, ContainerInspection, ContainerState, HostPortBinding } from './runtime/types.js';
-import { LABELS } from './runtime/names.js';
+import { DOCKER_LABELS } from './runtime/names.js';
 
 export interface ObservedContainer {
   id: string;
@@ -53,8 +53,8 @@ export function toObserved(c: ContainerInspection): ObservedContainer {
   const finishedAt = epochMs(c.finishedAt);
   return {
     id: c.id,
-    name: c.labels[LABELS.container] ?? c.name,
-    ...(c.labels[LABELS.taskUid] !== undefined ? { taskUid: c.labels[LABELS.taskUid] } : {}),
+    name: c.labels[DOCKER_LABELS.container] ?? c.name,
+    ...(c.labels[DOCKER_LABELS.taskUid] !== undefined ? { taskUid: c.labels[DOCKER_LABELS.taskUid] } : {}),
     state: c.state,
     exitCode: c.exitCode,
     health: c.health,
@@ -63,7 +63,7 @@ export function toObserved(c: ContainerInspection): ObservedContainer {
     ...(startedAt !== undefined ? { startedAt } : {}),
     ...(finishedAt !== undefined ? { finishedAt } : {}),
     hostPorts: c.hostPorts,
-    ...(c.labels[LABELS.sandbox] === 'true' ? { sandbox: true } : {}),
+    ...(c.labels[DOCKER_LABELS.sandbox] === 'true' ? { sandbox: true } : {}),
     ...(c.ipv4Address !== undefined ? { ipv4Address: c.ipv4Address } : {}),
   };
 }

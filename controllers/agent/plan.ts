@@ -22,7 +22,7 @@ import type { STOP_CODES, Task, TaskStatus } from '../../api/v1/task.js';
 import { hasExited, hasStarted, isRunning, type ObservedContainer } from './observed.js';
 import { readiness, startPlan, type StartPlan } from './runtime/dependency-order.js';
 import { shouldRestart } from './restart-policy.js';
-import { containerStatus, hasVanished, laterStatus, sandboxAttachment, sharedNetwork, statusPatch, taskHealth, type SharedNetwork } from './task-status.js';
+import { containerStatus, hasVanished, laterStatus, sandboxAttachment, sharedNetwork, statusPatch, healthFromContainers, type SharedNetwork } from './task-status.js';
 
 export type StopCode = (typeof STOP_CODES)[number];
 
@@ -172,7 +172,7 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
     lastStatus,
     containers,
     ...(attachments ? { attachments } : {}),
-    healthStatus: taskHealth(def.containerDefinitions, containers),
+    healthStatus: healthFromContainers(def.containerDefinitions, containers),
     ...connected(task, input.now),
     ...pulled(task, input),
     ...(lastStatus === 'RUNNING' ? { startedAt: task.status?.startedAt ?? iso(input.now) } : {}),
@@ -190,7 +190,7 @@ function planWaiting(input: TaskPlanInput, waiting: { reason: string; retryAfter
     lastStatus: laterStatus(task.status?.lastStatus ?? 'PENDING', 'PENDING'),
     pendingReason: waiting.reason,
     containers,
-    healthStatus: taskHealth(def.containerDefinitions, containers),
+    healthStatus: healthFromContainers(def.containerDefinitions, containers),
     ...connected(task, input.now),
   });
   plan.requeueAfterMs = waiting.retryAfterMs;
@@ -219,7 +219,7 @@ function planStop(input: TaskPlanInput, task: Task, own: readonly ObservedContai
       lastStatus: laterStatus(last, 'STOPPING'),
       stoppingAt: task.status?.stoppingAt ?? iso(input.now),
       containers: current,
-      healthStatus: taskHealth(defs, current),
+      healthStatus: healthFromContainers(defs, current),
     });
     return plan;
   }
@@ -233,7 +233,7 @@ function planStop(input: TaskPlanInput, task: Task, own: readonly ObservedContai
     stoppingAt: task.status?.stoppingAt ?? iso(input.now),
     stoppedAt: iso(input.now),
     containers: final,
-    healthStatus: taskHealth(defs, final),
+    healthStatus: healthFromContainers(defs, final),
   });
   plan.releasePorts = true;
   plan.releaseNetwork = true;

@@ -15,7 +15,7 @@ import { forgetContainer, Launcher, newTaskMemory, type TaskMemory } from './lau
 import { toObserved, type ObservedContainer } from './observed.js';
 import { hasEngineWork, planTask, type TaskPlan } from './plan.js';
 import { ContainerNotFoundError } from './runtime/errors.js';
-import { isOwnedBy, LABELS, legacyScopeLabels, taskNetworkName, type AgentScope } from './runtime/names.js';
+import { isOwnedBy, DOCKER_LABELS, legacyScopeLabels, taskNetworkName, type AgentScope } from './runtime/names.js';
 import type { LogDriverChoice } from './runtime/spec-logs.js';
 import type { SandboxImage } from './runtime/spec-sandbox.js';
 import type { ContainerIndex } from './container-index.js';
@@ -137,7 +137,7 @@ export class TaskWorker {
       if (!c) continue;
       // Ports of containers found after a restart must not be handed out again.
       for (const p of c.hostPorts) ports.claim(p.hostPort, p.protocol);
-      const uid = c.labels[LABELS.taskUid];
+      const uid = c.labels[DOCKER_LABELS.taskUid];
       if (uid !== undefined) memory.uids.add(uid);
       out.push(withProbedHealth(toObserved(c), memory));
     }
@@ -251,8 +251,8 @@ export class TaskWorker {
     const { runtime, scope } = this.deps;
     // Older berths' objects carry no installation label: list by cluster and instance, keep our own.
     const owner = { name, ...(memory.uid !== undefined ? { uid: memory.uid } : {}) };
-    const labels = { ...legacyScopeLabels(scope), [LABELS.task]: name };
-    for (const sandbox of (await runtime.listContainers({ labels: { ...labels, [LABELS.sandbox]: 'true' } })).filter((c) => isOwnedBy(c.labels, scope, owner))) {
+    const labels = { ...legacyScopeLabels(scope), [DOCKER_LABELS.task]: name };
+    for (const sandbox of (await runtime.listContainers({ labels: { ...labels, [DOCKER_LABELS.sandbox]: 'true' } })).filter((c) => isOwnedBy(c.labels, scope, owner))) {
       await runtime.removeContainer(sandbox.id);
       this.deps.containers.remove(sandbox.id);
       forgetContainer(memory, sandbox.id);
@@ -271,7 +271,7 @@ export class TaskWorker {
     if (memory.resourcesRemoved) return;
     await this.releaseNetworks(name, memory);
     const { runtime, scope } = this.deps;
-    const volumes = await runtime.listVolumes({ labels: { ...legacyScopeLabels(scope), [LABELS.task]: name } });
+    const volumes = await runtime.listVolumes({ labels: { ...legacyScopeLabels(scope), [DOCKER_LABELS.task]: name } });
     for (const volume of volumes.filter((v) => isOwnedBy(v.labels, scope, { name, ...(memory.uid !== undefined ? { uid: memory.uid } : {}) }))) await runtime.removeVolume(volume.name);
     // Docker leaves the task's cgroup behind (of every uid this name had, a deleted task's too).
     for (const uid of [undefined, ...memory.uids]) await runtime.removeTaskCgroup(taskNetworkName(scope.cluster, { name, ...(uid !== undefined ? { uid } : {}) }));

@@ -1,11 +1,10 @@
 /**
  * The cluster status controller's plan: a pure function of one cluster's instances, services and
- * tasks (and of when its status was last written), saying what its status counts should be and
- * whether to write them now.
+ * tasks, saying what its status counts should be and whether they need writing. How often they are
+ * written is the controller's declared `statusWrites` interval, applied by the kit's runner.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ClusterStatus } from '../../api/v1/cluster.js';
-import { intervalWait } from '../kit/pacing.js';
 import type { ObjectOf } from '../kit/types.js';
 
 type ContainerInstance = ObjectOf<'ContainerInstance'>;
@@ -46,25 +45,12 @@ export function clusterCounts(
 }
 
 export interface ClusterStatusPlan {
-  /** The status to write now; undefined when it already says so or must wait for the interval. */
+  /** The status to write; undefined when it already says so. */
   write: ClusterCounts | undefined;
-  /** Look again after this long (the rest of the interval), even if nothing changes. */
-  requeueAfterMs: number | undefined;
 }
 
-/**
- * Pure: whether to write `counts` over `current`. Writes are coalesced to at most one per
- * `intervalMs` per cluster: a burst of thousands of task changes becomes a few writes, and the
- * last change of a burst is still written, once the interval is up.
- */
-export function planClusterStatus(o: {
-  current: ClusterStatus | undefined;
-  counts: ClusterCounts;
-  lastWriteAt: number | undefined;
-  now: number;
-  intervalMs: number;
-}): ClusterStatusPlan {
-  if (o.current !== undefined && isDeepStrictEqual({ ...o.current }, { ...o.counts })) return { write: undefined, requeueAfterMs: undefined };
-  const wait = intervalWait(o.lastWriteAt, o.now, o.intervalMs);
-  return wait > 0 ? { write: undefined, requeueAfterMs: wait } : { write: o.counts, requeueAfterMs: undefined };
+/** Pure: whether `counts` need writing over `current`. */
+export function planClusterStatus(o: { current: ClusterStatus | undefined; counts: ClusterCounts }): ClusterStatusPlan {
+  if (o.current !== undefined && isDeepStrictEqual({ ...o.current }, { ...o.counts })) return { write: undefined };
+  return { write: o.counts };
 }

@@ -16,6 +16,8 @@ import type { IndexFunc } from './cache.js';
 import type { Clock } from './clock.js';
 import type { EventRecorder } from './events.js';
 import type { CacheReader } from './informer-set.js';
+import type { PacingOptions } from './pacing.js';
+import type { RateLimiterOptions } from './rate-limiter.js';
 import type { ReconcileResult } from './result.js';
 import { kindNameOf, type KindName, type KindSchema, type KindSchemaOrName, type KitClient, type KitObject, type ObjectOf, type ObjectRef } from './types.js';
 
@@ -97,6 +99,21 @@ export interface WatchDefinition {
   readonly changed?: (oldObj: KitObject, newObj: KitObject) => boolean;
 }
 
+/** The status type of a kind's objects. */
+export type StatusOf<K extends KindName> = ObjectOf<K> extends { status?: infer S } ? S : undefined;
+
+/**
+ * Status writes of a controller's own objects that may wait (defineController's `statusWrites`).
+ * While a burst of changes each alters a status a little (task counts as tasks start one after
+ * another), writing every one is a write, a watch event and a reconcile woken by it per change.
+ */
+export interface StatusWriteOptions<K extends KindName> {
+  /** Which status changes may wait, from the stored status to the new one (e.g. counts alone). Any other change is written at once. */
+  coalesceWhen: (current: StatusOf<K> | undefined, next: StatusOf<K> | undefined) => boolean;
+  /** Such a change is written at most once per this many ms per object; the last one always lands, at most this late. */
+  intervalMs: number;
+}
+
 /** What `defineController` is given. */
 export interface ControllerOptions<K extends KindName = KindName> {
   /** Unique, stable name: used in logs, metrics and the controller's leader-election key. */
@@ -131,6 +148,22 @@ export interface ControllerOptions<K extends KindName = KindName> {
   indexes?: readonly IndexSpec[];
   /** How many keys are reconciled at once (default 1). One key is never reconciled twice at once. */
   workers?: number;
+  /**
+   * Spacing of one key's reconciles, applied by the work queue: after a reconcile the key is not
+   * handed out again before `costFactor` × the time the reconcile spent on its own (not waiting for
+   * the API), nor before `minIntervalMs` when it wrote. For a reconcile that reads a whole set and
+   * is woken by every change in it (a scheduler pass over a cluster's tasks): under a burst it runs
+   * less often and does more each time. Absent: a key goes as soon as a worker is free.
+   */
+  pacing?: PacingOptions;
+  /**
+   * Status writes of the request's own object (through `ctx.client.mutate(kind, key, change,
+   * { subresource: 'status' })`) that may wait: the runner holds back one that `coalesceWhen` lets
+   * wait within `intervalMs` of the last, and reconciles the key again when the interval is up.
+   */
+  statusWrites?: StatusWriteOptions<K>;
+  /** Retry backoff and overall retry rate of this controller's queue (default: the manager's, else the kit's). */
+  rateLimits?: RateLimiterOptions;
   reconcile: Reconciler;
 }
 
@@ -145,6 +178,9 @@ export interface ControllerDefinition<K extends KindName = KindName> {
   readonly reads: readonly KindName[];
   readonly indexes: readonly IndexDefinition[];
   readonly workers: number;
+  readonly pacing?: Readonly<Required<PacingOptions>>;
+  readonly statusWrites?: { readonly intervalMs: number; readonly coalesceWhen: (current: unknown, next: unknown) => boolean };
+  readonly rateLimits?: RateLimiterOptions;
   readonly reconcile: Reconciler;
 }
 
@@ -199,6 +235,12 @@ export function defineController<K extends KindName>(options: ControllerOptions<
 
   const workers = options.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) problems.push(`workers: must be an integer >= 1, got ${String(workers)}`);
+  const pacing = checkPacing(options.pacing, problems);
+  const statusWrites = options.statusWrites;
+  if (statusWrites !== undefined) {
+    if (typeof statusWrites?.coalesceWhen !== 'function') problems.push('statusWrites.coalesceWhen: must be a function (currentStatus, nextStatus) => boolean');
+    if (!isNonNegative(statusWrites?.intervalMs) || statusWrites.intervalMs === 0) problems.push(`statusWrites.intervalMs: must be a number of ms > 0, got ${String(statusWrites?.intervalMs)}`);
+  }
   if (typeof options.reconcile !== 'function')
     problems.push('reconcile: required, an async function ({ key }, { client, log, clock, signal }) => done() | requeueAfter(ms)');
 
@@ -213,8 +255,23 @@ export function defineController<K extends KindName>(options: ControllerOptions<
     reads: Object.freeze(reads.filter((k): k is KindName => k !== undefined)),
     indexes: Object.freeze(indexes.filter((x): x is IndexDefinition => x !== undefined)),
     workers,
+    ...(pacing === undefined ? {} : { pacing }),
+    ...(statusWrites === undefined
+      ? {}
+      : { statusWrites: Object.freeze({ intervalMs: statusWrites.intervalMs, coalesceWhen: statusWrites.coalesceWhen as (current: unknown, next: unknown) => boolean }) }),
+    ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     reconcile: options.reconcile,
   });
+}
+
+const isNonNegative = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+
+function checkPacing(pacing: PacingOptions | undefined, problems: string[]): Readonly<Required<PacingOptions>> | undefined {
+  if (pacing === undefined) return undefined;
+  const { costFactor = 0, minIntervalMs = 0 } = pacing ?? {};
+  if (!isNonNegative(costFactor)) problems.push(`pacing.costFactor: must be a number >= 0, got ${String(costFactor)}`);
+  if (!isNonNegative(minIntervalMs)) problems.push(`pacing.minIntervalMs: must be a number of ms >= 0, got ${String(minIntervalMs)}`);
+  return Object.freeze({ costFactor, minIntervalMs });
 }
 
 function checkKind(kind: unknown, field: string, problems: string[]): KindName | undefined {

@@ -12,7 +12,8 @@
  * - result: done(), requeueAfter(ms), TerminalError
  * - informer / cache: the list+watch cache with indexes; clientListWatch feeds it from the API client
  * - queue / rate-limiter: the de-duplicating, rate-limited work queue
- * - pacing: CostPacing, spacing a key's reconciles by their own cost
+ * - pacing: what a controller declares as `pacing` / `statusWrites` (CostPacing, WriteIntervals),
+ *   applied by the queue and the runner, never by reconcile itself
  * - handlers: which requests an object change produces (for / owns / watches)
  * - pool: forEachBounded, at most N calls in flight (a controller's writes, an apply's objects)
  */

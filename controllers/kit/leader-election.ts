@@ -5,7 +5,8 @@
  * leads until its lease ends. Others watch the key and try again when it is deleted (revoked on a
  * clean stop, or expired when the leader died).
  *
- * Fencing: the store deletes the key no sooner than `ttl` after the leader's last *acknowledged*
+ * Fencing (the loop shared with the Lease elector: lead-while-renewed.ts): the store deletes the
+ * key no sooner than `ttl` after the leader's last *acknowledged*
  * renewal was sent. The leader stops acting (aborts its signal) once `ttl - safetyMargin` has passed
  * since the last renewal it sent that succeeded, so a deposed leader has stopped before anyone else
  * can win the key. Renewals happen every ttl/3, so a healthy leader never comes near that deadline.
@@ -25,8 +26,11 @@ import type { Logger } from '../../api/log.js';
 import { rootLogger } from '../../api/log.js';
 import { sysKeys } from '../../api/keys.js';
 import { AlreadyExistsError } from '../../api/store/errors.js';
-import type { Lease, Store } from '../../api/store/types.js';
+import type { StoreLease, Store } from '../../api/store/types.js';
 import { realClock, type Clock } from './clock.js';
+import { leadWhileRenewed, type Leadership, type Renewal } from './lead-while-renewed.js';
+
+export type { Leadership };
 
 export interface LeaderElectionOptions {
   store: Store;
@@ -41,11 +45,6 @@ export interface LeaderElectionOptions {
   log?: Logger;
 }
 
-export interface Leadership {
-  /** Aborted when leadership is lost or the elector stops: stop acting at once. */
-  signal: AbortSignal;
-}
-
 export class LeaderElector {
   private readonly ttlMs: number;
   private readonly safetyMarginMs: number;
@@ -58,7 +57,7 @@ export class LeaderElector {
    * The lease this candidate led with, when it stepped down only because the store did not answer in
    * time: whether it still leads is for the store to say once it answers (resume).
    */
-  private kept: Lease | undefined;
+  private kept: StoreLease | undefined;
 
   constructor(private readonly options: LeaderElectionOptions) {
     this.ttlMs = (options.ttlSeconds ?? 10) * 1000;
@@ -115,7 +114,7 @@ export class LeaderElector {
     if (kept) await Promise.race([kept.revoke().catch(() => undefined), this.clock.sleep(1000)]);
   }
 
-  private async leadAndPause(lease: Lease, renewedAt: number, lead: (leadership: Leadership) => Promise<void>): Promise<void> {
+  private async leadAndPause(lease: StoreLease, renewedAt: number, lead: (leadership: Leadership) => Promise<void>): Promise<void> {
     await this.leadWith(lease, renewedAt, lead);
     // `lead` returned on its own (or leadership was lost): pause before campaigning again, so a
     // `lead` that ends at once cannot turn this into a busy loop. Not when the lease was kept to
@@ -129,12 +128,12 @@ export class LeaderElector {
    * another lease: it is dropped and the campaign goes on as usual. The store not answering: throws,
    * to try again shortly.
    */
-  private async resume(lease: Lease): Promise<{ lease: Lease; renewedAt: number } | undefined> {
+  private async resume(lease: StoreLease): Promise<{ lease: StoreLease; renewedAt: number } | undefined> {
     const sentAt = this.clock.now();
     // Bounded: an etcd call made while etcd is down can wait for ever.
     const renewal = await this.renewWithin(lease, this.ttlMs, this.stopping.signal);
     if (renewal === 'no answer') throw new Error(`the store did not answer a renewal of lease ${lease.id} within ${this.ttlMs} ms`);
-    if (renewal === 'lease gone') {
+    if (renewal === 'lost') {
       this.kept = undefined;
       return undefined;
     }
@@ -146,7 +145,7 @@ export class LeaderElector {
     return undefined;
   }
 
-  private async tryAcquire(lease: Lease): Promise<boolean> {
+  private async tryAcquire(lease: StoreLease): Promise<boolean> {
     try {
       await this.options.store.create(this.key, JSON.stringify({ identity: this.options.identity, acquiredAt: new Date(this.clock.now()).toISOString() }), { lease: lease.id });
       return true;
@@ -156,61 +155,27 @@ export class LeaderElector {
     }
   }
 
-  private async leadWith(lease: Lease, grantRequestedAt: number, lead: (leadership: Leadership) => Promise<void>): Promise<void> {
-    const ended = new AbortController();
-    let lastRenewSentAt = grantRequestedAt;
-    const giveUpAt = () => lastRenewSentAt + this.ttlMs - this.safetyMarginMs;
-    const onStop = () => ended.abort();
-    this.stopping.signal.addEventListener('abort', onStop, { once: true });
-
-    // Renew every ttl/3; a failed renewal is retried until the fencing deadline passes.
-    const renewLoop = (async () => {
-      while (!ended.signal.aborted) {
-        await this.clock.sleep(this.ttlMs / 3, ended.signal);
-        if (ended.signal.aborted) return;
-        const sentAt = this.clock.now();
-        // Bounded, so one renewal stuck on an unreachable store does not hold back the next.
-        const renewal = await this.renewWithin(lease, this.ttlMs / 3, ended.signal);
-        if (renewal === 'renewed') lastRenewSentAt = Math.max(lastRenewSentAt, sentAt);
-        else if (!ended.signal.aborted) this.log.warn({ renewal }, 'lease renewal failed');
-        if (renewal === 'lease gone') ended.abort();
-      }
-    })();
-    // The fencing deadline, checked often enough to abort well before the store could expire us.
+  private async leadWith(lease: StoreLease, grantRequestedAt: number, lead: (leadership: Leadership) => Promise<void>): Promise<void> {
     let unreachable = false;
-    const fenceLoop = (async () => {
-      while (!ended.signal.aborted) {
-        if (this.clock.now() >= giveUpAt()) {
-          // One last renewal, sent now and given half the margin (so a refusal still comes before
-          // the store could let the key go): see the header on why this is safe.
-          const sentAt = this.clock.now();
-          const renewed = await this.renewWithin(lease, this.safetyMarginMs / 2, ended.signal);
-          if (ended.signal.aborted) return;
-          if (renewed === 'renewed') {
-            lastRenewSentAt = Math.max(lastRenewSentAt, sentAt);
-            this.log.info({ lateMs: sentAt - giveUpAt() }, 'renewed leadership past its deadline (the process was busy); carrying on');
-            continue;
-          }
-          unreachable = renewed === 'no answer';
-          this.log.warn({ renewal: renewed }, 'could not renew leadership in time; stepping down');
-          ended.abort();
-          return;
-        }
-        await this.clock.sleep(Math.min(100, this.safetyMarginMs / 2), ended.signal);
-      }
-    })();
-
     this.leading = true;
-    this.log.info('became leader');
     try {
-      await lead({ signal: ended.signal });
+      ({ unreachable } = await leadWhileRenewed({
+        clock: this.clock,
+        log: this.log,
+        stopping: this.stopping.signal,
+        confirmedAt: grantRequestedAt,
+        // The store deletes the key no sooner than ttl after the last acknowledged renewal was sent.
+        validForMs: this.ttlMs - this.safetyMarginMs,
+        renewEveryMs: this.ttlMs / 3,
+        fenceCheckMs: Math.min(100, this.safetyMarginMs / 2),
+        // Bounded, so one renewal stuck on an unreachable store does not hold back the next.
+        renew: (signal) => this.renewWithin(lease, this.ttlMs / 3, signal),
+        // Given half the margin, so a refusal still comes before the store could let the key go.
+        lastChance: (signal) => this.renewWithin(lease, this.safetyMarginMs / 2, signal),
+        lead,
+      }));
     } finally {
       this.leading = false;
-      ended.abort();
-      this.stopping.signal.removeEventListener('abort', onStop);
-      // Not awaiting renewLoop: a renewal stuck on an unreachable store must not keep us here.
-      void renewLoop;
-      await fenceLoop;
       lease.release();
       if (unreachable && !this.stopping.signal.aborted) {
         // The store did not answer: keep the lease, to resume it when the store is back.
@@ -226,14 +191,14 @@ export class LeaderElector {
   }
 
   /** One renewal, bounded by `ms`: renewed, refused (the lease is gone), or no answer (the store is unreachable or slow). */
-  private async renewWithin(lease: Lease, ms: number, signal: AbortSignal): Promise<'renewed' | 'lease gone' | 'no answer'> {
+  private async renewWithin(lease: StoreLease, ms: number, signal: AbortSignal): Promise<Renewal> {
     const timedOut = new AbortController();
     const stop = AbortSignal.any([signal, timedOut.signal]);
     try {
       return await Promise.race([
         lease.keepAlive().then(
           () => 'renewed' as const,
-          (err: unknown) => (err instanceof Error && err.name === 'LeaseNotFound' ? ('lease gone' as const) : ('no answer' as const)),
+          (err: unknown) => (err instanceof Error && err.name === 'LeaseNotFound' ? ('lost' as const) : ('no answer' as const)),
         ),
         this.clock.sleep(ms, stop).then(() => 'no answer' as const),
       ]);

@@ -9,7 +9,7 @@
  * `renewTime` with our clock: clocks differ between machines). Every write is a CAS on the version
  * read, so of two candidates acting on the same version one wins and the other gets a Conflict.
  *
- * Fencing: the leader renews every duration/3 and stops acting (aborts its signal) once
+ * Fencing (the loop shared with the store-lease elector: lead-while-renewed.ts): the leader renews every duration/3 and stops acting (aborts its signal) once
  * `duration - safetyMargin` has passed since it sent its last renewal that succeeded. A successor
  * can take over only `duration` after it saw that renewal, which was after it was sent: the old
  * leader has stopped by then, as long as the two clocks run at about the same rate.
@@ -18,7 +18,7 @@ import { ConflictError, AlreadyExistsError } from '../../api/resources/errors.js
 import type { Lease } from '../../api/v1/lease.js';
 import { rootLogger, type Logger } from '../../api/log.js';
 import { realClock, type Clock } from './clock.js';
-import type { Leadership } from './leader-election.js';
+import { leadWhileRenewed, type Leadership, type Renewal } from './lead-while-renewed.js';
 import type { KitClient } from './types.js';
 
 export interface LeaseElectionOptions {
@@ -125,46 +125,22 @@ export class LeaseElector {
   }
 
   private async leadFrom(acquiredSentAt: number, lead: (leadership: Leadership) => Promise<void>): Promise<void> {
-    const ended = new AbortController();
-    let lastRenewSentAt = acquiredSentAt;
-    const onStop = () => ended.abort();
-    this.stopping.signal.addEventListener('abort', onStop, { once: true });
-    const renewLoop = (async () => {
-      while (!ended.signal.aborted) {
-        await this.clock.sleep(this.durationMs / 3, ended.signal);
-        if (ended.signal.aborted) return;
-        const sentAt = this.clock.now();
-        const outcome = await this.tryAcquireOrRenew();
-        if (outcome === 'ours') lastRenewSentAt = sentAt;
-        else if (outcome === 'theirs') {
-          // Someone else wrote the Lease since our last renewal: it is theirs now.
-          this.log.warn('the lease has another holder; stepping down');
-          ended.abort();
-        }
-        // 'failed': retried on the next round until the fencing deadline.
-      }
-    })();
-    const fenceLoop = (async () => {
-      while (!ended.signal.aborted) {
-        if (this.clock.now() >= lastRenewSentAt + this.durationMs - this.safetyMarginMs) {
-          this.log.warn('could not renew the lease in time; stepping down');
-          ended.abort();
-          return;
-        }
-        await this.clock.sleep(Math.min(100, this.safetyMarginMs / 2), ended.signal);
-      }
-    })();
     this.leading = true;
-    this.log.info('became leader');
     try {
-      await lead({ signal: ended.signal });
+      await leadWhileRenewed({
+        clock: this.clock,
+        log: this.log,
+        stopping: this.stopping.signal,
+        confirmedAt: acquiredSentAt,
+        validForMs: this.durationMs - this.safetyMarginMs,
+        renewEveryMs: this.durationMs / 3,
+        fenceCheckMs: Math.min(100, this.safetyMarginMs / 2),
+        // 'theirs': someone else wrote the Lease since our last renewal: it is theirs now.
+        renew: async () => RENEWAL[await this.tryAcquireOrRenew()],
+        lead,
+      });
     } finally {
       this.leading = false;
-      ended.abort();
-      this.stopping.signal.removeEventListener('abort', onStop);
-      // Not awaited: a renewal stuck on an unreachable server must not keep us here.
-      void renewLoop;
-      await fenceLoop;
       await Promise.race([this.release(), this.clock.sleep(1000)]);
       this.log.info('stopped leading');
     }
@@ -184,3 +160,5 @@ export class LeaseElector {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+const RENEWAL: Record<'ours' | 'theirs' | 'failed', Renewal> = { ours: 'renewed', theirs: 'lost', failed: 'no answer' };

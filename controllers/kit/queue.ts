@@ -5,12 +5,15 @@
  * - a key waiting in the queue is there once, however many events named it (de-duplication);
  * - a key is never handed to two workers at once; if it is added while being processed it is
  *   queued again once, when the worker calls `done(key)`, so the latest change is never lost;
- * - retries wait per-key exponential backoff combined with an overall rate limit.
+ * - retries wait per-key exponential backoff combined with an overall rate limit;
+ * - with a pacer (a controller's declared `pacing`), a key is not handed out before the pacer
+ *   allows it: an add that comes too soon waits as a delayed add, however many events named it.
  *
  * Workers loop: `key = await get()`, reconcile, then `forget(key)` on success or
  * `addRateLimited(key)` on failure, and always `done(key)`.
  */
 import type { Cancel, Clock } from './clock.js';
+import type { Pacer } from './pacing.js';
 import { defaultRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 
 /** Options of `WorkQueue`. */
@@ -20,6 +23,8 @@ export interface WorkQueueOptions {
   rateLimiter?: RateLimiter;
   /** Tunes the default rate limiter (ignored when `rateLimiter` is given). */
   rateLimits?: RateLimiterOptions;
+  /** Spaces each key's turns (default: none); asked whenever a key would become ready. */
+  pacer?: Pacer;
 }
 
 /** Counters for dashboards and tests. */
@@ -34,6 +39,8 @@ export interface QueueMetrics {
   delayed: number;
   /** Keys being processed by a worker. */
   processing: number;
+  /** Adds the pacer held back (each became a delayed add). */
+  paced: number;
 }
 
 /** A FIFO of string keys with O(1) push and shift. */
@@ -70,6 +77,7 @@ class Fifo {
 export class WorkQueue {
   private readonly clock: Clock;
   private readonly limiter: RateLimiter;
+  private readonly pacer: Pacer | undefined;
   private readonly queue = new Fifo();
   /** Keys that need processing: waiting in `queue`, or re-added while processing. */
   private readonly dirty = new Set<string>();
@@ -80,15 +88,22 @@ export class WorkQueue {
   private stopped = false;
   private adds = 0;
   private retryCount = 0;
+  private pacedCount = 0;
 
-  constructor({ clock, rateLimiter, rateLimits }: WorkQueueOptions) {
+  constructor({ clock, rateLimiter, rateLimits, pacer }: WorkQueueOptions) {
     this.clock = clock;
     this.limiter = rateLimiter ?? defaultRateLimiter(clock, rateLimits);
+    this.pacer = pacer;
   }
 
-  /** Marks `key` as needing processing. A no-op if it is already waiting or the queue is shut down. */
+  /**
+   * Marks `key` as needing processing. A no-op if it is already waiting or the queue is shut down.
+   * A key the pacer holds back is added when its wait is over instead.
+   */
   add(key: string): void {
     if (this.stopped || this.dirty.has(key)) return;
+    // A key being processed is paced when done() queues it again: its pacing is recorded by then.
+    if (!this.processing.has(key) && this.heldBack(key)) return;
     this.adds++;
     this.dirty.add(key);
     // A key being processed is queued again by done(), never handed to a second worker.
@@ -150,6 +165,10 @@ export class WorkQueue {
   done(key: string): void {
     this.processing.delete(key);
     if (this.stopped || !this.dirty.has(key)) return;
+    if (this.heldBack(key)) {
+      this.dirty.delete(key);
+      return;
+    }
     this.queue.push(key);
     this.dispatch();
   }
@@ -187,7 +206,17 @@ export class WorkQueue {
       depth: this.queue.length,
       delayed: this.delayed.size,
       processing: this.processing.size,
+      paced: this.pacedCount,
     };
+  }
+
+  /** True when the pacer makes `key` wait: it is then added once the wait is over. */
+  private heldBack(key: string): boolean {
+    const wait = this.pacer?.delayFor(key, this.clock.now()) ?? 0;
+    if (wait <= 0) return false;
+    this.pacedCount++;
+    this.addAfter(key, wait);
+    return true;
   }
 
   /** Hands waiting keys straight to waiting getters, so a key is never claimed twice. */

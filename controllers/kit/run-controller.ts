@@ -8,6 +8,11 @@
  *   requeueAfter(ms)        forgotten       in `ms`
  *   thrown error            kept, grows     after per-key backoff (max'ed with the overall rate limit)
  *   thrown TerminalError    forgotten       when something enqueues it again; logged and counted
+ *
+ * The rate control a controller declares is applied here, not in its reconcile: `pacing` through
+ * the queue (each reconcile's own time and whether it wrote are recorded before the key is done),
+ * `statusWrites` through the client the reconcile gets (a held-back status write turns `done()`
+ * into a look again when its interval is up), `rateLimits` as the queue's retry limits.
  */
 import { rootLogger, type Logger } from '../../api/log.js';
 import { realClock, type Clock } from './clock.js';
@@ -15,10 +20,12 @@ import type { ControllerDefinition, ReconcileContext } from './controller.js';
 import { eventRecorder } from './events.js';
 import { cachedKindsOf } from './handlers.js';
 import { noCache, scopedCache, type CacheReader } from './informer-set.js';
+import { CostPacing, WriteIntervals } from './pacing.js';
 import { WorkQueue, type QueueMetrics } from './queue.js';
+import { tracedClient, type ReconcileTrace, type StatusCoalescing } from './reconcile-client.js';
 import { yieldIfBusy } from '../../api/time-slice.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
-import { isTerminalError, type ReconcileResult } from './result.js';
+import { isTerminalError, requeueAfter, type ReconcileResult } from './result.js';
 import { parseRequestKey, requestKey, type KitClient, type ObjectRef } from './types.js';
 
 /** What `runController` needs. */
@@ -31,7 +38,7 @@ export interface RunControllerOptions {
   log?: Logger;
   /** Shared informer caches handed to every reconcile (default: none; reads then fail loudly). */
   cache?: CacheReader;
-  /** Tunes the queue's backoff and overall rate limit. */
+  /** Tunes the queue's backoff and overall rate limit (the definition's own `rateLimits` win). */
   rateLimits?: RateLimiterOptions;
 }
 
@@ -61,7 +68,12 @@ export function runController(definition: ControllerDefinition, options: RunCont
   const { client, signal } = options;
   const clock = options.clock ?? realClock;
   const log = (options.log ?? rootLogger).child({ controller: definition.name });
-  const queue = new WorkQueue({ clock, rateLimits: options.rateLimits });
+  const pacing = definition.pacing && new CostPacing(definition.pacing.costFactor, definition.pacing.minIntervalMs);
+  const coalescing: StatusCoalescing | undefined = definition.statusWrites && {
+    intervals: new WriteIntervals(definition.statusWrites.intervalMs),
+    when: definition.statusWrites.coalesceWhen,
+  };
+  const queue = new WorkQueue({ clock, rateLimits: definition.rateLimits ?? options.rateLimits, pacer: pacing });
   const counts = { reconciles: 0, done: 0, requeues: 0, errors: 0, terminalErrors: 0 };
   const cache = scopedCache(options.cache ?? noCache, definition.name, cachedKindsOf(definition));
   const events = eventRecorder(client, clock);
@@ -103,12 +115,21 @@ export function runController(definition: ControllerDefinition, options: RunCont
       return;
     }
     const keyLog = log.child({ key: `${ref.kind}/${ref.cluster}/${ref.name}` });
-    const ctx: ReconcileContext = { log: keyLog, clock, client, signal, cache, events };
+    // Only a controller with rate control pays for a traced client.
+    const traced = pacing || coalescing ? tracedClient(client, clock, ref, key, coalescing) : undefined;
+    const ctx: ReconcileContext = { log: keyLog, clock, client: traced?.client ?? client, signal, cache, events };
     counts.reconciles++;
+    const startedAt = clock.now();
     try {
-      handle(key, await definition.reconcile({ key: ref }, ctx), keyLog);
+      const result = await definition.reconcile({ key: ref }, ctx);
+      handle(key, traced ? withHeldStatus(result, traced.trace()) : result, keyLog);
     } catch (err) {
       fail(key, err, keyLog);
+    } finally {
+      if (pacing && traced) {
+        const trace = traced.trace();
+        pacing.record(key, startedAt, clock.now() - startedAt - trace.ioMs, trace.wrote);
+      }
     }
   };
 
@@ -139,4 +160,13 @@ export function runController(definition: ControllerDefinition, options: RunCont
     stats: () => ({ ...counts, queue: queue.metrics() }),
     stopped,
   };
+}
+
+/** A held-back status write must land: the key is looked at again when its interval is up, or sooner if asked. */
+function withHeldStatus(result: ReconcileResult | undefined, trace: ReconcileTrace): ReconcileResult | undefined {
+  const held = trace.statusHeldMs;
+  if (held === undefined) return result;
+  if (result?.type === 'done') return requeueAfter(held);
+  if (result?.type === 'requeueAfter') return requeueAfter(Math.min(result.afterMs, held));
+  return result;
 }

@@ -5,12 +5,12 @@
 import type { z } from 'zod';
 import { objectKey, parseObjectKey, type KindName, type ObjectRef } from '../../api/keys.js';
 import { isKindName, type BerthObject } from '../../api/v1/index.js';
-import type { BerthClient } from '../../api/client/types.js';
+import type { BerthClient, ObjectOf } from '../../api/client/types.js';
 
 export type { KindName, ObjectRef, BerthObject };
 
-/** The typed object of one kind, e.g. `ObjectOf<'Service'>` (the same type the API client returns). */
-export type ObjectOf<K extends KindName> = Extract<BerthObject, { kind: K }>;
+/** The typed object of one kind, e.g. `ObjectOf<'Service'>`: the API client's own type, re-exported. */
+export type { ObjectOf };
 
 /** What the kit needs of an object: its kind and identity (every berth kind has these). */
 export interface KitObject {

@@ -29,7 +29,6 @@ import { jsonEqual } from '../../api/json-equal.js';
 import type { ContainerInstance, Service, Task } from '../../api/v1/index.js';
 import { awaitsScheduler, isLive, isStopped } from '../conventions.js';
 import { defineController, type ControllerDefinition } from '../kit/controller.js';
-import { CostPacing } from '../kit/pacing.js';
 import { done, requeueAfter } from '../kit/result.js';
 import type { KitObject, ObjectRef } from '../kit/types.js';
 import { applyPlan, SchedulerWriteError } from './apply.js';
@@ -109,10 +108,6 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
   const rngFor = options.rng ?? ((cluster: string) => seededRng(hashString(cluster)));
   // One per controller instance: survives passes and leadership changes (entries expire on their own).
   const assumed = new AssumedTasks();
-  const minIntervalMs = options.minPassIntervalMs ?? 100;
-  // At least minIntervalMs between passes over a cluster, and PLAN_COST_FACTOR × the last pass's
-  // observe+plan time: a pass reads every task of the cluster.
-  const pacing = new CostPacing(PLAN_COST_FACTOR, minIntervalMs);
   // Every cluster reconciled so far (each is once when the controller starts), for task-definition events.
   const knownClusters = new Set<string>();
 
@@ -121,6 +116,9 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
     for: 'Cluster',
     // Clusters are scheduled independently (one key is never reconciled twice at once).
     workers: 4,
+    // At least minPassIntervalMs after a pass that wrote, and PLAN_COST_FACTOR × the last pass's own
+    // (observe+plan) time: a pass reads every task of the cluster.
+    pacing: { costFactor: PLAN_COST_FACTOR, minIntervalMs: options.minPassIntervalMs ?? 100 },
     watches: [
       { kind: 'Task', map: taskWakes, changed: taskUpdateMatters },
       { kind: 'ContainerInstance', map: clusterOf, changed: instanceUpdateMatters },
@@ -134,16 +132,10 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
       const cluster = key.name;
       knownClusters.add(cluster);
       const started = clock.now();
-      const wait = pacing.delayFor(cluster, started);
-      if (wait > 0) return requeueAfter(wait);
       const input = observeCluster(cache, cluster, assumed, started, rngFor(cluster), options.reservedPorts);
-      if (input === undefined) {
-        pacing.record(cluster, started, clock.now() - started, false);
-        return done();
-      }
+      if (input === undefined) return done();
       const plan = planScheduling(input);
       const planned = clock.now();
-      pacing.record(cluster, started, planned - started, plan.binds.length > 0 || plan.statusWrites.length > 0);
       if (plan.binds.length === 0 && plan.statusWrites.length === 0) return plan.unplaceable.length > 0 ? requeueAfter(retryMs) : done();
       if (plan.uncounted.length > 0)
         log.warn({ tasks: plan.uncounted.slice(0, 5).map((t) => t.metadata.name), count: plan.uncounted.length }, 'bound tasks whose task definition is unknown are not counted against their instances');

@@ -15,7 +15,6 @@ import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref.js';
 import { INDEX } from '../conventions.js';
 import { forEachBounded } from '../kit/pool.js';
 import { defineController, type ControllerDefinition, type ReconcileContext } from '../kit/controller.js';
-import { CostPacing } from '../kit/pacing.js';
 import { done, requeueAfter } from '../kit/result.js';
 import { requestKey, type KitObject, type ObjectOf, type ObjectRef } from '../kit/types.js';
 import { onlyCountsChanged } from './count-updates.js';
@@ -54,11 +53,6 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
   const settings: ServiceControllerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const expectations = new Expectations(settings.expectationTimeoutMs);
   const launches = new LaunchBackoff(settings.launchBackoff);
-  // Every change of any of a service's tasks wakes it and a reconcile reads all of them: a
-  // 1,000-task service being placed is planned a few dozen times a second, not once per change.
-  const pacing = new CostPacing(PLAN_COST_FACTOR);
-  // Status writes of counts alone, at most one per countUpdateIntervalMs per service (count-updates.ts).
-  const countWrites = new CostPacing(0, settings.countUpdateIntervalMs);
   // Which services follow which family (family → service keys → refs), learnt as services are
   // reconciled, so that registering `web:4` wakes the services on `web`. Every service is
   // reconciled once when the controller starts, so the map is complete after that.
@@ -111,14 +105,17 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       },
     ],
     workers: 4,
+    // Every change of any of a service's tasks wakes it and a reconcile reads all of them: a
+    // 1,000-task service being placed is planned a few dozen times a second, not once per change.
+    pacing: { costFactor: PLAN_COST_FACTOR },
+    // Status writes of counts alone, at most one per countUpdateIntervalMs per service (count-updates.ts).
+    ...(settings.countUpdateIntervalMs > 0
+      ? { statusWrites: { intervalMs: settings.countUpdateIntervalMs, coalesceWhen: (current, next) => next !== undefined && onlyCountsChanged(current, next) } }
+      : {}),
     async reconcile({ key }, ctx) {
       const requestId = requestKey(key);
-      const wait = pacing.delayFor(requestId, ctx.clock.now());
-      if (wait > 0) return requeueAfter(wait);
       let service = await ctx.client.get('Service', key);
       if (!service) {
-        pacing.forget(requestId);
-        countWrites.forget(requestId);
         expectations.forget(requestId);
         launches.forget(requestId);
         for (const names of followers.values()) names.delete(requestId);
@@ -171,7 +168,6 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         service = (await ctx.client.get('Service', key)) ?? service; // the event changed its resourceVersion
       }
 
-      pacing.record(requestId, now, ctx.clock.now() - now);
       const outcome = await apply(ctx, service, plan, requestId);
       if (plan.finalize) {
         if (service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {
@@ -182,9 +178,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         }
         return done();
       }
-      const statusDue = await writeStatus(ctx, service, plan, outcome, now, requestId);
-      const again = Math.min(plan.requeueAfterMs ?? Infinity, statusDue ?? Infinity);
-      return Number.isFinite(again) ? requeueAfter(again) : done();
+      await writeStatus(ctx, service, plan, outcome, now);
+      return plan.requeueAfterMs === undefined ? done() : requeueAfter(plan.requeueAfterMs);
     },
   });
 
@@ -250,14 +245,10 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     return { started, stopped };
   }
 
-  /** Writes the status the plan makes, if it changed; a change of counts alone may wait: then how long (ms). */
-  async function writeStatus(ctx: ReconcileContext, service: Service, plan: ServicePlan, outcome: Outcome, now: number, requestId: string): Promise<number | undefined> {
+  /** Writes the status the plan makes, if it changed (the runner holds back a change of counts alone: `statusWrites`). */
+  async function writeStatus(ctx: ReconcileContext, service: Service, plan: ServicePlan, outcome: Outcome, now: number): Promise<void> {
     const status = nextStatus(service, plan, outcome, now, settings.eventRepeatMs, randomUUID);
-    if (jsonEqual(status, service.status ?? {})) return undefined; // nothing changed: no write, no churn
-    if (onlyCountsChanged(service.status, status)) {
-      const wait = countWrites.delayFor(requestId, now);
-      if (wait > 0) return wait;
-    }
+    if (jsonEqual(status, service.status ?? {})) return; // nothing changed: no write, no churn
     await ctx.client.mutate(
       'Service',
       { cluster: service.metadata.cluster, name: service.metadata.name },
@@ -270,8 +261,6 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       },
       { subresource: 'status' },
     );
-    countWrites.record(requestId, now, 0);
-    return undefined;
   }
 }
 

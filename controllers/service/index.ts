@@ -7,7 +7,7 @@ export { serviceController, ServiceChangedError, type ServiceControllerOptions }
 export { DEFAULT_SETTINGS, SERVICE_FINALIZER, type ServiceControllerSettings } from './settings.js';
 export { planService, type PlanInput, type ServicePlan, type TaskStop } from './plan.js';
 export { resolveTaskDefinition, type Resolution } from './resolve.js';
-export { taskHealth, type TaskHealth } from './task-health.js';
+export { serviceTaskHealth, type TaskHealth } from './task-health.js';
 export { maxTasks, minHealthyTasks, rollingStep, type RollingCounts, type RollingStep } from './rolling.js';
 export { breakerTripped, failureThreshold, HEALTH_CHECK_STOP_REASON, isFailedTask } from './circuit-breaker.js';
 export { deploymentId, type DeploymentNote } from './deployments.js';

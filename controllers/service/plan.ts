@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Deployment } from '../../api/v1/service.js';
 import { chooseTasksToStop, taskDemand, type StoppableTask } from '../scheduler/placement/index.js';
-import { isLive, isStopped, LABELS } from '../conventions.js';
+import { isLive, isStopped, TASK_LABELS } from '../conventions.js';
 import type { ObjectOf } from '../kit/types.js';
 import { DEFAULT_MAX_TASKS_PER_SERVICE } from '../../api/v1/cluster.js';
 import { stoppedSince } from '../task/retention.js';
@@ -17,7 +17,7 @@ import { beginDeployment, pruneDrained, primaryOf, rollBackTo, rollbackTarget, t
 import type { Resolution } from './resolve.js';
 import { rollingStep, type RollingStep } from './rolling.js';
 import type { ServiceControllerSettings } from './settings.js';
-import { taskHealth, type TaskHealth } from './task-health.js';
+import { serviceTaskHealth, type TaskHealth } from './task-health.js';
 
 type Service = ObjectOf<'Service'>;
 type Task = ObjectOf<'Task'>;
@@ -82,7 +82,7 @@ export interface ServicePlan {
   step?: RollingStep;
 }
 
-interface TaskView {
+interface TaskInPlan {
   task: Task;
   deployment: string | undefined;
   health: TaskHealth;
@@ -119,12 +119,12 @@ export function planService(input: PlanInput): ServicePlan {
 
   // 2. Observe every task: which deployment it belongs to, and how healthy it is.
   const known = new Set(deployments.map((d) => d.id));
-  const views: TaskView[] = input.tasks.map((task) => {
-    const label = task.metadata.labels?.[LABELS.deployment];
+  const views: TaskInPlan[] = input.tasks.map((task) => {
+    const label = task.metadata.labels?.[TASK_LABELS.deployment];
     return {
       task,
       deployment: label !== undefined && known.has(label) ? label : undefined,
-      health: taskHealth(task, input.taskDefinitions.get(task.spec.taskDefinition), {
+      health: serviceTaskHealth(task, input.taskDefinitions.get(task.spec.taskDefinition), {
         now,
         settleMs: settings.settleMs,
         gracePeriodMs: service.spec.healthCheckGracePeriodSeconds * 1000,
@@ -175,7 +175,7 @@ export function planService(input: PlanInput): ServicePlan {
   // are on their way out: the instance controller stops them once enough others are healthy. So
   // they are not "kept" — replacements start for them — and this controller never stops them itself
   // (two writers stopping tasks could together go below minimumHealthyPercent).
-  const onDrainingInstance = (v: TaskView) => {
+  const onDrainingInstance = (v: TaskInPlan) => {
     const instance = v.task.spec.containerInstance;
     return instance !== undefined && input.instances.get(instance)?.spec.status === 'DRAINING';
   };
@@ -199,7 +199,7 @@ export function planService(input: PlanInput): ServicePlan {
   const starts = throttled ? 0 : Math.min(step.start, settings.maxStartsPerPass);
 
   const stop: TaskStop[] = failing.map((v) => ({ name: v.task.metadata.name, reason: HEALTH_CHECK_STOP_REASON, unhealthy: true }));
-  const chooser = (candidates: readonly TaskView[], count: number) => chooseStops(candidates, count, input, service);
+  const chooser = (candidates: readonly TaskInPlan[], count: number) => chooseStops(candidates, count, input, service);
   for (const name of chooser(primaryKept, step.stopPrimarySurplus)) stop.push({ name, reason: stopReason, unhealthy: false });
   if (!frozen) {
     const notHealthy = oldLive.filter((v) => v.health.state !== 'healthy');
@@ -277,11 +277,11 @@ function startedAt(task: Task): number {
  * then not yet healthy (newest first within each), and among the healthy ones what the service's
  * placement strategy says (spread keeps its balance, binpack empties the least-used instances).
  */
-function chooseStops(candidates: readonly TaskView[], count: number, input: PlanInput, service: Service): string[] {
+function chooseStops(candidates: readonly TaskInPlan[], count: number, input: PlanInput, service: Service): string[] {
   if (count <= 0) return [];
-  const newestFirst = (a: TaskView, b: TaskView) =>
+  const newestFirst = (a: TaskInPlan, b: TaskInPlan) =>
     (b.task.status?.createdAt ?? '').localeCompare(a.task.status?.createdAt ?? '') || a.task.metadata.name.localeCompare(b.task.metadata.name);
-  const rank = (v: TaskView) => (v.task.spec.containerInstance === undefined ? 0 : v.health.state === 'healthy' ? 2 : 1);
+  const rank = (v: TaskInPlan) => (v.task.spec.containerInstance === undefined ? 0 : v.health.state === 'healthy' ? 2 : 1);
   const early = candidates.filter((v) => rank(v) < 2).sort((a, b) => rank(a) - rank(b) || newestFirst(a, b));
   const chosen = early.slice(0, count).map((v) => v.task.metadata.name);
   const rest = count - chosen.length;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Task } from '../../api/v1/task.js';
 import { resolveTaskDefinition } from './resolve.js';
-import { taskHealth } from './task-health.js';
+import { serviceTaskHealth } from './task-health.js';
 import { failureThreshold, isFailedTask } from './circuit-breaker.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 import { T0, task, td } from './testing.js';
@@ -31,7 +31,7 @@ describe('resolveTaskDefinition', () => {
   });
 });
 
-describe('taskHealth', () => {
+describe('serviceTaskHealth', () => {
   const input = { now: T0, settleMs: 40_000, gracePeriodMs: 30_000 };
   it.each([
     ['pending', task('t', { lastStatus: 'PENDING' }), td(1), 'pending'],
@@ -43,7 +43,7 @@ describe('taskHealth', () => {
     ['UNHEALTHY in grace', task('t', { startedAgo: 10_000, health: 'UNHEALTHY' }), td(1, { healthCheck: true }), 'starting'],
     ['UNHEALTHY after grace', task('t', { startedAgo: 30_000, health: 'UNHEALTHY' }), td(1, { healthCheck: true }), 'unhealthy'],
   ])('%s: %s', (_name, t, d, state) => {
-    expect(taskHealth(t, d, input).state).toBe(state);
+    expect(serviceTaskHealth(t, d, input).state).toBe(state);
   });
 });
 

@@ -5,7 +5,7 @@
  * replacing crashed tasks and scaling with it, and only moving a service ONTO an INACTIVE revision
  * is refused. Likewise a service on `web` whose every revision was deregistered keeps `current`.
  */
-import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref.js';
+import { parseTaskDefinitionRef, revisionOf } from '../../api/v1/task-definition-ref.js';
 import type { ObjectOf } from '../kit/types.js';
 
 type TaskDefinition = ObjectOf<'TaskDefinition'>;
@@ -40,9 +40,4 @@ export function resolveTaskDefinition(ref: string, revisions: readonly TaskDefin
   if (pinned.status?.status === 'INACTIVE' && pinned.metadata.name !== current)
     return { ok: false, problem: `task definition ${ref} is INACTIVE; point the service at an ACTIVE revision` };
   return { ok: true, ref: pinned.metadata.name, taskDefinition: pinned };
-}
-
-/** The revision number, from status or else from the `family:N` name. */
-export function revisionOf(td: TaskDefinition): number {
-  return td.status?.revision ?? parseTaskDefinitionRef(td.metadata.name)?.revision ?? 0;
 }

@@ -24,7 +24,7 @@ export interface HealthInput {
   gracePeriodMs: number;
 }
 
-export function taskHealth(task: Task, definition: TaskDefinition | undefined, input: HealthInput): TaskHealth {
+export function serviceTaskHealth(task: Task, definition: TaskDefinition | undefined, input: HealthInput): TaskHealth {
   const status = task.status;
   if (status?.lastStatus !== 'RUNNING' || task.spec.desiredStatus !== 'RUNNING') return { state: 'pending' };
   const startedAt = parseTime(status.startedAt) ?? parseTime(status.createdAt) ?? input.now;

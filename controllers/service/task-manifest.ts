@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { API_VERSION } from '../../api/v1/meta.js';
 import { serviceGroup } from '../../api/v1/task.js';
-import { LABELS } from '../conventions.js';
+import { TASK_LABELS } from '../conventions.js';
 import type { ObjectOf } from '../kit/types.js';
 
 type Service = ObjectOf<'Service'>;
@@ -16,8 +16,8 @@ export function newTaskName(serviceName: string): string {
 }
 
 export function taskManifest(service: Service, name: string, deployment: string, taskDefinition: string, now: string) {
-  const labels: Record<string, string> = { [LABELS.deployment]: deployment };
-  if (service.metadata.name.length <= MAX_LABEL_VALUE) labels[LABELS.service] = service.metadata.name;
+  const labels: Record<string, string> = { [TASK_LABELS.deployment]: deployment };
+  if (service.metadata.name.length <= MAX_LABEL_VALUE) labels[TASK_LABELS.service] = service.metadata.name;
   return {
     apiVersion: API_VERSION,
     kind: 'Task' as const,

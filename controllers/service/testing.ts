@@ -1,6 +1,6 @@
 /** Builders of parsed Services, TaskDefinitions and Tasks for the service controller's unit tests. */
 import { Service, Task, TaskDefinition } from '../../api/v1/index.js';
-import { LABELS } from '../conventions.js';
+import { TASK_LABELS } from '../conventions.js';
 import type { ObjectOf } from '../kit/types.js';
 
 export const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -62,7 +62,7 @@ export function task(name: string, o: TaskOpts = {}, now = T0): ObjectOf<'Task'>
   return Task.parse({
     apiVersion: 'berth.dev/v1',
     kind: 'Task',
-    metadata: { name, labels: o.deployment ? { [LABELS.deployment]: o.deployment, [LABELS.service]: 'web' } : { [LABELS.service]: 'web' } },
+    metadata: { name, labels: o.deployment ? { [TASK_LABELS.deployment]: o.deployment, [TASK_LABELS.service]: 'web' } : { [TASK_LABELS.service]: 'web' } },
     spec: {
       taskDefinition: o.taskDefinition ?? 'web:1',
       desiredStatus: o.desiredStatus ?? 'RUNNING',

@@ -1,6 +1,6 @@
 /** The checker's reading of the second engine: berth's containers and networks, by their labels. */
 import type Docker from 'dockerode';
-import { LABELS } from '../../controllers/agent/runtime/names.js';
+import { DOCKER_LABELS } from '../../controllers/agent/runtime/names.js';
 
 export interface EngineContainer {
   id: string;
@@ -29,7 +29,7 @@ export interface EngineSnapshot {
 }
 
 export async function engineSnapshot(docker: Docker, cluster: string): Promise<EngineSnapshot> {
-  const filters = JSON.stringify({ label: [`${LABELS.cluster}=${cluster}`] });
+  const filters = JSON.stringify({ label: [`${DOCKER_LABELS.cluster}=${cluster}`] });
   const [containers, networks] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
@@ -43,14 +43,14 @@ export async function engineSnapshot(docker: Docker, cluster: string): Promise<E
         state: c.State,
         healthy: /\(healthy\)/.test(c.Status ?? ''),
         starting: /\(health: starting\)/.test(c.Status ?? ''),
-        taskName: l[LABELS.task] ?? '',
-        taskUid: l[LABELS.taskUid] ?? '',
-        container: l[LABELS.container] ?? '',
-        instance: l[LABELS.instance] ?? '',
-        taskDefinition: l[LABELS.taskDefinition] ?? '',
+        taskName: l[DOCKER_LABELS.task] ?? '',
+        taskUid: l[DOCKER_LABELS.taskUid] ?? '',
+        container: l[DOCKER_LABELS.container] ?? '',
+        instance: l[DOCKER_LABELS.instance] ?? '',
+        taskDefinition: l[DOCKER_LABELS.taskDefinition] ?? '',
       };
     }),
-    networks: networks.map((n) => ({ name: n.Name, taskName: n.Labels?.[LABELS.task] ?? '', taskUid: n.Labels?.[LABELS.taskUid] ?? '' })),
+    networks: networks.map((n) => ({ name: n.Name, taskName: n.Labels?.[DOCKER_LABELS.task] ?? '', taskUid: n.Labels?.[DOCKER_LABELS.taskUid] ?? '' })),
   };
 }
 

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BerthClient, ObjectOf } from '../../../api/client/types.js';
 import { runTask, startTask } from '../../../api/tasks/index.js';
-import { resolveTaskDefinition } from '../../../api/tasks/resolve-definition.js';
+import { lookUpTaskDefinition } from '../../../api/tasks/resolve-definition.js';
 import { placementCheck } from '../../../controllers/scheduler/feasibility.js';
 import { parseDuration } from '../../duration.js';
 import { buildOverrides } from '../../run-task/overrides.js';
@@ -19,7 +19,7 @@ export default function runRunTask(flags: RunTaskFlags): Promise<number> {
   return withSession(flags, async ({ client, cluster: sessionCluster }, io) => {
     const cluster = flags.cluster ?? sessionCluster;
     const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
-    const definition = await resolveTaskDefinition(client, cluster, flags.taskDefinition);
+    const definition = await lookUpTaskDefinition(client, cluster, flags.taskDefinition);
     const overrides = buildOverrides({
       file: flags.overrides === undefined ? undefined : await readOverrides(flags.overrides),
       env: flags.env ?? [],

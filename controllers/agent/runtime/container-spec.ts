@@ -13,7 +13,7 @@ import type { LinuxParameters } from '../../../api/v1/container-parts.js';
 import type { TaskDefinitionSpec } from '../../../api/v1/task-definition.js';
 import type { Task } from '../../../api/v1/task.js';
 import { ContainerSpecError } from './errors.js';
-import { containerName, LABELS, taskLabels, type TaskIdentity } from './names.js';
+import { containerName, DOCKER_LABELS, taskLabels, type TaskIdentity } from './names.js';
 import type { ContainerSpecInput, ContainerOverride } from './spec-input.js';
 import { mountOptions } from './spec-mounts.js';
 import { logOptions } from './spec-logs.js';
@@ -63,8 +63,8 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
       ...c.dockerLabels,
       ...logs.labels,
       ...ownLabels,
-      [LABELS.container]: c.name,
-      [LABELS.taskDefinition]: task.spec.taskDefinition,
+      [DOCKER_LABELS.container]: c.name,
+      [DOCKER_LABELS.taskDefinition]: task.spec.taskDefinition,
     },
     Env: environment(c, override, input.secrets ?? {}, input.environmentFiles ?? {}),
     StopTimeout: c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,

@@ -10,7 +10,7 @@ import type { Logger } from '../../../api/log.js';
 import { dockerCall } from './docker-error.js';
 import { toRuntimeEvent } from './docker-normalize.js';
 import { DockerEvent } from './docker-schemas.js';
-import { LABELS } from './names.js';
+import { DOCKER_LABELS } from './names.js';
 import { RUNTIME_EVENT_TYPES, type EventOptions, type EventSubscription, type Labels, type RuntimeEvent } from './types.js';
 
 /** Docker's label filter: `key` (present) or `key=value`. */
@@ -41,7 +41,7 @@ export async function subscribeToEvents(
   const filters = {
     type: ['container' as const],
     event: [...RUNTIME_EVENT_TYPES],
-    label: labelFilters({ [LABELS.task]: '', ...options.labels }),
+    label: labelFilters({ [DOCKER_LABELS.task]: '', ...options.labels }),
   };
   // Docker subscribes before it answers, so once this resolves no later event can be missed.
   const stream = await dockerCall('subscribing to events', () => docker.getEvents({ filters }));

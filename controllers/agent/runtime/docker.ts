@@ -21,7 +21,7 @@ import {
   parseDocker,
 } from './docker-schemas.js';
 import { ContainerNameConflictError, ContainerNotFoundError, ForeignObjectError } from './errors.js';
-import { LABELS } from './names.js';
+import { DOCKER_LABELS } from './names.js';
 import { DockerLogDemuxer } from './log-demux.js';
 import type {
   ContainerInspection,
@@ -106,7 +106,7 @@ export class DockerRuntime implements ContainerRuntime {
     const [existing] = await this.listNetworks({ labels: {} }, request.name);
     if (!existing) return false;
     if (Object.entries(request.labels).every(([k, v]) => existing.labels[k] === v)) return true;
-    throw new ForeignObjectError('network', request.name, existing.labels[LABELS.installation]);
+    throw new ForeignObjectError('network', request.name, existing.labels[DOCKER_LABELS.installation]);
   }
 
   async removeTaskNetwork(name: string): Promise<void> {

@@ -8,5 +8,5 @@ export { DockerRuntime, type DockerRuntimeOptions } from './docker.js';
 export { toContainerSpec, portKey, dynamicPortMappings, needsTaskNetwork, networkAliases, MIN_CPU_SHARES } from './container-spec.js';
 export type { ContainerSpecInput, ContainerOverride } from './spec-input.js';
 export { startPlan, dependencyState, readiness, type StartPlan, type ObservedDependency, type DependencyState } from './dependency-order.js';
-export { LABELS, containerName, taskNetworkName, taskVolumeName, taskLabels, taskShortId, type TaskIdentity } from './names.js';
+export { DOCKER_LABELS, containerName, taskNetworkName, taskVolumeName, taskLabels, taskShortId, type TaskIdentity } from './names.js';
 export { HostPortAllocator, DEFAULT_DYNAMIC_PORT_RANGE, canBind, type HostPortAllocatorOptions } from './ports.js';

@@ -4,7 +4,7 @@
  * labels let the agent rebuild its view from `listContainers` and remove what no task owns.
  */
 
-export const LABELS = {
+export const DOCKER_LABELS = {
   /** The uid of the installation (its store) whose agent made the object: berth touches nothing without its own. */
   installation: 'berth.installation',
   task: 'berth.task',
@@ -82,7 +82,7 @@ export interface AgentScope {
  * same ones (the instance name defaults to the hostname).
  */
 export function scopeLabels(scope: AgentScope): Record<string, string> {
-  return { [LABELS.installation]: scope.installation, [LABELS.cluster]: scope.cluster, [LABELS.instance]: scope.instance };
+  return { [DOCKER_LABELS.installation]: scope.installation, [DOCKER_LABELS.cluster]: scope.cluster, [DOCKER_LABELS.instance]: scope.instance };
 }
 
 /** Whether an object with these labels was made by the agent of `scope` (carries all of its labels). */
@@ -95,7 +95,7 @@ export function belongsTo(labels: Record<string, string>, scope: AgentScope): bo
  * installation. What the agent lists to find such objects (legacy.ts decides which it adopts).
  */
 export function legacyScopeLabels(scope: AgentScope): Record<string, string> {
-  return { [LABELS.cluster]: scope.cluster, [LABELS.instance]: scope.instance };
+  return { [DOCKER_LABELS.cluster]: scope.cluster, [DOCKER_LABELS.instance]: scope.instance };
 }
 
 /**
@@ -106,11 +106,11 @@ export function legacyScopeLabels(scope: AgentScope): Record<string, string> {
  */
 export function isLegacyOf(labels: Record<string, string>, scope: AgentScope, task: TaskIdentity): boolean {
   return (
-    labels[LABELS.installation] === undefined &&
+    labels[DOCKER_LABELS.installation] === undefined &&
     Object.entries(legacyScopeLabels(scope)).every(([k, v]) => labels[k] === v) &&
     task.uid !== undefined &&
-    labels[LABELS.taskUid] === task.uid &&
-    labels[LABELS.task] === task.name
+    labels[DOCKER_LABELS.taskUid] === task.uid &&
+    labels[DOCKER_LABELS.task] === task.name
   );
 }
 
@@ -122,8 +122,8 @@ export function isOwnedBy(labels: Record<string, string>, scope: AgentScope, tas
 /** The labels that tie a task's Docker objects (containers, network, volumes) to the task. */
 export function taskLabels(scope: AgentScope, task: TaskIdentity): Record<string, string> {
   return {
-    [LABELS.task]: task.name,
-    ...(task.uid ? { [LABELS.taskUid]: task.uid } : {}),
+    [DOCKER_LABELS.task]: task.name,
+    ...(task.uid ? { [DOCKER_LABELS.taskUid]: task.uid } : {}),
     ...scopeLabels(scope),
   };
 }

@@ -9,7 +9,7 @@
 import type { HostConfig } from 'dockerode';
 import type { LogConfiguration } from '../../../api/v1/container-parts.js';
 import { LOCALLY_RUN_LOG_DRIVERS } from '../../../api/v1/unapplied-fields.js';
-import { LABELS } from './names.js';
+import { DOCKER_LABELS } from './names.js';
 
 /** Drivers that need a hosted service's endpoint and credentials (one table, which validate warns from); `awsfirelens` is not even Docker's. */
 const HOSTED_LOG_DRIVERS: readonly string[] = Object.keys(LOCALLY_RUN_LOG_DRIVERS);
@@ -37,5 +37,5 @@ export function logOptions(config: LogConfiguration | undefined, choice: LogDriv
   if (!substitutesLogDriver(config.logDriver, choice ?? { local: DEFAULT_LOCAL_LOG_DRIVER })) return { hostConfig: { LogConfig: wanted }, labels: {} };
   // secretOptions name secrets (their values never reach a label); the options are plain settings.
   const kept = JSON.stringify({ logDriver: config.logDriver, options: config.options ?? {} });
-  return { hostConfig: { LogConfig: { Type: choice?.local ?? DEFAULT_LOCAL_LOG_DRIVER, Config: {} } }, labels: { [LABELS.logConfiguration]: kept } };
+  return { hostConfig: { LogConfig: { Type: choice?.local ?? DEFAULT_LOCAL_LOG_DRIVER, Config: {} } }, labels: { [DOCKER_LABELS.logConfiguration]: kept } };
 }

@@ -12,7 +12,7 @@ import type { HostConfig, MountSettings } from 'dockerode';
 import type { ContainerDefinition } from '../../../api/v1/container-definition.js';
 import type { Volume } from '../../../api/v1/volume.js';
 import { ContainerSpecError } from './errors.js';
-import { containerName, LABELS, taskVolumeName, type TaskIdentity } from './names.js';
+import { containerName, DOCKER_LABELS, taskVolumeName, type TaskIdentity } from './names.js';
 
 export interface MountContext {
   cluster: string;
@@ -46,7 +46,7 @@ function volumeMount(volume: Volume, target: string, readOnly: boolean, ctx: Mou
   const shared = config?.scope === 'shared';
   const labels = shared
     ? { ...config?.labels }
-    : { ...config?.labels, ...ctx.taskLabels, [LABELS.volume]: volume.name };
+    : { ...config?.labels, ...ctx.taskLabels, [DOCKER_LABELS.volume]: volume.name };
   return {
     Type: 'volume',
     Source: shared ? volume.name : taskVolumeName(ctx.cluster, ctx.task, volume.name),

@@ -11,7 +11,7 @@
 import type { HostConfig } from 'dockerode';
 import type { TaskDefinitionSpec } from '../../../api/v1/task-definition.js';
 import type { Task } from '../../../api/v1/task.js';
-import { LABELS, sandboxName, taskLabels, type AgentScope, type TaskIdentity } from './names.js';
+import { DOCKER_LABELS, sandboxName, taskLabels, type AgentScope, type TaskIdentity } from './names.js';
 import { isNetworkSysctl, sandboxPorts } from './spec-network.js';
 import type { ContainerSpec } from './types.js';
 
@@ -58,7 +58,7 @@ export function sandboxSpec(input: SandboxSpecInput): ContainerSpec {
     name: sandboxName(scope.cluster, identity),
     Image: input.sandbox.image,
     Cmd: [...(input.sandbox.command ?? DEFAULT_SANDBOX_COMMAND)],
-    Labels: { ...taskLabels(scope, identity), [LABELS.sandbox]: 'true', [LABELS.taskDefinition]: task.spec.taskDefinition },
+    Labels: { ...taskLabels(scope, identity), [DOCKER_LABELS.sandbox]: 'true', [DOCKER_LABELS.taskDefinition]: task.spec.taskDefinition },
     ...(ExposedPorts ? { ExposedPorts } : {}),
     HostConfig: hostConfig,
   };

@@ -30,5 +30,9 @@ describe('jsonEqual', () => {
 function sorted(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sorted);
   if (typeof v !== 'object' || v === null) return v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+  );
 }

@@ -13,8 +13,11 @@ describe('log paths', () => {
     expect(parseAgentLogsPath(agentLogsPath(task, container))).toEqual({ task, container });
   });
 
-  it.each(['/v1/tasks/t/containers/c', '/v1/tasks/t/containers/c/logs/x', '/v2/tasks/t/containers/c/logs', '/v1/tasks//containers/c/logs', '/v1/tasks/%E0/containers/c/logs'])(
-    '%s is not an agent log path',
-    (path) => expect(parseAgentLogsPath(path)).toBeUndefined(),
-  );
+  it.each([
+    '/v1/tasks/t/containers/c',
+    '/v1/tasks/t/containers/c/logs/x',
+    '/v2/tasks/t/containers/c/logs',
+    '/v1/tasks//containers/c/logs',
+    '/v1/tasks/%E0/containers/c/logs',
+  ])('%s is not an agent log path', (path) => expect(parseAgentLogsPath(path)).toBeUndefined());
 });

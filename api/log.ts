@@ -15,10 +15,29 @@ const defaultLevel = process.env.VITEST ? 'silent' : 'info';
  * Secret manifest).
  */
 export const REDACTED_PATHS = [
-  'password', '*.password', 'authconfig', '*.authconfig', 'registryAuth', '*.registryAuth',
-  'Env', '*.Env', '*.*.Env', 'LogConfig.Config', '*.LogConfig.Config', '*.*.LogConfig.Config',
-  'stringData', '*.stringData', '*.*.stringData', 'sealed', '*.sealed', '*.*.sealed',
-  'containers.*.environment', 'containers.*.logOptions', '*.containers.*.environment', '*.containers.*.logOptions', '*.containers.*.environmentFiles',
+  'password',
+  '*.password',
+  'authconfig',
+  '*.authconfig',
+  'registryAuth',
+  '*.registryAuth',
+  'Env',
+  '*.Env',
+  '*.*.Env',
+  'LogConfig.Config',
+  '*.LogConfig.Config',
+  '*.*.LogConfig.Config',
+  'stringData',
+  '*.stringData',
+  '*.*.stringData',
+  'sealed',
+  '*.sealed',
+  '*.*.sealed',
+  'containers.*.environment',
+  'containers.*.logOptions',
+  '*.containers.*.environment',
+  '*.containers.*.logOptions',
+  '*.containers.*.environmentFiles',
 ];
 
 export const rootLogger: Logger = pino({

@@ -21,7 +21,9 @@ const { json } = fc.letrec<{ json: unknown }>((tie) => ({
     fc.constantFrom(null, true, false, 0, -1, 1.5, '', 'x'),
     fc.string({ maxLength: 6 }),
     fc.array(tie('json'), { maxLength: 3 }),
-    fc.array(fc.tuple(key, tie('json')), { maxLength: 4 }).map((members) => JSON.parse(`{${members.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`) as unknown),
+    fc
+      .array(fc.tuple(key, tie('json')), { maxLength: 4 })
+      .map((members) => JSON.parse(`{${members.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`) as unknown),
   ),
 }));
 
@@ -73,9 +75,15 @@ describe('applyMergePatch (fuzz)', () => {
     const diff = (from: unknown, to: unknown): unknown => {
       if (!isPlainObject(from) || !isPlainObject(to)) return to;
       const patch: Record<string, unknown> = {};
-      for (const name of Object.keys(from)) if (!Object.hasOwn(to, name)) Object.defineProperty(patch, name, { value: null, enumerable: true, writable: true, configurable: true });
+      for (const name of Object.keys(from))
+        if (!Object.hasOwn(to, name)) Object.defineProperty(patch, name, { value: null, enumerable: true, writable: true, configurable: true });
       for (const [name, value] of Object.entries(to))
-        Object.defineProperty(patch, name, { value: Object.hasOwn(from, name) ? diff(from[name], value) : value, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(patch, name, {
+          value: Object.hasOwn(from, name) ? diff(from[name], value) : value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return patch;
     };
     // Objects without nulls in them: RFC 7386 cannot set a member to null.

@@ -57,8 +57,7 @@ export function resourcePath(p: ResourcePath): string {
   return path;
 }
 
-const kindOfPlural = (plural: string | undefined): KindName | undefined =>
-  (Object.keys(KIND_PLURALS) as KindName[]).find((k) => KIND_PLURALS[k] === plural);
+const kindOfPlural = (plural: string | undefined): KindName | undefined => (Object.keys(KIND_PLURALS) as KindName[]).find((k) => KIND_PLURALS[k] === plural);
 
 function decodeSegments(path: string): string[] | undefined {
   try {

@@ -15,5 +15,7 @@ describe('parseDuration', () => {
     ['5m', 300_000],
   ])('%s → %d ms', (text, ms) => expect(parseDuration(text, '--interval')).toBe(ms));
 
-  it.each(['', 'soon', '5 parsecs', '10x', 's'])('"%s" is refused, naming the flag', (text) => expect(() => parseDuration(text, '--interval')).toThrow(/--interval/));
+  it.each(['', 'soon', '5 parsecs', '10x', 's'])('"%s" is refused, naming the flag', (text) =>
+    expect(() => parseDuration(text, '--interval')).toThrow(/--interval/),
+  );
 });

@@ -18,7 +18,6 @@ export function parseDuration(text: string, flag: string): number {
     total += Number(m[1]) * (UNIT_MS[m[2] ?? ''] ?? 0);
     matched = PART.lastIndex;
   }
-  if (trimmed === '' || matched !== trimmed.length)
-    throw new DurationError(`invalid ${flag} "${text}": use a duration such as 60s, 2m, 1m30s or 500ms`);
+  if (trimmed === '' || matched !== trimmed.length) throw new DurationError(`invalid ${flag} "${text}": use a duration such as 60s, 2m, 1m30s or 500ms`);
   return Math.round(total);
 }

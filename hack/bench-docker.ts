@@ -35,7 +35,10 @@ import { measuredWindow, type WindowCost } from './bench-window.js';
 
 const log = pino({ name: 'berth-bench', level: process.env.BERTH_LOG_LEVEL ?? 'warn' });
 
-const describeCost = (c: WindowCost | undefined) => c === undefined ? '?' : `this process ${c.cpuSeconds.toFixed(2)}${c.daemons ? `, dockerd ${c.daemons.dockerd.toFixed(2)}, containerd ${c.daemons.containerd.toFixed(2)}` : ''}`;
+const describeCost = (c: WindowCost | undefined) =>
+  c === undefined
+    ? '?'
+    : `this process ${c.cpuSeconds.toFixed(2)}${c.daemons ? `, dockerd ${c.daemons.dockerd.toFixed(2)}, containerd ${c.daemons.containerd.toFixed(2)}` : ''}`;
 
 /** The tasks of a berth service as a watch delivers them: open it before acting, then wait. */
 interface TaskWatch {
@@ -167,11 +170,15 @@ async function berthTasks(b: Berth, service: string) {
   return (await b.client.list('Task', { cluster: b.cluster, labelSelector: `berth.dev/service=${service}` })).items;
 }
 
-const runningOf = (tasks: Awaited<ReturnType<typeof berthTasks>>) => tasks.filter((t) => t.status?.lastStatus === 'RUNNING' && t.spec.desiredStatus === 'RUNNING');
+const runningOf = (tasks: Awaited<ReturnType<typeof berthTasks>>) =>
+  tasks.filter((t) => t.status?.lastStatus === 'RUNNING' && t.spec.desiredStatus === 'RUNNING');
 
 async function berthRemoveService(b: Berth, name: string): Promise<void> {
   await b.client.delete('Service', { cluster: b.cluster, name });
-  await until(`service ${name}'s tasks stopped`, async () => runningOf(await berthTasks(b, name)).length === 0 && (await dockerLabelled(`berth.cluster=${b.cluster}`, true)).length === 0);
+  await until(
+    `service ${name}'s tasks stopped`,
+    async () => runningOf(await berthTasks(b, name)).length === 0 && (await dockerLabelled(`berth.cluster=${b.cluster}`, true)).length === 0,
+  );
 }
 
 /**
@@ -251,15 +258,17 @@ async function berthUpdate(b: Berth, image: string, n: number, healthIntervalS: 
   await until(`${n} healthy berth tasks`, async () => healthy(await berthTasks(b, name)).length >= n);
   const original = runningOf(await berthTasks(b, name))[0]?.spec.taskDefinition;
   const tasks = await watchTasks(b, name);
-  const window = await measuredWindow(`berth-update-${round}`, () => timed(async () => {
-    // A new revision of the family (the command differs); the service follows the family's newest.
-    await b.client.create(berthTaskDefinition(b, name, image, { healthCheck, command: ['sleep', '3601'] }));
-    await tasks.until('rolling update done', (ts) => {
-      const running = runningOf(ts);
-      const live = ts.filter((t) => t.status?.lastStatus !== 'STOPPED');
-      return healthy(ts).length === n && running.every((t) => t.spec.taskDefinition !== original) && live.length === n;
-    });
-  }));
+  const window = await measuredWindow(`berth-update-${round}`, () =>
+    timed(async () => {
+      // A new revision of the family (the command differs); the service follows the family's newest.
+      await b.client.create(berthTaskDefinition(b, name, image, { healthCheck, command: ['sleep', '3601'] }));
+      await tasks.until('rolling update done', (ts) => {
+        const running = runningOf(ts);
+        const live = ts.filter((t) => t.status?.lastStatus !== 'STOPPED');
+        return healthy(ts).length === n && running.every((t) => t.spec.taskDefinition !== original) && live.length === n;
+      });
+    }),
+  );
   await tasks.cancel();
   await berthRemoveService(b, name);
   return { seconds: window.value, cpuSeconds: window.cost.cpuSeconds };
@@ -295,7 +304,13 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
   const imageId = await docker('image', 'inspect', '--format', '{{.Id}}', o.image);
   const joined = await ensureSwarm();
   const berth = await startBerth();
-  const result: DockerBenchResult = { start: { berth: [], berthEngine: [], dockerRun: [], floor: [], swarm: [], cost: { berth: [], swarm: [] } }, recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] }, update: { berth: [], berthCpu: [], swarm: [], floor: [] }, imageId, healthRetries: HEALTH_RETRIES };
+  const result: DockerBenchResult = {
+    start: { berth: [], berthEngine: [], dockerRun: [], floor: [], swarm: [], cost: { berth: [], swarm: [] } },
+    recovery: { berth: [], swarmNoDelay: [], swarmDefault: [] },
+    update: { berth: [], berthCpu: [], swarm: [], floor: [] },
+    imageId,
+    healthRetries: HEALTH_RETRIES,
+  };
   try {
     // Back to back within each round, so drift on a shared machine hits every side alike.
     for (let round = 0; o.parts.has('start') && round < o.repeats; round++) {
@@ -324,11 +339,16 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
       result.recovery.berth = await berthRecovery(berth, o.image, o.recoveryTasks, o.recoveryRepeats);
       result.recovery.swarmNoDelay = await swarmRecovery(imageId, o.recoveryTasks, o.recoveryRepeats, ['--restart-delay', '0s'], 'nodelay');
       result.recovery.swarmDefault = await swarmRecovery(imageId, o.recoveryTasks, Math.min(3, o.recoveryRepeats), [], 'default');
-      o.log(`  recovery: berth ${result.recovery.berth.map((s) => s.toFixed(2)).join(', ')}; swarm 0s ${result.recovery.swarmNoDelay.map((s) => s.toFixed(2)).join(', ')}; swarm default ${result.recovery.swarmDefault.map((s) => s.toFixed(2)).join(', ')}`);
+      o.log(
+        `  recovery: berth ${result.recovery.berth.map((s) => s.toFixed(2)).join(', ')}; swarm 0s ${result.recovery.swarmNoDelay.map((s) => s.toFixed(2)).join(', ')}; swarm default ${result.recovery.swarmDefault.map((s) => s.toFixed(2)).join(', ')}`,
+      );
     }
     for (let round = 0; o.parts.has('update') && round < o.repeats; round++) {
       await inTurns(round, [
-        async () => void result.update.floor.push((await updateFloor({ image: o.image, n: o.updateTasks, healthIntervalS: o.healthIntervalS, healthRetries: HEALTH_RETRIES })).seconds),
+        async () =>
+          void result.update.floor.push(
+            (await updateFloor({ image: o.image, n: o.updateTasks, healthIntervalS: o.healthIntervalS, healthRetries: HEALTH_RETRIES })).seconds,
+          ),
         async () => {
           const berthRound = await berthUpdate(berth, o.image, o.updateTasks, o.healthIntervalS, round);
           result.update.berth.push(berthRound.seconds);
@@ -336,12 +356,15 @@ export async function runDockerBench(o: DockerBenchOptions): Promise<DockerBench
         },
         async () => void result.update.swarm.push(await swarmUpdate(imageId, o.updateTasks, o.healthIntervalS, round)),
       ]);
-      o.log(`  update round ${round + 1}: floor ${result.update.floor.at(-1)?.toFixed(2)} s, berth ${result.update.berth.at(-1)?.toFixed(2)} s (its process: ${result.update.berthCpu.at(-1)?.toFixed(2)} CPU-s), swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`);
+      o.log(
+        `  update round ${round + 1}: floor ${result.update.floor.at(-1)?.toFixed(2)} s, berth ${result.update.berth.at(-1)?.toFixed(2)} s (its process: ${result.update.berthCpu.at(-1)?.toFixed(2)} CPU-s), swarm ${result.update.swarm.at(-1)?.toFixed(2)} s`,
+      );
     }
     return result;
   } finally {
     await berth.dispose();
-    for (const svc of lines(await docker('service', 'ls', '-q', '--filter', 'name=berth-bench-').catch(() => ''))) await docker('service', 'rm', svc).catch(() => '');
+    for (const svc of lines(await docker('service', 'ls', '-q', '--filter', 'name=berth-bench-').catch(() => '')))
+      await docker('service', 'rm', svc).catch(() => '');
     const runs = await dockerLabelled('berth-bench-run', false).catch(() => []);
     if (runs.length > 0) await docker('rm', '-f', ...runs).catch(() => '');
     if (joined) await leaveSwarm();

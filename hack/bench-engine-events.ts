@@ -27,7 +27,10 @@ export async function engineEvents(filters: Record<string, string[]>, since: num
   const stream = await Promise.race([
     new Docker().getEvents({ since: since / 1000, filters }),
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('bench: dockerd did not answer an events request within 120 s (a wedged engine: restart dockerd)')), DOCKER_CALL_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error('bench: dockerd did not answer an events request within 120 s (a wedged engine: restart dockerd)')),
+        DOCKER_CALL_TIMEOUT_MS,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
   const seen: DockerEvent[] = [];

@@ -50,9 +50,7 @@ export async function updateFloor(o: UpdateFloorOptions): Promise<UpdateFloorRou
     const setup = await engineEvents(filters, Date.now());
     const old = await Promise.all(Array.from({ length: o.n }, () => create(o.image, '3600', healthCheck)));
     const oldIds = new Set(old);
-    await setup
-      .until(`${o.n} old floor containers healthy`, (es) => healthyIds(es, oldIds).size === o.n)
-      .finally(() => setup.close());
+    await setup.until(`${o.n} old floor containers healthy`, (es) => healthyIds(es, oldIds).size === o.n).finally(() => setup.close());
 
     const toStop = [...old];
     const newHealthyAt = new Map<string, number>();
@@ -108,7 +106,14 @@ async function withFloorContainers<T>(use: (create: CreateStarted, filters: Reco
     return await use(create, { type: ['container'], label: [`${LABEL}=${run}`] }, docker);
   } finally {
     const mine = await docker.listContainers({ all: true, filters: { label: [`${LABEL}=${run}`] } });
-    await Promise.all(mine.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      mine.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
   }
 }
 

@@ -44,11 +44,22 @@ export async function startPrivateEtcd(): Promise<PrivateEtcd> {
   const child = spawn(
     'etcd',
     [
-      '--name', 'berth-bench', '--data-dir', dir,
-      '--listen-client-urls', endpoint, '--advertise-client-urls', endpoint,
-      '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl,
-      '--initial-cluster', `berth-bench=${peerUrl}`,
-      '--quota-backend-bytes', String(4 * 2 ** 30),
+      '--name',
+      'berth-bench',
+      '--data-dir',
+      dir,
+      '--listen-client-urls',
+      endpoint,
+      '--advertise-client-urls',
+      endpoint,
+      '--listen-peer-urls',
+      peerUrl,
+      '--initial-advertise-peer-urls',
+      peerUrl,
+      '--initial-cluster',
+      `berth-bench=${peerUrl}`,
+      '--quota-backend-bytes',
+      String(4 * 2 ** 30),
     ],
     { stdio: 'ignore' },
   );
@@ -58,10 +69,12 @@ export async function startPrivateEtcd(): Promise<PrivateEtcd> {
     await exited;
     rmSync(dir, { recursive: true, force: true });
   };
-  for (const deadline = Date.now() + 30_000; !(await answers(endpoint)); ) {
+  for (const deadline = Date.now() + 30_000; !(await answers(endpoint));) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`bench: a private etcd (data dir ${dir}) did not answer at ${endpoint} within 30 s; is etcd-server installed (bash hack/install-deps.sh)?`);
+      throw new Error(
+        `bench: a private etcd (data dir ${dir}) did not answer at ${endpoint} within 30 s; is etcd-server installed (bash hack/install-deps.sh)?`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

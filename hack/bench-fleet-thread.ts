@@ -77,5 +77,7 @@ async function runInWorker(port: MessagePort, config: FleetThreadConfig, parent:
 if (!isMainThread && parentPort) {
   const parent = parentPort;
   const data = z.object({ config: FleetThreadConfig, store: z.instanceof(MessagePort) }).parse(workerData);
-  runInWorker(data.store, data.config, parent).catch((e: unknown) => parent.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) }));
+  runInWorker(data.store, data.config, parent).catch((e: unknown) =>
+    parent.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) }),
+  );
 }

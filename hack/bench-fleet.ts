@@ -178,8 +178,12 @@ export class TaskFanOut {
       patch: (kind, ref, patch, options) => base.patch(kind, ref, patch, options),
       delete: (kind, ref, options) => base.delete(kind, ref, options),
       deleteMany: (kind, refs) => base.deleteMany(kind, refs),
-      mutate: <K extends KindName>(kind: K, ref: { cluster?: string; name: string }, change: (obj: ObjectOf<K>) => void, options?: { subresource?: 'status' }) =>
-        base.mutate(kind, ref, change, options),
+      mutate: <K extends KindName>(
+        kind: K,
+        ref: { cluster?: string; name: string },
+        change: (obj: ObjectOf<K>) => void,
+        options?: { subresource?: 'status' },
+      ) => base.mutate(kind, ref, change, options),
     };
   }
 }

@@ -57,9 +57,7 @@ async function main(): Promise<void> {
       controllers: builtinControllers(),
       log,
     });
-    await plane.resources
-      .create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: config.cluster }, spec: {} })
-      .catch(() => undefined); // already there
+    await plane.resources.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: config.cluster }, spec: {} }).catch(() => undefined); // already there
     // The embedded store cannot be shared with a fleet process: the fleet gets a thread of this one.
     const fleet = config.fleet > 0 ? await startFleetThread(plane.store, { cluster: config.cluster, instances: config.fleet }) : undefined;
     process.stdout.write(`READY ${JSON.stringify({ url: plane.url, token: plane.adminToken })}\n`);

@@ -64,7 +64,12 @@ async function startNode(config: NodeConfig, profileDir: string | undefined, env
   // for 1,000 agent processes, as its V8 default heap growth does (bench-node.ts); the etcd
   // server, whose memory is a figure of the bench, runs as `berth server` does.
   const young = config.fleet > 0 ? ['--max-semi-space-size=64'] : [];
-  const args = ['--max-old-space-size=4096', ...young, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(dist, 'hack', 'bench-node.js')];
+  const args = [
+    '--max-old-space-size=4096',
+    ...young,
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    join(dist, 'hack', 'bench-node.js'),
+  ];
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env, BENCH_NODE: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] });
   let stopping = false;
   const exited = new Promise<void>((resolve) =>
@@ -130,7 +135,16 @@ const service = (cluster: string, name: string, desiredCount: number) => ({
  * for a client that trusts no server), which cost this process ~1 CPU-s over the 60,000 events of
  * a run, ~6 % of the machine's CPU in the timed window. The server's side is the same either way.
  */
-async function allRunning(server: string, token: string, cluster: string, total: number, fromRevision: number, timeoutMs: number, log: (line: string) => void, signal: AbortSignal): Promise<void> {
+async function allRunning(
+  server: string,
+  token: string,
+  cluster: string,
+  total: number,
+  fromRevision: number,
+  timeoutMs: number,
+  log: (line: string) => void,
+  signal: AbortSignal,
+): Promise<void> {
   const running = new Set<string>();
   const abort = new AbortController();
   signal.addEventListener('abort', () => abort.abort(), { once: true });
@@ -204,7 +218,10 @@ function writeApplyDir(dir: string, round: number): void {
   for (let i = 0; i < 50; i++) {
     const name = `app-${String(i).padStart(2, '0')}`;
     const td = { ...taskDefinition('apply-bench', name), metadata: { name } };
-    td.spec.containerDefinitions[0] = { ...td.spec.containerDefinitions[0], command: ['sleep', String(1000 + round)] } as (typeof td.spec.containerDefinitions)[0];
+    td.spec.containerDefinitions[0] = {
+      ...td.spec.containerDefinitions[0],
+      command: ['sleep', String(1000 + round)],
+    } as (typeof td.spec.containerDefinitions)[0];
     const svc = { ...service('apply-bench', name, 0), metadata: { name, labels: { round: String(round) } } };
     writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(td)}\n`);
     writeFileSync(join(dir, `${name}-service.json`), `${JSON.stringify(svc)}\n`);
@@ -245,7 +262,9 @@ async function measureLatency(client: HttpClient, url: string, token: string, cl
       // The real binary, as a user runs it: every round changes every object.
       applyMs.push(
         await timed(async () => {
-          execFileSync(process.execPath, [join(dist, 'cli', 'main.js'), 'apply', '-f', dir, '--server', url, '--token', token, '--cluster', 'apply-bench'], { stdio: 'ignore' });
+          execFileSync(process.execPath, [join(dist, 'cli', 'main.js'), 'apply', '-f', dir, '--server', url, '--token', token, '--cluster', 'apply-bench'], {
+            stdio: 'ignore',
+          });
         }),
       );
     }
@@ -309,7 +328,9 @@ export async function runPlacement(run: PlacementRun): Promise<PlacementResult> 
     run.log(`  ${run.store}: ${total} tasks RUNNING in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} tasks/s)`);
     // A failed probe must not cost the placement figures already taken.
     const latency = run.measureLatency
-      ? await measureLatency(client, url, token, cluster, run.latencySamples ?? 200).catch((err: unknown) => (run.log(`  API latency probe failed: ${String(err)}`), undefined))
+      ? await measureLatency(client, url, token, cluster, run.latencySamples ?? 200).catch(
+          (err: unknown) => (run.log(`  API latency probe failed: ${String(err)}`), undefined),
+        )
       : undefined;
     return { tasks: total, seconds, tasksPerSecond: total / seconds, serverPeakRssMB: server.peakRssMB(), serverHoldsFleet: !onEtcd, latency };
   } finally {

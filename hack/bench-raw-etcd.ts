@@ -33,7 +33,11 @@ export async function rawEtcdTxnThroughput(endpoint: string, repeats: number, wi
       out.push(counts.reduce((a, b) => a + b, 0) / ((performance.now() - start) / 1000));
     }
   } finally {
-    await client.delete().prefix(prefix).exec().catch(() => undefined);
+    await client
+      .delete()
+      .prefix(prefix)
+      .exec()
+      .catch(() => undefined);
     client.close();
   }
   return out;

@@ -44,16 +44,24 @@ export interface BenchResults {
 const fig = (samples: readonly number[], unit: Unit) => formatSummary(summarize(samples), unit);
 const med = (samples: readonly number[]) => summarize(samples).median;
 const verdict = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? 'met' : '**missed**');
-const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b < 0.01 ? `${((a / b) * 100).toFixed(2)} %` : `${(a / b).toFixed(2)}×`) : 'n/a');
+const ratio = (a: number, b: number) =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b < 0.01 ? `${((a / b) * 100).toFixed(2)} %` : `${(a / b).toFixed(2)}×`) : 'n/a';
 
 /**
  * berth's process (server, controllers, agent), and the engine's daemons in berth's rounds and in
  * swarm's (swarm orchestrates inside dockerd).
  */
 function startCost(cost: DockerBenchResult['start']['cost']): string {
-  const daemon = (costs: readonly WindowCost[], name: 'dockerd' | 'containerd') => fig(costs.flatMap((c) => (c.daemons ? [c.daemons[name]] : [])), 's');
+  const daemon = (costs: readonly WindowCost[], name: 'dockerd' | 'containerd') =>
+    fig(
+      costs.flatMap((c) => (c.daemons ? [c.daemons[name]] : [])),
+      's',
+    );
   const daemons = (costs: readonly WindowCost[]) => `dockerd ${daemon(costs, 'dockerd')}, containerd ${daemon(costs, 'containerd')}`;
-  return `berth's process ${fig(cost.berth.map((c) => c.cpuSeconds), 's')}, ${daemons(cost.berth)}; in swarm's rounds ${daemons(cost.swarm)}`;
+  return `berth's process ${fig(
+    cost.berth.map((c) => c.cpuSeconds),
+    's',
+  )}, ${daemons(cost.berth)}; in swarm's rounds ${daemons(cost.swarm)}`;
 }
 
 export function renderResults(r: BenchResults): string {
@@ -70,16 +78,31 @@ export function renderResults(r: BenchResults): string {
       '≥ 2,000',
       verdict(etcdTps.length ? med(etcdTps) >= 2000 : undefined),
     ]);
-    rows.push([`placement, embedded SQLite store (tasks/s)`, fig(embTps, 'count'), `${ratio(med(embTps), med(etcdTps))} the etcd figure`, '> etcd', verdict(embTps.length && etcdTps.length ? med(embTps) > med(etcdTps) : undefined)]);
+    rows.push([
+      `placement, embedded SQLite store (tasks/s)`,
+      fig(embTps, 'count'),
+      `${ratio(med(embTps), med(etcdTps))} the etcd figure`,
+      '> etcd',
+      verdict(embTps.length && etcdTps.length ? med(embTps) > med(etcdTps) : undefined),
+    ]);
     const rss = r.placement.etcd.map((p) => p.serverPeakRssMB);
     const embRss = r.placement.embedded.map((p) => p.serverPeakRssMB);
-    rows.push([`control-plane peak RSS with ${tasks.toLocaleString('en-US')} tasks, etcd (MB)`, fig(rss, 'MB'), `embedded store, server + ${c.instances} sim agents (a thread of its own) in one process: ${fig(embRss, 'MB')} MB`, '≤ 300', verdict(rss.length ? med(rss) <= 300 : undefined)]);
+    rows.push([
+      `control-plane peak RSS with ${tasks.toLocaleString('en-US')} tasks, etcd (MB)`,
+      fig(rss, 'MB'),
+      `embedded store, server + ${c.instances} sim agents (a thread of its own) in one process: ${fig(embRss, 'MB')} MB`,
+      '≤ 300',
+      verdict(rss.length ? med(rss) <= 300 : undefined),
+    ]);
     const v8 = r.placement.etcdV8Heap ?? [];
     if (v8.length > 0) {
       const v8Tps = v8.map((p) => p.tasksPerSecond);
       rows.push([
         `the same etcd run, server at V8's own heap growth (BERTH_HEAP_GROWTH_PERCENT=0): peak RSS (MB)`,
-        fig(v8.map((p) => p.serverPeakRssMB), 'MB'),
+        fig(
+          v8.map((p) => p.serverPeakRssMB),
+          'MB',
+        ),
         `placement ${fig(v8Tps, 'count')} tasks/s (the default ${DEFAULT_HEAP_GROWTH_PERCENT} % runs at ${ratio(med(etcdTps), med(v8Tps))} of it)`,
         '—',
         '—',
@@ -124,9 +147,27 @@ export function renderResults(r: BenchResults): string {
   if (latency.length > 0) {
     const all = (pick: (l: (typeof latency)[number]) => number[]) => latency.flatMap(pick);
     const pp = (xs: number[]) => `p50 ${formatNumber(percentile(xs, 0.5), 'ms')} / p99 ${formatNumber(percentile(xs, 0.99), 'ms')}`;
-    rows.push([`API latency: berth apply of a 100-object directory (ms, real binary incl. Node start)`, pp(all((l) => l.applyMs)), `${all((l) => l.applyMs).length} runs, every object changed each run`, '—', '—']);
-    rows.push([`API latency: get one task with ${tasks.toLocaleString('en-US')} tasks stored (ms)`, pp(all((l) => l.getMs)), `${all((l) => l.getMs).length} gets over HTTP`, '—', '—']);
-    rows.push([`API latency: list all ${(latency[0]?.listedItems ?? 0).toLocaleString('en-US')} tasks in pages of 500 (ms)`, pp(all((l) => l.listMs)), `${all((l) => l.listMs).length} lists over HTTP`, '—', '—']);
+    rows.push([
+      `API latency: berth apply of a 100-object directory (ms, real binary incl. Node start)`,
+      pp(all((l) => l.applyMs)),
+      `${all((l) => l.applyMs).length} runs, every object changed each run`,
+      '—',
+      '—',
+    ]);
+    rows.push([
+      `API latency: get one task with ${tasks.toLocaleString('en-US')} tasks stored (ms)`,
+      pp(all((l) => l.getMs)),
+      `${all((l) => l.getMs).length} gets over HTTP`,
+      '—',
+      '—',
+    ]);
+    rows.push([
+      `API latency: list all ${(latency[0]?.listedItems ?? 0).toLocaleString('en-US')} tasks in pages of 500 (ms)`,
+      pp(all((l) => l.listMs)),
+      `${all((l) => l.listMs).length} lists over HTTP`,
+      '—',
+      '—',
+    ]);
   }
   return [
     `# berth benchmark results`,

@@ -70,13 +70,20 @@ async function measureWrites(subject: Subject, prefix: string) {
   let t = started();
   const sequential = (await forWindow(async (i) => (await subject.put(`${prefix}seq/${i % 1000}`, VALUE), 1))) / ((performance.now() - t) / 1000);
   t = started();
-  const counts = await Promise.all(Array.from({ length: IN_FLIGHT }, (_, w) => forWindow(async (i) => (await subject.put(`${prefix}par/${w}/${i % 100}`, VALUE), 1))));
+  const counts = await Promise.all(
+    Array.from({ length: IN_FLIGHT }, (_, w) => forWindow(async (i) => (await subject.put(`${prefix}par/${w}/${i % 100}`, VALUE), 1))),
+  );
   const parallel = counts.reduce((a, b) => a + b, 0) / ((performance.now() - t) / 1000);
   t = started();
-  const batched = (await forWindow(async (i) => {
-    await subject.putBatch(Array.from({ length: TXN_SIZE }, (_, j) => `${prefix}txn/${i % 10}/${j}`), VALUE);
-    return TXN_SIZE;
-  })) / ((performance.now() - t) / 1000);
+  const batched =
+    (await forWindow(async (i) => {
+      await subject.putBatch(
+        Array.from({ length: TXN_SIZE }, (_, j) => `${prefix}txn/${i % 10}/${j}`),
+        VALUE,
+      );
+      return TXN_SIZE;
+    })) /
+    ((performance.now() - t) / 1000);
   return { sequential, parallel, batched };
 }
 

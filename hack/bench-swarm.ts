@@ -13,7 +13,23 @@ async function swarmRunning(service: string): Promise<string[]> {
 }
 
 async function swarmCreate(name: string, imageId: string, n: number, extra: string[] = []): Promise<void> {
-  await docker('service', 'create', '--detach', '--quiet', '--name', name, '--replicas', String(n), '--init', '--stop-grace-period', '2s', ...extra, imageId, 'sleep', '3600');
+  await docker(
+    'service',
+    'create',
+    '--detach',
+    '--quiet',
+    '--name',
+    name,
+    '--replicas',
+    String(n),
+    '--init',
+    '--stop-grace-period',
+    '2s',
+    ...extra,
+    imageId,
+    'sleep',
+    '3600',
+  );
 }
 
 async function swarmRemove(name: string): Promise<void> {

@@ -51,7 +51,11 @@ export function daemonCpuSeconds(proc = '/proc'): Record<Daemon, number> | undef
   return out;
 }
 
-export async function measuredWindow<T>(label: string, call: () => Promise<T>, profileDir = process.env.BENCH_PROFILE): Promise<{ value: T; cost: WindowCost }> {
+export async function measuredWindow<T>(
+  label: string,
+  call: () => Promise<T>,
+  profileDir = process.env.BENCH_PROFILE,
+): Promise<{ value: T; cost: WindowCost }> {
   const session = profileDir ? new Session() : undefined;
   if (session) {
     session.connect();
@@ -66,7 +70,9 @@ export async function measuredWindow<T>(label: string, call: () => Promise<T>, p
     const used = process.cpuUsage(before);
     const daemonsAfter = daemonCpuSeconds();
     const daemons =
-      daemonsBefore && daemonsAfter ? { dockerd: daemonsAfter.dockerd - daemonsBefore.dockerd, containerd: daemonsAfter.containerd - daemonsBefore.containerd } : undefined;
+      daemonsBefore && daemonsAfter
+        ? { dockerd: daemonsAfter.dockerd - daemonsBefore.dockerd, containerd: daemonsAfter.containerd - daemonsBefore.containerd }
+        : undefined;
     return { value, cost: { cpuSeconds: (used.user + used.system) / 1e6, ...(daemons ? { daemons } : {}) } };
   } finally {
     if (session && profileDir) {

@@ -89,7 +89,14 @@ async function main(): Promise<void> {
         // One failed run is reported, not fatal: the other figures still get written.
         try {
           placement[store].push(
-            await runPlacement({ store, scale, measureLatency: store === 'etcd' && i === 0 && process.env.BENCH_NO_LATENCY !== '1', profileDir: process.env.BENCH_PROFILE, timeoutMs: 900_000, log: say }),
+            await runPlacement({
+              store,
+              scale,
+              measureLatency: store === 'etcd' && i === 0 && process.env.BENCH_NO_LATENCY !== '1',
+              profileDir: process.env.BENCH_PROFILE,
+              timeoutMs: 900_000,
+              log: say,
+            }),
           );
         } catch (err) {
           say(`placement on ${store} failed: ${String(err)}`);
@@ -103,7 +110,9 @@ async function main(): Promise<void> {
   if (sections.has('placement') && placementStores.includes('etcd') && process.env.BENCH_HEAP_COMPARE !== '0') {
     say(`placement on etcd, the server at V8's default heap growth (${HEAP_GROWTH_ENV}=0)`);
     try {
-      placement.etcdV8Heap.push(await runPlacement({ store: 'etcd', scale, measureLatency: false, serverEnv: { [HEAP_GROWTH_ENV]: '0' }, timeoutMs: 900_000, log: say }));
+      placement.etcdV8Heap.push(
+        await runPlacement({ store: 'etcd', scale, measureLatency: false, serverEnv: { [HEAP_GROWTH_ENV]: '0' }, timeoutMs: 900_000, log: say }),
+      );
     } catch (err) {
       say(`placement at V8's default heap growth failed: ${String(err)}`);
       failures.push(`placement at V8's default heap growth: ${String(err)}`);

@@ -11,6 +11,7 @@ if [ ! -d node_modules ] || [ "${CI:-}" = true ]; then npm ci --no-audit --no-fu
 export BERTH_HACK_STATE=$(mktemp -d /tmp/berth-hack.XXXXXX)
 npm run typecheck --silent
 npm run lint --silent
+npm run format:check --silent
 bash hack/services.sh up
 trap 'bash hack/services.sh down' EXIT
 bash hack/image.sh

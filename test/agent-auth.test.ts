@@ -49,10 +49,15 @@ describe('agent tokens', () => {
     await expect(api.client(token).issueAgentToken(cluster, 'i-b')).rejects.toMatchObject({ code: 403 });
   });
 
-  it('a remote agent registers and runs its task over HTTP, and may not write another instance\'s task status (403)', async () => {
+  it("a remote agent registers and runs its task over HTTP, and may not write another instance's task status (403)", async () => {
     const token = await admin.issueAgentToken(cluster, 'i-a');
     const client = api.client(token);
-    await admin.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'web', cluster }, spec: { containerDefinitions: [container('app', { command: ['sleep', '300'] })] } });
+    await admin.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'TaskDefinition',
+      metadata: { name: 'web', cluster },
+      spec: { containerDefinitions: [container('app', { command: ['sleep', '300'] })] },
+    });
     await admin.create(task('mine', 'i-a'));
     await admin.create(task('theirs', 'i-b'));
 
@@ -60,19 +65,27 @@ describe('agent tokens', () => {
     await agent.start();
     const ci = await admin.mustGet('ContainerInstance', { cluster, name: 'i-a' });
     expect(ci.status?.agentConnected).toBe(true);
-    const mine = await eventually(async () => {
-      const t = await admin.get('Task', { cluster, name: 'mine' });
-      return t?.status?.lastStatus === 'RUNNING' ? t : undefined;
-    }, 10_000, 'task mine RUNNING');
+    const mine = await eventually(
+      async () => {
+        const t = await admin.get('Task', { cluster, name: 'mine' });
+        return t?.status?.lastStatus === 'RUNNING' ? t : undefined;
+      },
+      10_000,
+      'task mine RUNNING',
+    );
     expect(mine.status?.containers[0]?.dockerId).toBeDefined();
     // Only its own task ran.
     const names = (await runtime.listContainers({ labels: { [DOCKER_LABELS.cluster]: cluster } })).map((c) => c.labels[DOCKER_LABELS.task]);
     expect(names).toEqual(['mine']);
 
-    const refused = await client.patch('Task', { cluster, name: 'theirs' }, { status: { lastStatus: 'RUNNING' } }, { subresource: 'status' }).catch((e: unknown) => e);
+    const refused = await client
+      .patch('Task', { cluster, name: 'theirs' }, { status: { lastStatus: 'RUNNING' } }, { subresource: 'status' })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
     expect(refused).toMatchObject({ code: 403 });
-    await expect(client.patch('ContainerInstance', { cluster, name: 'i-b' }, { status: { agentConnected: true } }, { subresource: 'status' })).rejects.toMatchObject({ code: 403 });
+    await expect(
+      client.patch('ContainerInstance', { cluster, name: 'i-b' }, { status: { agentConnected: true } }, { subresource: 'status' }),
+    ).rejects.toMatchObject({ code: 403 });
   });
 });
 

@@ -21,9 +21,15 @@ beforeAll(async () => {
 afterAll(async () => h?.cleanup());
 
 const webAndSidecar = () => [
-  container('web', { ...sh(`mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p ${PORT} -h /www`), portMappings: [{ containerPort: PORT }] }),
+  container('web', {
+    ...sh(`mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p ${PORT} -h /www`),
+    portMappings: [{ containerPort: PORT }],
+  }),
   // Reaches web on localhost only: it has no other way to, as it has no link and no name for it.
-  container('sidecar', sh(`until wget -qO- http://127.0.0.1:${PORT}/ > /tmp/got 2>/dev/null; do sleep 0.2; done; echo "sidecar got: $(cat /tmp/got)"; exec sleep 300`)),
+  container(
+    'sidecar',
+    sh(`until wget -qO- http://127.0.0.1:${PORT}/ > /tmp/got 2>/dev/null; do sleep 0.2; done; echo "sidecar got: $(cat /tmp/got)"; exec sleep 300`),
+  ),
 ];
 
 const sandboxes = (task: string) => h.containers({ [DOCKER_LABELS.task]: task, [DOCKER_LABELS.sandbox]: 'true' });
@@ -59,7 +65,11 @@ describe('awsvpc tasks', () => {
 
     // ECS's shapes: the attachment with the address, each container's interface, web's binding.
     const status = await h.waitForTask('vpc-1', (t) => (t.status?.attachments?.length ?? 0) > 0, 5_000, 'attachments reported');
-    expect(status.status?.attachments?.[0]).toMatchObject({ type: 'ElasticNetworkInterface', status: 'ATTACHED', details: expect.arrayContaining([{ name: 'privateIPv4Address', value: address }]) });
+    expect(status.status?.attachments?.[0]).toMatchObject({
+      type: 'ElasticNetworkInterface',
+      status: 'ATTACHED',
+      details: expect.arrayContaining([{ name: 'privateIPv4Address', value: address }]),
+    });
     const web = status.status?.containers.find((c) => c.name === 'web');
     expect(web?.networkInterfaces).toEqual([{ attachmentId: status.status?.attachments?.[0]?.id, privateIpv4Address: address }]);
     expect(web?.networkBindings).toEqual([{ containerPort: PORT, hostPort: PORT, protocol: 'tcp', bindIP: '0.0.0.0' }]);
@@ -81,6 +91,10 @@ describe('awsvpc tasks', () => {
     // While no agent runs, the task goes from the store: nothing of it may stay on the engine.
     await h.client.delete('Task', { cluster: h.cluster, name: 'left-1' });
     await h.startAgent();
-    await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'left-1' })).length === 0, 10_000, 'the dead task’s sandbox and container removed');
+    await eventually(
+      async () => (await h.containers({ [DOCKER_LABELS.task]: 'left-1' })).length === 0,
+      10_000,
+      'the dead task’s sandbox and container removed',
+    );
   });
 });

@@ -38,7 +38,11 @@ describe('berth agent (the binary)', () => {
   it('registers, runs a task, and stops on SIGTERM leaving the container running', async () => {
     const token = await admin.issueAgentToken(cluster, 'cli-1');
     const env = { ...berthEnv(join(tempDir('berth-agent-cli-'), 'config')), BERTH_SERVER: api.url, BERTH_TOKEN: token };
-    const child = spawn(process.execPath, [BERTH_BIN, 'agent', '--cluster', cluster, '--name', 'cli-1', '--attribute', 'role=cli', '--memory', '1024', '--logs-listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BERTH_BIN, 'agent', '--cluster', cluster, '--name', 'cli-1', '--attribute', 'role=cli', '--memory', '1024', '--logs-listen', '127.0.0.1:0'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -50,12 +54,26 @@ describe('berth agent (the binary)', () => {
       expect(ci.spec.attributes.role).toBe('cli');
       expect(ci.spec.registeredResources.memory).toBe(1024);
 
-      await admin.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'web', cluster }, spec: { containerDefinitions: [container('app', { command: ['sleep', '300'] })] } });
-      await admin.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 't1', cluster }, spec: { taskDefinition: 'web:1', containerInstance: 'cli-1' } });
-      const task = await eventually(async () => {
-        const t = await admin.get('Task', { cluster, name: 't1' });
-        return t?.status?.lastStatus === 'RUNNING' ? t : undefined;
-      }, 15_000, 'task RUNNING');
+      await admin.create({
+        apiVersion: 'berth.dev/v1',
+        kind: 'TaskDefinition',
+        metadata: { name: 'web', cluster },
+        spec: { containerDefinitions: [container('app', { command: ['sleep', '300'] })] },
+      });
+      await admin.create({
+        apiVersion: 'berth.dev/v1',
+        kind: 'Task',
+        metadata: { name: 't1', cluster },
+        spec: { taskDefinition: 'web:1', containerInstance: 'cli-1' },
+      });
+      const task = await eventually(
+        async () => {
+          const t = await admin.get('Task', { cluster, name: 't1' });
+          return t?.status?.lastStatus === 'RUNNING' ? t : undefined;
+        },
+        15_000,
+        'task RUNNING',
+      );
 
       const t1 = Date.now();
       child.kill('SIGTERM');

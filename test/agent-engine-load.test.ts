@@ -104,10 +104,14 @@ const runTask = (name: string, taskDefinition: string) =>
   admin.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name, cluster }, spec: { taskDefinition, containerInstance: INSTANCE } });
 
 const waitForTask = (name: string, ok: (t: Task) => boolean, ms = 20_000) =>
-  eventually(async () => {
-    const t = await admin.get('Task', { cluster, name });
-    return t && ok(t) ? t : undefined;
-  }, ms, `task ${name}`);
+  eventually(
+    async () => {
+      const t = await admin.get('Task', { cluster, name });
+      return t && ok(t) ? t : undefined;
+    },
+    ms,
+    `task ${name}`,
+  );
 
 describe('a remote agent’s load on the engine', () => {
   it('observes a task once per change: bound → RUNNING → STOPPED takes a handful of inspects and no list', async () => {
@@ -136,7 +140,7 @@ describe('a remote agent’s load on the engine', () => {
     expect(runtime.listsByTask.get('quiet-1') ?? 0).toBe(0);
   });
 
-  it('a container created behind the agent with a task\'s labels is found through Docker\'s create event', async () => {
+  it("a container created behind the agent with a task's labels is found through Docker's create event", async () => {
     // Not a sweep: the next one is a minute away.
     const td = await taskDefinition('foreign');
     await runTask('foreign-1', td);
@@ -144,7 +148,13 @@ describe('a remote agent’s load on the engine', () => {
     const own = running.status?.containers?.[0]?.dockerId;
     // A twin under another name, as a second agent of the same instance would make; the task is
     // asked to stop, and the agent must stop every container it has, the twin too.
-    const labels = { [DOCKER_LABELS.task]: 'foreign-1', [DOCKER_LABELS.installation]: await admin.installation(), [DOCKER_LABELS.instance]: INSTANCE, [DOCKER_LABELS.cluster]: cluster, [DOCKER_LABELS.container]: 'app' };
+    const labels = {
+      [DOCKER_LABELS.task]: 'foreign-1',
+      [DOCKER_LABELS.installation]: await admin.installation(),
+      [DOCKER_LABELS.instance]: INSTANCE,
+      [DOCKER_LABELS.cluster]: cluster,
+      [DOCKER_LABELS.container]: 'app',
+    };
     const twin = await runtime.createContainer({ name: `twin-${randomUUID().slice(0, 8)}`, Image: IMAGE, Cmd: ['sleep', '3600'], Labels: labels });
     await runtime.startContainer(twin);
     await admin.mutate('Task', { cluster, name: 'foreign-1' }, (t) => void (t.spec.desiredStatus = 'STOPPED'));

@@ -99,10 +99,14 @@ export async function startAgentEnv(prefix: string, options: { cluster?: string 
     },
     getTask,
     async waitForTask(name, ok, ms = 10_000, what = `task ${name}`) {
-      return eventually(async () => {
-        const t = await getTask(name);
-        return t && ok(t) ? t : undefined;
-      }, ms, what);
+      return eventually(
+        async () => {
+          const t = await getTask(name);
+          return t && ok(t) ? t : undefined;
+        },
+        ms,
+        what,
+      );
     },
     containers(extraLabels = {}) {
       return runtime.listContainers({ labels: { ...mine, ...extraLabels } });

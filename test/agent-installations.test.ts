@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe('two installations on one engine', () => {
-  it('never touch each other\'s containers, networks or volumes, even with the same cluster, instance and task names', async () => {
+  it("never touch each other's containers, networks or volumes, even with the same cluster, instance and task names", async () => {
     const cluster = `twins-${randomUUID().slice(0, 8)}`;
     const a = await startAgentEnv('twins', { cluster });
     envs.push(a);
@@ -36,14 +36,19 @@ describe('two installations on one engine', () => {
       await h.runTask('web-1', await h.taskDefinition('web', containers, spec));
     }
     const dockerIds = async (h: AgentEnv) =>
-      (await h.waitForTask('web-1', (t) => t.status?.containers.filter((c) => c.lastStatus === 'RUNNING').length === 2)).status?.containers.map((c) => c.dockerId ?? '') ?? [];
+      (await h.waitForTask('web-1', (t) => t.status?.containers.filter((c) => c.lastStatus === 'RUNNING').length === 2)).status?.containers.map(
+        (c) => c.dockerId ?? '',
+      ) ?? [];
     const [ofA, ofB] = [await dockerIds(a), await dockerIds(b)];
     expect(ofA).toHaveLength(2);
     expect(ofB).toHaveLength(2);
 
     // Several sweeps of each agent over the engine.
     await new Promise((r) => setTimeout(r, 1500));
-    for (const [h, ids] of [[a, ofA], [b, ofB]] as const) {
+    for (const [h, ids] of [
+      [a, ofA],
+      [b, ofB],
+    ] as const) {
       const installation = await h.installation();
       for (const id of ids) {
         const c = await h.runtime.inspectContainer(id);
@@ -59,7 +64,11 @@ describe('two installations on one engine', () => {
     // A's task is deleted: A removes its own containers, network and volume, and B's stay.
     await a.client.delete('Task', { cluster, name: 'web-1' });
     const mineOfA = { [DOCKER_LABELS.installation]: await a.installation(), [DOCKER_LABELS.cluster]: cluster };
-    await eventually(async () => (await a.runtime.listContainers({ labels: mineOfA })).length === 0 && (await a.runtime.listVolumes({ labels: mineOfA })).length === 0, 10_000, "A's objects removed");
+    await eventually(
+      async () => (await a.runtime.listContainers({ labels: mineOfA })).length === 0 && (await a.runtime.listVolumes({ labels: mineOfA })).length === 0,
+      10_000,
+      "A's objects removed",
+    );
     for (const id of ofB) expect((await b.runtime.inspectContainer(id)).state).toBe('running');
     const mineOfB = { [DOCKER_LABELS.installation]: await b.installation(), [DOCKER_LABELS.cluster]: cluster };
     expect(await b.runtime.listNetworks({ labels: mineOfB })).toHaveLength(1);

@@ -30,7 +30,10 @@ describe('containers of an older berth (no installation label)', () => {
 
     // What the older agent left running: a task bound here, RUNNING, and its container without the label.
     const legacyContainer = async (taskName: string, uid: string) => {
-      const task = { metadata: { name: taskName, cluster: env.cluster, uid }, spec: { taskDefinition: td, desiredStatus: 'RUNNING' as const, launchType: 'EC2' as const, containerInstance: INSTANCE } };
+      const task = {
+        metadata: { name: taskName, cluster: env.cluster, uid },
+        spec: { taskDefinition: td, desiredStatus: 'RUNNING' as const, launchType: 'EC2' as const, containerInstance: INSTANCE },
+      };
       const containerDefinition: ContainerDefinition | undefined = definition.spec.containerDefinitions[0];
       if (!containerDefinition) throw new Error('no container definition');
       const spec = toContainerSpec({ task, taskDefinition: definition, containerDefinition, instance: INSTANCE, installation: 'unused' });
@@ -42,9 +45,18 @@ describe('containers of an older berth (no installation label)', () => {
     const task = await env.runTask('old-1', td);
     const uid = task.metadata.uid ?? '';
     const mine = await legacyContainer('old-1', uid);
-    await env.client.patch('Task', { cluster: env.cluster, name: 'old-1' }, {
-      status: { lastStatus: 'RUNNING', startedAt: new Date().toISOString(), containers: [{ name: 'app', dockerId: mine, lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }] },
-    }, { subresource: 'status' });
+    await env.client.patch(
+      'Task',
+      { cluster: env.cluster, name: 'old-1' },
+      {
+        status: {
+          lastStatus: 'RUNNING',
+          startedAt: new Date().toISOString(),
+          containers: [{ name: 'app', dockerId: mine, lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }],
+        },
+      },
+      { subresource: 'status' },
+    );
     // Another installation's (same cluster and instance names, a task uid this store never made).
     const foreign = await legacyContainer('old-2', randomUUID());
     strays.push(foreign);

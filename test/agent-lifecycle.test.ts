@@ -28,13 +28,22 @@ describe('berth agent', () => {
     const ci = await h.client.mustGet('ContainerInstance', { cluster: h.cluster, name: INSTANCE });
     expect(ci.spec.registeredResources.cpu).toBeGreaterThanOrEqual(1024);
     expect(ci.spec.registeredResources.memory).toBeGreaterThan(64);
-    expect(ci.spec.attributes).toMatchObject({ [ATTRIBUTES.osType]: 'linux', [ATTRIBUTES.instanceType]: 'berth.local', [ATTRIBUTES.availabilityZone]: 'local', stack: 'test' });
+    expect(ci.spec.attributes).toMatchObject({
+      [ATTRIBUTES.osType]: 'linux',
+      [ATTRIBUTES.instanceType]: 'berth.local',
+      [ATTRIBUTES.availabilityZone]: 'local',
+      stack: 'test',
+    });
     expect(ci.status).toMatchObject({ agentConnected: true });
     const first = ci.status?.lastHeartbeat ?? '';
-    const later = await eventually(async () => {
-      const now = await h.client.mustGet('ContainerInstance', { cluster: h.cluster, name: INSTANCE });
-      return (now.status?.lastHeartbeat ?? '') > first ? now : undefined;
-    }, 3000, 'a newer heartbeat');
+    const later = await eventually(
+      async () => {
+        const now = await h.client.mustGet('ContainerInstance', { cluster: h.cluster, name: INSTANCE });
+        return (now.status?.lastHeartbeat ?? '') > first ? now : undefined;
+      },
+      3000,
+      'a newer heartbeat',
+    );
     expect(later.status?.registeredAt).toBe(ci.status?.registeredAt);
   });
 
@@ -58,7 +67,12 @@ describe('berth agent', () => {
     const listed = await h.containers({ [DOCKER_LABELS.task]: 'web-1' });
     expect(listed).toHaveLength(1);
     expect(listed[0]?.id).toBe(c?.dockerId);
-    expect(listed[0]?.labels).toMatchObject({ [DOCKER_LABELS.instance]: INSTANCE, [DOCKER_LABELS.cluster]: h.cluster, [DOCKER_LABELS.container]: 'web', [DOCKER_LABELS.taskUid]: task.metadata.uid });
+    expect(listed[0]?.labels).toMatchObject({
+      [DOCKER_LABELS.instance]: INSTANCE,
+      [DOCKER_LABELS.cluster]: h.cluster,
+      [DOCKER_LABELS.container]: 'web',
+      [DOCKER_LABELS.taskUid]: task.metadata.uid,
+    });
 
     const res = await eventually(async () => fetch(`http://127.0.0.1:${binding?.hostPort}/`).catch(() => undefined), 3000, 'httpd answering');
     expect(res.status).toBeLessThan(500);
@@ -108,12 +122,12 @@ describe('berth agent', () => {
     expect(healthy.docker).toBe('starting'); // Docker has not checked yet: the HEALTHY is the agent's own check
   });
 
-  it('at Docker\'s 1 s minimum interval the agent leaves the first check to Docker', async () => {
+  it("at Docker's 1 s minimum interval the agent leaves the first check to Docker", async () => {
     const healthy = await untilHealthy('unprobed', { command: ['CMD-SHELL', 'test -d /proc'], interval: 1, timeout: 1, retries: 3 });
     expect(healthy.docker).toBe('healthy'); // reported only once Docker's own check had passed
   });
 
-  it('a first check that fails leaves the task UNKNOWN for Docker\'s own checks to decide', async () => {
+  it("a first check that fails leaves the task UNKNOWN for Docker's own checks to decide", async () => {
     const healthCheck = { command: ['CMD-SHELL', 'exit 1'], interval: 60, timeout: 5, retries: 3 };
     const td = await h.taskDefinition('probed-sick', [container('app', { command: ['sleep', '300'], healthCheck })]);
     await h.runTask('probed-sick-1', td);
@@ -124,7 +138,10 @@ describe('berth agent', () => {
   });
 
   it('a non-essential container that exits is only reported', async () => {
-    const td = await h.taskDefinition('side', [container('app', { command: ['sleep', '300'] }), container('side', { essential: false, ...sh('sleep 0.3; exit 3') })]);
+    const td = await h.taskDefinition('side', [
+      container('app', { command: ['sleep', '300'] }),
+      container('side', { essential: false, ...sh('sleep 0.3; exit 3') }),
+    ]);
     await h.runTask('side-1', td);
     const task = await h.waitForTask('side-1', (t) => t.status?.containers.find((c) => c.name === 'side')?.lastStatus === 'STOPPED', 10_000);
     expect(task.status?.lastStatus).toBe('RUNNING');
@@ -147,13 +164,17 @@ describe('berth agent', () => {
     expect(stopped.status?.containers.find((c) => c.name === 'app')).toMatchObject({ lastStatus: 'STOPPED', exitCode: 143 });
     // STOPPED is reported on Docker's die event; Docker's own cleanup (network, mounts) may take a
     // moment longer before it lists the containers as exited.
-    await eventually(async () => {
-      const states = (await h.containers({ [DOCKER_LABELS.task]: 'side-1' })).map((c) => c.state);
-      return states.length > 0 && states.every((s) => s === 'exited') ? true : undefined;
-    }, 2000, 'side-1 containers exited');
+    await eventually(
+      async () => {
+        const states = (await h.containers({ [DOCKER_LABELS.task]: 'side-1' })).map((c) => c.state);
+        return states.length > 0 && states.every((s) => s === 'exited') ? true : undefined;
+      },
+      2000,
+      'side-1 containers exited',
+    );
   });
 
-  it('one task\'s slow stop does not hold up another task', async () => {
+  it("one task's slow stop does not hold up another task", async () => {
     // No init: `sleep` as PID 1 ignores SIGTERM, so this stop waits out its whole 4 s timeout.
     const slowTd = await h.taskDefinition('slow', [container('app', { command: ['sleep', '300'], linuxParameters: {}, stopTimeout: 4 })]);
     const quickTd = await h.taskDefinition('quick', [container('app', { command: ['sleep', '300'] })]);
@@ -192,7 +213,12 @@ describe('berth agent', () => {
   it('stopped containers of ended tasks are removed after the retention', async () => {
     const td = await h.taskDefinition('short', [container('job', { ...sh('exit 0') })]);
     const quick = await h.startAgent({ instanceName: 'i-retention', stoppedContainerRetentionMs: 300 });
-    await h.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 'short-1', cluster: h.cluster }, spec: { taskDefinition: td, containerInstance: 'i-retention' } });
+    await h.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Task',
+      metadata: { name: 'short-1', cluster: h.cluster },
+      spec: { taskDefinition: td, containerInstance: 'i-retention' },
+    });
     await h.waitForTask('short-1', (t) => t.status?.lastStatus === 'STOPPED', 10_000);
     await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'short-1' })).length === 0, 5000, 'container removed after retention');
     await quick.stop();

@@ -23,10 +23,13 @@ const SLOW = 20_000;
 const linked = () => [container('server', sh('exec sleep 300')), container('client', { links: ['server'], ...sh('exec sleep 300') })];
 
 describe('nothing lost', () => {
-  it('a container whose start fails is removed at once, and the engine\'s words reach the task', async () => {
+  it("a container whose start fails is removed at once, and the engine's words reach the task", async () => {
     await h.startAgent();
     // Without docker-init, which would start and then fail to exec it (an exit, not a failed start).
-    await h.runTask('bad-1', await h.taskDefinition('bad', [container('app', { command: ['/no/such/binary'], linuxParameters: { initProcessEnabled: false } })], NO_NETWORK));
+    await h.runTask(
+      'bad-1',
+      await h.taskDefinition('bad', [container('app', { command: ['/no/such/binary'], linuxParameters: { initProcessEnabled: false } })], NO_NETWORK),
+    );
     const stopped = await h.waitForTask('bad-1', (t) => t.status?.lastStatus === 'STOPPED', SLOW);
     expect(stopped.status?.stopCode).toBe('TaskFailedToStart');
     // What the engine said, not advice about a daemon that answered.
@@ -35,7 +38,7 @@ describe('nothing lost', () => {
     await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'bad-1' })).length === 0, 5000, 'the never-started container removed');
   });
 
-  it('a stopped task\'s network is released at once, while its containers stay for the retention', async () => {
+  it("a stopped task's network is released at once, while its containers stay for the retention", async () => {
     await h.startAgent();
     await h.runTask('linked-1', await h.taskDefinition('linked', linked()));
     await h.waitForTask('linked-1', (t) => t.status?.lastStatus === 'RUNNING', SLOW);
@@ -54,9 +57,16 @@ describe('nothing lost', () => {
     const definition = TaskDefinition.parse(await h.client.mustGet('TaskDefinition', { cluster: h.cluster, name: td }));
     const app = definition.spec.containerDefinitions[0];
     if (!app) throw new Error('fixture has no container');
-    const id = await h.runtime.createContainer(toContainerSpec({ task, taskDefinition: definition, containerDefinition: app, instance: INSTANCE, installation: await h.installation() }));
+    const id = await h.runtime.createContainer(
+      toContainerSpec({ task, taskDefinition: definition, containerDefinition: app, instance: INSTANCE, installation: await h.installation() }),
+    );
     const at = new Date().toISOString();
-    await h.client.patch('Task', { cluster: h.cluster, name: 'half-1' }, { status: { lastStatus: 'STOPPED', stoppedAt: at, stoppedReason: 'lost', connectivity: 'DISCONNECTED' } }, { subresource: 'status' });
+    await h.client.patch(
+      'Task',
+      { cluster: h.cluster, name: 'half-1' },
+      { status: { lastStatus: 'STOPPED', stoppedAt: at, stoppedReason: 'lost', connectivity: 'DISCONNECTED' } },
+      { subresource: 'status' },
+    );
 
     await h.startAgent();
     await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'half-1' })).length === 0, 5000, 'the half-made container removed');
@@ -69,7 +79,10 @@ describe('nothing lost', () => {
     try {
       await h.startAgent();
       await h.runTask('exits-1', await h.taskDefinition('exits', [container('app', sh('exit 3'))], NO_NETWORK));
-      await h.runTask('bad-2', await h.taskDefinition('bad2', [container('app', { command: ['/no/such/binary'], linuxParameters: { initProcessEnabled: false } })], NO_NETWORK));
+      await h.runTask(
+        'bad-2',
+        await h.taskDefinition('bad2', [container('app', { command: ['/no/such/binary'], linuxParameters: { initProcessEnabled: false } })], NO_NETWORK),
+      );
       const exited = await h.waitForTask('exits-1', (t) => t.status?.lastStatus === 'STOPPED' && t.spec.desiredStatus === 'STOPPED', SLOW);
       expect(exited.status).toMatchObject({ stopCode: 'EssentialContainerExited', containers: [{ exitCode: 3 }] });
       const failed = await h.waitForTask('bad-2', (t) => t.status?.lastStatus === 'STOPPED' && t.spec.desiredStatus === 'STOPPED', SLOW);
@@ -80,7 +93,7 @@ describe('nothing lost', () => {
     }
   });
 
-  it('a network of the task\'s name that is not this agent\'s is never taken over: the task fails saying so', async () => {
+  it("a network of the task's name that is not this agent's is never taken over: the task fails saying so", async () => {
     const task = await h.runTask('clash-1', await h.taskDefinition('clash', linked()));
     const name = taskNetworkName(h.cluster, { name: task.metadata.name, uid: task.metadata.uid ?? '' });
     await h.runtime.createTaskNetwork({ name, labels: {} }); // made by someone else, without berth's labels

@@ -34,7 +34,12 @@ describe('berth agent start order', () => {
     const td = await h.taskDefinition('ordered', [
       container('db', {
         ...sh('sleep 2; touch /tmp/ready; exec httpd -f -p 8080 -h /www'),
-        healthCheck: { command: ['CMD-SHELL', 'test -f /tmp/ready && wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'], interval: 5, timeout: 2, retries: 2 },
+        healthCheck: {
+          command: ['CMD-SHELL', 'test -f /tmp/ready && wget -q -O /dev/null http://127.0.0.1:8080/ || exit 1'],
+          interval: 5,
+          timeout: 2,
+          retries: 2,
+        },
       }),
       container('app', { command: ['sleep', '300'], dependsOn: [{ containerName: 'db', condition: 'HEALTHY' }] }),
     ]);
@@ -51,7 +56,7 @@ describe('berth agent start order', () => {
     expect(task.status?.containers.find((c) => c.name === 'db')?.healthStatus).toBe('HEALTHY');
   });
 
-  it('a dependency healthy at once satisfies HEALTHY on the agent\'s first check, long before Docker\'s', async () => {
+  it("a dependency healthy at once satisfies HEALTHY on the agent's first check, long before Docker's", async () => {
     const td = await h.taskDefinition('ordered-fast', [
       container('db', { command: ['sleep', '300'], healthCheck: { command: ['CMD-SHELL', 'test -d /proc'], interval: 60, timeout: 5, retries: 2 } }),
       container('app', { command: ['sleep', '300'], dependsOn: [{ containerName: 'db', condition: 'HEALTHY' }] }),
@@ -89,6 +94,10 @@ describe('berth agent start order', () => {
     await h.waitForTask('linked-1', (t) => t.status?.lastStatus === 'STOPPED', 5000);
     await h.client.delete('Task', { cluster: h.cluster, name: 'linked-1' });
     await eventually(async () => (await h.containers({ [DOCKER_LABELS.task]: 'linked-1' })).length === 0, 5000, 'containers removed');
-    await eventually(async () => (await h.runtime.listNetworks({ labels: { [DOCKER_LABELS.cluster]: h.cluster, [DOCKER_LABELS.task]: 'linked-1' } })).length === 0, 5000, 'network removed');
+    await eventually(
+      async () => (await h.runtime.listNetworks({ labels: { [DOCKER_LABELS.cluster]: h.cluster, [DOCKER_LABELS.task]: 'linked-1' } })).length === 0,
+      5000,
+      'network removed',
+    );
   });
 });

@@ -53,11 +53,15 @@ describe('container restartPolicy', () => {
     const c = await eventually(async () => (await h.containers({ 'berth.task': 'flaky-1' })).find((x) => x.state === 'running'), 5_000, 'running again');
     expect(c.id).toBe(dockerId);
     // Its first run's marker file is still there: the same container, not a new one.
-    await eventually(async () => {
-      let out = '';
-      for await (const chunk of await h.runtime.logs(dockerId ?? '')) out += String(chunk);
-      return out.includes('restarted in place');
-    }, 5_000, 'the second run found the first run’s file');
+    await eventually(
+      async () => {
+        let out = '';
+        for await (const chunk of await h.runtime.logs(dockerId ?? '')) out += String(chunk);
+        return out.includes('restarted in place');
+      },
+      5_000,
+      'the second run found the first run’s file',
+    );
   });
 
   it('does not restart on an ignored exit code', async () => {

@@ -35,13 +35,24 @@ describe('berth agent restart', () => {
     await h.client.mutate('Task', { cluster: h.cluster, name: 'lost-1' }, (t) => {
       t.spec.desiredStatus = 'STOPPED';
     });
-    await h.client.patch('Task', { cluster: h.cluster, name: 'lost-1' }, { status: { lastStatus: 'STOPPED', connectivity: 'DISCONNECTED', stoppedAt: new Date().toISOString() } }, { subresource: 'status' });
+    await h.client.patch(
+      'Task',
+      { cluster: h.cluster, name: 'lost-1' },
+      { status: { lastStatus: 'STOPPED', connectivity: 'DISCONNECTED', stoppedAt: new Date().toISOString() } },
+      { subresource: 'status' },
+    );
     // … a container no task owns shows up with this instance's labels …
     const ghost = await h.runtime.createContainer({
       name: `berth-${h.cluster}-ghost-app`,
       Image: IMAGE,
       Cmd: ['sleep', '300'],
-      Labels: { [DOCKER_LABELS.task]: 'ghost', [DOCKER_LABELS.installation]: await h.installation(), [DOCKER_LABELS.instance]: INSTANCE, [DOCKER_LABELS.cluster]: h.cluster, [DOCKER_LABELS.container]: 'app' },
+      Labels: {
+        [DOCKER_LABELS.task]: 'ghost',
+        [DOCKER_LABELS.installation]: await h.installation(),
+        [DOCKER_LABELS.instance]: INSTANCE,
+        [DOCKER_LABELS.cluster]: h.cluster,
+        [DOCKER_LABELS.container]: 'app',
+      },
       HostConfig: { Init: true },
     });
     await h.runtime.startContainer(ghost);
@@ -50,7 +61,9 @@ describe('berth agent restart', () => {
     const tdObject = TaskDefinition.parse(await h.client.mustGet('TaskDefinition', { cluster: h.cluster, name: td }));
     const definition = tdObject.spec.containerDefinitions[0];
     if (!definition) throw new Error('fixture has no container');
-    const halfId = await h.runtime.createContainer(toContainerSpec({ task: half, taskDefinition: tdObject, containerDefinition: definition, instance: INSTANCE, installation: await h.installation() }));
+    const halfId = await h.runtime.createContainer(
+      toContainerSpec({ task: half, taskDefinition: tdObject, containerDefinition: definition, instance: INSTANCE, installation: await h.installation() }),
+    );
 
     const t0 = Date.now();
     await h.startAgent();

@@ -46,13 +46,21 @@ describe('an agent and its own instance', () => {
   it('registers, then updates its agent fields and heartbeats', async () => {
     const moved = await agent.patch('ContainerInstance', { name: 'i-1' }, { spec: { agent: { address: 'https://127.0.0.1:51003', version: '9' } } });
     expect(moved.spec.agent).toEqual({ address: 'https://127.0.0.1:51003', version: '9' });
-    const beat = await agent.patch('ContainerInstance', { name: 'i-1' }, { status: { agentConnected: true, lastHeartbeat: new Date().toISOString() } }, { subresource: 'status' });
+    const beat = await agent.patch(
+      'ContainerInstance',
+      { name: 'i-1' },
+      { status: { agentConnected: true, lastHeartbeat: new Date().toISOString() } },
+      { subresource: 'status' },
+    );
     expect(beat.status?.agentConnected).toBe(true);
   });
 
   it('cannot undo DRAINING, with a patch or a whole-object update', async () => {
     await api.resources.patch('ContainerInstance', { name: 'i-1' }, { spec: { status: 'DRAINING' } });
-    await expect(agent.patch('ContainerInstance', { name: 'i-1' }, { spec: { status: 'ACTIVE' } })).rejects.toMatchObject({ code: 403, message: expect.stringContaining('spec.status') });
+    await expect(agent.patch('ContainerInstance', { name: 'i-1' }, { spec: { status: 'ACTIVE' } })).rejects.toMatchObject({
+      code: 403,
+      message: expect.stringContaining('spec.status'),
+    });
     await expect(agent.mutate('ContainerInstance', { name: 'i-1' }, (ci) => void (ci.spec.status = 'ACTIVE'))).rejects.toMatchObject({ code: 403 });
     expect((await api.resources.mustGet('ContainerInstance', { name: 'i-1' })).spec.status).toBe('DRAINING');
   });
@@ -63,13 +71,18 @@ describe('an agent and its own instance', () => {
     ['change an attribute it reported', { spec: { attributes: { 'ecs.instance-type': 'huge' } } }, 'spec.attributes'],
     ['add a finalizer', { metadata: { finalizers: ['evil/keep'] } }, 'metadata.finalizers'],
     ['label itself', { metadata: { labels: { tier: 'db' } } }, 'metadata.labels'],
-    ['take another instance\'s log address', { spec: { agent: { address: 'http://127.0.0.1:51002' } } }, 'i-2'],
+    ["take another instance's log address", { spec: { agent: { address: 'http://127.0.0.1:51002' } } }, 'i-2'],
     ['register a log address with a path', { spec: { agent: { address: 'http://10.0.0.9:80/api/steal' } } }, 'origin only'],
     ['register a log address with credentials', { spec: { agent: { address: 'http://u:p@10.0.0.9:80' } } }, 'credentials'],
     ['register a log address that is not http', { spec: { agent: { address: 'file:///etc/passwd' } } }, 'http or https'],
   ])('may not %s (403 naming the field, nothing written)', async (_what, patch, said) => {
     const before = await keysSnapshot(api.store);
-    const res = await raw(`${api.url}${instances}/i-1`, { method: 'PATCH', token: agentToken, body: JSON.stringify(patch), contentType: 'application/merge-patch+json' });
+    const res = await raw(`${api.url}${instances}/i-1`, {
+      method: 'PATCH',
+      token: agentToken,
+      body: JSON.stringify(patch),
+      contentType: 'application/merge-patch+json',
+    });
     expect(res.status).toBe(403);
     expect(JSON.stringify(res.body)).toContain(said);
     expect(await keysSnapshot(api.store)).toBe(before);
@@ -78,7 +91,7 @@ describe('an agent and its own instance', () => {
   it.each<[string, { metadata?: object; spec?: object }, string]>([
     ['registers ACTIVE only', { spec: { status: 'DRAINING' } }, 'spec.status'],
     ['may not register with a finalizer', { metadata: { finalizers: ['x/y'] } }, 'metadata.finalizers'],
-    ['may not register another instance\'s log address', { spec: { agent: { address: 'http://127.0.0.1:51002/' } } }, 'i-2'],
+    ["may not register another instance's log address", { spec: { agent: { address: 'http://127.0.0.1:51002/' } } }, 'i-2'],
   ])('a new agent %s (403)', async (_what, extra, said) => {
     const token = await api.tokens.issueAgentToken('default', 'i-3');
     const body = registration('i-3');
@@ -125,7 +138,7 @@ describe('an agent and task definitions', () => {
   });
 
   it.each([
-    ['the definition of another instance\'s task', `${API_PREFIX}/clusters/default/taskdefinitions/payroll:1`],
+    ["the definition of another instance's task", `${API_PREFIX}/clusters/default/taskdefinitions/payroll:1`],
     ['every definition (list)', `${API_PREFIX}/clusters/default/taskdefinitions`],
     ['every definition (watch)', `${API_PREFIX}/clusters/default/taskdefinitions?watch=1`],
   ])('may not read %s (403)', async (_what, path) => {

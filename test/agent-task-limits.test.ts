@@ -27,7 +27,10 @@ describe.runIf(existsSync(`${V1}/memory`))('task cpu and memory', () => {
   it('become a task cgroup over all the task’s containers; memoryReservation a soft limit; the cgroup goes with the task', async () => {
     const td = await h.taskDefinition(
       'limited',
-      [container('app', { memory: undefined, command: ['sleep', '300'] }), container('side', { memory: undefined, memoryReservation: 64, essential: false, command: ['sleep', '300'] })],
+      [
+        container('app', { memory: undefined, command: ['sleep', '300'] }),
+        container('side', { memory: undefined, memoryReservation: 64, essential: false, command: ['sleep', '300'] }),
+      ],
       { cpu: '0.5 vCPU', memory: '256' },
     );
     await h.runTask('lim-1', td);

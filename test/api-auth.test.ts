@@ -101,17 +101,22 @@ describe('an agent token', () => {
     const running = await agent.patch('Task', { name: 'mine' }, { status: { lastStatus: 'RUNNING' } }, { subresource: 'status' });
     expect(running.status?.lastStatus).toBe('RUNNING');
     const registered = await agent.create(instance('i-1'));
-    const { object: heartbeat } = await agent.mutate('ContainerInstance', { name: 'i-1' }, (ci) => void (ci.status = { ...ci.status, agentConnected: true, lastHeartbeat: new Date().toISOString(), runningTasksCount: 0, pendingTasksCount: 0 }), { subresource: 'status' });
+    const { object: heartbeat } = await agent.mutate(
+      'ContainerInstance',
+      { name: 'i-1' },
+      (ci) => void (ci.status = { ...ci.status, agentConnected: true, lastHeartbeat: new Date().toISOString(), runningTasksCount: 0, pendingTasksCount: 0 }),
+      { subresource: 'status' },
+    );
     expect(heartbeat.status?.agentConnected).toBe(true);
     expect(registered.metadata.name).toBe('i-1');
   });
 
   it.each([
     ['read a task bound to another instance', 'GET', `${tasks}/theirs`, undefined],
-    ['write the status of another instance\'s task', 'PATCH', `${tasks}/theirs/status`, { status: { lastStatus: 'STOPPED' } }],
+    ["write the status of another instance's task", 'PATCH', `${tasks}/theirs/status`, { status: { lastStatus: 'STOPPED' } }],
     ['change a task spec, even its own', 'PATCH', `${tasks}/mine`, { spec: { desiredStatus: 'STOPPED' } }],
     ['list tasks without the containerInstance filter', 'GET', tasks, undefined],
-    ['list another instance\'s tasks', 'GET', `${tasks}?containerInstance=i-2`, undefined],
+    ["list another instance's tasks", 'GET', `${tasks}?containerInstance=i-2`, undefined],
     ['create a task', 'POST', tasks, task('new', 'i-1')],
     ['delete its own task', 'DELETE', `${tasks}/mine`, undefined],
     ['write a Service', 'POST', `${API_PREFIX}/clusters/default/services`, service('evil')],
@@ -139,7 +144,10 @@ describe('an agent token', () => {
   });
 
   it('gets a Forbidden ApiError from the client with a message saying why', async () => {
-    const err = await api.client(agentToken).create(service('evil')).catch((e: unknown) => e);
+    const err = await api
+      .client(agentToken)
+      .create(service('evil'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: 403, reason: 'Forbidden' });
     expect(String(err)).toContain('agent token of instance default/i-1');
@@ -175,10 +183,27 @@ describe('TLS', () => {
   let certDir: string;
   beforeAll(() => {
     certDir = mkdtempSync(join(tmpdir(), 'berth-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(certDir, 'key.pem'),
+        '-out',
+        join(certDir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
   });
   afterAll(() => rmSync(certDir, { recursive: true, force: true }));
   beforeEach(async () => {

@@ -30,7 +30,9 @@ const clients: [string, (backend: TestStore) => Promise<Subject>][] = [
   ],
 ];
 
-const combos = testStoreBackends.flatMap(([storeName, open]) => clients.map(([clientName, make]) => [`${clientName} on ${storeName}`, storeName, open, make] as const));
+const combos = testStoreBackends.flatMap(([storeName, open]) =>
+  clients.map(([clientName, make]) => [`${clientName} on ${storeName}`, storeName, open, make] as const),
+);
 
 describe.each(combos)('%s', (_title, storeName, open, make) => {
   let backend: TestStore;
@@ -162,7 +164,13 @@ describe.each(combos)('%s', (_title, storeName, open, make) => {
   });
 
   it('lists by label selector and pages consistently with limit/continue', async () => {
-    for (const [name, tier] of [['a', 'front'], ['b', 'back'], ['c', 'front'], ['d', 'back'], ['e', 'front']] as const)
+    for (const [name, tier] of [
+      ['a', 'front'],
+      ['b', 'back'],
+      ['c', 'front'],
+      ['d', 'back'],
+      ['e', 'front'],
+    ] as const)
       await client.create(service(name, { labels: { tier } }));
     const front = await client.list('Service', { labelSelector: 'tier=front' });
     expect(front.items.map((s) => s.metadata.name)).toEqual(['a', 'c', 'e']);

@@ -58,14 +58,27 @@ interface Request {
 }
 
 const target = fc.nat().map((i) => targets[i % targets.length] ?? targets[0]);
-const contentType = fc.constantFrom('application/json', 'application/json', 'application/merge-patch+json', 'application/json; charset=utf-8', 'text/plain', 'application/yaml', 'application/x-www-form-urlencoded');
-const notJson = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', '{', '{"a":', 'null', '[]', '"x"', '1e999', '{"__proto__": {"a": 1}}', '{"constructor": {"prototype": {}}}', '\uFEFF{}'));
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json',
+  'application/merge-patch+json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/yaml',
+  'application/x-www-form-urlencoded',
+);
+const notJson = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom('', '{', '{"a":', 'null', '[]', '"x"', '1e999', '{"__proto__": {"a": 1}}', '{"constructor": {"prototype": {}}}', '\uFEFF{}'),
+);
 
 /** A merge patch: a few fields of the object set to odd values or removed, or any JSON at all. */
 const patchBody = (base: Record<string, unknown>) =>
   fc.oneof(
     mutantOf(base),
-    fc.tuple(fc.constantFrom('spec', 'metadata', 'status'), fc.string({ maxLength: 8 }), fc.oneof(oddValue, fc.constant(null))).map(([part, field, value]) => ({ [part]: { [field]: value } })),
+    fc
+      .tuple(fc.constantFrom('spec', 'metadata', 'status'), fc.string({ maxLength: 8 }), fc.oneof(oddValue, fc.constant(null)))
+      .map(([part, field, value]) => ({ [part]: { [field]: value } })),
     fc.record({ metadata: fc.record({ labels: fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 6 }), fc.constant(null))) }) }),
     fc.jsonValue({ maxDepth: 3 }),
   );
@@ -146,13 +159,28 @@ describe('HTTP API writes (fuzz, embedded SQLite store)', () => {
   });
 
   it('answer any list query or object path without a 5xx; a bad label selector is a 400 naming its column', { timeout: fuzzTimeout(60_000) }, async () => {
-    const selectorText = fc.oneof(fc.string({ maxLength: 20 }), fc.array(fc.constantFrom('app', '=', '!=', 'in', '(', ')', ',', '!', ' ', 'web', '%', '&'), { maxLength: 8 }).map((t) => t.join('')));
+    const selectorText = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.array(fc.constantFrom('app', '=', '!=', 'in', '(', ')', ',', '!', ' ', 'web', '%', '&'), { maxLength: 8 }).map((t) => t.join('')),
+    );
     const query = fc.record(
-      { labelSelector: selectorText, limit: fc.oneof(fc.nat().map(String), fc.string({ maxLength: 4 })), continue: fc.string({ maxLength: 12 }), resourceVersion: fc.string({ maxLength: 4 }), dryRun: fc.string({ maxLength: 4 }), watch: fc.constantFrom('false', '0', 'x') },
+      {
+        labelSelector: selectorText,
+        limit: fc.oneof(fc.nat().map(String), fc.string({ maxLength: 4 })),
+        continue: fc.string({ maxLength: 12 }),
+        resourceVersion: fc.string({ maxLength: 4 }),
+        dryRun: fc.string({ maxLength: 4 }),
+        watch: fc.constantFrom('false', '0', 'x'),
+      },
       { requiredKeys: [] },
     );
-    const segment = fc.oneof(fc.constantFrom('min-service', 'web:1', '%', '%zz', '..', 'status', 'a%2Fb', '\u00e9'), fc.string({ maxLength: 8 }).map(encodeURIComponent));
-    const path = fc.tuple(fc.constantFrom(...KINDS), fc.option(segment, { nil: undefined }), fc.option(segment, { nil: undefined })).map(([kind, a, b]) => `${urlOf(kind)}${a === undefined ? '' : `/${a}`}${b === undefined ? '' : `/${b}`}`);
+    const segment = fc.oneof(
+      fc.constantFrom('min-service', 'web:1', '%', '%zz', '..', 'status', 'a%2Fb', '\u00e9'),
+      fc.string({ maxLength: 8 }).map(encodeURIComponent),
+    );
+    const path = fc
+      .tuple(fc.constantFrom(...KINDS), fc.option(segment, { nil: undefined }), fc.option(segment, { nil: undefined }))
+      .map(([kind, a, b]) => `${urlOf(kind)}${a === undefined ? '' : `/${a}`}${b === undefined ? '' : `/${b}`}`);
     await fc.assert(
       fc.asyncProperty(path, query, fc.constantFrom('GET', 'DELETE'), async (url, q, method) => {
         const before = await keysSnapshot(api.store);
@@ -176,12 +204,20 @@ describe('HTTP API writes (fuzz, embedded SQLite store)', () => {
   /** A body nested a few thousand levels deep once overflowed the server's stack (a 500). */
   it('answer a deeply nested body without a 5xx', { timeout: fuzzTimeout(60_000) }, async () => {
     // A small description of the request, so that a failure prints the depth, not the body.
-    const deep = fc.record({ depth: fc.integer({ min: 1, max: 20_000 }), method: fc.constantFrom<Request['method']>('PATCH', 'PUT', 'POST'), array: fc.boolean(), target });
+    const deep = fc.record({
+      depth: fc.integer({ min: 1, max: 20_000 }),
+      method: fc.constantFrom<Request['method']>('PATCH', 'PUT', 'POST'),
+      array: fc.boolean(),
+      target,
+    });
     await fc.assert(
       fc.asyncProperty(deep, ({ depth, method, array, target: t }) => {
         if (!t) throw new Error('no targets');
         const nested = array ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
-        const body = method === 'PATCH' ? `{"metadata":{"annotations":{"a":${nested}}}}` : JSON.stringify({ ...t.body, spec: { deep: 0 } }).replace('"deep":0', `"deep":${nested}`);
+        const body =
+          method === 'PATCH'
+            ? `{"metadata":{"annotations":{"a":${nested}}}}`
+            : JSON.stringify({ ...t.body, spec: { deep: 0 } }).replace('"deep":0', `"deep":${nested}`);
         const url = method === 'POST' ? urlOf(t.kind) : urlOf(t.kind, t.name);
         return expectAnsweredWell({ method, url, body, contentType: method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', dryRun: false });
       }),

@@ -57,7 +57,10 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(backend: TestStore, options: Partial<ApiServerOptions> & { host?: string; secretKeys?: SecretKeySource } = {}): Promise<RunningApi> {
+export async function startApi(
+  backend: TestStore,
+  options: Partial<ApiServerOptions> & { host?: string; secretKeys?: SecretKeySource } = {},
+): Promise<RunningApi> {
   const { store } = backend;
   const resources = new ResourceStore(store, { secretKeys: options.secretKeys ?? memoryKeys() });
   // As the control plane runs it: registered tokens answered from a watched mirror.
@@ -111,7 +114,9 @@ export async function takeEvents<T>(iterator: AsyncIterator<T[]>, n: number, tim
   while (out.length < n) {
     const remaining = deadline - Date.now();
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`got ${out.length} of ${n} events within ${timeoutMs} ms`)), remaining)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`got ${out.length} of ${n} events within ${timeoutMs} ms`)), remaining)),
+    );
     try {
       const next = await Promise.race([iterator.next(), timeout]);
       if (next.done) throw new Error(`watch ended after ${out.length} of ${n} events`);

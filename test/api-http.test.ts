@@ -27,7 +27,10 @@ async function linesUntil(watch: { res: Response; abort(): void }, pattern: RegE
   let text = '';
   while (reader && (text.match(pattern) ?? []).length < count) text += new TextDecoder().decode((await reader.read()).value);
   watch.abort();
-  return text.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as unknown);
 }
 
 describe.each([
@@ -92,7 +95,8 @@ describe.each([
   });
 
   it('lists objects as the API reads them (made from their stored JSON), filtered and paged', async () => {
-    for (const name of ['a', 'b', 'c']) await api.resources.create({ ...service(name), metadata: { name, labels: { tier: name === 'b' ? 'back' : 'front "quoted"' } } });
+    for (const name of ['a', 'b', 'c'])
+      await api.resources.create({ ...service(name), metadata: { name, labels: { tier: name === 'b' ? 'back' : 'front "quoted"' } } });
     const read = async (query: string) => {
       const res = await fetch(`${api.url}${services()}${query}`, { headers: { authorization: `Bearer ${api.adminToken}` } });
       expect(res.headers.get('content-type')).toContain('application/json');
@@ -167,7 +171,9 @@ describe.each([
     expect((await raw(`${api.url}/version`, { token: api.adminToken })).body).toMatchObject({ apiVersion: 'berth.dev/v1' });
     await raw(`${api.url}${services()}/missing`, { token: api.adminToken });
     const metrics = await raw(`${api.url}/metrics`, { token: api.adminToken });
-    expect(String(metrics.body)).toMatch(/berth_api_requests_total\{verb="get",route="\/apis\/berth.dev\/v1\/clusters\/\{cluster\}\/services\/\{name\}",code="404"\} 1/);
+    expect(String(metrics.body)).toMatch(
+      /berth_api_requests_total\{verb="get",route="\/apis\/berth.dev\/v1\/clusters\/\{cluster\}\/services\/\{name\}",code="404"\} 1/,
+    );
     expect(String(metrics.body)).toContain('berth_api_request_duration_seconds_bucket');
   });
 
@@ -246,7 +252,10 @@ describe('store watches behind watch streams', () => {
     const watch = api.client().watch('Service');
     await eventually(() => probe.openWatches() === 2);
     probe.failWatches(new CompactedError(5, 9));
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: unknown });
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; object: unknown });
     expect(lines.at(-1)).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410 } });
     const err = await takeEvents(watch[Symbol.asyncIterator](), 1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CompactedError);
@@ -271,7 +280,9 @@ describe('an internal error', () => {
   let api: RunningApi;
   beforeEach(async () => {
     backend = await openTestSqlite();
-    const broken = delegate(backend.store, { get: (key) => (key.includes('/services/') ? Promise.reject(new Error('secret internal detail')) : backend.store.get(key)) });
+    const broken = delegate(backend.store, {
+      get: (key) => (key.includes('/services/') ? Promise.reject(new Error('secret internal detail')) : backend.store.get(key)),
+    });
     api = await startApi({ store: broken, dispose: backend.dispose });
   });
   afterEach(async () => {

@@ -87,7 +87,12 @@ describe('request limits', () => {
   it('a status write of 600 KB is a 413 naming the per-object limit, and the object is unchanged', async () => {
     const before = await keysSnapshot(backend.store);
     const big = { status: { events: [{ id: 'e', createdAt: new Date().toISOString(), message: 'x'.repeat(600 * 1024) }] } };
-    const res = await raw(`${api.url}${services}/web/status`, { method: 'PATCH', token: api.adminToken, contentType: 'application/merge-patch+json', body: JSON.stringify(big) });
+    const res = await raw(`${api.url}${services}/web/status`, {
+      method: 'PATCH',
+      token: api.adminToken,
+      contentType: 'application/merge-patch+json',
+      body: JSON.stringify(big),
+    });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ message: expect.stringContaining(`over the limit of ${MAX_OBJECT_BYTES} bytes per object`) });
     expect(await keysSnapshot(backend.store)).toBe(before);

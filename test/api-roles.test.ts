@@ -14,7 +14,8 @@ const inCluster = <T extends { metadata: object }>(obj: T, c: string) => ({ ...o
 describe('roles per cluster', () => {
   let backend: TestStore;
   let api: RunningApi;
-  const tokenFor = async (role: ClusterRole, where = 'prod') => (await api.client().tokens.create({ name: `${role}@${where}`, grants: { [where]: role } })).token;
+  const tokenFor = async (role: ClusterRole, where = 'prod') =>
+    (await api.client().tokens.create({ name: `${role}@${where}`, grants: { [where]: role } })).token;
   beforeEach(async () => {
     backend = await openTestEtcd();
     api = await startApi(backend);
@@ -51,7 +52,12 @@ describe('roles per cluster', () => {
     ['admin', 'not read metrics', 'GET', '/metrics', undefined, 403],
   ])('%s may %s', async (role, _what, method, path, body, code) => {
     const token = role === 'none' ? undefined : await tokenFor(role);
-    const res = await raw(`${api.url}${path}`, { method, token, body: body === undefined ? (method === 'POST' ? '{}' : undefined) : JSON.stringify(body), contentType: method === 'PATCH' ? merge : undefined });
+    const res = await raw(`${api.url}${path}`, {
+      method,
+      token,
+      body: body === undefined ? (method === 'POST' ? '{}' : undefined) : JSON.stringify(body),
+      contentType: method === 'PATCH' ? merge : undefined,
+    });
     expect(res.status).toBe(code);
   });
 
@@ -63,8 +69,15 @@ describe('roles per cluster', () => {
   });
 
   it('refuses a token for a cluster that does not exist, and a role that is not one', async () => {
-    await expect(api.client().tokens.create({ name: 'x', grants: { nope: 'view' } })).rejects.toMatchObject({ name: 'NotFound', message: expect.stringContaining('Cluster nope') });
-    const res = await raw(`${api.url}${API_PREFIX}/tokens`, { method: 'POST', token: api.adminToken, body: JSON.stringify({ name: 'x', grants: { prod: 'root' } }) });
+    await expect(api.client().tokens.create({ name: 'x', grants: { nope: 'view' } })).rejects.toMatchObject({
+      name: 'NotFound',
+      message: expect.stringContaining('Cluster nope'),
+    });
+    const res = await raw(`${api.url}${API_PREFIX}/tokens`, {
+      method: 'POST',
+      token: api.adminToken,
+      body: JSON.stringify({ name: 'x', grants: { prod: 'root' } }),
+    });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain('grants.prod');
   });
@@ -110,7 +123,9 @@ describe('tokens end', () => {
     const created = await api.client().tokens.create({ name: 'watcher', grants: { prod: 'view' }, ttlSeconds });
     const watcher = api.client(created.token);
     const list = await watcher.list('Task', { cluster: 'prod' });
-    const res = await fetch(`${api.url}${API_PREFIX}/clusters/prod/tasks?watch=1&resourceVersion=${list.resourceVersion}`, { headers: { authorization: `Bearer ${created.token}` } });
+    const res = await fetch(`${api.url}${API_PREFIX}/clusters/prod/tasks?watch=1&resourceVersion=${list.resourceVersion}`, {
+      headers: { authorization: `Bearer ${created.token}` },
+    });
     expect(res.status).toBe(200);
     const reader = res.body?.getReader();
     let ended = false;
@@ -156,7 +171,16 @@ describe('clusters must exist', () => {
   it.each([
     ['a service', inCluster(service('web'), 'nope'), 'services'],
     ['a task', inCluster(task('t'), 'nope'), 'tasks'],
-    ['a task definition', { apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'web', cluster: 'nope' }, spec: { containerDefinitions: [{ name: 'a', image: 'x', memory: 8 }] } }, 'taskdefinitions'],
+    [
+      'a task definition',
+      {
+        apiVersion: 'berth.dev/v1',
+        kind: 'TaskDefinition',
+        metadata: { name: 'web', cluster: 'nope' },
+        spec: { containerDefinitions: [{ name: 'a', image: 'x', memory: 8 }] },
+      },
+      'taskdefinitions',
+    ],
   ])('%s is not created in a cluster that does not exist (404 naming it, nothing written)', async (_what, body, plural) => {
     const res = await raw(`${api.url}${API_PREFIX}/clusters/nope/${plural}`, { method: 'POST', token: api.adminToken, body: JSON.stringify(body) });
     expect(res.status).toBe(404);

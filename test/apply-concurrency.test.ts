@@ -15,7 +15,12 @@ import { openTestSqlite, type TestStore } from './support/stores.js';
 const IMAGE = 'berth.local/busybox:1';
 
 const taskDefinition = (name: string, command = ['sleep', '3600']): ApplyInput => ({
-  raw: { apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name }, spec: { containerDefinitions: [{ name: 'main', image: IMAGE, memory: 16, command }] } },
+  raw: {
+    apiVersion: 'berth.dev/v1',
+    kind: 'TaskDefinition',
+    metadata: { name },
+    spec: { containerDefinitions: [{ name: 'main', image: IMAGE, memory: 16, command }] },
+  },
   source: { file: `${name}.yaml`, line: 1 },
 });
 
@@ -98,10 +103,14 @@ describe('applyManifests, several objects at once', () => {
   });
 
   it('reports an object the server refuses, and applies the others', async () => {
-    const rec = recording(client, (kind, name) => (kind === 'Service' && name === 'app-03' ? new ApiError(422, 'Invalid', 'spec.desiredCount: too many') : undefined));
+    const rec = recording(client, (kind, name) =>
+      kind === 'Service' && name === 'app-03' ? new ApiError(422, 'Invalid', 'spec.desiredCount: too many') : undefined,
+    );
     const outcome = await applyManifests(rec.client, inputs);
     expect(outcome.ok).toBe(false);
-    expect(outcome.results.filter((r) => r.action === 'failed').map((r) => `${r.kind}/${r.name}: ${r.error?.message}`)).toEqual(['Service/app-03: spec.desiredCount: too many (HTTP 422 Invalid)']);
+    expect(outcome.results.filter((r) => r.action === 'failed').map((r) => `${r.kind}/${r.name}: ${r.error?.message}`)).toEqual([
+      'Service/app-03: spec.desiredCount: too many (HTTP 422 Invalid)',
+    ]);
     expect(outcome.results.filter((r) => r.action === 'created')).toHaveLength(39);
   });
 

@@ -21,11 +21,15 @@ describe('the start floor', () => {
       const ids = (events: readonly DockerEvent[], action: string) => new Set(events.filter((e) => e.Action === action).map((e) => e.Actor.ID));
       let started = new Set<string>();
       let destroyed = new Set<string>();
-      await seen.until('3 floor containers destroyed', (events) => {
-        started = ids(events, 'start');
-        destroyed = ids(events, 'destroy');
-        return destroyed.size === 3;
-      }, 30_000);
+      await seen.until(
+        '3 floor containers destroyed',
+        (events) => {
+          started = ids(events, 'start');
+          destroyed = ids(events, 'destroy');
+          return destroyed.size === 3;
+        },
+        30_000,
+      );
       expect(started).toEqual(destroyed);
       expect(await floorContainers()).toEqual([]);
     } finally {

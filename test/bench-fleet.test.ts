@@ -42,7 +42,12 @@ describe('TaskFanOut', () => {
     await eventually(() => one.seen.length >= 2 && two.seen.length >= 1, 5000, 'the bound tasks delivered');
     expect(one.seen).toEqual(['a@i-1', 'c@i-1']);
     expect(two.seen).toEqual(['b@i-2']);
-    expect(fanOut.list('i-1').items.map((t) => t.metadata.name).sort()).toEqual(['a', 'c', 'early']);
+    expect(
+      fanOut
+        .list('i-1')
+        .items.map((t) => t.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'c', 'early']);
     expect(fanOut.list('i-3').items).toEqual([]);
     await fanOut.stop();
     await Promise.all([one.done, two.done]);

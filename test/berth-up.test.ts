@@ -47,10 +47,14 @@ describe('berth up', () => {
     const second = await up(dir);
     expect(second.token).toBe(first.token);
     const listed = await second.client.list('Service');
-    expect(listed.items.map((s) => s.metadata.uid)).toEqual(written.map((s) => s.metadata.uid).sort((a, b) => {
-      const names = new Map(written.map((s) => [s.metadata.uid, s.metadata.name]));
-      return (names.get(a) ?? '').localeCompare(names.get(b) ?? '');
-    }));
+    expect(listed.items.map((s) => s.metadata.uid)).toEqual(
+      written
+        .map((s) => s.metadata.uid)
+        .sort((a, b) => {
+          const names = new Map(written.map((s) => [s.metadata.uid, s.metadata.name]));
+          return (names.get(a) ?? '').localeCompare(names.get(b) ?? '');
+        }),
+    );
     const next = await second.client.create(service('after-restart'));
     expect(Number(next.metadata.resourceVersion)).toBeGreaterThan(Number(written.at(-1)?.metadata.resourceVersion));
   });
@@ -88,13 +92,27 @@ describe('berth up', () => {
       apiVersion: 'berth.dev/v1',
       kind: 'TaskDefinition',
       metadata: { name: 'once' },
-      spec: { containerDefinitions: [{ name: 'main', image: process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1', memory: 16, command: ['sh', '-c', 'echo done'] }] },
+      spec: {
+        containerDefinitions: [
+          { name: 'main', image: process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1', memory: 16, command: ['sh', '-c', 'echo done'] },
+        ],
+      },
     });
-    await p.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 'once-1' }, spec: { taskDefinition: 'once:1' }, status: { lastStatus: 'PENDING' } });
-    const task = await eventually(async () => {
-      const t = await p.client.mustGet('Task', { name: 'once-1' });
-      return t.status?.lastStatus === 'STOPPED' ? t : undefined;
-    }, 30_000, 'batch task ran to completion');
+    await p.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Task',
+      metadata: { name: 'once-1' },
+      spec: { taskDefinition: 'once:1' },
+      status: { lastStatus: 'PENDING' },
+    });
+    const task = await eventually(
+      async () => {
+        const t = await p.client.mustGet('Task', { name: 'once-1' });
+        return t.status?.lastStatus === 'STOPPED' ? t : undefined;
+      },
+      30_000,
+      'batch task ran to completion',
+    );
     expect(task.spec.containerInstance).toBe(instance);
     expect(task.status?.containers?.[0]?.exitCode).toBe(0);
     removeInstanceContainers(instance);
@@ -104,7 +122,10 @@ describe('berth up', () => {
     const dir = tempDir();
     const p = await up(dir);
     await p.client.create(service('web', { 'scaler.berth.dev/day': '4', 'scaler.berth.dev/night': '4' }));
-    const scaler = spawn(process.execPath, [resolve('dist/controllers/examples/nightly-scaler/main.js')], { env: berthEnv(join(dir, 'config')), stdio: 'ignore' });
+    const scaler = spawn(process.execPath, [resolve('dist/controllers/examples/nightly-scaler/main.js')], {
+      env: berthEnv(join(dir, 'config')),
+      stdio: 'ignore',
+    });
     try {
       await eventually(async () => (await p.client.mustGet('Service', { name: 'web' })).spec.desiredCount === 4, 15_000, 'scaled to 4');
     } finally {

@@ -39,21 +39,27 @@ const TEST_TIMEOUT_MS = 480_000;
 const chaosStep = process.env.BERTH_CHAOS === '1';
 
 describe.skipIf(!isRoot || !chaosStep)('chaos (bounded)', () => {
-  it('loses no acknowledged write, never breaks the deployment bounds, and is steady after every fault', async () => {
-    const skipped = FAULT_KINDS.filter((k) => KNOWN_OPEN_DEFECT_FAULTS[k] !== undefined);
-    const report = await runChaos({
-      counts: Object.fromEntries(FAULT_KINDS.filter((k) => !skipped.includes(k)).map((k) => [k, COUNTS[k]])),
-      maxDurationMs: 240_000,
-      convergeBoundMs: 60_000,
-      skippedKinds: skipped,
-      // Ends the run (and cleans up) well before the test's own timeout would kill the worker.
-      signal: AbortSignal.timeout(TEST_TIMEOUT_MS - 60_000),
-      log: rootLogger.child({ component: 'chaos' }),
-    });
-    process.stdout.write(`${markdown(report, 'test')}\n`);
-    expect(report.aborted, 'the run overran its time and was cut short').toBe(false);
-    expect(report.harnessError, 'the harness could not inject or repair a fault').toBeUndefined();
-    expect(new Set(report.faults.map((f) => f.kind)), 'every fault kind injected before the deadline').toEqual(new Set(FAULT_KINDS.filter((k) => !skipped.includes(k))));
-    expect(report.violations.map((v) => `${v.kind}: ${v.detail}`)).toEqual([]);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'loses no acknowledged write, never breaks the deployment bounds, and is steady after every fault',
+    async () => {
+      const skipped = FAULT_KINDS.filter((k) => KNOWN_OPEN_DEFECT_FAULTS[k] !== undefined);
+      const report = await runChaos({
+        counts: Object.fromEntries(FAULT_KINDS.filter((k) => !skipped.includes(k)).map((k) => [k, COUNTS[k]])),
+        maxDurationMs: 240_000,
+        convergeBoundMs: 60_000,
+        skippedKinds: skipped,
+        // Ends the run (and cleans up) well before the test's own timeout would kill the worker.
+        signal: AbortSignal.timeout(TEST_TIMEOUT_MS - 60_000),
+        log: rootLogger.child({ component: 'chaos' }),
+      });
+      process.stdout.write(`${markdown(report, 'test')}\n`);
+      expect(report.aborted, 'the run overran its time and was cut short').toBe(false);
+      expect(report.harnessError, 'the harness could not inject or repair a fault').toBeUndefined();
+      expect(new Set(report.faults.map((f) => f.kind)), 'every fault kind injected before the deadline').toEqual(
+        new Set(FAULT_KINDS.filter((k) => !skipped.includes(k))),
+      );
+      expect(report.violations.map((v) => `${v.kind}: ${v.detail}`)).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -99,7 +99,10 @@ describe('berth apply', () => {
     expect((await env.berth(['apply', '-f', file])).stdout).toBe('taskdefinition/revs:2 created\n');
     expect((await env.berth(['apply', '-f', file])).stdout).toBe('taskdefinition/revs:2 unchanged\n');
     // With defaults spelled out it is the same definition, normalized through the schema.
-    await writeFile(file, taskDefinition('revs', 24).replace('memory: 24', 'memory: 24\n      essential: true').replace('spec:\n', 'spec:\n  networkMode: bridge\n'));
+    await writeFile(
+      file,
+      taskDefinition('revs', 24).replace('memory: 24', 'memory: 24\n      essential: true').replace('spec:\n', 'spec:\n  networkMode: bridge\n'),
+    );
     expect((await env.berth(['apply', '-f', file])).stdout).toBe('taskdefinition/revs:2 unchanged\n');
   });
 
@@ -130,7 +133,12 @@ describe('berth apply', () => {
     expect((await env.berth(['apply', '-f', `${env.dir}/prune`, '--prune', '-l', 'app=prune-set'])).code).toBe(0);
     expect((await env.berth(['apply', '-f', `${env.dir}/prune-other`])).code).toBe(0);
     // The same label, but not applied by berth: prune must never touch it.
-    await env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'hand-made', labels }, spec: { taskDefinition: 'keep', desiredCount: 0 } });
+    await env.server.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'hand-made', labels },
+      spec: { taskDefinition: 'keep', desiredCount: 0 },
+    });
 
     const { rm } = await import('node:fs/promises');
     await rm(gone);

@@ -16,7 +16,9 @@ let shellEnv: NodeJS.ProcessEnv;
 beforeAll(async () => {
   assertFreshBuild(['cli/completion/candidates.ts', 'cli/completion/scripts.ts', 'cli/completion/run.ts', 'cli/main.ts']);
   env = await startCliEnv();
-  const file = await env.write('set/all.yaml', `apiVersion: berth.dev/v1
+  const file = await env.write(
+    'set/all.yaml',
+    `apiVersion: berth.dev/v1
 kind: TaskDefinition
 metadata: { name: cmp-web }
 spec:
@@ -31,7 +33,8 @@ apiVersion: berth.dev/v1
 kind: Service
 metadata: { name: cmp-api }
 spec: { taskDefinition: cmp-web, desiredCount: 0 }
-`);
+`,
+  );
   const r = await env.berth(['apply', '-f', file]);
   if (r.code !== 0) throw new Error(r.stderr);
   const shim = await env.write('bin/berth', `#!/bin/sh\nexec "${process.execPath}" "${BERTH_BIN}" "$@"\n`);
@@ -45,7 +48,10 @@ afterAll(async () => {
 const shell = async (bin: string, script: string) => (await run(bin, ['-c', script], { env: shellEnv, cwd: env.dir, timeout: 20_000 })).stdout;
 
 const bash = (line: string) =>
-  shell('bash', `source <(berth completion bash); COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}; _berth_completion; printf '%s\\n' "\${COMPREPLY[@]}"`);
+  shell(
+    'bash',
+    `source <(berth completion bash); COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}; _berth_completion; printf '%s\\n' "\${COMPREPLY[@]}"`,
+  );
 // zsh's completion system needs a terminal; its two builtins the script calls are stood in for,
 // so what is checked is the words the script hands berth and what it offers back.
 const zsh = (words: string[]) =>
@@ -82,7 +88,10 @@ describe('completion scripts in their shells', () => {
   });
 
   it('offers no names, and prints no error, when the server cannot be reached', async () => {
-    const out = await shell('bash', `source <(berth completion bash); COMP_LINE="berth get svc --server http://127.0.0.1:9 "; COMP_POINT=\${#COMP_LINE}; _berth_completion; echo "n=\${#COMPREPLY[@]}"`);
+    const out = await shell(
+      'bash',
+      `source <(berth completion bash); COMP_LINE="berth get svc --server http://127.0.0.1:9 "; COMP_POINT=\${#COMP_LINE}; _berth_completion; echo "n=\${#COMPREPLY[@]}"`,
+    );
     expect(out).toBe('n=0\n');
   });
 });

@@ -17,7 +17,13 @@ const IMAGE = process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1';
 
 let env: CliEnv;
 beforeAll(async () => {
-  assertFreshBuild(['cli/commands/actions/apply.ts', 'cli/commands/actions/compose.ts', 'cli/compose/load.ts', 'cli/compose/map-service.ts', 'cli/compose/convert.ts']);
+  assertFreshBuild([
+    'cli/commands/actions/apply.ts',
+    'cli/commands/actions/compose.ts',
+    'cli/compose/load.ts',
+    'cli/compose/map-service.ts',
+    'cli/compose/convert.ts',
+  ]);
   env = await startCliEnv();
 });
 afterAll(async () => {
@@ -34,7 +40,15 @@ async function runnable(example: string, file: string, project: string): Promise
   const doc = parseDocument(await readFile(path, 'utf8'));
   doc.set('name', project);
   const services = doc.toJS() as { services: Record<string, { depends_on?: unknown }> };
-  const oneShot = new Set(Object.values(services.services).flatMap((s) => (s.depends_on && !Array.isArray(s.depends_on) ? Object.entries(s.depends_on as Record<string, { condition: string }>).filter(([, d]) => d.condition === 'service_completed_successfully').map(([n]) => n) : [])));
+  const oneShot = new Set(
+    Object.values(services.services).flatMap((s) =>
+      s.depends_on && !Array.isArray(s.depends_on)
+        ? Object.entries(s.depends_on as Record<string, { condition: string }>)
+            .filter(([, d]) => d.condition === 'service_completed_successfully')
+            .map(([n]) => n)
+        : [],
+    ),
+  );
   for (const name of Object.keys(services.services)) {
     doc.setIn(['services', name, 'image'], IMAGE);
     doc.deleteIn(['services', name, 'entrypoint']);
@@ -48,20 +62,46 @@ async function runnable(example: string, file: string, project: string): Promise
 }
 
 async function running(names: string[]): Promise<void> {
-  await eventually(async () => {
-    for (const name of names) {
-      const s = await env.server.client.mustGet('Service', { name });
-      if (s.status?.runningCount !== s.spec.desiredCount) return false;
-    }
-    return true;
-  }, 30_000, `services ${names.join(', ')} running`);
+  await eventually(
+    async () => {
+      for (const name of names) {
+        const s = await env.server.client.mustGet('Service', { name });
+        if (s.status?.runningCount !== s.spec.desiredCount) return false;
+      }
+      return true;
+    },
+    30_000,
+    `services ${names.join(', ')} running`,
+  );
 }
 
 describe('berth apply -f compose file', () => {
   it.each([
-    ['webapp', 'compose.yaml', [['cmpweb-web', 2], ['cmpweb-db', 1]]],
-    ['worker', 'docker-compose.yml', [['cmpwork-redis', 1], ['cmpwork-worker', 3]]],
-    ['health', 'compose.yml', [['cmphealth-cache', 1], ['cmphealth-migrate', 1], ['cmphealth-api', 1]]],
+    [
+      'webapp',
+      'compose.yaml',
+      [
+        ['cmpweb-web', 2],
+        ['cmpweb-db', 1],
+      ],
+    ],
+    [
+      'worker',
+      'docker-compose.yml',
+      [
+        ['cmpwork-redis', 1],
+        ['cmpwork-worker', 3],
+      ],
+    ],
+    [
+      'health',
+      'compose.yml',
+      [
+        ['cmphealth-cache', 1],
+        ['cmphealth-migrate', 1],
+        ['cmphealth-api', 1],
+      ],
+    ],
   ] as const)('%s: a task definition and a service per compose service, all running', async (example, file, expected) => {
     const project = expected[0][0].split('-')[0] ?? example;
     const path = await runnable(example, file, project);

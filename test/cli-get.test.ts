@@ -75,15 +75,26 @@ describe('berth get', () => {
     expect(r.stderr).toBe('');
     const [header, ...rows] = lines(r.stdout);
     expect(header?.split(/\s{3,}/)).toEqual(['NAME', 'DESIRED', 'RUNNING', 'PENDING', 'TASK-DEFINITION', 'AGE']);
-    expect(rows.map((l) => l.split(/\s+/).slice(0, 2))).toEqual([['g-api', '0'], ['g-web', '0']]);
+    expect(rows.map((l) => l.split(/\s+/).slice(0, 2))).toEqual([
+      ['g-api', '0'],
+      ['g-web', '0'],
+    ]);
   });
 
   it.each([
     [['td'], ['NAME', 'STATUS', 'CONTAINERS', 'CPU', 'MEMORY', 'AGE'], /^g-web:1\s+ACTIVE\s+1\s+<none>\s+16\s+\d+s$/],
     [['taskdefinitions', '-o', 'wide'], ['NAME', 'STATUS', 'CONTAINERS', 'CPU', 'MEMORY', 'AGE', 'IMAGES'], new RegExp(`^g-web:1 .* ${IMAGE}$`)],
-    [['ci'], ['NAME', 'STATUS', 'CONNECTED', 'RUNNING', 'CPU-FREE', 'MEM-FREE', 'AZ', 'AGE'], /^g-ci\s+ACTIVE\s+false\s+0\s+2048\/2048\s+4096\/4096\s+zone-a\s+\d+s$/],
+    [
+      ['ci'],
+      ['NAME', 'STATUS', 'CONNECTED', 'RUNNING', 'CPU-FREE', 'MEM-FREE', 'AZ', 'AGE'],
+      /^g-ci\s+ACTIVE\s+false\s+0\s+2048\/2048\s+4096\/4096\s+zone-a\s+\d+s$/,
+    ],
     [['instances'], ['NAME', 'STATUS', 'CONNECTED', 'RUNNING', 'CPU-FREE', 'MEM-FREE', 'AZ', 'AGE'], /^g-ci\s/],
-    [['svc', '-o', 'wide'], ['NAME', 'DESIRED', 'RUNNING', 'PENDING', 'TASK-DEFINITION', 'AGE', 'STRATEGY', 'DEPLOYMENTS'], /^g-api\s+0\s+0\s+0\s+g-web(:1)?\s+\d+s\s+REPLICA\s/],
+    [
+      ['svc', '-o', 'wide'],
+      ['NAME', 'DESIRED', 'RUNNING', 'PENDING', 'TASK-DEFINITION', 'AGE', 'STRATEGY', 'DEPLOYMENTS'],
+      /^g-api\s+0\s+0\s+0\s+g-web(:1)?\s+\d+s\s+REPLICA\s/,
+    ],
     [['clusters', 'gets'], ['NAME', 'INSTANCES', 'SERVICES', 'RUNNING', 'AGE'], /^gets\s+\d+\s+\d+\s+\d+\s+\d+s$/],
   ])('get %j', async (args, headers, firstRow) => {
     const r = await berth('get', ...args, '--cluster', C);
@@ -111,11 +122,19 @@ describe('berth get', () => {
   });
 
   it('lists across clusters with -A, CLUSTER first', async () => {
-    await env.berth(['apply', '-f', '-'], { input: 'apiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: in-default }\nspec: { taskDefinition: g-web, desiredCount: 0 }\n' });
+    await env.berth(['apply', '-f', '-'], {
+      input: 'apiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: in-default }\nspec: { taskDefinition: g-web, desiredCount: 0 }\n',
+    });
     const r = await berth('get', 'svc', '-A');
     const [header, ...rows] = lines(r.stdout);
     expect(header?.split(/\s{3,}/).slice(0, 2)).toEqual(['CLUSTER', 'NAME']);
-    expect(rows.map((l) => l.split(/\s+/).slice(0, 2))).toEqual(expect.arrayContaining([['default', 'in-default'], [C, 'g-web'], [C, 'g-api']]));
+    expect(rows.map((l) => l.split(/\s+/).slice(0, 2))).toEqual(
+      expect.arrayContaining([
+        ['default', 'in-default'],
+        [C, 'g-web'],
+        [C, 'g-api'],
+      ]),
+    );
   });
 
   it('lists live tasks by default, as ECS list-tasks does; --status STOPPED or all for the others', async () => {
@@ -123,7 +142,13 @@ describe('berth get', () => {
     // In a cluster without instances: the live one waits PENDING for an instance that never comes.
     await env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: 'g-status' }, spec: {} });
     const make = (name: string, status: Record<string, unknown>) =>
-      env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name, cluster: 'g-status' }, spec: { taskDefinition: 'g-web:1' }, status });
+      env.server.client.create({
+        apiVersion: 'berth.dev/v1',
+        kind: 'Task',
+        metadata: { name, cluster: 'g-status' },
+        spec: { taskDefinition: 'g-web:1' },
+        status,
+      });
     await make('live-task', { lastStatus: 'PENDING', createdAt: now });
     await make('done-task', { lastStatus: 'STOPPED', createdAt: now, stoppedAt: now, stoppedReason: 'test' });
     const names = async (...flags: string[]) => lines((await berth('get', 'tasks', '-o', 'name', '--cluster', 'g-status', ...flags)).stdout);
@@ -167,7 +192,11 @@ describe('berth get', () => {
 
 describe('berth describe', () => {
   it('describes a service in sections with its deployments and events', async () => {
-    await eventually(async () => ((await env.server.client.mustGet('Service', { cluster: C, name: 'g-web' })).status?.deployments.length ?? 0) > 0, 15_000, 'a deployment');
+    await eventually(
+      async () => ((await env.server.client.mustGet('Service', { cluster: C, name: 'g-web' })).status?.deployments.length ?? 0) > 0,
+      15_000,
+      'a deployment',
+    );
     const r = await berth('describe', 'svc', 'g-web', '--cluster', C);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^Name:\s+g-web\nCluster:\s+gets\nLabels:\s+app=g\n\s+tier=front\n/);
@@ -218,11 +247,17 @@ describe('berth scale, drain, events', () => {
 
   it('--watch prints the events recorded after the list, once each, until interrupted', async () => {
     const { child, output, exited } = startWatching('events', '--watch', '--for', 'g-ev', '--cluster', C);
-    const recorded = async () => [...((await env.server.client.get('Service', { cluster: C, name: 'g-ev' }))?.status?.events ?? [])].reverse().map((e) => e.message);
+    const recorded = async () =>
+      [...((await env.server.client.get('Service', { cluster: C, name: 'g-ev' }))?.status?.events ?? [])].reverse().map((e) => e.message);
     try {
       // No events yet: the header alone, then the watch.
       await eventually(() => output().includes('LAST SEEN'), 10_000, 'the header');
-      await env.server.client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'g-ev', cluster: C }, spec: { taskDefinition: 'g-web', desiredCount: 0 } });
+      await env.server.client.create({
+        apiVersion: 'berth.dev/v1',
+        kind: 'Service',
+        metadata: { name: 'g-ev', cluster: C },
+        spec: { taskDefinition: 'g-web', desiredCount: 0 },
+      });
       await eventually(async () => (await recorded()).some((m) => m.includes('steady state')), 15_000, 'g-ev deployed and steady');
       await eventually(async () => lines(output()).length - 1 >= (await recorded()).length, 10_000, 'a row per recorded event');
     } finally {
@@ -245,7 +280,12 @@ describe('berth scale, drain, events', () => {
 describe('berth run-task and stop-task', () => {
   // g-ci has no agent: it is shown connected for these tests (the scheduler places only on connected instances).
   const connected = (agentConnected: boolean) =>
-    env.server.client.patch('ContainerInstance', { cluster: C, name: 'g-ci' }, { status: { agentConnected, lastHeartbeat: new Date().toISOString() } }, { subresource: 'status' });
+    env.server.client.patch(
+      'ContainerInstance',
+      { cluster: C, name: 'g-ci' },
+      { status: { agentConnected, lastHeartbeat: new Date().toISOString() } },
+      { subresource: 'status' },
+    );
   beforeEach(() => connected(true)); // fresh each time: the instance controller marks it disconnected once the heartbeat is old
   afterAll(() => connected(false));
 
@@ -266,18 +306,27 @@ describe('berth run-task and stop-task', () => {
   });
 
   it('reports a task no instance can take now and exits 1, creating nothing (ECS failures[])', async () => {
-    await env.berth(['apply', '-f', '-', '--cluster', C], { input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: g-huge }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 8192 }]\n` });
+    await env.berth(['apply', '-f', '-', '--cluster', C], {
+      input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: g-huge }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 8192 }]\n`,
+    });
     const run = await berth('run-task', 'g-huge', '--count', '2', '--cluster', C);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(lines(run.stderr)).toEqual(Array(2).fill(expect.stringMatching(/^error: no container instance met all of its requirements: 1 of 1 instance lacked MEMORY \(the task needs 8192 MiB/)));
+    expect(lines(run.stderr)).toEqual(
+      Array(2).fill(
+        expect.stringMatching(/^error: no container instance met all of its requirements: 1 of 1 instance lacked MEMORY \(the task needs 8192 MiB/),
+      ),
+    );
     expect((await env.server.client.list('Task', { cluster: C })).items.filter((t) => t.spec.taskDefinition.startsWith('g-huge'))).toEqual([]);
   });
 });
 
 describe('berth delete', () => {
   it('deletes by kind and name, by KIND/NAME, and by file; --ignore-not-found', async () => {
-    const file = await env.write('del/all.yaml', 'apiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: del-a }\nspec: { taskDefinition: g-web, desiredCount: 0 }\n---\napiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: del-b }\nspec: { taskDefinition: g-web, desiredCount: 0 }\n');
+    const file = await env.write(
+      'del/all.yaml',
+      'apiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: del-a }\nspec: { taskDefinition: g-web, desiredCount: 0 }\n---\napiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: del-b }\nspec: { taskDefinition: g-web, desiredCount: 0 }\n',
+    );
     expect((await env.berth(['apply', '-f', file])).code).toBe(0);
     expect((await berth('delete', 'svc', 'del-a')).stdout).toBe('service "del-a" deleted\n');
     const again = await berth('delete', 'svc', 'del-a', 'del-b');
@@ -289,8 +338,12 @@ describe('berth delete', () => {
   });
 
   it('deletes every revision of a task definition family once deregistered', async () => {
-    await env.berth(['apply', '-f', '-'], { input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: del-td }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 8 }]\n` });
-    await env.berth(['apply', '-f', '-'], { input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: del-td }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 9 }]\n` });
+    await env.berth(['apply', '-f', '-'], {
+      input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: del-td }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 8 }]\n`,
+    });
+    await env.berth(['apply', '-f', '-'], {
+      input: `apiVersion: berth.dev/v1\nkind: TaskDefinition\nmetadata: { name: del-td }\nspec:\n  containerDefinitions: [{ name: m, image: ${IMAGE}, memory: 9 }]\n`,
+    });
     // As ECS: ACTIVE revisions are refused (a service may still start tasks from them); deregister first.
     const refused = await berth('delete', 'td', 'del-td');
     expect(refused.code).toBe(1);

@@ -45,7 +45,8 @@ export async function startCliEnv(): Promise<CliEnv> {
     dir,
     config,
     server,
-    berth: (args, options = {}) => runBerth(args, { env: { ...berthEnv(config), ...options.env }, input: options.input, cwd: dir, timeoutMs: options.timeoutMs }),
+    berth: (args, options = {}) =>
+      runBerth(args, { env: { ...berthEnv(config), ...options.env }, input: options.input, cwd: dir, timeoutMs: options.timeoutMs }),
     write: async (name, text) => {
       const path = join(dir, name);
       await mkdir(dirname(path), { recursive: true });
@@ -79,4 +80,8 @@ export function runBerth(args: string[], options: { env: NodeJS.ProcessEnv; inpu
   });
 }
 
-export const lines = (text: string): string[] => text.trim().split('\n').filter((l) => l !== '');
+export const lines = (text: string): string[] =>
+  text
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '');

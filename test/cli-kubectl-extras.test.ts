@@ -35,7 +35,16 @@ let env: CliEnv;
 const berth = (...args: string[]) => env.berth(args);
 
 beforeAll(async () => {
-  assertFreshBuild(['cli/output/jsonpath.ts', 'cli/output/custom-columns.ts', 'cli/output/print.ts', 'cli/commands/actions/version.ts', 'cli/commands/actions/wait.ts', 'cli/wait/condition.ts', 'cli/output/explain.ts', 'cli/commands/actions/agent-token.ts']);
+  assertFreshBuild([
+    'cli/output/jsonpath.ts',
+    'cli/output/custom-columns.ts',
+    'cli/output/print.ts',
+    'cli/commands/actions/version.ts',
+    'cli/commands/actions/wait.ts',
+    'cli/wait/condition.ts',
+    'cli/output/explain.ts',
+    'cli/commands/actions/agent-token.ts',
+  ]);
   env = await startCliEnv();
   const file = await env.write('set/all.yaml', manifests);
   const r = await env.berth(['apply', '-f', file, '--cluster', C]);
@@ -76,7 +85,10 @@ describe('berth version', () => {
     const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
     const r = await berth('version');
     expect(r.stderr).toBe('');
-    expect(lines(r.stdout)).toEqual([`Client Version: ${version}`, expect.stringMatching(new RegExp(`^Server Version: ${version.replace(/\./g, '\\.')} \\(API berth.dev/v1, Node v\\d+`))]);
+    expect(lines(r.stdout)).toEqual([
+      `Client Version: ${version}`,
+      expect.stringMatching(new RegExp(`^Server Version: ${version.replace(/\./g, '\\.')} \\(API berth.dev/v1, Node v\\d+`)),
+    ]);
   });
   it('still prints the client version when the server cannot be reached, and exits 1', async () => {
     const r = await berth('version', '--server', 'http://127.0.0.1:9', '-o', 'json');
@@ -99,7 +111,10 @@ describe('berth wait', () => {
     expect(r.stderr).toBe('error: timed out after 1s waiting for service/x-api to meet --for=jsonpath={.spec.desiredCount}=5 ({.spec.desiredCount} is "0")\n');
   });
   it('follows the watch until the object is deleted', async () => {
-    const file = await env.write('del.yaml', `apiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: x-del }\nspec: { taskDefinition: x-web, desiredCount: 0 }\n`);
+    const file = await env.write(
+      'del.yaml',
+      `apiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: x-del }\nspec: { taskDefinition: x-web, desiredCount: 0 }\n`,
+    );
     expect((await berth('apply', '-f', file, '--cluster', C)).code).toBe(0);
     const waiting = berth('wait', '--for=delete', 'service/x-del', '--cluster', C, '--timeout', '15s');
     await new Promise((r) => setTimeout(r, 1500));
@@ -120,7 +135,9 @@ describe('berth explain', () => {
     const r = await berth('explain', 'service.spec.deploymentConfiguration');
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^KIND: {5}Service\nVERSION: {2}berth.dev\/v1\n\nFIELD: deploymentConfiguration <object>\n/);
-    expect(r.stdout).toContain('FIELDS:\n  minimumHealthyPercent\t<integer>\n    default 100; 0..100\n  maximumPercent\t<integer>\n    default 200; at least 100\n');
+    expect(r.stdout).toContain(
+      'FIELDS:\n  minimumHealthyPercent\t<integer>\n    default 100; 0..100\n  maximumPercent\t<integer>\n    default 200; at least 100\n',
+    );
     expect(r.stdout).toContain('  deploymentCircuitBreaker\t<object>');
   });
   it('names the fields that exist when a path is wrong', async () => {

@@ -14,9 +14,17 @@ beforeAll(async () => {
   env = await startCliEnv();
   const file = await env.write(
     'ecs/web.json',
-    JSON.stringify({ family: 'tdaweb', cpu: '.25 vcpu', memory: '.5 gb', containerDefinitions: [{ name: 'app', image: IMAGE, memory: 16, command: ['sleep', '3600'] }] }),
+    JSON.stringify({
+      family: 'tdaweb',
+      cpu: '.25 vcpu',
+      memory: '.5 gb',
+      containerDefinitions: [{ name: 'app', image: IMAGE, memory: 16, command: ['sleep', '3600'] }],
+    }),
   );
-  const svc = await env.write('ecs/svc.yaml', 'apiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: tdaweb }\nspec: { taskDefinition: tdaweb, desiredCount: 0 }\n');
+  const svc = await env.write(
+    'ecs/svc.yaml',
+    'apiVersion: berth.dev/v1\nkind: Service\nmetadata: { name: tdaweb }\nspec: { taskDefinition: tdaweb, desiredCount: 0 }\n',
+  );
   const applied = await env.berth(['apply', '-f', file, '-f', svc]);
   expect(applied.code, applied.stderr).toBe(0);
 });
@@ -34,7 +42,9 @@ describe('berth get -o ecs', () => {
     expect(arn).toMatch(/^arn:aws:ecs:us-east-1:\d{12}:task-definition\/tdaweb:1$/);
     const again = JSON.parse((await env.berth(['get', 'taskdefinition', 'tdaweb:1', '-o', 'ecs'])).stdout) as typeof out;
     expect(again.taskDefinition.taskDefinitionArn).toBe(arn);
-    const inRegion = JSON.parse((await env.berth(['get', 'taskdefinition', 'tdaweb:1', '-o', 'ecs'], { env: { AWS_REGION: 'eu-west-1' } })).stdout) as typeof out;
+    const inRegion = JSON.parse(
+      (await env.berth(['get', 'taskdefinition', 'tdaweb:1', '-o', 'ecs'], { env: { AWS_REGION: 'eu-west-1' } })).stdout,
+    ) as typeof out;
     expect(inRegion.taskDefinition.taskDefinitionArn).toBe(arn.replace(':us-east-1:', ':eu-west-1:'));
   });
 

@@ -33,7 +33,14 @@ const resolvedTo = (name: string, taskDefinition: string) =>
   eventually(async () => (await up.client.get('Service', ref(name)))?.status?.taskDefinition === taskDefinition, 10_000, `${name} on ${taskDefinition}`);
 
 beforeAll(async () => {
-  assertFreshBuild(['cli/rollout/deregister.ts', 'cli/rollout/run-status.ts', 'cli/rollout/run-undo.ts', 'cli/rollout/run-history.ts', 'cli/commands/deregister.ts', 'cli/commands/rollout.ts']);
+  assertFreshBuild([
+    'cli/rollout/deregister.ts',
+    'cli/rollout/run-status.ts',
+    'cli/rollout/run-undo.ts',
+    'cli/rollout/run-history.ts',
+    'cli/commands/deregister.ts',
+    'cli/commands/rollout.ts',
+  ]);
   dir = tempDir('berth-cli-rollout-');
   up = await startBerthUp(['up', '--no-agent', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0'], join(dir, 'config'));
 }, 30_000);
@@ -61,7 +68,10 @@ describe('berth deregister taskdefinition', () => {
 
     await resolvedTo('follower', 'web:1');
     const follower = await up.client.mustGet('Service', ref('follower'));
-    expect(follower.status?.history.map((r) => [r.taskDefinition, r.state])).toEqual([['web:1', 'IN_PROGRESS'], ['web:2', 'STOPPED']]);
+    expect(follower.status?.history.map((r) => [r.taskDefinition, r.state])).toEqual([
+      ['web:1', 'IN_PROGRESS'],
+      ['web:2', 'STOPPED'],
+    ]);
     // The pinned service keeps its revision, its deployment, its tasks, and says nothing is wrong.
     await new Promise((r) => setTimeout(r, 1_000));
     const pinned = await up.client.mustGet('Service', ref('pinned'));
@@ -75,7 +85,10 @@ describe('berth deregister taskdefinition', () => {
     expect(await berth('deregister', 'taskdefinition/web:2')).toMatchObject({ code: 0, stdout: 'taskdefinition "web:2" was already INACTIVE\n' });
     expect((await berth('deregister', 'td', 'web')).stderr).toMatch(/name a revision to deregister \("web:3"\), not a family/);
     expect((await berth('deregister', 'service', 'web:1')).stderr).toMatch(/only task definitions are deregistered/);
-    expect(await berth('deregister', 'taskdefinition', 'web:9')).toMatchObject({ code: 1, stderr: expect.stringContaining('taskdefinitions "web:9" not found') });
+    expect(await berth('deregister', 'taskdefinition', 'web:9')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('taskdefinitions "web:9" not found'),
+    });
   });
 });
 
@@ -84,7 +97,10 @@ describe('berth rollout', () => {
     // web:1 ACTIVE, web:2 INACTIVE (above); the follower is on web:1.
     const r3 = await register('3');
     await resolvedTo('follower', r3);
-    expect(await berth('rollout', 'undo', 'service', 'follower', '--to-revision', '1')).toMatchObject({ code: 0, stdout: 'service/follower rolled back to web:1 (was web:3)\n' });
+    expect(await berth('rollout', 'undo', 'service', 'follower', '--to-revision', '1')).toMatchObject({
+      code: 0,
+      stdout: 'service/follower rolled back to web:1 (was web:3)\n',
+    });
     expect((await up.client.mustGet('Service', ref('follower'))).spec.taskDefinition).toBe('web:1');
     await resolvedTo('follower', 'web:1');
     // A newer revision no longer moves it: it is pinned.
@@ -92,15 +108,25 @@ describe('berth rollout', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await up.client.mustGet('Service', ref('follower'))).status?.taskDefinition).toBe('web:1');
 
-    expect(await berth('rollout', 'undo', 'service/follower', '--to-revision', '2')).toMatchObject({ code: 1, stderr: expect.stringMatching(/web:2 is INACTIVE/) });
-    expect(await berth('rollout', 'undo', 'service/follower', '--to-revision', '7')).toMatchObject({ code: 1, stderr: expect.stringMatching(/web:7 does not exist/) });
+    expect(await berth('rollout', 'undo', 'service/follower', '--to-revision', '2')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/web:2 is INACTIVE/),
+    });
+    expect(await berth('rollout', 'undo', 'service/follower', '--to-revision', '7')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/web:7 does not exist/),
+    });
     // Nothing here ever COMPLETED (no agent): no previous revision to return to by default.
     expect(await berth('rollout', 'undo', 'service/follower')).toMatchObject({ code: 1, stderr: expect.stringMatching(/no earlier revision that completed/) });
 
     const history = await berth('rollout', 'history', 'service', 'follower');
     expect(history.code).toBe(0);
     expect(history.stdout.split('\n')[0]).toMatch(/^REVISION\s+TASK DEFINITION\s+DEPLOYMENT\s+STATE\s+STARTED\s+DURATION\s+REASON$/);
-    const rows = history.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s{3,}/).slice(0, 4));
+    const rows = history.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s{3,}/).slice(0, 4));
     expect(rows.map((r) => [r[0], r[1], r[3]])).toEqual([
       ['2', 'web:2', 'STOPPED'],
       ['1', 'web:1', 'STOPPED'],
@@ -119,7 +145,10 @@ describe('berth rollout', () => {
     expect(out.stdout).toMatch(/Waiting for deployment ecs-svc\/\d+ \(web:2\) of service pinned to complete: 0 of 2 new tasks running, 2 pending…/);
     expect(out.stderr).toMatch(/^error: timed out after 1500ms waiting for the rollout of service pinned/);
 
-    expect(await berth('rollout', 'status', 'service', 'nope', '--timeout', '1s')).toMatchObject({ code: 1, stderr: expect.stringContaining('services "nope" not found') });
+    expect(await berth('rollout', 'status', 'service', 'nope', '--timeout', '1s')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('services "nope" not found'),
+    });
     expect((await berth('rollout', 'status', 'task', 'x')).stderr).toMatch(/only services roll out/);
     expect((await berth('rollout', 'history', 'web')).stderr).toMatch(/expected `berth rollout history service NAME`/);
   });

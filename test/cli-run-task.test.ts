@@ -35,7 +35,13 @@ const berth = (...args: string[]) => env.berth(args, { timeoutMs: 60_000 });
 const stoppedLines = (stdout: string) => lines(stdout).filter((l) => l.includes(' STOPPED'));
 
 beforeAll(async () => {
-  assertFreshBuild(['cli/commands/run-task.ts', 'cli/commands/actions/run-task.ts', 'cli/run-task/overrides.ts', 'cli/run-task/outcome.ts', 'cli/wait/watch-until.ts']);
+  assertFreshBuild([
+    'cli/commands/run-task.ts',
+    'cli/commands/actions/run-task.ts',
+    'cli/run-task/overrides.ts',
+    'cli/run-task/outcome.ts',
+    'cli/wait/watch-until.ts',
+  ]);
   env = await startCliEnv();
   const file = await env.write('set/all.yaml', manifests);
   const r = await env.berth(['apply', '-f', file]);
@@ -46,7 +52,7 @@ afterAll(async () => {
 });
 
 describe('berth run-task --wait', () => {
-  it('exits with the essential container\'s exit code, which --env set', async () => {
+  it("exits with the essential container's exit code, which --env set", async () => {
     const r = await berth('run-task', 'rt-job', '--env', 'CODE=3', '--wait');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(3);
@@ -61,22 +67,35 @@ describe('berth run-task --wait', () => {
   });
 
   it('gives up after --timeout, naming the tasks still running', async () => {
-    const r = await berth('run-task', 'rt-job', '--env', 'CODE=0', '--overrides', await env.write('sleep.json', JSON.stringify({ containerOverrides: [{ name: 'main', command: ['sleep', '600'] }] })), '--wait', '--timeout', '1s');
+    const r = await berth(
+      'run-task',
+      'rt-job',
+      '--env',
+      'CODE=0',
+      '--overrides',
+      await env.write('sleep.json', JSON.stringify({ containerOverrides: [{ name: 'main', command: ['sleep', '600'] }] })),
+      '--wait',
+      '--timeout',
+      '1s',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stopped waiting before 1 of 1 tasks stopped \(task\/rt-job-\S+ (PENDING|RUNNING|PROVISIONING)\)/);
   });
 });
 
 describe('berth run-task --overrides', () => {
-  it('sends the file\'s overrides, wrapped or not, with --env winning over it', async () => {
-    const file = await env.write('o.json', JSON.stringify({ overrides: { containerOverrides: [{ name: 'main', environment: [{ name: 'CODE', value: '4' }] }] } }));
+  it("sends the file's overrides, wrapped or not, with --env winning over it", async () => {
+    const file = await env.write(
+      'o.json',
+      JSON.stringify({ overrides: { containerOverrides: [{ name: 'main', environment: [{ name: 'CODE', value: '4' }] }] } }),
+    );
     const fromFile = await berth('run-task', 'rt-job', '--overrides', `file://${file}`, '--wait');
     expect(fromFile.code).toBe(4);
     const flagWins = await berth('run-task', 'rt-job', '--overrides', file, '--env', 'CODE=5', '--wait');
     expect(flagWins.code).toBe(5);
   });
 
-  it('needs --container for --env when the definition has several, and ignores a non-essential one\'s code', async () => {
+  it("needs --container for --env when the definition has several, and ignores a non-essential one's code", async () => {
     const ambiguous = await berth('run-task', 'rt-pair', '--env', 'CODE=1');
     expect(ambiguous.code).toBe(1);
     expect(ambiguous.stderr).toMatch(/2 containers \(main, side\); name the one to set with --container NAME/);
@@ -99,7 +118,16 @@ describe('berth run-task --overrides', () => {
 
 describe('berth get tasks --field-selector / --sort-by over the tasks run above', () => {
   it('selects stopped tasks by field (the default live-only filter steps aside) and sorts them', async () => {
-    const stopped = await berth('get', 'tasks', '--field-selector', 'lastStatus=STOPPED,taskDefinition=rt-job:1', '--sort-by', '{.status.stoppedAt}', '-o', 'jsonpath={.items[*].status.stoppedAt}');
+    const stopped = await berth(
+      'get',
+      'tasks',
+      '--field-selector',
+      'lastStatus=STOPPED,taskDefinition=rt-job:1',
+      '--sort-by',
+      '{.status.stoppedAt}',
+      '-o',
+      'jsonpath={.items[*].status.stoppedAt}',
+    );
     expect(stopped.stderr).toBe('');
     const times = stopped.stdout.split(' ');
     expect(times.length).toBeGreaterThanOrEqual(5);

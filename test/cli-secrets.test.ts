@@ -14,7 +14,13 @@ const berth = (...args: string[]) => env.berth(args);
 const VALUES = ['lit-value-1', 'file-value-2', 'yaml-value-3', 'yaml-value-4'];
 
 beforeAll(async () => {
-  assertFreshBuild(['cli/commands/create.ts', 'cli/commands/actions/create-secret.ts', 'cli/apply/prepare.ts', 'cli/output/diff-view.ts', 'api/secrets/public-view.ts']);
+  assertFreshBuild([
+    'cli/commands/create.ts',
+    'cli/commands/actions/create-secret.ts',
+    'cli/apply/prepare.ts',
+    'cli/output/diff-view.ts',
+    'api/secrets/public-view.ts',
+  ]);
   env = await startCliEnv();
 }, 60_000);
 afterAll(() => env?.stop());
@@ -27,7 +33,9 @@ it('never prints, records or stores a value in the clear', async () => {
 
   const manifest = await env.write(
     'secret.yaml',
-    'apiVersion: berth.dev/v1\nkind: Secret\nmetadata: { name: app }\nspec:\n  stringData: { token: yaml-value-3 }\n  data: { other: ' + Buffer.from('yaml-value-4').toString('base64') + ' }\n',
+    'apiVersion: berth.dev/v1\nkind: Secret\nmetadata: { name: app }\nspec:\n  stringData: { token: yaml-value-3 }\n  data: { other: ' +
+      Buffer.from('yaml-value-4').toString('base64') +
+      ' }\n',
   );
   expect((await berth('apply', '-f', manifest)).stdout).toMatch(/secret\/app created/);
   expect((await berth('apply', '-f', manifest)).stdout).toMatch(/secret\/app unchanged/);
@@ -43,7 +51,8 @@ it('never prints, records or stores a value in the clear', async () => {
   expect(shown[3]?.stdout).toMatch(/Data:\n {2}key:\s+12 bytes\n {2}password:\s+11 bytes/);
   const lastApplied = shown[1]?.stdout ?? '';
   expect(lastApplied).toContain('berth.dev/last-applied-configuration');
-  for (const out of shown) for (const value of [...VALUES, Buffer.from('yaml-value-4').toString('base64')]) expect(out.stdout + out.stderr).not.toContain(value);
+  for (const out of shown)
+    for (const value of [...VALUES, Buffer.from('yaml-value-4').toString('base64')]) expect(out.stdout + out.stderr).not.toContain(value);
 
   // A changed value is applied (the server compares the values it holds).
   await env.write('secret.yaml', 'apiVersion: berth.dev/v1\nkind: Secret\nmetadata: { name: app }\nspec:\n  stringData: { token: yaml-value-5 }\n');

@@ -35,7 +35,13 @@ const EXPECTED_WARNINGS = (file: string) => [
 
 let env: CliEnv;
 beforeAll(async () => {
-  assertFreshBuild(['cli/commands/actions/apply.ts', 'cli/commands/actions/validate.ts', 'cli/commands/actions/load.ts', 'api/manifests/load.ts', 'api/v1/unapplied-fields.ts']);
+  assertFreshBuild([
+    'cli/commands/actions/apply.ts',
+    'cli/commands/actions/validate.ts',
+    'cli/commands/actions/load.ts',
+    'api/manifests/load.ts',
+    'api/v1/unapplied-fields.ts',
+  ]);
   env = await startCliEnv();
 });
 afterAll(async () => {

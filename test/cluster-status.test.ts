@@ -53,16 +53,25 @@ describe('cluster status controller', () => {
     env.client.mutate('Task', { cluster: 'prod', name }, (t) => void (t.status && (t.status.lastStatus = lastStatus)), { subresource: 'status' });
   const status = async (name: string) => (await env.client.mustGet('Cluster', { cluster: name, name })).status;
   const reaches = (name: string, want: Record<string, number>) =>
-    eventually(async () => {
-      const s = await status(name);
-      return Object.entries(want).every(([k, v]) => (s as Record<string, unknown> | undefined)?.[k] === v) && s;
-    }, 5000, `${name} counts ${JSON.stringify(want)}`);
+    eventually(
+      async () => {
+        const s = await status(name);
+        return Object.entries(want).every(([k, v]) => (s as Record<string, unknown> | undefined)?.[k] === v) && s;
+      },
+      5000,
+      `${name} counts ${JSON.stringify(want)}`,
+    );
 
-  it('counts each cluster\'s own instances, services and tasks, and follows their changes', async () => {
+  it("counts each cluster's own instances, services and tasks, and follows their changes", async () => {
     await instance('prod', 'i-1');
     await instance('prod', 'i-2');
     await instance('default', 'i-x');
-    await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'web', cluster: 'prod' }, spec: { taskDefinition: 'web', desiredCount: 2 } });
+    await env.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'web', cluster: 'prod' },
+      spec: { taskDefinition: 'web', desiredCount: 2 },
+    });
     await task('prod', 't-1', 'RUNNING');
     await task('prod', 't-2', 'PENDING');
     await task('prod', 't-3', 'STOPPED');

@@ -34,7 +34,9 @@ describe.each(testStoreBackends)('deleteMany on %s', (_name, open) => {
       names.map((name, i) => ({
         key: objectKey({ kind: 'Task', cluster: 'default', name }),
         value: JSON.stringify({
-          apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name, cluster: 'default', uid: `uid-${name}`, ...extra },
+          apiVersion: 'berth.dev/v1',
+          kind: 'Task',
+          metadata: { name, cluster: 'default', uid: `uid-${name}`, ...extra },
           spec: { taskDefinition: 'web:1', desiredStatus: 'STOPPED', containerInstance: 'i-1', group: 'service:web' },
           status: { lastStatus: 'STOPPED', stoppedAt: new Date(Date.now() - 60_000 + i).toISOString() },
         }),
@@ -46,7 +48,10 @@ describe.each(testStoreBackends)('deleteMany on %s', (_name, open) => {
   it(`deletes ${COUNT} objects in ${batches} store writes`, async () => {
     const names = await stoppedTasks(COUNT);
     const before = await backend.store.currentRevision();
-    const { deleted } = await client.deleteMany('Task', names.map((name) => ({ name })));
+    const { deleted } = await client.deleteMany(
+      'Task',
+      names.map((name) => ({ name })),
+    );
     expect(deleted).toHaveLength(COUNT);
     expect((await client.list('Task')).items).toHaveLength(0);
     expect((await backend.store.currentRevision()) - before).toBe(batches);
@@ -55,14 +60,20 @@ describe.each(testStoreBackends)('deleteMany on %s', (_name, open) => {
   it('skips objects already gone, and an object changed meanwhile is still deleted (its batch one by one)', async () => {
     const names = await stoppedTasks(5);
     await client.delete('Task', { name: 't-0001' });
-    const { deleted } = await client.deleteMany('Task', [...names, 'never-was'].map((name) => ({ name })));
+    const { deleted } = await client.deleteMany(
+      'Task',
+      [...names, 'never-was'].map((name) => ({ name })),
+    );
     expect(deleted.sort()).toEqual(names.filter((n) => n !== 't-0001'));
     expect((await client.list('Task')).items).toHaveLength(0);
   });
 
   it('only marks objects whose finalizers hold them', async () => {
     const names = await stoppedTasks(3, { finalizers: ['example.com/hold'] });
-    const { deleted } = await client.deleteMany('Task', names.map((name) => ({ name })));
+    const { deleted } = await client.deleteMany(
+      'Task',
+      names.map((name) => ({ name })),
+    );
     expect(deleted).toEqual([]);
     const left = (await client.list('Task')).items;
     expect(left).toHaveLength(3);

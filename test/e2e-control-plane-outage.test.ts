@@ -25,13 +25,31 @@ describe('a control-plane outage longer than the heartbeat expiry', () => {
       kind: 'TaskDefinition',
       metadata: { name: 'web', ...inCluster },
       // No network: this test is about liveness, and needs nothing of the engine's bridge.
-      spec: { networkMode: 'none', containerDefinitions: [{ name: 'web', image: TEST_IMAGE, memory: 16, command: ['sleep', '3600'], linuxParameters: { initProcessEnabled: true }, stopTimeout: 2 }] },
+      spec: {
+        networkMode: 'none',
+        containerDefinitions: [
+          { name: 'web', image: TEST_IMAGE, memory: 16, command: ['sleep', '3600'], linuxParameters: { initProcessEnabled: true }, stopTimeout: 2 },
+        ],
+      },
     });
-    await cluster.client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'web', ...inCluster }, spec: { taskDefinition: 'web', desiredCount: 2 } });
-    return (await eventually(async () => {
-      const running = await runningTasks(cluster, 'web');
-      return running.length === 2 && running;
-    }, 30_000, '2 running tasks')).map((t) => t.metadata.name).sort();
+    await cluster.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'web', ...inCluster },
+      spec: { taskDefinition: 'web', desiredCount: 2 },
+    });
+    return (
+      await eventually(
+        async () => {
+          const running = await runningTasks(cluster, 'web');
+          return running.length === 2 && running;
+        },
+        30_000,
+        '2 running tasks',
+      )
+    )
+      .map((t) => t.metadata.name)
+      .sort();
   };
 
   it('loses no task: after the restart the agents get a whole expiry period to be seen again', async () => {
@@ -54,10 +72,14 @@ describe('a control-plane outage longer than the heartbeat expiry', () => {
     // The agent of an instance that runs one of the tasks dies.
     const dead = (await runningTasks(cluster, 'web'))[0]?.spec.containerInstance ?? `${cluster.name}-a`;
     await cluster.killAgent(dead);
-    await eventually(async () => {
-      const running = await runningTasks(cluster, 'web');
-      return running.length === 2 && running.every((t) => t.spec.containerInstance !== dead);
-    }, 30_000, 'both tasks running on the live instance');
+    await eventually(
+      async () => {
+        const running = await runningTasks(cluster, 'web');
+        return running.length === 2 && running.every((t) => t.spec.containerInstance !== dead);
+      },
+      30_000,
+      'both tasks running on the live instance',
+    );
     expect((await cluster.client.mustGet('ContainerInstance', { cluster: cluster.name, name: dead })).status?.agentConnected).toBe(false);
   }, 60_000);
 });

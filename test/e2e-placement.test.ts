@@ -38,16 +38,32 @@ describe('placement across two instances on real Docker', () => {
 
   it('spreads over instances, and distinctInstance puts one task per instance', async () => {
     await create({ kind: 'TaskDefinition', metadata: { name: 'app' }, spec: { containerDefinitions: [sleeper()] } });
-    await create({ kind: 'Service', metadata: { name: 'spread' }, spec: { taskDefinition: 'app', desiredCount: 4, placementStrategy: [{ type: 'spread', field: 'instanceId' }] } });
-    await create({ kind: 'Service', metadata: { name: 'distinct' }, spec: { taskDefinition: 'app', desiredCount: 2, placementConstraints: [{ type: 'distinctInstance' }] } });
-    await eventually(async () => (await runningTasks(cluster, 'spread')).length === 4 && (await runningTasks(cluster, 'distinct')).length === 2, 30_000, 'services running');
+    await create({
+      kind: 'Service',
+      metadata: { name: 'spread' },
+      spec: { taskDefinition: 'app', desiredCount: 4, placementStrategy: [{ type: 'spread', field: 'instanceId' }] },
+    });
+    await create({
+      kind: 'Service',
+      metadata: { name: 'distinct' },
+      spec: { taskDefinition: 'app', desiredCount: 2, placementConstraints: [{ type: 'distinctInstance' }] },
+    });
+    await eventually(
+      async () => (await runningTasks(cluster, 'spread')).length === 4 && (await runningTasks(cluster, 'distinct')).length === 2,
+      30_000,
+      'services running',
+    );
     expect(perInstance(await runningTasks(cluster, 'spread'))).toEqual({ [a]: 2, [b]: 2 });
     expect(perInstance(await runningTasks(cluster, 'distinct'))).toEqual({ [a]: 1, [b]: 1 });
   });
 
   it('moves tasks off an agent that died once its heartbeat expires; a restarted agent re-adopts with no duplicates', async () => {
     await create({ kind: 'TaskDefinition', metadata: { name: 'app' }, spec: { containerDefinitions: [sleeper()] } });
-    await create({ kind: 'Service', metadata: { name: 'web' }, spec: { taskDefinition: 'app', desiredCount: 4, placementStrategy: [{ type: 'spread', field: 'instanceId' }] } });
+    await create({
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { taskDefinition: 'app', desiredCount: 4, placementStrategy: [{ type: 'spread', field: 'instanceId' }] },
+    });
     await eventually(async () => (await runningTasks(cluster, 'web')).length === 4, 30_000, '4 running');
 
     // Restart b: its tasks keep their containers (same dockerIds), nothing is started twice.
@@ -62,10 +78,14 @@ describe('placement across two instances on real Docker', () => {
     // Kill a: after the heartbeat expires its tasks are marked lost and replaced on b.
     const killedAt = Date.now();
     await cluster.killAgent(a);
-    await eventually(async () => {
-      const running = await runningTasks(cluster, 'web');
-      return running.length === 4 && running.every((t) => t.spec.containerInstance === b);
-    }, 30_000, 'all tasks on b');
+    await eventually(
+      async () => {
+        const running = await runningTasks(cluster, 'web');
+        return running.length === 4 && running.every((t) => t.spec.containerInstance === b);
+      },
+      30_000,
+      'all tasks on b',
+    );
     console.info(`agent death → tasks running elsewhere: ${Date.now() - killedAt} ms (heartbeat expiry 3 s)`);
     const instanceA = await cluster.client.mustGet('ContainerInstance', { cluster: cluster.name, name: a });
     expect(instanceA.status?.agentConnected).toBe(false);
@@ -78,11 +98,15 @@ describe('placement across two instances on real Docker', () => {
     await create({ kind: 'Service', metadata: { name: 'big' }, spec: { taskDefinition: 'big', desiredCount: 6 } });
     // 512 MiB per instance holds two 200 MiB tasks: 4 of 6 fit.
     await eventually(async () => (await runningTasks(cluster, 'big')).length === 4, 30_000, '4 of 6 running');
-    const svc = await eventually(async () => {
-      const s = await cluster.client.mustGet('Service', { cluster: cluster.name, name: 'big' });
-      // The event is written at once; the count it settles on may follow within the count-update interval.
-      return s.status?.events?.some((e) => /unable to place a task/.test(e.message)) && s.status.pendingCount === 2 ? s : undefined;
-    }, 15_000, 'an event saying why, and 2 tasks pending');
+    const svc = await eventually(
+      async () => {
+        const s = await cluster.client.mustGet('Service', { cluster: cluster.name, name: 'big' });
+        // The event is written at once; the count it settles on may follow within the count-update interval.
+        return s.status?.events?.some((e) => /unable to place a task/.test(e.message)) && s.status.pendingCount === 2 ? s : undefined;
+      },
+      15_000,
+      'an event saying why, and 2 tasks pending',
+    );
     expect(svc.status?.pendingCount).toBe(2);
     expect(svc.status?.events?.find((e) => /unable to place/.test(e.message))?.message).toMatch(/MEMORY/);
 
@@ -95,7 +119,12 @@ describe('placement across two instances on real Docker', () => {
     await create({
       kind: 'Service',
       metadata: { name: 'web' },
-      spec: { taskDefinition: 'app', desiredCount: 4, placementStrategy: [{ type: 'spread', field: 'instanceId' }], deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 150 } },
+      spec: {
+        taskDefinition: 'app',
+        desiredCount: 4,
+        placementStrategy: [{ type: 'spread', field: 'instanceId' }],
+        deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 150 },
+      },
     });
     await eventually(async () => (await runningTasks(cluster, 'web')).length === 4, 30_000, '4 running');
     let maxLive = 0;
@@ -113,10 +142,14 @@ describe('placement across two instances on real Docker', () => {
     }, 100);
     try {
       await cluster.client.patch('ContainerInstance', { cluster: cluster.name, name: a }, { spec: { status: 'DRAINING' } });
-      await eventually(async () => {
-        const running = await runningTasks(cluster, 'web');
-        return running.length === 4 && running.every((t) => t.spec.containerInstance === b);
-      }, 45_000, 'all tasks moved to b');
+      await eventually(
+        async () => {
+          const running = await runningTasks(cluster, 'web');
+          return running.length === 4 && running.every((t) => t.spec.containerInstance === b);
+        },
+        45_000,
+        'all tasks moved to b',
+      );
     } finally {
       clearInterval(sampler);
       await Promise.all(samples);

@@ -21,7 +21,8 @@ const revision = (command: string) => ({
 });
 const serve = "trap 'exit 0' TERM; while true; do sleep 1; done";
 
-const dockerIdOf = (task: { status?: { containers?: { name: string; dockerId?: string }[] } }) => task.status?.containers?.find((c) => c.name === 'web')?.dockerId;
+const dockerIdOf = (task: { status?: { containers?: { name: string; dockerId?: string }[] } }) =>
+  task.status?.containers?.find((c) => c.name === 'web')?.dockerId;
 
 describe('a rollback after lost tasks, on real Docker', () => {
   let cluster: TestCluster;
@@ -35,12 +36,16 @@ describe('a rollback after lost tasks, on real Docker', () => {
   const ref = () => ({ cluster: cluster.name, name: 'web' });
   const inCluster = <T extends { metadata: Record<string, unknown> }>(obj: T) => ({ ...obj, metadata: { ...obj.metadata, cluster: cluster.name } });
   const completedOn = (revisionName: string) =>
-    eventually(async () => {
-      const s = await cluster.client.mustGet('Service', ref());
-      const primary = s.status?.deployments.find((d) => d.status === 'PRIMARY');
-      const running = (await runningTasks(cluster, 'web')).filter((t) => t.spec.taskDefinition === revisionName);
-      return primary?.taskDefinition === revisionName && primary.rolloutState === 'COMPLETED' && running.length === 6 && s;
-    }, 60_000, `6 tasks of ${revisionName}, COMPLETED`);
+    eventually(
+      async () => {
+        const s = await cluster.client.mustGet('Service', ref());
+        const primary = s.status?.deployments.find((d) => d.status === 'PRIMARY');
+        const running = (await runningTasks(cluster, 'web')).filter((t) => t.spec.taskDefinition === revisionName);
+        return primary?.taskDefinition === revisionName && primary.rolloutState === 'COMPLETED' && running.length === 6 && s;
+      },
+      60_000,
+      `6 tasks of ${revisionName}, COMPLETED`,
+    );
 
   it('kill 3 of 6, deploy a revision that exits 1: the rollback completes with 6 running', async () => {
     const first = (await cluster.client.create(inCluster(revision(serve)))).metadata.name;
@@ -56,13 +61,21 @@ describe('a rollback after lost tasks, on real Docker', () => {
 
     const victims = (await runningTasks(cluster, 'web')).slice(0, 3);
     for (const t of victims) execFileSync('docker', ['kill', String(dockerIdOf(t))]);
-    await eventually(async () => {
-      const running = await runningTasks(cluster, 'web');
-      return running.length === 6 && !running.some((t) => victims.some((v) => v.metadata.name === t.metadata.name));
-    }, 30_000, 'the 3 killed tasks replaced');
+    await eventually(
+      async () => {
+        const running = await runningTasks(cluster, 'web');
+        return running.length === 6 && !running.some((t) => victims.some((v) => v.metadata.name === t.metadata.name));
+      },
+      30_000,
+      'the 3 killed tasks replaced',
+    );
 
     const bad = (await cluster.client.create(inCluster(revision('exit 1')))).metadata.name;
-    await eventually(async () => (await cluster.client.mustGet('Service', ref())).status?.events.some((e) => e.message.includes('deployment failed')), 60_000, 'the breaker tripped');
+    await eventually(
+      async () => (await cluster.client.mustGet('Service', ref())).status?.events.some((e) => e.message.includes('deployment failed')),
+      60_000,
+      'the breaker tripped',
+    );
     const s = await completedOn(first);
     expect(s.status?.taskDefinition).toBe(first);
     expect(s.status?.resolvedTaskDefinition).toBe(bad);

@@ -78,7 +78,10 @@ class BoundsWatcher {
   lowestHealthy = Number.POSITIVE_INFINITY;
   samples = 0;
 
-  constructor(private readonly client: HttpClient, private readonly cluster: string) {}
+  constructor(
+    private readonly client: HttpClient,
+    private readonly cluster: string,
+  ) {}
 
   async start(): Promise<void> {
     const selector = `berth.dev/service=${SERVICE}`;
@@ -159,7 +162,14 @@ function berth(cluster: TestCluster, args: string[], timeoutMs = 90_000): Promis
 }
 
 describe('rolling deployments on real Docker', () => {
-  assertFreshBuild(['cli/rollout/run-status.ts', 'cli/rollout/run-history.ts', 'cli/rollout/run-undo.ts', 'cli/rollout/progress.ts', 'cli/commands/rollout.ts', 'cli/commands/index.ts']);
+  assertFreshBuild([
+    'cli/rollout/run-status.ts',
+    'cli/rollout/run-history.ts',
+    'cli/rollout/run-undo.ts',
+    'cli/rollout/progress.ts',
+    'cli/commands/rollout.ts',
+    'cli/commands/index.ts',
+  ]);
 
   let cluster: TestCluster;
   let watcher: BoundsWatcher | undefined;
@@ -224,7 +234,11 @@ describe('rolling deployments on real Docker', () => {
         spec: {
           taskDefinition: 'web',
           desiredCount: desired,
-          deploymentConfiguration: { minimumHealthyPercent: min, maximumPercent: max, deploymentCircuitBreaker: { enable: options.breaker ?? false, rollback: options.breaker ?? false } },
+          deploymentConfiguration: {
+            minimumHealthyPercent: min,
+            maximumPercent: max,
+            deploymentCircuitBreaker: { enable: options.breaker ?? false, rollback: options.breaker ?? false },
+          },
         },
       }),
     );
@@ -258,7 +272,9 @@ describe('rolling deployments on real Docker', () => {
     const third = await register(revision('3'));
     await completed(third, 4);
     const slow = Date.now() - t0;
-    console.info(`rollout of 4 tasks: 100/200 ${fast} ms, 50/100 ${slow} ms; watcher: ${w.samples} samples, peak ${w.peakLive} live, lowest ${w.lowestHealthy} healthy`);
+    console.info(
+      `rollout of 4 tasks: 100/200 ${fast} ms, 50/100 ${slow} ms; watcher: ${w.samples} samples, peak ${w.peakLive} live, lowest ${w.lowestHealthy} healthy`,
+    );
 
     // undo: back to the previous revision, pinned.
     const undo = await berth(cluster, ['rollout', 'undo', `service/${SERVICE}`]);
@@ -270,7 +286,11 @@ describe('rolling deployments on real Docker', () => {
 
     const history = await berth(cluster, ['rollout', 'history', 'service', SERVICE]);
     expect(history.code).toBe(0);
-    const rows = history.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s{3,}/));
+    const rows = history.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s{3,}/));
     expect(rows.map((r) => [r[1], r[3]])).toEqual([
       ['web:1', 'COMPLETED'],
       [second, 'COMPLETED'],
@@ -283,16 +303,26 @@ describe('rolling deployments on real Docker', () => {
   it('a revision that never turns healthy, and one that exits after 3 s, each trip the breaker and roll back without touching the old tasks', async () => {
     const first = await startService(4, { breaker: true });
     const w = watcher as BoundsWatcher;
-    const oldTasks = (await cluster.client.list('Task', { cluster: cluster.name, labelSelector: `berth.dev/service=${SERVICE}` })).items.filter(isHealthy).map((t) => t.metadata.name).sort();
+    const oldTasks = (await cluster.client.list('Task', { cluster: cluster.name, labelSelector: `berth.dev/service=${SERVICE}` })).items
+      .filter(isHealthy)
+      .map((t) => t.metadata.name)
+      .sort();
 
     const trips: string[] = [];
-    for (const [what, td] of [['health check never passes', neverHealthy('2')], ['container exits after 3 s', exitsSoon('3')]] as const) {
+    for (const [what, td] of [
+      ['health check never passes', neverHealthy('2')],
+      ['container exits after 3 s', exitsSoon('3')],
+    ] as const) {
       const t0 = Date.now();
       const bad = await register(td);
       const watched = await following(bad);
       const tripped = Date.now() - t0;
       expect(watched.code, watched.stdout + watched.stderr).toBe(1);
-      expect(watched.stderr).toMatch(new RegExp(`deployment ecs-svc/\\d+ \\(${bad}\\) of service web failed: ECS deployment circuit breaker: tasks failed to start or stay healthy \\(\\d+ failed\\)\\. Service roll(ed|ing) back to ${first}`));
+      expect(watched.stderr).toMatch(
+        new RegExp(
+          `deployment ecs-svc/\\d+ \\(${bad}\\) of service web failed: ECS deployment circuit breaker: tasks failed to start or stay healthy \\(\\d+ failed\\)\\. Service roll(ed|ing) back to ${first}`,
+        ),
+      );
       expect(watched.stdout).toContain(`deployment started: task definition ${bad}`);
       await completed(first, 4);
       const s = await getService();
@@ -306,7 +336,10 @@ describe('rolling deployments on real Docker', () => {
     console.info(`breaker trip (apply → rollout status exit 1): ${trips.join('; ')}; lowest healthy ${w.lowestHealthy}`);
 
     // The old tasks were never stopped: the same four still serve.
-    const now = (await cluster.client.list('Task', { cluster: cluster.name, labelSelector: `berth.dev/service=${SERVICE}` })).items.filter(isHealthy).map((t) => t.metadata.name).sort();
+    const now = (await cluster.client.list('Task', { cluster: cluster.name, labelSelector: `berth.dev/service=${SERVICE}` })).items
+      .filter(isHealthy)
+      .map((t) => t.metadata.name)
+      .sort();
     expect(now).toEqual(oldTasks);
     expect(w.lowestHealthy).toBe(4);
     expect(w.violations).toEqual([]);
@@ -314,14 +347,21 @@ describe('rolling deployments on real Docker', () => {
     // Undo after a rollback pins the spec to what runs: no new deployment, no task replaced.
     const undo = await berth(cluster, ['rollout', 'undo', 'service', SERVICE]);
     expect(undo.stdout).toBe(`service/${SERVICE} rolled back to ${first} (was web:3)\n`);
-    const after = await eventually(async () => {
-      const s = await getService();
-      return s.status?.observedGeneration === s.metadata.generation ? s : undefined;
-    }, 10_000, 'undo observed');
+    const after = await eventually(
+      async () => {
+        const s = await getService();
+        return s.status?.observedGeneration === s.metadata.generation ? s : undefined;
+      },
+      10_000,
+      'undo observed',
+    );
     expect(after.status?.taskDefinition).toBe(first);
     expect((await berth(cluster, ['rollout', 'status', 'service', SERVICE, '--timeout', '10s'])).code).toBe(0);
     expect(primary(after)?.taskDefinition).toBe(first);
-    const still = (await cluster.client.list('Task', { cluster: cluster.name, labelSelector: `berth.dev/service=${SERVICE}` })).items.filter(isHealthy).map((t) => t.metadata.name).sort();
+    const still = (await cluster.client.list('Task', { cluster: cluster.name, labelSelector: `berth.dev/service=${SERVICE}` })).items
+      .filter(isHealthy)
+      .map((t) => t.metadata.name)
+      .sort();
     expect(still).toEqual(oldTasks);
   }, 150_000);
 
@@ -330,7 +370,10 @@ describe('rolling deployments on real Docker', () => {
     const w = watcher as BoundsWatcher;
     const newRunning = async (taskDefinition: string, n: number) =>
       eventually(
-        async () => (await cluster.client.list('Task', { cluster: cluster.name, labelSelector: `berth.dev/service=${SERVICE}` })).items.filter((t) => t.spec.taskDefinition === taskDefinition && t.status?.lastStatus === 'RUNNING').length >= n,
+        async () =>
+          (await cluster.client.list('Task', { cluster: cluster.name, labelSelector: `berth.dev/service=${SERVICE}` })).items.filter(
+            (t) => t.spec.taskDefinition === taskDefinition && t.status?.lastStatus === 'RUNNING',
+          ).length >= n,
         30_000,
         `${n} tasks of ${taskDefinition} running`,
       );
@@ -348,7 +391,10 @@ describe('rolling deployments on real Docker', () => {
     await newRunning(third, 2);
     const fourth = await register(revision('4'));
     const s4 = await completed(fourth, 6);
-    expect(s4.status?.history.find((r) => r.taskDefinition === third)).toMatchObject({ state: 'STOPPED', reason: expect.stringContaining('superseded by deployment') });
+    expect(s4.status?.history.find((r) => r.taskDefinition === third)).toMatchObject({
+      state: 'STOPPED',
+      reason: expect.stringContaining('superseded by deployment'),
+    });
 
     // web:5 rolls out; instance b dies once the new tasks run. Its tasks are lost (excused), the rest keep the bounds.
     w.bounds(6, 100, 200);
@@ -357,7 +403,9 @@ describe('rolling deployments on real Docker', () => {
     const lostAt = Date.now();
     await cluster.killAgent(`${cluster.name}-b`);
     await completed(fifth, 6, 90_000);
-    console.info(`instance lost mid-rollout → rollout COMPLETED ${Date.now() - lostAt} ms later; watcher peak ${w.peakLive} live, lowest ${w.lowestHealthy} healthy`);
+    console.info(
+      `instance lost mid-rollout → rollout COMPLETED ${Date.now() - lostAt} ms later; watcher peak ${w.peakLive} live, lowest ${w.lowestHealthy} healthy`,
+    );
     const tasks = (await cluster.client.list('Task', { cluster: cluster.name, labelSelector: `berth.dev/service=${SERVICE}` })).items.filter(isHealthy);
     expect(tasks.every((t) => t.spec.containerInstance === `${cluster.name}-a`)).toBe(true);
     expect(w.violations).toEqual([]);

@@ -30,7 +30,12 @@ describe('secrets on real Docker', () => {
   afterEach(() => cluster.dispose());
 
   const meta = (name: string) => ({ name, cluster: cluster.name });
-  const secret = (name: string, stringData: Record<string, string>) => ({ apiVersion: 'berth.dev/v1', kind: 'Secret' as const, metadata: meta(name), spec: { stringData } });
+  const secret = (name: string, stringData: Record<string, string>) => ({
+    apiVersion: 'berth.dev/v1',
+    kind: 'Secret' as const,
+    metadata: meta(name),
+    spec: { stringData },
+  });
   const definition = (family: string, container: Record<string, unknown>) => ({
     apiVersion: 'berth.dev/v1',
     kind: 'TaskDefinition' as const,
@@ -64,17 +69,25 @@ describe('secrets on real Docker', () => {
       }),
     );
     await client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: meta('t-secrets'), spec: { taskDefinition: 'with-secrets:1' } });
-    const task = await eventually(async () => {
-      const t = await client.get('Task', { cluster: cluster.name, name: 't-secrets' });
-      return t?.status?.lastStatus === 'RUNNING' && t;
-    }, 30_000, 'the task RUNNING');
+    const task = await eventually(
+      async () => {
+        const t = await client.get('Task', { cluster: cluster.name, name: 't-secrets' });
+        return t?.status?.lastStatus === 'RUNNING' && t;
+      },
+      30_000,
+      'the task RUNNING',
+    );
     const inspected = await inspectApp(task);
     expect(inspected.Config.Env).toEqual(
       expect.arrayContaining(['DB_PASSWORD=pw-from-sm', 'API_TOKEN=tok-from-ssm', 'PLAIN=plain-value', 'FROM_FILE=file-value', 'SHADOWED=from-environment']),
     );
     expect(inspected.HostConfig.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '1m', tag: 'tag-from-secret' } });
     // Nothing of the values in what the API shows of the task, its definition or the secrets.
-    const shown = JSON.stringify([task, await client.get('TaskDefinition', { cluster: cluster.name, name: 'with-secrets:1' }), await client.list('Secret', { cluster: cluster.name })]);
+    const shown = JSON.stringify([
+      task,
+      await client.get('TaskDefinition', { cluster: cluster.name, name: 'with-secrets:1' }),
+      await client.list('Secret', { cluster: cluster.name }),
+    ]);
     for (const value of ['pw-from-sm', 'tok-from-ssm', 'plain-value', 'file-value', 'tag-from-secret']) expect(shown).not.toContain(value);
   });
 
@@ -82,22 +95,36 @@ describe('secrets on real Docker', () => {
     const { client } = cluster;
     await client.create(definition('needs-later', { secrets: [{ name: 'LATER', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/later' }] }));
     await client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: meta('later'), spec: { taskDefinition: 'needs-later', desiredCount: 1 } });
-    const waiting = await eventually(async () => {
-      const [t] = await serviceTasks(cluster, 'later');
-      return t?.status?.pendingReason ? t : undefined;
-    }, 30_000, 'the task waiting with a pendingReason');
+    const waiting = await eventually(
+      async () => {
+        const [t] = await serviceTasks(cluster, 'later');
+        return t?.status?.pendingReason ? t : undefined;
+      },
+      30_000,
+      'the task waiting with a pendingReason',
+    );
     expect(waiting.status?.lastStatus).toBe('PENDING');
-    expect(waiting.status?.pendingReason).toBe('waiting for secrets: containerDefinitions[0].secrets[0].valueFrom (arn:aws:ssm:us-east-1:123456789012:parameter/later): secret later not found');
-    await eventually(async () => {
-      const svc = await client.get('Service', { cluster: cluster.name, name: 'later' });
-      return svc?.status?.events?.some((e) => e.message.includes('has a task that cannot start yet: waiting for secrets')) ?? false;
-    }, 10_000, 'the service event');
+    expect(waiting.status?.pendingReason).toBe(
+      'waiting for secrets: containerDefinitions[0].secrets[0].valueFrom (arn:aws:ssm:us-east-1:123456789012:parameter/later): secret later not found',
+    );
+    await eventually(
+      async () => {
+        const svc = await client.get('Service', { cluster: cluster.name, name: 'later' });
+        return svc?.status?.events?.some((e) => e.message.includes('has a task that cannot start yet: waiting for secrets')) ?? false;
+      },
+      10_000,
+      'the service event',
+    );
 
     await client.create(secret('later', { value: 'arrived' }));
-    const running = await eventually(async () => {
-      const [t] = await serviceTasks(cluster, 'later');
-      return t?.status?.lastStatus === 'RUNNING' && t;
-    }, 30_000, 'the task RUNNING once the secret exists');
+    const running = await eventually(
+      async () => {
+        const [t] = await serviceTasks(cluster, 'later');
+        return t?.status?.lastStatus === 'RUNNING' && t;
+      },
+      30_000,
+      'the task RUNNING once the secret exists',
+    );
     expect(running.metadata.name).toBe(waiting.metadata.name);
     expect(running.status?.pendingReason).toBeUndefined();
     expect((await inspectApp(running)).Config.Env).toContain('LATER=arrived');

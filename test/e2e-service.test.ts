@@ -49,10 +49,14 @@ describe('services on real Docker', () => {
     await cluster.client.create(inCluster(service('web', 'web', 3)));
     await eventually(async () => (await runningTasks(cluster, 'web')).length === 3, 30_000, '3 running tasks');
     // Counts alone reach the service's status within its count-update interval (500 ms), not at once.
-    const svc = await eventually(async () => {
-      const s = await cluster.client.mustGet('Service', { cluster: cluster.name, name: 'web' });
-      return s.status?.runningCount === 3 && s;
-    }, 5_000, 'the service status counting 3 running');
+    const svc = await eventually(
+      async () => {
+        const s = await cluster.client.mustGet('Service', { cluster: cluster.name, name: 'web' });
+        return s.status?.runningCount === 3 && s;
+      },
+      5_000,
+      'the service status counting 3 running',
+    );
     expect(svc.status).toMatchObject({ runningCount: 3, desiredCount: 3 });
 
     const recoveries: number[] = [];
@@ -82,12 +86,7 @@ describe('services on real Docker', () => {
 
   it('replaces a task whose essential container exits, but not for a non-essential exit', async () => {
     await cluster.client.create(
-      inCluster(
-        taskDefinition('mixed', [
-          sleeper('main'),
-          sleeper('helper', { essential: false, command: ['sh', '-c', 'sleep 1; exit 3'] }),
-        ]),
-      ),
+      inCluster(taskDefinition('mixed', [sleeper('main'), sleeper('helper', { essential: false, command: ['sh', '-c', 'sleep 1; exit 3'] })])),
     );
     await cluster.client.create(inCluster(service('mixed', 'mixed', 1)));
     const first = await eventually(async () => (await runningTasks(cluster, 'mixed'))[0], 30_000, 'task running');

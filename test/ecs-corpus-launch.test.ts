@@ -48,12 +48,32 @@ const locallyRun = (c: ContainerDefinition) => c.logConfiguration !== undefined 
 
 const CHECKS: Check[] = [
   { name: 'memory hard limit', applies: (c) => c.memory !== undefined, expected: (c) => (c.memory ?? 0) * MIB, actual: (i) => i.HostConfig.Memory },
-  { name: 'memory soft limit', applies: (c) => c.memoryReservation !== undefined, expected: (c) => (c.memoryReservation ?? 0) * MIB, actual: (i) => i.HostConfig.MemoryReservation },
+  {
+    name: 'memory soft limit',
+    applies: (c) => c.memoryReservation !== undefined,
+    expected: (c) => (c.memoryReservation ?? 0) * MIB,
+    actual: (i) => i.HostConfig.MemoryReservation,
+  },
   // Linux's smallest cpu.shares is 2, what ECS's agent gives a container with no cpu units.
   { name: 'cpu shares', applies: () => true, expected: (c) => Math.max(c.cpu ?? 0, 2), actual: (i) => i.HostConfig.CpuShares },
-  { name: 'log driver as written', applies: (c) => c.logConfiguration !== undefined && !locallyRun(c), expected: (c) => c.logConfiguration?.logDriver, actual: (i) => i.HostConfig.LogConfig?.Type },
-  { name: 'log options as written', applies: (c) => c.logConfiguration !== undefined && !locallyRun(c), expected: (c) => c.logConfiguration?.options ?? {}, actual: (i) => i.HostConfig.LogConfig?.Config ?? {} },
-  { name: "log driver that needs AWS runs on the engine's local one", applies: locallyRun, expected: (_c, ctx) => ctx.localLogDriver, actual: (i) => i.HostConfig.LogConfig?.Type },
+  {
+    name: 'log driver as written',
+    applies: (c) => c.logConfiguration !== undefined && !locallyRun(c),
+    expected: (c) => c.logConfiguration?.logDriver,
+    actual: (i) => i.HostConfig.LogConfig?.Type,
+  },
+  {
+    name: 'log options as written',
+    applies: (c) => c.logConfiguration !== undefined && !locallyRun(c),
+    expected: (c) => c.logConfiguration?.options ?? {},
+    actual: (i) => i.HostConfig.LogConfig?.Config ?? {},
+  },
+  {
+    name: "log driver that needs AWS runs on the engine's local one",
+    applies: locallyRun,
+    expected: (_c, ctx) => ctx.localLogDriver,
+    actual: (i) => i.HostConfig.LogConfig?.Type,
+  },
   { name: 'the image swapped in and the sleep', applies: () => true, expected: () => [TEST_IMAGE, LONG_SLEEP], actual: (i) => [i.Config.Image, i.Config.Cmd] },
 ];
 
@@ -74,7 +94,10 @@ function harnessed(spec: TaskDefinitionSpec): TaskDefinitionSpec {
 /** The fixed host ports a task takes (dynamic ones cannot clash). */
 function hostPortsOf(spec: TaskDefinitionSpec): string[] {
   return spec.containerDefinitions.flatMap((c) =>
-    (c.portMappings ?? []).map((m) => ({ port: effectiveHostPort(m, spec.networkMode), protocol: m.protocol })).filter((p) => p.port > 0).map((p) => `${p.port}/${p.protocol}`),
+    (c.portMappings ?? [])
+      .map((m) => ({ port: effectiveHostPort(m, spec.networkMode), protocol: m.protocol }))
+      .filter((p) => p.port > 0)
+      .map((p) => `${p.port}/${p.protocol}`),
   );
 }
 
@@ -102,7 +125,12 @@ const outcomes = new Map<string, { inspects: Map<string, Inspect> } | { failure:
 async function runWave(wave: Launch[]): Promise<void> {
   const started = await Promise.all(
     wave.map(async (l) => {
-      const registered = await cluster.client.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: l.spec.family, cluster: cluster.name }, spec: harnessed(l.spec) });
+      const registered = await cluster.client.create({
+        apiVersion: 'berth.dev/v1',
+        kind: 'TaskDefinition',
+        metadata: { name: l.spec.family, cluster: cluster.name },
+        spec: harnessed(l.spec),
+      });
       const { tasks, failures } = await runTask(cluster.client, { cluster: cluster.name, taskDefinition: registered.metadata.name });
       const task = tasks[0];
       if (!task) throw new Error(`${l.file}: run-task created no task: ${failures.map((f) => f.reason).join('; ')}`);
@@ -123,7 +151,10 @@ async function runWave(wave: Launch[]): Promise<void> {
           `${launch.file} RUNNING`,
         );
         const inspects = new Map<string, Inspect>();
-        const listed = await docker.listContainers({ all: true, filters: { label: [`${DOCKER_LABELS.task}=${running.metadata.name}`, `${DOCKER_LABELS.cluster}=${cluster.name}`] } });
+        const listed = await docker.listContainers({
+          all: true,
+          filters: { label: [`${DOCKER_LABELS.task}=${running.metadata.name}`, `${DOCKER_LABELS.cluster}=${cluster.name}`] },
+        });
         for (const c of listed) {
           const info = await docker.getContainer(c.Id).inspect();
           const name = info.Config.Labels[DOCKER_LABELS.container];
@@ -139,7 +170,14 @@ async function runWave(wave: Launch[]): Promise<void> {
   // stop timeout (`sleep` as PID 1 ignores SIGTERM).
   await Promise.all(started.map(({ task }) => stopTask(cluster.client, { cluster: cluster.name, task, reason: 'corpus wave done' })));
   const own = await docker.listContainers({ filters: { label: [`${DOCKER_LABELS.cluster}=${cluster.name}`], status: ['running'] } });
-  await Promise.all(own.map((c) => docker.getContainer(c.Id).kill().catch(() => undefined)));
+  await Promise.all(
+    own.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .kill()
+        .catch(() => undefined),
+    ),
+  );
   await eventually(
     async () => {
       await new Promise((r) => setTimeout(r, 250));
@@ -157,7 +195,8 @@ beforeAll(async () => {
   for (const e of valid) {
     const { manifests, errors } = await loadManifests([corpusPath(e.file)]);
     expect(errors).toEqual([]);
-    for (const m of manifests) if (m.ok && m.object.kind === 'TaskDefinition') launches.push({ file: e.file, spec: m.object.spec, hostPorts: hostPortsOf(m.object.spec) });
+    for (const m of manifests)
+      if (m.ok && m.object.kind === 'TaskDefinition') launches.push({ file: e.file, spec: m.object.spec, hostPorts: hostPortsOf(m.object.spec) });
   }
   localLogDriver = (await docker.info()).LoggingDriver ?? localLogDriver;
   cluster = await startTestCluster();
@@ -199,7 +238,8 @@ describe('the valid corpus on the real Docker engine', () => {
       for (const check of CHECKS.filter((k) => k.applies(c, ctx))) {
         const want = check.expected(c, ctx);
         const got = check.actual(inspect);
-        if (JSON.stringify(want) !== JSON.stringify(got)) mismatches.push(`${c.name}: ${check.name}: expected ${JSON.stringify(want)}, docker has ${JSON.stringify(got)}`);
+        if (JSON.stringify(want) !== JSON.stringify(got))
+          mismatches.push(`${c.name}: ${check.name}: expected ${JSON.stringify(want)}, docker has ${JSON.stringify(got)}`);
       }
     }
     expect(mismatches).toEqual([]);

@@ -29,14 +29,20 @@ describe.each(testStoreBackends)('ECS input through the register path on %s', (_
     if (!stored || stored.kind !== 'TaskDefinition') throw new Error('not stored');
     const text = JSON.stringify(stored.spec);
     expect(text).not.toContain('null');
-    for (const field of ['taskDefinitionArn', 'revision', 'requiresAttributes', 'compatibilities', 'ipcMode', 'volumes', 'mountPoints']) expect(text).not.toContain(`"${field}"`);
+    for (const field of ['taskDefinitionArn', 'revision', 'requiresAttributes', 'compatibilities', 'ipcMode', 'volumes', 'mountPoints'])
+      expect(text).not.toContain(`"${field}"`);
     expect(stored.status).toMatchObject({ revision: 1, status: 'ACTIVE' });
     expect(stored.spec).toMatchObject({ cpu: 256, memory: 1024, networkMode: 'awsvpc' });
   });
 
   it('takes a task-definition ARN in a service and a task, and stores family:revision', async () => {
     await resources.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'gha-def' }, spec: consoleExport() });
-    const service = await resources.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'web' }, spec: { taskDefinition: ARN, desiredCount: 1 } });
+    const service = await resources.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { taskDefinition: ARN, desiredCount: 1 },
+    });
     expect(service.kind === 'Service' && service.spec.taskDefinition).toBe('gha-def:1');
     const task = await resources.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 'one' }, spec: { taskDefinition: ARN } });
     expect(task.kind === 'Task' && task.spec.taskDefinition).toBe('gha-def:1');
@@ -45,7 +51,12 @@ describe.each(testStoreBackends)('ECS input through the register path on %s', (_
   });
 
   it('refuses an ARN that is not a task definition revision, naming the field', async () => {
-    const bad = { apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'web' }, spec: { taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:service/default/web', desiredCount: 1 } };
+    const bad = {
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:service/default/web', desiredCount: 1 },
+    };
     await expect(resources.create(bad)).rejects.toMatchObject({ issues: [{ path: ['spec', 'taskDefinition'], message: expect.stringContaining('ARN') }] });
   });
 });

@@ -35,7 +35,12 @@ describe('bulk work gives the event loop turns', () => {
   const names = Array.from({ length: COUNT }, (_, i) => `t-${i}`);
   beforeEach(async () => {
     env = await startTestEnv();
-    await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'web' }, spec: { containerDefinitions: [{ name: 'a', image: 'x', memory: 16 }] } });
+    await env.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'TaskDefinition',
+      metadata: { name: 'web' },
+      spec: { containerDefinitions: [{ name: 'a', image: 'x', memory: 16 }] },
+    });
     await forEachBounded(names, 256, async (name) => {
       await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name }, spec: { taskDefinition: 'web:1' } });
     });

@@ -36,7 +36,14 @@ function setDir(name: string, files: Record<string, string>): string {
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   return dir;
 }
-const options = (dir: string, set: string, extra: Partial<SyncOptions> = {}): SyncOptions => ({ dir, set, fieldManager: GITOPS_FIELD_MANAGER, defaultCluster: 'default', prune: true, ...extra });
+const options = (dir: string, set: string, extra: Partial<SyncOptions> = {}): SyncOptions => ({
+  dir,
+  set,
+  fieldManager: GITOPS_FIELD_MANAGER,
+  defaultCluster: 'default',
+  prune: true,
+  ...extra,
+});
 const services = async () => (await env.client.list('Service', {})).items.map((s) => s.metadata.name).sort();
 
 describe('syncOnce', () => {
@@ -53,7 +60,12 @@ describe('syncOnce', () => {
 
     unlinkSync(join(dir, 'a.yaml'));
     const pruned = await syncOnce(env.client, options(dir, 'site'));
-    expect(pruned.results.filter((r) => r.action === 'pruned').map((r) => r.name).sort()).toEqual(['a', 'b']);
+    expect(
+      pruned.results
+        .filter((r) => r.action === 'pruned')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect(await services()).toEqual([]);
 
     // The ECS-form task definition goes last: deregistered (INACTIVE), never deleted.

@@ -24,7 +24,10 @@ spec:
     - { name: main, image: ${IMAGE}, memory: 16, command: [sleep, "3600"], stopTimeout: 2, linuxParameters: { initProcessEnabled: true } }
 `;
 // desiredCount 0 unless a step needs more: without an agent, tasks would only wait to be placed.
-const service = (name: string, { desired = 0, grace = 0, labels = '{}' }: { desired?: number | string; grace?: number; labels?: string } = {}) => `apiVersion: berth.dev/v1
+const service = (
+  name: string,
+  { desired = 0, grace = 0, labels = '{}' }: { desired?: number | string; grace?: number; labels?: string } = {},
+) => `apiVersion: berth.dev/v1
 kind: Service
 metadata: { name: ${name}, labels: ${labels} }
 spec:
@@ -78,11 +81,21 @@ const startServer = () => startBerthUp(['up', '--no-agent', '--data-dir', join(r
 const statusOf = async () => {
   const cluster = await client().mustGet('Cluster', { name: 'default' });
   const text = cluster.metadata.annotations?.[`gitops.berth.dev/status.${SET}`];
-  return text === undefined ? undefined : (JSON.parse(text) as { result: string; lastSyncAt: string; errors: string[]; revision?: string; failedAttempts?: number });
+  return text === undefined
+    ? undefined
+    : (JSON.parse(text) as { result: string; lastSyncAt: string; errors: string[]; revision?: string; failedAttempts?: number });
 };
 
 beforeAll(async () => {
-  assertFreshBuild(['cli/commands/gitops.ts', 'cli/gitops/watch-command.ts', 'cli/gitops/watcher.ts', 'cli/gitops/sync.ts', 'cli/gitops/plan.ts', 'cli/gitops/trigger.ts', 'cli/gitops/status.ts']);
+  assertFreshBuild([
+    'cli/commands/gitops.ts',
+    'cli/gitops/watch-command.ts',
+    'cli/gitops/watcher.ts',
+    'cli/gitops/sync.ts',
+    'cli/gitops/plan.ts',
+    'cli/gitops/trigger.ts',
+    'cli/gitops/status.ts',
+  ]);
   root = tempDir('berth-gitops-');
   dir = join(root, SET);
   mkdirSync(dir);
@@ -176,7 +189,10 @@ describe('berth gitops watch', () => {
       return s?.result === 'Degraded' && s.errors.some((e) => e.startsWith('api.yaml:6:')) && s;
     });
     expect(status.errors).toEqual([expect.stringMatching(/^api\.yaml:6:\d+: spec\.desiredCount: /)]);
-    await until('web applied although api.yaml is broken', async () => (await client().mustGet('Service', { name: 'web' })).spec.healthCheckGracePeriodSeconds === 45);
+    await until(
+      'web applied although api.yaml is broken',
+      async () => (await client().mustGet('Service', { name: 'web' })).spec.healthCheckGracePeriodSeconds === 45,
+    );
     // Two more intervals: api is still exactly as last applied, and still there (--prune is on).
     await new Promise((r) => setTimeout(r, 4500));
     const kept = await client().mustGet('Service', { name: 'api' });
@@ -218,7 +234,9 @@ describe('berth gitops watch', () => {
     server = await startServer();
     const upAt = Date.now();
     const late = await until('service late created after the restart', () => client().get('Service', { name: 'late' }), 10_000);
-    console.info(`gitops: converged ${Date.now() - downAt} ms after the server went down (down ~5 s), ${Date.now() - upAt} ms after it answered again; ${failures.length} failed attempts while down`);
+    console.info(
+      `gitops: converged ${Date.now() - downAt} ms after the server went down (down ~5 s), ${Date.now() - upAt} ms after it answered again; ${failures.length} failed attempts while down`,
+    );
     expect(late.metadata.labels).toMatchObject({ 'berth.dev/gitops-set': SET });
     const status = await until('status Synced after the restart', async () => {
       const s = await statusOf();

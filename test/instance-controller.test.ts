@@ -29,7 +29,9 @@ describe('instance controller', () => {
       apiVersion: 'berth.dev/v1',
       kind: 'TaskDefinition',
       metadata: { name: 'web' },
-      spec: { containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', cpu: 256, memory: 128, portMappings: [{ containerPort: 80, hostPort: 8080 }] }] },
+      spec: {
+        containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', cpu: 256, memory: 128, portMappings: [{ containerPort: 80, hostPort: 8080 }] }],
+      },
     });
   });
   afterEach(async () => {
@@ -52,9 +54,14 @@ describe('instance controller', () => {
       status: { agentConnected: true, lastHeartbeat, registeredAt: lastHeartbeat },
     });
   const heartbeat = (name: string) =>
-    env.client.mutate('ContainerInstance', { name }, (ci) => {
-      ci.status = { runningTasksCount: 0, pendingTasksCount: 0, ...ci.status, agentConnected: true, lastHeartbeat: iso() };
-    }, { subresource: 'status' });
+    env.client.mutate(
+      'ContainerInstance',
+      { name },
+      (ci) => {
+        ci.status = { runningTasksCount: 0, pendingTasksCount: 0, ...ci.status, agentConnected: true, lastHeartbeat: iso() };
+      },
+      { subresource: 'status' },
+    );
   const task = (name: string, containerInstance: string, lastStatus = 'RUNNING', extra: Record<string, unknown> = {}) =>
     env.client.create({
       apiVersion: 'berth.dev/v1',
@@ -71,18 +78,27 @@ describe('instance controller', () => {
     await task('web-a', 'i-1');
     await task('web-b', 'i-1', 'PENDING');
     start();
-    const status = await eventually(async () => {
-      const s = (await getInstance('i-1')).status;
-      return s?.runningTasksCount === 1 && s;
-    }, 5000, 'counts written');
+    const status = await eventually(
+      async () => {
+        const s = (await getInstance('i-1')).status;
+        return s?.runningTasksCount === 1 && s;
+      },
+      5000,
+      'counts written',
+    );
     expect(status).toMatchObject({
       runningTasksCount: 1,
       pendingTasksCount: 1,
       remainingResources: { cpu: 512, memory: 768, portsTcp: [22, 8080], portsUdp: [] },
     });
-    await env.client.mutate('Task', { name: 'web-a' }, (t) => {
-      if (t.status) t.status.lastStatus = 'STOPPED';
-    }, { subresource: 'status' });
+    await env.client.mutate(
+      'Task',
+      { name: 'web-a' },
+      (t) => {
+        if (t.status) t.status.lastStatus = 'STOPPED';
+      },
+      { subresource: 'status' },
+    );
     // Written at most once a second per instance: on the fake clock, the stop waits for that second.
     await new Promise((r) => setTimeout(r, 300));
     expect((await getInstance('i-1')).status?.runningTasksCount).toBe(1);
@@ -107,10 +123,14 @@ describe('instance controller', () => {
     await heartbeat('i-2');
     await eventually(async () => (await getInstance('i-1')).status?.agentConnected === false, 5000, 'i-1 disconnected');
     for (const name of ['web-a', 'web-b']) {
-      const lost = await eventually(async () => {
-        const t = await getTask(name);
-        return t.status?.lastStatus === 'STOPPED' && t;
-      }, 5000, `${name} lost`);
+      const lost = await eventually(
+        async () => {
+          const t = await getTask(name);
+          return t.status?.lastStatus === 'STOPPED' && t;
+        },
+        5000,
+        `${name} lost`,
+      );
       expect(lost.spec).toMatchObject({ desiredStatus: 'STOPPED' });
       expect(lost.status).toMatchObject({ connectivity: 'DISCONNECTED', stoppedAt: expect.any(String) });
       expect(lost.status?.stoppedReason).toMatch(/^Container instance i-1 lost contact with the agent \(no heartbeat since .+\)$/);
@@ -218,10 +238,14 @@ describe('instance controller', () => {
     start();
     await eventually(async () => (await getInstance('i-1')).status?.runningTasksCount === 1, 5000, 'first reconcile');
     await env.client.delete('ContainerInstance', { name: 'i-1' });
-    const t = await eventually(async () => {
-      const got = await getTask('web-a');
-      return got.status?.lastStatus === 'STOPPED' && got;
-    }, 5000, 'task of the deleted instance stopped');
+    const t = await eventually(
+      async () => {
+        const got = await getTask('web-a');
+        return got.status?.lastStatus === 'STOPPED' && got;
+      },
+      5000,
+      'task of the deleted instance stopped',
+    );
     expect(t.spec.desiredStatus).toBe('STOPPED');
     expect(t.status?.stoppedReason).toBe('Container instance i-1 was deregistered');
   });
@@ -252,28 +276,41 @@ describe('instance controller', () => {
       await heartbeat('i-2');
       await clock.advanceAsync(250);
     };
-    const stoppedOne = await eventually(async () => {
-      await tick();
-      const states = await Promise.all(['web-a', 'web-b'].map(desired));
-      return states.filter((s) => s === 'STOPPED').length === 1 && states;
-    }, 5000, 'one drained task stopped');
-    expect(stoppedOne).toContain('RUNNING');
-    expect((await getTask('web-a')).spec.desiredStatus === 'STOPPED' ? (await getTask('web-a')).spec.stopReason : (await getTask('web-b')).spec.stopReason).toContain(
-      'i-drain is DRAINING',
+    const stoppedOne = await eventually(
+      async () => {
+        await tick();
+        const states = await Promise.all(['web-a', 'web-b'].map(desired));
+        return states.filter((s) => s === 'STOPPED').length === 1 && states;
+      },
+      5000,
+      'one drained task stopped',
     );
+    expect(stoppedOne).toContain('RUNNING');
+    expect(
+      (await getTask('web-a')).spec.desiredStatus === 'STOPPED' ? (await getTask('web-a')).spec.stopReason : (await getTask('web-b')).spec.stopReason,
+    ).toContain('i-drain is DRAINING');
     for (let i = 0; i < 4; i++) await tick();
     await new Promise((r) => setTimeout(r, 200));
     expect((await Promise.all(['web-a', 'web-b'].map(desired))).filter((s) => s === 'STOPPED')).toHaveLength(1);
 
     // The second replacement runs: the last one goes (found by the drain's re-check: the task event wakes i-2 only).
     await task('web-d', 'i-2', 'PENDING', { group: 'service:web' });
-    await env.client.mutate('Task', { name: 'web-d' }, (t) => {
-      if (t.status) t.status.lastStatus = 'RUNNING';
-    }, { subresource: 'status' });
-    await eventually(async () => {
-      await tick();
-      return (await Promise.all(['web-a', 'web-b'].map(desired))).every((s) => s === 'STOPPED');
-    }, 5000, 'both drained');
+    await env.client.mutate(
+      'Task',
+      { name: 'web-d' },
+      (t) => {
+        if (t.status) t.status.lastStatus = 'RUNNING';
+      },
+      { subresource: 'status' },
+    );
+    await eventually(
+      async () => {
+        await tick();
+        return (await Promise.all(['web-a', 'web-b'].map(desired))).every((s) => s === 'STOPPED');
+      },
+      5000,
+      'both drained',
+    );
     expect(await desired('oneoff')).toBe('RUNNING');
     expect(await desired('web-c')).toBe('RUNNING');
   });
@@ -285,14 +322,21 @@ describe('instance controller', () => {
       controller = createInstanceController({ heartbeatExpireMs: EXPIRE_MS });
     });
     /** One reconcile of i-1 with `cachedInstance` in the cache (and `peers`, other cached instances of its cluster). */
-    const reconcileWith = async (cachedInstance: ObjectOf<'ContainerInstance'> | undefined, tasks: readonly ObjectOf<'Task'>[], peers: readonly ObjectOf<'ContainerInstance'>[] = []) => {
+    const reconcileWith = async (
+      cachedInstance: ObjectOf<'ContainerInstance'> | undefined,
+      tasks: readonly ObjectOf<'Task'>[],
+      peers: readonly ObjectOf<'ContainerInstance'>[] = [],
+    ) => {
       const instances: readonly ObjectOf<'ContainerInstance'>[] = [...(cachedInstance ? [cachedInstance] : []), ...peers];
       const cache: CacheReader = {
         get: <K extends Parameters<CacheReader['get']>[0]>(kind: K) => (kind === 'ContainerInstance' ? cachedInstance : undefined) as ObjectOf<K> | undefined,
         list: <K extends Parameters<CacheReader['list']>[0]>(kind: K) => (kind === 'ContainerInstance' ? instances : []) as readonly ObjectOf<K>[],
         byIndex: <K extends Parameters<CacheReader['byIndex']>[0]>(kind: K) => (kind === 'Task' ? tasks : []) as readonly ObjectOf<K>[],
       };
-      await controller.reconcile({ key: { kind: 'ContainerInstance', cluster: 'default', name: 'i-1' } }, { client: env.client, cache, clock, log: pino({ level: 'silent' }), signal: stop.signal, events: eventRecorder(env.client, clock) });
+      await controller.reconcile(
+        { key: { kind: 'ContainerInstance', cluster: 'default', name: 'i-1' } },
+        { client: env.client, cache, clock, log: pino({ level: 'silent' }), signal: stop.signal, events: eventRecorder(env.client, clock) },
+      );
     };
 
     it('a stale cached copy that looks expired does not mark tasks lost when the store has a fresh heartbeat', async () => {

@@ -28,7 +28,12 @@ describe('Lease election over HTTP', () => {
 
   it('a stale Lease write is refused with a Conflict', async () => {
     const client = api.client();
-    const lease = await client.create({ apiVersion: 'berth.dev/v1', kind: 'Lease', metadata: { name: 'x' }, spec: { holderIdentity: 'a', leaseDurationSeconds: 5 } });
+    const lease = await client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Lease',
+      metadata: { name: 'x' },
+      spec: { holderIdentity: 'a', leaseDurationSeconds: 5 },
+    });
     await client.update({ ...lease, spec: { ...lease.spec, holderIdentity: 'b' } });
     await expect(client.update({ ...lease, spec: { ...lease.spec, holderIdentity: 'c' } })).rejects.toBeInstanceOf(ConflictError);
     expect((await client.mustGet('Lease', { name: 'x' })).spec.holderIdentity).toBe('b');

@@ -69,7 +69,12 @@ describe('the log hop', () => {
       metadata: { name: 'app', cluster: cluster.name },
       spec: { containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', memory: 16 }] },
     });
-    await cluster.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 't1', cluster: cluster.name }, spec: { taskDefinition: 'app:1', containerInstance: 'i-cap' } });
+    await cluster.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Task',
+      metadata: { name: 't1', cluster: cluster.name },
+      spec: { taskDefinition: 'app:1', containerInstance: 'i-cap' },
+    });
   }, 30_000);
 
   afterAll(async () => {
@@ -114,7 +119,9 @@ describe('the log hop', () => {
     await setInstance({ address: 'http://192.0.2.10:51678' });
     const refused = cluster.client.logs({ cluster: cluster.name, name: 't1' });
     await expect(refused).rejects.toMatchObject({ code: 503 });
-    await expect(refused).rejects.toThrow(/registered a plain http address beyond loopback \(http:\/\/192\.0\.2\.10:51678\); the API server sends its token there over https only/);
+    await expect(refused).rejects.toThrow(
+      /registered a plain http address beyond loopback \(http:\/\/192\.0\.2\.10:51678\); the API server sends its token there over https only/,
+    );
     await setInstance({ address: agentAddress, certificateSha256: certificateSha256(made.cert) });
   });
 

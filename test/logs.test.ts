@@ -31,14 +31,29 @@ describe('berth logs', () => {
   const berth = (args: string[]) => runBerth(args, { env });
 
   const createTask = async (name: string, family: string, spec: Record<string, unknown> = {}) =>
-    cluster.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name, cluster: cluster.name }, spec: { taskDefinition: `${family}:1`, ...spec } });
+    cluster.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Task',
+      metadata: { name, cluster: cluster.name },
+      spec: { taskDefinition: `${family}:1`, ...spec },
+    });
   const running = (name: string) =>
-    eventually(async () => (await cluster.client.get('Task', { cluster: cluster.name, name }))?.status?.lastStatus === 'RUNNING', 20_000, `task ${name} RUNNING`);
+    eventually(
+      async () => (await cluster.client.get('Task', { cluster: cluster.name, name }))?.status?.lastStatus === 'RUNNING',
+      20_000,
+      `task ${name} RUNNING`,
+    );
 
   beforeAll(async () => {
     assertFreshBuild(['cli/commands/logs.ts', 'cli/commands/actions/logs.ts', 'api/server/task-log-route.ts', 'controllers/agent/log-server.ts']);
     cluster = await startTestCluster();
-    env = { ...process.env, BERTH_SERVER: cluster.plane.url, BERTH_TOKEN: cluster.plane.adminToken, BERTH_CLUSTER: cluster.name, BERTH_CONFIG: join(tempDir(), 'none') };
+    env = {
+      ...process.env,
+      BERTH_SERVER: cluster.plane.url,
+      BERTH_TOKEN: cluster.plane.adminToken,
+      BERTH_CLUSTER: cluster.name,
+      BERTH_CONFIG: join(tempDir(), 'none'),
+    };
     await cluster.startAgent('i-1');
     const definitions: [string, Record<string, unknown>[]][] = [
       ['printer', [container('app', PRINTER)]],
@@ -46,10 +61,25 @@ describe('berth logs', () => {
       // The first container is not essential: the default is the first essential one.
       ['pair', [container('side', 'echo from side; sleep 60', { essential: false }), container('app', 'echo from app; sleep 60')]],
       // As a Fargate task definition has it: CloudWatch, which this instance cannot reach.
-      ['cloud', [container('app', 'echo to cloudwatch; sleep 60', { logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/cloud', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' } } })]],
+      [
+        'cloud',
+        [
+          container('app', 'echo to cloudwatch; sleep 60', {
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': '/ecs/cloud', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' },
+            },
+          }),
+        ],
+      ],
     ];
     for (const [family, containerDefinitions] of definitions)
-      await cluster.client.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: family, cluster: cluster.name }, spec: { containerDefinitions } });
+      await cluster.client.create({
+        apiVersion: 'berth.dev/v1',
+        kind: 'TaskDefinition',
+        metadata: { name: family, cluster: cluster.name },
+        spec: { containerDefinitions },
+      });
     await Promise.all([createTask('p1', 'printer'), createTask('t1', 'ticker'), createTask('pair1', 'pair'), createTask('cloud1', 'cloud')]);
     await Promise.all(['p1', 't1', 'pair1', 'cloud1'].map(running));
   }, 40_000);
@@ -59,10 +89,14 @@ describe('berth logs', () => {
   });
 
   it('prints the container output; --tail 1 prints only the last line', async () => {
-    const all = await eventually(async () => {
-      const r = await berth(['logs', 'p1']);
-      return r.stdout.includes('line 3') && r;
-    }, 5_000, 'all three lines');
+    const all = await eventually(
+      async () => {
+        const r = await berth(['logs', 'p1']);
+        return r.stdout.includes('line 3') && r;
+      },
+      5_000,
+      'all three lines',
+    );
     expect(all).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n', stderr: '' });
     const t0 = Date.now();
     await berth(['logs', 'p1']);
@@ -71,17 +105,24 @@ describe('berth logs', () => {
   });
 
   it('a task logging to awslogs runs on the local driver, so its output is there; the options stay in a label', async () => {
-    const r = await eventually(async () => {
-      const out = await berth(['logs', 'cloud1']);
-      return out.stdout.includes('to cloudwatch') && out;
-    }, 5_000, 'the awslogs task’s output');
+    const r = await eventually(
+      async () => {
+        const out = await berth(['logs', 'cloud1']);
+        return out.stdout.includes('to cloudwatch') && out;
+      },
+      5_000,
+      'the awslogs task’s output',
+    );
     expect(r).toMatchObject({ code: 0, stdout: 'to cloudwatch\n' });
     const task = await cluster.client.mustGet('Task', { cluster: cluster.name, name: 'cloud1' });
     const id = task.status?.containers[0]?.dockerId;
     if (!id) throw new Error('no docker id reported');
     const runtime = new DockerRuntime();
     const [c] = (await runtime.listContainers({ labels: { 'berth.cluster': cluster.name } })).filter((x) => x.id === id);
-    expect(JSON.parse(c?.labels['berth.log-configuration'] ?? '{}')).toEqual({ logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/cloud', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' } });
+    expect(JSON.parse(c?.labels['berth.log-configuration'] ?? '{}')).toEqual({
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': '/ecs/cloud', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' },
+    });
   });
 
   it('-f streams lines printed after it started, and ends cleanly on SIGINT', async () => {
@@ -140,7 +181,12 @@ describe('berth logs', () => {
     expect((await get(readerToken)).status).toBe(200);
     const forOther = await cluster.plane.tokens.issueLogReaderToken('hop', { cluster: cluster.name, instance: 'i-2', path, ttlMs: 60_000 });
     expect((await get(forOther)).status).toBe(403);
-    const forOtherLog = await cluster.plane.tokens.issueLogReaderToken('hop', { cluster: cluster.name, instance: 'i-1', path: '/v1/tasks/t1/containers/app/logs', ttlMs: 60_000 });
+    const forOtherLog = await cluster.plane.tokens.issueLogReaderToken('hop', {
+      cluster: cluster.name,
+      instance: 'i-1',
+      path: '/v1/tasks/t1/containers/app/logs',
+      ttlMs: 60_000,
+    });
     const otherLog = await get(forOtherLog);
     expect(otherLog.status).toBe(403);
     expect(await otherLog.json()).toMatchObject({ message: expect.stringMatching(/made for \/v1\/tasks\/t1\/containers\/app\/logs, not \/v1\/tasks\/p1/) });
@@ -164,10 +210,17 @@ describe('berth logs', () => {
     await createTask('unbound', 'printer', { placementConstraints: [{ type: 'memberOf', expression: 'attribute:rack == nowhere' }] });
     const unbound = await berth(['logs', 'unbound']);
     expect(unbound.code).toBe(1);
-    expect(unbound.stderr).toMatch(/^Error from server \(BadRequest\): task .*\/unbound is not bound to a container instance yet.*try again once `berth get task unbound` shows its instance/);
+    expect(unbound.stderr).toMatch(
+      /^Error from server \(BadRequest\): task .*\/unbound is not bound to a container instance yet.*try again once `berth get task unbound` shows its instance/,
+    );
 
     // An instance registered by something that serves no logs.
-    await cluster.client.create({ apiVersion: 'berth.dev/v1', kind: 'ContainerInstance', metadata: { name: 'i-quiet', cluster: cluster.name }, spec: { registeredResources: { cpu: 1024, memory: 512 } } });
+    await cluster.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'ContainerInstance',
+      metadata: { name: 'i-quiet', cluster: cluster.name },
+      spec: { registeredResources: { cpu: 1024, memory: 512 } },
+    });
     await createTask('on-quiet', 'printer', { containerInstance: 'i-quiet' });
     const quiet = await berth(['logs', 'on-quiet']);
     expect(quiet.code).toBe(1);
@@ -182,7 +235,10 @@ describe('berth logs', () => {
   it('through a `berth agent` process listening on every interface: https, registering the address it reaches the server from and its certificate', async () => {
     const token = await cluster.client.issueAgentToken(cluster.name, 'i-bin');
     const agentEnv = { ...env, BERTH_TOKEN: token };
-    const child = spawn(process.execPath, [BERTH_BIN, 'agent', '--cluster', cluster.name, '--name', 'i-bin', '--logs-listen', '0.0.0.0:0', '--memory', '256'], { env: agentEnv, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BERTH_BIN, 'agent', '--cluster', cluster.name, '--name', 'i-bin', '--logs-listen', '0.0.0.0:0', '--memory', '256'], {
+      env: agentEnv,
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     // The binary heartbeats every 5 s, the test cluster expires an instance after 3 s: on a busy
     // machine the task would be lost (and its container removed) before its logs are read. The
@@ -191,16 +247,25 @@ describe('berth logs', () => {
     const beat = async () => {
       while (beating) {
         await cluster.client
-          .patch('ContainerInstance', { cluster: cluster.name, name: 'i-bin' }, { status: { agentConnected: true, lastHeartbeat: new Date().toISOString() } }, { subresource: 'status' })
+          .patch(
+            'ContainerInstance',
+            { cluster: cluster.name, name: 'i-bin' },
+            { status: { agentConnected: true, lastHeartbeat: new Date().toISOString() } },
+            { subresource: 'status' },
+          )
           .catch(() => undefined);
         await new Promise((r) => setTimeout(r, 500));
       }
     };
     try {
-      const ci = await eventually(async () => {
-        const found = await cluster.client.get('ContainerInstance', { cluster: cluster.name, name: 'i-bin' });
-        return found?.spec.agent?.address !== undefined && found;
-      }, 15_000, 'i-bin registered');
+      const ci = await eventually(
+        async () => {
+          const found = await cluster.client.get('ContainerInstance', { cluster: cluster.name, name: 'i-bin' });
+          return found?.spec.agent?.address !== undefined && found;
+        },
+        15_000,
+        'i-bin registered',
+      );
       const beating$ = beat();
       // The server is on loopback, so loopback is where it reaches this agent; listening beyond
       // loopback, the agent serves https with a certificate the API server pins.
@@ -208,10 +273,14 @@ describe('berth logs', () => {
       expect(ci.spec.agent?.certificateSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
       await createTask('on-bin', 'printer', { containerInstance: 'i-bin' });
       await running('on-bin');
-      const result = await eventually(async () => {
-        const r = await berth(['logs', 'on-bin']);
-        return r.stdout.includes('line 3') && r;
-      }, 5_000, 'logs through berth agent');
+      const result = await eventually(
+        async () => {
+          const r = await berth(['logs', 'on-bin']);
+          return r.stdout.includes('line 3') && r;
+        },
+        5_000,
+        'logs through berth agent',
+      );
       expect(result).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n' });
       beating = false;
       await beating$;
@@ -231,14 +300,23 @@ describe('berth logs against berth up', () => {
     const instance = testInstanceName('logs');
     const up = await startBerthUp(['up', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--instance-name', instance], config);
     try {
-      const td = { apiVersion: 'berth.dev/v1', kind: 'TaskDefinition' as const, metadata: { name: 'printer' }, spec: { containerDefinitions: [container('app', PRINTER)] } };
+      const td = {
+        apiVersion: 'berth.dev/v1',
+        kind: 'TaskDefinition' as const,
+        metadata: { name: 'printer' },
+        spec: { containerDefinitions: [container('app', PRINTER)] },
+      };
       await up.client.create(td);
       await up.client.create({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 'p1' }, spec: { taskDefinition: 'printer:1' } });
       const env = { ...process.env, BERTH_CONFIG: config };
-      const result = await eventually(async () => {
-        const r = await runBerth(['logs', 'p1'], { env });
-        return r.stdout.includes('line 3') && r;
-      }, 20_000, 'logs through berth up');
+      const result = await eventually(
+        async () => {
+          const r = await runBerth(['logs', 'p1'], { env });
+          return r.stdout.includes('line 3') && r;
+        },
+        20_000,
+        'logs through berth up',
+      );
       expect(result).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n' });
       const ci = await up.client.mustGet('ContainerInstance', { name: instance });
       expect(ci.spec.agent?.address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

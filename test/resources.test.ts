@@ -93,9 +93,7 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
 
   it('mutate re-reads and retries on conflict: concurrent increments all land', async () => {
     await resources.create(service('web', { desiredCount: 0 }));
-    await Promise.all(
-      Array.from({ length: 10 }, () => resources.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount += 1))),
-    );
+    await Promise.all(Array.from({ length: 10 }, () => resources.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount += 1))));
     const final = await resources.mustGet('Service', { name: 'web' });
     expect(final.spec.desiredCount).toBe(10);
     expect(final.metadata.generation).toBe(11);
@@ -141,7 +139,12 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
         const kv = await store.get(key);
         if (!raced) {
           raced = true;
-          await resources.mutate('Service', { name: 'web' }, (s) => void (s.status = { runningCount: 1, pendingCount: 0, desiredCount: 2, deployments: [], history: [], events: [] }), { subresource: 'status' });
+          await resources.mutate(
+            'Service',
+            { name: 'web' },
+            (s) => void (s.status = { runningCount: 1, pendingCount: 0, desiredCount: 2, deployments: [], history: [], events: [] }),
+            { subresource: 'status' },
+          );
         }
         return kv;
       },
@@ -195,7 +198,14 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
     const before = await keysSnapshot(backend.store);
     const refused = await resources.delete('TaskDefinition', { name: td.metadata.name }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(InvalidError);
-    expect(refused).toMatchObject({ issues: [{ path: ['status', 'status'], message: expect.stringMatching(/ACTIVE task definition cannot be deleted.*deregister it first: berth deregister taskdefinition kept:1/) }] });
+    expect(refused).toMatchObject({
+      issues: [
+        {
+          path: ['status', 'status'],
+          message: expect.stringMatching(/ACTIVE task definition cannot be deleted.*deregister it first: berth deregister taskdefinition kept:1/),
+        },
+      ],
+    });
     expect(await keysSnapshot(backend.store)).toBe(before);
     await resources.patch('TaskDefinition', { name: 'kept:1' }, { status: { status: 'INACTIVE' } }, { subresource: 'status' });
     expect((await resources.delete('TaskDefinition', { name: 'kept:1' })).deleted).toBe(true);
@@ -225,20 +235,24 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
         if (seen.length >= 3) await watch.cancel();
       }
       expect(seen).toEqual(['ADDED web 2 true', 'MODIFIED web 4 true', 'DELETED web 4 true']);
-  });
+    });
   });
 
   describe('patch', () => {
     it('merges into spec and metadata, removes fields with null, and keeps status untouched', async () => {
       const created = await resources.create(service('web', { labels: { app: 'web', old: 'x' } }));
       await resources.updateStatus({ ...created, status: { runningCount: 1, pendingCount: 0 } });
-      const patched = await resources.patch('Service', { name: 'web' }, { metadata: { labels: { old: null, team: 'a' } }, spec: { desiredCount: 6 }, status: { runningCount: 99 } });
+      const patched = await resources.patch(
+        'Service',
+        { name: 'web' },
+        { metadata: { labels: { old: null, team: 'a' } }, spec: { desiredCount: 6 }, status: { runningCount: 99 } },
+      );
       expect(patched.metadata.labels).toEqual({ app: 'web', team: 'a' });
       expect(patched.spec.desiredCount).toBe(6);
       expect(patched.status).toMatchObject({ runningCount: 1 });
       const status = await resources.patch('Service', { name: 'web' }, { status: { runningCount: 3 } }, { subresource: 'status' });
       expect(status.status).toMatchObject({ runningCount: 3, pendingCount: 0 });
-  });
+    });
 
     it('is conditional when the patch carries a resourceVersion', async () => {
       const created = await resources.create(service('web'));
@@ -246,7 +260,7 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
       await expect(
         resources.patch('Service', { name: 'web' }, { metadata: { resourceVersion: created.metadata.resourceVersion }, spec: { desiredCount: 4 } }),
       ).rejects.toBeInstanceOf(ConflictError);
-  });
+    });
 
     it('patch and mutate read the stored object once per write (a CAS on that read), and cannot rename it', async () => {
       await resources.create(service('web'));
@@ -264,7 +278,7 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
       await expect(resources.patch('Service', { name: 'web' }, { metadata: { name: 'other' } })).rejects.toBeInstanceOf(InvalidError);
       await expect(resources.mutate('Service', { name: 'web' }, (s) => void (s.metadata.name = 'other'))).rejects.toBeInstanceOf(InvalidError);
       expect(await resources.get('Service', { name: 'other' })).toBeUndefined();
-  });
+    });
 
     it('updateFrom writes over the given copy without reading the object, in one compare-and-swap', async () => {
       await resources.create(service('web'));
@@ -313,6 +327,6 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
       await resources.create(service('web'));
       await expect(resources.patch('Service', { name: 'web' }, { spec: { desiredCount: 'many' } })).rejects.toBeInstanceOf(InvalidError);
       expect((await resources.mustGet('Service', { name: 'web' })).spec.desiredCount).toBe(2);
-  });
+    });
   });
 });

@@ -175,7 +175,10 @@ describe('DockerRuntime lifecycle', () => {
     await waitForState(done, (c) => c.state === 'exited');
     const listed = await runtime.listContainers({ labels: { [DOCKER_LABELS.task]: f.task.metadata.name } });
     expect(listed.map((c) => [c.id, c.state, c.labels[DOCKER_LABELS.container]]).sort()).toEqual(
-      [[done, 'exited', 'done'], [idle, 'created', 'idle']].sort(),
+      [
+        [done, 'exited', 'done'],
+        [idle, 'created', 'idle'],
+      ].sort(),
     );
   });
 });
@@ -282,7 +285,12 @@ describe('DockerRuntime events and health', () => {
   });
 
   it('keeps to berth’s containers: one without berth labels is not reported', async () => {
-    const foreign = await docker.createContainer({ Image: image, Cmd: ['true'], name: `berth-${cluster}-foreign`, Labels: { [DOCKER_LABELS.cluster]: cluster } });
+    const foreign = await docker.createContainer({
+      Image: image,
+      Cmd: ['true'],
+      name: `berth-${cluster}-foreign`,
+      Labels: { [DOCKER_LABELS.cluster]: cluster },
+    });
     try {
       await foreign.start();
       const f = fixture([container('marker', sh('true'))]);
@@ -344,7 +352,13 @@ describe('DockerRuntime volumes', () => {
     try {
       const f = fixture(
         [
-          container('writer', { ...sh('echo shared > /data/x && echo bound > /host/y'), mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }, { sourceVolume: 'host', containerPath: '/host' }] }),
+          container('writer', {
+            ...sh('echo shared > /data/x && echo bound > /host/y'),
+            mountPoints: [
+              { sourceVolume: 'data', containerPath: '/data' },
+              { sourceVolume: 'host', containerPath: '/host' },
+            ],
+          }),
           container('reader', { essential: false, ...sh('cat /data/x'), mountPoints: [{ sourceVolume: 'data', containerPath: '/data', readOnly: true }] }),
         ],
         { volumes: [{ name: 'data' }, { name: 'host', host: { sourcePath: hostDir } }] },
@@ -384,7 +398,9 @@ describe('DockerRuntime logs', () => {
   });
 
   it('follows a running container until the caller stops reading', async () => {
-    const f = fixture([container('app', { ...sh('i=0; while true; do i=$((i+1)); echo tick$i; sleep 0.1; done'), linuxParameters: { initProcessEnabled: true } })]);
+    const f = fixture([
+      container('app', { ...sh('i=0; while true; do i=$((i+1)); echo tick$i; sleep 0.1; done'), linuxParameters: { initProcessEnabled: true } }),
+    ]);
     const id = await createAndStart(f.spec('app'));
     const stream = await runtime.logs(id, { follow: true });
     let text = '';

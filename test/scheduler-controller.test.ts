@@ -40,22 +40,32 @@ describe('scheduler controller', () => {
     void startScheduler();
     for (let i = 0; i < 10; i++) await addTask(env.client, CLUSTER, `t${i}`, td);
 
-    const pending = await eventually(async () => {
-      const tasks = await tasksOf(env.client, CLUSTER);
-      const unbound = tasks.filter((t) => !t.spec.containerInstance);
-      return tasks.filter((t) => t.spec.containerInstance).length === 8 && unbound.every((t) => t.status?.pendingReason) && unbound;
-    }, 10_000, '8 bound, 2 pending with a reason');
+    const pending = await eventually(
+      async () => {
+        const tasks = await tasksOf(env.client, CLUSTER);
+        const unbound = tasks.filter((t) => !t.spec.containerInstance);
+        return tasks.filter((t) => t.spec.containerInstance).length === 8 && unbound.every((t) => t.status?.pendingReason) && unbound;
+      },
+      10_000,
+      '8 bound, 2 pending with a reason',
+    );
     expect(pending.map((t) => t.status?.pendingReason)).toEqual(
-      Array(2).fill('no container instance met all of its requirements: 2 of 2 instances lacked MEMORY (the task needs 256 MiB; the most free on any is 0 MiB)'),
+      Array(2).fill(
+        'no container instance met all of its requirements: 2 of 2 instances lacked MEMORY (the task needs 256 MiB; the most free on any is 0 MiB)',
+      ),
     );
     expect(memoryByInstance(await tasksOf(env.client, CLUSTER), MEMORY)).toEqual({ a: 1024, b: 1024 });
 
     await addInstance(env.client, CLUSTER, 'c', 1024);
-    const tasks = await eventually(async () => {
-      const all = await tasksOf(env.client, CLUSTER);
-      // The scheduler clears its reason once the task is bound (a second write, just after the bind).
-      return all.every((t) => t.spec.containerInstance && t.status?.pendingReason === undefined) && all;
-    }, 10_000, 'all bound, no pending reasons left');
+    const tasks = await eventually(
+      async () => {
+        const all = await tasksOf(env.client, CLUSTER);
+        // The scheduler clears its reason once the task is bound (a second write, just after the bind).
+        return all.every((t) => t.spec.containerInstance && t.status?.pendingReason === undefined) && all;
+      },
+      10_000,
+      'all bound, no pending reasons left',
+    );
     expect(memoryByInstance(tasks, MEMORY)).toEqual({ a: 1024, b: 1024, c: 512 });
   });
 
@@ -68,10 +78,14 @@ describe('scheduler controller', () => {
       t.spec.desiredStatus = 'STOPPED';
       t.spec.stopReason = 'scaled in';
     });
-    const stopped = await eventually(async () => {
-      const t = await env.client.get('Task', { name: 'early-stop' });
-      return t?.status?.lastStatus === 'STOPPED' && t;
-    }, 5000, 'STOPPED');
+    const stopped = await eventually(
+      async () => {
+        const t = await env.client.get('Task', { name: 'early-stop' });
+        return t?.status?.lastStatus === 'STOPPED' && t;
+      },
+      5000,
+      'STOPPED',
+    );
     expect(stopped.status?.stoppedReason).toBe('scaled in');
     expect(stopped.status?.stoppedAt).toBeDefined();
     await addInstance(env.client, CLUSTER, 'a', 1024);
@@ -100,10 +114,14 @@ describe('scheduler controller', () => {
 
     void startScheduler();
     void startScheduler();
-    const tasks = await eventually(async () => {
-      const all = await tasksOf(env.client, CLUSTER);
-      return all.filter((t) => t.spec.containerInstance).length === 12 && all.filter((t) => t.status?.pendingReason).length === 8 && all;
-    }, 10_000, '12 bound, 8 pending');
+    const tasks = await eventually(
+      async () => {
+        const all = await tasksOf(env.client, CLUSTER);
+        return all.filter((t) => t.spec.containerInstance).length === 12 && all.filter((t) => t.status?.pendingReason).length === 8 && all;
+      },
+      10_000,
+      '12 bound, 8 pending',
+    );
     await new Promise((r) => setTimeout(r, 600)); // a few more passes of both
     const after = await tasksOf(env.client, CLUSTER);
     expect(after.filter((t) => t.spec.containerInstance)).toHaveLength(12);
@@ -121,10 +139,14 @@ describe('scheduler controller', () => {
     void startScheduler(true);
     void startScheduler(true);
     await Promise.all(Array.from({ length: 20 }, (_, i) => addTask(env.client, CLUSTER, `t${i}`, td)));
-    await eventually(async () => {
-      const all = await tasksOf(env.client, CLUSTER);
-      return all.filter((t) => t.spec.containerInstance).length === 12 && all.filter((t) => t.status?.pendingReason).length === 8;
-    }, 10_000, '12 bound, 8 pending');
+    await eventually(
+      async () => {
+        const all = await tasksOf(env.client, CLUSTER);
+        return all.filter((t) => t.spec.containerInstance).length === 12 && all.filter((t) => t.status?.pendingReason).length === 8;
+      },
+      10_000,
+      '12 bound, 8 pending',
+    );
     await new Promise((r) => setTimeout(r, 600));
     expect(memoryByInstance(await tasksOf(env.client, CLUSTER), MEMORY)).toEqual({ a: 1024, b: 1024, c: 1024 });
   });

@@ -44,7 +44,9 @@ describe('scheduler throughput', () => {
       tasks = await tasksOf(env.client, 'default');
     }
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`scheduler throughput: ${TASKS} tasks over ${INSTANCES} instances bound in ${seconds.toFixed(2)} s (${Math.round(TASKS / seconds)} tasks/s, incl. cache sync)\n`);
+    process.stdout.write(
+      `scheduler throughput: ${TASKS} tasks over ${INSTANCES} instances bound in ${seconds.toFixed(2)} s (${Math.round(TASKS / seconds)} tasks/s, incl. cache sync)\n`,
+    );
 
     const used = Object.values(memoryByInstance(tasks, MEMORY));
     expect(used.reduce((a, b) => a + b, 0)).toBe(TASKS * MEMORY);

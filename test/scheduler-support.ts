@@ -10,9 +10,14 @@ export async function addInstance(client: BerthClient, cluster: string, name: st
     spec: { registeredResources: { cpu, memory } },
   });
   // The agent's part: a heartbeat that says it is connected.
-  await client.mutate('ContainerInstance', { cluster, name }, (ci) => {
-    ci.status = { agentConnected: true, lastHeartbeat: new Date().toISOString(), runningTasksCount: 0, pendingTasksCount: 0 };
-  }, { subresource: 'status' });
+  await client.mutate(
+    'ContainerInstance',
+    { cluster, name },
+    (ci) => {
+      ci.status = { agentConnected: true, lastHeartbeat: new Date().toISOString(), runningTasksCount: 0, pendingTasksCount: 0 };
+    },
+    { subresource: 'status' },
+  );
 }
 
 export async function addDefinition(client: BerthClient, cluster: string, family: string, memory: number): Promise<string> {
@@ -25,7 +30,13 @@ export async function addDefinition(client: BerthClient, cluster: string, family
   return td.metadata.name;
 }
 
-export async function addTask(client: BerthClient, cluster: string, name: string, taskDefinition: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<void> {
+export async function addTask(
+  client: BerthClient,
+  cluster: string,
+  name: string,
+  taskDefinition: string,
+  desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING',
+): Promise<void> {
   await client.create({
     apiVersion: 'berth.dev/v1',
     kind: 'Task',

@@ -20,7 +20,16 @@ const definition = {
   apiVersion: API,
   kind: 'TaskDefinition' as const,
   metadata: { name: 'web' },
-  spec: { containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', memory: 32, secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:1:secret:db-AbCdEf' }] }] },
+  spec: {
+    containerDefinitions: [
+      {
+        name: 'app',
+        image: 'berth.local/busybox:1',
+        memory: 32,
+        secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:1:secret:db-AbCdEf' }],
+      },
+    ],
+  },
 };
 
 interface Backend extends TestStore {
@@ -130,10 +139,16 @@ describe.each<[string, () => Promise<Backend>]>([
     expect(listed.items.map((s) => [s.metadata.name, s.spec.keys])).toEqual([['db', { password: PLAIN.length }]]);
     await expect(api.client(view).create(secret('x', { a: 'b' }))).rejects.toMatchObject({ code: 403 });
 
-    await api.resources.create({ ...definition, spec: { containerDefinitions: [{ ...definition.spec.containerDefinitions[0], secrets: [{ name: 'X', valueFrom: 'nope' }] }] } });
+    await api.resources.create({
+      ...definition,
+      spec: { containerDefinitions: [{ ...definition.spec.containerDefinitions[0], secrets: [{ name: 'X', valueFrom: 'nope' }] }] },
+    });
     await api.resources.create(task('t1', 'i-1'));
     const agent = api.client(await api.tokens.issueAgentToken('default', 'i-1'));
     const answer = await agent.taskSecrets({ name: 't1' });
-    expect(answer).toEqual({ ok: false, unresolved: [{ field: 'containerDefinitions[0].secrets[0].valueFrom', reference: 'nope', problem: 'missing', message: 'secret nope not found' }] });
+    expect(answer).toEqual({
+      ok: false,
+      unresolved: [{ field: 'containerDefinitions[0].secrets[0].valueFrom', reference: 'nope', problem: 'missing', message: 'secret nope not found' }],
+    });
   });
 });

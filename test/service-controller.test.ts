@@ -39,12 +39,18 @@ function fakeAgent(env: TestEnv, signal: AbortSignal, crashes: (t: Task) => bool
         for (const t of items) {
           const ref = { name: t.metadata.name };
           if (t.spec.desiredStatus === 'STOPPED' && t.status?.lastStatus !== 'STOPPED') {
-            await env.client.mutate('Task', ref, (x) => void (x.status = { ...x.status!, lastStatus: 'STOPPED', stoppedAt: new Date().toISOString() }), { subresource: 'status' });
+            await env.client.mutate('Task', ref, (x) => void (x.status = { ...x.status!, lastStatus: 'STOPPED', stoppedAt: new Date().toISOString() }), {
+              subresource: 'status',
+            });
           } else if (t.spec.desiredStatus === 'RUNNING' && t.status?.lastStatus === 'RUNNING' && crashes(t)) {
-            await env.client.mutate('Task', ref, (x) => void (x.status = { ...x.status!, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' }), { subresource: 'status' });
+            await env.client.mutate('Task', ref, (x) => void (x.status = { ...x.status!, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' }), {
+              subresource: 'status',
+            });
           } else if (t.spec.desiredStatus === 'RUNNING' && t.status?.lastStatus === 'PENDING') {
             await env.client.mutate('Task', ref, (x) => void (x.spec.containerInstance = 'i-1'));
-            await env.client.mutate('Task', ref, (x) => void (x.status = { ...x.status!, lastStatus: 'RUNNING', startedAt: new Date().toISOString() }), { subresource: 'status' });
+            await env.client.mutate('Task', ref, (x) => void (x.status = { ...x.status!, lastStatus: 'RUNNING', startedAt: new Date().toISOString() }), {
+              subresource: 'status',
+            });
           }
         }
       }
@@ -91,7 +97,9 @@ describe('service controller', () => {
     expect(deployment).toMatchObject({ status: 'PRIMARY', taskDefinition: 'web:1', runningCount: 3, desiredCount: 3 });
     expect(deployment?.id).toMatch(/^ecs-svc\/\d{19}$/);
     const messages = s.status?.events.map((e) => e.message) ?? [];
-    expect(messages.some((m) => /^\(service web\) has started 3 tasks: \(task web-[0-9a-f]{12}\) \(task web-[0-9a-f]{12}\) \(task web-[0-9a-f]{12}\)\.$/.test(m))).toBe(true);
+    expect(
+      messages.some((m) => /^\(service web\) has started 3 tasks: \(task web-[0-9a-f]{12}\) \(task web-[0-9a-f]{12}\) \(task web-[0-9a-f]{12}\)\.$/.test(m)),
+    ).toBe(true);
     expect(messages).toContain(`(service web) (deployment ${deployment?.id}) deployment completed.`);
 
     const t = (await tasks())[0] as Task;
@@ -112,7 +120,12 @@ describe('service controller', () => {
     await eventually(() => steady(3, 'web:1'), 10_000, 'steady at 3');
 
     const [crashed] = await live();
-    await env.client.mutate('Task', { name: crashed!.metadata.name }, (t) => void (t.status = { ...t.status!, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' }), { subresource: 'status' });
+    await env.client.mutate(
+      'Task',
+      { name: crashed!.metadata.name },
+      (t) => void (t.status = { ...t.status!, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' }),
+      { subresource: 'status' },
+    );
     await eventually(async () => (await live()).length === 3 && !(await live()).some((t) => t.metadata.name === crashed!.metadata.name), 5000, 'replacement');
     await eventually(() => steady(3, 'web:1'), 10_000, 'steady again');
 
@@ -226,10 +239,14 @@ describe('service controller stopping many tasks', () => {
       await env.client.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount = 1));
       // Stops were asked one after another, the first failure ending the pass: the broken one kept
       // every later one from being asked, on every retry.
-      const stopped = await eventually(async () => {
-        const asked = (await env.client.list('Task')).items.filter((t) => t.spec.desiredStatus === 'STOPPED');
-        return asked.length === 2 && asked;
-      }, 10_000, 'the two stops that can be asked');
+      const stopped = await eventually(
+        async () => {
+          const asked = (await env.client.list('Task')).items.filter((t) => t.spec.desiredStatus === 'STOPPED');
+          return asked.length === 2 && asked;
+        },
+        10_000,
+        'the two stops that can be asked',
+      );
       expect(client.broken).toBeDefined();
       expect(stopped.map((t) => t.metadata.name)).not.toContain(client.broken);
     } finally {

@@ -27,10 +27,14 @@ it('tasks turning RUNNING one after another are counted in fewer status writes, 
     spec: { containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', memory: 32 }] },
   });
   await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'web' }, spec: { taskDefinition: 'web', desiredCount: TASKS } });
-  const pending = await eventually(async () => {
-    const s = await env.client.get('Service', { name: 'web' });
-    return s?.status?.pendingCount === TASKS && (await env.client.list('Task')).items;
-  }, 10_000, `${TASKS} tasks PENDING in the service's status`);
+  const pending = await eventually(
+    async () => {
+      const s = await env.client.get('Service', { name: 'web' });
+      return s?.status?.pendingCount === TASKS && (await env.client.list('Task')).items;
+    },
+    10_000,
+    `${TASKS} tasks PENDING in the service's status`,
+  );
   await new Promise((r) => setTimeout(r, INTERVAL_MS)); // no earlier write holds the first count back
 
   const listed = await env.client.list('Service');
@@ -43,7 +47,12 @@ it('tasks turning RUNNING one after another are counted in fewer status writes, 
   const burstStart = Date.now();
   for (const t of pending) {
     await env.client.mutate('Task', { name: t.metadata.name }, (x) => void (x.spec.containerInstance = 'i-1'));
-    await env.client.mutate('Task', { name: t.metadata.name }, (x) => void (x.status = { ...x.status!, lastStatus: 'RUNNING', startedAt: new Date().toISOString() }), { subresource: 'status' });
+    await env.client.mutate(
+      'Task',
+      { name: t.metadata.name },
+      (x) => void (x.status = { ...x.status!, lastStatus: 'RUNNING', startedAt: new Date().toISOString() }),
+      { subresource: 'status' },
+    );
     await new Promise((r) => setTimeout(r, 30));
   }
   const burstMs = Date.now() - burstStart;

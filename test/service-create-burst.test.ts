@@ -62,12 +62,21 @@ it('creates 60 tasks many at a time; a failed create is made up for without doub
   const manager = new Manager({ client });
   addSharedIndexes(manager);
   void manager.add(serviceController({ settings: { settleMs: 100, expectationTimeoutMs: 2_000 } })).run(stop.signal);
-  await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'web' }, spec: { containerDefinitions: [{ name: 'app', image: 'x', memory: 8 }] } });
+  await env.client.create({
+    apiVersion: 'berth.dev/v1',
+    kind: 'TaskDefinition',
+    metadata: { name: 'web' },
+    spec: { containerDefinitions: [{ name: 'app', image: 'x', memory: 8 }] },
+  });
   await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'web' }, spec: { taskDefinition: 'web', desiredCount: 60 } });
-  const live = await eventually(async () => {
-    const tasks = (await env.client.list('Task')).items.filter(isLive);
-    return tasks.length >= 60 && tasks;
-  }, 15_000, '60 live tasks');
+  const live = await eventually(
+    async () => {
+      const tasks = (await env.client.list('Task')).items.filter(isLive);
+      return tasks.length >= 60 && tasks;
+    },
+    15_000,
+    '60 live tasks',
+  );
   await new Promise((r) => setTimeout(r, 500)); // a double would show up now
   expect((await env.client.list('Task')).items.filter(isLive)).toHaveLength(60);
   expect(new Set(live.map((t) => t.metadata.name)).size).toBe(60);

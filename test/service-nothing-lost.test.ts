@@ -100,7 +100,11 @@ describe('service controller: nothing lost', () => {
     // Lost tasks are still replaced.
     const lost = (await running('web:1')).slice(0, 2);
     for (const t of lost) await crash(env, t);
-    await eventually(async () => (await running('web:1')).length === 6 && !(await running('web:1')).some((t) => lost.some((l) => l.metadata.name === t.metadata.name)), 10_000, 'the 2 lost tasks replaced after the rollback');
+    await eventually(
+      async () => (await running('web:1')).length === 6 && !(await running('web:1')).some((t) => lost.some((l) => l.metadata.name === t.metadata.name)),
+      10_000,
+      'the 2 lost tasks replaced after the rollback',
+    );
     expect((await live()).filter((t) => t.spec.taskDefinition === 'web:2')).toEqual([]);
   });
 
@@ -108,7 +112,12 @@ describe('service controller: nothing lost', () => {
     await addInstance(env.client, 'default', 'i-1', 4096);
     await addInstance(env.client, 'default', 'i-2', 4096);
     let bindTo = 'i-1';
-    fakeAgent(env, harness.signal, () => false, () => bindTo);
+    fakeAgent(
+      env,
+      harness.signal,
+      () => false,
+      () => bindTo,
+    );
     await env.client.create(taskDefinition('3600'));
     await env.client.create(service({ desiredCount: 3 }));
     await eventually(() => completedOn(3, 'web:1'), 10_000, '3 tasks on i-1');
@@ -118,14 +127,24 @@ describe('service controller: nothing lost', () => {
     await env.client.mutate('ContainerInstance', { name: 'i-1' }, (ci) => void (ci.spec.status = 'DRAINING'));
     // Replacements start within the deployment bounds (maximumPercent 200: all 3 at once); the
     // drained tasks are the instance controller's to stop once these run.
-    const replaced = await eventually(async () => {
-      const onI2 = (await running('web:1')).filter((t) => t.spec.containerInstance === 'i-2');
-      return onI2.length === 3 && onI2;
-    }, 5_000, '3 replacements running on i-2');
+    const replaced = await eventually(
+      async () => {
+        const onI2 = (await running('web:1')).filter((t) => t.spec.containerInstance === 'i-2');
+        return onI2.length === 3 && onI2;
+      },
+      5_000,
+      '3 replacements running on i-2',
+    );
     expect(Date.parse(replaced[0]?.status?.createdAt ?? '')).toBeLessThan(drainedAt + 2_000);
     expect((await live()).length).toBe(6);
     const s = await svc();
-    expect(s.status?.events.some((e) => e.message === '(service web) is replacing its tasks on DRAINING container instance(s) i-1: replacements start elsewhere, then the drained tasks stop.')).toBe(true);
+    expect(
+      s.status?.events.some(
+        (e) =>
+          e.message ===
+          '(service web) is replacing its tasks on DRAINING container instance(s) i-1: replacements start elsewhere, then the drained tasks stop.',
+      ),
+    ).toBe(true);
   });
 
   it('tasks that keep failing are relaunched with backoff, and an event says so', async () => {
@@ -145,16 +164,20 @@ describe('service controller: nothing lost', () => {
   it('desiredCount is bounded by the cluster: refused above it, naming the field; a lowered limit runs the limit', async () => {
     await env.client.create(taskDefinition('3600'));
     await expect(env.client.create(service({ desiredCount: 50_000_000 }))).rejects.toThrow(/spec\.desiredCount/);
-    await expect(env.client.create(service({ desiredCount: 5_001 }))).rejects.toThrow(/spec\.desiredCount: desiredCount 5001 is above the limit of 5000 tasks per service of cluster default; .*spec\.maxTasksPerService/);
+    await expect(env.client.create(service({ desiredCount: 5_001 }))).rejects.toThrow(
+      /spec\.desiredCount: desiredCount 5001 is above the limit of 5000 tasks per service of cluster default; .*spec\.maxTasksPerService/,
+    );
     expect(await env.client.get('Service', { name: 'web' })).toBeUndefined();
 
     fakeAgent(env, harness.signal);
     await env.client.create(service({ desiredCount: 4 }));
     await eventually(() => completedOn(4, 'web:1'), 10_000, '4 running');
     await env.client.mutate('Cluster', { name: 'default' }, (c) => void (c.spec.maxTasksPerService = 2));
-    await expect(env.client.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount = 5))).rejects.toThrow(/above the limit of 2 tasks per service/);
+    await expect(env.client.mutate('Service', { name: 'web' }, (s) => void (s.spec.desiredCount = 5))).rejects.toThrow(
+      /above the limit of 2 tasks per service/,
+    );
     const s = await eventually(() => completedOn(2, 'web:1'), 10_000, 'scaled in to the new limit');
     expect((await live()).length).toBe(2);
-    expect(s.status?.events.some((e) => e.message.includes('desiredCount 4 is above its cluster\'s limit of 2 tasks per service'))).toBe(true);
+    expect(s.status?.events.some((e) => e.message.includes("desiredCount 4 is above its cluster's limit of 2 tasks per service"))).toBe(true);
   });
 });

@@ -17,9 +17,14 @@ function runPending(env: TestEnv, signal: AbortSignal): void {
         if (t.spec.desiredStatus !== 'RUNNING' || t.status?.lastStatus !== 'PENDING') continue;
         const ref = { name: t.metadata.name };
         await env.client.mutate('Task', ref, (x) => void (x.spec.containerInstance = 'i-1'));
-        await env.client.mutate('Task', ref, (x) => {
-          if (x.status) x.status = { ...x.status, lastStatus: 'RUNNING', startedAt: new Date().toISOString() };
-        }, { subresource: 'status' });
+        await env.client.mutate(
+          'Task',
+          ref,
+          (x) => {
+            if (x.status) x.status = { ...x.status, lastStatus: 'RUNNING', startedAt: new Date().toISOString() };
+          },
+          { subresource: 'status' },
+        );
       }
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -63,7 +68,9 @@ describe('service launches under a tightened task policy', () => {
       10_000,
       'the refusal event',
     );
-    expect(refusal.message).toMatch(/task definition root:1 is refused by the task policy of cluster default: spec\.containerDefinitions\[0\]\.privileged: .*refuses "privileged"/);
+    expect(refusal.message).toMatch(
+      /task definition root:1 is refused by the task policy of cluster default: spec\.containerDefinitions\[0\]\.privileged: .*refuses "privileged"/,
+    );
     expect(refusal.message).toMatch(/Running tasks are left running/);
     await new Promise((r) => setTimeout(r, 500));
     const live = (await env.client.list('Task')).items.filter(isLive);

@@ -148,7 +148,13 @@ describe.each(testStoreBackends)('SharedWatches on %s', (_name, open) => {
     const first = small.watch('Service', { fromRevision: 11 });
     const put = (name: string, revision: number) => ({
       type: 'put' as const,
-      kv: { key: objectKey({ kind: 'Service', cluster: 'default', name }), value: JSON.stringify({ ...service(name, revision), metadata: { name, cluster: 'default' } }), createRevision: revision, modRevision: revision, version: 1 },
+      kv: {
+        key: objectKey({ kind: 'Service', cluster: 'default', name }),
+        value: JSON.stringify({ ...service(name, revision), metadata: { name, cluster: 'default' } }),
+        createRevision: revision,
+        modRevision: revision,
+        version: 1,
+      },
     });
     channel.push({ events: [11, 12, 13, 14, 15, 16].map((r) => put(`s${r}`, r)), revision: 16 });
     expect(await take(first, 6)).toEqual(['s11@11', 's12@12', 's13@13', 's14@14', 's15@15', 's16@16']);

@@ -21,10 +21,29 @@ export function makeTestCerts(): TestCerts {
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=berth-test-ca');
-  for (const [name, usage] of [['server', 'serverAuth'], ['client', 'clientAuth']] as const) {
+  for (const [name, usage] of [
+    ['server', 'serverAuth'],
+    ['client', 'clientAuth'],
+  ] as const) {
     ssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name === 'server' ? '127.0.0.1' : 'root'}`);
     writeFileSync(join(dir, `${name}.ext`), `subjectAltName=IP:127.0.0.1\nextendedKeyUsage=${usage}\n`);
-    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+    );
   }
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
   return { dir, ca: read('ca.crt'), clientCert: read('client.crt'), clientKey: read('client.key') };
@@ -48,16 +67,37 @@ export class EtcdProcess {
   async start(): Promise<void> {
     const client = this.endpoint;
     const peer = `http://127.0.0.1:${this.peerPort}`;
-    this.child = spawn('etcd', [
-      '--name', 'berth-restart-test', '--data-dir', this.dataDir,
-      '--listen-client-urls', client, '--advertise-client-urls', client,
-      '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', `berth-restart-test=${peer}`,
-      ...(this.tls
-        ? ['--cert-file', join(this.tls.dir, 'server.crt'), '--key-file', join(this.tls.dir, 'server.key'),
-           '--client-cert-auth', '--trusted-ca-file', join(this.tls.dir, 'ca.crt')]
-        : []),
-    ], { stdio: 'ignore' });
+    this.child = spawn(
+      'etcd',
+      [
+        '--name',
+        'berth-restart-test',
+        '--data-dir',
+        this.dataDir,
+        '--listen-client-urls',
+        client,
+        '--advertise-client-urls',
+        client,
+        '--listen-peer-urls',
+        peer,
+        '--initial-advertise-peer-urls',
+        peer,
+        '--initial-cluster',
+        `berth-restart-test=${peer}`,
+        ...(this.tls
+          ? [
+              '--cert-file',
+              join(this.tls.dir, 'server.crt'),
+              '--key-file',
+              join(this.tls.dir, 'server.key'),
+              '--client-cert-auth',
+              '--trusted-ca-file',
+              join(this.tls.dir, 'ca.crt'),
+            ]
+          : []),
+      ],
+      { stdio: 'ignore' },
+    );
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`test etcd exited with ${this.child.exitCode} (ports ${this.clientPort}/${this.peerPort} in use?)`);

@@ -86,7 +86,9 @@ describe('etcd backend specifics', () => {
     // One transaction per put (put() would group concurrent ones into shared revisions): 3,500
     // revisions, so catch-up spans several of etcd's 1,000-revision slices.
     for (let i = 0; i < total; i += 50) {
-      await Promise.all(Array.from({ length: 50 }, (_, j) => store.txn({ compare: [], success: [{ type: 'put', key: `/t/k${(i + j) % 7}`, value: String(i + j) }] })));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) => store.txn({ compare: [], success: [{ type: 'put', key: `/t/k${(i + j) % 7}`, value: String(i + j) }] })),
+      );
     }
     const watch = store.watch('/t/', { fromRevision: 1 });
     // etcd sends catch-up in slices of 1000 revisions, one slice per 100 ms sync: stop it after the

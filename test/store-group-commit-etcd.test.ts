@@ -13,7 +13,9 @@ describe('GroupCommit in the etcd backend', () => {
       const created = await Promise.all(Array.from({ length: 300 }, (_, i) => store.create(`${prefix}${i}`, 'v1')));
       expect(store.groupCommitStats.txns).toBeLessThan(300 / 4);
       // Every other CAS uses a stale revision: those fail, the others land.
-      const outcomes = await Promise.allSettled(created.map((w, i) => store.put(`${prefix}${i}`, 'v2', { ifModRevision: i % 2 === 0 ? w.revision : w.revision - 1 })));
+      const outcomes = await Promise.allSettled(
+        created.map((w, i) => store.put(`${prefix}${i}`, 'v2', { ifModRevision: i % 2 === 0 ? w.revision : w.revision - 1 })),
+      );
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(150);
       expect(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof ConflictError)).toHaveLength(150);
       const page = await store.range(prefix);

@@ -115,7 +115,11 @@ describe('embedded store specifics', () => {
       first ||= revision;
     }
     const current = await store.currentRevision();
-    await eventually(async () => (await store.range('/t/', { revision: first }).catch((e: unknown) => e)) instanceof CompactedError, 2000, 'the old revision compacted');
+    await eventually(
+      async () => (await store.range('/t/', { revision: first }).catch((e: unknown) => e)) instanceof CompactedError,
+      2000,
+      'the old revision compacted',
+    );
     const kept = await store.range('/t/', { revision: current - 5 });
     expect(kept.items).toHaveLength(3);
     const replay = store.watch('/t/', { fromRevision: current - 4 });
@@ -132,7 +136,7 @@ describe('embedded store specifics', () => {
     await expect(store.get('/t/x')).rejects.toBeInstanceOf(StoreClosedError);
   });
 
-  it("copies its write-ahead log into the database file from a thread of its own as it writes, and leaves no log behind at close", async () => {
+  it('copies its write-ahead log into the database file from a thread of its own as it writes, and leaves no log behind at close', async () => {
     const dir = freshDir();
     const store = new SqliteStore({ dataDir: dir, checkpointAfterBytes: 64 * 1024 });
     const file = join(dir, SQLITE_FILE);

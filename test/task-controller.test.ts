@@ -63,9 +63,14 @@ describe('task controller (STOPPED task retention)', () => {
     await task('t', { lastStatus: 'RUNNING' }, 'RUNNING');
     void new Manager({ client: env.client, clock }).add(createTaskController({ stoppedTaskRetentionMs: RETENTION_MS })).run(stop.signal);
     await clock.advanceAsync(5 * RETENTION_MS);
-    await env.client.mutate('Task', { name: 't' }, (t) => {
-      t.status = { ...t.status, lastStatus: 'STOPPED', stoppedAt: new Date(clock.now()).toISOString(), containers: [], healthStatus: 'UNKNOWN' };
-    }, { subresource: 'status' });
+    await env.client.mutate(
+      'Task',
+      { name: 't' },
+      (t) => {
+        t.status = { ...t.status, lastStatus: 'STOPPED', stoppedAt: new Date(clock.now()).toISOString(), containers: [], healthStatus: 'UNKNOWN' };
+      },
+      { subresource: 'status' },
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(await exists('t')).toBe(true);
     await clock.advanceAsync(RETENTION_MS + 10);
@@ -78,13 +83,16 @@ describe('task controller (STOPPED task retention)', () => {
     await task('web-running', { lastStatus: 'RUNNING', startedAt: ago(60_000) }, 'RUNNING', 'service:web');
     for (let i = 0; i < 4; i++) await task(`api-${i}`, { lastStatus: 'STOPPED', stoppedAt: ago(1_000) }, 'RUNNING', 'service:api');
     await task('one-off', { lastStatus: 'STOPPED', stoppedAt: ago(1_000) });
-    const manager = new Manager({ client: env.client, clock }).add(createTaskController({ stoppedTaskRetentionMs: RETENTION_MS, maxStoppedTasksPerService: 4 }));
+    const manager = new Manager({ client: env.client, clock }).add(
+      createTaskController({ stoppedTaskRetentionMs: RETENTION_MS, maxStoppedTasksPerService: 4 }),
+    );
     addSharedIndexes(manager);
     void manager.run(stop.signal);
 
     await eventually(async () => !(await exists('web-0')) && !(await exists('web-1')), 5000, 'the two oldest stopped tasks of web deleted');
     await new Promise((r) => setTimeout(r, 200));
-    for (const name of ['web-2', 'web-3', 'web-4', 'web-5', 'web-running', 'api-0', 'api-1', 'api-2', 'api-3', 'one-off']) expect(await exists(name), name).toBe(true);
+    for (const name of ['web-2', 'web-3', 'web-4', 'web-5', 'web-running', 'api-0', 'api-1', 'api-2', 'api-3', 'one-off'])
+      expect(await exists(name), name).toBe(true);
 
     // One more failure: the oldest kept one goes.
     await task('web-6', { lastStatus: 'STOPPED', stoppedAt: ago(0) }, 'RUNNING', 'service:web');

@@ -36,7 +36,9 @@ async function putService(store: Store, cluster: string, name: string, taskDefin
     kind: 'Service',
     metadata: { name, cluster, generation: 1 },
     spec: { taskDefinition },
-    ...(running ? { status: { taskDefinition: running, resolvedTaskDefinition: running, deployments: [{ id: 'd1', status: 'PRIMARY', taskDefinition: running }] } } : {}),
+    ...(running
+      ? { status: { taskDefinition: running, resolvedTaskDefinition: running, deployments: [{ id: 'd1', status: 'PRIMARY', taskDefinition: running }] } }
+      : {}),
   });
   await store.put(objectKey({ kind: 'Service', cluster, name }), encodeObject(service));
 }
@@ -62,7 +64,9 @@ async function endState(store: Store) {
   const tds = (await resources.list('TaskDefinition')).items;
   const service = async (cluster: string, name: string) => resources.mustGet('Service', { cluster, name });
   return {
-    definitions: Object.fromEntries(tds.map((td) => [td.metadata.name, `${td.metadata.cluster}:${td.spec.containerDefinitions[0]?.command?.[0]}:${td.status?.revision}`])),
+    definitions: Object.fromEntries(
+      tds.map((td) => [td.metadata.name, `${td.metadata.cluster}:${td.spec.containerDefinitions[0]?.command?.[0]}:${td.status?.revision}`]),
+    ),
     prodPinned: (await service('prod', 'pinned')).spec.taskDefinition,
     prodPinnedDeployment: (await service('prod', 'pinned')).status?.deployments[0]?.taskDefinition,
     prodFollows: (await service('prod', 'follows')).spec.taskDefinition,
@@ -104,7 +108,12 @@ describe.each(testStoreBackends)('task definitions move to the account (%s)', (_
     const follower = await resources.mustGet('Service', { cluster: 'staging', name: 'follows' });
     expect(follower.status?.events[0]?.message).toContain('pinned to task definition web:2');
     // The account counter reserved what the clusters had used: the next registration is web:5.
-    const next = await resources.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'web' }, spec: { containerDefinitions: [{ name: 'app', image: 'x', memory: 16 }] } });
+    const next = await resources.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'TaskDefinition',
+      metadata: { name: 'web' },
+      spec: { containerDefinitions: [{ name: 'app', image: 'x', memory: 16 }] },
+    });
     expect(next.metadata.name).toBe('web:5');
   });
 

@@ -40,9 +40,17 @@ describe.each(testStoreBackends)('task definitions belong to the account (%s)', 
   });
 
   it('one family, one counter, one object: registered from staging, read as the same web:1 from prod and from the account path', async () => {
-    const staged = await raw(`${api.url}${API_PREFIX}/clusters/staging/taskdefinitions`, { method: 'POST', token: api.adminToken, body: JSON.stringify(td('web')) });
+    const staged = await raw(`${api.url}${API_PREFIX}/clusters/staging/taskdefinitions`, {
+      method: 'POST',
+      token: api.adminToken,
+      body: JSON.stringify(td('web')),
+    });
     expect(staged.status).toBe(201);
-    const fromProd = await raw(`${api.url}${API_PREFIX}/clusters/prod/taskdefinitions`, { method: 'POST', token: api.adminToken, body: JSON.stringify(td('web', { cpu: 64 })) });
+    const fromProd = await raw(`${api.url}${API_PREFIX}/clusters/prod/taskdefinitions`, {
+      method: 'POST',
+      token: api.adminToken,
+      body: JSON.stringify(td('web', { cpu: 64 })),
+    });
     expect(fromProd.body).toMatchObject({ metadata: { name: 'web:2' } });
     const viaProd = await raw(`${api.url}${API_PREFIX}/clusters/prod/taskdefinitions/web:1`, { token: api.adminToken });
     const viaAccount = await raw(`${api.url}${API_PREFIX}/taskdefinitions/web:1`, { token: api.adminToken });
@@ -59,7 +67,11 @@ describe.each(testStoreBackends)('task definitions belong to the account (%s)', 
     await api.client().create(svc('web', 'staging', 'web'));
     await api.client().create(svc('web', 'prod', 'web:1'));
     // Registering through the account's own path, with a cluster that does not exist in the body.
-    const res = await raw(`${api.url}${API_PREFIX}/taskdefinitions`, { method: 'POST', token: api.adminToken, body: JSON.stringify({ ...td('web', { cpu: 32 }), metadata: { name: 'web', cluster: 'nowhere' } }) });
+    const res = await raw(`${api.url}${API_PREFIX}/taskdefinitions`, {
+      method: 'POST',
+      token: api.adminToken,
+      body: JSON.stringify({ ...td('web', { cpu: 32 }), metadata: { name: 'web', cluster: 'nowhere' } }),
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ metadata: { name: 'web:2', cluster: 'default' } });
   });
@@ -69,9 +81,30 @@ describe.each(testStoreBackends)('task definitions belong to the account (%s)', 
     ['view in one cluster lists them from another', { staging: 'view' }, 'GET', '/clusters/prod/taskdefinitions', undefined, 200],
     ['view may not register', { staging: 'view' }, 'POST', '/taskdefinitions', td('web'), 403],
     ['edit in one cluster registers for all', { staging: 'edit' }, 'POST', '/taskdefinitions', td('web'), 201],
-    ['edit may not deregister a revision another cluster uses', { staging: 'edit' }, 'PATCH', '/taskdefinitions/web:1/status', { status: { status: 'INACTIVE' } }, 403],
-    ['admin in staging alone may not deregister what prod runs', { staging: 'admin' }, 'PATCH', '/clusters/staging/taskdefinitions/web:1/status', { status: { status: 'INACTIVE' } }, 403],
-    ['admin in both clusters that use it deregisters it', { staging: 'admin', prod: 'admin' }, 'PATCH', '/taskdefinitions/web:1/status', { status: { status: 'INACTIVE' } }, 200],
+    [
+      'edit may not deregister a revision another cluster uses',
+      { staging: 'edit' },
+      'PATCH',
+      '/taskdefinitions/web:1/status',
+      { status: { status: 'INACTIVE' } },
+      403,
+    ],
+    [
+      'admin in staging alone may not deregister what prod runs',
+      { staging: 'admin' },
+      'PATCH',
+      '/clusters/staging/taskdefinitions/web:1/status',
+      { status: { status: 'INACTIVE' } },
+      403,
+    ],
+    [
+      'admin in both clusters that use it deregisters it',
+      { staging: 'admin', prod: 'admin' },
+      'PATCH',
+      '/taskdefinitions/web:1/status',
+      { status: { status: 'INACTIVE' } },
+      200,
+    ],
     ['admin in * deregisters it', { '*': 'admin' }, 'PATCH', '/taskdefinitions/web:1/status', { status: { status: 'INACTIVE' } }, 200],
     ['edit deregisters a revision nothing uses', { staging: 'edit' }, 'PATCH', '/taskdefinitions/other:1/status', { status: { status: 'INACTIVE' } }, 200],
   ])('%s', async (_what, grants, method, path, body, code) => {
@@ -80,7 +113,12 @@ describe.each(testStoreBackends)('task definitions belong to the account (%s)', 
     await api.client().create(svc('web', 'staging', 'web'));
     await api.client().create(svc('web', 'prod', 'web:1'));
     const token = await tokenFor(grants);
-    const res = await raw(`${api.url}${API_PREFIX}${path}`, { method, token, body: body === undefined ? undefined : JSON.stringify(body), contentType: method === 'PATCH' ? merge : undefined });
+    const res = await raw(`${api.url}${API_PREFIX}${path}`, {
+      method,
+      token,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      contentType: method === 'PATCH' ? merge : undefined,
+    });
     expect(res.status).toBe(code);
     if (code === 403 && method === 'PATCH') expect(JSON.stringify(res.body)).toContain('cluster');
   });
@@ -90,12 +128,20 @@ describe.each(testStoreBackends)('task definitions belong to the account (%s)', 
     await api.client().create(td('web'));
     await api.client().create(svc('web', 'prod', 'web'));
     const privileged = td('web', { privileged: true });
-    const res = await raw(`${api.url}${API_PREFIX}/clusters/staging/taskdefinitions`, { method: 'POST', token: api.adminToken, body: JSON.stringify(privileged) });
+    const res = await raw(`${api.url}${API_PREFIX}/clusters/staging/taskdefinitions`, {
+      method: 'POST',
+      token: api.adminToken,
+      body: JSON.stringify(privileged),
+    });
     expect(res.status).toBe(403);
     expect(JSON.stringify(res.body)).toContain('task policy of cluster prod');
     expect(await api.resources.get('TaskDefinition', { name: 'web:2' })).toBeUndefined();
     // A family nobody in prod follows is the staging policy's business alone.
-    const other = await raw(`${api.url}${API_PREFIX}/clusters/staging/taskdefinitions`, { method: 'POST', token: api.adminToken, body: JSON.stringify(td('tools', { privileged: true })) });
+    const other = await raw(`${api.url}${API_PREFIX}/clusters/staging/taskdefinitions`, {
+      method: 'POST',
+      token: api.adminToken,
+      body: JSON.stringify(td('tools', { privileged: true })),
+    });
     expect(other.status).toBe(201);
   });
 });

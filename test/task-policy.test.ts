@@ -13,7 +13,10 @@ const hostRoot = {
   apiVersion: 'berth.dev/v1',
   kind: 'TaskDefinition',
   metadata: { name: 'rooted', cluster: 'prod' },
-  spec: { containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', memory: 16, mountPoints: [{ sourceVolume: 'root', containerPath: '/host' }] }], volumes: [{ name: 'root', host: { sourcePath: '/' } }] },
+  spec: {
+    containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', memory: 16, mountPoints: [{ sourceVolume: 'root', containerPath: '/host' }] }],
+    volumes: [{ name: 'root', host: { sourcePath: '/' } }],
+  },
 };
 const prod = `${API_PREFIX}/clusters/prod`;
 
@@ -52,7 +55,12 @@ describe('task policy', () => {
     const created = await raw(`${api.url}${prod}/taskdefinitions`, { method: 'POST', token: api.adminToken, body: JSON.stringify(hostRoot) });
     expect(created.status).toBe(201);
     await api.client().patch('Cluster', { name: 'prod' }, { spec: { taskPolicy: null } });
-    const service = { apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'rooted', cluster: 'prod' }, spec: { taskDefinition: 'rooted', desiredCount: 1 } };
+    const service = {
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'rooted', cluster: 'prod' },
+      spec: { taskDefinition: 'rooted', desiredCount: 1 },
+    };
     const res = await raw(`${api.url}${prod}/services`, { method: 'POST', token: api.adminToken, body: JSON.stringify(service) });
     expect(res.status).toBe(403);
     expect(JSON.stringify(res.body)).toContain('service rooted (task definition rooted)');

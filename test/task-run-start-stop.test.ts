@@ -13,15 +13,31 @@ describe('run-task, start-task, stop-task', () => {
   let env: TestEnv;
   beforeEach(async () => {
     env = await startTestEnv();
-    for (const memory of [64, 128]) // web:1 and web:2
+    for (const memory of [64, 128])
+      // web:1 and web:2
       await env.client.create({
         apiVersion: 'berth.dev/v1',
         kind: 'TaskDefinition',
         metadata: { name: 'web' },
-        spec: { containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', memory }, { name: 'sidecar', image: 'berth.local/busybox:1', memory: 32 }] },
+        spec: {
+          containerDefinitions: [
+            { name: 'app', image: 'berth.local/busybox:1', memory },
+            { name: 'sidecar', image: 'berth.local/busybox:1', memory: 32 },
+          ],
+        },
       });
-    await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'batch' }, spec: { containerDefinitions: [{ name: 'job', image: 'berth.local/busybox:1', memory: 32 }] } });
-    for (const [name, status, connected] of [['i-1', 'ACTIVE', true], ['i-2', 'ACTIVE', true], ['i-drain', 'DRAINING', true], ['i-gone', 'ACTIVE', false]] as const)
+    await env.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'TaskDefinition',
+      metadata: { name: 'batch' },
+      spec: { containerDefinitions: [{ name: 'job', image: 'berth.local/busybox:1', memory: 32 }] },
+    });
+    for (const [name, status, connected] of [
+      ['i-1', 'ACTIVE', true],
+      ['i-2', 'ACTIVE', true],
+      ['i-drain', 'DRAINING', true],
+      ['i-gone', 'ACTIVE', false],
+    ] as const)
       await env.client.create({
         apiVersion: 'berth.dev/v1',
         kind: 'ContainerInstance',
@@ -73,8 +89,13 @@ describe('run-task, start-task, stop-task', () => {
   it.each<[string, number, number, RegExp]>([
     ['no instance has the memory', 4096, 0, /no container instance met all of its requirements: 2 of 2 instances lacked MEMORY \(the task needs 4096 MiB/],
     ['two instances take one each', 600, 2, /lacked MEMORY \(the task needs 600 MiB; the most free on any is 424 MiB\)/],
-  ])('runTask with the scheduler\'s placement check: %s, so only what fits now is created and the rest reported', async (_name, memory, fits, reason) => {
-    await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'big' }, spec: { containerDefinitions: [{ name: 'job', image: 'berth.local/busybox:1', memory }] } });
+  ])("runTask with the scheduler's placement check: %s, so only what fits now is created and the rest reported", async (_name, memory, fits, reason) => {
+    await env.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'TaskDefinition',
+      metadata: { name: 'big' },
+      spec: { containerDefinitions: [{ name: 'job', image: 'berth.local/busybox:1', memory }] },
+    });
     const { tasks: created, failures } = await runTask(env.client, { taskDefinition: 'big', count: 3 }, { ...options, placement: placementCheck(env.client) });
     expect(created).toHaveLength(fits);
     expect(failures).toHaveLength(3 - fits);
@@ -89,9 +110,14 @@ describe('run-task, start-task, stop-task', () => {
   });
 
   it('runTask: follows deregistration to the newest revision still ACTIVE', async () => {
-    await env.client.mutate('TaskDefinition', { name: 'web:2' }, (td) => {
-      if (td.status) td.status.status = 'INACTIVE';
-    }, { subresource: 'status' });
+    await env.client.mutate(
+      'TaskDefinition',
+      { name: 'web:2' },
+      (td) => {
+        if (td.status) td.status.status = 'INACTIVE';
+      },
+      { subresource: 'status' },
+    );
     const { tasks: created } = await runTask(env.client, { taskDefinition: 'web' });
     expect(created[0]?.spec.taskDefinition).toBe('web:1');
   });
@@ -103,7 +129,12 @@ describe('run-task, start-task, stop-task', () => {
     ['count 0', { taskDefinition: 'web', count: 0 }, 'count', /count must be 1-10/],
     ['count 11', { taskDefinition: 'web', count: 11 }, 'count', /count must be 1-10/],
     ['a fractional count', { taskDefinition: 'web', count: 1.5 }, 'count', /./],
-    ['an override of a container not in the definition', { taskDefinition: 'web', overrides: { containerOverrides: [{ name: 'db' }] } }, 'overrides.containerOverrides.0.name', /container "db" is not in task definition web:2 \(its containers: app, sidecar\)/],
+    [
+      'an override of a container not in the definition',
+      { taskDefinition: 'web', overrides: { containerOverrides: [{ name: 'db' }] } },
+      'overrides.containerOverrides.0.name',
+      /container "db" is not in task definition web:2 \(its containers: app, sidecar\)/,
+    ],
     ['a service group', { taskDefinition: 'web', group: 'service:web' }, 'group', /reserved for tasks a service starts/],
     ['an unknown field', { taskDefinition: 'web', cont: 2 }, 'cont', /unknown field "cont"/],
   ])('runTask rejects %s', async (_, input, field, message) => {
@@ -115,14 +146,27 @@ describe('run-task, start-task, stop-task', () => {
   });
 
   it('runTask rejects an INACTIVE revision', async () => {
-    await env.client.mutate('TaskDefinition', { name: 'web:1' }, (td) => {
-      if (td.status) td.status.status = 'INACTIVE';
-    }, { subresource: 'status' });
-    await expect(runTask(env.client, { taskDefinition: 'web:1' })).rejects.toMatchObject({ field: 'taskDefinition', ecsCode: 'ClientException', message: expect.stringMatching(/web:1 is INACTIVE/) });
+    await env.client.mutate(
+      'TaskDefinition',
+      { name: 'web:1' },
+      (td) => {
+        if (td.status) td.status.status = 'INACTIVE';
+      },
+      { subresource: 'status' },
+    );
+    await expect(runTask(env.client, { taskDefinition: 'web:1' })).rejects.toMatchObject({
+      field: 'taskDefinition',
+      ecsCode: 'ClientException',
+      message: expect.stringMatching(/web:1 is INACTIVE/),
+    });
   });
 
   it('startTask: one task per named instance, created already bound', async () => {
-    const { tasks: created, failures } = await startTask(env.client, { taskDefinition: 'batch', containerInstances: ['i-1', 'i-2'], startedBy: 'my-scheduler' }, options);
+    const { tasks: created, failures } = await startTask(
+      env.client,
+      { taskDefinition: 'batch', containerInstances: ['i-1', 'i-2'], startedBy: 'my-scheduler' },
+      options,
+    );
     expect(failures).toEqual([]);
     expect(created.map((t) => t.spec.containerInstance)).toEqual(['i-1', 'i-2']);
     for (const t of created) {
@@ -145,18 +189,26 @@ describe('run-task, start-task, stop-task', () => {
   });
 
   it('stopTask: desiredStatus STOPPED with the reason; a second stop keeps the first reason', async () => {
-    const { tasks: [task] } = await runTask(env.client, { taskDefinition: 'web' });
+    const {
+      tasks: [task],
+    } = await runTask(env.client, { taskDefinition: 'web' });
     const name = task?.metadata.name ?? '';
     const stopped = await stopTask(env.client, { task: name, reason: 'report no longer needed' });
     expect(stopped.spec).toMatchObject({ desiredStatus: 'STOPPED', stopReason: 'report no longer needed' });
     const again = await stopTask(env.client, { task: name, reason: 'other' });
     expect(again.spec.stopReason).toBe('report no longer needed');
-    const { tasks: [other] } = await runTask(env.client, { taskDefinition: 'web' });
+    const {
+      tasks: [other],
+    } = await runTask(env.client, { taskDefinition: 'web' });
     expect((await stopTask(env.client, { task: other?.metadata.name ?? '' })).spec.stopReason).toBe('Task stopped by the user');
   });
 
   it('stopTask: an unknown task is a clear error', async () => {
-    await expect(stopTask(env.client, { task: 'web-0000000000' })).rejects.toMatchObject({ name: 'InvalidTaskRequest', field: 'task', message: 'task: task web-0000000000 not found in cluster default' });
+    await expect(stopTask(env.client, { task: 'web-0000000000' })).rejects.toMatchObject({
+      name: 'InvalidTaskRequest',
+      field: 'task',
+      message: 'task: task web-0000000000 not found in cluster default',
+    });
   });
 
   it.each([

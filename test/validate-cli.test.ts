@@ -31,8 +31,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const service = (name: string) =>
-  `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  taskDefinition: ${name}\n  desiredCount: 1\n`;
+const service = (name: string) => `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  taskDefinition: ${name}\n  desiredCount: 1\n`;
 
 describe('berth validate', () => {
   it('lists every object of the examples directory and exits 0', () => {
@@ -65,7 +64,12 @@ describe('berth validate', () => {
     await writeFile(join(tree, 'nested', 'deep.yml'), service('deep'));
     const r = berth(['validate', '-f', tree, ...flags]);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => l.replace(/ from .*/, ''))).toEqual(expected);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/ from .*/, '')),
+    ).toEqual(expected);
   });
 
   it('prints every error as FILE:LINE:COL: PATH: MESSAGE on stderr and exits 1', async () => {
@@ -118,7 +122,11 @@ describe('berth validate', () => {
 
   it.each([
     ['a YAML syntax error', 'a: [1, 2\nb: 3\n', /^FILE:2:1: .+/],
-    ['a duplicate', `${service('web')}---\n${service('web')}`, /^FILE:12:9: metadata\.name: duplicate Service "web" in cluster "default", first defined at FILE:4:9/],
+    [
+      'a duplicate',
+      `${service('web')}---\n${service('web')}`,
+      /^FILE:12:9: metadata\.name: duplicate Service "web" in cluster "default", first defined at FILE:4:9/,
+    ],
   ])('reports %s with its position', async (_name, text, pattern) => {
     const file = join(dir, `case-${Math.random().toString(36).slice(2)}.yaml`);
     await writeFile(file, text);

@@ -72,6 +72,7 @@ export function logAddressProblem(address: string): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `"${address}" must be an http or https URL`;
   if (url.username !== '' || url.password !== '') return `"${address}" must not carry credentials`;
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') return `"${address}" must be an origin only (scheme, host, port), without a path or query`;
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '')
+    return `"${address}" must be an origin only (scheme, host, port), without a path or query`;
   return undefined;
 }

@@ -85,7 +85,10 @@ function authorizeUserDefinition(user: UserPrincipal, req: ResourceRequest, what
   const held = strongestRole(user);
   const changesWhatRuns = req.verb === 'delete' || req.subresource === 'status';
   const needed: ClusterRole = req.verb === 'get' || req.verb === 'list' || req.verb === 'watch' ? 'view' : 'edit';
-  if (!atLeast(held, needed)) return deny(`${user.name} ${held ? `has role ${held}` : 'has no role'} in any cluster; to ${what} (task definitions belong to the account) it needs ${needed} in some cluster`);
+  if (!atLeast(held, needed))
+    return deny(
+      `${user.name} ${held ? `has role ${held}` : 'has no role'} in any cluster; to ${what} (task definitions belong to the account) it needs ${needed} in some cluster`,
+    );
   if (!changesWhatRuns || atLeast(roleIn(user, ALL_CLUSTERS), 'admin')) return allow;
   return { allowed: 'needsAdminWhereUsed' };
 }
@@ -100,17 +103,23 @@ function authorizeAgent(agent: AgentPrincipal, req: ResourceRequest): Decision {
   const what = `${req.verb} ${req.kind}${req.subresource ? `/${req.subresource}` : ''}`;
   const who = `agent token of instance ${agent.cluster}/${agent.instance}`;
   if (req.cluster !== agent.cluster)
-    return deny(`the ${who} may only act in cluster ${agent.cluster}, not ${req.cluster === undefined ? 'across all clusters' : `in cluster ${req.cluster}`} (${what})`);
+    return deny(
+      `the ${who} may only act in cluster ${agent.cluster}, not ${req.cluster === undefined ? 'across all clusters' : `in cluster ${req.cluster}`} (${what})`,
+    );
   switch (req.kind) {
     case 'TaskDefinition':
       // A definition holds its containers' environment: an agent sees only those it runs.
-      return req.verb === 'get' ? { allowed: 'needsBoundDefinition', instance: agent.instance } : deny(`the ${who} may only get the task definitions of its own tasks, one by name (${what})`);
+      return req.verb === 'get'
+        ? { allowed: 'needsBoundDefinition', instance: agent.instance }
+        : deny(`the ${who} may only get the task definitions of its own tasks, one by name (${what})`);
     case 'Task':
       return authorizeAgentTask(agent, req, who, what);
     case 'ContainerInstance':
       if (req.name !== agent.instance) return deny(`the ${who} may only use its own container instance ${agent.instance} (${what} ${req.name ?? '(all)'})`);
       if (req.verb === 'get') return allow;
-      return ['create', 'update', 'patch'].includes(req.verb) ? { allowed: 'ownInstanceRules', instance: agent.instance } : deny(`the ${who} may not ${req.verb} its container instance`);
+      return ['create', 'update', 'patch'].includes(req.verb)
+        ? { allowed: 'ownInstanceRules', instance: agent.instance }
+        : deny(`the ${who} may not ${req.verb} its container instance`);
     default:
       return deny(`the ${who} may not ${what}`);
   }
@@ -118,9 +127,7 @@ function authorizeAgent(agent: AgentPrincipal, req: ResourceRequest): Decision {
 
 function authorizeAgentTask(agent: AgentPrincipal, req: ResourceRequest, who: string, what: string): Decision {
   if (req.verb === 'list' || req.verb === 'watch') {
-    return req.containerInstance === agent.instance
-      ? allow
-      : deny(`the ${who} must ${req.verb} tasks with ?containerInstance=${agent.instance}`);
+    return req.containerInstance === agent.instance ? allow : deny(`the ${who} must ${req.verb} tasks with ?containerInstance=${agent.instance}`);
   }
   if (req.verb === 'get') return { allowed: 'needsBoundTask', instance: agent.instance };
   if ((req.verb === 'update' || req.verb === 'patch') && req.subresource === 'status') return { allowed: 'needsBoundTask', instance: agent.instance };

@@ -26,7 +26,13 @@ export const TokenIdentity = z.discriminatedUnion('role', [
   z.strictObject({ ...common, role: z.literal('user'), grants: z.record(GrantCluster, ClusterRole) }),
   z.strictObject({ ...common, role: z.literal('agent'), cluster: Name, instance: Name }),
   /** `path`: the one agent log path (`/v1/tasks/{task}/containers/{container}/logs`) the token was made for. */
-  z.strictObject({ ...common, role: z.literal('log-reader'), cluster: Name.optional(), instance: Name.optional(), path: z.string().startsWith('/').optional() }),
+  z.strictObject({
+    ...common,
+    role: z.literal('log-reader'),
+    cluster: Name.optional(),
+    instance: Name.optional(),
+    path: z.string().startsWith('/').optional(),
+  }),
 ]);
 export type TokenIdentity = z.infer<typeof TokenIdentity>;
 

@@ -17,9 +17,21 @@ describe('policyRefusals', () => {
     ['a bind mount of the host root', td({ volumes: [{ name: 'root', host: { sourcePath: '/' } }] }), 'spec.volumes[0].host.sourcePath'],
     ['a Docker-managed scratch volume', td({ volumes: [{ name: 'scratch', host: {} }] }), undefined],
     ['a local named volume', td({ volumes: [{ name: 'data', dockerVolumeConfiguration: { scope: 'shared', autoprovision: true } }] }), undefined],
-    ['a local volume that bind-mounts', td({ volumes: [{ name: 'v', dockerVolumeConfiguration: { driverOpts: { type: 'none', o: 'bind', device: '/etc' } } }] }), 'spec.volumes[0].dockerVolumeConfiguration'],
-    ['a third-party volume driver', td({ volumes: [{ name: 'v', dockerVolumeConfiguration: { driver: 'rexray/ebs' } }] }), 'spec.volumes[0].dockerVolumeConfiguration'],
-    ['an added capability', td({}, { linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } }), 'spec.containerDefinitions[0].linuxParameters.capabilities.add'],
+    [
+      'a local volume that bind-mounts',
+      td({ volumes: [{ name: 'v', dockerVolumeConfiguration: { driverOpts: { type: 'none', o: 'bind', device: '/etc' } } }] }),
+      'spec.volumes[0].dockerVolumeConfiguration',
+    ],
+    [
+      'a third-party volume driver',
+      td({ volumes: [{ name: 'v', dockerVolumeConfiguration: { driver: 'rexray/ebs' } }] }),
+      'spec.volumes[0].dockerVolumeConfiguration',
+    ],
+    [
+      'an added capability',
+      td({}, { linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } }),
+      'spec.containerDefinitions[0].linuxParameters.capabilities.add',
+    ],
     ['a dropped capability only', td({}, { linuxParameters: { capabilities: { drop: ['NET_RAW'] } } }), undefined],
     ['a device', td({}, { linuxParameters: { devices: [{ hostPath: '/dev/kmsg' }] } }), 'spec.containerDefinitions[0].linuxParameters.devices'],
     ['a sysctl', td({}, { systemControls: [{ namespace: 'net.ipv4.ip_forward', value: '1' }] }), 'spec.containerDefinitions[0].systemControls'],
@@ -28,7 +40,8 @@ describe('policyRefusals', () => {
   ])('restricted (the default): %s → %s', (_what, spec, path) => {
     const refusals = policyRefusals(spec, undefined, 'prod');
     expect(refusals.map((r) => r.path)).toEqual(path ? [path] : []);
-    for (const r of refusals) expect(r.message).toMatch(new RegExp(`^${r.path.replace(/[[\].]/g, '\\$&')}: .*restricted task policy of cluster prod refuses "${r.feature}"`));
+    for (const r of refusals)
+      expect(r.message).toMatch(new RegExp(`^${r.path.replace(/[[\].]/g, '\\$&')}: .*restricted task policy of cluster prod refuses "${r.feature}"`));
   });
 
   it.each<[string, TaskPolicy, number]>([

@@ -46,7 +46,8 @@ export function usedFeatures(spec: PolicySubject): { path: string; feature: Task
   if (spec.ipcMode === 'host') used.push({ path: 'spec.ipcMode', feature: 'hostIPC' });
   spec.volumes?.forEach((v, i) => {
     if (v.host?.sourcePath !== undefined) used.push({ path: `spec.volumes[${i}].host.sourcePath`, feature: 'hostPaths' });
-    if (v.dockerVolumeConfiguration && bindsHost(v.dockerVolumeConfiguration)) used.push({ path: `spec.volumes[${i}].dockerVolumeConfiguration`, feature: 'volumeDrivers' });
+    if (v.dockerVolumeConfiguration && bindsHost(v.dockerVolumeConfiguration))
+      used.push({ path: `spec.volumes[${i}].dockerVolumeConfiguration`, feature: 'volumeDrivers' });
   });
   spec.containerDefinitions.forEach((c, i) => {
     const at = `spec.containerDefinitions[${i}]`;
@@ -54,7 +55,8 @@ export function usedFeatures(spec: PolicySubject): { path: string; feature: Task
     if (c.linuxParameters?.capabilities?.add?.length) used.push({ path: `${at}.linuxParameters.capabilities.add`, feature: 'capabilities' });
     if (c.linuxParameters?.devices?.length) used.push({ path: `${at}.linuxParameters.devices`, feature: 'devices' });
     if (c.systemControls?.length) used.push({ path: `${at}.systemControls`, feature: 'sysctls' });
-    if (c.dockerSecurityOptions?.some((o) => !NARROWING_SECURITY_OPTIONS.test(o))) used.push({ path: `${at}.dockerSecurityOptions`, feature: 'securityOptions' });
+    if (c.dockerSecurityOptions?.some((o) => !NARROWING_SECURITY_OPTIONS.test(o)))
+      used.push({ path: `${at}.dockerSecurityOptions`, feature: 'securityOptions' });
   });
   return used;
 }

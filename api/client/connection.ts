@@ -44,8 +44,7 @@ export function readConfigFile(path: string): BerthConfig | undefined {
     throw new ConfigError(`${path} is not valid JSON (${err instanceof Error ? err.message : String(err)}); fix it or delete it and run \`berth up\` again`);
   }
   const parsed = BerthConfig.safeParse(raw);
-  if (!parsed.success)
-    throw new ConfigError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 

@@ -29,7 +29,9 @@ export class ApiUnreachableError extends Error {
   readonly retriable: boolean;
   constructor(server: string, cause: unknown) {
     const tls = tlsProblem(server, cause);
-    super(`cannot reach the berth API at ${server}: ${cause instanceof Error ? cause.message : String(cause)}; ${tls?.hint ?? 'is the server running?'}`, { cause });
+    super(`cannot reach the berth API at ${server}: ${cause instanceof Error ? cause.message : String(cause)}; ${tls?.hint ?? 'is the server running?'}`, {
+      cause,
+    });
     this.retriable = tls?.retriable ?? true;
   }
 }
@@ -58,9 +60,15 @@ export function tlsProblem(server: string, cause: unknown): { hint: string; retr
         'never turn verification off',
     };
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
-    return { retriable: false, hint: "the server's certificate does not name this address: use an address it names (the one it listens on, or localhost), or give it a certificate for this one" };
+    return {
+      retriable: false,
+      hint: "the server's certificate does not name this address: use an address it names (the one it listens on, or localhost), or give it a certificate for this one",
+    };
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
-    return { retriable: false, hint: "the server's certificate is outside its validity period (or a clock is wrong): renew it (a certificate berth made is made again when the server restarts)" };
+    return {
+      retriable: false,
+      hint: "the server's certificate is outside its validity period (or a clock is wrong): renew it (a certificate berth made is made again when the server restarts)",
+    };
   if (https && /wrong version number|packet length too long/i.test(message))
     return { retriable: false, hint: 'the server speaks plain http here: use an http:// address' };
   if (!https && (code === 'ECONNRESET' || /socket hang up/i.test(message)))
@@ -87,7 +95,10 @@ export function errorFromStatus(status: Status, requestedRevision?: number): Err
     if (status.code === 409 && status.reason === 'AlreadyExists') return new AlreadyExistsError(id);
     if (status.code === 409 && status.reason === 'Conflict') return new ConflictError(id, d?.resourceVersion ?? '');
     if (status.code === 422)
-      return new InvalidError(id, (d?.causes ?? []).map((c) => ({ path: c.path ?? c.field.split('.'), message: c.message })));
+      return new InvalidError(
+        id,
+        (d?.causes ?? []).map((c) => ({ path: c.path ?? c.field.split('.'), message: c.message })),
+      );
   }
   return new ApiError(status.code, status.reason, status.message);
 }

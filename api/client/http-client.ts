@@ -25,7 +25,19 @@ import { mutateWithRetry } from './mutate.js';
 import { TokenCalls } from './token-calls.js';
 import { Transport } from './transport.js';
 import type { TaskSecretsSource } from './types.js';
-import type { BerthClient, InstallationSource, ClientListOptions, ClientWatchOptions, DeleteOptions, Mutated, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
+import type {
+  BerthClient,
+  InstallationSource,
+  ClientListOptions,
+  ClientWatchOptions,
+  DeleteOptions,
+  Mutated,
+  ObjectInput,
+  ObjectOf,
+  Ref,
+  SubresourceOptions,
+  WriteOptions,
+} from './types.js';
 
 export interface HttpClientOptions {
   /** Base URL, e.g. `https://10.0.0.5:6443`. */
@@ -213,7 +225,10 @@ export class HttpClient implements BerthClient, InstallationSource, TaskSecretsS
     if (!identity.success) {
       // Without a name there is no URL to PUT to; report every problem, as the server would.
       const result = validateObject(object);
-      throw new InvalidError({ kind: object.kind, cluster: DEFAULT_CLUSTER, name: '(unnamed)' }, result.ok ? [{ path: ['metadata', 'name'], message: 'required' }] : result.issues);
+      throw new InvalidError(
+        { kind: object.kind, cluster: DEFAULT_CLUSTER, name: '(unnamed)' },
+        result.ok ? [{ path: ['metadata', 'name'], message: 'required' }] : result.issues,
+      );
     }
     const path = objectPath(object.kind, identity.data.metadata, subresource);
     return decodeAs(object.kind, await this.call('PUT', withQuery(path, writeQuery(options)), object));

@@ -8,7 +8,12 @@ import { Transport } from './transport.js';
 const svc = (name: string, revision: number) =>
   JSON.stringify({
     type: 'ADDED',
-    object: { apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name, cluster: 'default', resourceVersion: String(revision) }, spec: { taskDefinition: 'web', desiredCount: 1 } },
+    object: {
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name, cluster: 'default', resourceVersion: String(revision) },
+      spec: { taskDefinition: 'web', desiredCount: 1 },
+    },
   });
 
 /**
@@ -38,7 +43,12 @@ describe('httpWatch resume', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     close = () => server.close();
     const transport = new Transport({ server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-    const watch = httpWatch(transport, 'Service', { cluster: 'default', fromRevision: 10 }, { log: rootLogger.child({ test: 'http-watch' }), retry: { initialDelayMs: 10, maxDelayMs: 10 } });
+    const watch = httpWatch(
+      transport,
+      'Service',
+      { cluster: 'default', fromRevision: 10 },
+      { log: rootLogger.child({ test: 'http-watch' }), retry: { initialDelayMs: 10, maxDelayMs: 10 } },
+    );
     const seen: string[] = [];
     for await (const batch of watch) {
       seen.push(...batch.map((e) => `${e.ref.name}@${e.resourceVersion}`));

@@ -150,7 +150,10 @@ export function httpWatch<K extends KindName>(
     async cancel() {
       cancelled = true;
       abort?.abort();
-      void eager?.then((res) => res.destroy(), () => undefined);
+      void eager?.then(
+        (res) => res.destroy(),
+        () => undefined,
+      );
       settle(undefined);
     },
     async *[Symbol.asyncIterator]() {
@@ -173,7 +176,12 @@ const hasSpec = (raw: unknown) => typeof raw === 'object' && raw !== null && 'sp
 function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = 'code' in err ? err.code : undefined;
-  return err.name === 'AbortError' || err.name === 'ApiUnreachable' || (typeof code === 'string' && /^(ECONNRESET|EPIPE|ECONNREFUSED|ERR_STREAM_PREMATURE_CLOSE|ETIMEDOUT)$/.test(code)) || err.message === 'aborted';
+  return (
+    err.name === 'AbortError' ||
+    err.name === 'ApiUnreachable' ||
+    (typeof code === 'string' && /^(ECONNRESET|EPIPE|ECONNREFUSED|ERR_STREAM_PREMATURE_CLOSE|ETIMEDOUT)$/.test(code)) ||
+    err.message === 'aborted'
+  );
 }
 
 /** Complete lines of an NDJSON stream, grouped by the chunk they arrived in. */

@@ -11,9 +11,21 @@ import { expectKind } from './expect-kind.js';
 import { secretsOfTask } from '../secrets/task-secrets.js';
 import { DEFAULT_CLUSTER } from '../v1/meta.js';
 import type { TaskSecretsSource } from './types.js';
-import type { BerthClient, InstallationSource, ClientListOptions, ClientWatchOptions, DeleteOptions, ObjectInput, ObjectOf, Ref, SubresourceOptions, WriteOptions } from './types.js';
+import type {
+  BerthClient,
+  InstallationSource,
+  ClientListOptions,
+  ClientWatchOptions,
+  DeleteOptions,
+  ObjectInput,
+  ObjectOf,
+  Ref,
+  SubresourceOptions,
+  WriteOptions,
+} from './types.js';
 
-const boundTo = (instance: string | undefined) => (obj: BerthObject) => instance === undefined || (obj.kind === 'Task' && obj.spec.containerInstance === instance);
+const boundTo = (instance: string | undefined) => (obj: BerthObject) =>
+  instance === undefined || (obj.kind === 'Task' && obj.spec.containerInstance === instance);
 
 export class LocalClient implements BerthClient, InstallationSource, TaskSecretsSource {
   private installationUid: Promise<string> | undefined;

@@ -8,15 +8,7 @@
  * Subjects other than `attribute:<name>`. `instanceId` and `ec2InstanceId` both name the container
  * instance (berth has no EC2 ids; the agent may report one as `ec2InstanceId`).
  */
-export const FIELD_SUBJECTS = [
-  'instanceId',
-  'ec2InstanceId',
-  'registeredAt',
-  'runningTasksCount',
-  'task:group',
-  'agentConnected',
-  'agentVersion',
-] as const;
+export const FIELD_SUBJECTS = ['instanceId', 'ec2InstanceId', 'registeredAt', 'runningTasksCount', 'task:group', 'agentConnected', 'agentVersion'] as const;
 export type FieldSubject = (typeof FIELD_SUBJECTS)[number];
 
 export const ATTRIBUTE_SUBJECT_PREFIX = 'attribute:';

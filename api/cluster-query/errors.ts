@@ -17,8 +17,7 @@ export class ClusterQuerySyntaxError extends Error {
     readonly found?: string,
   ) {
     super(
-      `memberOf expression ${JSON.stringify(expression)}: ${problem} at column ${column}` +
-        (found === undefined ? '' : `, found ${JSON.stringify(found)}`),
+      `memberOf expression ${JSON.stringify(expression)}: ${problem} at column ${column}` + (found === undefined ? '' : `, found ${JSON.stringify(found)}`),
     );
   }
 }

@@ -139,9 +139,7 @@ function compileValueTest(c: Comparison): ValueTest {
   const order = orderingFor(c);
   switch (c.operator) {
     case 'equals':
-      return c.subject.type === 'registeredAt' || c.subject.type === 'runningTasksCount'
-        ? (v) => order(v, arg) === 0
-        : equalityTest(arg);
+      return c.subject.type === 'registeredAt' || c.subject.type === 'runningTasksCount' ? (v) => order(v, arg) === 0 : equalityTest(arg);
     case 'in': {
       const tests = c.values.map(equalityTest);
       return (v) => tests.some((t) => t(v));

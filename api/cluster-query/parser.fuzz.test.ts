@@ -38,18 +38,71 @@ function expectLocated(expression: string, error: ClusterQuerySyntaxError): void
 // ---- arbitraries: text that is almost, but not quite, the language --------------------------------
 
 const TOKENS = [
-  'attribute:a', 'attribute:', 'attribute:ecs.os-type', 'instanceId', 'ec2InstanceId', 'task:group', 'registeredAt',
-  'runningTasksCount', 'agentConnected', 'agentVersion', 'zone',
-  '==', '!=', '===', '>', '>=', '<', '<=', '=~', '!~', '~~', 'exists', '!exists', 'in', '!in', 'not_in', 'matches', 'equals',
-  'and', 'or', 'not', 'AND', '&&', '||', '&', '|', '!', '(', ')', '[', ']', ',', "'", '"', '\\',
-  'a', 'b', '1', '02', '2018-06-18', '2018-06-18T22:28:28Z', 't2.*', '*', '.*', '(a|b)', '+', '?', '{2}', '\u00e9', '\u{1F600}',
+  'attribute:a',
+  'attribute:',
+  'attribute:ecs.os-type',
+  'instanceId',
+  'ec2InstanceId',
+  'task:group',
+  'registeredAt',
+  'runningTasksCount',
+  'agentConnected',
+  'agentVersion',
+  'zone',
+  '==',
+  '!=',
+  '===',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  '=~',
+  '!~',
+  '~~',
+  'exists',
+  '!exists',
+  'in',
+  '!in',
+  'not_in',
+  'matches',
+  'equals',
+  'and',
+  'or',
+  'not',
+  'AND',
+  '&&',
+  '||',
+  '&',
+  '|',
+  '!',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  "'",
+  '"',
+  '\\',
+  'a',
+  'b',
+  '1',
+  '02',
+  '2018-06-18',
+  '2018-06-18T22:28:28Z',
+  't2.*',
+  '*',
+  '.*',
+  '(a|b)',
+  '+',
+  '?',
+  '{2}',
+  '\u00e9',
+  '\u{1F600}',
 ];
 const whitespace = fc.constantFrom('', ' ', ' ', '  ', '\t', '\n');
 
 /** Runs of the language's own tokens, glued with or without white space: the parser's edge cases. */
-const tokenSoup = fc
-  .array(fc.tuple(fc.constantFrom(...TOKENS), whitespace), { maxLength: 14 })
-  .map((parts) => parts.map(([token, ws]) => token + ws).join(''));
+const tokenSoup = fc.array(fc.tuple(fc.constantFrom(...TOKENS), whitespace), { maxLength: 14 }).map((parts) => parts.map(([token, ws]) => token + ws).join(''));
 
 const anyText = fc.oneof(tokenSoup, tokenSoup, fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }));
 
@@ -84,7 +137,10 @@ const quotedValue = fc.tuple(fc.constantFrom("'", '"'), fc.string({ minLength: 0
   const text = raw.replace(/['"\\]/g, '');
   return { text, written: `${quote}${text}${quote}` };
 });
-const plainValue = fc.oneof(bareValue.map((text) => ({ text, written: text })), quotedValue);
+const plainValue = fc.oneof(
+  bareValue.map((text) => ({ text, written: text })),
+  quotedValue,
+);
 const REGEXES = ['a', 't2.*', '(t2|m5)\\..*', '[a-z]+', 'x?y', '\\d+', '.*', '(?:ab)*', 'a{1,3}'];
 const regexValue = fc.constantFrom(...REGEXES).map((text) => ({ text, written: text }));
 const dateValue = fc
@@ -196,9 +252,7 @@ describe('parseClusterQuery (fuzz)', () => {
       fc.property(shapes, fc.integer({ min: 0, max: 50_000 }), facts, (shape, n, instance) => {
         const leaf = 'attribute:a exists';
         const expression =
-          shape === 'and' || shape === '||'
-            ? `${leaf} ${shape} `.repeat(n) + leaf
-            : `${shape.repeat(n)}${leaf}${(shape.includes('(') ? ' )' : '').repeat(n)}`;
+          shape === 'and' || shape === '||' ? `${leaf} ${shape} `.repeat(n) + leaf : `${shape.repeat(n)}${leaf}${(shape.includes('(') ? ' )' : '').repeat(n)}`;
         const parsed = parseOrLocate(expression);
         if (!parsed.ok) expectLocated(expression, parsed.error);
         else expect(typeof compileClusterQuery(parsed.query).test(instance)).toBe('boolean');
@@ -247,7 +301,9 @@ describe('evaluating a cluster query (fuzz)', () => {
         fc.tuple(tie('pattern'), tie('pattern')).map(([l, r]) => `(${l}|${r})`),
       ),
     }));
-    const value = fc.tuple(fc.constantFrom('a', 'b', 'ab'), fc.integer({ min: 0, max: 40 }), fc.constantFrom('', 'c', '!')).map(([unit, n, end]) => unit.repeat(n) + end);
+    const value = fc
+      .tuple(fc.constantFrom('a', 'b', 'ab'), fc.integer({ min: 0, max: 40 }), fc.constantFrom('', 'c', '!'))
+      .map(([unit, n, end]) => unit.repeat(n) + end);
     fc.assert(
       fc.property(pattern, value, (regex, attribute) => {
         const parsed = parseOrLocate(`attribute:a =~ ${regex}`);

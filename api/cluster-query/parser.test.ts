@@ -5,9 +5,7 @@ import { parseClusterQuery } from './parser.js';
 
 const cmp = (subject: string, operator: ComparisonOperator, ...values: string[]): ClusterQuery => ({
   type: 'comparison',
-  subject: subject.startsWith('attribute:')
-    ? { type: 'attribute', name: subject.slice('attribute:'.length) }
-    : ({ type: subject } as { type: 'instanceId' }),
+  subject: subject.startsWith('attribute:') ? { type: 'attribute', name: subject.slice('attribute:'.length) } : ({ type: subject } as { type: 'instanceId' }),
   operator,
   values,
 });

@@ -25,15 +25,7 @@ import {
   subjectText,
 } from './ast.js';
 import { ClusterQuerySyntaxError } from './errors.js';
-import {
-  LIST_OPERATORS,
-  operatorsFor,
-  operatorSymbol,
-  REGEX_OPERATORS,
-  SYMBOL_OPERATORS,
-  symbolNeedsWordBoundary,
-  UNARY_OPERATORS,
-} from './operators.js';
+import { LIST_OPERATORS, operatorsFor, operatorSymbol, REGEX_OPERATORS, SYMBOL_OPERATORS, symbolNeedsWordBoundary, UNARY_OPERATORS } from './operators.js';
 import { fullMatchPattern, parseQueryDate } from './values.js';
 import { MAX_EXPRESSION_LENGTH } from '../v1/placement.js';
 
@@ -101,8 +93,7 @@ class Parser {
       this.pos++;
       const inner = this.nested(open, () => this.parseOr());
       this.skipSpace();
-      if (this.peek() !== ')')
-        this.fail(`expected ")" to close the "(" at column ${open + 1}`, this.atEnd() ? undefined : this.foundText());
+      if (this.peek() !== ')') this.fail(`expected ")" to close the "(" at column ${open + 1}`, this.atEnd() ? undefined : this.foundText());
       this.pos++;
       return inner;
     }
@@ -246,8 +237,7 @@ class Parser {
     }
     if (subject.type === 'registeredAt' && parseQueryDate(text) === undefined)
       this.failAt(start, `expected a date such as 2018-06-18 or 2018-06-18T22:28:28Z for registeredAt`, text);
-    if (subject.type === 'runningTasksCount' && !/^\d+$/.test(text))
-      this.failAt(start, 'expected a whole number for runningTasksCount', text);
+    if (subject.type === 'runningTasksCount' && !/^\d+$/.test(text)) this.failAt(start, 'expected a whole number for runningTasksCount', text);
   }
 
   private takeBoolean(symbol: string, word: string): boolean {

@@ -21,7 +21,12 @@ export function hasWildcard(text: string): boolean {
 
 /** `t2.*` as a wildcard pattern: `*` is any run of characters, everything else literal. */
 export function wildcardPattern(text: string): FullMatch {
-  return fullMatchPattern(text.split('*').map((part) => RE2JS.quote(part)).join('.*'));
+  return fullMatchPattern(
+    text
+      .split('*')
+      .map((part) => RE2JS.quote(part))
+      .join('.*'),
+  );
 }
 
 /**

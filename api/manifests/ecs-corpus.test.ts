@@ -86,9 +86,26 @@ describe('what ECS users hold becomes a clean spec', () => {
 
   it('keeps an environment variable set to the empty string, and sets one written as null to it', () => {
     const spec = loadOne(
-      JSON.stringify({ family: 'f', containerDefinitions: [{ name: 'a', image: 'x', memory: 64, environment: [{ name: 'EMPTY', value: '' }, { name: 'GONE', value: null }], command: ['sh', '-c', ''] }] }),
+      JSON.stringify({
+        family: 'f',
+        containerDefinitions: [
+          {
+            name: 'a',
+            image: 'x',
+            memory: 64,
+            environment: [
+              { name: 'EMPTY', value: '' },
+              { name: 'GONE', value: null },
+            ],
+            command: ['sh', '-c', ''],
+          },
+        ],
+      }),
     );
-    expect(spec.containerDefinitions[0]?.environment).toEqual([{ name: 'EMPTY', value: '' }, { name: 'GONE', value: '' }]);
+    expect(spec.containerDefinitions[0]?.environment).toEqual([
+      { name: 'EMPTY', value: '' },
+      { name: 'GONE', value: '' },
+    ]);
     expect(spec.containerDefinitions[0]?.command).toEqual(['sh', '-c', '']);
   });
 });

@@ -60,12 +60,7 @@ function fromDescribeOutput(output: Plain, described: Plain): ManifestShape {
   return {
     form: 'ecs-describe-output',
     object: wrap(spec),
-    pathInDocument: (path) =>
-      specPath(
-        path,
-        (rest) => (tagsFromTop && rest[0] === 'tags' ? rest : ['taskDefinition', ...rest]),
-        ['taskDefinition', 'family'],
-      ),
+    pathInDocument: (path) => specPath(path, (rest) => (tagsFromTop && rest[0] === 'tags' ? rest : ['taskDefinition', ...rest]), ['taskDefinition', 'family']),
   };
 }
 

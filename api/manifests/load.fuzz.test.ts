@@ -30,12 +30,54 @@ function expectInside(text: string, errors: readonly ManifestError[]): void {
   }
 }
 
-const YAML_TOKENS = ['apiVersion: berth.dev/v1', 'kind: Service', 'metadata:', '  name: web', 'spec:', '  desiredCount: 3', '- ', ': ', '---', '...', '{', '}', '[', ']', ',', '&a ', '*a', '!!str ', '!!binary ', '? ', '|', '>', '"', "'", '#', '%YAML 1.2', '\t', '  ', '\n', '\r\n', '\uFEFF', '<<: *a', '~', 'null', '0x1F', '1e3', '.inf'];
+const YAML_TOKENS = [
+  'apiVersion: berth.dev/v1',
+  'kind: Service',
+  'metadata:',
+  '  name: web',
+  'spec:',
+  '  desiredCount: 3',
+  '- ',
+  ': ',
+  '---',
+  '...',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '&a ',
+  '*a',
+  '!!str ',
+  '!!binary ',
+  '? ',
+  '|',
+  '>',
+  '"',
+  "'",
+  '#',
+  '%YAML 1.2',
+  '\t',
+  '  ',
+  '\n',
+  '\r\n',
+  '\uFEFF',
+  '<<: *a',
+  '~',
+  'null',
+  '0x1F',
+  '1e3',
+  '.inf',
+];
 const yamlSoup = fc.array(fc.constantFrom(...YAML_TOKENS), { maxLength: 25 }).map((t) => t.join(''));
 
 /** A valid manifest's text with a few characters cut out or put in. */
 const damaged = fc
-  .tuple(fc.constantFrom(...CORPUS), fc.boolean(), fc.array(fc.tuple(fc.nat(), fc.constantFrom('', ':', '-', ' ', '\n', '"', '{', '[', '\t', '&', '*', '!')), { minLength: 1, maxLength: 3 }))
+  .tuple(
+    fc.constantFrom(...CORPUS),
+    fc.boolean(),
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom('', ':', '-', ' ', '\n', '"', '{', '[', '\t', '&', '*', '!')), { minLength: 1, maxLength: 3 }),
+  )
   .map(([object, asJson, edits]) => {
     let text = asJson ? JSON.stringify(object, null, 2) : stringify(object);
     for (const [at, ch] of edits) {
@@ -84,7 +126,10 @@ describe('loadTexts (fuzz)', () => {
         for (const issue of expected.issues) {
           const last = issue.path.at(-1);
           if (typeof last !== 'string' || getAt(object, issue.path) === undefined) continue;
-          for (const [text, result] of [[asJson, fromJson], [asYaml, fromYaml]] as const) {
+          for (const [text, result] of [
+            [asJson, fromJson],
+            [asYaml, fromYaml],
+          ] as const) {
             const error = result.errors.find((e) => e.path === formatFieldPath(issue.path) && e.message === issue.message);
             const line = text.split('\n')[(error?.line ?? 0) - 1] ?? '';
             // Compared without quotes and escapes, which YAML and JSON write differently.
@@ -97,7 +142,7 @@ describe('loadTexts (fuzz)', () => {
     );
   });
 
-  it('reports an ECS task definition\'s errors at the paths of the document as written', { timeout: fuzzTimeout(30_000) }, () => {
+  it("reports an ECS task definition's errors at the paths of the document as written", { timeout: fuzzTimeout(30_000) }, () => {
     // What `register-task-definition --cli-input-json` takes, and what `describe-task-definition` prints.
     const ecs = CORPUS.filter((o) => o.kind === 'TaskDefinition').map((o) => o.spec);
     const document = fc

@@ -74,7 +74,8 @@ describe('reading documents', () => {
     [true, ['a/sub/c.json', 'a/z.yml', 'b.yaml', 'd.YAML']],
     [false, ['b.yaml', 'd.YAML']],
   ])('reads a directory (recursive: %s) in path order, only manifest extensions, skipping hidden entries', async (recursive, expected) => {
-    const json = (name: string) => JSON.stringify({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name }, spec: { taskDefinition: name, desiredCount: 1 } });
+    const json = (name: string) =>
+      JSON.stringify({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name }, spec: { taskDefinition: name, desiredCount: 1 } });
     const dir = await tree({
       'b.yaml': service('b'),
       'd.YAML': service('d'),
@@ -181,9 +182,27 @@ describe('errors', () => {
     ['an unknown kind', `apiVersion: berth.dev/v1\nkind: Servise\nmetadata:\n  name: x\nspec: {}\n`, 'kind', 'Servise', ''],
     ['a wrong apiVersion', `apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec: {}\n`, 'apiVersion', 'v1', ''],
     ['a bad name', `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: "no spaces"\nspec: {}\n`, 'metadata.name', '"no spaces"', ''],
-    ['a missing name (at the closest ancestor)', `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  cluster: c\nspec: {}\n`, 'metadata.name', 'metadata', ''],
-    ['a label key with dots', `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    app.kubernetes.io/name: 7\nspec: {}\n`, 'metadata.labels["app.kubernetes.io/name"]', '7', ''],
-    ['a misspelt field, at its key', `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: x\n  lables: {}\nspec: {}\n`, 'metadata.lables', 'lables', ''],
+    [
+      'a missing name (at the closest ancestor)',
+      `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  cluster: c\nspec: {}\n`,
+      'metadata.name',
+      'metadata',
+      '',
+    ],
+    [
+      'a label key with dots',
+      `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    app.kubernetes.io/name: 7\nspec: {}\n`,
+      'metadata.labels["app.kubernetes.io/name"]',
+      '7',
+      '',
+    ],
+    [
+      'a misspelt field, at its key',
+      `apiVersion: berth.dev/v1\nkind: Service\nmetadata:\n  name: x\n  lables: {}\nspec: {}\n`,
+      'metadata.lables',
+      'lables',
+      '',
+    ],
     ['a container without image', taskDef('web').replace('      image: berth.local/busybox:1\n', ''), 'spec.containerDefinitions[0].image', 'name: app', ''],
     [
       'a health check interval out of range (1-300)',
@@ -216,7 +235,11 @@ describe('errors', () => {
   it.each([
     ['the same service twice in one file', { 'a.yaml': `${service('web')}---\n${service('web')}` }, 1],
     ['the same service in two files', { 'a.yaml': service('web'), 'b.yaml': service('web') }, 1],
-    ['a task definition as YAML and as ECS JSON', { 'a.yaml': taskDef('web'), 'b.json': '{"family": "web", "containerDefinitions": [{"name": "a", "image": "i", "memory": 8}]}' }, 1],
+    [
+      'a task definition as YAML and as ECS JSON',
+      { 'a.yaml': taskDef('web'), 'b.json': '{"family": "web", "containerDefinitions": [{"name": "a", "image": "i", "memory": 8}]}' },
+      1,
+    ],
     ['the same name in two clusters', { 'a.yaml': service('web', 'one'), 'b.yaml': service('web', 'two') }, 0],
     ['a service and a task definition with one name', { 'a.yaml': service('web'), 'b.yaml': taskDef('web') }, 0],
   ])('duplicates: %s', async (_name, files, expected) => {

@@ -22,8 +22,7 @@ export interface ManifestSource {
 }
 
 export type LoadedManifest =
-  | { source: ManifestSource; raw: unknown; ok: true; object: BerthObject }
-  | { source: ManifestSource; raw: unknown; ok: false; errors: ManifestError[] };
+  { source: ManifestSource; raw: unknown; ok: true; object: BerthObject } | { source: ManifestSource; raw: unknown; ok: false; errors: ManifestError[] };
 
 export interface LoadResult {
   /** Every non-empty document, in file order. */
@@ -74,8 +73,7 @@ function loadDocument(file: string, parsed: ParsedDocument): { manifest: LoadedM
   const source: ManifestSource = { file, documentIndex: parsed.index, line: parsed.line, form: shape.form };
   const locate = (path: FieldPath, message: string) => errorAt(file, parsed, shape, path, message);
   const nameAt = locate(['metadata', 'name'], '');
-  if (parsed.syntaxErrors.length > 0)
-    return { manifest: { source, raw: parsed.value, ok: false, errors: parsed.syntaxErrors }, nameAt, warnings: [] };
+  if (parsed.syntaxErrors.length > 0) return { manifest: { source, raw: parsed.value, ok: false, errors: parsed.syntaxErrors }, nameAt, warnings: [] };
   const result = validateObject(shape.object);
   const manifest: LoadedManifest = result.ok
     ? { source, raw: parsed.value, ok: true, object: result.object }

@@ -24,10 +24,7 @@ export interface ReadOptions {
   stdin?: AsyncIterable<Buffer | string>;
 }
 
-export async function readManifestTexts(
-  paths: readonly string[],
-  options: ReadOptions = {},
-): Promise<{ texts: ManifestText[]; errors: ManifestError[] }> {
+export async function readManifestTexts(paths: readonly string[], options: ReadOptions = {}): Promise<{ texts: ManifestText[]; errors: ManifestError[] }> {
   const texts: ManifestText[] = [];
   const errors: ManifestError[] = [];
   for (const path of paths) {

@@ -70,7 +70,9 @@ export class ObjectTooLargeError extends ResourceError {
     readonly bytes: number,
     readonly limit: number,
   ) {
-    super(`${describe(id)} would be ${bytes} bytes stored, over the limit of ${limit} bytes per object; write less (e.g. shorter status messages or fewer containers' details)`);
+    super(
+      `${describe(id)} would be ${bytes} bytes stored, over the limit of ${limit} bytes per object; write less (e.g. shorter status messages or fewer containers' details)`,
+    );
   }
 }
 

@@ -30,10 +30,20 @@ const requirement: fc.Arbitrary<{ req: Requirement; text: string }> = fc.oneof(
     req: { op: op === '!=' ? 'notin' : 'in', key: k, values: [v] } as Requirement,
     text: `${k}${a}${op}${b}${v}`,
   })),
-  fc.tuple(key, fc.array(value.filter((v) => v !== ''), { minLength: 1, maxLength: 4 }), fc.constantFrom('in', 'notin'), ws).map(([k, vs, op, a]) => ({
-    req: { op, key: k, values: vs } as Requirement,
-    text: `${k} ${op}${a}(${a}${vs.join(`${a},${a}`)}${a})`,
-  })),
+  fc
+    .tuple(
+      key,
+      fc.array(
+        value.filter((v) => v !== ''),
+        { minLength: 1, maxLength: 4 },
+      ),
+      fc.constantFrom('in', 'notin'),
+      ws,
+    )
+    .map(([k, vs, op, a]) => ({
+      req: { op, key: k, values: vs } as Requirement,
+      text: `${k} ${op}${a}(${a}${vs.join(`${a},${a}`)}${a})`,
+    })),
   key.map((k) => ({ req: { op: 'exists', key: k } as Requirement, text: k })),
   fc.tuple(key, ws).map(([k, a]) => ({ req: { op: 'notexists', key: k } as Requirement, text: `!${a}${k}` })),
 );
@@ -46,10 +56,12 @@ const TOKENS = ['app', 'web', '=', '==', '!=', '!', ',', ' ', 'in', 'notin', '('
 const anyText = fc.oneof(
   fc.array(fc.constantFrom(...TOKENS), { maxLength: 12 }).map((t) => t.join('')),
   fc.string({ maxLength: 30 }),
-  selector.chain(({ text }) => fc.tuple(fc.nat(), fc.constantFrom('', ',', '(', ')', '!', '=', ' ', '#')).map(([at, ch]) => {
-    const i = at % (text.length + 1);
-    return text.slice(0, i) + ch + text.slice(ch === '' ? i + 1 : i);
-  })),
+  selector.chain(({ text }) =>
+    fc.tuple(fc.nat(), fc.constantFrom('', ',', '(', ')', '!', '=', ' ', '#')).map(([at, ch]) => {
+      const i = at % (text.length + 1);
+      return text.slice(0, i) + ch + text.slice(ch === '' ? i + 1 : i);
+    }),
+  ),
 );
 
 const labels = fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom('web', 'db', 'prod', '1', ''), { maxKeys: 4 });
@@ -87,7 +99,13 @@ describe('label selectors (fuzz)', () => {
         // A negative requirement is exactly the opposite of its positive form.
         for (const r of whole) {
           const opposite: Requirement =
-            r.op === 'in' ? { ...r, op: 'notin' } : r.op === 'notin' ? { ...r, op: 'in' } : r.op === 'exists' ? { op: 'notexists', key: r.key } : { op: 'exists', key: r.key };
+            r.op === 'in'
+              ? { ...r, op: 'notin' }
+              : r.op === 'notin'
+                ? { ...r, op: 'in' }
+                : r.op === 'exists'
+                  ? { op: 'notexists', key: r.key }
+                  : { op: 'exists', key: r.key };
           expect(matchesLabels([opposite], objectLabels)).toBe(!matchesLabels([r], objectLabels));
         }
       }),

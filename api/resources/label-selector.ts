@@ -2,9 +2,7 @@
  * Kubernetes label selectors (`app=web,tier!=db,env in (a,b),!legacy,canary`), parsed once and then
  * matched against object labels. Used by list, watch and `apply --prune -l`.
  */
-export type Requirement =
-  | { op: 'in' | 'notin'; key: string; values: string[] }
-  | { op: 'exists' | 'notexists'; key: string };
+export type Requirement = { op: 'in' | 'notin'; key: string; values: string[] } | { op: 'exists' | 'notexists'; key: string };
 
 export type LabelSelector = Requirement[];
 
@@ -66,7 +64,10 @@ function parseTerm(selector: string, { text: term, start }: Term): Requirement {
   const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
   if (set) {
     const [, key = '', op, list = ''] = set;
-    const values = list.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    const values = list
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     check(key, values);
     // As Kubernetes: an empty set is a mistake (it would match nothing, or everything), not a query.
     if (values.length === 0) throw new LabelSelectorError(selector, columnOf('('), `"${op}" needs at least one value`);

@@ -95,7 +95,9 @@ export class ResourceStore {
     this.newUid = options.newUid ?? randomUUID;
     this.maxConflictRetries = options.maxConflictRetries ?? 20;
     this.watches = new SharedWatches(store);
-    this.secretKeys = options.secretKeys ?? noKeySource('this berth server has no secrets key: start it with --secrets-key-file (etcd) or let `berth up` make one in its data directory');
+    this.secretKeys =
+      options.secretKeys ??
+      noKeySource('this berth server has no secrets key: start it with --secrets-key-file (etcd) or let `berth up` make one in its data directory');
   }
 
   async get<K extends KindName>(kind: K, ref: Ref): Promise<ObjectOf<K> | undefined> {
@@ -186,7 +188,12 @@ export class ResourceStore {
     const obj = this.validate(raw);
     const id = this.idOfObject(obj);
     if (this.keyOf(obj.kind, obj.metadata) !== this.keyOf(current.object.kind, current.object.metadata))
-      throw new InvalidError(id, [{ path: ['metadata', 'name'], message: `a patch or mutate of ${current.object.kind} ${current.object.metadata.name} cannot change its kind, cluster or name` }]);
+      throw new InvalidError(id, [
+        {
+          path: ['metadata', 'name'],
+          message: `a patch or mutate of ${current.object.kind} ${current.object.metadata.name} cannot change its kind, cluster or name`,
+        },
+      ]);
     this.checkVersion(id, obj.metadata.resourceVersion, current.kv);
     return options.subresource === 'status' ? this.writeStatus(current, obj, options) : this.writeUpdate(current, obj, options);
   }
@@ -198,7 +205,8 @@ export class ResourceStore {
   }
 
   /** A cluster's maxTasksPerService, for checkServiceLimits. */
-  private readonly clusterLimit = async (cluster: string): Promise<number | undefined> => (await this.get('Cluster', { name: cluster }))?.spec.maxTasksPerService;
+  private readonly clusterLimit = async (cluster: string): Promise<number | undefined> =>
+    (await this.get('Cluster', { name: cluster }))?.spec.maxTasksPerService;
 
   /**
    * `current` with obj's spec and user metadata and the given status, as `update` stores it (pure).
@@ -237,9 +245,12 @@ export class ResourceStore {
     const obj = this.validate(next, current);
     const id = this.idOfObject(obj);
     if (this.keyOf(obj.kind, obj.metadata) !== this.keyOf(current.kind, current.metadata))
-      throw new InvalidError(id, [{ path: ['metadata', 'name'], message: `updateFrom of ${current.kind} ${current.metadata.name} cannot change its kind, cluster or name` }]);
+      throw new InvalidError(id, [
+        { path: ['metadata', 'name'], message: `updateFrom of ${current.kind} ${current.metadata.name} cannot change its kind, cluster or name` },
+      ]);
     const version = asRevision(current.metadata.resourceVersion);
-    if (version === undefined) throw new InvalidError(id, [{ path: ['metadata', 'resourceVersion'], message: 'updateFrom needs the resourceVersion the current object was read at' }]);
+    if (version === undefined)
+      throw new InvalidError(id, [{ path: ['metadata', 'resourceVersion'], message: 'updateFrom needs the resourceVersion the current object was read at' }]);
     const updated = this.withUpdate(current, obj, obj.status);
     await checkServiceLimits(updated, current, id, this.clusterLimit);
     return this.writeIfChanged({ kv: { modRevision: version }, object: current }, updated, options);
@@ -302,7 +313,11 @@ export class ResourceStore {
    * Delete an object. With finalizers present it only gets a deletionTimestamp; the object goes
    * away when the last finalizer is removed. Returns the object as it was last seen.
    */
-  async delete<K extends KindName>(kind: K, ref: Ref, options: WriteOptions & { resourceVersion?: string } = {}): Promise<{ object: ObjectOf<K>; deleted: boolean }> {
+  async delete<K extends KindName>(
+    kind: K,
+    ref: Ref,
+    options: WriteOptions & { resourceVersion?: string } = {},
+  ): Promise<{ object: ObjectOf<K>; deleted: boolean }> {
     // Unconditional (no resourceVersion): a concurrent write (a controller's status) is no reason
     // to fail, so a conflict reads again and retries, as patch does.
     for (let attempt = 0; ; attempt++) {
@@ -314,7 +329,11 @@ export class ResourceStore {
     }
   }
 
-  private async deleteOnce<K extends KindName>(kind: K, ref: Ref, options: WriteOptions & { resourceVersion?: string }): Promise<{ object: ObjectOf<K>; deleted: boolean }> {
+  private async deleteOnce<K extends KindName>(
+    kind: K,
+    ref: Ref,
+    options: WriteOptions & { resourceVersion?: string },
+  ): Promise<{ object: ObjectOf<K>; deleted: boolean }> {
     const key = this.keyOf(kind, ref);
     const kv = await this.store.get(key);
     if (!kv) throw new NotFoundError(this.idOf(kind, ref));
@@ -447,7 +466,11 @@ export class ResourceStore {
    * cross-field rules span only what that input carried), and a second full parse per write was
    * measurable at scale.
    */
-  private async writeIfChanged(current: { kv: Pick<KeyValue, 'modRevision'> & { value?: string }; object: BerthObject }, next: BerthObject, options: WriteOptions): Promise<BerthObject> {
+  private async writeIfChanged(
+    current: { kv: Pick<KeyValue, 'modRevision'> & { value?: string }; object: BerthObject },
+    next: BerthObject,
+    options: WriteOptions,
+  ): Promise<BerthObject> {
     const id = this.idOfObject(next);
     // A write that changes nothing is not made: compared with the stored text when the caller read
     // it, else with the object (a cache's copy, updateFrom) rather than by encoding that again.
@@ -488,10 +511,14 @@ function withParts(base: BerthObject, metadata: BerthObject['metadata'], status:
 }
 
 /** For error messages about objects that failed validation: whatever identity they carry. */
-const LooseIdentity = z.object({
-  kind: z.string().catch('object'),
-  metadata: z.object({ name: z.string().catch('(unnamed)'), cluster: z.string().catch(DEFAULT_CLUSTER) }).catch({ name: '(unnamed)', cluster: DEFAULT_CLUSTER }),
-}).catch({ kind: 'object', metadata: { name: '(unnamed)', cluster: DEFAULT_CLUSTER } });
+const LooseIdentity = z
+  .object({
+    kind: z.string().catch('object'),
+    metadata: z
+      .object({ name: z.string().catch('(unnamed)'), cluster: z.string().catch(DEFAULT_CLUSTER) })
+      .catch({ name: '(unnamed)', cluster: DEFAULT_CLUSTER }),
+  })
+  .catch({ kind: 'object', metadata: { name: '(unnamed)', cluster: DEFAULT_CLUSTER } });
 
 function bestEffortId(raw: unknown): ResourceId {
   const { kind, metadata } = LooseIdentity.parse(raw);

@@ -19,7 +19,10 @@ describe('checkServiceLimits', () => {
     const check = checkServiceLimits(service(desired), before === undefined ? undefined : service(before), id, async () => limit);
     if (error === undefined) await expect(check).resolves.toBeUndefined();
     else {
-      const err = await check.then(() => undefined, (e: unknown) => e);
+      const err = await check.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(InvalidError);
       expect(err instanceof InvalidError && err.issues).toEqual([{ path: ['spec', 'desiredCount'], message: expect.stringContaining(error) }]);
     }

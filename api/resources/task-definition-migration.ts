@@ -58,7 +58,9 @@ export async function migrateTaskDefinitionsToAccount(store: Store, log: Logger,
     const journal = journalKv ? Journal.parse(JSON.parse(journalKv.value)) : undefined;
     if (journal?.state === 'planned' && journalKv) {
       await execute(store, journal, log, now, report);
-      await store.put(sysKeys.taskDefinitionMigration(), JSON.stringify({ ...journal, state: 'done' }), { ifModRevision: journalKv.modRevision }).catch(ignoreConflict);
+      await store
+        .put(sysKeys.taskDefinitionMigration(), JSON.stringify({ ...journal, state: 'done' }), { ifModRevision: journalKv.modRevision })
+        .catch(ignoreConflict);
       continue;
     }
     const legacy = await legacyDefinitions(store);
@@ -69,7 +71,12 @@ export async function migrateTaskDefinitionsToAccount(store: Store, log: Logger,
       return report;
     }
     const { plan, accountCounters } = await makePlan(store, legacy, counters);
-    for (const m of plan.moves) if (m.from !== m.to) log.warn({ cluster: m.cluster, from: m.from, to: m.to }, 'task definition renumbered while moving to the account: another cluster holds a different one under the same revision');
+    for (const m of plan.moves)
+      if (m.from !== m.to)
+        log.warn(
+          { cluster: m.cluster, from: m.from, to: m.to },
+          'task definition renumbered while moving to the account: another cluster holds a different one under the same revision',
+        );
     const written = await store.txn({
       compare: [{ key: sysKeys.taskDefinitionMigration(), modRevision: journalKv?.modRevision ?? 0 }],
       success: [
@@ -114,7 +121,9 @@ async function makePlan(store: Store, legacy: Legacy[], counters: KeyValue[]): P
     const account = await store.get(sysKeys.familyCounter(family));
     let next = Math.max(0, Number(account?.value ?? 0), ...counterValues, ...entries.map((e) => revisionOf(e.td)), ...taken.keys()) + 1;
     for (const [n, sameNumber] of [...groupBy(entries, (e) => revisionOf(e.td))].sort(([a], [b]) => a - b)) {
-      const ordered = [...sameNumber].sort((a, b) => (a.td.status?.registeredAt ?? '').localeCompare(b.td.status?.registeredAt ?? '') || a.cluster.localeCompare(b.cluster));
+      const ordered = [...sameNumber].sort(
+        (a, b) => (a.td.status?.registeredAt ?? '').localeCompare(b.td.status?.registeredAt ?? '') || a.cluster.localeCompare(b.cluster),
+      );
       for (const [content, group] of groupBy(ordered, (e) => contentOf(e.td))) {
         const keeps = !taken.has(n) || taken.get(n) === content;
         const writes = !taken.has(n);
@@ -148,7 +157,8 @@ async function pinsFor(store: Store, legacy: Legacy[], moves: Move[]): Promise<P
     const own = legacy.filter((l) => l.cluster === service.metadata.cluster && l.td.spec.family === ref.family && l.td.status?.status !== 'INACTIVE');
     const newestOwn = own.sort((a, b) => revisionOf(a.td) - revisionOf(b.td)).at(-1);
     const to = newestOwn && renamed.get(`${service.metadata.cluster}/${newestOwn.td.metadata.name}`);
-    if (to !== undefined && to !== `${ref.family}:${newestAfter.get(ref.family)}`) pins.push({ cluster: service.metadata.cluster, service: service.metadata.name, family: ref.family, to });
+    if (to !== undefined && to !== `${ref.family}:${newestAfter.get(ref.family)}`)
+      pins.push({ cluster: service.metadata.cluster, service: service.metadata.name, family: ref.family, to });
   }
   return pins;
 }
@@ -171,12 +181,19 @@ async function execute(store: Store, journal: Journal, log: Logger, now: () => D
       if (s.spec.taskDefinition !== pin.family) return false;
       s.spec.taskDefinition = pin.to;
       s.metadata.generation = (s.metadata.generation ?? 1) + 1;
-      addEvent(s, now, `pinned to task definition ${pin.to} when task definitions moved to the account: following ${pin.family} would have rolled out another cluster's newer revision; set taskDefinition: ${pin.family} to follow the family again`);
+      addEvent(
+        s,
+        now,
+        `pinned to task definition ${pin.to} when task definitions moved to the account: following ${pin.family} would have rolled out another cluster's newer revision; set taskDefinition: ${pin.family} to follow the family again`,
+      );
       return true;
     });
     if (changed) {
       report.pinned.push(`${pin.cluster}/${pin.service}`);
-      log.warn({ cluster: pin.cluster, service: pin.service, taskDefinition: pin.to }, 'service pinned to its revision while task definitions moved to the account');
+      log.warn(
+        { cluster: pin.cluster, service: pin.service, taskDefinition: pin.to },
+        'service pinned to its revision while task definitions moved to the account',
+      );
     }
   }
 }
@@ -190,7 +207,10 @@ async function writeAccountRevision(store: Store, kv: KeyValue, move: Move): Pro
     status: { ...td.status, status: move.status, revision },
   };
   // Absent: write it; present: an earlier run (or another server) did.
-  await store.txn({ compare: [{ key: objectKey({ kind: 'TaskDefinition', cluster: ACCOUNT_CLUSTER, name: move.to }), modRevision: 0 }], success: [{ type: 'put', key: objectKey({ kind: 'TaskDefinition', cluster: ACCOUNT_CLUSTER, name: move.to }), value: encodeObject(moved) }] });
+  await store.txn({
+    compare: [{ key: objectKey({ kind: 'TaskDefinition', cluster: ACCOUNT_CLUSTER, name: move.to }), modRevision: 0 }],
+    success: [{ type: 'put', key: objectKey({ kind: 'TaskDefinition', cluster: ACCOUNT_CLUSTER, name: move.to }), value: encodeObject(moved) }],
+  });
 }
 
 /** Every service and task of the move's cluster that names `from` names `to` instead. */
@@ -210,7 +230,11 @@ async function repoint(store: Store, move: Move, now: () => Date): Promise<void>
         for (const h of s.status.history) h.taskDefinition = swap(h.taskDefinition) ?? h.taskDefinition;
       }
       if (JSON.stringify([s.spec.taskDefinition, s.status]) === before) return false;
-      addEvent(s, now, `task definition ${move.from} of cluster ${move.cluster} is now ${move.to}: task definitions moved to the account, and another cluster held a different ${move.from}`);
+      addEvent(
+        s,
+        now,
+        `task definition ${move.from} of cluster ${move.cluster} is now ${move.to}: task definitions moved to the account, and another cluster held a different ${move.from}`,
+      );
       return true;
     });
   }

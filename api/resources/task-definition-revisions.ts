@@ -29,11 +29,7 @@ export function asRegistered(raw: unknown): unknown {
   return { ...raw, spec: cleanTaskDefinitionSpec(raw.spec).spec };
 }
 
-export async function registerRevision(
-  store: Store,
-  td: TaskDefinition,
-  options: { now: () => Date; dryRun?: boolean },
-): Promise<TaskDefinition> {
+export async function registerRevision(store: Store, td: TaskDefinition, options: { now: () => Date; dryRun?: boolean }): Promise<TaskDefinition> {
   const cluster = ACCOUNT_CLUSTER;
   const ref = parseTaskDefinitionRef(td.metadata.name);
   if (ref?.revision !== undefined)
@@ -71,9 +67,7 @@ export async function registerRevision(
 /** Every stored revision of a family, oldest first. */
 export async function listRevisions(store: Store, family: string): Promise<TaskDefinition[]> {
   const { items } = await store.range(familyRevisionsPrefix(family));
-  return items
-    .map((kv) => decodeObject('TaskDefinition', kv))
-    .sort((a, b) => (a.status?.revision ?? 0) - (b.status?.revision ?? 0));
+  return items.map((kv) => decodeObject('TaskDefinition', kv)).sort((a, b) => (a.status?.revision ?? 0) - (b.status?.revision ?? 0));
 }
 
 /** The newest ACTIVE revision of a family (what a service on `web` runs), if any. */

@@ -32,9 +32,7 @@ export class SecretOpenError extends Error {
 }
 
 const KeyFile = z.strictObject({
-  keys: z
-    .array(z.strictObject({ id: z.string().min(1).max(128), key: z.string().min(1) }))
-    .min(1, 'needs at least one key; the first one seals'),
+  keys: z.array(z.strictObject({ id: z.string().min(1).max(128), key: z.string().min(1) })).min(1, 'needs at least one key; the first one seals'),
 });
 
 export interface SecretKey {
@@ -48,7 +46,8 @@ export class SecretCipher {
   constructor(private readonly keys: readonly SecretKey[]) {
     const first = keys[0];
     if (!first) throw new SecretsKeyError('a secrets key ring needs at least one key');
-    for (const k of keys) if (k.key.length !== KEY_BYTES) throw new SecretsKeyError(`secrets key "${k.id}" is ${k.key.length} bytes; AES-256 needs ${KEY_BYTES}`);
+    for (const k of keys)
+      if (k.key.length !== KEY_BYTES) throw new SecretsKeyError(`secrets key "${k.id}" is ${k.key.length} bytes; AES-256 needs ${KEY_BYTES}`);
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
 
@@ -69,14 +68,19 @@ export class SecretCipher {
 
   open(sealed: SealedValues, boundTo: string): Buffer {
     const key = this.byId.get(sealed.keyId);
-    if (!key) throw new SecretsKeyError(`the values of secret ${boundTo} are sealed with key "${sealed.keyId}", which the secrets key file no longer holds; add it back (after the current key)`);
+    if (!key)
+      throw new SecretsKeyError(
+        `the values of secret ${boundTo} are sealed with key "${sealed.keyId}", which the secrets key file no longer holds; add it back (after the current key)`,
+      );
     try {
       const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(sealed.nonce, 'base64'));
       decipher.setAAD(Buffer.from(boundTo, 'utf8'));
       decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]);
     } catch {
-      throw new SecretOpenError(`the sealed values of secret ${boundTo} do not open with key "${sealed.keyId}": they were changed, or belong to another secret`);
+      throw new SecretOpenError(
+        `the sealed values of secret ${boundTo} do not open with key "${sealed.keyId}": they were changed, or belong to another secret`,
+      );
     }
   }
 }
@@ -99,7 +103,8 @@ export function keyFileSource(path: string, options: { create: boolean }): Secre
     cipher() {
       if (loaded) return loaded;
       if (!existsSync(path)) {
-        if (!options.create) throw new SecretsKeyError(`the secrets key file ${path} does not exist; make one (README: Secrets) and pass it with --secrets-key-file`);
+        if (!options.create)
+          throw new SecretsKeyError(`the secrets key file ${path} does not exist; make one (README: Secrets) and pass it with --secrets-key-file`);
         createKeyFile(path);
       }
       loaded = readKeyFile(path);
@@ -138,7 +143,8 @@ export function createKeyFile(path: string): void {
 export function readKeyFile(path: string): SecretCipher {
   const mode = statSync(path).mode & 0o777;
   // A key anyone on the machine can read protects nothing; refuse rather than quietly use it.
-  if ((mode & 0o077) !== 0) throw new SecretsKeyError(`the secrets key file ${path} has mode ${mode.toString(8)}; it must be readable by its owner only: chmod 600 ${path}`);
+  if ((mode & 0o077) !== 0)
+    throw new SecretsKeyError(`the secrets key file ${path} has mode ${mode.toString(8)}; it must be readable by its owner only: chmod 600 ${path}`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -146,6 +152,9 @@ export function readKeyFile(path: string): SecretCipher {
     throw new SecretsKeyError(`the secrets key file ${path} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
   const parsed = KeyFile.safeParse(raw);
-  if (!parsed.success) throw new SecretsKeyError(`the secrets key file ${path} is not {"keys":[{"id","key"}]}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new SecretsKeyError(
+      `the secrets key file ${path} is not {"keys":[{"id","key"}]}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return new SecretCipher(parsed.data.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })));
 }

@@ -13,6 +13,12 @@ export function publicObject<T extends BerthObject>(obj: T): T {
   if (obj.kind !== 'Secret') return obj;
   const { sealed: _sealed, data: _data, stringData: _stringData, keys, ...spec } = obj.spec;
   const given = inputValues(obj.spec);
-  const sizes = given ? Object.fromEntries(Object.keys(given).sort().map((k) => [k, given[k]?.length ?? 0])) : keys;
+  const sizes = given
+    ? Object.fromEntries(
+        Object.keys(given)
+          .sort()
+          .map((k) => [k, given[k]?.length ?? 0]),
+      )
+    : keys;
   return { ...obj, spec: { ...spec, ...(sizes ? { keys: sizes } : {}) } };
 }

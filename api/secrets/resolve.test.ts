@@ -9,7 +9,12 @@ const values = (record: Record<string, string>): SecretValues => Object.fromEntr
 describe('pick: the value a reference takes from a Secret', () => {
   it.each([
     ['one key: its value', { password: 'pw' }, undefined, 'pw'],
-    ['several keys: their JSON, as Secrets Manager stores a key/value secret', { password: 'pw', username: 'u' }, undefined, '{"password":"pw","username":"u"}'],
+    [
+      'several keys: their JSON, as Secrets Manager stores a key/value secret',
+      { password: 'pw', username: 'u' },
+      undefined,
+      '{"password":"pw","username":"u"}',
+    ],
     ['a json-key naming a key', { password: 'pw', username: 'u' }, 'username', 'u'],
     ['a json-key into a one-key Secret holding JSON', { db: '{"host":"h","port":5432}' }, 'port', '5432'],
     ['a json-key naming a string member', { db: '{"host":"h"}' }, 'host', 'h'],
@@ -92,7 +97,9 @@ describe('resolveTaskSecrets', () => {
       ['containerDefinitions[0].repositoryCredentials.credentialsParameter', 'missing'],
     ]);
     const reason = unresolvedReason(result.unresolved);
-    expect(reason).toMatch(/^ResourceInitializationError: cannot resolve secrets: containerDefinitions\[0\]\.secrets\[0\]\.valueFrom \(missing\): secret missing not found/);
+    expect(reason).toMatch(
+      /^ResourceInitializationError: cannot resolve secrets: containerDefinitions\[0\]\.secrets\[0\]\.valueFrom \(missing\): secret missing not found/,
+    );
     expect(reason).toMatch(/and 1 more$/);
     for (const v of ['pw', 't0k', 'admin']) expect(JSON.stringify(result)).not.toContain(v);
   });

@@ -73,8 +73,7 @@ export async function resolveTaskSecrets(def: TaskDefinitionSpec, lookup: Secret
   };
   const unresolved: Unresolved[] = [];
   const containers: Record<string, ContainerSecrets> = {};
-  for (const [i, c] of def.containerDefinitions.entries())
-    containers[c.name] = await resolveContainer(c, `containerDefinitions[${i}]`, read, unresolved);
+  for (const [i, c] of def.containerDefinitions.entries()) containers[c.name] = await resolveContainer(c, `containerDefinitions[${i}]`, read, unresolved);
   return unresolved.length > 0 ? { ok: false, unresolved } : { ok: true, containers };
 }
 
@@ -87,7 +86,12 @@ async function resolveContainer(c: ContainerDefinition, at: string, read: Secret
     }
     const found = await find(parsed.ref, read);
     if (!found) {
-      unresolved.push({ field, reference, problem: 'missing', message: `secret ${parsed.ref.names.join(' (or ')}${parsed.ref.names.length > 1 ? ')' : ''} not found` });
+      unresolved.push({
+        field,
+        reference,
+        problem: 'missing',
+        message: `secret ${parsed.ref.names.join(' (or ')}${parsed.ref.names.length > 1 ? ')' : ''} not found`,
+      });
       return undefined;
     }
     return found.values;
@@ -116,7 +120,13 @@ async function resolveContainer(c: ContainerDefinition, at: string, read: Secret
     if (v !== undefined) {
       const creds = Credentials.safeParse(parseJson(v));
       if (creds.success) out.registryAuth = creds.data;
-      else unresolved.push({ field, reference, problem: 'missing', message: `the secret's value is not JSON {"username": …, "password": …} as registry credentials are` });
+      else
+        unresolved.push({
+          field,
+          reference,
+          problem: 'missing',
+          message: `the secret's value is not JSON {"username": …, "password": …} as registry credentials are`,
+        });
     }
   }
   for (const [j, f] of (c.environmentFiles ?? []).entries()) {

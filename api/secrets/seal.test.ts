@@ -6,7 +6,8 @@ import { publicObject } from './public-view.js';
 import { ForeignSealError, openSecret, storedSecretSpec } from './seal.js';
 
 const keys = (cipher = new SecretCipher([{ id: 'k1', key: randomBytes(32) }])): SecretKeySource => ({ description: 'test', cipher: () => cipher });
-const secret = (spec: Record<string, unknown>, name = 'db') => SecretResource.parse({ apiVersion: 'berth.dev/v1', kind: 'Secret', metadata: { name, cluster: 'prod' }, spec });
+const secret = (spec: Record<string, unknown>, name = 'db') =>
+  SecretResource.parse({ apiVersion: 'berth.dev/v1', kind: 'Secret', metadata: { name, cluster: 'prod' }, spec });
 const stored = (s: SecretResource, spec: ReturnType<typeof storedSecretSpec>) => ({ ...s, spec });
 
 describe('storedSecretSpec', () => {
@@ -23,7 +24,11 @@ describe('storedSecretSpec', () => {
   });
 
   it.each([
-    ['the same values again keep the stored seal (an apply that changes nothing writes nothing)', { stringData: { password: 'pw' }, data: { cert: 'AAEC' } }, true],
+    [
+      'the same values again keep the stored seal (an apply that changes nothing writes nothing)',
+      { stringData: { password: 'pw' }, data: { cert: 'AAEC' } },
+      true,
+    ],
     ['different values are sealed anew', { stringData: { password: 'other' } }, false],
     ['no values keep the stored seal and sizes (a label change)', {}, true],
   ])('%s', (_what, spec, same) => {

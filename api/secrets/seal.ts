@@ -55,7 +55,11 @@ export function openSecret(secret: SecretResource, keys: SecretKeySource): Secre
 }
 
 function sizes(values: SecretValues): Record<string, number> {
-  return Object.fromEntries(Object.keys(values).sort().map((k) => [k, values[k]?.length ?? 0]));
+  return Object.fromEntries(
+    Object.keys(values)
+      .sort()
+      .map((k) => [k, values[k]?.length ?? 0]),
+  );
 }
 
 function sameValues(a: SecretValues, b: SecretValues): boolean {

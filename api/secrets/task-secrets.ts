@@ -13,8 +13,11 @@ import { openSecret } from './seal.js';
 /** Throws ForbiddenError unless `principal` is the agent of an instance in `cluster` (the task's binding is checked on read). */
 export function secretsCaller(principal: Principal | undefined, cluster: string): string {
   if (principal?.role !== 'agent')
-    throw new ForbiddenError(`${principal?.name ?? 'this caller'} may not read secret values: only the agent running a task reads its secrets; users see names and sizes (berth describe secret)`);
-  if (principal.cluster !== cluster) throw new ForbiddenError(`the agent token of instance ${principal.cluster}/${principal.instance} may not read secrets in cluster ${cluster}`);
+    throw new ForbiddenError(
+      `${principal?.name ?? 'this caller'} may not read secret values: only the agent running a task reads its secrets; users see names and sizes (berth describe secret)`,
+    );
+  if (principal.cluster !== cluster)
+    throw new ForbiddenError(`the agent token of instance ${principal.cluster}/${principal.instance} may not read secrets in cluster ${cluster}`);
   return principal.instance;
 }
 

@@ -9,7 +9,11 @@ describe('parseValueFrom', () => {
     ['an SSM ARN of a hierarchical name', 'arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db/password', { names: ['prod.db.password'] }],
     ['a Secrets Manager ARN with its suffix', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf', { names: ['db-AbCdEf', 'db'] }],
     ['a Secrets Manager ARN without a suffix', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db', { names: ['db'] }],
-    ['a Secrets Manager ARN with a json-key', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::', { names: ['db-AbCdEf', 'db'], jsonKey: 'password' }],
+    [
+      'a Secrets Manager ARN with a json-key',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::',
+      { names: ['db-AbCdEf', 'db'], jsonKey: 'password' },
+    ],
     ['the current version stage', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db:password:AWSCURRENT:', { names: ['db'], jsonKey: 'password' }],
     ['another partition', 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:app/db-AbCdEf', { names: ['app.db-AbCdEf', 'app.db'] }],
   ])('%s', (_what, valueFrom, ref) => {

@@ -56,14 +56,18 @@ export function parseValueFrom(valueFrom: string): ParsedReference {
     return named(resource.slice('parameter/'.length));
   }
   if (service === 'secretsmanager') return secretsManager(valueFrom, resource);
-  return { ok: false, message: `"${valueFrom}" is a ${service} ARN; a secret comes from Secrets Manager (arn:aws:secretsmanager:…:secret:NAME) or SSM (arn:aws:ssm:…:parameter/NAME), or is a name` };
+  return {
+    ok: false,
+    message: `"${valueFrom}" is a ${service} ARN; a secret comes from Secrets Manager (arn:aws:secretsmanager:…:secret:NAME) or SSM (arn:aws:ssm:…:parameter/NAME), or is a name`,
+  };
 }
 
 function secretsManager(valueFrom: string, resource: string): ParsedReference {
   const [kind, name = '', jsonKey = '', stage = '', versionId = '', ...extra] = resource.split(':');
   if (kind !== 'secret' || name === '' || extra.length > 0)
     return { ok: false, message: `"${valueFrom}": expected arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME[:json-key:version-stage:version-id]` };
-  if (stage !== '' && stage !== CURRENT_STAGE) return { ok: false, message: `"${valueFrom}": berth keeps only the current version of a secret; leave version-stage empty or ${CURRENT_STAGE}` };
+  if (stage !== '' && stage !== CURRENT_STAGE)
+    return { ok: false, message: `"${valueFrom}": berth keeps only the current version of a secret; leave version-stage empty or ${CURRENT_STAGE}` };
   if (versionId !== '') return { ok: false, message: `"${valueFrom}": berth keeps only the current version of a secret; leave version-id empty` };
   const full = berthSecretName(name);
   if (full === undefined) return { ok: false, message: badName(name) };

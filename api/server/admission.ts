@@ -21,7 +21,8 @@ export function admissionFor(resources: ResourceStore, call: ApiCall, fromAuth: 
   if (fromAuth) checks.push(fromAuth);
   if (call.verb === 'create' && call.path.kind !== 'Cluster' && (call.path.kind !== 'TaskDefinition' || call.path.cluster !== undefined))
     checks.push(clusterMustExist(resources, call.path.kind === 'TaskDefinition' ? call.path.cluster : undefined));
-  if (call.path.subresource === undefined && ['TaskDefinition', 'Task', 'Service'].includes(call.path.kind)) checks.push(taskPolicy(resources, call.path.cluster));
+  if (call.path.subresource === undefined && ['TaskDefinition', 'Task', 'Service'].includes(call.path.kind))
+    checks.push(taskPolicy(resources, call.path.cluster));
   if (checks.length === 0) return undefined;
   return async (next, current) => {
     for (const check of checks) await check(next, current);
@@ -65,7 +66,8 @@ function taskPolicy(resources: ResourceStore, pathCluster: string | undefined): 
     for (const cluster of clusters) {
       const policy = (await resources.get('Cluster', { name: cluster }))?.spec.taskPolicy;
       const refusals = policyRefusals(spec, policy, cluster);
-      if (refusals.length > 0) throw new ForbiddenError(`${what} is refused by the task policy of cluster ${cluster}: ${refusals.map((r) => r.message).join('; ')}`);
+      if (refusals.length > 0)
+        throw new ForbiddenError(`${what} is refused by the task policy of cluster ${cluster}: ${refusals.map((r) => r.message).join('; ')}`);
     }
   };
 }

@@ -22,9 +22,12 @@ export function registerAgentTokenRoute(app: ApiApp, tokens: TokenRegistry): voi
     state.route = AGENT_TOKEN_ROUTE;
     state.verb = 'create';
     const params = Params.safeParse(request.params);
-    if (!params.success) throw new BadRequestError(`invalid cluster or instance name: ${params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!params.success)
+      throw new BadRequestError(`invalid cluster or instance name: ${params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     if (!state.principal || !atLeast(roleIn(state.principal, params.data.cluster), 'admin'))
-      throw new ForbiddenError(`${state.principal?.name ?? 'this caller'} may not issue agent tokens for cluster ${params.data.cluster}; it needs the admin role there`);
+      throw new ForbiddenError(
+        `${state.principal?.name ?? 'this caller'} may not issue agent tokens for cluster ${params.data.cluster}; it needs the admin role there`,
+      );
     const token = await tokens.issueAgentToken(params.data.cluster, params.data.name);
     request.log.info({ cluster: params.data.cluster, instance: params.data.name }, 'agent token issued');
     return reply.code(201).send({ token });

@@ -36,11 +36,9 @@ export function parseApiCall(method: string, urlPath: string, rawQuery: unknown)
   const path = parseResourcePath(urlPath);
   if (!path) return undefined;
   const parsed = ApiQuery.safeParse(rawQuery);
-  if (!parsed.success)
-    throw new BadRequestError(`invalid query: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new BadRequestError(`invalid query: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const query = parsed.data;
-  if (query.containerInstance !== undefined && path.kind !== 'Task')
-    throw new BadRequestError('the containerInstance filter applies to tasks only');
+  if (query.containerInstance !== undefined && path.kind !== 'Task') throw new BadRequestError('the containerInstance filter applies to tasks only');
   return { verb: verbOf(method, path, query), path, query };
 }
 

@@ -95,7 +95,9 @@ async function checkBoundDefinition(resources: ResourceStore, cluster: string, n
     if (page.items.some((t) => t.spec.containerInstance === instance && t.spec.taskDefinition === name)) return;
     token = page.continue;
   } while (token);
-  throw new ForbiddenError(`no task bound to instance ${instance} uses task definition ${cluster}/${name}; the agent of instance ${instance} may only read the definitions of its own tasks`);
+  throw new ForbiddenError(
+    `no task bound to instance ${instance} uses task definition ${cluster}/${name}; the agent of instance ${instance} may only read the definitions of its own tasks`,
+  );
 }
 
 /**
@@ -109,9 +111,11 @@ async function checkAdminWhereUsed(resources: ResourceStore, principal: Principa
   for (const service of await listEvery(resources, 'Service')) {
     const ref = parseTaskDefinitionRef(service.spec.taskDefinition);
     const following = ref?.revision === undefined && ref?.family === family;
-    if (following || service.spec.taskDefinition === name || service.status?.deployments.some((d) => d.taskDefinition === name)) users.add(service.metadata.cluster);
+    if (following || service.spec.taskDefinition === name || service.status?.deployments.some((d) => d.taskDefinition === name))
+      users.add(service.metadata.cluster);
   }
-  for (const task of await listEvery(resources, 'Task')) if (task.spec.taskDefinition === name && task.status?.lastStatus !== 'STOPPED') users.add(task.metadata.cluster);
+  for (const task of await listEvery(resources, 'Task'))
+    if (task.spec.taskDefinition === name && task.status?.lastStatus !== 'STOPPED') users.add(task.metadata.cluster);
   const lacking = [...users].filter((c) => !atLeast(roleIn(principal, c), 'admin')).sort();
   if (lacking.length > 0)
     throw new ForbiddenError(
@@ -133,7 +137,8 @@ async function listEvery<K extends 'Service' | 'Task'>(resources: ResourceStore,
 
 function agentInstanceAdmission(resources: ResourceStore, instance: string, subresource: 'status' | undefined): Admit {
   return async (next, current) => {
-    if (!isOfKind(next, 'ContainerInstance') || (current && !isOfKind(current, 'ContainerInstance'))) throw new Error('internal: instance admission of another kind');
+    if (!isOfKind(next, 'ContainerInstance') || (current && !isOfKind(current, 'ContainerInstance')))
+      throw new Error('internal: instance admission of another kind');
     const refusals = agentInstanceRefusals(next, current, subresource);
     const address = next.spec.agent?.address;
     if (refusals.length === 0 && address !== undefined && address !== current?.spec.agent?.address) {

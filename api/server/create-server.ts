@@ -153,7 +153,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const state = request.berth ?? { route: 'unmatched', verb: request.method.toLowerCase() };
     metrics.observe({ verb: state.verb, route: state.route, code: reply.statusCode }, reply.elapsedTime / 1000);
     const quiet = state.route === metaPaths.healthz || state.route === metaPaths.readyz || state.route === metaPaths.metrics;
-    const line = { method: request.method, url: request.url, verb: state.verb, code: reply.statusCode, ms: Math.round(reply.elapsedTime), caller: state.principal?.name };
+    const line = {
+      method: request.method,
+      url: request.url,
+      verb: state.verb,
+      code: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+      caller: state.principal?.name,
+    };
     if (quiet) request.log.debug(line, 'request');
     else request.log.info(line, 'request');
   });
@@ -185,7 +192,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       const { call } = stateOf(request);
       if (!call) return reply.code(404).send(notFound(request.method, request.url));
       if (call.verb === 'watch') {
-        const ctx = { store, resources, log: request.log, requestId: String(request.id), bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS };
+        const ctx = {
+          store,
+          resources,
+          log: request.log,
+          requestId: String(request.id),
+          bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULT_BOOKMARK_INTERVAL_MS,
+        };
         const release = watchQuota.acquire(stateOf(request).principal?.name ?? 'anonymous');
         let open: OpenWatch;
         try {

@@ -27,7 +27,13 @@ function listJson(head: object, itemJson: readonly string[]): string {
   return `${JSON.stringify(head).slice(0, -1)},"items":[${itemJson.join(',')}]}`;
 }
 
-export async function runObjectCall(resources: ResourceStore, call: ApiCall, body: unknown, contentType: string | undefined, admit?: Admit): Promise<CallResult> {
+export async function runObjectCall(
+  resources: ResourceStore,
+  call: ApiCall,
+  body: unknown,
+  contentType: string | undefined,
+  admit?: Admit,
+): Promise<CallResult> {
   const result = await objectCall(resources, call, body, contentType, admit);
   // No answer carries a Secret's sealed values (public-view.ts); lists are made by objectJson, which does the same.
   return 'body' in result && isObject(result.body) ? { code: result.code, body: publicObject(result.body) } : result;
@@ -46,10 +52,20 @@ async function objectCall(resources: ResourceStore, call: ApiCall, body: unknown
     case 'get':
       return { code: 200, body: await resources.mustGet(kind, ref) };
     case 'list': {
-      const page = await resources.list(kind, { cluster: path.cluster, labelSelector: query.labelSelector, limit: query.limit, continue: query.continue, withStored: true });
+      const page = await resources.list(kind, {
+        cluster: path.cluster,
+        labelSelector: query.labelSelector,
+        limit: query.limit,
+        continue: query.continue,
+        withStored: true,
+      });
       const bound = boundTo(query.containerInstance);
       const itemJson = page.items.flatMap((item, i) => (bound(item) ? [objectJson(item, page.stored?.[i])] : []));
-      const head = { apiVersion: API_VERSION, kind: `${kind}List`, metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) } };
+      const head = {
+        apiVersion: API_VERSION,
+        kind: `${kind}List`,
+        metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) },
+      };
       return { code: 200, json: listJson(head, itemJson) };
     }
     case 'create':

@@ -70,7 +70,9 @@ export function registerTaskLogRoute(app: ApiApp, options: TaskLogRouteOptions):
     const params = Params.safeParse(request.params);
     if (!params.success) throw new BadRequestError(`invalid cluster or task name: ${issues(params.error)}`);
     if (!state.principal || !atLeast(roleIn(state.principal, params.data.cluster), 'view'))
-      throw new ForbiddenError(`${state.principal?.name ?? 'this caller'} may not read container logs in cluster ${params.data.cluster}; it needs the view role there (or an admin token)`);
+      throw new ForbiddenError(
+        `${state.principal?.name ?? 'this caller'} may not read container logs in cluster ${params.data.cluster}; it needs the view role there (or an admin token)`,
+      );
     const query = Query.safeParse(request.query);
     if (!query.success) throw new BadRequestError(`invalid query: ${issues(query.error)}`);
     const { cluster, name } = params.data;
@@ -137,19 +139,27 @@ export function registerTaskLogRoute(app: ApiApp, options: TaskLogRouteOptions):
       untie();
       abort.abort();
     });
-    const hopToken = await tokens.issueLogReaderToken(`api-server (logs of ${cluster}/${name})`, { cluster, instance, path: url.pathname, ttlMs: HOP_TOKEN_TTL_MS });
-    // The agent checks the token once, when the call arrives: it is of no use after that.
-    const revokeHop = () => void tokens.revoke(hopToken).catch((err: unknown) => request.log.warn({ err }, 'cannot revoke a log hop token; it expires by itself'));
-    const upstream = await callAgent(url, hopToken, abort.signal, options.responseTimeoutMs ?? AGENT_RESPONSE_TIMEOUT_MS, pin).finally(revokeHop).catch((err: unknown) => {
-      open.delete(closeThis);
-      if (err instanceof AgentCertificateError) throw new BadRequestError(`the agent of instance ${instance} at ${address}: ${err.message}`, 502);
-      const timedOut = err instanceof AgentTimeoutError;
-      throw new BadRequestError(
-        `cannot reach the agent of instance ${instance} at ${address}: ${err instanceof Error ? err.message : String(err)}; ` +
-          (timedOut ? 'it accepted the connection but did not answer' : 'is the agent running, and is that address reachable from the API server?'),
-        timedOut ? 504 : 503,
-      );
+    const hopToken = await tokens.issueLogReaderToken(`api-server (logs of ${cluster}/${name})`, {
+      cluster,
+      instance,
+      path: url.pathname,
+      ttlMs: HOP_TOKEN_TTL_MS,
     });
+    // The agent checks the token once, when the call arrives: it is of no use after that.
+    const revokeHop = () =>
+      void tokens.revoke(hopToken).catch((err: unknown) => request.log.warn({ err }, 'cannot revoke a log hop token; it expires by itself'));
+    const upstream = await callAgent(url, hopToken, abort.signal, options.responseTimeoutMs ?? AGENT_RESPONSE_TIMEOUT_MS, pin)
+      .finally(revokeHop)
+      .catch((err: unknown) => {
+        open.delete(closeThis);
+        if (err instanceof AgentCertificateError) throw new BadRequestError(`the agent of instance ${instance} at ${address}: ${err.message}`, 502);
+        const timedOut = err instanceof AgentTimeoutError;
+        throw new BadRequestError(
+          `cannot reach the agent of instance ${instance} at ${address}: ${err instanceof Error ? err.message : String(err)}; ` +
+            (timedOut ? 'it accepted the connection but did not answer' : 'is the agent running, and is that address reachable from the API server?'),
+          timedOut ? 504 : 503,
+        );
+      });
     if (upstream.statusCode !== 200) {
       open.delete(closeThis);
       throw await agentRefusal(upstream, instance);
@@ -201,7 +211,10 @@ async function callAgent(url: URL, token: string, signal: AbortSignal, timeoutMs
       resolve(res);
     };
     const req = socket
-      ? http.request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'GET', headers, signal, createConnection: () => socket }, onResponse)
+      ? http.request(
+          { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'GET', headers, signal, createConnection: () => socket },
+          onResponse,
+        )
       : (url.protocol === 'https:' ? https.request : http.request)(url, { method: 'GET', headers, signal }, onResponse);
     const left = Math.max(deadline - Date.now(), 1);
     const timer = setTimeout(() => req.destroy(new AgentTimeoutError(`no answer within ${timeoutMs} ms`)), left);
@@ -262,7 +275,8 @@ async function agentRefusal(res: IncomingMessage, instance: string): Promise<Bad
     // not JSON: keep the text
   }
   const code = res.statusCode ?? 502;
-  if (code === 401 || code === 403) return new BadRequestError(`the agent of instance ${instance} refused the API server's token (HTTP ${code}): ${message}`, 502);
+  if (code === 401 || code === 403)
+    return new BadRequestError(`the agent of instance ${instance} refused the API server's token (HTTP ${code}): ${message}`, 502);
   return new BadRequestError(`the agent of instance ${instance}: ${message}`, code >= 400 && code < 600 ? code : 502);
 }
 

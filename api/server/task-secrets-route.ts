@@ -21,7 +21,8 @@ export function registerTaskSecretsRoute(app: ApiApp, resources: ResourceStore):
     state.route = ROUTE_TEMPLATE;
     state.verb = 'get';
     const params = Params.safeParse(request.params);
-    if (!params.success) throw new BadRequestError(`invalid cluster or task name: ${params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!params.success)
+      throw new BadRequestError(`invalid cluster or task name: ${params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const { cluster, name } = params.data;
     const instance = secretsCaller(state.principal, cluster);
     const answer = await secretsOfTask(resources, cluster, name, instance);

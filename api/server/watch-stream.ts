@@ -43,7 +43,9 @@ const bookmark = (revision: number): WireEvent => ({ type: 'BOOKMARK', object: {
 
 /** A DELETED event whose last value was compacted away still names the object. */
 function wireObject<K extends KindName>(kind: K, event: ResourceEvent<K>): unknown {
-  return event.object ?? { apiVersion: API_VERSION, kind, metadata: { name: event.ref.name, cluster: event.ref.cluster, resourceVersion: event.resourceVersion } };
+  return (
+    event.object ?? { apiVersion: API_VERSION, kind, metadata: { name: event.ref.name, cluster: event.ref.cluster, resourceVersion: event.resourceVersion } }
+  );
 }
 
 /** One event's line, its object made from the stored text when there is one (codec.ts objectJson). */

@@ -11,17 +11,16 @@ export function scratchPrefix(suite: string): string {
 }
 
 /** Iterate `watch` until `done(events)` holds; fail with what arrived if `timeoutMs` passes first. */
-export async function collectUntil(
-  watch: Watch,
-  done: (events: WatchEvent[]) => boolean,
-  timeoutMs = 10_000,
-): Promise<WatchEvent[]> {
+export async function collectUntil(watch: Watch, done: (events: WatchEvent[]) => boolean, timeoutMs = 10_000): Promise<WatchEvent[]> {
   const events: WatchEvent[] = [];
   if (done(events)) return events;
   const iterator = watch[Symbol.asyncIterator]();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`watch delivered ${events.length} events in ${timeoutMs} ms, not what the test waited for: ${describe(events)}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`watch delivered ${events.length} events in ${timeoutMs} ms, not what the test waited for: ${describe(events)}`)),
+      timeoutMs,
+    );
   });
   try {
     for (;;) {
@@ -38,6 +37,10 @@ export async function collectUntil(
 export const atLeast = (n: number) => (events: WatchEvent[]) => events.length >= n;
 
 function describe(events: WatchEvent[]): string {
-  return events.slice(-5).map((e) => `${e.type} ${e.kv.key}@${e.kv.modRevision}`).join(', ') || 'none';
+  return (
+    events
+      .slice(-5)
+      .map((e) => `${e.type} ${e.kv.key}@${e.kv.modRevision}`)
+      .join(', ') || 'none'
+  );
 }
-

@@ -118,8 +118,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const a = (await store.put(k('a'), '1')).revision;
         const b = (await store.put(k('b'), '1')).revision;
         const ok = await store.txn({
-          compare: [{ key: k('a'), modRevision: a }, { key: k('b'), modRevision: b }, { key: k('new'), modRevision: 0 }],
-          success: [{ type: 'put', key: k('a'), value: '2' }, { type: 'delete', key: k('b') }, { type: 'put', key: k('new'), value: 'n' }],
+          compare: [
+            { key: k('a'), modRevision: a },
+            { key: k('b'), modRevision: b },
+            { key: k('new'), modRevision: 0 },
+          ],
+          success: [
+            { type: 'put', key: k('a'), value: '2' },
+            { type: 'delete', key: k('b') },
+            { type: 'put', key: k('new'), value: 'n' },
+          ],
           failure: [{ type: 'get', key: k('a') }],
         });
         expect(ok.succeeded).toBe(true);
@@ -139,7 +147,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('rejects a transaction that writes one key twice', async () => {
-        const twice = store.txn({ compare: [], success: [{ type: 'put', key: k('t'), value: '1' }, { type: 'delete', key: k('t') }] });
+        const twice = store.txn({
+          compare: [],
+          success: [
+            { type: 'put', key: k('t'), value: '1' },
+            { type: 'delete', key: k('t') },
+          ],
+        });
         await expect(twice).rejects.toBeInstanceOf(InvalidRequestError);
       });
 
@@ -182,7 +196,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             }
           }
         };
-        await Promise.all(Array.from({ length: 8 }, async () => { for (let i = 0; i < 20; i++) await increment(); }));
+        await Promise.all(
+          Array.from({ length: 8 }, async () => {
+            for (let i = 0; i < 20; i++) await increment();
+          }),
+        );
         expect((await store.get(k('counter')))?.value).toBe('160');
       });
     });
@@ -217,7 +235,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const events = await collectUntil(watch, atLeast(4));
         await watch.cancel();
         expect(events.map((e) => [e.type, e.kv.value, e.prev?.value])).toEqual([
-          ['put', 'v1', undefined], ['put', 'v2', 'v1'], ['delete', '', 'v2'], ['put', 'v3', undefined],
+          ['put', 'v1', undefined],
+          ['put', 'v2', 'v1'],
+          ['delete', '', 'v2'],
+          ['put', 'v3', undefined],
         ]);
       });
 
@@ -284,7 +305,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const watch = store.watch(p, { fromRevision: (await store.currentRevision()) + 1 });
         const events = await collectUntil(watch, atLeast(2), 8000);
         await watch.cancel();
-        expect(events.map((e) => [e.type, e.kv.key, e.prev?.value]).sort()).toEqual([['delete', k('l1'), 'a'], ['delete', k('l2'), 'b']]);
+        expect(events.map((e) => [e.type, e.kv.key, e.prev?.value]).sort()).toEqual([
+          ['delete', k('l1'), 'a'],
+          ['delete', k('l2'), 'b'],
+        ]);
         expect(await store.get(k('l1'))).toBeUndefined();
         await expect(lease.keepAlive()).rejects.toBeInstanceOf(LeaseNotFoundError);
       });
@@ -353,7 +377,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           const after = await collectUntil(watch, atLeast(10), 20_000);
           await watch.cancel();
           const all: WatchEvent[] = [...before, ...after];
-          expect(all.map((e) => e.kv.value)).toEqual([...Array.from({ length: 10 }, (_, i) => `before-${i}`), ...Array.from({ length: 10 }, (_, i) => `after-${i}`)]);
+          expect(all.map((e) => e.kv.value)).toEqual([
+            ...Array.from({ length: 10 }, (_, i) => `before-${i}`),
+            ...Array.from({ length: 10 }, (_, i) => `after-${i}`),
+          ]);
           const revisions = all.map((e) => e.kv.modRevision);
           for (let i = 1; i < revisions.length; i++) expect(revisions[i]).toBeGreaterThan(revisions[i - 1] ?? 0);
           expect(after.map((e) => e.prev?.value)).toEqual(Array.from({ length: 10 }, (_, i) => `before-${i}`));

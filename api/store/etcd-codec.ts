@@ -2,10 +2,7 @@
  * Translation between etcd's wire types (as the etcd3 package exposes them) and the Store types,
  * and from etcd3's errors to the store's typed errors.
  */
-import {
-  ClientClosedError, EtcdLeaseInvalidError, isRecoverableError,
-  type IKeyValue, type IRequestOp, type IResponseOp,
-} from 'etcd3';
+import { ClientClosedError, EtcdLeaseInvalidError, isRecoverableError, type IKeyValue, type IRequestOp, type IResponseOp } from 'etcd3';
 import { InvalidRequestError, LeaseNotFoundError, StoreClosedError, StoreUnavailableError } from './errors.js';
 import type { KeyValue, TxnOp, TxnOpResult } from './types.js';
 
@@ -63,8 +60,11 @@ export function mapEtcdError(err: unknown, context: { leaseId?: string } = {}): 
   if (err instanceof EtcdLeaseInvalidError || err.message.includes('requested lease not found')) {
     return new LeaseNotFoundError(context.leaseId ?? 'unknown');
   }
-  if (err.message.includes('is a future revision') || err.message.includes('duplicate key given in txn request') ||
-      err.message.includes('too many operations in txn request')) {
+  if (
+    err.message.includes('is a future revision') ||
+    err.message.includes('duplicate key given in txn request') ||
+    err.message.includes('too many operations in txn request')
+  ) {
     return new InvalidRequestError(err.message);
   }
   // etcd3's fault-handling library (cockatiel) throws a BrokenCircuitError while its breaker is open

@@ -117,7 +117,9 @@ export class EtcdWatch {
     const reason = err instanceof Error ? err.message : String(err);
     if (now - this.disconnectedSince > this.options.reconnectTimeoutMs) {
       this.stop();
-      this.channel.fail(new WatchBrokenError(this.options.prefix, this.lastRevision ?? 0, `etcd unreachable for ${now - this.disconnectedSince} ms (${reason})`));
+      this.channel.fail(
+        new WatchBrokenError(this.options.prefix, this.lastRevision ?? 0, `etcd unreachable for ${now - this.disconnectedSince} ms (${reason})`),
+      );
       return;
     }
     this.options.log.debug({ prefix: this.options.prefix, after: this.lastRevision, reason }, 'watch disconnected; resuming');

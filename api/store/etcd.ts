@@ -16,9 +16,23 @@ import { GroupCommit, type GroupCommitOptions, type GroupCommitStats } from './g
 
 import {
   MAX_TXN_OPS,
-  type DeleteOptions, type DeleteResult, type KeyValue, type StoreLease, type LeaseOptions, type PutEntry, type PutOptions,
-  type RangeOptions, type RangeResult, type Store, type TxnOp, type TxnOpResult, type TxnRequest, type TxnResult,
-  type Watch, type WatchOptions, type WriteResult,
+  type DeleteOptions,
+  type DeleteResult,
+  type KeyValue,
+  type StoreLease,
+  type LeaseOptions,
+  type PutEntry,
+  type PutOptions,
+  type RangeOptions,
+  type RangeResult,
+  type Store,
+  type TxnOp,
+  type TxnOpResult,
+  type TxnRequest,
+  type TxnResult,
+  type Watch,
+  type WatchOptions,
+  type WriteResult,
 } from './types.js';
 
 /** create and put return only the new revision: no previous value to fetch. */

@@ -68,7 +68,12 @@ describe('GroupCommit', () => {
     await backing.store.put('/k/def', 'd2'); // before the waiting read leaves: it must see this
     release();
     const values = await Promise.all([first, ...many]);
-    expect(values.slice(1).filter((_, i) => i % 2 === 0).every((kv) => kv?.value === 'd2')).toBe(true);
+    expect(
+      values
+        .slice(1)
+        .filter((_, i) => i % 2 === 0)
+        .every((kv) => kv?.value === 'd2'),
+    ).toBe(true);
     const reads = sent.flatMap((t) => t.success.map((op) => op.key));
     expect(reads.filter((k) => k === '/k/def')).toHaveLength(1);
     expect(reads).toHaveLength(1 + 1 + 1_500);

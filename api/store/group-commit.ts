@@ -165,7 +165,9 @@ export class GroupCommit {
 
   /** A put of a key that must not exist yet (AlreadyExistsError). */
   create(key: string, value: string, options: { lease?: string } = {}): Promise<WriteResult> {
-    return new Promise((resolve, reject) => this.enqueue(this.writes, { type: 'put', key, value, ...options, ifModRevision: 0, create: true, resolve, reject }));
+    return new Promise((resolve, reject) =>
+      this.enqueue(this.writes, { type: 'put', key, value, ...options, ifModRevision: 0, create: true, resolve, reject }),
+    );
   }
 
   private enqueue<T extends Op>(lane: Lane<T>, op: T): void {

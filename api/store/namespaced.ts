@@ -3,7 +3,22 @@
  * stored as `namespace + key`, and results and events come back without the prefix. It lets several
  * berth installations (or parallel test files) share one etcd without seeing each other's keys.
  */
-import type { DeleteOptions, KeyValue, StoreLease, LeaseOptions, PutEntry, PutOptions, RangeOptions, Store, TxnOp, TxnOpResult, TxnRequest, Watch, WatchBatch, WatchOptions } from './types.js';
+import type {
+  DeleteOptions,
+  KeyValue,
+  StoreLease,
+  LeaseOptions,
+  PutEntry,
+  PutOptions,
+  RangeOptions,
+  Store,
+  TxnOp,
+  TxnOpResult,
+  TxnRequest,
+  Watch,
+  WatchBatch,
+  WatchOptions,
+} from './types.js';
 
 export function namespaced(store: Store, namespace: string): Store {
   if (namespace === '') return store;

@@ -14,4 +14,3 @@ export function prefixEnd(prefix: string): string | undefined {
   }
   return undefined;
 }
-

@@ -106,15 +106,18 @@ class SqliteLease implements StoreLease {
   }
 
   startKeepAlive(): void {
-    this.timer = setInterval(() => {
-      try {
-        this.leases.keepAlive(this.id, this.ttlSeconds);
-      } catch {
-        // Gone (expired while the process stalled, or revoked): tell the owner once.
-        this.release();
-        this.markLost();
-      }
-    }, (this.ttlSeconds * 1000) / 3);
+    this.timer = setInterval(
+      () => {
+        try {
+          this.leases.keepAlive(this.id, this.ttlSeconds);
+        } catch {
+          // Gone (expired while the process stalled, or revoked): tell the owner once.
+          this.release();
+          this.markLost();
+        }
+      },
+      (this.ttlSeconds * 1000) / 3,
+    );
     this.timer.unref();
   }
 

@@ -85,9 +85,7 @@ export class SqliteOps {
       `DELETE FROM log WHERE revision < @rev AND (deleted = 1 OR EXISTS (
          SELECT 1 FROM log n WHERE n.key = log.key AND n.revision > log.revision AND n.revision <= @rev))`,
     );
-    this.setMeta = db.prepare(
-      'INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
-    );
+    this.setMeta = db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
   }
 
   get(key: string): KeyValue | undefined {

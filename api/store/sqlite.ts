@@ -17,8 +17,24 @@ import { assertDistinctWrites } from './txn-rules.js';
 import { deleteViaTxn } from './txn-writes.js';
 import { GroupCommit } from './group-commit.js';
 import type {
-  DeleteOptions, DeleteResult, KeyValue, StoreLease, LeaseOptions, PutEntry, PutOptions, RangeOptions, RangeResult,
-  Store, TxnOp, TxnOpResult, TxnRequest, TxnResult, Watch, WatchEvent, WatchOptions, WriteResult,
+  DeleteOptions,
+  DeleteResult,
+  KeyValue,
+  StoreLease,
+  LeaseOptions,
+  PutEntry,
+  PutOptions,
+  RangeOptions,
+  RangeResult,
+  Store,
+  TxnOp,
+  TxnOpResult,
+  TxnRequest,
+  TxnResult,
+  Watch,
+  WatchEvent,
+  WatchOptions,
+  WriteResult,
 } from './types.js';
 import { MAX_TXN_OPS } from './types.js';
 

@@ -62,10 +62,7 @@ export interface PutEntry {
   lease?: string;
 }
 
-export type TxnOp =
-  | { type: 'put'; key: string; value: string; lease?: string }
-  | { type: 'delete'; key: string }
-  | { type: 'get'; key: string };
+export type TxnOp = { type: 'put'; key: string; value: string; lease?: string } | { type: 'delete'; key: string } | { type: 'get'; key: string };
 
 export type TxnOpResult =
   | { type: 'put'; key: string; prev?: KeyValue }

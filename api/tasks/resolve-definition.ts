@@ -13,9 +13,14 @@ export async function lookUpTaskDefinition(client: BerthClient, cluster: string,
   if (!parsed) throw new TaskRequestError('taskDefinition', `"${ref}" is not a task definition reference; use a family ("web") or family:revision ("web:3")`);
   if (parsed.revision !== undefined) {
     const td = await client.get('TaskDefinition', { cluster, name: ref });
-    if (!td) throw new TaskRequestError('taskDefinition', `task definition ${ref} not found in cluster ${cluster}; register it with berth apply`, 'ClientException');
+    if (!td)
+      throw new TaskRequestError('taskDefinition', `task definition ${ref} not found in cluster ${cluster}; register it with berth apply`, 'ClientException');
     if (td.status?.status === 'INACTIVE')
-      throw new TaskRequestError('taskDefinition', `task definition ${ref} is INACTIVE (deregistered); run an ACTIVE revision, or name the family "${parsed.family}" for the newest`, 'ClientException');
+      throw new TaskRequestError(
+        'taskDefinition',
+        `task definition ${ref} is INACTIVE (deregistered); run an ACTIVE revision, or name the family "${parsed.family}" for the newest`,
+        'ClientException',
+      );
     return td;
   }
   const revisions = (await listAll(client, cluster)).filter((td) => td.spec.family === parsed.family);

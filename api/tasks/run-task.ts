@@ -36,14 +36,22 @@ export async function runTask(client: BerthClient, raw: RunTaskInput, options: T
 }
 
 /** The tasks about to be created, as the scheduler would see them (unbound, PENDING, newest). */
-function drafts(cluster: string, definition: ObjectOf<'TaskDefinition'>, spec: Record<string, unknown>, count: number, options: TaskApiOptions): ObjectOf<'Task'>[] {
+function drafts(
+  cluster: string,
+  definition: ObjectOf<'TaskDefinition'>,
+  spec: Record<string, unknown>,
+  count: number,
+  options: TaskApiOptions,
+): ObjectOf<'Task'>[] {
   const now = (options.now ?? (() => new Date()))().toISOString();
   // Parsed as stored objects are, so the check sees defaults filled in.
-  return Array.from({ length: count }, (_, i) => Task.parse({
-    apiVersion: API_VERSION,
-    kind: 'Task',
-    metadata: { name: `run-task-draft-${String(i).padStart(2, '0')}`, cluster, creationTimestamp: now },
-    spec: { taskDefinition: definition.metadata.name, desiredStatus: 'RUNNING', ...spec },
-    status: { lastStatus: 'PENDING', createdAt: now },
-  }));
+  return Array.from({ length: count }, (_, i) =>
+    Task.parse({
+      apiVersion: API_VERSION,
+      kind: 'Task',
+      metadata: { name: `run-task-draft-${String(i).padStart(2, '0')}`, cluster, creationTimestamp: now },
+      spec: { taskDefinition: definition.metadata.name, desiredStatus: 'RUNNING', ...spec },
+      status: { lastStatus: 'PENDING', createdAt: now },
+    }),
+  );
 }

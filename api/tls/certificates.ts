@@ -87,7 +87,8 @@ function newKeyPair(): { publicKey: forge.pki.PublicKey; privateKey: forge.pki.r
 /** forge signs with RSA keys only; a CA key of another type is refused with what to do. */
 function rsaPrivateKey(pem: string): forge.pki.rsa.PrivateKey {
   const key = forge.pki.privateKeyFromPem(pem);
-  if (Buffer.isBuffer(key)) throw new Error('the CA key is not an RSA key; berth signs certificates with RSA CA keys only (give a certificate with --tls-cert/--tls-key instead)');
+  if (Buffer.isBuffer(key))
+    throw new Error('the CA key is not an RSA key; berth signs certificates with RSA CA keys only (give a certificate with --tls-cert/--tls-key instead)');
   return key;
 }
 

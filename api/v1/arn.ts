@@ -81,6 +81,5 @@ export const ecsArn = {
   service: (ctx: ArnContext, cluster: string, service: string) => arn(ctx, `service/${cluster}/${service}`),
   task: (ctx: ArnContext, cluster: string, taskId: string) => arn(ctx, `task/${cluster}/${taskId}`),
   containerInstance: (ctx: ArnContext, cluster: string, instanceId: string) => arn(ctx, `container-instance/${cluster}/${instanceId}`),
-  container: (ctx: ArnContext, cluster: string, taskId: string, containerId: string) =>
-    arn(ctx, `container/${cluster}/${taskId}/${containerId}`),
+  container: (ctx: ArnContext, cluster: string, taskId: string, containerId: string) => arn(ctx, `container/${cluster}/${taskId}/${containerId}`),
 };

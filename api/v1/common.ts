@@ -5,9 +5,7 @@ import { z } from 'zod';
 
 /** ECS's rule for families, container names and volume names: up to 255 letters, digits, "-" and "_". */
 export const ECS_IDENTIFIER_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
-export const EcsIdentifier = z
-  .string()
-  .regex(ECS_IDENTIFIER_PATTERN, 'must be 1-255 letters, digits, hyphens or underscores');
+export const EcsIdentifier = z.string().regex(ECS_IDENTIFIER_PATTERN, 'must be 1-255 letters, digits, hyphens or underscores');
 
 /** `{name, value}` as ECS uses it for environment variables and system controls. */
 export const KeyValuePair = z.strictObject({ name: z.string().min(1), value: z.string() });

@@ -38,8 +38,7 @@ export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
 export const CONTAINER_DEFAULTS = { essential: true } as const;
 
 const MemoryMiB = z.int().min(MIN_MEMORY_MIB, `must be at least ${MIN_MEMORY_MIB} MiB (Docker's minimum)`);
-const Timeout = (r: { min: number; max: number }) =>
-  z.int().min(r.min, `must be ${r.min}-${r.max} seconds`).max(r.max, `must be ${r.min}-${r.max} seconds`);
+const Timeout = (r: { min: number; max: number }) => z.int().min(r.min, `must be ${r.min}-${r.max} seconds`).max(r.max, `must be ${r.min}-${r.max} seconds`);
 
 export const ContainerDefinition = z
   .strictObject({

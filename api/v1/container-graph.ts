@@ -23,12 +23,8 @@ export function containerEdges(containers: readonly ContainerDefinition[]): Cont
   containers.forEach((c, i) => {
     const at = ['containerDefinitions', i];
     c.links?.forEach((l, k) => edges.push({ from: c.name, to: linkTarget(l), path: [...at, 'links', k] }));
-    c.volumesFrom?.forEach((v, k) =>
-      edges.push({ from: c.name, to: v.sourceContainer, path: [...at, 'volumesFrom', k, 'sourceContainer'] }),
-    );
-    c.dependsOn?.forEach((d, k) =>
-      edges.push({ from: c.name, to: d.containerName, path: [...at, 'dependsOn', k, 'containerName'] }),
-    );
+    c.volumesFrom?.forEach((v, k) => edges.push({ from: c.name, to: v.sourceContainer, path: [...at, 'volumesFrom', k, 'sourceContainer'] }));
+    c.dependsOn?.forEach((d, k) => edges.push({ from: c.name, to: d.containerName, path: [...at, 'dependsOn', k, 'containerName'] }));
   });
   return edges;
 }

@@ -45,7 +45,10 @@ export const ContainerInstanceSpec = z.strictObject({
        * SHA-256 of the certificate an https log server serves (`AB:CD:…`, 32 bytes): the API server
        * connects only to a server presenting that certificate, so nothing else can take its token.
        */
-      certificateSha256: z.string().regex(/^(?:[0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'expected 32 hex bytes joined by ":", as openssl and Node print a SHA-256 fingerprint').optional(),
+      certificateSha256: z
+        .string()
+        .regex(/^(?:[0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'expected 32 hex bytes joined by ":", as openssl and Node print a SHA-256 fingerprint')
+        .optional(),
       version: z.string().min(1).optional(),
     })
     .optional(),

@@ -11,8 +11,21 @@ export const ContainerDependency = z.strictObject({
 export type ContainerDependency = z.infer<typeof ContainerDependency>;
 
 export const ULIMIT_NAMES = [
-  'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice',
-  'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack',
+  'core',
+  'cpu',
+  'data',
+  'fsize',
+  'locks',
+  'memlock',
+  'msgqueue',
+  'nice',
+  'nofile',
+  'nproc',
+  'rss',
+  'rtprio',
+  'rttime',
+  'sigpending',
+  'stack',
 ] as const;
 export const Ulimit = z
   .strictObject({ name: z.enum(ULIMIT_NAMES), softLimit: z.int(), hardLimit: z.int() })
@@ -24,9 +37,7 @@ export const Secret = z.strictObject({ name: z.string().min(1), valueFrom: z.str
 export type Secret = z.infer<typeof Secret>;
 
 /** ECS's log drivers, plus Docker's `local` and `none`, which berth's agent also passes through. */
-export const LOG_DRIVERS = [
-  'json-file', 'syslog', 'journald', 'logentries', 'gelf', 'fluentd', 'awslogs', 'splunk', 'awsfirelens', 'local', 'none',
-] as const;
+export const LOG_DRIVERS = ['json-file', 'syslog', 'journald', 'logentries', 'gelf', 'fluentd', 'awslogs', 'splunk', 'awsfirelens', 'local', 'none'] as const;
 export const LogConfiguration = z.strictObject({
   logDriver: z.enum(LOG_DRIVERS),
   options: z.record(z.string(), z.string()).optional(),
@@ -51,9 +62,7 @@ export const EnvironmentFile = z.strictObject({ type: z.literal('s3'), value: z.
 export const ExtraHost = z.strictObject({ hostname: z.string().min(1), ipAddress: z.string().min(1) });
 
 export const LinuxParameters = z.strictObject({
-  capabilities: z
-    .strictObject({ add: z.array(z.string()).optional(), drop: z.array(z.string()).optional() })
-    .optional(),
+  capabilities: z.strictObject({ add: z.array(z.string()).optional(), drop: z.array(z.string()).optional() }).optional(),
   devices: z
     .array(
       z.strictObject({

@@ -8,10 +8,24 @@ describe('cleanTaskDefinitionSpec', () => {
     ['empty strings as values', { family: 'f', taskRoleArn: '' }, { family: 'f' }],
     ['objects left empty', { family: 'f', runtimePlatform: { cpuArchitecture: null } }, { family: 'f' }],
     ['null list items', { family: 'f', requiresCompatibilities: [null, 'FARGATE'] }, { family: 'f', requiresCompatibilities: ['FARGATE'] }],
-    ['list items left empty', { family: 'f', portMappings: [{ hostPort: null }, { containerPort: 80 }] }, { family: 'f', portMappings: [{ containerPort: 80 }] }],
+    [
+      'list items left empty',
+      { family: 'f', portMappings: [{ hostPort: null }, { containerPort: 80 }] },
+      { family: 'f', portMappings: [{ containerPort: 80 }] },
+    ],
     ['zero and false', { family: 'f', cpu: 0, essential: false }, { family: 'f', cpu: 0, essential: false }],
     ['empty strings in lists', { command: ['sh', '-c', ''] }, { command: ['sh', '-c', ''] }],
-    ['environment values', { environment: [{ name: 'A', value: '' }, { name: 'B', value: null }, { name: 'C' }] }, { environment: [{ name: 'A', value: '' }, { name: 'B', value: '' }, { name: 'C', value: '' }] }],
+    [
+      'environment values',
+      { environment: [{ name: 'A', value: '' }, { name: 'B', value: null }, { name: 'C' }] },
+      {
+        environment: [
+          { name: 'A', value: '' },
+          { name: 'B', value: '' },
+          { name: 'C', value: '' },
+        ],
+      },
+    ],
     ['read-only fields', { family: 'f', revision: 3, status: 'ACTIVE', compatibilities: ['EC2'], registeredAt: 'x', deleteRequestedAt: 'y' }, { family: 'f' }],
   ])('drops %s', (_what, raw, want) => {
     const once = cleanTaskDefinitionSpec(raw).spec;

@@ -103,8 +103,7 @@ export function toIssues(error: z.ZodError): SchemaIssue[] {
     const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (i.code === 'unrecognized_keys')
       return i.keys.map((key) => ({ path: [...path, key], message: `unknown field "${key}" (misspelt, or not an ECS field?)` }));
-    if (i.code === 'invalid_key')
-      return [{ path, message: `invalid key: ${i.issues.map((inner) => inner.message).join('; ')}` }];
+    if (i.code === 'invalid_key') return [{ path, message: `invalid key: ${i.issues.map((inner) => inner.message).join('; ')}` }];
     return [{ path, message: i.message }];
   });
 }

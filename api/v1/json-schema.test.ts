@@ -18,7 +18,9 @@ const rendered = renderJsonSchemas();
 
 describe('generated JSON Schemas', () => {
   it('are committed and up to date (run `npm run build && npm run schemas` after changing api/v1)', () => {
-    const onDisk = readdirSync(schemaDir).filter((f) => f.endsWith('.json')).sort();
+    const onDisk = readdirSync(schemaDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(onDisk).toEqual([...rendered.keys()].sort());
     for (const [file, content] of rendered) expect(readFileSync(join(schemaDir, file), 'utf8'), file).toBe(content);
   });
@@ -39,7 +41,10 @@ describe('the all-kinds schema, as an editor uses it', () => {
   const accepted: [string, unknown][] = [
     ...(Object.keys(MINIMAL_SPECS) as KindName[]).map((k): [string, unknown] => [`minimal ${k} (defaults omitted)`, rawObject(k, MINIMAL_SPECS[k])]),
     ['task cpu/memory as ECS strings', rawTaskDefinition({ cpu: '1 vCPU', memory: '2 GB' })],
-    ...validCorpusSpecs().map(({ file, spec }): [string, unknown] => [`ECS ${file}`, { apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: spec.family }, spec }]),
+    ...validCorpusSpecs().map(({ file, spec }): [string, unknown] => [
+      `ECS ${file}`,
+      { apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: spec.family }, spec },
+    ]),
     ...readdirSync(join(root, 'manifests', 'examples'))
       .filter((f) => /\.ya?ml$/.test(f))
       .flatMap((f) =>
@@ -54,7 +59,10 @@ describe('the all-kinds schema, as an editor uses it', () => {
   it.each([
     ['a misspelt field', rawTaskDefinition({ containerDefinitions: [{ name: 'a', image: 'i', memroy: 5 }] })],
     ['an unknown kind', { apiVersion: 'berth.dev/v1', kind: 'Pod', metadata: { name: 'a' }, spec: {} }],
-    ['an out-of-range health check', rawTaskDefinition({ containerDefinitions: [{ name: 'a', image: 'i', memory: 8, healthCheck: { command: ['CMD', 'x'], interval: 0 } }] })],
+    [
+      'an out-of-range health check',
+      rawTaskDefinition({ containerDefinitions: [{ name: 'a', image: 'i', memory: 8, healthCheck: { command: ['CMD', 'x'], interval: 0 } }] }),
+    ],
     ['a task cpu that is no amount', rawTaskDefinition({ cpu: 'lots' })],
     ['a service without taskDefinition', rawObject('Service', {})],
   ])('rejects %s', (_name, doc) => {

@@ -18,8 +18,7 @@ const expectIssue = (raw: unknown, path: (string | number)[], message: RegExp) =
   expect(found[0]?.message).toMatch(message);
 };
 const service = (spec: Record<string, unknown>) => rawObject('Service', { taskDefinition: 'web', ...spec });
-const task = (spec: Record<string, unknown>, status?: Record<string, unknown>) =>
-  rawObject('Task', { taskDefinition: 'web:1', ...spec }, 't', status);
+const task = (spec: Record<string, unknown>, status?: Record<string, unknown>) => rawObject('Task', { taskDefinition: 'web:1', ...spec }, 't', status);
 
 describe('Service', () => {
   it.each([
@@ -33,11 +32,26 @@ describe('Service', () => {
   });
 
   it.each([
-    ['100/100 cannot progress', { deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 100 } }, ['spec', 'deploymentConfiguration', 'maximumPercent'], /maximumPercent \(100\) must be greater than minimumHealthyPercent \(100\)/],
-    ['default min 100 with max 100', { deploymentConfiguration: { maximumPercent: 100 } }, ['spec', 'deploymentConfiguration', 'maximumPercent'], /never make progress/],
+    [
+      '100/100 cannot progress',
+      { deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 100 } },
+      ['spec', 'deploymentConfiguration', 'maximumPercent'],
+      /maximumPercent \(100\) must be greater than minimumHealthyPercent \(100\)/,
+    ],
+    [
+      'default min 100 with max 100',
+      { deploymentConfiguration: { maximumPercent: 100 } },
+      ['spec', 'deploymentConfiguration', 'maximumPercent'],
+      /never make progress/,
+    ],
     ['malformed task definition', { taskDefinition: 'web:latest' }, ['spec', 'taskDefinition'], /family \("web"\) or family:revision/],
     ['unknown scheduling strategy', { schedulingStrategy: 'BATCH' }, ['spec', 'schedulingStrategy'], /REPLICA.*DAEMON/],
-    ['unknown circuit breaker field', { deploymentConfiguration: { deploymentCircuitBreaker: { enabled: true } } }, ['spec', 'deploymentConfiguration', 'deploymentCircuitBreaker', 'enabled'], /unknown field "enabled"/],
+    [
+      'unknown circuit breaker field',
+      { deploymentConfiguration: { deploymentCircuitBreaker: { enabled: true } } },
+      ['spec', 'deploymentConfiguration', 'deploymentCircuitBreaker', 'enabled'],
+      /unknown field "enabled"/,
+    ],
   ] as const)('rejects %s', (_name, spec, path, message) => expectIssue(service(spec), [...path], message));
 
   it.each(['web:3', 'web.prod', 'x'.repeat(256), 'web/x'])('rejects the service name %j, as ECS does', (name) => {
@@ -65,7 +79,12 @@ describe('Task', () => {
 
   it.each([
     ['an unpinned task definition', { taskDefinition: 'web' }, ['spec', 'taskDefinition'], /must be family:revision/],
-    ['a container overridden twice', { overrides: { containerOverrides: [{ name: 'a' }, { name: 'a' }] } }, ['spec', 'overrides', 'containerOverrides', 1, 'name'], /overridden twice/],
+    [
+      'a container overridden twice',
+      { overrides: { containerOverrides: [{ name: 'a' }, { name: 'a' }] } },
+      ['spec', 'overrides', 'containerOverrides', 1, 'name'],
+      /overridden twice/,
+    ],
     ['an unknown desired status', { desiredStatus: 'PAUSED' }, ['spec', 'desiredStatus'], /RUNNING.*STOPPED/],
   ] as const)('rejects %s', (_name, spec, path, message) => expectIssue(task(spec), [...path], message));
 
@@ -91,8 +110,7 @@ describe('ContainerInstance and Cluster', () => {
     ['a drained status with a typo', { ...MINIMAL_SPECS.ContainerInstance, status: 'DRAINED' }, ['spec', 'status'], /ACTIVE.*DRAINING/],
     ['no registered resources', {}, ['spec', 'registeredResources'], /expected object/],
     ['a bad attribute name', { ...MINIMAL_SPECS.ContainerInstance, attributes: { 'has space': 'x' } }, ['spec', 'attributes', 'has space'], /attribute names/],
-  ] as const)('rejects an instance with %s', (_name, spec, path, message) =>
-    expectIssue(rawObject('ContainerInstance', spec), [...path], message));
+  ] as const)('rejects an instance with %s', (_name, spec, path, message) => expectIssue(rawObject('ContainerInstance', spec), [...path], message));
 
   it('rejects a negative cluster count', () => {
     expectIssue(rawObject('Cluster', {}, 'c', { runningTasksCount: -1 }), ['status', 'runningTasksCount'], /Too small/);

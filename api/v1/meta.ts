@@ -9,9 +9,7 @@ export const DEFAULT_CLUSTER = 'default';
 
 /** Names: what ECS allows for clusters, families and services, plus `:` for `family:revision`. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$/;
-export const Name = z
-  .string()
-  .regex(NAME_PATTERN, 'must be 1-255 letters, digits, "-", "_", "." or ":", starting with a letter or digit');
+export const Name = z.string().regex(NAME_PATTERN, 'must be 1-255 letters, digits, "-", "_", "." or ":", starting with a letter or digit');
 
 const LabelKey = z.string().min(1).max(317);
 /** RFC 3339 timestamps, as JSON carries them; every kind's status uses this one. */

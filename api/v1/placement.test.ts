@@ -35,10 +35,7 @@ describe('placement strategy', () => {
 });
 
 describe('placement constraint', () => {
-  it.each([
-    { type: 'distinctInstance' },
-    { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t2.*' },
-  ])('accepts %j', (c) => {
+  it.each([{ type: 'distinctInstance' }, { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t2.*' }])('accepts %j', (c) => {
     expect(issuesOf(PlacementConstraint, c)).toEqual([]);
   });
 
@@ -47,7 +44,10 @@ describe('placement constraint', () => {
     [{ type: 'distinctInstance', expression: 'attribute:a == b' }, /distinctInstance takes no expression/],
     [{ type: 'memberOf', expression: 'x'.repeat(2001) }, /Too big/],
     // parsed by the scheduler's own parser, so what validates is what places
-    [{ type: 'memberOf', expression: 'attribute:zone === a' }, /memberOf expression "attribute:zone === a": expected "and", "or" or the end of the expression at column 20, found "a"/],
+    [
+      { type: 'memberOf', expression: 'attribute:zone === a' },
+      /memberOf expression "attribute:zone === a": expected "and", "or" or the end of the expression at column 20, found "a"/,
+    ],
     [{ type: 'memberOf', expression: 'attribute:zone == a or' }, /expected a comparison, "not" or "\(" at column 23/],
     [{ type: 'memberOf', expression: 'attribute:x =~ (a)\\1' }, /invalid regular expression/],
   ] as const)('rejects %j', (c, message) => {

@@ -61,8 +61,7 @@ export const PlacementConstraint = z
     expression: Expression.optional(),
   })
   .superRefine((c, ctx) => {
-    if (c.type === 'memberOf' && c.expression === undefined)
-      ctx.addIssue({ code: 'custom', path: ['expression'], message: 'memberOf needs an expression' });
+    if (c.type === 'memberOf' && c.expression === undefined) ctx.addIssue({ code: 'custom', path: ['expression'], message: 'memberOf needs an expression' });
     if (c.type === 'distinctInstance' && c.expression !== undefined)
       ctx.addIssue({ code: 'custom', path: ['expression'], message: 'distinctInstance takes no expression' });
   });

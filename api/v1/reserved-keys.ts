@@ -22,7 +22,8 @@ export function reservedKeyPaths(value: unknown, known?: unknown, prefix: (strin
   } else if (isPlainObject(value)) {
     const before = isPlainObject(known) ? known : {};
     if (Object.hasOwn(value, RESERVED)) found.push([...prefix, RESERVED]);
-    for (const key of Object.keys(value)) if (key !== RESERVED) found.push(...reservedKeyPaths(value[key], Object.hasOwn(before, key) ? before[key] : undefined, [...prefix, key]));
+    for (const key of Object.keys(value))
+      if (key !== RESERVED) found.push(...reservedKeyPaths(value[key], Object.hasOwn(before, key) ? before[key] : undefined, [...prefix, key]));
   }
   return found;
 }

@@ -68,15 +68,27 @@ describe('kind schemas (fuzz)', () => {
         const result = validateObject(raw);
         if (!result.ok) return;
         const output = JSON.parse(JSON.stringify(result.object)) as unknown;
-        for (const path of pathsOf(raw)) expect(getAt(output, path), `${JSON.stringify(path)} of an accepted input is missing from the output`).not.toBe(undefined);
+        for (const path of pathsOf(raw))
+          expect(getAt(output, path), `${JSON.stringify(path)} of an accepted input is missing from the output`).not.toBe(undefined);
       }),
       fuzzParams(600),
     );
   });
 
   it('validate any JSON value without throwing, with located issues', { timeout: fuzzTimeout(30_000) }, () => {
-    const envelope = fc.record({ apiVersion: fc.constantFrom('berth.dev/v1', 'v1', 1), kind: fc.constantFrom('Service', 'Task', 'TaskDefinition', 'Cluster', 'ContainerInstance', 'Pod', '__proto__') }, { requiredKeys: [] });
-    const anyJson = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.tuple(envelope, fc.dictionary(fc.constantFrom('metadata', 'spec', 'status', 'x'), fc.jsonValue({ maxDepth: 3 }))).map(([e, rest]) => ({ ...rest, ...e })));
+    const envelope = fc.record(
+      {
+        apiVersion: fc.constantFrom('berth.dev/v1', 'v1', 1),
+        kind: fc.constantFrom('Service', 'Task', 'TaskDefinition', 'Cluster', 'ContainerInstance', 'Pod', '__proto__'),
+      },
+      { requiredKeys: [] },
+    );
+    const anyJson = fc.oneof(
+      fc.jsonValue({ maxDepth: 4 }),
+      fc
+        .tuple(envelope, fc.dictionary(fc.constantFrom('metadata', 'spec', 'status', 'x'), fc.jsonValue({ maxDepth: 3 })))
+        .map(([e, rest]) => ({ ...rest, ...e })),
+    );
     fc.assert(
       fc.property(anyJson, (raw) => {
         const result = validateObject(raw);
@@ -86,7 +98,7 @@ describe('kind schemas (fuzz)', () => {
     );
   });
 
-  it('validateObjectOver gives validateObject\'s verdict and output for an object made from a valid one', { timeout: fuzzTimeout(30_000) }, () => {
+  it("validateObjectOver gives validateObject's verdict and output for an object made from a valid one", { timeout: fuzzTimeout(30_000) }, () => {
     const pair = fc.constantFrom(...VALID).chain((known) => mutantOf(known).map((raw) => ({ known, raw })));
     fc.assert(
       fc.property(pair, ({ known, raw }) => {
@@ -102,7 +114,26 @@ describe('kind schemas (fuzz)', () => {
 });
 
 describe('fields with a grammar of their own (fuzz)', () => {
-  const EXPRESSION_TOKENS = ['attribute:zone', 'instanceId', 'task:group', '==', '===', '!=', 'in', '[a, b]', 'a', 'b', 'and', 'or', 'not', '(', ')', '=~', '(a+)+', 'exists'];
+  const EXPRESSION_TOKENS = [
+    'attribute:zone',
+    'instanceId',
+    'task:group',
+    '==',
+    '===',
+    '!=',
+    'in',
+    '[a, b]',
+    'a',
+    'b',
+    'and',
+    'or',
+    'not',
+    '(',
+    ')',
+    '=~',
+    '(a+)+',
+    'exists',
+  ];
   const expression = fc.oneof(
     fc.array(fc.constantFrom(...EXPRESSION_TOKENS), { minLength: 1, maxLength: 7 }).map((t) => t.join(' ')),
     fc.constantFrom('attribute:zone === a', 'attribute:zone == a or', 'attribute:zone == a', 'not (instanceId in [a, b])'),
@@ -118,21 +149,25 @@ describe('fields with a grammar of their own (fuzz)', () => {
   };
 
   /** The schema must agree with the scheduler's parser, and say where an expression breaks. */
-  it('memberOf expressions: accepted exactly when the cluster query language parses them, refused at their field with a column', { timeout: fuzzTimeout(30_000) }, () => {
-    fc.assert(
-      fc.property(expression, fc.boolean(), (text, inService) => {
-        const raw = inService
-          ? rawObject('Service', { taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression: text }] })
-          : rawTaskDefinition({ placementConstraints: [{ type: 'memberOf', expression: text }] });
-        const result = validateObject(raw);
-        expect(result.ok).toBe(parses(text));
-        if (result.ok) return;
-        const at = result.issues.find((i) => i.path.join('.') === 'spec.placementConstraints.0.expression');
-        expect(at?.message).toMatch(/column \d+/);
-      }),
-      fuzzParams(500),
-    );
-  });
+  it(
+    'memberOf expressions: accepted exactly when the cluster query language parses them, refused at their field with a column',
+    { timeout: fuzzTimeout(30_000) },
+    () => {
+      fc.assert(
+        fc.property(expression, fc.boolean(), (text, inService) => {
+          const raw = inService
+            ? rawObject('Service', { taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression: text }] })
+            : rawTaskDefinition({ placementConstraints: [{ type: 'memberOf', expression: text }] });
+          const result = validateObject(raw);
+          expect(result.ok).toBe(parses(text));
+          if (result.ok) return;
+          const at = result.issues.find((i) => i.path.join('.') === 'spec.placementConstraints.0.expression');
+          expect(at?.message).toMatch(/column \d+/);
+        }),
+        fuzzParams(500),
+      );
+    },
+  );
 
   /** metadata.name takes ":" for task definitions (family:revision), never for a Service (ECS's rule). */
   it('service names: one with a ":" is refused at metadata.name', { timeout: fuzzTimeout(30_000) }, () => {

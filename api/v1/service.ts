@@ -60,18 +60,15 @@ export const ServiceSpec = z.strictObject({
    * Ignored for DAEMON services, which run one task per instance. At most the cluster's
    * maxTasksPerService (checked when the service is written, against its Cluster).
    */
-  desiredCount: Count.max(MAX_TASKS_PER_SERVICE_CEILING, `desiredCount must be at most ${MAX_TASKS_PER_SERVICE_CEILING} (and at most the cluster's maxTasksPerService, default ${DEFAULT_MAX_TASKS_PER_SERVICE})`).default(
-    SERVICE_DEFAULTS.desiredCount,
-  ),
+  desiredCount: Count.max(
+    MAX_TASKS_PER_SERVICE_CEILING,
+    `desiredCount must be at most ${MAX_TASKS_PER_SERVICE_CEILING} (and at most the cluster's maxTasksPerService, default ${DEFAULT_MAX_TASKS_PER_SERVICE})`,
+  ).default(SERVICE_DEFAULTS.desiredCount),
   launchType: LaunchType.default(SERVICE_DEFAULTS.launchType),
   placementStrategy: PlacementStrategies.optional(),
   placementConstraints: PlacementConstraints.optional(),
   deploymentConfiguration: DeploymentConfiguration.prefault({}),
-  healthCheckGracePeriodSeconds: z
-    .int()
-    .min(0)
-    .max(MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS)
-    .default(SERVICE_DEFAULTS.healthCheckGracePeriodSeconds),
+  healthCheckGracePeriodSeconds: z.int().min(0).max(MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS).default(SERVICE_DEFAULTS.healthCheckGracePeriodSeconds),
   schedulingStrategy: z.enum(SCHEDULING_STRATEGIES).default(SERVICE_DEFAULTS.schedulingStrategy),
   tags: Tags.optional(),
 });

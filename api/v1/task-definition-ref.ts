@@ -51,10 +51,7 @@ export const TaskDefinitionRefString = z
 /** Exactly `family:N` (or that revision's ARN), as a task runs one revision. */
 export const PinnedTaskDefinitionRefString = z
   .string()
-  .regex(
-    new RegExp(`^(?:${SHORT}:[1-9][0-9]{0,9}|${TASK_DEFINITION_ARN_PATTERN})$`),
-    'must be family:revision, e.g. "web:3", or that revision\'s ARN',
-  )
+  .regex(new RegExp(`^(?:${SHORT}:[1-9][0-9]{0,9}|${TASK_DEFINITION_ARN_PATTERN})$`), 'must be family:revision, e.g. "web:3", or that revision\'s ARN')
   .transform(shortForm);
 
 /** A stored revision's number: its status says it, else its `family:N` name (0 when neither does). */

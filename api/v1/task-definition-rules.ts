@@ -58,8 +58,7 @@ function dependencyConditionIssues(containers: readonly ContainerDefinition[]): 
       const target = byName.get(d.containerName);
       if (!target || target === c) return;
       const path = at(i, 'dependsOn', k, 'condition');
-      if (d.condition === 'HEALTHY' && !target.healthCheck)
-        issues.push({ path, message: `HEALTHY needs container "${target.name}" to have a healthCheck` });
+      if (d.condition === 'HEALTHY' && !target.healthCheck) issues.push({ path, message: `HEALTHY needs container "${target.name}" to have a healthCheck` });
       if ((d.condition === 'COMPLETE' || d.condition === 'SUCCESS') && target.essential)
         issues.push({ path, message: `${d.condition} cannot wait on "${target.name}": it is essential, so its exit stops the task` });
     }),
@@ -88,9 +87,7 @@ function memoryIssues(spec: TaskDefinitionShape): RuleIssue[] {
 function cpuIssues(spec: TaskDefinitionShape): RuleIssue[] {
   if (spec.cpu === undefined) return [];
   const total = spec.containerDefinitions.reduce((sum, c) => sum + (c.cpu ?? 0), 0);
-  return total > spec.cpu
-    ? [{ path: ['cpu'], message: `containers reserve ${total} cpu units, more than the task's ${spec.cpu}` }]
-    : [];
+  return total > spec.cpu ? [{ path: ['cpu'], message: `containers reserve ${total} cpu units, more than the task's ${spec.cpu}` }] : [];
 }
 
 function portIssues(spec: TaskDefinitionShape): RuleIssue[] {
@@ -122,8 +119,7 @@ function linkModeIssues(spec: TaskDefinitionShape): RuleIssue[] {
   if (spec.networkMode === 'bridge') return [];
   const issues: RuleIssue[] = [];
   spec.containerDefinitions.forEach((c, i) => {
-    if (c.links?.length)
-      issues.push({ path: at(i, 'links'), message: `links are not allowed with networkMode "${spec.networkMode}"` });
+    if (c.links?.length) issues.push({ path: at(i, 'links'), message: `links are not allowed with networkMode "${spec.networkMode}"` });
   });
   return issues;
 }

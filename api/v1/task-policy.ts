@@ -9,7 +9,18 @@
  */
 import { z } from 'zod';
 
-export const TASK_POLICY_FEATURES = ['privileged', 'hostNetwork', 'hostPID', 'hostIPC', 'hostPaths', 'capabilities', 'devices', 'sysctls', 'volumeDrivers', 'securityOptions'] as const;
+export const TASK_POLICY_FEATURES = [
+  'privileged',
+  'hostNetwork',
+  'hostPID',
+  'hostIPC',
+  'hostPaths',
+  'capabilities',
+  'devices',
+  'sysctls',
+  'volumeDrivers',
+  'securityOptions',
+] as const;
 export const TaskPolicyFeature = z.enum(TASK_POLICY_FEATURES);
 export type TaskPolicyFeature = z.infer<typeof TaskPolicyFeature>;
 

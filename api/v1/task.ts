@@ -12,14 +12,16 @@ import { MIN_MEMORY_MIB, TaskCpu, TaskMemory } from './units.js';
 
 export const TASK_DESIRED_STATUSES = ['RUNNING', 'STOPPED'] as const;
 /** ECS's task lifecycle, in order; a task only moves forward through it. */
-export const TASK_LAST_STATUSES = [
-  'PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED',
-] as const;
+export const TASK_LAST_STATUSES = ['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'] as const;
 export type TaskLastStatus = (typeof TASK_LAST_STATUSES)[number];
 export const HEALTH_STATUSES = ['HEALTHY', 'UNHEALTHY', 'UNKNOWN'] as const;
 export const STOP_CODES = [
-  'TaskFailedToStart', 'EssentialContainerExited', 'UserInitiated', 'ServiceSchedulerInitiated',
-  'SpotInterruption', 'TerminationNotice',
+  'TaskFailedToStart',
+  'EssentialContainerExited',
+  'UserInitiated',
+  'ServiceSchedulerInitiated',
+  'SpotInterruption',
+  'TerminationNotice',
 ] as const;
 export const CONNECTIVITY = ['CONNECTED', 'DISCONNECTED'] as const;
 export const TASK_DEFAULTS = { desiredStatus: 'RUNNING', launchType: DEFAULT_LAUNCH_TYPE } as const;
@@ -48,8 +50,7 @@ export const TaskOverrides = z
   .superRefine((o, ctx) => {
     const seen = new Set<string>();
     o.containerOverrides?.forEach((c, i) => {
-      if (seen.has(c.name))
-        ctx.addIssue({ code: 'custom', path: ['containerOverrides', i, 'name'], message: `container "${c.name}" is overridden twice` });
+      if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['containerOverrides', i, 'name'], message: `container "${c.name}" is overridden twice` });
       seen.add(c.name);
     });
   });

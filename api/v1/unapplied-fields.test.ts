@@ -11,7 +11,9 @@ function expectedRows(): string[] {
   const field = (r: UnappliedField) => `\`${r.field}\`${r.when ? ` (${r.when.map((w) => `\`${w}\``).join(', ')})` : ''}`;
   return [
     ...UNAPPLIED_FIELDS.map((r) => `| ${r.scope} | ${field(r)} | ${r.reason} |`),
-    ...Object.entries(LOCALLY_RUN_LOG_DRIVERS).map(([driver, why]) => `| container | \`logConfiguration.logDriver\` (\`${driver}\`) | runs on the instance's local driver, options kept: ${why} |`),
+    ...Object.entries(LOCALLY_RUN_LOG_DRIVERS).map(
+      ([driver, why]) => `| container | \`logConfiguration.logDriver\` (\`${driver}\`) | runs on the instance's local driver, options kept: ${why} |`,
+    ),
   ];
 }
 
@@ -44,12 +46,27 @@ describe('the table of ECS fields berth accepts but does not apply', () => {
 
   it.each([
     ['no unapplied field', {}, {}, []],
-    ['task-level roles', { taskRoleArn: 'arn:aws:iam::1:role/r', executionRoleArn: 'arn:aws:iam::1:role/e' }, {}, ['spec.taskRoleArn', 'spec.executionRoleArn']],
+    [
+      'task-level roles',
+      { taskRoleArn: 'arn:aws:iam::1:role/r', executionRoleArn: 'arn:aws:iam::1:role/e' },
+      {},
+      ['spec.taskRoleArn', 'spec.executionRoleArn'],
+    ],
     ['pidMode task, not host', { pidMode: 'task' }, {}, ['spec.pidMode']],
     ['pidMode host', { pidMode: 'host' }, {}, []],
     ['a container field', {}, { credentialSpecs: ['credentialspec:file://x'] }, ['spec.containerDefinitions.0.credentialSpecs']],
-    ['each port mapping name', {}, { portMappings: [{ containerPort: 80, name: 'web' }, { containerPort: 81 }] }, ['spec.containerDefinitions.0.portMappings.0.name']],
-    ['an awslogs driver', {}, { logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'g' } } }, ['spec.containerDefinitions.0.logConfiguration.logDriver']],
+    [
+      'each port mapping name',
+      {},
+      { portMappings: [{ containerPort: 80, name: 'web' }, { containerPort: 81 }] },
+      ['spec.containerDefinitions.0.portMappings.0.name'],
+    ],
+    [
+      'an awslogs driver',
+      {},
+      { logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'g' } } },
+      ['spec.containerDefinitions.0.logConfiguration.logDriver'],
+    ],
     ['a json-file driver', {}, { logConfiguration: { logDriver: 'json-file' } }, []],
   ])('finds %s', (_what, extra, container, paths) => {
     expect(unappliedUses(spec(extra, container)).map((u) => u.path.join('.'))).toEqual(paths);

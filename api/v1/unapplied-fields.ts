@@ -32,7 +32,11 @@ export const UNAPPLIED_FIELDS: readonly UnappliedField[] = [
   { scope: 'task', field: 'ipcMode', when: ['task'], reason: 'each container gets its own IPC namespace ("host" and "none" are applied)' },
   { scope: 'container', field: 'firelensConfiguration', reason: 'no FireLens: the container runs as an ordinary one' },
   { scope: 'container', field: 'credentialSpecs', reason: 'Windows Active Directory (gMSA) only' },
-  { scope: 'container', field: 'versionConsistency', reason: 'the image tag is resolved when the container is created, not pinned to a digest at registration' },
+  {
+    scope: 'container',
+    field: 'versionConsistency',
+    reason: 'the image tag is resolved when the container is created, not pinned to a digest at registration',
+  },
   { scope: 'container', field: 'resourceRequirements[].type', when: ['InferenceAccelerator'], reason: 'no Elastic Inference accelerators' },
   { scope: 'container', field: 'portMappings[].name', reason: 'Service Connect: no service mesh; the port is published as usual' },
   { scope: 'container', field: 'portMappings[].appProtocol', reason: 'Service Connect: no service mesh; the port is published as usual' },

@@ -16,19 +16,14 @@ const task = known({
 });
 /** A running task with two containers, labels and overrides: parts nested several levels deep. */
 const running = known({
-  ...rawObject(
-    'Task',
-    { taskDefinition: 'web:1', containerInstance: 'i-1', overrides: { containerOverrides: [{ name: 'app', command: ['serve'] }] } },
-    't-2',
-    {
-      lastStatus: 'RUNNING',
-      startedAt: '2026-01-01T00:00:01.000Z',
-      containers: [
-        { name: 'app', dockerId: 'd1', lastStatus: 'RUNNING', networkBindings: [{ containerPort: 80, hostPort: 32768 }] },
-        { name: 'sidecar', dockerId: 'd2', lastStatus: 'RUNNING' },
-      ],
-    },
-  ),
+  ...rawObject('Task', { taskDefinition: 'web:1', containerInstance: 'i-1', overrides: { containerOverrides: [{ name: 'app', command: ['serve'] }] } }, 't-2', {
+    lastStatus: 'RUNNING',
+    startedAt: '2026-01-01T00:00:01.000Z',
+    containers: [
+      { name: 'app', dockerId: 'd1', lastStatus: 'RUNNING', networkBindings: [{ containerPort: 80, hostPort: 32768 }] },
+      { name: 'sidecar', dockerId: 'd2', lastStatus: 'RUNNING' },
+    ],
+  }),
   metadata: { name: 't-2', cluster: 'prod', resourceVersion: '9', uid: 'u-2', generation: 1, labels: { app: 'web' } },
 });
 const instance = known(rawObject('ContainerInstance', { registeredResources: { cpu: 2048, memory: 4096 } }, 'i-1', { agentConnected: true }));
@@ -61,17 +56,47 @@ describe('validateObjectOver', () => {
     ['a container gets an unknown field', running, (k) => withContainers(k, ([a, b]) => [{ ...a, colour: 'red' }, b!])],
     ['a container is added', running, (k) => withContainers(k, (cs) => [...cs, { name: 'init', lastStatus: 'STOPPED' }])],
     ['a container is removed', running, (k) => withContainers(k, ([a]) => [a!])],
-    ['a new network binding with its defaults left out', running, (k) => withContainers(k, ([a, b]) => [{ ...a, networkBindings: [{ containerPort: 81, hostPort: 32769 }] }, b!])],
-    ['a defaulted status field left out (filled in again)', running, (k) => { const { healthStatus: _h, ...status } = k.status as Obj; return { ...k, status }; }],
-    ['a defaulted spec field left out (filled in again)', running, (k) => { const { desiredStatus: _d, ...spec } = k.spec as Obj; return { ...k, spec }; }],
+    [
+      'a new network binding with its defaults left out',
+      running,
+      (k) => withContainers(k, ([a, b]) => [{ ...a, networkBindings: [{ containerPort: 81, hostPort: 32769 }] }, b!]),
+    ],
+    [
+      'a defaulted status field left out (filled in again)',
+      running,
+      (k) => {
+        const { healthStatus: _h, ...status } = k.status as Obj;
+        return { ...k, status };
+      },
+    ],
+    [
+      'a defaulted spec field left out (filled in again)',
+      running,
+      (k) => {
+        const { desiredStatus: _d, ...spec } = k.spec as Obj;
+        return { ...k, spec };
+      },
+    ],
     ['an optional field given as undefined', running, (k) => ({ ...k, spec: { ...k.spec, stopReason: undefined } })],
     ['an invalid timestamp', running, (k) => ({ ...k, status: { ...k.status, stoppedAt: 'yesterday' } })],
     ['a status that is not an object', running, (k) => ({ ...k, status: 'RUNNING' })],
     ['containers that are not an array', running, (k) => ({ ...k, status: { ...k.status, containers: { name: 'app' } } })],
     // TaskOverrides checks across its parts (a container overridden twice): parsed whole when new.
-    ['overrides naming one container twice', running, (k) => ({ ...k, spec: { ...k.spec, overrides: { containerOverrides: [{ name: 'app' }, { name: 'app' }] } } })],
-    ['overrides changed validly', running, (k) => ({ ...k, spec: { ...k.spec, overrides: { containerOverrides: [{ name: 'app', command: ['serve', '--fast'] }] } } })],
-    ['a bind and a stop reason over known metadata and status', running, (k) => ({ ...k, spec: { ...k.spec, desiredStatus: 'STOPPED', stopReason: 'scaled in' } })],
+    [
+      'overrides naming one container twice',
+      running,
+      (k) => ({ ...k, spec: { ...k.spec, overrides: { containerOverrides: [{ name: 'app' }, { name: 'app' }] } } }),
+    ],
+    [
+      'overrides changed validly',
+      running,
+      (k) => ({ ...k, spec: { ...k.spec, overrides: { containerOverrides: [{ name: 'app', command: ['serve', '--fast'] }] } } }),
+    ],
+    [
+      'a bind and a stop reason over known metadata and status',
+      running,
+      (k) => ({ ...k, spec: { ...k.spec, desiredStatus: 'STOPPED', stopReason: 'scaled in' } }),
+    ],
     ['a label added to known metadata', running, (k) => ({ ...k, metadata: { ...k.metadata, labels: { ...k.metadata.labels, tier: 'front' } } })],
     ['a label value too long', running, (k) => ({ ...k, metadata: { ...k.metadata, labels: { app: 'x'.repeat(64) } } })],
     ['an instance heartbeat', instance, (k) => ({ ...k, status: { ...k.status, agentConnected: false } })],

@@ -13,7 +13,13 @@ import { isPlainObject } from '../merge-patch.js';
 type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false };
 
 /** The top-level schemas of a kind built by defineKind alone. */
-export type KindParts = { readonly apiVersion: z.ZodType; readonly kind: z.ZodType; readonly metadata: z.ZodType; readonly spec: z.ZodType; readonly status: z.ZodType };
+export type KindParts = {
+  readonly apiVersion: z.ZodType;
+  readonly kind: z.ZodType;
+  readonly metadata: z.ZodType;
+  readonly spec: z.ZodType;
+  readonly status: z.ZodType;
+};
 
 /**
  * `value` parsed by the parts of its kind, reusing whatever part is `known`'s own. A failure says

@@ -25,9 +25,7 @@ export const DockerVolumeConfiguration = z
 export type DockerVolumeConfiguration = z.infer<typeof DockerVolumeConfiguration>;
 
 const unsupported = (what: string) =>
-  z
-    .never({ error: `${what} volumes need AWS and are not supported by berth; use host.sourcePath or dockerVolumeConfiguration` })
-    .optional();
+  z.never({ error: `${what} volumes need AWS and are not supported by berth; use host.sourcePath or dockerVolumeConfiguration` }).optional();
 
 export const Volume = z
   .strictObject({

@@ -31,9 +31,14 @@ export async function applyManifests(client: BerthClient, inputs: readonly Apply
   // One bad manifest stops the whole set before any write: nothing is left half-applied.
   if (invalid.length > 0) return { results: invalid, ok: false };
 
-  const ordered = prepared.map((m, i) => ({ m, i })).sort((a, b) => applyRank(a.m.kind) - applyRank(b.m.kind) || a.i - b.i).map(({ m }) => m);
+  const ordered = prepared
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => applyRank(a.m.kind) - applyRank(b.m.kind) || a.i - b.i)
+    .map(({ m }) => m);
   const cache = new RevisionCache(client);
-  const results = await applyInOrder(ordered, (m) => (m.kind === 'TaskDefinition' ? applyTaskDefinition(client, cache, m, options.dryRun) : applyObject(client, m, options.dryRun)));
+  const results = await applyInOrder(ordered, (m) =>
+    m.kind === 'TaskDefinition' ? applyTaskDefinition(client, cache, m, options.dryRun) : applyObject(client, m, options.dryRun),
+  );
   const ok = results.every((r) => r.action !== 'failed');
   // Pruning after a failure could delete what the failed object was meant to replace.
   if (options.prune && ok) {

@@ -27,7 +27,10 @@ export async function applyObject(client: BerthClient, m: PreparedManifest, dryR
     const plan = planUpdate(m, live);
     if (plan.kind === 'unchanged') return { ...base, action: 'unchanged', before: live, after: live };
     if (dryRun === 'client') return { ...base, action: 'configured', before: live, after: plan.merged };
-    const pinned = { ...plan.patch, metadata: { ...(isPlainObject(plan.patch.metadata) ? plan.patch.metadata : {}), resourceVersion: live.metadata.resourceVersion } };
+    const pinned = {
+      ...plan.patch,
+      metadata: { ...(isPlainObject(plan.patch.metadata) ? plan.patch.metadata : {}), resourceVersion: live.metadata.resourceVersion },
+    };
     try {
       const written = await client.patch(m.kind, ref, pinned, { dryRun: dryRun === 'server' });
       // A Secret's values are sent on every apply (no client can read them to compare): the server

@@ -65,7 +65,9 @@ export async function applyTaskDefinition(client: BerthClient, cache: RevisionCa
 function accountNote(m: PreparedManifest): string | undefined {
   const raw = m.applied.metadata;
   const named = typeof raw === 'object' && raw !== null && 'cluster' in raw && m.cluster !== DEFAULT_CLUSTER;
-  return named ? `registered for every cluster (task definitions belong to the account; metadata.cluster "${m.cluster}" only chose whose task policy it was checked against)` : undefined;
+  return named
+    ? `registered for every cluster (task definitions belong to the account; metadata.cluster "${m.cluster}" only chose whose task policy it was checked against)`
+    : undefined;
 }
 
 /** The spec and the user's labels; annotations (the source file) do not make a new revision. */

@@ -11,7 +11,13 @@ describe('threeWayMergePatch', () => {
     ['a field removed from the file is removed', { spec: { a: 1, b: 2 } }, { spec: { a: 1 } }, { spec: { a: 1, b: 2 } }, { spec: { b: null } }],
     ['a removed field already gone needs nothing', { spec: { a: 1, b: 2 } }, { spec: { a: 1 } }, { spec: { a: 1 } }, {}],
     ['fields set by others are kept', { spec: { a: 1 } }, { spec: { a: 1 } }, { spec: { a: 1, desiredCount: 5 } }, {}],
-    ['the file wins over others for fields it sets', { spec: { desiredCount: 3 } }, { spec: { desiredCount: 3 } }, { spec: { desiredCount: 5 } }, { spec: { desiredCount: 3 } }],
+    [
+      'the file wins over others for fields it sets',
+      { spec: { desiredCount: 3 } },
+      { spec: { desiredCount: 3 } },
+      { spec: { desiredCount: 5 } },
+      { spec: { desiredCount: 3 } },
+    ],
     ['no record: nothing is deleted', undefined, { spec: { a: 1 } }, { spec: { a: 1, b: 2 } }, {}],
     ['nested removal', { spec: { d: { x: 1, y: 2 } } }, { spec: { d: { x: 1 } } }, { spec: { d: { x: 1, y: 2, z: 3 } } }, { spec: { d: { y: null } } }],
     ['a whole object removed', { metadata: { labels: { a: 'b' } } }, { metadata: {} }, { metadata: { labels: { a: 'b' } } }, { metadata: { labels: null } }],
@@ -29,6 +35,8 @@ describe('threeWayMergePatch', () => {
     const original = { spec: { taskDefinition: 'web', desiredCount: 2, healthCheckGracePeriodSeconds: 30 } };
     const modified = { spec: { taskDefinition: 'web:2', desiredCount: 2 } };
     const current = { spec: { taskDefinition: 'web', desiredCount: 2, healthCheckGracePeriodSeconds: 30, launchType: 'EC2' } };
-    expect(applyMergePatch(current, threeWayMergePatch(original, modified, current))).toEqual({ spec: { taskDefinition: 'web:2', desiredCount: 2, launchType: 'EC2' } });
+    expect(applyMergePatch(current, threeWayMergePatch(original, modified, current))).toEqual({
+      spec: { taskDefinition: 'web:2', desiredCount: 2, launchType: 'EC2' },
+    });
   });
 });

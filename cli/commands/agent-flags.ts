@@ -58,7 +58,10 @@ export function dockerConnection(dockerHost: string | undefined): Docker.DockerO
 export function agentSettings(flags: AgentFlags, defaultCluster: string | undefined): Omit<AgentOptions, 'client' | 'runtime'> {
   const cluster = flags.cluster ?? defaultCluster ?? 'default';
   const name = flags.name ?? hostname();
-  for (const [flag, value] of [['cluster', cluster], ['name', name]] as const)
+  for (const [flag, value] of [
+    ['cluster', cluster],
+    ['name', name],
+  ] as const)
     if (!Name.safeParse(value).success) throw new AgentFlagError(`--${flag} "${value}" is not a valid name (letters, digits, "-", "_", ".", ":")`);
   const cpu = positiveInt('cpu', flags.cpu);
   const memory = positiveInt('memory', flags.memory);
@@ -69,7 +72,9 @@ export function agentSettings(flags: AgentFlags, defaultCluster: string | undefi
     cluster,
     instanceName: name,
     attributes: Object.fromEntries(flags.attribute.map(parseAttribute)),
-    ...(flags.logs !== false && flags.logsListen !== undefined ? { logsListen: flags.logsListen, ...(flags.advertiseAddress !== undefined ? { advertiseAddress: flags.advertiseAddress } : {}) } : {}),
+    ...(flags.logs !== false && flags.logsListen !== undefined
+      ? { logsListen: flags.logsListen, ...(flags.advertiseAddress !== undefined ? { advertiseAddress: flags.advertiseAddress } : {}) }
+      : {}),
     ...(cpu !== undefined || memory !== undefined || gpu !== undefined
       ? { resources: { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}), ...(gpu !== undefined ? { gpu } : {}) } }
       : {}),
@@ -77,4 +82,3 @@ export function agentSettings(flags: AgentFlags, defaultCluster: string | undefi
     ...(flags.localLogDriver !== undefined ? { localLogDriver: flags.localLogDriver } : {}),
   };
 }
-

@@ -14,7 +14,7 @@ export interface AgentTokenFlags extends GlobalFlags {
 export function agentTokenCommand(): Command {
   return withGlobalOptions(
     new Command('token')
-      .description("Issue the agent token of one container instance (admin only); --out FILE writes it with mode 0600")
+      .description('Issue the agent token of one container instance (admin only); --out FILE writes it with mode 0600')
       .argument('<instance>', 'the container instance name the agent will run as')
       .option('--out <file>', 'write the token to this file (created or replaced, mode 0600) instead of stdout'),
   ).action((instance: string, flags: Omit<AgentTokenFlags, 'instance'>, command: Command) => {

@@ -8,7 +8,14 @@ export function completionCommand(): Command {
     .action(async (shell: string, _options: unknown, command: Command) => {
       const scripts = await import('../completion/scripts.js');
       const program = command.parent?.name() ?? 'berth';
-      const script = shell === 'bash' ? scripts.bashCompletion(program) : shell === 'zsh' ? scripts.zshCompletion(program) : shell === 'fish' ? scripts.fishCompletion(program) : undefined;
+      const script =
+        shell === 'bash'
+          ? scripts.bashCompletion(program)
+          : shell === 'zsh'
+            ? scripts.zshCompletion(program)
+            : shell === 'fish'
+              ? scripts.fishCompletion(program)
+              : undefined;
       if (script === undefined) {
         process.stderr.write(`error: unsupported shell "${shell}": expected bash, zsh or fish\n`);
         process.exitCode = 1;

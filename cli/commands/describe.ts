@@ -15,5 +15,7 @@ export function describeCommand(): Command {
       .argument('<kind>', 'svc, tasks, td, ci, clusters (or KIND/NAME)')
       .argument('[names...]', 'the objects (all of the kind when none is given)')
       .option('-l, --selector <selector>', 'label selector, when no names are given'),
-  ).action((kind: string, names: string[], flags: Omit<DescribeFlags, 'kind' | 'names'>) => runLazy(() => import('./actions/describe.js'), { ...flags, kind, names }));
+  ).action((kind: string, names: string[], flags: Omit<DescribeFlags, 'kind' | 'names'>) =>
+    runLazy(() => import('./actions/describe.js'), { ...flags, kind, names }),
+  );
 }

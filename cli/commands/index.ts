@@ -30,7 +30,24 @@ export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
   program.addCommand(serverCommand());
   program.addCommand(validateCommand());
-  for (const command of [applyCommand(), diffCommand(), deleteCommand(), getCommand(), describeCommand(), logsCommand(), scaleCommand(), eventsCommand(), runTaskCommand(), stopTaskCommand(), drainCommand(), gitopsCommand(), rolloutCommand(), deregisterCommand(), tokenCommand(), completionCommand()])
+  for (const command of [
+    applyCommand(),
+    diffCommand(),
+    deleteCommand(),
+    getCommand(),
+    describeCommand(),
+    logsCommand(),
+    scaleCommand(),
+    eventsCommand(),
+    runTaskCommand(),
+    stopTaskCommand(),
+    drainCommand(),
+    gitopsCommand(),
+    rolloutCommand(),
+    deregisterCommand(),
+    tokenCommand(),
+    completionCommand(),
+  ])
     program.addCommand(command);
   program.addCommand(agentCommand());
   program.addCommand(versionCommand());

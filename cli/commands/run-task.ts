@@ -38,5 +38,7 @@ export function runTaskCommand(): Command {
       .option('-c, --container <name>', 'the container --env applies to (needed when the definition has several)')
       .option('--wait', 'wait until the tasks stop; exit 0 only if every essential container exited 0')
       .option('--timeout <duration>', 'with --wait: give up (exit 1) after this long, e.g. 10m (default: no limit)'),
-  ).action((taskDefinition: string, flags: Omit<RunTaskFlags, 'taskDefinition'>) => runLazy(() => import('./actions/run-task.js'), { ...flags, taskDefinition }));
+  ).action((taskDefinition: string, flags: Omit<RunTaskFlags, 'taskDefinition'>) =>
+    runLazy(() => import('./actions/run-task.js'), { ...flags, taskDefinition }),
+  );
 }

@@ -27,9 +27,10 @@ export function addServeOptions(command: Command): Command {
     .option('--tls-cert <file>', 'PEM certificate to serve https with (with --tls-key); default beyond loopback: one signed by a CA made in <data-dir>/tls')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .addOption(
-      new Option('--secrets-key-file <file>', 'key file sealing Secret values (README: Secrets); default with the embedded store: <data-dir>/secrets.key, made on first use').env(
-        'BERTH_SECRETS_KEY_FILE',
-      ),
+      new Option(
+        '--secrets-key-file <file>',
+        'key file sealing Secret values (README: Secrets); default with the embedded store: <data-dir>/secrets.key, made on first use',
+      ).env('BERTH_SECRETS_KEY_FILE'),
     )
     .addOption(new Option('--leader-ttl <seconds>', 'lease TTL of controller leader election').default('10'));
 }

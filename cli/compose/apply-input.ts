@@ -16,7 +16,11 @@ export interface ComposeInputs {
 }
 
 /** undefined when a compose file had errors (already printed). */
-export async function takeComposeFiles(paths: readonly string[], options: ComposeOptions, stderr: { write(text: string): unknown }): Promise<ComposeInputs | undefined> {
+export async function takeComposeFiles(
+  paths: readonly string[],
+  options: ComposeOptions,
+  stderr: { write(text: string): unknown },
+): Promise<ComposeInputs | undefined> {
   const out: ComposeInputs = { manifests: [], rest: [] };
   let ok = true;
   for (const path of paths) {
@@ -37,7 +41,9 @@ export async function takeComposeFiles(paths: readonly string[], options: Compos
       else {
         ok = false;
         for (const issue of result.issues)
-          stderr.write(`${formatManifestError({ file: path, line: 0, column: 0, path: issue.path.join('.'), message: `converted ${raw.kind} ${raw.metadata.name}: ${issue.message}` })}\n`);
+          stderr.write(
+            `${formatManifestError({ file: path, line: 0, column: 0, path: issue.path.join('.'), message: `converted ${raw.kind} ${raw.metadata.name}: ${issue.message}` })}\n`,
+          );
       }
     }
   }

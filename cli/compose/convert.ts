@@ -37,7 +37,12 @@ export function convertCompose(compose: Compose, ctx: MapContext, options: Conve
     mapped.set(name, m);
     findings.push(...m.findings);
     for (const dep of m.dependsOn)
-      if (!compose.services?.[dep.service]) findings.push({ severity: 'error', path: ['services', name, 'depends_on'], message: `depends on "${dep.service}", which is not a service of this file` });
+      if (!compose.services?.[dep.service])
+        findings.push({
+          severity: 'error',
+          path: ['services', name, 'depends_on'],
+          message: `depends on "${dep.service}", which is not a service of this file`,
+        });
   }
   if (mapped.size === 0) findings.push({ severity: 'error', path: [], message: 'no services: nothing to convert' });
   for (const key of Object.keys(compose))
@@ -84,7 +89,11 @@ function oneTask(project: string, mapped: Map<string, MappedService>, findings: 
   }
   const desired = Math.max(1, ...counts);
   if (counts.size > 1)
-    findings.push({ severity: 'warning', path: ['services'], message: `replicas differ between services; with --single-task the one task runs ${desired} times` });
+    findings.push({
+      severity: 'warning',
+      path: ['services'],
+      message: `replicas differ between services; with --single-task the one task runs ${desired} times`,
+    });
   return [taskDefinition(project, project, undefined, containers, volumes), service(project, project, undefined, desired)];
 }
 

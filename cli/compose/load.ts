@@ -59,7 +59,11 @@ async function convertText(file: string, text: string, dir: string, lookup: (n: 
   const findings: Finding[] = [];
   const value = interpolateTree(parsed.value, [], lookup, findings);
   const checked = validateComposeSchema(value);
-  if (!checked.ok) return { ...out, errors: [...findings.filter((f) => f.severity === 'error'), ...checked.issues.map((i) => ({ severity: 'error' as const, ...i }))].map(place) };
+  if (!checked.ok)
+    return {
+      ...out,
+      errors: [...findings.filter((f) => f.severity === 'error'), ...checked.issues.map((i) => ({ severity: 'error' as const, ...i }))].map(place),
+    };
   const envFiles = new Map<string, Record<string, string>>();
   for (const [name, svc] of Object.entries(checked.compose.services ?? {})) {
     const files = svc.env_file === undefined ? [] : typeof svc.env_file === 'string' ? [svc.env_file] : svc.env_file;

@@ -17,15 +17,61 @@ describe('mapService', () => {
   it.each<[string, ComposeService, Record<string, unknown>]>([
     ['command string split as words', { command: 'sh -c "a && b"' }, { command: ['sh', '-c', 'a && b'] }],
     ['entrypoint list', { entrypoint: ['/init', '-v'] }, { entryPoint: ['/init', '-v'] }],
-    ['environment map, env_file underneath, bare name from the shell', { env_file: 'app.env', environment: { B: 'env', C: null, FROM_SHELL: null } }, { environment: [{ name: 'A', value: '1' }, { name: 'B', value: 'env' }, { name: 'FROM_SHELL', value: 'yes' }] }],
-    ['ports short and long', { ports: ['8080:80', '53/udp', { target: 9000, published: 9001 }] }, { portMappings: [{ containerPort: 80, hostPort: 8080, protocol: 'tcp' }, { containerPort: 53, protocol: 'udp' }, { containerPort: 9000, hostPort: 9001, protocol: 'tcp' }] }],
-    ['healthcheck string test', { healthcheck: { test: 'curl -f localhost', interval: '1m30s', timeout: '500ms', retries: 2, start_period: '10s' } }, { healthCheck: { command: ['CMD-SHELL', 'curl -f localhost'], interval: 90, timeout: 1, retries: 2, startPeriod: 10 } }],
-    ['resources', { deploy: { resources: { limits: { memory: '1g' }, reservations: { memory: '256m', cpus: '0.25' } } } }, { memory: 1024, memoryReservation: 256, cpu: 256 }],
-    ['ulimits', { ulimits: { nproc: 65535, nofile: { soft: 1, hard: 2 } } }, { ulimits: [{ name: 'nproc', softLimit: 65535, hardLimit: 65535 }, { name: 'nofile', softLimit: 1, hardLimit: 2 }] }],
+    [
+      'environment map, env_file underneath, bare name from the shell',
+      { env_file: 'app.env', environment: { B: 'env', C: null, FROM_SHELL: null } },
+      {
+        environment: [
+          { name: 'A', value: '1' },
+          { name: 'B', value: 'env' },
+          { name: 'FROM_SHELL', value: 'yes' },
+        ],
+      },
+    ],
+    [
+      'ports short and long',
+      { ports: ['8080:80', '53/udp', { target: 9000, published: 9001 }] },
+      {
+        portMappings: [
+          { containerPort: 80, hostPort: 8080, protocol: 'tcp' },
+          { containerPort: 53, protocol: 'udp' },
+          { containerPort: 9000, hostPort: 9001, protocol: 'tcp' },
+        ],
+      },
+    ],
+    [
+      'healthcheck string test',
+      { healthcheck: { test: 'curl -f localhost', interval: '1m30s', timeout: '500ms', retries: 2, start_period: '10s' } },
+      { healthCheck: { command: ['CMD-SHELL', 'curl -f localhost'], interval: 90, timeout: 1, retries: 2, startPeriod: 10 } },
+    ],
+    [
+      'resources',
+      { deploy: { resources: { limits: { memory: '1g' }, reservations: { memory: '256m', cpus: '0.25' } } } },
+      { memory: 1024, memoryReservation: 256, cpu: 256 },
+    ],
+    [
+      'ulimits',
+      { ulimits: { nproc: 65535, nofile: { soft: 1, hard: 2 } } },
+      {
+        ulimits: [
+          { name: 'nproc', softLimit: 65535, hardLimit: 65535 },
+          { name: 'nofile', softLimit: 1, hardLimit: 2 },
+        ],
+      },
+    ],
     ['labels list', { labels: ['a=b', 'c'] }, { dockerLabels: { a: 'b', c: '' } }],
     ['restart no', { restart: 'no' }, { restartPolicy: { enabled: false } }],
     ['secret by name', { secrets: ['token'] }, { secrets: [{ name: 'token', valueFrom: 'api-token' }] }],
-    ['named volume and read-only bind', { volumes: ['data:/data', './conf:/etc/conf:ro'] }, { mountPoints: [{ sourceVolume: 'data', containerPath: '/data', readOnly: false }, { sourceVolume: 'web-bind-1', containerPath: '/etc/conf', readOnly: true }] }],
+    [
+      'named volume and read-only bind',
+      { volumes: ['data:/data', './conf:/etc/conf:ro'] },
+      {
+        mountPoints: [
+          { sourceVolume: 'data', containerPath: '/data', readOnly: false },
+          { sourceVolume: 'web-bind-1', containerPath: '/etc/conf', readOnly: true },
+        ],
+      },
+    ],
   ])('%s', (_, svc, expected) => {
     expect(map(svc).container).toMatchObject(expected);
   });
@@ -75,27 +121,56 @@ describe('convertCompose', () => {
   const compose = { services: { db: { image: 'pg' }, web: { image: 'app', depends_on: { db: { condition: 'service_healthy' as const } } } } };
   it('makes a task definition and a service per compose service, and warns that ordering is lost', () => {
     const { objects, findings } = convertCompose(compose, ctx, { project: 'shop', singleTask: false });
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['TaskDefinition/shop-db', 'Service/shop-db', 'TaskDefinition/shop-web', 'Service/shop-web']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'TaskDefinition/shop-db',
+      'Service/shop-db',
+      'TaskDefinition/shop-web',
+      'Service/shop-web',
+    ]);
     expect(findings.find((f) => f.path.join('.') === 'services.web.depends_on.db')?.message).toMatch(/ordering across services is not kept/);
   });
   it('--single-task puts every service in one task with dependsOn and links', () => {
     const { objects, findings } = convertCompose(compose, ctx, { project: 'shop', singleTask: true });
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['TaskDefinition/shop', 'Service/shop']);
-    expect(objects[0]?.spec.containerDefinitions).toMatchObject([{ name: 'db' }, { name: 'web', dependsOn: [{ containerName: 'db', condition: 'HEALTHY' }], links: ['db'] }]);
+    expect(objects[0]?.spec.containerDefinitions).toMatchObject([
+      { name: 'db' },
+      { name: 'web', dependsOn: [{ containerName: 'db', condition: 'HEALTHY' }], links: ['db'] },
+    ]);
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
 
 describe('values and schema', () => {
-  it.each([['512m', 512], ['1g', 1024], ['1.5GB', 1536], [1048576, 1], ['100k', 1]] as const)('parseMiB(%s) = %d', (v, n) => expect(parseMiB(v)).toBe(n));
+  it.each([
+    ['512m', 512],
+    ['1g', 1024],
+    ['1.5GB', 1536],
+    [1048576, 1],
+    ['100k', 1],
+  ] as const)('parseMiB(%s) = %d', (v, n) => expect(parseMiB(v)).toBe(n));
   it.each([
     ['80', [{ containerPort: 80, protocol: 'tcp' }]],
     ['127.0.0.1:8080:80', [{ containerPort: 80, hostPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1' }]],
-    ['8000-8001:80-81/udp', [{ containerPort: 80, hostPort: 8000, protocol: 'udp' }, { containerPort: 81, hostPort: 8001, protocol: 'udp' }]],
+    [
+      '8000-8001:80-81/udp',
+      [
+        { containerPort: 80, hostPort: 8000, protocol: 'udp' },
+        { containerPort: 81, hostPort: 8001, protocol: 'udp' },
+      ],
+    ],
   ])('parsePortSpec(%s)', (spec, out) => expect(parsePortSpec(spec)).toEqual(out));
-  it.each([['a "b c" d\\ e', ['a', 'b c', 'd e']], ["x 'y z'", ['x', 'y z']], ['', []]])('splitWords(%s)', (t, w) => expect(splitWords(t)).toEqual(w));
+  it.each([
+    ['a "b c" d\\ e', ['a', 'b c', 'd e']],
+    ["x 'y z'", ['x', 'y z']],
+    ['', []],
+  ])('splitWords(%s)', (t, w) => expect(splitWords(t)).toEqual(w));
   it('the schema accepts current keys and names a misspelt one', () => {
-    expect(validateComposeSchema({ name: 'x', services: { a: { image: 'i', depends_on: { b: { condition: 'service_healthy', required: true } } }, b: { image: 'i' } } }).ok).toBe(true);
+    expect(
+      validateComposeSchema({
+        name: 'x',
+        services: { a: { image: 'i', depends_on: { b: { condition: 'service_healthy', required: true } } }, b: { image: 'i' } },
+      }).ok,
+    ).toBe(true);
     const bad = validateComposeSchema({ services: { a: { imagee: 'i' } } });
     expect(bad.ok ? [] : bad.issues).toEqual([{ path: ['services', 'a', 'imagee'], message: '"imagee" is not a compose key here; check the spelling' }]);
   });

@@ -55,10 +55,34 @@ export const CONDITIONS: Record<string, Condition> = {
 
 /** Keys mapped below; every other key of a service becomes a "not mapped" warning. */
 const MAPPED = new Set([
-  'image', 'command', 'entrypoint', 'environment', 'env_file', 'ports', 'depends_on', 'healthcheck', 'deploy',
-  'scale', 'ulimits', 'labels', 'volumes', 'restart', 'secrets', 'working_dir', 'user', 'hostname',
-  'mem_limit', 'mem_reservation', 'cpus', 'init', 'stop_grace_period', 'privileged', 'read_only', 'tty',
-  'stdin_open', 'container_name',
+  'image',
+  'command',
+  'entrypoint',
+  'environment',
+  'env_file',
+  'ports',
+  'depends_on',
+  'healthcheck',
+  'deploy',
+  'scale',
+  'ulimits',
+  'labels',
+  'volumes',
+  'restart',
+  'secrets',
+  'working_dir',
+  'user',
+  'hostname',
+  'mem_limit',
+  'mem_reservation',
+  'cpus',
+  'init',
+  'stop_grace_period',
+  'privileged',
+  'read_only',
+  'tty',
+  'stdin_open',
+  'container_name',
 ]);
 const DEPLOY_MAPPED = new Set(['replicas', 'resources']);
 
@@ -87,7 +111,8 @@ export function mapService(name: string, svc: ComposeService, ctx: MapContext): 
   }
 
   const container: ContainerInput = { name: ecsName(name), image: svc.image ?? '' };
-  if (!svc.image) fail(at(svc.build === undefined ? 'image' : 'build'), 'berth runs images and builds none: give the service an `image:` (build and push it first)');
+  if (!svc.image)
+    fail(at(svc.build === undefined ? 'image' : 'build'), 'berth runs images and builds none: give the service an `image:` (build and push it first)');
   if (svc.container_name !== undefined) warn(at('container_name'), 'not kept: berth names containers after the task');
   if (svc.command !== undefined) guard(at('command'), () => (container.command = words(svc.command)));
   if (svc.entrypoint !== undefined) guard(at('entrypoint'), () => (container.entryPoint = words(svc.entrypoint)));
@@ -99,8 +124,7 @@ export function mapService(name: string, svc: ComposeService, ctx: MapContext): 
   if (svc.tty !== undefined) container.pseudoTerminal = svc.tty;
   if (svc.stdin_open !== undefined) container.interactive = svc.stdin_open;
   if (svc.init !== undefined) container.linuxParameters = { initProcessEnabled: svc.init };
-  if (svc.stop_grace_period !== undefined)
-    guard(at('stop_grace_period'), () => (container.stopTimeout = seconds(svc.stop_grace_period ?? '')));
+  if (svc.stop_grace_period !== undefined) guard(at('stop_grace_period'), () => (container.stopTimeout = seconds(svc.stop_grace_period ?? '')));
 
   const environment = mapEnvironment(svc, ctx, at, warn);
   if (environment.length > 0) container.environment = environment;
@@ -155,7 +179,10 @@ export function mapService(name: string, svc: ComposeService, ctx: MapContext): 
     const target = typeof s === 'string' ? s : (s.target ?? source);
     const secretName = top?.name ?? source;
     (container.secrets ??= []).push({ name: envName(target), valueFrom: secretName });
-    warn(at('secrets', i), `becomes environment variable ${envName(target)} from berth Secret "${secretName}" (compose mounts a file at /run/secrets/${target}); create that Secret in the cluster`);
+    warn(
+      at('secrets', i),
+      `becomes environment variable ${envName(target)} from berth Secret "${secretName}" (compose mounts a file at /run/secrets/${target}); create that Secret in the cluster`,
+    );
   }
 
   const dependsOn: MappedService['dependsOn'] = [];
@@ -171,7 +198,8 @@ export function mapService(name: string, svc: ComposeService, ctx: MapContext): 
 
 function notMappedMessage(key: string, svc: ComposeService): string {
   if (key === 'build') return svc.image ? 'not used: berth runs the image and builds nothing' : 'berth builds no images';
-  if (key === 'network_mode') return `"${String(svc.network_mode)}" not kept: every berth task gets its own bridge network namespace (use --single-task to put services in one task)`;
+  if (key === 'network_mode')
+    return `"${String(svc.network_mode)}" not kept: every berth task gets its own bridge network namespace (use --single-task to put services in one task)`;
   if (key === 'networks') return 'not kept: berth tasks use the bridge network; services in one task (--single-task) reach each other through links';
   if (key === 'profiles') return 'not kept: every service is converted, whatever its profiles';
   if (key === 'extends') return 'not supported: write the service out in full';
@@ -259,7 +287,11 @@ function mapHealthcheck(
     return undefined;
   }
   const out: NonNullable<ContainerInput['healthCheck']> = { command };
-  for (const [key, field] of [['interval', 'interval'], ['timeout', 'timeout'], ['start_period', 'startPeriod']] as const) {
+  for (const [key, field] of [
+    ['interval', 'interval'],
+    ['timeout', 'timeout'],
+    ['start_period', 'startPeriod'],
+  ] as const) {
     const text = hc[key];
     if (text === undefined) continue;
     try {
@@ -282,7 +314,8 @@ function mapResources(
 ): void {
   for (const key of Object.keys(svc.deploy ?? {})) if (!DEPLOY_MAPPED.has(key)) warn(at('deploy', key), 'not mapped to ECS: this key is ignored');
   const res = svc.deploy?.resources;
-  for (const key of Object.keys(res ?? {})) if (key !== 'limits' && key !== 'reservations') warn(at('deploy', 'resources', key), 'not mapped to ECS: this key is ignored');
+  for (const key of Object.keys(res ?? {}))
+    if (key !== 'limits' && key !== 'reservations') warn(at('deploy', 'resources', key), 'not mapped to ECS: this key is ignored');
   const limits = res?.limits;
   const reservations = res?.reservations;
   const memLimit = limits?.memory ?? svc.mem_limit;
@@ -297,7 +330,10 @@ function mapResources(
   const cpus = cpuReservation ?? cpuLimit;
   if (cpus !== undefined) guard(at('deploy'), () => (container.cpu = parseCpus(cpus)));
   if (cpuLimit !== undefined)
-    warn(at(limits?.cpus !== undefined ? 'deploy' : 'cpus'), `CPU limit ${cpuLimit} is not a hard cap on berth: ECS container cpu reserves CPU units (Docker CPU shares)`);
+    warn(
+      at(limits?.cpus !== undefined ? 'deploy' : 'cpus'),
+      `CPU limit ${cpuLimit} is not a hard cap on berth: ECS container cpu reserves CPU units (Docker CPU shares)`,
+    );
   for (const key of ['pids', 'devices'] as const) {
     if (limits?.[key] !== undefined) warn(at('deploy', 'resources', 'limits', key), 'not mapped to ECS: this key is ignored');
     if (reservations?.[key] !== undefined) warn(at('deploy', 'resources', 'reservations', key), 'not mapped to ECS: this key is ignored');
@@ -350,7 +386,10 @@ function mapVolume(
     if (!source) throw new ComposeValueError('a bind mount needs a source');
     const sourcePath = isAbsolute(source) ? source : resolve(ctx.dir, source.replace(/^~(?=\/)/, process.env.HOME ?? '~'));
     volume = { name: ecsName(`${service}-bind-${index}`), host: { sourcePath } };
-    warn(path, `bind mount of ${sourcePath}: a host volume, which the cluster's task policy refuses unless it allows hostPaths (level privileged or allow: [hostPaths])`);
+    warn(
+      path,
+      `bind mount of ${sourcePath}: a host volume, which the cluster's task policy refuses unless it allows hostPaths (level privileged or allow: [hostPaths])`,
+    );
   } else if (source === undefined) {
     // An anonymous volume lives as long as its container in compose; a task-scoped Docker volume here.
     volume = { name: ecsName(`${service}-anon-${index}`), dockerVolumeConfiguration: { scope: 'task' } };

@@ -11,7 +11,10 @@ import { UsageError } from '../commands/actions/apply.js';
 
 type Getter = (o: BerthObject) => unknown;
 
-const path = (dotted: string): Getter => (o) => dotted.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), o);
+const path =
+  (dotted: string): Getter =>
+  (o) =>
+    dotted.split('.').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), o);
 
 const TASK_FIELDS: Record<string, Getter> = {
   instance: path('spec.containerInstance'),
@@ -40,12 +43,15 @@ export function parseFieldSelector(kind: KindName, text: string): FieldSelector 
   const getters: Getter[] = [];
   for (const part of text.split(',').map((p) => p.trim())) {
     const m = /^([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(.*)$/.exec(part);
-    if (!m?.[1] || m[2] === undefined || m[3] === undefined) throw new UsageError(`--field-selector "${part}": write FIELD=VALUE or FIELD!=VALUE (comma-separated)`);
+    if (!m?.[1] || m[2] === undefined || m[3] === undefined)
+      throw new UsageError(`--field-selector "${part}": write FIELD=VALUE or FIELD!=VALUE (comma-separated)`);
     const [, field, op, value] = m;
     const getter = shortNames[field] ?? (/^(metadata|spec|status)\.[A-Za-z0-9_.]+$/.test(field) ? path(field) : undefined);
     if (!getter) {
       const known = Object.keys(shortNames);
-      throw new UsageError(`--field-selector: "${field}" is not a field of ${kind}; use ${known.length > 0 ? `${known.join(', ')}, or ` : ''}a path such as metadata.name or spec.${kind === 'Task' ? 'group' : 'taskDefinition'}`);
+      throw new UsageError(
+        `--field-selector: "${field}" is not a field of ${kind}; use ${known.length > 0 ? `${known.join(', ')}, or ` : ''}a path such as metadata.name or spec.${kind === 'Task' ? 'group' : 'taskDefinition'}`,
+      );
     }
     requirements.push({ field, op: op === '!=' ? '!=' : '=', value });
     getters.push(getter);

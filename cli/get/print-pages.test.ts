@@ -38,10 +38,20 @@ describe('printPages', () => {
       yield { items: [service('web')], resourceVersion: '3' };
       yield { items: [service('api')], resourceVersion: '3' };
     }
-    const printed = await printPages(pages(), 'Service', { keep: (o) => o.metadata.name !== 'hidden', format: 'table', tableOptions: {} }, { write: (t: string) => written.push(t) });
+    const printed = await printPages(
+      pages(),
+      'Service',
+      { keep: (o) => o.metadata.name !== 'hidden', format: 'table', tableOptions: {} },
+      { write: (t: string) => written.push(t) },
+    );
     const text = written.join('');
     expect(text.match(/^NAME/gm)).toHaveLength(1);
-    expect(text.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(['NAME', 'web', 'api']);
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['NAME', 'web', 'api']);
     expect(printed.first.map((o) => o.metadata.name)).toEqual(['web']);
   });
 });

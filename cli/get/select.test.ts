@@ -3,13 +3,25 @@ import type { BerthObject } from '../../api/v1/index.js';
 import { parseFieldSelector } from './field-selector.js';
 import { sortBy } from './sort-by.js';
 
-const task = (name: string, fields: { instance?: string; group?: string; lastStatus?: string; td?: string; startedAt?: string }): BerthObject => ({
-  apiVersion: 'berth.dev/v1',
-  kind: 'Task',
-  metadata: { name, cluster: 'default' },
-  spec: { taskDefinition: fields.td ?? 'web:1', desiredStatus: 'RUNNING', launchType: 'EC2', ...(fields.instance ? { containerInstance: fields.instance } : {}), ...(fields.group ? { group: fields.group } : {}) },
-  status: { lastStatus: fields.lastStatus ?? 'RUNNING', containers: [], healthStatus: 'UNKNOWN', ...(fields.startedAt ? { startedAt: fields.startedAt } : {}) },
-}) as BerthObject;
+const task = (name: string, fields: { instance?: string; group?: string; lastStatus?: string; td?: string; startedAt?: string }): BerthObject =>
+  ({
+    apiVersion: 'berth.dev/v1',
+    kind: 'Task',
+    metadata: { name, cluster: 'default' },
+    spec: {
+      taskDefinition: fields.td ?? 'web:1',
+      desiredStatus: 'RUNNING',
+      launchType: 'EC2',
+      ...(fields.instance ? { containerInstance: fields.instance } : {}),
+      ...(fields.group ? { group: fields.group } : {}),
+    },
+    status: {
+      lastStatus: fields.lastStatus ?? 'RUNNING',
+      containers: [],
+      healthStatus: 'UNKNOWN',
+      ...(fields.startedAt ? { startedAt: fields.startedAt } : {}),
+    },
+  }) as BerthObject;
 
 const tasks = [
   task('a', { instance: 'h1', group: 'service:web', startedAt: '2026-12-06T10:00:02Z' }),
@@ -55,7 +67,14 @@ describe('--sort-by', () => {
     ['.status.startedAt', ['c', 'a', 'b']],
     ['.spec.containerInstance', ['a', 'c', 'b']],
   ])('%s', (expression, expected) => {
-    expect(names(sortBy([tasks[1], tasks[0], tasks[2]].filter((t): t is BerthObject => t !== undefined), expression))).toEqual(expected);
+    expect(
+      names(
+        sortBy(
+          [tasks[1], tasks[0], tasks[2]].filter((t): t is BerthObject => t !== undefined),
+          expression,
+        ),
+      ),
+    ).toEqual(expected);
   });
 
   it('rejects more than one field', () => {

@@ -10,6 +10,9 @@ describe('setName', () => {
     ['/srv/site', 'prod.web', 'prod.web'],
   ])('%s --name %s → %s', (dir, explicit, want) => expect(setName(dir, explicit)).toBe(want));
 
-  it.each([['/srv/site', 'Bad Name'], ['/srv/site', '-x'], ['/srv/___', undefined]])('%s --name %s is refused', (dir, explicit) =>
-    expect(() => setName(dir, explicit)).toThrow(/name/));
+  it.each([
+    ['/srv/site', 'Bad Name'],
+    ['/srv/site', '-x'],
+    ['/srv/___', undefined],
+  ])('%s --name %s is refused', (dir, explicit) => expect(() => setName(dir, explicit)).toThrow(/name/));
 });

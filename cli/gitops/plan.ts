@@ -72,7 +72,14 @@ export function planSync(load: LoadResult, options: PlanOptions): SyncPlan {
     if (key) protectedKeys.add(key);
   }
   const skipped = [...errorsByFile].map(([file, errors]) => ({ file, errors })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { inputs: kept.map((c) => c.input), appliedKeys: new Set(kept.map((c) => c.key)), skipped, protectedFiles: new Set(errorsByFile.keys()), protectedKeys, ignored };
+  return {
+    inputs: kept.map((c) => c.input),
+    appliedKeys: new Set(kept.map((c) => c.key)),
+    skipped,
+    protectedFiles: new Set(errorsByFile.keys()),
+    protectedKeys,
+    ignored,
+  };
 }
 
 /** The document in berth's shape (ECS task definitions wrapped) with the set label added. */

@@ -12,7 +12,8 @@ export class StatusUsageError extends Error {
 export default function runStatus(flags: GitOpsStatusFlags): Promise<number> {
   return withSession(flags, async ({ client }, io) => {
     const format = flags.output;
-    if (format !== undefined && format !== 'json' && format !== 'yaml') throw new StatusUsageError(`invalid -o "${format}": use json or yaml, or leave it out for a table`);
+    if (format !== undefined && format !== 'json' && format !== 'yaml')
+      throw new StatusUsageError(`invalid -o "${format}": use json or yaml, or leave it out for a table`);
     const { items } = await client.list('Cluster');
     const stored = readStatuses(items).filter((s) => flags.name === undefined || s.set === flags.name);
     if (stored.length === 0) {

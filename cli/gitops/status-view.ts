@@ -12,7 +12,18 @@ export function formatStatusTable(stored: readonly StoredStatus[], now: Date): s
     const { status } = s;
     const c = status.counts;
     const n = (v: number | undefined) => (v === undefined ? '-' : String(v));
-    return [s.set, s.cluster, status.result, `${age(status.lastSyncAt, now)} ago`, n(c?.created), n(c?.configured), n(c?.unchanged), n(c?.pruned), String(status.errors.length), status.dir];
+    return [
+      s.set,
+      s.cluster,
+      status.result,
+      `${age(status.lastSyncAt, now)} ago`,
+      n(c?.created),
+      n(c?.configured),
+      n(c?.unchanged),
+      n(c?.pruned),
+      String(status.errors.length),
+      status.dir,
+    ];
   });
   const out = renderTable(HEADERS, rows);
   for (const s of stored) {

@@ -10,7 +10,13 @@ import type { SyncReport } from './sync.js';
 
 const ctx: StatusContext = { set: 'site', dir: '/srv/site', host: 'h1', prune: true, reason: 'interval', failedAttempts: 0 };
 const at = new Date('2030-01-01T00:00:00Z');
-const result = (action: ApplyResult['action'], extra: Partial<ApplyResult> = {}): ApplyResult => ({ kind: 'Service', cluster: 'default', name: 'web', action, ...extra });
+const result = (action: ApplyResult['action'], extra: Partial<ApplyResult> = {}): ApplyResult => ({
+  kind: 'Service',
+  cluster: 'default',
+  name: 'web',
+  action,
+  ...extra,
+});
 const report = (results: ApplyResult[], skipped: SyncReport['skipped'] = [], pruneSkipped?: string): SyncReport => ({
   startedAt: at,
   durationMs: 42,
@@ -39,7 +45,11 @@ describe('statusFromReport', () => {
 
   it('a failed object is Degraded, not a success, and names its source file', () => {
     const s = statusFromReport(
-      report([result('failed', { error: new Error('quota exceeded'), source: { file: '/srv/site/web.yaml', line: 12 } })], [], 'not every object could be applied'),
+      report(
+        [result('failed', { error: new Error('quota exceeded'), source: { file: '/srv/site/web.yaml', line: 12 } })],
+        [],
+        'not every object could be applied',
+      ),
       { ...ctx, lastSuccessAt: '2029-12-31T00:00:00.000Z' },
     );
     expect(s).toMatchObject({ result: 'Degraded', lastSuccessAt: '2029-12-31T00:00:00.000Z' });

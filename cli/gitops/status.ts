@@ -77,8 +77,12 @@ export function statusFromReport(report: SyncReport, ctx: StatusContext): GitOps
   const counts = countResults(report);
   const rel = (file: string) => relative(ctx.dir, file) || file;
   const errors = [
-    ...report.skipped.flatMap((s) => s.errors.map((e) => formatManifestError({ file: rel(e.file), line: e.line, column: e.column, path: e.path, message: e.message }))),
-    ...report.results.filter((r) => r.action === 'failed').map((r) => formatApplyFailure({ ...r, source: r.source && { ...r.source, file: rel(r.source.file) } })),
+    ...report.skipped.flatMap((s) =>
+      s.errors.map((e) => formatManifestError({ file: rel(e.file), line: e.line, column: e.column, path: e.path, message: e.message })),
+    ),
+    ...report.results
+      .filter((r) => r.action === 'failed')
+      .map((r) => formatApplyFailure({ ...r, source: r.source && { ...r.source, file: rel(r.source.file) } })),
     ...(report.pruneSkipped ? [`prune skipped: ${report.pruneSkipped}`] : []),
   ];
   const clean = counts.failed === 0 && counts.skippedFiles === 0 && !report.pruneSkipped;
@@ -95,11 +99,25 @@ export function statusFromReport(report: SyncReport, ctx: StatusContext): GitOps
 }
 
 export function statusFromFailure(err: unknown, at: Date, durationMs: number, ctx: StatusContext): GitOpsStatus {
-  return { ...base(ctx), lastSyncAt: at.toISOString(), lastSuccessAt: ctx.lastSuccessAt, result: 'Failed', durationMs, errors: cap([err instanceof Error ? err.message : String(err)]) };
+  return {
+    ...base(ctx),
+    lastSyncAt: at.toISOString(),
+    lastSuccessAt: ctx.lastSuccessAt,
+    result: 'Failed',
+    durationMs,
+    errors: cap([err instanceof Error ? err.message : String(err)]),
+  };
 }
 
 function base(ctx: StatusContext) {
-  return { set: ctx.set, dir: ctx.dir, host: ctx.host, prune: ctx.prune, reason: ctx.reason, failedAttempts: ctx.failedAttempts > 0 ? ctx.failedAttempts : undefined };
+  return {
+    set: ctx.set,
+    dir: ctx.dir,
+    host: ctx.host,
+    prune: ctx.prune,
+    reason: ctx.reason,
+    failedAttempts: ctx.failedAttempts > 0 ? ctx.failedAttempts : undefined,
+  };
 }
 
 function cap(errors: string[]): string[] {

@@ -62,7 +62,9 @@ export async function syncOnce(client: BerthClient, options: SyncOptions, now: (
   let pruneSkipped: string | undefined;
   if (options.prune) {
     if (outcome.ok) {
-      results.push(...(await pruneSet(client, { ...options, applied: plan.appliedKeys, protectedFiles: plan.protectedFiles, protectedKeys: plan.protectedKeys })));
+      results.push(
+        ...(await pruneSet(client, { ...options, applied: plan.appliedKeys, protectedFiles: plan.protectedFiles, protectedKeys: plan.protectedKeys })),
+      );
     } else {
       // As `berth apply --prune`: a failed object may be the replacement of one prune would remove.
       pruneSkipped = 'not every object could be applied';

@@ -92,7 +92,10 @@ export class GitOpsWatcher {
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
       if (!this.statusClusterMissing)
-        this.log.warn({ cluster: this.options.statusCluster }, `cannot record the sync status: cluster "${this.options.statusCluster}" does not exist; create it or pass --cluster`);
+        this.log.warn(
+          { cluster: this.options.statusCluster },
+          `cannot record the sync status: cluster "${this.options.statusCluster}" does not exist; create it or pass --cluster`,
+        );
       this.statusClusterMissing = true;
     }
   }

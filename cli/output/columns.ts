@@ -51,12 +51,7 @@ const taskColumns: Column<'Task'>[] = [
   {
     header: 'PORTS',
     wide: true,
-    cell: (t) =>
-      orNone(
-        (t.status?.containers ?? [])
-          .flatMap((c) => c.networkBindings.map((b) => `${b.hostPort}->${b.containerPort}/${b.protocol}`))
-          .join(','),
-      ),
+    cell: (t) => orNone((t.status?.containers ?? []).flatMap((c) => c.networkBindings.map((b) => `${b.hostPort}->${b.containerPort}/${b.protocol}`)).join(',')),
   },
   { header: 'STOPPED-REASON', wide: true, cell: (t) => orNone(t.status?.stoppedReason) },
 ];

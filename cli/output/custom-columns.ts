@@ -16,11 +16,14 @@ export function parseCustomColumns(spec: string): CustomColumn[] {
     const header = part.slice(0, colon).trim();
     const expr = part.slice(colon + 1).trim();
     if (colon < 0 || header === '' || expr === '')
-      throw new JsonPathTemplateError(`custom-columns "${spec}": "${part}" is not HEADER:PATH; write e.g. custom-columns=NAME:.metadata.name,DESIRED:.spec.desiredCount`);
+      throw new JsonPathTemplateError(
+        `custom-columns "${spec}": "${part}" is not HEADER:PATH; write e.g. custom-columns=NAME:.metadata.name,DESIRED:.spec.desiredCount`,
+      );
     // kubectl accepts `.a.b` and `{.a.b}` alike.
     const pieces = parseTemplate(expr.startsWith('{') && expr.endsWith('}') ? expr.slice(1, -1) : expr);
     const only = pieces[0];
-    if (pieces.length !== 1 || !only || !('path' in only)) throw new JsonPathTemplateError(`custom-columns "${spec}": column ${header} needs one path, e.g. .metadata.name`);
+    if (pieces.length !== 1 || !only || !('path' in only))
+      throw new JsonPathTemplateError(`custom-columns "${spec}": column ${header} needs one path, e.g. .metadata.name`);
     return { header, path: only.path };
   });
   return columns;
@@ -33,5 +36,8 @@ export function renderCustomColumns(columns: CustomColumn[], objects: readonly u
       return found.length === 0 ? '<none>' : found.map(renderValue).join(',');
     }),
   );
-  return `${renderTable(columns.map((c) => c.header), rows).join('\n')}\n`;
+  return `${renderTable(
+    columns.map((c) => c.header),
+    rows,
+  ).join('\n')}\n`;
 }

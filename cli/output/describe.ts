@@ -97,7 +97,10 @@ export function describeObject(o: BerthObject, now: Date): string {
 /** As `kubectl describe secret`: each key with its size, never its value. */
 function describeSecret(s: ObjectOf<'Secret'>): string {
   const keys = Object.entries(s.spec.keys ?? {}).map(([key, size]) => `${key}:  ${size} bytes`);
-  return new Sections().fields([...header(s), ['Type', s.spec.type]]).section('Data', keys).text();
+  return new Sections()
+    .fields([...header(s), ['Type', s.spec.type]])
+    .section('Data', keys)
+    .text();
 }
 
 function describeService(s: ObjectOf<'Service'>, now: Date): string {
@@ -106,13 +109,19 @@ function describeService(s: ObjectOf<'Service'>, now: Date): string {
   return new Sections()
     .fields([
       ...header(s),
-      ['Task Definition', s.spec.taskDefinition + (s.status?.taskDefinition && s.status.taskDefinition !== s.spec.taskDefinition ? ` (${s.status.taskDefinition})` : '')],
+      [
+        'Task Definition',
+        s.spec.taskDefinition + (s.status?.taskDefinition && s.status.taskDefinition !== s.spec.taskDefinition ? ` (${s.status.taskDefinition})` : ''),
+      ],
       ['Scheduling', s.spec.schedulingStrategy],
       ['Launch Type', s.spec.launchType],
       ['Replicas', `${s.spec.desiredCount} desired | ${s.status?.runningCount ?? 0} running | ${s.status?.pendingCount ?? 0} pending`],
       ['Placement Strategy', (s.spec.placementStrategy ?? []).map((p) => (p.field ? `${p.type}(${p.field})` : p.type)).join(', ')],
       ['Placement Constraints', (s.spec.placementConstraints ?? []).map((c) => (c.expression ? `${c.type}(${c.expression})` : c.type)).join(', ')],
-      ['Deployment Config', `min ${dc.minimumHealthyPercent}% healthy, max ${dc.maximumPercent}%, circuit breaker ${dc.deploymentCircuitBreaker.enable ? `on${dc.deploymentCircuitBreaker.rollback ? ' (rollback)' : ''}` : 'off'}`],
+      [
+        'Deployment Config',
+        `min ${dc.minimumHealthyPercent}% healthy, max ${dc.maximumPercent}%, circuit breaker ${dc.deploymentCircuitBreaker.enable ? `on${dc.deploymentCircuitBreaker.rollback ? ' (rollback)' : ''}` : 'off'}`,
+      ],
       ['Health Grace Period', `${s.spec.healthCheckGracePeriodSeconds}s`],
     ])
     .section(
@@ -121,7 +130,17 @@ function describeService(s: ObjectOf<'Service'>, now: Date): string {
         ? undefined
         : renderTable(
             ['ID', 'STATUS', 'TASK-DEFINITION', 'DESIRED', 'PENDING', 'RUNNING', 'FAILED', 'ROLLOUT', 'AGE'],
-            deployments.map((d) => [d.id, d.status, d.taskDefinition, String(d.desiredCount), String(d.pendingCount), String(d.runningCount), String(d.failedTasks), d.rolloutStateReason ? `${d.rolloutState} (${d.rolloutStateReason})` : d.rolloutState, age(d.createdAt, now)]),
+            deployments.map((d) => [
+              d.id,
+              d.status,
+              d.taskDefinition,
+              String(d.desiredCount),
+              String(d.pendingCount),
+              String(d.runningCount),
+              String(d.failedTasks),
+              d.rolloutStateReason ? `${d.rolloutState} (${d.rolloutStateReason})` : d.rolloutState,
+              age(d.createdAt, now),
+            ]),
           ),
     )
     .section('Events', eventsTable(s.status?.events ?? [], now))
@@ -132,8 +151,14 @@ function describeService(s: ObjectOf<'Service'>, now: Date): string {
 export function eventsTable(events: ServiceEvent[], now: Date, limit = 20): string[] | undefined {
   if (events.length === 0) return undefined;
   // Kept newest first; reversed before the (stable) sort so events of the same instant stay in order.
-  const recent = [...events].reverse().sort((a, b) => a.createdAt.localeCompare(b.createdAt)).slice(-limit);
-  return renderTable(['AGE', 'MESSAGE'], recent.map((e) => [age(e.createdAt, now), e.message]));
+  const recent = [...events]
+    .reverse()
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .slice(-limit);
+  return renderTable(
+    ['AGE', 'MESSAGE'],
+    recent.map((e) => [age(e.createdAt, now), e.message]),
+  );
 }
 
 function describeTask(t: ObjectOf<'Task'>, now: Date): string {

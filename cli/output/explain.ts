@@ -24,7 +24,10 @@ export function kindJsonSchema(kind: KindName): Schema {
 function resolve(schema: Schema, root: Schema): Schema {
   let s = schema;
   for (let i = 0; i < 20 && typeof s.$ref === 'string'; i++) {
-    const target = s.$ref.replace(/^#\//, '').split('/').reduce<unknown>((at, key) => (isSchema(at) ? at[key] : undefined), root);
+    const target = s.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<unknown>((at, key) => (isSchema(at) ? at[key] : undefined), root);
     if (!isSchema(target)) break;
     s = { ...target, ...Object.fromEntries(Object.entries(s).filter(([k]) => k !== '$ref')) };
   }
@@ -66,7 +69,8 @@ function facts(s: Schema): string {
   if (s.default !== undefined && !(isSchema(s.default) && Object.keys(s.default).length === 0)) parts.push(`default ${JSON.stringify(s.default)}`);
   // zod's int() gives every integer MAX_SAFE_INTEGER as its bound: that says nothing to a reader.
   const max = typeof s.maximum === 'number' && s.maximum < Number.MAX_SAFE_INTEGER ? s.maximum : undefined;
-  if (typeof s.minimum === 'number' || max !== undefined) parts.push(max === undefined ? `at least ${String(s.minimum)}` : `${String(s.minimum ?? '')}..${max}`);
+  if (typeof s.minimum === 'number' || max !== undefined)
+    parts.push(max === undefined ? `at least ${String(s.minimum)}` : `${String(s.minimum ?? '')}..${max}`);
   return parts.join('; ');
 }
 

@@ -56,7 +56,8 @@ function closingBrace(template: string, open: number): number {
 }
 
 function unquote(inner: string, template: string): string {
-  if (!/^"(?:[^"\\]|\\.)*"$/.test(inner)) throw new JsonPathTemplateError(`jsonpath template "${template}": bad string literal {${inner}}; write it as {"text"}`);
+  if (!/^"(?:[^"\\]|\\.)*"$/.test(inner))
+    throw new JsonPathTemplateError(`jsonpath template "${template}": bad string literal {${inner}}; write it as {"text"}`);
   return inner.slice(1, -1).replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c);
 }
 

@@ -48,7 +48,14 @@ describe('humanDuration (kubectl ages)', () => {
 
 describe('renderTable', () => {
   it.each([
-    [['NAME', 'AGE'], [['a', '1s'], ['longer-name', '10m']], ['NAME          AGE', 'a             1s', 'longer-name   10m']],
+    [
+      ['NAME', 'AGE'],
+      [
+        ['a', '1s'],
+        ['longer-name', '10m'],
+      ],
+      ['NAME          AGE', 'a             1s', 'longer-name   10m'],
+    ],
     [['A', 'B', 'C'], [['x', '', 'z']], ['A   B   C', 'x       z']],
     [['NAME'], [], ['NAME']],
   ])('aligns %j', (headers, rows, lines) => expect(renderTable(headers, rows)).toEqual(lines));
@@ -92,20 +99,36 @@ const service = parse({
   kind: 'Service',
   metadata: { name: 'web', cluster: 'prod', creationTimestamp: ago(90_000) },
   spec: { taskDefinition: 'web', desiredCount: 3, placementStrategy: [{ type: 'spread', field: 'instanceId' }] },
-  status: { runningCount: 2, pendingCount: 1, taskDefinition: 'web:4', deployments: [{ id: 'd1', status: 'PRIMARY', taskDefinition: 'web:4', rolloutState: 'IN_PROGRESS' }] },
+  status: {
+    runningCount: 2,
+    pendingCount: 1,
+    taskDefinition: 'web:4',
+    deployments: [{ id: 'd1', status: 'PRIMARY', taskDefinition: 'web:4', rolloutState: 'IN_PROGRESS' }],
+  },
 });
 const task = parse({
   apiVersion: 'berth.dev/v1',
   kind: 'Task',
   metadata: { name: 'web-abc', creationTimestamp: ago(5 * 60_000) },
   spec: { taskDefinition: 'web:4', containerInstance: 'i-1', group: 'service:web' },
-  status: { lastStatus: 'STOPPED', healthStatus: 'HEALTHY', stoppedReason: 'Essential container exited', containers: [{ name: 'web', networkBindings: [{ containerPort: 80, hostPort: 32768 }] }] },
+  status: {
+    lastStatus: 'STOPPED',
+    healthStatus: 'HEALTHY',
+    stoppedReason: 'Essential container exited',
+    containers: [{ name: 'web', networkBindings: [{ containerPort: 80, hostPort: 32768 }] }],
+  },
 });
 const td = parse({
   apiVersion: 'berth.dev/v1',
   kind: 'TaskDefinition',
   metadata: { name: 'web:4' },
-  spec: { cpu: '0.5 vCPU', containerDefinitions: [{ name: 'a', image: 'x', memory: 32 }, { name: 'b', image: 'y', memoryReservation: 16 }] },
+  spec: {
+    cpu: '0.5 vCPU',
+    containerDefinitions: [
+      { name: 'a', image: 'x', memory: 32 },
+      { name: 'b', image: 'y', memoryReservation: 16 },
+    ],
+  },
   status: { status: 'ACTIVE', revision: 4, registeredAt: ago(2 * 3600_000) },
 });
 const instance = parse({
@@ -125,8 +148,18 @@ const cluster = parse({
 describe('columns', () => {
   it.each<[BerthObject, boolean, string[], string[]]>([
     [service, false, ['NAME', 'DESIRED', 'RUNNING', 'PENDING', 'TASK-DEFINITION', 'AGE'], ['web', '3', '2', '1', 'web:4', '90s']],
-    [service, true, ['NAME', 'DESIRED', 'RUNNING', 'PENDING', 'TASK-DEFINITION', 'AGE', 'STRATEGY', 'DEPLOYMENTS'], ['web', '3', '2', '1', 'web:4', '90s', 'REPLICA spread(instanceId)', 'web:4(IN_PROGRESS)']],
-    [task, false, ['NAME', 'STATUS', 'DESIRED', 'INSTANCE', 'TASK-DEFINITION', 'HEALTH', 'AGE'], ['web-abc', 'STOPPED', 'RUNNING', 'i-1', 'web:4', 'HEALTHY', '5m']],
+    [
+      service,
+      true,
+      ['NAME', 'DESIRED', 'RUNNING', 'PENDING', 'TASK-DEFINITION', 'AGE', 'STRATEGY', 'DEPLOYMENTS'],
+      ['web', '3', '2', '1', 'web:4', '90s', 'REPLICA spread(instanceId)', 'web:4(IN_PROGRESS)'],
+    ],
+    [
+      task,
+      false,
+      ['NAME', 'STATUS', 'DESIRED', 'INSTANCE', 'TASK-DEFINITION', 'HEALTH', 'AGE'],
+      ['web-abc', 'STOPPED', 'RUNNING', 'i-1', 'web:4', 'HEALTHY', '5m'],
+    ],
     [
       task,
       true,
@@ -134,7 +167,12 @@ describe('columns', () => {
       ['web-abc', 'STOPPED', 'RUNNING', 'i-1', 'web:4', 'HEALTHY', '5m', 'service:web', '32768->80/tcp', 'Essential container exited'],
     ],
     [td, false, ['NAME', 'STATUS', 'CONTAINERS', 'CPU', 'MEMORY', 'AGE'], ['web:4', 'ACTIVE', '2', '512', '48', '120m']],
-    [instance, false, ['NAME', 'STATUS', 'CONNECTED', 'RUNNING', 'CPU-FREE', 'MEM-FREE', 'AZ', 'AGE'], ['i-1', 'DRAINING', 'true', '2', '1024/2048', '3000/4096', 'az-1', '3d']],
+    [
+      instance,
+      false,
+      ['NAME', 'STATUS', 'CONNECTED', 'RUNNING', 'CPU-FREE', 'MEM-FREE', 'AZ', 'AGE'],
+      ['i-1', 'DRAINING', 'true', '2', '1024/2048', '3000/4096', 'az-1', '3d'],
+    ],
     [cluster, false, ['NAME', 'INSTANCES', 'SERVICES', 'RUNNING', 'AGE'], ['prod', '2', '1', '5', '1s']],
   ])('%# %s', (obj, wide, headers, row) => {
     expect(headersFor(obj.kind, { wide })).toEqual(headers);

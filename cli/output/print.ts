@@ -17,7 +17,9 @@ export class OutputFormatError extends Error {
   override readonly name = 'OutputFormat';
   readonly retriable = false;
   constructor(format: string) {
-    super(`unable to match a printer suitable for the output format "${format}"; allowed formats are: ${OUTPUT_FORMATS.join(', ')}, ecs, jsonpath=TEMPLATE, custom-columns=SPEC`);
+    super(
+      `unable to match a printer suitable for the output format "${format}"; allowed formats are: ${OUTPUT_FORMATS.join(', ')}, ecs, jsonpath=TEMPLATE, custom-columns=SPEC`,
+    );
   }
 }
 
@@ -50,7 +52,10 @@ export function formatObjects(kind: KindName, objects: BerthObject[], format: Ou
     case 'wide':
     case 'table': {
       const tableOptions = { ...options, wide: format === 'wide' };
-      const lines = renderTable(headersFor(kind, tableOptions), objects.map((o) => rowForObject(o, tableOptions)));
+      const lines = renderTable(
+        headersFor(kind, tableOptions),
+        objects.map((o) => rowForObject(o, tableOptions)),
+      );
       return `${lines.join('\n')}\n`;
     }
   }

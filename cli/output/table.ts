@@ -7,7 +7,11 @@ import { stripVTControlCharacters } from 'node:util';
 
 const GAP = '   ';
 
-export function renderTable(headers: readonly string[] | undefined, rows: readonly (readonly string[])[], widthsFrom: readonly (readonly string[])[] = []): string[] {
+export function renderTable(
+  headers: readonly string[] | undefined,
+  rows: readonly (readonly string[])[],
+  widthsFrom: readonly (readonly string[])[] = [],
+): string[] {
   const all = [...(headers ? [headers] : []), ...widthsFrom, ...rows];
   const widths: number[] = [];
   for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleWidth(cell))));

@@ -123,7 +123,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
 
 function secretKeysOf(options: ControlPlaneOptions): SecretKeySource {
   if (options.secretsKeyFile !== undefined) return keyFileSource(options.secretsKeyFile, { create: false });
-  if (options.etcdEndpoints?.length) return noKeySource('this berth server stores in etcd and was given no secrets key: start every replica with the same --secrets-key-file (README: Secrets)');
+  if (options.etcdEndpoints?.length)
+    return noKeySource('this berth server stores in etcd and was given no secrets key: start every replica with the same --secrets-key-file (README: Secrets)');
   return keyFileSource(join(options.dataDir, 'secrets.key'), { create: true });
 }
 

@@ -15,7 +15,9 @@ describe('applyHeapGrowth', () => {
   });
 
   it.each(['lots', '-5', '1.5', '5000'])('refuses %s, naming the variable and what to do', (value) => {
-    expect(() => applyHeapGrowth({ [HEAP_GROWTH_ENV]: value }, () => undefined)).toThrow(new RegExp(`${HEAP_GROWTH_ENV}="${value.replace('.', '\\.')}" is not a whole number from 0 to 1000`));
+    expect(() => applyHeapGrowth({ [HEAP_GROWTH_ENV]: value }, () => undefined)).toThrow(
+      new RegExp(`${HEAP_GROWTH_ENV}="${value.replace('.', '\\.')}" is not a whole number from 0 to 1000`),
+    );
   });
 
   it('names a flag this Node’s V8 has (V8 ignores flags it does not know, silently)', () => {

@@ -22,7 +22,9 @@ export function heapGrowthPercent(env: NodeJS.ProcessEnv = process.env): number 
   if (raw === undefined || raw.trim() === '') return DEFAULT_HEAP_GROWTH_PERCENT;
   const percent = Number(raw);
   if (!Number.isInteger(percent) || percent < 0 || percent > 1000)
-    throw new Error(`${HEAP_GROWTH_ENV}="${raw}" is not a whole number from 0 to 1000; unset it for the default (${DEFAULT_HEAP_GROWTH_PERCENT}), or 0 for V8's own heap growth`);
+    throw new Error(
+      `${HEAP_GROWTH_ENV}="${raw}" is not a whole number from 0 to 1000; unset it for the default (${DEFAULT_HEAP_GROWTH_PERCENT}), or 0 for V8's own heap growth`,
+    );
   return percent === 0 ? undefined : percent;
 }
 

@@ -21,7 +21,12 @@ describe('serverTls', () => {
     const first = serverTls({ dataDir, host: '0.0.0.0' });
     if (first.mode !== 'generated') throw new Error(`expected generated, got ${first.mode}`);
     expect(first.caFile).toBe(join(tlsDir(dataDir), 'ca.crt'));
-    for (const [file, mode] of [['ca.key', 0o600], ['server.key', 0o600], ['ca.crt', 0o644], ['server.crt', 0o644]] as const)
+    for (const [file, mode] of [
+      ['ca.key', 0o600],
+      ['server.key', 0o600],
+      ['ca.crt', 0o644],
+      ['server.crt', 0o644],
+    ] as const)
       expect(statSync(join(tlsDir(dataDir), file)).mode & 0o777, file).toBe(mode);
     expect(statSync(tlsDir(dataDir)).mode & 0o777).toBe(0o700);
     const cert = new X509Certificate(first.cert);
@@ -63,9 +68,13 @@ describe('serverTls', () => {
     const made = serverTls({ dataDir, host: '0.0.0.0' });
     if (made.mode !== 'generated') throw new Error('expected generated');
     const dir = tlsDir(dataDir);
-    expect(serverTls({ dataDir: newDir(), host: '0.0.0.0', given: { certFile: join(dir, 'server.crt'), keyFile: join(dir, 'server.key') } })).toMatchObject({ mode: 'given' });
+    expect(serverTls({ dataDir: newDir(), host: '0.0.0.0', given: { certFile: join(dir, 'server.crt'), keyFile: join(dir, 'server.key') } })).toMatchObject({
+      mode: 'given',
+    });
     expect(() => serverTls({ dataDir, host: '127.0.0.1', given: { certFile: '/nonexistent.crt', keyFile: join(dir, 'server.key') } })).toThrow(ServerTlsError);
-    expect(() => serverTls({ dataDir, host: '127.0.0.1', given: { certFile: '/nonexistent.crt', keyFile: join(dir, 'server.key') } })).toThrow(/--tls-cert: cannot read \/nonexistent\.crt/);
+    expect(() => serverTls({ dataDir, host: '127.0.0.1', given: { certFile: '/nonexistent.crt', keyFile: join(dir, 'server.key') } })).toThrow(
+      /--tls-cert: cannot read \/nonexistent\.crt/,
+    );
   });
 
   it('a client that trusts the CA talks to a server with the generated certificate', async () => {
@@ -76,12 +85,14 @@ describe('serverTls', () => {
     const { port } = server.address() as AddressInfo;
     const get = (ca?: Buffer) =>
       new Promise<string>((resolve, reject) => {
-        https.get({ host: '127.0.0.1', port, path: '/', ...(ca ? { ca } : {}) }, (res) => {
-          res.setEncoding('utf8');
-          let body = '';
-          res.on('data', (c: string) => (body += c));
-          res.on('end', () => resolve(body));
-        }).on('error', reject);
+        https
+          .get({ host: '127.0.0.1', port, path: '/', ...(ca ? { ca } : {}) }, (res) => {
+            res.setEncoding('utf8');
+            let body = '';
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () => resolve(body));
+          })
+          .on('error', reject);
       });
     try {
       expect(await get(readFileSync(made.caFile))).toBe('ok');

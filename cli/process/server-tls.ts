@@ -60,7 +60,8 @@ function ensureGeneratedTls(dataDir: string, hosts: string[], now: number): { ce
     writeFileSync(files.caCert, ca.cert, { mode: 0o644 });
   }
   for (const file of [files.caKey, files.key]) if (existsSync(file)) chmodSync(file, 0o600);
-  const current = existsSync(files.cert) && existsSync(files.key) ? { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8') } : undefined;
+  const current =
+    existsSync(files.cert) && existsSync(files.key) ? { cert: readFileSync(files.cert, 'utf8'), key: readFileSync(files.key, 'utf8') } : undefined;
   if (current && stillGood(current.cert, ca.cert, hosts, now)) return { ...current, caFile: files.caCert };
   const server = issueServerCertificate({ commonName: 'berth API server', hosts, validDays: SERVER_VALID_DAYS, now }, ca);
   writeSecret(files.key, server.key);

@@ -27,7 +27,11 @@ export default function runDeregister(flags: DeregisterFlags): Promise<number> {
 function revisionNames(args: readonly string[]): string[] {
   const [first, ...rest] = args;
   const split = args.map((a) => splitKindName(a));
-  const pairs = split.every((p) => p !== undefined) ? split : first !== undefined && rest.length > 0 ? rest.map((name) => ({ kind: resolveKind(first), name })) : undefined;
+  const pairs = split.every((p) => p !== undefined)
+    ? split
+    : first !== undefined && rest.length > 0
+      ? rest.map((name) => ({ kind: resolveKind(first), name }))
+      : undefined;
   if (!pairs || pairs.length === 0) throw new UsageError('expected `berth deregister taskdefinition FAMILY:REVISION…` (or taskdefinition/FAMILY:REVISION)');
   return pairs.map((p) => {
     if (p.kind !== 'TaskDefinition') throw new UsageError(`only task definitions are deregistered, not ${p.kind}`);

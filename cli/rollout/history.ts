@@ -17,7 +17,9 @@ export function historyOf(service: Service): DeploymentRecord[] {
   if (status && status.history.length > 0) return [...status.history].reverse();
   return (status?.deployments ?? [])
     .flatMap((d): DeploymentRecord[] =>
-      d.createdAt === undefined ? [] : [{ id: d.id, taskDefinition: d.taskDefinition, state: d.rolloutState, startedAt: d.createdAt, reason: d.rolloutStateReason }],
+      d.createdAt === undefined
+        ? []
+        : [{ id: d.id, taskDefinition: d.taskDefinition, state: d.rolloutState, startedAt: d.createdAt, reason: d.rolloutStateReason }],
     )
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }

@@ -10,10 +10,7 @@ import type { Deployment } from '../../api/v1/service.js';
 
 type Service = ObjectOf<'Service'>;
 
-export type Progress =
-  | { state: 'waiting'; message: string }
-  | { state: 'completed'; message: string }
-  | { state: 'failed'; message: string };
+export type Progress = { state: 'waiting'; message: string } | { state: 'completed'; message: string } | { state: 'failed'; message: string };
 
 export function rolloutProgress(service: Service): Progress {
   const name = service.metadata.name;
@@ -31,16 +28,23 @@ export function rolloutProgress(service: Service): Progress {
 
   if (primary.taskDefinition === target) {
     if (primary.rolloutState === 'COMPLETED')
-      return { state: 'completed', message: `service ${name} successfully rolled out ${target} (deployment ${primary.id}): ${primary.runningCount} of ${primary.desiredCount} tasks running and healthy` };
+      return {
+        state: 'completed',
+        message: `service ${name} successfully rolled out ${target} (deployment ${primary.id}): ${primary.runningCount} of ${primary.desiredCount} tasks running and healthy`,
+      };
     if (primary.rolloutState === 'FAILED')
-      return { state: 'failed', message: `deployment ${primary.id} (${target}) of service ${name} failed: ${primary.rolloutStateReason ?? 'no reason given'} It is not progressing (no rollback configured).` };
+      return {
+        state: 'failed',
+        message: `deployment ${primary.id} (${target}) of service ${name} failed: ${primary.rolloutStateReason ?? 'no reason given'} It is not progressing (no rollback configured).`,
+      };
     return { state: 'waiting', message: inProgress(name, primary, deployments) };
   }
 
   // The PRIMARY runs another revision than the spec asks for: the breaker rolled the spec's back.
   const record = status.history.find((r) => r.taskDefinition === target);
   const deployment = deployments.find((d) => d.taskDefinition === target && d.rolloutState === 'FAILED');
-  const failed = record?.state === 'FAILED' ? { id: record.id, reason: record.reason } : deployment && { id: deployment.id, reason: deployment.rolloutStateReason };
+  const failed =
+    record?.state === 'FAILED' ? { id: record.id, reason: record.reason } : deployment && { id: deployment.id, reason: deployment.rolloutStateReason };
   if (failed) {
     const reason = failed.reason;
     const back = primary.rolloutState === 'COMPLETED' ? 'rolled back to' : 'rolling back to';

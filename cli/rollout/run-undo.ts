@@ -22,7 +22,11 @@ export default function runUndo(flags: RolloutFlags): Promise<number> {
     const service = await client.mustGet('Service', { cluster, name });
     const family = parseTaskDefinitionRef(service.status?.taskDefinition ?? service.spec.taskDefinition)?.family;
     const { items } = await listAll(client, 'TaskDefinition', { cluster });
-    const target = undoTarget(service, items.filter((td) => td.spec.family === family), flags.toRevision);
+    const target = undoTarget(
+      service,
+      items.filter((td) => td.spec.family === family),
+      flags.toRevision,
+    );
     if (service.spec.taskDefinition === target) {
       io.stdout.write(`service/${name} skipped rollback (spec.taskDefinition is already ${target})\n`);
       return 0;
@@ -31,10 +35,14 @@ export default function runUndo(flags: RolloutFlags): Promise<number> {
     // writes by the controller do not count: they are frequent during a rollout and harmless).
     await client.mutate('Service', { cluster, name }, (s) => {
       if (s.spec.taskDefinition !== service.spec.taskDefinition)
-        throw new UndoConflictError(`spec.taskDefinition of service ${name} changed to ${s.spec.taskDefinition} while undo looked at it; run the command again`);
+        throw new UndoConflictError(
+          `spec.taskDefinition of service ${name} changed to ${s.spec.taskDefinition} while undo looked at it; run the command again`,
+        );
       s.spec.taskDefinition = target;
     });
-    io.stdout.write(`service/${name} rolled back to ${target} (was ${service.status?.resolvedTaskDefinition ?? service.status?.taskDefinition ?? service.spec.taskDefinition})\n`);
+    io.stdout.write(
+      `service/${name} rolled back to ${target} (was ${service.status?.resolvedTaskDefinition ?? service.status?.taskDefinition ?? service.spec.taskDefinition})\n`,
+    );
     return 0;
   });
 }

@@ -65,7 +65,9 @@ function envTarget({ container, containerNames }: OverridesInput): string {
   }
   const [only, ...others] = containerNames;
   if (only === undefined || others.length > 0)
-    throw new RunTaskOverridesError(`--env: the task definition has ${containerNames.length} containers (${containerNames.join(', ')}); name the one to set with --container NAME`);
+    throw new RunTaskOverridesError(
+      `--env: the task definition has ${containerNames.length} containers (${containerNames.join(', ')}); name the one to set with --container NAME`,
+    );
   return only;
 }
 

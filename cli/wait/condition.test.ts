@@ -25,27 +25,41 @@ const deployment = (status: 'PRIMARY' | 'ACTIVE', rolloutState: 'IN_PROGRESS' | 
 describe('--for=condition=steady', () => {
   const steady = parseCondition('condition=steady', 'Service');
   it.each([
-    ['primary completed, all running', service({ runningCount: 2, desiredCount: 2, observedGeneration: 3, deployments: [deployment('PRIMARY', 'COMPLETED')] }, 3), true],
+    [
+      'primary completed, all running',
+      service({ runningCount: 2, desiredCount: 2, observedGeneration: 3, deployments: [deployment('PRIMARY', 'COMPLETED')] }, 3),
+      true,
+    ],
     ['primary still in progress', service({ runningCount: 2, desiredCount: 2, deployments: [deployment('PRIMARY', 'IN_PROGRESS')] }), false],
     ['fewer running than desired', service({ runningCount: 1, desiredCount: 2, deployments: [deployment('PRIMARY', 'COMPLETED')] }), false],
     ['only an ACTIVE deployment completed', service({ runningCount: 2, desiredCount: 2, deployments: [deployment('ACTIVE', 'COMPLETED')] }), false],
-    ['status describes an older generation', service({ runningCount: 2, desiredCount: 2, observedGeneration: 2, deployments: [deployment('PRIMARY', 'COMPLETED')] }, 3), false],
+    [
+      'status describes an older generation',
+      service({ runningCount: 2, desiredCount: 2, observedGeneration: 2, deployments: [deployment('PRIMARY', 'COMPLETED')] }, 3),
+      false,
+    ],
     ['no status yet', service(undefined), false],
     ['gone', undefined, false],
   ])('%s → %s', (_, object, met) => expect(steady.met(object)).toBe(met));
 });
 
 describe('--for=delete and --for=jsonpath', () => {
-  const task = { apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 't', cluster: 'c' }, spec: {}, status: { lastStatus: 'RUNNING' } } as unknown as BerthObject;
+  const task = {
+    apiVersion: 'berth.dev/v1',
+    kind: 'Task',
+    metadata: { name: 't', cluster: 'c' },
+    spec: {},
+    status: { lastStatus: 'RUNNING' },
+  } as unknown as BerthObject;
   it.each([
     ['delete', undefined, true],
     ['delete', task, false],
-    ["jsonpath={.status.lastStatus}=RUNNING", task, true],
-    ["jsonpath={.status.lastStatus}=STOPPED", task, false],
+    ['jsonpath={.status.lastStatus}=RUNNING', task, true],
+    ['jsonpath={.status.lastStatus}=STOPPED', task, false],
     ['jsonpath={.status.lastStatus}', task, true],
     ['jsonpath={.status.nope}', task, false],
     ['jsonpath=.status.lastStatus=RUNNING', task, true],
-    ["jsonpath={.status.lastStatus}=RUNNING", undefined, false],
+    ['jsonpath={.status.lastStatus}=RUNNING', undefined, false],
   ])('%s on %j → %s', (text, object, met) => expect(parseCondition(text, 'Task').met(object)).toBe(met));
 
   it.each([

@@ -20,7 +20,7 @@ export interface WaitCondition {
   observed(object: BerthObject | undefined): string;
 }
 
-const USAGE = 'use --for=condition=steady, --for=delete or --for=jsonpath=\'{.status.lastStatus}\'=RUNNING';
+const USAGE = "use --for=condition=steady, --for=delete or --for=jsonpath='{.status.lastStatus}'=RUNNING";
 
 export function parseCondition(text: string, kind: KindName): WaitCondition {
   if (text === 'delete') return { text, met: (o) => o === undefined, observed: (o) => (o ? 'it still exists' : 'it is gone') };
@@ -55,7 +55,8 @@ function describeService(o: BerthObject | undefined): string {
 function jsonpathCondition(text: string, spec: string): WaitCondition {
   // The template is `{…}` (quotes already removed by the shell); `=VALUE` follows its closing brace.
   const close = spec.startsWith('{') ? spec.lastIndexOf('}') : -1;
-  const [template, value] = close < 0 ? splitPlain(spec) : [spec.slice(0, close + 1), spec.slice(close + 1).startsWith('=') ? spec.slice(close + 2) : undefined];
+  const [template, value] =
+    close < 0 ? splitPlain(spec) : [spec.slice(0, close + 1), spec.slice(close + 1).startsWith('=') ? spec.slice(close + 2) : undefined];
   if (close >= 0 && spec.length > close + 1 && value === undefined) throw new WaitConditionError(`--for=${text}: expected =VALUE after the path; ${USAGE}`);
   let pieces;
   try {
@@ -64,7 +65,8 @@ function jsonpathCondition(text: string, spec: string): WaitCondition {
     throw new WaitConditionError(`--for=${text}: ${err instanceof JsonPathTemplateError ? err.message : String(err)}`);
   }
   const only = pieces[0];
-  if (pieces.length !== 1 || !only || !('path' in only)) throw new WaitConditionError(`--for=${text}: give one path, e.g. jsonpath='{.status.lastStatus}'=RUNNING`);
+  if (pieces.length !== 1 || !only || !('path' in only))
+    throw new WaitConditionError(`--for=${text}: give one path, e.g. jsonpath='{.status.lastStatus}'=RUNNING`);
   const values = (o: BerthObject | undefined) => (o ? evaluate(only.path, o).map(renderValue) : []);
   return {
     text,

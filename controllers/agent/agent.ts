@@ -81,7 +81,8 @@ export class Agent {
   }
 
   async start(): Promise<void> {
-    if (this.state !== 'new') throw new AgentStateError(`the agent of ${this.cluster}/${this.instanceName} was already started; create a new Agent to start again`);
+    if (this.state !== 'new')
+      throw new AgentStateError(`the agent of ${this.cluster}/${this.instanceName} was already started; create a new Agent to start again`);
     this.state = 'running';
     try {
       await this.run();
@@ -252,7 +253,10 @@ export class Agent {
         // Events may have been missed: resubscribe, then look at everything again.
         const delay = Math.min(EVENT_RESUBSCRIBE_MS.base * 2 ** this.eventFailures++, EVENT_RESUBSCRIBE_MS.max);
         this.log.warn({ err: error, delayMs: delay }, 'Docker event stream ended; resubscribing');
-        this.timers.set('events', this.clock.after(delay, () => void this.resubscribe()));
+        this.timers.set(
+          'events',
+          this.clock.after(delay, () => void this.resubscribe()),
+        );
       },
     });
   }
@@ -266,7 +270,10 @@ export class Agent {
     } catch (err) {
       const delay = Math.min(EVENT_RESUBSCRIBE_MS.base * 2 ** this.eventFailures++, EVENT_RESUBSCRIBE_MS.max);
       this.log.warn({ err, delayMs: delay }, 'cannot resubscribe to Docker events yet');
-      this.timers.set('events', this.clock.after(delay, () => void this.resubscribe()));
+      this.timers.set(
+        'events',
+        this.clock.after(delay, () => void this.resubscribe()),
+      );
     }
   }
 

@@ -23,7 +23,12 @@ beforeEach(async () => {
 afterEach(async () => env.stop());
 
 const register = (command: string) =>
-  env.client.create({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: 'web' }, spec: { containerDefinitions: [rawContainer('app', { command: [command] })] } });
+  env.client.create({
+    apiVersion: 'berth.dev/v1',
+    kind: 'TaskDefinition',
+    metadata: { name: 'web' },
+    spec: { containerDefinitions: [rawContainer('app', { command: [command] })] },
+  });
 
 describe('TaskDefinitionCache', () => {
   it('tasks of a new revision bound at once share one read, and later loads none', async () => {

@@ -71,7 +71,15 @@ export interface TaskMemory {
 export const PROBE_FIRST_FROM_INTERVAL_S = 2;
 
 export function newTaskMemory(uid?: string): TaskMemory {
-  return { hostPorts: new Map(), probedHealthy: new Set(), inspections: new Map(), stopping: new Set(), waits: 0, uids: new Set(uid !== undefined ? [uid] : []), ...(uid !== undefined ? { uid } : {}) };
+  return {
+    hostPorts: new Map(),
+    probedHealthy: new Set(),
+    inspections: new Map(),
+    stopping: new Set(),
+    waits: 0,
+    uids: new Set(uid !== undefined ? [uid] : []),
+    ...(uid !== undefined ? { uid } : {}),
+  };
 }
 
 export interface LauncherDeps {
@@ -196,7 +204,13 @@ export class Launcher {
   /** Creates (or adopts, after a crash) and starts the awsvpc task's sandbox; returns its name. */
   private async startSandbox(task: Task, def: TaskDefinitionSpec, memory: TaskMemory): Promise<string> {
     const { runtime, scope } = this.deps;
-    const spec = sandboxSpec({ task, taskDefinition: { spec: def }, scope, sandbox: this.deps.sandbox, ...(memory.cgroupParent !== undefined ? { cgroupParent: memory.cgroupParent } : {}) });
+    const spec = sandboxSpec({
+      task,
+      taskDefinition: { spec: def },
+      scope,
+      sandbox: this.deps.sandbox,
+      ...(memory.cgroupParent !== undefined ? { cgroupParent: memory.cgroupParent } : {}),
+    });
     const id = await this.createOrAdopt(task, spec);
     await this.deps.ownEvents.around('start', id, () => runtime.startContainer(id));
     return spec.name;
@@ -208,7 +222,8 @@ export class Launcher {
       id = await this.deps.runtime.createContainer(spec);
     } catch (err) {
       if (!(err instanceof ContainerNameConflictError) || err.existingId === undefined) throw err;
-      if (!isOwnedBy(err.existingLabels, this.deps.scope, taskIdentity(task))) throw new ForeignObjectError('container', spec.name, err.existingLabels[DOCKER_LABELS.installation]);
+      if (!isOwnedBy(err.existingLabels, this.deps.scope, taskIdentity(task)))
+        throw new ForeignObjectError('container', spec.name, err.existingLabels[DOCKER_LABELS.installation]);
       // Created before a crash (or by a concurrent retry): adopt it rather than make a twin.
       this.deps.log.info({ task: task.metadata.name, container: spec.name, dockerId: err.existingId }, 'adopting existing container');
       id = err.existingId;
@@ -252,7 +267,8 @@ export class Launcher {
       throw new HostPortTakenError(name, Object.values(hostPorts));
     }
     log.debug({ task: task.metadata.name, container: name, dockerId: id }, 'container started');
-    if (container.healthCheck && container.healthCheck.interval >= PROBE_FIRST_FROM_INTERVAL_S) this.probeOnce(task.metadata.name, id, container.healthCheck, memory);
+    if (container.healthCheck && container.healthCheck.interval >= PROBE_FIRST_FROM_INTERVAL_S)
+      this.probeOnce(task.metadata.name, id, container.healthCheck, memory);
   }
 
   /**

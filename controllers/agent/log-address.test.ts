@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { advertisedLogsAddress, parseAdvertiseAddress, parseLogsListen } from './log-address.js';
 
-const iface = (address: string, internal = false) => ({ address, netmask: '255.255.0.0', family: 'IPv4' as const, mac: '00:00:00:00:00:00', internal, cidr: null });
+const iface = (address: string, internal = false) => ({
+  address,
+  netmask: '255.255.0.0',
+  family: 'IPv4' as const,
+  mac: '00:00:00:00:00:00',
+  internal,
+  cidr: null,
+});
 const interfaces = { lo: [iface('127.0.0.1', true)], docker0: [iface('172.17.0.1')], eth0: [iface('10.0.0.5')] };
 
 describe('parseLogsListen', () => {
@@ -11,7 +18,9 @@ describe('parseLogsListen', () => {
     [':51678', { host: '0.0.0.0', port: 51678 }],
     ['[::1]:9000', { host: '::1', port: 9000 }],
   ])('%s', (text, want) => expect(parseLogsListen(text)).toEqual(want));
-  it.each(['51678', 'host', 'h:99999', ''])('"%s" is refused with an example', (text) => expect(() => parseLogsListen(text)).toThrow(/HOST:PORT.*0\.0\.0\.0:51678/));
+  it.each(['51678', 'host', 'h:99999', ''])('"%s" is refused with an example', (text) =>
+    expect(() => parseLogsListen(text)).toThrow(/HOST:PORT.*0\.0\.0\.0:51678/),
+  );
 });
 
 describe('advertisedLogsAddress', () => {
@@ -31,7 +40,6 @@ describe('advertisedLogsAddress', () => {
   it.each(['127.0.0.1:99999', '127.0.0.1:0', 'host:port', '[not-v6]:80', 'a b', '10.0.0.5:80/x', ''])('refuses "%s" with an example', (text) => {
     expect(() => advertisedLogsAddress({ host: '0.0.0.0', port: 1 }, text, interfaces)).toThrow(/advertise address.*e\.g\. http:\/\//);
     expect(() => parseAdvertiseAddress(text)).toThrow(/HOST:PORT/);
-
   });
 
   it.each([
@@ -43,7 +51,9 @@ describe('advertisedLogsAddress', () => {
   });
 
   it('refuses an http URL for a log server that serves https', () => {
-    expect(() => advertisedLogsAddress({ host: '0.0.0.0', port: 1 }, 'http://10.1.2.3:1', interfaces, 'https')).toThrow(/is not https, but the log server serves https/);
+    expect(() => advertisedLogsAddress({ host: '0.0.0.0', port: 1 }, 'http://10.1.2.3:1', interfaces, 'https')).toThrow(
+      /is not https, but the log server serves https/,
+    );
   });
 
   it('falls back to loopback on a machine with no other interface', () => {

@@ -14,7 +14,8 @@ export const DEFAULT_LOGS_LISTEN = `0.0.0.0:${DEFAULT_LOGS_PORT}`;
 export function parseLogsListen(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
   const port = Number(m?.[3]);
-  if (!m || port > 65535) throw new AgentConfigError(`logs listen address "${text}" is not HOST:PORT; expected e.g. 0.0.0.0:${DEFAULT_LOGS_PORT} or 127.0.0.1:0`);
+  if (!m || port > 65535)
+    throw new AgentConfigError(`logs listen address "${text}" is not HOST:PORT; expected e.g. 0.0.0.0:${DEFAULT_LOGS_PORT} or 127.0.0.1:0`);
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
@@ -28,11 +29,18 @@ const VIRTUAL = /^(docker\d*|br-|veth|virbr|cni|flannel|cali|lo)/;
  * IPv6 address is bracketed); else the bound host, or (bound to every interface) this machine's
  * first non-virtual IPv4 address.
  */
-export function advertisedLogsAddress(bound: { host: string; port: number }, advertise?: string, interfaces = networkInterfaces(), scheme: 'http' | 'https' = 'http'): string {
+export function advertisedLogsAddress(
+  bound: { host: string; port: number },
+  advertise?: string,
+  interfaces = networkInterfaces(),
+  scheme: 'http' | 'https' = 'http',
+): string {
   if (advertise !== undefined && advertise.includes('://')) {
     // An https URL in front of a plain log server is a TLS proxy's; the reverse can never answer.
     if (scheme === 'https' && !advertise.startsWith('https://'))
-      throw new AgentConfigError(`advertise address "${advertise}" is not https, but the log server serves https (it listens beyond loopback); give an https:// address`);
+      throw new AgentConfigError(
+        `advertise address "${advertise}" is not https, but the log server serves https (it listens beyond loopback); give an https:// address`,
+      );
     return advertise.replace(/\/+$/, '');
   }
   if (advertise !== undefined) {
@@ -45,7 +53,9 @@ export function advertisedLogsAddress(bound: { host: string; port: number }, adv
 /** `--advertise-address` that is not a URL: HOST, HOST:PORT, [IPV6], [IPV6]:PORT, or a bare IPv6 address. */
 export function parseAdvertiseAddress(text: string): { host: string; port?: number } {
   const refuse = () =>
-    new AgentConfigError(`advertise address "${text}" is not a URL, HOST or HOST:PORT; expected e.g. http://10.0.0.5:${DEFAULT_LOGS_PORT}, 10.0.0.5, 10.0.0.5:${DEFAULT_LOGS_PORT} or [fd00::5]:${DEFAULT_LOGS_PORT}`);
+    new AgentConfigError(
+      `advertise address "${text}" is not a URL, HOST or HOST:PORT; expected e.g. http://10.0.0.5:${DEFAULT_LOGS_PORT}, 10.0.0.5, 10.0.0.5:${DEFAULT_LOGS_PORT} or [fd00::5]:${DEFAULT_LOGS_PORT}`,
+    );
   const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
   const withPort = /^([^:[\]\s/]+):(\d{1,5})$/.exec(text);
   let host: string;

@@ -35,9 +35,14 @@ describe('LogCallerAuth', () => {
     ['an unknown token', 'Bearer nope', 401, /does not know this bearer token/],
     ['an agent token', 'Bearer agent', 403, /agent:c\/i-1 may not read container logs; only admins and the API server may/],
     ['a user token, even a cluster admin', 'Bearer editor', 403, /may not read container logs/],
-    ["a log-reader token made for another instance (captured by its agent and replayed here)", 'Bearer there', 403, /made for instance c\/i-2, not this one/],
+    ['a log-reader token made for another instance (captured by its agent and replayed here)', 'Bearer there', 403, /made for instance c\/i-2, not this one/],
     ['a log-reader token made for no instance', 'Bearer unscoped', 403, /made for no instance/],
-    ["a log-reader token made for this instance but another task's log (replayed for another path)", 'Bearer other-log', 403, /made for \/v1\/tasks\/t2\/containers\/app\/logs, not \/v1\/tasks\/t1/],
+    [
+      "a log-reader token made for this instance but another task's log (replayed for another path)",
+      'Bearer other-log',
+      403,
+      /made for \/v1\/tasks\/t2\/containers\/app\/logs, not \/v1\/tasks\/t1/,
+    ],
     ['a log-reader token made for this instance but no log path', 'Bearer no-path', 403, /made for no log path/],
     ['the API server down', 'Bearer down', 503, /cannot check the token/],
   ])('%s → %d', async (_what, header, code, message) => {

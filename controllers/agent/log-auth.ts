@@ -7,9 +7,7 @@
 import type { Principal } from '../../api/auth/principal.js';
 import type { Logger } from '../../api/log.js';
 
-export type CallerCheck =
-  | { ok: true; principal: Principal }
-  | { ok: false; code: 401 | 403 | 503; message: string };
+export type CallerCheck = { ok: true; principal: Principal } | { ok: false; code: 401 | 403 | 503; message: string };
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -22,7 +20,8 @@ export class LogCallerAuth {
 
   /** `path`: the agent path asked for; a log-reader token made for another path is refused. */
   async check(authorization: string | undefined, path: string): Promise<CallerCheck> {
-    if (authorization === undefined) return { ok: false, code: 401, message: 'this request carries no bearer token; pass "Authorization: Bearer <admin token>"' };
+    if (authorization === undefined)
+      return { ok: false, code: 401, message: 'this request carries no bearer token; pass "Authorization: Bearer <admin token>"' };
     const token = BEARER.exec(authorization)?.[1];
     if (token === undefined) return { ok: false, code: 401, message: 'the Authorization header is not "Bearer <token>"' };
     let principal: Principal | undefined;
@@ -36,7 +35,11 @@ export class LogCallerAuth {
     if (principal.role === 'admin') return { ok: true, principal };
     const { cluster, instance } = this.self;
     if (principal.role === 'log-reader' && (principal.cluster !== cluster || principal.instance !== instance))
-      return { ok: false, code: 403, message: `${principal.name} was made for ${principal.instance ? `instance ${principal.cluster}/${principal.instance}` : 'no instance'}, not this one (${cluster}/${instance})` };
+      return {
+        ok: false,
+        code: 403,
+        message: `${principal.name} was made for ${principal.instance ? `instance ${principal.cluster}/${principal.instance}` : 'no instance'}, not this one (${cluster}/${instance})`,
+      };
     // The API server binds each call's token to the one log it reads: captured on the way, it reads no other.
     if (principal.role === 'log-reader' && principal.path !== path)
       return { ok: false, code: 403, message: `${principal.name} was made for ${principal.path === undefined ? 'no log path' : principal.path}, not ${path}` };

@@ -106,10 +106,17 @@ export class LogServer {
     }
     const { cluster, instance } = this.options.scope;
     const advertised = new URL(this.address).hostname.replace(/^\[|\]$/g, '');
-    const made = issueServerCertificate({ commonName: `berth agent ${cluster}/${instance}`, hosts: [advertised, 'localhost', '127.0.0.1'], validDays: CERT_VALID_DAYS });
+    const made = issueServerCertificate({
+      commonName: `berth agent ${cluster}/${instance}`,
+      hosts: [advertised, 'localhost', '127.0.0.1'],
+      validDays: CERT_VALID_DAYS,
+    });
     this.tlsServer.setSecureContext({ cert: made.cert, key: made.key });
     const certificateSha256Value = certificateSha256(made.cert);
-    this.options.log.info({ listen: `${host}:${bound.port}`, address: this.address, certificateSha256: certificateSha256Value }, 'log server is listening (https)');
+    this.options.log.info(
+      { listen: `${host}:${bound.port}`, address: this.address, certificateSha256: certificateSha256Value },
+      'log server is listening (https)',
+    );
     return { address: this.address, certificateSha256: certificateSha256Value };
   }
 
@@ -153,10 +160,14 @@ export class LogServer {
     try {
       source = await runtime.logs(container.id, { follow: query.data.follow ?? false, tail: query.data.tail, since: query.data.since });
     } catch (err) {
-      if (err instanceof Error && err.name === 'ContainerNotFound') return send(res, 404, `container ${container.name} of task ${target.task} was removed just now`);
+      if (err instanceof Error && err.name === 'ContainerNotFound')
+        return send(res, 404, `container ${container.name} of task ${target.task} was removed just now`);
       throw err;
     }
-    this.options.log.debug({ task: target.task, container: target.container, caller: caller.principal.name, follow: query.data.follow ?? false }, 'serving logs');
+    this.options.log.debug(
+      { task: target.task, container: target.container, caller: caller.principal.name, follow: query.data.follow ?? false },
+      'serving logs',
+    );
     const entry = { source, res };
     this.streams.add(entry);
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });

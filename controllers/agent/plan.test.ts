@@ -82,13 +82,21 @@ describe('planTask', () => {
     },
     {
       what: 'an essential exit stops the rest (STOPPING first)',
-      in: input({ task: task({ lastStatus: 'RUNNING' }), definition: withSidecar, containers: [container('app', 'exited', { exitCode: 137 }), container('side', 'running')] }),
+      in: input({
+        task: task({ lastStatus: 'RUNNING' }),
+        definition: withSidecar,
+        containers: [container('app', 'exited', { exitCode: 137 }), container('side', 'running')],
+      }),
       stop: [['side']],
       status: { lastStatus: 'STOPPING', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' },
     },
     {
       what: 'a non-essential exit is only reported',
-      in: input({ task: task({ lastStatus: 'RUNNING' }), definition: withSidecar, containers: [container('app', 'running'), container('side', 'exited', { exitCode: 3 })] }),
+      in: input({
+        task: task({ lastStatus: 'RUNNING' }),
+        definition: withSidecar,
+        containers: [container('app', 'running'), container('side', 'exited', { exitCode: 3 })],
+      }),
       start: [],
     },
     {
@@ -98,30 +106,50 @@ describe('planTask', () => {
     },
     {
       what: 'desiredStatus STOPPED stops what runs',
-      in: input({ task: task({ lastStatus: 'RUNNING' }, { desiredStatus: 'STOPPED', stopReason: 'scaling down' }), definition: one, containers: [container('app', 'running')] }),
+      in: input({
+        task: task({ lastStatus: 'RUNNING' }, { desiredStatus: 'STOPPED', stopReason: 'scaling down' }),
+        definition: one,
+        containers: [container('app', 'running')],
+      }),
       stop: [['app']],
       status: { lastStatus: 'STOPPING', stopCode: 'UserInitiated', stoppedReason: 'scaling down' },
     },
     {
       what: 'desiredStatus STOPPED with nothing running reports STOPPED',
-      in: input({ task: task({ lastStatus: 'STOPPING' }, { desiredStatus: 'STOPPED' }), definition: one, containers: [container('app', 'exited', { exitCode: 143 })] }),
+      in: input({
+        task: task({ lastStatus: 'STOPPING' }, { desiredStatus: 'STOPPED' }),
+        definition: one,
+        containers: [container('app', 'exited', { exitCode: 143 })],
+      }),
       status: { lastStatus: 'STOPPED', stopCode: 'UserInitiated' },
     },
     {
       what: 'a task marked STOPPED while its containers run (lost): stop and remove them now',
-      in: input({ task: task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW).toISOString() }, { desiredStatus: 'STOPPED' }), definition: one, containers: [container('app', 'running')] }),
+      in: input({
+        task: task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW).toISOString() }, { desiredStatus: 'STOPPED' }),
+        definition: one,
+        containers: [container('app', 'running')],
+      }),
       stop: [['app']],
       remove: ['id-app'],
     },
     {
       what: 'stopped containers of an ended task stay for the retention',
-      in: input({ task: task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW - 10_000).toISOString() }), definition: one, containers: [container('app', 'exited')] }),
+      in: input({
+        task: task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW - 10_000).toISOString() }),
+        definition: one,
+        containers: [container('app', 'exited')],
+      }),
       remove: [],
       requeueAfterMs: 50_000,
     },
     {
       what: '…and are removed after it',
-      in: input({ task: task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW - 61_000).toISOString() }), definition: one, containers: [container('app', 'exited')] }),
+      in: input({
+        task: task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW - 61_000).toISOString() }),
+        definition: one,
+        containers: [container('app', 'exited')],
+      }),
       remove: ['id-app'],
     },
     {
@@ -132,27 +160,49 @@ describe('planTask', () => {
     },
     {
       what: 'containers of an older task of the same name are removed',
-      in: input({ task: task({ lastStatus: 'RUNNING' }), definition: one, containers: [container('app', 'running'), container('app', 'running', { id: 'old', taskUid: 'other' })] }),
+      in: input({
+        task: task({ lastStatus: 'RUNNING' }),
+        definition: one,
+        containers: [container('app', 'running'), container('app', 'running', { id: 'old', taskUid: 'other' })],
+      }),
       remove: ['old'],
     },
     {
-      what: 'an essential container removed behind the agent\'s back ends the task, and is not recreated',
+      what: "an essential container removed behind the agent's back ends the task, and is not recreated",
       in: input({
-        task: task({ lastStatus: 'RUNNING', containers: [{ name: 'app', dockerId: 'gone', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }] }),
+        task: task({
+          lastStatus: 'RUNNING',
+          containers: [{ name: 'app', dockerId: 'gone', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }],
+        }),
         definition: one,
       }),
       start: [],
-      status: { lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', containers: [{ name: 'app', dockerId: 'gone', lastStatus: 'STOPPED', reason: 'the container was removed from the Docker engine' }] },
+      status: {
+        lastStatus: 'STOPPED',
+        stopCode: 'EssentialContainerExited',
+        containers: [{ name: 'app', dockerId: 'gone', lastStatus: 'STOPPED', reason: 'the container was removed from the Docker engine' }],
+      },
     },
     {
       what: 'a vanished non-essential container is reported STOPPED, not recreated',
       in: input({
-        task: task({ lastStatus: 'RUNNING', containers: [{ name: 'app', dockerId: 'id-app', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }, { name: 'side', dockerId: 'gone', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }] }),
+        task: task({
+          lastStatus: 'RUNNING',
+          containers: [
+            { name: 'app', dockerId: 'id-app', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] },
+            { name: 'side', dockerId: 'gone', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] },
+          ],
+        }),
         definition: withSidecar,
         containers: [container('app', 'running')],
       }),
       start: [],
-      status: { containers: [{ name: 'app', lastStatus: 'RUNNING' }, { name: 'side', dockerId: 'gone', lastStatus: 'STOPPED' }] },
+      status: {
+        containers: [
+          { name: 'app', lastStatus: 'RUNNING' },
+          { name: 'side', dockerId: 'gone', lastStatus: 'STOPPED' },
+        ],
+      },
     },
   ])('$what', (c) => {
     const plan = planTask(c.in);
@@ -167,7 +217,12 @@ describe('planTask', () => {
   it.each([
     {
       what: 'a start failure: STOPPED, the never-started container removed at once, the network released',
-      in: input({ task: task(), definition: one, failure: 'failed to attach network', containers: [container('app', 'created', { error: 'failed to attach network' })] }),
+      in: input({
+        task: task(),
+        definition: one,
+        failure: 'failed to attach network',
+        containers: [container('app', 'created', { error: 'failed to attach network' })],
+      }),
       want: { remove: ['id-app'], releaseNetwork: true, removeTaskResources: false, status: { lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart' } },
     },
     {
@@ -205,13 +260,24 @@ describe('planTask', () => {
         task: task({ lastStatus: 'PENDING' }),
         definition: withSidecar,
         containers: [
-          container('app', 'running', { hostPorts: [{ containerPort: 80, hostPort: 50000, protocol: 'tcp', bindIP: '0.0.0.0' }, { containerPort: 80, hostPort: 50000, protocol: 'tcp', bindIP: '::' }] }),
+          container('app', 'running', {
+            hostPorts: [
+              { containerPort: 80, hostPort: 50000, protocol: 'tcp', bindIP: '0.0.0.0' },
+              { containerPort: 80, hostPort: 50000, protocol: 'tcp', bindIP: '::' },
+            ],
+          }),
           container('side', 'exited', { exitCode: 2 }),
         ],
       }),
     );
     expect(plan.status?.containers).toEqual([
-      { name: 'app', dockerId: 'id-app', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [{ containerPort: 80, hostPort: 50000, protocol: 'tcp', bindIP: '0.0.0.0' }] },
+      {
+        name: 'app',
+        dockerId: 'id-app',
+        lastStatus: 'RUNNING',
+        healthStatus: 'UNKNOWN',
+        networkBindings: [{ containerPort: 80, hostPort: 50000, protocol: 'tcp', bindIP: '0.0.0.0' }],
+      },
       { name: 'side', dockerId: 'id-side', lastStatus: 'STOPPED', exitCode: 2, healthStatus: 'UNKNOWN', networkBindings: [] },
     ]);
     expect(plan.status?.healthStatus).toBeUndefined(); // UNKNOWN already (schema default): nothing to write
@@ -221,7 +287,14 @@ describe('planTask', () => {
     const fresh = planTask(input({ task: task(), definition: one }));
     expect(fresh.start).toEqual(['app']);
     expect(fresh.status).toBeUndefined();
-    const started = planTask(input({ task: task(), definition: one, containers: [container('app', 'running')], pull: { startedAt: new Date(NOW - 100).toISOString(), stoppedAt: new Date(NOW - 50).toISOString() } }));
+    const started = planTask(
+      input({
+        task: task(),
+        definition: one,
+        containers: [container('app', 'running')],
+        pull: { startedAt: new Date(NOW - 100).toISOString(), stoppedAt: new Date(NOW - 50).toISOString() },
+      }),
+    );
     expect(started.status).toMatchObject({ lastStatus: 'RUNNING', connectivity: 'CONNECTED', pullStartedAt: new Date(NOW - 100).toISOString() });
     // A dependent waiting for its dependency: nothing to start, so the progress so far is written.
     const waiting = planTask(input({ task: task(), definition: healthyDep, containers: [container('db', 'running', { health: 'starting' })] }));
@@ -238,7 +311,9 @@ describe('planTask', () => {
   });
 
   it('task health: HEALTHY once every essential container with a check is healthy', () => {
-    const plan = planTask(input({ task: task(), definition: healthyDep, containers: [container('db', 'running', { health: 'healthy' }), container('web', 'running')] }));
+    const plan = planTask(
+      input({ task: task(), definition: healthyDep, containers: [container('db', 'running', { health: 'healthy' }), container('web', 'running')] }),
+    );
     expect(plan.status).toMatchObject({ lastStatus: 'RUNNING', healthStatus: 'HEALTHY' });
   });
 
@@ -251,8 +326,21 @@ describe('planTask', () => {
   describe('a task waiting for a secret', () => {
     const waiting = { reason: 'waiting for secrets: containerDefinitions[0].secrets[0].valueFrom (db): secret db not found', retryAfterMs: 500 };
     it.each([
-      { what: 'a new task: PENDING with the reason, nothing started, a look again later', task: task(), write: { lastStatus: 'PENDING', pendingReason: waiting.reason } },
-      { what: 'already reported: nothing to write, still a look again later', task: task({ lastStatus: 'PENDING', pendingReason: waiting.reason, connectivity: 'CONNECTED', containers: [{ name: 'app', lastStatus: 'PENDING', healthStatus: 'UNKNOWN', networkBindings: [] }] }), write: undefined },
+      {
+        what: 'a new task: PENDING with the reason, nothing started, a look again later',
+        task: task(),
+        write: { lastStatus: 'PENDING', pendingReason: waiting.reason },
+      },
+      {
+        what: 'already reported: nothing to write, still a look again later',
+        task: task({
+          lastStatus: 'PENDING',
+          pendingReason: waiting.reason,
+          connectivity: 'CONNECTED',
+          containers: [{ name: 'app', lastStatus: 'PENDING', healthStatus: 'UNKNOWN', networkBindings: [] }],
+        }),
+        write: undefined,
+      },
     ])('$what', (c) => {
       const plan = planTask(input({ task: c.task, definition: one, waiting }));
       expect(plan.start).toEqual([]);
@@ -263,7 +351,9 @@ describe('planTask', () => {
     });
 
     it('once it runs, the reason is cleared', () => {
-      const plan = planTask(input({ task: task({ lastStatus: 'PENDING', pendingReason: waiting.reason }), definition: one, containers: [container('app', 'running')] }));
+      const plan = planTask(
+        input({ task: task({ lastStatus: 'PENDING', pendingReason: waiting.reason }), definition: one, containers: [container('app', 'running')] }),
+      );
       expect(plan.status?.lastStatus).toBe('RUNNING');
       expect(plan.status && 'pendingReason' in plan.status && plan.status.pendingReason === undefined).toBe(true);
     });
@@ -277,12 +367,23 @@ describe('planTask', () => {
 
 describe('planTask: restartPolicy and the awsvpc sandbox', () => {
   const restarting = (policy: Plain, essential = true) => def([rawContainer('app', { essential, restartPolicy: policy })]);
-  const running = task({ lastStatus: 'RUNNING', containers: [{ name: 'app', dockerId: 'id-app', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }] });
+  const running = task({
+    lastStatus: 'RUNNING',
+    containers: [{ name: 'app', dockerId: 'id-app', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [] }],
+  });
   // Ran from NOW - 120 s until it exited with code 3.
   const exitedAfter = (ranMs: number, exitCode = 3) => container('app', 'exited', { exitCode, startedAt: NOW - ranMs });
-  const vpc = TaskDefinition.parse(rawTaskDefinition({ networkMode: 'awsvpc', containerDefinitions: [rawContainer('app', { portMappings: [{ containerPort: 8080 }] })] })).spec;
+  const vpc = TaskDefinition.parse(
+    rawTaskDefinition({ networkMode: 'awsvpc', containerDefinitions: [rawContainer('app', { portMappings: [{ containerPort: 8080 }] })] }),
+  ).spec;
   const sandbox = (state: ObservedContainer['state']) =>
-    container('sb', state, { id: 'sandbox-id-0123456789', name: 'berth-c-x.sandbox', sandbox: true, ipv4Address: '172.17.0.9', hostPorts: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp', bindIP: '0.0.0.0' }] });
+    container('sb', state, {
+      id: 'sandbox-id-0123456789',
+      name: 'berth-c-x.sandbox',
+      sandbox: true,
+      ipv4Address: '172.17.0.9',
+      hostPorts: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp', bindIP: '0.0.0.0' }],
+    });
 
   it.each([
     {
@@ -302,7 +403,11 @@ describe('planTask: restartPolicy and the awsvpc sandbox', () => {
     },
     {
       what: 'an ignored exit code is not restarted',
-      in: input({ task: running, definition: restarting({ enabled: true, restartAttemptPeriod: 60, ignoredExitCodes: [3] }), containers: [exitedAfter(120_000)] }),
+      in: input({
+        task: running,
+        definition: restarting({ enabled: true, restartAttemptPeriod: 60, ignoredExitCodes: [3] }),
+        containers: [exitedAfter(120_000)],
+      }),
       want: { restart: [], status: { stopCode: 'EssentialContainerExited' } },
     },
     {
@@ -312,7 +417,11 @@ describe('planTask: restartPolicy and the awsvpc sandbox', () => {
     },
     {
       what: 'a task being stopped restarts nothing',
-      in: input({ task: task({ lastStatus: 'RUNNING' }, { desiredStatus: 'STOPPED' }), definition: restarting({ enabled: true, restartAttemptPeriod: 60 }), containers: [exitedAfter(120_000)] }),
+      in: input({
+        task: task({ lastStatus: 'RUNNING' }, { desiredStatus: 'STOPPED' }),
+        definition: restarting({ enabled: true, restartAttemptPeriod: 60 }),
+        containers: [exitedAfter(120_000)],
+      }),
       want: { restart: [], status: { lastStatus: 'STOPPED', stopCode: 'UserInitiated' } },
     },
     {
@@ -321,8 +430,24 @@ describe('planTask: restartPolicy and the awsvpc sandbox', () => {
       want: {
         status: {
           lastStatus: 'RUNNING',
-          attachments: [{ id: 'sandbox-id-0', type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'networkInterfaceId', value: 'berth-c-x.sandbox' }, { name: 'privateIPv4Address', value: '172.17.0.9' }] }],
-          containers: [{ name: 'app', networkBindings: [{ containerPort: 8080, hostPort: 8080 }], networkInterfaces: [{ attachmentId: 'sandbox-id-0', privateIpv4Address: '172.17.0.9' }] }],
+          attachments: [
+            {
+              id: 'sandbox-id-0',
+              type: 'ElasticNetworkInterface',
+              status: 'ATTACHED',
+              details: [
+                { name: 'networkInterfaceId', value: 'berth-c-x.sandbox' },
+                { name: 'privateIPv4Address', value: '172.17.0.9' },
+              ],
+            },
+          ],
+          containers: [
+            {
+              name: 'app',
+              networkBindings: [{ containerPort: 8080, hostPort: 8080 }],
+              networkInterfaces: [{ attachmentId: 'sandbox-id-0', privateIpv4Address: '172.17.0.9' }],
+            },
+          ],
         },
       },
     },

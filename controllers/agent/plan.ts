@@ -22,7 +22,16 @@ import type { STOP_CODES, Task, TaskStatus } from '../../api/v1/task.js';
 import { hasExited, hasStarted, isRunning, type ObservedContainer } from './observed.js';
 import { readiness, startPlan, type StartPlan } from './runtime/dependency-order.js';
 import { shouldRestart } from './restart-policy.js';
-import { containerStatus, hasVanished, laterStatus, sandboxAttachment, sharedNetwork, statusPatch, healthFromContainers, type SharedNetwork } from './task-status.js';
+import {
+  containerStatus,
+  hasVanished,
+  laterStatus,
+  sandboxAttachment,
+  sharedNetwork,
+  statusPatch,
+  healthFromContainers,
+  type SharedNetwork,
+} from './task-status.js';
 
 export type StopCode = (typeof STOP_CODES)[number];
 
@@ -143,14 +152,26 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
     if (ready.state === 'satisfied') plan.start.push(d.name);
     else if (ready.state === 'unsatisfiable' && ready.blockedBy) {
       const dep = ready.blockedBy;
-      return planStop(input, task, own, 'TaskFailedToStart', `container ${d.name} cannot start: its dependency ${dep.containerName} can no longer reach ${dep.condition}`);
+      return planStop(
+        input,
+        task,
+        own,
+        'TaskFailedToStart',
+        `container ${d.name} cannot start: its dependency ${dep.containerName} can no longer reach ${dep.condition}`,
+      );
     } else if (ready.blockedBy && d.startTimeout !== undefined) {
       // startTimeout bounds how long a container waits for its dependencies once they have started.
       const since = byName(ready.blockedBy.containerName)?.startedAt;
       if (since !== undefined) {
         const left = since + d.startTimeout * 1000 - input.now;
         if (left <= 0)
-          return planStop(input, task, own, 'TaskFailedToStart', `container ${d.name} timed out after ${d.startTimeout} s waiting for ${ready.blockedBy.containerName} to be ${ready.blockedBy.condition}`);
+          return planStop(
+            input,
+            task,
+            own,
+            'TaskFailedToStart',
+            `container ${d.name} timed out after ${d.startTimeout} s waiting for ${ready.blockedBy.containerName} to be ${ready.blockedBy.condition}`,
+          );
         plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, left);
       }
     }
@@ -183,7 +204,13 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
 }
 
 /** Nothing can start yet (a secret is missing): PENDING with the reason, and a look again later. */
-function planWaiting(input: TaskPlanInput, waiting: { reason: string; retryAfterMs: number }, task: Task, def: TaskDefinitionSpec, byName: (name: string) => ObservedContainer | undefined): TaskPlan {
+function planWaiting(
+  input: TaskPlanInput,
+  waiting: { reason: string; retryAfterMs: number },
+  task: Task,
+  def: TaskDefinitionSpec,
+  byName: (name: string) => ObservedContainer | undefined,
+): TaskPlan {
   const plan = empty();
   const containers = def.containerDefinitions.map((d) => containerStatus(d, byName(d.name), previousOf(task, d.name), false));
   plan.status = statusPatch(task.status, {

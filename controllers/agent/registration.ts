@@ -64,14 +64,24 @@ export async function registerInstance(r: Registration): Promise<Instance> {
     ci.spec.agent = agentOf(ci);
   });
   const now = new Date(r.now()).toISOString();
-  return r.client.patch('ContainerInstance', ref, { status: { agentConnected: true, lastHeartbeat: now, registeredAt: existing.status?.registeredAt ?? now } }, { subresource: 'status' });
+  return r.client.patch(
+    'ContainerInstance',
+    ref,
+    { status: { agentConnected: true, lastHeartbeat: now, registeredAt: existing.status?.registeredAt ?? now } },
+    { subresource: 'status' },
+  );
 }
 
 /** One heartbeat; re-registers when the instance was deleted meanwhile. */
 export async function heartbeat(r: Registration): Promise<void> {
   const ref = { cluster: r.cluster, name: r.name };
   try {
-    await r.client.patch('ContainerInstance', ref, { status: { agentConnected: true, lastHeartbeat: new Date(r.now()).toISOString() } }, { subresource: 'status' });
+    await r.client.patch(
+      'ContainerInstance',
+      ref,
+      { status: { agentConnected: true, lastHeartbeat: new Date(r.now()).toISOString() } },
+      { subresource: 'status' },
+    );
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
     await registerInstance(r);

@@ -133,7 +133,10 @@ export function hasVanished(c: ObservedContainer | undefined, previous: Containe
  * The task's health, as ECS derives it: HEALTHY when every essential container with a health check
  * is healthy, UNHEALTHY when one of them is unhealthy, UNKNOWN otherwise (and when none has one).
  */
-export function healthFromContainers(defs: readonly Pick<ContainerDefinition, 'name' | 'essential' | 'healthCheck'>[], containers: readonly ContainerStatus[]): Health {
+export function healthFromContainers(
+  defs: readonly Pick<ContainerDefinition, 'name' | 'essential' | 'healthCheck'>[],
+  containers: readonly ContainerStatus[],
+): Health {
   const checked = defs.filter((d) => d.essential && d.healthCheck);
   if (checked.length === 0) return 'UNKNOWN';
   const health = checked.map((d) => containers.find((c) => c.name === d.name)?.healthStatus ?? 'UNKNOWN');

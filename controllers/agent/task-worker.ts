@@ -82,7 +82,9 @@ export class TaskWorker {
         retentionMs: this.deps.retentionMs,
         ...(definition ? { definition } : {}),
         ...(memory.failure !== undefined ? { failure: memory.failure } : {}),
-        ...(memory.waiting !== undefined ? { waiting: { reason: memory.waiting, retryAfterMs: Math.min(SECRET_RETRY_MS.first * 2 ** Math.max(0, memory.waits - 1), SECRET_RETRY_MS.max) } } : {}),
+        ...(memory.waiting !== undefined
+          ? { waiting: { reason: memory.waiting, retryAfterMs: Math.min(SECRET_RETRY_MS.first * 2 ** Math.max(0, memory.waits - 1), SECRET_RETRY_MS.max) } }
+          : {}),
         ...(memory.pull ? { pull: memory.pull } : {}),
       });
       if (task && plan.status && !(await this.writeStatus(task, plan.status, log))) continue;
@@ -149,7 +151,14 @@ export class TaskWorker {
     const exit = containers.exitOf(id);
     const last = memory.inspections.get(id);
     if (exit && last?.state === 'running' && memory.stopping.has(id)) {
-      const exited: ContainerInspection = { ...last, state: 'exited', exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: new Date(exit.at).toISOString(), hostPorts: [] };
+      const exited: ContainerInspection = {
+        ...last,
+        state: 'exited',
+        exitCode: exit.exitCode,
+        oomKilled: exit.oomKilled,
+        finishedAt: new Date(exit.at).toISOString(),
+        hostPorts: [],
+      };
       memory.inspections.set(id, exited); // the next observe asks the engine again
       return exited;
     }
@@ -177,7 +186,8 @@ export class TaskWorker {
     try {
       const written = await this.writeStatusOf(task, status);
       this.deps.tasks.observeWrite(written);
-      if (status.lastStatus) log.info({ lastStatus: status.lastStatus, stopCode: written.status?.stopCode, reason: written.status?.stoppedReason }, 'task status reported');
+      if (status.lastStatus)
+        log.info({ lastStatus: status.lastStatus, stopCode: written.status?.stopCode, reason: written.status?.stoppedReason }, 'task status reported');
       return true;
     } catch (err) {
       if (err instanceof NotFoundError) {
@@ -252,7 +262,9 @@ export class TaskWorker {
     // Older berths' objects carry no installation label: list by cluster and instance, keep our own.
     const owner = { name, ...(memory.uid !== undefined ? { uid: memory.uid } : {}) };
     const labels = { ...legacyScopeLabels(scope), [DOCKER_LABELS.task]: name };
-    for (const sandbox of (await runtime.listContainers({ labels: { ...labels, [DOCKER_LABELS.sandbox]: 'true' } })).filter((c) => isOwnedBy(c.labels, scope, owner))) {
+    for (const sandbox of (await runtime.listContainers({ labels: { ...labels, [DOCKER_LABELS.sandbox]: 'true' } })).filter((c) =>
+      isOwnedBy(c.labels, scope, owner),
+    )) {
       await runtime.removeContainer(sandbox.id);
       this.deps.containers.remove(sandbox.id);
       forgetContainer(memory, sandbox.id);
@@ -272,9 +284,11 @@ export class TaskWorker {
     await this.releaseNetworks(name, memory);
     const { runtime, scope } = this.deps;
     const volumes = await runtime.listVolumes({ labels: { ...legacyScopeLabels(scope), [DOCKER_LABELS.task]: name } });
-    for (const volume of volumes.filter((v) => isOwnedBy(v.labels, scope, { name, ...(memory.uid !== undefined ? { uid: memory.uid } : {}) }))) await runtime.removeVolume(volume.name);
+    for (const volume of volumes.filter((v) => isOwnedBy(v.labels, scope, { name, ...(memory.uid !== undefined ? { uid: memory.uid } : {}) })))
+      await runtime.removeVolume(volume.name);
     // Docker leaves the task's cgroup behind (of every uid this name had, a deleted task's too).
-    for (const uid of [undefined, ...memory.uids]) await runtime.removeTaskCgroup(taskNetworkName(scope.cluster, { name, ...(uid !== undefined ? { uid } : {}) }));
+    for (const uid of [undefined, ...memory.uids])
+      await runtime.removeTaskCgroup(taskNetworkName(scope.cluster, { name, ...(uid !== undefined ? { uid } : {}) }));
     memory.cgroupParent = undefined;
     memory.cgroupChecked = false;
     memory.resourcesRemoved = true;

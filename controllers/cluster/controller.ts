@@ -33,7 +33,11 @@ export function createClusterStatusController(options: ClusterStatusControllerOp
     watches: [
       // Adds and deletes always map; no update of an instance changes the count.
       { kind: 'ContainerInstance', map: clusterOf, changed: () => false },
-      { kind: 'Service', map: clusterOf, changed: (a, b) => (a as ObjectOf<'Service'>).metadata.deletionTimestamp !== (b as ObjectOf<'Service'>).metadata.deletionTimestamp },
+      {
+        kind: 'Service',
+        map: clusterOf,
+        changed: (a, b) => (a as ObjectOf<'Service'>).metadata.deletionTimestamp !== (b as ObjectOf<'Service'>).metadata.deletionTimestamp,
+      },
       { kind: 'Task', map: clusterOf, changed: (a, b) => (a as ObjectOf<'Task'>).status?.lastStatus !== (b as ObjectOf<'Task'>).status?.lastStatus },
     ],
     async reconcile({ key }, { client, cache, log }) {

@@ -22,7 +22,13 @@ describe('cluster counts', () => {
       [],
       counts(3, 0, 0, 0),
     ],
-    ['services: one being deleted is not active', [], [testService('web', { desired: 1 }), deleting(testService('old', { desired: 0 })), elsewhere(testService('x', { desired: 1 }))], [], counts(0, 1, 0, 0)],
+    [
+      'services: one being deleted is not active',
+      [],
+      [testService('web', { desired: 1 }), deleting(testService('old', { desired: 0 })), elsewhere(testService('x', { desired: 1 }))],
+      [],
+      counts(0, 1, 0, 0),
+    ],
     [
       'tasks by lastStatus: RUNNING, pending on the way, STOPPED neither',
       [],

@@ -23,12 +23,7 @@ const PENDING_STATUSES = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
  * counts a registered instance until it is deregistered); active services are those not being
  * deleted; tasks are counted by lastStatus.
  */
-export function clusterCounts(
-  cluster: string,
-  instances: readonly ContainerInstance[],
-  services: readonly Service[],
-  tasks: readonly Task[],
-): ClusterCounts {
+export function clusterCounts(cluster: string, instances: readonly ContainerInstance[], services: readonly Service[], tasks: readonly Task[]): ClusterCounts {
   let registeredContainerInstancesCount = 0;
   for (const i of instances) if (i.metadata.cluster === cluster) registeredContainerInstancesCount++;
   let activeServicesCount = 0;

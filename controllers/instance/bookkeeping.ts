@@ -52,8 +52,7 @@ export function instanceBookkeeping(
       for (const p of demand.staticPorts.tcp) tcp.add(p);
       for (const p of demand.staticPorts.udp) udp.add(p);
     }
-    for (const c of task.status?.containers ?? [])
-      for (const b of c.networkBindings) (b.protocol === 'udp' ? udp : tcp).add(b.hostPort);
+    for (const c of task.status?.containers ?? []) for (const b of c.networkBindings) (b.protocol === 'udp' ? udp : tcp).add(b.hostPort);
   }
   const sorted = (ports: Set<number>) => [...ports].sort((a, b) => a - b);
   return { runningTasksCount, pendingTasksCount, remainingResources: { cpu, memory, portsTcp: sorted(tcp), portsUdp: sorted(udp) } };

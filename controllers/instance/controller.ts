@@ -84,8 +84,12 @@ export function createInstanceController(options: InstanceControllerOptions = {}
         const silence = seen.silence(cluster, cache.list('ContainerInstance'), now);
         const counts = { cluster, silent: silence.silent, connected: silence.watched };
         if (silence.change === 'began')
-          log.warn(counts, 'most instances of the cluster went silent at once: suspecting the control plane lost sight of them, holding their tasks (nothing is marked lost until agents are seen again)');
-        else if (silence.change === 'ended') log.info(counts, 'agents are seen again: the hold on the cluster ends; silent instances get a fresh expiry period');
+          log.warn(
+            counts,
+            'most instances of the cluster went silent at once: suspecting the control plane lost sight of them, holding their tasks (nothing is marked lost until agents are seen again)',
+          );
+        else if (silence.change === 'ended')
+          log.info(counts, 'agents are seen again: the hold on the cluster ends; silent instances get a fresh expiry period');
         return silence.disrupted;
       };
       const planFor = (instance: ObjectOf<'ContainerInstance'>) => {
@@ -135,9 +139,14 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       if (plan.markDisconnected) {
         // Re-checked on the fresh copy: a heartbeat that landed since the read wins.
         const judged = instance.status?.lastHeartbeat;
-        const { object: fresh } = await client.mutate('ContainerInstance', key, (ci) => {
-          if (ci.status && ci.status.lastHeartbeat === judged) ci.status.agentConnected = false;
-        }, { subresource: 'status' });
+        const { object: fresh } = await client.mutate(
+          'ContainerInstance',
+          key,
+          (ci) => {
+            if (ci.status && ci.status.lastHeartbeat === judged) ci.status.agentConnected = false;
+          },
+          { subresource: 'status' },
+        );
         stillLost = stillLost && fresh.status?.agentConnected !== true;
         if (!fresh.status?.agentConnected) log.warn({ lastHeartbeat: instance.status?.lastHeartbeat }, 'agent lost: instance marked disconnected');
       }
@@ -148,17 +157,26 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       if (plan.bookkeeping) {
         const next = plan.bookkeeping;
         // Deleted since the (cached) read: its deletion wakes this reconcile again, to the path above.
-        await ignoreGone(client.mutate('ContainerInstance', key, (ci) => {
-          ci.status = { agentConnected: false, ...ci.status, ...next };
-        }, { subresource: 'status' }));
+        await ignoreGone(
+          client.mutate(
+            'ContainerInstance',
+            key,
+            (ci) => {
+              ci.status = { agentConnected: false, ...ci.status, ...next };
+            },
+            { subresource: 'status' },
+          ),
+        );
         lastBookkeeping.set(instanceId, clock.now());
       }
       for (const { task, reason } of plan.drainStops) {
-        await ignoreGone(client.mutate('Task', refOf(task), (t) => {
-          if (t.spec.desiredStatus === 'STOPPED' || t.spec.containerInstance !== key.name) return;
-          t.spec.desiredStatus = 'STOPPED';
-          t.spec.stopReason = reason;
-        }));
+        await ignoreGone(
+          client.mutate('Task', refOf(task), (t) => {
+            if (t.spec.desiredStatus === 'STOPPED' || t.spec.containerInstance !== key.name) return;
+            t.spec.desiredStatus = 'STOPPED';
+            t.spec.stopReason = reason;
+          }),
+        );
         log.info({ task: task.metadata.name, group: task.spec.group }, 'draining: task stopped');
       }
       return plan.requeueAfterMs === undefined ? done() : requeueAfter(plan.requeueAfterMs);

@@ -8,7 +8,12 @@ const draining = testInstance('i-drain', { draining: true });
 function tasksOf(spec: string[]) {
   return spec.map((s, i) => {
     const [where, lastStatus, health] = s.split(':');
-    const o: TaskFixture = { service: 'web', instance: where === 'D' ? 'i-drain' : 'i-other', lastStatus, health: health === 'UNHEALTHY' ? 'UNHEALTHY' : 'HEALTHY' };
+    const o: TaskFixture = {
+      service: 'web',
+      instance: where === 'D' ? 'i-drain' : 'i-other',
+      lastStatus,
+      health: health === 'UNHEALTHY' ? 'UNHEALTHY' : 'HEALTHY',
+    };
     return testTask(`web-${i}`, o);
   });
 }

@@ -34,7 +34,13 @@ describe('lost tasks', () => {
 
   it('keeps what others already wrote: a stop reason, a reported STOPPED status', () => {
     const task = structuredClone(
-      testTask('t', { instance: 'i-1', lastStatus: 'STOPPED', stoppedAt: 1_000, spec: { stopReason: 'scale-in' }, status: { stoppedReason: 'Essential container exited' } }),
+      testTask('t', {
+        instance: 'i-1',
+        lastStatus: 'STOPPED',
+        stoppedAt: 1_000,
+        spec: { stopReason: 'scale-in' },
+        status: { stoppedReason: 'Essential container exited' },
+      }),
     );
     task.spec.desiredStatus = 'RUNNING';
     expect(markLostSpec(task, 'lost')).toBe(true);

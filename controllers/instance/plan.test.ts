@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { planInstance, type InstanceObservation } from './plan.js';
 import { atMs, testInstance, testService, testTask } from './testing.js';
 
-
-function observe(o: Partial<InstanceObservation> & Pick<InstanceObservation, 'instance'>, services: ReturnType<typeof testService>[] = []): InstanceObservation {
+function observe(
+  o: Partial<InstanceObservation> & Pick<InstanceObservation, 'instance'>,
+  services: ReturnType<typeof testService>[] = [],
+): InstanceObservation {
   const tasks = o.tasks ?? [];
   return {
     tasks,
@@ -41,8 +43,16 @@ describe('planInstance', () => {
   });
 
   it.each([
-    ['the controller saw the heartbeat only later (just started, or could not see): counted from then', { observedAt: atMs(1_500), disrupted: false }, { markDisconnected: false, held: false, lost: 0, requeueAfterMs: 1_501 }],
-    ['expired while its cluster is held: nothing ended, looked at again', { disrupted: true }, { markDisconnected: false, held: true, lost: 0, requeueAfterMs: 1_000 }],
+    [
+      'the controller saw the heartbeat only later (just started, or could not see): counted from then',
+      { observedAt: atMs(1_500), disrupted: false },
+      { markDisconnected: false, held: false, lost: 0, requeueAfterMs: 1_501 },
+    ],
+    [
+      'expired while its cluster is held: nothing ended, looked at again',
+      { disrupted: true },
+      { markDisconnected: false, held: true, lost: 0, requeueAfterMs: 1_000 },
+    ],
     ['expired, cluster not held: ended', { disrupted: false }, { markDisconnected: true, held: false, lost: 1, requeueAfterMs: undefined }],
   ])('heartbeat written at 0, now 2 s: %s', (_, o, want) => {
     const tasks = [testTask('a', { instance: 'i-1' })];
@@ -57,13 +67,19 @@ describe('planInstance', () => {
   });
 
   it('writes bookkeeping only when it changed', () => {
-    const instance = testInstance('i-1', { heartbeat: 0, status: { runningTasksCount: 0, pendingTasksCount: 0, remainingResources: { cpu: 2048, memory: 4096 } } });
+    const instance = testInstance('i-1', {
+      heartbeat: 0,
+      status: { runningTasksCount: 0, pendingTasksCount: 0, remainingResources: { cpu: 2048, memory: 4096 } },
+    });
     expect(planInstance(observe({ instance })).bookkeeping).toBeUndefined();
     expect(planInstance(observe({ instance, tasks: [testTask('a', { instance: 'i-1' })] })).bookkeeping).toMatchObject({ runningTasksCount: 1 });
   });
 
   it('paces bookkeeping: a change within the interval of the last write waits for it, then is written', () => {
-    const instance = testInstance('i-1', { heartbeat: 0, status: { runningTasksCount: 0, pendingTasksCount: 0, remainingResources: { cpu: 2048, memory: 4096 } } });
+    const instance = testInstance('i-1', {
+      heartbeat: 0,
+      status: { runningTasksCount: 0, pendingTasksCount: 0, remainingResources: { cpu: 2048, memory: 4096 } },
+    });
     const tasks = [testTask('a', { instance: 'i-1' })];
     const paced = { instance, tasks, expireMs: 60_000, bookkeepingIntervalMs: 1_000, lastBookkeepingAt: atMs(0) };
     // 300 ms after the last write: nothing written, look again when the interval is up (before the heartbeat timer).

@@ -87,7 +87,8 @@ export class HeartbeatSightings {
     const disrupted = isDisruption(silent, watched, this.threshold);
     const wasDisrupted = last?.disrupted ?? false;
     if (wasDisrupted && !disrupted)
-      for (const instance of instances) if (instance.metadata.cluster === cluster) this.sightings.set(idOf(instance), { heartbeat: instance.status?.lastHeartbeat, at: now });
+      for (const instance of instances)
+        if (instance.metadata.cluster === cluster) this.sightings.set(idOf(instance), { heartbeat: instance.status?.lastHeartbeat, at: now });
     this.verdicts.set(cluster, { disrupted, silent, watched, at: now });
     const change = disrupted === wasDisrupted ? undefined : disrupted ? 'began' : 'ended';
     return { disrupted, silent, watched, ...(change ? { change } : {}) };

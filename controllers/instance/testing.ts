@@ -61,10 +61,7 @@ export function testTask(name: string, o: TaskFixture = {}): ObjectOf<'Task'> {
   });
 }
 
-export function testService(
-  name: string,
-  o: { desired: number; min?: number; max?: number; daemon?: boolean },
-): ObjectOf<'Service'> {
+export function testService(name: string, o: { desired: number; min?: number; max?: number; daemon?: boolean }): ObjectOf<'Service'> {
   return Service.parse({
     apiVersion: 'berth.dev/v1',
     kind: 'Service',

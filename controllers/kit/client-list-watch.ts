@@ -29,7 +29,7 @@ export function clientListWatch<K extends KindName>(
       const first = await client.list(kind, { cluster, labelSelector, limit: pageSize });
       items.push(...first.items);
       // Later pages are read at the first page's revision (the continue token carries it).
-      for (let page = first; page.continue; ) {
+      for (let page = first; page.continue;) {
         page = await client.list(kind, { cluster, labelSelector, limit: pageSize, continue: page.continue });
         items.push(...page.items);
       }

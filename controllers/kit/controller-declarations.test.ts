@@ -63,7 +63,13 @@ describe('controller declarations', () => {
       reconcile({ key }, { cache }) {
         const svc = cache.get('Service', key);
         if (!svc || cache.list('Cluster').length !== 1) return done();
-        sameFamily.set(key.name, cache.byIndex('Service', 'byFamily', svc.spec.taskDefinition).map((s) => s.metadata.name).sort());
+        sameFamily.set(
+          key.name,
+          cache
+            .byIndex('Service', 'byFamily', svc.spec.taskDefinition)
+            .map((s) => s.metadata.name)
+            .sort(),
+        );
         return done();
       },
     });

@@ -9,7 +9,17 @@ import type { KitClient, ObjectRef } from './types.js';
 const unused = async (): Promise<never> => {
   throw new Error('the client is not used by this test');
 };
-const client: KitClient = { get: unused, list: unused, create: unused, update: unused, updateStatus: unused, updateFrom: unused, mutate: unused, delete: unused, deleteMany: unused };
+const client: KitClient = {
+  get: unused,
+  list: unused,
+  create: unused,
+  update: unused,
+  updateStatus: unused,
+  updateFrom: unused,
+  mutate: unused,
+  delete: unused,
+  deleteMany: unused,
+};
 const web: ObjectRef = { kind: 'Service', cluster: 'default', name: 'web' };
 const api: ObjectRef = { kind: 'Service', cluster: 'default', name: 'api' };
 const noop = () => done();
@@ -122,7 +132,10 @@ describe('runController result handling', () => {
   });
 
   it('keeps retrying a failing key at the backoff cap', async () => {
-    const { calls } = await runScripted(Array.from({ length: 100 }, () => new Error('still broken')), 5_000);
+    const { calls } = await runScripted(
+      Array.from({ length: 100 }, () => new Error('still broken')),
+      5_000,
+    );
     // Delays 5, 10, 20, ..., 640 ms, then the 1 s cap.
     expect(calls).toEqual([0, 5, 15, 35, 75, 155, 315, 635, 1_275, 2_275, 3_275, 4_275]);
   });

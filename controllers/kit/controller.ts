@@ -212,12 +212,14 @@ export function defineController<K extends KindName>(options: ControllerOptions<
   const kind = checkKind(options.for, 'for', problems);
   const owns = (options.owns ?? []).map((k, i) => checkKind(k, `owns[${i}]`, problems));
   if (options.forWhen !== undefined && typeof options.forWhen !== 'function') problems.push('forWhen: must be a function (obj) => boolean, or absent');
-  if (options.forChanged !== undefined && typeof options.forChanged !== 'function') problems.push('forChanged: must be a function (oldObj, newObj) => boolean, or absent');
+  if (options.forChanged !== undefined && typeof options.forChanged !== 'function')
+    problems.push('forChanged: must be a function (oldObj, newObj) => boolean, or absent');
   // The callbacks are stored for any object (KitObject): the manager hands each one only objects of
   // the kind it was declared with (each informer holds one kind), which is what the options' types say.
   const watches = (options.watches ?? []).map((w: WatchSpec, i): WatchDefinition | undefined => {
     if (typeof w?.map !== 'function') problems.push(`watches[${i}].map: must be a function from the watched object to requests`);
-    if (w?.changed !== undefined && typeof w.changed !== 'function') problems.push(`watches[${i}].changed: must be a function (oldObj, newObj) => boolean, or absent`);
+    if (w?.changed !== undefined && typeof w.changed !== 'function')
+      problems.push(`watches[${i}].changed: must be a function (oldObj, newObj) => boolean, or absent`);
     const kind = checkKind(w?.kind, `watches[${i}].kind`, problems);
     const loose = w as unknown as { map: WatchDefinition['map']; changed?: WatchDefinition['changed'] };
     return kind === undefined ? undefined : { kind, map: loose.map, ...(loose.changed === undefined ? {} : { changed: loose.changed }) };
@@ -239,7 +241,8 @@ export function defineController<K extends KindName>(options: ControllerOptions<
   const statusWrites = options.statusWrites;
   if (statusWrites !== undefined) {
     if (typeof statusWrites?.coalesceWhen !== 'function') problems.push('statusWrites.coalesceWhen: must be a function (currentStatus, nextStatus) => boolean');
-    if (!isNonNegative(statusWrites?.intervalMs) || statusWrites.intervalMs === 0) problems.push(`statusWrites.intervalMs: must be a number of ms > 0, got ${String(statusWrites?.intervalMs)}`);
+    if (!isNonNegative(statusWrites?.intervalMs) || statusWrites.intervalMs === 0)
+      problems.push(`statusWrites.intervalMs: must be a number of ms > 0, got ${String(statusWrites?.intervalMs)}`);
   }
   if (typeof options.reconcile !== 'function')
     problems.push('reconcile: required, an async function ({ key }, { client, log, clock, signal }) => done() | requeueAfter(ms)');
@@ -258,7 +261,12 @@ export function defineController<K extends KindName>(options: ControllerOptions<
     ...(pacing === undefined ? {} : { pacing }),
     ...(statusWrites === undefined
       ? {}
-      : { statusWrites: Object.freeze({ intervalMs: statusWrites.intervalMs, coalesceWhen: statusWrites.coalesceWhen as (current: unknown, next: unknown) => boolean }) }),
+      : {
+          statusWrites: Object.freeze({
+            intervalMs: statusWrites.intervalMs,
+            coalesceWhen: statusWrites.coalesceWhen as (current: unknown, next: unknown) => boolean,
+          }),
+        }),
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     reconcile: options.reconcile,
   });

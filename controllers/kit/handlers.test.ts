@@ -98,7 +98,10 @@ describe('a watch with an update predicate (changed)', () => {
 });
 
 describe('a for predicate (forWhen)', () => {
-  const task = (name: string, stopped: boolean): KitObject => ({ kind: 'Task', metadata: { name, cluster: 'prod', resourceVersion: stopped ? 'stopped' : 'running' } });
+  const task = (name: string, stopped: boolean): KitObject => ({
+    kind: 'Task',
+    metadata: { name, cluster: 'prod', resourceVersion: stopped ? 'stopped' : 'running' },
+  });
   const collector = defineController({
     name: 'collector',
     for: 'Task',

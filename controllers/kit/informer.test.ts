@@ -40,7 +40,12 @@ describe('Informer list and watch', () => {
     source.put(task('a', 'i-1', 'busybox:2'));
     source.delete(keyOf('b'));
     expect(events).toEqual(['add c', 'update a busybox:1->busybox:2', 'delete b']);
-    expect(informer.list().map((o) => o.metadata.name).sort()).toEqual(['a', 'c']);
+    expect(
+      informer
+        .list()
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'c']);
     expect(informer.get(keyOf('a'))?.spec.image).toBe('busybox:2');
     expect(informer.lastRevision()).toBe(source.currentRevision());
   });
@@ -51,7 +56,12 @@ describe('Informer list and watch', () => {
     source.putAll([task('b'), task('c'), task('a', 'i-1', 'busybox:2')]);
     source.putAll([task('d'), task('e')]);
     expect(events).toEqual(['add b', 'add c', 'update a busybox:1->busybox:2', 'add d', 'add e']);
-    expect(informer.list().map((o) => o.metadata.name).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(
+      informer
+        .list()
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(informer.lastRevision()).toBe(source.currentRevision());
   });
 
@@ -99,7 +109,11 @@ describe('Informer indexes', () => {
     const { source, informer } = await setup([task('a', 'i-1'), task('b', 'i-1'), task('c', 'i-2')]);
     // Added after the cache is full: existing objects are indexed at once.
     informer.addIndex('instance', (o) => [o.spec.instance]);
-    const names = (instance: string) => informer.byIndex('instance', instance).map((o) => o.metadata.name).sort();
+    const names = (instance: string) =>
+      informer
+        .byIndex('instance', instance)
+        .map((o) => o.metadata.name)
+        .sort();
     expect(names('i-1')).toEqual(['a', 'b']);
     expect(names('i-2')).toEqual(['c']);
 
@@ -136,7 +150,12 @@ describe('Informer relist', () => {
     await clock.advanceAsync(0);
     expect(source.listCalls).toBe(2);
     expect(events.sort()).toEqual(['add d', 'delete b', 'update a busybox:1->busybox:2']); // nothing for c
-    expect(informer.list().map((o) => o.metadata.name).sort()).toEqual(['a', 'c', 'd']);
+    expect(
+      informer
+        .list()
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'c', 'd']);
 
     // And the new watch is live.
     source.resumeWatches();

@@ -19,9 +19,7 @@ export interface ListResult<T> {
 }
 
 /** One change seen by a watch. A delete names the key only: the informer knows the object. */
-export type WatchEvent<T> =
-  | { type: 'put'; object: T; revision: number }
-  | { type: 'delete'; key: string; revision: number };
+export type WatchEvent<T> = { type: 'put'; object: T; revision: number } | { type: 'delete'; key: string; revision: number };
 
 /**
  * Where an informer's objects come from. An adapter over the API client (or store) implements it;

@@ -97,8 +97,7 @@ export class LeaderElector {
         const won = await this.tryAcquire(lease);
         if (won) {
           await this.leadAndPause(lease, requestedAt, lead);
-        }
-        else {
+        } else {
           lease.release();
           await lease.revoke().catch(() => undefined);
           await this.waitForVacancy();
@@ -147,7 +146,9 @@ export class LeaderElector {
 
   private async tryAcquire(lease: StoreLease): Promise<boolean> {
     try {
-      await this.options.store.create(this.key, JSON.stringify({ identity: this.options.identity, acquiredAt: new Date(this.clock.now()).toISOString() }), { lease: lease.id });
+      await this.options.store.create(this.key, JSON.stringify({ identity: this.options.identity, acquiredAt: new Date(this.clock.now()).toISOString() }), {
+        lease: lease.id,
+      });
       return true;
     } catch (err) {
       if (err instanceof AlreadyExistsError) return false;

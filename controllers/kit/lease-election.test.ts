@@ -11,7 +11,12 @@ import { Manager } from './manager.js';
 import { done } from './result.js';
 import { eventually, startTestEnv, type TestEnv } from './test-env.js';
 
-const service = (name: string) => ({ apiVersion: 'berth.dev/v1', kind: 'Service' as const, metadata: { name }, spec: { taskDefinition: 'web', desiredCount: 1 } });
+const service = (name: string) => ({
+  apiVersion: 'berth.dev/v1',
+  kind: 'Service' as const,
+  metadata: { name },
+  spec: { taskDefinition: 'web', desiredCount: 1 },
+});
 
 /** A client that can be cut off from the API, as a network partition would. */
 class Partitionable extends LocalClient {

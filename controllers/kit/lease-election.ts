@@ -91,13 +91,22 @@ export class LeaseElector {
     try {
       const lease = await client.get('Lease', ref);
       if (!lease) {
-        const spec = { holderIdentity: identity, leaseDurationSeconds: this.durationMs / 1000, acquireTime: iso(now), renewTime: iso(now), leaseTransitions: 0 };
+        const spec = {
+          holderIdentity: identity,
+          leaseDurationSeconds: this.durationMs / 1000,
+          acquireTime: iso(now),
+          renewTime: iso(now),
+          leaseTransitions: 0,
+        };
         const created = await client.create({ apiVersion: 'berth.dev/v1', kind: 'Lease', metadata: { name, cluster: this.cluster }, spec });
         this.observed = { resourceVersion: created.metadata.resourceVersion, at: now };
         return 'ours';
       }
       const previous = this.observed;
-      const seen = previous !== undefined && previous.resourceVersion === lease.metadata.resourceVersion ? previous : { resourceVersion: lease.metadata.resourceVersion, at: now };
+      const seen =
+        previous !== undefined && previous.resourceVersion === lease.metadata.resourceVersion
+          ? previous
+          : { resourceVersion: lease.metadata.resourceVersion, at: now };
       this.observed = seen;
       const holder = lease.spec.holderIdentity;
       const ours = holder === identity;

@@ -92,7 +92,12 @@ export class Manager {
     this.started = true;
     const election = this.options.election;
     if (!election) return this.runWhileLeading(signal);
-    const common = { name: election.name ?? 'controller-manager', identity: election.identity ?? `${hostname()}:${process.pid}`, clock: this.clock, log: this.log };
+    const common = {
+      name: election.name ?? 'controller-manager',
+      identity: election.identity ?? `${hostname()}:${process.pid}`,
+      clock: this.clock,
+      log: this.log,
+    };
     const elector = election.store
       ? new LeaderElector({ ...common, store: election.store, ttlSeconds: election.ttlSeconds })
       : new LeaseElector({ ...common, client: this.options.client, cluster: election.cluster, leaseDurationSeconds: election.ttlSeconds });

@@ -24,10 +24,15 @@ describe('forEachBounded', () => {
   it('starts nothing new once the signal aborts', async () => {
     const stop = new AbortController();
     const started: number[] = [];
-    await forEachBounded([1, 2, 3, 4, 5], 1, async (i) => {
-      started.push(i);
-      if (i === 2) stop.abort();
-    }, stop.signal);
+    await forEachBounded(
+      [1, 2, 3, 4, 5],
+      1,
+      async (i) => {
+        started.push(i);
+        if (i === 2) stop.abort();
+      },
+      stop.signal,
+    );
     expect(started).toEqual([1, 2]);
   });
 

@@ -190,9 +190,33 @@ describe('tracedClient', () => {
 
   it.each([
     { case: 'counts, never written before: written', lastWriteAgo: undefined, readFirst: true, change: setRunning(1), held: undefined, reads: 2, writes: 1 },
-    { case: 'counts within the interval, read in this reconcile: held, no further read', lastWriteAgo: 100, readFirst: true, change: setRunning(1), held: 400, reads: 1, writes: 0 },
-    { case: 'counts within the interval, not read before: held after a read', lastWriteAgo: 100, readFirst: false, change: setRunning(1), held: 400, reads: 1, writes: 0 },
-    { case: 'another change within the interval: written at once', lastWriteAgo: 100, readFirst: true, change: setDesired(4), held: undefined, reads: 2, writes: 1 },
+    {
+      case: 'counts within the interval, read in this reconcile: held, no further read',
+      lastWriteAgo: 100,
+      readFirst: true,
+      change: setRunning(1),
+      held: 400,
+      reads: 1,
+      writes: 0,
+    },
+    {
+      case: 'counts within the interval, not read before: held after a read',
+      lastWriteAgo: 100,
+      readFirst: false,
+      change: setRunning(1),
+      held: 400,
+      reads: 1,
+      writes: 0,
+    },
+    {
+      case: 'another change within the interval: written at once',
+      lastWriteAgo: 100,
+      readFirst: true,
+      change: setDesired(4),
+      held: undefined,
+      reads: 2,
+      writes: 1,
+    },
     { case: 'counts after the interval: written', lastWriteAgo: 500, readFirst: true, change: setRunning(1), held: undefined, reads: 2, writes: 1 },
   ])('status writes: $case', async ({ lastWriteAgo, readFirst, change, held, reads, writes }) => {
     const clock = new FakeClock(10_000);
@@ -227,7 +251,12 @@ describe('tracedClient', () => {
 const setRunningTo = (n: number) => (s: Svc) => void (s.status && (s.status.runningCount = n));
 
 describe('runController applies declared rate control', () => {
-  async function run(options: Partial<ControllerOptions<'Service'>>, reconcile: ControllerOptions<'Service'>['reconcile'], clock: FakeClock, store: ReturnType<typeof fakeStore>) {
+  async function run(
+    options: Partial<ControllerOptions<'Service'>>,
+    reconcile: ControllerOptions<'Service'>['reconcile'],
+    clock: FakeClock,
+    store: ReturnType<typeof fakeStore>,
+  ) {
     const def = defineController({ name: 'paced', for: 'Service', ...options, reconcile });
     const ctl = new AbortController();
     const running = runController(def, { client: store.client, clock, signal: ctl.signal });
@@ -296,11 +325,14 @@ describe('runController applies declared rate control', () => {
     ]);
   });
 
-
   it.each([
     { case: 'a negative costFactor', options: { pacing: { costFactor: -1 } }, problem: /pacing\.costFactor: must be a number >= 0/ },
     { case: 'a minIntervalMs that is not a number', options: { pacing: { minIntervalMs: '1s' } }, problem: /pacing\.minIntervalMs/ },
-    { case: 'a zero status interval', options: { statusWrites: { intervalMs: 0, coalesceWhen: () => true } }, problem: /statusWrites\.intervalMs: must be a number of ms > 0/ },
+    {
+      case: 'a zero status interval',
+      options: { statusWrites: { intervalMs: 0, coalesceWhen: () => true } },
+      problem: /statusWrites\.intervalMs: must be a number of ms > 0/,
+    },
     { case: 'a status rule that is not a function', options: { statusWrites: { intervalMs: 500 } }, problem: /statusWrites\.coalesceWhen: must be a function/ },
   ])('defineController rejects $case', ({ options, problem }) => {
     const raw = { name: 'paced', for: 'Service', reconcile: () => done(), ...options } as unknown as ControllerOptions;

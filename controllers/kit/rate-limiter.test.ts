@@ -55,10 +55,7 @@ describe('TokenBucketLimiter', () => {
 describe('MaxOfRateLimiter', () => {
   it('takes the larger of backoff and bucket delays', () => {
     const clock = new FakeClock(0);
-    const limiter = new MaxOfRateLimiter(
-      new ExponentialBackoffLimiter({ baseMs: 5, maxMs: 1_000 }),
-      new TokenBucketLimiter(clock, { qps: 1, burst: 1 }),
-    );
+    const limiter = new MaxOfRateLimiter(new ExponentialBackoffLimiter({ baseMs: 5, maxMs: 1_000 }), new TokenBucketLimiter(clock, { qps: 1, burst: 1 }));
     expect(limiter.when('a')).toBe(5); // bucket has its one token; backoff decides
     expect(limiter.when('b')).toBe(1_000); // bucket empty: 1 s wait beats b's 5 ms backoff
     expect(limiter.retries('a')).toBe(1);

@@ -30,8 +30,7 @@ export class ExponentialBackoffLimiter implements RateLimiter {
   private readonly maxMs: number;
 
   constructor({ baseMs = 5, maxMs = 5 * 60_000 }: BackoffOptions = {}) {
-    if (!(baseMs > 0) || !(maxMs >= baseMs))
-      throw new RangeError(`backoff: need 0 < baseMs <= maxMs, got baseMs=${baseMs} maxMs=${maxMs}`);
+    if (!(baseMs > 0) || !(maxMs >= baseMs)) throw new RangeError(`backoff: need 0 < baseMs <= maxMs, got baseMs=${baseMs} maxMs=${maxMs}`);
     this.baseMs = baseMs;
     this.maxMs = maxMs;
   }

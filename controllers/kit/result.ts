@@ -20,8 +20,7 @@ export function done(): ReconcileResult {
 
 /** Reconcile this key again in `ms` milliseconds (and reset its error backoff). */
 export function requeueAfter(ms: number): ReconcileResult {
-  if (!Number.isFinite(ms) || ms < 0)
-    throw new RangeError(`requeueAfter(ms): expected a finite number of milliseconds >= 0, got ${ms}`);
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`requeueAfter(ms): expected a finite number of milliseconds >= 0, got ${ms}`);
   return { type: 'requeueAfter', afterMs: ms };
 }
 

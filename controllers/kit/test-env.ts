@@ -46,8 +46,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   const clock = options.clock ?? realClock;
   const resources = new ResourceStore(store, { now: () => new Date(clock.now()) });
   const client = new LocalClient(resources);
-  if (options.createDefaultCluster ?? true)
-    await client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: 'default' }, spec: {} });
+  if (options.createDefaultCluster ?? true) await client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: 'default' }, spec: {} });
   return {
     store,
     resources,

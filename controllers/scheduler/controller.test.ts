@@ -8,7 +8,13 @@ const scheduler = schedulerController();
 const cluster = (name: string) => [{ kind: 'Cluster', cluster: name, name }];
 
 const task = (spec: Record<string, unknown>, lastStatus = 'PENDING') =>
-  Task.parse({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 't', cluster: 'prod' }, spec: { taskDefinition: 'web:1', ...spec }, status: { lastStatus } });
+  Task.parse({
+    apiVersion: 'berth.dev/v1',
+    kind: 'Task',
+    metadata: { name: 't', cluster: 'prod' },
+    spec: { taskDefinition: 'web:1', ...spec },
+    status: { lastStatus },
+  });
 
 const service = (spec: Record<string, unknown>) =>
   Service.parse({ apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: 'web', cluster: 'prod' }, spec: { taskDefinition: 'web', ...spec } });
@@ -22,7 +28,12 @@ describe('scheduler wiring: which changes wake a cluster', () => {
     ['a bound task that STOPPED', task({ containerInstance: 'i1' }, 'STOPPED'), cluster('prod')],
     [
       'a container instance',
-      ContainerInstance.parse({ apiVersion: 'berth.dev/v1', kind: 'ContainerInstance', metadata: { name: 'i1', cluster: 'prod' }, spec: { registeredResources: { cpu: 1, memory: 1 } } }),
+      ContainerInstance.parse({
+        apiVersion: 'berth.dev/v1',
+        kind: 'ContainerInstance',
+        metadata: { name: 'i1', cluster: 'prod' },
+        spec: { registeredResources: { cpu: 1, memory: 1 } },
+      }),
       cluster('prod'),
     ],
     ['a new service (its placement applies to its pending tasks)', service({}), cluster('prod')],
@@ -55,7 +66,12 @@ describe('scheduler wiring: which updates wake a cluster', () => {
     ['the echo of its own bind (unbound before, bound after)', task({}), task({ containerInstance: 'i1' }), false],
     ['a waiting task that changed (its pendingReason)', task({}), task({}, 'PENDING'), true],
     ['a bound task that STOPPED (capacity freed)', task({ containerInstance: 'i1' }, 'RUNNING'), task({ containerInstance: 'i1' }, 'STOPPED'), true],
-    ['a bound task asked to stop, still running (nothing freed yet)', task({ containerInstance: 'i1' }, 'RUNNING'), task({ containerInstance: 'i1', desiredStatus: 'STOPPED' }, 'RUNNING'), false],
+    [
+      'a bound task asked to stop, still running (nothing freed yet)',
+      task({ containerInstance: 'i1' }, 'RUNNING'),
+      task({ containerInstance: 'i1', desiredStatus: 'STOPPED' }, 'RUNNING'),
+      false,
+    ],
     ['an unbound task asked to stop', task({}), task({ desiredStatus: 'STOPPED' }), true],
     ['an instance heartbeat', connected, heartbeat, false],
     ['an instance whose agent disconnected', connected, { ...instance({ agentConnected: false }), spec: connected.spec }, true],

@@ -99,7 +99,9 @@ function instanceUpdateMatters(before: ContainerInstance, after: ContainerInstan
 /** Only a change of a service's placement can change where its tasks go (spec objects are shared when unchanged). */
 function placementChanged(oldObj: KitObject, newObj: KitObject): boolean {
   const [before, after] = [oldObj as Service, newObj as Service];
-  return !jsonEqual(before.spec.placementConstraints, after.spec.placementConstraints) || !jsonEqual(before.spec.placementStrategy, after.spec.placementStrategy);
+  return (
+    !jsonEqual(before.spec.placementConstraints, after.spec.placementConstraints) || !jsonEqual(before.spec.placementStrategy, after.spec.placementStrategy)
+  );
 }
 
 export function schedulerController(options: SchedulerOptions = {}): ControllerDefinition<'Cluster'> {
@@ -138,7 +140,10 @@ export function schedulerController(options: SchedulerOptions = {}): ControllerD
       const planned = clock.now();
       if (plan.binds.length === 0 && plan.statusWrites.length === 0) return plan.unplaceable.length > 0 ? requeueAfter(retryMs) : done();
       if (plan.uncounted.length > 0)
-        log.warn({ tasks: plan.uncounted.slice(0, 5).map((t) => t.metadata.name), count: plan.uncounted.length }, 'bound tasks whose task definition is unknown are not counted against their instances');
+        log.warn(
+          { tasks: plan.uncounted.slice(0, 5).map((t) => t.metadata.name), count: plan.uncounted.length },
+          'bound tasks whose task definition is unknown are not counted against their instances',
+        );
 
       const outcome = await applyPlan(plan, { client, assumed, now: () => clock.now(), log, signal, concurrency });
       log.info(

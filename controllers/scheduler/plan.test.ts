@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ContainerInstance,
-  Service,
-  Task,
-  TaskDefinition,
-  type PlacementConstraint,
-  type PlacementStrategy,
-} from '../../api/v1/index.js';
+import { ContainerInstance, Service, Task, TaskDefinition, type PlacementConstraint, type PlacementStrategy } from '../../api/v1/index.js';
 import { AssumedTasks } from './assumed.js';
 import { NO_INSTANCE_MET, planScheduling, STOPPED_BEFORE_PLACED, type SchedulingInput, type SchedulingPlan } from './plan.js';
 import { seededRng } from './placement/index.js';
@@ -14,7 +7,10 @@ import { seededRng } from './placement/index.js';
 const NOW = Date.parse('2026-05-01T12:00:00Z');
 const at = (second: number) => new Date(Date.parse('2026-05-01T11:00:00Z') + second * 1000).toISOString();
 
-function definition(name: string, o: { memory?: number; cpu?: number; hostPort?: number; constraints?: { type: 'memberOf'; expression: string }[] } = {}): TaskDefinition {
+function definition(
+  name: string,
+  o: { memory?: number; cpu?: number; hostPort?: number; constraints?: { type: 'memberOf'; expression: string }[] } = {},
+): TaskDefinition {
   return TaskDefinition.parse({
     apiVersion: 'berth.dev/v1',
     kind: 'TaskDefinition',
@@ -66,7 +62,10 @@ function task(name: string, o: TaskOptions = {}): Task {
   });
 }
 
-function instance(name: string, o: { memory?: number; cpu?: number; gpu?: number; draining?: boolean; connected?: boolean; attributes?: Record<string, string> } = {}): ContainerInstance {
+function instance(
+  name: string,
+  o: { memory?: number; cpu?: number; gpu?: number; draining?: boolean; connected?: boolean; attributes?: Record<string, string> } = {},
+): ContainerInstance {
   return ContainerInstance.parse({
     apiVersion: 'berth.dev/v1',
     kind: 'ContainerInstance',
@@ -89,7 +88,12 @@ function service(name: string, o: { constraints?: PlacementConstraint[]; strateg
   });
 }
 
-const definitions = [definition('web:1'), definition('big:1', { memory: 512 }), definition('port:1', { hostPort: 80 }), definition('t2:1', { constraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type == t2.small' }] })];
+const definitions = [
+  definition('web:1'),
+  definition('big:1', { memory: 512 }),
+  definition('port:1', { hostPort: 80 }),
+  definition('t2:1', { constraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type == t2.small' }] }),
+];
 
 function plan(tasks: Task[], instances: ContainerInstance[], services: Service[] = [], extra: Partial<SchedulingInput> = {}): SchedulingPlan {
   return planScheduling({
@@ -122,7 +126,13 @@ describe('planScheduling: where tasks go', () => {
       [],
       { b: ['t0', 't1', 't2'] },
     ],
-    ['spread over instanceId balances', pending(4, { strategy: [{ type: 'spread', field: 'instanceId' }] }), [instance('a'), instance('b')], [], { a: ['t0', 't2'], b: ['t1', 't3'] }],
+    [
+      'spread over instanceId balances',
+      pending(4, { strategy: [{ type: 'spread', field: 'instanceId' }] }),
+      [instance('a'), instance('b')],
+      [],
+      { a: ['t0', 't2'], b: ['t1', 't3'] },
+    ],
     [
       "the service's distinctInstance leaves the third task unplaceable",
       pending(3, { group: 'service:web' }),
@@ -165,7 +175,13 @@ describe('planScheduling: where tasks go', () => {
       [],
       { c: ['t0', 't1'] },
     ],
-    ['memory runs out: the oldest tasks get it', [task('late', { created: 9 }), task('early', { created: 1 }), task('mid', { created: 5 })], [instance('a', { memory: 512 })], [], { a: ['early', 'mid'], '-': ['late'] }],
+    [
+      'memory runs out: the oldest tasks get it',
+      [task('late', { created: 9 }), task('early', { created: 1 }), task('mid', { created: 5 })],
+      [instance('a', { memory: 512 })],
+      [],
+      { a: ['early', 'mid'], '-': ['late'] },
+    ],
   ])('%s', (_name, tasks, instances, services, expected) => {
     expect(placement(plan(tasks, instances, services))).toEqual(expected);
   });
@@ -173,9 +189,21 @@ describe('planScheduling: where tasks go', () => {
 
 describe('planScheduling: remaining resources are what bound tasks leave', () => {
   it.each<[string, Task[], Record<string, string[]>]>([
-    ['a bound running task takes its memory', [task('old', { on: 'a', td: 'big:1', lastStatus: 'RUNNING' }), ...pending(4)], { a: ['t0', 't1'], '-': ['t2', 't3'] }],
-    ['a bound task asked to stop still holds it until STOPPED', [task('old', { on: 'a', td: 'big:1', desired: 'STOPPED', lastStatus: 'RUNNING' }), ...pending(4)], { a: ['t0', 't1'], '-': ['t2', 't3'] }],
-    ['a STOPPED task holds nothing', [task('old', { on: 'a', td: 'big:1', desired: 'STOPPED', lastStatus: 'STOPPED' }), ...pending(4)], { a: ['t0', 't1', 't2', 't3'] }],
+    [
+      'a bound running task takes its memory',
+      [task('old', { on: 'a', td: 'big:1', lastStatus: 'RUNNING' }), ...pending(4)],
+      { a: ['t0', 't1'], '-': ['t2', 't3'] },
+    ],
+    [
+      'a bound task asked to stop still holds it until STOPPED',
+      [task('old', { on: 'a', td: 'big:1', desired: 'STOPPED', lastStatus: 'RUNNING' }), ...pending(4)],
+      { a: ['t0', 't1'], '-': ['t2', 't3'] },
+    ],
+    [
+      'a STOPPED task holds nothing',
+      [task('old', { on: 'a', td: 'big:1', desired: 'STOPPED', lastStatus: 'STOPPED' }), ...pending(4)],
+      { a: ['t0', 't1', 't2', 't3'] },
+    ],
     ['tasks bound to an instance that is gone are ignored', [task('x', { on: 'zzz', td: 'big:1' }), ...pending(4)], { a: ['t0', 't1', 't2', 't3'] }],
   ])('%s', (_name, tasks, expected) => {
     expect(placement(plan(tasks, [instance('a', { memory: 1024 })]))).toEqual(expected);
@@ -243,7 +271,12 @@ describe('planScheduling: reasons and status writes', () => {
       [instance('a', { memory: 256 }), instance('b', { memory: 300 })],
       `${NO_INSTANCE_MET}: 2 of 2 instances lacked MEMORY (the task needs 512 MiB; the most free on any is 300 MiB)`,
     ],
-    ['an unknown task definition', pending(1, { td: 'nope:4' }), [instance('a')], 'task definition nope:4 is not registered in cluster default; register it or stop the task'],
+    [
+      'an unknown task definition',
+      pending(1, { td: 'nope:4' }),
+      [instance('a')],
+      'task definition nope:4 is not registered in cluster default; register it or stop the task',
+    ],
   ])('%s', (_name, tasks, instances, reason) => {
     const p = plan(tasks, instances);
     expect(p.binds).toEqual([]);
@@ -260,7 +293,11 @@ describe('planScheduling: reasons and status writes', () => {
 
   it('stops unbound tasks asked to stop, and never binds them', () => {
     const p = plan(
-      [task('asked', { desired: 'STOPPED', stopReason: 'scaled in', pendingReason: 'x' }), task('plain', { desired: 'STOPPED' }), task('done', { desired: 'STOPPED', lastStatus: 'STOPPED' })],
+      [
+        task('asked', { desired: 'STOPPED', stopReason: 'scaled in', pendingReason: 'x' }),
+        task('plain', { desired: 'STOPPED' }),
+        task('done', { desired: 'STOPPED', lastStatus: 'STOPPED' }),
+      ],
       [instance('a')],
     );
     expect(p.binds).toEqual([]);
@@ -280,7 +317,9 @@ describe('planScheduling: reasons and status writes', () => {
 describe('planScheduling: scale', () => {
   it('plans 20,000 pending tasks over 500 instances in one pass (time printed, not asserted)', () => {
     const tasks = Array.from({ length: 20_000 }, (_, i) => task(`t${String(i).padStart(5, '0')}`, { created: i % 600, group: `service:s${i % 20}` }));
-    const instances = Array.from({ length: 500 }, (_, i) => instance(`i${String(i).padStart(3, '0')}`, { memory: 16_384, attributes: { 'ecs.availability-zone': `az${i % 3}` } }));
+    const instances = Array.from({ length: 500 }, (_, i) =>
+      instance(`i${String(i).padStart(3, '0')}`, { memory: 16_384, attributes: { 'ecs.availability-zone': `az${i % 3}` } }),
+    );
     const started = performance.now();
     const p = plan(tasks, instances);
     const ms = performance.now() - started;
@@ -294,22 +333,48 @@ describe('planScheduling: scale', () => {
 
 describe('planScheduling: runtimePlatform and GPUs', () => {
   const td = (name: string, spec: Record<string, unknown>, container: Record<string, unknown> = {}) =>
-    TaskDefinition.parse({ apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name }, spec: { ...spec, containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', memory: 64, ...container }] } });
+    TaskDefinition.parse({
+      apiVersion: 'berth.dev/v1',
+      kind: 'TaskDefinition',
+      metadata: { name },
+      spec: { ...spec, containerDefinitions: [{ name: 'app', image: 'berth.local/busybox:1', memory: 64, ...container }] },
+    });
   const platformed = [
     td('arm:1', { runtimePlatform: { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' } }),
     td('win:1', { runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE' } }),
     td('gpu:1', {}, { resourceRequirements: [{ type: 'GPU', value: '2' }] }),
   ];
-  const planWith = (tasks: Task[], instances: ContainerInstance[]) => plan(tasks, instances, [], { taskDefinition: (name) => platformed.find((d) => d.metadata.name === name) });
+  const planWith = (tasks: Task[], instances: ContainerInstance[]) =>
+    plan(tasks, instances, [], { taskDefinition: (name) => platformed.find((d) => d.metadata.name === name) });
   const x86 = { 'ecs.os-type': 'linux', 'ecs.cpu-architecture': 'x86_64' };
   const arm = { 'ecs.os-type': 'linux', 'ecs.cpu-architecture': 'arm64' };
 
   it.each<[string, Task[], ContainerInstance[], Record<string, string[]>]>([
-    ['ARM64/LINUX goes only to an arm64 linux instance', pending(2, { td: 'arm:1' }), [instance('a', { attributes: x86 }), instance('b', { attributes: arm })], { b: ['t0', 't1'] }],
+    [
+      'ARM64/LINUX goes only to an arm64 linux instance',
+      pending(2, { td: 'arm:1' }),
+      [instance('a', { attributes: x86 }), instance('b', { attributes: arm })],
+      { b: ['t0', 't1'] },
+    ],
     ['no arm64 instance: unplaceable', pending(1, { td: 'arm:1' }), [instance('a', { attributes: x86 })], { '-': ['t0'] }],
-    ['a Windows family needs a windows instance', pending(1, { td: 'win:1' }), [instance('a', { attributes: x86 }), instance('w', { attributes: { 'ecs.os-type': 'windows' } })], { w: ['t0'] }],
-    ['GPUs are a resource: 2 per task on a 3-GPU instance fits one', pending(2, { td: 'gpu:1' }), [instance('a'), instance('g', { gpu: 3 })], { g: ['t0'], '-': ['t1'] }],
-    ['GPUs held by bound tasks are not free', [task('old', { td: 'gpu:1', on: 'g', lastStatus: 'RUNNING' }), task('new', { td: 'gpu:1', created: 1 })], [instance('g', { gpu: 3 })], { '-': ['new'] }],
+    [
+      'a Windows family needs a windows instance',
+      pending(1, { td: 'win:1' }),
+      [instance('a', { attributes: x86 }), instance('w', { attributes: { 'ecs.os-type': 'windows' } })],
+      { w: ['t0'] },
+    ],
+    [
+      'GPUs are a resource: 2 per task on a 3-GPU instance fits one',
+      pending(2, { td: 'gpu:1' }),
+      [instance('a'), instance('g', { gpu: 3 })],
+      { g: ['t0'], '-': ['t1'] },
+    ],
+    [
+      'GPUs held by bound tasks are not free',
+      [task('old', { td: 'gpu:1', on: 'g', lastStatus: 'RUNNING' }), task('new', { td: 'gpu:1', created: 1 })],
+      [instance('g', { gpu: 3 })],
+      { '-': ['new'] },
+    ],
   ])('%s', (_what, tasks, instances, want) => {
     expect(placement(planWith(tasks, instances))).toEqual(want);
   });

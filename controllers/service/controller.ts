@@ -110,7 +110,9 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     pacing: { costFactor: PLAN_COST_FACTOR },
     // Status writes of counts alone, at most one per countUpdateIntervalMs per service (count-updates.ts).
     ...(settings.countUpdateIntervalMs > 0
-      ? { statusWrites: { intervalMs: settings.countUpdateIntervalMs, coalesceWhen: (current, next) => next !== undefined && onlyCountsChanged(current, next) } }
+      ? {
+          statusWrites: { intervalMs: settings.countUpdateIntervalMs, coalesceWhen: (current, next) => next !== undefined && onlyCountsChanged(current, next) },
+        }
       : {}),
     async reconcile({ key }, ctx) {
       const requestId = requestKey(key);
@@ -161,7 +163,12 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       const startDefinition = plan.start && input.taskDefinitions.get(plan.start.taskDefinition);
       const refused =
         startDefinition &&
-        launchRefusal(service.metadata.name, { name: startDefinition.metadata.name, spec: startDefinition.spec }, ctx.cache.get('Cluster', { cluster, name: cluster })?.spec.taskPolicy, cluster);
+        launchRefusal(
+          service.metadata.name,
+          { name: startDefinition.metadata.name, spec: startDefinition.spec },
+          ctx.cache.get('Cluster', { cluster, name: cluster })?.spec.taskPolicy,
+          cluster,
+        );
       if (refused) {
         plan = { ...plan, start: undefined, stop: [] };
         await ctx.events.record({ kind: 'Service', cluster, name: service.metadata.name }, refused, { repeatMs: settings.eventRepeatMs });
@@ -186,7 +193,11 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
   async function apply(ctx: ReconcileContext, service: Service, plan: ServicePlan, requestId: string): Promise<Outcome> {
     const ref = { cluster: service.metadata.cluster };
     const now = ctx.clock.now();
-    expectations.expectStops(requestId, plan.stop.map((s) => s.name), now);
+    expectations.expectStops(
+      requestId,
+      plan.stop.map((s) => s.name),
+      now,
+    );
     // All at once: old tasks replaced in one step are asked to stop together, not one round trip
     // after another. Every stop is tried; a failed one is forgotten (the next pass plans it again).
     const asked = new Set<string>();

@@ -20,7 +20,9 @@ export type DeploymentNote =
   | { type: 'rolledBack'; from: string; to: string; taskDefinition: string };
 
 export function deploymentId(serviceUid: string, previousId: string | undefined, revision: string): string {
-  const digest = createHash('sha256').update(`${serviceUid}\n${previousId ?? ''}\n${revision}`).digest();
+  const digest = createHash('sha256')
+    .update(`${serviceUid}\n${previousId ?? ''}\n${revision}`)
+    .digest();
   return `ecs-svc/${(digest.readBigUInt64BE(0) % 10n ** 19n).toString().padStart(19, '0')}`;
 }
 

@@ -6,8 +6,20 @@ import { iso, svc, T0 } from './testing.js';
 
 const D = 'ecs-svc/1';
 const basePlan: ServicePlan = {
-  deleting: false, desiredCount: 2, taskDefinition: 'web:1', deployments: [], notes: [], stop: [],
-  runningCount: 2, pendingCount: 0, unplaced: [], steady: false, finalize: false, throttled: false, launch: { failed: [], recovered: true }, draining: [],
+  deleting: false,
+  desiredCount: 2,
+  taskDefinition: 'web:1',
+  deployments: [],
+  notes: [],
+  stop: [],
+  runningCount: 2,
+  pendingCount: 0,
+  unplaced: [],
+  steady: false,
+  finalize: false,
+  throttled: false,
+  launch: { failed: [], recovered: true },
+  draining: [],
 };
 const withEvents = (...ms: [string, number][]) => svc({}, { events: ms.map(([message, at], i) => ({ id: `e${i}`, message, createdAt: iso(at) })) });
 const REPEAT = 300_000;
@@ -18,16 +30,31 @@ describe('service events', () => {
       'no container instance met all of its requirements: 2 of 2 instances lacked MEMORY',
       '(service web) was unable to place a task because no container instance met all of its requirements. Reason: 2 of 2 instances lacked MEMORY.',
     ],
-    ['no container instances are registered in cluster default', '(service web) was unable to place a task. Reason: no container instances are registered in cluster default.'],
+    [
+      'no container instances are registered in cluster default',
+      '(service web) was unable to place a task. Reason: no container instances are registered in cluster default.',
+    ],
   ])('unable to place, from the pendingReason %s', (reason, message) => {
     expect(messages.unplaced('web', reason)).toBe(message);
   });
 
   it('says what happened in ECS words, oldest first', () => {
-    const out = newMessages(svc(), { ...basePlan, notes: [{ type: 'created', id: D, taskDefinition: 'web:2' }, { type: 'completed', id: D }] }, {
-      started: ['a', 'b'],
-      stopped: [{ name: 'x', reason: 'r', unhealthy: true }],
-    }, T0, REPEAT);
+    const out = newMessages(
+      svc(),
+      {
+        ...basePlan,
+        notes: [
+          { type: 'created', id: D, taskDefinition: 'web:2' },
+          { type: 'completed', id: D },
+        ],
+      },
+      {
+        started: ['a', 'b'],
+        stopped: [{ name: 'x', reason: 'r', unhealthy: true }],
+      },
+      T0,
+      REPEAT,
+    );
     expect(out).toEqual([
       `(service web) (deployment ${D}) deployment started: task definition web:2.`,
       '(service web) (task x) failed container health checks.',
@@ -65,7 +92,14 @@ describe('service events', () => {
     const many = withEvents(...Array.from({ length: MAX_SERVICE_EVENTS }, (_, i): [string, number] => [`old ${i}`, T0 - 1000 - i]));
     const service = { ...many, status: { ...many.status!, taskDefinition: 'web:1' } };
     let n = 0;
-    const status = nextStatus(service, { ...basePlan, taskDefinition: undefined, problem: 'task definition web:9 does not exist' }, { started: ['a'], stopped: [] }, T0, REPEAT, () => `n${n++}`);
+    const status = nextStatus(
+      service,
+      { ...basePlan, taskDefinition: undefined, problem: 'task definition web:9 does not exist' },
+      { started: ['a'], stopped: [] },
+      T0,
+      REPEAT,
+      () => `n${n++}`,
+    );
     expect(status.events).toHaveLength(MAX_SERVICE_EVENTS);
     expect(status.events[0]?.message).toBe('(service web) has started 1 tasks: (task a).');
     expect(status.events[1]?.message).toBe('(service web) cannot start tasks: task definition web:9 does not exist.');

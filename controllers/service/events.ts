@@ -69,7 +69,13 @@ export function newMessages(service: Service, plan: ServicePlan, outcome: Outcom
   if (plan.problem !== undefined) condition(messages.problem(svc, plan.problem));
   for (const note of plan.notes.filter((n) => n.type !== 'completed')) out.push(noteMessage(svc, note));
   for (const s of outcome.stopped.filter((s) => s.unhealthy)) out.push(messages.unhealthy(svc, s.name));
-  if (outcome.stopped.length > 0) out.push(messages.stopped(svc, outcome.stopped.map((s) => s.name)));
+  if (outcome.stopped.length > 0)
+    out.push(
+      messages.stopped(
+        svc,
+        outcome.stopped.map((s) => s.name),
+      ),
+    );
   if (outcome.started.length > 0) out.push(messages.started(svc, outcome.started));
   for (const reason of plan.unplaced) condition(messages.unplaced(svc, reason));
   for (const reason of plan.waiting ?? []) condition(messages.waiting(svc, reason));

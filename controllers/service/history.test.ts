@@ -3,8 +3,18 @@ import type { DeploymentNote } from './deployments.js';
 import { nextHistory, type DeploymentRecord } from './history.js';
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-const rec = (id: string, taskDefinition: string, state: DeploymentRecord['state'], startedAt: string, extra: Partial<DeploymentRecord> = {}): DeploymentRecord => ({
-  id, taskDefinition, state, startedAt, ...extra,
+const rec = (
+  id: string,
+  taskDefinition: string,
+  state: DeploymentRecord['state'],
+  startedAt: string,
+  extra: Partial<DeploymentRecord> = {},
+): DeploymentRecord => ({
+  id,
+  taskDefinition,
+  state,
+  startedAt,
+  ...extra,
 });
 
 describe('nextHistory', () => {
@@ -40,7 +50,12 @@ describe('nextHistory', () => {
         rec('d1', 'web:1', 'COMPLETED', t(0)),
       ],
     ],
-    ['notes about a deployment with no open record change nothing', [rec('d1', 'web:1', 'COMPLETED', t(0))], [{ type: 'completed', id: 'd1' }], [rec('d1', 'web:1', 'COMPLETED', t(0))]],
+    [
+      'notes about a deployment with no open record change nothing',
+      [rec('d1', 'web:1', 'COMPLETED', t(0))],
+      [{ type: 'completed', id: 'd1' }],
+      [rec('d1', 'web:1', 'COMPLETED', t(0))],
+    ],
   ])('%s', (_name, previous, notes, expected) => {
     expect(nextHistory(previous, notes, t(9))).toEqual(expected);
   });

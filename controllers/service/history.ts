@@ -12,7 +12,12 @@ import type { DeploymentNote } from './deployments.js';
 export type { DeploymentRecord };
 
 /** `previous` (newest first) with this reconcile's notes applied, at most `max` long. */
-export function nextHistory(previous: readonly DeploymentRecord[], notes: readonly DeploymentNote[], now: string, max = MAX_DEPLOYMENT_HISTORY): DeploymentRecord[] {
+export function nextHistory(
+  previous: readonly DeploymentRecord[],
+  notes: readonly DeploymentNote[],
+  now: string,
+  max = MAX_DEPLOYMENT_HISTORY,
+): DeploymentRecord[] {
   let history = previous.map((r) => ({ ...r }));
   const finish = (id: string, state: DeploymentRecord['state'], reason: string) => {
     // Only the newest record of a deployment can still be open.
@@ -20,7 +25,9 @@ export function nextHistory(previous: readonly DeploymentRecord[], notes: readon
     if (open) history = history.map((r) => (r === open ? { ...r, state, finishedAt: now, reason } : r));
   };
   const supersede = (by: string) => {
-    history = history.map((r) => (r.state === 'IN_PROGRESS' ? { ...r, state: 'STOPPED' as const, finishedAt: now, reason: `superseded by deployment ${by}` } : r));
+    history = history.map((r) =>
+      r.state === 'IN_PROGRESS' ? { ...r, state: 'STOPPED' as const, finishedAt: now, reason: `superseded by deployment ${by}` } : r,
+    );
   };
   for (const note of notes) {
     switch (note.type) {
@@ -30,7 +37,14 @@ export function nextHistory(previous: readonly DeploymentRecord[], notes: readon
         break;
       case 'rolledBack':
         supersede(note.to);
-        history.unshift({ id: note.to, taskDefinition: note.taskDefinition, state: 'IN_PROGRESS', startedAt: now, reason: `rollback after deployment ${note.from} failed`, rollbackFrom: note.from });
+        history.unshift({
+          id: note.to,
+          taskDefinition: note.taskDefinition,
+          state: 'IN_PROGRESS',
+          startedAt: now,
+          reason: `rollback after deployment ${note.from} failed`,
+          rollbackFrom: note.from,
+        });
         break;
       case 'completed':
         finish(note.id, 'COMPLETED', history.find((r) => r.id === note.id && r.state === 'IN_PROGRESS')?.reason ?? 'deployment completed');

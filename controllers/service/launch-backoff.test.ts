@@ -6,8 +6,20 @@ type Step = [failed: string[], recovered: boolean, now: number, throttledUntil: 
 
 describe('LaunchBackoff', () => {
   it.each<[string, Step[]]>([
-    ['below afterFailures: no throttle', [[['a'], false, 0, undefined], [['a', 'b'], false, 10, undefined]]],
-    ['the third failure throttles for baseMs', [[['a', 'b'], false, 0, undefined], [['a', 'b', 'c'], false, 100, 1_100]]],
+    [
+      'below afterFailures: no throttle',
+      [
+        [['a'], false, 0, undefined],
+        [['a', 'b'], false, 10, undefined],
+      ],
+    ],
+    [
+      'the third failure throttles for baseMs',
+      [
+        [['a', 'b'], false, 0, undefined],
+        [['a', 'b', 'c'], false, 100, 1_100],
+      ],
+    ],
     [
       'each later observation with new failures doubles it, up to maxMs',
       [
@@ -18,10 +30,20 @@ describe('LaunchBackoff', () => {
         [['a', 'b', 'c', 'd', 'e', 'f', 'g'], false, 15_000, 23_000],
       ],
     ],
-    ['failures already counted count once', [[['a', 'b', 'c'], false, 0, 1_000], [['a', 'b', 'c'], false, 2_000, undefined]]],
+    [
+      'failures already counted count once',
+      [
+        [['a', 'b', 'c'], false, 0, 1_000],
+        [['a', 'b', 'c'], false, 2_000, undefined],
+      ],
+    ],
     [
       'a failed task deleted by the GC is not counted again',
-      [[['a', 'b'], false, 0, undefined], [['b'], false, 10, undefined], [['b', 'c'], false, 20, 1_020]],
+      [
+        [['a', 'b'], false, 0, undefined],
+        [['b'], false, 10, undefined],
+        [['b', 'c'], false, 20, 1_020],
+      ],
     ],
     [
       'recovery resets the count and the backoff',

@@ -8,13 +8,28 @@ const spec = (extra: Record<string, unknown>, top: Record<string, unknown> = {})
 describe('launchRefusal', () => {
   it.each([
     ['a plain definition under the default policy', spec({}), undefined, undefined],
-    ['privileged under the default (restricted) policy', spec({ privileged: true }), undefined, /spec\.containerDefinitions\[0\]\.privileged: .*restricted task policy of cluster prod refuses "privileged"/],
+    [
+      'privileged under the default (restricted) policy',
+      spec({ privileged: true }),
+      undefined,
+      /spec\.containerDefinitions\[0\]\.privileged: .*restricted task policy of cluster prod refuses "privileged"/,
+    ],
     ['privileged where the policy allows it', spec({ privileged: true }), { level: 'restricted' as const, allow: ['privileged' as const] }, undefined],
-    ['host network where only privileged is allowed', spec({}, { networkMode: 'host' }), { level: 'restricted' as const, allow: ['privileged' as const] }, /spec\.networkMode: .*refuses "hostNetwork"/],
+    [
+      'host network where only privileged is allowed',
+      spec({}, { networkMode: 'host' }),
+      { level: 'restricted' as const, allow: ['privileged' as const] },
+      /spec\.networkMode: .*refuses "hostNetwork"/,
+    ],
     ['anything under the privileged level', spec({ privileged: true }, { networkMode: 'host' }), { level: 'privileged' as const }, undefined],
   ])('%s', (_what, definition, policy, want) => {
     const refusal = launchRefusal('web', { name: 'web:3', spec: definition }, policy, 'prod');
     if (want === undefined) expect(refusal).toBeUndefined();
-    else expect(refusal).toMatch(new RegExp(`^service web was unable to launch tasks: task definition web:3 is refused by the task policy of cluster prod: .*${want.source}.*Running tasks are left running$`));
+    else
+      expect(refusal).toMatch(
+        new RegExp(
+          `^service web was unable to launch tasks: task definition web:3 is refused by the task policy of cluster prod: .*${want.source}.*Running tasks are left running$`,
+        ),
+      );
   });
 });

@@ -9,7 +9,12 @@ import { policyRefusals, type PolicySubject } from '../../api/auth/task-policy-c
 import type { TaskPolicy } from '../../api/v1/task-policy.js';
 
 /** Why the service may not launch tasks of `definition` (undefined: it may). Pure. */
-export function launchRefusal(service: string, definition: { name: string; spec: PolicySubject }, policy: TaskPolicy | undefined, cluster: string): string | undefined {
+export function launchRefusal(
+  service: string,
+  definition: { name: string; spec: PolicySubject },
+  policy: TaskPolicy | undefined,
+  cluster: string,
+): string | undefined {
   const refusals = policyRefusals(definition.spec, policy, cluster);
   if (refusals.length === 0) return undefined;
   return (

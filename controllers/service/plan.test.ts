@@ -14,7 +14,14 @@ const D1 = 'ecs-svc/1111111111111111111';
 const D2 = 'ecs-svc/2222222222222222222';
 
 const dep = (id: string, taskDefinition: string, status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE', rolloutState = 'COMPLETED', failedTasks = 0) => ({
-  id, status, taskDefinition, rolloutState, failedTasks, desiredCount: 4, createdAt: iso(T0 - 3_600_000), updatedAt: iso(T0 - 3_600_000),
+  id,
+  status,
+  taskDefinition,
+  rolloutState,
+  failedTasks,
+  desiredCount: 4,
+  createdAt: iso(T0 - 3_600_000),
+  updatedAt: iso(T0 - 3_600_000),
 });
 /** A service settled on web:1 under D1. */
 const settled = (spec: Record<string, unknown> = {}, extra: Record<string, unknown>[] = [], d1State = 'COMPLETED') =>
@@ -94,14 +101,21 @@ describe('planService', () => {
     [2, 0, ['a2', 'a3']],
     [0, 0, ['a0', 'a1', 'a2', 'a3']],
   ])('desiredCount %i: starts %i, stops %j', (desiredCount, starts, stops) => {
-    const p = plan(settled({ desiredCount }), healthyOn(D1, 'web:1', 4).map((t, i) => ({ ...t, status: { ...t.status!, createdAt: iso(T0 - 1000 * (10 - i)) } })));
+    const p = plan(
+      settled({ desiredCount }),
+      healthyOn(D1, 'web:1', 4).map((t, i) => ({ ...t, status: { ...t.status!, createdAt: iso(T0 - 1000 * (10 - i)) } })),
+    );
     expect(p.start?.count ?? 0).toBe(starts);
     expect(stopped(p)).toEqual(stops);
     expect(p.stop.every((s) => s.reason === `Scaling activity initiated by (deployment ${D1})`)).toBe(true);
   });
 
   it('scale-in stops unplaced, then not-yet-running tasks before healthy ones', () => {
-    const tasks = [...healthyOn(D1, 'web:1', 3), task('p', { deployment: D1, lastStatus: 'PENDING' }), task('b', { deployment: D1, lastStatus: 'PENDING', instance: 'i-2' })];
+    const tasks = [
+      ...healthyOn(D1, 'web:1', 3),
+      task('p', { deployment: D1, lastStatus: 'PENDING' }),
+      task('b', { deployment: D1, lastStatus: 'PENDING', instance: 'i-2' }),
+    ];
     expect(stopped(plan(settled({ desiredCount: 4 }), tasks))).toEqual(['p']);
     expect(stopped(plan(settled({ desiredCount: 3 }), tasks))).toEqual(['b', 'p']);
     expect(stopped(plan(settled({ desiredCount: 2 }), tasks))).toHaveLength(3);
@@ -125,7 +139,10 @@ describe('planService', () => {
     it('100/200: a new PRIMARY, the old one ACTIVE; 4 new start, no old task stops yet', () => {
       const p = plan(settled(), healthyOn(D1, 'web:1', 4), defs);
       expect(p.taskDefinition).toBe('web:2');
-      expect(p.deployments.map((d) => [d.id, d.status, d.taskDefinition])).toEqual([[D2id, 'PRIMARY', 'web:2'], [D1, 'ACTIVE', 'web:1']]);
+      expect(p.deployments.map((d) => [d.id, d.status, d.taskDefinition])).toEqual([
+        [D2id, 'PRIMARY', 'web:2'],
+        [D1, 'ACTIVE', 'web:1'],
+      ]);
       expect(p.start).toEqual({ count: 4, deployment: D2id, taskDefinition: 'web:2' });
       expect(p.stop).toEqual([]);
     });
@@ -141,7 +158,8 @@ describe('planService', () => {
       svc(spec, { taskDefinition: 'web:2', deployments: [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), dep(D1, 'web:1', 'ACTIVE')] });
 
     it('old tasks stop only as new ones become healthy (settle time without health checks)', () => {
-      const fresh = (n: number, ago: number) => Array.from({ length: n }, (_, i) => task(`n${i}-${ago}`, { deployment: D2, taskDefinition: 'web:2', startedAgo: ago }));
+      const fresh = (n: number, ago: number) =>
+        Array.from({ length: n }, (_, i) => task(`n${i}-${ago}`, { deployment: D2, taskDefinition: 'web:2', startedAgo: ago }));
       const notYet = plan(rolling(), [...healthyOn(D1, 'web:1', 4), ...fresh(4, 4_000)], defs);
       expect(notYet.stop).toEqual([]);
       expect(notYet.requeueAfterMs).toBe(SETTLE - 4_000);
@@ -189,10 +207,13 @@ describe('planService', () => {
     const defs = [td(1), td(2)];
     const failedNew = (n: number) => Array.from({ length: n }, (_, i) => task(`f${i}`, { deployment: D2, taskDefinition: 'web:2', lastStatus: 'STOPPED' }));
     const rolling = (breaker: Record<string, boolean>) =>
-      svc({ deploymentConfiguration: { deploymentCircuitBreaker: breaker } }, {
-        taskDefinition: 'web:2',
-        deployments: [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), dep(D1, 'web:1', 'ACTIVE')],
-      });
+      svc(
+        { deploymentConfiguration: { deploymentCircuitBreaker: breaker } },
+        {
+          taskDefinition: 'web:2',
+          deployments: [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), dep(D1, 'web:1', 'ACTIVE')],
+        },
+      );
 
     it('counts failed tasks and does nothing more below the threshold', () => {
       const p = plan(rolling({ enable: true, rollback: true }), [...healthyOn(D1, 'web:1', 4), ...failedNew(2)], defs);
@@ -213,7 +234,10 @@ describe('planService', () => {
     it('a rollback to a deployment with too few tasks left starts them again and stops the failing ones', () => {
       const failing = [task('n0', { deployment: D2, taskDefinition: 'web:2', lastStatus: 'PENDING', instance: 'i-1' })];
       const p = plan(rolling({ enable: true, rollback: true }), [...healthyOn(D1, 'web:1', 2), ...failedNew(3), ...failing], defs);
-      expect(p.deployments.map((d) => [d.id, d.status, d.rolloutState])).toEqual([[D1, 'PRIMARY', 'IN_PROGRESS'], [D2, 'ACTIVE', 'FAILED']]);
+      expect(p.deployments.map((d) => [d.id, d.status, d.rolloutState])).toEqual([
+        [D1, 'PRIMARY', 'IN_PROGRESS'],
+        [D2, 'ACTIVE', 'FAILED'],
+      ]);
       expect(p.start).toEqual({ count: 2, deployment: D1, taskDefinition: 'web:1' });
       expect(stopped(p)).toEqual(['n0']);
     });
@@ -226,7 +250,10 @@ describe('planService', () => {
     });
 
     it('a FAILED PRIMARY (no rollback) pointed back at the old revision does start a new deployment', () => {
-      const service = svc({ taskDefinition: 'web:1' }, { taskDefinition: 'web:2', deployments: [dep(D2, 'web:2', 'PRIMARY', 'FAILED'), dep(D1, 'web:1', 'ACTIVE')] });
+      const service = svc(
+        { taskDefinition: 'web:1' },
+        { taskDefinition: 'web:2', deployments: [dep(D2, 'web:2', 'PRIMARY', 'FAILED'), dep(D1, 'web:1', 'ACTIVE')] },
+      );
       const p = plan(service, healthyOn(D1, 'web:1', 4), defs);
       expect(p.deployments[0]).toMatchObject({ status: 'PRIMARY', taskDefinition: 'web:1', rolloutState: 'IN_PROGRESS' });
       expect(p.notes[0]).toMatchObject({ type: 'created', taskDefinition: 'web:1' });
@@ -235,10 +262,13 @@ describe('planService', () => {
     it('a rollback is a new rollout: failures of the target before it began do not count, so it does not fail at once', () => {
       // D1 COMPLETED lost 3 of its tasks (killed) before web:2 was deployed; they were replaced.
       const killed = Array.from({ length: 3 }, (_, i) => task(`k${i}`, { deployment: D1, lastStatus: 'STOPPED', startedAgo: 1_800_000 }));
-      const service = svc({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } }, {
-        taskDefinition: 'web:2',
-        deployments: [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), dep(D1, 'web:1', 'ACTIVE', 'COMPLETED', 3)],
-      });
+      const service = svc(
+        { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } },
+        {
+          taskDefinition: 'web:2',
+          deployments: [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), dep(D1, 'web:1', 'ACTIVE', 'COMPLETED', 3)],
+        },
+      );
       const p = plan(service, [...killed, ...healthyOn(D1, 'web:1', 3), ...failedNew(3)], defs);
       expect(p.deployments[0]).toMatchObject({ id: D1, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', failedTasks: 0, createdAt: iso(T0), rollbackFrom: D2 });
       expect(p.notes.map((n) => n.type)).toEqual(['failed', 'rolledBack']);
@@ -250,11 +280,14 @@ describe('planService', () => {
 
     it('a rollback is never failed by the breaker: its failures are counted, and it keeps starting tasks', () => {
       const rollback = { ...dep(D1, 'web:1', 'PRIMARY', 'IN_PROGRESS'), createdAt: iso(T0 - 60_000), rollbackFrom: D2 };
-      const service = svc({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } }, {
-        taskDefinition: 'web:1',
-        resolvedTaskDefinition: 'web:2',
-        deployments: [rollback, dep(D2, 'web:2', 'ACTIVE', 'FAILED')],
-      });
+      const service = svc(
+        { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } },
+        {
+          taskDefinition: 'web:1',
+          resolvedTaskDefinition: 'web:2',
+          deployments: [rollback, dep(D2, 'web:2', 'ACTIVE', 'FAILED')],
+        },
+      );
       // Its tasks died (an engine restart) after it began.
       const died = Array.from({ length: 4 }, (_, i) => task(`d${i}`, { deployment: D1, lastStatus: 'STOPPED', startedAgo: 30_000 }));
       const p = plan(service, died, defs);
@@ -264,13 +297,21 @@ describe('planService', () => {
     });
 
     it('failures from before a deployment began are not counted against it', () => {
-      const service = svc({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } }, {
-        taskDefinition: 'web:2',
-        deployments: [{ ...dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), createdAt: iso(T0 - 60_000) }, dep(D1, 'web:1', 'ACTIVE')],
-      });
-      const before = Array.from({ length: 3 }, (_, i) => task(`b${i}`, { deployment: D2, taskDefinition: 'web:2', lastStatus: 'STOPPED', startedAgo: 120_000 }));
+      const service = svc(
+        { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } },
+        {
+          taskDefinition: 'web:2',
+          deployments: [{ ...dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), createdAt: iso(T0 - 60_000) }, dep(D1, 'web:1', 'ACTIVE')],
+        },
+      );
+      const before = Array.from({ length: 3 }, (_, i) =>
+        task(`b${i}`, { deployment: D2, taskDefinition: 'web:2', lastStatus: 'STOPPED', startedAgo: 120_000 }),
+      );
       const after = [task('a0', { deployment: D2, taskDefinition: 'web:2', lastStatus: 'STOPPED', startedAgo: 10_000 })];
-      expect(plan(service, [...healthyOn(D1, 'web:1', 4), ...before, ...after], defs).deployments[0]).toMatchObject({ failedTasks: 1, rolloutState: 'IN_PROGRESS' });
+      expect(plan(service, [...healthyOn(D1, 'web:1', 4), ...before, ...after], defs).deployments[0]).toMatchObject({
+        failedTasks: 1,
+        rolloutState: 'IN_PROGRESS',
+      });
     });
 
     it('at the threshold without rollback: FAILED, nothing started, old tasks kept', () => {
@@ -291,7 +332,10 @@ describe('planService', () => {
     const p = plan(deleting, healthyOn(D1, 'web:1', 3));
     expect(stopped(p)).toEqual(['a0', 'a1', 'a2']);
     expect(p).toMatchObject({ finalize: false, desiredCount: 0, steady: false });
-    const gone = plan(deleting, healthyOn(D1, 'web:1', 3).map((t) => ({ ...t, spec: { ...t.spec, desiredStatus: 'STOPPED' as const } })));
+    const gone = plan(
+      deleting,
+      healthyOn(D1, 'web:1', 3).map((t) => ({ ...t, spec: { ...t.spec, desiredStatus: 'STOPPED' as const } })),
+    );
     expect(gone).toMatchObject({ finalize: true, stop: [] });
   });
 
@@ -309,7 +353,12 @@ describe('planService', () => {
 
 describe('tasks on a DRAINING instance', () => {
   const instance = (name: string, status: 'ACTIVE' | 'DRAINING') =>
-    ({ apiVersion: 'berth.dev/v1', kind: 'ContainerInstance', metadata: { name, cluster: 'default' }, spec: { status, attributes: {}, registeredResources: { cpu: 1024, memory: 1024 } } }) as ObjectOf<'ContainerInstance'>;
+    ({
+      apiVersion: 'berth.dev/v1',
+      kind: 'ContainerInstance',
+      metadata: { name, cluster: 'default' },
+      spec: { status, attributes: {}, registeredResources: { cpu: 1024, memory: 1024 } },
+    }) as ObjectOf<'ContainerInstance'>;
   const instances = new Map([
     ['i-1', instance('i-1', 'ACTIVE')],
     ['i-2', instance('i-2', 'DRAINING')],
@@ -371,7 +420,12 @@ describe('a service below its count', () => {
       ['f0'],
       true,
     ],
-    ['tasks stopped by someone (a scale-in) are not failures', [...healthyOn(D1, 'web:1', 2), task('s0', { deployment: D1, lastStatus: 'STOPPED', desiredStatus: 'STOPPED' })], [], true],
+    [
+      'tasks stopped by someone (a scale-in) are not failures',
+      [...healthyOn(D1, 'web:1', 2), task('s0', { deployment: D1, lastStatus: 'STOPPED', desiredStatus: 'STOPPED' })],
+      [],
+      true,
+    ],
   ])('what the launch backoff learns: %s', (_, tasks, failed, recovered) => {
     expect(plan(settled(), tasks).launch).toEqual({ failed, recovered });
   });

@@ -253,8 +253,12 @@ export function planService(input: PlanInput): ServicePlan {
     stop,
     runningCount: live.filter((v) => v.task.status?.lastStatus === 'RUNNING').length,
     pendingCount: live.filter((v) => v.task.status?.lastStatus !== 'RUNNING').length,
-    unplaced: [...new Set(live.flatMap((v) => (v.task.spec.containerInstance === undefined && v.task.status?.pendingReason ? [v.task.status.pendingReason] : [])))],
-    waiting: [...new Set(live.flatMap((v) => (v.task.spec.containerInstance !== undefined && v.task.status?.pendingReason ? [v.task.status.pendingReason] : [])))],
+    unplaced: [
+      ...new Set(live.flatMap((v) => (v.task.spec.containerInstance === undefined && v.task.status?.pendingReason ? [v.task.status.pendingReason] : []))),
+    ],
+    waiting: [
+      ...new Set(live.flatMap((v) => (v.task.spec.containerInstance !== undefined && v.task.status?.pendingReason ? [v.task.status.pendingReason] : []))),
+    ],
     ...(overLimit ? { overLimit: limit } : {}),
     throttled,
     launch: { failed: failedTasks.map((v) => v.task.metadata.name), recovered },

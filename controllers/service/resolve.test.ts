@@ -48,7 +48,13 @@ describe('serviceTaskHealth', () => {
 });
 
 describe('circuit breaker', () => {
-  it.each([[1, 3], [4, 3], [7, 4], [10, 5], [1000, 200]])('desired %i: fails at %i', (desired, threshold) => {
+  it.each([
+    [1, 3],
+    [4, 3],
+    [7, 4],
+    [10, 5],
+    [1000, 200],
+  ])('desired %i: fails at %i', (desired, threshold) => {
     expect(failureThreshold(desired, DEFAULT_SETTINGS.failureThreshold)).toBe(threshold);
   });
   it.each([
@@ -59,7 +65,11 @@ describe('circuit breaker', () => {
     }),
     ['lost with its instance', task('t', { lastStatus: 'STOPPED', connectivity: 'DISCONNECTED' }), false],
     ['stopped by scaling', task('t', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopReason: 'Scaling activity' }), false],
-    ['stopped for failing health checks', task('t', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopReason: 'Task failed container health checks' }), true],
+    [
+      'stopped for failing health checks',
+      task('t', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopReason: 'Task failed container health checks' }),
+      true,
+    ],
     ['still running', task('t'), false],
   ])('a task that %s: failed=%s', (_name, t, failed) => {
     expect(isFailedTask(t)).toBe(failed);

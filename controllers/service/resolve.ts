@@ -10,9 +10,7 @@ import type { ObjectOf } from '../kit/types.js';
 
 type TaskDefinition = ObjectOf<'TaskDefinition'>;
 
-export type Resolution =
-  | { ok: true; ref: string; taskDefinition: TaskDefinition }
-  | { ok: false; problem: string };
+export type Resolution = { ok: true; ref: string; taskDefinition: TaskDefinition } | { ok: false; problem: string };
 
 /** Resolves `ref` (`web` or `web:3`) against the family's stored revisions. */
 export function resolveTaskDefinition(ref: string, revisions: readonly TaskDefinition[], current?: string): Resolution {

@@ -48,8 +48,16 @@ describe('rollingStep', () => {
 
   it('a deployment that may not progress starts nothing and keeps old tasks', () => {
     const step = rollingStep({
-      desired: 4, minimumHealthyPercent: 0, maximumPercent: 200, occupying: 4,
-      primaryLive: 2, primaryHealthy: 0, oldLive: 2, oldHealthy: 2, mayStart: false, mayReplace: false,
+      desired: 4,
+      minimumHealthyPercent: 0,
+      maximumPercent: 200,
+      occupying: 4,
+      primaryLive: 2,
+      primaryHealthy: 0,
+      oldLive: 2,
+      oldHealthy: 2,
+      mayStart: false,
+      mayReplace: false,
     });
     expect(step).toMatchObject({ start: 0, stopOldUnhealthy: 0, stopOldHealthy: 0 });
   });

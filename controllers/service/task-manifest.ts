@@ -25,9 +25,7 @@ export function taskManifest(service: Service, name: string, deployment: string,
       name,
       cluster: service.metadata.cluster,
       labels,
-      ownerReferences: [
-        { apiVersion: API_VERSION, kind: 'Service', name: service.metadata.name, uid: service.metadata.uid ?? '', controller: true },
-      ],
+      ownerReferences: [{ apiVersion: API_VERSION, kind: 'Service', name: service.metadata.name, uid: service.metadata.uid ?? '', controller: true }],
     },
     spec: {
       taskDefinition,

@@ -6,11 +6,7 @@ import type { ObjectOf } from '../kit/types.js';
 export const T0 = Date.parse('2026-01-01T00:00:00Z');
 export const iso = (ms: number) => new Date(ms).toISOString();
 
-export function svc(
-  spec: Record<string, unknown> = {},
-  status?: Record<string, unknown>,
-  meta: Record<string, unknown> = {},
-): ObjectOf<'Service'> {
+export function svc(spec: Record<string, unknown> = {}, status?: Record<string, unknown>, meta: Record<string, unknown> = {}): ObjectOf<'Service'> {
   return Service.parse({
     apiVersion: 'berth.dev/v1',
     kind: 'Service',

@@ -43,8 +43,12 @@ export function createTaskController(options: TaskControllerOptions = {}): Contr
         const excess = excessStopped(siblings, maxPerService);
         // In store transactions of many deletes each: a service of thousands of tasks deleted at once
         // leaves thousands beyond the bound, and one write each kept the loop from its lease renewals.
-        await client.deleteMany('Task', excess.map((name) => ({ cluster: task.metadata.cluster, name })));
-        if (excess.length > 0) log.info({ service: group, deleted: excess.length, kept: maxPerService }, 'oldest stopped tasks of a service deleted beyond the per-service bound');
+        await client.deleteMany(
+          'Task',
+          excess.map((name) => ({ cluster: task.metadata.cluster, name })),
+        );
+        if (excess.length > 0)
+          log.info({ service: group, deleted: excess.length, kept: maxPerService }, 'oldest stopped tasks of a service deleted beyond the per-service bound');
         if (excess.includes(task.metadata.name)) return done();
       }
       if (needsDesiredStopped(task)) {

@@ -27,7 +27,12 @@ describe('excessStopped', () => {
   it.each([
     ['within the bound: nothing', [stoppedAt('a', 1), stoppedAt('b', 2)], 2, []],
     ['beyond it: the oldest go', [stoppedAt('a', 3), stoppedAt('b', 1), stoppedAt('c', 2)], 2, ['b']],
-    ['live tasks are neither counted nor deleted', [testTask('r'), testTask('s', { desiredStatus: 'STOPPED' }), stoppedAt('a', 1), stoppedAt('b', 2)], 1, ['a']],
+    [
+      'live tasks are neither counted nor deleted',
+      [testTask('r'), testTask('s', { desiredStatus: 'STOPPED' }), stoppedAt('a', 1), stoppedAt('b', 2)],
+      1,
+      ['a'],
+    ],
     ['a tie breaks by name, the same way every time', [stoppedAt('b', 1), stoppedAt('a', 1), stoppedAt('c', 1)], 1, ['b', 'c']],
     ['a bound of 0 deletes every stopped one', [stoppedAt('a', 1), stoppedAt('b', 2)], 0, ['b', 'a']],
   ])('%s', (_, tasks, max, want) => {

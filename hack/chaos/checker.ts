@@ -113,22 +113,44 @@ export class Checker {
     const running = engine.containers.filter((c) => c.state === 'running');
     const perContainer = groupBy(running, (c) => `${c.taskUid}/${c.container}`);
     for (const [key, cs] of perContainer)
-      if (cs.length > 1) this.violation('task-running-twice', `twice:${key}`, `${cs.length} running containers for task ${cs[0]?.taskName} container ${cs[0]?.container}: ${cs.map((c) => `${c.name}@${c.instance}`).join(', ')}`);
+      if (cs.length > 1)
+        this.violation(
+          'task-running-twice',
+          `twice:${key}`,
+          `${cs.length} running containers for task ${cs[0]?.taskName} container ${cs[0]?.container}: ${cs.map((c) => `${c.name}@${c.instance}`).join(', ')}`,
+        );
     for (const s of SERVICES) {
       const { max, min } = bounds(s);
       const mine = running.filter((c) => familyOf(c.taskDefinition) === s.name);
       const counted = new Set(mine.filter((c) => !this.window.excludedInstances.includes(c.instance)).map((c) => c.taskUid));
-      if (counted.size > max) this.violation('above-maximum', `max:${s.name}:${this.round}`, `${s.name}: ${counted.size} tasks running, maximumPercent allows ${max}; engine: ${describeTasks(mine)}`);
+      if (counted.size > max)
+        this.violation(
+          'above-maximum',
+          `max:${s.name}:${this.round}`,
+          `${s.name}: ${counted.size} tasks running, maximumPercent allows ${max}; engine: ${describeTasks(mine)}`,
+        );
       if (this.window.suspendMinimum) continue;
       const family = engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name);
       let healthy = healthyTasks(s, family);
       // Docker runs a container's first check one interval after its start; berth's agent runs it
       // right after the start and counts the task healthy when it passes. So before calling a task
       // unhealthy that Docker shows as "starting", the checker runs its health check itself.
-      if (healthy.size < min) healthy = healthyTasks(s, family, await passedChecks(this.docker, family.filter((c) => c.state === 'running' && c.starting)));
+      if (healthy.size < min)
+        healthy = healthyTasks(
+          s,
+          family,
+          await passedChecks(
+            this.docker,
+            family.filter((c) => c.state === 'running' && c.starting),
+          ),
+        );
       if (healthy.size < min) {
         const shown = engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name && c.state !== 'exited');
-        this.violation('below-minimum', `min:${s.name}:${this.round}`, `${s.name}: ${healthy.size} healthy tasks running, minimumHealthyPercent needs ${min}; engine: ${describeTasks(shown)}; store: ${describeStored(shown, store?.tasks.map((t) => t.object) ?? [])}`);
+        this.violation(
+          'below-minimum',
+          `min:${s.name}:${this.round}`,
+          `${s.name}: ${healthy.size} healthy tasks running, minimumHealthyPercent needs ${min}; engine: ${describeTasks(shown)}; store: ${describeStored(shown, store?.tasks.map((t) => t.object) ?? [])}`,
+        );
       }
     }
   }
@@ -169,7 +191,11 @@ export class Checker {
     for (const uid of taskUids) {
       const t = store.tasks.find((x) => x.object.metadata.uid === uid)?.object;
       if (t && t.status?.lastStatus !== 'STOPPED')
-        this.violation('crashed-task-not-replaced', `crashed:${uid}`, `task ${t.metadata.name} had its container killed but is ${t.spec.desiredStatus}/${t.status?.lastStatus}`);
+        this.violation(
+          'crashed-task-not-replaced',
+          `crashed:${uid}`,
+          `task ${t.metadata.name} had its container killed but is ${t.spec.desiredStatus}/${t.status?.lastStatus}`,
+        );
     }
   }
 
@@ -177,14 +203,23 @@ export class Checker {
     for (const r of ledger.revisions) {
       const td = await this.store.taskDefinition(r.name);
       const rev = td?.spec.containerDefinitions[0]?.environment?.find((e) => e.name === 'CHAOS_REV')?.value;
-      if (rev !== String(r.rev)) this.violation('acked-write-lost', `td:${r.name}`, `task definition ${r.name} (acknowledged at revision ${r.resourceVersion}) ${td ? `holds CHAOS_REV=${rev}` : 'is gone'}`);
+      if (rev !== String(r.rev))
+        this.violation(
+          'acked-write-lost',
+          `td:${r.name}`,
+          `task definition ${r.name} (acknowledged at revision ${r.resourceVersion}) ${td ? `holds CHAOS_REV=${rev}` : 'is gone'}`,
+        );
     }
     const store = await this.store.snapshot();
     for (const a of ledger.seqs.values()) {
       const svc = store.services.find((x) => x.object.metadata.name === a.service);
       const seq = Number(svc?.object.metadata.annotations?.[SEQ_ANNOTATION] ?? -1);
       if (!svc || seq < a.seq || svc.modRevision < a.resourceVersion)
-        this.violation('acked-write-lost', `seq:${a.service}:${a.seq}`, `service ${a.service}: acknowledged seq ${a.seq} at revision ${a.resourceVersion}, store holds seq ${seq} at ${svc?.modRevision ?? 'none'}`);
+        this.violation(
+          'acked-write-lost',
+          `seq:${a.service}:${a.seq}`,
+          `service ${a.service}: acknowledged seq ${a.seq} at revision ${a.resourceVersion}, store holds seq ${seq} at ${svc?.modRevision ?? 'none'}`,
+        );
     }
   }
 

@@ -35,7 +35,10 @@ export class ChaosPlane {
   private readonly dir = mkdtempSync(join(tmpdir(), 'berth-chaos-plane-'));
   private readonly agentTokens = new Map<string, string>();
 
-  constructor(readonly settings: ControlPlaneSettings, private readonly log: Logger) {
+  constructor(
+    readonly settings: ControlPlaneSettings,
+    private readonly log: Logger,
+  ) {
     const env = this.env();
     this.servers = settings.serverPorts.map((port, i) => {
       const dataDir = join(this.dir, `server-${i}`);
@@ -43,10 +46,24 @@ export class ChaosPlane {
       // client works against whichever replica is up.
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       writeFileSync(join(dataDir, ADMIN_TOKEN_FILE), `${this.adminToken}\n`, { mode: 0o600 });
-      return new Proc(`server-${i}`, process.execPath, [
-        BERTH_BIN, 'server', '--etcd', settings.etcd, '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
-        '--leader-ttl', String(settings.leaderTtlSeconds),
-      ], log, env);
+      return new Proc(
+        `server-${i}`,
+        process.execPath,
+        [
+          BERTH_BIN,
+          'server',
+          '--etcd',
+          settings.etcd,
+          '--listen',
+          `127.0.0.1:${port}`,
+          '--data-dir',
+          dataDir,
+          '--leader-ttl',
+          String(settings.leaderTtlSeconds),
+        ],
+        log,
+        env,
+      );
     });
     this.front = new ApiFront(settings.frontPort, () => settings.serverPorts.filter((_, i) => this.servers[i]?.alive()));
   }
@@ -81,10 +98,30 @@ export class ChaosPlane {
   startAgent(name: string): void {
     const token = this.agentTokens.get(name);
     if (token === undefined) throw new Error(`chaos: agent ${name} has no token`);
-    const proc = this.agents.get(name) ?? new Proc(`agent-${name}`, process.execPath, [
-      BERTH_BIN, 'agent', '--cluster', this.settings.cluster, '--name', name, '--docker-host', this.settings.dockerHost,
-      '--logs-listen', '127.0.0.1:0', '--cpu', '4096', '--memory', '4096',
-    ], this.log, { ...this.env(), BERTH_SERVER: this.front.url, BERTH_TOKEN: token });
+    const proc =
+      this.agents.get(name) ??
+      new Proc(
+        `agent-${name}`,
+        process.execPath,
+        [
+          BERTH_BIN,
+          'agent',
+          '--cluster',
+          this.settings.cluster,
+          '--name',
+          name,
+          '--docker-host',
+          this.settings.dockerHost,
+          '--logs-listen',
+          '127.0.0.1:0',
+          '--cpu',
+          '4096',
+          '--memory',
+          '4096',
+        ],
+        this.log,
+        { ...this.env(), BERTH_SERVER: this.front.url, BERTH_TOKEN: token },
+      );
     this.agents.set(name, proc);
     proc.start();
   }

@@ -45,10 +45,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const startedAt = new Date();
   const etcd = new ChaosEtcd(ports.etcdClient, ports.etcdPeer, log);
   const engine = new ChaosEngine(CHAOS_ENGINE, log);
-  const plane = new ChaosPlane({
-    etcd: etcd.endpoint, serverPorts: ports.servers, frontPort: ports.front, leaderTtlSeconds: LEADER_TTL_SECONDS,
-    cluster, agents: AGENTS, dockerHost: engine.host,
-  }, log);
+  const plane = new ChaosPlane(
+    {
+      etcd: etcd.endpoint,
+      serverPorts: ports.servers,
+      frontPort: ports.front,
+      leaderTtlSeconds: LEADER_TTL_SECONDS,
+      cluster,
+      agents: AGENTS,
+      dockerHost: engine.host,
+    },
+    log,
+  );
   const ledger = new Ledger();
   const workload = new Workload(cluster, CHAOS_ENGINE.image, ledger, () => plane.client(), log);
   const checker = new Checker(new StoreView(etcd.endpoint, cluster), engine.docker, cluster, AGENTS, log);
@@ -118,7 +126,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         break;
       }
       const steady = await steadyWithin(options.convergeBoundMs);
-      if (steady.ms === undefined && !options.signal?.aborted) checker.notSteady(`after ${kind} (round ${checker.round}): not steady within ${options.convergeBoundMs} ms: ${steady.why}`);
+      if (steady.ms === undefined && !options.signal?.aborted)
+        checker.notSteady(`after ${kind} (round ${checker.round}): not steady within ${options.convergeBoundMs} ms: ${steady.why}`);
       await checker.checkCrashedReplaced(injected.crashedTaskUids).catch((err: unknown) => log.warn({ err: String(err) }, 'crash check skipped'));
       await checker.checkOrphans().catch((err: unknown) => log.warn({ err: String(err) }, 'orphan check skipped'));
       checker.closeWindow();
@@ -133,7 +142,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       checker.round++;
       checker.fault = 'final';
       const last = await steadyWithin(options.convergeBoundMs);
-      if (last.ms === undefined && !options.signal?.aborted) checker.notSteady(`after the last fault: not steady within ${options.convergeBoundMs} ms: ${last.why}`);
+      if (last.ms === undefined && !options.signal?.aborted)
+        checker.notSteady(`after the last fault: not steady within ${options.convergeBoundMs} ms: ${last.why}`);
       await checker.checkLedger(ledger);
       await checker.checkOrphans();
     }

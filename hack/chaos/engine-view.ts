@@ -30,10 +30,7 @@ export interface EngineSnapshot {
 
 export async function engineSnapshot(docker: Docker, cluster: string): Promise<EngineSnapshot> {
   const filters = JSON.stringify({ label: [`${DOCKER_LABELS.cluster}=${cluster}`] });
-  const [containers, networks] = await Promise.all([
-    docker.listContainers({ all: true, filters }),
-    docker.listNetworks({ filters }),
-  ]);
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
   return {
     containers: containers.map((c) => {
       const l = c.Labels ?? {};

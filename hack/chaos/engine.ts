@@ -35,15 +35,33 @@ export class ChaosEngine {
   /** Set once setUp has made the root and bridge: tearDown removes only what this run made. */
   private made = false;
 
-  constructor(private readonly settings: EngineSettings, private readonly log: Logger) {
+  constructor(
+    private readonly settings: EngineSettings,
+    private readonly log: Logger,
+  ) {
     this.socket = join(settings.root, 'docker.sock');
     this.dataRoot = join(settings.root, 'data');
     this.docker = new Docker({ socketPath: this.socket });
-    this.proc = new Proc('dockerd', 'dockerd', [
-      '--data-root', this.dataRoot, '--exec-root', join(settings.root, 'exec'),
-      '--pidfile', join(settings.root, 'docker.pid'), '-H', `unix://${this.socket}`,
-      '-b', settings.bridge, '--iptables=false', '--default-address-pool', settings.addressPool,
-    ], log);
+    this.proc = new Proc(
+      'dockerd',
+      'dockerd',
+      [
+        '--data-root',
+        this.dataRoot,
+        '--exec-root',
+        join(settings.root, 'exec'),
+        '--pidfile',
+        join(settings.root, 'docker.pid'),
+        '-H',
+        `unix://${this.socket}`,
+        '-b',
+        settings.bridge,
+        '--iptables=false',
+        '--default-address-pool',
+        settings.addressPool,
+      ],
+      log,
+    );
   }
 
   get host(): string {
@@ -85,7 +103,14 @@ export class ChaosEngine {
     if (!this.made) return;
     if (this.proc.alive()) {
       const containers = await this.docker.listContainers({ all: true }).catch(() => []);
-      await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      await Promise.all(
+        containers.map((c) =>
+          this.docker
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      );
     }
     await this.proc.stop(20_000);
     this.killLeftoverShims();
@@ -102,7 +127,8 @@ export class ChaosEngine {
   private clearStale(): void {
     const pidFile = join(this.settings.root, 'docker.pid');
     const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : NaN;
-    if (Number.isInteger(pid) && processAlive(pid)) throw new Error(`chaos: the dockerd of ${this.settings.root} (pid ${pid}) is running: another chaos run is going on this machine`);
+    if (Number.isInteger(pid) && processAlive(pid))
+      throw new Error(`chaos: the dockerd of ${this.settings.root} (pid ${pid}) is running: another chaos run is going on this machine`);
     if (existsSync(this.settings.root)) {
       this.log.warn({ root: this.settings.root }, 'removing what an earlier chaos run left behind');
       this.killLeftoverShims();
@@ -138,7 +164,10 @@ export class ChaosEngine {
 
   /** Every mount under the engine's root (overlays of leftover containers, the data root), deepest first. */
   private unmountAll(): void {
-    const under = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${this.settings.root}/`));
+    const under = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(`${this.settings.root}/`));
     for (const m of under.sort().reverse()) execFileSync('umount', ['-l', m], { stdio: 'ignore' });
   }
 
@@ -166,7 +195,9 @@ function deleteLink(name: string): void {
 }
 
 function mounted(path: string): boolean {
-  return readFileSync('/proc/mounts', 'utf8').split('\n').some((line) => line.split(' ')[1] === path);
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .some((line) => line.split(' ')[1] === path);
 }
 
 function loadImage(image: string, host: string): Promise<void> {

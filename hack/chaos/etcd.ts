@@ -16,15 +16,34 @@ export class ChaosEtcd {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'berth-chaos-etcd-'));
   private readonly proc: Proc;
 
-  constructor(readonly clientPort: number, peerPort: number, log: Logger) {
+  constructor(
+    readonly clientPort: number,
+    peerPort: number,
+    log: Logger,
+  ) {
     const client = `http://127.0.0.1:${clientPort}`;
     const peer = `http://127.0.0.1:${peerPort}`;
-    this.proc = new Proc('etcd', 'etcd', [
-      '--name', 'berth-chaos', '--data-dir', this.dataDir,
-      '--listen-client-urls', client, '--advertise-client-urls', client,
-      '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', `berth-chaos=${peer}`,
-    ], log);
+    this.proc = new Proc(
+      'etcd',
+      'etcd',
+      [
+        '--name',
+        'berth-chaos',
+        '--data-dir',
+        this.dataDir,
+        '--listen-client-urls',
+        client,
+        '--advertise-client-urls',
+        client,
+        '--listen-peer-urls',
+        peer,
+        '--initial-advertise-peer-urls',
+        peer,
+        '--initial-cluster',
+        `berth-chaos=${peer}`,
+      ],
+      log,
+    );
   }
 
   get endpoint(): string {

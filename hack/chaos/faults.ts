@@ -14,7 +14,14 @@ import type { ChaosEtcd } from './etcd.js';
 import type { StoreView } from './store-view.js';
 
 export const FAULT_KINDS = [
-  'server-kill', 'leader-kill', 'agent-kill', 'agent-stop', 'container-kill', 'etcd-restart', 'engine-restart', 'control-plane-outage',
+  'server-kill',
+  'leader-kill',
+  'agent-kill',
+  'agent-stop',
+  'container-kill',
+  'etcd-restart',
+  'engine-restart',
+  'control-plane-outage',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -55,7 +62,8 @@ export const FAULTS: Record<FaultKind, (ctx: FaultContext) => Promise<Injected>>
     const i = plane.leaderIndex(identity) ?? 0;
     await plane.servers[i]?.kill();
     return {
-      detail: { server: i, identity }, crashedTaskUids: [],
+      detail: { server: i, identity },
+      crashedTaskUids: [],
       // Down past the leader lease, so another replica must take over before it is back.
       heal: async () => (await sleep(plane.settings.leaderTtlSeconds * 1000 + 1000), await plane.startServer(i)),
     };
@@ -66,7 +74,8 @@ export const FAULTS: Record<FaultKind, (ctx: FaultContext) => Promise<Injected>>
     open({ suspendMinimum: true, excludedInstances: [name] });
     await plane.agents.get(name)?.kill();
     return {
-      detail: { agent: name }, crashedTaskUids: [],
+      detail: { agent: name },
+      crashedTaskUids: [],
       heal: async () => (await sleep(PAST_LEASE_MS), plane.startAgent(name)),
     };
   },
@@ -76,7 +85,8 @@ export const FAULTS: Record<FaultKind, (ctx: FaultContext) => Promise<Injected>>
     open({ suspendMinimum: true, excludedInstances: [name] });
     plane.agents.get(name)?.signal('SIGSTOP');
     return {
-      detail: { agent: name }, crashedTaskUids: [],
+      detail: { agent: name },
+      crashedTaskUids: [],
       heal: async () => (await sleep(PAST_LEASE_MS), plane.agents.get(name)?.signal('SIGCONT')),
     };
   },
@@ -86,13 +96,22 @@ export const FAULTS: Record<FaultKind, (ctx: FaultContext) => Promise<Injected>>
     const victim = pick(running);
     open({ suspendMinimum: true, excludedInstances: [] });
     // It may have stopped since the listing (a rollout's stop): then this fault killed nothing.
-    const killed = victim !== undefined && (await engine.docker.getContainer(victim.id).kill().then(() => true, (err: unknown) => {
-      if (/is not running/.test(String(err))) return false;
-      throw err;
-    }));
+    const killed =
+      victim !== undefined &&
+      (await engine.docker
+        .getContainer(victim.id)
+        .kill()
+        .then(
+          () => true,
+          (err: unknown) => {
+            if (/is not running/.test(String(err))) return false;
+            throw err;
+          },
+        ));
     return {
       detail: { container: victim?.name, task: victim?.taskName, killed },
-      crashedTaskUids: killed ? [victim.taskUid] : [], heal: async () => undefined,
+      crashedTaskUids: killed ? [victim.taskUid] : [],
+      heal: async () => undefined,
     };
   },
 
@@ -111,7 +130,8 @@ export const FAULTS: Record<FaultKind, (ctx: FaultContext) => Promise<Injected>>
     await Promise.all(plane.servers.map((s) => s.kill()));
     return {
       // Agents and containers are untouched: tasks keep running, so the minimum must hold throughout.
-      detail: { heldMs: PAST_LEASE_MS }, crashedTaskUids: [],
+      detail: { heldMs: PAST_LEASE_MS },
+      crashedTaskUids: [],
       heal: async () => {
         await sleep(PAST_LEASE_MS);
         await Promise.all(plane.servers.map((_, i) => plane.startServer(i)));
@@ -119,4 +139,3 @@ export const FAULTS: Record<FaultKind, (ctx: FaultContext) => Promise<Injected>>
     };
   },
 };
-

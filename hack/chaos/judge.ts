@@ -8,8 +8,15 @@ import type { StoreSnapshot } from './store-view.js';
 import type { ServiceShape } from './workload.js';
 
 export const VIOLATION_KINDS = [
-  'acked-write-lost', 'task-bound-twice', 'task-running-twice', 'above-maximum', 'below-minimum',
-  'crashed-task-not-replaced', 'not-steady', 'orphan-container', 'orphan-network',
+  'acked-write-lost',
+  'task-bound-twice',
+  'task-running-twice',
+  'above-maximum',
+  'below-minimum',
+  'crashed-task-not-replaced',
+  'not-steady',
+  'orphan-container',
+  'orphan-network',
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
@@ -20,7 +27,10 @@ export function familyOf(taskDefinition: string): string {
 /** `task(rev)@instance app=running/healthy side=exited …`, for a violation's detail. */
 export function describeTasks(containers: readonly EngineContainer[]): string {
   return [...groupBy(containers, (c) => c.taskName)]
-    .map(([task, cs]) => `${task}(${cs[0]?.taskDefinition})@${cs[0]?.instance} ${cs.map((c) => `${c.container}=${c.state}${c.healthy ? '/healthy' : c.starting ? '/starting' : ''}`).join(' ')}`)
+    .map(
+      ([task, cs]) =>
+        `${task}(${cs[0]?.taskDefinition})@${cs[0]?.instance} ${cs.map((c) => `${c.container}=${c.state}${c.healthy ? '/healthy' : c.starting ? '/starting' : ''}`).join(' ')}`,
+    )
     .join('; ');
 }
 
@@ -69,7 +79,10 @@ export function serviceUnsteady(s: ServiceShape, store: StoreSnapshot, engine: E
   const want = `${s.name}:${newest}`;
   const mine = engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name);
   const runningTasks = new Set(mine.filter((c) => c.state === 'running').map((c) => c.taskUid));
-  const healthy = healthyTasks(s, mine.filter((c) => c.taskDefinition === want));
+  const healthy = healthyTasks(
+    s,
+    mine.filter((c) => c.taskDefinition === want),
+  );
   if (runningTasks.size !== s.desired || healthy.size !== s.desired)
     return `${s.name}: engine runs ${runningTasks.size} tasks, ${healthy.size} of ${want} whole and healthy; want ${s.desired}`;
   const live = store.tasks.filter((t) => t.object.spec.group === `service:${s.name}` && isLive(t.object));
@@ -92,12 +105,20 @@ export function orphans(store: StoreSnapshot, engine: EngineSnapshot): { kind: V
     // Exited containers of stopped tasks stay for `berth logs` (the agent's retention): not orphans.
     const live = t !== undefined && isLive(t) && t.spec.containerInstance === c.instance;
     if (!t || (c.state !== 'exited' && c.state !== 'dead' && !live))
-      out.push({ kind: 'orphan-container', key: `orphan:${c.id}`, detail: `container ${c.name} (${c.state}) on ${c.instance}: its task ${c.taskName} is ${t ? `${t.spec.desiredStatus}/${t.status?.lastStatus} on ${t.spec.containerInstance}` : 'not in the store'}` });
+      out.push({
+        kind: 'orphan-container',
+        key: `orphan:${c.id}`,
+        detail: `container ${c.name} (${c.state}) on ${c.instance}: its task ${c.taskName} is ${t ? `${t.spec.desiredStatus}/${t.status?.lastStatus} on ${t.spec.containerInstance}` : 'not in the store'}`,
+      });
   }
   for (const n of engine.networks) {
     const t = byUid.get(n.taskUid);
     if (!t || !isLive(t))
-      out.push({ kind: 'orphan-network', key: `orphan-net:${n.name}`, detail: `network ${n.name}: its task ${n.taskName} is ${t ? `${t.spec.desiredStatus}/${t.status?.lastStatus}` : 'not in the store'}` });
+      out.push({
+        kind: 'orphan-network',
+        key: `orphan-net:${n.name}`,
+        detail: `network ${n.name}: its task ${n.taskName} is ${t ? `${t.spec.desiredStatus}/${t.status?.lastStatus}` : 'not in the store'}`,
+      });
   }
   return out;
 }

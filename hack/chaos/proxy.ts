@@ -9,7 +9,10 @@ export class ApiFront {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
-  constructor(readonly port: number, private readonly backends: () => number[]) {}
+  constructor(
+    readonly port: number,
+    private readonly backends: () => number[],
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;

@@ -45,7 +45,14 @@ export function figures(r: ChaosReport): ReportFigures {
     byKind: kinds.map((kind) => {
       const fs = r.faults.filter((f) => f.kind === kind);
       const t = times(fs);
-      return { kind, count: fs.length, p50: percentile(t, 0.5), p99: percentile(t, 0.99), notSteady: fs.length - t.length, violations: violationsByFault(kind) };
+      return {
+        kind,
+        count: fs.length,
+        p50: percentile(t, 0.5),
+        p99: percentile(t, 0.99),
+        notSteady: fs.length - t.length,
+        violations: violationsByFault(kind),
+      };
     }),
     p50: percentile(times(r.faults), 0.5),
     p99: percentile(times(r.faults), 0.99),
@@ -75,7 +82,13 @@ export function markdown(r: ChaosReport, commit: string): string {
     ...f.byKind.map((k) => `| ${k.kind} | ${k.count} | ${seconds(k.p50)} | ${seconds(k.p99)} | ${k.notSteady} | ${k.violations} |`),
     `| all | ${r.faults.length} | ${seconds(f.p50)} | ${seconds(f.p99)} | ${f.byKind.reduce((a, k) => a + k.notSteady, 0)} | ${r.violations.length} |`,
     '',
-    `Violations: ${r.violations.length}${r.violations.length > 0 ? ` (${Object.entries(f.violationsByKind).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}.`,
+    `Violations: ${r.violations.length}${
+      r.violations.length > 0
+        ? ` (${Object.entries(f.violationsByKind)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')})`
+        : ''
+    }.`,
     ...r.violations.slice(0, 30).map((v) => `- ${v.kind} (round ${v.round}, ${v.fault}, seen ${v.seen}×): ${v.detail}`),
     ...(r.violations.length > 30 ? [`- … and ${r.violations.length - 30} more`] : []),
     '',

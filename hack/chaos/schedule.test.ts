@@ -9,7 +9,9 @@ describe('scheduleOf', () => {
   ] as const)('%o gives %i faults, every kind once before any twice', (counts, total) => {
     const schedule = scheduleOf(counts);
     expect(schedule).toHaveLength(total);
-    const kinds = Object.entries(counts).filter(([, n]) => n > 0).map(([k]) => k);
+    const kinds = Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([k]) => k);
     expect(new Set(schedule.slice(0, kinds.length))).toEqual(new Set(kinds));
   });
 });

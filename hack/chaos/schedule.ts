@@ -9,5 +9,8 @@ export function scheduleOf(counts: Partial<Record<FaultKind, number>>): FaultKin
 }
 
 function shuffle<T>(items: readonly T[]): T[] {
-  return items.map((item) => ({ item, r: Math.random() })).sort((a, b) => a.r - b.r).map((x) => x.item);
+  return items
+    .map((item) => ({ item, r: Math.random() }))
+    .sort((a, b) => a.r - b.r)
+    .map((x) => x.item);
 }

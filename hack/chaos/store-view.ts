@@ -31,7 +31,10 @@ export class StoreView {
   private readonly etcd: Etcd3;
   private watcher: Watcher | undefined;
 
-  constructor(endpoint: string, private readonly cluster: string) {
+  constructor(
+    endpoint: string,
+    private readonly cluster: string,
+  ) {
     this.etcd = new Etcd3({ hosts: endpoint, dialTimeout: 2000 });
   }
 

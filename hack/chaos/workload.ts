@@ -37,7 +37,12 @@ const LOOP = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'];
 function containers(s: ServiceShape, image: string, rev: number) {
   const environment = [{ name: 'CHAOS_REV', value: String(rev) }];
   const app = {
-    name: 'app', image, memory: 16, command: LOOP, environment, stopTimeout: 2,
+    name: 'app',
+    image,
+    memory: 16,
+    command: LOOP,
+    environment,
+    stopTimeout: 2,
     // A check that cannot fail but for the machine: its timeout and retries are wide because on a
     // loaded machine an exec can take seconds, and a container that turns unhealthy on its own
     // may take its service below the minimum (ECS's rule too) — a fault the run did not inject.
@@ -85,9 +90,12 @@ export class Workload {
     for (const s of SERVICES) {
       await this.register(s, c);
       await c.create({
-        apiVersion: 'berth.dev/v1', kind: 'Service', metadata: { name: s.name, cluster: this.cluster, annotations: { [SEQ_ANNOTATION]: '0' } },
+        apiVersion: 'berth.dev/v1',
+        kind: 'Service',
+        metadata: { name: s.name, cluster: this.cluster, annotations: { [SEQ_ANNOTATION]: '0' } },
         spec: {
-          taskDefinition: s.name, desiredCount: s.desired,
+          taskDefinition: s.name,
+          desiredCount: s.desired,
           placementStrategy: [{ type: 'spread', field: 'instanceId' }],
           deploymentConfiguration: { minimumHealthyPercent: s.minimumHealthyPercent, maximumPercent: s.maximumPercent },
         },
@@ -113,7 +121,11 @@ export class Workload {
     if (!s) return;
     const seq = ++this.seq;
     try {
-      const updated = await this.client().patch('Service', { cluster: this.cluster, name: s.name }, { metadata: { annotations: { [SEQ_ANNOTATION]: String(seq) } } });
+      const updated = await this.client().patch(
+        'Service',
+        { cluster: this.cluster, name: s.name },
+        { metadata: { annotations: { [SEQ_ANNOTATION]: String(seq) } } },
+      );
       this.ledger.seqs.set(s.name, { service: s.name, seq, resourceVersion: Number(updated.metadata.resourceVersion) });
       this.ledger.acked++;
     } catch {
@@ -124,7 +136,9 @@ export class Workload {
   private async register(s: ServiceShape, c: HttpClient): Promise<void> {
     const rev = (this.rev.get(s.name) ?? 0) + 1;
     const td = await c.create({
-      apiVersion: 'berth.dev/v1', kind: 'TaskDefinition', metadata: { name: s.name, cluster: this.cluster },
+      apiVersion: 'berth.dev/v1',
+      kind: 'TaskDefinition',
+      metadata: { name: s.name, cluster: this.cluster },
       spec: { family: s.name, containerDefinitions: containers(s, this.image, rev) },
     });
     this.rev.set(s.name, rev);

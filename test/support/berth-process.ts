@@ -34,7 +34,10 @@ export function testInstanceName(prefix: string): string {
 
 /** Removes every container of a test's instance, running or kept for `berth logs` (retention). */
 export function removeInstanceContainers(instance: string): void {
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=berth.instance=${instance}`]).toString().split('\n').filter(Boolean);
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=berth.instance=${instance}`])
+    .toString()
+    .split('\n')
+    .filter(Boolean);
   if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids]);
 }
 

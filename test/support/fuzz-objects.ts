@@ -44,23 +44,47 @@ const rich: Plain[] = [
     {
       taskDefinition: 'web:3',
       desiredCount: 3,
-      placementStrategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'binpack', field: 'memory' }],
+      placementStrategy: [
+        { type: 'spread', field: 'attribute:ecs.availability-zone' },
+        { type: 'binpack', field: 'memory' },
+      ],
       placementConstraints: [{ type: 'distinctInstance' }, { type: 'memberOf', expression: 'attribute:stack == prod and not(task:group == db)' }],
       deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
       healthCheckGracePeriodSeconds: 10,
     },
     'web',
   ),
-  { ...rawObject('Service', { taskDefinition: 'web' }, 'labelled'), metadata: { name: 'labelled', cluster: 'blue', labels: { app: 'web', tier: 'front' }, annotations: { 'berth.dev/note': 'n' } } },
+  {
+    ...rawObject('Service', { taskDefinition: 'web' }, 'labelled'),
+    metadata: { name: 'labelled', cluster: 'blue', labels: { app: 'web', tier: 'front' }, annotations: { 'berth.dev/note': 'n' } },
+  },
   { ...rawObject('Cluster', { settings: { containerInsights: 'enabled' } }, 'with-settings') },
   {
-    ...rawObject('ContainerInstance', { registeredResources: { cpu: 2048, memory: 4096 }, attributes: { stack: 'prod', 'ecs.availability-zone': 'a' } }, 'node-1'),
+    ...rawObject(
+      'ContainerInstance',
+      { registeredResources: { cpu: 2048, memory: 4096 }, attributes: { stack: 'prod', 'ecs.availability-zone': 'a' } },
+      'node-1',
+    ),
     metadata: { name: 'node-1', labels: { app: 'web', 'app.kubernetes.io/name': 'x' }, annotations: { note: 'n' }, finalizers: ['berth.dev/x'] },
   },
-  rawObject('Task', { taskDefinition: 'web:1', containerInstance: 'node-1', group: 'service:web', startedBy: 'me', overrides: { containerOverrides: [{ name: 'app', environment: [{ name: 'A', value: '1' }] }] } }, 't-1'),
+  rawObject(
+    'Task',
+    {
+      taskDefinition: 'web:1',
+      containerInstance: 'node-1',
+      group: 'service:web',
+      startedBy: 'me',
+      overrides: { containerOverrides: [{ name: 'app', environment: [{ name: 'A', value: '1' }] }] },
+    },
+    't-1',
+  ),
   rawTaskDefinition({
     containerDefinitions: [
-      rawContainer('app', { portMappings: [{ containerPort: 80, hostPort: 0 }], dependsOn: [{ containerName: 'side', condition: 'START' }], healthCheck: { command: ['CMD', 'true'], interval: 5 } }),
+      rawContainer('app', {
+        portMappings: [{ containerPort: 80, hostPort: 0 }],
+        dependsOn: [{ containerName: 'side', condition: 'START' }],
+        healthCheck: { command: ['CMD', 'true'], interval: 5 },
+      }),
       rawContainer('side', {
         essential: false,
         environment: [{ name: 'X', value: 'y' }],
@@ -140,7 +164,32 @@ function put(object: Plain, key: string, value: unknown): Plain {
 
 /** Values that are wrong in the ways people get them wrong: types, ranges, units, shapes, names. */
 export const oddValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, 1.5, 1e21, -0, 65536, '', ' ', '0', '512', '0.5 GB', 'web:3', 'a:b:c', 'UPPER', 'x'.repeat(300), '\u0000', '\u{1F600}', [], {}, [null], { '': 1 }),
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    1e21,
+    -0,
+    65536,
+    '',
+    ' ',
+    '0',
+    '512',
+    '0.5 GB',
+    'web:3',
+    'a:b:c',
+    'UPPER',
+    'x'.repeat(300),
+    '\u0000',
+    '\u{1F600}',
+    [],
+    {},
+    [null],
+    { '': 1 },
+  ),
   fc.string({ maxLength: 12 }),
   fc.integer({ min: -2, max: 100_000 }),
   fc.double({ noNaN: true, noDefaultInfinity: true }),

@@ -18,7 +18,10 @@ export interface ServiceEnv {
  * The controller on `env` (default: a new one), writing through `client` (default: the env's own;
  * a test's own client over env.resources, to inject failures).
  */
-export async function startServiceEnv(settings: Partial<ServiceControllerSettings>, options: { env?: TestEnv; client?: BerthClient } = {}): Promise<ServiceEnv> {
+export async function startServiceEnv(
+  settings: Partial<ServiceControllerSettings>,
+  options: { env?: TestEnv; client?: BerthClient } = {},
+): Promise<ServiceEnv> {
   const env = options.env ?? (await startTestEnv());
   const aborter = new AbortController();
   const manager = new Manager({ client: options.client ?? env.client }).add(serviceController({ settings }));

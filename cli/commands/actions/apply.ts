@@ -35,7 +35,13 @@ export default async function runApply(flags: ApplyFlags): Promise<number> {
   const manifests = [...compose.manifests, ...loaded];
   return withSession(flags, async ({ client, cluster }) => {
     const inputs = manifests.filter((m) => m.ok);
-    const outcome = await applyManifests(client, inputs, { dryRun, prune: flags.prune, selector: flags.selector, fieldManager: flags.fieldManager, defaultCluster: cluster });
+    const outcome = await applyManifests(client, inputs, {
+      dryRun,
+      prune: flags.prune,
+      selector: flags.selector,
+      fieldManager: flags.fieldManager,
+      defaultCluster: cluster,
+    });
     for (const r of outcome.results) {
       if (r.action === 'failed') io.stderr.write(`${formatApplyFailure(r)}\n`);
       else io.stdout.write(`${formatApplyResult(r, dryRun)}\n`);

@@ -30,9 +30,12 @@ describe('secretData (berth create secret)', () => {
   });
 });
 
-it('apply keeps a Secret\'s values out of the last-applied record, and sends them', () => {
+it("apply keeps a Secret's values out of the last-applied record, and sends them", () => {
   const m = prepareManifest(
-    { raw: { apiVersion: 'berth.dev/v1', kind: 'Secret', metadata: { name: 'db' }, spec: { stringData: { password: 'hunter2' }, data: { k: b64('hunter3') } } }, source: { file: 's.yaml', line: 1 } },
+    {
+      raw: { apiVersion: 'berth.dev/v1', kind: 'Secret', metadata: { name: 'db' }, spec: { stringData: { password: 'hunter2' }, data: { k: b64('hunter3') } } },
+      source: { file: 's.yaml', line: 1 },
+    },
     { fieldManager: 'berth', defaultCluster: 'default' },
   );
   const record = m.object.metadata.annotations?.[LAST_APPLIED_ANNOTATION] ?? '';

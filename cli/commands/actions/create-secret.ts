@@ -11,7 +11,11 @@ import { parseDryRun, UsageError } from './apply.js';
 import { withSession } from './run.js';
 
 /** Key → value bytes from the flags; a key given twice is refused, as kubectl does. */
-export function secretData(literals: readonly string[], files: readonly string[], read: (path: string) => Buffer = (p) => readFileSync(p)): Record<string, string> {
+export function secretData(
+  literals: readonly string[],
+  files: readonly string[],
+  read: (path: string) => Buffer = (p) => readFileSync(p),
+): Record<string, string> {
   const data: Record<string, string> = {};
   const put = (key: string, value: Buffer, flag: string) => {
     if (!SECRET_KEY_PATTERN.test(key)) throw new UsageError(`${flag}: "${key}" is not a valid key (1-253 letters, digits, "-", "_" or ".")`);
@@ -42,7 +46,12 @@ export default function runCreateSecret(flags: CreateSecretFlags): Promise<numbe
     const data = secretData(flags.fromLiteral ?? [], flags.fromFile ?? []);
     if (Object.keys(data).length === 0) throw new UsageError('give the values with --from-literal KEY=VALUE or --from-file [KEY=]PATH');
     const dryRun = parseDryRun(flags.dryRun);
-    const manifest = { apiVersion: API_VERSION, kind: 'Secret' as const, metadata: { name: flags.name, cluster: flags.cluster ?? cluster }, spec: { type: flags.type, data } };
+    const manifest = {
+      apiVersion: API_VERSION,
+      kind: 'Secret' as const,
+      metadata: { name: flags.name, cluster: flags.cluster ?? cluster },
+      spec: { type: flags.type, data },
+    };
     if (dryRun !== 'client') await client.create(manifest, { dryRun: dryRun === 'server' });
     io.stdout.write(`secret/${flags.name} created${dryRun ? ` (dry run: ${dryRun})` : ''}\n`);
     return 0;

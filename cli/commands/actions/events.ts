@@ -39,7 +39,13 @@ export default function runEvents(flags: EventsFlags): Promise<number> {
     const listed = await listAll(client, 'Service', { cluster });
     const rows = eventRows(listed.items.filter(mine), seen);
     const now = new Date();
-    if (rows.length > 0) io.stdout.write(`${renderTable(headers, rows.map((r) => cells(r, now))).join('\n')}\n`);
+    if (rows.length > 0)
+      io.stdout.write(
+        `${renderTable(
+          headers,
+          rows.map((r) => cells(r, now)),
+        ).join('\n')}\n`,
+      );
     else if (!flags.watch) io.stderr.write(cluster === undefined ? 'No events found.\n' : `No events found in ${cluster} cluster.\n`);
     if (!flags.watch) return 0;
     if (rows.length === 0) io.stdout.write(`${renderTable(headers, []).join('\n')}\n`);
@@ -51,7 +57,14 @@ export default function runEvents(flags: EventsFlags): Promise<number> {
     for await (const batch of watch) {
       const changed = batch.map((e) => e.object).filter((s): s is ObjectOf<'Service'> => s !== undefined && mine(s));
       const fresh = eventRows(changed, seen);
-      if (fresh.length > 0) io.stdout.write(`${renderTable(undefined, fresh.map((r) => cells(r, new Date())), widths).join('\n')}\n`);
+      if (fresh.length > 0)
+        io.stdout.write(
+          `${renderTable(
+            undefined,
+            fresh.map((r) => cells(r, new Date())),
+            widths,
+          ).join('\n')}\n`,
+        );
     }
     return 0;
   });

@@ -43,7 +43,12 @@ export default function runGet(flags: GetFlags): Promise<number> {
       if (streamed.count === 0) io.stderr.write(`${noResources(kind, cluster)}\n`);
       if (streamed.count === 0 && flags.watch && isTable(format)) io.stdout.write(formatObjects(kind, [], format, tableOptions));
       if (!flags.watch) return code;
-      await watchAndPrint(client, kind, { cluster, selector: flags.selector, names, format, fromRevision: Number(streamed.resourceVersion) + 1, widthsFrom: streamed.first, tableOptions }, io);
+      await watchAndPrint(
+        client,
+        kind,
+        { cluster, selector: flags.selector, names, format, fromRevision: Number(streamed.resourceVersion) + 1, widthsFrom: streamed.first, tableOptions },
+        io,
+      );
       return code;
     } else {
       const listed = await listAll(client, kind, { cluster, selector: flags.selector });
@@ -59,7 +64,20 @@ export default function runGet(flags: GetFlags): Promise<number> {
     if (objects.length > 0 || (flags.watch && isTable(format))) io.stdout.write(formatObjects(kind, objects, format, { ...tableOptions, single }));
     if (objects.length === 0 && names.length === 0) io.stderr.write(`${noResources(kind, cluster)}\n`);
     if (!flags.watch) return code;
-    await watchAndPrint(client, kind, { cluster, selector: flags.selector, names, format, fromRevision: Number(resourceVersion ?? (await listAll(client, kind, { cluster })).resourceVersion) + 1, widthsFrom: objects, tableOptions }, io);
+    await watchAndPrint(
+      client,
+      kind,
+      {
+        cluster,
+        selector: flags.selector,
+        names,
+        format,
+        fromRevision: Number(resourceVersion ?? (await listAll(client, kind, { cluster })).resourceVersion) + 1,
+        widthsFrom: objects,
+        tableOptions,
+      },
+      io,
+    );
     return code;
   });
 }
@@ -82,7 +100,11 @@ async function ecsContextFor(client: BerthClient & InstallationSource, kind: Kin
       return client.get('TaskDefinition', { cluster, name });
     }),
   );
-  return ecsContext(await client.installation(), regionFromEnv(), definitions.filter((d) => d !== undefined));
+  return ecsContext(
+    await client.installation(),
+    regionFromEnv(),
+    definitions.filter((d) => d !== undefined),
+  );
 }
 
 const isTable = (format: OutputFormat) => format === 'table' || format === 'wide';

@@ -26,7 +26,9 @@ export async function loadOrReport(
     return undefined;
   }
   if (manifests.length === 0) {
-    io.stderr.write(`error: no objects passed to ${verb.base}: no manifests found in ${paths.join(', ')} (directories are read for *.yaml, *.yml, *.json; add -R to descend)\n`);
+    io.stderr.write(
+      `error: no objects passed to ${verb.base}: no manifests found in ${paths.join(', ')} (directories are read for *.yaml, *.yml, *.json; add -R to descend)\n`,
+    );
     return undefined;
   }
   if (options.warn) for (const w of warnings) io.stderr.write(`${formatManifestWarning(w)}\n`);

@@ -21,7 +21,8 @@ export default function runLogs(flags: LogsFlags): Promise<number> {
       const task = await client.mustGet('Task', ref);
       const containers = await taskLogContainers(task, (td) => client.get('TaskDefinition', { cluster: ref.cluster, name: td }));
       container = containers.chosen;
-      if (container !== undefined && containers.names.length > 1) io.stderr.write(`Defaulted container "${container}" out of: ${containers.names.join(', ')}\n`);
+      if (container !== undefined && containers.names.length > 1)
+        io.stderr.write(`Defaulted container "${container}" out of: ${containers.names.join(', ')}\n`);
     }
 
     const interrupted = new AbortController();

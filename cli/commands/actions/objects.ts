@@ -27,7 +27,12 @@ export async function* listPages<K extends KindName>(
   let token: string | undefined;
   let resourceVersion: string | undefined;
   do {
-    const page = await client.list(kind, { cluster: kind === 'Cluster' ? undefined : options.cluster, labelSelector: options.selector, limit: 500, continue: token });
+    const page = await client.list(kind, {
+      cluster: kind === 'Cluster' ? undefined : options.cluster,
+      labelSelector: options.selector,
+      limit: 500,
+      continue: token,
+    });
     // Every page is read at the first page's revision, so that one is the list's.
     resourceVersion ??= page.resourceVersion;
     yield { items: page.items, resourceVersion };

@@ -34,7 +34,9 @@ export default function runRunTask(flags: RunTaskFlags): Promise<number> {
       ...(flags.startedBy ? { startedBy: flags.startedBy } : {}),
       ...(overrides ? { overrides } : {}),
     };
-    const result = flags.instance ? await startTask(client, { ...common, containerInstances: flags.instance }) : await runTask(client, { ...common, count: flags.count }, { placement: placementCheck(client) });
+    const result = flags.instance
+      ? await startTask(client, { ...common, containerInstances: flags.instance })
+      : await runTask(client, { ...common, count: flags.count }, { placement: placementCheck(client) });
     for (const t of result.tasks) io.stdout.write(`task/${t.metadata.name} created (${t.spec.taskDefinition})\n`);
     for (const f of result.failures) io.stderr.write(`error: ${f.containerInstance ? `on ${f.containerInstance}: ` : ''}${f.reason}\n`);
     const placed = result.failures.length > 0 ? 1 : 0;
@@ -48,7 +50,14 @@ async function readOverrides(path: string): Promise<{ name: string; text: string
   return { name, text: await readFile(name, 'utf8') };
 }
 
-async function waitStopped(client: BerthClient, cluster: string, tasks: ObjectOf<'Task'>[], definition: ObjectOf<'TaskDefinition'>, timeoutMs: number | undefined, io: Io): Promise<number> {
+async function waitStopped(
+  client: BerthClient,
+  cluster: string,
+  tasks: ObjectOf<'Task'>[],
+  definition: ObjectOf<'TaskDefinition'>,
+  timeoutMs: number | undefined,
+  io: Io,
+): Promise<number> {
   const names = tasks.map((t) => t.metadata.name);
   const printed = new Set<string>();
   let exitCode = 0;

@@ -6,7 +6,8 @@ import { withSession } from './run.js';
 
 export default function runScale(flags: ScaleFlags): Promise<number> {
   return withSession(flags, async ({ client, cluster }, io) => {
-    const targets = flags.args.length === 1 ? [splitKindName(flags.args[0] ?? '')] : flags.args.slice(1).map((name) => ({ kind: resolveKind(flags.args[0] ?? ''), name }));
+    const targets =
+      flags.args.length === 1 ? [splitKindName(flags.args[0] ?? '')] : flags.args.slice(1).map((name) => ({ kind: resolveKind(flags.args[0] ?? ''), name }));
     for (const t of targets) {
       if (!t) throw new UsageError('expected `service NAME` or `service/NAME`');
       if (t.kind !== 'Service') throw new UsageError(`only services can be scaled, not ${kindLabel(t.kind)}`);

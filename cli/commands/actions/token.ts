@@ -12,7 +12,9 @@ export function runTokenCreate(flags: TokenCreateFlags): Promise<number> {
     const ttlSeconds = flags.ttl === undefined ? undefined : Math.ceil(parseDuration(flags.ttl, '--ttl') / 1000);
     const created = await client.tokens.create({ name: flags.name, grants: { [flags.cluster ?? cluster]: role.data }, ttlSeconds });
     io.stdout.write(`${created.token}\n`);
-    io.stderr.write(`token ${created.id} (${flags.name}): ${role.data} in ${flags.cluster ?? cluster}${created.expiresAt ? `, expires ${created.expiresAt}` : ''}\n`);
+    io.stderr.write(
+      `token ${created.id} (${flags.name}): ${role.data} in ${flags.cluster ?? cluster}${created.expiresAt ? `, expires ${created.expiresAt}` : ''}\n`,
+    );
     return 0;
   });
 }
@@ -21,7 +23,16 @@ export function runTokenList(flags: GlobalFlags): Promise<number> {
   return withSession(flags, async ({ client }, io) => {
     io.stdout.write('ID            NAME                          ROLE        CLUSTERS                 EXPIRES\n');
     for (const t of await client.tokens.list()) {
-      const where = t.role === 'user' ? Object.entries(t.grants).map(([c, r]) => `${c}=${r}`).join(',') : t.role === 'agent' ? `${t.cluster}/${t.instance}` : t.role === 'admin' ? '*' : (t.instance ?? '-');
+      const where =
+        t.role === 'user'
+          ? Object.entries(t.grants)
+              .map(([c, r]) => `${c}=${r}`)
+              .join(',')
+          : t.role === 'agent'
+            ? `${t.cluster}/${t.instance}`
+            : t.role === 'admin'
+              ? '*'
+              : (t.instance ?? '-');
       io.stdout.write(`${t.id}  ${t.name.padEnd(28)}  ${t.role.padEnd(10)}  ${where.padEnd(23)}  ${t.expiresAt ?? 'never'}\n`);
     }
     return 0;

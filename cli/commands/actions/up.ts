@@ -44,7 +44,8 @@ export default async function runUp(flags: UpFlags): Promise<number> {
   writeConfigFile(file, { server: plane.url, token: plane.adminToken, ...(plane.caFile ? { caFile: plane.caFile } : {}) });
   const agentNote = agent ? `; local agent: instance ${agent.instanceName}` : '';
   process.stdout.write(`berth is up at ${plane.url} (store: ${plane.storeDescription}${agentNote}); CLI config written to ${file}\n`);
-  if (plane.caFile) process.stdout.write(`serving https with a certificate signed by berth's CA ${plane.caFile}: clients elsewhere trust it with --ca-file or BERTH_CA\n`);
+  if (plane.caFile)
+    process.stdout.write(`serving https with a certificate signed by berth's CA ${plane.caFile}: clients elsewhere trust it with --ca-file or BERTH_CA\n`);
   await stopOnSignal(async () => {
     await agent?.stop();
     await plane.stop();

@@ -22,11 +22,24 @@ export default function runWait(flags: WaitFlags): Promise<number> {
   });
 }
 
-async function waitFor(client: BerthClient, ref: { kind: KindName; name: string; cluster: string | undefined }, condition: WaitCondition, timeoutMs: number, io: Io): Promise<number> {
+async function waitFor(
+  client: BerthClient,
+  ref: { kind: KindName; name: string; cluster: string | undefined },
+  condition: WaitCondition,
+  timeoutMs: number,
+  io: Io,
+): Promise<number> {
   const label = `${kindLabel(ref.kind)}/${ref.name}`;
-  const { met: ok, seen } = await watchUntil(client, { kind: ref.kind, cluster: ref.cluster, names: [ref.name] }, (s) => condition.met(s.get(ref.name)), timeoutMs);
+  const { met: ok, seen } = await watchUntil(
+    client,
+    { kind: ref.kind, cluster: ref.cluster, names: [ref.name] },
+    (s) => condition.met(s.get(ref.name)),
+    timeoutMs,
+  );
   if (ok) return met(io, label, condition);
-  io.stderr.write(`error: timed out after ${timeoutText(timeoutMs)} waiting for ${label} to meet --for=${condition.text} (${condition.observed(seen.get(ref.name))})\n`);
+  io.stderr.write(
+    `error: timed out after ${timeoutText(timeoutMs)} waiting for ${label} to meet --for=${condition.text} (${condition.observed(seen.get(ref.name))})\n`,
+  );
   return 1;
 }
 

@@ -6,7 +6,14 @@ import { defined, ecsTime, type EcsContext } from './context.js';
 
 /** ECS's Resource: every value field present, the one that matters set. */
 const integer = (name: string, value: number) => ({ name, type: 'INTEGER', doubleValue: 0, longValue: 0, integerValue: value });
-const stringSet = (name: string, ports: readonly number[]) => ({ name, type: 'STRINGSET', doubleValue: 0, longValue: 0, integerValue: 0, stringSetValue: ports.map(String) });
+const stringSet = (name: string, ports: readonly number[]) => ({
+  name,
+  type: 'STRINGSET',
+  doubleValue: 0,
+  longValue: 0,
+  integerValue: 0,
+  stringSetValue: ports.map(String),
+});
 
 export function ecsContainerInstance(instance: ContainerInstance, ctx: EcsContext): Record<string, unknown> {
   const { spec, status, metadata } = instance;

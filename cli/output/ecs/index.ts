@@ -41,7 +41,11 @@ export function formatEcs(kind: KindName, objects: BerthObject[], ctx: EcsContex
   const elements = objects.map((o) => ecsElement(o, ctx));
   let body: unknown;
   const first = objects[0];
-  if (kind === 'TaskDefinition') body = single && elements[0] ? { taskDefinition: elements[0], tags: first?.kind === 'TaskDefinition' ? (first.spec.tags ?? []) : [] } : { taskDefinitions: elements };
+  if (kind === 'TaskDefinition')
+    body =
+      single && elements[0]
+        ? { taskDefinition: elements[0], tags: first?.kind === 'TaskDefinition' ? (first.spec.tags ?? []) : [] }
+        : { taskDefinitions: elements };
   else if (kind === 'Task') body = { tasks: elements, failures: [] };
   else if (kind === 'Service') body = { services: elements, failures: [] };
   else if (kind === 'ContainerInstance') body = { containerInstances: elements, failures: [] };

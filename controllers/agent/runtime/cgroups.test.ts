@@ -25,7 +25,12 @@ describe('task cgroups', () => {
         ],
       },
     ],
-    ['v1: memory only', 1, { name: 't1', memoryMiB: 512 }, { dirs: ['memory/berth/t1', 'cpu/berth/t1'], files: [['memory/berth/t1/memory.limit_in_bytes', String(512 * 1024 * 1024)]] }],
+    [
+      'v1: memory only',
+      1,
+      { name: 't1', memoryMiB: 512 },
+      { dirs: ['memory/berth/t1', 'cpu/berth/t1'], files: [['memory/berth/t1/memory.limit_in_bytes', String(512 * 1024 * 1024)]] },
+    ],
     [
       'v2: one tree, the controllers enabled down to the task',
       2,

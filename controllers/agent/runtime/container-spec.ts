@@ -86,13 +86,22 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
 }
 
 /** `NAME=value`: the environment files, the definition's environment, the override's, then secrets; a later name wins in place. */
-function environment(c: ContainerDefinition, override: ContainerOverride | undefined, secrets: Record<string, string>, files: Record<string, string>): string[] {
+function environment(
+  c: ContainerDefinition,
+  override: ContainerOverride | undefined,
+  secrets: Record<string, string>,
+  files: Record<string, string>,
+): string[] {
   const env = new Map<string, string>(Object.entries(files));
   for (const { name, value } of [...(c.environment ?? []), ...(override?.environment ?? [])]) env.set(name, value);
   c.secrets?.forEach((s, i) => {
     const value = secrets[s.name];
     if (value === undefined)
-      throw new ContainerSpecError(c.name, `secrets[${i}]`, `secret "${s.name}" (from ${s.valueFrom}) was not resolved; resolve it before building the container`);
+      throw new ContainerSpecError(
+        c.name,
+        `secrets[${i}]`,
+        `secret "${s.name}" (from ${s.valueFrom}) was not resolved; resolve it before building the container`,
+      );
     env.set(s.name, value);
   });
   return [...env].map(([name, value]) => `${name}=${value}`);
@@ -151,8 +160,7 @@ function linuxOptions(p: LinuxParameters | undefined, memoryMiB: number | undefi
       CgroupPermissions: d.permissions?.length ? d.permissions.map((x) => x[0]).join('') : 'rwm',
     }));
   if (p.sharedMemorySize !== undefined) out.ShmSize = p.sharedMemorySize * MIB;
-  if (p.tmpfs?.length)
-    out.Tmpfs = Object.fromEntries(p.tmpfs.map((t) => [t.containerPath, [`size=${t.size}m`, ...(t.mountOptions ?? [])].join(',')]));
+  if (p.tmpfs?.length) out.Tmpfs = Object.fromEntries(p.tmpfs.map((t) => [t.containerPath, [`size=${t.size}m`, ...(t.mountOptions ?? [])].join(',')]));
   // Docker's MemorySwap is memory plus swap, and needs a memory limit to add to.
   if (p.maxSwap !== undefined && memoryMiB !== undefined) out.MemorySwap = (memoryMiB + p.maxSwap) * MIB;
   if (p.swappiness !== undefined) out.MemorySwappiness = p.swappiness;

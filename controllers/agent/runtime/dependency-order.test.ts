@@ -26,9 +26,22 @@ describe('startPlan', () => {
   });
 
   it.each<[string, Def[], string, { containerName: string; condition: DependencyCondition }[]]>([
-    ['explicit conditions', [c('web', { app: 'HEALTHY', init: 'COMPLETE' }), c('app'), c('init')], 'web', [{ containerName: 'app', condition: 'HEALTHY' }, { containerName: 'init', condition: 'COMPLETE' }]],
+    [
+      'explicit conditions',
+      [c('web', { app: 'HEALTHY', init: 'COMPLETE' }), c('app'), c('init')],
+      'web',
+      [
+        { containerName: 'app', condition: 'HEALTHY' },
+        { containerName: 'init', condition: 'COMPLETE' },
+      ],
+    ],
     ['a link is a START dependency', [c('web', {}, { links: ['db'] }), c('db')], 'web', [{ containerName: 'db', condition: 'START' }]],
-    ['dependsOn wins over a link to the same container', [c('web', { db: 'HEALTHY' }, { links: ['db'] }), c('db')], 'web', [{ containerName: 'db', condition: 'HEALTHY' }]],
+    [
+      'dependsOn wins over a link to the same container',
+      [c('web', { db: 'HEALTHY' }, { links: ['db'] }), c('db')],
+      'web',
+      [{ containerName: 'db', condition: 'HEALTHY' }],
+    ],
     ['nothing to wait for', [c('web'), c('db')], 'db', []],
   ])('waitsFor: %s', (_name, defs, container, expected) => {
     expect(startPlan(defs).waitsFor[container]).toEqual(expected);
@@ -73,7 +86,11 @@ describe('readiness', () => {
     ['nothing observed yet', {}, { state: 'waiting', blockedBy: 'db' }],
     ['one still waiting', { db: { started: true, health: 'healthy' } }, { state: 'waiting', blockedBy: 'init' }],
     ['all satisfied', { db: { started: true, health: 'healthy' }, init: { started: true, exited: true, exitCode: 0 } }, { state: 'satisfied' }],
-    ['a failed init wins over a waiting db', { db: { started: true, health: 'starting' }, init: { started: true, exited: true, exitCode: 2 } }, { state: 'unsatisfiable', blockedBy: 'init' }],
+    [
+      'a failed init wins over a waiting db',
+      { db: { started: true, health: 'starting' }, init: { started: true, exited: true, exitCode: 2 } },
+      { state: 'unsatisfiable', blockedBy: 'init' },
+    ],
   ])('%s', (_name, observed, expected) => {
     const r = readiness(waits, (name) => (observed[name] ? seen(observed[name]) : undefined));
     expect({ state: r.state, ...(r.blockedBy ? { blockedBy: r.blockedBy.containerName } : {}) }).toEqual(expected);

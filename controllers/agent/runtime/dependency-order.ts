@@ -34,9 +34,7 @@ export function startPlan(containers: readonly Definition[]): StartPlan {
   const placed = new Set<string>();
   while (placed.size < containers.length) {
     // Definition order within a wave, so the plan is the same every time.
-    const wave = containers
-      .filter((c) => !placed.has(c.name) && (waitsFor[c.name] ?? []).every((d) => placed.has(d.containerName)))
-      .map((c) => c.name);
+    const wave = containers.filter((c) => !placed.has(c.name) && (waitsFor[c.name] ?? []).every((d) => placed.has(d.containerName))).map((c) => c.name);
     if (wave.length === 0) {
       const stuck = containers.filter((c) => !placed.has(c.name)).map((c) => c.name);
       throw new ContainerSpecError(stuck.join(', '), 'dependsOn', `containers wait on each other in a cycle (${stuck.join(', ')}); no start order exists`);

@@ -49,10 +49,7 @@ export class ImageEnsurer {
     let stream: NodeJS.ReadableStream | undefined;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ImageUnavailableError(ref, `no answer from the registry within ${this.pullTimeoutMs} ms`)),
-        this.pullTimeoutMs,
-      );
+      timer = setTimeout(() => reject(new ImageUnavailableError(ref, `no answer from the registry within ${this.pullTimeoutMs} ms`)), this.pullTimeoutMs);
     });
     const pulling = (async () => {
       try {

@@ -46,8 +46,16 @@ const inspectJson = (over: Record<string, unknown> = {}) => ({
 describe('toInspection', () => {
   it('normalizes name, state, exit code, health and times', () => {
     expect(toInspection(parseDocker(DockerInspect, 'inspect', inspectJson()))).toEqual({
-      id: 'abc', name: 'berth-x', image: 'img', labels: { a: 'b' }, state: 'exited', exitCode: 3, health: 'none', oomKilled: false,
-      startedAt: '2024-01-01T00:00:00Z', hostPorts: [],
+      id: 'abc',
+      name: 'berth-x',
+      image: 'img',
+      labels: { a: 'b' },
+      state: 'exited',
+      exitCode: 3,
+      health: 'none',
+      oomKilled: false,
+      startedAt: '2024-01-01T00:00:00Z',
+      hostPorts: [],
     });
   });
 
@@ -67,7 +75,13 @@ describe('hostPorts', () => {
     ['unpublished ports', { '80/tcp': null }, []],
     [
       'one per address, sorted',
-      { '8080/tcp': [{ HostIp: '::', HostPort: '49200' }, { HostIp: '0.0.0.0', HostPort: '49200' }], '53/udp': [{ HostIp: '', HostPort: '5353' }] },
+      {
+        '8080/tcp': [
+          { HostIp: '::', HostPort: '49200' },
+          { HostIp: '0.0.0.0', HostPort: '49200' },
+        ],
+        '53/udp': [{ HostIp: '', HostPort: '5353' }],
+      },
       [
         { containerPort: 53, hostPort: 5353, protocol: 'udp', bindIP: '0.0.0.0' },
         { containerPort: 8080, hostPort: 49200, protocol: 'tcp', bindIP: '0.0.0.0' },

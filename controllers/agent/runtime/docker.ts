@@ -11,15 +11,7 @@ import { dockerCall } from './docker-error.js';
 import { subscribeToEvents, labelFilters } from './docker-events.js';
 import { ImageEnsurer } from './docker-images.js';
 import { bareName, containerState, toInspection } from './docker-normalize.js';
-import {
-  DockerContainerList,
-  DockerExecInspect,
-  DockerInfo,
-  DockerInspect,
-  DockerNetworkList,
-  DockerVolumeList,
-  parseDocker,
-} from './docker-schemas.js';
+import { DockerContainerList, DockerExecInspect, DockerInfo, DockerInspect, DockerNetworkList, DockerVolumeList, parseDocker } from './docker-schemas.js';
 import { ContainerNameConflictError, ContainerNotFoundError, ForeignObjectError } from './errors.js';
 import { DOCKER_LABELS } from './names.js';
 import { DockerLogDemuxer } from './log-demux.js';
@@ -144,8 +136,7 @@ export class DockerRuntime implements ContainerRuntime {
     await dockerCall(
       `starting container ${id}`,
       async () => void (await this.docker.getContainer(id).start()),
-      (f) =>
-        f.status === 304 ? { value: undefined } : f.status === 404 ? new ContainerNotFoundError(id, 'start') : undefined,
+      (f) => (f.status === 304 ? { value: undefined } : f.status === 404 ? new ContainerNotFoundError(id, 'start') : undefined),
     );
   }
 
@@ -210,9 +201,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async listContainers(filter: { labels: Labels }): Promise<ContainerSummary[]> {
-    const raw = await dockerCall('listing containers', () =>
-      this.docker.listContainers({ all: true, filters: { label: labelFilters(filter.labels) } }),
-    );
+    const raw = await dockerCall('listing containers', () => this.docker.listContainers({ all: true, filters: { label: labelFilters(filter.labels) } }));
     return parseDocker(DockerContainerList, 'container list', raw).map((c) => ({
       id: c.Id,
       name: bareName(c.Names?.[0] ?? ''),
@@ -226,8 +215,7 @@ export class DockerRuntime implements ContainerRuntime {
     const raw = await dockerCall('listing containers', () => this.docker.listContainers({ all: true }));
     const out: { hostPort: number; protocol: 'tcp' | 'udp' }[] = [];
     for (const c of parseDocker(DockerContainerList, 'container list', raw))
-      for (const p of c.Ports)
-        if (p.PublicPort !== undefined && (p.Type === 'tcp' || p.Type === 'udp')) out.push({ hostPort: p.PublicPort, protocol: p.Type });
+      for (const p of c.Ports) if (p.PublicPort !== undefined && (p.Type === 'tcp' || p.Type === 'udp')) out.push({ hostPort: p.PublicPort, protocol: p.Type });
     return out;
   }
 

@@ -26,7 +26,10 @@ export class ImageUnavailableError extends RuntimeError {
 export class ContainerNotFoundError extends RuntimeError {
   override readonly name = 'ContainerNotFound';
   readonly retriable = false;
-  constructor(readonly idOrName: string, operation: string) {
+  constructor(
+    readonly idOrName: string,
+    operation: string,
+  ) {
     super(`${operation}: no container "${idOrName}" on this Docker engine; it was removed or never created`);
   }
 }
@@ -116,8 +119,7 @@ export class HostPortsExhaustedError extends RuntimeError {
   readonly retriable = true;
   constructor(range: { min: number; max: number }, protocol: string) {
     super(
-      `no free ${protocol} host port in ${range.min}-${range.max}: every port is bound or handed out; ` +
-        'stop tasks with dynamic ports or widen the range',
+      `no free ${protocol} host port in ${range.min}-${range.max}: every port is bound or handed out; ` + 'stop tasks with dynamic ports or widen the range',
     );
   }
 }

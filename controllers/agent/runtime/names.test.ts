@@ -7,8 +7,8 @@ const legacy = { [DOCKER_LABELS.cluster]: 'c', [DOCKER_LABELS.instance]: 'i-1', 
 
 describe('objects of a berth older than the installation uid', () => {
   it.each([
-    ['no installation label, the task\'s uid: adopted', legacy, task, true],
-    ['another task uid (another installation\'s task of the same name)', { ...legacy, [DOCKER_LABELS.taskUid]: 'uid-other' }, task, false],
+    ["no installation label, the task's uid: adopted", legacy, task, true],
+    ["another task uid (another installation's task of the same name)", { ...legacy, [DOCKER_LABELS.taskUid]: 'uid-other' }, task, false],
     ['no task uid on the object', { ...legacy, [DOCKER_LABELS.taskUid]: undefined }, task, false],
     ['the task has no uid', legacy, { name: 'web-1' }, false],
     ['another instance', { ...legacy, [DOCKER_LABELS.instance]: 'i-2' }, task, false],

@@ -8,8 +8,17 @@ import { Readable } from 'node:stream';
 import { realClock, type Clock } from '../../kit/clock.js';
 import { ContainerNameConflictError, ContainerNotFoundError } from './errors.js';
 import type {
-  ContainerInspection, ContainerRuntime, ContainerSpec, ContainerSummary, EngineInfo, EventOptions, EventSubscription,
-  Labels, RuntimeEvent, TaskNetworkRequest, VolumeSummary,
+  ContainerInspection,
+  ContainerRuntime,
+  ContainerSpec,
+  ContainerSummary,
+  EngineInfo,
+  EventOptions,
+  EventSubscription,
+  Labels,
+  RuntimeEvent,
+  TaskNetworkRequest,
+  VolumeSummary,
 } from './types.js';
 
 export interface SimRuntimeOptions {
@@ -90,7 +99,11 @@ export class SimRuntime implements ContainerRuntime {
       this.emit('start', c);
       if (c.spec.Healthcheck) {
         c.health = 'starting';
-        c.timers.push(this.clock.after(this.options.healthDelayMs ?? 100, () => this.setHealth(c, this.rng() < (this.options.unhealthyRate ?? 0) ? 'unhealthy' : 'healthy')));
+        c.timers.push(
+          this.clock.after(this.options.healthDelayMs ?? 100, () =>
+            this.setHealth(c, this.rng() < (this.options.unhealthyRate ?? 0) ? 'unhealthy' : 'healthy'),
+          ),
+        );
       }
       if (this.rng() < (this.options.crashRate ?? 0)) c.timers.push(this.clock.after(this.options.crashAfterMs ?? 1000, () => this.exit(c, 1)));
     };
@@ -129,7 +142,12 @@ export class SimRuntime implements ContainerRuntime {
       hostPorts: Object.entries(c.spec.HostConfig?.PortBindings ?? {}).flatMap(([key, bindings]) => {
         const [port, protocol] = key.split('/');
         const list: { HostPort?: string }[] = Array.isArray(bindings) ? bindings : [];
-        return list.map((b) => ({ containerPort: Number(port), hostPort: Number(b.HostPort), protocol: protocol === 'udp' ? ('udp' as const) : ('tcp' as const), bindIP: '0.0.0.0' }));
+        return list.map((b) => ({
+          containerPort: Number(port),
+          hostPort: Number(b.HostPort),
+          protocol: protocol === 'udp' ? ('udp' as const) : ('tcp' as const),
+          bindIP: '0.0.0.0',
+        }));
       }),
     };
   }

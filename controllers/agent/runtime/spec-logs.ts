@@ -31,7 +31,10 @@ export function substitutesLogDriver(driver: string, choice: LogDriverChoice): b
   return choice.available !== undefined && !choice.available.includes(driver) && !ALWAYS_AVAILABLE.includes(driver);
 }
 
-export function logOptions(config: LogConfiguration | undefined, choice: LogDriverChoice | undefined): { hostConfig: Pick<HostConfig, 'LogConfig'>; labels: Record<string, string> } {
+export function logOptions(
+  config: LogConfiguration | undefined,
+  choice: LogDriverChoice | undefined,
+): { hostConfig: Pick<HostConfig, 'LogConfig'>; labels: Record<string, string> } {
   if (!config) return { hostConfig: {}, labels: {} };
   const wanted = { Type: config.logDriver, Config: { ...config.options } };
   if (!substitutesLogDriver(config.logDriver, choice ?? { local: DEFAULT_LOCAL_LOG_DRIVER })) return { hostConfig: { LogConfig: wanted }, labels: {} };

@@ -27,8 +27,7 @@ export function mountOptions(c: ContainerDefinition, ctx: MountContext): Pick<Ho
   const mounts: MountSettings[] = [];
   c.mountPoints?.forEach((m, i) => {
     const volume = ctx.volumes.find((v) => v.name === m.sourceVolume);
-    if (!volume)
-      throw new ContainerSpecError(c.name, `mountPoints[${i}].sourceVolume`, `no volume named "${m.sourceVolume}" in the task definition`);
+    if (!volume) throw new ContainerSpecError(c.name, `mountPoints[${i}].sourceVolume`, `no volume named "${m.sourceVolume}" in the task definition`);
     const sourcePath = volume.host?.sourcePath;
     if (sourcePath !== undefined) binds.push(`${sourcePath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`);
     else mounts.push(volumeMount(volume, m.containerPath, m.readOnly, ctx));
@@ -36,17 +35,14 @@ export function mountOptions(c: ContainerDefinition, ctx: MountContext): Pick<Ho
   const out: Pick<HostConfig, 'Binds' | 'Mounts' | 'VolumesFrom'> = {};
   if (binds.length) out.Binds = binds;
   if (mounts.length) out.Mounts = mounts;
-  if (c.volumesFrom?.length)
-    out.VolumesFrom = c.volumesFrom.map((v) => `${containerName(ctx.cluster, ctx.task, v.sourceContainer)}${v.readOnly ? ':ro' : ''}`);
+  if (c.volumesFrom?.length) out.VolumesFrom = c.volumesFrom.map((v) => `${containerName(ctx.cluster, ctx.task, v.sourceContainer)}${v.readOnly ? ':ro' : ''}`);
   return out;
 }
 
 function volumeMount(volume: Volume, target: string, readOnly: boolean, ctx: MountContext): MountSettings {
   const config = volume.dockerVolumeConfiguration;
   const shared = config?.scope === 'shared';
-  const labels = shared
-    ? { ...config?.labels }
-    : { ...config?.labels, ...ctx.taskLabels, [DOCKER_LABELS.volume]: volume.name };
+  const labels = shared ? { ...config?.labels } : { ...config?.labels, ...ctx.taskLabels, [DOCKER_LABELS.volume]: volume.name };
   return {
     Type: 'volume',
     Source: shared ? volume.name : taskVolumeName(ctx.cluster, ctx.task, volume.name),

@@ -7,25 +7,64 @@ import { sandboxSpec } from './spec-sandbox.js';
 import type { ContainerSpec } from './types.js';
 
 const scope = { installation: 'inst-1', cluster: 'prod', instance: 'i-1' };
-const task = Task.parse({ apiVersion: 'berth.dev/v1', kind: 'Task', metadata: { name: 't1', cluster: 'prod', uid: '0123abcd-4567' }, spec: { taskDefinition: 'web:3', containerInstance: 'i-1' } });
+const task = Task.parse({
+  apiVersion: 'berth.dev/v1',
+  kind: 'Task',
+  metadata: { name: 't1', cluster: 'prod', uid: '0123abcd-4567' },
+  spec: { taskDefinition: 'web:3', containerInstance: 'i-1' },
+});
 const td = (containers: Record<string, unknown>[]) => TaskDefinition.parse(rawTaskDefinition({ networkMode: 'awsvpc', containerDefinitions: containers }));
 const build = (containers: Record<string, unknown>[], extra: { cgroupParent?: string; command?: string[] } = {}) =>
-  sandboxSpec({ task, taskDefinition: td(containers), scope, sandbox: { image: 'pause:1', ...(extra.command ? { command: extra.command } : {}) }, ...(extra.cgroupParent ? { cgroupParent: extra.cgroupParent } : {}) });
+  sandboxSpec({
+    task,
+    taskDefinition: td(containers),
+    scope,
+    sandbox: { image: 'pause:1', ...(extra.command ? { command: extra.command } : {}) },
+    ...(extra.cgroupParent ? { cgroupParent: extra.cgroupParent } : {}),
+  });
 
 describe('sandboxSpec', () => {
   it.each<[string, Record<string, unknown>[], (s: ContainerSpec) => unknown, unknown]>([
     ['named after the task, apart from every container name', [rawContainer('app')], (s) => s.name, 'berth-prod-0123abcd4567.sandbox'],
-    ['labelled as the task’s sandbox', [rawContainer('app')], (s) => [s.Labels?.['berth.sandbox'], s.Labels?.['berth.task'], s.Labels?.['berth.container']], ['true', 't1', undefined]],
+    [
+      'labelled as the task’s sandbox',
+      [rawContainer('app')],
+      (s) => [s.Labels?.['berth.sandbox'], s.Labels?.['berth.task'], s.Labels?.['berth.container']],
+      ['true', 't1', undefined],
+    ],
     ['on the default bridge: its own address', [rawContainer('app')], (s) => s.HostConfig?.NetworkMode, 'bridge'],
     [
       'publishes every container’s ports, host port = container port',
       [rawContainer('web', { portMappings: [{ containerPort: 80 }] }), rawContainer('dns', { portMappings: [{ containerPort: 53, protocol: 'udp' }] })],
       (s) => [s.HostConfig?.PortBindings, s.ExposedPorts],
-      [{ '80/tcp': [{ HostIp: '', HostPort: '80' }], '53/udp': [{ HostIp: '', HostPort: '53' }] }, { '80/tcp': {}, '53/udp': {} }],
+      [
+        { '80/tcp': [{ HostIp: '', HostPort: '80' }], '53/udp': [{ HostIp: '', HostPort: '53' }] },
+        { '80/tcp': {}, '53/udp': {} },
+      ],
     ],
     ['no ports, nothing published', [rawContainer('app')], (s) => s.HostConfig?.PortBindings, undefined],
-    ['the namespace’s DNS and hosts, from all containers, once each', [rawContainer('a', { dnsServers: ['10.0.0.2'], extraHosts: [{ hostname: 'db', ipAddress: '10.0.0.5' }] }), rawContainer('b', { dnsServers: ['10.0.0.2'] })], (s) => [s.HostConfig?.Dns, s.HostConfig?.ExtraHosts], [['10.0.0.2'], ['db:10.0.0.5']]],
-    ['the task’s network sysctls, the others left to their containers', [rawContainer('a', { systemControls: [{ namespace: 'net.core.somaxconn', value: '1024' }, { namespace: 'kernel.msgmax', value: '65536' }] })], (s) => s.HostConfig?.Sysctls, { 'net.core.somaxconn': '1024' }],
+    [
+      'the namespace’s DNS and hosts, from all containers, once each',
+      [
+        rawContainer('a', { dnsServers: ['10.0.0.2'], extraHosts: [{ hostname: 'db', ipAddress: '10.0.0.5' }] }),
+        rawContainer('b', { dnsServers: ['10.0.0.2'] }),
+      ],
+      (s) => [s.HostConfig?.Dns, s.HostConfig?.ExtraHosts],
+      [['10.0.0.2'], ['db:10.0.0.5']],
+    ],
+    [
+      'the task’s network sysctls, the others left to their containers',
+      [
+        rawContainer('a', {
+          systemControls: [
+            { namespace: 'net.core.somaxconn', value: '1024' },
+            { namespace: 'kernel.msgmax', value: '65536' },
+          ],
+        }),
+      ],
+      (s) => s.HostConfig?.Sysctls,
+      { 'net.core.somaxconn': '1024' },
+    ],
     ['runs the image, sleeping by default', [rawContainer('app')], (s) => [s.Image, s.Cmd], ['pause:1', ['sleep', '2147483647']]],
   ])('%s', (_what, containers, pick, want) => {
     expect(pick(build(containers))).toEqual(want);

@@ -42,7 +42,9 @@ export function sandboxSpec(input: SandboxSpecInput): ContainerSpec {
   const search = unique(containers.flatMap((c) => c.dnsSearchDomains ?? []));
   const hosts = unique(containers.flatMap((c) => (c.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`)));
   // The task's network sysctls, set on the namespace all its containers share (as ECS does).
-  const sysctls = Object.fromEntries(containers.flatMap((c) => (c.systemControls ?? []).filter((s) => isNetworkSysctl(s.namespace)).map((s) => [s.namespace, s.value])));
+  const sysctls = Object.fromEntries(
+    containers.flatMap((c) => (c.systemControls ?? []).filter((s) => isNetworkSysctl(s.namespace)).map((s) => [s.namespace, s.value])),
+  );
   const hostConfig: HostConfig = {
     NetworkMode: 'bridge',
     // --init: the sleep as PID 1 would ignore SIGTERM, and a stop would wait out its timeout.

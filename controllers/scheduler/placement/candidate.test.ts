@@ -9,11 +9,14 @@ const instance = (spec: Record<string, unknown>, status?: Record<string, unknown
 describe('candidateFromInstance', () => {
   it('uses what the agent reported as remaining', () => {
     const c = candidateFromInstance(
-      instance({ attributes: { 'ecs.availability-zone': 'a' }, agent: { version: '1.2.3' } }, {
-        agentConnected: true,
-        registeredAt: '2024-01-01T00:00:00Z',
-        remainingResources: { cpu: 1024, memory: 1000, portsTcp: [22, 80], portsUdp: [53] },
-      }),
+      instance(
+        { attributes: { 'ecs.availability-zone': 'a' }, agent: { version: '1.2.3' } },
+        {
+          agentConnected: true,
+          registeredAt: '2024-01-01T00:00:00Z',
+          remainingResources: { cpu: 1024, memory: 1000, portsTcp: [22, 80], portsUdp: [53] },
+        },
+      ),
       [{ group: 'service:web' }],
     );
     expect(c).toEqual({

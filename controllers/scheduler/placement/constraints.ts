@@ -89,12 +89,7 @@ export class MemberOfCache {
   }
 }
 
-export function compileConstraints(
-  constraints: readonly ConstraintInput[],
-  group: string,
-  state: PassState,
-  cache: MemberOfCache,
-): CompiledConstraints {
+export function compileConstraints(constraints: readonly ConstraintInput[], group: string, state: PassState, cache: MemberOfCache): CompiledConstraints {
   let distinct: Float64Array | undefined;
   const memberOf: MemberOfCheck[] = [];
   for (const c of constraints) {

@@ -2,13 +2,7 @@
  * What one task takes from a container instance: cpu units, MiB of memory, fixed host ports per
  * protocol, and how many ports Docker will pick dynamically.
  */
-import {
-  DYNAMIC_HOST_PORT,
-  effectiveHostPort,
-  type ContainerDefinition,
-  type TaskDefinitionSpec,
-  type TaskOverrides,
-} from '../../../api/v1/index.js';
+import { DYNAMIC_HOST_PORT, effectiveHostPort, type ContainerDefinition, type TaskDefinitionSpec, type TaskOverrides } from '../../../api/v1/index.js';
 
 export interface HostPorts {
   readonly tcp: readonly number[];

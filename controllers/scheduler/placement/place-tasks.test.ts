@@ -10,11 +10,32 @@ const repeat = (n: number, r: PlacementRequest) => Array.from({ length: n }, () 
 
 describe('placeTasks: one pass never over-commits', () => {
   it.each<[string, PlacementRequest, number, PlacementCandidate[], Record<string, number>, string]>([
-    ['memory', { demand: demand({ memory: 1024 }), group: 'g' }, 10, [node('a', { memory: 3000 }), node('b', { memory: 2048 })], { a: 2, b: 2 }, 'RESOURCE:MEMORY'],
+    [
+      'memory',
+      { demand: demand({ memory: 1024 }), group: 'g' },
+      10,
+      [node('a', { memory: 3000 }), node('b', { memory: 2048 })],
+      { a: 2, b: 2 },
+      'RESOURCE:MEMORY',
+    ],
     ['cpu', { demand: demand({ cpu: 512 }), group: 'g' }, 5, [node('a', { cpu: 1024 }), node('b', { cpu: 600 })], { a: 2, b: 1 }, 'RESOURCE:CPU'],
-    ['a static tcp port', { demand: demand({ tcp: [80] }), group: 'g' }, 4, [node('a'), node('b'), node('c', { portsTcp: [80] })], { a: 1, b: 1 }, 'RESOURCE:PORTS_TCP'],
+    [
+      'a static tcp port',
+      { demand: demand({ tcp: [80] }), group: 'g' },
+      4,
+      [node('a'), node('b'), node('c', { portsTcp: [80] })],
+      { a: 1, b: 1 },
+      'RESOURCE:PORTS_TCP',
+    ],
     ['a static udp port', { demand: demand({ udp: [514] }), group: 'g' }, 2, [node('a')], { a: 1 }, 'RESOURCE:PORTS_UDP'],
-    ['distinctInstance', { demand: demand(), group: 'g', constraints: [{ type: 'distinctInstance' }] }, 4, [node('a'), node('b'), node('c', { groups: ['g'] })], { a: 1, b: 1 }, 'DistinctInstance placement constraint unsatisfied'],
+    [
+      'distinctInstance',
+      { demand: demand(), group: 'g', constraints: [{ type: 'distinctInstance' }] },
+      4,
+      [node('a'), node('b'), node('c', { groups: ['g'] })],
+      { a: 1, b: 1 },
+      'DistinctInstance placement constraint unsatisfied',
+    ],
   ])('%s', (_name, request, count, candidates, placed, reason) => {
     const results = placeTasks(repeat(count, request), candidates, seededRng(3));
     const counts: Record<string, number> = {};
@@ -50,13 +71,11 @@ describe('placeTasks: later tasks see the earlier ones', () => {
 
   it('runningTasksCount counts tasks placed in the pass', () => {
     const r = { demand: demand(), group: 'g', constraints: [{ type: 'memberOf' as const, expression: 'runningTasksCount < 2' }] };
-    expect(placeTasks(repeat(5, r), [node('a'), node('b')], seededRng(1)).map(outcome).sort()).toEqual([
-      'MemberOf placement constraint unsatisfied',
-      'a',
-      'a',
-      'b',
-      'b',
-    ]);
+    expect(
+      placeTasks(repeat(5, r), [node('a'), node('b')], seededRng(1))
+        .map(outcome)
+        .sort(),
+    ).toEqual(['MemberOf placement constraint unsatisfied', 'a', 'a', 'b', 'b']);
   });
 
   it('a task-dependent memberOf that failed is tried again once the pass changes', () => {
@@ -93,7 +112,13 @@ describe('placeTasks: determinism', () => {
   it.each<[string, PlacementStrategy[]]>([
     ['random', [{ type: 'random' }]],
     ['default', []],
-    ['spread then binpack', [{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'binpack', field: 'memory' }]],
+    [
+      'spread then binpack',
+      [
+        { type: 'spread', field: 'attribute:ecs.availability-zone' },
+        { type: 'binpack', field: 'memory' },
+      ],
+    ],
   ])('%s: the same seed gives the same placements', (_name, strategies) => {
     const once = placeTasks(requests(strategies), candidates, seededRng(42)).map(outcome);
     const again = placeTasks(requests(strategies), candidates, seededRng(42)).map(outcome);
@@ -130,7 +155,12 @@ describe('placeTasks: scale (a sanity print, not a timed assertion)', () => {
       demand: demand({ cpu: 128, memory: 512, tcp: s === 0 ? [8000] : [] }),
       group: `service:s${s}`,
       strategies: s % 3 === 0 ? [{ type: 'binpack' as const, field: 'memory' as const }] : undefined,
-      constraints: s % 4 === 1 ? [{ type: 'memberOf' as const, expression: 'attribute:ecs.instance-type =~ m5.*' }] : s === 0 ? [{ type: 'distinctInstance' as const }] : [],
+      constraints:
+        s % 4 === 1
+          ? [{ type: 'memberOf' as const, expression: 'attribute:ecs.instance-type =~ m5.*' }]
+          : s === 0
+            ? [{ type: 'distinctInstance' as const }]
+            : [],
     }));
     const requests = Array.from({ length: 20_000 }, (_, k) => services[k % services.length] as PlacementRequest);
 

@@ -30,8 +30,7 @@ export interface PlacementRequest {
 }
 
 export type PlacementResult =
-  | { readonly ok: true; readonly instance: string; readonly hostPorts: HostPorts }
-  | { readonly ok: false; readonly reasons: readonly PlacementFailure[] };
+  { readonly ok: true; readonly instance: string; readonly hostPorts: HostPorts } | { readonly ok: false; readonly reasons: readonly PlacementFailure[] };
 
 export interface PlacementOptions {
   /** Host ports no task may take on any instance; ECS's defaults (TCP only) when absent. */
@@ -45,12 +44,7 @@ export function familyGroup(taskDefinition: string): string {
   return `family:${parseTaskDefinitionRef(taskDefinition)?.family ?? taskDefinition}`;
 }
 
-export function placeTask(
-  request: PlacementRequest,
-  candidates: readonly PlacementCandidate[],
-  rng: Rng,
-  options: PlacementOptions = {},
-): PlacementResult {
+export function placeTask(request: PlacementRequest, candidates: readonly PlacementCandidate[], rng: Rng, options: PlacementOptions = {}): PlacementResult {
   return new PlacementPass(candidates, options).place(request, rng);
 }
 

@@ -60,12 +60,7 @@ export function invalidExpression(error: ClusterQuerySyntaxError, instances: num
  * Checks every instance against every requirement (not stopping at the first that fails, unlike
  * the placement loop) so each reason's count is complete. Only runs when nothing fits.
  */
-export function diagnose(
-  demand: TaskDemand,
-  group: string,
-  constraints: Extract<CompiledConstraints, { ok: true }>,
-  state: PassState,
-): PlacementFailure[] {
+export function diagnose(demand: TaskDemand, group: string, constraints: Extract<CompiledConstraints, { ok: true }>, state: PassState): PlacementFailure[] {
   const n = state.size;
   let distinct = 0;
   let memberOf = 0;

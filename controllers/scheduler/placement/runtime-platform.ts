@@ -14,7 +14,9 @@ export function osType(family: string): string {
 
 export function runtimePlatformConstraints(platform: TaskDefinitionSpec['runtimePlatform']): ConstraintInput[] {
   const out: ConstraintInput[] = [];
-  if (platform?.cpuArchitecture) out.push({ type: 'memberOf', expression: `attribute:${ATTRIBUTES.cpuArchitecture} == ${platform.cpuArchitecture.toLowerCase()}` });
-  if (platform?.operatingSystemFamily) out.push({ type: 'memberOf', expression: `attribute:${ATTRIBUTES.osType} == ${osType(platform.operatingSystemFamily)}` });
+  if (platform?.cpuArchitecture)
+    out.push({ type: 'memberOf', expression: `attribute:${ATTRIBUTES.cpuArchitecture} == ${platform.cpuArchitecture.toLowerCase()}` });
+  if (platform?.operatingSystemFamily)
+    out.push({ type: 'memberOf', expression: `attribute:${ATTRIBUTES.osType} == ${osType(platform.operatingSystemFamily)}` });
   return out;
 }

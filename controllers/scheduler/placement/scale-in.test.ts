@@ -21,27 +21,53 @@ function t(name: string, instance: string, zone: string, minute = 0, extra: Part
 
 describe('chooseTasksToStop', () => {
   it.each<[string, StoppableTask[], number, PlacementStrategy[] | undefined, string[]]>([
-    ['spread by zone: the most crowded zone first',
-      [t('a1', 'i1', 'a'), t('a2', 'i2', 'a'), t('a3', 'i2', 'a'), t('b1', 'i3', 'b')], 2, [SPREAD_AZ], ['a1', 'a2']],
-    ['spread by instance: the most crowded instance first',
-      [t('x1', 'x', 'a'), t('x2', 'x', 'a'), t('x3', 'x', 'a'), t('y1', 'y', 'a')], 2, [SPREAD_INSTANCE], ['x1', 'x2']],
-    ['spread re-balances after each pick (a:4 b:2 → a, a, then the newest of all)',
-      [t('a1', 'i1', 'a', 1), t('a2', 'i1', 'a', 2), t('a3', 'i1', 'a', 3), t('a4', 'i1', 'a', 4), t('b1', 'i2', 'b', 9), t('b2', 'i2', 'b', 8)], 3, [SPREAD_AZ], ['a4', 'a3', 'b1']],
-    ['default: zone first, then instance within the zone',
-      [t('p', 'i1', 'a'), t('q', 'i1', 'a'), t('r', 'i2', 'a'), t('s', 'i3', 'b'), t('u', 'i4', 'b')], 1, undefined, ['p']],
-    ['empty strategies mean the default too',
-      [t('p', 'i1', 'a'), t('q', 'i1', 'a'), t('r', 'i2', 'a'), t('s', 'i3', 'b'), t('u', 'i4', 'b')], 1, [], ['p']],
-    ['ties go newest first',
-      [t('old', 'i1', 'a', 1), t('new', 'i1', 'a', 30), t('mid', 'i1', 'a', 10)], 2, [SPREAD_AZ], ['new', 'mid']],
-    ['a task without createdAt counts as newest',
-      [t('old', 'i1', 'a', 1), { name: 'pending', instance: { name: 'i1', attributes: { [AZ]: 'a' } } }], 1, [SPREAD_AZ], ['pending']],
-    ['same age: by name',
-      [t('b', 'i1', 'a'), t('a', 'i1', 'a')], 1, [SPREAD_AZ], ['a']],
-    ['more than there are: all of them',
-      [t('a', 'i1', 'a', 1), t('b', 'i1', 'a', 2)], 5, [SPREAD_AZ], ['b', 'a']],
+    [
+      'spread by zone: the most crowded zone first',
+      [t('a1', 'i1', 'a'), t('a2', 'i2', 'a'), t('a3', 'i2', 'a'), t('b1', 'i3', 'b')],
+      2,
+      [SPREAD_AZ],
+      ['a1', 'a2'],
+    ],
+    [
+      'spread by instance: the most crowded instance first',
+      [t('x1', 'x', 'a'), t('x2', 'x', 'a'), t('x3', 'x', 'a'), t('y1', 'y', 'a')],
+      2,
+      [SPREAD_INSTANCE],
+      ['x1', 'x2'],
+    ],
+    [
+      'spread re-balances after each pick (a:4 b:2 → a, a, then the newest of all)',
+      [t('a1', 'i1', 'a', 1), t('a2', 'i1', 'a', 2), t('a3', 'i1', 'a', 3), t('a4', 'i1', 'a', 4), t('b1', 'i2', 'b', 9), t('b2', 'i2', 'b', 8)],
+      3,
+      [SPREAD_AZ],
+      ['a4', 'a3', 'b1'],
+    ],
+    [
+      'default: zone first, then instance within the zone',
+      [t('p', 'i1', 'a'), t('q', 'i1', 'a'), t('r', 'i2', 'a'), t('s', 'i3', 'b'), t('u', 'i4', 'b')],
+      1,
+      undefined,
+      ['p'],
+    ],
+    ['empty strategies mean the default too', [t('p', 'i1', 'a'), t('q', 'i1', 'a'), t('r', 'i2', 'a'), t('s', 'i3', 'b'), t('u', 'i4', 'b')], 1, [], ['p']],
+    ['ties go newest first', [t('old', 'i1', 'a', 1), t('new', 'i1', 'a', 30), t('mid', 'i1', 'a', 10)], 2, [SPREAD_AZ], ['new', 'mid']],
+    [
+      'a task without createdAt counts as newest',
+      [t('old', 'i1', 'a', 1), { name: 'pending', instance: { name: 'i1', attributes: { [AZ]: 'a' } } }],
+      1,
+      [SPREAD_AZ],
+      ['pending'],
+    ],
+    ['same age: by name', [t('b', 'i1', 'a'), t('a', 'i1', 'a')], 1, [SPREAD_AZ], ['a']],
+    ['more than there are: all of them', [t('a', 'i1', 'a', 1), t('b', 'i1', 'a', 2)], 5, [SPREAD_AZ], ['b', 'a']],
     ['none', [t('a', 'i1', 'a')], 0, [SPREAD_AZ], []],
-    ['instances without the attribute share one bucket',
-      [t('a1', 'i1', 'a'), { name: 'n1', instance: { name: 'i2' } }, { name: 'n2', instance: { name: 'i3' } }], 1, [SPREAD_AZ], ['n1']],
+    [
+      'instances without the attribute share one bucket',
+      [t('a1', 'i1', 'a'), { name: 'n1', instance: { name: 'i2' } }, { name: 'n2', instance: { name: 'i3' } }],
+      1,
+      [SPREAD_AZ],
+      ['n1'],
+    ],
   ])('%s', (_name, tasks, count, strategies, expected) => {
     expect(chooseTasksToStop(tasks, count, strategies)).toEqual(expected);
   });
@@ -52,16 +78,23 @@ describe('chooseTasksToStop: binpack frees the least-used instances first', () =
     t(name, instance, 'a', minute, { instance: { name: instance, remainingMemory, remainingCpu }, memory, cpu });
 
   it.each<[string, StoppableTask[], number, PlacementStrategy[], string[]]>([
-    ['memory: the instance left with the most memory',
-      [on('busy', 'p', 100), on('idle', 'q', 3000)], 1, [BINPACK_MEMORY], ['idle']],
-    ['memory: counts what the task itself frees',
-      [on('small', 'p', 1000, 0, 100), on('big', 'q', 900, 0, 400)], 1, [BINPACK_MEMORY], ['big']],
-    ['cpu: the instance left with the most cpu',
-      [on('busy', 'p', 0, 512), on('idle', 'q', 0, 4096)], 1, [BINPACK_CPU], ['idle']],
-    ['empties an instance before touching the next (frees grow as it goes)',
-      [on('p1', 'p', 1000, 0, 256, 0, 1), on('q1', 'q', 1100, 0, 256, 0, 1), on('q2', 'q', 1100, 0, 256, 0, 2)], 2, [BINPACK_MEMORY], ['q2', 'q1']],
-    ['spread first, binpack among the tied (then all are level, and y is the least used)',
-      [on('x1', 'x', 10), on('x2', 'x', 10), on('y1', 'y', 5000), on('z1', 'z', 20)], 2, [SPREAD_INSTANCE, BINPACK_MEMORY], ['x1', 'y1']],
+    ['memory: the instance left with the most memory', [on('busy', 'p', 100), on('idle', 'q', 3000)], 1, [BINPACK_MEMORY], ['idle']],
+    ['memory: counts what the task itself frees', [on('small', 'p', 1000, 0, 100), on('big', 'q', 900, 0, 400)], 1, [BINPACK_MEMORY], ['big']],
+    ['cpu: the instance left with the most cpu', [on('busy', 'p', 0, 512), on('idle', 'q', 0, 4096)], 1, [BINPACK_CPU], ['idle']],
+    [
+      'empties an instance before touching the next (frees grow as it goes)',
+      [on('p1', 'p', 1000, 0, 256, 0, 1), on('q1', 'q', 1100, 0, 256, 0, 1), on('q2', 'q', 1100, 0, 256, 0, 2)],
+      2,
+      [BINPACK_MEMORY],
+      ['q2', 'q1'],
+    ],
+    [
+      'spread first, binpack among the tied (then all are level, and y is the least used)',
+      [on('x1', 'x', 10), on('x2', 'x', 10), on('y1', 'y', 5000), on('z1', 'z', 20)],
+      2,
+      [SPREAD_INSTANCE, BINPACK_MEMORY],
+      ['x1', 'y1'],
+    ],
   ])('%s', (_name, tasks, count, strategies, expected) => {
     expect(chooseTasksToStop(tasks, count, strategies)).toEqual(expected);
   });

@@ -31,18 +31,12 @@ export interface StoppableTask {
 }
 
 /** Up to `count` task names, in the order they should be stopped. */
-export function chooseTasksToStop(
-  tasks: readonly StoppableTask[],
-  count: number,
-  strategies?: readonly PlacementStrategy[],
-  rng?: Rng,
-): string[] {
+export function chooseTasksToStop(tasks: readonly StoppableTask[], count: number, strategies?: readonly PlacementStrategy[], rng?: Rng): string[] {
   const order = effectiveStrategies(strategies);
   const left = [...tasks];
   const free = new Map<string, { cpu: number; memory: number }>();
   for (const t of tasks)
-    if (!free.has(t.instance.name))
-      free.set(t.instance.name, { cpu: t.instance.remainingCpu ?? 0, memory: t.instance.remainingMemory ?? 0 });
+    if (!free.has(t.instance.name)) free.set(t.instance.name, { cpu: t.instance.remainingCpu ?? 0, memory: t.instance.remainingMemory ?? 0 });
 
   const chosen: string[] = [];
   while (chosen.length < count && left.length > 0) {
@@ -80,9 +74,7 @@ function crowding(field: string, left: readonly StoppableTask[]): (t: StoppableT
 
 /** The resource left on the task's instance once the task stops. */
 function freedAfterStop(field: string | undefined, free: ReadonlyMap<string, { cpu: number; memory: number }>): (t: StoppableTask) => number {
-  return field === 'cpu'
-    ? (t) => (free.get(t.instance.name)?.cpu ?? 0) + (t.cpu ?? 0)
-    : (t) => (free.get(t.instance.name)?.memory ?? 0) + (t.memory ?? 0);
+  return field === 'cpu' ? (t) => (free.get(t.instance.name)?.cpu ?? 0) + (t.cpu ?? 0) : (t) => (free.get(t.instance.name)?.memory ?? 0) + (t.memory ?? 0);
 }
 
 function keepHighest(tasks: readonly StoppableTask[], score: (t: StoppableTask) => number): StoppableTask[] {

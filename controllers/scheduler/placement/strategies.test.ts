@@ -8,8 +8,7 @@ import { testCandidate as node, testDemand as demand } from './testing.js';
 
 const GROUP = 'service:web';
 const AZ = 'ecs.availability-zone';
-const inZone = (name: string, zone: string, o: Parameters<typeof node>[1] = {}) =>
-  node(name, { ...o, attributes: { [AZ]: zone, ...o.attributes } });
+const inZone = (name: string, zone: string, o: Parameters<typeof node>[1] = {}) => node(name, { ...o, attributes: { [AZ]: zone, ...o.attributes } });
 
 /** Places `count` identical tasks and returns where each went. */
 function run(count: number, candidates: PlacementCandidate[], strategies: PlacementStrategy[] | undefined, seed = 1, need = demand()) {
@@ -43,7 +42,11 @@ describe('binpack', () => {
 
 describe('spread', () => {
   it.each(['instanceId', 'host'])('%s: balances the group across instances, counting tasks already there', (field) => {
-    const where = run(7, [node('a', { groups: [GROUP, GROUP] }), node('b'), node('c', { groups: ['service:other', 'service:other'] })], [{ type: 'spread', field }]);
+    const where = run(
+      7,
+      [node('a', { groups: [GROUP, GROUP] }), node('b'), node('c', { groups: ['service:other', 'service:other'] })],
+      [{ type: 'spread', field }],
+    );
     const counts = tally(where);
     // Afterwards every instance holds 3 of the group (a had 2 already).
     expect(counts).toEqual({ a: 1, b: 3, c: 3 });
@@ -76,19 +79,47 @@ describe('strategies in order, each breaking the previous ties', () => {
   ];
   it.each<[string, PlacementStrategy[], string[]]>([
     // zone a has no task of the group, b has one; inside a, least memory is a2
-    ['spread zone, then binpack memory', [{ type: 'spread', field: `attribute:${AZ}` }, { type: 'binpack', field: 'memory' }], ['a2']],
+    [
+      'spread zone, then binpack memory',
+      [
+        { type: 'spread', field: `attribute:${AZ}` },
+        { type: 'binpack', field: 'memory' },
+      ],
+      ['a2'],
+    ],
     // binpack alone ignores zones
     ['binpack memory alone', [{ type: 'binpack', field: 'memory' }], ['b2']],
     // binpack first decides everything when free memory differs everywhere
-    ['binpack memory, then spread zone', [{ type: 'binpack', field: 'memory' }, { type: 'spread', field: `attribute:${AZ}` }], ['b2']],
+    [
+      'binpack memory, then spread zone',
+      [
+        { type: 'binpack', field: 'memory' },
+        { type: 'spread', field: `attribute:${AZ}` },
+      ],
+      ['b2'],
+    ],
     // spread over instances leaves a1, a2, b1 tied; binpack then picks the least free memory among them
-    ['spread instanceId, then binpack memory', [{ type: 'spread', field: 'instanceId' }, { type: 'binpack', field: 'memory' }], ['a2']],
+    [
+      'spread instanceId, then binpack memory',
+      [
+        { type: 'spread', field: 'instanceId' },
+        { type: 'binpack', field: 'memory' },
+      ],
+      ['a2'],
+    ],
     // spread instanceId then random: any of the three without the group
     ['spread instanceId, then random', [{ type: 'spread', field: 'instanceId' }, { type: 'random' }], ['a1', 'a2', 'b1']],
     // random ends the list: the binpack after it does not apply
     ['random, then binpack (ignored)', [{ type: 'random' }, { type: 'binpack', field: 'memory' }], ['a1', 'a2', 'b1', 'b2']],
     // spread zone leaves a1, a2 tied; a second spread by instance keeps both tied; random picks either
-    ['spread zone, then spread instanceId', [{ type: 'spread', field: `attribute:${AZ}` }, { type: 'spread', field: 'instanceId' }], ['a1', 'a2']],
+    [
+      'spread zone, then spread instanceId',
+      [
+        { type: 'spread', field: `attribute:${AZ}` },
+        { type: 'spread', field: 'instanceId' },
+      ],
+      ['a1', 'a2'],
+    ],
   ])('%s', (_name, strategies, possible) => {
     const winners = new Set<string>();
     for (let seed = 0; seed < 80; seed++) winners.add(run(1, candidates, strategies, seed)[0] ?? '');
@@ -103,8 +134,7 @@ describe('defaults', () => {
     ['absent', undefined],
     ['empty', []],
   ])('%s strategies behave as spread by zone then by instance', (_name, strategies) => {
-    for (let seed = 0; seed < 10; seed++)
-      expect(run(8, candidates, strategies, seed)).toEqual(run(8, candidates, [...DEFAULT_PLACEMENT_STRATEGIES], seed));
+    for (let seed = 0; seed < 10; seed++) expect(run(8, candidates, strategies, seed)).toEqual(run(8, candidates, [...DEFAULT_PLACEMENT_STRATEGIES], seed));
   });
 
   it('spreads zones first, then instances within a zone', () => {

@@ -29,7 +29,13 @@ export function testCandidate(name: string, o: CandidateOverrides = {}): Placeme
     attributes: o.attributes ?? {},
     registeredAt: o.registeredAt,
     agentVersion: o.agentVersion,
-    remaining: { cpu: o.cpu ?? 4096, memory: o.memory ?? 8192, ...(o.gpu !== undefined ? { gpu: o.gpu } : {}), portsTcp: o.portsTcp ?? [], portsUdp: o.portsUdp ?? [] },
+    remaining: {
+      cpu: o.cpu ?? 4096,
+      memory: o.memory ?? 8192,
+      ...(o.gpu !== undefined ? { gpu: o.gpu } : {}),
+      portsTcp: o.portsTcp ?? [],
+      portsUdp: o.portsUdp ?? [],
+    },
     tasks,
   };
 }

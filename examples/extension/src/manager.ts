@@ -12,7 +12,11 @@ export interface ExtensionOptions {
 }
 
 export function extensionManager(client: BerthClient, options: ExtensionOptions = {}): Manager {
-  return new Manager({ client, ...(options.clock ? { clock: options.clock } : {}), election: { name: 'example-extension', identity: options.identity, ttlSeconds: options.ttlSeconds } })
+  return new Manager({
+    client,
+    ...(options.clock ? { clock: options.clock } : {}),
+    election: { name: 'example-extension', identity: options.identity, ttlSeconds: options.ttlSeconds },
+  })
     .add(minReplicas)
     .add(failedTasks);
 }

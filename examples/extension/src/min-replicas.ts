@@ -31,7 +31,10 @@ export const minReplicas = defineController({
     const { changed } = await client.mutate('Service', key, (s) => void (s.spec.desiredCount = Math.max(s.spec.desiredCount, floor)));
     if (changed) {
       log.info({ from: svc.spec.desiredCount, to: floor }, 'raised to the floor');
-      await events.record({ kind: 'Service', cluster: key.cluster, name: key.name }, `desiredCount raised from ${svc.spec.desiredCount} to ${floor} (${MIN_REPLICAS})`);
+      await events.record(
+        { kind: 'Service', cluster: key.cluster, name: key.name },
+        `desiredCount raised from ${svc.spec.desiredCount} to ${floor} (${MIN_REPLICAS})`,
+      );
     }
     return done();
   },

@@ -18,7 +18,9 @@ describe('floorOf', () => {
     [{ [MIN_REPLICAS]: '3' }, 3],
     [{ [MIN_REPLICAS]: '0' }, 0],
   ])('%j → %j', (annotations, floor) => expect(floorOf(annotations)).toBe(floor));
-  it.each(['-1', '1.5', 'two'])('rejects %j for good (TerminalError)', (text) => expect(() => floorOf({ [MIN_REPLICAS]: text })).toThrow(/TerminalError|whole number/));
+  it.each(['-1', '1.5', 'two'])('rejects %j for good (TerminalError)', (text) =>
+    expect(() => floorOf({ [MIN_REPLICAS]: text })).toThrow(/TerminalError|whole number/),
+  );
 });
 
 describe('min-replicas', () => {
@@ -45,10 +47,14 @@ describe('min-replicas', () => {
     replica('only');
     await eventually(async () => (await desired('web')) === 3, 5000, 'web raised');
     // The event follows the write that raised it.
-    const events = await eventually(async () => {
-      const e = (await env.client.mustGet('Service', { name: 'web' })).status?.events ?? [];
-      return e.length > 0 && e;
-    }, 5000, 'the event');
+    const events = await eventually(
+      async () => {
+        const e = (await env.client.mustGet('Service', { name: 'web' })).status?.events ?? [];
+        return e.length > 0 && e;
+      },
+      5000,
+      'the event',
+    );
     expect(events.map((e) => e.message)).toEqual([`desiredCount raised from 1 to 3 (${MIN_REPLICAS})`]);
     expect(await desired('free')).toBe(1);
   });

@@ -12,13 +12,14 @@
  * Many definitions publish the same fixed host port (80, 8080…), so tasks run in waves whose host
  * ports do not overlap; the tasks of one wave start together.
  *
- * Written with issue 24's other slices, and passing only with them: the awslogs/awsfirelens
- * definitions need the agent's log-driver substitution, those with `secrets` need the Secret kind
- * (and the secrets the test must then create for them).
+ * The test creates a Secret for every secret reference (createCorpusSecrets), so definitions with
+ * `secrets` and `secretOptions` run as written; a fluentd address points at a listener of its own.
  */
+import { createServer, type Server } from 'node:net';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadManifests } from '../api/manifests/index.js';
+import { parseValueFrom } from '../api/secrets/value-from.js';
 import { runTask, stopTask } from '../api/tasks/index.js';
 import type { ContainerDefinition, TaskDefinitionSpec } from '../api/v1/index.js';
 import { effectiveHostPort } from '../api/v1/networking.js';
@@ -37,6 +38,15 @@ interface CheckContext {
   /** The engine's default log driver: where drivers that need AWS run instead. */
   localLogDriver: string;
 }
+
+/**
+ * What each secret reference of the corpus resolves to: the test creates a Secret for every one
+ * (named as berth maps the ARN or name), with a value derived from the reference, except a fluentd
+ * address, which must reach a listener (this test's) for Docker to start the container.
+ */
+const secretValues = new Map<string, string>();
+let fluentdAddress = '';
+const secretValue = (valueFrom: string, option?: string): string => (option === 'fluentd-address' ? fluentdAddress : `corpus-value:${valueFrom}`);
 interface Check {
   name: string;
   applies(c: ContainerDefinition, ctx: CheckContext): boolean;
@@ -44,6 +54,7 @@ interface Check {
   actual(inspect: Inspect): unknown;
 }
 
+const sortedKeys = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 const locallyRun = (c: ContainerDefinition) => c.logConfiguration !== undefined && c.logConfiguration.logDriver in LOCALLY_RUN_LOG_DRIVERS;
 
 const CHECKS: Check[] = [
@@ -65,14 +76,25 @@ const CHECKS: Check[] = [
   {
     name: 'log options as written',
     applies: (c) => c.logConfiguration !== undefined && !locallyRun(c),
-    expected: (c) => c.logConfiguration?.options ?? {},
-    actual: (i) => i.HostConfig.LogConfig?.Config ?? {},
+    // secretOptions' values join the options, as ECS's agent passes them to Docker.
+    expected: (c) =>
+      sortedKeys({
+        ...c.logConfiguration?.options,
+        ...Object.fromEntries((c.logConfiguration?.secretOptions ?? []).map((o) => [o.name, secretValue(o.valueFrom, o.name)])),
+      }),
+    actual: (i) => sortedKeys(i.HostConfig.LogConfig?.Config ?? {}),
   },
   {
     name: "log driver that needs AWS runs on the engine's local one",
     applies: locallyRun,
     expected: (_c, ctx) => ctx.localLogDriver,
     actual: (i) => i.HostConfig.LogConfig?.Type,
+  },
+  {
+    name: 'secrets as environment values',
+    applies: (c) => (c.secrets ?? []).length > 0,
+    expected: (c) => (c.secrets ?? []).map((x) => `${x.name}=${secretValue(x.valueFrom)}`).sort(),
+    actual: (i) => (i.Config.Env ?? []).filter((e) => [...secretValues.values()].some((v) => e.endsWith(`=${v}`))).sort(),
   },
   { name: 'the image swapped in and the sleep', applies: () => true, expected: () => [TEST_IMAGE, LONG_SLEEP], actual: (i) => [i.Config.Image, i.Config.Cmd] },
 ];
@@ -189,6 +211,39 @@ async function runWave(wave: Launch[]): Promise<void> {
   );
 }
 
+let fluentd: Server | undefined;
+
+/** A TCP listener that takes what Docker's fluentd driver sends and drops it. */
+async function listenForFluentd(): Promise<Server> {
+  const server = createServer((socket) => socket.resume());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  fluentdAddress = typeof address === 'object' && address ? `127.0.0.1:${address.port}` : '';
+  return server;
+}
+
+/** A Secret for every reference the launched definitions make: a key per json-key, else `value`. */
+async function createCorpusSecrets(specs: TaskDefinitionSpec[]): Promise<void> {
+  const data = new Map<string, Record<string, string>>();
+  const refs = specs.flatMap((spec) =>
+    spec.containerDefinitions.flatMap((c) => [
+      ...(c.secrets ?? []).map((x) => ({ valueFrom: x.valueFrom, option: undefined })),
+      ...(c.logConfiguration?.secretOptions ?? []).map((x) => ({ valueFrom: x.valueFrom, option: x.name })),
+    ]),
+  );
+  for (const { valueFrom, option } of refs) {
+    const parsed = parseValueFrom(valueFrom);
+    if (!parsed.ok) throw new Error(`corpus reference ${valueFrom}: ${parsed.message}`);
+    const [name] = parsed.ref.names;
+    if (name === undefined) continue;
+    const value = secretValue(valueFrom, option);
+    secretValues.set(valueFrom, value);
+    data.set(name, { ...data.get(name), [parsed.ref.jsonKey ?? 'value']: value });
+  }
+  for (const [name, stringData] of data)
+    await cluster.client.create({ apiVersion: 'berth.dev/v1', kind: 'Secret', metadata: { name, cluster: cluster.name }, spec: { stringData } });
+}
+
 beforeAll(async () => {
   const valid = launchable();
   // One by one: several files register revisions of the same family, which one load would call duplicates.
@@ -207,11 +262,14 @@ beforeAll(async () => {
   });
   // What the instance registers is the test's to say: the corpus asks for up to 4 vCPU and 8 GiB a
   // task, more than this machine has, and placement (not the engine) would refuse them.
+  fluentd = await listenForFluentd();
+  await createCorpusSecrets(launches.map((l) => l.spec));
   await cluster.startAgent('tda-corpus', { resources: { cpu: 64 * 1024, memory: 256 * 1024 } });
   for (const wave of waves(launches)) await runWave(wave);
 }, 10 * 60_000);
 
 afterAll(async () => {
+  fluentd?.close();
   await cluster?.dispose();
 });
 

@@ -132,8 +132,8 @@ describe('an agent and task definitions', () => {
     await backend.dispose();
   });
 
-  it('reads the definition of a task bound to it', async () => {
-    const td = await api.client(agentToken).mustGet('TaskDefinition', { name: 'web:1' });
+  it("reads the definition of a task bound to it, in its own cluster (definitions are the account's; an agent acts in its cluster)", async () => {
+    const td = await api.client(agentToken).mustGet('TaskDefinition', { cluster: 'default', name: 'web:1' });
     expect(td.spec.containerDefinitions[0]?.name).toBe('app');
   });
 

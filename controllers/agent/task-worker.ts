@@ -90,8 +90,8 @@ export class TaskWorker {
       if (task && plan.status && !(await this.writeStatus(task, plan.status, log))) continue;
       if (plan.releasePorts) this.launcher.releasePorts(memory);
       if (!hasEngineWork(plan)) {
-        if (plan.removeTaskResources) await this.removeTaskResources(name, memory);
-        else if (plan.releaseNetwork) await this.releaseNetworks(name, memory);
+        if (plan.removeTaskResources) await this.removeTaskResources(name, memory, sandbox?.id);
+        else if (plan.releaseNetwork) await this.releaseNetworks(name, memory, sandbox?.id);
         if (!task && observed.length === 0) this.memories.delete(name);
         return plan.requeueAfterMs;
       }
@@ -256,18 +256,17 @@ export class TaskWorker {
   }
 
   /** The task's sandbox and networks (its own, made by this agent), once nothing of the task runs. */
-  private async releaseNetworks(name: string, memory: TaskMemory): Promise<void> {
+  private async releaseNetworks(name: string, memory: TaskMemory, sandboxId: string | undefined): Promise<void> {
     if (memory.networkReleased) return;
     const { runtime, scope } = this.deps;
     // Older berths' objects carry no installation label: list by cluster and instance, keep our own.
     const owner = { name, ...(memory.uid !== undefined ? { uid: memory.uid } : {}) };
     const labels = { ...legacyScopeLabels(scope), [DOCKER_LABELS.task]: name };
-    for (const sandbox of (await runtime.listContainers({ labels: { ...labels, [DOCKER_LABELS.sandbox]: 'true' } })).filter((c) =>
-      isOwnedBy(c.labels, scope, owner),
-    )) {
-      await runtime.removeContainer(sandbox.id);
-      this.deps.containers.remove(sandbox.id);
-      forgetContainer(memory, sandbox.id);
+    // The sandbox as observed (the container index knows it, after a restart too): no engine list per task.
+    if (sandboxId !== undefined) {
+      await runtime.removeContainer(sandboxId);
+      this.deps.containers.remove(sandboxId);
+      forgetContainer(memory, sandboxId);
     }
     memory.sandbox = undefined;
     const networks = (await runtime.listNetworks({ labels })).filter((n) => isOwnedBy(n.labels, scope, owner));
@@ -279,9 +278,9 @@ export class TaskWorker {
   }
 
   /** The task's networks and task-scoped volumes, once its containers are gone. */
-  private async removeTaskResources(name: string, memory: TaskMemory): Promise<void> {
+  private async removeTaskResources(name: string, memory: TaskMemory, sandboxId: string | undefined): Promise<void> {
     if (memory.resourcesRemoved) return;
-    await this.releaseNetworks(name, memory);
+    await this.releaseNetworks(name, memory, sandboxId);
     const { runtime, scope } = this.deps;
     const volumes = await runtime.listVolumes({ labels: { ...legacyScopeLabels(scope), [DOCKER_LABELS.task]: name } });
     for (const volume of volumes.filter((v) => isOwnedBy(v.labels, scope, { name, ...(memory.uid !== undefined ? { uid: memory.uid } : {}) })))

@@ -182,7 +182,8 @@ describe('berth gitops watch', () => {
     const api = await until('service api created', () => client().get('Service', { name: 'api' }));
 
     // The file breaks (and also asks for a change that must not be applied half-way); web changes meanwhile.
-    write('api.yaml', service('api', { desired: -1, grace: 99, labels: '{ app: api }' }));
+    // Saved whole, as an editor saves: a sync that read a half-written file would see no objects in it and prune api.
+    saveLikeAnEditor('api.yaml', service('api', { desired: -1, grace: 99, labels: '{ app: api }' }));
     saveLikeAnEditor('apps/web.yaml', `${taskDefinition('web')}---\n${service('web', { grace: 45 })}`);
     const status = await until('status reports the broken file', async () => {
       const s = await statusOf();

@@ -102,6 +102,8 @@ export class ChaosEngine {
   async tearDown(): Promise<void> {
     if (!this.made) return;
     if (this.proc.alive()) {
+      // `this.docker` is this run's own dockerd (its own socket and data root, started above), never
+      // the shared engine: everything on it was made by this run.
       const containers = await this.docker.listContainers({ all: true }).catch(() => []);
       await Promise.all(
         containers.map((c) =>

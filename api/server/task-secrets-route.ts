@@ -3,27 +3,21 @@
  * needs (api/secrets/task-secrets.ts), for the agent of the instance it is bound to and no one
  * else. The answer is never cached and never logged (the request line is; it holds no value).
  */
-import { z } from 'zod';
 import { API_PREFIX, TASK_SECRETS_ROUTE } from '../paths.js';
 import { secretsCaller, secretsOfTask } from '../secrets/task-secrets.js';
 import type { ResourceStore } from '../resources/resource-store.js';
-import { Name } from '../v1/meta.js';
-import { BadRequestError } from './errors-to-status.js';
 import type { ApiApp } from './meta-routes.js';
+import { clusterNameParams } from './cluster-name-params.js';
 import { stateOf } from './request-state.js';
 
 const ROUTE_TEMPLATE = `${API_PREFIX}/clusters/{cluster}/tasks/{name}/secrets`;
-const Params = z.object({ cluster: Name, name: Name });
 
 export function registerTaskSecretsRoute(app: ApiApp, resources: ResourceStore): void {
   app.get(TASK_SECRETS_ROUTE, async (request, reply) => {
     const state = stateOf(request);
     state.route = ROUTE_TEMPLATE;
     state.verb = 'get';
-    const params = Params.safeParse(request.params);
-    if (!params.success)
-      throw new BadRequestError(`invalid cluster or task name: ${params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const { cluster, name } = params.data;
+    const { cluster, name } = clusterNameParams(request.params, 'task');
     const instance = secretsCaller(state.principal, cluster);
     const answer = await secretsOfTask(resources, cluster, name, instance);
     return reply.code(200).header('cache-control', 'no-store').type('application/json').send(answer);

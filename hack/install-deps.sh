@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system parts berth's tests and quickstart need: etcd, the Docker engine, busybox-static,
-# and zsh and fish (the completion scripts are tested in the shells they are for).
+# zsh and fish (the completion scripts are tested in the shells they are for), HAProxy (the load
+# balancer's data plane), wrk (the load generator of the traffic benchmarks), and Debian's awscli and
+# python3-boto3 (the real clients the ECS API is tested with).
 # On Debian as root it installs what is missing with apt-get; elsewhere it says what to install.
 source "$(dirname "$0")/lib.sh"
 
@@ -13,6 +15,10 @@ command -v curl >/dev/null || missing+=(curl)
 command -v ip >/dev/null || missing+=(iproute2)
 command -v zsh >/dev/null || missing+=(zsh)
 command -v fish >/dev/null || missing+=(fish)
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+command -v wrk >/dev/null || missing+=(wrk)
+[ -x /usr/bin/aws ] || missing+=(awscli)
+/usr/bin/python3 -c 'import boto3' 2>/dev/null || missing+=(python3-boto3)
 [ ${#missing[@]} -eq 0 ] && { say "system packages present"; exit 0; }
 
 if [ -r /etc/debian_version ] && [ "$(id -u)" = 0 ]; then

@@ -110,6 +110,13 @@ export const metaPaths = {
   metrics: '/metrics',
 } as const;
 
+/**
+ * The web console (console/, built into dist/console): its page and assets, served without a
+ * token (they hold no data; a browser sends no bearer header when it navigates), while every call
+ * it makes carries one.
+ */
+export const CONSOLE_PATH = '/ui';
+
 /** Who am I (GET → the caller's principal): agents ask it to check a token they are handed. */
 export const WHOAMI_PATH = `${API_PREFIX}/whoami`;
 

@@ -2,7 +2,8 @@
 # Installs the system parts berth's tests and quickstart need: etcd, the Docker engine, busybox-static,
 # zsh and fish (the completion scripts are tested in the shells they are for), HAProxy (the load
 # balancer's data plane), wrk (the load generator of the traffic benchmarks), and Debian's awscli and
-# python3-boto3 (the real clients the ECS API is tested with).
+# python3-boto3 (the real clients the ECS API is tested with), and Debian's chromium (the web console's
+# tests drive it headless through playwright-core; no browser is downloaded).
 # On Debian as root it installs what is missing with apt-get; elsewhere it says what to install.
 source "$(dirname "$0")/lib.sh"
 
@@ -19,6 +20,7 @@ command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v wrk >/dev/null || missing+=(wrk)
 [ -x /usr/bin/aws ] || missing+=(awscli)
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || missing+=(python3-boto3)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && { say "system packages present"; exit 0; }
 
 if [ -r /etc/debian_version ] && [ "$(id -u)" = 0 ]; then

@@ -17,7 +17,7 @@ import Fastify, { LogController } from 'fastify';
 import { authorizeMeta } from '../auth/authorize.js';
 import { ForbiddenError } from '../auth/errors.js';
 import { rootLogger, type Logger } from '../log.js';
-import { API_PREFIX, metaPaths } from '../paths.js';
+import { API_PREFIX, CONSOLE_PATH, metaPaths } from '../paths.js';
 import type { ResourceStore } from '../resources/resource-store.js';
 import type { Store } from '../store/types.js';
 import { parseApiCall } from './api-call.js';
@@ -38,6 +38,7 @@ import { status } from './status.js';
 import { openWatchStream, type OpenWatch } from './watch-stream.js';
 import { endWithToken } from './token-bound.js';
 import { admissionFor } from './admission.js';
+import { defaultConsoleDir, registerConsoleRoutes } from './console-route.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_BOOKMARK_INTERVAL_MS = 10_000;
@@ -61,6 +62,8 @@ export interface ApiServerOptions {
   requestTimeoutMs?: number;
   /** Watch streams one principal may hold open at once; more are refused with 429. */
   maxWatchesPerPrincipal?: number;
+  /** The built web console to serve at /ui (default: dist/console, console-route.ts). */
+  consoleDir?: string;
 }
 
 export interface ApiServer {
@@ -133,6 +136,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const meta = Object.values<string>(metaPaths).find((p) => p === matched);
     request.berth = { route: meta ?? 'unmatched', verb: request.method.toLowerCase() };
     if (meta !== undefined && UNAUTHENTICATED.includes(meta)) return;
+    // The console's page and assets (not its API calls, which carry the token): see CONSOLE_PATH.
+    if (matched === CONSOLE_PATH || matched === `${CONSOLE_PATH}/*`) {
+      request.berth.route = CONSOLE_PATH;
+      return;
+    }
     const { principal, tokenSha256 } = await authenticate(auth, request);
     Object.assign(request.berth, { principal, tokenSha256 });
     if (meta === metaPaths.version || meta === metaPaths.metrics) {
@@ -184,6 +192,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   registerInstallationRoute(app, store);
   const logs = registerTaskLogRoute(app, { resources, tokens: auth.tokens });
   registerTaskSecretsRoute(app, resources);
+  registerConsoleRoutes(app, options.consoleDir ?? defaultConsoleDir());
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

@@ -8,22 +8,9 @@
 import { z } from 'zod';
 import { parseTaskDefinitionArn, TASK_DEFINITION_ARN_PATTERN } from './arn.js';
 import { ECS_IDENTIFIER_PATTERN } from './common.js';
+import { parseTaskDefinitionRef, SHORT_REF as SHORT, type TaskDefinitionRef } from './task-definition-ref-text.js';
 
-export interface TaskDefinitionRef {
-  family: string;
-  /** Absent: the newest ACTIVE revision of the family. */
-  revision?: number;
-}
-
-const SHORT = '[A-Za-z0-9_-]{1,255}';
-const REF_PATTERN = new RegExp(`^(${SHORT})(?::([1-9][0-9]{0,9}))?$`);
-
-/** "web:3" → {family: "web", revision: 3}; "web" → {family: "web"}; undefined if malformed (ARNs too: parse those with the schemas below). */
-export function parseTaskDefinitionRef(ref: string): TaskDefinitionRef | undefined {
-  const m = REF_PATTERN.exec(ref);
-  if (!m?.[1]) return undefined;
-  return m[2] === undefined ? { family: m[1] } : { family: m[1], revision: Number(m[2]) };
-}
+export { parseTaskDefinitionRef, type TaskDefinitionRef };
 
 export function formatTaskDefinitionRef(ref: TaskDefinitionRef): string {
   return ref.revision === undefined ? ref.family : `${ref.family}:${ref.revision}`;

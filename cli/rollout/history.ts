@@ -5,7 +5,7 @@
  */
 import type { ObjectOf } from '../../api/client/types.js';
 import type { DeploymentRecord } from '../../api/v1/service.js';
-import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref.js';
+import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref-text.js';
 import { humanDuration } from '../output/age.js';
 
 type Service = ObjectOf<'Service'>;

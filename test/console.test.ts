@@ -49,7 +49,7 @@ let browser: Browser;
 let page: Page;
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const service = () => page.locator('[data-service="web"]');
-const taskRows = (taskDefinition: string, status = 'RUNNING') => page.locator(`#tasks tr[data-status="${status}"]`, { hasText: taskDefinition });
+const taskRows = (taskDefinition: string, status = 'RUNNING') => page.locator(`#tasks [data-task][data-status="${status}"]`, { hasText: taskDefinition });
 
 beforeAll(async () => {
   assertConsoleBuilt();
@@ -121,7 +121,7 @@ describe('the web console', () => {
     const name = await row.getAttribute('data-task');
     if (!name) throw new Error('a task row without its name');
     await row.locator('button', { hasText: 'Stop' }).click();
-    await page.locator(`#tasks tr[data-task="${name}"]`).waitFor({ state: 'detached', timeout: 20_000 });
+    await page.locator(`#tasks [data-task="${name}"]`).waitFor({ state: 'detached', timeout: 20_000 });
     const stopped = await cluster.client.mustGet('Task', { cluster: cluster.name, name });
     expect(stopped.spec).toMatchObject({ desiredStatus: 'STOPPED', stopReason: 'Task stopped by the user (web console)' });
     await expect.poll(() => taskRows('web:2').count(), { timeout: 30_000 }).toBe(3);

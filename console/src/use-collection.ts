@@ -10,25 +10,35 @@ export interface CollectionView<T> {
 
 const EMPTY = { items: [], loaded: false, error: undefined };
 
+/**
+ * Events arrive in bursts (a rollout, the first lists): every collection's changes wait for the
+ * next frame and go out in one callback, so Preact renders the page once per frame, not once per
+ * event or per collection.
+ */
+const due = new Set<() => void>();
+let frame: number | undefined;
+function inNextFrame(update: () => void): void {
+  due.add(update);
+  frame ??= window.requestAnimationFrame(() => {
+    frame = undefined;
+    const updates = [...due];
+    due.clear();
+    for (const u of updates) u();
+  });
+}
+
 export function useCollection<T extends Named>(path: string | undefined): CollectionView<T> {
   const [view, setView] = useState<CollectionView<T>>(EMPTY);
   useEffect(() => {
     setView(EMPTY);
     if (path === undefined) return;
     const collection = new Collection<T>(path);
-    // Events arrive in bursts during a rollout: render at most once a frame.
-    let frame: number | undefined;
-    const render = () => {
-      frame = undefined;
-      setView({ items: [...collection.items.values()], loaded: collection.loaded, error: collection.error });
-    };
-    const unsubscribe = collection.subscribe(() => {
-      frame ??= window.requestAnimationFrame(render);
-    });
+    const render = () => setView({ items: [...collection.items.values()], loaded: collection.loaded, error: collection.error });
+    const unsubscribe = collection.subscribe(() => inNextFrame(render));
     collection.start();
     return () => {
       unsubscribe();
-      if (frame !== undefined) window.cancelAnimationFrame(frame);
+      due.delete(render);
       collection.stop();
     };
   }, [path]);

@@ -3,7 +3,7 @@
  * and the logs of one task. Marks `berth-console-first-render` (performance.mark) once all three
  * lists have loaded and rendered: the render benchmark (hack/bench-console.ts) reads it.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { resourcePath } from '../../../api/paths.js';
 import { session } from '../session.js';
 import type { Cluster, ContainerInstance, Service, Task } from '../types.js';
@@ -42,7 +42,7 @@ export function Console() {
     }
   }, [ready]);
 
-  const act: ActionProps['act'] = async (what, action) => {
+  const act = useCallback<ActionProps['act']>(async (what, action) => {
     setNote({ kind: 'busy', text: `${what}…` });
     try {
       const result = await action();
@@ -50,7 +50,18 @@ export function Console() {
     } catch (err) {
       setNote({ kind: 'error', text: `${what}: ${err instanceof Error ? err.message : String(err)}` });
     }
-  };
+  }, []);
+  // Each section renders again only when what it shows changed: a service's status write does
+  // not walk a thousand task rows, nor a task's the instances.
+  const instancesSection = useMemo(() => <Instances cluster={cluster} act={act} instances={instances.items} />, [cluster, act, instances.items]);
+  const servicesSection = useMemo(
+    () => <Services cluster={cluster} act={act} services={services.items} tasks={tasks.items} />,
+    [cluster, act, services.items, tasks.items],
+  );
+  const tasksSection = useMemo(
+    () => <Tasks cluster={cluster} act={act} tasks={tasks.items} onLogs={setLogsOf} following={logsOf} />,
+    [cluster, act, tasks.items, logsOf],
+  );
   const logTask = tasks.items.find((t) => t.metadata.name === logsOf);
 
   return (
@@ -85,9 +96,9 @@ export function Console() {
           {[clusters, instances, services, tasks].map((c) => c.error).find(Boolean)}
         </p>
       )}
-      <Instances cluster={cluster} act={act} instances={instances.items} />
-      <Services cluster={cluster} act={act} services={services.items} tasks={tasks.items} />
-      <Tasks cluster={cluster} act={act} tasks={tasks.items} onLogs={setLogsOf} following={logsOf} />
+      {instancesSection}
+      {servicesSection}
+      {tasksSection}
       {logTask && <Logs key={`${cluster}/${logTask.metadata.name}`} cluster={cluster} task={logTask} onClose={() => setLogsOf(undefined)} />}
     </div>
   );

@@ -4,7 +4,9 @@
  *
  *  - read (get) the TaskDefinitions of tasks bound to its instance;
  *  - read Tasks bound to its instance: `get` of such a task, and list/watch only with the
- *    `containerInstance=<its instance>` filter;
+ *    `containerInstance=<its instance>` filter; list/watch every task of its cluster only in the
+ *    `view=discovery` (without spec.overrides), for its service-discovery DNS server;
+ *  - read the Services of its cluster (their serviceRegistries, for the same);
  *  - write the status of Tasks bound to its instance (the agent owns task status);
  *  - read, create and update its own ContainerInstance, spec and status, within the rules of
  *    agent-instance-rules.ts (what it may change there).
@@ -34,6 +36,8 @@ export interface ResourceRequest {
   subresource?: Subresource;
   /** The `containerInstance` filter of a list or watch. */
   containerInstance?: string;
+  /** The `view` of a task list or watch (resources/discovery-view.ts). */
+  view?: string;
 }
 
 export type Decision =
@@ -114,6 +118,9 @@ function authorizeAgent(agent: AgentPrincipal, req: ResourceRequest): Decision {
         : deny(`the ${who} may only get the task definitions of its own tasks, one by name (${what})`);
     case 'Task':
       return authorizeAgentTask(agent, req, who, what);
+    case 'Service':
+      // Service discovery (the agent's DNS server) reads its cluster's services' registries; a service holds nothing secret.
+      return req.verb === 'get' || req.verb === 'list' || req.verb === 'watch' ? allow : deny(`the ${who} may only read services (${what})`);
     case 'ContainerInstance':
       if (req.name !== agent.instance) return deny(`the ${who} may only use its own container instance ${agent.instance} (${what} ${req.name ?? '(all)'})`);
       if (req.verb === 'get') return allow;
@@ -127,7 +134,11 @@ function authorizeAgent(agent: AgentPrincipal, req: ResourceRequest): Decision {
 
 function authorizeAgentTask(agent: AgentPrincipal, req: ResourceRequest, who: string, what: string): Decision {
   if (req.verb === 'list' || req.verb === 'watch') {
-    return req.containerInstance === agent.instance ? allow : deny(`the ${who} must ${req.verb} tasks with ?containerInstance=${agent.instance}`);
+    // Every task of the cluster, but only as service discovery sees them (no overrides: they may carry environment values).
+    if (req.view === 'discovery' && req.containerInstance === undefined) return allow;
+    return req.containerInstance === agent.instance
+      ? allow
+      : deny(`the ${who} must ${req.verb} tasks with ?containerInstance=${agent.instance} (or ?view=discovery, without overrides)`);
   }
   if (req.verb === 'get') return { allowed: 'needsBoundTask', instance: agent.instance };
   if ((req.verb === 'update' || req.verb === 'patch') && req.subresource === 'status') return { allowed: 'needsBoundTask', instance: agent.instance };

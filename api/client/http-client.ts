@@ -98,6 +98,7 @@ export class HttpClient implements BerthClient, InstallationSource, TaskSecretsS
     if (options.limit !== undefined) query.set('limit', String(options.limit));
     if (options.continue !== undefined) query.set('continue', options.continue);
     if (options.containerInstance !== undefined) query.set('containerInstance', options.containerInstance);
+    if (options.view !== undefined) query.set('view', options.view);
     const path = resourcePath({ kind, cluster: kind === 'Cluster' ? undefined : options.cluster });
     const body = parseBody(ListBody, await this.call('GET', withQuery(path, query)), `${kind} list`);
     return { items: body.items.map((raw) => decodeAs(kind, raw)), resourceVersion: body.metadata.resourceVersion, continue: body.metadata.continue };

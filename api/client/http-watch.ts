@@ -50,6 +50,7 @@ export function httpWatch<K extends KindName>(
     const selector = labelSelectorText(options.labelSelector);
     if (selector) query.set('labelSelector', selector);
     if (options.containerInstance) query.set('containerInstance', options.containerInstance);
+    if (options.view) query.set('view', options.view);
     return `${resourcePath({ kind, cluster: kind === 'Cluster' ? undefined : options.cluster })}?${query}`;
   };
 

@@ -58,13 +58,14 @@ export class LocalClient implements BerthClient, InstallationSource, TaskSecrets
   }
 
   async list<K extends KindName>(kind: K, options: ClientListOptions = {}) {
-    const { containerInstance, ...rest } = options;
+    // In process the caller is the server's own agent or a controller: the discovery view's redaction is the API server's, for remote agents.
+    const { containerInstance, view: _view, ...rest } = options;
     const result = await this.resources.list(kind, rest);
     return { ...result, items: result.items.filter(boundTo(containerInstance)) };
   }
 
   watch<K extends KindName>(kind: K, options: ClientWatchOptions = {}): ResourceWatch<K> {
-    const { containerInstance, ...rest } = options;
+    const { containerInstance, view: _view, ...rest } = options;
     const inner = this.resources.watch(kind, rest);
     if (containerInstance === undefined) return inner;
     const selected = boundTo(containerInstance);

@@ -9,6 +9,7 @@ import type { ObjectOf } from '../resources/codec.js';
 import type { ListOptions, ListResult, Ref, WriteOptions } from '../resources/resource-store.js';
 import type { ResourceWatch, ResourceWatchOptions } from '../resources/resource-watch.js';
 import type { TaskSecrets } from '../secrets/resolve.js';
+import type { TaskView } from '../resources/discovery-view.js';
 
 export type { ListResult, Ref, WriteOptions, ObjectOf, ResourceWatch };
 
@@ -18,11 +19,14 @@ export type ObjectInput<K extends KindName> = { kind: K } & Record<string, unkno
 export interface ClientListOptions extends ListOptions {
   /** Only tasks bound to this container instance (agents must use it). */
   containerInstance?: string;
+  /** `discovery`: every task of the cluster without spec.overrides (what an agent's service discovery may read; discovery-view.ts). */
+  view?: TaskView;
 }
 
 export interface ClientWatchOptions extends ResourceWatchOptions {
   /** Only tasks bound to this container instance (agents must use it). */
   containerInstance?: string;
+  view?: TaskView;
 }
 
 export interface SubresourceOptions extends WriteOptions {

@@ -8,6 +8,7 @@ import type { Verb } from '../auth/authorize.js';
 import { isAccountScoped } from '../keys.js';
 import { parseResourcePath, type ParsedResourcePath } from '../paths.js';
 import { Name } from '../v1/meta.js';
+import { TASK_VIEWS } from '../resources/discovery-view.js';
 import { BadRequestError } from './errors-to-status.js';
 
 export interface ApiCall {
@@ -29,6 +30,8 @@ export const ApiQuery = z.object({
   dryRun: z.literal('All', { error: 'the only supported dryRun is "All"' }).optional(),
   /** Tasks bound to this instance only (what an agent lists and watches). */
   containerInstance: Name.optional(),
+  /** `discovery`: tasks as service discovery reads them (resources/discovery-view.ts). */
+  view: z.enum(TASK_VIEWS).optional(),
 });
 export type ApiQuery = z.infer<typeof ApiQuery>;
 
@@ -39,6 +42,7 @@ export function parseApiCall(method: string, urlPath: string, rawQuery: unknown)
   if (!parsed.success) throw new BadRequestError(`invalid query: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const query = parsed.data;
   if (query.containerInstance !== undefined && path.kind !== 'Task') throw new BadRequestError('the containerInstance filter applies to tasks only');
+  if (query.view !== undefined && path.kind !== 'Task') throw new BadRequestError('the view parameter applies to tasks only');
   return { verb: verbOf(method, path, query), path, query };
 }
 

@@ -55,7 +55,15 @@ export async function authorizeCall(resources: ResourceStore, principal: Princip
   const { path, verb, query } = call;
   const name = path.name ?? (verb === 'create' ? NamedBody.safeParse(body).data?.metadata.name : undefined);
   const cluster = path.kind === 'Cluster' ? path.name : path.cluster;
-  const decision = authorize(principal, { verb, kind: path.kind, cluster, name, subresource: path.subresource, containerInstance: query.containerInstance });
+  const decision = authorize(principal, {
+    verb,
+    kind: path.kind,
+    cluster,
+    name,
+    subresource: path.subresource,
+    containerInstance: query.containerInstance,
+    view: query.view,
+  });
   if (decision.allowed === true) return undefined;
   if (decision.allowed === false) throw new ForbiddenError(decision.reason);
   if (decision.allowed === 'ownInstanceRules') return agentInstanceAdmission(resources, decision.instance, path.subresource);

@@ -11,6 +11,7 @@ import type { Admit } from './auth-hooks.js';
 import { alignObjectBody, checkPatchBody } from './body.js';
 import { BadRequestError } from './errors-to-status.js';
 import { publicObject } from '../secrets/public-view.js';
+import { discoveryView } from '../resources/discovery-view.js';
 
 /** The response: a body to serialise, or (a list, made from the stored values) JSON text to send as it is. */
 export type CallResult = { code: number; body: unknown } | { code: number; json: string };
@@ -60,7 +61,11 @@ async function objectCall(resources: ResourceStore, call: ApiCall, body: unknown
         withStored: true,
       });
       const bound = boundTo(query.containerInstance);
-      const itemJson = page.items.flatMap((item, i) => (bound(item) ? [objectJson(item, page.stored?.[i])] : []));
+      const view = query.view === 'discovery' ? discoveryView : undefined;
+      const itemJson = page.items.flatMap((item, i) => {
+        if (!bound(item)) return [];
+        return [view ? objectJson(view(item), undefined) : objectJson(item, page.stored?.[i])];
+      });
       const head = {
         apiVersion: API_VERSION,
         kind: `${kind}List`,

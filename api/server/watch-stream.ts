@@ -19,6 +19,8 @@ import { API_VERSION } from '../v1/meta.js';
 import type { ApiCall } from './api-call.js';
 import { errorToStatus } from './errors-to-status.js';
 import { boundTo } from './object-calls.js';
+import { discoveryView } from '../resources/discovery-view.js';
+import type { BerthObject } from '../v1/index.js';
 
 export interface OpenWatch {
   stream: PassThrough;
@@ -49,7 +51,8 @@ function wireObject<K extends KindName>(kind: K, event: ResourceEvent<K>): unkno
 }
 
 /** One event's line, its object made from the stored text when there is one (codec.ts objectJson). */
-function eventLine<K extends KindName>(kind: K, event: ResourceEvent<K>): string {
+function eventLine<K extends KindName>(kind: K, event: ResourceEvent<K>, view?: (obj: BerthObject) => BerthObject): string {
+  if (view && event.object) return `{"type":"${event.type}","object":${objectJson(view(event.object), undefined)}}\n`;
   const object = event.object ? objectJson(event.object, event.stored) : JSON.stringify(wireObject(kind, event));
   return `{"type":"${event.type}","object":${object}}\n`;
 }
@@ -64,6 +67,7 @@ export async function openWatchStream(ctx: WatchStreamContext, call: ApiCall): P
     await ctx.store.range(kindPrefix(kind, cluster), { revision: Math.max(requested, 1), limit: 1 });
   const watch = ctx.resources.watch(kind, { cluster, fromRevision: after + 1, labelSelector: call.query.labelSelector });
   const selected = boundTo(call.query.containerInstance);
+  const view = call.query.view === 'discovery' ? discoveryView : undefined;
   const stream = new PassThrough();
   let last = after;
   let stopped = false;
@@ -89,7 +93,7 @@ export async function openWatchStream(ctx: WatchStreamContext, call: ApiCall): P
         for (const event of batch) {
           last = Math.max(last, Number(event.resourceVersion));
           if (event.object && !selected(event.object)) continue;
-          pending += eventLine(kind, event);
+          pending += eventLine(kind, event, view);
           if (pending.length < WRITE_CHUNK) continue;
           const flowing = stream.write(pending);
           pending = '';

@@ -126,5 +126,6 @@ export * from './cluster.js';
 export * from './container-instance.js';
 export * from './task.js';
 export * from './service.js';
+export * from './service-registry.js';
 export * from './lease.js';
 export * from './secret.js';

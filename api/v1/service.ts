@@ -7,6 +7,7 @@ import { Count, DEFAULT_LAUNCH_TYPE, EcsIdentifier, LaunchType, Tags } from './c
 import { DEFAULT_MAX_TASKS_PER_SERVICE, MAX_TASKS_PER_SERVICE_CEILING } from './cluster.js';
 import { defineKind, Timestamp } from './meta.js';
 import { PlacementConstraints, PlacementStrategies } from './placement.js';
+import { ServiceRegistries } from './service-registry.js';
 import { PinnedTaskDefinitionRefString, TaskDefinitionRefString } from './task-definition-ref.js';
 
 export const SCHEDULING_STRATEGIES = ['REPLICA', 'DAEMON'] as const;
@@ -71,6 +72,7 @@ export const ServiceSpec = z.strictObject({
   healthCheckGracePeriodSeconds: z.int().min(0).max(MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS).default(SERVICE_DEFAULTS.healthCheckGracePeriodSeconds),
   schedulingStrategy: z.enum(SCHEDULING_STRATEGIES).default(SERVICE_DEFAULTS.schedulingStrategy),
   tags: Tags.optional(),
+  serviceRegistries: ServiceRegistries.optional(),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_LAUNCH_TYPE, EcsIdentifier, KeyValuePair, LaunchType, TransportProtocol } from './common.js';
 import { defineKind, Name, Timestamp } from './meta.js';
 import { PlacementConstraints, PlacementStrategies } from './placement.js';
+import { TaskDiscovery } from './service-registry.js';
 import { PinnedTaskDefinitionRefString } from './task-definition-ref.js';
 import { MIN_MEMORY_MIB, TaskCpu, TaskMemory } from './units.js';
 
@@ -131,6 +132,7 @@ export const TaskStatus = z.strictObject({
   /** Why the task is not placed or started yet, e.g. "no instance has 512 MiB free". */
   pendingReason: z.string().optional(),
   attachments: z.array(Attachment).optional(),
+  discovery: TaskDiscovery.optional(),
 });
 export type TaskStatus = z.infer<typeof TaskStatus>;
 

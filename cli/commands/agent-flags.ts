@@ -21,6 +21,10 @@ export interface AgentFlags extends ConnectionFlags {
   /** `--logs-listen HOST:PORT` (commander gives the default). */
   logsListen?: string;
   advertiseAddress?: string;
+  /** Service discovery: `--dns-address IP[:PORT]`, `--host-address IP`, `--dns-upstream IP[:PORT]` (repeatable). */
+  dnsAddress?: string;
+  hostAddress?: string;
+  dnsUpstream?: string[];
 }
 
 export class AgentFlagError extends Error {
@@ -80,5 +84,8 @@ export function agentSettings(flags: AgentFlags, defaultCluster: string | undefi
       : {}),
     ...(flags.sandboxImage !== undefined ? { sandbox: { image: flags.sandboxImage } } : {}),
     ...(flags.localLogDriver !== undefined ? { localLogDriver: flags.localLogDriver } : {}),
+    ...(flags.dnsAddress !== undefined ? { dnsAddress: flags.dnsAddress } : {}),
+    ...(flags.hostAddress !== undefined ? { hostAddress: flags.hostAddress } : {}),
+    ...(flags.dnsUpstream?.length ? { dnsUpstreams: flags.dnsUpstream } : {}),
   };
 }

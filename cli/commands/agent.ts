@@ -32,6 +32,14 @@ export function agentCommand(): Command {
     .option('--logs-listen <host:port>', 'where the agent serves container logs to the API server (`berth logs`)', DEFAULT_LOGS_LISTEN)
     .option('--advertise-address <url|host>', "the log address to register for the API server to call (default: this machine's address toward the server)")
     .option('--no-logs', 'serve no container logs (`berth logs` will not work for this instance)')
+    .option('--dns-address <ip[:port]>', "serve service discovery DNS here and make it containers' resolver (port 53; e.g. docker0's gateway 172.17.0.1)")
+    .option('--host-address <ip>', "this machine's address other instances reach its published ports at (the A records of bridge tasks)")
+    .option(
+      '--dns-upstream <ip[:port]>',
+      "a resolver for names not berth's (repeatable; default: /etc/resolv.conf's)",
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
     .addCommand(agentTokenCommand())
     .action((flags: AgentFlags) => runLazy(() => import('./actions/agent.js'), flags));
 }

@@ -28,7 +28,16 @@ import { WorkQueue } from '../kit/queue.js';
 import { TaskDefinitionCache } from './definitions.js';
 import { ContainerIndex } from './container-index.js';
 import { AgentStateError } from './errors.js';
-import { instanceAttributes, instanceResources, resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.js';
+import {
+  DNS_PORT,
+  instanceAttributes,
+  instanceResources,
+  parseDnsAddress,
+  resolveAgentOptions,
+  type AgentOptions,
+  type ResolvedAgentOptions,
+} from './options.js';
+import { ServiceDiscovery } from './discovery/discovery.js';
 import { LogServer, type LogServerAddress } from './log-server.js';
 import { OwnEngineEvents } from './own-events.js';
 import { heartbeat, registerInstance, type Registration } from './registration.js';
@@ -67,6 +76,9 @@ export class Agent {
   private readonly legacy = new Set<string>();
   private registration: Registration | undefined;
   private logServer: LogServer | undefined;
+  private discovery: ServiceDiscovery | undefined;
+  /** Where the service-discovery DNS server listens, once started (dnsAddress). */
+  dnsServer: { address: string; port: number } | undefined;
   /** Known once the API has said which installation it serves (start()). */
   private scope: AgentScope | undefined;
 
@@ -87,8 +99,9 @@ export class Agent {
     try {
       await this.run();
     } catch (err) {
-      // A listening log server would keep a failed agent's process alive.
+      // A listening log server (or DNS server) would keep a failed agent's process alive.
       await this.logServer?.stop();
+      await this.discovery?.stop();
       throw err;
     }
   }
@@ -101,6 +114,7 @@ export class Agent {
     const scope: AgentScope = { installation, cluster: this.cluster, instance: this.instanceName };
     this.scope = scope;
     const logs = await this.startLogServer(scope);
+    const resolver = await this.startDiscovery();
     this.registration = {
       client,
       cluster: this.cluster,
@@ -153,6 +167,8 @@ export class Agent {
       scope,
       sandbox: this.options.sandbox,
       logDrivers: { local: this.options.localLogDriver, ...(info.logDrivers ? { available: info.logDrivers } : {}) },
+      ...(resolver !== undefined ? { resolver } : {}),
+      ...(this.options.hostAddress !== undefined ? { hostAddress: this.options.hostAddress } : {}),
       clock: this.clock,
       log: this.log,
       retentionMs: this.options.stoppedContainerRetentionMs,
@@ -174,6 +190,7 @@ export class Agent {
     this.events?.close();
     this.informer?.stop();
     await this.logServer?.stop();
+    await this.discovery?.stop();
     this.queue.shutDown();
     const done = Promise.all(this.workers).then(() => true);
     // The grace timer is cancelled once the workers are done, so it cannot hold the process open.
@@ -198,6 +215,26 @@ export class Agent {
       now: () => this.clock.now(),
     });
     return this.logServer.start();
+  }
+
+  /**
+   * The service-discovery DNS server, when the agent has a dnsAddress; resolves to the address
+   * containers get as their resolver (none when it listens on another port than 53).
+   */
+  private async startDiscovery(): Promise<string | undefined> {
+    if (this.options.dnsAddress === undefined) return undefined;
+    const { address, port } = parseDnsAddress(this.options.dnsAddress);
+    this.discovery = new ServiceDiscovery({
+      client: this.options.client,
+      cluster: this.cluster,
+      address,
+      port,
+      ...(this.options.dnsUpstreams ? { upstreams: this.options.dnsUpstreams } : {}),
+      clock: this.clock,
+      log: this.log.child({ part: 'dns' }),
+    });
+    this.dnsServer = await this.discovery.start(this.stopping.signal);
+    return port === DNS_PORT ? address : undefined;
   }
 
   /** Runs `call` until it succeeds, waiting between tries while its errors are retriable (and the agent runs). */

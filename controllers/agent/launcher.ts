@@ -97,6 +97,8 @@ export interface LauncherDeps {
   sandbox: SandboxImage;
   /** Which log drivers run as asked (spec-logs.ts). */
   logDrivers: LogDriverChoice;
+  /** The agent's DNS server address, given to containers as their resolver (service discovery). */
+  resolver?: string;
   clock: Clock;
   log: Logger;
   /** A container's first health check passed (see probeOnce): the task has news to report. */
@@ -210,6 +212,7 @@ export class Launcher {
       scope,
       sandbox: this.deps.sandbox,
       ...(memory.cgroupParent !== undefined ? { cgroupParent: memory.cgroupParent } : {}),
+      ...(this.deps.resolver !== undefined ? { resolver: this.deps.resolver } : {}),
     });
     const id = await this.createOrAdopt(task, spec);
     await this.deps.ownEvents.around('start', id, () => runtime.startContainer(id));
@@ -246,6 +249,7 @@ export class Launcher {
       installation: this.deps.scope.installation,
       hostPorts,
       logDrivers: this.deps.logDrivers,
+      ...(this.deps.resolver !== undefined ? { resolver: this.deps.resolver } : {}),
       ...(memory.network !== undefined ? { networkName: memory.network } : {}),
       ...secretInputs(memory.secrets?.[name]),
       ...(memory.sandbox !== undefined ? { sandbox: memory.sandbox } : {}),

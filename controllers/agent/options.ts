@@ -1,4 +1,5 @@
 /** The agent's options and their defaults. */
+import { isIPv4 } from 'node:net';
 import { hostname } from 'node:os';
 import type { Principal } from '../../api/auth/principal.js';
 import type { BerthClient, InstallationSource, TaskSecretsSource } from '../../api/client/types.js';
@@ -66,6 +67,17 @@ export interface AgentOptions {
   advertiseAddress?: string;
   /** Required with logsListen: the principal of a log caller's token, asked of the API server (identifyViaApi). */
   identifyCaller?: (token: string) => Promise<Principal | undefined>;
+  /**
+   * Service discovery: serve DNS on `IP` (port 53) or `IP:PORT` (discovery/), and give containers
+   * that name no dnsServers `IP` as their resolver (only on port 53: Docker's --dns takes an address
+   * alone). An address of this host that containers reach: a bridge's gateway (`berth agent`:
+   * docker0's). Absent: no DNS server, containers keep Docker's resolver.
+   */
+  dnsAddress?: string;
+  /** Resolvers for every other name (`IP` or `IP:PORT`); default: the host's /etc/resolv.conf. */
+  dnsUpstreams?: string[];
+  /** Where other instances reach this instance's published ports: the A records of its bridge and host tasks. */
+  hostAddress?: string;
   clock?: Clock;
   log?: Logger;
 }
@@ -82,7 +94,8 @@ export const AGENT_DEFAULTS = {
 
 export const AGENT_VERSION = '0.1.0';
 
-type OptionalOptions = 'attributes' | 'resources' | 'dynamicPortRange' | 'logsListen' | 'advertiseAddress' | 'identifyCaller';
+type OptionalOptions =
+  'attributes' | 'resources' | 'dynamicPortRange' | 'logsListen' | 'advertiseAddress' | 'identifyCaller' | 'dnsAddress' | 'dnsUpstreams' | 'hostAddress';
 export type ResolvedAgentOptions = Required<Omit<AgentOptions, OptionalOptions>> & Pick<AgentOptions, OptionalOptions>;
 
 export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions {
@@ -90,6 +103,9 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     throw new AgentConfigError('an agent that serves logs (logsListen) needs identifyCaller to check who asks; pass identifyViaApi({server})');
   // A bad address is refused at construction, not once the agent has registered with the API.
   if (options.advertiseAddress !== undefined && !options.advertiseAddress.includes('://')) parseAdvertiseAddress(options.advertiseAddress);
+  if (options.dnsAddress !== undefined) parseDnsAddress(options.dnsAddress);
+  if (options.hostAddress !== undefined && !isIPv4(options.hostAddress))
+    throw new AgentConfigError(`hostAddress "${options.hostAddress}" is not an IPv4 address; give the address other instances reach this one at`);
   const instanceName = options.instanceName ?? hostname();
   return {
     ...options,
@@ -131,4 +147,16 @@ export function instanceResources(info: EngineInfo, override: AgentOptions['reso
     memory: override.memory ?? Math.floor(info.memoryBytes / MIB),
     ...(override.gpu ? { gpu: override.gpu } : {}),
   };
+}
+
+/** The standard DNS port: the only one Docker's --dns can point containers at. */
+export const DNS_PORT = 53;
+
+/** `IP` or `IP:PORT` (IPv4); throws AgentConfigError naming what is wrong. */
+export function parseDnsAddress(text: string): { address: string; port: number } {
+  const [address = '', port = String(DNS_PORT), ...rest] = text.split(':');
+  const n = Number(port);
+  if (!isIPv4(address) || rest.length > 0 || !Number.isInteger(n) || n < 0 || n > 65535)
+    throw new AgentConfigError(`dnsAddress "${text}" must be an IPv4 address, optionally with a port (10.0.0.1 or 10.0.0.1:5353)`);
+  return { address, port: n };
 }

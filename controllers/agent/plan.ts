@@ -19,6 +19,7 @@
 import { DEFAULT_STOP_TIMEOUT_SECONDS, type ContainerDefinition } from '../../api/v1/container-definition.js';
 import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import type { STOP_CODES, Task, TaskStatus } from '../../api/v1/task.js';
+import type { TaskDiscovery } from '../../api/v1/service-registry.js';
 import { hasExited, hasStarted, isRunning, type ObservedContainer } from './observed.js';
 import { readiness, startPlan, type StartPlan } from './runtime/dependency-order.js';
 import { shouldRestart } from './restart-policy.js';
@@ -53,6 +54,8 @@ export interface TaskPlanInput {
   retentionMs: number;
   /** awsvpc: the task's network sandbox, when it is on the engine (never among `containers`). */
   sandbox?: ObservedContainer;
+  /** Where other instances reach this instance's published ports, for service discovery (status.discovery). */
+  hostAddress?: string;
 }
 
 export interface StopStep {
@@ -194,6 +197,7 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
     containers,
     ...(attachments ? { attachments } : {}),
     healthStatus: healthFromContainers(def.containerDefinitions, containers),
+    ...(lastStatus === 'RUNNING' ? { discovery: discoveryOf(def, input.hostAddress) } : {}),
     ...connected(task, input.now),
     ...pulled(task, input),
     ...(lastStatus === 'RUNNING' ? { startedAt: task.status?.startedAt ?? iso(input.now) } : {}),
@@ -375,4 +379,12 @@ function parseTime(time: string | undefined): number | undefined {
 /** Whether `plan` asks for any change on the engine (as opposed to only a status write or a later look). */
 export function hasEngineWork(plan: TaskPlan): boolean {
   return plan.stopWaves.length > 0 || plan.start.length > 0 || plan.restart.length > 0 || plan.remove.length > 0;
+}
+
+/** What service discovery needs of a running task that only this agent knows (records.ts). */
+function discoveryOf(def: TaskDefinitionSpec, hostAddress: string | undefined): TaskDiscovery {
+  return {
+    ...(hostAddress !== undefined ? { hostAddress } : {}),
+    healthChecked: def.containerDefinitions.some((d) => d.essential && d.healthCheck !== undefined),
+  };
 }

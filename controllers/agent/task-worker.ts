@@ -45,6 +45,10 @@ export interface TaskWorkerDeps {
   scope: AgentScope;
   sandbox: SandboxImage;
   logDrivers: LogDriverChoice;
+  /** The agent's DNS server address, given to containers as their resolver (service discovery). */
+  resolver?: string;
+  /** Where other instances reach this instance's published ports (status.discovery.hostAddress). */
+  hostAddress?: string;
   clock: Clock;
   log: Logger;
   retentionMs: number;
@@ -86,6 +90,7 @@ export class TaskWorker {
           ? { waiting: { reason: memory.waiting, retryAfterMs: Math.min(SECRET_RETRY_MS.first * 2 ** Math.max(0, memory.waits - 1), SECRET_RETRY_MS.max) } }
           : {}),
         ...(memory.pull ? { pull: memory.pull } : {}),
+        ...(this.deps.hostAddress !== undefined ? { hostAddress: this.deps.hostAddress } : {}),
       });
       if (task && plan.status && !(await this.writeStatus(task, plan.status, log))) continue;
       if (plan.releasePorts) this.launcher.releasePorts(memory);

@@ -12,7 +12,7 @@ export function ecsService(service: Service, ctx: EcsContext): Record<string, un
     serviceName: metadata.name,
     clusterArn: ecsArn.cluster(ctx, cluster),
     loadBalancers: [],
-    serviceRegistries: [],
+    serviceRegistries: spec.serviceRegistries ?? [],
     status: metadata.deletionTimestamp ? 'DRAINING' : 'ACTIVE',
     desiredCount: spec.desiredCount,
     runningCount: status?.runningCount ?? 0,

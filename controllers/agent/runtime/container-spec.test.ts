@@ -369,6 +369,9 @@ describe('toContainerSpec', () => {
     ['hostname', { container: { hostname: 'app-1' } }, (s) => s.Hostname, 'app-1'],
     ['extraHosts', { container: { extraHosts: [{ hostname: 'db.local', ipAddress: '10.0.0.5' }] } }, (s) => hc(s).ExtraHosts, ['db.local:10.0.0.5']],
     ['dnsServers', { container: { dnsServers: ['1.1.1.1'] } }, (s) => hc(s).Dns, ['1.1.1.1']],
+    ["the agent's DNS server, for a container naming none", { input: { resolver: '10.9.0.1' } }, (s) => hc(s).Dns, ['10.9.0.1']],
+    ['dnsServers win over the agent’s DNS server', { container: { dnsServers: ['1.1.1.1'] }, input: { resolver: '10.9.0.1' } }, (s) => hc(s).Dns, ['1.1.1.1']],
+    ['host mode keeps the host’s resolvers', { td: { networkMode: 'host' }, input: { resolver: '10.9.0.1' } }, (s) => hc(s).Dns, undefined],
     ['privileged', { container: { privileged: true } }, (s) => hc(s).Privileged, true],
     ['readonlyRootFilesystem', { container: { readonlyRootFilesystem: true } }, (s) => hc(s).ReadonlyRootfs, true],
     [

@@ -35,7 +35,7 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
   const identity: TaskIdentity = { name: task.metadata.name, ...(task.metadata.uid ? { uid: task.metadata.uid } : {}) };
   const override = input.overrides ?? task.spec.overrides?.containerOverrides?.find((o) => o.name === c.name);
   const ownLabels = taskLabels({ installation: input.installation, cluster, instance }, identity);
-  const network = networkOptions(c, taskDefinition.spec, input.hostPorts ?? {}, input.networkName, input.sandbox);
+  const network = networkOptions(c, taskDefinition.spec, input.hostPorts ?? {}, input.networkName, input.sandbox, input.resolver);
   const mounts = mountOptions(c, { cluster, task: identity, volumes: taskDefinition.spec.volumes ?? [], taskLabels: ownLabels });
   const logs = logOptions(c.logConfiguration, input.logDrivers);
 

@@ -43,6 +43,8 @@ export interface ContainerSpecInput {
   cgroupParent?: string;
   /** Which log drivers run as asked, and what the others run on (spec-logs.ts). */
   logDrivers?: LogDriverChoice;
+  /** The agent's DNS server (service discovery), the resolver of a container that names no dnsServers of its own. */
+  resolver?: string;
 }
 
 /** `8080/tcp`: how dynamic host ports are keyed, and Docker's own key for a container port. */

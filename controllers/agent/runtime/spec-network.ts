@@ -53,6 +53,7 @@ export function networkOptions(
   hostPorts: Record<string, number>,
   networkName: string | undefined,
   sandbox?: string,
+  resolver?: string,
 ): NetworkOptions {
   const mode = spec.networkMode;
   if (needsTaskNetwork(spec) && networkName === undefined)
@@ -69,7 +70,9 @@ export function networkOptions(
   }
   if (c.hostname !== undefined) out.Hostname = c.hostname;
   if (c.disableNetworking) out.NetworkDisabled = true;
-  if (c.dnsServers?.length) out.HostConfig.Dns = [...c.dnsServers];
+  // Host mode keeps the host's resolv.conf, as Docker does: the host's own resolvers are its to choose.
+  const dns = resolverOf([c], mode === 'bridge' ? resolver : undefined);
+  if (dns.length) out.HostConfig.Dns = dns;
   if (c.dnsSearchDomains?.length) out.HostConfig.DnsSearch = [...c.dnsSearchDomains];
   if (c.extraHosts?.length) out.HostConfig.ExtraHosts = c.extraHosts.map((h) => `${h.hostname}:${h.ipAddress}`);
   return out;
@@ -129,4 +132,14 @@ function ports(c: ContainerDefinition, mode: NetworkMode, hostPorts: Record<stri
     (bindings[key] ??= []).push({ HostIp: '', HostPort: String(hostPort) });
   }
   return { exposed, bindings };
+}
+
+/**
+ * The resolvers of a network namespace: what its containers name (ECS's dnsServers), else the
+ * agent's DNS server, which answers berth's service names and forwards the rest to the host's
+ * resolvers.
+ */
+export function resolverOf(containers: readonly Pick<ContainerDefinition, 'dnsServers'>[], resolver: string | undefined): string[] {
+  const own = [...new Set(containers.flatMap((c) => c.dnsServers ?? []))];
+  return own.length || resolver === undefined ? own : [resolver];
 }

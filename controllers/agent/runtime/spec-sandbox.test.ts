@@ -14,13 +14,14 @@ const task = Task.parse({
   spec: { taskDefinition: 'web:3', containerInstance: 'i-1' },
 });
 const td = (containers: Record<string, unknown>[]) => TaskDefinition.parse(rawTaskDefinition({ networkMode: 'awsvpc', containerDefinitions: containers }));
-const build = (containers: Record<string, unknown>[], extra: { cgroupParent?: string; command?: string[] } = {}) =>
+const build = (containers: Record<string, unknown>[], extra: { cgroupParent?: string; command?: string[]; resolver?: string } = {}) =>
   sandboxSpec({
     task,
     taskDefinition: td(containers),
     scope,
     sandbox: { image: 'pause:1', ...(extra.command ? { command: extra.command } : {}) },
     ...(extra.cgroupParent ? { cgroupParent: extra.cgroupParent } : {}),
+    ...(extra.resolver ? { resolver: extra.resolver } : {}),
   });
 
 describe('sandboxSpec', () => {
@@ -68,6 +69,13 @@ describe('sandboxSpec', () => {
     ['runs the image, sleeping by default', [rawContainer('app')], (s) => [s.Image, s.Cmd], ['pause:1', ['sleep', '2147483647']]],
   ])('%s', (_what, containers, pick, want) => {
     expect(pick(build(containers))).toEqual(want);
+  });
+
+  it.each([
+    ['the agent’s DNS server when no container names one', [rawContainer('a')], ['10.9.0.1']],
+    ['the containers’ own dnsServers over it', [rawContainer('a', { dnsServers: ['10.0.0.2'] })], ['10.0.0.2']],
+  ])('resolvers: %s', (_what, containers, want) => {
+    expect(build(containers, { resolver: '10.9.0.1' }).HostConfig?.Dns).toEqual(want);
   });
 
   it('joins the task’s cgroup and runs what it is told', () => {

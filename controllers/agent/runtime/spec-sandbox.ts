@@ -12,7 +12,7 @@ import type { HostConfig } from 'dockerode';
 import type { TaskDefinitionSpec } from '../../../api/v1/task-definition.js';
 import type { Task } from '../../../api/v1/task.js';
 import { DOCKER_LABELS, sandboxName, taskLabels, type AgentScope, type TaskIdentity } from './names.js';
-import { isNetworkSysctl, sandboxPorts } from './spec-network.js';
+import { isNetworkSysctl, resolverOf, sandboxPorts } from './spec-network.js';
 import type { ContainerSpec } from './types.js';
 
 export interface SandboxImage {
@@ -31,6 +31,8 @@ export interface SandboxSpecInput {
   sandbox: SandboxImage;
   /** The task's cgroup (see cgroups.ts), so the sandbox counts against the task as on ECS. */
   cgroupParent?: string;
+  /** The agent's DNS server, for a task whose containers name no dnsServers (spec-network.ts resolverOf). */
+  resolver?: string;
 }
 
 export function sandboxSpec(input: SandboxSpecInput): ContainerSpec {
@@ -38,7 +40,7 @@ export function sandboxSpec(input: SandboxSpecInput): ContainerSpec {
   const identity: TaskIdentity = { name: task.metadata.name, ...(task.metadata.uid ? { uid: task.metadata.uid } : {}) };
   const containers = input.taskDefinition.spec.containerDefinitions;
   const { ExposedPorts, PortBindings } = sandboxPorts(containers);
-  const dns = unique(containers.flatMap((c) => c.dnsServers ?? []));
+  const dns = resolverOf(containers, input.resolver);
   const search = unique(containers.flatMap((c) => c.dnsSearchDomains ?? []));
   const hosts = unique(containers.flatMap((c) => (c.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`)));
   // The task's network sysctls, set on the namespace all its containers share (as ECS does).

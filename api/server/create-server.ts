@@ -28,6 +28,7 @@ import { registerTokenRoutes } from './token-routes.js';
 import { registerMetaRoutes } from './meta-routes.js';
 import { registerTaskLogRoute } from './task-log-route.js';
 import { registerTaskSecretsRoute } from './task-secrets-route.js';
+import { registerTaskStreamRoutes } from './task-stream-routes.js';
 import { registerWhoamiRoute } from './whoami-route.js';
 import { registerInstallationRoute } from './installation-route.js';
 import { createApiMetrics } from './metrics.js';
@@ -184,6 +185,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   registerInstallationRoute(app, store);
   const logs = registerTaskLogRoute(app, { resources, tokens: auth.tokens });
   registerTaskSecretsRoute(app, resources);
+  registerTaskStreamRoutes(app, { resources, tokens: auth.tokens });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

@@ -8,6 +8,7 @@ import { DEFAULT_LAUNCH_TYPE, EcsIdentifier, KeyValuePair, LaunchType, Transport
 import { defineKind, Name, Timestamp } from './meta.js';
 import { PlacementConstraints, PlacementStrategies } from './placement.js';
 import { PinnedTaskDefinitionRefString } from './task-definition-ref.js';
+import { TaskEvents } from './task-events.js';
 import { MIN_MEMORY_MIB, TaskCpu, TaskMemory } from './units.js';
 
 export const TASK_DESIRED_STATUSES = ['RUNNING', 'STOPPED'] as const;
@@ -131,6 +132,7 @@ export const TaskStatus = z.strictObject({
   /** Why the task is not placed or started yet, e.g. "no instance has 512 MiB free". */
   pendingReason: z.string().optional(),
   attachments: z.array(Attachment).optional(),
+  events: TaskEvents.optional(),
 });
 export type TaskStatus = z.infer<typeof TaskStatus>;
 

@@ -63,6 +63,9 @@ describe('complete', () => {
     ['config use-context ', ['local', 'prod-east']],
     ['config delete-context p', ['prod-east']],
     ['get svc --context ', ['local', 'prod-east']],
+    ['exec ', ['web-1a2b', 'batch-9z']],
+    ['exec web-1a2b -c app --context p', ['prod-east']],
+    ['port-forward ', ['web-1a2b', 'batch-9z']],
   ])('%j', async (line, expected) => {
     expect(await values(line)).toEqual(expected);
   });

@@ -150,6 +150,37 @@ export function parseAgentLogsPath(path: string): { task: string; container: str
   return { task, container };
 }
 
+/** A process run in a task's container (WebSocket; query container, command (repeated), tty, stdin): api/tasks/stream-protocol.ts. */
+export const TASK_EXEC_ROUTE = `${API_PREFIX}/${CLUSTERS}/:cluster/${KIND_PLURALS.Task}/:name/exec`;
+export function taskExecPath(cluster: string, task: string): string {
+  return `${resourcePath({ kind: 'Task', cluster, name: task })}/exec`;
+}
+
+/** One TCP connection to a port of a task's container (WebSocket; query port, container). */
+export const TASK_PORT_FORWARD_ROUTE = `${API_PREFIX}/${CLUSTERS}/:cluster/${KIND_PLURALS.Task}/:name/portforward`;
+export function taskPortForwardPath(cluster: string, task: string): string {
+  return `${resourcePath({ kind: 'Task', cluster, name: task })}/portforward`;
+}
+
+/** The agent's exec and port endpoints (WebSocket, on its log server), which the API server relays to; the port is in the path, so a per-call token bound to the path reaches that port only. */
+export function agentExecPath(task: string, container: string): string {
+  return `/v1/tasks/${enc(task)}/containers/${enc(container)}/exec`;
+}
+export function agentPortPath(task: string, container: string, port: number): string {
+  return `/v1/tasks/${enc(task)}/containers/${enc(container)}/ports/${port}`;
+}
+export type AgentStreamTarget = { task: string; container: string } & ({ kind: 'exec' } | { kind: 'port'; port: number });
+export function parseAgentStreamPath(path: string): AgentStreamTarget | undefined {
+  const segments = decodeSegments(path);
+  if (!segments || segments.length < 7) return undefined;
+  const [root, v1, tasks, task, containers, container, what, port, ...rest] = segments;
+  if (root !== '' || v1 !== 'v1' || tasks !== 'tasks' || containers !== 'containers' || !task || !container || rest.length > 0) return undefined;
+  if (what === 'exec' && port === undefined) return { kind: 'exec', task, container };
+  const n = Number(port);
+  if (what === 'ports' && port !== undefined && /^\d+$/.test(port) && n >= 1 && n <= 65535) return { kind: 'port', task, container, port: n };
+  return undefined;
+}
+
 /** Tokens (installation admins only): POST creates one (→ {token, id}), GET lists them, DELETE …/{id} revokes. */
 export const TOKENS_PATH = `${API_PREFIX}/tokens`;
 export const TOKEN_ROUTE = `${TOKENS_PATH}/:id`;

@@ -28,8 +28,8 @@ describe('berth up beyond loopback', () => {
 
   it('serves https with a CA it made in the data dir (keys 0600) and records the CA in the CLI config', async () => {
     expect(up.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const written = JSON.parse(readFileSync(config, 'utf8')) as { server: string; caFile?: string };
-    expect(written.caFile).toBe(join(dir, 'data', 'tls', 'ca.crt'));
+    const written = JSON.parse(readFileSync(config, 'utf8')) as { contexts: { caFile?: string }[] };
+    expect(written.contexts[0]?.caFile).toBe(join(dir, 'data', 'tls', 'ca.crt'));
     for (const key of ['ca.key', 'server.key']) expect(statSync(join(dir, 'data', 'tls', key)).mode & 0o777).toBe(0o600);
     expect(up.output()).toMatch(/serving https with a certificate signed by berth's CA .*ca\.crt/);
     const got = await runBerth(['get', 'clusters'], { env: berthEnv(config) });

@@ -1,7 +1,7 @@
 /**
  * Where a client finds its server and token, in kubectl's order: flags, then the environment
- * (BERTH_SERVER, BERTH_TOKEN, BERTH_CA, BERTH_CLUSTER), then the config file that `berth up` writes
- * (~/.berth/config, or BERTH_CONFIG). The CLI and out-of-process controllers share it, so a
+ * (BERTH_SERVER, BERTH_TOKEN, BERTH_CA, BERTH_CLUSTER), then a context of the config file that `berth up`
+ * writes (~/.berth/config, or BERTH_CONFIG; contexts.ts). The CLI and out-of-process controllers share it, so a
  * controller started on the machine where `berth up` runs needs no flags at all.
  */
 import { readFileSync } from 'node:fs';
@@ -9,8 +9,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CLUSTER } from '../v1/meta.js';
+import { ConfigError, contextToken, readContextsFile, selectContext } from './contexts.js';
 import { HttpClient } from './http-client.js';
 
+export { ConfigError };
+
+/** Where a client connects, as resolved from flags, environment and the config file's context. */
 export const BerthConfig = z.strictObject({
   server: z.url(),
   token: z.string().min(1).optional(),
@@ -26,41 +30,22 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.BERTH_CONFIG ?? join(homedir(), '.berth', 'config');
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-export function readConfigFile(path: string): BerthConfig | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${path} is not valid JSON (${err instanceof Error ? err.message : String(err)}); fix it or delete it and run \`berth up\` again`);
-  }
-  const parsed = BerthConfig.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  return parsed.data;
-}
-
 export interface ConnectionFlags {
   server?: string;
   token?: string;
   caFile?: string;
+  /** A context of the config file other than the current one (also BERTH_CONTEXT). */
+  context?: string;
 }
 
-/** Flags win over the environment, which wins over the config file. */
+/** Flags win over the environment, which wins over the context (--context, BERTH_CONTEXT, else the current one). */
 export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): BerthConfig {
-  const file = readConfigFile(configPath(env));
-  const server = flags.server ?? env.BERTH_SERVER ?? file?.server ?? DEFAULT_SERVER;
-  const token = flags.token ?? env.BERTH_TOKEN ?? file?.token;
-  const caFile = flags.caFile ?? env.BERTH_CA ?? file?.caFile;
-  const parsed = BerthConfig.safeParse({ server, token, caFile, cluster: file?.cluster });
+  const path = configPath(env);
+  const context = selectContext(readContextsFile(path)?.file, flags.context ?? nonEmpty(env.BERTH_CONTEXT), path);
+  const server = flags.server ?? env.BERTH_SERVER ?? context?.server ?? DEFAULT_SERVER;
+  const token = flags.token ?? env.BERTH_TOKEN ?? (context ? contextToken(context) : undefined);
+  const caFile = flags.caFile ?? env.BERTH_CA ?? context?.caFile;
+  const parsed = BerthConfig.safeParse({ server, token, caFile, cluster: context?.cluster });
   if (!parsed.success) throw new ConfigError(`server address "${server}" is not a URL; expected e.g. ${DEFAULT_SERVER}`);
   return parsed.data;
 }

@@ -28,6 +28,7 @@ import { registerTokenRoutes } from './token-routes.js';
 import { registerMetaRoutes } from './meta-routes.js';
 import { registerTaskLogRoute } from './task-log-route.js';
 import { registerTaskSecretsRoute } from './task-secrets-route.js';
+import { registerTaskStreamRoutes } from './task-stream-routes.js';
 import { registerWhoamiRoute } from './whoami-route.js';
 import { registerInstallationRoute } from './installation-route.js';
 import { createApiMetrics } from './metrics.js';
@@ -193,6 +194,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const logs = registerTaskLogRoute(app, { resources, tokens: auth.tokens });
   registerTaskSecretsRoute(app, resources);
   registerConsoleRoutes(app, options.consoleDir ?? defaultConsoleDir());
+  registerTaskStreamRoutes(app, { resources, tokens: auth.tokens });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

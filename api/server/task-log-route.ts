@@ -186,12 +186,12 @@ export function registerTaskLogRoute(app: ApiApp, options: TaskLogRouteOptions):
   };
 }
 
-class AgentTimeoutError extends Error {
+export class AgentTimeoutError extends Error {
   override readonly name = 'AgentTimeout';
   readonly retriable = true;
 }
 
-class AgentCertificateError extends Error {
+export class AgentCertificateError extends Error {
   override readonly name = 'AgentCertificate';
   readonly retriable = false;
 }
@@ -226,7 +226,7 @@ async function callAgent(url: URL, token: string, signal: AbortSignal, timeoutMs
   });
 }
 
-function connectPinned(url: URL, pin: string, signal: AbortSignal, timeoutMs: number): Promise<TLSSocket> {
+export function connectPinned(url: URL, pin: string, signal: AbortSignal, timeoutMs: number): Promise<TLSSocket> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
     // Chain and name are not checked: the agent's certificate is self-signed, and what is trusted
@@ -263,7 +263,7 @@ function connectPinned(url: URL, pin: string, signal: AbortSignal, timeoutMs: nu
  * The agent said no. Its 404 and 400 are the caller's to read; its 401 and 403 are about the
  * server's own token, not the caller's, so they become 502 rather than misleading the caller.
  */
-async function agentRefusal(res: IncomingMessage, instance: string): Promise<BadRequestError> {
+export async function agentRefusal(res: IncomingMessage, instance: string): Promise<BadRequestError> {
   let text = '';
   res.setEncoding('utf8');
   for await (const chunk of res) text += String(chunk);

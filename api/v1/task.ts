@@ -9,6 +9,7 @@ import { defineKind, Name, Timestamp } from './meta.js';
 import { PlacementConstraints, PlacementStrategies } from './placement.js';
 import { TaskDiscovery } from './service-registry.js';
 import { PinnedTaskDefinitionRefString } from './task-definition-ref.js';
+import { TaskEvents } from './task-events.js';
 import { MIN_MEMORY_MIB, TaskCpu, TaskMemory } from './units.js';
 
 export const TASK_DESIRED_STATUSES = ['RUNNING', 'STOPPED'] as const;
@@ -133,6 +134,7 @@ export const TaskStatus = z.strictObject({
   pendingReason: z.string().optional(),
   attachments: z.array(Attachment).optional(),
   discovery: TaskDiscovery.optional(),
+  events: TaskEvents.optional(),
 });
 export type TaskStatus = z.infer<typeof TaskStatus>;
 

@@ -15,6 +15,9 @@ export interface Session {
 }
 
 export function connect(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): Session {
-  const { client, cluster, server } = connectClient({ server: flags.server, token: flags.token, cluster: flags.cluster, caFile: flags.caFile }, env);
+  const { client, cluster, server } = connectClient(
+    { server: flags.server, token: flags.token, cluster: flags.cluster, caFile: flags.caFile, context: flags.context },
+    env,
+  );
   return { client, cluster, server, close: () => client.close() };
 }

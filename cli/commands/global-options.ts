@@ -1,5 +1,5 @@
 /**
- * The flags every client command takes (--server, --token, --cluster), kept free of heavy imports:
+ * The flags every client command takes (--server, --token, --cluster, --context), kept free of heavy imports:
  * command modules load at every start, their implementations only when they run.
  */
 import { Command } from 'commander';
@@ -9,6 +9,7 @@ export interface GlobalFlags {
   token?: string;
   cluster?: string;
   caFile?: string;
+  context?: string;
 }
 
 export function withGlobalOptions(command: Command): Command {
@@ -16,7 +17,8 @@ export function withGlobalOptions(command: Command): Command {
     .option('--server <url>', 'API server address (default: $BERTH_SERVER, then the config file)')
     .option('--token <token>', 'bearer token (default: $BERTH_TOKEN, then the config file)')
     .option('--ca-file <file>', "PEM CA of the server's certificate (default: $BERTH_CA, then the config file)")
-    .option('--cluster <name>', 'cluster to work in (default: $BERTH_CLUSTER, then the config file, then "default")');
+    .option('--cluster <name>', 'cluster to work in (default: $BERTH_CLUSTER, then the config file, then "default")')
+    .option('--context <name>', 'context of the config file to use (default: $BERTH_CONTEXT, then the current context)');
 }
 
 /** For repeatable options such as -f. No default: commander would treat it as given. */

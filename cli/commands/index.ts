@@ -25,6 +25,9 @@ import { waitCommand } from './wait.js';
 import { explainCommand } from './explain.js';
 import { createCommand } from './create.js';
 import { composeCommand } from './compose.js';
+import { configCommand } from './config.js';
+import { execCommand } from './exec.js';
+import { portForwardCommand } from './port-forward.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
@@ -55,5 +58,8 @@ export function registerCommands(program: Command): void {
   program.addCommand(explainCommand());
   program.addCommand(createCommand());
   program.addCommand(composeCommand());
+  program.addCommand(configCommand());
+  program.addCommand(execCommand());
+  program.addCommand(portForwardCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

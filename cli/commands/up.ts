@@ -1,7 +1,8 @@
 /**
  * `berth up`: everything for one machine in one process — API server, controllers and an agent for
- * the local Docker engine — over the embedded store, or etcd with --etcd. It writes the server
- * address and admin token to ~/.berth/config so `berth …` on this machine needs no flags.
+ * the local Docker engine — over the embedded store, or etcd with --etcd. It adds its own context
+ * (server, CA, admin token file) to ~/.berth/config, current when none is, so `berth …` on this
+ * machine needs no flags; another installation's context is never overwritten.
  */
 import { Command } from 'commander';
 import { runLazy } from './global-options.js';
@@ -12,6 +13,8 @@ export interface UpFlags extends ServeFlags {
   dockerHost?: string;
   instanceName?: string;
   attribute: string[];
+  contextName?: string;
+  useContext?: boolean;
 }
 
 export function upCommand(): Command {
@@ -19,6 +22,8 @@ export function upCommand(): Command {
     .option('--no-agent', 'do not run an agent for the local Docker engine')
     .option('--docker-host <url>', 'Docker engine of the local agent (default: DOCKER_HOST or /var/run/docker.sock)')
     .option('--instance-name <name>', 'the local container instance name (default: this hostname)')
+    .option('--context-name <name>', "name of this installation's context in the CLI config (default: local for the default data dir, else its name)")
+    .option('--use-context', 'make its context the current one even when another is (default: only when none is)')
     .option('--attribute <name=value>', 'a custom attribute of the local instance (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .action((flags: UpFlags) => runLazy(() => import('./actions/up.js'), flags));
 }

@@ -22,7 +22,7 @@ const names: NameLookup = async (kind, cluster) => {
   return cluster === 'prod' && kind === 'Service' ? ['prod-only'] : (OBJECTS[kind] ?? []);
 };
 const values = async (line: string) => {
-  const result = await complete(tree, line.split(' '), names);
+  const result = await complete(tree, line.split(' '), names, () => ['local', 'prod-east']);
   return result.kind === 'values' ? result.values : result.kind;
 };
 
@@ -59,6 +59,13 @@ describe('complete', () => {
     ['agent token ', ['host-1']],
     ['get nosuchkind ', []],
     ['version ', []],
+    ['config ', ['get-contexts', 'current-context', 'use-context', 'set-context', 'delete-context']],
+    ['config use-context ', ['local', 'prod-east']],
+    ['config delete-context p', ['prod-east']],
+    ['get svc --context ', ['local', 'prod-east']],
+    ['exec ', ['web-1a2b', 'batch-9z']],
+    ['exec web-1a2b -c app --context p', ['prod-east']],
+    ['port-forward ', ['web-1a2b', 'batch-9z']],
   ])('%j', async (line, expected) => {
     expect(await values(line)).toEqual(expected);
   });

@@ -13,6 +13,8 @@ export type Completion = { kind: 'values'; values: string[] } | { kind: 'files' 
 
 /** Names of the objects of a kind in a cluster (undefined: the session's cluster); [] when the server cannot say. */
 export type NameLookup = (kind: KindName, cluster: string | undefined) => Promise<string[]>;
+/** The context names of the CLI config file (read locally, no server asked). */
+export type ContextLookup = () => string[];
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name', 'jsonpath=', 'custom-columns='];
@@ -36,12 +38,13 @@ interface Parsed {
   cluster: string | undefined;
 }
 
-export async function complete(root: CommandNode, words: string[], names: NameLookup): Promise<Completion> {
+export async function complete(root: CommandNode, words: string[], names: NameLookup, contexts: ContextLookup = () => []): Promise<Completion> {
   const current = words.at(-1) ?? '';
   const parsed = parse(root, words.slice(0, -1));
   const values = (list: string[]): Completion => ({ kind: 'values', values: list.filter((v) => v.startsWith(current)) });
   const lookup = (kind: KindName) => names(kind, parsed.cluster);
 
+  if (parsed.valueOf?.flags.includes('--context')) return values(contexts());
   if (parsed.valueOf) return optionValue(parsed.valueOf, values, lookup);
   if (current.startsWith('-')) return values(parsed.node.options.flatMap((o) => o.flags));
   if (parsed.node.subcommands.length > 0 && parsed.positionals.length === 0) return values(parsed.node.subcommands.map((c) => c.name));
@@ -51,6 +54,7 @@ export async function complete(root: CommandNode, words: string[], names: NameLo
   if (argName === undefined) return values([]);
   if (argName === 'shell') return values([...SHELLS]);
   if (argName === 'dir') return { kind: 'dirs' };
+  if (argName === 'context') return values(contexts());
   const argKind = ARG_KINDS[argName];
   if (argKind) return values(await lookup(argKind));
   if (argName === 'target') return kindSlashName(current, values, lookup);

@@ -193,6 +193,7 @@ function describeTask(t: ObjectOf<'Task'>, now: Date): string {
             ]),
           ),
     )
+    .section('Events', eventsTable(st?.events ?? [], now))
     .text();
 }
 

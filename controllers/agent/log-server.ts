@@ -27,6 +27,7 @@ import { isLoopbackHost } from '../../api/tls/loopback.js';
 import { AgentConfigError } from './errors.js';
 import { advertisedLogsAddress, parseLogsListen } from './log-address.js';
 import { LogCallerAuth } from './log-auth.js';
+import { StreamServer } from './stream-server.js';
 import { DOCKER_LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
 import type { ContainerRuntime, ContainerSummary } from './runtime/types.js';
 
@@ -71,6 +72,8 @@ export class LogServer {
   /** The same server when it serves https: its certificate is set once the address is known. */
   private readonly tlsServer: https.Server | undefined;
   private address: string | undefined;
+  /** exec and port-forward, upgrades on this same server. */
+  private readonly sessions: StreamServer;
 
   constructor(private readonly options: LogServerOptions) {
     this.auth = new LogCallerAuth(options.identify, { cluster: options.scope.cluster, instance: options.scope.instance }, options.log);
@@ -84,6 +87,7 @@ export class LogServer {
     this.secure = !isLoopbackHost(parseLogsListen(options.listen).host);
     this.tlsServer = this.secure ? https.createServer({}, handler) : undefined;
     this.server = this.tlsServer ?? http.createServer(handler);
+    this.sessions = new StreamServer(this.server, { auth: this.auth, runtime: options.runtime, scope: options.scope, log: options.log });
   }
 
   /** Starts listening; resolves to the address to register (e.g. `https://10.0.0.5:51678`) and, over https, the certificate's SHA-256. */
@@ -127,6 +131,7 @@ export class LogServer {
       res.end();
     }
     this.streams.clear();
+    this.sessions.close();
     if (!this.server.listening) return;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();

@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { resolveConnection } from '../../api/client/connection.js';
 import { HttpClient } from '../../api/client/http-client.js';
 
 export const BERTH_BIN = resolve('dist/cli/main.js');
@@ -63,7 +64,8 @@ export async function startBerthUp(args: string[], configFile: string, timeoutMs
     }
     const text = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '';
     if (text !== '' && text !== before && out.includes('is up at')) {
-      const { server, token, caFile } = JSON.parse(text) as { server: string; token: string; caFile?: string };
+      // The context this `berth up` added (the current one when the file had none current before).
+      const { server, token = '', caFile } = resolveConnection({}, { BERTH_CONFIG: configFile });
       const client = new HttpClient({ server, token, ...(caFile ? { ca: readFileSync(caFile) } : {}) });
       return { child, url: server, token, client, output: () => out, exited };
     }

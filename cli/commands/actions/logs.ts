@@ -44,7 +44,7 @@ export default function runLogs(flags: LogsFlags): Promise<number> {
 }
 
 /** `task/web-1a2b` and `web-1a2b` name the same task. */
-function taskName(arg: string): string {
+export function taskName(arg: string): string {
   const m = /^(?:tasks?\/)?(.+)$/.exec(arg);
   const name = m?.[1];
   if (name === undefined || name.includes('/')) throw new UsageError(`"${arg}" is not a task name; use NAME or task/NAME`);

@@ -1,5 +1,6 @@
 /** `berth up`: control plane + local agent in one process until SIGINT/SIGTERM. */
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import Docker from 'dockerode';
 import { LocalClient } from '../../../api/client/local-client.js';
 import { rootLogger } from '../../../api/log.js';
@@ -7,7 +8,9 @@ import { DEFAULT_CLUSTER } from '../../../api/v1/meta.js';
 import { Agent } from '../../../controllers/agent/agent.js';
 import { DockerRuntime } from '../../../controllers/agent/runtime/docker.js';
 import { builtinControllers } from '../../../controllers/builtin.js';
-import { configPath, writeConfigFile } from '../../config.js';
+import { adminTokenPath } from '../../../api/auth/admin-token.js';
+import { configPath, installationContextName, readConfigForEdit, writeConfigFile } from '../../config.js';
+import { addInstallation } from '../../contexts.js';
 import { startControlPlane } from '../../process/control-plane.js';
 import { applyHeapGrowth } from '../../process/heap-growth.js';
 import { stopOnSignal } from '../../process/until-signal.js';
@@ -19,6 +22,9 @@ export default async function runUp(flags: UpFlags): Promise<number> {
   applyHeapGrowth();
   const log = rootLogger;
   const attributes = Object.fromEntries(flags.attribute.map(parseAttribute));
+  // Read before anything starts: a broken config file is reported with nothing left running.
+  const file = configPath();
+  const config = readConfigForEdit(file);
   const plane = await startControlPlane({ ...toControlPlaneOptions(flags), controllers: builtinControllers(), log });
   let agent: Agent | undefined;
   if (flags.agent) {
@@ -40,10 +46,24 @@ export default async function runUp(flags: UpFlags): Promise<number> {
     // serve meanwhile (`berth get ci` shows the instance once it registers).
     agent.start().catch((err: unknown) => log.error({ err }, 'local agent failed to start'));
   }
-  const file = configPath();
-  writeConfigFile(file, { server: plane.url, token: plane.adminToken, ...(plane.caFile ? { caFile: plane.caFile } : {}) });
+  // Its own context only: another installation's context, current or not, is left as it is.
+  const added = addInstallation(
+    config,
+    {
+      name: flags.contextName ?? installationContextName(flags.dataDir),
+      server: plane.url,
+      ...(plane.caFile ? { caFile: plane.caFile } : {}),
+      tokenFile: resolve(adminTokenPath(flags.dataDir)),
+      token: plane.adminToken,
+    },
+    flags.useContext ?? false,
+  );
+  writeConfigFile(file, added.file);
   const agentNote = agent ? `; local agent: instance ${agent.instanceName}` : '';
-  process.stdout.write(`berth is up at ${plane.url} (store: ${plane.storeDescription}${agentNote}); CLI config written to ${file}\n`);
+  const contextNote = added.current
+    ? `context "${added.name}" (current)`
+    : `context "${added.name}" (not current: \`berth config use-context ${added.name}\` or --context ${added.name})`;
+  process.stdout.write(`berth is up at ${plane.url} (store: ${plane.storeDescription}${agentNote}); CLI config written to ${file}, ${contextNote}\n`);
   if (plane.caFile)
     process.stdout.write(`serving https with a certificate signed by berth's CA ${plane.caFile}: clients elsewhere trust it with --ca-file or BERTH_CA\n`);
   await stopOnSignal(async () => {

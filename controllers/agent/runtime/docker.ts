@@ -15,11 +15,14 @@ import { DockerContainerList, DockerExecInspect, DockerInfo, DockerInspect, Dock
 import { ContainerNameConflictError, ContainerNotFoundError, ForeignObjectError } from './errors.js';
 import { DOCKER_LABELS } from './names.js';
 import { DockerLogDemuxer } from './log-demux.js';
+import { dockerExec } from './docker-exec.js';
 import type {
   ContainerInspection,
   ContainerRuntime,
   ContainerSpec,
   ContainerSummary,
+  ExecRequest,
+  ExecSession,
   EngineInfo,
   EventOptions,
   EventSubscription,
@@ -198,6 +201,10 @@ export class DockerRuntime implements ContainerRuntime {
     }
     const inspected = parseDocker(DockerExecInspect, 'exec inspect', await dockerCall(`inspecting the health check in ${id}`, () => exec.inspect()));
     return !inspected.Running && inspected.ExitCode === 0;
+  }
+
+  exec(id: string, request: ExecRequest): Promise<ExecSession> {
+    return dockerExec(this.docker, id, request);
   }
 
   async listContainers(filter: { labels: Labels }): Promise<ContainerSummary[]> {

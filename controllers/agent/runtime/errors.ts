@@ -34,6 +34,15 @@ export class ContainerNotFoundError extends RuntimeError {
   }
 }
 
+/** exec needs a running container; this one is not (it exited, or has not started yet). */
+export class ContainerNotRunningError extends RuntimeError {
+  override readonly name = 'ContainerNotRunning';
+  readonly retriable = false;
+  constructor(readonly idOrName: string) {
+    super(`container ${idOrName} is not running, so nothing can be run in it; \`berth describe task\` shows its status`);
+  }
+}
+
 /**
  * A container with the same deterministic name already exists: an earlier create succeeded but was
  * not recorded (agent crash). The agent adopts `existingId` instead of creating another.

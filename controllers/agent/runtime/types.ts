@@ -6,7 +6,7 @@
  * Every operation is safe to repeat, because the agent reconciles level-based and may retry after a
  * crash: removing something already gone and stopping something already stopped both succeed.
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { ContainerCreateOptions } from 'dockerode';
 
 /** What `toContainerSpec` produces: Docker's create options, including the container's name. */
@@ -143,6 +143,30 @@ export interface RegistryAuth {
   password: string;
 }
 
+/** A process to start in a running container (`berth exec`). */
+export interface ExecRequest {
+  command: string[];
+  tty: boolean;
+  /** Attach its stdin. */
+  stdin: boolean;
+  /** The TTY's first size. */
+  size?: { cols: number; rows: number };
+}
+
+/** A process running in a container; its output streams end when it does. */
+export interface ExecSession {
+  /** Its stdin (when attached); end() closes it. */
+  stdin: Writable;
+  /** With a TTY, all of its output. */
+  stdout: Readable;
+  stderr: Readable;
+  exitCode: Promise<number>;
+  /** Resizes its TTY (nothing without one). */
+  resize(cols: number, rows: number): Promise<void>;
+  /** Detach: the caller went away. */
+  close(): void;
+}
+
 export interface ContainerRuntime {
   /**
    * Present locally → nothing; otherwise one pull (concurrent callers share it), with `auth` for a
@@ -195,6 +219,9 @@ export interface ContainerRuntime {
   logs(id: string, options?: LogOptions): Promise<Readable>;
 
   info(): Promise<EngineInfo>;
+
+  /** Starts a process in a running container (`berth exec`); absent on a runtime that cannot (the simulated one). */
+  exec?(id: string, request: ExecRequest): Promise<ExecSession>;
 
   /**
    * Makes (or finds) the task's parent cgroup with its limits and returns what to pass containers

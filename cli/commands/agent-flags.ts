@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { Name } from '../../api/v1/meta.js';
+import { parseDuration } from '../duration.js';
 import type { AgentOptions } from '../../controllers/agent/options.js';
 import type { ConnectionFlags } from '../config.js';
 
@@ -21,6 +22,8 @@ export interface AgentFlags extends ConnectionFlags {
   /** `--logs-listen HOST:PORT` (commander gives the default). */
   logsListen?: string;
   advertiseAddress?: string;
+  /** `--stats-interval DURATION`: how often container stats are sampled (0: never). */
+  statsInterval?: string;
 }
 
 export class AgentFlagError extends Error {
@@ -80,5 +83,9 @@ export function agentSettings(flags: AgentFlags, defaultCluster: string | undefi
       : {}),
     ...(flags.sandboxImage !== undefined ? { sandbox: { image: flags.sandboxImage } } : {}),
     ...(flags.localLogDriver !== undefined ? { localLogDriver: flags.localLogDriver } : {}),
+    ...(flags.statsInterval !== undefined ? { statsIntervalMs: parseDuration(flags.statsInterval, '--stats-interval') } : {}),
   };
 }
+
+/** The help of --stats-interval, shared by `berth agent` and `berth up`. */
+export const STATS_INTERVAL_HELP = "how often the agent samples its containers' cpu and memory for `berth top` (e.g. 10s; 0: never; default 10s)";

@@ -9,7 +9,7 @@
 import { Command } from 'commander';
 import { runLazy } from './global-options.js';
 import { DEFAULT_LOGS_LISTEN } from '../../controllers/agent/log-address.js';
-import type { AgentFlags } from './agent-flags.js';
+import { STATS_INTERVAL_HELP, type AgentFlags } from './agent-flags.js';
 import { agentTokenCommand } from './agent-token.js';
 
 export { AgentFlagError, agentSettings, dockerConnection, parseAttribute, type AgentFlags } from './agent-flags.js';
@@ -32,6 +32,7 @@ export function agentCommand(): Command {
     .option('--logs-listen <host:port>', 'where the agent serves container logs to the API server (`berth logs`)', DEFAULT_LOGS_LISTEN)
     .option('--advertise-address <url|host>', "the log address to register for the API server to call (default: this machine's address toward the server)")
     .option('--no-logs', 'serve no container logs (`berth logs` will not work for this instance)')
+    .option('--stats-interval <duration>', STATS_INTERVAL_HELP)
     .addCommand(agentTokenCommand())
     .action((flags: AgentFlags) => runLazy(() => import('./actions/agent.js'), flags));
 }

@@ -4,6 +4,7 @@
  * address and admin token to ~/.berth/config so `berth …` on this machine needs no flags.
  */
 import { Command } from 'commander';
+import { STATS_INTERVAL_HELP } from './agent-flags.js';
 import { runLazy } from './global-options.js';
 import { addServeOptions, type ServeFlags } from './serve-options.js';
 
@@ -12,6 +13,7 @@ export interface UpFlags extends ServeFlags {
   dockerHost?: string;
   instanceName?: string;
   attribute: string[];
+  statsInterval?: string;
 }
 
 export function upCommand(): Command {
@@ -20,5 +22,6 @@ export function upCommand(): Command {
     .option('--docker-host <url>', 'Docker engine of the local agent (default: DOCKER_HOST or /var/run/docker.sock)')
     .option('--instance-name <name>', 'the local container instance name (default: this hostname)')
     .option('--attribute <name=value>', 'a custom attribute of the local instance (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option('--stats-interval <duration>', STATS_INTERVAL_HELP)
     .action((flags: UpFlags) => runLazy(() => import('./actions/up.js'), flags));
 }

@@ -172,7 +172,7 @@ describe.each([
     await raw(`${api.url}${services()}/missing`, { token: api.adminToken });
     const metrics = await raw(`${api.url}/metrics`, { token: api.adminToken });
     expect(String(metrics.body)).toMatch(
-      /berth_api_requests_total\{verb="get",route="\/apis\/berth.dev\/v1\/clusters\/\{cluster\}\/services\/\{name\}",code="404"\} 1/,
+      /berth_api_requests_total\{verb="get",route="\/apis\/berth.dev\/v1\/clusters\/\{cluster\}\/services\/\{name\}",code="404",kind="Service"\} 1/,
     );
     expect(String(metrics.body)).toContain('berth_api_request_duration_seconds_bucket');
   });

@@ -8,7 +8,7 @@
  *
  * The agent may change spec.agent (its version and log address, the address checked here and,
  * for uniqueness, by the API server) and, in status, what it observes: agentConnected,
- * lastHeartbeat and registeredAt.
+ * lastHeartbeat, registeredAt and the utilisation of its tasks.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { ContainerInstanceStatus, type ContainerInstance } from '../v1/container-instance.js';
@@ -21,7 +21,7 @@ export interface Refusal {
 
 const METADATA = ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const;
 const SPEC = ['status', 'registeredResources', 'attributes'] as const;
-const AGENT_STATUS = new Set(['agentConnected', 'lastHeartbeat', 'registeredAt']);
+const AGENT_STATUS = new Set(['agentConnected', 'lastHeartbeat', 'registeredAt', 'utilization']);
 
 /** Why the agent may not write `next` over `current` (undefined: a registration), or [] when it may. */
 export function agentInstanceRefusals(next: ContainerInstance, current: ContainerInstance | undefined, subresource: 'status' | undefined): Refusal[] {

@@ -25,7 +25,8 @@ import { authenticate, authorizeCall, type ServerAuth } from './auth-hooks.js';
 import { errorToStatus } from './errors-to-status.js';
 import { registerAgentTokenRoute } from './agent-token-route.js';
 import { registerTokenRoutes } from './token-routes.js';
-import { registerMetaRoutes } from './meta-routes.js';
+import { registerMetaRoutes, type ReadinessCheck } from './meta-routes.js';
+import type { Registry } from 'prom-client';
 import { registerTaskLogRoute } from './task-log-route.js';
 import { registerTaskSecretsRoute } from './task-secrets-route.js';
 import { registerTaskStreamRoutes } from './task-stream-routes.js';
@@ -65,6 +66,10 @@ export interface ApiServerOptions {
   maxWatchesPerPrincipal?: number;
   /** The built web console to serve at /ui (default: dist/console, console-route.ts). */
   consoleDir?: string;
+  /** The process's metrics registry, which /metrics serves whole; default: one of this server's own. */
+  registry?: Registry;
+  /** Checks /readyz runs beyond the store's (the controller manager's: meta-routes.ts). */
+  readiness?: () => Promise<ReadinessCheck[]>;
 }
 
 export interface ApiServer {
@@ -79,7 +84,7 @@ const UNAUTHENTICATED: string[] = [metaPaths.healthz, metaPaths.readyz];
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const { resources, store, auth, tls } = options;
   const log = (options.log ?? rootLogger).child({ component: 'api-server' });
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics(options.registry);
   const watches = new Set<OpenWatch>();
   const watchQuota = new WatchQuota(options.maxWatchesPerPrincipal ?? DEFAULT_MAX_WATCHES_PER_PRINCIPAL);
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -149,7 +154,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       if (decision.allowed === false) throw new ForbiddenError(decision.reason);
     }
     const call = parseApiCall(request.method, path, request.query);
-    if (call) request.berth = { ...request.berth, call, route: call.path.template, verb: call.verb };
+    if (call) request.berth = { ...request.berth, call, route: call.path.template, verb: call.verb, kind: call.path.kind };
   });
 
   app.addHook('preHandler', async (request) => {
@@ -160,7 +165,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   // One log line per request (fastify's own two lines per request are turned off below).
   app.addHook('onResponse', async (request, reply) => {
     const state = request.berth ?? { route: 'unmatched', verb: request.method.toLowerCase() };
-    metrics.observe({ verb: state.verb, route: state.route, code: reply.statusCode }, reply.elapsedTime / 1000);
+    metrics.observe({ verb: state.verb, route: state.route, code: reply.statusCode, kind: state.kind }, reply.elapsedTime / 1000);
     const quiet = state.route === metaPaths.healthz || state.route === metaPaths.readyz || state.route === metaPaths.metrics;
     const line = {
       method: request.method,
@@ -186,7 +191,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const notFound = (method: string, url: string) => status(404, `no API endpoint ${method} ${url.split('?')[0]}; resources live under ${API_PREFIX}`);
   app.setNotFoundHandler(async (request, reply) => reply.code(404).send(notFound(request.method, request.url)));
 
-  registerMetaRoutes(app, { store, metrics, version: options.version ?? packageVersion() });
+  registerMetaRoutes(app, { store, metrics, version: options.version ?? packageVersion(), readiness: options.readiness });
   registerAgentTokenRoute(app, auth.tokens);
   registerTokenRoutes(app, auth.tokens, resources);
   registerWhoamiRoute(app);

@@ -8,6 +8,8 @@ export interface RequestState {
   /** Route template for metrics, e.g. /apis/berth.dev/v1/clusters/{cluster}/tasks/{name}. */
   route: string;
   verb: string;
+  /** The kind a resource request is about, for metrics. */
+  kind?: string;
   principal?: Principal;
   /** The SHA-256 of the caller's bearer token (for ending its streams when it is revoked). */
   tokenSha256?: string;

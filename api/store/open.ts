@@ -27,6 +27,8 @@ export interface OpenedStore {
   store: Store;
   /** Human-readable, for logs: `etcd http://…` or `embedded /path/berth.db`. */
   description: string;
+  /** Which backend, for metrics labels. */
+  kind: 'etcd' | 'sqlite';
 }
 
 export function openStore(config: StoreConfig): OpenedStore {
@@ -34,7 +36,7 @@ export function openStore(config: StoreConfig): OpenedStore {
   // The data directory holds admin.token (and the embedded store): its owner only, whatever the store.
   ensurePrivateDir(config.dataDir);
   if (endpoints.length === 0) {
-    return { store: new SqliteStore({ dataDir: join(config.dataDir, 'store') }), description: `embedded ${join(config.dataDir, 'store')}` };
+    return { store: new SqliteStore({ dataDir: join(config.dataDir, 'store') }), description: `embedded ${join(config.dataDir, 'store')}`, kind: 'sqlite' };
   }
   const tls = config.etcdTls && {
     ca: readFileSync(config.etcdTls.caFile),
@@ -42,7 +44,7 @@ export function openStore(config: StoreConfig): OpenedStore {
     key: config.etcdTls.keyFile ? readFileSync(config.etcdTls.keyFile) : undefined,
   };
   const etcd = new EtcdStore({ endpoints, tls, username: config.etcdUsername, password: config.etcdPassword, log: config.log });
-  return { store: namespaced(etcd, config.etcdPrefix ?? ''), description: `etcd ${endpoints.join(',')}` };
+  return { store: namespaced(etcd, config.etcdPrefix ?? ''), description: `etcd ${endpoints.join(',')}`, kind: 'etcd' };
 }
 
 export { parseEndpoints } from './endpoints.js';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Count } from './common.js';
 import { defineKind, Timestamp } from './meta.js';
+import { InstanceUtilization } from './utilization.js';
 
 export const CONTAINER_INSTANCE_STATUSES = ['ACTIVE', 'DRAINING'] as const;
 export const DEFAULT_CONTAINER_INSTANCE_STATUS = 'ACTIVE';
@@ -70,6 +71,7 @@ export const ContainerInstanceStatus = z.strictObject({
   runningTasksCount: Count.default(0),
   pendingTasksCount: Count.default(0),
   registeredAt: Timestamp.optional(),
+  utilization: InstanceUtilization.optional(),
 });
 export type ContainerInstanceStatus = z.infer<typeof ContainerInstanceStatus>;
 

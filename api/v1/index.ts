@@ -124,6 +124,7 @@ export * from './task-definition.js';
 export * from './task-policy.js';
 export * from './cluster.js';
 export * from './container-instance.js';
+export * from './utilization.js';
 export * from './task.js';
 export * from './service.js';
 export * from './service-registry.js';

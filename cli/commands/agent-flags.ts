@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { Name } from '../../api/v1/meta.js';
+import { parseDuration } from '../duration.js';
 import type { AgentOptions } from '../../controllers/agent/options.js';
 import type { ConnectionFlags } from '../config.js';
 
@@ -25,6 +26,8 @@ export interface AgentFlags extends ConnectionFlags {
   dnsAddress?: string;
   hostAddress?: string;
   dnsUpstream?: string[];
+  /** `--stats-interval DURATION`: how often container stats are sampled (0: never). */
+  statsInterval?: string;
 }
 
 export class AgentFlagError extends Error {
@@ -87,5 +90,9 @@ export function agentSettings(flags: AgentFlags, defaultCluster: string | undefi
     ...(flags.dnsAddress !== undefined ? { dnsAddress: flags.dnsAddress } : {}),
     ...(flags.hostAddress !== undefined ? { hostAddress: flags.hostAddress } : {}),
     ...(flags.dnsUpstream?.length ? { dnsUpstreams: flags.dnsUpstream } : {}),
+    ...(flags.statsInterval !== undefined ? { statsIntervalMs: parseDuration(flags.statsInterval, '--stats-interval') } : {}),
   };
 }
+
+/** The help of --stats-interval, shared by `berth agent` and `berth up`. */
+export const STATS_INTERVAL_HELP = "how often the agent samples its containers' cpu and memory for `berth top` (e.g. 10s; 0: never; default 10s)";

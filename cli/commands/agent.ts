@@ -9,7 +9,7 @@
 import { Command } from 'commander';
 import { runLazy } from './global-options.js';
 import { DEFAULT_LOGS_LISTEN } from '../../controllers/agent/log-address.js';
-import type { AgentFlags } from './agent-flags.js';
+import { STATS_INTERVAL_HELP, type AgentFlags } from './agent-flags.js';
 import { agentTokenCommand } from './agent-token.js';
 
 export { AgentFlagError, agentSettings, dockerConnection, parseAttribute, type AgentFlags } from './agent-flags.js';
@@ -40,6 +40,7 @@ export function agentCommand(): Command {
       (v: string, all: string[]) => [...all, v],
       [],
     )
+    .option('--stats-interval <duration>', STATS_INTERVAL_HELP)
     .addCommand(agentTokenCommand())
     .action((flags: AgentFlags) => runLazy(() => import('./actions/agent.js'), flags));
 }

@@ -14,6 +14,7 @@ import { eventsCommand } from './events.js';
 import { runTaskCommand } from './run-task.js';
 import { stopTaskCommand } from './stop-task.js';
 import { drainCommand } from './drain.js';
+import { topCommand } from './top.js';
 import { completionCommand } from './completion.js';
 import { rolloutCommand } from './rollout.js';
 import { deregisterCommand } from './deregister.js';
@@ -45,6 +46,7 @@ export function registerCommands(program: Command): void {
     runTaskCommand(),
     stopTaskCommand(),
     drainCommand(),
+    topCommand(),
     gitopsCommand(),
     rolloutCommand(),
     deregisterCommand(),

@@ -5,6 +5,7 @@
  * machine needs no flags; another installation's context is never overwritten.
  */
 import { Command } from 'commander';
+import { STATS_INTERVAL_HELP } from './agent-flags.js';
 import { runLazy } from './global-options.js';
 import { addServeOptions, type ServeFlags } from './serve-options.js';
 
@@ -15,6 +16,7 @@ export interface UpFlags extends ServeFlags {
   attribute: string[];
   contextName?: string;
   useContext?: boolean;
+  statsInterval?: string;
 }
 
 export function upCommand(): Command {
@@ -25,5 +27,6 @@ export function upCommand(): Command {
     .option('--context-name <name>', "name of this installation's context in the CLI config (default: local for the default data dir, else its name)")
     .option('--use-context', 'make its context the current one even when another is (default: only when none is)')
     .option('--attribute <name=value>', 'a custom attribute of the local instance (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option('--stats-interval <duration>', STATS_INTERVAL_HELP)
     .action((flags: UpFlags) => runLazy(() => import('./actions/up.js'), flags));
 }

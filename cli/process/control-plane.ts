@@ -22,6 +22,9 @@ import type { ControllerDefinition } from '../../controllers/kit/controller.js';
 import { Manager } from '../../controllers/kit/manager.js';
 import { addSharedIndexes } from '../../controllers/conventions.js';
 import { serverTls } from './server-tls.js';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { instrumentedStore } from '../../api/store/instrumented.js';
+import { registerClusterStateMetrics } from '../../controllers/metrics/cluster-state.js';
 
 export interface ControlPlaneOptions {
   /** Holds the embedded store (without etcd) and admin.token. */
@@ -53,6 +56,8 @@ export interface ControlPlane {
   /** The token registry: an in-process agent checks callers' tokens with it. */
   tokens: TokenRegistry;
   manager: Manager;
+  /** Every metric of this process, which /metrics serves (an in-process agent adds its own). */
+  registry: Registry;
   storeDescription: string;
   /** The CA file clients should trust, when the server serves a certificate berth made. */
   caFile?: string;
@@ -64,12 +69,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const log = options.log ?? rootLogger;
   // Before the store opens: a certificate problem is reported before anything else is touched.
   const tls = serverTls({ dataDir: options.dataDir, host: options.host, given: options.tls });
-  const { store, description } = openStore({
+  const opened = openStore({
     dataDir: options.dataDir,
     etcdEndpoints: options.etcdEndpoints,
     etcdPrefix: options.etcdPrefix,
     log,
   });
+  const { description } = opened;
+  // One registry per process, never prom-client's global one (tests run several control planes).
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'berth_' });
+  const store = instrumentedStore(opened.store, opened.kind, registry);
   // Authenticating a request then reads memory, not the store (see token-mirror.ts).
   const tokenMirror = new TokenMirror(store, log.child({ component: 'token-mirror' }));
   tokenMirror.start();
@@ -83,15 +93,18 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const migrated = await migrateTaskDefinitionsToAccount(store, log.child({ component: 'migration' }));
     if (migrated.moved > 0) log.info(migrated, 'task definitions moved to the account');
     const adminToken = await createAdminToken(tokens, options.dataDir);
+    const manager = new Manager({ client: new LocalClient(resources), election: { store, ttlSeconds: options.leaderTtlSeconds }, log, registry });
+    registerClusterStateMetrics(registry, () => manager.cache());
     const server = createApiServer({
       resources,
       store,
       auth: { tokens, insecureLoopback: options.insecureLoopback },
       log,
       tls: tls.mode === 'plain' ? undefined : { cert: tls.cert, key: tls.key },
+      registry,
+      readiness: () => manager.readiness(),
     });
     const url = await server.listen(options.host, options.port);
-    const manager = new Manager({ client: new LocalClient(resources), election: { store, ttlSeconds: options.leaderTtlSeconds }, log });
     addSharedIndexes(manager);
     for (const controller of options.controllers) manager.add(controller);
     const stopManager = new AbortController();
@@ -104,6 +117,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       resources,
       tokens,
       manager,
+      registry,
       storeDescription: description,
       ...(tls.mode === 'generated' ? { caFile: tls.caFile } : {}),
       async stop() {

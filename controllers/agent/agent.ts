@@ -47,6 +47,8 @@ import type { EventSubscription, RuntimeEvent } from './runtime/types.js';
 import { DEFAULT_RESERVED_PORTS } from '../../api/v1/container-instance.js';
 import { TaskView } from './task-view.js';
 import { TaskWorker } from './task-worker.js';
+import { UtilizationSampler } from './utilization-sampler.js';
+import { taskDemand } from '../scheduler/placement/demand.js';
 
 const EVENT_RESUBSCRIBE_MS = { base: 200, max: 10_000 };
 const START_RETRY_MS = { base: 200, max: 10_000 };
@@ -68,7 +70,8 @@ export class Agent {
   private events: EventSubscription | undefined;
   private workers: Promise<void>[] = [];
   /** One pending timer per purpose, so they neither pile up nor outlive stop(). */
-  private readonly timers = new Map<'heartbeat' | 'sweep' | 'events', Cancel>();
+  private readonly timers = new Map<'heartbeat' | 'sweep' | 'events' | 'stats', Cancel>();
+  private sampler: UtilizationSampler | undefined;
   private eventFailures = 0;
   private readonly ownEvents: OwnEngineEvents;
   private readonly containers = new ContainerIndex();
@@ -122,6 +125,7 @@ export class Agent {
       attributes: instanceAttributes(info, this.options.attributes),
       resources: instanceResources(info, this.options.resources),
       ...(logs ? { address: logs.address, certificateSha256: logs.certificateSha256 } : {}),
+      utilization: () => this.sampler?.report(),
       now: () => this.clock.now(),
     };
     const registration = this.registration;
@@ -151,6 +155,7 @@ export class Agent {
     informer.start();
     if (!(await informer.waitForSync(this.stopping.signal))) return;
 
+    const definitions = new TaskDefinitionCache(client, this.cluster);
     const worker = new TaskWorker({
       client,
       secrets: client,
@@ -158,7 +163,7 @@ export class Agent {
       ownEvents: this.ownEvents,
       tasks,
       containers: this.containers,
-      definitions: new TaskDefinitionCache(client, this.cluster),
+      definitions,
       ports: new HostPortAllocator({
         publishedPorts: () => runtime.publishedPorts(),
         reserved: DEFAULT_RESERVED_PORTS,
@@ -178,6 +183,20 @@ export class Agent {
     await this.sweep();
     for (let i = 0; i < this.options.workers; i++) this.workers.push(this.runWorker(worker));
     this.scheduleSweep();
+    if (this.options.statsIntervalMs > 0) {
+      this.sampler = new UtilizationSampler({
+        runtime,
+        tasks: () => informer.list(),
+        reserved: async (task) => {
+          const demand = taskDemand(await definitions.load(task.spec.taskDefinition), task.spec.overrides);
+          return { cpu: demand.cpu, memory: demand.memory };
+        },
+        concurrency: this.options.statsConcurrency,
+        now: () => this.clock.now(),
+        log: this.log,
+      });
+      this.scheduleStats(this.sampler);
+    }
     this.log.info({ tasks: informer.list().length }, 'agent is running');
   }
 
@@ -367,6 +386,18 @@ export class Agent {
         .finally(() => this.state === 'running' && this.timers.set('sweep', this.clock.after(this.options.steadyStateIntervalMs, tick)));
     };
     this.timers.set('sweep', this.clock.after(this.options.steadyStateIntervalMs, tick));
+  }
+
+  /** Rounds of stats never overlap: the next is scheduled when one ends. */
+  private scheduleStats(sampler: UtilizationSampler): void {
+    const tick = () => {
+      if (this.state !== 'running') return;
+      sampler
+        .sample(this.stopping.signal)
+        .catch((err: unknown) => this.log.warn({ err }, 'sampling container stats failed; trying again next interval'))
+        .finally(() => this.state === 'running' && this.timers.set('stats', this.clock.after(this.options.statsIntervalMs, tick)));
+    };
+    this.timers.set('stats', this.clock.after(this.options.statsIntervalMs, tick));
   }
 
   private scheduleHeartbeat(): void {

@@ -8,7 +8,9 @@ import { ATTRIBUTES } from '../../api/v1/container-instance.js';
 import { DEFAULT_CLUSTER } from '../../api/v1/meta.js';
 import { realClock, type Clock } from '../kit/clock.js';
 import { HEARTBEAT } from '../conventions.js';
+import type { Registry } from 'prom-client';
 import { AgentConfigError } from './errors.js';
+import { withStartMetrics } from './metrics.js';
 import { parseAdvertiseAddress } from './log-address.js';
 import { DEFAULT_LOCAL_LOG_DRIVER } from './runtime/spec-logs.js';
 import type { SandboxImage } from './runtime/spec-sandbox.js';
@@ -78,11 +80,22 @@ export interface AgentOptions {
   dnsUpstreams?: string[];
   /** Where other instances reach this instance's published ports: the A records of its bridge and host tasks. */
   hostAddress?: string;
+  /**
+   * How often the agent reads Docker's stats of its running containers for the utilisation it
+   * reports with its heartbeat (utilization-sampler.ts); 0: never.
+   */
+  statsIntervalMs?: number;
+  /** Stats calls in flight at once. */
+  statsConcurrency?: number;
+  /** Where the agent's metrics go (container starts, failures, start latency); absent: not counted. */
+  registry?: Registry;
   clock?: Clock;
   log?: Logger;
 }
 
 export const AGENT_DEFAULTS = {
+  statsIntervalMs: 10_000,
+  statsConcurrency: 8,
   sandbox: { image: 'berth.local/busybox:1' },
   localLogDriver: DEFAULT_LOCAL_LOG_DRIVER,
   steadyStateIntervalMs: 30_000,
@@ -95,7 +108,7 @@ export const AGENT_DEFAULTS = {
 export const AGENT_VERSION = '0.1.0';
 
 type OptionalOptions =
-  'attributes' | 'resources' | 'dynamicPortRange' | 'logsListen' | 'advertiseAddress' | 'identifyCaller' | 'dnsAddress' | 'dnsUpstreams' | 'hostAddress';
+  'attributes' | 'resources' | 'dynamicPortRange' | 'logsListen' | 'advertiseAddress' | 'identifyCaller' | 'dnsAddress' | 'dnsUpstreams' | 'hostAddress' | 'registry';
 export type ResolvedAgentOptions = Required<Omit<AgentOptions, OptionalOptions>> & Pick<AgentOptions, OptionalOptions>;
 
 export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions {
@@ -115,10 +128,13 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     steadyStateIntervalMs: options.steadyStateIntervalMs ?? AGENT_DEFAULTS.steadyStateIntervalMs,
     stoppedContainerRetentionMs: options.stoppedContainerRetentionMs ?? AGENT_DEFAULTS.stoppedContainerRetentionMs,
     workers: Math.max(1, options.workers ?? AGENT_DEFAULTS.workers),
+    statsIntervalMs: options.statsIntervalMs ?? AGENT_DEFAULTS.statsIntervalMs,
+    statsConcurrency: Math.max(1, options.statsConcurrency ?? AGENT_DEFAULTS.statsConcurrency),
     sandbox: options.sandbox ?? AGENT_DEFAULTS.sandbox,
     localLogDriver: options.localLogDriver ?? AGENT_DEFAULTS.localLogDriver,
     clock: options.clock ?? realClock,
     log: (options.log ?? rootLogger).child({ component: 'agent', instance: instanceName }),
+    runtime: options.registry ? withStartMetrics(options.runtime, options.registry, instanceName) : options.runtime,
   };
 }
 

@@ -6,6 +6,7 @@ import type { BerthClient } from '../../api/client/types.js';
 import { AlreadyExistsError, NotFoundError } from '../../api/resources/errors.js';
 import { DEFAULT_RESERVED_PORTS, type ContainerInstanceSpec } from '../../api/v1/container-instance.js';
 import { API_VERSION } from '../../api/v1/meta.js';
+import type { InstanceUtilization } from '../../api/v1/utilization.js';
 import type { ObjectOf } from '../kit/types.js';
 import { AGENT_VERSION } from './options.js';
 
@@ -19,6 +20,8 @@ export interface Registration {
   address?: string;
   /** SHA-256 of the certificate an https log server serves. */
   certificateSha256?: string;
+  /** The latest utilisation report (utilization-sampler.ts), carried by the next heartbeat. */
+  utilization?: () => InstanceUtilization | undefined;
   now: () => number;
 }
 
@@ -72,14 +75,19 @@ export async function registerInstance(r: Registration): Promise<Instance> {
   );
 }
 
-/** One heartbeat; re-registers when the instance was deleted meanwhile. */
+/**
+ * One heartbeat; re-registers when the instance was deleted meanwhile. It carries the utilisation
+ * report when there is one: the report's task list is an array, which a merge patch replaces whole,
+ * so tasks that ended drop out of it.
+ */
 export async function heartbeat(r: Registration): Promise<void> {
   const ref = { cluster: r.cluster, name: r.name };
+  const utilization = r.utilization?.();
   try {
     await r.client.patch(
       'ContainerInstance',
       ref,
-      { status: { agentConnected: true, lastHeartbeat: new Date(r.now()).toISOString() } },
+      { status: { agentConnected: true, lastHeartbeat: new Date(r.now()).toISOString(), ...(utilization ? { utilization } : {}) } },
       { subresource: 'status' },
     );
   } catch (err) {

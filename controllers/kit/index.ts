@@ -15,6 +15,7 @@
  * - pacing: what a controller declares as `pacing` / `statusWrites` (CostPacing, WriteIntervals),
  *   applied by the queue and the runner, never by reconcile itself
  * - handlers: which requests an object change produces (for / owns / watches)
+ * - metrics: KitMetrics, controller-runtime's Prometheus series, in the manager's registry
  * - pool: forEachBounded, at most N calls in flight (a controller's writes, an apply's objects)
  */
 export * from './clock.js';
@@ -31,7 +32,8 @@ export * from './controller.js';
 export * from './run-controller.js';
 export * from './pool.js';
 export * from './events.js';
-export { Manager, type ManagerHealth, type ManagerOptions } from './manager.js';
+export { Manager, type ManagerHealth, type ManagerOptions, type ReadinessCheck } from './manager.js';
+export { KitMetrics, type ControllerMetrics, type ReconcileOutcome } from './metrics.js';
 export { LeaderElector, type LeaderElectionOptions, type Leadership } from './leader-election.js';
 export { LeaseElector, type LeaseElectionOptions } from './lease-election.js';
 export { CacheKindNotWatchedError, InformerSet, type CacheReader } from './informer-set.js';

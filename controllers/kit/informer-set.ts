@@ -48,6 +48,11 @@ export class InformerSet implements CacheReader {
     return informer as unknown as Informer<ObjectOf<K>>;
   }
 
+  /** The kinds that have an informer. */
+  kinds(): KindName[] {
+    return [...this.informers.keys()];
+  }
+
   addIndex<K extends KindName>(kind: K, name: string, fn: IndexFunc<ObjectOf<K>>): void {
     this.informer(kind).addIndex(name, fn);
   }

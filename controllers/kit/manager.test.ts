@@ -80,6 +80,30 @@ describe('Manager', () => {
     expect(first.health().leader).toBe(false);
     expect(second.health().leader).toBe(true);
   });
+
+  it('is ready while some replica leads, and says in its metrics whether it leads', async () => {
+    const election = (identity: string) => ({ store: env.store, identity, ttlSeconds: 1 });
+    const first = new Manager({ client: env.client, election: election('first') }).add(recorder([], 'first'));
+    const second = new Manager({ client: env.client, election: election('second') }).add(recorder([], 'second'));
+    const notRunning = await second.readiness();
+    expect(notRunning.find((c) => c.name === 'leader')).toMatchObject({ ok: false, message: 'no replica leads' });
+    const a = run(first);
+    await eventually(async () => (await first.readiness()).every((c) => c.ok), 5000, 'the leader ready');
+    run(second);
+    // The standby: someone else leads, and it keeps no caches of its own.
+    expect(await second.readiness()).toEqual([
+      { name: 'leader', ok: true, message: 'another replica leads' },
+      { name: 'informers', ok: true, message: 'standby' },
+    ]);
+    const leaderStatus = async (m: Manager) => (await m.metrics.registry.getSingleMetric('leader_election_master_status')?.get())?.values[0]?.value;
+    expect(await leaderStatus(first)).toBe(1);
+    expect(await leaderStatus(second)).toBe(0);
+    const reconciles = await first.metrics.registry.getSingleMetricAsString('controller_runtime_reconcile_total');
+    expect(reconciles).toContain('controller_runtime_reconcile_total{controller="recorder",result="success"}');
+    a.stop.abort();
+    await a.done;
+    expect(await leaderStatus(first)).toBe(0);
+  });
 });
 
 describe('Manager with no controllers', () => {

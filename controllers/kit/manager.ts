@@ -7,14 +7,17 @@
 import { hostname } from 'node:os';
 import type { BerthClient } from '../../api/client/types.js';
 import { rootLogger, type Logger } from '../../api/log.js';
+import { sysKeys } from '../../api/keys.js';
 import type { Store } from '../../api/store/types.js';
+import type { Registry } from 'prom-client';
 import { realClock, type Clock } from './clock.js';
 import type { IndexFunc } from './cache.js';
 import type { ControllerDefinition } from './controller.js';
 import { cachedKindsOf, enqueueHandlers, kindsOf } from './handlers.js';
-import { InformerSet } from './informer-set.js';
+import { InformerSet, scopedCache, type CacheReader } from './informer-set.js';
 import { LeaderElector } from './leader-election.js';
 import { LeaseElector } from './lease-election.js';
+import { KitMetrics } from './metrics.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
 import { runController, type ControllerStats, type RunningController } from './run-controller.js';
 import type { KindName, ObjectOf } from './types.js';
@@ -33,6 +36,15 @@ export interface ManagerOptions {
   /** Replay every cached object to the controllers this often (0: never). */
   resyncMs?: number;
   rateLimits?: RateLimiterOptions;
+  /** Where the controllers' metrics go (kit/metrics.ts); default: a registry of the manager's own (`manager.metrics.registry`). */
+  registry?: Registry;
+}
+
+/** One readiness check, as /readyz lists them. */
+export interface ReadinessCheck {
+  name: string;
+  ok: boolean;
+  message: string;
 }
 
 export interface ManagerHealth {
@@ -50,10 +62,14 @@ export class Manager {
   private informers: InformerSet | undefined;
   private leading = false;
   private started = false;
+  /** Controller-runtime's metrics of every controller this manager runs. */
+  readonly metrics: KitMetrics;
 
   constructor(private readonly options: ManagerOptions) {
     this.clock = options.clock ?? realClock;
     this.log = (options.log ?? rootLogger).child({ component: 'controller-manager' });
+    this.metrics = new KitMetrics(options.registry);
+    this.metrics.leading(this.electionName(), false);
   }
 
   add(definition: ControllerDefinition): this {
@@ -79,6 +95,16 @@ export class Manager {
     return this;
   }
 
+  /**
+   * The shared caches while this manager leads (read-only), for scrapes that report on the objects.
+   * Only kinds some controller caches can be read: asking the set for another would add an informer
+   * that never starts (and never syncs).
+   */
+  cache(): CacheReader | undefined {
+    const informers = this.informers;
+    return this.leading && informers ? scopedCache(informers, 'metrics', informers.kinds()) : undefined;
+  }
+
   health(): ManagerHealth {
     return {
       leader: this.leading,
@@ -87,13 +113,40 @@ export class Manager {
     };
   }
 
+  /**
+   * What /readyz asks of the controllers, beyond the store answering:
+   * - `leader`: some replica leads (this one, or another whose election record is in the store),
+   *   so the cluster's controllers are acting; a standby replica is ready when someone leads;
+   * - `informers`: while this replica leads, its caches have synced (its controllers have started).
+   * A manager elected through the API (a Lease object) knows only whether it leads itself.
+   */
+  async readiness(): Promise<ReadinessCheck[]> {
+    const synced = this.informers?.synced() ?? false;
+    return [
+      await this.leaderCheck(),
+      { name: 'informers', ok: !this.leading || synced, message: this.leading ? (synced ? 'synced' : 'not synced yet') : 'standby' },
+    ];
+  }
+
+  private async leaderCheck(): Promise<ReadinessCheck> {
+    if (this.leading) return { name: 'leader', ok: true, message: 'this replica leads' };
+    const store = this.options.election?.store;
+    if (!store) return { name: 'leader', ok: false, message: this.started ? 'not leading' : 'not running' };
+    const record = await store.get(sysKeys.leader(this.electionName()));
+    return record ? { name: 'leader', ok: true, message: 'another replica leads' } : { name: 'leader', ok: false, message: 'no replica leads' };
+  }
+
+  private electionName(): string {
+    return this.options.election?.name ?? 'controller-manager';
+  }
+
   /** Runs until `signal` aborts; with election, only while this manager leads. */
   async run(signal: AbortSignal): Promise<void> {
     this.started = true;
     const election = this.options.election;
     if (!election) return this.runWhileLeading(signal);
     const common = {
-      name: election.name ?? 'controller-manager',
+      name: this.electionName(),
       identity: election.identity ?? `${hostname()}:${process.pid}`,
       clock: this.clock,
       log: this.log,
@@ -112,6 +165,7 @@ export class Manager {
 
   private async runWhileLeading(signal: AbortSignal): Promise<void> {
     this.leading = true;
+    this.metrics.leading(this.electionName(), true);
     const informers = new InformerSet({ client: this.options.client, clock: this.clock, log: this.log, resyncMs: this.options.resyncMs });
     this.informers = informers;
     for (const definition of this.definitions) for (const kind of cachedKindsOf(definition)) informers.informer(kind);
@@ -128,6 +182,7 @@ export class Manager {
           log: this.log,
           cache: informers,
           rateLimits: this.options.rateLimits,
+          metrics: this.metrics,
         });
         // Added after sync, so each handler first gets onAdd for every cached object.
         for (const kind of kindsOf(definition)) informers.informer(kind).addEventHandler(enqueueHandlers(definition, (ref) => controller.enqueue(ref)));
@@ -140,6 +195,7 @@ export class Manager {
     } finally {
       informers.stop();
       this.leading = false;
+      this.metrics.leading(this.electionName(), false);
     }
   }
 }

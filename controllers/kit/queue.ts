@@ -25,6 +25,14 @@ export interface WorkQueueOptions {
   rateLimits?: RateLimiterOptions;
   /** Spaces each key's turns (default: none); asked whenever a key would become ready. */
   pacer?: Pacer;
+  /** Told of accepted adds and of how long each key waited ready before a worker took it (metrics). */
+  observer?: QueueObserver;
+}
+
+/** What the queue tells its metrics (kit/metrics.ts). */
+export interface QueueObserver {
+  added(): void;
+  waited(seconds: number): void;
 }
 
 /** Counters for dashboards and tests. */
@@ -85,13 +93,17 @@ export class WorkQueue {
   /** Keys scheduled by `addAfter`, with the earliest time they are due. */
   private readonly delayed = new Map<string, { readyAt: number; cancel: Cancel }>();
   private readonly getters: ((key: string | undefined) => void)[] = [];
+  private readonly observer: QueueObserver | undefined;
+  /** When each key waiting in `queue` became ready, for the observer's waited(). */
+  private readonly readySince = new Map<string, number>();
   private stopped = false;
   private adds = 0;
   private retryCount = 0;
   private pacedCount = 0;
 
-  constructor({ clock, rateLimiter, rateLimits, pacer }: WorkQueueOptions) {
+  constructor({ clock, rateLimiter, rateLimits, pacer, observer }: WorkQueueOptions) {
     this.clock = clock;
+    this.observer = observer;
     this.limiter = rateLimiter ?? defaultRateLimiter(clock, rateLimits);
     this.pacer = pacer;
   }
@@ -105,10 +117,11 @@ export class WorkQueue {
     // A key being processed is paced when done() queues it again: its pacing is recorded by then.
     if (!this.processing.has(key) && this.heldBack(key)) return;
     this.adds++;
+    this.observer?.added();
     this.dirty.add(key);
     // A key being processed is queued again by done(), never handed to a second worker.
     if (this.processing.has(key)) return;
-    this.queue.push(key);
+    this.push(key);
     this.dispatch();
   }
 
@@ -169,7 +182,7 @@ export class WorkQueue {
       this.dirty.delete(key);
       return;
     }
-    this.queue.push(key);
+    this.push(key);
     this.dispatch();
   }
 
@@ -184,6 +197,7 @@ export class WorkQueue {
     for (const { cancel } of this.delayed.values()) cancel();
     this.delayed.clear();
     this.queue.clear();
+    this.readySince.clear();
     this.dirty.clear();
     for (const resolve of this.getters.splice(0)) resolve(undefined);
   }
@@ -229,9 +243,19 @@ export class WorkQueue {
     }
   }
 
+  private push(key: string): void {
+    this.queue.push(key);
+    if (this.observer) this.readySince.set(key, this.clock.now());
+  }
+
   private take(): string | undefined {
     const key = this.queue.shift();
     if (key === undefined) return undefined;
+    const since = this.readySince.get(key);
+    if (since !== undefined) {
+      this.readySince.delete(key);
+      this.observer?.waited(Math.max(0, this.clock.now() - since) / 1000);
+    }
     this.dirty.delete(key);
     this.processing.add(key);
     return key;

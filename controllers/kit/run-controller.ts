@@ -21,6 +21,7 @@ import { eventRecorder } from './events.js';
 import { cachedKindsOf } from './handlers.js';
 import { noCache, scopedCache, type CacheReader } from './informer-set.js';
 import { CostPacing, WriteIntervals } from './pacing.js';
+import type { KitMetrics, ReconcileOutcome } from './metrics.js';
 import { WorkQueue, type QueueMetrics } from './queue.js';
 import { tracedClient, type ReconcileTrace, type StatusCoalescing } from './reconcile-client.js';
 import { yieldIfBusy } from '../../api/time-slice.js';
@@ -40,6 +41,8 @@ export interface RunControllerOptions {
   cache?: CacheReader;
   /** Tunes the queue's backoff and overall rate limit (the definition's own `rateLimits` win). */
   rateLimits?: RateLimiterOptions;
+  /** Where to count reconciles and queue waits (the manager passes its own); absent: not counted. */
+  metrics?: KitMetrics;
 }
 
 /** Counters of reconcile outcomes. */
@@ -73,37 +76,44 @@ export function runController(definition: ControllerDefinition, options: RunCont
     intervals: new WriteIntervals(definition.statusWrites.intervalMs),
     when: definition.statusWrites.coalesceWhen,
   };
-  const queue = new WorkQueue({ clock, rateLimits: definition.rateLimits ?? options.rateLimits, pacer: pacing });
+  // The queue is read at scrape time through this closure; it exists by the time anything scrapes.
+  const source = { len: (): number => queue.len() };
+  const metrics = options.metrics?.controller(definition.name, source, definition.workers);
+  const queue: WorkQueue = new WorkQueue({ clock, rateLimits: definition.rateLimits ?? options.rateLimits, pacer: pacing, observer: metrics });
   const counts = { reconciles: 0, done: 0, requeues: 0, errors: 0, terminalErrors: 0 };
   const cache = scopedCache(options.cache ?? noCache, definition.name, cachedKindsOf(definition));
   const events = eventRecorder(client, clock);
 
-  const handle = (key: string, result: ReconcileResult | undefined, keyLog: Logger): void => {
+  const handle = (key: string, result: ReconcileResult | undefined, keyLog: Logger): ReconcileOutcome => {
     if (result?.type === 'done') {
       counts.done++;
       queue.forget(key);
+      return 'success';
     } else if (result?.type === 'requeueAfter') {
       counts.requeues++;
       queue.forget(key);
       queue.addAfter(key, result.afterMs);
-    } else {
-      // A missing `return` in JavaScript, or a foreign value: a bug that retrying will not fix.
-      counts.terminalErrors++;
-      queue.forget(key);
-      keyLog.error({ result }, 'reconcile returned neither done() nor requeueAfter(ms); not retrying');
+      return 'requeue_after';
     }
+    // A missing `return` in JavaScript, or a foreign value: a bug that retrying will not fix.
+    counts.terminalErrors++;
+    queue.forget(key);
+    keyLog.error({ result }, 'reconcile returned neither done() nor requeueAfter(ms); not retrying');
+    return 'terminal_error';
   };
 
-  const fail = (key: string, err: unknown, keyLog: Logger): void => {
+  const fail = (key: string, err: unknown, keyLog: Logger): ReconcileOutcome => {
     if (isTerminalError(err)) {
       counts.terminalErrors++;
       queue.forget(key);
       keyLog.error({ err }, 'reconcile failed terminally; not retrying until the object changes');
-      return;
+      return 'terminal_error';
     }
     counts.errors++;
+    metrics?.retried();
     queue.addRateLimited(key);
     keyLog.warn({ err, retries: queue.numRequeues(key) }, 'reconcile failed; retrying with backoff');
+    return 'error';
   };
 
   const processKey = async (key: string): Promise<void> => {
@@ -120,12 +130,18 @@ export function runController(definition: ControllerDefinition, options: RunCont
     const ctx: ReconcileContext = { log: keyLog, clock, client: traced?.client ?? client, signal, cache, events };
     counts.reconciles++;
     const startedAt = clock.now();
+    // Wall time, not the injected clock: a fake clock in tests would make every reconcile take 0 s.
+    const began = performance.now();
+    metrics?.active(1);
+    let outcome: ReconcileOutcome = 'error';
     try {
       const result = await definition.reconcile({ key: ref }, ctx);
-      handle(key, traced ? withHeldStatus(result, traced.trace()) : result, keyLog);
+      outcome = handle(key, traced ? withHeldStatus(result, traced.trace()) : result, keyLog);
     } catch (err) {
-      fail(key, err, keyLog);
+      outcome = fail(key, err, keyLog);
     } finally {
+      metrics?.active(-1);
+      metrics?.reconciled(outcome, (performance.now() - began) / 1000);
       if (pacing && traced) {
         const trace = traced.trace();
         pacing.record(key, startedAt, clock.now() - startedAt - trace.ioMs, trace.wrote);
@@ -145,7 +161,10 @@ export function runController(definition: ControllerDefinition, options: RunCont
     }
   };
 
-  const stop = () => queue.shutDown();
+  const stop = () => {
+    queue.shutDown();
+    metrics?.stop();
+  };
   if (signal.aborted) stop();
   else signal.addEventListener('abort', stop, { once: true });
   const stopped = Promise.all(Array.from({ length: definition.workers }, worker)).then(() => {

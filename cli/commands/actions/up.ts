@@ -11,6 +11,7 @@ import { builtinControllers } from '../../../controllers/builtin.js';
 import { adminTokenPath } from '../../../api/auth/admin-token.js';
 import { configPath, installationContextName, readConfigForEdit, writeConfigFile } from '../../config.js';
 import { addInstallation } from '../../contexts.js';
+import { parseDuration } from '../../duration.js';
 import { startControlPlane } from '../../process/control-plane.js';
 import { applyHeapGrowth } from '../../process/heap-growth.js';
 import { stopOnSignal } from '../../process/until-signal.js';
@@ -40,6 +41,9 @@ export default async function runUp(flags: UpFlags): Promise<number> {
       // checked against the server's own registry.
       logsListen: '127.0.0.1:0',
       identifyCaller: (token) => plane.tokens.authenticate(token),
+      // The process's registry: /metrics shows the agent's container starts with the rest.
+      registry: plane.registry,
+      ...(flags.statsInterval !== undefined ? { statsIntervalMs: parseDuration(flags.statsInterval, '--stats-interval') } : {}),
       log,
     });
     // Not awaited: the agent waits for a Docker engine that is not up yet, and the API should

@@ -94,6 +94,21 @@ export const DockerErrorShape = z.object({
 /** A line of an image pull's progress stream. */
 export const PullProgress = z.object({ error: z.string().optional(), errorDetail: z.object({ message: z.string() }).optional() });
 
+/**
+ * GET /containers/{id}/stats?stream=false&one-shot=true. A stopped container reads as zeros and
+ * an empty `read` time; cgroup v1 calls the page cache total_inactive_file, v2 inactive_file.
+ */
+export const DockerStats = z.object({
+  read: z.string(),
+  cpu_stats: z.object({ cpu_usage: z.object({ total_usage: z.number().default(0) }).default({ total_usage: 0 }) }).default({ cpu_usage: { total_usage: 0 } }),
+  memory_stats: z
+    .object({
+      usage: z.number().default(0),
+      stats: z.object({ inactive_file: z.number().optional(), total_inactive_file: z.number().optional() }).nullish(),
+    })
+    .default({ usage: 0 }),
+});
+
 export function parseDocker<S extends z.ZodType>(schema: S, what: string, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;

@@ -11,15 +11,26 @@ import { dockerCall } from './docker-error.js';
 import { subscribeToEvents, labelFilters } from './docker-events.js';
 import { ImageEnsurer } from './docker-images.js';
 import { bareName, containerState, toInspection } from './docker-normalize.js';
-import { DockerContainerList, DockerExecInspect, DockerInfo, DockerInspect, DockerNetworkList, DockerVolumeList, parseDocker } from './docker-schemas.js';
+import {
+  DockerContainerList,
+  DockerExecInspect,
+  DockerInfo,
+  DockerInspect,
+  DockerNetworkList,
+  DockerStats,
+  DockerVolumeList,
+  parseDocker,
+} from './docker-schemas.js';
 import { ContainerNameConflictError, ContainerNotFoundError, ForeignObjectError } from './errors.js';
 import { DOCKER_LABELS } from './names.js';
 import { DockerLogDemuxer } from './log-demux.js';
 import { dockerExec } from './docker-exec.js';
+import { memoryInUse } from '../utilization.js';
 import type {
   ContainerInspection,
   ContainerRuntime,
   ContainerSpec,
+  ContainerStats,
   ContainerSummary,
   ExecRequest,
   ExecSession,
@@ -268,6 +279,26 @@ export class DockerRuntime implements ContainerRuntime {
       out.end(buffer);
     }
     return out;
+  }
+
+  async stats(id: string): Promise<ContainerStats> {
+    const raw = await dockerCall(
+      `reading stats of container ${id}`,
+      // one-shot (API 1.41+): Docker answers at once instead of waiting a second for a second
+      // reading of its own; the sampler compares with its previous reading (agent/utilization.ts).
+      () => this.docker.getContainer(id).stats({ stream: false, 'one-shot': true }),
+      (f) => (f.status === 404 ? new ContainerNotFoundError(id, 'stats') : undefined),
+    );
+    const s = parseDocker(DockerStats, 'container stats', raw);
+    const at = Date.parse(s.read);
+    const inactive = s.memory_stats.stats?.inactive_file ?? s.memory_stats.stats?.total_inactive_file;
+    return {
+      // A stopped container's `read` is the zero time (year 1).
+      at: at > 0 ? at : Date.now(),
+      cpuNanos: s.cpu_stats.cpu_usage.total_usage,
+      memoryBytes: memoryInUse(s.memory_stats.usage, inactive),
+      running: at > 0 && s.cpu_stats.cpu_usage.total_usage > 0,
+    };
   }
 
   async info(): Promise<EngineInfo> {

@@ -10,6 +10,7 @@ import { ContainerNameConflictError, ContainerNotFoundError } from './errors.js'
 import type {
   ContainerInspection,
   ContainerRuntime,
+  ContainerStats,
   ContainerSpec,
   ContainerSummary,
   EngineInfo,
@@ -188,6 +189,12 @@ export class SimRuntime implements ContainerRuntime {
 
   async info(): Promise<EngineInfo> {
     return { cpus: this.options.cpus ?? 4, memoryBytes: this.options.memoryBytes ?? 16 * 2 ** 30, os: 'linux', arch: 'x86_64', engineVersion: 'sim' };
+  }
+
+  /** A simulated container uses nothing. */
+  async stats(id: string): Promise<ContainerStats> {
+    const c = this.must(id, 'stats');
+    return { at: Date.now(), cpuNanos: 0, memoryBytes: 0, running: c.state === 'running' };
   }
 
   /** A simulated engine has no cgroups: each container keeps its own limits. */

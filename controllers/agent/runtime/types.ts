@@ -104,6 +104,18 @@ export interface LogOptions {
   since?: Date | number;
 }
 
+/** One reading of a container's resource use (Docker's stats, one-shot). */
+export interface ContainerStats {
+  /** Epoch ms of the reading. */
+  at: number;
+  /** Total CPU time the container has used, ns. */
+  cpuNanos: number;
+  /** Memory in use without the inactive page cache, bytes. */
+  memoryBytes: number;
+  /** False when the container was not running (its figures are then zeros). */
+  running: boolean;
+}
+
 export interface EngineInfo {
   cpus: number;
   memoryBytes: number;
@@ -222,6 +234,8 @@ export interface ContainerRuntime {
 
   /** Starts a process in a running container (`berth exec`); absent on a runtime that cannot (the simulated one). */
   exec?(id: string, request: ExecRequest): Promise<ExecSession>;
+  /** One reading of the container's cpu and memory, without streaming; ContainerNotFoundError when it is gone. */
+  stats(id: string): Promise<ContainerStats>;
 
   /**
    * Makes (or finds) the task's parent cgroup with its limits and returns what to pass containers

@@ -9,6 +9,7 @@ import { defineKind, Name, Timestamp } from './meta.js';
 import { PlacementConstraints, PlacementStrategies } from './placement.js';
 import { PinnedTaskDefinitionRefString } from './task-definition-ref.js';
 import { MIN_MEMORY_MIB, TaskCpu, TaskMemory } from './units.js';
+import { TaskProtection } from './task-protection.js';
 
 export const TASK_DESIRED_STATUSES = ['RUNNING', 'STOPPED'] as const;
 /** ECS's task lifecycle, in order; a task only moves forward through it. */
@@ -71,6 +72,8 @@ export const TaskSpec = z.strictObject({
   placementStrategy: PlacementStrategies.optional(),
   /** Why the task was asked to stop, recorded with desiredStatus STOPPED. */
   stopReason: z.string().min(1).max(1024).optional(),
+  /** Scale-in protection (ECS UpdateTaskProtection): its service does not stop it until it expires. */
+  protection: TaskProtection.optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 

@@ -16,6 +16,7 @@ import { stopTaskCommand } from './stop-task.js';
 import { drainCommand } from './drain.js';
 import { completionCommand } from './completion.js';
 import { rolloutCommand } from './rollout.js';
+import { taskCommand } from './task.js';
 import { deregisterCommand } from './deregister.js';
 import { gitopsCommand } from './gitops.js';
 import { logsCommand } from './logs.js';
@@ -41,6 +42,7 @@ export function registerCommands(program: Command): void {
     eventsCommand(),
     runTaskCommand(),
     stopTaskCommand(),
+    taskCommand(),
     drainCommand(),
     gitopsCommand(),
     rolloutCommand(),

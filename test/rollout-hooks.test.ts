@@ -4,7 +4,6 @@
  * tiny HTTP server here) answering IN_PROGRESS, then FAILED, which rolls the deployment back.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestCluster } from './support/cluster.js';
 import { assertFreshBuild } from './cli-harness.js';

@@ -102,6 +102,19 @@ describe('planService with BLUE_GREEN', () => {
     expect(stopped(p)).toEqual(['g0', 'g1', 'g2', 'g3']);
   });
 
+  it('a rollback to a blue that itself rolled out blue/green starts without its old stages', () => {
+    const blue = dep(D1, 'web:1', 'ACTIVE', 'COMPLETED', { rollout: rolloutAt('CLEAN_UP', { blue: 'ecs-svc/0' }) });
+    const service = blueSettled(BG, [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS', { rollout: rolloutAt('BAKE_TIME', { bakeEndsAt: iso(T0 + 60_000) }) }), blue]);
+    const p = plan(
+      { ...service, status: service.status && { ...service.status, resolvedTaskDefinition: 'web:2' } },
+      [...on(D1, 'web:1', 4, 'b'), ...on(D2, 'web:2', 4, 'g')],
+      { strategy: { action: { action: 'ROLLBACK', deployment: D2, at: iso(T0) } } },
+    );
+    const primary = p.deployments.find((d) => d.status === 'PRIMARY');
+    expect(primary).toMatchObject({ id: D1, rollbackFrom: D2 });
+    expect(primary?.rollout).toBeUndefined();
+  });
+
   it('berth rollout stop also stops a ROLLING deployment', () => {
     const service = blueSettled({}, [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS'), dep(D1, 'web:1', 'ACTIVE')]);
     const p = plan({ ...service, status: service.status && { ...service.status, resolvedTaskDefinition: 'web:2' } }, on(D1, 'web:1', 4, 'b'), {

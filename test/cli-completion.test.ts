@@ -66,7 +66,7 @@ const fish = (line: string) => shell('fish', `berth completion fish | source; co
 
 describe('completion scripts in their shells', () => {
   it('bash: subcommands, flags, object names from the server, and names after a colon', async () => {
-    expect(lines(await bash('berth rollout '))).toEqual(['status', 'history', 'undo']);
+    expect(lines(await bash('berth rollout '))).toEqual(['status', 'history', 'undo', 'continue', 'rollback', 'stop']);
     expect(lines(await bash('berth get svc '))).toEqual(['cmp-api', 'cmp-web']);
     expect(lines(await bash('berth describe service cmp-w'))).toEqual(['cmp-web']);
     expect(lines(await bash('berth get tasks --stat'))).toEqual(['--status']);

@@ -9,6 +9,7 @@ import { defineKind, Timestamp } from './meta.js';
 import { PlacementConstraints, PlacementStrategies } from './placement.js';
 import { ServiceRegistries } from './service-registry.js';
 import { PinnedTaskDefinitionRefString, TaskDefinitionRefString } from './task-definition-ref.js';
+import { BreakerState, circuitBreakerShape, DeploymentRollout, deploymentStrategyShape, strategyIssues } from './deployment-strategy.js';
 
 export const SCHEDULING_STRATEGIES = ['REPLICA', 'DAEMON'] as const;
 export const MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 2_147_483_647;
@@ -39,8 +40,10 @@ export const DeploymentConfiguration = z
       .strictObject({
         enable: z.boolean().default(DEPLOYMENT_DEFAULTS.deploymentCircuitBreaker.enable),
         rollback: z.boolean().default(DEPLOYMENT_DEFAULTS.deploymentCircuitBreaker.rollback),
+        ...circuitBreakerShape,
       })
       .prefault({}),
+    ...deploymentStrategyShape,
   })
   .superRefine((d, ctx) => {
     // A rolling update must be able to start a new task (max above 100) or stop an old one first
@@ -54,26 +57,28 @@ export const DeploymentConfiguration = z
   });
 export type DeploymentConfiguration = z.infer<typeof DeploymentConfiguration>;
 
-export const ServiceSpec = z.strictObject({
-  /** `web`: follow the newest ACTIVE revision; `web:3`: pinned. */
-  taskDefinition: TaskDefinitionRefString,
-  /**
-   * Ignored for DAEMON services, which run one task per instance. At most the cluster's
-   * maxTasksPerService (checked when the service is written, against its Cluster).
-   */
-  desiredCount: Count.max(
-    MAX_TASKS_PER_SERVICE_CEILING,
-    `desiredCount must be at most ${MAX_TASKS_PER_SERVICE_CEILING} (and at most the cluster's maxTasksPerService, default ${DEFAULT_MAX_TASKS_PER_SERVICE})`,
-  ).default(SERVICE_DEFAULTS.desiredCount),
-  launchType: LaunchType.default(SERVICE_DEFAULTS.launchType),
-  placementStrategy: PlacementStrategies.optional(),
-  placementConstraints: PlacementConstraints.optional(),
-  deploymentConfiguration: DeploymentConfiguration.prefault({}),
-  healthCheckGracePeriodSeconds: z.int().min(0).max(MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS).default(SERVICE_DEFAULTS.healthCheckGracePeriodSeconds),
-  schedulingStrategy: z.enum(SCHEDULING_STRATEGIES).default(SERVICE_DEFAULTS.schedulingStrategy),
-  tags: Tags.optional(),
-  serviceRegistries: ServiceRegistries.optional(),
-});
+export const ServiceSpec = z
+  .strictObject({
+    /** `web`: follow the newest ACTIVE revision; `web:3`: pinned. */
+    taskDefinition: TaskDefinitionRefString,
+    /**
+     * Ignored for DAEMON services, which run one task per instance. At most the cluster's
+     * maxTasksPerService (checked when the service is written, against its Cluster).
+     */
+    desiredCount: Count.max(
+      MAX_TASKS_PER_SERVICE_CEILING,
+      `desiredCount must be at most ${MAX_TASKS_PER_SERVICE_CEILING} (and at most the cluster's maxTasksPerService, default ${DEFAULT_MAX_TASKS_PER_SERVICE})`,
+    ).default(SERVICE_DEFAULTS.desiredCount),
+    launchType: LaunchType.default(SERVICE_DEFAULTS.launchType),
+    placementStrategy: PlacementStrategies.optional(),
+    placementConstraints: PlacementConstraints.optional(),
+    deploymentConfiguration: DeploymentConfiguration.prefault({}),
+    healthCheckGracePeriodSeconds: z.int().min(0).max(MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS).default(SERVICE_DEFAULTS.healthCheckGracePeriodSeconds),
+    schedulingStrategy: z.enum(SCHEDULING_STRATEGIES).default(SERVICE_DEFAULTS.schedulingStrategy),
+    tags: Tags.optional(),
+    serviceRegistries: ServiceRegistries.optional(),
+  })
+  .superRefine(strategyIssues);
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 
 export const DEPLOYMENT_STATUSES = ['PRIMARY', 'ACTIVE', 'INACTIVE'] as const;
@@ -95,6 +100,8 @@ export const Deployment = z.strictObject({
   updatedAt: Timestamp.optional(),
   /** Set while this deployment is a rollback started by the circuit breaker: the one that failed. */
   rollbackFrom: z.string().optional(),
+  rollout: DeploymentRollout.optional(),
+  circuitBreaker: BreakerState.optional(),
 });
 export type Deployment = z.infer<typeof Deployment>;
 

@@ -11,6 +11,7 @@ import { TaskDiscovery } from './service-registry.js';
 import { PinnedTaskDefinitionRefString } from './task-definition-ref.js';
 import { TaskEvents } from './task-events.js';
 import { MIN_MEMORY_MIB, TaskCpu, TaskMemory } from './units.js';
+import { TaskProtection } from './task-protection.js';
 
 export const TASK_DESIRED_STATUSES = ['RUNNING', 'STOPPED'] as const;
 /** ECS's task lifecycle, in order; a task only moves forward through it. */
@@ -73,6 +74,8 @@ export const TaskSpec = z.strictObject({
   placementStrategy: PlacementStrategies.optional(),
   /** Why the task was asked to stop, recorded with desiredStatus STOPPED. */
   stopReason: z.string().min(1).max(1024).optional(),
+  /** Scale-in protection (ECS UpdateTaskProtection): its service does not stop it until it expires. */
+  protection: TaskProtection.optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 

@@ -17,6 +17,7 @@ import { drainCommand } from './drain.js';
 import { topCommand } from './top.js';
 import { completionCommand } from './completion.js';
 import { rolloutCommand } from './rollout.js';
+import { taskCommand } from './task.js';
 import { deregisterCommand } from './deregister.js';
 import { gitopsCommand } from './gitops.js';
 import { logsCommand } from './logs.js';
@@ -45,6 +46,7 @@ export function registerCommands(program: Command): void {
     eventsCommand(),
     runTaskCommand(),
     stopTaskCommand(),
+    taskCommand(),
     drainCommand(),
     topCommand(),
     gitopsCommand(),

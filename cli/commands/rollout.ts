@@ -39,5 +39,18 @@ export function rolloutCommand(): Command {
       .argument('<args...>', TARGET)
       .option('--to-revision <n>', 'the revision of the family to return to', revision),
   ).action((args: string[], flags: Omit<RolloutFlags, 'args'>) => runLazy(() => import('../rollout/run-undo.js'), { ...flags, args }));
-  return new Command('rollout').description('Follow, list and undo service deployments').addCommand(status).addCommand(history).addCommand(undo);
+  const act = (verb: string, action: 'CONTINUE' | 'ROLLBACK' | 'STOP', description: string) =>
+    withGlobalOptions(
+      new Command(verb).description(description).argument('<args...>', TARGET).option('--hook-id <id>', 'only this pause hook (continue)'),
+    ).action((args: string[], flags: Omit<RolloutFlags, 'args'> & { hookId?: string }) =>
+      runLazy(() => import('../rollout/run-action.js'), { ...flags, args, action }),
+    );
+  return new Command('rollout')
+    .description('Follow, list, undo, continue and stop service deployments')
+    .addCommand(status)
+    .addCommand(history)
+    .addCommand(undo)
+    .addCommand(act('continue', 'CONTINUE', 'Continue a deployment paused by a PAUSE lifecycle hook (ECS ContinueServiceDeployment)'))
+    .addCommand(act('rollback', 'ROLLBACK', 'Roll the deployment in progress back to the last one that completed (ContinueServiceDeployment ROLLBACK)'))
+    .addCommand(act('stop', 'STOP', 'Stop the deployment in progress and roll it back (ECS StopServiceDeployment)'));
 }

@@ -30,7 +30,7 @@ describe('complete', () => {
   it.each([
     ['', expect.arrayContaining(['get', 'apply', 'run-task', 'rollout', 'completion', 'agent'])],
     ['ro', ['rollout']],
-    ['rollout ', ['status', 'history', 'undo']],
+    ['rollout ', ['status', 'history', 'undo', 'continue', 'rollback', 'stop']],
     ['token c', ['create']],
     ['get ', expect.arrayContaining(['svc', 'services', 'tasks', 'td', 'ci'])],
     ['get svc ', ['web', 'api']],

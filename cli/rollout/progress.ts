@@ -12,7 +12,7 @@ type Service = ObjectOf<'Service'>;
 
 export type Progress = { state: 'waiting'; message: string } | { state: 'completed'; message: string } | { state: 'failed'; message: string };
 
-export function rolloutProgress(service: Service): Progress {
+export function rolloutProgress(service: Service, now = Date.now()): Progress {
   const name = service.metadata.name;
   const status = service.status;
   const generation = service.metadata.generation;
@@ -37,7 +37,7 @@ export function rolloutProgress(service: Service): Progress {
         state: 'failed',
         message: `deployment ${primary.id} (${target}) of service ${name} failed: ${primary.rolloutStateReason ?? 'no reason given'} It is not progressing (no rollback configured).`,
       };
-    return { state: 'waiting', message: inProgress(name, primary, deployments) };
+    return { state: 'waiting', message: inProgress(name, primary, deployments, now) };
   }
 
   // The PRIMARY runs another revision than the spec asks for: the breaker rolled the spec's back.
@@ -53,14 +53,39 @@ export function rolloutProgress(service: Service): Progress {
       message: `deployment ${failed.id} (${target}) of service ${name} failed: ${reason ?? 'no reason given'} Service ${back} ${primary.taskDefinition} (deployment ${primary.id}).`,
     };
   }
-  return { state: 'waiting', message: inProgress(name, primary, deployments) };
+  return { state: 'waiting', message: inProgress(name, primary, deployments, now) };
 }
 
-function inProgress(name: string, primary: Deployment, deployments: readonly Deployment[]): string {
+function inProgress(name: string, primary: Deployment, deployments: readonly Deployment[], now: number): string {
   const old = deployments.filter((d) => d.status !== 'PRIMARY').reduce((n, d) => n + d.runningCount + d.pendingCount, 0);
   const parts = [`${primary.runningCount} of ${primary.desiredCount} new tasks running`];
   if (primary.pendingCount > 0) parts.push(`${primary.pendingCount} pending`);
   if (old > 0) parts.push(`${old} old tasks still running`);
   if (primary.failedTasks > 0) parts.push(`${primary.failedTasks} failed`);
-  return `Waiting for deployment ${primary.id} (${primary.taskDefinition}) of service ${name} to complete: ${parts.join(', ')}…`;
+  const stage = primary.rollout ? ` [${stageLine(name, primary.rollout, now)}]` : '';
+  return `Waiting for deployment ${primary.id} (${primary.taskDefinition}) of service ${name} to complete: ${parts.join(', ')}…${stage}`;
+}
+
+/** A BLUE_GREEN / LINEAR / CANARY deployment's stage, planned weights, what it waits for and the time left. */
+export function stageLine(name: string, r: NonNullable<Deployment['rollout']>, now: number): string {
+  const left = (until: string | undefined) => {
+    const ms = until === undefined ? Number.NaN : Date.parse(until) - now;
+    if (Number.isNaN(ms)) return '?';
+    const s = Math.max(0, Math.ceil(ms / 1000));
+    return s < 120 ? `${s}s` : `${Math.ceil(s / 60)}m`;
+  };
+  const parts = [
+    `${r.strategy} stage ${r.stage}`,
+    `production traffic to green ${r.productionTrafficWeight}% (blue ${100 - r.productionTrafficWeight}%)`,
+    `test ${r.testTrafficWeight}%`,
+  ];
+  if (r.stage === 'PRODUCTION_TRAFFIC_SHIFT' && r.nextStepAt !== undefined) parts.push(`next step in ${left(r.nextStepAt)}`);
+  if (r.stage === 'BAKE_TIME') parts.push(`bake time left ${left(r.bakeEndsAt)}`);
+  for (const h of r.hooks.filter((h) => h.stage === r.stage)) {
+    if (h.status === 'AWAITING_ACTION')
+      parts.push(`paused by hook ${h.hookId} (berth rollout continue service/${name}; times out in ${left(h.expiresAt)} → ${h.timeoutAction ?? 'ROLLBACK'})`);
+    else if (h.status === 'IN_PROGRESS') parts.push(`waiting for webhook ${h.hookId} (called ${h.invocations} times)`);
+  }
+  for (const a of r.alarms.filter((a) => a.state === 'ALARM')) parts.push(`alarm ${a.name} in ALARM`);
+  return parts.join(', ');
 }

@@ -19,6 +19,7 @@ type Service = ObjectOf<'Service'>;
 export const EXIT = { completed: 0, failed: 1, timedOut: 2 } as const;
 
 const RETRY_MS = 1_000;
+const TICK_MS = 1_000;
 
 export default function runStatus(flags: RolloutFlags): Promise<number> {
   return withSession(flags, async ({ client, cluster }, io) => {
@@ -36,6 +37,8 @@ export async function followRollout(client: BerthClient, cluster: string, name: 
   const timer = deadline === undefined ? undefined : setTimeout(() => ((timedOut = true), void watch?.cancel()), timeoutMs);
   const stop = () => void watch?.cancel();
   process.once('SIGINT', stop);
+  // Bake and pause times count down between changes of the service: show them live.
+  const ticker = setInterval(() => printer.tick(), TICK_MS);
   try {
     for (;;) {
       const listed = await listAll(client, 'Service', { cluster });
@@ -66,6 +69,7 @@ export async function followRollout(client: BerthClient, cluster: string, name: 
     return EXIT.timedOut;
   } finally {
     if (timer) clearTimeout(timer);
+    clearInterval(ticker);
     process.off('SIGINT', stop);
   }
 }
@@ -78,9 +82,17 @@ class StoryPrinter {
   private readonly seen = new Set<string>();
   last?: string;
   private since?: string;
+  private current?: Service;
   constructor(private readonly io: Io) {}
 
+  /** The same service again, now: a countdown moved on. */
+  tick(): void {
+    if (this.current?.status?.deployments.some((d) => d.status === 'PRIMARY' && d.rollout !== undefined && d.rolloutState === 'IN_PROGRESS'))
+      this.show(this.current);
+  }
+
   show(service: Service): Progress {
+    this.current = service;
     const status = service.status;
     const newest = status?.history[0]?.startedAt ?? status?.deployments.find((d) => d.status === 'PRIMARY')?.createdAt;
     // Only this rollout's events the first time; from then on, everything new.

@@ -26,6 +26,10 @@ import { planService, type ServicePlan } from './plan.js';
 import { resolveTaskDefinition } from './resolve.js';
 import { DEFAULT_SETTINGS, SERVICE_FINALIZER, type ServiceControllerSettings } from './settings.js';
 import { newTaskName, taskManifest } from './task-manifest.js';
+import { evaluateAlarm } from './strategy/alarms.js';
+import { observeStrategy, type StrategyProbes } from './strategy/observe.js';
+import { NO_TRAFFIC, shiftIfChanged, type TrafficShifter } from './strategy/traffic.js';
+import { invokeWebhook } from './strategy/webhook.js';
 
 type Service = ObjectOf<'Service'>;
 type Task = ObjectOf<'Task'>;
@@ -34,6 +38,10 @@ type ContainerInstance = ObjectOf<'ContainerInstance'>;
 
 export interface ServiceControllerOptions {
   settings?: Partial<ServiceControllerSettings>;
+  /** Moves traffic between blue and green (the load balancer's); default: none to move. */
+  trafficShifter?: TrafficShifter;
+  /** Lifecycle webhooks and deployment alarms (tests may fake them); default: real HTTP. */
+  strategyProbes?: Partial<StrategyProbes>;
 }
 
 /** The service changed between our read and our status write: read again (retried with backoff). */
@@ -53,6 +61,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
   const settings: ServiceControllerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const expectations = new Expectations(settings.expectationTimeoutMs);
   const launches = new LaunchBackoff(settings.launchBackoff);
+  const shifter = options.trafficShifter ?? NO_TRAFFIC;
+  const probes: StrategyProbes = { invokeWebhook, evaluateAlarm, ...options.strategyProbes };
   // Which services follow which family (family → service keys → refs), learnt as services are
   // reconciled, so that registering `web:4` wakes the services on `web`. Every service is
   // reconciled once when the controller starts, so the map is complete after that.
@@ -148,6 +158,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         now,
         settings,
         maxTasksPerService: ctx.cache.get('Cluster', { cluster, name: cluster })?.spec.maxTasksPerService,
+        strategy: deleting ? {} : await observeStrategy(service, probes, now),
       };
       let plan = planService({ ...input, launchThrottledUntil: launches.throttledUntil(requestId, now) });
       // Failures this plan saw for the first time may throttle launches from now on: then plan
@@ -175,6 +186,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         service = (await ctx.client.get('Service', key)) ?? service; // the event changed its resourceVersion
       }
 
+      // Traffic moves before tasks do: back to blue before green's tasks stop on a rollback.
+      await shiftIfChanged(shifter, service, service.status?.deployments ?? [], plan.deployments);
       const outcome = await apply(ctx, service, plan, requestId);
       if (plan.finalize) {
         if (service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {

@@ -64,8 +64,10 @@ export function rollbackTarget(deployments: readonly Deployment[]): Deployment |
  * old start, they would fail the rollback the moment it began and leave nothing to run.
  */
 export function rollBackTo(deployments: readonly Deployment[], target: Deployment, failed: Deployment, now: string): Deployment[] {
+  // The stage machine and breaker count of the target's own rollout are over: the rollback starts without them.
+  const { rollout: _rollout, circuitBreaker: _breaker, ...settled } = target;
   const promoted: Deployment = {
-    ...target,
+    ...settled,
     status: 'PRIMARY',
     rolloutState: 'IN_PROGRESS',
     rolloutStateReason: `rolling back to deployment ${target.id} after deployment ${failed.id} failed`,

@@ -30,6 +30,7 @@ export const messages = {
   deploymentStarted: (svc: string, id: string, td: string) => `(service ${svc}) (deployment ${id}) deployment started: task definition ${td}.`,
   deploymentCompleted: (svc: string, id: string) => `(service ${svc}) (deployment ${id}) deployment completed.`,
   deploymentFailed: (svc: string, id: string, reason: string) => `(service ${svc}) (deployment ${id}) deployment failed: ${reason}`,
+  stage: (svc: string, stage: string) => `(service ${svc}) (deployment ${stage.replace(': ', ') entered stage ')}.`,
   rolledBack: (svc: string, to: string, td: string) => `(service ${svc}) rolling back to deployment ${to} (task definition ${td}).`,
   throttled: (svc: string) =>
     `(service ${svc}) is unable to consistently start tasks successfully: its tasks keep failing, so new launches are delayed with exponential backoff. See the stopped tasks' stoppedReason.`,
@@ -67,6 +68,7 @@ export function newMessages(service: Service, plan: ServicePlan, outcome: Outcom
     if (!recent.has(message)) out.push(message);
   };
   if (plan.problem !== undefined) condition(messages.problem(svc, plan.problem));
+  for (const stage of plan.stages ?? []) out.push(messages.stage(svc, stage));
   for (const note of plan.notes.filter((n) => n.type !== 'completed')) out.push(noteMessage(svc, note));
   for (const s of outcome.stopped.filter((s) => s.unhealthy)) out.push(messages.unhealthy(svc, s.name));
   if (outcome.stopped.length > 0)

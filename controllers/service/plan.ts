@@ -12,7 +12,9 @@ import { isLive, isStopped, TASK_LABELS } from '../conventions.js';
 import type { ObjectOf } from '../kit/types.js';
 import { DEFAULT_MAX_TASKS_PER_SERVICE } from '../../api/v1/cluster.js';
 import { stoppedSince } from '../task/retention.js';
-import { breakerTripped, failedSince, HEALTH_CHECK_STOP_REASON, isFailedTask } from './circuit-breaker.js';
+import { breakerState, breakerThreshold, failedSince, HEALTH_CHECK_STOP_REASON, isFailedTask } from './circuit-breaker.js';
+import { nextProtectionExpiry, unprotected } from './protection.js';
+import { strategyStep, type StrategyObservations } from './strategy/plan-strategy.js';
 import { beginDeployment, pruneDrained, primaryOf, rollBackTo, rollbackTarget, type DeploymentNote } from './deployments.js';
 import type { Resolution } from './resolve.js';
 import { rollingStep, type RollingStep } from './rolling.js';
@@ -39,6 +41,8 @@ export interface PlanInput {
   maxTasksPerService?: number;
   /** Until when (ms since epoch) new tasks may not be started: the launch backoff (launch-backoff.ts). */
   launchThrottledUntil?: number;
+  /** What the controller observed for BLUE_GREEN / LINEAR / CANARY and `berth rollout` actions (strategy/). */
+  strategy?: StrategyObservations;
 }
 
 export interface TaskStop {
@@ -80,6 +84,8 @@ export interface ServicePlan {
   /** Time alone will change the plan (a task settles, a grace period ends): look again then. */
   requeueAfterMs?: number;
   step?: RollingStep;
+  /** Deployment stages entered (strategy/stages.ts), for events. */
+  stages?: string[];
 }
 
 interface TaskInPlan {
@@ -138,8 +144,15 @@ export function planService(input: PlanInput): ServicePlan {
     const failed = views.filter((v) => v.deployment === d.id && failedSince(v.task, d.createdAt)).length;
     return failed > d.failedTasks ? { ...d, failedTasks: failed } : d;
   });
-  const rolling = primaryOf(deployments);
   const breaker = config.deploymentCircuitBreaker;
+  const threshold = breakerThreshold(breaker.thresholdConfiguration, desired, settings.failureThreshold);
+  const breakerTasks = views.map((v) => ({ task: v.task, deployment: v.deployment, healthy: v.health.state === 'healthy' }));
+  deployments = deployments.map((d) =>
+    d.status === 'PRIMARY' && d.rolloutState === 'IN_PROGRESS' && breaker.enable
+      ? { ...d, circuitBreaker: breakerState(d, breakerTasks, breaker.resetOnHealthyTask, threshold) }
+      : d,
+  );
+  const rolling = primaryOf(deployments);
   // A rollback returns to a revision that completed before; failing it would stop the service
   // launching anything with nowhere left to go, and leave it below its count for good (an engine
   // restart mid-rollback is enough). Its failures are counted and its launches throttled instead.
@@ -147,7 +160,8 @@ export function planService(input: PlanInput): ServicePlan {
     !deleting &&
     rolling?.rolloutState === 'IN_PROGRESS' &&
     rolling.rollbackFrom === undefined &&
-    breakerTripped({ enabled: breaker.enable, failedTasks: rolling.failedTasks, desired, threshold: settings.failureThreshold })
+    breaker.enable &&
+    (rolling.circuitBreaker?.failures ?? rolling.failedTasks) >= threshold
   ) {
     const reason = `ECS deployment circuit breaker: tasks failed to start or stay healthy (${rolling.failedTasks} failed).`;
     const failed: Deployment = { ...rolling, rolloutState: 'FAILED', rolloutStateReason: reason };
@@ -160,10 +174,20 @@ export function planService(input: PlanInput): ServicePlan {
     }
   }
 
+  // 3b. BLUE_GREEN / LINEAR / CANARY: the deployment's stages gate the rolling step (strategy/).
+  const liveByDeployment = (id: string) => {
+    const mine = views.filter((v) => v.deployment === id && isLive(v.task));
+    return { live: mine.length, healthy: mine.filter((v) => v.health.state === 'healthy').length };
+  };
+  const staged = strategyStep({ service, deployments, desired, counts: liveByDeployment, observed: input.strategy ?? {}, now, deleting });
+  deployments = staged.deployments;
+  notes.push(...staged.notes);
+
   // 4. The rolling step.
   const primary = primaryOf(deployments);
   const frozen = !deleting && (primary === undefined || primary.rolloutState === 'FAILED');
-  const mayStart = !deleting && !frozen && resolution.ok;
+  const mayStart = !deleting && !frozen && resolution.ok && staged.mayScaleGreen;
+  const mayRemoveOld = !frozen && staged.mayRemoveBlue;
   const live = views.filter((v) => isLive(v.task));
   const primaryLive = live.filter((v) => primary !== undefined && v.deployment === primary.id);
   const oldLive = live.filter((v) => primary === undefined || v.deployment !== primary.id);
@@ -183,14 +207,15 @@ export function planService(input: PlanInput): ServicePlan {
   const step = rollingStep({
     desired,
     minimumHealthyPercent: config.minimumHealthyPercent,
-    maximumPercent: config.maximumPercent,
+    // Blue/green starts green at its full count beside blue, whatever maximumPercent says.
+    maximumPercent: staged.fullGreen ? Math.max(config.maximumPercent, 200) : config.maximumPercent,
     occupying: views.filter((v) => !isStopped(v.task)).length,
     primaryLive: primaryKept.length,
     primaryHealthy: primaryKept.filter((v) => v.health.state === 'healthy').length,
     oldLive: frozen ? 0 : oldLive.length,
     oldHealthy: frozen ? 0 : oldLive.filter((v) => v.health.state === 'healthy').length,
     mayStart,
-    mayReplace: !frozen,
+    mayReplace: mayRemoveOld,
   });
   // Tasks that keep failing are relaunched no faster than the launch backoff allows (ECS throttles
   // such a service too), and a pass creates at most maxStartsPerPass: the next pass, woken by
@@ -199,10 +224,11 @@ export function planService(input: PlanInput): ServicePlan {
   const starts = throttled ? 0 : Math.min(step.start, settings.maxStartsPerPass);
 
   const stop: TaskStop[] = failing.map((v) => ({ name: v.task.metadata.name, reason: HEALTH_CHECK_STOP_REASON, unhealthy: true }));
-  const chooser = (candidates: readonly TaskInPlan[], count: number) => chooseStops(candidates, count, input, service);
+  // Protected tasks (task scale-in protection) are never chosen: the step stops fewer, and looks again when protection lapses.
+  const chooser = (candidates: readonly TaskInPlan[], count: number) => chooseStops(unprotected(candidates, now), count, input, service);
   for (const name of chooser(primaryKept, step.stopPrimarySurplus)) stop.push({ name, reason: stopReason, unhealthy: false });
-  if (!frozen) {
-    const notHealthy = oldLive.filter((v) => v.health.state !== 'healthy');
+  if (mayRemoveOld) {
+    const notHealthy = unprotected(oldLive, now).filter((v) => v.health.state !== 'healthy');
     const healthy = oldLive.filter((v) => v.health.state === 'healthy');
     for (const v of notHealthy) stop.push({ name: v.task.metadata.name, reason: stopReason, unhealthy: false });
     for (const name of chooser(healthy, step.stopOldHealthy)) stop.push({ name, reason: stopReason, unhealthy: false });
@@ -239,6 +265,12 @@ export function planService(input: PlanInput): ServicePlan {
   const rechecks = live.flatMap((v) => (v.health.state === 'starting' && v.health.recheckAt !== undefined ? [v.health.recheckAt - now] : []));
   if (throttled && input.launchThrottledUntil !== undefined) rechecks.push(input.launchThrottledUntil - now);
   if (starts < step.start && !throttled) rechecks.push(0);
+  if (staged.wakeAt !== undefined) rechecks.push(staged.wakeAt - now);
+  const protectionEnds = nextProtectionExpiry(
+    live.map((v) => v.task),
+    now,
+  );
+  if (protectionEnds !== undefined) rechecks.push(protectionEnds - now);
   const failedTasks = views.filter((v) => isFailedTask(v.task));
   const newestFailure = Math.max(...failedTasks.map((v) => stoppedSince(v.task)).filter((t) => !Number.isNaN(t)));
   const recovered = primaryLive.some((v) => v.health.state === 'healthy' && startedAt(v.task) > newestFailure);
@@ -267,6 +299,7 @@ export function planService(input: PlanInput): ServicePlan {
     finalize: deleting && live.length === 0,
     requeueAfterMs: rechecks.length > 0 ? Math.max(0, Math.min(...rechecks)) : undefined,
     step,
+    ...(staged.stages.length > 0 ? { stages: staged.stages } : {}),
   };
 }
 

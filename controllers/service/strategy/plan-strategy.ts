@@ -1,0 +1,107 @@
+/**
+ * The service plan's strategy step (PURE): runs the PRIMARY deployment's stage machine
+ * (stages.ts) for BLUE_GREEN / LINEAR / CANARY, and the user's `berth rollout rollback|stop` for
+ * any strategy. Says what the rolling step may do (start green, stop blue) and whether the
+ * deployment failed, in which case it is rolled back to the last deployment that completed —
+ * always, as ECS does for a failed hook, an alarm and StopServiceDeployment.
+ *
+ * A deployment uses its strategy only when there is a blue to replace (a previous deployment that
+ * completed). The first deployment of a service, and a rollback, start their tasks the rolling way
+ * at once: there is nothing to shift traffic from.
+ */
+import type { Deployment } from '../../../api/v1/service.js';
+import type { AlarmState, RolloutAction } from '../../../api/v1/deployment-strategy.js';
+import type { ObjectOf } from '../../kit/types.js';
+import { primaryOf, rollBackTo, rollbackTarget, type DeploymentNote } from '../deployments.js';
+import { advanceStage, beginRollout, type HookAnswer } from './stages.js';
+
+type Service = ObjectOf<'Service'>;
+
+/** What the controller observed for the strategy this pass (outside the store): webhook answers, alarm readings, the user's action. */
+export interface StrategyObservations {
+  hookAnswers?: ReadonlyMap<string, HookAnswer>;
+  alarms?: readonly AlarmState[];
+  action?: RolloutAction;
+}
+
+export interface StrategyStepInput {
+  service: Service;
+  deployments: Deployment[];
+  desired: number;
+  /** Live and healthy task counts of a deployment, by id. */
+  counts: (deployment: string) => { live: number; healthy: number };
+  observed: StrategyObservations;
+  now: number;
+  deleting: boolean;
+}
+
+export interface StrategyStep {
+  deployments: Deployment[];
+  notes: DeploymentNote[];
+  /** The PRIMARY may start tasks now. */
+  mayScaleGreen: boolean;
+  /** Older deployments' tasks may be stopped now. */
+  mayRemoveBlue: boolean;
+  /** Green runs at full count beside blue: the rolling step's maximumPercent does not bound it. */
+  fullGreen: boolean;
+  /** Stage changes, for events. */
+  stages: string[];
+  wakeAt?: number;
+}
+
+export function strategyStep(input: StrategyStepInput): StrategyStep {
+  const { service, now } = input;
+  const config = service.spec.deploymentConfiguration;
+  const nowIso = new Date(now).toISOString();
+  let deployments = input.deployments;
+  const notes: DeploymentNote[] = [];
+  const primary = primaryOf(deployments);
+  const open: StrategyStep = { deployments, notes, mayScaleGreen: true, mayRemoveBlue: true, fullGreen: false, stages: [] };
+  if (input.deleting || primary === undefined || primary.rolloutState !== 'IN_PROGRESS') return open;
+
+  const fail = (reason: string): StrategyStep => {
+    const failed: Deployment = { ...primary, rolloutState: 'FAILED', rolloutStateReason: reason };
+    deployments = deployments.map((d) => (d.id === primary.id ? failed : d));
+    notes.push({ type: 'failed', id: primary.id, reason });
+    const target = rollbackTarget(deployments);
+    if (target) {
+      deployments = rollBackTo(deployments, target, failed, nowIso);
+      notes.push({ type: 'rolledBack', from: primary.id, to: target.id, taskDefinition: target.taskDefinition });
+    }
+    return { ...open, deployments, notes };
+  };
+
+  const action = input.observed.action?.deployment === primary.id ? input.observed.action : undefined;
+  const blue = rollbackTarget(deployments);
+  const staged = primary.rollout !== undefined || (config.strategy !== 'ROLLING' && primary.rollbackFrom === undefined && blue !== undefined);
+  if (!staged) {
+    // A rolling deployment (or a rollback) can still be stopped by the user; CONTINUE has nothing to continue.
+    if (action?.action === 'STOP') return fail('stopped by the user (berth rollout stop / StopServiceDeployment).');
+    if (action?.action === 'ROLLBACK') return fail('rolled back by the user (berth rollout rollback).');
+    return open;
+  }
+
+  const rollout = primary.rollout ?? beginRollout(config, primary.id, blue?.id ?? '', now);
+  const outcome = advanceStage({
+    config,
+    rollout,
+    deploymentId: primary.id,
+    desired: input.desired,
+    green: input.counts(primary.id),
+    hookAnswers: input.observed.hookAnswers,
+    alarms: input.observed.alarms,
+    action,
+    now,
+  });
+  deployments = deployments.map((d) => (d.id === primary.id ? { ...d, rollout: outcome.rollout } : d));
+  if (outcome.fail !== undefined) return fail(outcome.fail);
+  return {
+    deployments,
+    notes,
+    mayScaleGreen: outcome.mayScaleGreen,
+    mayRemoveBlue: outcome.mayRemoveBlue,
+    fullGreen: true,
+    stages: (primary.rollout === undefined ? [rollout.stage, ...outcome.entered] : outcome.entered).map((s) => `${primary.id}: ${s}`),
+    wakeAt: outcome.wakeAt,
+  };
+}

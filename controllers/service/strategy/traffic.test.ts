@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { Deployment } from '../../../api/v1/service.js';
+import { svc } from '../testing.js';
+import { shiftIfChanged, trafficPlan, type TrafficPlan, type TrafficShifter } from './traffic.js';
+
+const green = (rollout: Partial<NonNullable<Deployment['rollout']>> | undefined, rolloutState: Deployment['rolloutState'] = 'IN_PROGRESS'): Deployment[] => [
+  {
+    id: 'green',
+    status: 'PRIMARY',
+    taskDefinition: 'web:2',
+    desiredCount: 2,
+    pendingCount: 0,
+    runningCount: 2,
+    failedTasks: 0,
+    rolloutState,
+    ...(rollout
+      ? {
+          rollout: {
+            strategy: 'CANARY',
+            stage: 'PRODUCTION_TRAFFIC_SHIFT',
+            stageStartedAt: '2026-01-01T00:00:00.000Z',
+            blue: 'blue',
+            productionTrafficWeight: 0,
+            testTrafficWeight: 0,
+            hooks: [],
+            alarms: [],
+            ...rollout,
+          },
+        }
+      : {}),
+  },
+  { id: 'blue', status: 'ACTIVE', taskDefinition: 'web:1', desiredCount: 0, pendingCount: 0, runningCount: 2, failedTasks: 0, rolloutState: 'COMPLETED' },
+];
+
+class FakeShifter implements TrafficShifter {
+  readonly shifts: TrafficPlan[] = [];
+  shift(_service: unknown, _ref: unknown, plan: TrafficPlan): Promise<void> {
+    this.shifts.push(plan);
+    return Promise.resolve();
+  }
+}
+
+describe('traffic plans', () => {
+  it.each([
+    ['no rollout: all to the PRIMARY', green(undefined), [{ deployment: 'green', weight: 100 }], [{ deployment: 'green', weight: 100 }]],
+    ['before any shift: all to blue', green({}), [{ deployment: 'blue', weight: 100 }], [{ deployment: 'blue', weight: 100 }]],
+    [
+      'canary 10%, test all green',
+      green({ productionTrafficWeight: 10, testTrafficWeight: 100 }),
+      [
+        { deployment: 'blue', weight: 90 },
+        { deployment: 'green', weight: 10 },
+      ],
+      [{ deployment: 'green', weight: 100 }],
+    ],
+    [
+      'shifted',
+      green({ productionTrafficWeight: 100, testTrafficWeight: 100 }),
+      [{ deployment: 'green', weight: 100 }],
+      [{ deployment: 'green', weight: 100 }],
+    ],
+  ])('%s', (_, deployments, production, test) => {
+    expect(trafficPlan(deployments)).toEqual({ production, test });
+  });
+
+  it('the shifter is called only when the weights change, with the new ones', async () => {
+    const shifter = new FakeShifter();
+    const service = svc();
+    await shiftIfChanged(shifter, service, green({}), green({}));
+    expect(shifter.shifts).toEqual([]);
+    await shiftIfChanged(shifter, service, green({}), green({ productionTrafficWeight: 10 }));
+    await shiftIfChanged(shifter, service, green({ productionTrafficWeight: 10 }), green({ productionTrafficWeight: 100 }));
+    expect(shifter.shifts.map((s) => s.production)).toEqual([
+      [
+        { deployment: 'blue', weight: 90 },
+        { deployment: 'green', weight: 10 },
+      ],
+      [{ deployment: 'green', weight: 100 }],
+    ]);
+  });
+
+  it('a shifter that fails makes the reconcile fail (so the weights are not recorded as applied)', async () => {
+    const failing: TrafficShifter = { shift: () => Promise.reject(new Error('proxy down')) };
+    await expect(shiftIfChanged(failing, svc(), green({}), green({ productionTrafficWeight: 10 }))).rejects.toThrow('proxy down');
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The seam where traffic shifting plugs in. The service controller decides the weights (the stage
+ * machine's planned productionTrafficWeight / testTrafficWeight, recorded in the deployment's
+ * status); a TrafficShifter makes a load balancer route them. A service without a load balancer
+ * uses NO_TRAFFIC: BLUE_GREEN then just scales green, bakes and removes blue.
+ *
+ * The load balancer implements `shift` for services that have `loadBalancers`: production weights
+ * go to the production listener rule's target groups (blue's and the alternate), test weights to
+ * the test listener rule's. It must be idempotent (the same shift may come twice: a status write
+ * that failed after a shift is planned again) and resolve only once the proxy routes the weights;
+ * a rejection makes the reconcile retry before the new weights are recorded.
+ */
+import type { Deployment } from '../../../api/v1/service.js';
+import type { ObjectOf, ObjectRef } from '../../kit/types.js';
+import { jsonEqual } from '../../../api/json-equal.js';
+import { primaryOf } from '../deployments.js';
+
+type Service = ObjectOf<'Service'>;
+
+export interface WeightedDeployment {
+  /** The deployment id (its tasks carry it in the berth.dev/deployment label). */
+  deployment: string;
+  /** Percent of the listener's traffic, 0-100; the weights of one listener add up to 100. */
+  weight: number;
+}
+
+export interface TrafficPlan {
+  production: WeightedDeployment[];
+  test: WeightedDeployment[];
+}
+
+export interface TrafficShifter {
+  /** Route `plan` for `service` (its spec says which load balancers); resolves when the proxy applies it. */
+  shift(service: Service, ref: ObjectRef, plan: TrafficPlan): Promise<void>;
+}
+
+/** For services without a load balancer, and until one is wired in: nothing to move. */
+export const NO_TRAFFIC: TrafficShifter = { shift: () => Promise.resolve() };
+
+/** The weights `deployments` ask for: the PRIMARY's rollout splits them with blue; otherwise all goes to the PRIMARY. */
+export function trafficPlan(deployments: readonly Deployment[]): TrafficPlan | undefined {
+  const primary = primaryOf(deployments);
+  if (primary === undefined) return undefined;
+  const r = primary.rollout;
+  if (r === undefined || primary.rolloutState !== 'IN_PROGRESS' || r.blue === undefined || r.blue === '') {
+    const all = [{ deployment: primary.id, weight: 100 }];
+    return { production: all, test: all };
+  }
+  const split = (green: number): WeightedDeployment[] =>
+    green >= 100
+      ? [{ deployment: primary.id, weight: 100 }]
+      : [{ deployment: r.blue ?? '', weight: 100 - green }, ...(green > 0 ? [{ deployment: primary.id, weight: green }] : [])];
+  return { production: split(r.productionTrafficWeight), test: split(r.testTrafficWeight) };
+}
+
+/** Shifts traffic when the weights the plan makes differ from those the last status recorded. */
+export async function shiftIfChanged(
+  shifter: TrafficShifter,
+  service: Service,
+  before: readonly Deployment[],
+  after: readonly Deployment[],
+): Promise<TrafficPlan | undefined> {
+  const next = trafficPlan(after);
+  if (next === undefined || jsonEqual(next, trafficPlan(before) ?? null)) return undefined;
+  await shifter.shift(service, { kind: 'Service', cluster: service.metadata.cluster, name: service.metadata.name }, next);
+  return next;
+}

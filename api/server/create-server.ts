@@ -38,6 +38,9 @@ import { status } from './status.js';
 import { openWatchStream, type OpenWatch } from './watch-stream.js';
 import { endWithToken } from './token-bound.js';
 import { admissionFor } from './admission.js';
+import { registerEcsEndpoint, type EcsEndpointOptions } from '../ecs/endpoint.js';
+import { ecsAuthenticator } from '../ecs/authenticate.js';
+import { isEcsRequest } from '../ecs/protocol.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_BOOKMARK_INTERVAL_MS = 10_000;
@@ -61,6 +64,8 @@ export interface ApiServerOptions {
   requestTimeoutMs?: number;
   /** Watch streams one principal may hold open at once; more are refused with 429. */
   maxWatchesPerPrincipal?: number;
+  /** ECS's own API on `POST /` (api/ecs): region of its ARNs, RunTask's placement check. */
+  ecs?: EcsEndpointOptions;
 }
 
 export interface ApiServer {
@@ -133,6 +138,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const meta = Object.values<string>(metaPaths).find((p) => p === matched);
     request.berth = { route: meta ?? 'unmatched', verb: request.method.toLowerCase() };
     if (meta !== undefined && UNAUTHENTICATED.includes(meta)) return;
+    // The ECS endpoint authenticates its own callers (SigV4 signs the body) and answers in ECS's shapes.
+    if (isEcsRequest(request.method, request.url, request.headers)) {
+      request.berth.route = 'ecs';
+      return;
+    }
     const { principal, tokenSha256 } = await authenticate(auth, request);
     Object.assign(request.berth, { principal, tokenSha256 });
     if (meta === metaPaths.version || meta === metaPaths.metrics) {
@@ -184,6 +194,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   registerInstallationRoute(app, store);
   const logs = registerTaskLogRoute(app, { resources, tokens: auth.tokens });
   registerTaskSecretsRoute(app, resources);
+  registerEcsEndpoint(app, { resources, authenticate: ecsAuthenticator(auth), options: options.ecs });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

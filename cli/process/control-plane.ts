@@ -22,6 +22,7 @@ import type { ControllerDefinition } from '../../controllers/kit/controller.js';
 import { Manager } from '../../controllers/kit/manager.js';
 import { addSharedIndexes } from '../../controllers/conventions.js';
 import { serverTls } from './server-tls.js';
+import { placementCheck } from '../../controllers/scheduler/feasibility.js';
 
 export interface ControlPlaneOptions {
   /** Holds the embedded store (without etcd) and admin.token. */
@@ -43,6 +44,8 @@ export interface ControlPlaneOptions {
    * until one is given.
    */
   secretsKeyFile?: string;
+  /** The region in the ARNs of the ECS endpoint (default: BERTH_ECS_REGION, else us-east-1). */
+  ecsRegion?: string;
 }
 
 export interface ControlPlane {
@@ -89,6 +92,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       auth: { tokens, insecureLoopback: options.insecureLoopback },
       log,
       tls: tls.mode === 'plain' ? undefined : { cert: tls.cert, key: tls.key },
+      ecs: { region: options.ecsRegion ?? process.env.BERTH_ECS_REGION, placement: (client) => placementCheck(client) },
     });
     const url = await server.listen(options.host, options.port);
     const manager = new Manager({ client: new LocalClient(resources), election: { store, ttlSeconds: options.leaderTtlSeconds }, log });

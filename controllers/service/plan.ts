@@ -12,6 +12,7 @@ import { isLive, isStopped, TASK_LABELS } from '../conventions.js';
 import type { ObjectOf } from '../kit/types.js';
 import { DEFAULT_MAX_TASKS_PER_SERVICE } from '../../api/v1/cluster.js';
 import { stoppedSince } from '../task/retention.js';
+import { forceRequestedSince } from '../../api/v1/force-new-deployment.js';
 import { breakerTripped, failedSince, HEALTH_CHECK_STOP_REASON, isFailedTask } from './circuit-breaker.js';
 import { beginDeployment, pruneDrained, primaryOf, rollBackTo, rollbackTarget, type DeploymentNote } from './deployments.js';
 import type { Resolution } from './resolve.js';
@@ -111,7 +112,9 @@ export function planService(input: PlanInput): ServicePlan {
   const lastResolved = service.status?.resolvedTaskDefinition ?? service.status?.taskDefinition;
   const current = primaryOf(deployments);
   const alreadyRunning = current !== undefined && current.rolloutState !== 'FAILED' && current.taskDefinition === resolved;
-  if (!deleting && resolved !== undefined && (current === undefined || (resolved !== lastResolved && !alreadyRunning))) {
+  // ECS's forceNewDeployment: a new PRIMARY of the same revision replaces every task (force-new-deployment.ts).
+  const forced = current !== undefined && forceRequestedSince(service.metadata.annotations, current.createdAt);
+  if (!deleting && resolved !== undefined && (current === undefined || (resolved !== lastResolved && !alreadyRunning) || forced)) {
     deployments = beginDeployment(deployments, service.metadata.uid ?? service.metadata.name, resolved, desired, nowIso);
     const created = primaryOf(deployments);
     if (created) notes.push({ type: 'created', id: created.id, taskDefinition: created.taskDefinition });

@@ -41,6 +41,9 @@ import { admissionFor } from './admission.js';
 import { registerEcsEndpoint, type EcsEndpointOptions } from '../ecs/endpoint.js';
 import { ecsAuthenticator } from '../ecs/authenticate.js';
 import { isEcsRequest } from '../ecs/protocol.js';
+import { sigV4Verifier } from '../ecs/sigv4.js';
+import { AccessKeyRegistry } from '../auth/access-keys.js';
+import { registerAccessKeyRoutes } from './access-key-routes.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_BOOKMARK_INTERVAL_MS = 10_000;
@@ -194,7 +197,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   registerInstallationRoute(app, store);
   const logs = registerTaskLogRoute(app, { resources, tokens: auth.tokens });
   registerTaskSecretsRoute(app, resources);
-  registerEcsEndpoint(app, { resources, authenticate: ecsAuthenticator(auth), options: options.ecs });
+  const accessKeys = new AccessKeyRegistry(store, resources.secretKeys);
+  registerAccessKeyRoutes(app, accessKeys, resources);
+  registerEcsEndpoint(app, { resources, authenticate: ecsAuthenticator(auth, sigV4Verifier(accessKeys)), options: options.ecs });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateClusterCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { startApi, type RunningApi } from './api-harness.js';
 import { openTestSqlite, type TestStore } from './support/stores.js';
+import { ecsError } from './support/ecs-api.js';
 
 let backend: TestStore;
 let api: RunningApi;
@@ -23,16 +24,6 @@ afterAll(async () => {
 const ecs = (accessKeyId: string, secretAccessKey: string, extra: { systemClockOffset?: number } = {}) =>
   new ECSClient({ endpoint: api.url, region: 'eu-west-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1, ...extra });
 
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof Error)
-      return { name: err.name, message: err.message, status: (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('SigV4 on the ECS endpoint', () => {
   it('takes a request signed with a key berth issued, in any region the client signs for', async () => {
     const key = await api.client().accessKeys.create({ name: 'ci', grants: { '*': 'edit' } });
@@ -44,18 +35,18 @@ describe('SigV4 on the ECS endpoint', () => {
 
   it('refuses a wrong secret, an unknown key and a revoked key as AWS does', async () => {
     const key = await api.client().accessKeys.create({ name: 'ci', grants: { '*': 'edit' } });
-    const wrong = await errorOf(ecs(key.accessKeyId, `${key.secretAccessKey.slice(0, -1)}x`).send(new ListClustersCommand({})));
+    const wrong = await ecsError(ecs(key.accessKeyId, `${key.secretAccessKey.slice(0, -1)}x`).send(new ListClustersCommand({})));
     expect(wrong).toMatchObject({ name: 'InvalidSignatureException', status: 400, message: expect.stringContaining('does not match') });
-    const unknown = await errorOf(ecs('BKIAAAAAAAAAAAAAAAAA', key.secretAccessKey).send(new ListClustersCommand({})));
+    const unknown = await ecsError(ecs('BKIAAAAAAAAAAAAAAAAA', key.secretAccessKey).send(new ListClustersCommand({})));
     expect(unknown).toMatchObject({ name: 'UnrecognizedClientException', status: 400 });
     await api.client().accessKeys.revoke(key.accessKeyId);
-    expect((await errorOf(ecs(key.accessKeyId, key.secretAccessKey).send(new ListClustersCommand({})))).name).toBe('UnrecognizedClientException');
+    expect((await ecsError(ecs(key.accessKeyId, key.secretAccessKey).send(new ListClustersCommand({})))).name).toBe('UnrecognizedClientException');
   });
 
   it('refuses a request dated more than 15 minutes away', async () => {
     const key = await api.client().accessKeys.create({ name: 'ci', grants: { '*': 'edit' } });
     for (const offset of [-16 * 60_000, 16 * 60_000]) {
-      const stale = await errorOf(ecs(key.accessKeyId, key.secretAccessKey, { systemClockOffset: offset }).send(new ListClustersCommand({})));
+      const stale = await ecsError(ecs(key.accessKeyId, key.secretAccessKey, { systemClockOffset: offset }).send(new ListClustersCommand({})));
       expect(stale).toMatchObject({
         name: 'InvalidSignatureException',
         message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now (earlier|later) than/),
@@ -69,7 +60,7 @@ describe('SigV4 on the ECS endpoint', () => {
     const key = await api.client().accessKeys.create({ name: 'viewer', grants: { '*': 'view' } });
     const client = ecs(key.accessKeyId, key.secretAccessKey);
     expect((await client.send(new ListClustersCommand({}))).clusterArns?.length).toBeGreaterThan(0);
-    expect(await errorOf(client.send(new CreateClusterCommand({ clusterName: 'ecsapi-denied' })))).toMatchObject({
+    expect(await ecsError(client.send(new CreateClusterCommand({ clusterName: 'ecsapi-denied' })))).toMatchObject({
       name: 'AccessDeniedException',
       status: 400,
     });

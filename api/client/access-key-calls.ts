@@ -14,7 +14,7 @@ export type AccessKeyListItem = z.infer<typeof Listed>['items'][number];
 export class AccessKeyCalls {
   constructor(private readonly call: Call) {}
 
-  async create(request: { name: string; grants: Record<string, ClusterRole> }): Promise<z.infer<typeof Created>> {
+  async create(request: { name: string; grants: Record<string, ClusterRole> } | { name: string; admin: true }): Promise<z.infer<typeof Created>> {
     return parseBody(Created, await this.call('POST', ACCESS_KEYS_PATH, request), 'created access key');
   }
 

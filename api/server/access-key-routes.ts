@@ -2,7 +2,7 @@
  * Access keys for the ECS API (api/auth/access-keys.ts), for installation admins only, as tokens are
  * (token-routes.ts): a key holds a role per cluster, as a user token does.
  *
- *   POST   /apis/berth.dev/v1/accesskeys        {name, grants: {cluster: admin|edit|view}} → {accessKeyId, secretAccessKey}
+ *   POST   /apis/berth.dev/v1/accesskeys        {name, grants: {cluster: admin|edit|view}} or {name, admin: true} → {accessKeyId, secretAccessKey}
  *   GET    /apis/berth.dev/v1/accesskeys        → {items: [{accessKeyId, name, role, grants?, createdAt}]}
  *   DELETE /apis/berth.dev/v1/accesskeys/{id}   → {revoked: true}
  *
@@ -19,10 +19,14 @@ import { BadRequestError } from './errors-to-status.js';
 import type { ApiApp } from './meta-routes.js';
 import { stateOf, type RequestState } from './request-state.js';
 
-export const CreateAccessKeyBody = z.strictObject({
-  name: z.string().min(1).max(128),
-  grants: z.record(GrantCluster, ClusterRole).refine((g) => Object.keys(g).length > 0, 'give at least one cluster: role'),
-});
+/** A key holds a role per cluster, or (`admin: true`) is an installation admin, as `berth up`'s admin token is. */
+export const CreateAccessKeyBody = z.union([
+  z.strictObject({
+    name: z.string().min(1).max(128),
+    grants: z.record(GrantCluster, ClusterRole).refine((g) => Object.keys(g).length > 0, 'give at least one cluster: role'),
+  }),
+  z.strictObject({ name: z.string().min(1).max(128), admin: z.literal(true) }),
+]);
 
 const Id = z.object({ id: z.string().min(1) });
 
@@ -39,11 +43,12 @@ export function registerAccessKeyRoutes(app: ApiApp, keys: AccessKeyRegistry, re
     mustBeAdmin(state, 'create access keys');
     const body = CreateAccessKeyBody.safeParse(request.body);
     if (!body.success) throw new BadRequestError(`invalid access key request: ${issues(body.error)}`);
-    for (const cluster of Object.keys(body.data.grants))
+    const grants = 'grants' in body.data ? body.data.grants : undefined;
+    for (const cluster of Object.keys(grants ?? {}))
       if (cluster !== ALL_CLUSTERS && !(await resources.get('Cluster', { name: cluster })))
         throw new NotFoundError({ kind: 'Cluster', cluster, name: cluster });
-    const issued = await keys.issue({ name: body.data.name, role: 'user', grants: body.data.grants });
-    request.log.info({ accessKeyId: issued.accessKeyId, name: body.data.name, grants: body.data.grants }, 'access key created');
+    const issued = await keys.issue(grants ? { name: body.data.name, role: 'user', grants } : { name: body.data.name, role: 'admin' });
+    request.log.info({ accessKeyId: issued.accessKeyId, name: body.data.name, grants: grants ?? 'installation admin' }, 'access key created');
     return reply.code(201).send(issued);
   });
 

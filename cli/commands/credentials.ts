@@ -9,6 +9,7 @@ import { runLazy, withGlobalOptions, type GlobalFlags } from './global-options.j
 export interface CredentialsCreateFlags extends GlobalFlags {
   name: string;
   role: string;
+  admin?: boolean;
 }
 
 export function credentialsCommand(): Command {
@@ -21,6 +22,7 @@ export function credentialsCommand(): Command {
     )
       .option('--name <name>', 'who or what the key is for (shown by `berth credentials list`)', 'ecs-api')
       .option('--role <role>', 'admin, edit or view', 'edit')
+      .option('--admin', 'an installation admin key (may also create and delete clusters), instead of --role')
       .action((flags: CredentialsCreateFlags) => runLazy(async () => ({ default: (await import('./actions/credentials.js')).runCredentialsCreate }), flags)),
   );
   credentials.addCommand(

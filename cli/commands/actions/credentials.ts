@@ -10,9 +10,10 @@ export function runCredentialsCreate(flags: CredentialsCreateFlags): Promise<num
     if (!role.success) throw new Error(`--role "${flags.role}" is not a role; use admin, edit or view`);
     // ECS credentials work across clusters, as an AWS key does: every cluster unless --cluster names one.
     const where = flags.cluster ?? ALL_CLUSTERS;
-    const created = await client.accessKeys.create({ name: flags.name, grants: { [where]: role.data } });
+    const created = await client.accessKeys.create(flags.admin ? { name: flags.name, admin: true } : { name: flags.name, grants: { [where]: role.data } });
     io.stdout.write(`AWS_ACCESS_KEY_ID=${created.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${created.secretAccessKey}\n`);
-    io.stderr.write(`access key ${created.accessKeyId} (${flags.name}): ${role.data} in ${where}; the secret is shown only now\n`);
+    const what = flags.admin ? 'installation admin' : `${role.data} in ${where}`;
+    io.stderr.write(`access key ${created.accessKeyId} (${flags.name}): ${what}; the secret is shown only now\n`);
     return 0;
   });
 }

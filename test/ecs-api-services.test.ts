@@ -76,7 +76,8 @@ describe('services through the ECS API', () => {
 
     const second = await ecs.send(new RegisterTaskDefinitionCommand(definition('ecsapi-web', '601')));
     const updating = await ecs.send(new UpdateServiceCommand({ cluster: name, service: 'web', taskDefinition: second.taskDefinition?.taskDefinitionArn }));
-    expect(updating.service?.serviceName).toBe('web');
+    // As ECS does, the answer already holds the new deployment, so a waiter started now cannot see the old one alone.
+    expect(updating.service?.deployments?.[0]).toMatchObject({ status: 'PRIMARY', taskDefinition: second.taskDefinition?.taskDefinitionArn });
     expect((await waitUntilServicesStable(fastWaiter(ecs), { cluster: name, services: [created.service?.serviceArn ?? ''] })).state).toBe('SUCCESS');
     await expect.poll(rolloutState, { timeout: 15_000 }).toBe('COMPLETED');
     const rolled = (await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0];

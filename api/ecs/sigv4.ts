@@ -68,6 +68,9 @@ export function sigV4Verifier(keys: AccessKeyRegistry, now: () => number = Date.
       }
       const url = new URL(request.url, 'http://placeholder');
       const signer = new SignatureV4({
+        // The signer adds x-amz-content-sha256 to what it signs unless told not to; the caller's
+        // signed headers alone decide (botocore does not send it, the JavaScript SDK does).
+        applyChecksum: false,
         credentials: { accessKeyId, secretAccessKey: key.secret },
         region,
         service,

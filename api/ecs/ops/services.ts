@@ -17,7 +17,8 @@ import { listAll } from '../list-all.js';
 import { page } from '../pagination.js';
 import { clusterName, memberName, taskDefinitionRef } from '../refs.js';
 import { shape } from '../shapes.js';
-import { requestForceNewDeployment } from '../../v1/force-new-deployment.js';
+import { forceRequestedSince, requestForceNewDeployment } from '../../v1/force-new-deployment.js';
+import { whenObserved } from '../observed.js';
 
 type Service = ObjectOf<'Service'>;
 
@@ -117,7 +118,15 @@ export async function updateService(call: EcsCall, body: unknown) {
     if (input.healthCheckGracePeriodSeconds !== undefined) s.spec.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds;
     if (input.forceNewDeployment) requestForceNewDeployment(s, call.now());
   });
-  return { service: shape.service(object, ctxOf(call)) };
+  const generation = object.metadata.generation ?? 1;
+  const seen = await whenObserved(
+    call.client,
+    { cluster, name },
+    (s) =>
+      (s.status?.observedGeneration ?? 0) >= generation &&
+      !forceRequestedSince(s.metadata.annotations, s.status?.deployments.find((d) => d.status === 'PRIMARY')?.createdAt),
+  );
+  return { service: shape.service(seen ?? object, ctxOf(call)) };
 }
 
 export async function deleteService(call: EcsCall, body: unknown) {

@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateServiceCommand,
   DeleteServiceCommand,
+  DescribeContainerInstancesCommand,
+  ListContainerInstancesCommand,
+  UpdateContainerInstancesStateCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
@@ -144,4 +147,26 @@ describe('tasks through the ECS API', () => {
     expect((await ecs.send(new ListTasksCommand({ cluster: name, desiredStatus: 'STOPPED' }))).taskArns?.length).toBeGreaterThanOrEqual(3);
     expect((await ecsError(ecs.send(new StopTaskCommand({ cluster: name, task: 'ecsapi-none' })))).name).toBe('InvalidParameterException');
   }, 120_000);
+});
+
+describe('container instances through the ECS API', () => {
+  it("lists and describes the agent's instance, and drains it and back", async () => {
+    const name = cluster.name;
+    const listed = await ecs.send(new ListContainerInstancesCommand({ cluster: name }));
+    expect(listed.containerInstanceArns).toEqual([expect.stringMatching(new RegExp(`:container-instance/${name}/${instance}$`))]);
+    const described = await ecs.send(
+      new DescribeContainerInstancesCommand({ cluster: name, containerInstances: [...(listed.containerInstanceArns ?? []), 'ecsapi-gone'] }),
+    );
+    expect(described.containerInstances?.[0]).toMatchObject({
+      status: 'ACTIVE',
+      agentConnected: true,
+      containerInstanceArn: listed.containerInstanceArns?.[0],
+    });
+    expect(described.failures).toEqual([{ arn: expect.stringMatching(/ecsapi-gone$/), reason: 'MISSING' }]);
+    const drained = await ecs.send(new UpdateContainerInstancesStateCommand({ cluster: name, containerInstances: [instance], status: 'DRAINING' }));
+    expect(drained.containerInstances?.[0]?.status).toBe('DRAINING');
+    expect((await cluster.client.get('ContainerInstance', { cluster: name, name: instance }))?.spec.status).toBe('DRAINING');
+    expect((await ecs.send(new ListContainerInstancesCommand({ cluster: name, status: 'ACTIVE' }))).containerInstanceArns).toEqual([]);
+    await ecs.send(new UpdateContainerInstancesStateCommand({ cluster: name, containerInstances: [instance], status: 'ACTIVE' }));
+  });
 });

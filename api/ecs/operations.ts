@@ -10,6 +10,7 @@ import {
   registerTaskDefinition,
 } from './ops/task-definitions.js';
 import { describeTasks, listTasks, runTaskOp, startTaskOp, stopTaskOp } from './ops/tasks.js';
+import { deregisterContainerInstance, describeContainerInstances, listContainerInstances, updateContainerInstancesState } from './ops/container-instances.js';
 import { createService, deleteService, describeServices, listServices, updateService } from './ops/services.js';
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
@@ -35,4 +36,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   DeleteService: deleteService,
   DescribeServices: describeServices,
   ListServices: listServices,
+  ListContainerInstances: listContainerInstances,
+  DescribeContainerInstances: describeContainerInstances,
+  UpdateContainerInstancesState: updateContainerInstancesState,
+  DeregisterContainerInstance: deregisterContainerInstance,
 };

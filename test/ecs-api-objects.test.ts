@@ -20,6 +20,9 @@ import {
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   UpdateClusterCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  ListTagsForResourceCommand,
   paginateListTaskDefinitions,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
@@ -161,5 +164,19 @@ describe('services without an agent', () => {
     expect([...(first.serviceArns ?? []), ...(second.serviceArns ?? [])].map((a) => a.split('/').at(-1))).toEqual(['a', 'b', 'c']);
     expect(first.serviceArns?.[0]).toMatch(new RegExp(`${ARN.source}service/${cluster}/a$`));
     expect(await ecsError(ecs.send(new DeleteServiceCommand({ cluster, service: 'zz' })))).toMatchObject({ name: 'ServiceNotFoundException' });
+
+    const arn = first.serviceArns?.[0] ?? '';
+    await ecs.send(
+      new TagResourceCommand({
+        resourceArn: arn,
+        tags: [
+          { key: 'team', value: 'web' },
+          { key: 'env', value: 'prod' },
+        ],
+      }),
+    );
+    await ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['env'] }));
+    expect((await ecs.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([{ key: 'team', value: 'web' }]);
+    expect((await api.client().get('Service', { cluster, name: 'a' }))?.spec.tags).toEqual([{ key: 'team', value: 'web' }]);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from './ops/task-definitions.js';
 import { describeTasks, listTasks, runTaskOp, startTaskOp, stopTaskOp } from './ops/tasks.js';
 import { deregisterContainerInstance, describeContainerInstances, listContainerInstances, updateContainerInstancesState } from './ops/container-instances.js';
+import { listTagsForResource, tagResource, untagResource } from './ops/tags.js';
 import { createService, deleteService, describeServices, listServices, updateService } from './ops/services.js';
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
@@ -40,4 +41,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   DescribeContainerInstances: describeContainerInstances,
   UpdateContainerInstancesState: updateContainerInstancesState,
   DeregisterContainerInstance: deregisterContainerInstance,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
 };

@@ -97,6 +97,9 @@ export const sysKeys = {
   token: (sha256Hex: string) => `${KEY_ROOT}_sys/tokens/${sha256Hex}`,
   /** The prefix of every registered API token. */
   tokensPrefix: () => `${KEY_ROOT}_sys/tokens/`,
+  /** An ECS API access key (api/auth/access-keys.ts): its identity and its secret, sealed. */
+  accessKey: (accessKeyId: string) => `${KEY_ROOT}_sys/access-keys/${accessKeyId}`,
+  accessKeysPrefix: () => `${KEY_ROOT}_sys/access-keys/`,
   /** The installation's identity (api/store/installation.ts), written once. */
   installation: () => `${KEY_ROOT}_sys/installation`,
 };

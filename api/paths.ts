@@ -184,6 +184,12 @@ export function parseAgentStreamPath(path: string): AgentStreamTarget | undefine
 /** Tokens (installation admins only): POST creates one (→ {token, id}), GET lists them, DELETE …/{id} revokes. */
 export const TOKENS_PATH = `${API_PREFIX}/tokens`;
 export const TOKEN_ROUTE = `${TOKENS_PATH}/:id`;
+/** Access keys for the ECS API (installation admins only): POST issues one (→ {accessKeyId, secretAccessKey}), GET lists, DELETE …/{id} revokes. */
+export const ACCESS_KEYS_PATH = `${API_PREFIX}/accesskeys`;
+export const ACCESS_KEY_ROUTE = `${ACCESS_KEYS_PATH}/:id`;
+export function accessKeyPath(id: string): string {
+  return `${ACCESS_KEYS_PATH}/${enc(id)}`;
+}
 export function tokenPath(id: string): string {
   return `${TOKENS_PATH}/${enc(id)}`;
 }

@@ -22,6 +22,7 @@ import { readBody } from './transport.js';
 import { httpWatch, type WatchRetry } from './http-watch.js';
 import { labelSelectorText } from './label-selector-text.js';
 import { mutateWithRetry } from './mutate.js';
+import { AccessKeyCalls } from './access-key-calls.js';
 import { TokenCalls } from './token-calls.js';
 import { Transport } from './transport.js';
 import type { TaskSecretsSource } from './types.js';
@@ -177,6 +178,11 @@ export class HttpClient implements BerthClient, InstallationSource, TaskSecretsS
   /** Installation admins only: create, list and revoke tokens (api/server/token-routes.ts). */
   get tokens(): TokenCalls {
     return new TokenCalls((method, path, body) => this.call(method, path, body));
+  }
+
+  /** Installation admins only: access keys for the ECS API (api/server/access-key-routes.ts). */
+  get accessKeys(): AccessKeyCalls {
+    return new AccessKeyCalls((method, path, body) => this.call(method, path, body));
   }
 
   /** Who the API server takes this client's token for. */

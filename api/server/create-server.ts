@@ -41,6 +41,12 @@ import { openWatchStream, type OpenWatch } from './watch-stream.js';
 import { endWithToken } from './token-bound.js';
 import { admissionFor } from './admission.js';
 import { defaultConsoleDir, registerConsoleRoutes } from './console-route.js';
+import { registerEcsEndpoint, type EcsEndpointOptions } from '../ecs/endpoint.js';
+import { ecsAuthenticator } from '../ecs/authenticate.js';
+import { isEcsRequest } from '../ecs/protocol.js';
+import { sigV4Verifier } from '../ecs/sigv4.js';
+import { AccessKeyRegistry } from '../auth/access-keys.js';
+import { registerAccessKeyRoutes } from './access-key-routes.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_BOOKMARK_INTERVAL_MS = 10_000;
@@ -70,6 +76,8 @@ export interface ApiServerOptions {
   registry?: Registry;
   /** Checks /readyz runs beyond the store's (the controller manager's: meta-routes.ts). */
   readiness?: () => Promise<ReadinessCheck[]>;
+  /** ECS's own API on `POST /` (api/ecs): region of its ARNs, RunTask's placement check. */
+  ecs?: EcsEndpointOptions;
 }
 
 export interface ApiServer {
@@ -147,6 +155,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       request.berth.route = CONSOLE_PATH;
       return;
     }
+    // The ECS endpoint authenticates its own callers (SigV4 signs the body) and answers in ECS's shapes.
+    if (isEcsRequest(request.method, request.url, request.headers)) {
+      request.berth.route = 'ecs';
+      return;
+    }
     const { principal, tokenSha256 } = await authenticate(auth, request);
     Object.assign(request.berth, { principal, tokenSha256 });
     if (meta === metaPaths.version || meta === metaPaths.metrics) {
@@ -200,6 +213,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   registerTaskSecretsRoute(app, resources);
   registerConsoleRoutes(app, options.consoleDir ?? defaultConsoleDir());
   registerTaskStreamRoutes(app, { resources, tokens: auth.tokens });
+  const accessKeys = new AccessKeyRegistry(store, resources.secretKeys);
+  registerAccessKeyRoutes(app, accessKeys, resources);
+  registerEcsEndpoint(app, { resources, authenticate: ecsAuthenticator(auth, sigV4Verifier(accessKeys)), options: options.ecs });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

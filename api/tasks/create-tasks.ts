@@ -39,6 +39,8 @@ export interface TaskApiOptions {
   now?: () => Date;
   /** The random part of task names (tests pin it). */
   randomSuffix?: () => string;
+  /** Labels every created task carries (the ECS API marks a RunTask's clientToken with one). */
+  labels?: Record<string, string>;
 }
 
 interface Common {
@@ -87,7 +89,7 @@ export async function createTask(
       return await client.create({
         apiVersion: API_VERSION,
         kind: 'Task',
-        metadata: { name: taskName(family, options.randomSuffix?.()), cluster },
+        metadata: { name: taskName(family, options.randomSuffix?.()), cluster, ...(options.labels ? { labels: options.labels } : {}) },
         spec: { taskDefinition: definition.metadata.name, desiredStatus: 'RUNNING', ...spec },
         status: { lastStatus: 'PENDING', createdAt: now },
       });

@@ -22,6 +22,7 @@ import { deregisterCommand } from './deregister.js';
 import { gitopsCommand } from './gitops.js';
 import { logsCommand } from './logs.js';
 import { tokenCommand } from './token.js';
+import { credentialsCommand } from './credentials.js';
 import { versionCommand } from './version.js';
 import { waitCommand } from './wait.js';
 import { explainCommand } from './explain.js';
@@ -53,6 +54,7 @@ export function registerCommands(program: Command): void {
     rolloutCommand(),
     deregisterCommand(),
     tokenCommand(),
+    credentialsCommand(),
     completionCommand(),
   ])
     program.addCommand(command);

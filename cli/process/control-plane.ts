@@ -25,6 +25,7 @@ import { serverTls } from './server-tls.js';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { instrumentedStore } from '../../api/store/instrumented.js';
 import { registerClusterStateMetrics } from '../../controllers/metrics/cluster-state.js';
+import { placementCheck } from '../../controllers/scheduler/feasibility.js';
 
 export interface ControlPlaneOptions {
   /** Holds the embedded store (without etcd) and admin.token. */
@@ -46,6 +47,8 @@ export interface ControlPlaneOptions {
    * until one is given.
    */
   secretsKeyFile?: string;
+  /** The region in the ARNs of the ECS endpoint (default: BERTH_ECS_REGION, else us-east-1). */
+  ecsRegion?: string;
 }
 
 export interface ControlPlane {
@@ -103,6 +106,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       tls: tls.mode === 'plain' ? undefined : { cert: tls.cert, key: tls.key },
       registry,
       readiness: () => manager.readiness(),
+      ecs: { region: options.ecsRegion ?? process.env.BERTH_ECS_REGION, placement: (client) => placementCheck(client) },
     });
     const url = await server.listen(options.host, options.port);
     addSharedIndexes(manager);

@@ -15,6 +15,7 @@ import { stoppedSince } from '../task/retention.js';
 import { breakerState, breakerThreshold, failedSince, HEALTH_CHECK_STOP_REASON, isFailedTask } from './circuit-breaker.js';
 import { nextProtectionExpiry, unprotected } from './protection.js';
 import { strategyStep, type StrategyObservations } from './strategy/plan-strategy.js';
+import { forceRequestedSince } from '../../api/v1/force-new-deployment.js';
 import { beginDeployment, pruneDrained, primaryOf, rollBackTo, rollbackTarget, type DeploymentNote } from './deployments.js';
 import type { Resolution } from './resolve.js';
 import { rollingStep, type RollingStep } from './rolling.js';
@@ -117,7 +118,9 @@ export function planService(input: PlanInput): ServicePlan {
   const lastResolved = service.status?.resolvedTaskDefinition ?? service.status?.taskDefinition;
   const current = primaryOf(deployments);
   const alreadyRunning = current !== undefined && current.rolloutState !== 'FAILED' && current.taskDefinition === resolved;
-  if (!deleting && resolved !== undefined && (current === undefined || (resolved !== lastResolved && !alreadyRunning))) {
+  // ECS's forceNewDeployment: a new PRIMARY of the same revision replaces every task (force-new-deployment.ts).
+  const forced = current !== undefined && forceRequestedSince(service.metadata.annotations, current.createdAt);
+  if (!deleting && resolved !== undefined && (current === undefined || (resolved !== lastResolved && !alreadyRunning) || forced)) {
     deployments = beginDeployment(deployments, service.metadata.uid ?? service.metadata.name, resolved, desired, nowIso);
     const created = primaryOf(deployments);
     if (created) notes.push({ type: 'created', id: created.id, taskDefinition: created.taskDefinition });

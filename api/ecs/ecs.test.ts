@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { page } from './pagination.js';
+import { clusterName, memberName, taskDefinitionRef } from './refs.js';
+import { withEpochSeconds } from './shapes.js';
+import { operationOf } from './protocol.js';
+import { toEcsError } from './errors.js';
+import { NotFoundError } from '../resources/errors.js';
+import { ForbiddenError } from '../auth/errors.js';
+
+const ARN = 'arn:aws:ecs:us-east-1:123456789012';
+
+describe('pagination', () => {
+  const items = ['e', 'a', 'd', 'c', 'b'];
+  it('pages in order with a token that continues after the last item, and none on the last page', () => {
+    const first = page(items, (x) => x, undefined, 2);
+    expect(first.items).toEqual(['a', 'b']);
+    const second = page(items, (x) => x, first.nextToken, 2);
+    expect(second.items).toEqual(['c', 'd']);
+    const last = page(items, (x) => x, second.nextToken, 2);
+    expect(last).toEqual({ items: ['e'] });
+  });
+  it('continues right when the item a token names is gone', () => {
+    const first = page(items, (x) => x, undefined, 2);
+    expect(page(['a', 'c', 'd'], (x) => x, first.nextToken, 2).items).toEqual(['c', 'd']);
+  });
+  it.each([0, 101])('refuses maxResults %i', (n) => {
+    expect(() => page(items, (x) => x, undefined, n)).toThrow(/maxResults must be 1-100/);
+  });
+  it('refuses a token it did not make', () => {
+    expect(() => page(items, (x) => x, 'bm9wZQ', 2)).toThrow(/nextToken/);
+  });
+});
+
+describe('references', () => {
+  it.each([
+    [undefined, 'default'],
+    ['prod', 'prod'],
+    [`${ARN}:cluster/prod`, 'prod'],
+  ])('cluster %s is %s', (ref, name) => expect(clusterName(ref)).toBe(name));
+  it.each([
+    ['web', 'web'],
+    [`${ARN}:service/prod/web`, 'web'],
+    [`${ARN}:service/web`, 'web'],
+  ])('service %s is %s in prod', (ref, name) => expect(memberName(ref, 'service', 'prod')).toBe(name));
+  it.each([
+    [`${ARN}:service/staging/web`, /in cluster staging, not in cluster prod/],
+    [`${ARN}:task/prod/abc`, /not a service ARN/],
+  ])('refuses %s', (ref, message) => expect(() => memberName(ref, 'service', 'prod')).toThrow(message));
+  it.each([
+    ['web', 'web'],
+    ['web:3', 'web:3'],
+    [`${ARN}:task-definition/web:3`, 'web:3'],
+  ])('task definition %s is %s', (ref, name) => expect(taskDefinitionRef(ref)).toBe(name));
+});
+
+describe('protocol', () => {
+  it.each([
+    ['AmazonEC2ContainerServiceV20141113.ListClusters', 'ListClusters'],
+    ['AmazonEC2ContainerServiceV20141113.', undefined],
+    ['DynamoDB_20120810.ListTables', undefined],
+    [undefined, undefined],
+  ])('target %s is operation %s', (target, op) => expect(operationOf(target)).toBe(op));
+
+  it('turns timestamps into epoch seconds wherever the model has them, and nothing else', () => {
+    expect(
+      withEpochSeconds({
+        createdAt: '2021-08-11T16:21:26.681000+00:00',
+        name: '2021-08-11T16:21:26Z',
+        deployments: [{ updatedAt: '1970-01-01T00:00:01.500Z' }],
+      }),
+    ).toEqual({
+      createdAt: 1628698886.681,
+      name: '2021-08-11T16:21:26Z',
+      deployments: [{ updatedAt: 1.5 }],
+    });
+  });
+
+  it.each([
+    [new NotFoundError({ kind: 'Cluster', cluster: 'x', name: 'x' }), 'ClusterNotFoundException', 400],
+    [new NotFoundError({ kind: 'Service', cluster: 'x', name: 'web' }), 'ServiceNotFoundException', 400],
+    [new NotFoundError({ kind: 'Task', cluster: 'x', name: 't' }), 'ClientException', 400],
+    [new ForbiddenError('no'), 'AccessDeniedException', 400],
+    [new Error('boom'), 'ServerException', 500],
+  ])('%s is %s (%i)', (err, type, code) => {
+    expect(toEcsError(err)).toMatchObject({ type, statusCode: code });
+  });
+});

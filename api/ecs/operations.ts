@@ -1,0 +1,47 @@
+/** The dispatch table: ECS operation name → the function that serves it (one file per group in ops/). */
+import type { Operation } from './context.js';
+import { createCluster, deleteCluster, describeClusters, listClusters, updateCluster, updateClusterSettings } from './ops/clusters.js';
+import {
+  deleteTaskDefinitions,
+  deregisterTaskDefinition,
+  describeTaskDefinition,
+  listTaskDefinitionFamilies,
+  listTaskDefinitions,
+  registerTaskDefinition,
+} from './ops/task-definitions.js';
+import { describeTasks, listTasks, runTaskOp, startTaskOp, stopTaskOp } from './ops/tasks.js';
+import { deregisterContainerInstance, describeContainerInstances, listContainerInstances, updateContainerInstancesState } from './ops/container-instances.js';
+import { listTagsForResource, tagResource, untagResource } from './ops/tags.js';
+import { createService, deleteService, describeServices, listServices, updateService } from './ops/services.js';
+
+export const OPERATIONS: Readonly<Record<string, Operation>> = {
+  CreateCluster: createCluster,
+  DeleteCluster: deleteCluster,
+  DescribeClusters: describeClusters,
+  ListClusters: listClusters,
+  UpdateCluster: updateCluster,
+  UpdateClusterSettings: updateClusterSettings,
+  RegisterTaskDefinition: registerTaskDefinition,
+  DeregisterTaskDefinition: deregisterTaskDefinition,
+  DeleteTaskDefinitions: deleteTaskDefinitions,
+  DescribeTaskDefinition: describeTaskDefinition,
+  ListTaskDefinitions: listTaskDefinitions,
+  ListTaskDefinitionFamilies: listTaskDefinitionFamilies,
+  RunTask: runTaskOp,
+  StartTask: startTaskOp,
+  StopTask: stopTaskOp,
+  DescribeTasks: describeTasks,
+  ListTasks: listTasks,
+  CreateService: createService,
+  UpdateService: updateService,
+  DeleteService: deleteService,
+  DescribeServices: describeServices,
+  ListServices: listServices,
+  ListContainerInstances: listContainerInstances,
+  DescribeContainerInstances: describeContainerInstances,
+  UpdateContainerInstancesState: updateContainerInstancesState,
+  DeregisterContainerInstance: deregisterContainerInstance,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+};

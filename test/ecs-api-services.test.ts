@@ -1,0 +1,172 @@
+/**
+ * The deploy step of most ECS pipelines, through the official @aws-sdk/client-ecs against berth on
+ * the real Docker engine: RegisterTaskDefinition → CreateService → waitUntilServicesStable →
+ * UpdateService to a new revision → stable again, with deployments, rolloutState and events as
+ * ECS reports them; forceNewDeployment; and RunTask / StartTask / StopTask / DescribeTasks /
+ * ListTasks with the tasks-running and tasks-stopped waiters.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeContainerInstancesCommand,
+  ListContainerInstancesCommand,
+  UpdateContainerInstancesStateCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StartTaskCommand,
+  StopTaskCommand,
+  UpdateServiceCommand,
+  waitUntilServicesStable,
+  waitUntilTasksRunning,
+  waitUntilTasksStopped,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+import { startTestCluster, TEST_IMAGE, type TestCluster } from './support/cluster.js';
+import { testInstanceName } from './support/berth-process.js';
+import { ecsClient, ecsError, fastWaiter, issueEcsKey } from './support/ecs-api.js';
+
+let cluster: TestCluster;
+let ecs: ECSClient;
+let instance: string;
+
+beforeAll(async () => {
+  cluster = await startTestCluster({ prefix: 'ecsapi' });
+  instance = testInstanceName('ecsapi');
+  await cluster.startAgent(instance);
+  ecs = ecsClient(cluster.plane.url, await issueEcsKey(cluster.client));
+}, 60_000);
+afterAll(async () => {
+  ecs?.destroy();
+  await cluster?.dispose();
+});
+
+/** A container that stops at once on SIGTERM (Docker's --init), so rollouts do not wait out stop timeouts. */
+const definition = (family: string, sleep: string) => ({
+  family,
+  containerDefinitions: [
+    { name: 'main', image: TEST_IMAGE, memory: 16, essential: true, command: ['sleep', sleep], stopTimeout: 2, linuxParameters: { initProcessEnabled: true } },
+  ],
+});
+
+const rolloutState = async () =>
+  (await ecs.send(new DescribeServicesCommand({ cluster: cluster.name, services: ['web'] }))).services?.[0]?.deployments?.[0]?.rolloutState;
+
+describe('services through the ECS API', () => {
+  it('deploys, becomes stable, rolls to a new revision and is stable again, as services-stable sees it', async () => {
+    const name = cluster.name;
+    const first = await ecs.send(new RegisterTaskDefinitionCommand(definition('ecsapi-web', '600')));
+    const created = await ecs.send(new CreateServiceCommand({ cluster: name, serviceName: 'web', taskDefinition: 'ecsapi-web', desiredCount: 2 }));
+    expect(created.service).toMatchObject({
+      serviceName: 'web',
+      status: 'ACTIVE',
+      desiredCount: 2,
+      serviceArn: expect.stringMatching(new RegExp(`:service/${name}/web$`)),
+    });
+    expect((await waitUntilServicesStable(fastWaiter(ecs), { cluster: name, services: ['web'] })).state).toBe('SUCCESS');
+
+    const described = await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web', 'ecsapi-missing'] }));
+    expect(described.services?.[0]).toMatchObject({ runningCount: 2, pendingCount: 0, taskDefinition: first.taskDefinition?.taskDefinitionArn });
+    expect(described.services?.[0]?.deployments).toEqual([expect.objectContaining({ status: 'PRIMARY', runningCount: 2, createdAt: expect.any(Date) })]);
+    expect(described.failures).toEqual([{ arn: expect.stringMatching(new RegExp(`:service/${name}/ecsapi-missing$`)), reason: 'MISSING' }]);
+    // As on ECS, the rollout is COMPLETED a moment after the count is reached (once the tasks are healthy).
+    await expect.poll(rolloutState, { timeout: 15_000 }).toBe('COMPLETED');
+    const tasks = await ecs.send(new ListTasksCommand({ cluster: name, serviceName: 'web' }));
+    expect(tasks.taskArns).toHaveLength(2);
+
+    const second = await ecs.send(new RegisterTaskDefinitionCommand(definition('ecsapi-web', '601')));
+    const updating = await ecs.send(new UpdateServiceCommand({ cluster: name, service: 'web', taskDefinition: second.taskDefinition?.taskDefinitionArn }));
+    // As ECS does, the answer already holds the new deployment, so a waiter started now cannot see the old one alone.
+    expect(updating.service?.deployments?.[0]).toMatchObject({ status: 'PRIMARY', taskDefinition: second.taskDefinition?.taskDefinitionArn });
+    expect((await waitUntilServicesStable(fastWaiter(ecs), { cluster: name, services: [created.service?.serviceArn ?? ''] })).state).toBe('SUCCESS');
+    await expect.poll(rolloutState, { timeout: 15_000 }).toBe('COMPLETED');
+    const rolled = (await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0];
+    expect(rolled?.taskDefinition).toBe(second.taskDefinition?.taskDefinitionArn);
+    expect(rolled?.deployments).toEqual([
+      expect.objectContaining({ status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition: second.taskDefinition?.taskDefinitionArn, runningCount: 2 }),
+    ]);
+    expect(rolled?.events?.map((e) => e.message)).toContainEqual(expect.stringContaining('has reached a steady state'));
+
+    // forceNewDeployment: a new deployment of the same revision replaces every task.
+    const before = new Set((await ecs.send(new ListTasksCommand({ cluster: name, serviceName: 'web' }))).taskArns);
+    const oldId = rolled?.deployments?.[0]?.id;
+    await ecs.send(new UpdateServiceCommand({ cluster: name, service: 'web', forceNewDeployment: true }));
+    await expect
+      .poll(async () => (await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0]?.deployments?.[0]?.id, {
+        timeout: 10_000,
+      })
+      .not.toBe(oldId);
+    expect((await waitUntilServicesStable(fastWaiter(ecs), { cluster: name, services: ['web'] })).state).toBe('SUCCESS');
+    const after = (await ecs.send(new ListTasksCommand({ cluster: name, serviceName: 'web' }))).taskArns ?? [];
+    expect(after).toHaveLength(2);
+    expect(after.filter((a) => before.has(a))).toEqual([]);
+
+    expect((await ecsError(ecs.send(new DeleteServiceCommand({ cluster: name, service: 'web' })))).name).toBe('InvalidParameterException');
+    const deleted = await ecs.send(new DeleteServiceCommand({ cluster: name, service: 'web', force: true }));
+    expect(deleted.service?.status).toBe('DRAINING');
+    // The same object berth's own API serves.
+    expect((await cluster.client.get('Service', { cluster: name, name: 'web' }))?.metadata.deletionTimestamp ?? 'gone').toBeTruthy();
+  }, 120_000);
+});
+
+describe('tasks through the ECS API', () => {
+  it('runs, describes, lists and stops tasks, with the tasks-running and tasks-stopped waiters', async () => {
+    const name = cluster.name;
+    await ecs.send(new RegisterTaskDefinitionCommand(definition('ecsapi-job', '600')));
+    const run = await ecs.send(new RunTaskCommand({ cluster: name, taskDefinition: 'ecsapi-job', count: 2, startedBy: 'ecsapi-test', clientToken: 'run-1' }));
+    expect(run.failures).toEqual([]);
+    const arns = run.tasks?.map((t) => t.taskArn ?? '') ?? [];
+    expect(arns).toEqual([expect.stringMatching(new RegExp(`:task/${name}/`)), expect.stringMatching(new RegExp(`:task/${name}/`))]);
+    // The same clientToken again: the same tasks, none more.
+    const again = await ecs.send(new RunTaskCommand({ cluster: name, taskDefinition: 'ecsapi-job', count: 2, clientToken: 'run-1' }));
+    expect(again.tasks?.map((t) => t.taskArn).sort()).toEqual([...arns].sort());
+
+    expect((await waitUntilTasksRunning(fastWaiter(ecs), { cluster: name, tasks: arns })).state).toBe('SUCCESS');
+    const described = await ecs.send(new DescribeTasksCommand({ cluster: name, tasks: [...arns, 'ecsapi-no-such-task'] }));
+    expect(described.tasks?.[0]).toMatchObject({
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      startedBy: 'ecsapi-test',
+      startedAt: expect.any(Date),
+      containers: [expect.objectContaining({ name: 'main', lastStatus: 'RUNNING', image: TEST_IMAGE })],
+    });
+    expect(described.failures).toEqual([{ arn: expect.stringMatching(/:task\/.+\/ecsapi-no-such-task$/), reason: 'MISSING' }]);
+    expect((await ecs.send(new ListTasksCommand({ cluster: name, startedBy: 'ecsapi-test' }))).taskArns?.sort()).toEqual([...arns].sort());
+
+    const started = await ecs.send(new StartTaskCommand({ cluster: name, taskDefinition: 'ecsapi-job', containerInstances: [instance] }));
+    expect(started.tasks?.[0]?.containerInstanceArn).toMatch(new RegExp(`:container-instance/${name}/${instance}$`));
+    const all = [...arns, started.tasks?.[0]?.taskArn ?? ''];
+
+    for (const task of all) await ecs.send(new StopTaskCommand({ cluster: name, task, reason: 'ecsapi test done' }));
+    expect((await waitUntilTasksStopped(fastWaiter(ecs), { cluster: name, tasks: all })).state).toBe('SUCCESS');
+    const stopped = await ecs.send(new DescribeTasksCommand({ cluster: name, tasks: all }));
+    expect(stopped.tasks?.map((t) => t.stoppedReason)).toEqual(all.map(() => 'ecsapi test done'));
+    expect((await ecs.send(new ListTasksCommand({ cluster: name, desiredStatus: 'STOPPED' }))).taskArns?.length).toBeGreaterThanOrEqual(3);
+    expect((await ecsError(ecs.send(new StopTaskCommand({ cluster: name, task: 'ecsapi-none' })))).name).toBe('InvalidParameterException');
+  }, 120_000);
+});
+
+describe('container instances through the ECS API', () => {
+  it("lists and describes the agent's instance, and drains it and back", async () => {
+    const name = cluster.name;
+    const listed = await ecs.send(new ListContainerInstancesCommand({ cluster: name }));
+    expect(listed.containerInstanceArns).toEqual([expect.stringMatching(new RegExp(`:container-instance/${name}/${instance}$`))]);
+    const described = await ecs.send(
+      new DescribeContainerInstancesCommand({ cluster: name, containerInstances: [...(listed.containerInstanceArns ?? []), 'ecsapi-gone'] }),
+    );
+    expect(described.containerInstances?.[0]).toMatchObject({
+      status: 'ACTIVE',
+      agentConnected: true,
+      containerInstanceArn: listed.containerInstanceArns?.[0],
+    });
+    expect(described.failures).toEqual([{ arn: expect.stringMatching(/ecsapi-gone$/), reason: 'MISSING' }]);
+    const drained = await ecs.send(new UpdateContainerInstancesStateCommand({ cluster: name, containerInstances: [instance], status: 'DRAINING' }));
+    expect(drained.containerInstances?.[0]?.status).toBe('DRAINING');
+    expect((await cluster.client.get('ContainerInstance', { cluster: name, name: instance }))?.spec.status).toBe('DRAINING');
+    expect((await ecs.send(new ListContainerInstancesCommand({ cluster: name, status: 'ACTIVE' }))).containerInstanceArns).toEqual([]);
+    await ecs.send(new UpdateContainerInstancesStateCommand({ cluster: name, containerInstances: [instance], status: 'ACTIVE' }));
+  });
+});

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_TASKS_PER_SERVICE, MAX_TASKS_PER_SERVICE_CEILING } from './
 import { defineKind, Timestamp } from './meta.js';
 import { PlacementConstraints, PlacementStrategies } from './placement.js';
 import { PinnedTaskDefinitionRefString, TaskDefinitionRefString } from './task-definition-ref.js';
+import { ServiceLoadBalancers } from './service-load-balancers.js';
 
 export const SCHEDULING_STRATEGIES = ['REPLICA', 'DAEMON'] as const;
 export const MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 2_147_483_647;
@@ -71,6 +72,7 @@ export const ServiceSpec = z.strictObject({
   healthCheckGracePeriodSeconds: z.int().min(0).max(MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS).default(SERVICE_DEFAULTS.healthCheckGracePeriodSeconds),
   schedulingStrategy: z.enum(SCHEDULING_STRATEGIES).default(SERVICE_DEFAULTS.schedulingStrategy),
   tags: Tags.optional(),
+  loadBalancers: ServiceLoadBalancers.optional(),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 

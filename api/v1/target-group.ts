@@ -43,12 +43,13 @@ export const TargetGroupHealthCheck = z
     unhealthyThresholdCount: z.int().min(1).max(10).default(TARGET_GROUP_DEFAULTS.unhealthyThresholdCount),
   })
   .superRefine((h, ctx) => {
-    // ELB's rule: a check that may take longer than the interval would overlap the next one.
-    if (h.timeoutSeconds >= h.intervalSeconds)
+    // A check that may take longer than the interval would overlap the next one (ELB asks for
+    // less than the interval; equal is allowed here so that 1 s checks are possible).
+    if (h.timeoutSeconds > h.intervalSeconds)
       ctx.addIssue({
         code: 'custom',
         path: ['timeoutSeconds'],
-        message: `timeoutSeconds (${h.timeoutSeconds}) must be less than intervalSeconds (${h.intervalSeconds}); shorten the timeout or lengthen the interval`,
+        message: `timeoutSeconds (${h.timeoutSeconds}) must be at most intervalSeconds (${h.intervalSeconds}); shorten the timeout or lengthen the interval`,
       });
   });
 export type TargetGroupHealthCheck = z.infer<typeof TargetGroupHealthCheck>;

@@ -45,8 +45,10 @@ export interface TestCluster {
   dispose(): Promise<void>;
 }
 
-export async function startTestCluster(options: { store?: 'sqlite' | 'etcd'; controllers?: BuiltinControllerOptions } = {}): Promise<TestCluster> {
-  const name = `e2e-${randomUUID().slice(0, 8)}`;
+export async function startTestCluster(
+  options: { store?: 'sqlite' | 'etcd'; controllers?: BuiltinControllerOptions; prefix?: string } = {},
+): Promise<TestCluster> {
+  const name = `${options.prefix ?? 'e2e'}-${randomUUID().slice(0, 8)}`;
   const dir = tempDir('berth-cluster-');
   const startPlane = (port: number) =>
     startControlPlane({

@@ -58,7 +58,16 @@ export const webContainer = (extra: Record<string, unknown> = {}) => ({
   name: 'web',
   image: TEST_IMAGE,
   memory: 32,
-  command: ['sh', '-c', 'mkdir -p /www/cgi-bin && hostname > /www/index.html && echo ok > /www/health && exec httpd -f -p 8080 -h /www'],
+  command: [
+    'sh',
+    '-c',
+    [
+      'mkdir -p /www/cgi-bin && hostname > /www/index.html && echo ok > /www/health',
+      // /cgi-bin/slow answers after 3 s: a request in flight while the task is drained.
+      "printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\nsleep 3\\necho slow-done\\n' > /www/cgi-bin/slow && chmod +x /www/cgi-bin/slow",
+      'exec httpd -f -p 8080 -h /www',
+    ].join(' && '),
+  ],
   portMappings: [{ containerPort: 8080, hostPort: 0 }],
   linuxParameters: { initProcessEnabled: true },
   stopTimeout: 2,

@@ -26,6 +26,8 @@ import { planService, type ServicePlan } from './plan.js';
 import { resolveTaskDefinition } from './resolve.js';
 import { DEFAULT_SETTINGS, SERVICE_FINALIZER, type ServiceControllerSettings } from './settings.js';
 import { newTaskName, taskManifest } from './task-manifest.js';
+import { deregisteringView, groupsOfService, servicesOfGroup } from './load-balancer-health.js';
+import { DEREGISTER_ANNOTATION } from '../lb/conventions.js';
 
 type Service = ObjectOf<'Service'>;
 type Task = ObjectOf<'Task'>;
@@ -87,6 +89,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     owns: ['Task'],
     watches: [
       { kind: 'TaskDefinition', map: servicesOfFamily },
+      // Target health gates deployments (load-balancer-health.ts).
+      { kind: 'TargetGroup', map: servicesOfGroup },
       // Read for scale-in choices and draining. An instance that starts (or stops) DRAINING needs its
       // tasks replaced elsewhere at once, not when one of them next changes; heartbeats and counts
       // wake nothing.
@@ -134,7 +138,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
 
       const cluster = service.metadata.cluster;
       const now = ctx.clock.now();
-      const tasks = ctx.cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${service.metadata.name}`);
+      const tasks = deregisteringView(ctx.cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${service.metadata.name}`));
+      const targetGroups = groupsOfService(service, (name) => ctx.cache.get('TargetGroup', { cluster, name }));
       if (!expectations.satisfied(requestId, tasks, now)) return requeueAfter(EXPECTATION_POLL_MS);
 
       const family = parseTaskDefinitionRef(service.spec.taskDefinition)?.family ?? service.spec.taskDefinition;
@@ -148,6 +153,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         now,
         settings,
         maxTasksPerService: ctx.cache.get('Cluster', { cluster, name: cluster })?.spec.maxTasksPerService,
+        targetGroups,
       };
       let plan = planService({ ...input, launchThrottledUntil: launches.throttledUntil(requestId, now) });
       // Failures this plan saw for the first time may throttle launches from now on: then plan
@@ -175,7 +181,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         service = (await ctx.client.get('Service', key)) ?? service; // the event changed its resourceVersion
       }
 
-      const outcome = await apply(ctx, service, plan, requestId);
+      const outcome = await apply(ctx, service, plan, requestId, targetGroups.length > 0);
       if (plan.finalize) {
         if (service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {
           await ctx.client.mutate('Service', key, (s) => {
@@ -190,7 +196,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     },
   });
 
-  async function apply(ctx: ReconcileContext, service: Service, plan: ServicePlan, requestId: string): Promise<Outcome> {
+  /** `deregister`: the service is behind target groups; its tasks are drained before they stop (load-balancer-health.ts). */
+  async function apply(ctx: ReconcileContext, service: Service, plan: ServicePlan, requestId: string, deregister: boolean): Promise<Outcome> {
     const ref = { cluster: service.metadata.cluster };
     const now = ctx.clock.now();
     expectations.expectStops(
@@ -206,6 +213,11 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       try {
         await ctx.client.mutate('Task', { ...ref, name: stop.name }, (t) => {
           if (t.spec.desiredStatus === 'STOPPED') return;
+          if (deregister && t.status?.lastStatus === 'RUNNING') {
+            if (t.metadata.annotations?.[DEREGISTER_ANNOTATION] === undefined)
+              t.metadata.annotations = { ...t.metadata.annotations, [DEREGISTER_ANNOTATION]: stop.reason };
+            return;
+          }
           t.spec.desiredStatus = 'STOPPED';
           t.spec.stopReason = stop.reason;
         });

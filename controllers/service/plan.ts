@@ -18,11 +18,13 @@ import type { Resolution } from './resolve.js';
 import { rollingStep, type RollingStep } from './rolling.js';
 import type { ServiceControllerSettings } from './settings.js';
 import { serviceTaskHealth, type TaskHealth } from './task-health.js';
+import { withTargetHealth } from './load-balancer-health.js';
 
 type Service = ObjectOf<'Service'>;
 type Task = ObjectOf<'Task'>;
 type TaskDefinition = ObjectOf<'TaskDefinition'>;
 type ContainerInstance = ObjectOf<'ContainerInstance'>;
+type TargetGroup = ObjectOf<'TargetGroup'>;
 
 export interface PlanInput {
   service: Service;
@@ -39,6 +41,8 @@ export interface PlanInput {
   maxTasksPerService?: number;
   /** Until when (ms since epoch) new tasks may not be started: the launch backoff (launch-backoff.ts). */
   launchThrottledUntil?: number;
+  /** The target groups the service registers in (load-balancer-health.ts): their health narrows each task's. */
+  targetGroups?: readonly TargetGroup[];
 }
 
 export interface TaskStop {
@@ -124,11 +128,17 @@ export function planService(input: PlanInput): ServicePlan {
     return {
       task,
       deployment: label !== undefined && known.has(label) ? label : undefined,
-      health: serviceTaskHealth(task, input.taskDefinitions.get(task.spec.taskDefinition), {
+      health: withTargetHealth(
+        serviceTaskHealth(task, input.taskDefinitions.get(task.spec.taskDefinition), {
+          now,
+          settleMs: settings.settleMs,
+          gracePeriodMs: service.spec.healthCheckGracePeriodSeconds * 1000,
+        }),
+        task,
+        input.targetGroups ?? [],
         now,
-        settleMs: settings.settleMs,
-        gracePeriodMs: service.spec.healthCheckGracePeriodSeconds * 1000,
-      }),
+        service.spec.healthCheckGracePeriodSeconds * 1000,
+      ),
     };
   });
 

@@ -25,6 +25,7 @@ import { waitCommand } from './wait.js';
 import { explainCommand } from './explain.js';
 import { createCommand } from './create.js';
 import { composeCommand } from './compose.js';
+import { lbCommand } from './lb.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
@@ -55,5 +56,6 @@ export function registerCommands(program: Command): void {
   program.addCommand(explainCommand());
   program.addCommand(createCommand());
   program.addCommand(composeCommand());
+  program.addCommand(lbCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

@@ -12,6 +12,8 @@ export interface UpFlags extends ServeFlags {
   dockerHost?: string;
   instanceName?: string;
   attribute: string[];
+  /** Run `berth lb` in process when haproxy is installed (--no-lb: not). */
+  lb: boolean;
 }
 
 export function upCommand(): Command {
@@ -20,5 +22,6 @@ export function upCommand(): Command {
     .option('--docker-host <url>', 'Docker engine of the local agent (default: DOCKER_HOST or /var/run/docker.sock)')
     .option('--instance-name <name>', 'the local container instance name (default: this hostname)')
     .option('--attribute <name=value>', 'a custom attribute of the local instance (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option('--no-lb', "do not serve the cluster's load balancers through HAProxy (started when haproxy is installed)")
     .action((flags: UpFlags) => runLazy(() => import('./actions/up.js'), flags));
 }

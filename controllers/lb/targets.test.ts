@@ -55,7 +55,13 @@ function plan(g: ReturnType<typeof group>, tasks: ReturnType<typeof task>[], ext
 
 describe('planTargets', () => {
   it.each([
-    ['a running task with a binding is a target, initial', group(), [task('a', { hostPort: 32768 })], [target('a', 32768)]],
+    [
+      'a running task with a binding is a target, unused while no proxy reports',
+      group(),
+      [task('a', { hostPort: 32768 })],
+      [target('a', 32768, { health: 'unused', reason: 'Target.NotInUse: no proxy (berth lb) reports on this group' })],
+    ],
+    ['initial once a proxy reports', group([], { '10.0.0.9:1': 'healthy' }), [task('a', { hostPort: 32768 })], [target('a', 32768)]],
     ['a task without a binding yet is none', group(), [task('a')], []],
     ['a pending task is none', group(), [task('a', { last: 'PENDING', hostPort: 1 })], []],
     ['on an unknown instance it is none', group(), [task('a', { hostPort: 1, instance: 'gone' })], []],
@@ -80,7 +86,12 @@ describe('planTargets', () => {
       [task('a', { hostPort: 1 })],
       [target('a', 1, { health: 'unhealthy', reason: 'Target.FailedHealthChecks' })],
     ],
-    ['a stale report is ignored', group([], { '10.0.0.1:1': 'healthy' }, NOW - 60_000), [task('a', { hostPort: 1 })], [target('a', 1)]],
+    [
+      'a stale report is ignored',
+      group([], { '10.0.0.1:1': 'healthy' }, NOW - 60_000),
+      [task('a', { hostPort: 1 })],
+      [target('a', 1, { health: 'unused', reason: 'Target.NotInUse: no proxy (berth lb) reports on this group' })],
+    ],
     [
       'a task asked to stop drains from now',
       group([target('a', 1, { health: 'healthy', reason: undefined })]),

@@ -7,7 +7,8 @@
  * - A target that stops being one while its task still runs (deregistered, asked to stop) drains:
  *   it stays, `draining`, for deregistrationDelay seconds, so the proxy lets in-flight requests end;
  *   one whose task is gone or STOPPED is dropped at once (nothing is left to drain).
- * - Health: `unhealthy` if any fresh proxy report says so, else `healthy` if one does, else `initial`.
+ * - Health: `unhealthy` if any fresh proxy report says so, else `healthy` if one does, else `initial`;
+ *   `unused` while no proxy reports at all (none runs: nothing checks, and nothing routes to it).
  * - A task marked for deregistration is stopped once it has no draining target left here.
  */
 import type { ServiceLoadBalancer } from '../../api/v1/service-load-balancers.js';
@@ -65,7 +66,7 @@ export function planTargets({ group, registrations, hostOf, taskOf, now }: Targe
       const address = wanted ? addressOf(task, entry, hostOf) : undefined;
 
       if (address) {
-        const state = health.get(`${address.id}:${address.port}`) ?? 'initial';
+        const state = health.reports === 0 ? 'unused' : (health.verdict.get(`${address.id}:${address.port}`) ?? 'initial');
         targets.push({
           ...base,
           ...address,
@@ -112,21 +113,24 @@ function addressOf(task: Task, entry: ServiceLoadBalancer, hostOf: TargetsInput[
 }
 
 /** `address:port` → the verdict of the fresh reports. */
-function healthOf(group: Pick<TargetGroup, 'spec' | 'status'>, now: number): Map<string, TargetHealthState> {
+function healthOf(group: Pick<TargetGroup, 'spec' | 'status'>, now: number): { reports: number; verdict: Map<string, TargetHealthState> } {
   const staleMs = Math.max(MIN_STALE_MS, STALE_REPORT_INTERVALS * group.spec.healthCheck.intervalSeconds * 1_000);
   const verdict = new Map<string, TargetHealthState>();
+  let reports = 0;
   for (const report of group.status?.healthReports ?? []) {
     if (now - Date.parse(report.reportedAt) > staleMs) continue;
+    reports++;
     for (const [address, state] of Object.entries(report.targets)) {
       const current = verdict.get(address);
       if (state === 'unhealthy' || current === undefined || (current === 'initial' && state === 'healthy')) verdict.set(address, state);
     }
   }
-  return verdict;
+  return { reports, verdict };
 }
 
 function reasonOf(state: TargetHealthState): string | undefined {
   if (state === 'initial') return 'Elb.InitialHealthChecking';
   if (state === 'unhealthy') return 'Target.FailedHealthChecks';
+  if (state === 'unused') return 'Target.NotInUse: no proxy (berth lb) reports on this group';
   return undefined;
 }

@@ -12,7 +12,7 @@ const task = (annotations?: Record<string, string>) =>
     ...rawObject('Task', { taskDefinition: 'web:1' }, 't1', { lastStatus: 'RUNNING', startedAt: '2026-01-01T00:00:50Z' }),
     metadata: { name: 't1', ...(annotations ? { annotations } : {}) },
   });
-const group = (...health: ('healthy' | 'unhealthy' | 'initial' | 'draining')[]) =>
+const group = (...health: ('healthy' | 'unhealthy' | 'initial' | 'draining' | 'unused')[]) =>
   TargetGroup.parse({
     ...rawObject('TargetGroup', {}, 'web'),
     status: {
@@ -25,6 +25,7 @@ describe('withTargetHealth', () => {
   it.each([
     ['no target groups: the container health alone', healthy, [], 0, healthy],
     ['healthy in its group: healthy', healthy, [group('healthy')], 0, healthy],
+    ['unused (no proxy checks it): healthy', healthy, [group('unused')], 0, healthy],
     ['not registered yet: starting', healthy, [group()], 0, { state: 'starting' }],
     ['initial: starting', healthy, [group('initial')], 0, { state: 'starting' }],
     ['one of two groups initial: starting', healthy, [group('healthy'), group('initial')], 0, { state: 'starting' }],

@@ -2,7 +2,7 @@
  * ECS's health semantics for a service behind target groups (its spec.loadBalancers):
  * - a task counts healthy for a deployment only when its container health AND its health in every
  *   target group it is registered in pass; a target still `initial` (or not registered yet) keeps
- *   it `starting`; a target `unhealthy` after healthCheckGracePeriodSeconds makes it `unhealthy`,
+ *   it `starting` (`unused`, while no proxy runs to check it, does not hold it back); a target `unhealthy` after healthCheckGracePeriodSeconds makes it `unhealthy`,
  *   and the plan replaces it;
  * - a task the plan stops is first deregistered (DEREGISTER_ANNOTATION), drained by the
  *   target-group controller for the deregistrationDelay, and stopped by it afterwards: the plan
@@ -48,7 +48,7 @@ export function withTargetHealth(container: TaskHealth, task: Task, groups: read
     const graceEnds = started + gracePeriodMs;
     return now >= graceEnds ? { state: 'unhealthy' } : { state: 'starting', recheckAt: graceEnds };
   }
-  const allHealthy = states.every((s) => s.length > 0 && s.every((h) => h === 'healthy'));
+  const allHealthy = states.every((s) => s.length > 0 && s.every((h) => h === 'healthy' || h === 'unused'));
   if (container.state === 'healthy' && allHealthy) return container;
   // Target health changes wake the service (its TargetGroup watch): no recheck time needed for it.
   return container.state === 'starting' ? container : { state: 'starting' };

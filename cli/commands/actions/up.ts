@@ -14,6 +14,7 @@ import { stopOnSignal } from '../../process/until-signal.js';
 import { dockerConnection, parseAttribute } from '../agent-flags.js';
 import { toControlPlaneOptions } from '../serve-options.js';
 import type { UpFlags } from '../up.js';
+import { startLocalLb } from './up-lb.js';
 
 export default async function runUp(flags: UpFlags): Promise<number> {
   applyHeapGrowth();
@@ -40,6 +41,7 @@ export default async function runUp(flags: UpFlags): Promise<number> {
     // serve meanwhile (`berth get ci` shows the instance once it registers).
     agent.start().catch((err: unknown) => log.error({ err }, 'local agent failed to start'));
   }
+  const lb = flags.lb ? await startLocalLb(plane.resources, log) : undefined;
   const file = configPath();
   writeConfigFile(file, { server: plane.url, token: plane.adminToken, ...(plane.caFile ? { caFile: plane.caFile } : {}) });
   const agentNote = agent ? `; local agent: instance ${agent.instanceName}` : '';
@@ -47,6 +49,7 @@ export default async function runUp(flags: UpFlags): Promise<number> {
   if (plane.caFile)
     process.stdout.write(`serving https with a certificate signed by berth's CA ${plane.caFile}: clients elsewhere trust it with --ca-file or BERTH_CA\n`);
   await stopOnSignal(async () => {
+    await lb?.stop();
     await agent?.stop();
     await plane.stop();
   }, log);

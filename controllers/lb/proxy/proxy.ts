@@ -38,6 +38,15 @@ export class HaproxyStartError extends Error {
   override readonly name = 'HaproxyStartError';
 }
 
+/**
+ * HAProxy's master outlives a berth killed with SIGKILL (it has no parent-death signal), and would
+ * keep serving a stale config on the listener ports: this shell runs it and stops it when berth's
+ * process ($1) is gone, or when the shell itself is asked to stop. $0: haproxy; the rest: its arguments.
+ */
+const WATCHDOG =
+  'owner=$1; shift; "$0" "$@" & h=$!; trap \'kill $h 2>/dev/null; wait $h; exit 0\' TERM INT; ' +
+  'while kill -0 "$owner" 2>/dev/null && kill -0 $h 2>/dev/null; do sleep 1; done; kill $h 2>/dev/null; wait $h';
+
 /** A report is written again at least this often, so the controller does not take it for stale. */
 const REPORT_REFRESH_MS = 3_000;
 
@@ -66,7 +75,8 @@ export class LbProxy {
     this.shape = listenerShape(desired, this.paths, this.config);
     writeFileSync(this.paths.config, renderConfig({ ...desired, backends: desired.backends.map((b) => ({ ...b, servers: [] })) }, this.paths, this.config));
     writeFileSync(this.paths.stateFile, '');
-    const child = spawn(this.options.haproxy ?? 'haproxy', ['-W', '-S', `${this.paths.master},mode,600`, '-f', this.paths.config], {
+    const args = ['-W', '-S', `${this.paths.master},mode,600`, '-f', this.paths.config];
+    const child = spawn('sh', ['-c', WATCHDOG, this.options.haproxy ?? 'haproxy', String(process.pid), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -112,10 +112,10 @@ describe('TargetGroup', () => {
 
   it.each([
     [
-      'a timeout as long as the interval',
-      { healthCheck: { intervalSeconds: 1, timeoutSeconds: 1 } },
+      'a timeout longer than the interval',
+      { healthCheck: { intervalSeconds: 1, timeoutSeconds: 2 } },
       'spec.healthCheck.timeoutSeconds',
-      /less than intervalSeconds/,
+      /at most intervalSeconds/,
     ],
     ['a bad matcher', { healthCheck: { matcher: { httpCode: '2xx' } } }, 'spec.healthCheck.matcher.httpCode', /range \(200-299\)/],
     ['a relative path', { healthCheck: { path: 'health' } }, 'spec.healthCheck.path', /start with "\/"/],

@@ -15,6 +15,8 @@ export const KIND_PLURALS = {
   Service: 'services',
   Lease: 'leases',
   Secret: 'secrets',
+  LoadBalancer: 'loadbalancers',
+  TargetGroup: 'targetgroups',
 } as const;
 export type KindName = keyof typeof KIND_PLURALS;
 

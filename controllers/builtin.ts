@@ -5,6 +5,7 @@ import { createClusterStatusController, type ClusterStatusControllerOptions } fr
 import { createInstanceController, type InstanceControllerOptions } from './instance/index.js';
 import { createTaskController, type TaskControllerOptions } from './task/index.js';
 import { serviceController, type ServiceControllerOptions } from './service/index.js';
+import { targetGroupController } from './lb/index.js';
 
 /** Tuning for the built-in controllers; the defaults are ECS's. Tests shorten the timings. */
 export interface BuiltinControllerOptions {
@@ -22,5 +23,6 @@ export function builtinControllers(options: BuiltinControllerOptions = {}): Cont
     createTaskController(options.task),
     serviceController(options.service),
     createClusterStatusController(options.cluster),
+    targetGroupController(),
   ];
 }

@@ -39,6 +39,12 @@ berth get services
 berth get tasks
 port=$(berth get tasks -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const items=JSON.parse(s).items??[];const t=items.find(t=>t.spec.group==="service:web"&&t.status?.lastStatus==="RUNNING");console.log(t?.status?.containers?.[0]?.networkBindings?.[0]?.hostPort??"")})')
 [ -n "$port" ] && say "the web service answers: $(curl -fsS "http://127.0.0.1:$port/" || echo '(no answer)')"
+# berth up serves the example's LoadBalancer (port 8080) through HAProxy when haproxy is installed.
+if command -v haproxy >/dev/null; then
+  lb_deadline=$((SECONDS + 30))
+  until curl -fsS -o /dev/null http://127.0.0.1:8080/ 2>/dev/null || [ $SECONDS -ge $lb_deadline ]; do sleep 1; done
+  say "through the load balancer, http://127.0.0.1:8080/ answers: $(curl -fsS http://127.0.0.1:8080/ || echo '(no answer)')"
+fi
 cat <<MSG
 
 berth is running the example web service. Try next:

@@ -44,6 +44,8 @@ describe('berth validate', () => {
       `Service/app-with-sidecar (default) from ${join(examples, 'two-containers.yaml')}`,
       `TaskDefinition/web (default) from ${join(examples, 'web.yaml')}`,
       `Service/web (default) from ${join(examples, 'web.yaml')}`,
+      `TargetGroup/web (default) from ${join(examples, 'web.yaml')}`,
+      `LoadBalancer/web (default) from ${join(examples, 'web.yaml')}`,
     ]);
   });
 

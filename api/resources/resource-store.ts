@@ -25,8 +25,11 @@ import type { ResourceWatch, ResourceWatchOptions } from './resource-watch.js';
 import { SharedWatches } from './shared-watches.js';
 import { applyMergePatch } from '../merge-patch.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
-import { asRegistered, registerRevision, TASK_DEFINITION_IMMUTABLE } from './task-definition-revisions.js';
+import { asRegistered, newestActiveRevision, registerRevision, TASK_DEFINITION_IMMUTABLE } from './task-definition-revisions.js';
+import { parseTaskDefinitionRef } from '../v1/task-definition-ref.js';
+import type { TaskDefinition } from '../v1/task-definition.js';
 import { checkServiceLimits } from './service-limits.js';
+import { checkServiceLoadBalancers } from './service-load-balancer-check.js';
 import { noKeySource, type SecretKeySource } from '../secrets/cipher.js';
 import { ForeignSealError, storedSecretSpec } from '../secrets/seal.js';
 
@@ -148,6 +151,7 @@ export class ResourceStore {
     await options.admit?.(obj, undefined);
     if (isOfKind(obj, 'TaskDefinition')) return registerRevision(this.store, obj, { now: this.now, dryRun: options.dryRun });
     await checkServiceLimits(obj, undefined, this.idOfObject(obj), this.clusterLimit);
+    await checkServiceLoadBalancers(obj, undefined, this.idOfObject(obj), this.serviceTaskDefinition);
     const key = objectKey({ kind: obj.kind, cluster: obj.metadata.cluster, name: obj.metadata.name });
     if (options.dryRun) {
       if (await this.store.get(key)) throw new AlreadyExistsError(this.idOfObject(obj));
@@ -201,8 +205,17 @@ export class ResourceStore {
   private async writeUpdate(current: { kv: KeyValue; object: BerthObject }, obj: BerthObject, options: WriteOptions): Promise<BerthObject> {
     const next = this.withUpdate(current.object, obj, current.object.status);
     await checkServiceLimits(next, current.object, this.idOfObject(next), this.clusterLimit);
+    await checkServiceLoadBalancers(next, current.object, this.idOfObject(next), this.serviceTaskDefinition);
     return this.writeIfChanged(current, next, options);
   }
+
+  /** The revision a service's taskDefinition names (`web`: the newest ACTIVE), for checkServiceLoadBalancers. */
+  private readonly serviceTaskDefinition = async (ref: string): Promise<TaskDefinition | undefined> => {
+    const parsed = parseTaskDefinitionRef(ref);
+    if (!parsed) return undefined;
+    if (parsed.revision === undefined) return newestActiveRevision(this.store, parsed.family);
+    return this.get('TaskDefinition', { name: ref });
+  };
 
   /** A cluster's maxTasksPerService, for checkServiceLimits. */
   private readonly clusterLimit = async (cluster: string): Promise<number | undefined> =>
@@ -253,6 +266,7 @@ export class ResourceStore {
       throw new InvalidError(id, [{ path: ['metadata', 'resourceVersion'], message: 'updateFrom needs the resourceVersion the current object was read at' }]);
     const updated = this.withUpdate(current, obj, obj.status);
     await checkServiceLimits(updated, current, id, this.clusterLimit);
+    await checkServiceLoadBalancers(updated, current, id, this.serviceTaskDefinition);
     return this.writeIfChanged({ kv: { modRevision: version }, object: current }, updated, options);
   }
 

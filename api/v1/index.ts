@@ -12,6 +12,8 @@ import { Lease } from './lease.js';
 import { Task } from './task.js';
 import { TaskDefinition } from './task-definition.js';
 import { SecretResource } from './secret.js';
+import { LoadBalancer } from './load-balancer.js';
+import { TargetGroup } from './target-group.js';
 import { isPlainObject } from '../merge-patch.js';
 import { parseOverParts, type KindParts } from './validate-over.js';
 import { RESERVED_KEY_MESSAGE, reservedKeyPaths } from './reserved-keys.js';
@@ -24,6 +26,8 @@ export const kindSchemas = {
   Service,
   Lease,
   Secret: SecretResource,
+  LoadBalancer,
+  TargetGroup,
 } satisfies Record<KindName, z.ZodType>;
 
 export type BerthObject = z.infer<(typeof kindSchemas)[KindName]>;
@@ -73,6 +77,8 @@ const partsOfKind: Partial<Record<KindName, KindParts>> = {
   Task: Task.shape,
   Service: Service.shape,
   Secret: SecretResource.shape,
+  LoadBalancer: LoadBalancer.shape,
+  TargetGroup: TargetGroup.shape,
 };
 
 /**
@@ -130,3 +136,7 @@ export * from './service.js';
 export * from './service-registry.js';
 export * from './lease.js';
 export * from './secret.js';
+export * from './target-group-ref.js';
+export * from './target-group.js';
+export * from './load-balancer.js';
+export * from './service-load-balancers.js';

@@ -10,6 +10,7 @@ import { PlacementConstraints, PlacementStrategies } from './placement.js';
 import { ServiceRegistries } from './service-registry.js';
 import { PinnedTaskDefinitionRefString, TaskDefinitionRefString } from './task-definition-ref.js';
 import { BreakerState, circuitBreakerShape, DeploymentRollout, deploymentStrategyShape, strategyIssues } from './deployment-strategy.js';
+import { ServiceLoadBalancers } from './service-load-balancers.js';
 
 export const SCHEDULING_STRATEGIES = ['REPLICA', 'DAEMON'] as const;
 export const MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 2_147_483_647;
@@ -77,6 +78,7 @@ export const ServiceSpec = z
     schedulingStrategy: z.enum(SCHEDULING_STRATEGIES).default(SERVICE_DEFAULTS.schedulingStrategy),
     tags: Tags.optional(),
     serviceRegistries: ServiceRegistries.optional(),
+    loadBalancers: ServiceLoadBalancers.optional(),
   })
   .superRefine(strategyIssues);
 export type ServiceSpec = z.infer<typeof ServiceSpec>;

@@ -35,4 +35,6 @@ export const MINIMAL_SPECS = {
   Service: { taskDefinition: 'web' },
   Lease: { leaseDurationSeconds: 15 },
   Secret: { stringData: { password: 'x' } },
+  LoadBalancer: { listeners: [{ port: 8080, defaultActions: [{ type: 'forward', targetGroupName: 'web' }] }] },
+  TargetGroup: {},
 } as const;

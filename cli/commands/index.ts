@@ -31,6 +31,7 @@ import { composeCommand } from './compose.js';
 import { configCommand } from './config.js';
 import { execCommand } from './exec.js';
 import { portForwardCommand } from './port-forward.js';
+import { lbCommand } from './lb.js';
 
 export function registerCommands(program: Command): void {
   program.addCommand(upCommand());
@@ -67,5 +68,6 @@ export function registerCommands(program: Command): void {
   program.addCommand(configCommand());
   program.addCommand(execCommand());
   program.addCommand(portForwardCommand());
+  program.addCommand(lbCommand());
   // Commands are added here as they are built (validate, up, apply, get, …).
 }

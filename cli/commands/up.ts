@@ -17,6 +17,8 @@ export interface UpFlags extends ServeFlags {
   contextName?: string;
   useContext?: boolean;
   statsInterval?: string;
+  /** Run `berth lb` in process when haproxy is installed (--no-lb: not). */
+  lb: boolean;
 }
 
 export function upCommand(): Command {
@@ -28,5 +30,6 @@ export function upCommand(): Command {
     .option('--use-context', 'make its context the current one even when another is (default: only when none is)')
     .option('--attribute <name=value>', 'a custom attribute of the local instance (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--stats-interval <duration>', STATS_INTERVAL_HELP)
+    .option('--no-lb', "do not serve the cluster's load balancers through HAProxy (started when haproxy is installed)")
     .action((flags: UpFlags) => runLazy(() => import('./actions/up.js'), flags));
 }

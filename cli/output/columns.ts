@@ -105,6 +105,20 @@ const secretColumns: Column<'Secret'>[] = [
   { header: 'KEYS', wide: true, cell: (s) => orNone(Object.keys(s.spec.keys ?? {}).join(',')) },
 ];
 
+const loadBalancerColumns: Column<'LoadBalancer'>[] = [
+  { header: 'NAME', cell: (l) => l.metadata.name },
+  { header: 'LISTENERS', cell: (l) => l.spec.listeners.map((x) => `${x.port}/${x.protocol}`).join(',') },
+  { header: 'AGE', cell: (l, now) => age(l.metadata.creationTimestamp, now) },
+];
+
+const targetGroupColumns: Column<'TargetGroup'>[] = [
+  { header: 'NAME', cell: (g) => g.metadata.name },
+  { header: 'PROTOCOL', cell: (g) => g.spec.protocol },
+  { header: 'HEALTHY', cell: (g) => `${(g.status?.targets ?? []).filter((t) => t.health === 'healthy').length}/${(g.status?.targets ?? []).length}` },
+  { header: 'AGE', cell: (g, now) => age(g.metadata.creationTimestamp, now) },
+  { header: 'TARGETS', wide: true, cell: (g) => orNone((g.status?.targets ?? []).map((t) => `${t.id}:${t.port}(${t.health})`).join(',')) },
+];
+
 const COLUMNS: { [K in KindName]: Column<K>[] } = {
   Service: serviceColumns,
   Task: taskColumns,
@@ -113,6 +127,8 @@ const COLUMNS: { [K in KindName]: Column<K>[] } = {
   Cluster: clusterColumns,
   Lease: leaseColumns,
   Secret: secretColumns,
+  LoadBalancer: loadBalancerColumns,
+  TargetGroup: targetGroupColumns,
 };
 
 export interface TableOptions {
@@ -153,6 +169,10 @@ export function rowForObject(obj: BerthObject, options: TableOptions = {}): stri
       return rowFor('Lease', obj, options);
     case 'Secret':
       return rowFor('Secret', obj, options);
+    case 'LoadBalancer':
+      return rowFor('LoadBalancer', obj, options);
+    case 'TargetGroup':
+      return rowFor('TargetGroup', obj, options);
   }
 }
 

@@ -91,6 +91,18 @@ export function describeObject(o: BerthObject, now: Date): string {
         .text();
     case 'Secret':
       return describeSecret(o);
+    case 'LoadBalancer':
+      return new Sections().fields([...header(o), ['Listeners', o.spec.listeners.map((l) => `${l.port}/${l.protocol}`).join('\n')]]).text();
+    case 'TargetGroup':
+      return new Sections()
+        .fields([
+          ...header(o),
+          ['Protocol', o.spec.protocol],
+          ['Health check', `${o.spec.healthCheck.path} every ${o.spec.healthCheck.intervalSeconds}s`],
+          ['Deregistration delay', `${o.spec.deregistrationDelay}s`],
+          ['Targets', (o.status?.targets ?? []).map((t) => `${t.id}:${t.port} ${t.task} ${t.health}${t.reason ? ` (${t.reason})` : ''}`).join('\n')],
+        ])
+        .text();
   }
 }
 

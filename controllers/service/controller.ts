@@ -30,6 +30,8 @@ import { evaluateAlarm } from './strategy/alarms.js';
 import { observeStrategy, type StrategyProbes } from './strategy/observe.js';
 import { NO_TRAFFIC, shiftIfChanged, type TrafficShifter } from './strategy/traffic.js';
 import { invokeWebhook } from './strategy/webhook.js';
+import { deregisteringView, groupsOfService, servicesOfGroup } from './load-balancer-health.js';
+import { DEREGISTER_ANNOTATION } from '../lb/conventions.js';
 
 type Service = ObjectOf<'Service'>;
 type Task = ObjectOf<'Task'>;
@@ -97,6 +99,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     owns: ['Task'],
     watches: [
       { kind: 'TaskDefinition', map: servicesOfFamily },
+      // Target health gates deployments (load-balancer-health.ts).
+      { kind: 'TargetGroup', map: servicesOfGroup },
       // Read for scale-in choices and draining. An instance that starts (or stops) DRAINING needs its
       // tasks replaced elsewhere at once, not when one of them next changes; heartbeats and counts
       // wake nothing.
@@ -144,7 +148,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
 
       const cluster = service.metadata.cluster;
       const now = ctx.clock.now();
-      const tasks = ctx.cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${service.metadata.name}`);
+      const tasks = deregisteringView(ctx.cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${service.metadata.name}`));
+      const targetGroups = groupsOfService(service, (name) => ctx.cache.get('TargetGroup', { cluster, name }));
       if (!expectations.satisfied(requestId, tasks, now)) return requeueAfter(EXPECTATION_POLL_MS);
 
       const family = parseTaskDefinitionRef(service.spec.taskDefinition)?.family ?? service.spec.taskDefinition;
@@ -159,6 +164,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         settings,
         maxTasksPerService: ctx.cache.get('Cluster', { cluster, name: cluster })?.spec.maxTasksPerService,
         strategy: deleting ? {} : await observeStrategy(service, probes, now),
+        targetGroups,
       };
       let plan = planService({ ...input, launchThrottledUntil: launches.throttledUntil(requestId, now) });
       // Failures this plan saw for the first time may throttle launches from now on: then plan
@@ -188,7 +194,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
 
       // Traffic moves before tasks do: back to blue before green's tasks stop on a rollback.
       await shiftIfChanged(shifter, service, service.status?.deployments ?? [], plan.deployments);
-      const outcome = await apply(ctx, service, plan, requestId);
+      const outcome = await apply(ctx, service, plan, requestId, targetGroups.length > 0);
       if (plan.finalize) {
         if (service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {
           await ctx.client.mutate('Service', key, (s) => {
@@ -203,7 +209,8 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     },
   });
 
-  async function apply(ctx: ReconcileContext, service: Service, plan: ServicePlan, requestId: string): Promise<Outcome> {
+  /** `deregister`: the service is behind target groups; its tasks are drained before they stop (load-balancer-health.ts). */
+  async function apply(ctx: ReconcileContext, service: Service, plan: ServicePlan, requestId: string, deregister: boolean): Promise<Outcome> {
     const ref = { cluster: service.metadata.cluster };
     const now = ctx.clock.now();
     expectations.expectStops(
@@ -219,6 +226,11 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       try {
         await ctx.client.mutate('Task', { ...ref, name: stop.name }, (t) => {
           if (t.spec.desiredStatus === 'STOPPED') return;
+          if (deregister && t.status?.lastStatus === 'RUNNING') {
+            if (t.metadata.annotations?.[DEREGISTER_ANNOTATION] === undefined)
+              t.metadata.annotations = { ...t.metadata.annotations, [DEREGISTER_ANNOTATION]: stop.reason };
+            return;
+          }
           t.spec.desiredStatus = 'STOPPED';
           t.spec.stopReason = stop.reason;
         });

@@ -21,11 +21,13 @@ import type { Resolution } from './resolve.js';
 import { rollingStep, type RollingStep } from './rolling.js';
 import type { ServiceControllerSettings } from './settings.js';
 import { serviceTaskHealth, type TaskHealth } from './task-health.js';
+import { withTargetHealth } from './load-balancer-health.js';
 
 type Service = ObjectOf<'Service'>;
 type Task = ObjectOf<'Task'>;
 type TaskDefinition = ObjectOf<'TaskDefinition'>;
 type ContainerInstance = ObjectOf<'ContainerInstance'>;
+type TargetGroup = ObjectOf<'TargetGroup'>;
 
 export interface PlanInput {
   service: Service;
@@ -44,6 +46,8 @@ export interface PlanInput {
   launchThrottledUntil?: number;
   /** What the controller observed for BLUE_GREEN / LINEAR / CANARY and `berth rollout` actions (strategy/). */
   strategy?: StrategyObservations;
+  /** The target groups the service registers in (load-balancer-health.ts): their health narrows each task's. */
+  targetGroups?: readonly TargetGroup[];
 }
 
 export interface TaskStop {
@@ -133,11 +137,17 @@ export function planService(input: PlanInput): ServicePlan {
     return {
       task,
       deployment: label !== undefined && known.has(label) ? label : undefined,
-      health: serviceTaskHealth(task, input.taskDefinitions.get(task.spec.taskDefinition), {
+      health: withTargetHealth(
+        serviceTaskHealth(task, input.taskDefinitions.get(task.spec.taskDefinition), {
+          now,
+          settleMs: settings.settleMs,
+          gracePeriodMs: service.spec.healthCheckGracePeriodSeconds * 1000,
+        }),
+        task,
+        input.targetGroups ?? [],
         now,
-        settleMs: settings.settleMs,
-        gracePeriodMs: service.spec.healthCheckGracePeriodSeconds * 1000,
-      }),
+        service.spec.healthCheckGracePeriodSeconds * 1000,
+      ),
     };
   });
 

@@ -18,6 +18,7 @@ import { stopOnSignal } from '../../process/until-signal.js';
 import { dockerConnection, parseAttribute } from '../agent-flags.js';
 import { toControlPlaneOptions } from '../serve-options.js';
 import type { UpFlags } from '../up.js';
+import { startLocalLb } from './up-lb.js';
 
 export default async function runUp(flags: UpFlags): Promise<number> {
   applyHeapGrowth();
@@ -50,6 +51,7 @@ export default async function runUp(flags: UpFlags): Promise<number> {
     // serve meanwhile (`berth get ci` shows the instance once it registers).
     agent.start().catch((err: unknown) => log.error({ err }, 'local agent failed to start'));
   }
+  const lb = flags.lb ? await startLocalLb(plane.resources, log) : undefined;
   // Its own context only: another installation's context, current or not, is left as it is.
   const added = addInstallation(
     config,
@@ -71,6 +73,7 @@ export default async function runUp(flags: UpFlags): Promise<number> {
   if (plane.caFile)
     process.stdout.write(`serving https with a certificate signed by berth's CA ${plane.caFile}: clients elsewhere trust it with --ca-file or BERTH_CA\n`);
   await stopOnSignal(async () => {
+    await lb?.stop();
     await agent?.stop();
     await plane.stop();
   }, log);

@@ -1,0 +1,139 @@
+/**
+ * The HAProxy configuration of a Desired state (pure). Frontends are the listeners; backends the
+ * target groups, with HAProxy's own health checks made from each group's healthCheck; servers are
+ * written too, so that a reload keeps them, and the server-state file (written just before a
+ * reload) brings back each one's drain and health state in the new worker.
+ */
+import type { ForwardAction, Listener } from '../../../api/v1/load-balancer.js';
+import { targetGroupNameOf } from '../../../api/v1/target-group-ref.js';
+import type { TargetGroupSpec } from '../../../api/v1/target-group.js';
+import { backendName, type Desired, type DesiredBackend, type DesiredServer } from './desired.js';
+
+export interface ConfigPaths {
+  adminSocket: string;
+  stateFile: string;
+}
+
+export interface ConfigOptions {
+  /** The address listeners bind to (0.0.0.0: every interface). */
+  bindAddress: string;
+  /** How long an old worker may keep serving its connections after a reload. */
+  hardStopAfterSeconds: number;
+}
+
+/** Server options given both in the config and to `add server` (dynamic servers take no default-server). */
+export function serverOptions(spec: TargetGroupSpec): string {
+  const h = spec.healthCheck;
+  const slow = spec.slowStart > 0 ? ` slowstart ${spec.slowStart}s` : '';
+  return `check inter ${h.intervalSeconds}s rise ${h.healthyThresholdCount} fall ${h.unhealthyThresholdCount}${slow}`;
+}
+
+/** The frontends and backends without servers: what only a reload can change. */
+export function listenerShape(desired: Desired, paths: ConfigPaths, options: ConfigOptions): string {
+  return renderConfig({ ...desired, backends: desired.backends.map((b) => ({ ...b, servers: [] })) }, paths, options);
+}
+
+export function renderConfig(desired: Desired, paths: ConfigPaths, options: ConfigOptions): string {
+  const lines = [
+    '# Written by berth lb: changes here are overwritten.',
+    'global',
+    '  master-worker',
+    `  stats socket ${paths.adminSocket} mode 600 level admin expose-fd listeners`,
+    `  server-state-file ${paths.stateFile}`,
+    `  hard-stop-after ${options.hardStopAfterSeconds}s`,
+    'defaults',
+    '  timeout connect 5s',
+    '  timeout client 60s',
+    '  timeout server 60s',
+    '  timeout check 5s',
+    // A connection refused by a target that just went away is retried on another one.
+    '  retries 3',
+    '  option redispatch',
+    '  load-server-state-from-file global',
+    '',
+  ];
+  for (const f of desired.frontends) lines.push(...frontend(f.name, f.listener, options.bindAddress), '');
+  for (const b of desired.backends) lines.push(...backend(b), '');
+  return lines.join('\n');
+}
+
+function frontend(name: string, l: Listener, bindAddress: string): string[] {
+  const mode = l.protocol === 'HTTP' ? 'http' : 'tcp';
+  const out = [`frontend ${name}`, `  mode ${mode}`, `  bind ${bindAddress}:${l.port}`];
+  const actions = [...l.rules.map((r) => r.actions[0]), l.defaultActions[0]];
+  if (actions.some((a) => a?.forwardConfig !== undefined))
+    out.push(`  ${mode === 'http' ? 'http-request' : 'tcp-request content'} set-var(txn.berth_rnd) rand(1000)`);
+  for (const rule of [...l.rules].sort((a, b) => a.priority - b.priority)) {
+    const acls = rule.conditions.map((c, j) => {
+      const acl = `r${rule.priority}_${j}`;
+      const fetch = c.field === 'path-pattern' ? 'path' : 'hdr(host),field(1,:)';
+      const flags = c.field === 'host-header' ? ' -i' : '';
+      out.push(`  acl ${acl} ${fetch} -m reg${flags} ${c.values.map(globRegex).join(' ')}`);
+      return acl;
+    });
+    const action = rule.actions[0];
+    if (action) out.push(...useBackend(action, acls.join(' ')));
+  }
+  const fallback = l.defaultActions[0];
+  if (fallback) out.push(...useBackend(fallback, ''));
+  return out;
+}
+
+/** use_backend lines for one action; weighted groups split berth_rnd (0-999) by cumulative weight. */
+function useBackend(a: ForwardAction, condition: string): string[] {
+  const one = targetGroupNameOf(a);
+  const cond = (extra: string) => [condition, extra].filter((s) => s !== '').join(' ');
+  if (one !== undefined) return condition === '' ? [`  default_backend ${backendName(one)}`] : [`  use_backend ${backendName(one)} if ${condition}`];
+  const groups = (a.forwardConfig?.targetGroups ?? []).filter((g) => g.weight > 0);
+  const total = groups.reduce((s, g) => s + g.weight, 0);
+  let cumulative = 0;
+  const out: string[] = [];
+  for (const g of groups) {
+    cumulative += g.weight;
+    const name = targetGroupNameOf(g);
+    if (name === undefined) continue;
+    const below = Math.round((cumulative / total) * 1000);
+    out.push(`  use_backend ${backendName(name)} if ${cond(`{ var(txn.berth_rnd) -m int lt ${below} }`)}`);
+  }
+  return out;
+}
+
+/** ELB's `*` and `?` as an anchored regex, single-quoted; other characters taken literally ([x] needs no backslash in the config). */
+export function globRegex(glob: string): string {
+  const body = [...glob]
+    .map((ch) => {
+      if (ch === '*') return '.*';
+      if (ch === '?') return '.';
+      if (ch === "'") return '\\x27';
+      return /[A-Za-z0-9_\-/~@:&,;=!"]/.test(ch) ? ch : `[${ch}]`;
+    })
+    .join('');
+  return `'^${body}$'`;
+}
+
+function backend(b: DesiredBackend): string[] {
+  const http = b.spec.protocol === 'HTTP';
+  const out = [`backend ${b.name}`, `  mode ${http ? 'http' : 'tcp'}`, '  balance roundrobin'];
+  if (http) {
+    out.push(`  option httpchk GET ${b.spec.healthCheck.path}`);
+    out.push(`  http-check expect rstatus ${statusRegex(b.spec.healthCheck.matcher.httpCode)}`);
+  }
+  out.push(`  timeout check ${b.spec.healthCheck.timeoutSeconds}s`);
+  for (const s of b.servers) out.push(serverLine(s, b.spec));
+  return out;
+}
+
+function serverLine(s: DesiredServer, spec: TargetGroupSpec): string {
+  return `  server ${s.name} ${s.address}:${s.port} ${serverOptions(spec)}`;
+}
+
+/** `200`, `200,202`, `200-299` as one anchored regex over the status code. */
+export function statusRegex(httpCode: string): string {
+  const parts = httpCode.split(',').flatMap((part) => {
+    const [from, to] = part.split('-').map(Number);
+    if (from === undefined || Number.isNaN(from)) return [];
+    const last = to === undefined || Number.isNaN(to) ? from : to;
+    return Array.from({ length: Math.max(0, last - from + 1) }, (_, i) => String(from + i));
+  });
+  return `^(${parts.join('|')})$`;
+}

@@ -1,0 +1,206 @@
+/**
+ * `berth lb`: one HAProxy, in master-worker mode, serving a cluster's LoadBalancers.
+ *
+ * Every interval it reads the LoadBalancers and TargetGroups through the API and
+ *   - when the listeners or groups changed: writes the config (with the servers the running worker
+ *     has) and the server-state file, and reloads through the master socket: the new worker takes
+ *     the listening sockets over (`expose-fd listeners`) and each server's drain and health state;
+ *     the old one finishes its connections (seamless reload, no refused connection);
+ *   - otherwise: adds, drains and removes servers through the Runtime API (server-ops.ts);
+ *   - reports what HAProxy's checks see of each target into the group's status.healthReports.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BerthClient } from '../../../api/client/types.js';
+import type { Logger } from '../../../api/log.js';
+import { jsonEqual } from '../../../api/json-equal.js';
+import { desiredState, type Desired } from './desired.js';
+import { listenerShape, renderConfig, type ConfigOptions, type ConfigPaths } from './haproxy-config.js';
+import { healthOfServer, parseServersState, runtimeCommand, runtimeCommandChecked, type ServerState } from './runtime-api.js';
+import { serverCommands } from './server-ops.js';
+
+export interface LbProxyOptions {
+  client: BerthClient;
+  cluster: string;
+  /** Where the config, sockets and state file live (one directory per proxy). */
+  dir: string;
+  /** This proxy's name in the health reports. */
+  name: string;
+  haproxy?: string;
+  bindAddress?: string;
+  intervalMs?: number;
+  log: Logger;
+}
+
+export class HaproxyStartError extends Error {
+  override readonly name = 'HaproxyStartError';
+}
+
+/**
+ * HAProxy's master outlives a berth killed with SIGKILL (it has no parent-death signal), and would
+ * keep serving a stale config on the listener ports: this shell runs it and stops it when berth's
+ * process ($1) is gone, or when the shell itself is asked to stop. $0: haproxy; the rest: its arguments.
+ */
+const WATCHDOG =
+  'owner=$1; shift; "$0" "$@" & h=$!; trap \'kill $h 2>/dev/null; wait $h; exit 0\' TERM INT; ' +
+  'while kill -0 "$owner" 2>/dev/null && kill -0 $h 2>/dev/null; do sleep 1; done; kill $h 2>/dev/null; wait $h';
+
+/** A report is written again at least this often, so the controller does not take it for stale. */
+const REPORT_REFRESH_MS = 3_000;
+
+export class LbProxy {
+  private child: ChildProcess | undefined;
+  private readonly paths: ConfigPaths & { config: string; master: string };
+  private readonly config: ConfigOptions;
+  private shape = '';
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private readonly reported = new Map<string, { at: number; targets: Record<string, string> }>();
+
+  constructor(private readonly options: LbProxyOptions) {
+    this.paths = {
+      adminSocket: join(options.dir, 'admin.sock'),
+      stateFile: join(options.dir, 'server-state'),
+      config: join(options.dir, 'haproxy.cfg'),
+      master: join(options.dir, 'master.sock'),
+    };
+    this.config = { bindAddress: options.bindAddress ?? '0.0.0.0', hardStopAfterSeconds: 3_600 };
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.options.dir, { recursive: true });
+    const desired = await this.desired();
+    this.shape = listenerShape(desired, this.paths, this.config);
+    writeFileSync(this.paths.config, renderConfig({ ...desired, backends: desired.backends.map((b) => ({ ...b, servers: [] })) }, this.paths, this.config));
+    writeFileSync(this.paths.stateFile, '');
+    const args = ['-W', '-S', `${this.paths.master},mode,600`, '-f', this.paths.config];
+    const child = spawn('sh', ['-c', WATCHDOG, this.options.haproxy ?? 'haproxy', String(process.pid), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const log = this.options.log;
+    child.stdout?.on('data', (d: Buffer) => log.debug({ haproxy: d.toString().trim() }, 'haproxy'));
+    child.stderr?.on('data', (d: Buffer) => log.info({ haproxy: d.toString().trim() }, 'haproxy'));
+    child.on('exit', (code, signal) => {
+      if (!this.stopped) log.error({ code, signal }, 'haproxy exited');
+    });
+    await this.waitForWorker(undefined);
+    log.info({ dir: this.options.dir, frontends: desired.frontends.map((f) => f.name) }, 'haproxy started');
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+    const child = this.child;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  /** The master's pid, for tests and operators. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** One pass: reload or runtime changes, then the health reports. */
+  async syncOnce(): Promise<void> {
+    const desired = await this.desired();
+    for (const reason of desired.skipped) this.options.log.warn(reason);
+    const shape = listenerShape(desired, this.paths, this.config);
+    let running = parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state'));
+    if (shape !== this.shape) {
+      await this.reload(desired, running);
+      this.shape = shape;
+      running = parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state'));
+    }
+    for (const command of serverCommands(desired.backends, running)) {
+      try {
+        await runtimeCommandChecked(this.paths.adminSocket, command);
+      } catch (err) {
+        // Logged and left: the next pass plans again from what HAProxy then has.
+        this.options.log.warn({ err, command }, 'runtime command failed');
+      }
+    }
+    await this.report(desired, parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state')));
+  }
+
+  private async run(): Promise<void> {
+    const interval = this.options.intervalMs ?? 1_000;
+    while (!this.stopped) {
+      try {
+        await this.syncOnce();
+      } catch (err) {
+        this.options.log.warn({ err }, 'load balancer sync failed; trying again');
+      }
+      await sleep(interval);
+    }
+  }
+
+  private async desired(): Promise<Desired> {
+    const { client, cluster } = this.options;
+    const [lbs, groups] = await Promise.all([client.list('LoadBalancer', { cluster }), client.list('TargetGroup', { cluster })]);
+    return desiredState(lbs.items, groups.items);
+  }
+
+  /** Seamless reload: the running servers kept (with their states, through the state file), the new listeners taken up. */
+  private async reload(desired: Desired, running: readonly ServerState[]): Promise<void> {
+    const has = new Set(running.map((s) => `${s.backend}/${s.name}`));
+    const kept = { ...desired, backends: desired.backends.map((b) => ({ ...b, servers: b.servers.filter((s) => has.has(`${b.name}/${s.name}`)) })) };
+    writeFileSync(this.paths.stateFile, await runtimeCommand(this.paths.adminSocket, 'show servers state'));
+    writeFileSync(this.paths.config, renderConfig(kept, this.paths, this.config));
+    const before = await this.workerPid();
+    await runtimeCommand(this.paths.master, 'reload');
+    await this.waitForWorker(before);
+    this.options.log.info({ frontends: desired.frontends.map((f) => f.name) }, 'haproxy reloaded');
+  }
+
+  private async workerPid(): Promise<string | undefined> {
+    try {
+      return /^Pid: (\d+)/m.exec(await runtimeCommand(this.paths.adminSocket, 'show info'))?.[1];
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Until a worker other than `before` answers on the admin socket. */
+  private async waitForWorker(before: string | undefined): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined)
+        throw new HaproxyStartError(`haproxy exited with code ${this.child.exitCode}; see its messages above`);
+      const pid = await this.workerPid();
+      if (pid !== undefined && pid !== before) return;
+      await sleep(50);
+    }
+    throw new HaproxyStartError(`haproxy's worker did not answer on ${this.paths.adminSocket} within 10 s`);
+  }
+
+  private async report(desired: Desired, running: readonly ServerState[]): Promise<void> {
+    const now = Date.now();
+    for (const b of desired.backends) {
+      const targets: Record<string, 'healthy' | 'unhealthy' | 'initial'> = {};
+      for (const s of running) if (s.backend === b.name) targets[`${s.address}:${s.port}`] = healthOfServer(s);
+      const last = this.reported.get(b.group);
+      if (last && jsonEqual(last.targets, targets) && now - last.at < REPORT_REFRESH_MS) continue;
+      const entry = { proxy: this.options.name, reportedAt: new Date(now).toISOString(), targets };
+      await this.options.client.mutate(
+        'TargetGroup',
+        { cluster: this.options.cluster, name: b.group },
+        (g) => {
+          const others = (g.status?.healthReports ?? []).filter((r) => r.proxy !== this.options.name);
+          g.status = {
+            targets: g.status?.targets ?? [],
+            healthReports: [...others, entry],
+            ...(g.status?.observedGeneration === undefined ? {} : { observedGeneration: g.status.observedGeneration }),
+          };
+        },
+        { subresource: 'status' },
+      );
+      this.reported.set(b.group, { at: now, targets });
+    }
+  }
+}

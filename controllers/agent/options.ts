@@ -108,7 +108,16 @@ export const AGENT_DEFAULTS = {
 export const AGENT_VERSION = '0.1.0';
 
 type OptionalOptions =
-  'attributes' | 'resources' | 'dynamicPortRange' | 'logsListen' | 'advertiseAddress' | 'identifyCaller' | 'dnsAddress' | 'dnsUpstreams' | 'hostAddress' | 'registry';
+  | 'attributes'
+  | 'resources'
+  | 'dynamicPortRange'
+  | 'logsListen'
+  | 'advertiseAddress'
+  | 'identifyCaller'
+  | 'dnsAddress'
+  | 'dnsUpstreams'
+  | 'hostAddress'
+  | 'registry';
 export type ResolvedAgentOptions = Required<Omit<AgentOptions, OptionalOptions>> & Pick<AgentOptions, OptionalOptions>;
 
 export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions {

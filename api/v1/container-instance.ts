@@ -17,6 +17,8 @@ export const ATTRIBUTES = {
   instanceType: 'ecs.instance-type',
   osType: 'ecs.os-type',
   cpuArchitecture: 'ecs.cpu-architecture',
+  /** Where other machines reach this instance's published ports (`berth agent --host-address`): load balancers' targets, discovery's A records. */
+  hostAddress: 'berth.host-address',
 } as const;
 
 /** The agent port, Docker's ports and SSH: what ECS reserves on every instance. */

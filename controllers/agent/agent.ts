@@ -122,7 +122,7 @@ export class Agent {
       client,
       cluster: this.cluster,
       name: this.instanceName,
-      attributes: instanceAttributes(info, this.options.attributes),
+      attributes: instanceAttributes(info, this.options.attributes, this.options.hostAddress),
       resources: instanceResources(info, this.options.resources),
       ...(logs ? { address: logs.address, certificateSha256: logs.certificateSha256 } : {}),
       utilization: () => this.sampler?.report(),

@@ -154,12 +154,14 @@ function architecture(arch: string): string {
   return arch;
 }
 
-export function instanceAttributes(info: EngineInfo, extra: Record<string, string> = {}): Record<string, string> {
+/** What an agent registers: the engine's facts, `hostAddress` as the attribute load balancers and discovery read, then the user's own (which win). */
+export function instanceAttributes(info: EngineInfo, extra: Record<string, string> = {}, hostAddress?: string): Record<string, string> {
   return {
     [ATTRIBUTES.osType]: info.os.toLowerCase() || 'linux',
     [ATTRIBUTES.cpuArchitecture]: architecture(info.arch),
     [ATTRIBUTES.instanceType]: AGENT_DEFAULTS.instanceType,
     [ATTRIBUTES.availabilityZone]: AGENT_DEFAULTS.availabilityZone,
+    ...(hostAddress !== undefined ? { [ATTRIBUTES.hostAddress]: hostAddress } : {}),
     ...extra,
   };
 }

@@ -6,10 +6,12 @@
  * - a task's target address is its instance's HOST_ADDRESS_ATTRIBUTE, or loopback when the
  *   instance does not set it (one machine: `berth up`).
  */
+import { ATTRIBUTES } from '../../api/v1/container-instance.js';
+
 export const DEREGISTER_ANNOTATION = 'berth.dev/deregister';
 
-/** Where proxies reach an instance's host ports; set it on each agent (`--attribute berth.host-address=10.0.0.5`). */
-export const HOST_ADDRESS_ATTRIBUTE = 'berth.host-address';
+/** Where proxies reach an instance's host ports: the attribute `berth agent --host-address 10.0.0.5` registers. */
+export const HOST_ADDRESS_ATTRIBUTE = ATTRIBUTES.hostAddress;
 export const DEFAULT_HOST_ADDRESS = '127.0.0.1';
 
 /** The server name a proxy gives one target: unique per target group, stable across restarts. */

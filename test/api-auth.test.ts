@@ -120,7 +120,8 @@ describe('an agent token', () => {
     ['create a task', 'POST', tasks, task('new', 'i-1')],
     ['delete its own task', 'DELETE', `${tasks}/mine`, undefined],
     ['write a Service', 'POST', `${API_PREFIX}/clusters/default/services`, service('evil')],
-    ['read a Service', 'GET', `${API_PREFIX}/clusters/default/services/web`, undefined],
+    // An agent reads its own cluster's Services (service discovery answers from them), never another cluster's.
+    ['read a Service of another cluster', 'GET', `${API_PREFIX}/clusters/other/services/web`, undefined],
     ['update another instance', 'PATCH', `${API_PREFIX}/clusters/default/containerinstances/i-2/status`, { status: { agentConnected: true } }],
     ['register under another name', 'POST', `${API_PREFIX}/clusters/default/containerinstances`, instance('i-9')],
     ['act in another cluster', 'GET', `${API_PREFIX}/clusters/other/tasks?containerInstance=i-1`, undefined],

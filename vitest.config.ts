@@ -20,7 +20,8 @@ export default defineConfig({
       {
         extends: true,
         // End-to-end tests talk to real etcd and Docker; give them room, but fail rather than hang.
-        test: { name: 'integration', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+        // Two files at once: they mostly wait on the engine and the store, not on the 2 cores.
+        test: { name: 'integration', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, maxWorkers: 2 },
       },
     ],
   },

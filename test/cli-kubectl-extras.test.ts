@@ -148,7 +148,7 @@ describe('berth explain', () => {
 });
 
 describe('berth agent token', () => {
-  it('writes the token to a 0600 file, not stdout; it is an agent token (it may not list services)', async () => {
+  it('writes the token to a 0600 file, not stdout; it is an agent token (it may not list task definitions)', async () => {
     const out = join(env.dir, 'i-1.token');
     const r = await berth('agent', 'token', 'i-1', '--cluster', C, '--out', out);
     expect(r.stderr).toBe(`agent token for ${C}/i-1 written to ${out}\n`);
@@ -156,8 +156,8 @@ describe('berth agent token', () => {
     expect(r.stdout).toBe('');
     expect((await stat(out)).mode & 0o777).toBe(0o600);
     const token = (await readFile(out, 'utf8')).trim();
-    // The token is this instance's agent: it may read its own instance but not list services.
-    const who = await env.berth(['get', 'svc', '--cluster', C], { env: { BERTH_TOKEN: token } });
+    // The token is this instance's agent: it reads only the definitions of its own tasks, never the list.
+    const who = await env.berth(['get', 'taskdefinitions', '--cluster', C], { env: { BERTH_TOKEN: token } });
     expect(who.code).toBe(1);
     expect(who.stderr).toMatch(/forbidden|Forbidden|403/);
   });

@@ -4,6 +4,7 @@ import { clusterName, memberName, taskDefinitionRef } from './refs.js';
 import { withEpochSeconds } from './shapes.js';
 import { operationOf } from './protocol.js';
 import { toEcsError } from './errors.js';
+import { protectedTask, requestedProtection } from './ops/task-protection.js';
 import { NotFoundError } from '../resources/errors.js';
 import { ForbiddenError } from '../auth/errors.js';
 
@@ -83,5 +84,36 @@ describe('protocol', () => {
     [new Error('boom'), 'ServerException', 500],
   ])('%s is %s (%i)', (err, type, code) => {
     expect(toEcsError(err)).toMatchObject({ type, statusCode: code });
+  });
+});
+
+describe('task protection', () => {
+  const arn = { region: 'us-east-1', accountId: '123456789012' };
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const taskArn = 'arn:aws:ecs:us-east-1:123456789012:task/prod/t1';
+
+  it.each([
+    ['none', undefined, { taskArn, protectionEnabled: false }],
+    ['disabled', { protectionEnabled: false }, { taskArn, protectionEnabled: false }],
+    [
+      'enabled',
+      { protectionEnabled: true, expirationDate: '2026-01-01T02:00:00.000Z' },
+      { taskArn, protectionEnabled: true, expirationDate: (now + 7_200_000) / 1000 },
+    ],
+    ['lapsed', { protectionEnabled: true, expirationDate: '2025-12-31T23:59:59.000Z' }, { taskArn, protectionEnabled: false }],
+  ])('a task with %s protection is ProtectedTask %j', (_, protection, expected) => {
+    expect(protectedTask(arn, 'prod', 't1', protection, now)).toEqual(expected);
+  });
+
+  it.each([
+    [true, undefined, { protectionEnabled: true, expirationDate: '2026-01-01T02:00:00.000Z' }],
+    [true, 2880, { protectionEnabled: true, expirationDate: '2026-01-03T00:00:00.000Z' }],
+    [false, undefined, { protectionEnabled: false }],
+  ])('protectionEnabled %s for %s minutes stores %j', (enabled, minutes, expected) => {
+    expect(requestedProtection(enabled, minutes, now)).toEqual(expected);
+  });
+
+  it.each([0, 2881, 1.5])('refuses expiresInMinutes %s as InvalidParameterException', (minutes) => {
+    expect(() => requestedProtection(true, minutes, now)).toThrow(expect.objectContaining({ type: 'InvalidParameterException' }));
   });
 });

@@ -5,6 +5,8 @@ import { withEpochSeconds } from './shapes.js';
 import { operationOf } from './protocol.js';
 import { toEcsError } from './errors.js';
 import { protectedTask, requestedProtection } from './ops/task-protection.js';
+import { deploymentAction, serviceDeploymentRef } from './ops/service-deployments.js';
+import { Service } from '../v1/service.js';
 import { NotFoundError } from '../resources/errors.js';
 import { ForbiddenError } from '../auth/errors.js';
 
@@ -115,5 +117,54 @@ describe('task protection', () => {
 
   it.each([0, 2881, 1.5])('refuses expiresInMinutes %s as InvalidParameterException', (minutes) => {
     expect(() => requestedProtection(true, minutes, now)).toThrow(expect.objectContaining({ type: 'InvalidParameterException' }));
+  });
+});
+
+describe('service deployments', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const paused = {
+    strategy: 'BLUE_GREEN',
+    stage: 'POST_SCALE_UP',
+    stageStartedAt: '2025-12-31T23:00:00.000Z',
+    hooks: [{ hookId: 'h1', index: 0, stage: 'POST_SCALE_UP', targetType: 'PAUSE', status: 'AWAITING_ACTION', startedAt: '2026-01-01T00:00:05.000Z' }],
+  };
+  const service = (deployments: Record<string, unknown>[]) =>
+    Service.parse({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'web', cluster: 'prod' },
+      spec: { taskDefinition: 'web' },
+      status: { deployments: deployments.map((d) => ({ taskDefinition: 'web:2', ...d })) },
+    });
+  const rolling = service([
+    { id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', rollout: paused },
+    { id: 'ecs-svc/1', status: 'ACTIVE', rolloutState: 'COMPLETED' },
+  ]);
+
+  it.each([
+    ['arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/123', { cluster: 'prod', service: 'web', id: '123' }],
+    ['arn:aws:ecs:us-east-1:123456789012:service/prod/web', undefined],
+    ['arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web', undefined],
+    ['web', undefined],
+  ])('%s is the service deployment %j', (arn, expected) => {
+    if (expected) expect(serviceDeploymentRef(arn)).toEqual(expected);
+    else expect(() => serviceDeploymentRef(arn)).toThrow(expect.objectContaining({ type: 'InvalidParameterException' }));
+  });
+
+  it.each([
+    ['STOP', { action: 'STOP' } as const, { action: 'STOP', deployment: 'ecs-svc/2', at: '2026-01-01T00:00:00.000Z' }],
+    // Never before the pause began: the controller releases the pauses older than `at`.
+    ['CONTINUE', { action: 'CONTINUE', hookId: 'h1' } as const, { action: 'CONTINUE', deployment: 'ecs-svc/2', at: '2026-01-01T00:00:05.000Z', hookId: 'h1' }],
+    ['ROLLBACK', { action: 'ROLLBACK', hookId: 'h1' } as const, { action: 'ROLLBACK', deployment: 'ecs-svc/2', at: '2026-01-01T00:00:05.000Z', hookId: 'h1' }],
+  ])('%s of the deployment in progress is the rollout action berth rollout writes', (_, request, expected) => {
+    expect(deploymentAction(rolling, '2', request, now)).toEqual(expected);
+  });
+
+  it.each([
+    ['an unknown deployment', '9', { action: 'STOP' } as const, 'ServiceDeploymentNotFoundException'],
+    ['a finished deployment', '1', { action: 'STOP' } as const, 'ConflictException'],
+    ['a hook that is not paused', '2', { action: 'CONTINUE', hookId: 'h2' } as const, 'ConflictException'],
+  ])('refuses %s', (_, id, request, type) => {
+    expect(() => deploymentAction(rolling, id, request, now)).toThrow(expect.objectContaining({ type }));
   });
 });

@@ -13,6 +13,7 @@ import { describeTasks, listTasks, runTaskOp, startTaskOp, stopTaskOp } from './
 import { deregisterContainerInstance, describeContainerInstances, listContainerInstances, updateContainerInstancesState } from './ops/container-instances.js';
 import { listTagsForResource, tagResource, untagResource } from './ops/tags.js';
 import { getTaskProtection, updateTaskProtection } from './ops/task-protection.js';
+import { continueServiceDeployment, stopServiceDeployment } from './ops/service-deployments.js';
 import { createService, deleteService, describeServices, listServices, updateService } from './ops/services.js';
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
@@ -40,6 +41,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   DeleteService: deleteService,
   DescribeServices: describeServices,
   ListServices: listServices,
+  StopServiceDeployment: stopServiceDeployment,
+  ContinueServiceDeployment: continueServiceDeployment,
   ListContainerInstances: listContainerInstances,
   DescribeContainerInstances: describeContainerInstances,
   UpdateContainerInstancesState: updateContainerInstancesState,

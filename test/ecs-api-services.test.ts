@@ -12,7 +12,9 @@ import {
   DescribeContainerInstancesCommand,
   ListContainerInstancesCommand,
   UpdateContainerInstancesStateCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
+  ListServiceDeploymentsCommand,
   DescribeTasksCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
@@ -125,13 +127,30 @@ describe('service deployments through the ECS API', () => {
     const created = await ecs.send(new CreateServiceCommand({ cluster: name, serviceName: 'stuck', taskDefinition: 'ecsapi-stuck', desiredCount: 1 }));
     const stuck = async () => (await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['stuck'] }))).services?.[0]?.deployments?.[0];
     await expect.poll(async () => (await stuck())?.rolloutState, { timeout: 10_000 }).toBe('IN_PROGRESS');
-    const deploymentId = (await stuck())?.id ?? '';
-    const arn = `${created.service?.serviceArn?.replace(':service/', ':service-deployment/')}/${deploymentId.replace(/^ecs-svc\//, '')}`;
+    const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster: name, service: 'stuck' }));
+    expect(listed.serviceDeployments).toEqual([
+      expect.objectContaining({
+        serviceDeploymentArn: expect.stringMatching(new RegExp(`:service-deployment/${name}/stuck/\\d+$`)),
+        serviceArn: created.service?.serviceArn,
+        status: 'IN_PROGRESS',
+        startedAt: expect.any(Date),
+      }),
+    ]);
+    const arn = listed.serviceDeployments?.[0]?.serviceDeploymentArn ?? '';
 
     expect(await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }))).toMatchObject({ serviceDeploymentArn: arn });
     await expect.poll(async () => (await stuck())?.rolloutState, { timeout: 15_000 }).toBe('FAILED');
     expect((await stuck())?.rolloutStateReason).toContain('StopServiceDeployment');
     expect(await ecsError(ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn })))).toMatchObject({ name: 'ConflictException' });
+    const described = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+    expect(described.serviceDeployments).toEqual([
+      expect.objectContaining({
+        serviceDeploymentArn: arn,
+        status: 'STOPPED',
+        statusReason: expect.stringContaining('StopServiceDeployment'),
+        finishedAt: expect.any(Date),
+      }),
+    ]);
     expect(await ecsError(ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn.replace(/[^/]+$/, '42') })))).toMatchObject({
       name: 'ServiceDeploymentNotFoundException',
     });

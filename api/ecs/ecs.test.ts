@@ -6,6 +6,7 @@ import { operationOf } from './protocol.js';
 import { toEcsError } from './errors.js';
 import { protectedTask, requestedProtection } from './ops/task-protection.js';
 import { deploymentAction, serviceDeploymentRef } from './ops/service-deployments.js';
+import { serviceDeployments } from './ops/service-deployment-list.js';
 import { Service } from '../v1/service.js';
 import { NotFoundError } from '../resources/errors.js';
 import { ForbiddenError } from '../auth/errors.js';
@@ -166,5 +167,51 @@ describe('service deployments', () => {
     ['a hook that is not paused', '2', { action: 'CONTINUE', hookId: 'h2' } as const, 'ConflictException'],
   ])('refuses %s', (_, id, request, type) => {
     expect(() => deploymentAction(rolling, id, request, now)).toThrow(expect.objectContaining({ type }));
+  });
+});
+
+describe('service deployment listings', () => {
+  const arn = { region: 'us-east-1', accountId: '123456789012' };
+  const prefix = 'arn:aws:ecs:us-east-1:123456789012:';
+  const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+  const epoch = (s: number) => Date.UTC(2026, 0, 1, 0, 0, s) / 1000;
+  // Newest first: deployment 2 failed and the circuit breaker went back to deployment 1 (a second record of it).
+  const rolledBack = Service.parse({
+    apiVersion: 'berth.dev/v1',
+    kind: 'Service',
+    metadata: { name: 'web', cluster: 'prod' },
+    spec: { taskDefinition: 'web' },
+    status: {
+      deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', taskDefinition: 'web:1', desiredCount: 2, runningCount: 1, pendingCount: 1, updatedAt: t(31) }],
+      history: [
+        { id: 'ecs-svc/1', taskDefinition: 'web:1', state: 'IN_PROGRESS', startedAt: t(30), rollbackFrom: 'ecs-svc/2' },
+        { id: 'ecs-svc/2', taskDefinition: 'web:2', state: 'FAILED', startedAt: t(20), finishedAt: t(30), reason: 'circuit breaker' },
+        { id: 'ecs-svc/1', taskDefinition: 'web:1', state: 'COMPLETED', startedAt: t(0), finishedAt: t(20) },
+      ],
+    },
+  });
+
+  it('is one ServiceDeployment per deployment, newest record first, ECS statuses, live counts and epoch seconds', () => {
+    const common = { serviceArn: `${prefix}service/prod/web`, clusterArn: `${prefix}cluster/prod` };
+    expect(serviceDeployments(arn, rolledBack)).toEqual([
+      {
+        serviceDeploymentArn: `${prefix}service-deployment/prod/web/1`,
+        ...common,
+        createdAt: epoch(30),
+        startedAt: epoch(30),
+        updatedAt: epoch(31),
+        status: 'IN_PROGRESS',
+        targetServiceRevision: { requestedTaskCount: 2, runningTaskCount: 1, pendingTaskCount: 1 },
+      },
+      {
+        serviceDeploymentArn: `${prefix}service-deployment/prod/web/2`,
+        ...common,
+        createdAt: epoch(20),
+        startedAt: epoch(20),
+        finishedAt: epoch(30),
+        status: 'ROLLBACK_SUCCESSFUL',
+        statusReason: 'circuit breaker',
+      },
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import { describeTasks, listTasks, runTaskOp, startTaskOp, stopTaskOp } from './
 import { deregisterContainerInstance, describeContainerInstances, listContainerInstances, updateContainerInstancesState } from './ops/container-instances.js';
 import { listTagsForResource, tagResource, untagResource } from './ops/tags.js';
 import { getTaskProtection, updateTaskProtection } from './ops/task-protection.js';
+import { describeServiceDeployments, listServiceDeployments } from './ops/service-deployment-list.js';
 import { continueServiceDeployment, stopServiceDeployment } from './ops/service-deployments.js';
 import { createService, deleteService, describeServices, listServices, updateService } from './ops/services.js';
 
@@ -43,6 +44,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   ListServices: listServices,
   StopServiceDeployment: stopServiceDeployment,
   ContinueServiceDeployment: continueServiceDeployment,
+  ListServiceDeployments: listServiceDeployments,
+  DescribeServiceDeployments: describeServiceDeployments,
   ListContainerInstances: listContainerInstances,
   DescribeContainerInstances: describeContainerInstances,
   UpdateContainerInstancesState: updateContainerInstancesState,

@@ -14,6 +14,8 @@ import {
   DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,
   DescribeTaskDefinitionCommand,
+  GetTaskProtectionCommand,
+  UpdateTaskProtectionCommand,
   ListClustersCommand,
   ListServicesCommand,
   ListTaskDefinitionFamiliesCommand,
@@ -178,5 +180,39 @@ describe('services without an agent', () => {
     await ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['env'] }));
     expect((await ecs.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([{ key: 'team', value: 'web' }]);
     expect((await api.client().get('Service', { cluster, name: 'a' }))?.spec.tags).toEqual([{ key: 'team', value: 'web' }]);
+  });
+});
+
+describe('task protection', () => {
+  it('protects a task through the write path of berth task protect and reads it back, with failures for unknown tasks', async () => {
+    const cluster = unique('ecsapi');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const td = await ecs.send(new RegisterTaskDefinitionCommand(sleeper(cluster)));
+    await api.client().create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Task',
+      metadata: { name: 't1', cluster },
+      spec: { taskDefinition: `${cluster}:${td.taskDefinition?.revision ?? 1}` },
+    });
+    const before = Date.now();
+    const updated = await ecs.send(new UpdateTaskProtectionCommand({ cluster, tasks: ['t1', 'nope'], protectionEnabled: true, expiresInMinutes: 30 }));
+    expect(updated.protectedTasks).toEqual([
+      { taskArn: expect.stringMatching(new RegExp(`${ARN.source}task/${cluster}/t1$`)), protectionEnabled: true, expirationDate: expect.any(Date) },
+    ]);
+    const expires = updated.protectedTasks?.[0]?.expirationDate?.getTime() ?? 0;
+    expect(expires).toBeGreaterThanOrEqual(before + 30 * 60_000 - 1000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 30 * 60_000 + 1000);
+    expect(updated.failures).toEqual([{ arn: expect.stringMatching(/task\/.*\/nope$/), reason: 'MISSING' }]);
+    expect((await api.client().get('Task', { cluster, name: 't1' }))?.spec.protection).toEqual({ protectionEnabled: true, expirationDate: expect.any(String) });
+
+    const read = await ecs.send(new GetTaskProtectionCommand({ cluster, tasks: ['t1'] }));
+    expect(read.protectedTasks).toEqual(updated.protectedTasks);
+    expect(
+      await ecsError(ecs.send(new UpdateTaskProtectionCommand({ cluster, tasks: ['t1'], protectionEnabled: true, expiresInMinutes: 2881 }))),
+    ).toMatchObject({ name: 'InvalidParameterException' });
+    await ecs.send(new UpdateTaskProtectionCommand({ cluster, tasks: ['t1'], protectionEnabled: false }));
+    expect((await ecs.send(new GetTaskProtectionCommand({ cluster }))).protectedTasks).toEqual([
+      { taskArn: updated.protectedTasks?.[0]?.taskArn, protectionEnabled: false },
+    ]);
   });
 });

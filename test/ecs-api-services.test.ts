@@ -12,12 +12,15 @@ import {
   DescribeContainerInstancesCommand,
   ListContainerInstancesCommand,
   UpdateContainerInstancesStateCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
+  ListServiceDeploymentsCommand,
   DescribeTasksCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StartTaskCommand,
+  StopServiceDeploymentCommand,
   StopTaskCommand,
   UpdateServiceCommand,
   waitUntilServicesStable,
@@ -110,6 +113,49 @@ describe('services through the ECS API', () => {
     // The same object berth's own API serves.
     expect((await cluster.client.get('Service', { cluster: name, name: 'web' }))?.metadata.deletionTimestamp ?? 'gone').toBeTruthy();
   }, 120_000);
+});
+
+describe('service deployments through the ECS API', () => {
+  it('stops the deployment in progress through the rollout action (it fails as berth rollout stop makes it), and refuses a finished one', async () => {
+    const name = cluster.name;
+    // More memory than the instance has: the deployment stays IN_PROGRESS with nothing placed.
+    const huge = {
+      ...definition('ecsapi-stuck', '600'),
+      containerDefinitions: [{ ...definition('ecsapi-stuck', '600').containerDefinitions[0], memory: 4_000_000 }],
+    };
+    await ecs.send(new RegisterTaskDefinitionCommand(huge));
+    const created = await ecs.send(new CreateServiceCommand({ cluster: name, serviceName: 'stuck', taskDefinition: 'ecsapi-stuck', desiredCount: 1 }));
+    const stuck = async () => (await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['stuck'] }))).services?.[0]?.deployments?.[0];
+    await expect.poll(async () => (await stuck())?.rolloutState, { timeout: 10_000 }).toBe('IN_PROGRESS');
+    const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster: name, service: 'stuck' }));
+    expect(listed.serviceDeployments).toEqual([
+      expect.objectContaining({
+        serviceDeploymentArn: expect.stringMatching(new RegExp(`:service-deployment/${name}/stuck/\\d+$`)),
+        serviceArn: created.service?.serviceArn,
+        status: 'IN_PROGRESS',
+        startedAt: expect.any(Date),
+      }),
+    ]);
+    const arn = listed.serviceDeployments?.[0]?.serviceDeploymentArn ?? '';
+
+    expect(await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }))).toMatchObject({ serviceDeploymentArn: arn });
+    await expect.poll(async () => (await stuck())?.rolloutState, { timeout: 15_000 }).toBe('FAILED');
+    expect((await stuck())?.rolloutStateReason).toContain('StopServiceDeployment');
+    expect(await ecsError(ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn })))).toMatchObject({ name: 'ConflictException' });
+    const described = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+    expect(described.serviceDeployments).toEqual([
+      expect.objectContaining({
+        serviceDeploymentArn: arn,
+        status: 'STOPPED',
+        statusReason: expect.stringContaining('StopServiceDeployment'),
+        finishedAt: expect.any(Date),
+      }),
+    ]);
+    expect(await ecsError(ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn.replace(/[^/]+$/, '42') })))).toMatchObject({
+      name: 'ServiceDeploymentNotFoundException',
+    });
+    await ecs.send(new DeleteServiceCommand({ cluster: name, service: 'stuck', force: true }));
+  }, 60_000);
 });
 
 describe('tasks through the ECS API', () => {

@@ -12,6 +12,9 @@ import {
 import { describeTasks, listTasks, runTaskOp, startTaskOp, stopTaskOp } from './ops/tasks.js';
 import { deregisterContainerInstance, describeContainerInstances, listContainerInstances, updateContainerInstancesState } from './ops/container-instances.js';
 import { listTagsForResource, tagResource, untagResource } from './ops/tags.js';
+import { getTaskProtection, updateTaskProtection } from './ops/task-protection.js';
+import { describeServiceDeployments, listServiceDeployments } from './ops/service-deployment-list.js';
+import { continueServiceDeployment, stopServiceDeployment } from './ops/service-deployments.js';
 import { createService, deleteService, describeServices, listServices, updateService } from './ops/services.js';
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
@@ -32,11 +35,17 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   StopTask: stopTaskOp,
   DescribeTasks: describeTasks,
   ListTasks: listTasks,
+  UpdateTaskProtection: updateTaskProtection,
+  GetTaskProtection: getTaskProtection,
   CreateService: createService,
   UpdateService: updateService,
   DeleteService: deleteService,
   DescribeServices: describeServices,
   ListServices: listServices,
+  StopServiceDeployment: stopServiceDeployment,
+  ContinueServiceDeployment: continueServiceDeployment,
+  ListServiceDeployments: listServiceDeployments,
+  DescribeServiceDeployments: describeServiceDeployments,
   ListContainerInstances: listContainerInstances,
   DescribeContainerInstances: describeContainerInstances,
   UpdateContainerInstancesState: updateContainerInstancesState,

@@ -81,5 +81,6 @@ export const ecsArn = {
   service: (ctx: ArnContext, cluster: string, service: string) => arn(ctx, `service/${cluster}/${service}`),
   task: (ctx: ArnContext, cluster: string, taskId: string) => arn(ctx, `task/${cluster}/${taskId}`),
   containerInstance: (ctx: ArnContext, cluster: string, instanceId: string) => arn(ctx, `container-instance/${cluster}/${instanceId}`),
+  serviceDeployment: (ctx: ArnContext, cluster: string, service: string, id: string) => arn(ctx, `service-deployment/${cluster}/${service}/${id}`),
   container: (ctx: ArnContext, cluster: string, taskId: string, containerId: string) => arn(ctx, `container/${cluster}/${taskId}/${containerId}`),
 };

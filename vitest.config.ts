@@ -15,14 +15,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: UNIT, testTimeout: 20_000, hookTimeout: 20_000, sequence: { groupOrder: 0 } },
+        test: { name: 'unit', include: UNIT, testTimeout: 20_000, hookTimeout: 20_000 },
       },
       {
         extends: true,
         // End-to-end tests talk to real etcd and Docker; give them room, but fail rather than hang.
-        // Two files at once: they mostly wait on the engine and the store, not on the 2 cores. Their
-        // own group (vitest runs projects with different maxWorkers as groups), after the unit tier.
-        test: { name: 'integration', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, maxWorkers: 2, sequence: { groupOrder: 1 } },
+        test: { name: 'integration', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
       },
     ],
   },

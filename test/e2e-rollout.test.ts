@@ -7,14 +7,12 @@
  * Docker health checks run every 5 s here, so a task turns HEALTHY ~5 s after it starts; that sets
  * the pace of every rollout below.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client/errors.js';
 import type { HttpClient } from '../api/client/http-client.js';
 import type { ObjectOf } from '../api/client/types.js';
 import { assertFreshBuild } from './cli-harness.js';
-import { BERTH_BIN, berthEnv, tempDir } from './support/berth-process.js';
+import { berth as runBerth, type Run } from './rollout-harness.js';
 import { eventually, FAST, startTestCluster, TEST_IMAGE, type TestCluster } from './support/cluster.js';
 
 type Task = ObjectOf<'Task'>;
@@ -132,34 +130,8 @@ class BoundsWatcher {
   }
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real binary against the in-process cluster's API. */
-function berth(cluster: TestCluster, args: string[], timeoutMs = 90_000): Promise<Run> {
-  const env = {
-    ...berthEnv(join(tempDir('berth-rollout-'), 'config')),
-    BERTH_SERVER: cluster.plane.url,
-    BERTH_TOKEN: cluster.plane.adminToken,
-    BERTH_CLUSTER: cluster.name,
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BERTH_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** The real binary against the in-process cluster's API (rollout-harness.ts), with this file's longer default wait. */
+const berth = (cluster: TestCluster, args: string[], timeoutMs = 90_000): Promise<Run> => runBerth(cluster, args, timeoutMs);
 
 describe('rolling deployments on real Docker', () => {
   assertFreshBuild([

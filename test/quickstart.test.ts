@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from './support/berth-process.js';
@@ -19,10 +20,19 @@ describe('hack/quickstart.sh', () => {
     } catch {
       // not started
     }
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', 'label=berth.cluster=default']).toString().split('\n').filter(Boolean);
+    // Only this berth's objects: other tests' `berth up` run on cluster `default` too, each under an
+    // instance name of its own; the quickstart's agent is named after the host.
+    const mine = ['--filter', 'label=berth.cluster=default', '--filter', `label=berth.instance=${hostname()}`];
+    const ids = execFileSync('docker', ['ps', '-aq', ...mine])
+      .toString()
+      .split('\n')
+      .filter(Boolean);
     if (ids.length > 0) spawnSync('docker', ['rm', '-f', ...ids]);
     // The examples' two-container task links its containers over a network of its own.
-    const networks = execFileSync('docker', ['network', 'ls', '-q', '--filter', 'label=berth.cluster=default']).toString().split('\n').filter(Boolean);
+    const networks = execFileSync('docker', ['network', 'ls', '-q', ...mine])
+      .toString()
+      .split('\n')
+      .filter(Boolean);
     if (networks.length > 0) spawnSync('docker', ['network', 'rm', ...networks]);
   });
 

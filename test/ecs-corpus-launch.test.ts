@@ -135,7 +135,9 @@ function waves(launches: Launch[]): Launch[][] {
   return out.map((w) => w.launches);
 }
 
-const launchable = () => corpusEntries().filter((e) => e.valid && e.notLaunched === undefined);
+/** BERTH_CORPUS_ONLY=FILE launches that one file alone (to look into one), skipping the count check. */
+const ONLY = process.env.BERTH_CORPUS_ONLY;
+const launchable = () => corpusEntries().filter((e) => e.valid && e.notLaunched === undefined && (ONLY === undefined || e.file === ONLY));
 
 const docker = new Docker();
 let cluster: TestCluster;
@@ -276,7 +278,7 @@ afterAll(async () => {
 describe('the valid corpus on the real Docker engine', () => {
   it('launches every valid corpus file but the few the index says why not', () => {
     expect(launches.length).toBe(launchable().length);
-    expect(launches.length).toBeGreaterThanOrEqual(30);
+    if (ONLY === undefined) expect(launches.length).toBeGreaterThanOrEqual(30);
   });
 
   for (const e of corpusEntries().filter((x) => x.valid && x.notLaunched !== undefined)) it.todo(`${e.file} is not launched: ${e.notLaunched}`);

@@ -64,6 +64,28 @@ describe('planTask', () => {
       status: { lastStatus: 'RUNNING', startedAt: new Date(NOW).toISOString() },
     },
     {
+      what: 'a non-essential container not started yet keeps the task PENDING (ECS: the least advanced container)',
+      in: input({ task: task({ lastStatus: 'PENDING' }), definition: withSidecar, containers: [container('app', 'running')] }),
+      start: ['side'],
+      status: undefined,
+    },
+    {
+      what: '…and so does one created but not started (it is started, the task still PENDING)',
+      in: input({ task: task({ lastStatus: 'PENDING' }), definition: withSidecar, containers: [container('app', 'running'), container('side', 'created')] }),
+      start: ['side'],
+      status: undefined,
+    },
+    {
+      what: 'RUNNING once every container has started, a non-essential one that exited since included',
+      in: input({
+        task: task({ lastStatus: 'PENDING' }),
+        definition: withSidecar,
+        containers: [container('app', 'running'), container('side', 'exited', { exitCode: 0 })],
+      }),
+      start: [],
+      status: { lastStatus: 'RUNNING' },
+    },
+    {
       what: 'a dependent waits for HEALTHY',
       in: input({ task: task(), definition: healthyDep, containers: [container('db', 'running', { health: 'starting' })] }),
       start: [],
@@ -211,6 +233,7 @@ describe('planTask', () => {
     if (c.remove) expect(plan.remove).toEqual(c.remove);
     if (c.requeueAfterMs) expect(plan.requeueAfterMs).toBe(c.requeueAfterMs);
     if (c.status) expect(plan.status).toMatchObject(c.status);
+    if ('status' in c && c.status === undefined) expect(plan.status).toBeUndefined();
   });
 
   const ended = (ago: number) => task({ lastStatus: 'STOPPED', stoppedAt: new Date(NOW - ago).toISOString() });

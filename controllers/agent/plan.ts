@@ -14,7 +14,7 @@
  *   4. launching failed / an essential container exited (and its restartPolicy does not restart
  *      it) / an awsvpc task's sandbox exited → same, with TaskFailedToStart / EssentialContainerExited;
  *   5. otherwise start whatever's dependencies are met (the status is written after the starts, not
- *      before them); RUNNING once every essential container runs.
+ *      before them); RUNNING once every container has started (ECS: the least advanced container's status).
  */
 import { DEFAULT_STOP_TIMEOUT_SECONDS, type ContainerDefinition } from '../../api/v1/container-definition.js';
 import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
@@ -179,8 +179,15 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
       }
     }
   }
-  const allEssentialRun = def.containerDefinitions.every((d) => !d.essential || isUp(byName(d.name)));
-  const lastStatus = laterStatus(last, allEssentialRun ? 'RUNNING' : 'PENDING');
+  // ECS's agent reports a task at its least advanced container: RUNNING once every container, the
+  // non-essential ones too, has started (one that has exited since counts). A container still
+  // waiting for its dependencies keeps the task PENDING — and so does one not yet created, which a
+  // client reading a RUNNING task would otherwise not find on the engine.
+  const allStarted = def.containerDefinitions.every((d) => {
+    const c = byName(d.name);
+    return (c !== undefined && hasStarted(c)) || hasVanished(c, previousOf(task, d.name));
+  });
+  const lastStatus = laterStatus(last, allStarted ? 'RUNNING' : 'PENDING');
   // Starting containers while the task stays where it is: the status after the start (RUNNING, or
   // the failure) says more, and writing this one first would put an API round trip before every
   // container start — the start of a task bound just now, or of a replacement, waits on it.
@@ -344,10 +351,6 @@ function sharedOf(def: TaskDefinitionSpec, d: ContainerDefinition, sandbox: Obse
 
 function isExited(c: ObservedContainer | undefined): boolean {
   return c !== undefined && hasExited(c);
-}
-
-function isUp(c: ObservedContainer | undefined): boolean {
-  return c !== undefined && isRunning(c);
 }
 
 function previousOf(task: Task, name: string) {

@@ -123,7 +123,7 @@ const containerText = (c: NonNullable<NonNullable<Task['status']>['containers']>
 /** Percent of what the task reserves when it reserves something, else the amount in use. */
 function usageText(u: TaskUtilization | undefined): string {
   if (!u) return '';
-  const cpu = u.cpuUtilization === undefined ? `${u.cpuUsed} cpu` : `${u.cpuUtilization.toFixed(1)}%`;
+  const cpu = u.cpuUtilization === undefined ? `${Math.round(u.cpuUsed)} cpu` : `${u.cpuUtilization.toFixed(1)}%`;
   const memory = u.memoryUtilization === undefined ? `${u.memoryUsed.toFixed(1)} MiB` : `${u.memoryUtilization.toFixed(1)}%`;
   return `${cpu} · ${memory}`;
 }

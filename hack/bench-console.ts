@@ -1,20 +1,23 @@
 /**
  * The web console's first render with 1,000 tasks: from navigation to the page showing every
- * instance, service and task row of the cluster (the console's `berth-console-first-render`
- * performance mark, set once all three lists have loaded and rendered), in headless Chromium
+ * instance and service of the cluster and its task list (the rows in view: the list is windowed,
+ * and says how many rows it holds) (the console's `berth-console-first-render` performance mark,
+ * set once all three lists have loaded and rendered), in headless Chromium
  * (Debian's /usr/bin/chromium through playwright-core). The store is seeded directly through the
  * ResourceStore, with no controllers and no Docker: what is measured is the server's lists and the
  * browser's work, not a cluster settling.
  *
  *   npm run build && node dist/hack/bench-console.js
  *   CONSOLE_BENCH_TASKS (default 1000), CONSOLE_BENCH_ROUNDS (default 7, the first a warm-up not counted),
- *   CONSOLE_BENCH_RESULTS=1 appends the section to bench/RESULTS.md.
+ *   CONSOLE_BENCH_RESULTS=1 appends the section to bench/RESULTS.md; CONSOLE_BENCH_BASELINE=DIR (a
+ *   dist/console built from another commit) measures that build too, the two taking turns.
  */
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
+import { createApiServer } from '../api/server/create-server.js';
 import { startControlPlane } from '../cli/process/control-plane.js';
 import { formatSummary, summarize } from './bench-stats.js';
 
@@ -138,21 +141,44 @@ try {
   }
   console.log(`seeded ${TASKS} tasks, ${SERVICES} services, ${INSTANCES} instances in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
+  // The build to compare with (CONSOLE_BENCH_BASELINE: a dist/console of another commit), served by a
+  // second API server over the same store: the same data, the rounds taking turns, so both see the
+  // same machine (a shared one, whose load changes by the minute).
+  const baselineDir = process.env.CONSOLE_BENCH_BASELINE;
+  const baselineServer = baselineDir ? createApiServer({ resources, store: plane.store, auth: { tokens: plane.tokens }, consoleDir: baselineDir }) : undefined;
+  const baselineUrl = baselineServer ? await baselineServer.listen('127.0.0.1', 0) : undefined;
+
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  // Signed in once; each round reloads the page, as a user opening the console again in the tab.
-  await page.goto(`${plane.url}/ui/`);
-  await page.evaluate(`sessionStorage.setItem('berth.console.token', ${JSON.stringify(plane.adminToken)})`);
-  // Chromium's own count of the page's main-thread work (CDP Performance.getMetrics TaskDuration):
-  // on a shared machine the wall clock also holds the time other processes had the cores.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
-  const samples: number[] = [];
-  const lists: number[] = [];
-  const busy: number[] = [];
-  const cpu: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+  const sides = [await openSide('this build', plane.url), ...(baselineUrl ? [await openSide(`baseline (${baselineDir})`, baselineUrl)] : [])];
+  for (let round = 0; round < ROUNDS; round++) for (const side of sides) await measure(side, round);
+  await browser.close();
+  await baselineServer?.close();
+
+  interface Side {
+    name: string;
+    page: Page;
+    taskSeconds: () => Promise<number>;
+    samples: number[];
+    lists: number[];
+    busy: number[];
+    cpu: number[];
+  }
+
+  async function openSide(name: string, url: string): Promise<Side> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Signed in once; each round reloads the page, as a user opening the console again in the tab.
+    await page.goto(`${url}/ui/`);
+    await page.evaluate(`sessionStorage.setItem('berth.console.token', ${JSON.stringify(plane.adminToken)})`);
+    // Chromium's own count of the page's main-thread work (CDP Performance.getMetrics TaskDuration):
+    // on a shared machine the wall clock also holds the time other processes had the cores.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+    return { name, page, taskSeconds, samples: [], lists: [], busy: [], cpu: [] };
+  }
+
+  async function measure(side: Side, round: number): Promise<void> {
+    const { page } = side;
     const cpuBefore = browserCpuMs();
     await page.reload();
     // The console sets body[data-ready] with the mark. Waited for with one MutationObserver, not a
@@ -161,28 +187,35 @@ try {
       `new Promise((resolve) => { const done = () => document.body.dataset.ready === 'true'; if (done()) return resolve(1); new MutationObserver((_, o) => { if (done()) { o.disconnect(); resolve(1); } }).observe(document.body, { attributes: true }); })`,
     );
     const ms = Number(await page.evaluate(`performance.getEntriesByName('berth-console-first-render')[0].startTime`));
-    const rows = Number(await page.evaluate(`document.querySelectorAll('#tasks [data-task]').length`));
-    if (rows !== TASKS) throw new Error(`the first render showed ${rows} task rows, not ${TASKS}`);
+    // A windowed list renders the rows in view and says how many there are (aria-rowcount, with
+    // its header row); an older build rendered every row.
+    const rows = Number(
+      await page.evaluate(
+        `(() => { const t = document.querySelector('#tasks [role=table]'); const n = t && t.getAttribute('aria-rowcount'); return n === null || n === undefined ? document.querySelectorAll('#tasks [data-task]').length : Number(n) - 1; })()`,
+      ),
+    );
+    const rendered = Number(await page.evaluate(`document.querySelectorAll('#tasks [data-task]').length`));
+    if (rows !== TASKS || rendered === 0) throw new Error(`the first render showed ${rendered} task rows of ${rows}, not of ${TASKS}`);
     const listsMs = Number(
       await page.evaluate(
         `Math.max(...performance.getEntriesByType('resource').filter((e) => e.name.includes('/apis/') && !e.name.includes('watch=')).map((e) => e.responseEnd))`,
       ),
     );
     // The metrics start afresh with each document, so this is the reloaded page's own work.
-    const busyMs = (await taskSeconds()) * 1000;
+    const busyMs = (await side.taskSeconds()) * 1000;
     const cpuMs = browserCpuMs() - cpuBefore;
     console.log(
-      `round ${round + 1}${round === 0 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms; lists answered at ${listsMs.toFixed(0)} ms; page main thread busy ${busyMs.toFixed(0)} ms; browser CPU ${cpuMs.toFixed(0)} ms`,
+      `${side.name} round ${round + 1}${round === 0 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms; ${rendered} of ${rows} rows rendered; lists answered at ${listsMs.toFixed(0)} ms; page main thread busy ${busyMs.toFixed(0)} ms; browser CPU ${cpuMs.toFixed(0)} ms`,
     );
     if (round > 0) {
-      samples.push(ms);
-      lists.push(listsMs);
-      busy.push(busyMs);
-      cpu.push(cpuMs);
+      side.samples.push(ms);
+      side.lists.push(listsMs);
+      side.busy.push(busyMs);
+      side.cpu.push(cpuMs);
     }
   }
-  await browser.close();
 
+  const [{ samples, lists, busy, cpu }] = sides as [Side, ...Side[]];
   const summary = summarize(samples);
   const assets = join('dist', 'console', 'assets');
   const sizes = readdirSync(assets).map((f) => {
@@ -197,7 +230,7 @@ try {
     '',
     `\`node dist/hack/bench-console.js\` (hack/bench-console.ts): ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, Debian's chromium (headless); load average at the end ${load()} (a machine shared with other helpers' tests).`,
     `The embedded store seeded directly with ${INSTANCES} instances, ${SERVICES} services and ${TASKS} RUNNING tasks (no controllers, no Docker); the page reloaded`,
-    `${ROUNDS - 1} times after a warm-up, each timed from navigation to the console's \`berth-console-first-render\` mark (every list loaded and every row rendered).`,
+    `${ROUNDS - 1} times after a warm-up, each timed from navigation to the console's \`berth-console-first-render\` mark (every list loaded and rendered: the task list's rows in view).`,
     '',
     '| what | figure | target | |',
     '|---|---:|---|---|',
@@ -206,6 +239,13 @@ try {
     `| the page's main-thread work from reload to the mark (ms, CDP TaskDuration) | ${formatSummary(summarize(busy), 'ms')} | — | — |`,
     `| CPU time Chromium's processes used for it (ms, /proc utime+stime; what the wall clock is without the other tests) | ${formatSummary(summarize(cpu), 'ms')} | — | — |`,
     `| bundle (dist/console/assets, gzip) | ${kb(total.gz)} KiB (${kb(total.raw)} KiB raw) | — | — |`,
+    ...sides
+      .slice(1)
+      .flatMap((b) => [
+        `| baseline, taking turns with the above: first render (ms) | ${formatSummary(summarize(b.samples), 'ms')} | < ${TARGET_MS} | ${baselineDir ?? ''} |`,
+        `| baseline: the page's main-thread work (ms) | ${formatSummary(summarize(b.busy), 'ms')} | — | — |`,
+        `| baseline: Chromium's CPU time (ms) | ${formatSummary(summarize(b.cpu), 'ms')} | — | — |`,
+      ]),
     '',
   ].join('\n');
   console.log(`\n${section}`);

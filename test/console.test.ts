@@ -55,7 +55,8 @@ beforeAll(async () => {
   assertConsoleBuilt();
   mkdirSync(SHOTS, { recursive: true });
   cluster = await startTestCluster({ prefix: 'console' });
-  await cluster.startAgent(INSTANCE);
+  // Stats sampled often, so that the page shows utilisation within the test's seconds.
+  await cluster.startAgent(INSTANCE, { statsIntervalMs: 500 });
   await cluster.client.create(revision('1'));
   await cluster.client.create({
     apiVersion: 'berth.dev/v1',
@@ -114,6 +115,16 @@ describe('the web console', () => {
     await expect.poll(() => taskRows('web:2').count(), { timeout: 30_000 }).toBe(3);
     expect((await cluster.client.mustGet('Service', { cluster: cluster.name, name: 'web' })).spec.desiredCount).toBe(3);
     expect(await service().locator('[data-field=desired]').textContent()).toBe('3');
+  });
+
+  it('shows what the tasks use: per instance as bars, per service, per task row', async () => {
+    const inUse = page.locator(`[data-instance="${INSTANCE}"] [role=meter][aria-label="Memory in use"]`);
+    await inUse.waitFor({ timeout: 20_000 });
+    await expect.poll(async () => Number(await inUse.getAttribute('aria-valuenow')), { timeout: 20_000 }).toBeGreaterThan(0);
+    // The tasks reserve 16 MiB each and no cpu: memory is a percent of what they reserve, cpu the units in use.
+    await expect.poll(() => taskRows('web:2').first().locator('[data-field=usage]').textContent(), { timeout: 20_000 }).toMatch(/^\d+ cpu · [\d.]+%$/);
+    expect(await service().locator('[data-field=utilization]').textContent()).toMatch(/CPU n\/a · memory [\d.]+%/);
+    await shot('3b-utilisation');
   });
 
   it('stops a task, and the service replaces it', async () => {

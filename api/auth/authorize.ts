@@ -58,14 +58,25 @@ const deny = (reason: string): Decision => ({ allowed: false, reason });
 export function authorize(principal: Principal, req: ResourceRequest): Decision {
   if (principal.role === 'admin') return allow;
   if (principal.role === 'log-reader') return deny(`${principal.name} only reads container logs from agents; it may not ${req.verb} ${req.kind}`);
+  if (principal.role === 'scrape') return deny(`${principal.name} is a scrape token: it reads /metrics only; it may not ${req.verb} ${req.kind}`);
   if (principal.role === 'user') return authorizeUser(principal, req);
   return authorizeAgent(principal, req);
 }
 
-/** Meta endpoints: /version for everyone authenticated, /metrics for installation admins. */
+/** Meta endpoints: /version for everyone authenticated, /metrics for installation admins and scrape tokens. */
 export function authorizeMeta(principal: Principal, endpoint: 'version' | 'metrics'): Decision {
-  if (endpoint === 'metrics' && principal.role !== 'admin') return deny(`${principal.name} may not read metrics; use an admin token`);
+  if (endpoint === 'metrics' && principal.role !== 'admin' && principal.role !== 'scrape')
+    return deny(`${principal.name} may not read metrics; use an admin token or a scrape token (\`berth token create --role scrape\`)`);
   return allow;
+}
+
+/**
+ * A scrape token reaches /metrics and nothing else: not /version, whoami or the installation's uid
+ * that every other token may read, so a Prometheus's credentials tell a thief nothing but metrics.
+ */
+export function authorizeScrapeToken(principal: Principal, isMetrics: boolean, what: string): Decision {
+  if (principal.role !== 'scrape' || isMetrics) return allow;
+  return deny(`${principal.name} is a scrape token: it may GET /metrics and nothing else, not ${what}`);
 }
 
 /**

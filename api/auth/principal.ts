@@ -4,6 +4,8 @@
  *  - a user (`role: user`) holding a role per cluster (`grants`): admin, edit or view, see
  *    authorize.ts; `*` grants the role in every cluster;
  *  - the agent of one container instance;
+ *  - a scraper (`role: scrape`): reads /metrics (and /version) and nothing else, for a Prometheus
+ *    whose credentials then open no cluster's objects;
  *  - a log reader: the API server itself when it reads container logs from one agent. Such a token
  *    names the instance and the log path it was made for, and that agent alone accepts it, for that
  *    path alone; the API refuses it everything, so an agent that captures one can replay it nowhere.
@@ -25,6 +27,7 @@ export const TokenIdentity = z.discriminatedUnion('role', [
   z.strictObject({ ...common, role: z.literal('admin') }),
   z.strictObject({ ...common, role: z.literal('user'), grants: z.record(GrantCluster, ClusterRole) }),
   z.strictObject({ ...common, role: z.literal('agent'), cluster: Name, instance: Name }),
+  z.strictObject({ ...common, role: z.literal('scrape') }),
   /** `path`: the one agent log path (`/v1/tasks/{task}/containers/{container}/logs`) the token was made for. */
   z.strictObject({
     ...common,

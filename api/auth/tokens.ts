@@ -70,6 +70,14 @@ export class TokenRegistry {
     return { token, id: tokenId(hashToken(token)), expiresAt };
   }
 
+  /** A new token that reads /metrics and nothing else (a Prometheus's), valid for `ttlMs` (absent: until revoked). */
+  async issueScrapeToken(name: string, ttlMs?: number): Promise<{ token: string; id: string; expiresAt?: string }> {
+    const token = newToken();
+    const expiresAt = ttlMs === undefined ? undefined : new Date(this.now() + ttlMs).toISOString();
+    await this.register(token, { name, role: 'scrape', ...(expiresAt ? { expiresAt } : {}) });
+    return { token, id: tokenId(hashToken(token)), expiresAt };
+  }
+
   /** The identity a token stands for, or undefined when it is not registered or has expired. */
   async authenticate(token: string): Promise<TokenIdentity | undefined> {
     const sha256 = hashToken(token);

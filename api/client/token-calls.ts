@@ -15,7 +15,9 @@ export type TokenListItem = z.infer<typeof Listed>['items'][number];
 export class TokenCalls {
   constructor(private readonly call: Call) {}
 
-  async create(request: { name: string; grants: Record<string, ClusterRole>; ttlSeconds?: number }): Promise<z.infer<typeof Created>> {
+  async create(
+    request: { name: string; grants: Record<string, ClusterRole>; ttlSeconds?: number } | { name: string; role: 'scrape'; ttlSeconds?: number },
+  ): Promise<z.infer<typeof Created>> {
     return parseBody(Created, await this.call('POST', TOKENS_PATH, request), 'created token');
   }
 

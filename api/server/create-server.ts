@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import Fastify, { LogController } from 'fastify';
-import { authorizeMeta } from '../auth/authorize.js';
+import { authorizeMeta, authorizeScrapeToken } from '../auth/authorize.js';
 import { ForbiddenError } from '../auth/errors.js';
 import { rootLogger, type Logger } from '../log.js';
 import { API_PREFIX, CONSOLE_PATH, metaPaths } from '../paths.js';
@@ -162,6 +162,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     const { principal, tokenSha256 } = await authenticate(auth, request);
     Object.assign(request.berth, { principal, tokenSha256 });
+    const scrape = authorizeScrapeToken(principal, meta === metaPaths.metrics && request.method === 'GET', `${request.method} ${path}`);
+    if (scrape.allowed === false) throw new ForbiddenError(scrape.reason);
     if (meta === metaPaths.version || meta === metaPaths.metrics) {
       const decision = authorizeMeta(principal, meta === metaPaths.version ? 'version' : 'metrics');
       if (decision.allowed === false) throw new ForbiddenError(decision.reason);

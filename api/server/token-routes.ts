@@ -2,6 +2,7 @@
  * Token management, for installation admins only (a cluster admin cannot mint itself more):
  *
  *   POST   /apis/berth.dev/v1/tokens        {name, grants: {cluster: admin|edit|view}, ttlSeconds?} → {token, id, expiresAt?}
+ *                                            {name, role: scrape, ttlSeconds?}: a token for /metrics alone
  *   GET    /apis/berth.dev/v1/tokens        → {items: [{id, name, role, grants?, cluster?, instance?, expiresAt?}]}
  *   DELETE /apis/berth.dev/v1/tokens/{id}   → {revoked: N}
  *
@@ -21,11 +22,18 @@ import { stateOf, type RequestState } from './request-state.js';
 
 const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
 
-export const CreateTokenBody = z.strictObject({
-  name: z.string().min(1).max(128),
-  grants: z.record(GrantCluster, ClusterRole).refine((g) => Object.keys(g).length > 0, 'give at least one cluster: role'),
-  ttlSeconds: z.int().min(1).max(MAX_TTL_SECONDS).optional(),
-});
+const tokenName = z.string().min(1).max(128);
+const ttlSeconds = z.int().min(1).max(MAX_TTL_SECONDS).optional();
+
+export const CreateTokenBody = z.union([
+  z.strictObject({
+    name: tokenName,
+    grants: z.record(GrantCluster, ClusterRole).refine((g) => Object.keys(g).length > 0, 'give at least one cluster: role'),
+    ttlSeconds,
+  }),
+  z.strictObject({ name: tokenName, role: z.literal('scrape'), ttlSeconds }),
+]);
+export type CreateTokenBody = z.infer<typeof CreateTokenBody>;
 
 const Id = z.object({ id: z.string().regex(/^[0-9a-f]{12}$/, 'a token id is 12 hex digits (see GET tokens)') });
 
@@ -42,10 +50,16 @@ export function registerTokenRoutes(app: ApiApp, tokens: TokenRegistry, resource
     mustBeAdmin(state, 'create tokens');
     const body = CreateTokenBody.safeParse(request.body);
     if (!body.success) throw new BadRequestError(`invalid token request: ${issues(body.error)}`);
+    const ttlMs = body.data.ttlSeconds && body.data.ttlSeconds * 1000;
+    if ('role' in body.data) {
+      const issued = await tokens.issueScrapeToken(body.data.name, ttlMs);
+      request.log.info({ id: issued.id, name: body.data.name, role: 'scrape', expiresAt: issued.expiresAt }, 'token created');
+      return reply.code(201).send(issued);
+    }
     for (const cluster of Object.keys(body.data.grants))
       if (cluster !== ALL_CLUSTERS && !(await resources.get('Cluster', { name: cluster })))
         throw new NotFoundError({ kind: 'Cluster', cluster, name: cluster });
-    const issued = await tokens.issueUserToken(body.data.name, body.data.grants, body.data.ttlSeconds && body.data.ttlSeconds * 1000);
+    const issued = await tokens.issueUserToken(body.data.name, body.data.grants, ttlMs);
     request.log.info({ id: issued.id, name: body.data.name, grants: body.data.grants, expiresAt: issued.expiresAt }, 'token created');
     return reply.code(201).send(issued);
   });

@@ -7,9 +7,16 @@ import { withSession } from './run.js';
 
 export function runTokenCreate(flags: TokenCreateFlags): Promise<number> {
   return withSession(flags, async ({ client, cluster }, io) => {
-    const role = ClusterRole.safeParse(flags.role);
-    if (!role.success) throw new Error(`--role "${flags.role}" is not a role; use admin, edit or view`);
     const ttlSeconds = flags.ttl === undefined ? undefined : Math.ceil(parseDuration(flags.ttl, '--ttl') / 1000);
+    if (flags.role === 'scrape') {
+      if (flags.cluster !== undefined) throw new Error('--role scrape reads /metrics of the whole installation; give no --cluster');
+      const created = await client.tokens.create({ name: flags.name, role: 'scrape', ttlSeconds });
+      io.stdout.write(`${created.token}\n`);
+      io.stderr.write(`token ${created.id} (${flags.name}): scrape (/metrics only)${created.expiresAt ? `, expires ${created.expiresAt}` : ''}\n`);
+      return 0;
+    }
+    const role = ClusterRole.safeParse(flags.role);
+    if (!role.success) throw new Error(`--role "${flags.role}" is not a role; use admin, edit, view or scrape`);
     const created = await client.tokens.create({ name: flags.name, grants: { [flags.cluster ?? cluster]: role.data }, ttlSeconds });
     io.stdout.write(`${created.token}\n`);
     io.stderr.write(
@@ -30,7 +37,7 @@ export function runTokenList(flags: GlobalFlags): Promise<number> {
               .join(',')
           : t.role === 'agent'
             ? `${t.cluster}/${t.instance}`
-            : t.role === 'admin'
+            : t.role === 'admin' || t.role === 'scrape'
               ? '*'
               : (t.instance ?? '-');
       io.stdout.write(`${t.id}  ${t.name.padEnd(28)}  ${t.role.padEnd(10)}  ${where.padEnd(23)}  ${t.expiresAt ?? 'never'}\n`);

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { resourcePath } from '../../../api/paths.js';
+import { reportedTasks } from '../../../api/utilization-summary.js';
 import { session } from '../session.js';
 import type { Cluster, ContainerInstance, Service, Task } from '../types.js';
 import { useCollection } from '../use-collection.js';
@@ -55,12 +56,14 @@ export function Console() {
   // not walk a thousand task rows, nor a task's the instances.
   const instancesSection = useMemo(() => <Instances cluster={cluster} act={act} instances={instances.items} />, [cluster, act, instances.items]);
   const servicesSection = useMemo(
-    () => <Services cluster={cluster} act={act} services={services.items} tasks={tasks.items} />,
-    [cluster, act, services.items, tasks.items],
+    () => <Services cluster={cluster} act={act} services={services.items} tasks={tasks.items} instances={instances.items} />,
+    [cluster, act, services.items, tasks.items, instances.items],
   );
+  // Each instance's heartbeat carries its tasks' utilisation: one map by task name for the rows.
+  const usage = useMemo(() => new Map(reportedTasks(instances.items).map(({ usage: u }) => [u.task, u])), [instances.items]);
   const tasksSection = useMemo(
-    () => <Tasks cluster={cluster} act={act} tasks={tasks.items} onLogs={setLogsOf} following={logsOf} />,
-    [cluster, act, tasks.items, logsOf],
+    () => <Tasks cluster={cluster} act={act} tasks={tasks.items} usage={usage} onLogs={setLogsOf} following={logsOf} />,
+    [cluster, act, tasks.items, usage, logsOf],
   );
   const logTask = tasks.items.find((t) => t.metadata.name === logsOf);
 

@@ -5,12 +5,17 @@
  */
 import { useState } from 'preact/hooks';
 import { rollBack, scaleService } from '../actions.js';
-import type { Deployment, Service, Task } from '../types.js';
+import { summarizeServices, type UtilizationSummary } from '../../../api/utilization-summary.js';
+import type { ContainerInstance, Deployment, Service, Task } from '../types.js';
 import type { ActionProps } from './console.js';
 
 const EVENTS_SHOWN = 8;
 
-export function Services({ cluster, act, services, tasks }: ActionProps & { services: Service[]; tasks: Task[] }) {
+/** A service's utilisation is of what its tasks reserve (ECS's CPUUtilization); a service reserving nothing has none. */
+const percent = (p: number | undefined) => (p === undefined ? 'n/a' : `${p.toFixed(1)}%`);
+
+export function Services({ cluster, act, services, tasks, instances }: ActionProps & { services: Service[]; tasks: Task[]; instances: ContainerInstance[] }) {
+  const usage = summarizeServices(instances);
   const sorted = [...services].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   const byDeployment = new Map<string, Task[]>();
   for (const t of tasks) {
@@ -24,13 +29,26 @@ export function Services({ cluster, act, services, tasks }: ActionProps & { serv
       <h2>Services ({sorted.length})</h2>
       {sorted.length === 0 && <p class="empty">No services in cluster {cluster}.</p>}
       {sorted.map((s) => (
-        <ServiceCard key={s.metadata.name} cluster={cluster} act={act} service={s} byDeployment={byDeployment} />
+        <ServiceCard
+          key={s.metadata.name}
+          cluster={cluster}
+          act={act}
+          service={s}
+          byDeployment={byDeployment}
+          usage={usage.get(`${cluster}/${s.metadata.name}`)?.summary}
+        />
       ))}
     </section>
   );
 }
 
-function ServiceCard({ cluster, act, service, byDeployment }: ActionProps & { service: Service; byDeployment: Map<string, Task[]> }) {
+function ServiceCard({
+  cluster,
+  act,
+  service,
+  byDeployment,
+  usage,
+}: ActionProps & { service: Service; byDeployment: Map<string, Task[]>; usage: UtilizationSummary | undefined }) {
   const name = service.metadata.name;
   const [count, setCount] = useState<string>('');
   const status = service.status;
@@ -49,6 +67,15 @@ function ServiceCard({ cluster, act, service, byDeployment }: ActionProps & { se
       <p class="counts">
         desired <b data-field="desired">{service.spec.desiredCount}</b> · running <b data-field="running">{status?.runningCount ?? 0}</b> · pending{' '}
         <b data-field="pending">{status?.pendingCount ?? 0}</b>
+        {usage && (
+          <span
+            data-field="utilization"
+            title={`${usage.tasks} tasks reporting: ${usage.cpuUsed} of ${usage.cpuOf} cpu units, ${usage.memoryUsed} of ${usage.memoryOf} MiB reserved`}
+          >
+            {' '}
+            · CPU {percent(usage.cpuUtilization)} · memory {percent(usage.memoryUtilization)}
+          </span>
+        )}
       </p>
       <table class="deployments">
         <thead>

@@ -146,6 +146,17 @@ export function strategyIssues(spec: { deploymentConfiguration: { strategy: Depl
       path: ['deploymentConfiguration', 'strategy'],
       message: `strategy ${strategy} shifts traffic between target groups and needs a load balancer (spec.loadBalancers), as ECS requires; use BLUE_GREEN or ROLLING for a service without one`,
     });
+  // With a load balancer, green needs a target group of its own and a listener rule to weight (ECS requires both too).
+  const entries: unknown[] = Array.isArray(spec.loadBalancers) ? spec.loadBalancers : [];
+  if (strategy === 'ROLLING') return;
+  entries.forEach((entry, i) => {
+    if (typeof entry === 'object' && entry !== null && 'advancedConfiguration' in entry) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['loadBalancers', i, 'advancedConfiguration'],
+      message: `strategy ${strategy} moves traffic from blue's target group to green's: give this entry advancedConfiguration {alternateTargetGroupName (or alternateTargetGroupArn), productionListenerRule}, as ECS requires`,
+    });
+  });
 }
 
 export const HOOK_STATUSES = ['AWAITING_ACTION', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'TIMED_OUT'] as const;

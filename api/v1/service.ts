@@ -11,6 +11,7 @@ import { ServiceRegistries } from './service-registry.js';
 import { PinnedTaskDefinitionRefString, TaskDefinitionRefString } from './task-definition-ref.js';
 import { BreakerState, circuitBreakerShape, DeploymentRollout, deploymentStrategyShape, strategyIssues } from './deployment-strategy.js';
 import { ServiceLoadBalancers } from './service-load-balancers.js';
+import { TargetGroupSide } from './advanced-configuration.js';
 
 export const SCHEDULING_STRATEGIES = ['REPLICA', 'DAEMON'] as const;
 export const MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 2_147_483_647;
@@ -104,6 +105,8 @@ export const Deployment = z.strictObject({
   rollbackFrom: z.string().optional(),
   rollout: DeploymentRollout.optional(),
   circuitBreaker: BreakerState.optional(),
+  /** Services with advancedConfiguration: the target group this deployment's tasks register in. */
+  targetGroupSide: TargetGroupSide.optional(),
 });
 export type Deployment = z.infer<typeof Deployment>;
 

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { Count } from './common.js';
 import { Timestamp } from './meta.js';
+import { DeploymentAlarms } from './deployment-alarms.js';
 
 export const DEPLOYMENT_STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
 export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
@@ -116,6 +117,8 @@ export const deploymentStrategyShape = {
   canaryConfiguration: CanaryConfiguration.optional(),
   lifecycleHooks: z.array(LifecycleHook).max(10, 'at most 10 lifecycle hooks').optional(),
   berthAlarms: z.array(BerthAlarm).max(10, 'at most 10 alarms').optional(),
+  /** ECS's CloudWatch alarms, naming berthAlarms (deployment-alarms.ts). */
+  alarms: DeploymentAlarms.optional(),
   berthMinuteSeconds: z.int().min(1).max(60).default(60),
 };
 

@@ -12,6 +12,7 @@ import { PinnedTaskDefinitionRefString, TaskDefinitionRefString } from './task-d
 import { BreakerState, circuitBreakerShape, DeploymentRollout, deploymentStrategyShape, strategyIssues } from './deployment-strategy.js';
 import { ServiceLoadBalancers } from './service-load-balancers.js';
 import { TargetGroupSide } from './advanced-configuration.js';
+import { deploymentAlarmIssues } from './deployment-alarms.js';
 
 export const SCHEDULING_STRATEGIES = ['REPLICA', 'DAEMON'] as const;
 export const MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 2_147_483_647;
@@ -48,6 +49,7 @@ export const DeploymentConfiguration = z
     ...deploymentStrategyShape,
   })
   .superRefine((d, ctx) => {
+    deploymentAlarmIssues(d, ctx);
     // A rolling update must be able to start a new task (max above 100) or stop an old one first
     // (min below 100); 100/100 can do neither, and ECS rejects it.
     if (d.maximumPercent <= d.minimumHealthyPercent)

@@ -44,6 +44,8 @@ export const TASK_LABELS = {
   service: 'berth.dev/service',
   /** On tasks a service started: the id of the deployment that started them. */
   deployment: 'berth.dev/deployment',
+  /** On tasks of a deployment registered in its load balancers' alternate target groups (advancedConfiguration): ALTERNATE. */
+  targetGroupSide: 'berth.dev/target-group-side',
 } as const;
 
 /** Liveness of agents. Tests shorten these through the agent's and controllers' options. */

@@ -51,7 +51,8 @@ describe('deploymentConfiguration strategies', () => {
 
   it.each([
     [[], false],
-    [[{ targetGroupArn: 'tg' }], true],
+    [[{ targetGroupArn: 'tg' }], false],
+    [[{ targetGroupArn: 'tg', advancedConfiguration: {} }], true],
   ])('LINEAR with loadBalancers %j: accepted %s', (loadBalancers, accepted) => {
     // The load balancer's schema is another slice's: the check reads spec.loadBalancers loosely.
     const shape = z.object({ deploymentConfiguration: z.object({ strategy: z.enum(DEPLOYMENT_STRATEGIES) }), loadBalancers: z.array(z.unknown()) });

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { Count } from './common.js';
 import { Timestamp } from './meta.js';
+import { DeploymentAlarms } from './deployment-alarms.js';
 
 export const DEPLOYMENT_STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
 export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
@@ -116,6 +117,8 @@ export const deploymentStrategyShape = {
   canaryConfiguration: CanaryConfiguration.optional(),
   lifecycleHooks: z.array(LifecycleHook).max(10, 'at most 10 lifecycle hooks').optional(),
   berthAlarms: z.array(BerthAlarm).max(10, 'at most 10 alarms').optional(),
+  /** ECS's CloudWatch alarms, naming berthAlarms (deployment-alarms.ts). */
+  alarms: DeploymentAlarms.optional(),
   berthMinuteSeconds: z.int().min(1).max(60).default(60),
 };
 
@@ -146,6 +149,17 @@ export function strategyIssues(spec: { deploymentConfiguration: { strategy: Depl
       path: ['deploymentConfiguration', 'strategy'],
       message: `strategy ${strategy} shifts traffic between target groups and needs a load balancer (spec.loadBalancers), as ECS requires; use BLUE_GREEN or ROLLING for a service without one`,
     });
+  // With a load balancer, green needs a target group of its own and a listener rule to weight (ECS requires both too).
+  const entries: unknown[] = Array.isArray(spec.loadBalancers) ? spec.loadBalancers : [];
+  if (strategy === 'ROLLING') return;
+  entries.forEach((entry, i) => {
+    if (typeof entry === 'object' && entry !== null && 'advancedConfiguration' in entry) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['loadBalancers', i, 'advancedConfiguration'],
+      message: `strategy ${strategy} moves traffic from blue's target group to green's: give this entry advancedConfiguration {alternateTargetGroupName (or alternateTargetGroupArn), productionListenerRule}, as ECS requires`,
+    });
+  });
 }
 
 export const HOOK_STATUSES = ['AWAITING_ACTION', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'TIMED_OUT'] as const;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { EcsIdentifier } from './common.js';
+import { AdvancedConfiguration } from './advanced-configuration.js';
 import { TargetGroupRef, TARGET_GROUP_REF_MESSAGE, hasOneTargetGroupRef } from './target-group-ref.js';
 
 export const ServiceLoadBalancer = TargetGroupRef.extend({
@@ -13,6 +14,7 @@ export const ServiceLoadBalancer = TargetGroupRef.extend({
   loadBalancerName: z.string().min(1).max(32).optional(),
   containerName: EcsIdentifier,
   containerPort: z.int().min(1).max(65535),
+  advancedConfiguration: AdvancedConfiguration.optional(),
 }).refine(hasOneTargetGroupRef, { message: TARGET_GROUP_REF_MESSAGE, path: ['targetGroupName'] });
 export type ServiceLoadBalancer = z.infer<typeof ServiceLoadBalancer>;
 

@@ -11,6 +11,8 @@ import { ServiceRegistries } from './service-registry.js';
 import { PinnedTaskDefinitionRefString, TaskDefinitionRefString } from './task-definition-ref.js';
 import { BreakerState, circuitBreakerShape, DeploymentRollout, deploymentStrategyShape, strategyIssues } from './deployment-strategy.js';
 import { ServiceLoadBalancers } from './service-load-balancers.js';
+import { TargetGroupSide } from './advanced-configuration.js';
+import { deploymentAlarmIssues } from './deployment-alarms.js';
 
 export const SCHEDULING_STRATEGIES = ['REPLICA', 'DAEMON'] as const;
 export const MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 2_147_483_647;
@@ -47,6 +49,7 @@ export const DeploymentConfiguration = z
     ...deploymentStrategyShape,
   })
   .superRefine((d, ctx) => {
+    deploymentAlarmIssues(d, ctx);
     // A rolling update must be able to start a new task (max above 100) or stop an old one first
     // (min below 100); 100/100 can do neither, and ECS rejects it.
     if (d.maximumPercent <= d.minimumHealthyPercent)
@@ -104,6 +107,8 @@ export const Deployment = z.strictObject({
   rollbackFrom: z.string().optional(),
   rollout: DeploymentRollout.optional(),
   circuitBreaker: BreakerState.optional(),
+  /** Services with advancedConfiguration: the target group this deployment's tasks register in. */
+  targetGroupSide: TargetGroupSide.optional(),
 });
 export type Deployment = z.infer<typeof Deployment>;
 

@@ -10,12 +10,12 @@
  *   apply    write status.targets when they changed; stop drained tasks.
  */
 import { jsonEqual } from '../../api/json-equal.js';
-import { targetGroupNameOf } from '../../api/v1/target-group-ref.js';
 import { INDEX } from '../conventions.js';
 import { defineController, type ControllerDefinition } from '../kit/controller.js';
 import { done, requeueAfter } from '../kit/result.js';
 import type { ObjectOf, ObjectRef } from '../kit/types.js';
 import { DEFAULT_HOST_ADDRESS, HOST_ADDRESS_ATTRIBUTE } from './conventions.js';
+import { entryGroupOf, serviceGroupNames, sideOfTask } from './service-groups.js';
 import { planTargets, type Registration } from './targets.js';
 
 export const TARGET_GROUP_CONTROLLER = 'target-group';
@@ -24,8 +24,7 @@ type Service = ObjectOf<'Service'>;
 
 /** The target groups a service registers in, as refs. */
 function groupsOf(service: Service): ObjectRef[] {
-  const names = (service.spec.loadBalancers ?? []).map(targetGroupNameOf).filter((n): n is string => n !== undefined);
-  return [...new Set(names)].map((name) => ({ kind: 'TargetGroup', cluster: service.metadata.cluster, name }));
+  return serviceGroupNames(service).map((name) => ({ kind: 'TargetGroup', cluster: service.metadata.cluster, name }));
 }
 
 export function targetGroupController(): ControllerDefinition<'TargetGroup'> {
@@ -76,11 +75,14 @@ export function targetGroupController(): ControllerDefinition<'TargetGroup'> {
         .filter((s) => s.metadata.cluster === cluster)
         .flatMap((service) =>
           (service.spec.loadBalancers ?? [])
-            .filter((entry) => targetGroupNameOf(entry) === group.metadata.name)
+            .filter((entry) => entryGroupOf(entry, 'PRIMARY') === group.metadata.name || entryGroupOf(entry, 'ALTERNATE') === group.metadata.name)
             .map((entry) => ({
               service: service.metadata.name,
               entry,
-              tasks: cache.byIndex('Task', INDEX.tasksByService, serviceKey(cluster, service.metadata.name)),
+              // Two groups (advancedConfiguration): each task in its deployment's one (service-groups.ts).
+              tasks: cache
+                .byIndex('Task', INDEX.tasksByService, serviceKey(cluster, service.metadata.name))
+                .filter((task) => entryGroupOf(entry, sideOfTask(task)) === group.metadata.name),
             })),
         );
       const now = clock.now();

@@ -28,7 +28,8 @@ import { DEFAULT_SETTINGS, SERVICE_FINALIZER, type ServiceControllerSettings } f
 import { newTaskName, taskManifest } from './task-manifest.js';
 import { evaluateAlarm } from './strategy/alarms.js';
 import { observeStrategy, type StrategyProbes } from './strategy/observe.js';
-import { NO_TRAFFIC, shiftIfChanged, type TrafficShifter } from './strategy/traffic.js';
+import { shiftIfChanged, type TrafficShifter } from './strategy/traffic.js';
+import { loadBalancerShifter } from './strategy/lb-shifter.js';
 import { invokeWebhook } from './strategy/webhook.js';
 import { deregisteringView, groupsOfService, servicesOfGroup } from './load-balancer-health.js';
 import { DEREGISTER_ANNOTATION } from '../lb/conventions.js';
@@ -40,7 +41,7 @@ type ContainerInstance = ObjectOf<'ContainerInstance'>;
 
 export interface ServiceControllerOptions {
   settings?: Partial<ServiceControllerSettings>;
-  /** Moves traffic between blue and green (the load balancer's); default: none to move. */
+  /** Moves traffic between blue and green; default: the listener rules of the service's load balancers (strategy/lb-shifter.ts). */
   trafficShifter?: TrafficShifter;
   /** Lifecycle webhooks and deployment alarms (tests may fake them); default: real HTTP. */
   strategyProbes?: Partial<StrategyProbes>;
@@ -63,7 +64,6 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
   const settings: ServiceControllerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   const expectations = new Expectations(settings.expectationTimeoutMs);
   const launches = new LaunchBackoff(settings.launchBackoff);
-  const shifter = options.trafficShifter ?? NO_TRAFFIC;
   const probes: StrategyProbes = { invokeWebhook, evaluateAlarm, ...options.strategyProbes };
   // Which services follow which family (family → service keys → refs), learnt as services are
   // reconciled, so that registering `web:4` wakes the services on `web`. Every service is
@@ -193,7 +193,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
       }
 
       // Traffic moves before tasks do: back to blue before green's tasks stop on a rollback.
-      await shiftIfChanged(shifter, service, service.status?.deployments ?? [], plan.deployments);
+      await shiftIfChanged(options.trafficShifter ?? loadBalancerShifter(ctx.client), service, service.status?.deployments ?? [], plan.deployments);
       const outcome = await apply(ctx, service, plan, requestId, targetGroups.length > 0);
       if (plan.finalize) {
         if (service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {
@@ -246,6 +246,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
     const started: string[] = [];
     if (plan.start) {
       const { deployment, taskDefinition } = plan.start;
+      const side = plan.deployments.find((d) => d.id === deployment)?.targetGroupSide;
       const names = Array.from({ length: plan.start.count }, () => newTaskName(service.metadata.name));
       expectations.expectCreates(requestId, names, now);
       const createdAt = new Date(now).toISOString();
@@ -261,7 +262,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         async (name) => {
           attempted.add(name);
           try {
-            await ctx.client.create(taskManifest(service, name, deployment, taskDefinition, createdAt));
+            await ctx.client.create(taskManifest(service, name, deployment, taskDefinition, createdAt, side));
             started.push(name);
           } catch (err) {
             expectations.forgetTask(requestId, name);

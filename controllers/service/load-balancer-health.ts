@@ -10,7 +10,7 @@
  *   replaces it as such.
  */
 import { DEREGISTER_ANNOTATION } from '../lb/conventions.js';
-import { targetGroupNameOf } from '../../api/v1/target-group-ref.js';
+import { groupsOfTask, serviceGroupNames } from '../lb/service-groups.js';
 import type { ObjectOf, ObjectRef } from '../kit/types.js';
 import type { TaskHealth } from './task-health.js';
 
@@ -29,8 +29,9 @@ export function deregisteringView(tasks: readonly Task[]): Task[] {
 
 /** The target groups a service registers in that exist (from the cache). */
 export function groupsOfService(service: Service, get: (name: string) => TargetGroup | undefined): TargetGroup[] {
-  const names = new Set((service.spec.loadBalancers ?? []).map(targetGroupNameOf).filter((n): n is string => n !== undefined));
-  return [...names].map(get).filter((g): g is TargetGroup => g !== undefined);
+  return serviceGroupNames(service)
+    .map(get)
+    .filter((g): g is TargetGroup => g !== undefined);
 }
 
 /** The services a group's targets belong to: a change of their health wakes them. */
@@ -52,4 +53,10 @@ export function withTargetHealth(container: TaskHealth, task: Task, groups: read
   if (container.state === 'healthy' && allHealthy) return container;
   // Target health changes wake the service (its TargetGroup watch): no recheck time needed for it.
   return container.state === 'starting' ? container : { state: 'starting' };
+}
+
+/** Of the service's groups, those `task` registers in (one of each entry's two with advancedConfiguration). */
+export function tasksGroups(service: Service, task: Task, groups: readonly TargetGroup[]): TargetGroup[] {
+  const mine = new Set(groupsOfTask(service, task));
+  return groups.filter((g) => mine.has(g.metadata.name));
 }

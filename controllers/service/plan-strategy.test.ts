@@ -1,46 +1,23 @@
 /** The service plan with deployment strategies, user actions, breaker thresholds and task protection (pure). */
 import { describe, expect, it } from 'vitest';
-import { planService, type PlanInput, type ServicePlan } from './plan.js';
-import { resolveTaskDefinition } from './resolve.js';
+import type { PlanInput, ServicePlan } from './plan.js';
 import { DEFAULT_SETTINGS } from './settings.js';
-import { iso, svc, T0, task, td, type TaskOpts } from './testing.js';
+import { D1, D2, deployment, iso, planAt, stoppedNames, svc, T0, task, td, type TaskOpts } from './testing.js';
 import type { ObjectOf } from '../kit/types.js';
 import { Task } from '../../api/v1/index.js';
 
 const settings = { ...DEFAULT_SETTINGS, settleMs: 10_000 };
-const D1 = 'ecs-svc/1111111111111111111';
-const D2 = 'ecs-svc/2222222222222222222';
 const BG = { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, berthMinuteSeconds: 1 };
 
-const dep = (id: string, taskDefinition: string, status: 'PRIMARY' | 'ACTIVE', rolloutState = 'COMPLETED', extra: Record<string, unknown> = {}) => ({
-  id,
-  status,
-  taskDefinition,
-  rolloutState,
-  desiredCount: 4,
-  createdAt: iso(T0 - 3_600_000),
-  updatedAt: iso(T0 - 3_600_000),
-  ...extra,
-});
+const dep = (id: string, taskDefinition: string, status: 'PRIMARY' | 'ACTIVE', rolloutState = 'COMPLETED', extra: Record<string, unknown> = {}) =>
+  deployment(id, taskDefinition, status, rolloutState, extra);
 const on = (deployment: string, taskDefinition: string, n: number, prefix: string, o: TaskOpts = {}) =>
   Array.from({ length: n }, (_, i) => task(`${prefix}${i}`, { deployment, taskDefinition, ...o }));
 const protect = (t: ObjectOf<'Task'>, until = T0 + 60_000) =>
   Task.parse({ ...t, spec: { ...t.spec, protection: { protectionEnabled: true, expirationDate: iso(until) } } });
-
-function plan(service: ObjectOf<'Service'>, tasks: ObjectOf<'Task'>[], extra: Partial<PlanInput> = {}): ServicePlan {
-  const defs = [td(1), td(2)];
-  return planService({
-    service,
-    resolution: resolveTaskDefinition(service.spec.taskDefinition, defs),
-    tasks,
-    taskDefinitions: new Map(defs.map((d) => [d.metadata.name, d])),
-    instances: new Map(),
-    now: T0,
-    settings,
-    ...extra,
-  });
-}
-const stopped = (p: ServicePlan) => p.stop.map((s) => s.name).sort();
+const plan = (service: ObjectOf<'Service'>, tasks: ObjectOf<'Task'>[], extra: Partial<PlanInput> = {}): ServicePlan =>
+  planAt(service, tasks, [td(1), td(2)], settings, extra);
+const stopped = stoppedNames;
 /** web:1 settled under D1 (4 healthy blue tasks b0-b3); the spec asks for web:2. */
 const blueSettled = (config: Record<string, unknown>, deployments: Record<string, unknown>[] = [dep(D1, 'web:1', 'PRIMARY')]) =>
   svc({ taskDefinition: 'web:2', deploymentConfiguration: config }, { taskDefinition: 'web:1', resolvedTaskDefinition: 'web:1', deployments });
@@ -183,5 +160,38 @@ describe('planService: task scale-in protection', () => {
     const p = plan({ ...service, status: service.status && { ...service.status, resolvedTaskDefinition: 'web:2' } }, tasks);
     expect(stopped(p)).toEqual(['b1', 'b2', 'b3']);
     expect(p.deployments.find((d) => d.id === D2)?.rolloutState).toBe('IN_PROGRESS');
+  });
+});
+
+describe('planService: which target group a deployment registers in (advancedConfiguration)', () => {
+  const lbs = [
+    {
+      targetGroupName: 'tg-a',
+      containerName: 'web',
+      containerPort: 8080,
+      advancedConfiguration: { alternateTargetGroupName: 'tg-b', productionListenerRule: 'front/80/default' },
+    },
+  ];
+  const withLb = (config: Record<string, unknown>, deployments: Record<string, unknown>[]) =>
+    svc(
+      { taskDefinition: 'web:2', deploymentConfiguration: config, loadBalancers: lbs },
+      { taskDefinition: 'web:1', resolvedTaskDefinition: 'web:1', deployments },
+    );
+  it.each([
+    ['a staged deployment takes the side blue does not use', BG, undefined, 'ALTERNATE'],
+    ['the next one alternates back', BG, 'ALTERNATE', 'PRIMARY'],
+    ['a rolling one stays where production is', {}, 'ALTERNATE', 'ALTERNATE'],
+    ['a rolling one after the first', {}, undefined, 'PRIMARY'],
+  ])('%s', (_, config, blueSide, greenSide) => {
+    const blue = dep(D1, 'web:1', 'PRIMARY', 'COMPLETED', blueSide === undefined ? {} : { targetGroupSide: blueSide });
+    const p = plan(withLb(config, [blue]), on(D1, 'web:1', 4, 'b'));
+    const green = p.deployments.find((d) => d.status === 'PRIMARY');
+    expect(green?.taskDefinition).toBe('web:2');
+    expect(green?.targetGroupSide).toBe(greenSide);
+  });
+
+  it('a service without advancedConfiguration gets no side', () => {
+    const p = plan(blueSettled(BG), on(D1, 'web:1', 4, 'b'));
+    expect(p.deployments.map((d) => d.targetGroupSide)).toEqual([undefined, undefined]);
   });
 });

@@ -2,46 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { HEALTH_CHECK_STOP_REASON } from './circuit-breaker.js';
 import { deploymentId } from './deployments.js';
 import { nextStatus } from './events.js';
-import { planService, type PlanInput, type ServicePlan } from './plan.js';
-import { resolveTaskDefinition } from './resolve.js';
+import type { PlanInput, ServicePlan } from './plan.js';
 import { DEFAULT_SETTINGS } from './settings.js';
-import { iso, svc, T0, task, td } from './testing.js';
+import { D1, D2, deployment, iso, planAt, stoppedNames, svc, T0, task, td } from './testing.js';
 import type { ObjectOf } from '../kit/types.js';
 
 const SETTLE = 10_000;
 const settings = { ...DEFAULT_SETTINGS, settleMs: SETTLE };
-const D1 = 'ecs-svc/1111111111111111111';
-const D2 = 'ecs-svc/2222222222222222222';
-
-const dep = (id: string, taskDefinition: string, status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE', rolloutState = 'COMPLETED', failedTasks = 0) => ({
-  id,
-  status,
-  taskDefinition,
-  rolloutState,
-  failedTasks,
-  desiredCount: 4,
-  createdAt: iso(T0 - 3_600_000),
-  updatedAt: iso(T0 - 3_600_000),
-});
+const dep = (id: string, taskDefinition: string, status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE', rolloutState = 'COMPLETED', failedTasks = 0) =>
+  deployment(id, taskDefinition, status, rolloutState, { failedTasks });
 /** A service settled on web:1 under D1. */
 const settled = (spec: Record<string, unknown> = {}, extra: Record<string, unknown>[] = [], d1State = 'COMPLETED') =>
   svc(spec, { taskDefinition: 'web:1', deployments: [dep(D1, 'web:1', 'PRIMARY', d1State), ...extra] });
 const healthyOn = (dep: string, taskDefinition: string, n: number, prefix = 'a') =>
   Array.from({ length: n }, (_, i) => task(`${prefix}${i}`, { deployment: dep, taskDefinition }));
-
-function plan(service: ObjectOf<'Service'>, tasks: ObjectOf<'Task'>[], defs = [td(1)], extra: Partial<PlanInput> = {}): ServicePlan {
-  return planService({
-    service,
-    resolution: resolveTaskDefinition(service.spec.taskDefinition, defs),
-    tasks,
-    taskDefinitions: new Map(defs.map((d) => [d.metadata.name, d])),
-    instances: new Map(),
-    now: T0,
-    settings,
-    ...extra,
-  });
-}
-const stopped = (p: ServicePlan) => p.stop.map((s) => s.name).sort();
+const plan = (service: ObjectOf<'Service'>, tasks: ObjectOf<'Task'>[], defs = [td(1)], extra: Partial<PlanInput> = {}): ServicePlan =>
+  planAt(service, tasks, defs, settings, extra);
+const stopped = stoppedNames;
 
 describe('planService', () => {
   it.each([

@@ -21,7 +21,7 @@ import type { Resolution } from './resolve.js';
 import { rollingStep, type RollingStep } from './rolling.js';
 import type { ServiceControllerSettings } from './settings.js';
 import { serviceTaskHealth, type TaskHealth } from './task-health.js';
-import { withTargetHealth } from './load-balancer-health.js';
+import { tasksGroups, withTargetHealth } from './load-balancer-health.js';
 
 type Service = ObjectOf<'Service'>;
 type Task = ObjectOf<'Task'>;
@@ -144,7 +144,7 @@ export function planService(input: PlanInput): ServicePlan {
           gracePeriodMs: service.spec.healthCheckGracePeriodSeconds * 1000,
         }),
         task,
-        input.targetGroups ?? [],
+        tasksGroups(service, task, input.targetGroups ?? []),
         now,
         service.spec.healthCheckGracePeriodSeconds * 1000,
       ),

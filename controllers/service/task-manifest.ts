@@ -1,5 +1,6 @@
 /** The Task a service starts, as the conventions (controllers/conventions.ts) lay it out. */
 import { randomBytes } from 'node:crypto';
+import type { TargetGroupSide } from '../../api/v1/advanced-configuration.js';
 import { API_VERSION } from '../../api/v1/meta.js';
 import { serviceGroup } from '../../api/v1/task.js';
 import { TASK_LABELS } from '../conventions.js';
@@ -15,8 +16,9 @@ export function newTaskName(serviceName: string): string {
   return `${serviceName.slice(0, 200)}-${randomBytes(6).toString('hex')}`;
 }
 
-export function taskManifest(service: Service, name: string, deployment: string, taskDefinition: string, now: string) {
+export function taskManifest(service: Service, name: string, deployment: string, taskDefinition: string, now: string, side?: TargetGroupSide) {
   const labels: Record<string, string> = { [TASK_LABELS.deployment]: deployment };
+  if (side === 'ALTERNATE') labels[TASK_LABELS.targetGroupSide] = side;
   if (service.metadata.name.length <= MAX_LABEL_VALUE) labels[TASK_LABELS.service] = service.metadata.name;
   return {
     apiVersion: API_VERSION,

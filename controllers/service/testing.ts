@@ -2,6 +2,9 @@
 import { Service, Task, TaskDefinition } from '../../api/v1/index.js';
 import { TASK_LABELS } from '../conventions.js';
 import type { ObjectOf } from '../kit/types.js';
+import { planService, type PlanInput, type ServicePlan } from './plan.js';
+import { resolveTaskDefinition } from './resolve.js';
+import type { ServiceControllerSettings } from './settings.js';
 
 export const T0 = Date.parse('2026-01-01T00:00:00Z');
 export const iso = (ms: number) => new Date(ms).toISOString();
@@ -76,3 +79,47 @@ export function task(name: string, o: TaskOpts = {}, now = T0): ObjectOf<'Task'>
     },
   });
 }
+
+export const D1 = 'ecs-svc/1111111111111111111';
+export const D2 = 'ecs-svc/2222222222222222222';
+
+/** A deployment of 4 tasks as status.deployments holds it, created an hour before T0. */
+export const deployment = (
+  id: string,
+  taskDefinition: string,
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE',
+  rolloutState = 'COMPLETED',
+  extra: Record<string, unknown> = {},
+) => ({
+  id,
+  status,
+  taskDefinition,
+  rolloutState,
+  desiredCount: 4,
+  createdAt: iso(T0 - 3_600_000),
+  updatedAt: iso(T0 - 3_600_000),
+  ...extra,
+});
+
+/** planService at T0, with no instances, over the revisions `defs`. */
+export function planAt(
+  service: ObjectOf<'Service'>,
+  tasks: ObjectOf<'Task'>[],
+  defs: ObjectOf<'TaskDefinition'>[],
+  settings: ServiceControllerSettings,
+  extra: Partial<PlanInput> = {},
+): ServicePlan {
+  return planService({
+    service,
+    resolution: resolveTaskDefinition(service.spec.taskDefinition, defs),
+    tasks,
+    taskDefinitions: new Map(defs.map((d) => [d.metadata.name, d])),
+    instances: new Map(),
+    now: T0,
+    settings,
+    ...extra,
+  });
+}
+
+/** The names of the tasks a plan stops, sorted. */
+export const stoppedNames = (p: ServicePlan) => p.stop.map((s) => s.name).sort();

@@ -3,6 +3,7 @@
  * parsed here at the edge), the webhooks due now (called), the alarms due now (read). What it
  * returns goes into the pure plan (PlanInput.strategy).
  */
+import { activeAlarms } from '../../../api/v1/deployment-alarms.js';
 import { ROLLOUT_ACTION_ANNOTATION, RolloutAction, type AlarmState } from '../../../api/v1/deployment-strategy.js';
 import type { ObjectOf } from '../../kit/types.js';
 import { primaryOf } from '../deployments.js';
@@ -51,6 +52,6 @@ export async function observeStrategy(service: Service, probes: StrategyProbes, 
   const config = service.spec.deploymentConfiguration;
   const due = alarmsDueAt(rollout, config, now);
   let alarms: AlarmState[] | undefined;
-  if (due !== undefined && due <= now) alarms = await Promise.all((config.berthAlarms ?? []).map((a) => probes.evaluateAlarm(a, now)));
+  if (due !== undefined && due <= now) alarms = await Promise.all(activeAlarms(config).map((a) => probes.evaluateAlarm(a, now)));
   return { ...(action ? { action } : {}), hookAnswers, ...(alarms ? { alarms } : {}) };
 }

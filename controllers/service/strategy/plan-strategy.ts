@@ -11,6 +11,7 @@
  */
 import type { Deployment } from '../../../api/v1/service.js';
 import type { AlarmState, RolloutAction } from '../../../api/v1/deployment-strategy.js';
+import type { TargetGroupSide } from '../../../api/v1/advanced-configuration.js';
 import type { ObjectOf } from '../../kit/types.js';
 import { primaryOf, rollBackTo, rollbackTarget, type DeploymentNote } from '../deployments.js';
 import { advanceStage, beginRollout, type HookAnswer } from './stages.js';
@@ -60,7 +61,7 @@ export function strategyStep(input: StrategyStepInput): StrategyStep {
   if (input.deleting || primary === undefined || primary.rolloutState !== 'IN_PROGRESS') return open;
 
   const fail = (reason: string): StrategyStep => {
-    const failed: Deployment = { ...primary, rolloutState: 'FAILED', rolloutStateReason: reason };
+    const failed: Deployment = { ...(deployments.find((d) => d.id === primary.id) ?? primary), rolloutState: 'FAILED', rolloutStateReason: reason };
     deployments = deployments.map((d) => (d.id === primary.id ? failed : d));
     notes.push({ type: 'failed', id: primary.id, reason });
     const target = rollbackTarget(deployments);
@@ -74,6 +75,11 @@ export function strategyStep(input: StrategyStepInput): StrategyStep {
   const action = input.observed.action?.deployment === primary.id ? input.observed.action : undefined;
   const blue = rollbackTarget(deployments);
   const staged = primary.rollout !== undefined || (config.strategy !== 'ROLLING' && primary.rollbackFrom === undefined && blue !== undefined);
+  const side = sideFor(service, primary, staged ? blue : undefined, blue);
+  if (side !== undefined) {
+    deployments = deployments.map((d) => (d.id === primary.id ? { ...d, targetGroupSide: side } : d));
+    open.deployments = deployments;
+  }
   if (!staged) {
     // A rolling deployment (or a rollback) can still be stopped by the user; CONTINUE has nothing to continue.
     if (action?.action === 'STOP') return fail('stopped by the user (berth rollout stop / StopServiceDeployment).');
@@ -104,4 +110,16 @@ export function strategyStep(input: StrategyStepInput): StrategyStep {
     stages: (primary.rollout === undefined ? [rollout.stage, ...outcome.entered] : outcome.entered).map((s) => `${primary.id}: ${s}`),
     wakeAt: outcome.wakeAt,
   };
+}
+
+/**
+ * The target group side a new deployment's tasks register in, for a service whose load balancers
+ * have advancedConfiguration (undefined: already chosen, or nothing to choose): a staged deployment
+ * takes the side blue does not use (ECS alternates the two groups); any other (the first, a rolling
+ * one, a rollback) the side production traffic already goes to.
+ */
+function sideFor(service: Service, primary: Deployment, stagedBlue: Deployment | undefined, blue: Deployment | undefined): TargetGroupSide | undefined {
+  if (primary.targetGroupSide !== undefined || !(service.spec.loadBalancers ?? []).some((e) => e.advancedConfiguration !== undefined)) return undefined;
+  if (stagedBlue !== undefined) return (stagedBlue.targetGroupSide ?? 'PRIMARY') === 'PRIMARY' ? 'ALTERNATE' : 'PRIMARY';
+  return blue?.targetGroupSide ?? 'PRIMARY';
 }

@@ -16,6 +16,7 @@
  * PURE: webhook answers and alarm readings are observed by the controller and passed in; the time
  * is passed in. Nothing here does I/O.
  */
+import { activeAlarms } from '../../../api/v1/deployment-alarms.js';
 import type { DeploymentConfiguration } from '../../../api/v1/service.js';
 import {
   HOOK_STAGES,
@@ -267,7 +268,7 @@ export function alarmIntervalMs(config: DeploymentConfiguration): number {
 
 /** When the alarms are next due (undefined: none configured, or not in an alarm stage). */
 export function alarmsDueAt(r: DeploymentRollout, config: DeploymentConfiguration, now: number): number | undefined {
-  if (!(config.berthAlarms?.length ?? 0) || !ALARM_STAGES.includes(r.stage)) return undefined;
+  if (activeAlarms(config).length === 0 || !ALARM_STAGES.includes(r.stage)) return undefined;
   const last = Math.min(...r.alarms.map((a) => Date.parse(a.checkedAt)));
   return r.alarms.length === 0 || Number.isNaN(last) ? now : last + alarmIntervalMs(config);
 }

@@ -7,6 +7,7 @@ const green = (rollout: Partial<NonNullable<Deployment['rollout']>> | undefined,
   {
     id: 'green',
     status: 'PRIMARY',
+    targetGroupSide: 'ALTERNATE',
     taskDefinition: 'web:2',
     desiredCount: 2,
     pendingCount: 0,
@@ -42,22 +43,32 @@ class FakeShifter implements TrafficShifter {
 
 describe('traffic plans', () => {
   it.each([
-    ['no rollout: all to the PRIMARY', green(undefined), [{ deployment: 'green', weight: 100 }], [{ deployment: 'green', weight: 100 }]],
-    ['before any shift: all to blue', green({}), [{ deployment: 'blue', weight: 100 }], [{ deployment: 'blue', weight: 100 }]],
+    [
+      'no rollout: all to the PRIMARY',
+      green(undefined),
+      [{ deployment: 'green', weight: 100, side: 'ALTERNATE' }],
+      [{ deployment: 'green', weight: 100, side: 'ALTERNATE' }],
+    ],
+    [
+      'before any shift: all to blue',
+      green({}),
+      [{ deployment: 'blue', weight: 100, side: 'PRIMARY' }],
+      [{ deployment: 'blue', weight: 100, side: 'PRIMARY' }],
+    ],
     [
       'canary 10%, test all green',
       green({ productionTrafficWeight: 10, testTrafficWeight: 100 }),
       [
-        { deployment: 'blue', weight: 90 },
-        { deployment: 'green', weight: 10 },
+        { deployment: 'blue', weight: 90, side: 'PRIMARY' },
+        { deployment: 'green', weight: 10, side: 'ALTERNATE' },
       ],
-      [{ deployment: 'green', weight: 100 }],
+      [{ deployment: 'green', weight: 100, side: 'ALTERNATE' }],
     ],
     [
       'shifted',
       green({ productionTrafficWeight: 100, testTrafficWeight: 100 }),
-      [{ deployment: 'green', weight: 100 }],
-      [{ deployment: 'green', weight: 100 }],
+      [{ deployment: 'green', weight: 100, side: 'ALTERNATE' }],
+      [{ deployment: 'green', weight: 100, side: 'ALTERNATE' }],
     ],
   ])('%s', (_, deployments, production, test) => {
     expect(trafficPlan(deployments)).toEqual({ production, test });
@@ -72,10 +83,10 @@ describe('traffic plans', () => {
     await shiftIfChanged(shifter, service, green({ productionTrafficWeight: 10 }), green({ productionTrafficWeight: 100 }));
     expect(shifter.shifts.map((s) => s.production)).toEqual([
       [
-        { deployment: 'blue', weight: 90 },
-        { deployment: 'green', weight: 10 },
+        { deployment: 'blue', weight: 90, side: 'PRIMARY' },
+        { deployment: 'green', weight: 10, side: 'ALTERNATE' },
       ],
-      [{ deployment: 'green', weight: 100 }],
+      [{ deployment: 'green', weight: 100, side: 'ALTERNATE' }],
     ]);
   });
 

@@ -10,6 +10,7 @@
  * that failed after a shift is planned again) and resolve only once the proxy routes the weights;
  * a rejection makes the reconcile retry before the new weights are recorded.
  */
+import type { TargetGroupSide } from '../../../api/v1/advanced-configuration.js';
 import type { Deployment } from '../../../api/v1/service.js';
 import type { ObjectOf, ObjectRef } from '../../kit/types.js';
 import { jsonEqual } from '../../../api/json-equal.js';
@@ -22,6 +23,8 @@ export interface WeightedDeployment {
   deployment: string;
   /** Percent of the listener's traffic, 0-100; the weights of one listener add up to 100. */
   weight: number;
+  /** Which of its load balancers' two target groups the deployment's tasks are in (advancedConfiguration). */
+  side: TargetGroupSide;
 }
 
 export interface TrafficPlan {
@@ -42,14 +45,17 @@ export function trafficPlan(deployments: readonly Deployment[]): TrafficPlan | u
   const primary = primaryOf(deployments);
   if (primary === undefined) return undefined;
   const r = primary.rollout;
+  const side = (id: string): TargetGroupSide => deployments.find((d) => d.id === id)?.targetGroupSide ?? 'PRIMARY';
+  const greenSide = side(primary.id);
   if (r === undefined || primary.rolloutState !== 'IN_PROGRESS' || r.blue === undefined || r.blue === '') {
-    const all = [{ deployment: primary.id, weight: 100 }];
+    const all = [{ deployment: primary.id, weight: 100, side: greenSide }];
     return { production: all, test: all };
   }
+  const blue = { deployment: r.blue, side: side(r.blue) };
   const split = (green: number): WeightedDeployment[] =>
     green >= 100
-      ? [{ deployment: primary.id, weight: 100 }]
-      : [{ deployment: r.blue ?? '', weight: 100 - green }, ...(green > 0 ? [{ deployment: primary.id, weight: green }] : [])];
+      ? [{ deployment: primary.id, weight: 100, side: greenSide }]
+      : [{ ...blue, weight: 100 - green }, ...(green > 0 ? [{ deployment: primary.id, weight: green, side: greenSide }] : [])];
   return { production: split(r.productionTrafficWeight), test: split(r.testTrafficWeight) };
 }
 

@@ -1,0 +1,35 @@
+/**
+ * The TrafficShifter of services behind berth's load balancers: writes the weights of a TrafficPlan
+ * into the listener rules each load balancer entry's advancedConfiguration names (listener-weights.ts),
+ * one compare-and-swap per LoadBalancer. It resolves once the rules are stored; every `berth lb`
+ * proxy then routes them on its next pass (a seamless HAProxy reload), so a stage's traffic is
+ * moved within one proxy interval of the status that records it.
+ *
+ * A service without advancedConfiguration has nothing to move (ROLLING, or BLUE_GREEN without a
+ * load balancer): no write. A rule that is missing rejects, naming it; the reconcile retries.
+ */
+import type { BerthClient } from '../../../api/client/types.js';
+import { ListenerRuleError, ruleWrites, withRuleWrites } from './listener-weights.js';
+import type { TrafficShifter } from './traffic.js';
+
+export function loadBalancerShifter(client: Pick<BerthClient, 'mutate'>): TrafficShifter {
+  return {
+    async shift(service, ref, plan) {
+      const writes = ruleWrites(service.spec.loadBalancers ?? [], plan);
+      const byBalancer = new Map<string, typeof writes>();
+      for (const w of writes) byBalancer.set(w.rule.loadBalancer, [...(byBalancer.get(w.rule.loadBalancer) ?? []), w]);
+      for (const [name, group] of byBalancer) {
+        try {
+          await client.mutate('LoadBalancer', { cluster: ref.cluster, name }, (lb) => {
+            lb.spec = withRuleWrites(name, lb.spec, group);
+          });
+        } catch (err) {
+          if (err instanceof ListenerRuleError) throw err;
+          throw new ListenerRuleError(
+            `service ${ref.name}: cannot shift traffic on load balancer ${name}: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        }
+      }
+    },
+  };
+}

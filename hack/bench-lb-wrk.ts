@@ -36,7 +36,7 @@ export function parseWrk(out: string): WrkResult {
     if (!m) throw new Error(`wrk: no ${what} in its report:\n${out}`);
     return m;
   };
-  const percentile = (p: number) => duration(need(new RegExp(`^\\s+${p}%\\s+(\\S+)$`, 'm'), `${p}% latency`)[1] ?? '');
+  const percentile = (p: number) => duration(need(new RegExp(`^\\s+${p}%\\s+(\\S+)\\s*$`, 'm'), `${p}% latency`)[1] ?? '');
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   return {
     requests: count(need(/(\S+) requests in /, 'request count')[1] ?? ''),

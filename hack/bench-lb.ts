@@ -265,6 +265,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < order.length; i++) {
       const side = order[(round + i) % order.length];
       if (!side) continue;
+      // A replica may have been replaced since (a check failed on the loaded machine): look again.
+      if (side === 'direct') urls.direct = `http://127.0.0.1:${(await healthyTargets(berth))[0]?.port ?? direct.port}/`;
       const r = await runWrk({ url: urls[side], seconds: SECONDS, ...LOAD });
       record(sides[side], r);
       say(`bench-lb: round ${round + 1} ${side}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, failed ${failures(r).failed}`);

@@ -27,6 +27,16 @@ function groupsOf(service: Service): ObjectRef[] {
   return serviceGroupNames(service).map((name) => ({ kind: 'TargetGroup', cluster: service.metadata.cluster, name }));
 }
 
+/** How soon a group done draining a task looks again at the other groups still holding it. */
+const OTHER_GROUPS_RECHECK_MS = 500;
+
+/** Another group of the cluster still lists the task among its targets (serving or draining it). */
+export function stillInAnotherGroup(groups: readonly ObjectOf<'TargetGroup'>[], group: ObjectOf<'TargetGroup'>, task: string): boolean {
+  return groups.some(
+    (g) => g.metadata.cluster === group.metadata.cluster && g.metadata.name !== group.metadata.name && (g.status?.targets ?? []).some((t) => t.task === task),
+  );
+}
+
 export function targetGroupController(): ControllerDefinition<'TargetGroup'> {
   // cluster/service → the groups it registers in, learnt from the Service watch, so that a task
   // change (which names only its service) wakes the right groups.
@@ -108,7 +118,15 @@ export function targetGroupController(): ControllerDefinition<'TargetGroup'> {
         );
         log.debug({ targets: plan.targets.map((t) => `${t.id}:${t.port}=${t.health}`) }, 'targets written');
       }
+      // A task may be in several groups (one loadBalancers entry each): the group that drains it
+      // last stops it. Until then a group done draining looks again shortly (another group's
+      // status in the cache may lag its last write).
+      let waiting = false;
       for (const { task, reason } of plan.stop) {
+        if (stillInAnotherGroup(cache.list('TargetGroup'), group, task)) {
+          waiting = true;
+          continue;
+        }
         await client.mutate('Task', { cluster, name: task }, (t) => {
           if (t.spec.desiredStatus === 'STOPPED') return;
           t.spec.desiredStatus = 'STOPPED';
@@ -116,7 +134,8 @@ export function targetGroupController(): ControllerDefinition<'TargetGroup'> {
         });
         log.info({ task }, 'drained: task stopped');
       }
-      return plan.requeueAfterMs === undefined ? done() : requeueAfter(Math.max(100, plan.requeueAfterMs));
+      const after = Math.min(plan.requeueAfterMs ?? Infinity, waiting ? OTHER_GROUPS_RECHECK_MS : Infinity);
+      return after === Infinity ? done() : requeueAfter(Math.max(100, after));
     },
   });
 }

@@ -15,6 +15,7 @@
  * The test creates a Secret for every secret reference (createCorpusSecrets), so definitions with
  * `secrets` and `secretOptions` run as written; a fluentd address points at a listener of its own.
  */
+import { readlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,13 +31,45 @@ import { eventually, startTestCluster, TEST_IMAGE, type TestCluster } from './su
 
 const MIB = 1024 * 1024;
 const LONG_SLEEP = ['sleep', '3600'];
-const RUNNING_WITHIN_MS = 30_000;
+// A wave starts up to some 25 tasks at once, on an engine shared with other work.
+const RUNNING_WITHIN_MS = 90_000;
 
 type Inspect = Docker.ContainerInspectInfo;
+const NAMESPACES = ['net', 'pid', 'ipc'] as const;
+type Namespace = (typeof NAMESPACES)[number];
+/** One container as the test saw it while its task ran: `docker inspect`, and its namespaces from /proc. */
+interface Seen {
+  name: string;
+  inspect: Inspect;
+  namespaces: Record<Namespace, string>;
+}
+/** One task as the test saw it: its containers by name, its sandbox (if any) and its own network (links). */
+interface TaskSeen {
+  containers: Map<string, Seen>;
+  sandbox?: Seen;
+  network?: string;
+}
 interface CheckContext {
   spec: TaskDefinitionSpec;
   /** The engine's default log driver: where drivers that need AWS run instead. */
   localLogDriver: string;
+  task: TaskSeen;
+}
+
+/** A process's namespace ids (`net:[4026531833]`), read as root from /proc. */
+function namespacesOf(pid: number): Record<Namespace, string> {
+  return Object.fromEntries(NAMESPACES.map((n) => [n, readlinkSync(`/proc/${pid}/ns/${n}`)])) as Record<Namespace, string>;
+}
+/** The test's own namespaces: the engine's too (dockerd runs in the host's), what `host` modes join. */
+const HOST_NAMESPACES = namespacesOf(process.pid);
+
+/** Whose namespace of kind `ns` the container is in, in words a row can expect. */
+function whoseNamespace(ns: Namespace, seen: Seen, task: TaskSeen): string {
+  const id = seen.namespaces[ns];
+  if (id === HOST_NAMESPACES[ns]) return "the host's";
+  if (task.sandbox && id === task.sandbox.namespaces[ns]) return "the task sandbox's";
+  const others = [...task.containers.values()].filter((o) => o.name !== seen.name && o.namespaces[ns] === id).map((o) => o.name);
+  return others.length ? `shared with ${others.sort().join(', ')}` : 'its own';
 }
 
 /**
@@ -51,27 +84,32 @@ interface Check {
   name: string;
   applies(c: ContainerDefinition, ctx: CheckContext): boolean;
   expected(c: ContainerDefinition, ctx: CheckContext): unknown;
-  actual(inspect: Inspect): unknown;
+  actual(seen: Seen, ctx: CheckContext): unknown;
 }
 
 const sortedKeys = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 const locallyRun = (c: ContainerDefinition) => c.logConfiguration !== undefined && c.logConfiguration.logDriver in LOCALLY_RUN_LOG_DRIVERS;
 
 const CHECKS: Check[] = [
-  { name: 'memory hard limit', applies: (c) => c.memory !== undefined, expected: (c) => (c.memory ?? 0) * MIB, actual: (i) => i.HostConfig.Memory },
+  {
+    name: 'memory hard limit',
+    applies: (c) => c.memory !== undefined,
+    expected: (c) => (c.memory ?? 0) * MIB,
+    actual: ({ inspect: i }) => i.HostConfig.Memory,
+  },
   {
     name: 'memory soft limit',
     applies: (c) => c.memoryReservation !== undefined,
     expected: (c) => (c.memoryReservation ?? 0) * MIB,
-    actual: (i) => i.HostConfig.MemoryReservation,
+    actual: ({ inspect: i }) => i.HostConfig.MemoryReservation,
   },
   // Linux's smallest cpu.shares is 2, what ECS's agent gives a container with no cpu units.
-  { name: 'cpu shares', applies: () => true, expected: (c) => Math.max(c.cpu ?? 0, 2), actual: (i) => i.HostConfig.CpuShares },
+  { name: 'cpu shares', applies: () => true, expected: (c) => Math.max(c.cpu ?? 0, 2), actual: ({ inspect: i }) => i.HostConfig.CpuShares },
   {
     name: 'log driver as written',
     applies: (c) => c.logConfiguration !== undefined && !locallyRun(c),
     expected: (c) => c.logConfiguration?.logDriver,
-    actual: (i) => i.HostConfig.LogConfig?.Type,
+    actual: ({ inspect: i }) => i.HostConfig.LogConfig?.Type,
   },
   {
     name: 'log options as written',
@@ -82,21 +120,57 @@ const CHECKS: Check[] = [
         ...c.logConfiguration?.options,
         ...Object.fromEntries((c.logConfiguration?.secretOptions ?? []).map((o) => [o.name, secretValue(o.valueFrom, o.name)])),
       }),
-    actual: (i) => sortedKeys(i.HostConfig.LogConfig?.Config ?? {}),
+    actual: ({ inspect: i }) => sortedKeys(i.HostConfig.LogConfig?.Config ?? {}),
   },
   {
     name: "log driver that needs AWS runs on the engine's local one",
     applies: locallyRun,
     expected: (_c, ctx) => ctx.localLogDriver,
-    actual: (i) => i.HostConfig.LogConfig?.Type,
+    actual: ({ inspect: i }) => i.HostConfig.LogConfig?.Type,
   },
   {
     name: 'secrets as environment values',
     applies: (c) => (c.secrets ?? []).length > 0,
     expected: (c) => (c.secrets ?? []).map((x) => `${x.name}=${secretValue(x.valueFrom)}`).sort(),
-    actual: (i) => (i.Config.Env ?? []).filter((e) => [...secretValues.values()].some((v) => e.endsWith(`=${v}`))).sort(),
+    actual: ({ inspect: i }) => (i.Config.Env ?? []).filter((e) => [...secretValues.values()].some((v) => e.endsWith(`=${v}`))).sort(),
   },
-  { name: 'the image swapped in and the sleep', applies: () => true, expected: () => [TEST_IMAGE, LONG_SLEEP], actual: (i) => [i.Config.Image, i.Config.Cmd] },
+  // awsvpc: every container joins its task's sandbox, so they share one network namespace (and reach
+  // each other on localhost); bridge: each has its own, on the task's network when it uses links.
+  {
+    name: 'network mode',
+    applies: () => true,
+    expected: (_c, { spec, task }) => {
+      if (spec.networkMode === 'awsvpc') return `container:${task.sandbox?.inspect.Id ?? 'a sandbox'}`;
+      if (spec.networkMode !== 'bridge') return spec.networkMode;
+      return spec.containerDefinitions.some((x) => (x.links ?? []).length > 0) ? (task.network ?? "the task's network") : 'bridge';
+    },
+    actual: ({ inspect: i }) => i.HostConfig.NetworkMode,
+  },
+  {
+    name: 'network namespace',
+    applies: () => true,
+    expected: (_c, { spec }) => ({ awsvpc: "the task sandbox's", host: "the host's", bridge: 'its own', none: 'its own' })[spec.networkMode],
+    actual: (seen, { task }) => whoseNamespace('net', seen, task),
+  },
+  // pidMode/ipcMode: `host` joins the host's, `task` the task sandbox's (shared by its containers).
+  {
+    name: 'pid namespace',
+    applies: () => true,
+    expected: (_c, { spec }) => ({ host: "the host's", task: "the task sandbox's", none: 'its own' })[spec.pidMode ?? 'none'],
+    actual: (seen, { task }) => whoseNamespace('pid', seen, task),
+  },
+  {
+    name: 'ipc namespace',
+    applies: () => true,
+    expected: (_c, { spec }) => ({ host: "the host's", task: "the task sandbox's", none: 'its own' })[spec.ipcMode ?? 'none'],
+    actual: (seen, { task }) => whoseNamespace('ipc', seen, task),
+  },
+  {
+    name: 'the image swapped in and the sleep',
+    applies: () => true,
+    expected: () => [TEST_IMAGE, LONG_SLEEP],
+    actual: ({ inspect: i }) => [i.Config.Image, i.Config.Cmd],
+  },
 ];
 
 interface Launch {
@@ -144,7 +218,7 @@ let cluster: TestCluster;
 let localLogDriver = 'json-file';
 const launches: Launch[] = [];
 /** Per corpus file: each container's inspect, or why the task did not run. */
-const outcomes = new Map<string, { inspects: Map<string, Inspect> } | { failure: string }>();
+const outcomes = new Map<string, { task: TaskSeen } | { failure: string }>();
 
 async function runWave(wave: Launch[]): Promise<void> {
   const started = await Promise.all(
@@ -174,41 +248,47 @@ async function runWave(wave: Launch[]): Promise<void> {
           RUNNING_WITHIN_MS,
           `${launch.file} RUNNING`,
         );
-        const inspects = new Map<string, Inspect>();
-        const listed = await docker.listContainers({
-          all: true,
-          filters: { label: [`${DOCKER_LABELS.task}=${running.metadata.name}`, `${DOCKER_LABELS.cluster}=${cluster.name}`] },
-        });
-        for (const c of listed) {
-          const info = await docker.getContainer(c.Id).inspect();
-          const name = info.Config.Labels[DOCKER_LABELS.container];
-          if (name) inspects.set(name, info);
+        const labels = [`${DOCKER_LABELS.task}=${running.metadata.name}`, `${DOCKER_LABELS.cluster}=${cluster.name}`];
+        const seenTask: TaskSeen = { containers: new Map() };
+        for (const c of await docker.listContainers({ all: true, filters: { label: labels } })) {
+          const inspect = await docker.getContainer(c.Id).inspect();
+          const name = inspect.Config.Labels[DOCKER_LABELS.container] ?? '';
+          const seen = { name, inspect, namespaces: inspect.State.Pid > 0 ? namespacesOf(inspect.State.Pid) : { net: '', pid: '', ipc: '' } };
+          if (inspect.Config.Labels[DOCKER_LABELS.sandbox] === 'true') seenTask.sandbox = seen;
+          else if (name) seenTask.containers.set(name, seen);
         }
-        outcomes.set(launch.file, { inspects });
+        const [network] = await docker.listNetworks({ filters: { label: labels } });
+        if (network) seenTask.network = network.Name;
+        outcomes.set(launch.file, { task: seenTask });
       } catch (err) {
         outcomes.set(launch.file, { failure: err instanceof Error ? err.message : String(err) });
       }
     }),
   );
   // Free the wave's host ports: stop the tasks, and kill their containers rather than wait out each
-  // stop timeout (`sleep` as PID 1 ignores SIGTERM).
+  // stop timeout (`sleep` as PID 1 ignores SIGTERM) — again on every look, for a container of a task
+  // that had not reached RUNNING may start after the first kill.
   await Promise.all(started.map(({ task }) => stopTask(cluster.client, { cluster: cluster.name, task, reason: 'corpus wave done' })));
-  const own = await docker.listContainers({ filters: { label: [`${DOCKER_LABELS.cluster}=${cluster.name}`], status: ['running'] } });
-  await Promise.all(
-    own.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .kill()
-        .catch(() => undefined),
-    ),
-  );
+  const killOwn = async () => {
+    const own = await docker.listContainers({ filters: { label: [`${DOCKER_LABELS.cluster}=${cluster.name}`], status: ['running'] } });
+    await Promise.all(
+      own.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .kill()
+          .catch(() => undefined),
+      ),
+    );
+  };
   await eventually(
     async () => {
+      await killOwn();
       await new Promise((r) => setTimeout(r, 250));
       const { items } = await cluster.client.list('Task', { cluster: cluster.name });
       return items.every((t) => t.status?.lastStatus === 'STOPPED');
     },
-    30_000,
+    // A wave is up to some 25 tasks stopping at once on an engine shared with other work.
+    90_000,
     'the wave STOPPED',
   );
 }
@@ -288,16 +368,17 @@ describe('the valid corpus on the real Docker engine', () => {
     const launch = launches.find((l) => l.file === file);
     if (!outcome || !launch) throw new Error(`${file} was not launched`);
     if ('failure' in outcome) throw new Error(outcome.failure);
-    const ctx: CheckContext = { spec: launch.spec, localLogDriver };
-    expect([...outcome.inspects.keys()].sort()).toEqual(launch.spec.containerDefinitions.map((c) => c.name).sort());
+    const ctx: CheckContext = { spec: launch.spec, localLogDriver, task: outcome.task };
+    expect([...outcome.task.containers.keys()].sort()).toEqual(launch.spec.containerDefinitions.map((c) => c.name).sort());
     const mismatches: string[] = [];
     for (const c of launch.spec.containerDefinitions) {
-      const inspect = outcome.inspects.get(c.name);
-      if (!inspect) continue;
+      const seen = outcome.task.containers.get(c.name);
+      if (!seen) continue;
+      const { inspect } = seen;
       if (!inspect.State.Running) mismatches.push(`${c.name}: not running (${inspect.State.Status})`);
       for (const check of CHECKS.filter((k) => k.applies(c, ctx))) {
         const want = check.expected(c, ctx);
-        const got = check.actual(inspect);
+        const got = check.actual(seen, ctx);
         if (JSON.stringify(want) !== JSON.stringify(got))
           mismatches.push(`${c.name}: ${check.name}: expected ${JSON.stringify(want)}, docker has ${JSON.stringify(got)}`);
       }

@@ -52,8 +52,18 @@ describe('the table of ECS fields berth accepts but does not apply', () => {
       {},
       ['spec.taskRoleArn', 'spec.executionRoleArn'],
     ],
-    ['pidMode task, not host', { pidMode: 'task' }, {}, ['spec.pidMode']],
-    ['pidMode host', { pidMode: 'host' }, {}, []],
+    ['nothing in pidMode/ipcMode task (the task sandbox shares them)', { pidMode: 'task', ipcMode: 'task' }, {}, []],
+    [
+      'an InferenceAccelerator requirement, not a GPU one',
+      {},
+      {
+        resourceRequirements: [
+          { type: 'InferenceAccelerator', value: 'device_1' },
+          { type: 'GPU', value: '1' },
+        ],
+      },
+      ['spec.containerDefinitions.0.resourceRequirements.0.type'],
+    ],
     ['a container field', {}, { credentialSpecs: ['credentialspec:file://x'] }, ['spec.containerDefinitions.0.credentialSpecs']],
     [
       'each port mapping name',

@@ -28,8 +28,6 @@ export const UNAPPLIED_FIELDS: readonly UnappliedField[] = [
   { scope: 'task', field: 'inferenceAccelerators', reason: 'no Elastic Inference accelerators' },
   { scope: 'task', field: 'ephemeralStorage', reason: "Fargate only: containers write to the engine's own storage" },
   { scope: 'task', field: 'enableFaultInjection', reason: 'no fault-injection endpoints' },
-  { scope: 'task', field: 'pidMode', when: ['task'], reason: 'each container gets its own PID namespace (only "host" is applied)' },
-  { scope: 'task', field: 'ipcMode', when: ['task'], reason: 'each container gets its own IPC namespace ("host" and "none" are applied)' },
   { scope: 'container', field: 'firelensConfiguration', reason: 'no FireLens: the container runs as an ordinary one' },
   { scope: 'container', field: 'credentialSpecs', reason: 'Windows Active Directory (gMSA) only' },
   {

@@ -1,6 +1,6 @@
 /**
  * Launching a task's containers: its images (pull only when missing), its network (only for links),
- * its cgroup (task-level cpu/memory), its network sandbox (awsvpc), its dynamic host ports, then
+ * its cgroup (task-level cpu/memory), its sandbox (awsvpc, pidMode/ipcMode task), its dynamic host ports, then
  * create and start. Every step is safe to repeat after a crash:
  * names are deterministic, so a create that already happened conflicts and the agent adopts that
  * container instead of making a twin.
@@ -18,7 +18,7 @@ import type { TaskSecretsSource } from '../../api/client/types.js';
 import { unresolvedReason, usesSecrets, type ContainerSecrets } from '../../api/secrets/resolve.js';
 import { dynamicPortMappings, needsTaskNetwork, portKey, taskLimits, toContainerSpec } from './runtime/container-spec.js';
 import type { LogDriverChoice } from './runtime/spec-logs.js';
-import { sandboxSpec, type SandboxImage } from './runtime/spec-sandbox.js';
+import { needsSandbox, sandboxSpec, type SandboxImage } from './runtime/spec-sandbox.js';
 import { ContainerNameConflictError, ForeignObjectError, ImageUnavailableError } from './runtime/errors.js';
 import { HostPortTakenError } from './errors.js';
 import type { ContainerIndex } from './container-index.js';
@@ -43,7 +43,7 @@ export interface TaskMemory {
   network?: string;
   /** Dynamic host ports handed out, per container, keyed by portKey. */
   hostPorts: Map<string, Record<string, number>>;
-  /** awsvpc: the name of the task's network sandbox, once it runs. */
+  /** The name of the task's sandbox (awsvpc, pidMode/ipcMode task), once it runs. */
   sandbox?: string;
   /** The task's cgroup (its parent path), once made; `cgroupChecked` also when the engine has none. */
   cgroupParent?: string;
@@ -137,7 +137,7 @@ export class Launcher {
       try {
         // Each image with its container's registry credentials, if it has any (repositoryCredentials).
         const images = new Map(def.containerDefinitions.map((c) => [c.image, memory.secrets?.[c.name]?.registryAuth]));
-        if (def.networkMode === 'awsvpc' && !images.has(this.deps.sandbox.image)) images.set(this.deps.sandbox.image, undefined);
+        if (needsSandbox(def) && !images.has(this.deps.sandbox.image)) images.set(this.deps.sandbox.image, undefined);
         await Promise.all([...images].map(([image, auth]) => runtime.ensureImage(image, auth)));
       } catch (err) {
         if (!(err instanceof ImageUnavailableError)) throw err;
@@ -171,11 +171,11 @@ export class Launcher {
       }
       memory.cgroupChecked = true;
     }
-    if (def.networkMode === 'awsvpc' && memory.sandbox === undefined) {
+    if (needsSandbox(def) && memory.sandbox === undefined) {
       try {
         memory.sandbox = await this.startSandbox(task, def, memory);
       } catch (err) {
-        await this.recordFailure(memory, err, "ResourceInitializationError: cannot start the task's network sandbox: ");
+        await this.recordFailure(memory, err, "ResourceInitializationError: cannot start the task's sandbox: ");
         return false;
       }
     }
@@ -203,7 +203,7 @@ export class Launcher {
     return false;
   }
 
-  /** Creates (or adopts, after a crash) and starts the awsvpc task's sandbox; returns its name. */
+  /** Creates (or adopts, after a crash) and starts the task's sandbox; returns its name. */
   private async startSandbox(task: Task, def: TaskDefinitionSpec, memory: TaskMemory): Promise<string> {
     const { runtime, scope } = this.deps;
     const spec = sandboxSpec({

@@ -21,7 +21,7 @@ export interface ObservedContainer {
   startedAt?: number;
   finishedAt?: number;
   hostPorts: HostPortBinding[];
-  /** The task's network sandbox (awsvpc), not one of its containers. */
+  /** The task's sandbox (awsvpc, pidMode/ipcMode task), not one of its containers. */
   sandbox?: boolean;
   ipv4Address?: string;
 }

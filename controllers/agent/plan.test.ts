@@ -479,6 +479,19 @@ describe('planTask: restartPolicy and the awsvpc sandbox', () => {
       in: input({ task: running, definition: vpc, containers: [container('app', 'running')], sandbox: sandbox('exited') }),
       want: { stopWaves: [[{ name: 'app' }]], status: { lastStatus: 'STOPPING', stopCode: 'EssentialContainerExited' } },
     },
+    {
+      what: 'pidMode task: the sandbox exited, and with it the PID namespace: the task stops',
+      in: input({
+        task: running,
+        definition: TaskDefinition.parse(rawTaskDefinition({ pidMode: 'task', containerDefinitions: [rawContainer('app')] })).spec,
+        containers: [container('app', 'running')],
+        sandbox: sandbox('exited'),
+      }),
+      want: {
+        stopWaves: [[{ name: 'app' }]],
+        status: { lastStatus: 'STOPPING', stoppedReason: "the task's sandbox exited, and with it the namespaces its containers shared" },
+      },
+    },
   ])('$what', (c) => {
     expect(planTask(c.in)).toMatchObject(c.want);
   });

@@ -12,7 +12,7 @@
  *      stopped containers (kept for `docker logs`) once the retention has passed;
  *   3. desiredStatus STOPPED             → stop (dependents first), report STOPPING then STOPPED;
  *   4. launching failed / an essential container exited (and its restartPolicy does not restart
- *      it) / an awsvpc task's sandbox exited → same, with TaskFailedToStart / EssentialContainerExited;
+ *      it) / the task's sandbox (awsvpc, pidMode/ipcMode task) exited → same, with TaskFailedToStart / EssentialContainerExited;
  *   5. otherwise start whatever's dependencies are met (the status is written after the starts, not
  *      before them); RUNNING once every container has started (ECS: the least advanced container's status).
  */
@@ -23,6 +23,7 @@ import type { TaskDiscovery } from '../../api/v1/service-registry.js';
 import { hasExited, hasStarted, isRunning, type ObservedContainer } from './observed.js';
 import { readiness, startPlan, type StartPlan } from './runtime/dependency-order.js';
 import { shouldRestart } from './restart-policy.js';
+import { needsSandbox } from './runtime/spec-sandbox.js';
 import {
   containerStatus,
   hasVanished,
@@ -52,7 +53,7 @@ export interface TaskPlanInput {
   now: number;
   /** How long stopped containers of an ended task are kept (for `docker logs`) before removal. */
   retentionMs: number;
-  /** awsvpc: the task's network sandbox, when it is on the engine (never among `containers`). */
+  /** The task's sandbox (awsvpc, pidMode/ipcMode task), when it is on the engine (never among `containers`). */
   sandbox?: ObservedContainer;
   /** Where other instances reach this instance's published ports, for service discovery (status.discovery). */
   hostAddress?: string;
@@ -92,7 +93,7 @@ export interface TaskPlan {
 const ESSENTIAL_EXITED = 'Essential container in task exited';
 const USER_STOPPED = 'Task stopped by the user';
 
-const SANDBOX_EXITED = "the task's network sandbox exited, and with it the network its containers shared";
+const SANDBOX_EXITED = "the task's sandbox exited, and with it the namespaces its containers shared";
 
 const empty = (): TaskPlan => ({ stopWaves: [], start: [], restart: [], remove: [], releaseNetwork: false, removeTaskResources: false, releasePorts: false });
 
@@ -121,7 +122,7 @@ function planOwn(input: TaskPlanInput, task: Task, own: readonly ObservedContain
   const failedStart = def.containerDefinitions.map((d) => byName(d.name)).find((c) => c?.error && !hasStarted(c));
   if (failedStart) return planStop(input, task, own, 'TaskFailedToStart', `container ${failedStart.name} failed to start: ${failedStart.error}`);
 
-  if (def.networkMode === 'awsvpc' && input.sandbox && hasExited(input.sandbox)) return planStop(input, task, own, 'EssentialContainerExited', SANDBOX_EXITED);
+  if (needsSandbox(def) && input.sandbox && hasExited(input.sandbox)) return planStop(input, task, own, 'EssentialContainerExited', SANDBOX_EXITED);
 
   // Exited containers whose restartPolicy starts them again have not ended.
   const restart = def.containerDefinitions.flatMap((d) => {

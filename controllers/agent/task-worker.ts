@@ -75,7 +75,7 @@ export class TaskWorker {
       const memory = this.memoryOf(name, task);
       // The engine and the API at once: a new task's first round waits for both.
       const [definition, observed] = await Promise.all([task ? this.definitionOf(task, memory) : undefined, this.observe(name, memory)]);
-      // The sandbox is the task's network, not one of its containers: it goes with the network.
+      // The sandbox holds the task's shared namespaces and is not one of its containers: it goes with the network.
       const sandbox = observed.find((c) => c.sandbox);
       const containers = observed.filter((c) => !c.sandbox);
       const plan = planTask({

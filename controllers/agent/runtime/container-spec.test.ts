@@ -381,6 +381,10 @@ describe('toContainerSpec', () => {
       { 'net.core.somaxconn': '1024' },
     ],
     ['pidMode host', { td: { pidMode: 'host' } }, (s) => hc(s).PidMode, 'host'],
+    ['pidMode task: the sandbox’s PID namespace', { td: { pidMode: 'task' }, input: { sandbox: 'sb' } }, (s) => hc(s).PidMode, 'container:sb'],
+    ['ipcMode task: the sandbox’s IPC namespace', { td: { ipcMode: 'task' }, input: { sandbox: 'sb' } }, (s) => hc(s).IpcMode, 'container:sb'],
+    ['ipcMode none', { td: { ipcMode: 'none' } }, (s) => hc(s).IpcMode, 'none'],
+    ['pidMode task in bridge mode keeps the container’s network', { td: { pidMode: 'task' }, input: { sandbox: 'sb' } }, (s) => hc(s).NetworkMode, 'bridge'],
   ])('%s', (_name, c, pick, expected) => {
     expect(pick(build(c))).toEqual(expected);
   });
@@ -404,6 +408,8 @@ describe('toContainerSpec', () => {
     ['a secret without a resolved value', { container: { secrets: [{ name: 'TOKEN', valueFrom: 'ssm:x' }] } }, 'secrets[0]'],
     ['links without a task network', { container: { links: ['side'] }, others: [rawContainer('side')] }, 'links'],
     ['an awsvpc container without its sandbox', { td: { networkMode: 'awsvpc' } }, 'networkMode'],
+    ['pidMode task without the sandbox', { td: { pidMode: 'task' } }, 'pidMode'],
+    ['ipcMode task without the sandbox', { td: { ipcMode: 'task' } }, 'ipcMode'],
   ])('refuses %s, naming the field', (_name, c, field) => {
     let caught: unknown;
     try {

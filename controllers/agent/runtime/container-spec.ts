@@ -52,7 +52,7 @@ export function toContainerSpec(input: ContainerSpecInput): ContainerSpec {
     ...sysctls(c, taskDefinition.spec.networkMode),
     ...(c.dockerSecurityOptions?.length ? { SecurityOpt: [...c.dockerSecurityOptions] } : {}),
     ...gpuRequests(c),
-    ...taskNamespaces(taskDefinition.spec),
+    ...taskNamespaces(c.name, taskDefinition.spec, input.sandbox),
   };
 
   const spec: ContainerCreateOptions & { name: string } = {
@@ -167,11 +167,21 @@ function linuxOptions(p: LinuxParameters | undefined, memoryMiB: number | undefi
   return out;
 }
 
-/** ECS's pidMode/ipcMode `host`; `task` (sharing among the task's containers) needs a pause container berth does not run yet. */
-function taskNamespaces(spec: ContainerSpecInput['taskDefinition']['spec']): HostConfig {
+/**
+ * ECS's pidMode/ipcMode: `host` joins the host's namespace; `task` the one the task's sandbox holds
+ * (spec-sandbox.ts), shared by all the task's containers, as ECS's containers join its pause container's.
+ */
+function taskNamespaces(container: string, spec: ContainerSpecInput['taskDefinition']['spec'], sandbox: string | undefined): HostConfig {
   const out: HostConfig = {};
+  const joined = (field: 'pidMode' | 'ipcMode') => {
+    if (sandbox === undefined)
+      throw new ContainerSpecError(container, field, "the task's containers share its sandbox's namespace: create the sandbox and pass its name");
+    return `container:${sandbox}`;
+  };
   if (spec.pidMode === 'host') out.PidMode = 'host';
+  if (spec.pidMode === 'task') out.PidMode = joined('pidMode');
   if (spec.ipcMode === 'host' || spec.ipcMode === 'none') out.IpcMode = spec.ipcMode;
+  if (spec.ipcMode === 'task') out.IpcMode = joined('ipcMode');
   return out;
 }
 

@@ -14,7 +14,7 @@ export const DOCKER_LABELS = {
   cluster: 'berth.cluster',
   taskDefinition: 'berth.task-definition',
   volume: 'berth.volume',
-  /** On a task's network sandbox (awsvpc), which is not one of its containers. */
+  /** On a task's sandbox (awsvpc, pidMode/ipcMode task), which is not one of its containers. */
   sandbox: 'berth.sandbox',
   /** A log configuration the engine cannot run, kept as JSON where `docker inspect` shows it. */
   logConfiguration: 'berth.log-configuration',

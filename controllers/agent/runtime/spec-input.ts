@@ -34,7 +34,7 @@ export interface ContainerSpecInput {
   logOptions?: Record<string, string>;
   /** The task's bridge network (see `needsTaskNetwork`); absent means Docker's default bridge. */
   networkName?: string;
-  /** awsvpc: the name of the task's network sandbox, whose namespace the container joins (spec-sandbox.ts). */
+  /** The name of the task's sandbox (awsvpc, pidMode/ipcMode task), whose namespaces the container joins (spec-sandbox.ts). */
   sandbox?: string;
   /**
    * The task's cgroup (cgroups.ts), which holds the task-level cpu and memory for all its

@@ -3,7 +3,7 @@ import { TaskDefinition } from '../../../api/v1/task-definition.js';
 import { Task } from '../../../api/v1/task.js';
 import { rawContainer, rawTaskDefinition } from '../../../api/v1/testing.js';
 import { DOCKER_NAME_PATTERN } from './names.js';
-import { sandboxSpec } from './spec-sandbox.js';
+import { needsSandbox, sandboxSpec } from './spec-sandbox.js';
 import type { ContainerSpec } from './types.js';
 
 const scope = { installation: 'inst-1', cluster: 'prod', instance: 'i-1' };
@@ -76,6 +76,35 @@ describe('sandboxSpec', () => {
     ['the containers’ own dnsServers over it', [rawContainer('a', { dnsServers: ['10.0.0.2'] })], ['10.0.0.2']],
   ])('resolvers: %s', (_what, containers, want) => {
     expect(build(containers, { resolver: '10.9.0.1' }).HostConfig?.Dns).toEqual(want);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+    ['awsvpc alone: the network only', { networkMode: 'awsvpc' }, { NetworkMode: 'bridge', IpcMode: undefined }],
+    ['pidMode task in bridge mode: no network of its own, the containers keep theirs', { pidMode: 'task' }, { NetworkMode: 'none', IpcMode: undefined }],
+    ['ipcMode task: an IPC namespace others may join', { networkMode: 'host', ipcMode: 'task' }, { NetworkMode: 'none', IpcMode: 'shareable' }],
+    ['awsvpc and ipcMode task: both', { networkMode: 'awsvpc', ipcMode: 'task' }, { NetworkMode: 'bridge', IpcMode: 'shareable' }],
+  ])('namespaces: %s', (_what, spec, want) => {
+    const s = sandboxSpec({
+      task,
+      taskDefinition: TaskDefinition.parse(
+        rawTaskDefinition({ ...spec, containerDefinitions: [rawContainer('app', { portMappings: [{ containerPort: 80 }] })] }),
+      ),
+      scope,
+      sandbox: { image: 'pause:1' },
+    });
+    expect({ NetworkMode: s.HostConfig?.NetworkMode, IpcMode: s.HostConfig?.IpcMode }).toEqual(want);
+    // Ports are published on the sandbox only when it holds the task's network.
+    expect(s.HostConfig?.PortBindings !== undefined).toBe(spec.networkMode === 'awsvpc');
+  });
+
+  it.each([
+    ['bridge', {}, false],
+    ['awsvpc', { networkMode: 'awsvpc' }, true],
+    ['pidMode task', { pidMode: 'task' }, true],
+    ['ipcMode task', { ipcMode: 'task' }, true],
+    ['pidMode and ipcMode host', { pidMode: 'host', ipcMode: 'host' }, false],
+  ])('needsSandbox: %s → %s', (_what, spec, want) => {
+    expect(needsSandbox(TaskDefinition.parse(rawTaskDefinition({ ...spec, containerDefinitions: [rawContainer('app')] })).spec)).toBe(want);
   });
 
   it('joins the task’s cgroup and runs what it is told', () => {

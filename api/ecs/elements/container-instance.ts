@@ -1,7 +1,7 @@
 /** A ContainerInstance as DescribeContainerInstances' `containerInstances[]` element. */
-import { ecsArn } from '../../../api/v1/arn.js';
-import type { ContainerInstance } from '../../../api/v1/container-instance.js';
-import { DEFAULT_RESERVED_PORTS } from '../../../api/v1/container-instance.js';
+import { ecsArn } from '../../v1/arn.js';
+import type { ContainerInstance } from '../../v1/container-instance.js';
+import { DEFAULT_RESERVED_PORTS } from '../../v1/container-instance.js';
 import { defined, ecsTime, type EcsContext } from './context.js';
 
 /** ECS's Resource: every value field present, the one that matters set. */

@@ -53,7 +53,7 @@ describe('the ECS endpoint (AWS JSON 1.1)', () => {
     ['ListClusters', { maxResults: 1000 }, 400, 'InvalidParameterException'],
     ['DescribeClusters', { clusters: 'not-a-list' }, 400, 'InvalidParameterException'],
     ['CreateTaskSet', {}, 400, 'UnsupportedFeatureException'],
-    ['PutAttributes', {}, 400, 'UnsupportedFeatureException'],
+    ['PutAttributes', {}, 400, 'InvalidParameterException'],
     ['GetTaskProtection', {}, 400, 'InvalidParameterException'],
     ['StopServiceDeployment', { serviceDeploymentArn: 'web' }, 400, 'InvalidParameterException'],
     ['FlyToTheMoon', {}, 400, 'UnknownOperationException'],

@@ -39,7 +39,8 @@ export function ecsContainerInstance(instance: ContainerInstance, ctx: EcsContex
     agentConnected: status?.agentConnected ?? false,
     runningTasksCount: status?.runningTasksCount ?? 0,
     pendingTasksCount: status?.pendingTasksCount ?? 0,
-    attributes: Object.entries(spec.attributes).map(([name, value]) => ({ name, value })),
+    // An attribute set without a value (PutAttributes) is kept as "" and shown, as ECS shows it, without one.
+    attributes: Object.entries(spec.attributes).map(([name, value]) => (value === '' ? { name } : { name, value })),
     registeredAt: ecsTime(status?.registeredAt ?? metadata.creationTimestamp),
     attachments: [],
     tags: [],

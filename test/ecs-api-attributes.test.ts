@@ -20,9 +20,9 @@ import {
   paginateListAttributes,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { eventually, startTestCluster, TEST_IMAGE, type TestCluster } from './support/cluster.js';
+import { eventually, TEST_IMAGE, type TestCluster } from './support/cluster.js';
 import { testInstanceName } from './support/berth-process.js';
-import { ecsClient, ecsError, issueEcsKey } from './support/ecs-api.js';
+import { ecsError, startEcsCluster } from './support/ecs-api.js';
 
 let cluster: TestCluster;
 let ecs: ECSClient;
@@ -30,10 +30,7 @@ let instance: string;
 let instanceArn: string;
 
 beforeAll(async () => {
-  cluster = await startTestCluster({ prefix: 'ecsattr' });
-  instance = testInstanceName('ecsattr');
-  await cluster.startAgent(instance);
-  ecs = ecsClient(cluster.plane.url, await issueEcsKey(cluster.client));
+  ({ cluster, instance, ecs } = await startEcsCluster('ecsattr'));
   const described = await ecs.send(new DescribeContainerInstancesCommand({ cluster: cluster.name, containerInstances: [instance] }));
   instanceArn = described.containerInstances?.[0]?.containerInstanceArn ?? '';
 }, 60_000);

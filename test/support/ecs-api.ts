@@ -8,6 +8,8 @@ import { afterAll, beforeAll } from 'vitest';
 import type { HttpClient } from '../../api/client/http-client.js';
 import { startApi, type RunningApi } from '../api-harness.js';
 import { openTestSqlite, type TestStore } from './stores.js';
+import { startTestCluster, type TestCluster } from './cluster.js';
+import { testInstanceName } from './berth-process.js';
 
 export interface EcsCredentials {
   accessKeyId: string;
@@ -73,4 +75,12 @@ export function useEcsApi(options: { withClient?: boolean } = {}) {
       return started(ecs, 'the ECS client (useEcsApi({ withClient: true }))');
     },
   };
+}
+
+/** A test cluster on the real engine with one agent (`prefix`-named instance) and an admin-key ECS client. */
+export async function startEcsCluster(prefix: string): Promise<{ cluster: TestCluster; instance: string; ecs: ECSClient }> {
+  const cluster = await startTestCluster({ prefix });
+  const instance = testInstanceName(prefix);
+  await cluster.startAgent(instance);
+  return { cluster, instance, ecs: ecsClient(cluster.plane.url, await issueEcsKey(cluster.client)) };
 }

@@ -4,7 +4,7 @@
  * reads as Dates, failures[] for unknown names), nextToken pagination, and that what the ECS API
  * creates is the object the berth API serves.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -26,29 +26,13 @@ import {
   UntagResourceCommand,
   ListTagsForResourceCommand,
   paginateListTaskDefinitions,
-  type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
-import { startApi, type RunningApi } from './api-harness.js';
-import { openTestSqlite, type TestStore } from './support/stores.js';
-import { ecsClient, ecsError, issueEcsKey } from './support/ecs-api.js';
+import { ecsError, useEcsApi } from './support/ecs-api.js';
 
-let backend: TestStore;
-let api: RunningApi;
-let ecs: ECSClient;
+const env = useEcsApi({ withClient: true });
 const ARN = /^arn:aws:ecs:us-east-1:\d{12}:/;
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
-
-beforeAll(async () => {
-  backend = await openTestSqlite();
-  api = await startApi(backend);
-  ecs = ecsClient(api.url, await issueEcsKey(api.client()));
-});
-afterAll(async () => {
-  ecs?.destroy();
-  await api?.stop();
-  await backend?.dispose();
-});
 
 const sleeper = (family: string, command = ['sleep', '60']) => ({
   family,
@@ -58,42 +42,42 @@ const sleeper = (family: string, command = ['sleep', '60']) => ({
 describe('clusters', () => {
   it('creates (idempotently), describes with failures, updates, lists and deletes', async () => {
     const name = unique('ecsapi');
-    const created = await ecs.send(new CreateClusterCommand({ clusterName: name, settings: [{ name: 'containerInsights', value: 'enabled' }] }));
+    const created = await env.ecs.send(new CreateClusterCommand({ clusterName: name, settings: [{ name: 'containerInsights', value: 'enabled' }] }));
     expect(created.cluster).toMatchObject({
       clusterName: name,
       status: 'ACTIVE',
       clusterArn: expect.stringMatching(new RegExp(`${ARN.source}cluster/${name}$`)),
     });
-    expect((await ecs.send(new CreateClusterCommand({ clusterName: name }))).cluster?.clusterArn).toBe(created.cluster?.clusterArn);
-    expect((await api.client().get('Cluster', { name }))?.spec.settings).toEqual({ containerInsights: 'enabled' });
+    expect((await env.ecs.send(new CreateClusterCommand({ clusterName: name }))).cluster?.clusterArn).toBe(created.cluster?.clusterArn);
+    expect((await env.api.client().get('Cluster', { name }))?.spec.settings).toEqual({ containerInsights: 'enabled' });
 
-    const described = await ecs.send(new DescribeClustersCommand({ clusters: [name, created.cluster?.clusterArn ?? '', 'ecsapi-missing'] }));
+    const described = await env.ecs.send(new DescribeClustersCommand({ clusters: [name, created.cluster?.clusterArn ?? '', 'ecsapi-missing'] }));
     expect(described.clusters?.map((c) => c.clusterName)).toEqual([name, name]);
     expect(described.failures).toEqual([{ arn: expect.stringMatching(/cluster\/ecsapi-missing$/), reason: 'MISSING' }]);
 
-    const updated = await ecs.send(new UpdateClusterCommand({ cluster: name, settings: [{ name: 'containerInsights', value: 'disabled' }] }));
+    const updated = await env.ecs.send(new UpdateClusterCommand({ cluster: name, settings: [{ name: 'containerInsights', value: 'disabled' }] }));
     expect(updated.cluster?.settings).toEqual([{ name: 'containerInsights', value: 'disabled' }]);
-    expect((await ecs.send(new ListClustersCommand({}))).clusterArns).toContain(created.cluster?.clusterArn);
+    expect((await env.ecs.send(new ListClustersCommand({}))).clusterArns).toContain(created.cluster?.clusterArn);
 
-    const deleted = await ecs.send(new DeleteClusterCommand({ cluster: name }));
+    const deleted = await env.ecs.send(new DeleteClusterCommand({ cluster: name }));
     expect(deleted.cluster?.status).toBe('INACTIVE');
-    expect((await ecs.send(new DescribeClustersCommand({ clusters: [name] }))).failures?.[0]?.reason).toBe('MISSING');
+    expect((await env.ecs.send(new DescribeClustersCommand({ clusters: [name] }))).failures?.[0]?.reason).toBe('MISSING');
   });
 
   it('refuses to delete a cluster with a service, naming it as ECS does', async () => {
     const name = unique('ecsapi');
-    await ecs.send(new CreateClusterCommand({ clusterName: name }));
-    await ecs.send(new RegisterTaskDefinitionCommand(sleeper(name)));
-    await ecs.send(new CreateServiceCommand({ cluster: name, serviceName: 'web', taskDefinition: name, desiredCount: 0 }));
-    expect(await ecsError(ecs.send(new DeleteClusterCommand({ cluster: name })))).toMatchObject({ name: 'ClusterContainsServicesException', status: 400 });
-    expect((await ecsError(ecs.send(new DeleteClusterCommand({ cluster: 'ecsapi-nowhere' })))).name).toBe('ClusterNotFoundException');
+    await env.ecs.send(new CreateClusterCommand({ clusterName: name }));
+    await env.ecs.send(new RegisterTaskDefinitionCommand(sleeper(name)));
+    await env.ecs.send(new CreateServiceCommand({ cluster: name, serviceName: 'web', taskDefinition: name, desiredCount: 0 }));
+    expect(await ecsError(env.ecs.send(new DeleteClusterCommand({ cluster: name })))).toMatchObject({ name: 'ClusterContainsServicesException', status: 400 });
+    expect((await ecsError(env.ecs.send(new DeleteClusterCommand({ cluster: 'ecsapi-nowhere' })))).name).toBe('ClusterNotFoundException');
   });
 });
 
 describe('task definitions', () => {
   it('registers revisions that berth stores as it stores applied ones, and describes them by family, revision and ARN', async () => {
     const family = unique('ecsapi');
-    const first = await ecs.send(new RegisterTaskDefinitionCommand({ ...sleeper(family), tags: [{ key: 'team', value: 'web' }] }));
+    const first = await env.ecs.send(new RegisterTaskDefinitionCommand({ ...sleeper(family), tags: [{ key: 'team', value: 'web' }] }));
     const td = first.taskDefinition;
     expect(td).toMatchObject({
       family,
@@ -104,71 +88,71 @@ describe('task definitions', () => {
     expect(td?.registeredAt).toBeInstanceOf(Date);
     expect(Math.abs((td?.registeredAt?.getTime() ?? 0) - Date.now())).toBeLessThan(60_000);
     expect(first.tags).toEqual([{ key: 'team', value: 'web' }]);
-    expect((await api.client().get('TaskDefinition', { name: `${family}:1` }))?.spec.containerDefinitions[0]?.image).toBe('berth.local/busybox:1');
+    expect((await env.api.client().get('TaskDefinition', { name: `${family}:1` }))?.spec.containerDefinitions[0]?.image).toBe('berth.local/busybox:1');
 
-    await ecs.send(new RegisterTaskDefinitionCommand(sleeper(family, ['sleep', '61'])));
-    expect((await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }))).taskDefinition?.revision).toBe(2);
-    expect((await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: td?.taskDefinitionArn }))).taskDefinition?.revision).toBe(1);
-    expect(await ecsError(ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: `${family}:9` })))).toMatchObject({ name: 'ClientException' });
+    await env.ecs.send(new RegisterTaskDefinitionCommand(sleeper(family, ['sleep', '61'])));
+    expect((await env.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }))).taskDefinition?.revision).toBe(2);
+    expect((await env.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: td?.taskDefinitionArn }))).taskDefinition?.revision).toBe(1);
+    expect(await ecsError(env.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: `${family}:9` })))).toMatchObject({ name: 'ClientException' });
   });
 
   it('deregisters, then deletes, only what ECS would', async () => {
     const family = unique('ecsapi');
-    await ecs.send(new RegisterTaskDefinitionCommand(sleeper(family)));
-    const active = await ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: [`${family}:1`] }));
+    await env.ecs.send(new RegisterTaskDefinitionCommand(sleeper(family)));
+    const active = await env.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: [`${family}:1`] }));
     expect(active.taskDefinitions).toEqual([]);
     expect(active.failures?.[0]?.reason).toMatch(/ACTIVE/);
-    const deregistered = await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: `${family}:1` }));
+    const deregistered = await env.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: `${family}:1` }));
     expect(deregistered.taskDefinition).toMatchObject({ status: 'INACTIVE', deregisteredAt: expect.any(Date) });
-    expect((await ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: family }))).families).toEqual([]);
-    expect((await ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: family, status: 'INACTIVE' }))).families).toEqual([family]);
-    const deleted = await ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: [`${family}:1`, `${family}:7`] }));
+    expect((await env.ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: family }))).families).toEqual([]);
+    expect((await env.ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: family, status: 'INACTIVE' }))).families).toEqual([family]);
+    const deleted = await env.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: [`${family}:1`, `${family}:7`] }));
     expect(deleted.taskDefinitions?.map((t) => t.status)).toEqual(['DELETE_IN_PROGRESS']);
     expect(deleted.failures?.map((f) => f.arn)).toEqual([expect.stringMatching(new RegExp(`task-definition/${family}:7$`))]);
-    expect(await api.client().get('TaskDefinition', { name: `${family}:1` })).toBeUndefined();
+    expect(await env.api.client().get('TaskDefinition', { name: `${family}:1` })).toBeUndefined();
   });
 
   it('pages ListTaskDefinitions with nextToken and maxResults, in both sort orders', async () => {
     const family = unique('ecsapi');
-    for (let i = 0; i < 5; i++) await ecs.send(new RegisterTaskDefinitionCommand(sleeper(family, ['sleep', String(60 + i)])));
+    for (let i = 0; i < 5; i++) await env.ecs.send(new RegisterTaskDefinitionCommand(sleeper(family, ['sleep', String(60 + i)])));
     const arns: string[] = [];
-    for await (const p of paginateListTaskDefinitions({ client: ecs, pageSize: 2 }, { familyPrefix: family })) {
+    for await (const p of paginateListTaskDefinitions({ client: env.ecs, pageSize: 2 }, { familyPrefix: family })) {
       expect(p.taskDefinitionArns?.length).toBeLessThanOrEqual(2);
       arns.push(...(p.taskDefinitionArns ?? []));
     }
     expect(arns.map((a) => a.split(':').at(-1))).toEqual(['1', '2', '3', '4', '5']);
-    const desc = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, sort: 'DESC', maxResults: 3 }));
+    const desc = await env.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, sort: 'DESC', maxResults: 3 }));
     expect(desc.taskDefinitionArns?.map((a) => a.split(':').at(-1))).toEqual(['5', '4', '3']);
-    const rest = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, sort: 'DESC', maxResults: 3, nextToken: desc.nextToken }));
+    const rest = await env.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, sort: 'DESC', maxResults: 3, nextToken: desc.nextToken }));
     expect(rest.taskDefinitionArns?.map((a) => a.split(':').at(-1))).toEqual(['2', '1']);
     expect(rest.nextToken).toBeUndefined();
-    expect((await ecsError(ecs.send(new ListTaskDefinitionsCommand({ nextToken: 'made-up' })))).name).toBe('InvalidParameterException');
+    expect((await ecsError(env.ecs.send(new ListTaskDefinitionsCommand({ nextToken: 'made-up' })))).name).toBe('InvalidParameterException');
   });
 });
 
 describe('services without an agent', () => {
   it('lists services page by page and refuses a second create without the same clientToken', async () => {
     const cluster = unique('ecsapi');
-    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-    await ecs.send(new RegisterTaskDefinitionCommand(sleeper(cluster)));
+    await env.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    await env.ecs.send(new RegisterTaskDefinitionCommand(sleeper(cluster)));
     for (const n of ['a', 'b', 'c'])
-      await ecs.send(new CreateServiceCommand({ cluster, serviceName: n, taskDefinition: cluster, desiredCount: 0, clientToken: `tok-${n}` }));
-    const again = await ecs.send(new CreateServiceCommand({ cluster, serviceName: 'a', taskDefinition: cluster, desiredCount: 0, clientToken: 'tok-a' }));
+      await env.ecs.send(new CreateServiceCommand({ cluster, serviceName: n, taskDefinition: cluster, desiredCount: 0, clientToken: `tok-${n}` }));
+    const again = await env.ecs.send(new CreateServiceCommand({ cluster, serviceName: 'a', taskDefinition: cluster, desiredCount: 0, clientToken: 'tok-a' }));
     expect(again.service?.serviceName).toBe('a');
     expect(
-      await ecsError(ecs.send(new CreateServiceCommand({ cluster, serviceName: 'a', taskDefinition: cluster, desiredCount: 0, clientToken: 'other' }))),
+      await ecsError(env.ecs.send(new CreateServiceCommand({ cluster, serviceName: 'a', taskDefinition: cluster, desiredCount: 0, clientToken: 'other' }))),
     ).toMatchObject({
       name: 'InvalidParameterException',
       message: 'Creation of service was not idempotent.',
     });
-    const first = await ecs.send(new ListServicesCommand({ cluster, maxResults: 2 }));
-    const second = await ecs.send(new ListServicesCommand({ cluster, maxResults: 2, nextToken: first.nextToken }));
+    const first = await env.ecs.send(new ListServicesCommand({ cluster, maxResults: 2 }));
+    const second = await env.ecs.send(new ListServicesCommand({ cluster, maxResults: 2, nextToken: first.nextToken }));
     expect([...(first.serviceArns ?? []), ...(second.serviceArns ?? [])].map((a) => a.split('/').at(-1))).toEqual(['a', 'b', 'c']);
     expect(first.serviceArns?.[0]).toMatch(new RegExp(`${ARN.source}service/${cluster}/a$`));
-    expect(await ecsError(ecs.send(new DeleteServiceCommand({ cluster, service: 'zz' })))).toMatchObject({ name: 'ServiceNotFoundException' });
+    expect(await ecsError(env.ecs.send(new DeleteServiceCommand({ cluster, service: 'zz' })))).toMatchObject({ name: 'ServiceNotFoundException' });
 
     const arn = first.serviceArns?.[0] ?? '';
-    await ecs.send(
+    await env.ecs.send(
       new TagResourceCommand({
         resourceArn: arn,
         tags: [
@@ -177,25 +161,25 @@ describe('services without an agent', () => {
         ],
       }),
     );
-    await ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['env'] }));
-    expect((await ecs.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([{ key: 'team', value: 'web' }]);
-    expect((await api.client().get('Service', { cluster, name: 'a' }))?.spec.tags).toEqual([{ key: 'team', value: 'web' }]);
+    await env.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['env'] }));
+    expect((await env.ecs.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual([{ key: 'team', value: 'web' }]);
+    expect((await env.api.client().get('Service', { cluster, name: 'a' }))?.spec.tags).toEqual([{ key: 'team', value: 'web' }]);
   });
 });
 
 describe('task protection', () => {
   it('protects a task through the write path of berth task protect and reads it back, with failures for unknown tasks', async () => {
     const cluster = unique('ecsapi');
-    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-    const td = await ecs.send(new RegisterTaskDefinitionCommand(sleeper(cluster)));
-    await api.client().create({
+    await env.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const td = await env.ecs.send(new RegisterTaskDefinitionCommand(sleeper(cluster)));
+    await env.api.client().create({
       apiVersion: 'berth.dev/v1',
       kind: 'Task',
       metadata: { name: 't1', cluster },
       spec: { taskDefinition: `${cluster}:${td.taskDefinition?.revision ?? 1}` },
     });
     const before = Date.now();
-    const updated = await ecs.send(new UpdateTaskProtectionCommand({ cluster, tasks: ['t1', 'nope'], protectionEnabled: true, expiresInMinutes: 30 }));
+    const updated = await env.ecs.send(new UpdateTaskProtectionCommand({ cluster, tasks: ['t1', 'nope'], protectionEnabled: true, expiresInMinutes: 30 }));
     expect(updated.protectedTasks).toEqual([
       { taskArn: expect.stringMatching(new RegExp(`${ARN.source}task/${cluster}/t1$`)), protectionEnabled: true, expirationDate: expect.any(Date) },
     ]);
@@ -203,15 +187,18 @@ describe('task protection', () => {
     expect(expires).toBeGreaterThanOrEqual(before + 30 * 60_000 - 1000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 30 * 60_000 + 1000);
     expect(updated.failures).toEqual([{ arn: expect.stringMatching(/task\/.*\/nope$/), reason: 'MISSING' }]);
-    expect((await api.client().get('Task', { cluster, name: 't1' }))?.spec.protection).toEqual({ protectionEnabled: true, expirationDate: expect.any(String) });
+    expect((await env.api.client().get('Task', { cluster, name: 't1' }))?.spec.protection).toEqual({
+      protectionEnabled: true,
+      expirationDate: expect.any(String),
+    });
 
-    const read = await ecs.send(new GetTaskProtectionCommand({ cluster, tasks: ['t1'] }));
+    const read = await env.ecs.send(new GetTaskProtectionCommand({ cluster, tasks: ['t1'] }));
     expect(read.protectedTasks).toEqual(updated.protectedTasks);
     expect(
-      await ecsError(ecs.send(new UpdateTaskProtectionCommand({ cluster, tasks: ['t1'], protectionEnabled: true, expiresInMinutes: 2881 }))),
+      await ecsError(env.ecs.send(new UpdateTaskProtectionCommand({ cluster, tasks: ['t1'], protectionEnabled: true, expiresInMinutes: 2881 }))),
     ).toMatchObject({ name: 'InvalidParameterException' });
-    await ecs.send(new UpdateTaskProtectionCommand({ cluster, tasks: ['t1'], protectionEnabled: false }));
-    expect((await ecs.send(new GetTaskProtectionCommand({ cluster }))).protectedTasks).toEqual([
+    await env.ecs.send(new UpdateTaskProtectionCommand({ cluster, tasks: ['t1'], protectionEnabled: false }));
+    expect((await env.ecs.send(new GetTaskProtectionCommand({ cluster }))).protectedTasks).toEqual([
       { taskArn: updated.protectedTasks?.[0]?.taskArn, protectionEnabled: false },
     ]);
   });

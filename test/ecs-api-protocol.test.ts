@@ -3,29 +3,18 @@
  * target header, the error shapes and codes, unknown and unsupported operations, and that objects
  * made through it are the objects the berth API serves.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type RunningApi } from './api-harness.js';
-import { openTestSqlite, type TestStore } from './support/stores.js';
+import { describe, expect, it } from 'vitest';
+import { useEcsApi } from './support/ecs-api.js';
 
-let backend: TestStore;
-let api: RunningApi;
-
-beforeAll(async () => {
-  backend = await openTestSqlite();
-  api = await startApi(backend);
-});
-afterAll(async () => {
-  await api?.stop();
-  await backend?.dispose();
-});
+const env = useEcsApi();
 
 async function ecs(op: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${api.url}/`, {
+  const res = await fetch(`${env.api.url}/`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-amz-json-1.1',
       'x-amz-target': `AmazonEC2ContainerServiceV20141113.${op}`,
-      authorization: `Bearer ${api.adminToken}`,
+      authorization: `Bearer ${env.api.adminToken}`,
       ...headers,
     },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -43,7 +32,7 @@ describe('the ECS endpoint (AWS JSON 1.1)', () => {
       status: 'ACTIVE',
       clusterArn: expect.stringMatching(/^arn:aws:ecs:us-east-1:\d{12}:cluster\/ecsapi-proto$/),
     });
-    expect((await api.client().get('Cluster', { name: 'ecsapi-proto' }))?.metadata.name).toBe('ecsapi-proto');
+    expect((await env.api.client().get('Cluster', { name: 'ecsapi-proto' }))?.metadata.name).toBe('ecsapi-proto');
   });
 
   it.each([
@@ -53,7 +42,7 @@ describe('the ECS endpoint (AWS JSON 1.1)', () => {
     ['ListClusters', { maxResults: 1000 }, 400, 'InvalidParameterException'],
     ['DescribeClusters', { clusters: 'not-a-list' }, 400, 'InvalidParameterException'],
     ['CreateTaskSet', {}, 400, 'UnsupportedFeatureException'],
-    ['PutAttributes', {}, 400, 'UnsupportedFeatureException'],
+    ['PutAttributes', {}, 400, 'InvalidParameterException'],
     ['GetTaskProtection', {}, 400, 'InvalidParameterException'],
     ['StopServiceDeployment', { serviceDeploymentArn: 'web' }, 400, 'InvalidParameterException'],
     ['FlyToTheMoon', {}, 400, 'UnknownOperationException'],
@@ -72,13 +61,13 @@ describe('the ECS endpoint (AWS JSON 1.1)', () => {
   });
 
   it('answers a POST / without a target as ECS does, and leaves the berth API where it was', async () => {
-    const res = await fetch(`${api.url}/`, {
+    const res = await fetch(`${env.api.url}/`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${env.api.adminToken}`, 'content-type': 'application/json' },
       body: '{}',
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { __type: string }).__type).toBe('UnknownOperationException');
-    expect((await fetch(`${api.url}/`, { headers: { authorization: `Bearer ${api.adminToken}` } })).status).toBe(404);
+    expect((await fetch(`${env.api.url}/`, { headers: { authorization: `Bearer ${env.api.adminToken}` } })).status).toBe(404);
   });
 });

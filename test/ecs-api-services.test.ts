@@ -28,19 +28,15 @@ import {
   waitUntilTasksStopped,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { startTestCluster, TEST_IMAGE, type TestCluster } from './support/cluster.js';
-import { testInstanceName } from './support/berth-process.js';
-import { ecsClient, ecsError, fastWaiter, issueEcsKey } from './support/ecs-api.js';
+import { TEST_IMAGE, type TestCluster } from './support/cluster.js';
+import { ecsError, fastWaiter, startEcsCluster } from './support/ecs-api.js';
 
 let cluster: TestCluster;
 let ecs: ECSClient;
 let instance: string;
 
 beforeAll(async () => {
-  cluster = await startTestCluster({ prefix: 'ecsapi' });
-  instance = testInstanceName('ecsapi');
-  await cluster.startAgent(instance);
-  ecs = ecsClient(cluster.plane.url, await issueEcsKey(cluster.client));
+  ({ cluster, instance, ecs } = await startEcsCluster('ecsapi'));
 }, 60_000);
 afterAll(async () => {
   ecs?.destroy();

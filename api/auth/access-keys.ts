@@ -34,11 +34,24 @@ export interface IssuedAccessKey {
 
 const binding = (accessKeyId: string) => `access-key/${accessKeyId}`;
 
+/**
+ * How long a looked-up key is used without reading the store again. The ECS endpoint looks a key up
+ * twice a request (before and after the body); a revocation on this server takes effect at once
+ * (revoke() forgets the key), one on another server sharing the store within this time.
+ */
+export const ACCESS_KEY_CACHE_MS = 2_000;
+
+type LookedUp = { identity: TokenIdentity; secret: string };
+
 export class AccessKeyRegistry {
+  /** Keys found in the store (never keys that were not: one issued on another server must work at once). */
+  private readonly cache = new Map<string, { key: LookedUp; until: number }>();
+
   constructor(
     private readonly store: Store,
     private readonly keys: SecretKeySource,
     private readonly now: () => number = Date.now,
+    private readonly cacheMs = ACCESS_KEY_CACHE_MS,
   ) {}
 
   /** A new key for `identity`; the secret is returned once and kept only sealed. */
@@ -57,12 +70,18 @@ export class AccessKeyRegistry {
   }
 
   /** The identity and secret of a key, or undefined when there is no such key (or its identity expired). */
-  async lookUp(accessKeyId: string): Promise<{ identity: TokenIdentity; secret: string } | undefined> {
+  async lookUp(accessKeyId: string): Promise<LookedUp | undefined> {
     if (!ACCESS_KEY_ID.test(accessKeyId)) return undefined;
+    const at = this.now();
+    const cached = this.cache.get(accessKeyId);
+    if (cached && cached.until > at) return isExpired(cached.key.identity, at) ? undefined : cached.key;
+    this.cache.delete(accessKeyId);
     const kv = await this.store.get(sysKeys.accessKey(accessKeyId));
     const stored = kv && parseStored(kv.value);
-    if (!stored || stored.accessKeyId !== accessKeyId || isExpired(stored.identity, this.now())) return undefined;
-    return { identity: stored.identity, secret: this.keys.cipher().open(stored.secret, binding(accessKeyId)).toString('utf8') };
+    if (!stored || stored.accessKeyId !== accessKeyId || isExpired(stored.identity, at)) return undefined;
+    const key = { identity: stored.identity, secret: this.keys.cipher().open(stored.secret, binding(accessKeyId)).toString('utf8') };
+    this.cache.set(accessKeyId, { key, until: at + this.cacheMs });
+    return key;
   }
 
   /** Every key: its id, identity and creation time (never its secret). */
@@ -76,7 +95,11 @@ export class AccessKeyRegistry {
 
   async revoke(accessKeyId: string): Promise<boolean> {
     if (!ACCESS_KEY_ID.test(accessKeyId)) return false;
-    return (await this.store.delete(sysKeys.accessKey(accessKeyId))).deleted;
+    this.cache.delete(accessKeyId);
+    const { deleted } = await this.store.delete(sysKeys.accessKey(accessKeyId));
+    // Again: a lookUp that ran meanwhile may have cached the key just before it went.
+    this.cache.delete(accessKeyId);
+    return deleted;
   }
 }
 

@@ -9,28 +9,42 @@ import type { ServerAuth } from '../server/auth-hooks.js';
 import { authenticate } from '../server/auth-hooks.js';
 import type { EcsAuthenticator } from './endpoint.js';
 import { EcsError } from './errors.js';
+import type { Principal } from '../auth/principal.js';
 
 const SIGV4 = /^AWS4-HMAC-SHA256\s/;
 
 export interface SigV4Verifier {
-  verify(request: FastifyRequest, body: string): ReturnType<EcsAuthenticator>;
+  /** Refuses a malformed Authorization header or a key berth does not know, from the headers alone. */
+  checkKey(request: FastifyRequest): Promise<void>;
+  verify(request: FastifyRequest, body: string): Promise<Principal>;
 }
 
+const unrecognized = () => new EcsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+
 export function ecsAuthenticator(auth: ServerAuth, sigv4?: SigV4Verifier): EcsAuthenticator {
-  return async (request, body) => {
-    const header = request.headers.authorization;
-    if (header && SIGV4.test(header)) {
-      if (!sigv4) throw new EcsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
-      return sigv4.verify(request, body);
-    }
-    try {
-      return (await authenticate(auth, request)).principal;
-    } catch (err) {
-      if (err instanceof Error && err.name === 'Unauthorized')
-        throw !header
-          ? new EcsError('MissingAuthenticationTokenException', 'Missing Authentication Token')
-          : new EcsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
-      throw err;
-    }
+  const isSigV4 = (request: FastifyRequest) => SIGV4.test(request.headers.authorization ?? '');
+  return {
+    async beforeBody(request) {
+      if (!isSigV4(request)) return;
+      if (!sigv4) throw unrecognized();
+      await sigv4.checkKey(request);
+    },
+    async principal(request, body) {
+      if (isSigV4(request)) {
+        if (!sigv4) throw unrecognized();
+        return sigv4.verify(request, body);
+      }
+      return bearer(auth, request);
+    },
   };
+}
+
+async function bearer(auth: ServerAuth, request: FastifyRequest): Promise<Principal> {
+  try {
+    return (await authenticate(auth, request)).principal;
+  } catch (err) {
+    if (err instanceof Error && err.name === 'Unauthorized')
+      throw !request.headers.authorization ? new EcsError('MissingAuthenticationTokenException', 'Missing Authentication Token') : unrecognized();
+    throw err;
+  }
 }

@@ -28,8 +28,13 @@ export interface EcsEndpointOptions {
   now?: () => Date;
 }
 
-/** Who the caller of an ECS request is; throws an EcsError shaped as AWS's authentication errors. */
-export type EcsAuthenticator = (request: FastifyRequest, body: string) => Promise<Principal>;
+/** Who the caller of an ECS request is; each step throws an EcsError shaped as AWS's authentication errors. */
+export interface EcsAuthenticator {
+  /** What the headers alone can refuse (a missing or malformed signature, a key berth does not know), before the body is read. */
+  beforeBody(request: FastifyRequest): Promise<void>;
+  /** The caller, once the body (which a signature covers) has been read. */
+  principal(request: FastifyRequest, body: string): Promise<Principal>;
+}
 
 export function registerEcsEndpoint(app: ApiApp, deps: { resources: ResourceStore; authenticate: EcsAuthenticator; options?: EcsEndpointOptions }): void {
   const { resources, authenticate, options = {} } = deps;
@@ -48,11 +53,23 @@ export function registerEcsEndpoint(app: ApiApp, deps: { resources: ResourceStor
   // The body stays text until the signature over it is checked.
   app.addContentTypeParser(AMZ_JSON, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-  app.post('/', async (request, reply) => {
+  // An unknown key or a malformed signature is refused from the headers: a caller without a key
+  // berth issued cannot make the server read (and hold) a body.
+  const refuseEarly = async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      await authenticate.beforeBody(request);
+    } catch (err) {
+      const ecs = toEcsError(err);
+      request.log.debug({ type: ecs.type, message: ecs.message }, 'ECS request refused before its body');
+      return send(reply, ecs.statusCode, { __type: ecs.type, message: ecs.message });
+    }
+  };
+
+  app.post('/', { onRequest: refuseEarly }, async (request, reply) => {
     try {
       const op = operationOf(request.headers['x-amz-target']);
       const text = typeof request.body === 'string' ? request.body : '';
-      const principal = await authenticate(request, text);
+      const principal = await authenticate.principal(request, text);
       if (request.berth) request.berth = { ...request.berth, principal, verb: op ?? 'unknown' };
       if (op === undefined || !MODEL_OPERATIONS.has(op))
         throw new EcsError('UnknownOperationException', `${String(request.headers['x-amz-target'])} is not an operation of Amazon ECS`);

@@ -11,6 +11,8 @@ import {
 } from './ops/task-definitions.js';
 import { describeTasks, listTasks, runTaskOp, startTaskOp, stopTaskOp } from './ops/tasks.js';
 import { deregisterContainerInstance, describeContainerInstances, listContainerInstances, updateContainerInstancesState } from './ops/container-instances.js';
+import { registerContainerInstance } from './ops/register-container-instance.js';
+import { deleteAttributes, listAttributes, putAttributes } from './ops/attributes.js';
 import { listTagsForResource, tagResource, untagResource } from './ops/tags.js';
 import { getTaskProtection, updateTaskProtection } from './ops/task-protection.js';
 import { describeServiceDeployments, listServiceDeployments } from './ops/service-deployment-list.js';
@@ -49,7 +51,11 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   ListContainerInstances: listContainerInstances,
   DescribeContainerInstances: describeContainerInstances,
   UpdateContainerInstancesState: updateContainerInstancesState,
+  RegisterContainerInstance: registerContainerInstance,
   DeregisterContainerInstance: deregisterContainerInstance,
+  PutAttributes: putAttributes,
+  ListAttributes: listAttributes,
+  DeleteAttributes: deleteAttributes,
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,

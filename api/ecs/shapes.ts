@@ -1,6 +1,6 @@
 /**
  * berth's objects as ECS's API returns them. The element shapes are the ones `-o ecs` prints
- * (cli/output/ecs, one shape per kind in one place); the API differs from the CLI's printing only in
+ * (elements/, one shape per kind in one place); the API differs from the CLI's printing only in
  * its timestamps, which the AWS JSON protocol carries as epoch seconds (the CLI prints them as text).
  */
 import { ecsArn, type ArnContext } from '../v1/arn.js';
@@ -9,10 +9,11 @@ import type { TaskDefinition } from '../v1/task-definition.js';
 import type { Task } from '../v1/task.js';
 import type { Service } from '../v1/service.js';
 import type { ContainerInstance } from '../v1/container-instance.js';
-import { ecsTaskDefinition } from '../../cli/output/ecs/task-definition.js';
-import { ecsTask } from '../../cli/output/ecs/task.js';
-import { ecsService } from '../../cli/output/ecs/service.js';
-import { ecsContainerInstance } from '../../cli/output/ecs/container-instance.js';
+import { ecsTaskDefinition } from './elements/task-definition.js';
+import { ecsTask } from './elements/task.js';
+import { ecsService } from './elements/service.js';
+import { ecsContainerInstance } from './elements/container-instance.js';
+import type { EcsContext } from './elements/context.js';
 
 /** The members the model types as Timestamp, wherever they occur in a response. */
 const TIMESTAMP_MEMBERS = new Set([
@@ -51,10 +52,8 @@ export function withEpochSeconds(value: unknown): unknown {
 const asRecord = (v: unknown): Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {};
 
-export interface ShapeContext extends ArnContext {
-  /** By name (`web:3`): a task's containers show their definition's image, cpu and memory. */
-  taskDefinitions: ReadonlyMap<string, TaskDefinition>;
-}
+/** By name (`web:3`): a task's containers show their definition's image, cpu and memory. */
+export type ShapeContext = EcsContext;
 
 export const shape = {
   taskDefinition: (td: TaskDefinition, ctx: ShapeContext) => asRecord(withEpochSeconds(ecsTaskDefinition(td, ctx))),

@@ -37,11 +37,20 @@ const amzDate = (ms: number) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
 
+function parseAuthorization(request: FastifyRequest) {
+  const m = AUTHORIZATION.exec(request.headers.authorization ?? '');
+  if (!m) throw new EcsError('IncompleteSignatureException', 'the Authorization header is not a complete AWS4-HMAC-SHA256 signature');
+  return m;
+}
+
 export function sigV4Verifier(keys: AccessKeyRegistry, now: () => number = Date.now): SigV4Verifier {
   return {
+    async checkKey(request: FastifyRequest): Promise<void> {
+      const [, accessKeyId = ''] = parseAuthorization(request);
+      if (!(await keys.lookUp(accessKeyId))) throw invalidToken();
+    },
     async verify(request: FastifyRequest, body: string): Promise<Principal> {
-      const m = AUTHORIZATION.exec(request.headers.authorization ?? '');
-      if (!m) throw new EcsError('IncompleteSignatureException', 'the Authorization header is not a complete AWS4-HMAC-SHA256 signature');
+      const m = parseAuthorization(request);
       const [, accessKeyId = '', scopeDate = '', region = '', service = '', signedHeaderList = '', signature = ''] = m;
       const dateHeader = request.headers['x-amz-date'];
       const d = typeof dateHeader === 'string' ? AMZ_DATE.exec(dateHeader) : null;

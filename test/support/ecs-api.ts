@@ -4,7 +4,12 @@
  * defaults poll every 6-15 s).
  */
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll } from 'vitest';
 import type { HttpClient } from '../../api/client/http-client.js';
+import { startApi, type RunningApi } from '../api-harness.js';
+import { openTestSqlite, type TestStore } from './stores.js';
+import { startTestCluster, type TestCluster } from './cluster.js';
+import { testInstanceName } from './berth-process.js';
 
 export interface EcsCredentials {
   accessKeyId: string;
@@ -35,4 +40,47 @@ export async function ecsError(promise: Promise<unknown>): Promise<{ name: strin
     }
   }
   throw new Error('expected the call to fail');
+}
+
+/**
+ * An API server on a fresh embedded store for the file's tests (started before them, stopped
+ * after), and an ECS client with an installation-admin key when `withClient` is set.
+ */
+export function useEcsApi(options: { withClient?: boolean } = {}) {
+  let backend: TestStore | undefined;
+  let api: RunningApi | undefined;
+  let ecs: ECSClient | undefined;
+  beforeAll(async () => {
+    backend = await openTestSqlite();
+    api = await startApi(backend);
+    if (options.withClient) ecs = ecsClient(api.url, await issueEcsKey(api.client()));
+  });
+  afterAll(async () => {
+    ecs?.destroy();
+    await api?.stop();
+    await backend?.dispose();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is made in beforeAll; use it inside a test`);
+    return value;
+  };
+  return {
+    get api(): RunningApi {
+      return started(api, 'the API server');
+    },
+    get store(): TestStore['store'] {
+      return started(backend, 'the store').store;
+    },
+    get ecs(): ECSClient {
+      return started(ecs, 'the ECS client (useEcsApi({ withClient: true }))');
+    },
+  };
+}
+
+/** A test cluster on the real engine with one agent (`prefix`-named instance) and an admin-key ECS client. */
+export async function startEcsCluster(prefix: string): Promise<{ cluster: TestCluster; instance: string; ecs: ECSClient }> {
+  const cluster = await startTestCluster({ prefix });
+  const instance = testInstanceName(prefix);
+  await cluster.startAgent(instance);
+  return { cluster, instance, ecs: ecsClient(cluster.plane.url, await issueEcsKey(cluster.client)) };
 }

@@ -5,13 +5,19 @@
  */
 import type { KindName } from '../../../api/keys.js';
 import type { BerthObject } from '../../../api/v1/index.js';
-import { ecsContainerInstance } from './container-instance.js';
-import type { EcsContext } from './context.js';
-import { ecsService } from './service.js';
-import { ecsTaskDefinition } from './task-definition.js';
-import { ecsTask } from './task.js';
+import { DEFAULT_REGION } from '../../../api/v1/arn.js';
+import { ecsContainerInstance } from '../../../api/ecs/elements/container-instance.js';
+import type { EcsContext } from '../../../api/ecs/elements/context.js';
+import { ecsService } from '../../../api/ecs/elements/service.js';
+import { ecsTaskDefinition } from '../../../api/ecs/elements/task-definition.js';
+import { ecsTask } from '../../../api/ecs/elements/task.js';
 
-export { ecsContext, regionFromEnv, type EcsContext } from './context.js';
+export { ecsContext, type EcsContext } from '../../../api/ecs/elements/context.js';
+
+/** The region as the AWS CLI finds it in the environment, else ECS's examples' us-east-1. */
+export function regionFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
+}
 
 export const ECS_OUTPUT_KINDS: readonly KindName[] = ['TaskDefinition', 'Task', 'Service', 'ContainerInstance'];
 

@@ -1,6 +1,6 @@
 /** A TaskDefinition as DescribeTaskDefinition's `taskDefinition` element. */
-import { ecsArn } from '../../../api/v1/arn.js';
-import type { TaskDefinition } from '../../../api/v1/task-definition.js';
+import { ecsArn } from '../../v1/arn.js';
+import type { TaskDefinition } from '../../v1/task-definition.js';
 import { defined, ecsTime, type EcsContext } from './context.js';
 
 export function ecsTaskDefinition(td: TaskDefinition, ctx: EcsContext): Record<string, unknown> {

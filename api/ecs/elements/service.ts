@@ -1,6 +1,6 @@
 /** A Service as DescribeServices' `services[]` element. */
-import { ecsArn } from '../../../api/v1/arn.js';
-import type { Service } from '../../../api/v1/service.js';
+import { ecsArn } from '../../v1/arn.js';
+import type { Service } from '../../v1/service.js';
 import { defined, ecsTime, taskDefinitionArnOf, type EcsContext } from './context.js';
 
 export function ecsService(service: Service, ctx: EcsContext): Record<string, unknown> {

@@ -1,19 +1,16 @@
 /**
- * What `-o ecs` needs besides the objects: where the ARNs live (region, account) and the task
+ * The ECS describe-call elements (DescribeServices' `services[]` and the others), one shape per kind
+ * in one place, used by the ECS endpoint (api/ecs/shapes.ts, epoch-second timestamps) and by the
+ * CLI's `-o ecs` (cli/output/ecs, timestamps as the AWS CLI prints them). What they need besides the objects: where the ARNs live (region, account) and the task
  * definitions tasks refer to (a task's containers show their image, cpu and memory, as ECS's do).
  */
-import { accountIdFor, DEFAULT_REGION, ecsArn, type ArnContext } from '../../../api/v1/arn.js';
-import { parseTaskDefinitionRef } from '../../../api/v1/task-definition-ref.js';
-import type { TaskDefinition } from '../../../api/v1/task-definition.js';
+import { accountIdFor, ecsArn, type ArnContext } from '../../v1/arn.js';
+import { parseTaskDefinitionRef } from '../../v1/task-definition-ref.js';
+import type { TaskDefinition } from '../../v1/task-definition.js';
 
 export interface EcsContext extends ArnContext {
   /** By name (`web:3`). */
   taskDefinitions: ReadonlyMap<string, TaskDefinition>;
-}
-
-/** The region as the AWS CLI finds it in the environment, else ECS's examples' us-east-1. */
-export function regionFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
 }
 
 export function ecsContext(installationUid: string, region: string, taskDefinitions: readonly TaskDefinition[] = []): EcsContext {

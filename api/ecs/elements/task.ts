@@ -1,6 +1,6 @@
 /** A Task as DescribeTasks' `tasks[]` element. */
-import { ecsArn } from '../../../api/v1/arn.js';
-import type { Task } from '../../../api/v1/task.js';
+import { ecsArn } from '../../v1/arn.js';
+import type { Task } from '../../v1/task.js';
 import { defined, ecsTime, taskDefinitionArnOf, type EcsContext } from './context.js';
 
 export function ecsTask(task: Task, ctx: EcsContext): Record<string, unknown> {

@@ -1,7 +1,7 @@
 /** A ContainerInstance as DescribeContainerInstances' `containerInstances[]` element. */
-import { ecsArn } from '../../../api/v1/arn.js';
-import type { ContainerInstance } from '../../../api/v1/container-instance.js';
-import { DEFAULT_RESERVED_PORTS } from '../../../api/v1/container-instance.js';
+import { ecsArn } from '../../v1/arn.js';
+import type { ContainerInstance } from '../../v1/container-instance.js';
+import { DEFAULT_RESERVED_PORTS } from '../../v1/container-instance.js';
 import { defined, ecsTime, type EcsContext } from './context.js';
 
 /** ECS's Resource: every value field present, the one that matters set. */
@@ -39,7 +39,8 @@ export function ecsContainerInstance(instance: ContainerInstance, ctx: EcsContex
     agentConnected: status?.agentConnected ?? false,
     runningTasksCount: status?.runningTasksCount ?? 0,
     pendingTasksCount: status?.pendingTasksCount ?? 0,
-    attributes: Object.entries(spec.attributes).map(([name, value]) => ({ name, value })),
+    // An attribute set without a value (PutAttributes) is kept as "" and shown, as ECS shows it, without one.
+    attributes: Object.entries(spec.attributes).map(([name, value]) => (value === '' ? { name } : { name, value })),
     registeredAt: ecsTime(status?.registeredAt ?? metadata.creationTimestamp),
     attachments: [],
     tags: [],

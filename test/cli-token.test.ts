@@ -38,7 +38,9 @@ describe('berth token', () => {
   });
 
   it('refuses a role that is not one, and a cluster that does not exist', async () => {
-    expect((await cli.berth(['token', 'create', '--name', 'x', '--role', 'root'])).stderr).toMatch(/--role "root" is not a role; use admin, edit, view or scrape/);
+    expect((await cli.berth(['token', 'create', '--name', 'x', '--role', 'root'])).stderr).toMatch(
+      /--role "root" is not a role; use admin, edit, view or scrape/,
+    );
     expect((await cli.berth(['token', 'create', '--name', 'x', '--role', 'view', '--cluster', 'nope'])).stderr).toMatch(/clusters "nope" not found/);
   });
 

@@ -8,10 +8,13 @@ import type { ForwardAction, Listener } from '../../../api/v1/load-balancer.js';
 import { targetGroupNameOf } from '../../../api/v1/target-group-ref.js';
 import type { TargetGroupSpec } from '../../../api/v1/target-group.js';
 import { backendName, type Desired, type DesiredBackend, type DesiredServer } from './desired.js';
+import { ruleId, weightSlots } from './weights.js';
 
 export interface ConfigPaths {
   adminSocket: string;
   stateFile: string;
+  /** The weights of forwards to several groups (weights.ts), changed through the Runtime API. */
+  weightsMap: string;
 }
 
 export interface ConfigOptions {
@@ -52,17 +55,23 @@ export function renderConfig(desired: Desired, paths: ConfigPaths, options: Conf
     '  load-server-state-from-file global',
     '',
   ];
-  for (const f of desired.frontends) lines.push(...frontend(f.name, f.listener, options.bindAddress), '');
+  for (const f of desired.frontends) lines.push(...frontend(f.name, f.listener, options.bindAddress, paths.weightsMap), '');
   for (const b of desired.backends) lines.push(...backend(b), '');
   return lines.join('\n');
 }
 
-function frontend(name: string, l: Listener, bindAddress: string): string[] {
+function frontend(name: string, l: Listener, bindAddress: string, weightsMap: string): string[] {
   const mode = l.protocol === 'HTTP' ? 'http' : 'tcp';
   const out = [`frontend ${name}`, `  mode ${mode}`, `  bind ${bindAddress}:${l.port}`];
-  const actions = [...l.rules.map((r) => r.actions[0]), l.defaultActions[0]];
-  if (actions.some((a) => a?.forwardConfig !== undefined))
-    out.push(`  ${mode === 'http' ? 'http-request' : 'tcp-request content'} set-var(txn.berth_rnd) rand(1000)`);
+  const request = mode === 'http' ? 'http-request' : 'tcp-request content';
+  const actions: Array<[string, ForwardAction | undefined]> = [
+    ...l.rules.map((r): [string, ForwardAction | undefined] => [ruleId(r.priority), r.actions[0]]),
+    [ruleId(undefined), l.defaultActions[0]],
+  ];
+  if (actions.some(([, a]) => a?.forwardConfig !== undefined)) out.push(`  ${request} set-var(txn.berth_rnd) rand(1000)`);
+  for (const [rule, a] of actions)
+    if (a?.forwardConfig !== undefined)
+      for (const slot of weightSlots(name, rule, a)) out.push(`  ${request} set-var(${slot.variable}) str(${slot.key}),map_str_int(${weightsMap},0)`);
   for (const rule of [...l.rules].sort((a, b) => a.priority - b.priority)) {
     const acls = rule.conditions.map((c, j) => {
       const acl = `r${rule.priority}_${j}`;
@@ -72,30 +81,22 @@ function frontend(name: string, l: Listener, bindAddress: string): string[] {
       return acl;
     });
     const action = rule.actions[0];
-    if (action) out.push(...useBackend(action, acls.join(' ')));
+    if (action) out.push(...useBackend(name, ruleId(rule.priority), action, acls.join(' ')));
   }
   const fallback = l.defaultActions[0];
-  if (fallback) out.push(...useBackend(fallback, ''));
+  if (fallback) out.push(...useBackend(name, ruleId(undefined), fallback, ''));
   return out;
 }
 
-/** use_backend lines for one action; weighted groups split berth_rnd (0-999) by cumulative weight. */
-function useBackend(a: ForwardAction, condition: string): string[] {
+/**
+ * use_backend lines for one action. A forward to several groups sends a request to the first group
+ * whose threshold (from the weights map) is above the request's draw: `draw - threshold < 0`.
+ */
+function useBackend(frontend: string, rule: string, a: ForwardAction, condition: string): string[] {
   const one = targetGroupNameOf(a);
   const cond = (extra: string) => [condition, extra].filter((s) => s !== '').join(' ');
   if (one !== undefined) return condition === '' ? [`  default_backend ${backendName(one)}`] : [`  use_backend ${backendName(one)} if ${condition}`];
-  const groups = (a.forwardConfig?.targetGroups ?? []).filter((g) => g.weight > 0);
-  const total = groups.reduce((s, g) => s + g.weight, 0);
-  let cumulative = 0;
-  const out: string[] = [];
-  for (const g of groups) {
-    cumulative += g.weight;
-    const name = targetGroupNameOf(g);
-    if (name === undefined) continue;
-    const below = Math.round((cumulative / total) * 1000);
-    out.push(`  use_backend ${backendName(name)} if ${cond(`{ var(txn.berth_rnd) -m int lt ${below} }`)}`);
-  }
-  return out;
+  return weightSlots(frontend, rule, a).map((slot) => `  use_backend ${slot.backend} if ${cond(`{ var(txn.berth_rnd),sub(${slot.variable}) -m int lt 0 }`)}`);
 }
 
 /** ELB's `*` and `?` as an anchored regex, single-quoted; other characters taken literally ([x] needs no backslash in the config). */

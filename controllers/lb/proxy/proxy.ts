@@ -7,6 +7,8 @@
  *     the listening sockets over (`expose-fd listeners`) and each server's drain and health state;
  *     the old one finishes its connections (seamless reload, no refused connection);
  *   - otherwise: adds, drains and removes servers through the Runtime API (server-ops.ts);
+ *   - sets the weights of forwards to several groups in the weights map (weights.ts): a traffic
+ *     shift is never a reload;
  *   - reports what HAProxy's checks see of each target into the group's status.healthReports.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,6 +22,7 @@ import { desiredState, type Desired } from './desired.js';
 import { listenerShape, renderConfig, type ConfigOptions, type ConfigPaths } from './haproxy-config.js';
 import { healthOfServer, parseServersState, runtimeCommand, runtimeCommandChecked, type ServerState } from './runtime-api.js';
 import { serverCommands } from './server-ops.js';
+import { parseMap, renderWeightsMap, weightCommands, weightEntries } from './weights.js';
 
 export interface LbProxyOptions {
   client: BerthClient;
@@ -63,6 +66,7 @@ export class LbProxy {
     this.paths = {
       adminSocket: join(options.dir, 'admin.sock'),
       stateFile: join(options.dir, 'server-state'),
+      weightsMap: join(options.dir, 'weights.map'),
       config: join(options.dir, 'haproxy.cfg'),
       master: join(options.dir, 'master.sock'),
     };
@@ -75,6 +79,7 @@ export class LbProxy {
     this.shape = listenerShape(desired, this.paths, this.config);
     writeFileSync(this.paths.config, renderConfig({ ...desired, backends: desired.backends.map((b) => ({ ...b, servers: [] })) }, this.paths, this.config));
     writeFileSync(this.paths.stateFile, '');
+    writeFileSync(this.paths.weightsMap, renderWeightsMap(weightEntries(desired)));
     const args = ['-W', '-S', `${this.paths.master},mode,600`, '-f', this.paths.config];
     const child = spawn('sh', ['-c', WATCHDOG, this.options.haproxy ?? 'haproxy', String(process.pid), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,7 +123,8 @@ export class LbProxy {
       this.shape = shape;
       running = parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state'));
     }
-    for (const command of serverCommands(desired.backends, running)) {
+    const weights = parseMap(await runtimeCommand(this.paths.adminSocket, `show map ${this.paths.weightsMap}`));
+    for (const command of [...serverCommands(desired.backends, running), ...weightCommands(this.paths.weightsMap, weightEntries(desired), weights)]) {
       try {
         await runtimeCommandChecked(this.paths.adminSocket, command);
       } catch (err) {
@@ -153,6 +159,7 @@ export class LbProxy {
     const kept = { ...desired, backends: desired.backends.map((b) => ({ ...b, servers: b.servers.filter((s) => has.has(`${b.name}/${s.name}`)) })) };
     writeFileSync(this.paths.stateFile, await runtimeCommand(this.paths.adminSocket, 'show servers state'));
     writeFileSync(this.paths.config, renderConfig(kept, this.paths, this.config));
+    writeFileSync(this.paths.weightsMap, renderWeightsMap(weightEntries(desired)));
     const before = await this.workerPid();
     await runtimeCommand(this.paths.master, 'reload');
     await this.waitForWorker(before);

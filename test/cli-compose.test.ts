@@ -25,6 +25,9 @@ beforeAll(async () => {
     'cli/compose/load.ts',
     'cli/compose/map-service.ts',
     'cli/compose/convert.ts',
+    'cli/compose/casts.ts',
+    'cli/compose/configs.ts',
+    'cli/compose/env-file.ts',
   ]);
   env = await startCliEnv();
   // The voting app bind-mounts its source; the default (restricted) task policy refuses host paths,
@@ -155,6 +158,29 @@ describe('berth apply -f compose file', () => {
       { containerName: 'redis', condition: 'START' },
     ]);
     await running(['cmpone']);
+  });
+
+  it('${VAR} numbers, long-form env_file and a file config: converted and checked from inside the running container', async () => {
+    await env.write('cmpvars/app.env', 'GREETING=hello\n');
+    await env.write('cmpvars/app.conf', 'configured\n');
+    // The container exits (and its task stops) unless it sees the config file and the env_file's variable.
+    const check = 'grep -qx configured /etc/app.conf && [ "$GREETING" = hello ] && exec sleep 3600';
+    const path = await env.write(
+      'cmpvars/compose.yaml',
+      `name: cmpvars\nservices:\n  app:\n    image: ${IMAGE}\n    command: ["sh", "-c", ${JSON.stringify(check.replace(/\$/g, '$$$$'))}]\n    init: true\n    stop_grace_period: 2s\n` +
+        `    env_file:\n      - path: app.env\n      - path: absent.env\n        required: false\n` +
+        `    configs:\n      - source: app\n        target: /etc/app.conf\n    deploy:\n      replicas: \${N}\n      resources:\n        limits:\n          memory: \${MEM}\n` +
+        `configs:\n  app:\n    file: ./app.conf\n`,
+    );
+    const applied = await env.berth(['apply', '-f', path], { env: { N: '2', MEM: '32m' } });
+    expect(applied.code, applied.stderr).toBe(0);
+    const svc = await env.server.client.mustGet('Service', { name: 'cmpvars-app' });
+    expect(svc.spec.desiredCount).toBe(2);
+    await running(['cmpvars-app']);
+    // Still running a moment later, and no task of it stopped: the check inside the container held.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const tasks = (await env.server.client.list('Task')).items.filter((t) => t.metadata.labels?.['berth.dev/service'] === 'cmpvars-app');
+    expect(tasks.map((t) => t.status?.lastStatus)).toEqual(['RUNNING', 'RUNNING']);
   });
 
   it('--strict refuses what cannot be mapped, naming file:line and key', async () => {

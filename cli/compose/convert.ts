@@ -46,7 +46,7 @@ export function convertCompose(compose: Compose, ctx: MapContext, options: Conve
   }
   if (mapped.size === 0) findings.push({ severity: 'error', path: [], message: 'no services: nothing to convert' });
   for (const key of Object.keys(compose))
-    if (!['services', 'volumes', 'secrets', 'name', 'version'].includes(key) && !key.startsWith('x-'))
+    if (!['services', 'volumes', 'secrets', 'configs', 'name', 'version'].includes(key) && !key.startsWith('x-'))
       findings.push({ severity: 'warning', path: [key], message: `top-level ${key} not mapped to ECS: ignored` });
   const objects = options.singleTask ? oneTask(project, mapped, findings) : taskPerService(project, mapped, findings);
   return { objects, findings };

@@ -11,6 +11,8 @@ import { ManifestError, formatFieldPath } from '../../api/manifests/errors.js';
 import { positionOf } from '../../api/manifests/locate.js';
 import { type ParsedDocument, parseManifestText } from '../../api/manifests/parse.js';
 import { type Conversion, type ManifestObject, convertCompose } from './convert.js';
+import { ComposeCastError, castValue } from './casts.js';
+import { envFileEntries } from './env-file.js';
 import { InterpolationError, interpolate } from './interpolate.js';
 import type { FieldPath, Finding } from './map-service.js';
 import { validateComposeSchema } from './schema.js';
@@ -66,18 +68,32 @@ async function convertText(file: string, text: string, dir: string, lookup: (n: 
     };
   const envFiles = new Map<string, Record<string, string>>();
   for (const [name, svc] of Object.entries(checked.compose.services ?? {})) {
-    const files = svc.env_file === undefined ? [] : typeof svc.env_file === 'string' ? [svc.env_file] : svc.env_file;
-    for (const f of files)
-      await readEnvFile(resolve(dir, f))
-        .then((vars) => envFiles.set(f, vars))
-        .catch(() => findings.push({ severity: 'error', path: ['services', name, 'env_file'], message: `cannot read env file ${resolve(dir, f)}` }));
+    for (const f of envFileEntries(svc.env_file))
+      await readEnvFile(resolve(dir, f.path))
+        .then((vars) => envFiles.set(f.path, vars))
+        .catch((err: unknown) => {
+          // `required: false` lets the file be missing, as in compose; one that exists must still be readable.
+          if (!f.required && err instanceof Error && 'code' in err && err.code === 'ENOENT') return;
+          findings.push({
+            severity: 'error',
+            path: ['services', name, 'env_file'],
+            message: `cannot read env file ${resolve(dir, f.path)}: ${errorText(err)}`,
+          });
+        });
   }
   const named = checked.compose.name;
   // Compose's default project name is the directory's.
   const project = typeof named === 'string' && named !== '' ? named : basename(dir).toLowerCase();
   const conversion: Conversion = convertCompose(
     checked.compose,
-    { dir, env: lookup, envFiles, topVolumes: checked.compose.volumes ?? {}, topSecrets: checked.compose.secrets ?? {} },
+    {
+      dir,
+      env: lookup,
+      envFiles,
+      topVolumes: checked.compose.volumes ?? {},
+      topSecrets: checked.compose.secrets ?? {},
+      topConfigs: checked.compose.configs ?? {},
+    },
     { project, singleTask: options.singleTask ?? false },
   );
   findings.push(...conversion.findings);
@@ -96,8 +112,12 @@ function interpolateTree(value: unknown, path: FieldPath, lookup: (n: string) =>
     try {
       const r = interpolate(value, lookup);
       for (const name of r.unset) findings.push({ severity: 'warning', path, message: `variable ${name} is not set: it became an empty string` });
-      return r.value;
+      return castValue(path, r.value);
     } catch (err) {
+      if (err instanceof ComposeCastError) {
+        findings.push({ severity: 'error', path, message: asWritten(value, err.message) });
+        return value;
+      }
       if (!(err instanceof InterpolationError)) throw err;
       findings.push({ severity: 'error', path, message: err.message });
       return value;
@@ -107,6 +127,15 @@ function interpolateTree(value: unknown, path: FieldPath, lookup: (n: string) =>
   if (typeof value === 'object' && value !== null)
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateTree(v, [...path, k], lookup, findings)]));
   return value;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The cast error, with the text as written when interpolation changed it. */
+function asWritten(written: string, message: string): string {
+  return written.includes('$') ? `${message} (written as "${written}")` : message;
 }
 
 function at(file: string, parsed: ParsedDocument, path: FieldPath, message: string): ManifestError {

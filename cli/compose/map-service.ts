@@ -9,6 +9,8 @@ import type { ContainerDefinition } from '../../api/v1/container-definition.js';
 import { DEPENDENCY_CONDITIONS, ULIMIT_NAMES } from '../../api/v1/container-parts.js';
 import type { Volume } from '../../api/v1/volume.js';
 import { parseDuration } from '../duration.js';
+import { mapConfigs } from './configs.js';
+import { envFileEntries } from './env-file.js';
 import type { Compose, ComposeService } from './schema.js';
 import { ComposeValueError, parseCpus, parseMiB, parsePortSpec, splitWords } from './values.js';
 
@@ -42,6 +44,7 @@ export interface MapContext {
   envFiles: Map<string, Record<string, string>>;
   topVolumes: NonNullable<Compose['volumes']>;
   topSecrets: NonNullable<Compose['secrets']>;
+  topConfigs?: NonNullable<Compose['configs']>;
 }
 
 /** What a container without any memory setting reserves (a soft limit: it may use more). */
@@ -83,6 +86,7 @@ const MAPPED = new Set([
   'tty',
   'stdin_open',
   'container_name',
+  'configs',
 ]);
 const DEPLOY_MAPPED = new Set(['replicas', 'resources']);
 
@@ -168,6 +172,11 @@ export function mapService(name: string, svc: ComposeService, ctx: MapContext): 
   const volumes: VolumeInput[] = [];
   for (const [i, v] of (svc.volumes ?? []).entries()) guard(at('volumes', i), () => mapVolume(name, v, i, container, volumes, ctx, at('volumes', i), warn));
 
+  const configs = mapConfigs(name, svc.configs, ctx.topConfigs ?? {}, ctx.dir, ecsName);
+  findings.push(...configs.findings);
+  volumes.push(...configs.volumes);
+  if (configs.mountPoints.length > 0) (container.mountPoints ??= []).push(...configs.mountPoints);
+
   for (const [i, s] of (svc.secrets ?? []).entries()) {
     const source = typeof s === 'string' ? s : s.source;
     if (!source) {
@@ -239,8 +248,7 @@ function envName(name: string): string {
 
 function mapEnvironment(svc: ComposeService, ctx: MapContext, at: (...p: FieldPath) => FieldPath, warn: (p: FieldPath, m: string) => void) {
   const values = new Map<string, string>();
-  const files = svc.env_file === undefined ? [] : typeof svc.env_file === 'string' ? [svc.env_file] : svc.env_file;
-  for (const file of files) for (const [k, v] of Object.entries(ctx.envFiles.get(file) ?? {})) values.set(k, v);
+  for (const file of envFileEntries(svc.env_file)) for (const [k, v] of Object.entries(ctx.envFiles.get(file.path) ?? {})) values.set(k, v);
   const env = svc.environment;
   const entries: [string, string | null][] = Array.isArray(env)
     ? env.map((e) => (e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, null]))

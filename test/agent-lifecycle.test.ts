@@ -5,18 +5,16 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTRIBUTES } from '../api/v1/container-instance.js';
-import type { Agent } from '../controllers/agent/agent.js';
 import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually } from '../controllers/kit/test-env.js';
 import { container, INSTANCE, sh, startAgentEnv, type AgentEnv } from './agent-harness.js';
 
 const docker = new Docker();
 let h: AgentEnv;
-let agent: Agent;
 
 beforeAll(async () => {
   h = await startAgentEnv('ag-life');
-  agent = await h.startAgent({ attributes: { stack: 'test' } });
+  await h.startAgent({ attributes: { stack: 'test' } });
 });
 afterAll(async () => h?.cleanup());
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdStore } from '../api/store/etcd.js';
 import { resourcePath } from '../api/paths.js';
 import { HttpClient } from '../api/client/http-client.js';
-import { API, raw, startApi, type RunningApi } from './api-harness.js';
+import { raw, startApi, type RunningApi } from './api-harness.js';
 import { EtcdProcess } from './store-etcd-process.js';
 
 let etcd: EtcdProcess;

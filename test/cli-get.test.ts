@@ -112,7 +112,7 @@ describe('berth get', () => {
     expect(list.kind).toBe('List');
     expect(list.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['g-web:1']);
     const yaml = (await berth('get', 'service/g-api', '-o', 'yaml', '--cluster', C)).stdout;
-    expect(yaml).toMatch(/^apiVersion: berth.dev\/v1\nkind: Service\nmetadata:\n  name: g-api\n/);
+    expect(yaml).toMatch(/^apiVersion: berth.dev\/v1\nkind: Service\nmetadata:\n {2}name: g-api\n/);
   });
 
   it('filters with -l and lists a task definition family by its name', async () => {

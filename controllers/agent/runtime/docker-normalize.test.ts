@@ -5,6 +5,8 @@ import { DockerProtocolError } from './errors.js';
 import { DockerLogDemuxer, dockerLogFrame } from './log-demux.js';
 
 const event = (Action: string, Attributes: Record<string, string>, Type = 'container') =>
+  // timeNano as Docker sends it: a JSON number past 2^53, rounded when parsed, as it is on the wire.
+  // eslint-disable-next-line no-loss-of-precision
   parseDocker(DockerEvent, 'event', { Type, Action, Actor: { ID: 'c1', Attributes }, time: 1700000000, timeNano: 1700000000123456789 });
 
 describe('toRuntimeEvent', () => {

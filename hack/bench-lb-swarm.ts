@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { docker, lines, sleep, until } from './bench-docker-support.js';
+import { ensureSwarm, leaveSwarm, swarmCreate } from './bench-swarm.js';
 
 export const SWARM_SERVICE = 'berth-bench-lb';
 
@@ -44,7 +45,7 @@ async function answers(port: number): Promise<boolean> {
  * run but the published port never answers, and this says so instead of failing the run.
  */
 export async function startSwarmWeb(shape: WebShape, port: number): Promise<SwarmWeb> {
-  await docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
+  await ensureSwarm();
   const health = [
     '--health-cmd',
     shape.healthCmd,
@@ -58,28 +59,13 @@ export async function startSwarmWeb(shape: WebShape, port: number): Promise<Swar
   // berth's minimumHealthyPercent 100 / maximumPercent 200: every replacement may start at once and
   // no old replica stops before its replacement is healthy.
   const bounds = ['--update-parallelism', String(shape.replicas), '--update-order', 'start-first', '--update-delay', '0s'];
-  await docker(
-    'service',
-    'create',
-    '--detach',
-    '--quiet',
-    '--name',
+  const publish = ['--publish', `published=${port},target=${shape.containerPort},mode=ingress`];
+  await swarmCreate(
     SWARM_SERVICE,
-    '--replicas',
-    String(shape.replicas),
-    '--init',
-    '--stop-grace-period',
-    '2s',
-    '--publish',
-    `published=${port},target=${shape.containerPort},mode=ingress`,
-    ...health,
-    '--health-retries',
-    String(shape.healthRetries),
-    ...bounds,
     shape.imageId,
-    'sh',
-    '-c',
-    shape.command,
+    shape.replicas,
+    [...publish, ...health, '--health-retries', String(shape.healthRetries), ...bounds],
+    ['sh', '-c', shape.command],
   );
   await until(`${shape.replicas} healthy swarm replicas`, async () => (await healthyReplicas()) >= shape.replicas, 120_000);
   const deadline = performance.now() + 20_000;
@@ -108,5 +94,5 @@ export async function swarmUpdate(revision: number): Promise<void> {
 
 export async function stopSwarmWeb(): Promise<void> {
   await docker('service', 'rm', SWARM_SERVICE).catch(() => '');
-  await docker('swarm', 'leave', '--force').catch(() => '');
+  await leaveSwarm();
 }

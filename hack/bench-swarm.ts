@@ -12,7 +12,8 @@ async function swarmRunning(service: string): Promise<string[]> {
   return lines(await docker('ps', '-q', '--no-trunc', '--filter', `label=com.docker.swarm.service.name=${service}`, '--filter', 'status=running'));
 }
 
-async function swarmCreate(name: string, imageId: string, n: number, extra: string[] = []): Promise<void> {
+/** `docker service create` of n replicas (init, 2 s stop grace), `extra` flags, running `command`. */
+export async function swarmCreate(name: string, imageId: string, n: number, extra: string[] = [], command: string[] = ['sleep', '3600']): Promise<void> {
   await docker(
     'service',
     'create',
@@ -27,8 +28,7 @@ async function swarmCreate(name: string, imageId: string, n: number, extra: stri
     '2s',
     ...extra,
     imageId,
-    'sleep',
-    '3600',
+    ...command,
   );
 }
 

@@ -17,8 +17,8 @@ export default tseslint.config(
     },
   },
   {
-    // The command line and the scripts in hack/ talk to people on their terminal.
-    files: ['cli/**/*.ts', 'hack/**/*.ts'],
+    // The command line, its processes and the scripts in hack/ talk to people on their terminal.
+    files: ['cli/**/*.ts', 'cmd/**/*.ts', 'hack/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {

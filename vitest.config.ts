@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * (`npm run test:unit`, about a minute). `integration` is test/: real etcd and the real Docker engine
  * (hack/test.sh starts both). `vitest run` with no --project runs both.
  */
-const UNIT = ['api/**/*.test.ts', 'controllers/**/*.test.ts', 'cli/**/*.test.ts', 'hack/**/*.test.ts', 'console/**/*.test.ts'];
+const UNIT = ['api/**/*.test.ts', 'controllers/**/*.test.ts', 'cli/**/*.test.ts', 'cmd/**/*.test.ts', 'hack/**/*.test.ts', 'console/**/*.test.ts'];
 
 export default defineConfig({
   test: {

@@ -60,7 +60,7 @@ export function familyRevisionsPrefix(family: string): string {
 
 /**
  * Keys task definitions had while they belonged to one cluster (before the account scope), read
- * only by the migration (api/resources/task-definition-migration.ts).
+ * only by the migration (api/usecases/resources/task-definition-migration.ts).
  */
 export const legacyTaskDefinitionKeys = {
   prefix: () => `${KEY_ROOT}${KIND_PLURALS.TaskDefinition}/`,
@@ -89,7 +89,7 @@ export const sysKeys = {
   familyCounter: (family: string) => `${KEY_ROOT}_sys/account-families/${family}`,
   /** Per-cluster family counters of before the account scope (read by the migration only). */
   legacyFamilyCounter: (cluster: string, family: string) => `${KEY_ROOT}_sys/families/${cluster}/${family}`,
-  /** The task-definition migration's journal (api/resources/task-definition-migration.ts). */
+  /** The task-definition migration's journal (api/usecases/resources/task-definition-migration.ts). */
   taskDefinitionMigration: () => `${KEY_ROOT}_sys/migrations/account-task-definitions`,
   /** The leader-election record of one controller. */
   leader: (controller: string) => `${KEY_ROOT}_sys/leaders/${controller}`,

@@ -129,7 +129,7 @@ export function taskLogPath(cluster: string, task: string): string {
   return `${resourcePath({ kind: 'Task', cluster, name: task })}/log`;
 }
 
-/** A task's secret values, for the agent running it (GET → api/secrets/resolve.ts TaskSecrets). */
+/** A task's secret values, for the agent running it (GET → api/usecases/secrets/resolve.ts TaskSecrets). */
 export const TASK_SECRETS_ROUTE = `${API_PREFIX}/${CLUSTERS}/:cluster/${KIND_PLURALS.Task}/:name/secrets`;
 export function taskSecretsPath(cluster: string, task: string): string {
   return `${resourcePath({ kind: 'Task', cluster, name: task })}/secrets`;
@@ -150,7 +150,7 @@ export function parseAgentLogsPath(path: string): { task: string; container: str
   return { task, container };
 }
 
-/** A process run in a task's container (WebSocket; query container, command (repeated), tty, stdin): api/tasks/stream-protocol.ts. */
+/** A process run in a task's container (WebSocket; query container, command (repeated), tty, stdin): api/usecases/tasks/stream-protocol.ts. */
 export const TASK_EXEC_ROUTE = `${API_PREFIX}/${CLUSTERS}/:cluster/${KIND_PLURALS.Task}/:name/exec`;
 export function taskExecPath(cluster: string, task: string): string {
   return `${resourcePath({ kind: 'Task', cluster, name: task })}/exec`;

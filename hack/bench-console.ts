@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { createApiServer } from '../api/server/create-server.js';
-import { startControlPlane } from '../cli/process/control-plane.js';
+import { startControlPlane } from '../cmd/control-plane.js';
 import { formatSummary, summarize } from './bench-stats.js';
 
 const TASKS = Number(process.env.CONSOLE_BENCH_TASKS ?? 1000);

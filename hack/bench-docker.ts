@@ -24,8 +24,8 @@ import { Agent } from '../controllers/agent/index.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
 import type { DockerEvent } from '../controllers/agent/runtime/docker-schemas.js';
 import { builtinControllers } from '../controllers/builtin.js';
-import { startControlPlane, type ControlPlane } from '../cli/process/control-plane.js';
-import { applyHeapGrowth } from '../cli/process/heap-growth.js';
+import { startControlPlane, type ControlPlane } from '../cmd/control-plane.js';
+import { applyHeapGrowth } from '../cmd/heap-growth.js';
 import { forEachBounded } from '../controllers/kit/pool.js';
 import { engineEvents } from './bench-engine-events.js';
 import { docker, dockerLabelled, HEALTH_RETRIES, lines, sleep, timed, track, until } from './bench-docker-support.js';
@@ -125,7 +125,7 @@ async function startBerth(): Promise<Berth> {
   await client.create({ apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name: cluster }, spec: {} });
   const runtime = new DockerRuntime({});
   const local = new LocalClient(plane.resources);
-  // In process, as `berth up` runs its agent (cli/commands/actions/up.ts).
+  // In process, as `berth up` runs its agent (cmd/up.ts).
   const agent = new Agent({ client: local, runtime, cluster, instanceName: 'local', log });
   await agent.start();
   return {

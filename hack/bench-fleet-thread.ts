@@ -10,7 +10,7 @@ import { MessageChannel, MessagePort, Worker, isMainThread, parentPort, workerDa
 import { pino } from 'pino';
 import { z } from 'zod';
 import { LocalClient } from '../api/client/local-client.js';
-import { ResourceStore } from '../api/resources/resource-store.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
 import type { Store } from '../api/store/types.js';
 import { startFleet } from './bench-fleet.js';
 import { PortStore, serveStore } from './store-over-port.js';

@@ -5,7 +5,7 @@
  * Each agent runs its own task informer filtered to its instance, as a remote agent does. What a
  * fleet of real agents would get from 1,000 API watches, this process gets from ONE watch of the
  * cluster's tasks, demultiplexed by `spec.containerInstance` (TaskFanOut): a thousand watchers of
- * the process's shared feed (api/resources/shared-watches.ts) would each test every task event,
+ * the process's shared feed (api/usecases/resources/shared-watches.ts) would each test every task event,
  * a million tests per thousand events, which measures the benchmark's own process rather than
  * berth's control plane. Everything else each agent does (registration,
  * heartbeats, task definitions, status writes) goes through the client it is given.
@@ -14,9 +14,9 @@ import type { ClientListOptions, ClientWatchOptions } from '../api/client/types.
 import type { AgentClient } from '../controllers/agent/options.js';
 import type { KindName } from '../api/keys.js';
 import type { Logger } from '../api/log.js';
-import type { ObjectOf } from '../api/resources/codec.js';
-import type { ListResult } from '../api/resources/resource-store.js';
-import type { ResourceEvent, ResourceWatch } from '../api/resources/resource-watch.js';
+import type { ObjectOf } from '../api/usecases/resources/codec.js';
+import type { ListResult } from '../api/usecases/resources/resource-store.js';
+import type { ResourceEvent, ResourceWatch } from '../api/usecases/resources/resource-watch.js';
 import type { Task } from '../api/v1/task.js';
 import { Channel } from '../api/channel.js';
 import { CompactedError } from '../api/store/errors.js';

@@ -54,6 +54,6 @@ nsenter --net="/run/netns/$NS" dockerd --data-root "$ROOT/data" --exec-root "$RO
 DOCKER_HOST=$ENGINE wait_for 60 "the bench's own dockerd" docker_answers || die "the bench's dockerd did not start (see $ROOT/dockerd.log)"
 DOCKER_HOST=$SHARED_DOCKER docker save "$BERTH_TEST_IMAGE" | DOCKER_HOST=$ENGINE docker load -q >/dev/null
 
-[ -n "${BENCH_LB_NO_BUILD:-}" ] || npx tsc -p tsconfig.json || say "tsc reported errors (see above); running what it emitted"
+[ -n "${BENCH_LB_NO_BUILD:-}" ] || npx tsc -b tsconfig.tools.json || say "tsc reported errors (see above); running what it emitted"
 say "running the traffic bench (hack/bench-lb.ts)"
 DOCKER_HOST=$ENGINE BERTH_TEST_IMAGE=$BERTH_TEST_IMAGE nsenter --net="/run/netns/$NS" node dist/hack/bench-lb.js

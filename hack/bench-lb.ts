@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pino } from 'pino';
 import { LocalClient } from '../api/client/local-client.js';
-import { startControlPlane, type ControlPlane } from '../cli/process/control-plane.js';
+import { startControlPlane, type ControlPlane } from '../cmd/control-plane.js';
 import { Agent } from '../controllers/agent/index.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
 import { builtinControllers } from '../controllers/builtin.js';

@@ -13,13 +13,13 @@
 import { z } from 'zod';
 import { pino } from 'pino';
 import { LocalClient } from '../api/client/local-client.js';
-import { ResourceStore } from '../api/resources/resource-store.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
 import { EtcdStore } from '../api/store/etcd.js';
 import { namespaced } from '../api/store/namespaced.js';
 import { builtinControllers } from '../controllers/builtin.js';
-import { startControlPlane } from '../cli/process/control-plane.js';
-import { applyHeapGrowth } from '../cli/process/heap-growth.js';
-import { stopOnSignal } from '../cli/process/until-signal.js';
+import { startControlPlane } from '../cmd/control-plane.js';
+import { applyHeapGrowth } from '../cmd/heap-growth.js';
+import { stopOnSignal } from '../cmd/until-signal.js';
 import { startFleet } from './bench-fleet.js';
 import { startFleetThread } from './bench-fleet-thread.js';
 

@@ -15,7 +15,7 @@ import { HttpClient } from '../api/client/http-client.js';
 import { ndjsonLines } from '../api/client/http-watch.js';
 import { readBody, Transport } from '../api/client/transport.js';
 import { resourcePath } from '../api/paths.js';
-import { AlreadyExistsError } from '../api/resources/errors.js';
+import { AlreadyExistsError } from '../api/usecases/resources/errors.js';
 import { startPrivateEtcd } from './bench-etcd.js';
 import { percentile } from './bench-stats.js';
 import type { NodeConfig } from './bench-node.js';

@@ -3,7 +3,7 @@ import type { DockerBenchResult } from './bench-docker.js';
 import type { WindowCost } from './bench-window.js';
 import type { PlacementResult } from './bench-placement.js';
 import { formatNumber, formatSummary, percentile, summarize, type Unit } from './bench-stats.js';
-import { DEFAULT_HEAP_GROWTH_PERCENT, HEAP_GROWTH_ENV } from '../cli/process/heap-growth.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT, HEAP_GROWTH_ENV } from '../cmd/heap-growth.js';
 
 export interface Machine {
   cpus: number;

@@ -30,7 +30,7 @@ trap cleanup EXIT
 bash hack/services.sh up
 bash hack/image.sh
 # Others' work in progress may not type-check; what tsc emitted still runs.
-npx tsc -p tsconfig.json || say "tsc reported errors (see above); running what it emitted"
+npx tsc -b tsconfig.tools.json || say "tsc reported errors (see above); running what it emitted"
 say "running the benchmark (see hack/bench.ts for BENCH_* settings)"
 node dist/hack/bench.js
 say "wrote ${BENCH_OUT:-bench/RESULTS.md}"

@@ -20,7 +20,7 @@ import { dirname } from 'node:path';
 import { runDockerBench, type DockerBenchResult } from './bench-docker.js';
 import { runPlacement, type PlacementResult } from './bench-placement.js';
 import { renderResults, type BenchConfig, type Machine } from './bench-report.js';
-import { HEAP_GROWTH_ENV } from '../cli/process/heap-growth.js';
+import { HEAP_GROWTH_ENV } from '../cmd/heap-growth.js';
 
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     }
   }
   // Beside the etcd figures: the same run with the server at V8's own heap growth (what the
-  // server's default growth costs in placement rate and saves in memory; cli/process/heap-growth.ts).
+  // server's default growth costs in placement rate and saves in memory; cmd/heap-growth.ts).
   if (sections.has('placement') && placementStores.includes('etcd') && process.env.BENCH_HEAP_COMPARE !== '0') {
     say(`placement on etcd, the server at V8's default heap growth (${HEAP_GROWTH_ENV}=0)`);
     try {

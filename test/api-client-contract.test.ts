@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalClient } from '../api/client/local-client.js';
 import type { BerthClient } from '../api/client/types.js';
-import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '../api/resources/errors.js';
-import { ResourceStore } from '../api/resources/resource-store.js';
+import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '../api/usecases/resources/errors.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
 import { CompactedError } from '../api/store/errors.js';
 import type { Store } from '../api/store/types.js';
 import { service, startApi, task, takeEvents, type RunningApi } from './api-harness.js';

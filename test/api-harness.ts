@@ -2,7 +2,7 @@
  * Test fixtures for the API: a real server on 127.0.0.1 (port 0) over a real store, typed clients
  * against it, and small object builders. Used by test/api-*.test.ts.
  */
-import { ResourceStore } from '../api/resources/resource-store.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
 import { TokenRegistry } from '../api/auth/tokens.js';
 import { TokenMirror } from '../api/auth/token-mirror.js';
 import { pino } from 'pino';
@@ -10,7 +10,7 @@ import { createApiServer, type ApiServer, type ApiServerOptions } from '../api/s
 import { HttpClient } from '../api/client/http-client.js';
 import type { Store } from '../api/store/types.js';
 import { randomBytes } from 'node:crypto';
-import { SecretCipher, type SecretKeySource } from '../api/secrets/cipher.js';
+import { SecretCipher, type SecretKeySource } from '../api/usecases/secrets/cipher.js';
 
 /** A throw-away secrets key in memory, so every test server can store Secrets. */
 export function memoryKeys(): SecretKeySource {

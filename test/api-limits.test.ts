@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_PREFIX } from '../api/paths.js';
-import { MAX_OBJECT_BYTES } from '../api/resources/codec.js';
+import { MAX_OBJECT_BYTES } from '../api/usecases/resources/codec.js';
 import { MAX_JSON_DEPTH } from '../api/server/limits.js';
 import { raw, service, startApi, type RunningApi } from './api-harness.js';
 import { keysSnapshot, openTestSqlite, type TestStore } from './support/stores.js';

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client/errors.js';
 import { LocalClient } from '../api/client/local-client.js';
 import type { BerthClient } from '../api/client/types.js';
-import { ResourceStore } from '../api/resources/resource-store.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
 import { APPLY_CONCURRENCY, applyManifests } from '../cli/apply/apply-manifests.js';
 import type { ApplyInput } from '../cli/apply/prepare.js';
 import { openTestSqlite, type TestStore } from './support/stores.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertFreshBuild, lines, runBerth, type CliResult } from './cli-harness.js';
 import { berthEnv, startBerthUp, tempDir, type BerthProcess } from './support/berth-process.js';
 
-assertFreshBuild(['cli/commands/actions/config.ts', 'cli/contexts.ts', 'api/client/contexts.ts', 'cli/commands/actions/up.ts']);
+assertFreshBuild(['cli/commands/actions/config.ts', 'cli/contexts.ts', 'api/client/contexts.ts', 'cmd/up.ts']);
 
 /** Nothing listens on it (the test's own port range): the legacy entry is never dialled. */
 const LEGACY_SERVER = 'http://127.0.0.1:25201';

@@ -10,7 +10,12 @@ const IMAGE = process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1';
 
 let env: CliEnv;
 beforeAll(async () => {
-  assertFreshBuild(['cli/commands/actions/get.ts', 'cli/output/ecs/index.ts', 'api/ecs/elements/task-definition.ts', 'api/ecs/elements/service.ts']);
+  assertFreshBuild([
+    'cli/commands/actions/get.ts',
+    'cli/output/ecs/index.ts',
+    'api/server/ecs/elements/task-definition.ts',
+    'api/server/ecs/elements/service.ts',
+  ]);
   env = await startCliEnv();
   const file = await env.write(
     'ecs/web.json',

@@ -19,7 +19,7 @@ beforeAll(async () => {
     'cli/commands/actions/create-secret.ts',
     'cli/apply/prepare.ts',
     'cli/output/diff-view.ts',
-    'api/secrets/public-view.ts',
+    'api/usecases/secrets/public-view.ts',
   ]);
   env = await startCliEnv();
 }, 60_000);

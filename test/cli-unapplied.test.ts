@@ -39,7 +39,7 @@ beforeAll(async () => {
     'cli/commands/actions/apply.ts',
     'cli/commands/actions/validate.ts',
     'cli/commands/actions/load.ts',
-    'api/manifests/load.ts',
+    'api/usecases/manifests/load.ts',
     'api/v1/unapplied-fields.ts',
   ]);
   env = await startCliEnv();

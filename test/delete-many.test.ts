@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalClient } from '../api/client/local-client.js';
-import { ResourceStore } from '../api/resources/resource-store.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
 import { objectKey } from '../api/keys.js';
 import { MAX_TXN_OPS } from '../api/store/types.js';
 import { addSharedIndexes } from '../controllers/conventions.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ResourceStore } from '../api/resources/resource-store.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
 import { corpusPath } from './fixtures/ecs-task-definitions/corpus.js';
 import { testStoreBackends, type TestStore } from './support/stores.js';
 

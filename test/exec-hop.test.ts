@@ -12,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import type { Principal } from '../api/auth/principal.js';
 import { openTaskStream } from '../api/client/task-stream.js';
 import { taskExecPath, taskPortForwardPath } from '../api/paths.js';
-import { EXEC_CHANNEL, execQueryString, frame, messageBuffer, unframe } from '../api/tasks/stream-protocol.js';
+import { EXEC_CHANNEL, execQueryString, frame, messageBuffer, unframe } from '../api/usecases/tasks/stream-protocol.js';
 import { certificateSha256, issueServerCertificate } from '../api/tls/certificates.js';
 import { eventually, startTestCluster, type TestCluster } from './support/cluster.js';
 

@@ -7,7 +7,7 @@ import { ApiError } from '../api/client/errors.js';
 import { HttpClient } from '../api/client/http-client.js';
 import { LocalClient } from '../api/client/local-client.js';
 import { sysKeys } from '../api/keys.js';
-import { ResourceStore } from '../api/resources/resource-store.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
 import { InstallationRecordError } from '../api/store/errors.js';
 import { ensureInstallation } from '../api/store/installation.js';
 import { SqliteStore } from '../api/store/sqlite.js';

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalClient } from '../api/client/local-client.js';
-import { ResourceStore } from '../api/resources/resource-store.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
 import { testStoreBackends, type TestStore } from './support/stores.js';
 import { realClock } from '../controllers/kit/clock.js';
 import { clientListWatch } from '../controllers/kit/client-list-watch.js';

@@ -4,7 +4,7 @@
  * and what to do, and nothing is stored.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ResourceStore } from '../api/resources/resource-store.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
 import { rawObject, rawTaskDefinition } from '../api/v1/testing.js';
 import { testStoreBackends, type TestStore } from './support/stores.js';
 

@@ -3,13 +3,13 @@
  * concurrency, status/spec separation, finalizers, and atomic task-definition revisions.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ResourceStore } from '../api/resources/resource-store.js';
-import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '../api/resources/errors.js';
-import { listRevisions, newestActiveRevision } from '../api/resources/task-definition-revisions.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
+import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '../api/usecases/resources/errors.js';
+import { listRevisions, newestActiveRevision } from '../api/usecases/resources/task-definition-revisions.js';
 import { testStoreBackends, type TestStore, keysSnapshot } from './support/stores.js';
 import { delegate } from './support/delegate.js';
 import { deepFreeze } from '../controllers/kit/cache.js';
-import { isOfKind } from '../api/resources/codec.js';
+import { isOfKind } from '../api/usecases/resources/codec.js';
 import type { RangeOptions } from '../api/store/types.js';
 import { objectKey } from '../api/keys.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keyFileSource } from '../api/secrets/cipher.js';
+import { keyFileSource } from '../api/usecases/secrets/cipher.js';
 import { taskSecretsPath } from '../api/paths.js';
 import { SqliteStore } from '../api/store/sqlite.js';
 import { API, instance, raw, startApi, takeEvents, task, type RunningApi } from './api-harness.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ResourceStore } from '../api/resources/resource-store.js';
-import type { ResourceEvent, ResourceWatch } from '../api/resources/resource-watch.js';
-import { SharedWatches } from '../api/resources/shared-watches.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
+import type { ResourceEvent, ResourceWatch } from '../api/usecases/resources/resource-watch.js';
+import { SharedWatches } from '../api/usecases/resources/shared-watches.js';
 import { CompactedError } from '../api/store/errors.js';
 import type { Store, WatchOptions } from '../api/store/types.js';
 import type { KindName } from '../api/keys.js';

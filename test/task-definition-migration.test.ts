@@ -8,9 +8,9 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kindPrefix, objectKey, sysKeys } from '../api/keys.js';
-import { encodeObject } from '../api/resources/codec.js';
-import { ResourceStore } from '../api/resources/resource-store.js';
-import { migrateTaskDefinitionsToAccount } from '../api/resources/task-definition-migration.js';
+import { encodeObject } from '../api/usecases/resources/codec.js';
+import { ResourceStore } from '../api/usecases/resources/resource-store.js';
+import { migrateTaskDefinitionsToAccount } from '../api/usecases/resources/task-definition-migration.js';
 import type { Store } from '../api/store/types.js';
 import { Service, Task, TaskDefinition } from '../api/v1/index.js';
 import { delegate } from './support/delegate.js';

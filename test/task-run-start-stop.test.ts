@@ -3,7 +3,7 @@
  * mistake rejected with a TaskRequestError that names the field, before anything is created.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runTask, startTask, stopTask, TaskRequestError, taskName } from '../api/tasks/index.js';
+import { runTask, startTask, stopTask, TaskRequestError, taskName } from '../api/usecases/tasks/index.js';
 import { startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
 import { placementCheck } from '../controllers/scheduler/feasibility.js';
 

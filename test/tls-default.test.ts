@@ -15,7 +15,7 @@ describe('berth up beyond loopback', () => {
   let config: string;
   let up: BerthProcess;
   beforeAll(async () => {
-    assertFreshBuild(['cli/process/server-tls.ts', 'cli/commands/actions/up.ts', 'api/client/errors.ts', 'cli/commands/global-options.ts']);
+    assertFreshBuild(['cmd/server-tls.ts', 'cmd/up.ts', 'api/client/errors.ts', 'cli/commands/global-options.ts']);
     dir = tempDir('berth-tls-up-');
     config = join(dir, 'config');
     up = await startBerthUp(['up', '--data-dir', join(dir, 'data'), '--listen', '0.0.0.0:0', '--no-agent'], config);

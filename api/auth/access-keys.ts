@@ -1,15 +1,15 @@
 /**
- * Access keys for ECS's API (api/ecs): an access key id and a secret access key, as AWS issues
+ * Access keys for ECS's API (api/server/ecs): an access key id and a secret access key, as AWS issues
  * them, standing for a berth identity (the same roles as bearer tokens, principal.ts). Unlike a
  * bearer token, whose hash is enough to check it, a Signature V4 signature can only be checked by
  * computing it again with the secret: so the secret is stored, sealed with the installation's
- * secrets key (api/secrets/cipher.ts, the key that seals Secret values) and bound to its key id, so
+ * secrets key (api/usecases/secrets/cipher.ts, the key that seals Secret values) and bound to its key id, so
  * a sealed secret copied onto another key does not open. The secret is shown once, when issued.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { sysKeys } from '../keys.js';
-import type { SecretKeySource } from '../secrets/cipher.js';
+import type { SecretKeySource } from '../usecases/secrets/cipher.js';
 import type { Store } from '../store/types.js';
 import { SealedValues } from '../v1/secret.js';
 import { isExpired, TokenIdentity } from './principal.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Task } from '../v1/task.js';
-import { discoveryView } from '../resources/discovery-view.js';
+import { discoveryView } from '../usecases/resources/discovery-view.js';
 import { authorize, type ResourceRequest } from './authorize.js';
 import { TokenIdentity } from './principal.js';
 

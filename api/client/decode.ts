@@ -1,7 +1,7 @@
 /** Objects received from the server, validated with their kind's schema at the edge. */
 import { z } from 'zod';
 import type { KindName } from '../keys.js';
-import { formatPath } from '../resources/errors.js';
+import { formatPath } from '../usecases/resources/errors.js';
 import { validateObject } from '../v1/index.js';
 import { ApiError } from './errors.js';
 import { expectKind } from './expect-kind.js';

@@ -4,7 +4,7 @@
  * A 410 becomes the store's CompactedError (name 'Compacted'): relist, then watch again.
  * Everything else is an ApiError carrying the HTTP code and Kubernetes reason.
  */
-import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError, type ResourceId } from '../resources/errors.js';
+import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError, type ResourceId } from '../usecases/resources/errors.js';
 import { CompactedError } from '../store/errors.js';
 import { DEFAULT_CLUSTER } from '../v1/meta.js';
 import { Status } from '../server/status.js';

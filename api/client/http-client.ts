@@ -11,10 +11,10 @@ import { TokenIdentity, type Principal } from '../auth/principal.js';
 import type { KindName } from '../keys.js';
 import { rootLogger, type Logger } from '../log.js';
 import { agentTokenPath, INSTALLATION_PATH, metaPaths, resourcePath, taskLogPath, taskSecretsPath, WHOAMI_PATH, type ResourcePath } from '../paths.js';
-import { TaskSecrets } from '../secrets/resolve.js';
+import { TaskSecrets } from '../usecases/secrets/resolve.js';
 import { InstallationRecord } from '../store/installation.js';
-import { InvalidError, NotFoundError } from '../resources/errors.js';
-import type { ResourceWatch } from '../resources/resource-watch.js';
+import { InvalidError, NotFoundError } from '../usecases/resources/errors.js';
+import type { ResourceWatch } from '../usecases/resources/resource-watch.js';
 import { DEFAULT_CLUSTER, validateObject } from '../v1/index.js';
 import { decodeAs, ListBody, parseBody } from './decode.js';
 import { errorFromResponse } from './errors.js';
@@ -54,7 +54,7 @@ export interface HttpClientOptions {
 }
 
 export interface TaskLogOptions {
-  /** Default: the only container, else the first essential one (api/tasks/log-container.ts). */
+  /** Default: the only container, else the first essential one (api/usecases/tasks/log-container.ts). */
   container?: string;
   follow?: boolean;
   /** The last N lines only. */

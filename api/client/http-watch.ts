@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { KindName } from '../keys.js';
 import type { Logger } from '../log.js';
 import { resourcePath } from '../paths.js';
-import type { ResourceEvent, ResourceWatch } from '../resources/resource-watch.js';
+import type { ResourceEvent, ResourceWatch } from '../usecases/resources/resource-watch.js';
 import { DEFAULT_CLUSTER } from '../v1/meta.js';
 import { Status } from '../server/status.js';
 import { decodeAs } from './decode.js';

@@ -5,4 +5,4 @@ export { LocalClient } from './local-client.js';
 export { connect, resolveConnection, ConfigError, DEFAULT_SERVER, type BerthConfig, type Connection, type ConnectionFlags } from './connection.js';
 export { ApiError, ApiUnreachableError } from './errors.js';
 export { CompactedError } from '../store/errors.js';
-export { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '../resources/errors.js';
+export { AlreadyExistsError, ConflictError, InvalidError, NotFoundError } from '../usecases/resources/errors.js';

@@ -1,5 +1,5 @@
 /** A parsed label selector back to its text, for the `labelSelector` query parameter. */
-import type { LabelSelector } from '../resources/label-selector.js';
+import type { LabelSelector } from '../usecases/resources/label-selector.js';
 
 export function labelSelectorText(selector: string | LabelSelector | undefined): string | undefined {
   if (selector === undefined || typeof selector === 'string') return selector;

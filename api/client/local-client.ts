@@ -3,12 +3,12 @@
  * process: no HTTP, no serialization, and the same behaviour and errors as HttpClient.
  */
 import type { KindName } from '../keys.js';
-import type { ResourceStore } from '../resources/resource-store.js';
-import type { ResourceWatch } from '../resources/resource-watch.js';
+import type { ResourceStore } from '../usecases/resources/resource-store.js';
+import type { ResourceWatch } from '../usecases/resources/resource-watch.js';
 import { ensureInstallation } from '../store/installation.js';
 import type { BerthObject } from '../v1/index.js';
 import { expectKind } from './expect-kind.js';
-import { secretsOfTask } from '../secrets/task-secrets.js';
+import { secretsOfTask } from '../usecases/secrets/task-secrets.js';
 import { DEFAULT_CLUSTER } from '../v1/meta.js';
 import type { TaskSecretsSource } from './types.js';
 import type {

@@ -1,6 +1,6 @@
 /** Read, change, write; on a Conflict read again and re-apply the change: both clients' `mutate`. */
 import type { KindName } from '../keys.js';
-import { ConflictError } from '../resources/errors.js';
+import { ConflictError } from '../usecases/resources/errors.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { BerthClient, Mutated, ObjectOf, Ref, SubresourceOptions } from './types.js';
 

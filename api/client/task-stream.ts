@@ -1,5 +1,5 @@
 /**
- * Opens one of the API server's task WebSockets (exec, port-forward; api/tasks/stream-protocol.ts)
+ * Opens one of the API server's task WebSockets (exec, port-forward; api/usecases/tasks/stream-protocol.ts)
  * with the caller's token and CA. A refusal (no role, no such task, agent unreachable…) arrives as
  * an ordinary HTTP answer with a Status body, and becomes the same error a REST call would throw.
  */

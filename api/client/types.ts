@@ -2,14 +2,14 @@
  * The one client interface of berth's API, implemented over HTTP (HttpClient: the CLI, agents,
  * controllers in other processes) and directly over a ResourceStore (LocalClient: controllers
  * inside the server). Signatures mirror ResourceStore's, so code moves between the two unchanged,
- * and both throw the same error classes (api/resources/errors.ts; CompactedError from a watch).
+ * and both throw the same error classes (api/usecases/resources/errors.ts; CompactedError from a watch).
  */
 import type { KindName } from '../keys.js';
-import type { ObjectOf } from '../resources/codec.js';
-import type { ListOptions, ListResult, Ref, WriteOptions } from '../resources/resource-store.js';
-import type { ResourceWatch, ResourceWatchOptions } from '../resources/resource-watch.js';
-import type { TaskSecrets } from '../secrets/resolve.js';
-import type { TaskView } from '../resources/discovery-view.js';
+import type { ObjectOf } from '../usecases/resources/codec.js';
+import type { ListOptions, ListResult, Ref, WriteOptions } from '../usecases/resources/resource-store.js';
+import type { ResourceWatch, ResourceWatchOptions } from '../usecases/resources/resource-watch.js';
+import type { TaskSecrets } from '../usecases/secrets/resolve.js';
+import type { TaskView } from '../usecases/resources/discovery-view.js';
 
 export type { ListResult, Ref, WriteOptions, ObjectOf, ResourceWatch };
 
@@ -75,7 +75,7 @@ export interface BerthClient {
   mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options?: SubresourceOptions): Promise<Mutated<K>>;
 }
 
-/** The secret values of a task bound to the caller's instance (api/secrets/task-secrets.ts): what an agent needs to start it. */
+/** The secret values of a task bound to the caller's instance (api/usecases/secrets/task-secrets.ts): what an agent needs to start it. */
 export interface TaskSecretsSource {
   taskSecrets(ref: Ref): Promise<TaskSecrets>;
 }

@@ -7,12 +7,12 @@
 import { ForbiddenError } from '../auth/errors.js';
 import { policyRefusals } from '../auth/task-policy-check.js';
 import { LocalClient } from '../client/local-client.js';
-import { isOfKind } from '../resources/codec.js';
-import { NotFoundError } from '../resources/errors.js';
-import { lookUpTaskDefinition } from '../tasks/resolve-definition.js';
+import { isOfKind } from '../usecases/resources/codec.js';
+import { NotFoundError } from '../usecases/resources/errors.js';
+import { lookUpTaskDefinition } from '../usecases/tasks/resolve-definition.js';
 import type { TaskDefinitionSpec } from '../v1/task-definition.js';
 import { parseTaskDefinitionRef } from '../v1/task-definition-ref.js';
-import type { ResourceStore } from '../resources/resource-store.js';
+import type { ResourceStore } from '../usecases/resources/resource-store.js';
 import type { ApiCall } from './api-call.js';
 import type { Admit } from './auth-hooks.js';
 

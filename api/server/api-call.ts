@@ -8,7 +8,7 @@ import type { Verb } from '../auth/authorize.js';
 import { isAccountScoped } from '../keys.js';
 import { parseResourcePath, type ParsedResourcePath } from '../paths.js';
 import { Name } from '../v1/meta.js';
-import { TASK_VIEWS } from '../resources/discovery-view.js';
+import { TASK_VIEWS } from '../usecases/resources/discovery-view.js';
 import { BadRequestError } from './errors-to-status.js';
 
 export interface ApiCall {

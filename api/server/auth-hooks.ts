@@ -11,8 +11,8 @@ import { ANONYMOUS_LOOPBACK, atLeast, roleIn, type Principal } from '../auth/pri
 import { parseTaskDefinitionRef } from '../v1/task-definition-ref.js';
 import { hashToken, type TokenRegistry } from '../auth/tokens.js';
 import { agentInstanceRefusals } from '../auth/agent-instance-rules.js';
-import { isOfKind } from '../resources/codec.js';
-import type { ResourceStore, WriteOptions } from '../resources/resource-store.js';
+import { isOfKind } from '../usecases/resources/codec.js';
+import type { ResourceStore, WriteOptions } from '../usecases/resources/resource-store.js';
 import type { ContainerInstance } from '../v1/container-instance.js';
 import type { ApiCall } from './api-call.js';
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isAccountScoped } from '../keys.js';
-import { InvalidError } from '../resources/errors.js';
+import { InvalidError } from '../usecases/resources/errors.js';
 import type { ResourcePath } from '../paths.js';
 import { API_VERSION, DEFAULT_CLUSTER, type SchemaIssue } from '../v1/index.js';
 import { BadRequestError } from './errors-to-status.js';

@@ -18,7 +18,7 @@ import { authorizeMeta, authorizeScrapeToken } from '../auth/authorize.js';
 import { ForbiddenError } from '../auth/errors.js';
 import { rootLogger, type Logger } from '../log.js';
 import { API_PREFIX, CONSOLE_PATH, metaPaths } from '../paths.js';
-import type { ResourceStore } from '../resources/resource-store.js';
+import type { ResourceStore } from '../usecases/resources/resource-store.js';
 import type { Store } from '../store/types.js';
 import { parseApiCall } from './api-call.js';
 import { authenticate, authorizeCall, type ServerAuth } from './auth-hooks.js';
@@ -41,10 +41,10 @@ import { openWatchStream, type OpenWatch } from './watch-stream.js';
 import { endWithToken } from './token-bound.js';
 import { admissionFor } from './admission.js';
 import { defaultConsoleDir, registerConsoleRoutes } from './console-route.js';
-import { registerEcsEndpoint, type EcsEndpointOptions } from '../ecs/endpoint.js';
-import { ecsAuthenticator } from '../ecs/authenticate.js';
-import { isEcsRequest } from '../ecs/protocol.js';
-import { sigV4Verifier } from '../ecs/sigv4.js';
+import { registerEcsEndpoint, type EcsEndpointOptions } from './ecs/endpoint.js';
+import { ecsAuthenticator } from './ecs/authenticate.js';
+import { isEcsRequest } from './ecs/protocol.js';
+import { sigV4Verifier } from './ecs/sigv4.js';
 import { AccessKeyRegistry } from '../auth/access-keys.js';
 import { registerAccessKeyRoutes } from './access-key-routes.js';
 
@@ -76,7 +76,7 @@ export interface ApiServerOptions {
   registry?: Registry;
   /** Checks /readyz runs beyond the store's (the controller manager's: meta-routes.ts). */
   readiness?: () => Promise<ReadinessCheck[]>;
-  /** ECS's own API on `POST /` (api/ecs): region of its ARNs, RunTask's placement check. */
+  /** ECS's own API on `POST /` (api/server/ecs): region of its ARNs, RunTask's placement check. */
   ecs?: EcsEndpointOptions;
 }
 

@@ -3,7 +3,7 @@
  * fastify's own errors (body too large, wrong content type, bad JSON) keep their HTTP status; all
  * else is a 500 whose message names the request id, never a stack.
  */
-import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError, formatPath } from '../resources/errors.js';
+import { AlreadyExistsError, ConflictError, InvalidError, NotFoundError, formatPath } from '../usecases/resources/errors.js';
 import { CompactedError } from '../store/errors.js';
 import { status, type Status } from './status.js';
 

@@ -3,15 +3,15 @@
  * as plain functions of (resources, call, body) → (HTTP code, body), so they carry no HTTP
  * framework and read like the resource layer they forward to.
  */
-import { objectJson } from '../resources/codec.js';
-import type { ResourceStore } from '../resources/resource-store.js';
+import { objectJson } from '../usecases/resources/codec.js';
+import type { ResourceStore } from '../usecases/resources/resource-store.js';
 import { API_VERSION, type BerthObject } from '../v1/index.js';
 import type { ApiCall } from './api-call.js';
 import type { Admit } from './auth-hooks.js';
 import { alignObjectBody, checkPatchBody } from './body.js';
 import { BadRequestError } from './errors-to-status.js';
-import { publicObject } from '../secrets/public-view.js';
-import { discoveryView } from '../resources/discovery-view.js';
+import { publicObject } from '../usecases/secrets/public-view.js';
+import { discoveryView } from '../usecases/resources/discovery-view.js';
 
 /** The response: a body to serialise, or (a list, made from the stored values) JSON text to send as it is. */
 export type CallResult = { code: number; body: unknown } | { code: number; json: string };

@@ -1,11 +1,11 @@
 /**
  * `GET /apis/berth.dev/v1/clusters/{cluster}/tasks/{name}/secrets`: the secret values task `name`
- * needs (api/secrets/task-secrets.ts), for the agent of the instance it is bound to and no one
+ * needs (api/usecases/secrets/task-secrets.ts), for the agent of the instance it is bound to and no one
  * else. The answer is never cached and never logged (the request line is; it holds no value).
  */
 import { API_PREFIX, TASK_SECRETS_ROUTE } from '../paths.js';
-import { secretsCaller, secretsOfTask } from '../secrets/task-secrets.js';
-import type { ResourceStore } from '../resources/resource-store.js';
+import { secretsCaller, secretsOfTask } from '../usecases/secrets/task-secrets.js';
+import type { ResourceStore } from '../usecases/resources/resource-store.js';
 import type { ApiApp } from './meta-routes.js';
 import { clusterNameParams } from './cluster-name-params.js';
 import { stateOf } from './request-state.js';

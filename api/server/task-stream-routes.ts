@@ -1,6 +1,6 @@
 /**
  * `GET …/clusters/{cluster}/tasks/{name}/exec?command=…&container=&tty=&stdin=` and
- * `GET …/tasks/{name}/portforward?port=N&container=`, as WebSockets (api/tasks/stream-protocol.ts):
+ * `GET …/tasks/{name}/portforward?port=N&container=`, as WebSockets (api/usecases/tasks/stream-protocol.ts):
  * the API server relays each to the agent of the task's instance, the way `logs` hops
  * (task-log-route.ts): a per-call token bound to that instance and to the one agent path (the
  * container, and for port-forward the port), sent only to the agent certificate registered, revoked
@@ -25,10 +25,10 @@ import { ForbiddenError } from '../auth/errors.js';
 import { atLeast, roleIn } from '../auth/principal.js';
 import type { TokenRegistry } from '../auth/tokens.js';
 import { agentExecPath, agentPortPath, API_PREFIX, TASK_EXEC_ROUTE, TASK_PORT_FORWARD_ROUTE } from '../paths.js';
-import { NotFoundError } from '../resources/errors.js';
-import type { ResourceStore } from '../resources/resource-store.js';
-import { taskLogContainers } from '../tasks/log-container.js';
-import { ExecQuery, execQueryString, PortForwardQuery } from '../tasks/stream-protocol.js';
+import { NotFoundError } from '../usecases/resources/errors.js';
+import type { ResourceStore } from '../usecases/resources/resource-store.js';
+import { taskLogContainers } from '../usecases/tasks/log-container.js';
+import { ExecQuery, execQueryString, PortForwardQuery } from '../usecases/tasks/stream-protocol.js';
 import { Name } from '../v1/meta.js';
 import { MAX_TASK_EVENTS } from '../v1/task-events.js';
 import { isLoopbackHost } from '../tls/loopback.js';

@@ -11,15 +11,15 @@
  */
 import { PassThrough } from 'node:stream';
 import { kindPrefix, type KindName } from '../keys.js';
-import { objectJson } from '../resources/codec.js';
-import type { ResourceStore } from '../resources/resource-store.js';
-import type { ResourceEvent } from '../resources/resource-watch.js';
+import { objectJson } from '../usecases/resources/codec.js';
+import type { ResourceStore } from '../usecases/resources/resource-store.js';
+import type { ResourceEvent } from '../usecases/resources/resource-watch.js';
 import type { Store } from '../store/types.js';
 import { API_VERSION } from '../v1/meta.js';
 import type { ApiCall } from './api-call.js';
 import { errorToStatus } from './errors-to-status.js';
 import { boundTo } from './object-calls.js';
-import { discoveryView } from '../resources/discovery-view.js';
+import { discoveryView } from '../usecases/resources/discovery-view.js';
 import type { BerthObject } from '../v1/index.js';
 
 export interface OpenWatch {

@@ -2,7 +2,7 @@
  * A Store that times every call into a histogram, by operation and backend
  * (`berth_store_operation_duration_seconds{operation,store,result}`), as the kube-apiserver's
  * `etcd_request_duration_seconds` does. Watches are long-lived streams, not requests: they pass
- * through untimed. Wrapped once, around the store a process opens (cli/process/control-plane.ts).
+ * through untimed. Wrapped once, around the store a process opens (cmd/control-plane.ts).
  */
 import { Histogram, type Registry } from 'prom-client';
 import type { Store } from './types.js';

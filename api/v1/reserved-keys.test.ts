@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadTexts } from '../manifests/index.js';
+import { loadTexts } from '../usecases/manifests/index.js';
 import { validateObject, validateObjectOver } from './index.js';
 import { RESERVED_KEY_MESSAGE } from './reserved-keys.js';
 import { rawContainer, rawObject, rawTaskDefinition } from './testing.js';

@@ -4,11 +4,11 @@
  * Secret (an S3 ARN in `secrets`, an SSM ARN without `parameter/`, a version-id berth does not keep)
  * would leave every task of it unable to start. Whether the Secret exists is NOT checked here: a
  * task definition belongs to the account while Secrets belong to a cluster, and a task whose Secret
- * is missing waits PENDING with a reason until it exists (api/secrets/resolve.ts), as ECS registers
+ * is missing waits PENDING with a reason until it exists (api/usecases/secrets/resolve.ts), as ECS registers
  * definitions without looking its Secrets Manager or SSM references up.
  */
 import { z } from 'zod';
-import { parseEnvironmentFile, parseValueFrom, type ParsedReference } from '../secrets/value-from.js';
+import { parseEnvironmentFile, parseValueFrom, type ParsedReference } from '../usecases/secrets/value-from.js';
 
 function checked(parse: (value: string) => ParsedReference, todo: string) {
   return z

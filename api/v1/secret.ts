@@ -5,9 +5,9 @@
  *
  * A write carries the values in `spec.data` (base64, as Kubernetes) and/or `spec.stringData`
  * (plain text; wins over data for the same key). The store never keeps either: the resource layer
- * (api/secrets/seal.ts) seals them into `spec.sealed` (AES-256-GCM, the key id beside the
+ * (api/usecases/secrets/seal.ts) seals them into `spec.sealed` (AES-256-GCM, the key id beside the
  * ciphertext) and records each key's size in `spec.keys`. The API never sends `sealed` back
- * (api/secrets/public-view.ts), so a reader sees names and sizes only, as `kubectl describe secret`.
+ * (api/usecases/secrets/public-view.ts), so a reader sees names and sizes only, as `kubectl describe secret`.
  * A write with neither data nor stringData keeps the stored values (a label change does not need
  * them, and no client could send them: no client can read them).
  *

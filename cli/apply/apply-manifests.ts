@@ -126,7 +126,7 @@ function asError(err: unknown): Error {
 }
 
 function kindOf(raw: unknown): KindName {
-  // Documents without a kind are ECS task definitions (see api/manifests/ecs-task-definition.ts).
+  // Documents without a kind are ECS task definitions (see api/usecases/manifests/ecs-task-definition.ts).
   const kind = typeof raw === 'object' && raw !== null && 'kind' in raw && typeof raw.kind === 'string' ? raw.kind : 'TaskDefinition';
   return isKindName(kind) ? kind : 'TaskDefinition';
 }

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { BerthClient } from '../../api/client/types.js';
 import { applyMergePatch, isPlainObject } from '../../api/merge-patch.js';
-import { ConflictError, InvalidError } from '../../api/resources/errors.js';
+import { ConflictError, InvalidError } from '../../api/usecases/resources/errors.js';
 import { validateObject, type BerthObject } from '../../api/v1/index.js';
 import { lastApplied, type PreparedManifest } from './prepare.js';
 import { isEmptyPatch, threeWayMergePatch, type JsonObject } from './three-way-merge.js';

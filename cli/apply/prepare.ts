@@ -4,9 +4,9 @@
  * applied), and the managed-by label, source annotation and last-applied record added. Pure.
  */
 import { isPlainObject } from '../../api/merge-patch.js';
-import { toManifestShape } from '../../api/manifests/index.js';
+import { toManifestShape } from '../../api/usecases/manifests/index.js';
 import type { KindName } from '../../api/keys.js';
-import { InvalidError } from '../../api/resources/errors.js';
+import { InvalidError } from '../../api/usecases/resources/errors.js';
 import { validateObject, type BerthObject } from '../../api/v1/index.js';
 import { canonicalJson } from './canonical-json.js';
 import { LAST_APPLIED_ANNOTATION, MANAGED_BY_LABEL, SOURCE_ANNOTATION } from './constants.js';
@@ -65,7 +65,7 @@ export function prepareManifest(input: ApplyInput, options: { fieldManager: stri
  * What the last-applied record keeps of `applied`: all of it, except a Secret's values. kubectl
  * keeps them there (readable by anyone who can read the Secret); berth drops them. The record then
  * never names data or stringData, so the three-way merge sends them whole on every apply, and the
- * server keeps the stored seal when they are the same values (api/secrets/seal.ts).
+ * server keeps the stored seal when they are the same values (api/usecases/secrets/seal.ts).
  */
 function recordOf(applied: JsonObject): JsonObject {
   if (applied.kind !== 'Secret' || !isPlainObject(applied.spec)) return applied;

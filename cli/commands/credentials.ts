@@ -1,6 +1,6 @@
 /**
  * `berth credentials create [--name N] [--role edit] [--cluster C]`, `list`, `revoke ID`: access
- * keys for ECS's API (the AWS CLI and SDKs sign with them; api/ecs). `create` prints the key id and
+ * keys for ECS's API (the AWS CLI and SDKs sign with them; api/server/ecs). `create` prints the key id and
  * the secret once, as lines to export; the server keeps the secret only sealed.
  */
 import { Command } from 'commander';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { parseEndpoints } from '../../api/store/endpoints.js';
 import { berthHome } from '../config.js';
-import { parseListenAddress } from '../process/listen-address.js';
+import { parseListenAddress } from '../../cmd/listen-address.js';
 
 export interface ServeFlags {
   dataDir: string;

@@ -9,6 +9,6 @@ import { addServeOptions, type ServeFlags } from './serve-options.js';
 
 export function serverCommand(): Command {
   return addServeOptions(new Command('server').description('Run an API server + controller replica against etcd (several for HA)')).action(
-    (flags: ServeFlags) => runLazy(() => import('./actions/server.js'), flags),
+    (flags: ServeFlags) => runLazy(() => import('../../cmd/server.js'), flags),
   );
 }

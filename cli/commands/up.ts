@@ -31,5 +31,5 @@ export function upCommand(): Command {
     .option('--attribute <name=value>', 'a custom attribute of the local instance (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--stats-interval <duration>', STATS_INTERVAL_HELP)
     .option('--no-lb', "do not serve the cluster's load balancers through HAProxy (started when haproxy is installed)")
-    .action((flags: UpFlags) => runLazy(() => import('./actions/up.js'), flags));
+    .action((flags: UpFlags) => runLazy(() => import('../../cmd/up.js'), flags));
 }

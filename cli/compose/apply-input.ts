@@ -4,7 +4,7 @@
  * converted objects are validated like any manifest, so apply sees no difference.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { formatManifestError, type LoadedManifest } from '../../api/manifests/index.js';
+import { formatManifestError, type LoadedManifest } from '../../api/usecases/manifests/index.js';
 import { validateObject } from '../../api/v1/index.js';
 import { type ComposeOptions, loadComposeFile, looksLikeCompose } from './load.js';
 import { reportCompose } from './report.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatManifestError } from '../../api/manifests/index.js';
+import { formatManifestError } from '../../api/usecases/manifests/index.js';
 import { loadComposeFile } from './load.js';
 
 let dir: string;

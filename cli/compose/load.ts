@@ -7,9 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ManifestError, formatFieldPath } from '../../api/manifests/errors.js';
-import { positionOf } from '../../api/manifests/locate.js';
-import { type ParsedDocument, parseManifestText } from '../../api/manifests/parse.js';
+import { ManifestError, formatFieldPath } from '../../api/usecases/manifests/errors.js';
+import { positionOf } from '../../api/usecases/manifests/locate.js';
+import { type ParsedDocument, parseManifestText } from '../../api/usecases/manifests/parse.js';
 import { type Conversion, type ManifestObject, convertCompose } from './convert.js';
 import { ComposeCastError, castValue } from './casts.js';
 import { envFileEntries } from './env-file.js';

@@ -1,5 +1,5 @@
 /** Prints a compose load's warnings and errors; false when there were errors (nothing to apply). */
-import { formatManifestError } from '../../api/manifests/errors.js';
+import { formatManifestError } from '../../api/usecases/manifests/errors.js';
 import type { ComposeLoad } from './load.js';
 
 export function reportCompose(load: ComposeLoad, stderr: { write(text: string): unknown }): boolean {

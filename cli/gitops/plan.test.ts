@@ -1,7 +1,7 @@
 /** planSync: broken files are skipped whole and protect what they name; the rest is labelled and applied. */
 import { describe, expect, it } from 'vitest';
-import { loadTexts } from '../../api/manifests/index.js';
-import { parseLabelSelector } from '../../api/resources/label-selector.js';
+import { loadTexts } from '../../api/usecases/manifests/index.js';
+import { parseLabelSelector } from '../../api/usecases/resources/label-selector.js';
 import { GITOPS_SET_LABEL } from './constants.js';
 import { planSync } from './plan.js';
 

@@ -5,8 +5,8 @@
  * deletes a running service. Pure: the same load gives the same plan.
  */
 import { isPlainObject } from '../../api/merge-patch.js';
-import { ManifestError, toManifestShape, type LoadResult } from '../../api/manifests/index.js';
-import { matchesLabels, type LabelSelector } from '../../api/resources/label-selector.js';
+import { ManifestError, toManifestShape, type LoadResult } from '../../api/usecases/manifests/index.js';
+import { matchesLabels, type LabelSelector } from '../../api/usecases/resources/label-selector.js';
 import { isKindName, type BerthObject } from '../../api/v1/index.js';
 import { prepareManifest, type ApplyInput } from '../apply/prepare.js';
 import { appliedKey } from '../apply/prune.js';

@@ -1,6 +1,6 @@
 /** The status record: counts and errors from a sync report, read back from Cluster annotations, printed. */
 import { describe, expect, it } from 'vitest';
-import { ManifestError } from '../../api/manifests/index.js';
+import { ManifestError } from '../../api/usecases/manifests/index.js';
 import type { BerthObject } from '../../api/v1/index.js';
 import type { ApplyResult } from '../apply/types.js';
 import { statusAnnotation } from './constants.js';

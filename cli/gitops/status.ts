@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import { z } from 'zod';
 import type { BerthClient } from '../../api/client/types.js';
-import { formatManifestError } from '../../api/manifests/index.js';
+import { formatManifestError } from '../../api/usecases/manifests/index.js';
 import type { BerthObject } from '../../api/v1/index.js';
 import { formatApplyFailure } from '../output/apply-results.js';
 import { statusAnnotation, STATUS_ANNOTATION_PREFIX } from './constants.js';

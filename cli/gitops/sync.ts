@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { BerthClient } from '../../api/client/types.js';
-import { loadTexts, type ManifestErrorLocation, type ManifestText } from '../../api/manifests/index.js';
-import { readManifestTexts } from '../../api/manifests/read-inputs.js';
-import { parseLabelSelector } from '../../api/resources/label-selector.js';
+import { loadTexts, type ManifestErrorLocation, type ManifestText } from '../../api/usecases/manifests/index.js';
+import { readManifestTexts } from '../../api/usecases/manifests/read-inputs.js';
+import { parseLabelSelector } from '../../api/usecases/resources/label-selector.js';
 import { applyManifests } from '../apply/apply-manifests.js';
 import type { ApplyResult } from '../apply/types.js';
 import { planSync, type SkippedFile } from './plan.js';

@@ -2,11 +2,11 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { rootLogger } from '../../api/log.js';
-import { parseLabelSelector } from '../../api/resources/label-selector.js';
+import { parseLabelSelector } from '../../api/usecases/resources/label-selector.js';
 import { processIo, reportErrors } from '../commands/actions/run.js';
 import { connect } from '../commands/connect.js';
 import type { GitOpsWatchFlags } from '../commands/gitops.js';
-import { stopOnSignal } from '../process/until-signal.js';
+import { stopOnSignal } from '../../cmd/until-signal.js';
 import { GITOPS_FIELD_MANAGER, setName } from './constants.js';
 import { parseDuration } from '../duration.js';
 import { GitOpsWatcher } from './watcher.js';

@@ -5,10 +5,10 @@
  * trigger retries it with backoff; the status records it once the API answers again.
  */
 import { hostname } from 'node:os';
-import { formatManifestError, formatManifestWarning } from '../../api/manifests/index.js';
+import { formatManifestError, formatManifestWarning } from '../../api/usecases/manifests/index.js';
 import type { BerthClient } from '../../api/client/types.js';
 import type { Logger } from '../../api/log.js';
-import { NotFoundError } from '../../api/resources/errors.js';
+import { NotFoundError } from '../../api/usecases/resources/errors.js';
 import { formatApplyFailure, formatApplyResult } from '../output/apply-results.js';
 import { countResults, statusFromFailure, statusFromReport, writeStatus, type GitOpsStatus, type StatusContext } from './status.js';
 import { syncOnce, type SyncOptions, type SyncReport } from './sync.js';

@@ -1,5 +1,5 @@
 /** One line per applied object, as kubectl prints them: `service/web configured`, `taskdefinition/web:4 created`. */
-import { formatLocation } from '../../api/manifests/index.js';
+import { formatLocation } from '../../api/usecases/manifests/index.js';
 import type { ApplyResult, DryRunMode } from '../apply/types.js';
 import { formatError } from './errors.js';
 import { kindLabel } from './kinds.js';

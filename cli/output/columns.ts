@@ -96,7 +96,7 @@ const leaseColumns: Column<'Lease'>[] = [
   { header: 'TRANSITIONS', wide: true, cell: (l) => String(l.spec.leaseTransitions ?? 0) },
 ];
 
-// Names and sizes only: the values never reach a client (api/secrets/public-view.ts).
+// Names and sizes only: the values never reach a client (api/usecases/secrets/public-view.ts).
 const secretColumns: Column<'Secret'>[] = [
   { header: 'NAME', cell: (s) => s.metadata.name },
   { header: 'TYPE', cell: (s) => s.spec.type },

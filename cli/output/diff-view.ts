@@ -9,7 +9,7 @@ import { LAST_APPLIED_ANNOTATION } from '../apply/constants.js';
 import type { ApplyResult } from '../apply/types.js';
 import { kindLabel } from './kinds.js';
 import { unifiedDiff } from './unified-diff.js';
-import { publicObject } from '../../api/secrets/public-view.js';
+import { publicObject } from '../../api/usecases/secrets/public-view.js';
 
 export function comparable(object: BerthObject | undefined): string {
   if (!object) return '';

@@ -4,7 +4,7 @@
  */
 import { ApiError } from '../../api/client/errors.js';
 import { isKindName } from '../../api/v1/index.js';
-import { AlreadyExistsError, ConflictError, formatPath, InvalidError, NotFoundError, type ResourceId } from '../../api/resources/errors.js';
+import { AlreadyExistsError, ConflictError, formatPath, InvalidError, NotFoundError, type ResourceId } from '../../api/usecases/resources/errors.js';
 import { kindLabel, kindPlural } from './kinds.js';
 
 export function formatError(err: unknown): string {

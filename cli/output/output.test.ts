@@ -8,7 +8,7 @@ import { resolveKind, splitKindName } from './kinds.js';
 import { formatObjects, parseOutputFormat } from './print.js';
 import { renderTable } from './table.js';
 import { unifiedDiff } from './unified-diff.js';
-import { NotFoundError, InvalidError } from '../../api/resources/errors.js';
+import { NotFoundError, InvalidError } from '../../api/usecases/resources/errors.js';
 
 const NOW = new Date('2026-01-10T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();

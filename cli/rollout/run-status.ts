@@ -9,7 +9,7 @@ import type { BerthClient, ObjectOf } from '../../api/client/types.js';
 import type { RolloutFlags } from '../commands/rollout.js';
 import { withSession, type Io } from '../commands/actions/run.js';
 import { listAll } from '../commands/actions/objects.js';
-import { NotFoundError } from '../../api/resources/errors.js';
+import { NotFoundError } from '../../api/usecases/resources/errors.js';
 import { rolloutProgress, type Progress } from './progress.js';
 import { parseDuration } from '../duration.js';
 import { serviceName } from './target.js';

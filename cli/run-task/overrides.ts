@@ -3,7 +3,7 @@
  * (the shape of RunTask's `overrides`, also accepted wrapped as `{"overrides": …}` so a saved request
  * body works), with each --env merged into the named container's environment, --env winning.
  */
-import { formatPath } from '../../api/resources/errors.js';
+import { formatPath } from '../../api/usecases/resources/errors.js';
 import { TaskOverrides, toIssues } from '../../api/v1/index.js';
 
 export class RunTaskOverridesError extends Error {

@@ -11,7 +11,7 @@ import { undoTarget } from '../../cli/rollout/history.js';
 import { ApiError, getJson, mergePatch, putJson } from './api.js';
 import type { Service, TaskDefinition } from './types.js';
 
-/** ECS's stoppedReason for a user's stop, as api/tasks/stop-task.ts USER_STOP_REASON words it, saying where it came from. */
+/** ECS's stoppedReason for a user's stop, as api/usecases/tasks/stop-task.ts USER_STOP_REASON words it, saying where it came from. */
 export const CONSOLE_STOP_REASON = 'Task stopped by the user (web console)';
 const UPDATE_ATTEMPTS = 3;
 

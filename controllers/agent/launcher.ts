@@ -15,7 +15,7 @@ import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';
 import type { Task } from '../../api/v1/task.js';
 import type { Clock } from '../kit/clock.js';
 import type { TaskSecretsSource } from '../../api/client/types.js';
-import { unresolvedReason, usesSecrets, type ContainerSecrets } from '../../api/secrets/resolve.js';
+import { unresolvedReason, usesSecrets, type ContainerSecrets } from '../../api/usecases/secrets/resolve.js';
 import { dynamicPortMappings, needsTaskNetwork, portKey, taskLimits, toContainerSpec } from './runtime/container-spec.js';
 import type { LogDriverChoice } from './runtime/spec-logs.js';
 import { needsSandbox, sandboxSpec, type SandboxImage } from './runtime/spec-sandbox.js';

@@ -3,7 +3,7 @@
  * fields updated after a restart), then kept alive by heartbeats, each a small merge patch of status.
  */
 import type { BerthClient } from '../../api/client/types.js';
-import { AlreadyExistsError, NotFoundError } from '../../api/resources/errors.js';
+import { AlreadyExistsError, NotFoundError } from '../../api/usecases/resources/errors.js';
 import { DEFAULT_RESERVED_PORTS, type ContainerInstanceSpec } from '../../api/v1/container-instance.js';
 import { API_VERSION } from '../../api/v1/meta.js';
 import type { InstanceUtilization } from '../../api/v1/utilization.js';

@@ -7,7 +7,7 @@
  *
  * for admins and the API server's per-call token bound to that path (log-auth.ts), and only for
  * containers this agent runs (by their labels). exec runs the command through the runtime's exec
- * (Docker exec) and speaks api/tasks/stream-protocol.ts; a port connection is a TCP connection to
+ * (Docker exec) and speaks api/usecases/tasks/stream-protocol.ts; a port connection is a TCP connection to
  * the container's address on its network, made from the agent's host as the kubelet's is.
  */
 import type http from 'node:http';
@@ -17,7 +17,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../api/log.js';
 import { parseAgentStreamPath } from '../../api/paths.js';
 import { status } from '../../api/server/status.js';
-import { CLOSE, EXEC_CHANNEL, ExecQuery, frame, messageBuffer, queryObject, TerminalSize, unframe } from '../../api/tasks/stream-protocol.js';
+import { CLOSE, EXEC_CHANNEL, ExecQuery, frame, messageBuffer, queryObject, TerminalSize, unframe } from '../../api/usecases/tasks/stream-protocol.js';
 import type { LogCallerAuth } from './log-auth.js';
 import { DOCKER_LABELS, scopeLabels, type AgentScope } from './runtime/names.js';
 import type { ContainerRuntime, ContainerSummary, ExecSession } from './runtime/types.js';

@@ -3,7 +3,7 @@
  * and again until the plan asks for nothing more on the engine. The work queue guarantees that one
  * task is never reconciled by two workers at once, so a task's memory needs no locking.
  */
-import { ConflictError, NotFoundError } from '../../api/resources/errors.js';
+import { ConflictError, NotFoundError } from '../../api/usecases/resources/errors.js';
 import type { BerthClient, TaskSecretsSource } from '../../api/client/types.js';
 import type { Logger } from '../../api/log.js';
 import type { TaskDefinitionSpec } from '../../api/v1/task-definition.js';

@@ -14,7 +14,7 @@
  * can take over only `duration` after it saw that renewal, which was after it was sent: the old
  * leader has stopped by then, as long as the two clocks run at about the same rate.
  */
-import { ConflictError, AlreadyExistsError } from '../../api/resources/errors.js';
+import { ConflictError, AlreadyExistsError } from '../../api/usecases/resources/errors.js';
 import type { Lease } from '../../api/v1/lease.js';
 import { rootLogger, type Logger } from '../../api/log.js';
 import { realClock, type Clock } from './clock.js';

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalClient } from '../../api/client/local-client.js';
-import { ResourceStore } from '../../api/resources/resource-store.js';
+import { ResourceStore } from '../../api/usecases/resources/resource-store.js';
 import { SqliteStore } from '../../api/store/sqlite.js';
 import type { Store } from '../../api/store/types.js';
 import { realClock, type Clock } from './clock.js';

@@ -9,7 +9,7 @@
  * task is re-read (rare, so cheap) and remembered as read: if another scheduler bound it, the next
  * pass counts its resources on that instance even before the cache has the change.
  */
-import { ConflictError, NotFoundError } from '../../api/resources/errors.js';
+import { ConflictError, NotFoundError } from '../../api/usecases/resources/errors.js';
 import type { Logger } from '../../api/log.js';
 import type { Task } from '../../api/v1/index.js';
 import type { KitClient } from '../kit/types.js';

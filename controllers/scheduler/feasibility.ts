@@ -6,7 +6,7 @@
  */
 import type { BerthClient, ObjectOf } from '../../api/client/types.js';
 import type { KindName } from '../../api/keys.js';
-import type { PlacementCheck } from '../../api/tasks/create-tasks.js';
+import type { PlacementCheck } from '../../api/usecases/tasks/create-tasks.js';
 import { planScheduling } from './plan.js';
 import { seededRng } from './placement/index.js';
 
@@ -23,7 +23,7 @@ async function listAll<K extends KindName>(client: BerthClient, kind: K, cluster
   return items;
 }
 
-/** A PlacementCheck for api/tasks' runTask, reading the cluster through `client`. */
+/** A PlacementCheck for api/usecases/tasks' runTask, reading the cluster through `client`. */
 export function placementCheck(client: BerthClient, now: () => number = Date.now): PlacementCheck {
   return async (cluster, drafts) => {
     const [tasks, instances, definitions, services] = await Promise.all([

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { jsonEqual } from '../../api/json-equal.js';
-import { NotFoundError } from '../../api/resources/errors.js';
+import { NotFoundError } from '../../api/usecases/resources/errors.js';
 import { parseTaskDefinitionRef } from '../../api/v1/task-definition-ref.js';
 import { INDEX } from '../conventions.js';
 import { forEachBounded } from '../kit/pool.js';

@@ -12,7 +12,7 @@ import { rootLogger } from '../../api/log.js';
 import { Agent, type AgentOptions } from '../../controllers/agent/index.js';
 import { DockerRuntime } from '../../controllers/agent/runtime/docker.js';
 import { builtinControllers, type BuiltinControllerOptions } from '../../controllers/builtin.js';
-import { startControlPlane, type ControlPlane } from '../../cli/process/control-plane.js';
+import { startControlPlane, type ControlPlane } from '../../cmd/control-plane.js';
 import { eventually } from '../../controllers/kit/test-env.js';
 import { tempDir } from './berth-process.js';
 import { etcdEndpoint } from './stores.js';

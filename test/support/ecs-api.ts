@@ -1,5 +1,5 @@
 /**
- * Test fixtures for ECS's API (api/ecs): an official @aws-sdk/client-ecs client signing with an
+ * Test fixtures for ECS's API (api/server/ecs): an official @aws-sdk/client-ecs client signing with an
  * access key the berth server issued, and waiter options short enough for tests (the SDK's
  * defaults poll every 6-15 s).
  */

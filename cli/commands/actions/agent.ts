@@ -8,8 +8,8 @@ import { Agent } from '../../../controllers/agent/agent.js';
 import { DockerRuntime } from '../../../controllers/agent/runtime/docker.js';
 import { resolveConnection } from '../../config.js';
 import { parseLogsListen } from '../../../controllers/agent/log-address.js';
-import { localAddressToward } from '../../process/route-address.js';
-import { stopOnSignal } from '../../process/until-signal.js';
+import { localAddressToward } from '../../../cmd/route-address.js';
+import { stopOnSignal } from '../../../cmd/until-signal.js';
 import { agentSettings, dockerConnection, type AgentFlags } from '../agent-flags.js';
 
 export default async function runAgent(flags: AgentFlags): Promise<number> {

@@ -1,6 +1,6 @@
 /** `berth compose convert`: manifests on stdout, warnings and errors on stderr. */
 import { stringify } from 'yaml';
-import { formatManifestError } from '../../../api/manifests/index.js';
+import { formatManifestError } from '../../../api/usecases/manifests/index.js';
 import { loadComposeFile } from '../../compose/load.js';
 import { reportCompose } from '../../compose/report.js';
 import type { ComposeConvertFlags } from '../compose.js';

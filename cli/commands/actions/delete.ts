@@ -4,7 +4,7 @@
  */
 import type { BerthClient } from '../../../api/client/types.js';
 import type { KindName } from '../../../api/keys.js';
-import { NotFoundError } from '../../../api/resources/errors.js';
+import { NotFoundError } from '../../../api/usecases/resources/errors.js';
 import { applyRank } from '../../apply/constants.js';
 import { prepareManifest } from '../../apply/prepare.js';
 import { formatError } from '../../output/errors.js';

@@ -5,7 +5,7 @@
  */
 import { taskExecPath } from '../../../api/paths.js';
 import { openTaskStream } from '../../../api/client/task-stream.js';
-import { EXEC_CHANNEL, ExecStatus, execQueryString, frame, messageBuffer, unframe } from '../../../api/tasks/stream-protocol.js';
+import { EXEC_CHANNEL, ExecStatus, execQueryString, frame, messageBuffer, unframe } from '../../../api/usecases/tasks/stream-protocol.js';
 import type { ExecFlags } from '../exec.js';
 import { taskName } from './logs.js';
 import { withSession } from './run.js';

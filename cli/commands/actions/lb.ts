@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connect } from '../../../api/client/connection.js';
 import { rootLogger } from '../../../api/log.js';
 import { LbProxy } from '../../../controllers/lb/proxy/proxy.js';
-import { stopOnSignal } from '../../process/until-signal.js';
+import { stopOnSignal } from '../../../cmd/until-signal.js';
 import type { LbFlags } from '../lb.js';
 
 export default async function runLb(flags: LbFlags): Promise<number> {

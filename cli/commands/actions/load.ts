@@ -1,5 +1,11 @@
 /** Reading manifests for apply, diff and delete: every error printed as FILE:LINE:COL: PATH: MESSAGE. */
-import { formatManifestError, formatManifestWarning, loadManifests, type LoadedManifest, type ManifestErrorLocation } from '../../../api/manifests/index.js';
+import {
+  formatManifestError,
+  formatManifestWarning,
+  loadManifests,
+  type LoadedManifest,
+  type ManifestErrorLocation,
+} from '../../../api/usecases/manifests/index.js';
 import type { Io } from './run.js';
 
 export interface LoadReportOptions {

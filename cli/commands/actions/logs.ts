@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { taskLogContainers } from '../../../api/tasks/log-container.js';
+import { taskLogContainers } from '../../../api/usecases/tasks/log-container.js';
 import { parseDuration } from '../../duration.js';
 import type { LogsFlags } from '../logs.js';
 import { UsageError } from './apply.js';

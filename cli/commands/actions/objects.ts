@@ -1,7 +1,7 @@
 /** Reading objects for get, describe and delete: whole lists (all pages) and objects by name. */
 import type { BerthClient, ObjectOf } from '../../../api/client/types.js';
 import type { KindName } from '../../../api/keys.js';
-import { NotFoundError } from '../../../api/resources/errors.js';
+import { NotFoundError } from '../../../api/usecases/resources/errors.js';
 import { parseTaskDefinitionRef, type BerthObject } from '../../../api/v1/index.js';
 
 export async function listAll<K extends KindName>(

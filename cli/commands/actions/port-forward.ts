@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { openTaskStream, type StreamConnection } from '../../../api/client/task-stream.js';
 import { taskPortForwardPath } from '../../../api/paths.js';
-import { CLOSE, messageBuffer } from '../../../api/tasks/stream-protocol.js';
+import { CLOSE, messageBuffer } from '../../../api/usecases/tasks/stream-protocol.js';
 import { formatError } from '../../output/errors.js';
 import type { PortForwardFlags } from '../port-forward.js';
 import { UsageError } from './apply.js';

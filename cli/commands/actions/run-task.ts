@@ -1,12 +1,12 @@
 /**
- * `berth run-task`: api/tasks' runTask (scheduler places) or startTask (--instance), one line per
+ * `berth run-task`: api/usecases/tasks' runTask (scheduler places) or startTask (--instance), one line per
  * task. As ECS's RunTask, tasks no instance can take now are not created but reported (stderr, exit 1).
  * With --wait it then follows the tasks until they stop (cli/wait/watch-until.ts).
  */
 import { readFile } from 'node:fs/promises';
 import type { BerthClient, ObjectOf } from '../../../api/client/types.js';
-import { runTask, startTask } from '../../../api/tasks/index.js';
-import { lookUpTaskDefinition } from '../../../api/tasks/resolve-definition.js';
+import { runTask, startTask } from '../../../api/usecases/tasks/index.js';
+import { lookUpTaskDefinition } from '../../../api/usecases/tasks/resolve-definition.js';
 import { placementCheck } from '../../../controllers/scheduler/feasibility.js';
 import { parseDuration } from '../../duration.js';
 import { buildOverrides } from '../../run-task/overrides.js';

@@ -1,5 +1,5 @@
-/** `berth stop-task`: api/tasks' stopTask for each task named. */
-import { stopTask } from '../../../api/tasks/index.js';
+/** `berth stop-task`: api/usecases/tasks' stopTask for each task named. */
+import { stopTask } from '../../../api/usecases/tasks/index.js';
 import { formatError } from '../../output/errors.js';
 import type { StopTaskFlags } from '../stop-task.js';
 import { withSession } from './run.js';

@@ -1,5 +1,5 @@
 /** The work of `berth validate` (loaded only when the command runs). */
-import { formatManifestError, formatManifestWarning, loadManifests } from '../../../api/manifests/index.js';
+import { formatManifestError, formatManifestWarning, loadManifests } from '../../../api/usecases/manifests/index.js';
 import { strictness } from './load.js';
 
 export interface ValidateIo {

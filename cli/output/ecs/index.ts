@@ -6,13 +6,13 @@
 import type { KindName } from '../../../api/keys.js';
 import type { BerthObject } from '../../../api/v1/index.js';
 import { DEFAULT_REGION } from '../../../api/v1/arn.js';
-import { ecsContainerInstance } from '../../../api/ecs/elements/container-instance.js';
-import type { EcsContext } from '../../../api/ecs/elements/context.js';
-import { ecsService } from '../../../api/ecs/elements/service.js';
-import { ecsTaskDefinition } from '../../../api/ecs/elements/task-definition.js';
-import { ecsTask } from '../../../api/ecs/elements/task.js';
+import { ecsContainerInstance } from '../../../api/server/ecs/elements/container-instance.js';
+import type { EcsContext } from '../../../api/server/ecs/elements/context.js';
+import { ecsService } from '../../../api/server/ecs/elements/service.js';
+import { ecsTaskDefinition } from '../../../api/server/ecs/elements/task-definition.js';
+import { ecsTask } from '../../../api/server/ecs/elements/task.js';
 
-export { ecsContext, type EcsContext } from '../../../api/ecs/elements/context.js';
+export { ecsContext, type EcsContext } from '../../../api/server/ecs/elements/context.js';
 
 /** The region as the AWS CLI finds it in the environment, else ECS's examples' us-east-1. */
 export function regionFromEnv(env: NodeJS.ProcessEnv = process.env): string {

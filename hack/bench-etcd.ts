@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { singleMemberEtcdArgs } from './etcd-args.js';
 
 export interface PrivateEtcd {
   endpoint: string;
@@ -43,24 +44,7 @@ export async function startPrivateEtcd(): Promise<PrivateEtcd> {
   const peerUrl = `http://127.0.0.1:${peer}`;
   const child = spawn(
     'etcd',
-    [
-      '--name',
-      'berth-bench',
-      '--data-dir',
-      dir,
-      '--listen-client-urls',
-      endpoint,
-      '--advertise-client-urls',
-      endpoint,
-      '--listen-peer-urls',
-      peerUrl,
-      '--initial-advertise-peer-urls',
-      peerUrl,
-      '--initial-cluster',
-      `berth-bench=${peerUrl}`,
-      '--quota-backend-bytes',
-      String(4 * 2 ** 30),
-    ],
+    [...singleMemberEtcdArgs({ name: 'berth-bench', dataDir: dir, clientUrl: endpoint, peerUrl }), '--quota-backend-bytes', String(4 * 2 ** 30)],
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

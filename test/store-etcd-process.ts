@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { singleMemberEtcdArgs } from '../hack/etcd-args.js';
 
 export interface TestCerts {
   dir: string;
@@ -70,20 +71,7 @@ export class EtcdProcess {
     this.child = spawn(
       'etcd',
       [
-        '--name',
-        'berth-restart-test',
-        '--data-dir',
-        this.dataDir,
-        '--listen-client-urls',
-        client,
-        '--advertise-client-urls',
-        client,
-        '--listen-peer-urls',
-        peer,
-        '--initial-advertise-peer-urls',
-        peer,
-        '--initial-cluster',
-        `berth-restart-test=${peer}`,
+        ...singleMemberEtcdArgs({ name: 'berth-restart-test', dataDir: this.dataDir, clientUrl: client, peerUrl: peer }),
         ...(this.tls
           ? [
               '--cert-file',

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../../api/log.js';
+import { singleMemberEtcdArgs } from '../etcd-args.js';
 import { Proc, waitReady } from './process.js';
 
 const EtcdHealth = z.object({ health: z.string() });
@@ -23,27 +24,7 @@ export class ChaosEtcd {
   ) {
     const client = `http://127.0.0.1:${clientPort}`;
     const peer = `http://127.0.0.1:${peerPort}`;
-    this.proc = new Proc(
-      'etcd',
-      'etcd',
-      [
-        '--name',
-        'berth-chaos',
-        '--data-dir',
-        this.dataDir,
-        '--listen-client-urls',
-        client,
-        '--advertise-client-urls',
-        client,
-        '--listen-peer-urls',
-        peer,
-        '--initial-advertise-peer-urls',
-        peer,
-        '--initial-cluster',
-        `berth-chaos=${peer}`,
-      ],
-      log,
-    );
+    this.proc = new Proc('etcd', 'etcd', singleMemberEtcdArgs({ name: 'berth-chaos', dataDir: this.dataDir, clientUrl: client, peerUrl: peer }), log);
   }
 
   get endpoint(): string {

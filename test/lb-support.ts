@@ -16,7 +16,7 @@ export const haproxyInstalled = (() => {
 })();
 
 /** Listener ports from this suite's range (24800-24899), one per test file. */
-export const LB_PORTS = { traffic: 24821, rolling: 24822, drain: 24823 } as const;
+export const LB_PORTS = { traffic: 24821, rolling: 24822, drain: 24823, watch: 24825 } as const;
 
 export interface LbEnv {
   cluster: TestCluster;
@@ -25,7 +25,8 @@ export interface LbEnv {
   dispose(): Promise<void>;
 }
 
-export async function startLbEnv(): Promise<LbEnv> {
+/** `intervalMs`: the proxy's longest time between passes (short here, so tests need not wait for a pass). */
+export async function startLbEnv({ intervalMs = 250 }: { intervalMs?: number } = {}): Promise<LbEnv> {
   const cluster = await startTestCluster({ prefix: 'lb' });
   await cluster.startAgent(`${cluster.name}-a`);
   const proxy = new LbProxy({
@@ -35,7 +36,7 @@ export async function startLbEnv(): Promise<LbEnv> {
     name: 'test-proxy',
     haproxy: HAPROXY,
     bindAddress: '127.0.0.1',
-    intervalMs: 250,
+    intervalMs,
     log: rootLogger,
   });
   await proxy.start();

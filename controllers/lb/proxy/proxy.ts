@@ -1,7 +1,8 @@
 /**
  * `berth lb`: one HAProxy, in master-worker mode, serving a cluster's LoadBalancers.
  *
- * Every interval it reads the LoadBalancers and TargetGroups through the API and
+ * It watches the cluster's LoadBalancers and TargetGroups through the API (two informers) and, on
+ * each change and at least every interval (HAProxy's own health checks are not watchable):
  *   - when the listeners or groups changed: writes the config (with the servers the running worker
  *     has) and the server-state file, and reloads through the master socket: the new worker takes
  *     the listening sockets over (`expose-fd listeners`) and each server's drain and health state;
@@ -17,6 +18,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BerthClient } from '../../../api/client/types.js';
 import type { Logger } from '../../../api/log.js';
+import { clientListWatch } from '../../kit/client-list-watch.js';
+import { realClock } from '../../kit/clock.js';
+import { Informer } from '../../kit/informer.js';
+import type { LoadBalancer, TargetGroup } from '../../../api/v1/index.js';
 import { jsonEqual } from '../../../api/json-equal.js';
 import { desiredState, type Desired } from './desired.js';
 import { listenerShape, renderConfig, type ConfigOptions, type ConfigPaths } from './haproxy-config.js';
@@ -33,6 +38,7 @@ export interface LbProxyOptions {
   name: string;
   haproxy?: string;
   bindAddress?: string;
+  /** The longest time between two passes; a change to a LoadBalancer or TargetGroup starts one at once. */
   intervalMs?: number;
   log: Logger;
 }
@@ -61,6 +67,10 @@ export class LbProxy {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private readonly reported = new Map<string, { at: number; targets: Record<string, string> }>();
+  private readonly balancers: Informer<LoadBalancer>;
+  private readonly groups: Informer<TargetGroup>;
+  /** Aborted by a watched change (or stop) to end the wait between two passes early. */
+  private wake = new AbortController();
 
   constructor(private readonly options: LbProxyOptions) {
     this.paths = {
@@ -71,11 +81,20 @@ export class LbProxy {
       master: join(options.dir, 'master.sock'),
     };
     this.config = { bindAddress: options.bindAddress ?? '0.0.0.0', hardStopAfterSeconds: 3_600 };
+    const log = options.log.child({ component: 'lb-informer' });
+    this.balancers = new Informer({ source: clientListWatch(options.client, 'LoadBalancer', { cluster: options.cluster }), clock: realClock, log });
+    this.groups = new Informer({ source: clientListWatch(options.client, 'TargetGroup', { cluster: options.cluster }), clock: realClock, log });
+    const changed = () => this.wake.abort();
+    for (const informer of [this.balancers, this.groups]) informer.addEventHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
   }
 
   async start(): Promise<void> {
     mkdirSync(this.options.dir, { recursive: true });
-    const desired = await this.desired();
+    this.balancers.start();
+    this.groups.start();
+    const synced = await Promise.all([this.balancers.waitForSync(), this.groups.waitForSync()]);
+    if (!synced.every(Boolean)) throw new HaproxyStartError('stopped before the load balancers and target groups were read');
+    const desired = this.desired();
     this.shape = listenerShape(desired, this.paths, this.config);
     writeFileSync(this.paths.config, renderConfig({ ...desired, backends: desired.backends.map((b) => ({ ...b, servers: [] })) }, this.paths, this.config));
     writeFileSync(this.paths.stateFile, '');
@@ -98,7 +117,10 @@ export class LbProxy {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake.abort();
     await this.loop;
+    this.balancers.stop();
+    this.groups.stop();
     const child = this.child;
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -114,7 +136,7 @@ export class LbProxy {
 
   /** One pass: reload or runtime changes, then the health reports. */
   async syncOnce(): Promise<void> {
-    const desired = await this.desired();
+    const desired = this.desired();
     for (const reason of desired.skipped) this.options.log.warn(reason);
     const shape = listenerShape(desired, this.paths, this.config);
     let running = parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state'));
@@ -138,19 +160,19 @@ export class LbProxy {
   private async run(): Promise<void> {
     const interval = this.options.intervalMs ?? 1_000;
     while (!this.stopped) {
+      // A change seen from here on, even during the pass, makes the next pass start at once.
+      this.wake = new AbortController();
       try {
         await this.syncOnce();
       } catch (err) {
         this.options.log.warn({ err }, 'load balancer sync failed; trying again');
       }
-      await sleep(interval);
+      if (!this.wake.signal.aborted) await realClock.sleep(interval, this.wake.signal);
     }
   }
 
-  private async desired(): Promise<Desired> {
-    const { client, cluster } = this.options;
-    const [lbs, groups] = await Promise.all([client.list('LoadBalancer', { cluster }), client.list('TargetGroup', { cluster })]);
-    return desiredState(lbs.items, groups.items);
+  private desired(): Desired {
+    return desiredState(this.balancers.list(), this.groups.list());
   }
 
   /** Seamless reload: the running servers kept (with their states, through the state file), the new listeners taken up. */

@@ -208,6 +208,7 @@ interface UpdateLoss {
   seconds: number[];
   p99: number[];
 }
+const say = (line: string) => process.stdout.write(`${line}\n`);
 const emptyLoss = (): UpdateLoss => ({ failed: [], total: [], seconds: [], p99: [] });
 
 /** Steady wrk load from a little before the update until a little after it is done. */
@@ -218,6 +219,7 @@ async function underLoad(port: number, update: () => Promise<void>, into: Update
   await sleep(3_000);
   const r = await wrk.stop();
   const f = failures(r);
+  if (f.failed > 0) say(`bench-lb: port ${port}: ${r.non2xx} non-2xx, socket errors ${JSON.stringify(r.socket)}`);
   into.failed.push(f.failed);
   into.total.push(f.total);
   into.p99.push(r.p99);
@@ -233,7 +235,8 @@ const sh = (cmd: string, args: string[]) => {
   try {
     return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   } catch (err) {
-    return err instanceof Error && 'stderr' in err ? String(err.stderr) : '';
+    // `wrk -v` prints its version and exits 1.
+    return err instanceof Error && 'stderr' in err && 'stdout' in err ? `${String(err.stdout)}${String(err.stderr)}` : '';
   }
 };
 
@@ -241,7 +244,6 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadStart = loadavg();
   const imageId = await docker('image', 'inspect', '--format', '{{.Id}}', IMAGE);
-  const say = (line: string) => process.stdout.write(`${line}\n`);
 
   say(`bench-lb: berth, ${REPLICAS} replicas behind HAProxy on :${BERTH_PORT}`);
   const berth = await startBerthWeb();

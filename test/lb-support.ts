@@ -16,7 +16,7 @@ export const haproxyInstalled = (() => {
 })();
 
 /** Listener ports from this suite's range (24800-24899), one per test file. */
-export const LB_PORTS = { traffic: 24821, rolling: 24822, drain: 24823, watch: 24825 } as const;
+export const LB_PORTS = { traffic: 24821, rolling: 24822, drain: 24823, watch: 24825, token: 24826 } as const;
 
 export interface LbEnv {
   cluster: TestCluster;

@@ -23,7 +23,17 @@
  */
 import type { KindName } from '../keys.js';
 import type { Subresource } from '../paths.js';
-import { ALL_CLUSTERS, atLeast, roleIn, strongestRole, type AgentPrincipal, type ClusterRole, type Principal, type UserPrincipal } from './principal.js';
+import {
+  ALL_CLUSTERS,
+  atLeast,
+  roleIn,
+  strongestRole,
+  type AgentPrincipal,
+  type ClusterRole,
+  type LbPrincipal,
+  type Principal,
+  type UserPrincipal,
+} from './principal.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
@@ -50,7 +60,9 @@ export type Decision =
   /** Allowed if the written ContainerInstance keeps agent-instance-rules.ts. */
   | { allowed: 'ownInstanceRules'; instance: string }
   /** Allowed if the user holds `admin` in every cluster where a service or a live task uses the task definition. */
-  | { allowed: 'needsAdminWhereUsed' };
+  | { allowed: 'needsAdminWhereUsed' }
+  /** Allowed if the written TargetGroup differs from the stored one only in `proxy`'s own health report (lb-report-rules.ts). */
+  | { allowed: 'ownHealthReport'; proxy: string };
 
 const allow: Decision = { allowed: true };
 const deny = (reason: string): Decision => ({ allowed: false, reason });
@@ -60,6 +72,7 @@ export function authorize(principal: Principal, req: ResourceRequest): Decision 
   if (principal.role === 'log-reader') return deny(`${principal.name} only reads container logs from agents; it may not ${req.verb} ${req.kind}`);
   if (principal.role === 'scrape') return deny(`${principal.name} is a scrape token: it reads /metrics only; it may not ${req.verb} ${req.kind}`);
   if (principal.role === 'user') return authorizeUser(principal, req);
+  if (principal.role === 'lb') return authorizeLb(principal, req);
   return authorizeAgent(principal, req);
 }
 
@@ -154,4 +167,23 @@ function authorizeAgentTask(agent: AgentPrincipal, req: ResourceRequest, who: st
   if (req.verb === 'get') return { allowed: 'needsBoundTask', instance: agent.instance };
   if ((req.verb === 'update' || req.verb === 'patch') && req.subresource === 'status') return { allowed: 'needsBoundTask', instance: agent.instance };
   return deny(`the ${who} may only read tasks and write their status (${what})`);
+}
+
+/**
+ * A load balancer proxy's token (`berth lb` on a host of its own) reads its cluster's LoadBalancers
+ * and TargetGroups and writes, in a TargetGroup's status, its own health report alone: it cannot
+ * change listeners, rules, targets or another proxy's report, so a stolen one steers no traffic.
+ */
+function authorizeLb(lb: LbPrincipal, req: ResourceRequest): Decision {
+  const what = `${req.verb} ${req.kind}${req.subresource ? `/${req.subresource}` : ''}`;
+  const who = `load balancer token ${lb.name}`;
+  if (req.cluster !== lb.cluster)
+    return deny(
+      `the ${who} may only act in cluster ${lb.cluster}, not ${req.cluster === undefined ? 'across all clusters' : `in cluster ${req.cluster}`} (${what})`,
+    );
+  const reads = req.verb === 'get' || req.verb === 'list' || req.verb === 'watch';
+  if ((req.kind === 'LoadBalancer' || req.kind === 'TargetGroup') && reads) return allow;
+  if (req.kind === 'TargetGroup' && req.subresource === 'status' && (req.verb === 'update' || req.verb === 'patch'))
+    return { allowed: 'ownHealthReport', proxy: lb.name };
+  return deny(`the ${who} reads load balancers and target groups and reports its health checks; it may not ${what}`);
 }

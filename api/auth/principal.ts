@@ -4,6 +4,8 @@
  *  - a user (`role: user`) holding a role per cluster (`grants`): admin, edit or view, see
  *    authorize.ts; `*` grants the role in every cluster;
  *  - the agent of one container instance;
+ *  - a load balancer proxy (`role: lb`, `berth lb` on another host): reads one cluster's
+ *    LoadBalancers and TargetGroups and reports its own health checks, under the token's name;
  *  - a scraper (`role: scrape`): reads /metrics (and /version) and nothing else, for a Prometheus
  *    whose credentials then open no cluster's objects;
  *  - a log reader: the API server itself when it reads container logs from one agent. Such a token
@@ -28,6 +30,7 @@ export const TokenIdentity = z.discriminatedUnion('role', [
   z.strictObject({ ...common, role: z.literal('user'), grants: z.record(GrantCluster, ClusterRole) }),
   z.strictObject({ ...common, role: z.literal('agent'), cluster: Name, instance: Name }),
   z.strictObject({ ...common, role: z.literal('scrape') }),
+  z.strictObject({ ...common, role: z.literal('lb'), cluster: Name }),
   /** `path`: the one agent log path (`/v1/tasks/{task}/containers/{container}/logs`) the token was made for. */
   z.strictObject({
     ...common,
@@ -45,6 +48,9 @@ export const ANONYMOUS_LOOPBACK: TokenIdentity = { name: 'anonymous (loopback)',
 export type Principal = TokenIdentity;
 export type AgentPrincipal = Extract<Principal, { role: 'agent' }>;
 export type UserPrincipal = Extract<Principal, { role: 'user' }>;
+export type LbPrincipal = Extract<Principal, { role: 'lb' }>;
+/** The identity of a token issued to a machine by role (`berth token create --role scrape|lb`), without its expiry. */
+export type ScrapeOrLbIdentity = { name: string; role: 'scrape' } | { name: string; role: 'lb'; cluster: string };
 
 /** The role `principal` holds in `cluster` (installation admins: admin everywhere). */
 export function roleIn(principal: Principal, cluster: string | undefined): ClusterRole | undefined {

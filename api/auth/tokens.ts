@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sysKeys } from '../keys.js';
 import type { Store } from '../store/types.js';
-import { isExpired, type ClusterRole, type TokenIdentity } from './principal.js';
+import { isExpired, type ClusterRole, type ScrapeOrLbIdentity, type TokenIdentity } from './principal.js';
 import { StoredToken, storedIdentity } from './stored-token.js';
 import type { TokenMirror } from './token-mirror.js';
 
@@ -70,11 +70,14 @@ export class TokenRegistry {
     return { token, id: tokenId(hashToken(token)), expiresAt };
   }
 
-  /** A new token that reads /metrics and nothing else (a Prometheus's), valid for `ttlMs` (absent: until revoked). */
-  async issueScrapeToken(name: string, ttlMs?: number): Promise<{ token: string; id: string; expiresAt?: string }> {
+  /**
+   * A new token of a machine's role, valid for `ttlMs` (absent: until revoked): `scrape` reads
+   * /metrics and nothing else (a Prometheus's); `lb` serves one cluster's load balancers (`berth lb`).
+   */
+  async issueRoleToken(identity: ScrapeOrLbIdentity, ttlMs?: number): Promise<{ token: string; id: string; expiresAt?: string }> {
     const token = newToken();
     const expiresAt = ttlMs === undefined ? undefined : new Date(this.now() + ttlMs).toISOString();
-    await this.register(token, { name, role: 'scrape', ...(expiresAt ? { expiresAt } : {}) });
+    await this.register(token, { ...identity, ...(expiresAt ? { expiresAt } : {}) });
     return { token, id: tokenId(hashToken(token)), expiresAt };
   }
 

@@ -1,6 +1,6 @@
 /** The token endpoints (api/server/token-routes.ts) as typed calls, for the CLI's `berth token`. */
 import { z } from 'zod';
-import { ClusterRole, TokenIdentity } from '../auth/principal.js';
+import { ClusterRole, TokenIdentity, type ScrapeOrLbIdentity } from '../auth/principal.js';
 import { TOKENS_PATH, tokenPath } from '../paths.js';
 import { parseBody } from './decode.js';
 
@@ -16,7 +16,7 @@ export class TokenCalls {
   constructor(private readonly call: Call) {}
 
   async create(
-    request: { name: string; grants: Record<string, ClusterRole>; ttlSeconds?: number } | { name: string; role: 'scrape'; ttlSeconds?: number },
+    request: { name: string; grants: Record<string, ClusterRole>; ttlSeconds?: number } | (ScrapeOrLbIdentity & { ttlSeconds?: number }),
   ): Promise<z.infer<typeof Created>> {
     return parseBody(Created, await this.call('POST', TOKENS_PATH, request), 'created token');
   }

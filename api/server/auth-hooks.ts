@@ -11,6 +11,7 @@ import { ANONYMOUS_LOOPBACK, atLeast, roleIn, type Principal } from '../auth/pri
 import { parseTaskDefinitionRef } from '../v1/task-definition-ref.js';
 import { hashToken, type TokenRegistry } from '../auth/tokens.js';
 import { agentInstanceRefusals } from '../auth/agent-instance-rules.js';
+import { lbReportRefusals } from '../auth/lb-report-rules.js';
 import { isOfKind } from '../usecases/resources/codec.js';
 import type { ResourceStore, WriteOptions } from '../usecases/resources/resource-store.js';
 import type { ContainerInstance } from '../v1/container-instance.js';
@@ -67,6 +68,7 @@ export async function authorizeCall(resources: ResourceStore, principal: Princip
   if (decision.allowed === true) return undefined;
   if (decision.allowed === false) throw new ForbiddenError(decision.reason);
   if (decision.allowed === 'ownInstanceRules') return agentInstanceAdmission(resources, decision.instance, path.subresource);
+  if (decision.allowed === 'ownHealthReport') return lbReportAdmission(decision.proxy);
   if (decision.allowed === 'needsAdminWhereUsed') {
     if (name === undefined) throw new ForbiddenError('name the task definition revision to deregister or delete');
     await checkAdminWhereUsed(resources, principal, name);
@@ -155,6 +157,15 @@ function agentInstanceAdmission(resources: ResourceStore, instance: string, subr
     }
     if (refusals.length > 0)
       throw new ForbiddenError(`the agent of instance ${instance} may not write this: ${refusals.map((r) => `${r.path}: ${r.message}`).join('; ')}`);
+  };
+}
+
+function lbReportAdmission(proxy: string): Admit {
+  return (next, current) => {
+    if (!isOfKind(next, 'TargetGroup') || (current && !isOfKind(current, 'TargetGroup'))) throw new Error('internal: health report admission of another kind');
+    const refusals = lbReportRefusals(proxy, next.status, current?.status);
+    if (refusals.length > 0)
+      throw new ForbiddenError(`the load balancer token ${proxy} may not write this: ${refusals.map((r) => `${r.path}: ${r.message}`).join('; ')}`);
   };
 }
 

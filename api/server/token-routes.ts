@@ -3,6 +3,7 @@
  *
  *   POST   /apis/berth.dev/v1/tokens        {name, grants: {cluster: admin|edit|view}, ttlSeconds?} → {token, id, expiresAt?}
  *                                            {name, role: scrape, ttlSeconds?}: a token for /metrics alone
+ *                                            {name, role: lb, cluster, ttlSeconds?}: `berth lb`'s token for one cluster
  *   GET    /apis/berth.dev/v1/tokens        → {items: [{id, name, role, grants?, cluster?, instance?, expiresAt?}]}
  *   DELETE /apis/berth.dev/v1/tokens/{id}   → {revoked: N}
  *
@@ -11,6 +12,7 @@
  */
 import { z } from 'zod';
 import { ALL_CLUSTERS, ClusterRole, GrantCluster } from '../auth/principal.js';
+import { Name } from '../v1/meta.js';
 import { ForbiddenError } from '../auth/errors.js';
 import type { TokenRegistry } from '../auth/tokens.js';
 import { TOKEN_ROUTE, TOKENS_PATH } from '../paths.js';
@@ -31,12 +33,14 @@ const GrantsTokenBody = z.strictObject({
   ttlSeconds,
 });
 const ScrapeTokenBody = z.strictObject({ name: tokenName, role: z.literal('scrape'), ttlSeconds });
-export type CreateTokenBody = z.infer<typeof GrantsTokenBody> | z.infer<typeof ScrapeTokenBody>;
+const LbTokenBody = z.strictObject({ name: tokenName, role: z.literal('lb'), cluster: Name, ttlSeconds });
+export type CreateTokenBody = z.infer<typeof GrantsTokenBody> | z.infer<typeof ScrapeTokenBody> | z.infer<typeof LbTokenBody>;
 
 /** Picks the shape by `role`, so an error names the field that is wrong (a union would say only "Invalid input"). */
 function parseCreateTokenBody(body: unknown) {
-  const asksForRole = typeof body === 'object' && body !== null && 'role' in body;
-  return asksForRole ? ScrapeTokenBody.safeParse(body) : GrantsTokenBody.safeParse(body);
+  const role = typeof body === 'object' && body !== null && 'role' in body ? body.role : undefined;
+  if (role === undefined) return GrantsTokenBody.safeParse(body);
+  return role === 'lb' ? LbTokenBody.safeParse(body) : ScrapeTokenBody.safeParse(body);
 }
 
 const Id = z.object({ id: z.string().regex(/^[0-9a-f]{12}$/, 'a token id is 12 hex digits (see GET tokens)') });
@@ -56,8 +60,11 @@ export function registerTokenRoutes(app: ApiApp, tokens: TokenRegistry, resource
     if (!body.success) throw new BadRequestError(`invalid token request: ${issues(body.error)}`);
     const ttlMs = body.data.ttlSeconds && body.data.ttlSeconds * 1000;
     if ('role' in body.data) {
-      const issued = await tokens.issueScrapeToken(body.data.name, ttlMs);
-      request.log.info({ id: issued.id, name: body.data.name, role: 'scrape', expiresAt: issued.expiresAt }, 'token created');
+      const { ttlSeconds: _ttl, ...identity } = body.data;
+      if (identity.role === 'lb' && !(await resources.get('Cluster', { name: identity.cluster })))
+        throw new NotFoundError({ kind: 'Cluster', cluster: identity.cluster, name: identity.cluster });
+      const issued = await tokens.issueRoleToken(identity, ttlMs);
+      request.log.info({ id: issued.id, ...identity, expiresAt: issued.expiresAt }, 'token created');
       return reply.code(201).send(issued);
     }
     for (const cluster of Object.keys(body.data.grants))

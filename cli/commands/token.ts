@@ -18,10 +18,13 @@ export function tokenCommand(): Command {
     withGlobalOptions(
       new Command('create')
         .description(
-          'Create a token holding ROLE (admin, edit or view) in --cluster ("*" for every cluster), or a scrape token (/metrics only); prints it once',
+          'Create a token holding ROLE (admin, edit or view) in --cluster ("*" for every cluster), a load balancer token (lb) or a scrape token (/metrics only); prints it once',
         )
         .requiredOption('--name <name>', 'who or what the token is for (shown by `berth token list`)')
-        .requiredOption('--role <role>', 'admin, edit or view; or scrape: reads /metrics and nothing else'),
+        .requiredOption(
+          '--role <role>',
+          "admin, edit or view; lb: `berth lb`'s token for --cluster (reads load balancers, reports its health checks); scrape: reads /metrics and nothing else",
+        ),
     )
       .option('--ttl <duration>', 'how long it is valid, e.g. 720h (default: until revoked)')
       .action((flags: TokenCreateFlags) => runLazy(async () => ({ default: (await import('./actions/token.js')).runTokenCreate }), flags)),

@@ -15,8 +15,17 @@ export function runTokenCreate(flags: TokenCreateFlags): Promise<number> {
       io.stderr.write(`token ${created.id} (${flags.name}): scrape (/metrics only)${created.expiresAt ? `, expires ${created.expiresAt}` : ''}\n`);
       return 0;
     }
+    if (flags.role === 'lb') {
+      const lbCluster = flags.cluster ?? cluster;
+      const created = await client.tokens.create({ name: flags.name, role: 'lb', cluster: lbCluster, ttlSeconds });
+      io.stdout.write(`${created.token}\n`);
+      io.stderr.write(
+        `token ${created.id} (${flags.name}): lb in ${lbCluster} (berth lb: reads load balancers, reports health as ${flags.name})${created.expiresAt ? `, expires ${created.expiresAt}` : ''}\n`,
+      );
+      return 0;
+    }
     const role = ClusterRole.safeParse(flags.role);
-    if (!role.success) throw new Error(`--role "${flags.role}" is not a role; use admin, edit, view or scrape`);
+    if (!role.success) throw new Error(`--role "${flags.role}" is not a role; use admin, edit, view, lb or scrape`);
     const created = await client.tokens.create({ name: flags.name, grants: { [flags.cluster ?? cluster]: role.data }, ttlSeconds });
     io.stdout.write(`${created.token}\n`);
     io.stderr.write(
@@ -37,9 +46,11 @@ export function runTokenList(flags: GlobalFlags): Promise<number> {
               .join(',')
           : t.role === 'agent'
             ? `${t.cluster}/${t.instance}`
-            : t.role === 'admin' || t.role === 'scrape'
-              ? '*'
-              : (t.instance ?? '-');
+            : t.role === 'lb'
+              ? t.cluster
+              : t.role === 'admin' || t.role === 'scrape'
+                ? '*'
+                : (t.instance ?? '-');
       io.stdout.write(`${t.id}  ${t.name.padEnd(28)}  ${t.role.padEnd(10)}  ${where.padEnd(23)}  ${t.expiresAt ?? 'never'}\n`);
     }
     return 0;

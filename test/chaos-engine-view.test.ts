@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { Task } from '../api/v1/task.js';
 import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually } from '../controllers/kit/test-env.js';
@@ -20,6 +21,7 @@ import type { StoreSnapshot } from '../hack/chaos/store-view.js';
 import { TEST_IMAGE } from './support/cluster.js';
 
 const docker = new Docker();
+const Overlay = z.object({ GraphDriver: z.object({ Data: z.object({ UpperDir: z.string() }) }) });
 const isRoot = process.getuid?.() === 0;
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -52,8 +54,8 @@ describe.skipIf(!isRoot)('chaos engine view', () => {
         [DOCKER_LABELS.taskDefinition]: 'web:1',
       },
     });
-    const upper = (await created.inspect()).GraphDriver.Data?.UpperDir;
-    if (upper === undefined) throw new Error('the engine does not use overlay2 (no UpperDir): this test needs it');
+    // overlay2's layer (dockerode types GraphDriver.Data as devicemapper's).
+    const upper = Overlay.parse(await created.inspect()).GraphDriver.Data.UpperDir;
     const held = join(upper, 'held');
     cleanups.push(async () => {
       if (existsSync(held)) execFileSync('chattr', ['-i', held]);

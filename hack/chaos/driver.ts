@@ -133,7 +133,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         checker.notSteady(`after ${kind} (round ${checker.round}): not steady within ${options.convergeBoundMs} ms: ${steady.why}`);
       await checker.checkCrashedReplaced(injected.crashedTaskUids).catch((err: unknown) => log.warn({ err: String(err) }, 'crash check skipped'));
       await checker.checkOrphans().catch((err: unknown) => log.warn({ err: String(err) }, 'orphan check skipped'));
-      checker.closeWindow();
+      checker.endRound(steady.ms !== undefined);
       faults.push({ kind, round: checker.round, detail: injected.detail, convergedMs: steady.ms });
       log.info({ round: checker.round, fault: kind, convergedMs: steady.ms }, 'fault repaired');
     }

@@ -47,6 +47,8 @@ export class Checker {
   fault = 'setup';
   samples = 0;
   private window: CrashWindow = { suspendMinimum: true, excludedInstances: [] };
+  /** Counts openWindow calls: a sample judges the minimum only if no window opened while it ran. */
+  private windowsOpened = 0;
   private readonly firstBinding = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -80,6 +82,7 @@ export class Checker {
   }
 
   openWindow(w: CrashWindow): void {
+    this.windowsOpened++;
     this.window = w;
   }
 
@@ -88,11 +91,23 @@ export class Checker {
     this.window = { suspendMinimum: false, excludedInstances: [] };
   }
 
-  private violation(kind: ViolationKind, key: string, detail: string): void {
+  /**
+   * A round is over: its window closes only if the services became steady. One that never did is
+   * still recovering from that round's fault — already a not-steady violation — and holding it to
+   * the minimum before it recovers would count the same episode again (rounds 80–81 of the long
+   * run of 2026-12-07: not-steady, then below-minimum from a sample taken between the two faults).
+   * A later round's steady state closes it.
+   */
+  endRound(steady: boolean): void {
+    if (steady) this.closeWindow();
+    else this.log.info({ round: this.round }, 'not steady: the crash window stays open until the services are');
+  }
+
+  private violation(kind: ViolationKind, key: string, detail: string, at: { round: number; fault: string } = this): void {
     const existing = this.violations.get(key);
     if (existing) return void existing.seen++;
-    this.violations.set(key, { kind, detail, round: this.round, fault: this.fault, firstAt: new Date().toISOString(), seen: 1 });
-    this.log.warn({ violation: kind, detail, round: this.round, fault: this.fault }, 'violation');
+    this.violations.set(key, { kind, detail, round: at.round, fault: at.fault, firstAt: new Date().toISOString(), seen: 1 });
+    this.log.warn({ violation: kind, detail, round: at.round, fault: at.fault }, 'violation');
   }
 
   private noteBinding(task: Task): void {
@@ -105,6 +120,11 @@ export class Checker {
   }
 
   private async sample(): Promise<void> {
+    // What the sample saw belongs to the round it started in (its reads and checks take seconds on
+    // a loaded machine, during which the next round may begin).
+    const at = { round: this.round, fault: this.fault };
+    const opened = this.windowsOpened;
+    const minimumHolds = () => !this.window.suspendMinimum && this.windowsOpened === opened;
     const engine = await engineSnapshot(this.docker, this.cluster).catch(() => undefined);
     const store = await this.store.snapshot().catch(() => undefined);
     for (const t of store?.tasks ?? []) this.noteBinding(t.object);
@@ -118,6 +138,7 @@ export class Checker {
           'task-running-twice',
           `twice:${key}`,
           `${cs.length} running containers for task ${cs[0]?.taskName} container ${cs[0]?.container}: ${cs.map((c) => `${c.name}@${c.instance}`).join(', ')}`,
+          at,
         );
     for (const s of SERVICES) {
       const { max, min } = bounds(s);
@@ -128,8 +149,9 @@ export class Checker {
           'above-maximum',
           `max:${s.name}:${this.round}`,
           `${s.name}: ${counted.size} tasks running, maximumPercent allows ${max}; engine: ${describeTasks(mine)}`,
+          at,
         );
-      if (this.window.suspendMinimum) continue;
+      if (!minimumHolds()) continue;
       const family = engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name);
       let healthy = healthyTasks(s, family);
       // Docker runs a container's first check one interval after its start; berth's agent runs it
@@ -144,12 +166,14 @@ export class Checker {
             family.filter((c) => c.state === 'running' && c.starting),
           ),
         );
-      if (healthy.size < min) {
+      // A fault may have opened its window while the checks ran: then what they saw is its doing.
+      if (healthy.size < min && minimumHolds()) {
         const shown = engine.containers.filter((c) => familyOf(c.taskDefinition) === s.name && c.state !== 'exited');
         this.violation(
           'below-minimum',
           `min:${s.name}:${this.round}`,
           `${s.name}: ${healthy.size} healthy tasks running, minimumHealthyPercent needs ${min}; engine: ${describeTasks(shown)}; store: ${describeStored(shown, store?.tasks.map((t) => t.object) ?? [])}`,
+          at,
         );
       }
     }

@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../api/log.js';
 import { Checker, type CrashWindow } from './checker.js';
 import { ChaosPlane } from './control-plane.js';
-import { CHAOS_ENGINE, ChaosEngine } from './engine.js';
+import { ChaosEngine, type EngineSettings } from './engine.js';
 import { ChaosEtcd } from './etcd.js';
 import { FAULTS, type FaultKind } from './faults.js';
 import { scheduleOf } from './schedule.js';
+import { chaosSettings, type ChaosPorts } from './settings.js';
 import type { ChaosReport, FaultRecord } from './report.js';
 import { StoreView } from './store-view.js';
 import { Ledger, SERVICES, Workload } from './workload.js';
@@ -24,13 +25,13 @@ export interface ChaosOptions {
   convergeBoundMs: number;
   /** Kinds left out on purpose, named in the report. */
   skippedKinds?: readonly FaultKind[];
-  ports?: { etcdClient: number; etcdPeer: number; servers: number[]; front: number };
+  /** Ports and the second engine's root, bridge and pool; by default from the environment (settings.ts). */
+  ports?: ChaosPorts;
+  engine?: EngineSettings;
   signal?: AbortSignal;
   log: Logger;
 }
 
-/** Inside the ranges given to this harness (etcd 23800–23819, API 23820–23839). */
-export const CHAOS_PORTS = { etcdClient: 23800, etcdPeer: 23801, servers: [23820, 23821, 23822], front: 23823 };
 const AGENTS = ['chaos-1', 'chaos-2', 'chaos-3'];
 const LEADER_TTL_SECONDS = 3;
 const WRITE_EVERY_MS = 250;
@@ -40,11 +41,13 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const { log } = options;
-  const ports = options.ports ?? CHAOS_PORTS;
+  const fromEnv = chaosSettings(process.env);
+  const ports = options.ports ?? fromEnv.ports;
+  const engineSettings = options.engine ?? fromEnv.engine;
   const cluster = `chaos-${randomUUID().slice(0, 8)}`;
   const startedAt = new Date();
   const etcd = new ChaosEtcd(ports.etcdClient, ports.etcdPeer, log);
-  const engine = new ChaosEngine(CHAOS_ENGINE, log);
+  const engine = new ChaosEngine(engineSettings, log);
   const plane = new ChaosPlane(
     {
       etcd: etcd.endpoint,
@@ -58,7 +61,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log,
   );
   const ledger = new Ledger();
-  const workload = new Workload(cluster, CHAOS_ENGINE.image, ledger, () => plane.client(), log);
+  const workload = new Workload(cluster, engineSettings.image, ledger, () => plane.client(), log);
   const checker = new Checker(new StoreView(etcd.endpoint, cluster), engine.docker, cluster, AGENTS, log);
   const faults: FaultRecord[] = [];
   let writing = false;
@@ -130,7 +133,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         checker.notSteady(`after ${kind} (round ${checker.round}): not steady within ${options.convergeBoundMs} ms: ${steady.why}`);
       await checker.checkCrashedReplaced(injected.crashedTaskUids).catch((err: unknown) => log.warn({ err: String(err) }, 'crash check skipped'));
       await checker.checkOrphans().catch((err: unknown) => log.warn({ err: String(err) }, 'orphan check skipped'));
-      checker.closeWindow();
+      checker.endRound(steady.ms !== undefined);
       faults.push({ kind, round: checker.round, detail: injected.detail, convergedMs: steady.ms });
       log.info({ round: checker.round, fault: kind, convergedMs: steady.ms }, 'fault repaired');
     }

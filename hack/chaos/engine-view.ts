@@ -1,5 +1,6 @@
 /** The checker's reading of the second engine: berth's containers and networks, by their labels. */
 import type Docker from 'dockerode';
+import { dockerFailure } from '../../controllers/agent/runtime/docker-error.js';
 import { DOCKER_LABELS } from '../../controllers/agent/runtime/names.js';
 
 export interface EngineContainer {
@@ -30,7 +31,8 @@ export interface EngineSnapshot {
 
 export async function engineSnapshot(docker: Docker, cluster: string): Promise<EngineSnapshot> {
   const filters = JSON.stringify({ label: [`${DOCKER_LABELS.cluster}=${cluster}`] });
-  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  const [listed, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  const containers = (await Promise.all(listed.map((c) => withLiveState(docker, c)))).flatMap((c) => (c ? [c] : []));
   return {
     containers: containers.map((c) => {
       const l = c.Labels ?? {};
@@ -49,6 +51,25 @@ export async function engineSnapshot(docker: Docker, cluster: string): Promise<E
     }),
     networks: networks.map((n) => ({ name: n.Name, taskName: n.Labels?.[DOCKER_LABELS.task] ?? '', taskUid: n.Labels?.[DOCKER_LABELS.taskUid] ?? '' })),
   };
+}
+
+/**
+ * A container the list shows as `removing` is asked about again, by inspect: Docker 20.10 lists a
+ * container whose removal FAILED (its root filesystem busy, say) as "Removal In Progress" for as
+ * long as it stays, although its own state says `dead` (moby#36679: the list's copy of the state is
+ * saved while the removal is under way and not again after it fails). Inspect reads the state
+ * itself: `dead` is judged as dead (kept like an exited container), a removal really under way is
+ * still `removing` (an orphan if it outlasts the grace), and a container removed meanwhile is gone.
+ */
+async function withLiveState(docker: Docker, c: Docker.ContainerInfo): Promise<Docker.ContainerInfo | undefined> {
+  if (c.State !== 'removing') return c;
+  try {
+    const state = (await docker.getContainer(c.Id).inspect()).State.Status;
+    return { ...c, State: state };
+  } catch (err) {
+    if (dockerFailure(err).status === 404) return undefined;
+    throw err;
+  }
 }
 
 const CHECK_TIMEOUT_MS = 5_000;

@@ -149,6 +149,21 @@ describe('orphans', () => {
       ['orphan-container'],
     ],
     [
+      'a dead container of a stopped task (its removal failed) is kept like an exited one',
+      [task('a', 'web:1', 'i1', 'STOPPED', 'STOPPED')],
+      [container('a', 'web:1', 'i1', 'dead')],
+      [],
+      [],
+    ],
+    [
+      // The checker's grace waits for a removal under way; one that outlasts it is stuck.
+      'a container of a stopped task still being removed (as Docker inspects it)',
+      [task('a', 'web:1', 'i1', 'STOPPED', 'STOPPED')],
+      [container('a', 'web:1', 'i1', 'removing')],
+      [],
+      ['orphan-container'],
+    ],
+    [
       'a created container left by a failed start',
       [task('a', 'web:1', 'i1', 'RUNNING', 'STOPPED')],
       [container('a', 'web:1', 'i1', 'created')],

@@ -1,7 +1,8 @@
 /**
  * `node dist/hack/chaos/main.js`: a chaos run (see driver.ts). Settings by environment:
  *   CHAOS_FAULTS_PER_KIND (default 3), CHAOS_MAX_MINUTES (default 10), CHAOS_CONVERGE_SECONDS (90),
- *   CHAOS_KINDS (comma-separated, default all), CHAOS_RESULTS=1 to append the section to bench/RESULTS.md.
+ *   CHAOS_KINDS (comma-separated, default all), CHAOS_RESULTS=1 to append the section to bench/RESULTS.md;
+ *   where the run puts what it makes (ports, the second engine's root and bridge): settings.ts.
  * Exits 1 when the checker found a violation. SIGINT/SIGTERM end the run and clean up.
  */
 import { execFileSync } from 'node:child_process';

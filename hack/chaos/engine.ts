@@ -5,6 +5,7 @@
  * Its networks come from a pool of their own, away from the shared engine's default pools.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { z } from 'zod';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -96,6 +97,23 @@ export class ChaosEngine {
   async stop(): Promise<void> {
     await this.proc.stop(20_000);
     this.unmountDataRoot();
+    this.deletePoolBridges();
+  }
+
+  /**
+   * The bridges of this engine's task networks (br-*, an address in its pool, which no other engine
+   * uses): dockerd leaves them in the kernel when it stops, and the next start forgets them (its
+   * network store is emptied, see start), so without this every restart leaks one per network and
+   * the pool's subnets run out over runs. Called with the engine stopped.
+   */
+  private deletePoolBridges(): void {
+    const pool = poolBase(this.settings.addressPool);
+    const links = z
+      .array(z.object({ ifname: z.string().optional(), addr_info: z.array(z.object({ local: z.string() })).optional() }))
+      .parse(JSON.parse(execFileSync('ip', ['-j', '-4', 'addr', 'show', 'type', 'bridge'], { encoding: 'utf8' })));
+    const ours = links.filter((l) => l.ifname?.startsWith('br-') && l.addr_info?.some((a) => inCidr(a.local, pool)));
+    for (const l of ours) if (l.ifname) deleteLink(l.ifname);
+    if (ours.length > 0) this.log.info({ bridges: ours.length, pool: this.settings.addressPool }, "deleted the stopped engine's network bridges");
   }
 
   /** Everything the run made: its containers and networks go with the engine's data root. */
@@ -117,6 +135,7 @@ export class ChaosEngine {
     await this.proc.stop(20_000);
     this.killLeftoverShims();
     this.unmountAll();
+    this.deletePoolBridges();
     deleteLink(this.settings.bridge);
     rmSync(this.settings.root, { recursive: true, force: true });
     this.log.info({ root: this.settings.root }, 'second engine removed');
@@ -137,6 +156,7 @@ export class ChaosEngine {
       this.unmountAll();
       rmSync(this.settings.root, { recursive: true, force: true });
     }
+    this.deletePoolBridges();
     deleteLink(this.settings.bridge);
   }
 
@@ -187,6 +207,21 @@ function processAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** `base=10.229.0.0/16,size=24` → its base network. */
+export function poolBase(addressPool: string): { network: number; prefix: number } {
+  const m = /(?:^|,)base=(\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(addressPool);
+  if (!m?.[1] || !m[2]) throw new Error(`address pool "${addressPool}" has no base=A.B.C.D/N`);
+  const prefix = Number(m[2]);
+  return { network: ipv4(m[1]) & mask(prefix), prefix };
+}
+
+export function inCidr(address: string, cidr: { network: number; prefix: number }): boolean {
+  return (ipv4(address) & mask(cidr.prefix)) === cidr.network;
+}
+
+const mask = (prefix: number) => (prefix === 0 ? 0 : (~0 << (32 - prefix)) | 0);
+const ipv4 = (a: string) => a.split('.').reduce((n, octet) => (n << 8) | Number(octet) | 0, 0);
 
 function deleteLink(name: string): void {
   try {

@@ -84,21 +84,36 @@ describe('services through the ECS API', () => {
     await expect.poll(rolloutState, { timeout: 15_000 }).toBe('COMPLETED');
     const rolled = (await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0];
     expect(rolled?.taskDefinition).toBe(second.taskDefinition?.taskDefinitionArn);
+    // The controller adopted the deployment UpdateService started (same id), and started no other.
     expect(rolled?.deployments).toEqual([
-      expect.objectContaining({ status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition: second.taskDefinition?.taskDefinitionArn, runningCount: 2 }),
+      expect.objectContaining({
+        id: updating.service?.deployments?.[0]?.id,
+        status: 'PRIMARY',
+        rolloutState: 'COMPLETED',
+        taskDefinition: second.taskDefinition?.taskDefinitionArn,
+        runningCount: 2,
+      }),
     ]);
+    const history = await ecs.send(new ListServiceDeploymentsCommand({ cluster: name, service: 'web' }));
+    expect(history.serviceDeployments?.map((d) => d.status)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
     expect(rolled?.events?.map((e) => e.message)).toContainEqual(expect.stringContaining('has reached a steady state'));
 
     // forceNewDeployment: a new deployment of the same revision replaces every task.
     const before = new Set((await ecs.send(new ListTasksCommand({ cluster: name, serviceName: 'web' }))).taskArns);
     const oldId = rolled?.deployments?.[0]?.id;
-    await ecs.send(new UpdateServiceCommand({ cluster: name, service: 'web', forceNewDeployment: true }));
-    await expect
-      .poll(async () => (await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0]?.deployments?.[0]?.id, {
-        timeout: 10_000,
-      })
-      .not.toBe(oldId);
+    const forced = await ecs.send(new UpdateServiceCommand({ cluster: name, service: 'web', forceNewDeployment: true }));
+    const forcedId = forced.service?.deployments?.[0]?.id;
+    expect(forcedId).not.toBe(oldId);
+    expect((await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0]?.deployments?.[0]).toMatchObject({
+      id: forcedId,
+      status: 'PRIMARY',
+      rolloutState: 'IN_PROGRESS',
+    });
     expect((await waitUntilServicesStable(fastWaiter(ecs), { cluster: name, services: ['web'] })).state).toBe('SUCCESS');
+    await expect.poll(rolloutState, { timeout: 15_000 }).toBe('COMPLETED');
+    expect((await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0]?.deployments?.map((d) => d.id)).toEqual([
+      forcedId,
+    ]);
     const after = (await ecs.send(new ListTasksCommand({ cluster: name, serviceName: 'web' }))).taskArns ?? [];
     expect(after).toHaveLength(2);
     expect(after.filter((a) => before.has(a))).toEqual([]);

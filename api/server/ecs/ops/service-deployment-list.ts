@@ -71,7 +71,14 @@ export function serviceDeployments(arn: ArnContext, service: Service) {
       ...(statusReason === undefined ? {} : { statusReason }),
       ...(live === undefined
         ? {}
-        : { targetServiceRevision: { requestedTaskCount: live.desiredCount, runningTaskCount: live.runningCount, pendingTaskCount: live.pendingCount } }),
+        : {
+            targetServiceRevision: {
+              arn: ecsArn.serviceRevision(arn, cluster, service.metadata.name, serviceDeploymentId(r.id)),
+              requestedTaskCount: live.desiredCount,
+              runningTaskCount: live.runningCount,
+              pendingTaskCount: live.pendingCount,
+            },
+          }),
     };
   });
 }

@@ -22,7 +22,10 @@ import { writeStartingDeployment } from './service-start.js';
 
 type Service = ObjectOf<'Service'>;
 
-const DeploymentConfiguration = z.object({
+// Loose: the rest of ECS's DeploymentConfiguration (strategy, bakeTimeInMinutes, lifecycleHooks,
+// linear/canaryConfiguration, alarms) goes on to ServiceSpec's own schema, which checks it and names
+// what berth does not take.
+const DeploymentConfiguration = z.looseObject({
   minimumHealthyPercent: z.int().optional(),
   maximumPercent: z.int().optional(),
   deploymentCircuitBreaker: z.object({ enable: z.boolean(), rollback: z.boolean() }).optional(),

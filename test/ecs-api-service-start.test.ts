@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CreateServiceCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   ListServiceDeploymentsCommand,
@@ -72,6 +73,13 @@ describe('deployments started by CreateService and UpdateService', () => {
       expect.objectContaining({ serviceRevisionArn: revisionArns[1], taskDefinition: first, launchType: 'EC2' }),
     ]);
     expect(revisions.failures).toEqual([{ arn: missing, reason: 'MISSING' }]);
+    // The deployment names the revision it deploys and the one it replaces.
+    const deployment = await env.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [described?.currentServiceDeployment ?? ''] }));
+    expect(deployment.serviceDeployments?.[0]).toMatchObject({
+      status: 'IN_PROGRESS',
+      targetServiceRevision: { arn: revisionArns[0], requestedTaskCount: 2 },
+      sourceServiceRevisions: [expect.objectContaining({ arn: revisionArns[1] })],
+    });
     expect(await ecsError(env.ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [described?.serviceArn ?? ''] })))).toMatchObject({
       name: 'InvalidParameterException',
     });

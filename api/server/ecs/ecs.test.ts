@@ -206,6 +206,8 @@ describe('service deployment listings', () => {
         updatedAt: epoch(31),
         status: 'IN_PROGRESS',
         targetServiceRevision: { arn: `${prefix}service-revision/prod/web/1`, requestedTaskCount: 2, runningTaskCount: 1, pendingTaskCount: 1 },
+        // Deployment 2 has no tasks left (it is not among status.deployments): the rollback replaces nothing.
+        sourceServiceRevisions: [],
       },
       {
         serviceDeploymentArn: `${prefix}service-deployment/prod/web/2`,
@@ -215,6 +217,7 @@ describe('service deployment listings', () => {
         finishedAt: epoch(30),
         status: 'ROLLBACK_SUCCESSFUL',
         statusReason: 'circuit breaker',
+        targetServiceRevision: { arn: `${prefix}service-revision/prod/web/2` },
       },
     ]);
   });

@@ -72,6 +72,7 @@ export function serviceDeployments(arn: ArnContext, service: Service) {
   const history = service.status?.history ?? [];
   const seen = new Set<string>();
   const newest = history.filter((r) => !seen.has(r.id) && (seen.add(r.id), true));
+  const revisionArn = (id: string) => ecsArn.serviceRevision(arn, cluster, service.metadata.name, serviceDeploymentId(id));
   return newest.map((r) => {
     const live = service.status?.deployments.find((d) => d.id === r.id);
     const statusReason = r.reason ?? live?.rolloutStateReason;
@@ -86,15 +87,18 @@ export function serviceDeployments(arn: ArnContext, service: Service) {
       status: statusOf(r, history),
       ...(statusReason === undefined ? {} : { statusReason }),
       ...(live?.rollout === undefined ? {} : { lifecycleStage: live.rollout.stage, lifecycleHookDetails: hookDetails(service, live.rollout.hooks) }),
-      ...(live === undefined
+      // The revision it deploys (DescribeServiceRevisions describes it); while it runs, with its counts
+      // and the revisions it replaces (the other deployments that still have tasks).
+      targetServiceRevision: {
+        arn: revisionArn(r.id),
+        ...(live === undefined ? {} : { requestedTaskCount: live.desiredCount, runningTaskCount: live.runningCount, pendingTaskCount: live.pendingCount }),
+      },
+      ...(live?.status !== 'PRIMARY' || r.state !== 'IN_PROGRESS'
         ? {}
         : {
-            targetServiceRevision: {
-              arn: ecsArn.serviceRevision(arn, cluster, service.metadata.name, serviceDeploymentId(r.id)),
-              requestedTaskCount: live.desiredCount,
-              runningTaskCount: live.runningCount,
-              pendingTaskCount: live.pendingCount,
-            },
+            sourceServiceRevisions: (service.status?.deployments ?? [])
+              .filter((d) => d.id !== live.id && d.status === 'ACTIVE')
+              .map((d) => ({ arn: revisionArn(d.id), requestedTaskCount: d.desiredCount, runningTaskCount: d.runningCount, pendingTaskCount: d.pendingCount })),
           }),
     };
   });

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ContinueServiceDeploymentCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
   DescribeContainerInstancesCommand,
@@ -84,21 +85,36 @@ describe('services through the ECS API', () => {
     await expect.poll(rolloutState, { timeout: 15_000 }).toBe('COMPLETED');
     const rolled = (await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0];
     expect(rolled?.taskDefinition).toBe(second.taskDefinition?.taskDefinitionArn);
+    // The controller adopted the deployment UpdateService started (same id), and started no other.
     expect(rolled?.deployments).toEqual([
-      expect.objectContaining({ status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition: second.taskDefinition?.taskDefinitionArn, runningCount: 2 }),
+      expect.objectContaining({
+        id: updating.service?.deployments?.[0]?.id,
+        status: 'PRIMARY',
+        rolloutState: 'COMPLETED',
+        taskDefinition: second.taskDefinition?.taskDefinitionArn,
+        runningCount: 2,
+      }),
     ]);
+    const history = await ecs.send(new ListServiceDeploymentsCommand({ cluster: name, service: 'web' }));
+    expect(history.serviceDeployments?.map((d) => d.status)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
     expect(rolled?.events?.map((e) => e.message)).toContainEqual(expect.stringContaining('has reached a steady state'));
 
     // forceNewDeployment: a new deployment of the same revision replaces every task.
     const before = new Set((await ecs.send(new ListTasksCommand({ cluster: name, serviceName: 'web' }))).taskArns);
     const oldId = rolled?.deployments?.[0]?.id;
-    await ecs.send(new UpdateServiceCommand({ cluster: name, service: 'web', forceNewDeployment: true }));
-    await expect
-      .poll(async () => (await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0]?.deployments?.[0]?.id, {
-        timeout: 10_000,
-      })
-      .not.toBe(oldId);
+    const forced = await ecs.send(new UpdateServiceCommand({ cluster: name, service: 'web', forceNewDeployment: true }));
+    const forcedId = forced.service?.deployments?.[0]?.id;
+    expect(forcedId).not.toBe(oldId);
+    expect((await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0]?.deployments?.[0]).toMatchObject({
+      id: forcedId,
+      status: 'PRIMARY',
+      rolloutState: 'IN_PROGRESS',
+    });
     expect((await waitUntilServicesStable(fastWaiter(ecs), { cluster: name, services: ['web'] })).state).toBe('SUCCESS');
+    await expect.poll(rolloutState, { timeout: 15_000 }).toBe('COMPLETED');
+    expect((await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['web'] }))).services?.[0]?.deployments?.map((d) => d.id)).toEqual([
+      forcedId,
+    ]);
     const after = (await ecs.send(new ListTasksCommand({ cluster: name, serviceName: 'web' }))).taskArns ?? [];
     expect(after).toHaveLength(2);
     expect(after.filter((a) => before.has(a))).toEqual([]);
@@ -152,6 +168,55 @@ describe('service deployments through the ECS API', () => {
     });
     await ecs.send(new DeleteServiceCommand({ cluster: name, service: 'stuck', force: true }));
   }, 60_000);
+});
+
+describe('lifecycle hooks through the ECS API', () => {
+  it('a PAUSE hook holds the deployment until ContinueServiceDeployment, then it completes', async () => {
+    const name = cluster.name;
+    await ecs.send(new RegisterTaskDefinitionCommand(definition('ecsapi-hook', '600')));
+    await ecs.send(new CreateServiceCommand({ cluster: name, serviceName: 'hooked', taskDefinition: 'ecsapi-hook', desiredCount: 1 }));
+    const current = async () => (await ecs.send(new DescribeServicesCommand({ cluster: name, services: ['hooked'] }))).services?.[0];
+    await expect.poll(async () => (await current())?.deployments?.[0]?.rolloutState, { timeout: 20_000 }).toBe('COMPLETED');
+
+    const second = await ecs.send(new RegisterTaskDefinitionCommand(definition('ecsapi-hook', '601')));
+    const hooks = [
+      {
+        targetType: 'PAUSE' as const,
+        lifecycleStages: ['POST_SCALE_UP' as const],
+        timeoutConfiguration: { timeoutInMinutes: 600, action: 'ROLLBACK' as const },
+      },
+    ];
+    const updated = await ecs.send(
+      new UpdateServiceCommand({
+        cluster: name,
+        service: 'hooked',
+        taskDefinition: second.taskDefinition?.taskDefinitionArn,
+        deploymentConfiguration: { strategy: 'BLUE_GREEN', lifecycleHooks: hooks },
+      }),
+    );
+    const arn = updated.service?.currentServiceDeployment ?? '';
+    const deployment = async () => (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments?.[0];
+    await expect.poll(async () => (await deployment())?.lifecycleHookDetails?.[0]?.status, { timeout: 20_000 }).toBe('AWAITING_ACTION');
+    const paused = await deployment();
+    expect(paused).toMatchObject({ status: 'IN_PROGRESS', lifecycleStage: 'POST_SCALE_UP' });
+    expect(paused?.lifecycleHookDetails?.[0]).toMatchObject({ targetType: 'PAUSE', timeoutAction: 'ROLLBACK', expiresAt: expect.any(Date) });
+    const hookId = paused?.lifecycleHookDetails?.[0]?.hookId ?? '';
+    expect(await ecsError(ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: `${hookId}-other` })))).toMatchObject({
+      name: 'ConflictException',
+    });
+    // Still held a while later: only the call releases it.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await deployment())?.lifecycleHookDetails?.[0]?.status).toBe('AWAITING_ACTION');
+
+    expect(await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId }))).toEqual(
+      expect.objectContaining({ serviceDeploymentArn: arn }),
+    );
+    await expect.poll(async () => (await deployment())?.status, { timeout: 30_000 }).toBe('SUCCESSFUL');
+    expect((await current())?.deployments).toEqual([
+      expect.objectContaining({ status: 'PRIMARY', rolloutState: 'COMPLETED', taskDefinition: second.taskDefinition?.taskDefinitionArn }),
+    ]);
+    await ecs.send(new DeleteServiceCommand({ cluster: name, service: 'hooked', force: true }));
+  }, 90_000);
 });
 
 describe('tasks through the ECS API', () => {

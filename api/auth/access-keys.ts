@@ -11,7 +11,10 @@ import { z } from 'zod';
 import { sysKeys } from '../keys.js';
 import type { SecretKeySource } from '../usecases/secrets/cipher.js';
 import type { Store } from '../store/types.js';
+import { StoreClosedError } from '../store/errors.js';
 import { SealedValues } from '../v1/secret.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../log.js';
 import { isExpired, TokenIdentity } from './principal.js';
 
 /** AWS's access key ids are 20 upper-case letters and digits; berth's start with BKIA (not AKIA: never mistaken for an AWS key). */
@@ -34,25 +37,44 @@ export interface IssuedAccessKey {
 
 const binding = (accessKeyId: string) => `access-key/${accessKeyId}`;
 
-/**
- * How long a looked-up key is used without reading the store again. The ECS endpoint looks a key up
- * twice a request (before and after the body); a revocation on this server takes effect at once
- * (revoke() forgets the key), one on another server sharing the store within this time.
- */
-export const ACCESS_KEY_CACHE_MS = 2_000;
+/** Wait before following the keys again after the watch broke (the store is likely down: do not spin). */
+const RETRY_MS = 1_000;
 
 type LookedUp = { identity: TokenIdentity; secret: string };
 
+/**
+ * The ECS endpoint looks a key up twice a request (before and after the body), so looked-up keys
+ * are kept in memory — but only while a watch of the access keys runs (start()): any change to
+ * them (a key revoked here or on another server sharing the store, one issued) empties the cache
+ * as soon as the watch brings it, so a revoked key stops working everywhere within the watch's
+ * delivery time, not after a fixed cache time. Before start(), and while the watch is broken, every
+ * look-up reads the store, as the token mirror does (token-mirror.ts).
+ */
 export class AccessKeyRegistry {
   /** Keys found in the store (never keys that were not: one issued on another server must work at once). */
-  private readonly cache = new Map<string, { key: LookedUp; until: number }>();
+  private readonly cache = new Map<string, LookedUp>();
+  /** Whether the watch follows the keys: the cache is used only then. */
+  private watching = false;
+  /** Bumped on every change the watch brings: a look-up that read the store before one must not cache what it read. */
+  private changes = 0;
+  private readonly stopping = new AbortController();
+  private running: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly keys: SecretKeySource,
     private readonly now: () => number = Date.now,
-    private readonly cacheMs = ACCESS_KEY_CACHE_MS,
   ) {}
+
+  /** Follows the access keys in the background until stop(); the cache works from then on. */
+  start(log: Logger): void {
+    this.running ??= this.follow(log);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.running;
+  }
 
   /** A new key for `identity`; the secret is returned once and kept only sealed. */
   async issue(identity: TokenIdentity): Promise<IssuedAccessKey> {
@@ -73,14 +95,14 @@ export class AccessKeyRegistry {
   async lookUp(accessKeyId: string): Promise<LookedUp | undefined> {
     if (!ACCESS_KEY_ID.test(accessKeyId)) return undefined;
     const at = this.now();
-    const cached = this.cache.get(accessKeyId);
-    if (cached && cached.until > at) return isExpired(cached.key.identity, at) ? undefined : cached.key;
-    this.cache.delete(accessKeyId);
+    const cached = this.watching ? this.cache.get(accessKeyId) : undefined;
+    if (cached) return isExpired(cached.identity, at) ? undefined : cached;
+    const changes = this.changes;
     const kv = await this.store.get(sysKeys.accessKey(accessKeyId));
     const stored = kv && parseStored(kv.value);
     if (!stored || stored.accessKeyId !== accessKeyId || isExpired(stored.identity, at)) return undefined;
     const key = { identity: stored.identity, secret: this.keys.cipher().open(stored.secret, binding(accessKeyId)).toString('utf8') };
-    this.cache.set(accessKeyId, { key, until: at + this.cacheMs });
+    if (this.watching && changes === this.changes) this.cache.set(accessKeyId, key);
     return key;
   }
 
@@ -95,11 +117,46 @@ export class AccessKeyRegistry {
 
   async revoke(accessKeyId: string): Promise<boolean> {
     if (!ACCESS_KEY_ID.test(accessKeyId)) return false;
-    this.cache.delete(accessKeyId);
+    this.changed();
     const { deleted } = await this.store.delete(sysKeys.accessKey(accessKeyId));
-    // Again: a lookUp that ran meanwhile may have cached the key just before it went.
-    this.cache.delete(accessKeyId);
+    // Again, at once rather than when the watch brings it: a lookUp that ran meanwhile may have cached the key just before it went.
+    this.changed();
     return deleted;
+  }
+
+  /** The cache is stale (or may be): empty it, and keep look-ups already reading the store from filling it. */
+  private changed(): void {
+    this.changes++;
+    this.cache.clear();
+  }
+
+  private async follow(log: Logger): Promise<void> {
+    const { signal } = this.stopping;
+    while (!signal.aborted) {
+      try {
+        const { revision } = await this.store.range(sysKeys.accessKeysPrefix(), { limit: 1 });
+        const watch = this.store.watch(sysKeys.accessKeysPrefix(), { fromRevision: revision + 1, prevValues: false });
+        const cancel = () => void watch.cancel();
+        signal.addEventListener('abort', cancel, { once: true });
+        // A look-up that read the store before `revision` could cache a key deleted before the watch starts.
+        this.changed();
+        this.watching = true;
+        try {
+          for await (const batch of watch) if (batch.events.length > 0) this.changed();
+        } finally {
+          signal.removeEventListener('abort', cancel);
+        }
+      } catch (err) {
+        // A closed store is the end of this server (its close() came after the store's): nothing to follow any more.
+        if (err instanceof StoreClosedError) return;
+        if (!signal.aborted) log.warn({ err }, 'the access key watch broke; ECS API requests read their key from the store until it is back');
+      } finally {
+        this.watching = false;
+        this.changed();
+      }
+      // Unreferenced: following the keys never keeps a process alive on its own.
+      await sleep(RETRY_MS, undefined, { signal, ref: false }).catch(() => undefined);
+    }
   }
 }
 

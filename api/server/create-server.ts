@@ -216,6 +216,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   registerConsoleRoutes(app, options.consoleDir ?? defaultConsoleDir());
   registerTaskStreamRoutes(app, { resources, tokens: auth.tokens });
   const accessKeys = new AccessKeyRegistry(store, resources.secretKeys);
+  accessKeys.start(log);
   registerAccessKeyRoutes(app, accessKeys, resources);
   registerEcsEndpoint(app, { resources, authenticate: ecsAuthenticator(auth, sigV4Verifier(accessKeys)), options: options.ecs });
 
@@ -265,6 +266,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     },
     async close() {
       await Promise.all([...watches].map((w) => w.stop()));
+      await accessKeys.stop();
       logs.closeAll();
       const closing = app.close();
       // Idle keep-alive connections are closed at once; a connection still busy after the grace

@@ -13,6 +13,8 @@
  *   arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/TASK_ID
  *   arn:aws:ecs:REGION:ACCOUNT:container-instance/CLUSTER/INSTANCE_ID
  *   arn:aws:ecs:REGION:ACCOUNT:container/CLUSTER/TASK_ID/CONTAINER_ID
+ *   arn:aws:ecs:REGION:ACCOUNT:service-deployment/CLUSTER/SERVICE/ID
+ *   arn:aws:ecs:REGION:ACCOUNT:service-revision/CLUSTER/SERVICE/ID
  */
 import { createHash } from 'node:crypto';
 
@@ -82,5 +84,6 @@ export const ecsArn = {
   task: (ctx: ArnContext, cluster: string, taskId: string) => arn(ctx, `task/${cluster}/${taskId}`),
   containerInstance: (ctx: ArnContext, cluster: string, instanceId: string) => arn(ctx, `container-instance/${cluster}/${instanceId}`),
   serviceDeployment: (ctx: ArnContext, cluster: string, service: string, id: string) => arn(ctx, `service-deployment/${cluster}/${service}/${id}`),
+  serviceRevision: (ctx: ArnContext, cluster: string, service: string, id: string) => arn(ctx, `service-revision/${cluster}/${service}/${id}`),
   container: (ctx: ArnContext, cluster: string, taskId: string, containerId: string) => arn(ctx, `container/${cluster}/${taskId}/${containerId}`),
 };

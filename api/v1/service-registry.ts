@@ -34,6 +34,33 @@ export function registryDnsName(registryArn: string): { name: string } | { error
   return { name };
 }
 
+/** `SERVICE.CLUSTER.berth.internal`, or the name registryArn gives. */
+export function serviceDnsName(
+  service: { metadata: { name: string; cluster?: string } },
+  registry: Pick<ServiceRegistry, 'registryArn'>,
+): { name: string } | { error: string } {
+  if (registry.registryArn !== undefined) return registryDnsName(registry.registryArn);
+  const cluster = service.metadata.cluster ?? 'default';
+  const name = dnsName(`${service.metadata.name}.${cluster}.${DEFAULT_DISCOVERY_DOMAIN}`);
+  return name !== undefined
+    ? { name }
+    : { error: `${service.metadata.name}.${cluster} is not a DNS name, so the service has no default one; set serviceRegistries[0].registryArn` };
+}
+
+/**
+ * The namespace a service's record is in, as ECS's ListServicesByNamespace names it: the zone above
+ * the record's name (`web.shop.internal` → `shop.internal`; the default `web.prod.berth.internal` →
+ * `prod.berth.internal`). berth has no Cloud Map, so a namespace is no object of its own: it is the
+ * zone its services' names share.
+ */
+export function serviceNamespace(
+  service: { metadata: { name: string; cluster?: string } },
+  registry: Pick<ServiceRegistry, 'registryArn'>,
+): string | undefined {
+  const named = serviceDnsName(service, registry);
+  return 'name' in named ? named.name.slice(named.name.indexOf('.') + 1) : undefined;
+}
+
 export const ServiceRegistry = z
   .strictObject({
     /** The record's name: a DNS name, bare or as the resource of a Cloud Map service ARN (above). */

@@ -4,12 +4,12 @@
  * deployment is dropped, except that the newest one that COMPLETED is kept (as INACTIVE) while the
  * PRIMARY is still rolling out: it is what the circuit breaker rolls back to.
  *
- * Deployment ids are derived, not random (`ecs-svc/` + 19 digits of a hash of the service's uid,
- * the previous PRIMARY and the revision): if writing status fails after tasks were created, the
- * retry computes the same id and the tasks already labelled with it still belong to it.
+ * Ids are derived, and starting a deployment is shared with ECS's API: api/v1/service-deployment-start.ts.
  */
-import { createHash } from 'node:crypto';
 import type { Deployment } from '../../api/v1/service.js';
+import { beginDeployment, deploymentId, primaryOf } from '../../api/v1/service-deployment-start.js';
+
+export { beginDeployment, deploymentId, primaryOf };
 
 export type { Deployment };
 
@@ -18,37 +18,6 @@ export type DeploymentNote =
   | { type: 'completed'; id: string }
   | { type: 'failed'; id: string; reason: string }
   | { type: 'rolledBack'; from: string; to: string; taskDefinition: string };
-
-export function deploymentId(serviceUid: string, previousId: string | undefined, revision: string): string {
-  const digest = createHash('sha256')
-    .update(`${serviceUid}\n${previousId ?? ''}\n${revision}`)
-    .digest();
-  return `ecs-svc/${(digest.readBigUInt64BE(0) % 10n ** 19n).toString().padStart(19, '0')}`;
-}
-
-export function primaryOf(deployments: readonly Deployment[]): Deployment | undefined {
-  return deployments.find((d) => d.status === 'PRIMARY');
-}
-
-/** A new PRIMARY for `revision` in front; the old PRIMARY becomes ACTIVE. */
-export function beginDeployment(deployments: readonly Deployment[], serviceUid: string, revision: string, desired: number, now: string): Deployment[] {
-  const previous = primaryOf(deployments);
-  const created: Deployment = {
-    id: deploymentId(serviceUid, previous?.id, revision),
-    status: 'PRIMARY',
-    taskDefinition: revision,
-    desiredCount: desired,
-    pendingCount: 0,
-    runningCount: 0,
-    failedTasks: 0,
-    rolloutState: 'IN_PROGRESS',
-    rolloutStateReason: 'ECS deployment in progress.',
-    createdAt: now,
-    updatedAt: now,
-  };
-  const rest = deployments.filter((d) => d.id !== created.id).map((d) => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE' as const } : d));
-  return [created, ...rest];
-}
 
 /** The deployment a failed PRIMARY rolls back to: the newest other one that COMPLETED with another revision. */
 export function rollbackTarget(deployments: readonly Deployment[]): Deployment | undefined {

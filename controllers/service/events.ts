@@ -9,6 +9,7 @@ import type { ObjectOf } from '../kit/types.js';
 import { NO_INSTANCE_MET } from '../scheduler/plan.js';
 import { primaryOf, type DeploymentNote } from './deployments.js';
 import { nextHistory } from './history.js';
+import { deploymentStartedMessage } from '../../api/v1/service-deployment-start.js';
 import type { ServicePlan, TaskStop } from './plan.js';
 
 type Service = ObjectOf<'Service'>;
@@ -27,7 +28,7 @@ export const messages = {
       : `(service ${svc}) was unable to place a task. Reason: ${reason}.`,
   waiting: (svc: string, reason: string) => `(service ${svc}) has a task that cannot start yet: ${reason}.`,
   problem: (svc: string, problem: string) => `(service ${svc}) cannot start tasks: ${problem}.`,
-  deploymentStarted: (svc: string, id: string, td: string) => `(service ${svc}) (deployment ${id}) deployment started: task definition ${td}.`,
+  deploymentStarted: deploymentStartedMessage,
   deploymentCompleted: (svc: string, id: string) => `(service ${svc}) (deployment ${id}) deployment completed.`,
   deploymentFailed: (svc: string, id: string, reason: string) => `(service ${svc}) (deployment ${id}) deployment failed: ${reason}`,
   stage: (svc: string, stage: string) => `(service ${svc}) (deployment ${stage.replace(': ', ') entered stage ')}.`,

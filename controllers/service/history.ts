@@ -8,6 +8,7 @@
  */
 import { MAX_DEPLOYMENT_HISTORY, type DeploymentRecord } from '../../api/v1/service.js';
 import type { DeploymentNote } from './deployments.js';
+import { recordStarted } from '../../api/v1/service-deployment-start.js';
 
 export type { DeploymentRecord };
 
@@ -24,24 +25,13 @@ export function nextHistory(
     const open = history.find((r) => r.id === id && r.state === 'IN_PROGRESS');
     if (open) history = history.map((r) => (r === open ? { ...r, state, finishedAt: now, reason } : r));
   };
-  const supersede = (by: string) => {
-    history = history.map((r) =>
-      r.state === 'IN_PROGRESS' ? { ...r, state: 'STOPPED' as const, finishedAt: now, reason: `superseded by deployment ${by}` } : r,
-    );
-  };
   for (const note of notes) {
     switch (note.type) {
       case 'created':
-        supersede(note.id);
-        history.unshift({ id: note.id, taskDefinition: note.taskDefinition, state: 'IN_PROGRESS', startedAt: now });
+        history = recordStarted(history, note.id, note.taskDefinition, now);
         break;
       case 'rolledBack':
-        supersede(note.to);
-        history.unshift({
-          id: note.to,
-          taskDefinition: note.taskDefinition,
-          state: 'IN_PROGRESS',
-          startedAt: now,
+        history = recordStarted(history, note.to, note.taskDefinition, now, {
           reason: `rollback after deployment ${note.from} failed`,
           rollbackFrom: note.from,
         });

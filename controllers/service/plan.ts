@@ -15,7 +15,7 @@ import { stoppedSince } from '../task/retention.js';
 import { breakerState, breakerThreshold, failedSince, HEALTH_CHECK_STOP_REASON, isFailedTask } from './circuit-breaker.js';
 import { nextProtectionExpiry, unprotected } from './protection.js';
 import { strategyStep, type StrategyObservations } from './strategy/plan-strategy.js';
-import { forceRequestedSince } from '../../api/v1/force-new-deployment.js';
+import { needsNewDeployment } from '../../api/v1/service-deployment-start.js';
 import { beginDeployment, pruneDrained, primaryOf, rollBackTo, rollbackTarget, type DeploymentNote } from './deployments.js';
 import type { Resolution } from './resolve.js';
 import { rollingStep, type RollingStep } from './rolling.js';
@@ -112,19 +112,12 @@ export function planService(input: PlanInput): ServicePlan {
   const notes: DeploymentNote[] = [];
   const previous = service.status?.deployments ?? [];
 
-  // 1. A change of the resolved revision starts a new PRIMARY deployment — unless the PRIMARY
-  // already runs it (the spec was pointed at the revision the circuit breaker rolled back to, e.g.
-  // by `berth rollout undo`): its tasks are what the spec asks for, twins would only churn.
-  // (status.taskDefinition is what runs; a status written before resolvedTaskDefinition existed
-  // kept the resolution there.)
+  // 1. A change of the resolved revision (or forceNewDeployment) starts a new PRIMARY deployment
+  // (service-deployment-start.ts says when). ECS's UpdateService may have started it already, in the
+  // same write as the spec: then the PRIMARY is in place, with the id this would give it, and is adopted.
   let deployments: Deployment[] = previous.map((d) => ({ ...d }));
   const resolved = resolution.ok ? resolution.ref : undefined;
-  const lastResolved = service.status?.resolvedTaskDefinition ?? service.status?.taskDefinition;
-  const current = primaryOf(deployments);
-  const alreadyRunning = current !== undefined && current.rolloutState !== 'FAILED' && current.taskDefinition === resolved;
-  // ECS's forceNewDeployment: a new PRIMARY of the same revision replaces every task (force-new-deployment.ts).
-  const forced = current !== undefined && forceRequestedSince(service.metadata.annotations, current.createdAt);
-  if (!deleting && resolved !== undefined && (current === undefined || (resolved !== lastResolved && !alreadyRunning) || forced)) {
+  if (needsNewDeployment(service, resolved)) {
     deployments = beginDeployment(deployments, service.metadata.uid ?? service.metadata.name, resolved, desired, nowIso);
     const created = primaryOf(deployments);
     if (created) notes.push({ type: 'created', id: created.id, taskDefinition: created.taskDefinition });

@@ -68,6 +68,9 @@ export function useEcsApi(options: { withClient?: boolean } = {}) {
     get api(): RunningApi {
       return started(api, 'the API server');
     },
+    get backend(): TestStore {
+      return started(backend, 'the store');
+    },
     get store(): TestStore['store'] {
       return started(backend, 'the store').store;
     },

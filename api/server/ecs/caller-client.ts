@@ -12,8 +12,13 @@ import type { ResourceStore } from '../../usecases/resources/resource-store.js';
 import { admissionFor } from '../admission.js';
 import type { ApiCall } from '../api-call.js';
 import { authorizeCall, type Admit } from '../auth-hooks.js';
+import { isOfKind } from '../../usecases/resources/codec.js';
+import { ConflictError } from '../../usecases/resources/errors.js';
 
 const ECS_ROUTE = 'ecs';
+const MAX_CONFLICT_RETRIES = 20;
+
+type Service = ObjectOf<'Service'>;
 
 export class CallerClient extends LocalClient {
   constructor(
@@ -60,6 +65,31 @@ export class CallerClient extends LocalClient {
   override async mutate<K extends KindName>(kind: K, ref: Ref, change: (obj: ObjectOf<K>) => void, options: SubresourceOptions = {}) {
     const admit = await this.admit('update', kind, ref, undefined, options.subresource);
     return super.mutate(kind, ref, change, { ...options, admit });
+  }
+
+  /**
+   * `change` to a Service's spec and metadata and, in the same compare-and-swap, the status
+   * `statusOf` derives from the changed object (undefined: status as it is). Authorized and admitted
+   * as an update of the spec: the status part is the server's own record of that change (ECS's
+   * CreateService/UpdateService start their deployment), never the caller's input. A conflict reads
+   * again and re-applies both, as mutate does.
+   */
+  async mutateWithStatus(ref: Ref, change: (obj: Service) => void, statusOf: (obj: Service) => Service['status'] | undefined): Promise<Service> {
+    const admit = await this.admit('update', 'Service', ref);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.store.mustGet('Service', ref);
+      const next = structuredClone(current);
+      change(next);
+      const status = statusOf(next);
+      if (status !== undefined) next.status = status;
+      try {
+        const written = await this.store.updateFrom(current, next, { admit });
+        if (isOfKind(written, 'Service')) return written;
+        throw new Error(`internal: wrote ${written.kind} while updating Service ${ref.name}`);
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+      }
+    }
   }
 
   override async delete<K extends KindName>(kind: K, ref: Ref, options?: DeleteOptions) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Service$, ServiceCurrentRevisionSummary$, ServiceRevision$ } from '@aws-sdk/client-ecs';
 import { page } from './pagination.js';
 import { clusterName, memberName, taskDefinitionRef } from './refs.js';
 import { withEpochSeconds } from './shapes.js';
@@ -7,6 +8,9 @@ import { toEcsError } from './errors.js';
 import { protectedTask, requestedProtection } from './ops/task-protection.js';
 import { deploymentAction, serviceDeploymentRef } from './ops/service-deployments.js';
 import { serviceDeployments } from './ops/service-deployment-list.js';
+import { serviceRevision } from './ops/service-revisions.js';
+import { namespaceName } from './ops/services-by-namespace.js';
+import { ecsService } from './elements/service.js';
 import { Service } from '../../v1/service.js';
 import { NotFoundError } from '../../usecases/resources/errors.js';
 import { ForbiddenError } from '../../auth/errors.js';
@@ -201,7 +205,9 @@ describe('service deployment listings', () => {
         startedAt: epoch(30),
         updatedAt: epoch(31),
         status: 'IN_PROGRESS',
-        targetServiceRevision: { requestedTaskCount: 2, runningTaskCount: 1, pendingTaskCount: 1 },
+        targetServiceRevision: { arn: `${prefix}service-revision/prod/web/1`, requestedTaskCount: 2, runningTaskCount: 1, pendingTaskCount: 1 },
+        // Deployment 2 has no tasks left (it is not among status.deployments): the rollback replaces nothing.
+        sourceServiceRevisions: [],
       },
       {
         serviceDeploymentArn: `${prefix}service-deployment/prod/web/2`,
@@ -211,7 +217,80 @@ describe('service deployment listings', () => {
         finishedAt: epoch(30),
         status: 'ROLLBACK_SUCCESSFUL',
         statusReason: 'circuit breaker',
+        targetServiceRevision: { arn: `${prefix}service-revision/prod/web/2` },
       },
     ]);
+  });
+});
+
+describe('service revisions', () => {
+  const arn = { region: 'us-east-1', accountId: '123456789012' };
+  const prefix = 'arn:aws:ecs:us-east-1:123456789012:';
+  const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+  const rolling = Service.parse({
+    apiVersion: 'berth.dev/v1',
+    kind: 'Service',
+    metadata: { name: 'web', cluster: 'prod' },
+    spec: { taskDefinition: 'web' },
+    status: {
+      deployments: [
+        { id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: 'web:2', desiredCount: 2, runningCount: 1, pendingCount: 1, createdAt: t(20) },
+        { id: 'ecs-svc/1', status: 'ACTIVE', taskDefinition: 'web:1', desiredCount: 1, runningCount: 1, rolloutState: 'COMPLETED', createdAt: t(0) },
+        { id: 'ecs-svc/0', status: 'INACTIVE', taskDefinition: 'web:1', rolloutState: 'COMPLETED', createdAt: t(0) },
+      ],
+      history: [
+        { id: 'ecs-svc/2', taskDefinition: 'web:2', state: 'IN_PROGRESS', startedAt: t(20) },
+        { id: 'ecs-svc/1', taskDefinition: 'web:1', state: 'STOPPED', startedAt: t(10) },
+        { id: 'ecs-svc/1', taskDefinition: 'web:1', state: 'COMPLETED', startedAt: t(0), finishedAt: t(5) },
+      ],
+    },
+  });
+
+  /** The member names of a structure in @aws-sdk/client-ecs's model (its schema: [3, namespace, name, traits, members, …]). */
+  const modelMembers = (schema: unknown): string[] => {
+    const members: unknown = Array.isArray(schema) ? schema[4] : undefined;
+    if (!Array.isArray(members)) throw new Error('not a structure schema of the SDK');
+    return members.map(String);
+  };
+
+  it("DescribeServices names the PRIMARY's service deployment and the revisions that have tasks, in the model's members", () => {
+    const shaped = ecsService(rolling, { ...arn, taskDefinitions: new Map() });
+    expect(Object.keys(shaped).filter((k) => !modelMembers(Service$).includes(k))).toEqual([]);
+    for (const summary of [shaped.currentServiceRevisions].flat())
+      expect(Object.keys(summary ?? {}).filter((k) => !modelMembers(ServiceCurrentRevisionSummary$).includes(k))).toEqual([]);
+    expect(shaped.currentServiceDeployment).toBe(`${prefix}service-deployment/prod/web/2`);
+    expect(shaped.currentServiceRevisions).toEqual([
+      { arn: `${prefix}service-revision/prod/web/2`, requestedTaskCount: 2, runningTaskCount: 1, pendingTaskCount: 1 },
+      { arn: `${prefix}service-revision/prod/web/1`, requestedTaskCount: 1, runningTaskCount: 1, pendingTaskCount: 0 },
+    ]);
+  });
+
+  it.each([
+    ['2', { taskDefinition: `${prefix}task-definition/web:2`, createdAt: Date.UTC(2026, 0, 1, 0, 0, 20) / 1000 }],
+    // First deployed at its oldest record, not when it was deployed again.
+    ['1', { taskDefinition: `${prefix}task-definition/web:1`, createdAt: Date.UTC(2026, 0, 1, 0, 0, 0) / 1000 }],
+    ['9', undefined],
+  ])('revision %s is its deployment target as recorded', (id, expected) => {
+    const revision = serviceRevision(arn, rolling, id);
+    if (expected === undefined) return expect(revision).toBeUndefined();
+    expect(Object.keys(revision ?? {}).filter((k) => !modelMembers(ServiceRevision$).includes(k))).toEqual([]);
+    expect(revision).toEqual({
+      serviceRevisionArn: `${prefix}service-revision/prod/web/${id}`,
+      serviceArn: `${prefix}service/prod/web`,
+      clusterArn: `${prefix}cluster/prod`,
+      launchType: 'EC2',
+      ...expected,
+    });
+  });
+
+  it.each([
+    ['shop.internal', 'shop.internal'],
+    ['Shop.Internal.', 'shop.internal'],
+    ['arn:aws:servicediscovery:us-east-1:123456789012:namespace/shop.internal', 'shop.internal'],
+    ['arn:aws:ecs:us-east-1:123456789012:cluster/prod', 'InvalidParameterException'],
+    ['not a name', 'NamespaceNotFoundException'],
+  ])('namespace %s is %s', (text, expected) => {
+    if (expected.endsWith('Exception')) expect(() => namespaceName(text)).toThrow(expect.objectContaining({ type: expected }));
+    else expect(namespaceName(text)).toBe(expected);
   });
 });

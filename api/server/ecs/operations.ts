@@ -17,6 +17,8 @@ import { listTagsForResource, tagResource, untagResource } from './ops/tags.js';
 import { getTaskProtection, updateTaskProtection } from './ops/task-protection.js';
 import { describeServiceDeployments, listServiceDeployments } from './ops/service-deployment-list.js';
 import { continueServiceDeployment, stopServiceDeployment } from './ops/service-deployments.js';
+import { describeServiceRevisions } from './ops/service-revisions.js';
+import { listServicesByNamespace } from './ops/services-by-namespace.js';
 import { createService, deleteService, describeServices, listServices, updateService } from './ops/services.js';
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
@@ -44,6 +46,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   DeleteService: deleteService,
   DescribeServices: describeServices,
   ListServices: listServices,
+  ListServicesByNamespace: listServicesByNamespace,
+  DescribeServiceRevisions: describeServiceRevisions,
   StopServiceDeployment: stopServiceDeployment,
   ContinueServiceDeployment: continueServiceDeployment,
   ListServiceDeployments: listServiceDeployments,

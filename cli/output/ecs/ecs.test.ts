@@ -118,6 +118,8 @@ const SERVICE: Shape = {
   roleArn: 's',
   events: 'a!',
   createdAt: 's!',
+  currentServiceDeployment: 's',
+  currentServiceRevisions: 'a',
   placementConstraints: 'a!',
   placementStrategy: 'a!',
   networkConfiguration: 'o',

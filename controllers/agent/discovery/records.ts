@@ -12,7 +12,7 @@
  * hostAddress) and the host port published for the registry's containerName/containerPort.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_DISCOVERY_DOMAIN, dnsName, registryDnsName, type ServiceRegistry } from '../../../api/v1/service-registry.js';
+import { DEFAULT_DISCOVERY_DOMAIN, dnsName, serviceDnsName, type ServiceRegistry } from '../../../api/v1/service-registry.js';
 import { serviceGroup, type Task } from '../../../api/v1/task.js';
 import type { Service } from '../../../api/v1/service.js';
 
@@ -38,15 +38,7 @@ export interface DiscoveryRecords {
 export type DiscoveryService = Pick<Service, 'metadata' | 'spec'>;
 export type DiscoveryTask = Pick<Task, 'metadata' | 'spec' | 'status'>;
 
-/** `SERVICE.CLUSTER.berth.internal`, or the name registryArn gives. */
-export function serviceDnsName(service: DiscoveryService, registry: ServiceRegistry): { name: string } | { error: string } {
-  if (registry.registryArn !== undefined) return registryDnsName(registry.registryArn);
-  const cluster = service.metadata.cluster ?? 'default';
-  const name = dnsName(`${service.metadata.name}.${cluster}.${DEFAULT_DISCOVERY_DOMAIN}`);
-  return name !== undefined
-    ? { name }
-    : { error: `${service.metadata.name}.${cluster} is not a DNS name, so the service has no default one; set serviceRegistries[0].registryArn` };
-}
+export { serviceDnsName };
 
 export function isAnswering(task: DiscoveryTask): boolean {
   const status = task.status;

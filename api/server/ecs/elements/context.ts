@@ -31,6 +31,13 @@ export function taskDefinitionArnOf(ctx: ArnContext, ref: string): string | unde
   return parsed?.revision === undefined ? undefined : ecsArn.taskDefinition(ctx, parsed.family, parsed.revision);
 }
 
+/**
+ * A deployment's id (`ecs-svc/123…`) as the last part of its service deployment and service revision
+ * ARNs (`123…`): an ARN's id has no slash. berth records one revision per deployment (what it runs),
+ * so the two share the id.
+ */
+export const serviceDeploymentId = (deploymentId: string) => deploymentId.replace(/^ecs-svc\//, '');
+
 /** Drops undefined members, as the AWS CLI leaves absent fields out. */
 export function defined<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

@@ -1,12 +1,14 @@
 /** A Service as DescribeServices' `services[]` element. */
 import { ecsArn } from '../../../v1/arn.js';
 import type { Service } from '../../../v1/service.js';
-import { defined, ecsTime, taskDefinitionArnOf, type EcsContext } from './context.js';
+import { defined, ecsTime, serviceDeploymentId, taskDefinitionArnOf, type EcsContext } from './context.js';
 
 export function ecsService(service: Service, ctx: EcsContext): Record<string, unknown> {
   const { spec, status, metadata } = service;
   const cluster = metadata.cluster;
   const current = status?.taskDefinition ?? status?.resolvedTaskDefinition;
+  const primary = status?.deployments.find((d) => d.status === 'PRIMARY');
+  const id = (d: { id: string }) => serviceDeploymentId(d.id);
   return defined({
     serviceArn: ecsArn.service(ctx, cluster, metadata.name),
     serviceName: metadata.name,
@@ -39,6 +41,17 @@ export function ecsService(service: Service, ctx: EcsContext): Record<string, un
     ),
     events: (status?.events ?? []).map((e) => ({ id: e.id, createdAt: ecsTime(e.createdAt), message: e.message })),
     createdAt: ecsTime(metadata.creationTimestamp),
+    // The deployment in progress or last completed, and the revisions with tasks (an INACTIVE one, kept
+    // only to roll back to, has none): ECS's view of the same status.deployments.
+    currentServiceDeployment: primary && ecsArn.serviceDeployment(ctx, cluster, metadata.name, id(primary)),
+    currentServiceRevisions: (status?.deployments ?? [])
+      .filter((d) => d.status !== 'INACTIVE')
+      .map((d) => ({
+        arn: ecsArn.serviceRevision(ctx, cluster, metadata.name, id(d)),
+        requestedTaskCount: d.desiredCount,
+        runningTaskCount: d.runningCount,
+        pendingTaskCount: d.pendingCount,
+      })),
     placementConstraints: spec.placementConstraints ?? [],
     placementStrategy: spec.placementStrategy ?? [],
     healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds,

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { ObjectOf } from '../../../client/types.js';
 import type { DeploymentRecord } from '../../../v1/service.js';
+import type { HookRun } from '../../../v1/deployment-strategy.js';
 import { ecsArn, type ArnContext } from '../../../v1/arn.js';
 import type { EcsCall } from '../context.js';
 import { parseBody } from '../input.js';
@@ -50,12 +51,28 @@ function statusOf(record: DeploymentRecord, history: readonly DeploymentRecord[]
 
 const seconds = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso) / 1000);
 
+/** The hooks of the stage a deployment is in, as ECS's DeploymentLifecycleHookDetail: hookId is what ContinueServiceDeployment takes. */
+function hookDetails(service: Service, hooks: readonly HookRun[]) {
+  return hooks.map((h) => {
+    const targetArn = service.spec.deploymentConfiguration.lifecycleHooks?.[h.index]?.hookTargetArn;
+    return {
+      hookId: h.hookId,
+      targetType: h.targetType,
+      ...(targetArn === undefined ? {} : { targetArn }),
+      status: h.status,
+      ...(h.expiresAt === undefined ? {} : { expiresAt: seconds(h.expiresAt) }),
+      ...(h.timeoutAction === undefined ? {} : { timeoutAction: h.timeoutAction }),
+    };
+  });
+}
+
 /** The service deployments of `service` (newest first, one per deployment), in ECS's ServiceDeployment shape. */
 export function serviceDeployments(arn: ArnContext, service: Service) {
   const cluster = service.metadata.cluster ?? '';
   const history = service.status?.history ?? [];
   const seen = new Set<string>();
   const newest = history.filter((r) => !seen.has(r.id) && (seen.add(r.id), true));
+  const revisionArn = (id: string) => ecsArn.serviceRevision(arn, cluster, service.metadata.name, serviceDeploymentId(id));
   return newest.map((r) => {
     const live = service.status?.deployments.find((d) => d.id === r.id);
     const statusReason = r.reason ?? live?.rolloutStateReason;
@@ -69,9 +86,20 @@ export function serviceDeployments(arn: ArnContext, service: Service) {
       ...(live?.updatedAt === undefined ? {} : { updatedAt: seconds(live.updatedAt) }),
       status: statusOf(r, history),
       ...(statusReason === undefined ? {} : { statusReason }),
-      ...(live === undefined
+      ...(live?.rollout === undefined ? {} : { lifecycleStage: live.rollout.stage, lifecycleHookDetails: hookDetails(service, live.rollout.hooks) }),
+      // The revision it deploys (DescribeServiceRevisions describes it); while it runs, with its counts
+      // and the revisions it replaces (the other deployments that still have tasks).
+      targetServiceRevision: {
+        arn: revisionArn(r.id),
+        ...(live === undefined ? {} : { requestedTaskCount: live.desiredCount, runningTaskCount: live.runningCount, pendingTaskCount: live.pendingCount }),
+      },
+      ...(live?.status !== 'PRIMARY' || r.state !== 'IN_PROGRESS'
         ? {}
-        : { targetServiceRevision: { requestedTaskCount: live.desiredCount, runningTaskCount: live.runningCount, pendingTaskCount: live.pendingCount } }),
+        : {
+            sourceServiceRevisions: (service.status?.deployments ?? [])
+              .filter((d) => d.id !== live.id && d.status === 'ACTIVE')
+              .map((d) => ({ arn: revisionArn(d.id), requestedTaskCount: d.desiredCount, runningTaskCount: d.runningCount, pendingTaskCount: d.pendingCount })),
+          }),
     };
   });
 }

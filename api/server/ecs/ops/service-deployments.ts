@@ -12,11 +12,11 @@ import { ecsArn, parseArn } from '../../../v1/arn.js';
 import type { EcsCall } from '../context.js';
 import { EcsError, invalidParameter } from '../errors.js';
 import { parseBody } from '../input.js';
+import { serviceDeploymentId } from '../elements/context.js';
 
 type Service = ObjectOf<'Service'>;
 
-/** A deployment's id (`ecs-svc/123…`) as the last part of its service deployment ARN (`123…`). */
-export const serviceDeploymentId = (deploymentId: string) => deploymentId.replace(/^ecs-svc\//, '');
+export { serviceDeploymentId };
 
 const StopServiceDeployment = z.object({ serviceDeploymentArn: z.string().min(1), stopType: z.enum(['ABORT', 'ROLLBACK']).optional() });
 const ContinueServiceDeployment = z.object({
@@ -31,12 +31,14 @@ export interface ServiceDeploymentRef {
   id: string;
 }
 
-/** `arn:…:service-deployment/prod/web/ID` → its cluster, service and deployment id. */
-export function serviceDeploymentRef(text: string): ServiceDeploymentRef {
+/** `arn:…:service-deployment/prod/web/ID` (or, of `type` service-revision, `…:service-revision/…`) → its cluster, service and deployment id. */
+export function serviceDeploymentRef(text: string, type: 'service-deployment' | 'service-revision' = 'service-deployment'): ServiceDeploymentRef {
   const arn = parseArn(text);
   const [cluster, service, id, ...rest] = arn?.resourceId.split('/') ?? [];
-  if (arn?.service !== 'ecs' || arn.resourceType !== 'service-deployment' || !cluster || !service || !id || rest.length > 0)
-    throw invalidParameter(`serviceDeploymentArn: ${text} is not a service deployment ARN (arn:aws:ecs:REGION:ACCOUNT:service-deployment/CLUSTER/SERVICE/ID)`);
+  if (arn?.service !== 'ecs' || arn.resourceType !== type || !cluster || !service || !id || rest.length > 0) {
+    const field = type === 'service-deployment' ? 'serviceDeploymentArn' : 'serviceRevisionArn';
+    throw invalidParameter(`${field}: ${text} is not a ${type.replace('-', ' ')} ARN (arn:aws:ecs:REGION:ACCOUNT:${type}/CLUSTER/SERVICE/ID)`);
+  }
   return { cluster, service, id };
 }
 

@@ -17,12 +17,15 @@ import { listAll } from '../list-all.js';
 import { page } from '../pagination.js';
 import { clusterName, memberName, taskDefinitionRef } from '../refs.js';
 import { shape } from '../shapes.js';
-import { forceRequestedSince, requestForceNewDeployment } from '../../../v1/force-new-deployment.js';
-import { whenObserved } from '../observed.js';
+import { requestForceNewDeployment } from '../../../v1/force-new-deployment.js';
+import { writeStartingDeployment } from './service-start.js';
 
 type Service = ObjectOf<'Service'>;
 
-const DeploymentConfiguration = z.object({
+// Loose: the rest of ECS's DeploymentConfiguration (strategy, bakeTimeInMinutes, lifecycleHooks,
+// linear/canaryConfiguration, alarms) goes on to ServiceSpec's own schema, which checks it and names
+// what berth does not take.
+const DeploymentConfiguration = z.looseObject({
   minimumHealthyPercent: z.int().optional(),
   maximumPercent: z.int().optional(),
   deploymentCircuitBreaker: z.object({ enable: z.boolean(), rollback: z.boolean() }).optional(),
@@ -35,6 +38,8 @@ const Settable = {
   placementStrategy: z.array(z.unknown()).optional(),
   deploymentConfiguration: DeploymentConfiguration.optional(),
   healthCheckGracePeriodSeconds: z.int().optional(),
+  // Checked by ServiceSpec's own schema when written (api/v1/service-registry.ts).
+  serviceRegistries: z.array(z.unknown()).optional(),
 };
 const CreateService = z.object({
   ...Settable,
@@ -80,6 +85,7 @@ export async function createService(call: EcsCall, body: unknown) {
     placementStrategy: input.placementStrategy,
     deploymentConfiguration: input.deploymentConfiguration,
     healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
+    serviceRegistries: input.serviceRegistries,
     schedulingStrategy: input.schedulingStrategy,
     tags: input.tags,
   });
@@ -90,7 +96,14 @@ export async function createService(call: EcsCall, body: unknown) {
       metadata: { name: input.serviceName, cluster, ...(token ? { labels: { [CLIENT_TOKEN_LABEL]: token } } : {}) },
       spec,
     });
-    return { service: shape.service(created, ctxOf(call)) };
+    // The first deployment, in a second write: its id derives from the uid the create gave. If the
+    // controller started it in between, it is the same deployment and this writes nothing.
+    const started = await writeStartingDeployment(
+      call,
+      { cluster, name: input.serviceName },
+      { taskDefinition: created.spec.taskDefinition, current: undefined, now: call.now() },
+    );
+    return { service: shape.service(started, ctxOf(call)) };
   } catch (err) {
     if (!(err instanceof AlreadyExistsError)) throw err;
     // The same clientToken again: the first call's service. Without one, or with another, ECS refuses.
@@ -108,25 +121,20 @@ export async function updateService(call: EcsCall, body: unknown) {
   const existing = await call.client.get('Service', { cluster, name });
   if (!existing) throw new EcsError('ServiceNotFoundException', 'Service not found.');
   if (existing.metadata.deletionTimestamp) throw new EcsError('ServiceNotActiveException', 'Service was not ACTIVE.');
-  const { object } = await call.client.mutate('Service', { cluster, name }, (s) => {
+  const taskDefinition = input.taskDefinition === undefined ? existing.spec.taskDefinition : taskDefinitionRef(input.taskDefinition);
+  const now = call.now();
+  const updated = await writeStartingDeployment(call, { cluster, name }, { taskDefinition, current: existing.status?.taskDefinition, now }, (s) => {
     if (input.desiredCount !== undefined) s.spec.desiredCount = input.desiredCount;
-    if (input.taskDefinition !== undefined) s.spec.taskDefinition = taskDefinitionRef(input.taskDefinition);
+    if (input.taskDefinition !== undefined) s.spec.taskDefinition = taskDefinition;
+    if (input.serviceRegistries !== undefined) Object.assign(s.spec, { serviceRegistries: input.serviceRegistries });
     if (input.placementConstraints !== undefined) Object.assign(s.spec, { placementConstraints: input.placementConstraints });
     if (input.placementStrategy !== undefined) Object.assign(s.spec, { placementStrategy: input.placementStrategy });
     if (input.deploymentConfiguration !== undefined)
       Object.assign(s.spec, { deploymentConfiguration: { ...s.spec.deploymentConfiguration, ...input.deploymentConfiguration } });
     if (input.healthCheckGracePeriodSeconds !== undefined) s.spec.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds;
-    if (input.forceNewDeployment) requestForceNewDeployment(s, call.now());
+    if (input.forceNewDeployment) requestForceNewDeployment(s, now);
   });
-  const generation = object.metadata.generation ?? 1;
-  const seen = await whenObserved(
-    call.client,
-    { cluster, name },
-    (s) =>
-      (s.status?.observedGeneration ?? 0) >= generation &&
-      !forceRequestedSince(s.metadata.annotations, s.status?.deployments.find((d) => d.status === 'PRIMARY')?.createdAt),
-  );
-  return { service: shape.service(seen ?? object, ctxOf(call)) };
+  return { service: shape.service(updated, ctxOf(call)) };
 }
 
 export async function deleteService(call: EcsCall, body: unknown) {

@@ -4,7 +4,10 @@
  * back to one group, is done in the running worker (the Runtime API's maps), never by a reload. A
  * reload there closed the old worker's idle keep-alive connections in the middle of the shift, and a
  * client sending on one as it closed lost that request (seen as `fetch failed` while measuring).
+ * The reloads left (a listener or target group added or removed) answer a request that arrives on
+ * such a connection instead of closing it under the client.
  */
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootLogger } from '../api/log.js';
@@ -16,8 +19,29 @@ import { get, HAPROXY, targetGroup } from './lb-support.js';
 import { tempDir } from './support/berth-process.js';
 import { eventually, startTestCluster, type TestCluster } from './support/cluster.js';
 
-/** From this slice's range (25300-25399). */
+/** From this slice's range (25300-25399): 25370-25372. */
 const PORT = 25370;
+
+/** Sends a GET on `socket`; resolves with what came back within 3 s ('' when the proxy closed the connection instead). */
+function ask(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const done = () => {
+      socket.off('data', onData);
+      socket.off('close', done);
+      clearTimeout(timer);
+      resolve(got);
+    };
+    const onData = (d: Buffer) => {
+      got += d.toString();
+      if (got.includes('</html>')) done();
+    };
+    const timer = setTimeout(done, 3_000);
+    socket.on('data', onData);
+    socket.once('close', done);
+    if (!socket.destroyed) socket.write('GET / HTTP/1.1\r\nHost: berth\r\n\r\n');
+  });
+}
 
 describe('traffic shifts on HAProxy are no reload', () => {
   let cluster: TestCluster;
@@ -87,5 +111,31 @@ describe('traffic shifts on HAProxy are no reload', () => {
     await eventually(async () => (await threshold(0)) !== '0', 20_000, 'one group again');
     expect(await workerPid(), 'going back to one group reloaded HAProxy').toBe(worker);
     expect([await threshold(0), await threshold(1)]).toEqual(['1000', '0']);
+  }, 60_000);
+
+  it('a reload answers the next request on an idle keep-alive connection of the old worker', async () => {
+    const at = { cluster: cluster.name };
+    const listen = (name: string, port: number) =>
+      cluster.client.create({
+        apiVersion: 'berth.dev/v1',
+        kind: 'LoadBalancer',
+        metadata: { name, ...at },
+        spec: { listeners: [{ port, protocol: 'HTTP', defaultActions: [{ type: 'forward', targetGroupName: 'idle' }] }] },
+      });
+    await cluster.client.create({ ...targetGroup('idle'), metadata: { name: 'idle', ...at } });
+    await listen('idle', PORT + 1);
+    await eventually(async () => (await get(PORT + 1)).status !== 0, 20_000, 'the listener served');
+    // No targets: every answer is HAProxy's 503, on a connection it keeps open.
+    const socket = connect(PORT + 1, '127.0.0.1');
+    socket.on('error', () => undefined);
+    expect(await ask(socket)).toMatch(/^HTTP\/1\.1 503/);
+    const worker = await workerPid();
+    await listen('idle-next', PORT + 2);
+    await eventually(async () => (await workerPid()) !== worker && (await get(PORT + 2)).status !== 0, 20_000, 'reloaded for the new listener');
+    await new Promise((r) => setTimeout(r, 500));
+    const answer = await ask(socket);
+    socket.destroy();
+    expect(answer, 'the old worker closed the idle connection instead of answering').toMatch(/^HTTP\/1\.1 503/);
+    expect(answer.toLowerCase()).toContain('connection: close');
   }, 60_000);
 });

@@ -52,6 +52,9 @@ export function renderConfig(desired: Desired, paths: ConfigPaths, options: Conf
     // A connection refused by a target that just went away is retried on another one.
     '  retries 3',
     '  option redispatch',
+    // On a reload the old worker answers the next request on an idle keep-alive connection (with
+    // `Connection: close`) rather than closing it under a client that may be sending on it.
+    '  option idle-close-on-response',
     '  load-server-state-from-file global',
     '',
   ];

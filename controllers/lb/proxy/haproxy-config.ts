@@ -52,9 +52,6 @@ export function renderConfig(desired: Desired, paths: ConfigPaths, options: Conf
     // A connection refused by a target that just went away is retried on another one.
     '  retries 3',
     '  option redispatch',
-    // On a reload the old worker answers the next request on an idle keep-alive connection (with
-    // `Connection: close`) rather than closing it under a client that may be sending on it.
-    '  option idle-close-on-response',
     '  load-server-state-from-file global',
     '',
   ];
@@ -66,6 +63,9 @@ export function renderConfig(desired: Desired, paths: ConfigPaths, options: Conf
 function frontend(name: string, l: Listener, bindAddress: string, paths: ConfigPaths): string[] {
   const mode = l.protocol === 'HTTP' ? 'http' : 'tcp';
   const out = [`frontend ${name}`, `  mode ${mode}`, `  bind ${bindAddress}:${l.port}`];
+  // On a reload the old worker answers the next request on an idle keep-alive connection (with
+  // `Connection: close`) rather than closing it under a client that may be sending on it (HTTP only).
+  if (mode === 'http') out.push('  option idle-close-on-response');
   const request = mode === 'http' ? 'http-request' : 'tcp-request content';
   const actions: Array<[string, ForwardAction | undefined]> = [
     ...l.rules.map((r): [string, ForwardAction | undefined] => [ruleId(r.priority), r.actions[0]]),

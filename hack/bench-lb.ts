@@ -2,7 +2,8 @@
  * The traffic bench: wrk through berth's HAProxy (`berth lb`'s LbProxy) to N replicas of a small
  * HTTP service, beside Docker Swarm's routing mesh serving the same replicas of the same image, in
  * one run, in interleaved rounds; and the requests lost by a rolling update under steady load on
- * each (berth: health-gated, deregistered and drained before a stop; swarm: start-first).
+ * each (berth: health-gated, deregistered and drained before a stop; swarm: start-first); beside
+ * berth's rolling update, the same update as BLUE_GREEN and as CANARY (weights on HAProxy).
  *
  * Run by hack/bench-lb.sh, which gives this process a network namespace and a Docker engine of its
  * own (DOCKER_HOST): swarm's state, iptables rules and published ports never touch the shared engine.
@@ -10,7 +11,8 @@
  * agent and the proxy in process on LocalClient), on that same engine.
  *
  * Settings: BENCH_LB_REPLICAS (4), BENCH_LB_ROUNDS (3), BENCH_LB_SECONDS (10, per wrk run),
- * BENCH_LB_UPDATES (2 per side), BENCH_LB_OUT (bench/RESULTS.md; "-" prints only).
+ * BENCH_LB_UPDATES (2 per side), BENCH_LB_OUT (bench/RESULTS.md; "-" prints only), BENCH_LB_SWARM (1; 0
+ * leaves Swarm out, where its routing mesh cannot run).
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, rmSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { builtinControllers } from '../controllers/builtin.js';
 import { LbProxy } from '../controllers/lb/proxy/proxy.js';
 import { docker, sleep, timed, until } from './bench-docker-support.js';
 import { startSwarmWeb, stopSwarmWeb, swarmUpdate, type SwarmWeb, type WebShape } from './bench-lb-swarm.js';
+import { strategyFrontObjects, strategyService, strategyServiceName, type ShiftingStrategy } from './bench-lb-strategies.js';
 import { failures, runWrk, startWrk, type WrkResult } from './bench-lb-wrk.js';
 import { formatNumber, summarize } from './bench-stats.js';
 
@@ -37,9 +40,13 @@ const ROUNDS = env('BENCH_LB_ROUNDS', 3);
 const SECONDS = env('BENCH_LB_SECONDS', 10);
 const UPDATES = env('BENCH_LB_UPDATES', 2);
 const OUT = process.env.BENCH_LB_OUT ?? 'bench/RESULTS.md';
+const SWARM = env('BENCH_LB_SWARM', 1) !== 0;
 const IMAGE = process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1';
 const BERTH_PORT = 24901;
 const SWARM_PORT = 24902;
+/** The blue/green and canary services' production listeners (test listeners: the next port). */
+const STRATEGY_PORTS: Record<ShiftingStrategy, number> = { BLUE_GREEN: 25360, CANARY: 25362 };
+const STRATEGIES = Object.keys(STRATEGY_PORTS) as ShiftingStrategy[];
 /** Throughput rounds: enough connections to keep 4 replicas busy on 2 cores. */
 const LOAD = { threads: 2, connections: 32, timeoutSeconds: 10 };
 /** Update rounds: steady load that leaves the orchestrators CPU to roll the update out. */
@@ -69,10 +76,10 @@ interface BerthWeb {
 
 const meta = (cluster: string, name: string) => ({ name, cluster });
 
-const taskDefinition = (cluster: string, revision: number) => ({
+const taskDefinition = (cluster: string, revision: number, family = 'web') => ({
   apiVersion: 'berth.dev/v1',
   kind: 'TaskDefinition' as const,
-  metadata: meta(cluster, 'web'),
+  metadata: meta(cluster, family),
   spec: {
     containerDefinitions: [
       {
@@ -123,7 +130,21 @@ async function startBerthWeb(): Promise<BerthWeb> {
     metadata: meta(cluster, 'front'),
     spec: { listeners: [{ port: BERTH_PORT, protocol: 'HTTP', defaultActions: [{ type: 'forward', targetGroupName: 'web' }] }] },
   });
+  const healthCheck = { path: '/health', intervalSeconds: 2, timeoutSeconds: 2, healthyThresholdCount: 2, unhealthyThresholdCount: WEB.healthRetries };
+  const shifting = STRATEGIES.map((strategy) => ({
+    cluster,
+    strategy,
+    port: STRATEGY_PORTS[strategy],
+    replicas: REPLICAS,
+    containerPort: WEB.containerPort,
+    healthCheck,
+  }));
+  for (const o of shifting) {
+    await client.create(taskDefinition(cluster, 0, strategyServiceName(o.strategy)));
+    for (const obj of strategyFrontObjects(o)) await client.create(obj);
+  }
   await proxy.start();
+  for (const o of shifting) await client.create(strategyService(o));
   await client.create({
     apiVersion: 'berth.dev/v1',
     kind: 'Service' as const,
@@ -140,7 +161,7 @@ async function startBerthWeb(): Promise<BerthWeb> {
     client,
     cluster,
     async dispose() {
-      await client.delete('Service', { cluster, name: 'web' }).catch(() => undefined);
+      for (const name of ['web', ...STRATEGIES.map(strategyServiceName)]) await client.delete('Service', { cluster, name }).catch(() => undefined);
       await proxy.stop().catch(() => undefined);
       await agent.stop().catch(() => undefined);
       await plane.stop().catch(() => undefined);
@@ -150,30 +171,31 @@ async function startBerthWeb(): Promise<BerthWeb> {
     },
   };
   await waitHealthy(b);
+  for (const strategy of STRATEGIES) await waitHealthy(b, `${strategyServiceName(strategy)}-blue`);
   return b;
 }
 
-/** Every replica a healthy target; on a timeout, what berth saw, for the reader of a failed run. */
-async function waitHealthy(b: BerthWeb): Promise<void> {
-  await until(`${REPLICAS} healthy berth targets`, async () => (await healthyTargets(b)).length === REPLICAS, 120_000).catch(async (err: unknown) => {
-    const group = await b.client.get('TargetGroup', { cluster: b.cluster, name: 'web' });
+/** Every replica a healthy target of `group`; on a timeout, what berth saw, for the reader of a failed run. */
+async function waitHealthy(b: BerthWeb, group = 'web'): Promise<void> {
+  await until(`${REPLICAS} healthy berth targets`, async () => (await healthyTargets(b, group)).length === REPLICAS, 120_000).catch(async (err: unknown) => {
+    const targets = await b.client.get('TargetGroup', { cluster: b.cluster, name: group });
     const tasks = (await b.client.list('Task', { cluster: b.cluster })).items.map((t) => ({ name: t.metadata.name, status: t.status }));
-    throw new Error(`${String(err)}\ntargets: ${JSON.stringify(group?.status)}\ntasks: ${JSON.stringify(tasks)}`);
+    throw new Error(`${String(err)}\ntargets of ${group}: ${JSON.stringify(targets?.status)}\ntasks: ${JSON.stringify(tasks)}`);
   });
 }
 
-async function healthyTargets(b: BerthWeb) {
-  const g = await b.client.get('TargetGroup', { cluster: b.cluster, name: 'web' });
+async function healthyTargets(b: BerthWeb, group = 'web') {
+  const g = await b.client.get('TargetGroup', { cluster: b.cluster, name: group });
   return (g?.status?.targets ?? []).filter((t) => t.health === 'healthy');
 }
 
-/** A new revision of the family (the service follows the newest), until it alone runs, healthy. */
-async function berthUpdate(b: BerthWeb, revision: number): Promise<void> {
-  const list = async () => (await b.client.list('Task', { cluster: b.cluster, labelSelector: 'berth.dev/service=web' })).items;
+/** A new revision of the family (service `name` follows the newest), until it alone runs, healthy. */
+async function berthUpdate(b: BerthWeb, revision: number, name = 'web'): Promise<void> {
+  const list = async () => (await b.client.list('Task', { cluster: b.cluster, labelSelector: `berth.dev/service=${name}` })).items;
   const before = new Set((await list()).map((t) => t.spec.taskDefinition));
-  await b.client.create(taskDefinition(b.cluster, revision));
+  await b.client.create(taskDefinition(b.cluster, revision, name));
   await until(
-    'berth rolling update done',
+    `berth update of ${name} done`,
     async () => {
       const tasks = await list();
       const live = tasks.filter((t) => t.status?.lastStatus !== 'STOPPED');
@@ -250,7 +272,7 @@ async function main(): Promise<void> {
   say(`bench-lb: swarm, ${REPLICAS} replicas on the routing mesh at :${SWARM_PORT}`);
   let swarm: SwarmWeb;
   try {
-    swarm = await startSwarmWeb({ ...WEB, imageId }, SWARM_PORT);
+    swarm = SWARM ? await startSwarmWeb({ ...WEB, imageId }, SWARM_PORT) : { ok: false, why: 'left out (BENCH_LB_SWARM=0)' };
   } catch (err) {
     swarm = { ok: false, why: `swarm did not start: ${String(err)}` };
   }
@@ -276,16 +298,18 @@ async function main(): Promise<void> {
     }
   }
 
-  const loss = { berth: emptyLoss(), swarm: emptyLoss() };
+  const loss = { berth: emptyLoss(), swarm: emptyLoss(), BLUE_GREEN: emptyLoss(), CANARY: emptyLoss() };
   let revision = 0;
   for (let round = 0; round < UPDATES; round++) {
     const turns: Array<() => Promise<void>> = [
       () => underLoad(BERTH_PORT, () => berthUpdate(berth, ++revision), loss.berth),
       ...(swarm.ok ? [() => underLoad(SWARM_PORT, () => swarmUpdate(++revision), loss.swarm)] : []),
+      ...STRATEGIES.map((s) => () => underLoad(STRATEGY_PORTS[s], () => berthUpdate(berth, ++revision, strategyServiceName(s)), loss[s])),
     ];
     for (let i = 0; i < turns.length; i++) await turns[(round + i) % turns.length]?.();
+    const lost = (l: UpdateLoss) => `${l.failed.at(-1) ?? 'n/a'} of ${l.total.at(-1) ?? 'n/a'}`;
     say(
-      `bench-lb: update round ${round + 1}: berth lost ${loss.berth.failed.at(-1)} of ${loss.berth.total.at(-1)}; swarm ${loss.swarm.failed.at(-1) ?? 'n/a'} of ${loss.swarm.total.at(-1) ?? 'n/a'}`,
+      `bench-lb: update round ${round + 1}: berth rolling lost ${lost(loss.berth)}, blue/green ${lost(loss.BLUE_GREEN)}, canary ${lost(loss.CANARY)}; swarm ${lost(loss.swarm)}`,
     );
   }
 
@@ -306,6 +330,7 @@ async function main(): Promise<void> {
     l.total.length === 0
       ? 'n/a'
       : `${l.failed.reduce((x, y) => x + y, 0)} of ${l.total.reduce((x, y) => x + y, 0).toLocaleString('en-US')} (${l.total.length} updates)`;
+  const met = (l: UpdateLoss) => (l.failed.length > 0 && l.failed.every((f) => f === 0) ? 'met' : '**missed**');
   const swarmCell = (text: string) => (swarm.ok ? text : `not measurable here: ${swarm.why}`);
   const rows = [
     `| traffic: wrk (${LOAD.threads} threads, ${LOAD.connections} connections, ${SECONDS} s) to ${REPLICAS} replicas of busybox httpd, requests/s | ${fmt(b.rps, 'count')} | ` +
@@ -313,7 +338,9 @@ async function main(): Promise<void> {
     `| traffic: the same runs, latency p50 / p99 (ms) | ${fmt(b.p50, 'ms')} / ${fmt(b.p99, 'ms')} | ` +
       `${swarmCell(`Swarm ${fmt(s.p50, 'ms')} / ${fmt(s.p99, 'ms')} (berth p99 ${ratio(med(b.p99), med(s.p99))})`)}; one replica straight: ${fmt(d.p50, 'ms')} / ${fmt(d.p99, 'ms')} | — | — |`,
     `| rolling update of ${REPLICAS} replicas under steady wrk load (${STEADY.connections} connections): requests failed / total | ${lossFigure(loss.berth)}; update ${fmt(loss.berth.seconds, 's')} s, p99 ${fmt(loss.berth.p99, 'ms')} ms | ` +
-      `${swarmCell(`Swarm start-first: ${lossFigure(loss.swarm)}; update ${fmt(loss.swarm.seconds, 's')} s, p99 ${fmt(loss.swarm.p99, 'ms')} ms`)} | 0 failed for berth | ${loss.berth.failed.every((f) => f === 0) && loss.berth.failed.length > 0 ? 'met' : '**missed**'} |`,
+      `${swarmCell(`Swarm start-first: ${lossFigure(loss.swarm)}; update ${fmt(loss.swarm.seconds, 's')} s, p99 ${fmt(loss.swarm.p99, 'ms')} ms`)} | 0 failed for berth | ${met(loss.berth)} |`,
+    `| the same update as BLUE_GREEN (green beside blue, test then production traffic moved at once by HAProxy weights, 5 s bake, blue removed): requests failed / total | ${lossFigure(loss.BLUE_GREEN)}; update ${fmt(loss.BLUE_GREEN.seconds, 's')} s, p99 ${fmt(loss.BLUE_GREEN.p99, 'ms')} ms | the rolling update's row above | 0 failed | ${met(loss.BLUE_GREEN)} |`,
+    `| the same update as CANARY (20 % for 5 s, then all; 5 s bake): requests failed / total | ${lossFigure(loss.CANARY)}; update ${fmt(loss.CANARY.seconds, 's')} s, p99 ${fmt(loss.CANARY.p99, 'ms')} ms | the rolling update's row above | 0 failed | ${met(loss.CANARY)} |`,
   ];
   const section = [
     '',

@@ -5,16 +5,16 @@
  * reload) brings back each one's drain and health state in the new worker.
  */
 import type { ForwardAction, Listener } from '../../../api/v1/load-balancer.js';
-import { targetGroupNameOf } from '../../../api/v1/target-group-ref.js';
 import type { TargetGroupSpec } from '../../../api/v1/target-group.js';
-import { backendName, type Desired, type DesiredBackend, type DesiredServer } from './desired.js';
+import type { Desired, DesiredBackend, DesiredServer } from './desired.js';
 import { ruleId, weightSlots } from './weights.js';
 
 export interface ConfigPaths {
   adminSocket: string;
   stateFile: string;
-  /** The weights of forwards to several groups (weights.ts), changed through the Runtime API. */
+  /** Each forward slot's threshold and backend (weights.ts), changed through the Runtime API. */
   weightsMap: string;
+  routesMap: string;
 }
 
 export interface ConfigOptions {
@@ -55,23 +55,26 @@ export function renderConfig(desired: Desired, paths: ConfigPaths, options: Conf
     '  load-server-state-from-file global',
     '',
   ];
-  for (const f of desired.frontends) lines.push(...frontend(f.name, f.listener, options.bindAddress, paths.weightsMap), '');
+  for (const f of desired.frontends) lines.push(...frontend(f.name, f.listener, options.bindAddress, paths), '');
   for (const b of desired.backends) lines.push(...backend(b), '');
   return lines.join('\n');
 }
 
-function frontend(name: string, l: Listener, bindAddress: string, weightsMap: string): string[] {
+function frontend(name: string, l: Listener, bindAddress: string, paths: ConfigPaths): string[] {
   const mode = l.protocol === 'HTTP' ? 'http' : 'tcp';
   const out = [`frontend ${name}`, `  mode ${mode}`, `  bind ${bindAddress}:${l.port}`];
+  // On a reload the old worker answers the next request on an idle keep-alive connection (with
+  // `Connection: close`) rather than closing it under a client that may be sending on it (HTTP only).
+  if (mode === 'http') out.push('  option idle-close-on-response');
   const request = mode === 'http' ? 'http-request' : 'tcp-request content';
   const actions: Array<[string, ForwardAction | undefined]> = [
     ...l.rules.map((r): [string, ForwardAction | undefined] => [ruleId(r.priority), r.actions[0]]),
     [ruleId(undefined), l.defaultActions[0]],
   ];
-  if (actions.some(([, a]) => a?.forwardConfig !== undefined)) out.push(`  ${request} set-var(txn.berth_rnd) rand(1000)`);
+  out.push(`  ${request} set-var(txn.berth_rnd) rand(1000)`);
   for (const [rule, a] of actions)
-    if (a?.forwardConfig !== undefined)
-      for (const slot of weightSlots(name, rule, a)) out.push(`  ${request} set-var(${slot.variable}) str(${slot.key}),map_str_int(${weightsMap},0)`);
+    if (a !== undefined)
+      for (const slot of weightSlots(name, rule, a)) out.push(`  ${request} set-var(${slot.variable}) str(${slot.key}),map_str_int(${paths.weightsMap},0)`);
   for (const rule of [...l.rules].sort((a, b) => a.priority - b.priority)) {
     const acls = rule.conditions.map((c, j) => {
       const acl = `r${rule.priority}_${j}`;
@@ -81,22 +84,23 @@ function frontend(name: string, l: Listener, bindAddress: string, weightsMap: st
       return acl;
     });
     const action = rule.actions[0];
-    if (action) out.push(...useBackend(name, ruleId(rule.priority), action, acls.join(' ')));
+    if (action) out.push(...useBackend(name, ruleId(rule.priority), action, acls.join(' '), paths.routesMap));
   }
   const fallback = l.defaultActions[0];
-  if (fallback) out.push(...useBackend(name, ruleId(undefined), fallback, ''));
+  if (fallback) out.push(...useBackend(name, ruleId(undefined), fallback, '', paths.routesMap));
   return out;
 }
 
 /**
- * use_backend lines for one action. A forward to several groups sends a request to the first group
- * whose threshold (from the weights map) is above the request's draw: `draw - threshold < 0`.
+ * use_backend lines for one action, one per slot whatever its groups (weights.ts): a request goes
+ * to the first slot whose threshold is above its draw (`draw - threshold < 0`), to the backend the
+ * routes map names for that slot. Which groups an action forwards to is thus no part of the config.
  */
-function useBackend(frontend: string, rule: string, a: ForwardAction, condition: string): string[] {
-  const one = targetGroupNameOf(a);
+function useBackend(frontend: string, rule: string, a: ForwardAction, condition: string, routesMap: string): string[] {
   const cond = (extra: string) => [condition, extra].filter((s) => s !== '').join(' ');
-  if (one !== undefined) return condition === '' ? [`  default_backend ${backendName(one)}`] : [`  use_backend ${backendName(one)} if ${condition}`];
-  return weightSlots(frontend, rule, a).map((slot) => `  use_backend ${slot.backend} if ${cond(`{ var(txn.berth_rnd),sub(${slot.variable}) -m int lt 0 }`)}`);
+  return weightSlots(frontend, rule, a).map(
+    (slot) => `  use_backend %[str(${slot.key}),map(${routesMap})] if ${cond(`{ var(txn.berth_rnd),sub(${slot.variable}) -m int lt 0 }`)}`,
+  );
 }
 
 /** ELB's `*` and `?` as an anchored regex, single-quoted; other characters taken literally ([x] needs no backslash in the config). */

@@ -8,8 +8,8 @@
  *     the listening sockets over (`expose-fd listeners`) and each server's drain and health state;
  *     the old one finishes its connections (seamless reload, no refused connection);
  *   - otherwise: adds, drains and removes servers through the Runtime API (server-ops.ts);
- *   - sets the weights of forwards to several groups in the weights map (weights.ts): a traffic
- *     shift is never a reload;
+ *   - sets each forward's slots (thresholds and backends) in the weights and routes maps
+ *     (weights.ts): a traffic shift, the first one included, is never a reload;
  *   - reports what HAProxy's checks see of each target into the group's status.healthReports.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,7 +27,7 @@ import { desiredState, type Desired } from './desired.js';
 import { listenerShape, renderConfig, type ConfigOptions, type ConfigPaths } from './haproxy-config.js';
 import { healthOfServer, parseServersState, runtimeCommand, runtimeCommandChecked, type ServerState } from './runtime-api.js';
 import { serverCommands } from './server-ops.js';
-import { parseMap, renderWeightsMap, weightCommands, weightEntries } from './weights.js';
+import { parseMap, renderWeightsMap, routeEntries, weightCommands, weightEntries } from './weights.js';
 
 export interface LbProxyOptions {
   client: BerthClient;
@@ -77,6 +77,7 @@ export class LbProxy {
       adminSocket: join(options.dir, 'admin.sock'),
       stateFile: join(options.dir, 'server-state'),
       weightsMap: join(options.dir, 'weights.map'),
+      routesMap: join(options.dir, 'routes.map'),
       config: join(options.dir, 'haproxy.cfg'),
       master: join(options.dir, 'master.sock'),
     };
@@ -98,7 +99,7 @@ export class LbProxy {
     this.shape = listenerShape(desired, this.paths, this.config);
     writeFileSync(this.paths.config, renderConfig({ ...desired, backends: desired.backends.map((b) => ({ ...b, servers: [] })) }, this.paths, this.config));
     writeFileSync(this.paths.stateFile, '');
-    writeFileSync(this.paths.weightsMap, renderWeightsMap(weightEntries(desired)));
+    this.writeMaps(desired);
     const args = ['-W', '-S', `${this.paths.master},mode,600`, '-f', this.paths.config];
     const child = spawn('sh', ['-c', WATCHDOG, this.options.haproxy ?? 'haproxy', String(process.pid), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -134,6 +135,30 @@ export class LbProxy {
     return this.child?.pid;
   }
 
+  /**
+   * Whether the running HAProxy routes the weights the stored listeners ask for now. A shift is
+   * stored before the deployment's status records it and routed on the proxy's next pass, whose
+   * length grows with the health reports it writes: a reader that must see the recorded weights
+   * served (tests, operators) waits for this rather than for a fixed time.
+   */
+  async weightsApplied(): Promise<boolean> {
+    return (await this.mapCommands(await this.desired())).length === 0;
+  }
+
+  /** Runtime API commands taking the running routes and weights maps to `desired`'s. */
+  private async mapCommands(desired: Desired): Promise<string[]> {
+    const show = async (file: string) => parseMap(await runtimeCommand(this.paths.adminSocket, `show map ${file}`));
+    return [
+      ...weightCommands(this.paths.routesMap, routeEntries(desired), await show(this.paths.routesMap)),
+      ...weightCommands(this.paths.weightsMap, weightEntries(desired), await show(this.paths.weightsMap)),
+    ];
+  }
+
+  private writeMaps(desired: Desired): void {
+    writeFileSync(this.paths.routesMap, renderWeightsMap(routeEntries(desired)));
+    writeFileSync(this.paths.weightsMap, renderWeightsMap(weightEntries(desired)));
+  }
+
   /** One pass: reload or runtime changes, then the health reports. */
   async syncOnce(): Promise<void> {
     const desired = this.desired();
@@ -145,8 +170,8 @@ export class LbProxy {
       this.shape = shape;
       running = parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state'));
     }
-    const weights = parseMap(await runtimeCommand(this.paths.adminSocket, `show map ${this.paths.weightsMap}`));
-    for (const command of [...serverCommands(desired.backends, running), ...weightCommands(this.paths.weightsMap, weightEntries(desired), weights)]) {
+    // Routes before thresholds: a slot about to be taken names its backend first.
+    for (const command of [...serverCommands(desired.backends, running), ...(await this.mapCommands(desired))]) {
       try {
         await runtimeCommandChecked(this.paths.adminSocket, command);
       } catch (err) {
@@ -181,7 +206,7 @@ export class LbProxy {
     const kept = { ...desired, backends: desired.backends.map((b) => ({ ...b, servers: b.servers.filter((s) => has.has(`${b.name}/${s.name}`)) })) };
     writeFileSync(this.paths.stateFile, await runtimeCommand(this.paths.adminSocket, 'show servers state'));
     writeFileSync(this.paths.config, renderConfig(kept, this.paths, this.config));
-    writeFileSync(this.paths.weightsMap, renderWeightsMap(weightEntries(desired)));
+    this.writeMaps(desired);
     const before = await this.workerPid();
     await runtimeCommand(this.paths.master, 'reload');
     await this.waitForWorker(before);

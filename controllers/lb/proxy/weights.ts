@@ -1,22 +1,29 @@
 /**
- * Target-group weights of a forward to several groups, kept out of the config so that shifting
- * traffic is no reload (pure). The config compares the request's random draw (0-999) with one
- * threshold per group, read from a map file (`map_str_int`); a weight change is a `set map` through
- * the Runtime API. A reload would start servers afresh in a new worker and cost requests; a map
- * change is atomic in the running worker. Every group of the action has a slot, weight 0 included,
- * so that moving a group from 0 to all of the traffic changes values only, never the listener shape.
+ * Where each forward action sends a request, kept out of the config so that shifting traffic is
+ * no reload (pure). Every action — one target group or several weighted — has the same SLOTS slots:
+ * the config compares the request's random draw (0-999) with each slot's threshold, read from the
+ * weights map (`map_str_int`), and takes the first slot whose threshold is above the draw, to the
+ * backend its name in the routes map (`map`) gives. A weight change, and the first shift from one
+ * group to two, are `set map` commands through the Runtime API, atomic in the running worker. A
+ * reload would close the worker's idle keep-alive connections (a client that sends on one as it
+ * closes loses that request) and start the servers afresh, so only listeners, rules and target
+ * groups coming or going reload.
  */
 import type { ForwardAction } from '../../../api/v1/load-balancer.js';
 import { targetGroupNameOf } from '../../../api/v1/target-group-ref.js';
 import { backendName, type Desired } from './desired.js';
 
+/** ELB's most target groups in one forward action: every action has this many slots, used or not. */
+export const SLOTS = 5;
+
 export interface WeightSlot {
-  /** Map key: frontend, rule and group position; stable while the listener's shape is. */
+  /** Map key (in both maps): frontend, rule and slot position; stable while the listener is. */
   key: string;
   /** The transaction variable the frontend reads the threshold into. */
   variable: string;
+  /** The backend the slot routes to (an unused slot: the first group's, never taken). */
   backend: string;
-  /** Requests whose draw is below this (and not below an earlier slot's) go to this backend. */
+  /** Requests whose draw is below this (and not below an earlier slot's) go to this backend; 0: never. */
   threshold: number;
 }
 
@@ -24,41 +31,52 @@ export interface WeightSlot {
 export const ruleId = (priority: number | undefined) => (priority === undefined ? 'd' : `r${priority}`);
 
 export function weightSlots(frontend: string, rule: string, a: ForwardAction): WeightSlot[] {
-  const groups = (a.forwardConfig?.targetGroups ?? []).flatMap((g) => {
-    const name = targetGroupNameOf(g);
-    return name === undefined ? [] : [{ name, weight: g.weight }];
-  });
+  const one = targetGroupNameOf(a);
+  const groups =
+    one !== undefined
+      ? [{ name: one, weight: 1 }]
+      : (a.forwardConfig?.targetGroups ?? []).flatMap((g) => {
+          const name = targetGroupNameOf(g);
+          return name === undefined ? [] : [{ name, weight: g.weight }];
+        });
   const total = groups.reduce((s, g) => s + g.weight, 0);
+  const first = groups[0]?.name ?? '';
   let cumulative = 0;
-  return groups.map((g, i) => {
-    cumulative += g.weight;
+  return Array.from({ length: SLOTS }, (_, i) => {
+    const g = groups[i];
+    cumulative += g?.weight ?? 0;
     return {
       key: `${frontend}.${rule}.${i}`,
       variable: `txn.berth_w_${rule}_${i}`,
-      backend: backendName(g.name),
-      threshold: total === 0 ? 0 : Math.round((cumulative / total) * 1000),
+      backend: backendName(g?.name ?? first),
+      threshold: g === undefined || total === 0 ? 0 : Math.round((cumulative / total) * 1000),
     };
   });
 }
 
-/** Every weighted slot of the desired listeners, key → threshold. */
-export function weightEntries(desired: Desired): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const f of desired.frontends) {
+/** Every slot of the desired listeners. */
+function allSlots(desired: Desired): WeightSlot[] {
+  return desired.frontends.flatMap((f) => {
     const actions: Array<[string, ForwardAction | undefined]> = [
       ...f.listener.rules.map((r): [string, ForwardAction | undefined] => [ruleId(r.priority), r.actions[0]]),
       [ruleId(undefined), f.listener.defaultActions[0]],
     ];
-    for (const [rule, action] of actions) {
-      if (action?.forwardConfig === undefined) continue;
-      for (const slot of weightSlots(f.name, rule, action)) out.set(slot.key, slot.threshold);
-    }
-  }
-  return out;
+    return actions.flatMap(([rule, action]) => (action === undefined ? [] : weightSlots(f.name, rule, action)));
+  });
 }
 
-/** The map file's text (read by HAProxy at start and reload). */
-export function renderWeightsMap(entries: ReadonlyMap<string, number>): string {
+/** The weights map: every slot's key → threshold. */
+export function weightEntries(desired: Desired): Map<string, number> {
+  return new Map(allSlots(desired).map((s) => [s.key, s.threshold]));
+}
+
+/** The routes map: every slot's key → backend. */
+export function routeEntries(desired: Desired): Map<string, string> {
+  return new Map(allSlots(desired).map((s) => [s.key, s.backend]));
+}
+
+/** A map file's text (read by HAProxy at start and reload). */
+export function renderWeightsMap(entries: ReadonlyMap<string, number | string>): string {
   return [...entries].map(([k, v]) => `${k} ${v}\n`).join('');
 }
 
@@ -72,8 +90,8 @@ export function parseMap(text: string): Map<string, string> {
   return out;
 }
 
-/** Runtime API commands taking the running map to the wanted thresholds. */
-export function weightCommands(mapFile: string, want: ReadonlyMap<string, number>, running: ReadonlyMap<string, string>): string[] {
+/** Runtime API commands taking a running map to the wanted values. */
+export function weightCommands(mapFile: string, want: ReadonlyMap<string, number | string>, running: ReadonlyMap<string, string>): string[] {
   const commands: string[] = [];
   for (const [key, value] of want) {
     const now = running.get(key);

@@ -2,8 +2,8 @@
  * The TrafficShifter of services behind berth's load balancers: writes the weights of a TrafficPlan
  * into the listener rules each load balancer entry's advancedConfiguration names (listener-weights.ts),
  * one compare-and-swap per LoadBalancer. It resolves once the rules are stored; every `berth lb`
- * proxy then routes them on its next pass (a seamless HAProxy reload), so a stage's traffic is
- * moved within one proxy interval of the status that records it.
+ * proxy then routes them on its next pass (maps set in the running HAProxy, no reload), so a
+ * stage's traffic moves one proxy pass after the status records it (LbProxy.weightsApplied).
  *
  * A service without advancedConfiguration has nothing to move (ROLLING, or BLUE_GREEN without a
  * load balancer): no write. A rule that is missing rejects, naming it; the reconcile retries.

@@ -1,7 +1,7 @@
 /**
  * awsvpc on the real engine: the task's containers share one network namespace, held by a sandbox
- * container (a sidecar reaches the main container on localhost), the task's ports are published on
- * the sandbox, the task's address is in its status, the sandbox goes with the task, and a restarted
+ * container (a sidecar reaches the main container on localhost), the task's ports are reached at the
+ * task's own address (the sandbox's) and published nowhere on the host, that address is in its status, the sandbox goes with the task, and a restarted
  * agent removes the sandbox a dead task left.
  */
 import Docker from 'dockerode';
@@ -42,7 +42,7 @@ async function logsOf(id: string): Promise<string> {
 }
 
 describe('awsvpc tasks', () => {
-  it('share one network namespace held by a sandbox, publish their ports on it, report its address, and lose it on stop', async () => {
+  it('share one network namespace held by a sandbox, answer at its address, report it, and lose it on stop', async () => {
     const td = await h.taskDefinition('vpc', webAndSidecar(), { networkMode: 'awsvpc' });
     await h.startAgent();
     await h.runTask('vpc-1', td);
@@ -58,12 +58,13 @@ describe('awsvpc tasks', () => {
       expect((await docker.getContainer(c.dockerId).inspect()).HostConfig.NetworkMode).toBe(`container:${sandbox.id}`); // Docker resolves the name to the id
     }
 
-    // The sidecar reached web on localhost; the host reaches it on the sandbox's published port.
+    // The sidecar reached web on localhost; the host reaches it at the task's own address only.
     const sidecarId = running.status?.containers.find((c) => c.name === 'sidecar')?.dockerId ?? '';
     await eventually(async () => (await logsOf(sidecarId)).includes('sidecar got: hello-from-web'), 10_000, 'the sidecar reached web on localhost');
-    expect(await (await fetch(`http://127.0.0.1:${PORT}/`)).text()).toBe('hello-from-web\n');
+    expect(await (await fetch(`http://${address ?? ''}:${PORT}/`)).text()).toBe('hello-from-web\n');
+    expect(sandboxInspect.HostConfig.PortBindings ?? {}).toEqual({});
 
-    // ECS's shapes: the attachment with the address, each container's interface, web's binding.
+    // ECS's shapes: the attachment with the address, each container's interface, no host binding.
     const status = await h.waitForTask('vpc-1', (t) => (t.status?.attachments?.length ?? 0) > 0, 5_000, 'attachments reported');
     expect(status.status?.attachments?.[0]).toMatchObject({
       type: 'ElasticNetworkInterface',
@@ -72,7 +73,7 @@ describe('awsvpc tasks', () => {
     });
     const web = status.status?.containers.find((c) => c.name === 'web');
     expect(web?.networkInterfaces).toEqual([{ attachmentId: status.status?.attachments?.[0]?.id, privateIpv4Address: address }]);
-    expect(web?.networkBindings).toEqual([{ containerPort: PORT, hostPort: PORT, protocol: 'tcp', bindIP: '0.0.0.0' }]);
+    expect(web?.networkBindings).toEqual([]);
 
     await h.client.mutate('Task', { cluster: h.cluster, name: 'vpc-1' }, (t) => {
       t.spec.desiredStatus = 'STOPPED';

@@ -16,6 +16,8 @@ import { eventually } from '../controllers/kit/test-env.js';
 import { assertFreshBuild, startCliEnv, type CliEnv } from './cli-harness.js';
 
 const IMAGE = process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1';
+/** The examples' named volumes, as docker compose names them: `<project>_<volume>`. */
+const PROJECT_VOLUMES = ['cmpweb_db_data', 'cmpvote_db-data'];
 
 let env: CliEnv;
 beforeAll(async () => {
@@ -38,8 +40,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await env?.stop();
-  // The webapp example's named volume is a shared Docker volume: it outlives its tasks by design.
-  spawnSync('docker', ['volume', 'rm', 'db_data', 'db-data'], { stdio: 'ignore' });
+  // The examples' named volumes are shared Docker volumes: they outlive their tasks by design.
+  spawnSync('docker', ['volume', 'rm', ...PROJECT_VOLUMES], { stdio: 'ignore' });
 });
 
 /** Copies an example and swaps what cannot run here; returns the compose file's path. */
@@ -146,6 +148,9 @@ describe('berth apply -f compose file', () => {
     for (const [name, count] of expected) expect((await env.server.client.mustGet('Service', { name })).spec.desiredCount).toBe(count);
     if (example !== 'voting-app') expect(applied.stderr).toContain('ordering across services is not kept');
     await running(expected.map(([n]) => n));
+    // Named volumes carry the project's name, as docker compose's do.
+    for (const volume of PROJECT_VOLUMES.filter((v) => v.startsWith(`${project}_`)))
+      expect(spawnSync('docker', ['volume', 'inspect', volume]).status, `volume ${volume}`).toBe(0);
   });
 
   it('--single-task: one task whose containers keep depends_on, and it runs', async () => {

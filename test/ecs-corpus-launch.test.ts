@@ -10,7 +10,8 @@
  * `actual` reads it from `docker inspect`.
  *
  * Many definitions publish the same fixed host port (80, 8080…), so tasks run in waves whose host
- * ports do not overlap; the tasks of one wave start together.
+ * ports do not overlap (awsvpc ones take none: their ports are on their own addresses, as on ECS),
+ * and of at most MAX_WAVE tasks; the tasks of one wave start together.
  *
  * The test creates a Secret for every secret reference (createCorpusSecrets), so definitions with
  * `secrets` and `secretOptions` run as written; a fluentd address points at a listener of its own.
@@ -23,7 +24,7 @@ import { loadManifests } from '../api/usecases/manifests/index.js';
 import { parseValueFrom } from '../api/usecases/secrets/value-from.js';
 import { runTask, stopTask } from '../api/usecases/tasks/index.js';
 import type { ContainerDefinition, TaskDefinitionSpec } from '../api/v1/index.js';
-import { effectiveHostPort } from '../api/v1/networking.js';
+import { effectiveHostPort, takesHostPorts } from '../api/v1/networking.js';
 import { LOCALLY_RUN_LOG_DRIVERS } from '../api/v1/unapplied-fields.js';
 import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { corpusEntries, corpusPath } from './fixtures/ecs-task-definitions/corpus.js';
@@ -33,6 +34,7 @@ const MIB = 1024 * 1024;
 const LONG_SLEEP = ['sleep', '3600'];
 // A wave starts up to some 25 tasks at once, on an engine shared with other work.
 const RUNNING_WITHIN_MS = 90_000;
+const MAX_WAVE = 25;
 
 type Inspect = Docker.ContainerInspectInfo;
 const NAMESPACES = ['net', 'pid', 'ipc'] as const;
@@ -146,6 +148,13 @@ const CHECKS: Check[] = [
     },
     actual: ({ inspect: i }) => i.HostConfig.NetworkMode,
   },
+  // awsvpc: the task's ports are on its own address (its sandbox's), published nowhere on the instance.
+  {
+    name: 'nothing published on the instance',
+    applies: (_c, { spec }) => spec.networkMode === 'awsvpc',
+    expected: () => ({}),
+    actual: (_seen, { task }) => task.sandbox?.inspect.HostConfig.PortBindings ?? {},
+  },
   {
     name: 'network namespace',
     applies: () => true,
@@ -187,8 +196,9 @@ function harnessed(spec: TaskDefinitionSpec): TaskDefinitionSpec {
   };
 }
 
-/** The fixed host ports a task takes (dynamic ones cannot clash). */
+/** The fixed host ports a task takes (dynamic ones cannot clash; awsvpc takes none, its ports are on its own address). */
 function hostPortsOf(spec: TaskDefinitionSpec): string[] {
+  if (!takesHostPorts(spec.networkMode)) return [];
   return spec.containerDefinitions.flatMap((c) =>
     (c.portMappings ?? [])
       .map((m) => ({ port: effectiveHostPort(m, spec.networkMode), protocol: m.protocol }))
@@ -197,11 +207,11 @@ function hostPortsOf(spec: TaskDefinitionSpec): string[] {
   );
 }
 
-/** Greedy: each launch goes into the first wave none of whose tasks takes one of its host ports. */
+/** Greedy: each launch goes into the first wave with room none of whose tasks takes one of its host ports. */
 function waves(launches: Launch[]): Launch[][] {
   const out: { taken: Set<string>; launches: Launch[] }[] = [];
   for (const l of launches) {
-    let wave = out.find((w) => l.hostPorts.every((p) => !w.taken.has(p)));
+    let wave = out.find((w) => w.launches.length < MAX_WAVE && l.hostPorts.every((p) => !w.taken.has(p)));
     if (!wave) out.push((wave = { taken: new Set(), launches: [] }));
     for (const p of l.hostPorts) wave.taken.add(p);
     wave.launches.push(l);

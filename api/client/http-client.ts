@@ -195,6 +195,18 @@ export class HttpClient implements BerthClient, InstallationSource, TaskSecretsS
     return parseBody(ServerVersion, await this.call('GET', metaPaths.version), 'version');
   }
 
+  /**
+   * Whether the API server lets this client's token read /metrics (an admin or a scrape token): what
+   * the agent's own /metrics asks of a scraper's token. The body is read and dropped.
+   */
+  async mayReadMetrics(): Promise<boolean> {
+    const res = await this.transport.request('GET', metaPaths.metrics);
+    const body = await readBody(res);
+    if (res.statusCode === 200) return true;
+    if (res.statusCode === 401 || res.statusCode === 403) return false;
+    throw errorFromResponse(res.statusCode ?? 0, body);
+  }
+
   /** The uid of the installation this server belongs to. */
   async installation(): Promise<string> {
     return parseBody(InstallationRecord, await this.call('GET', INSTALLATION_PATH), 'installation').uid;

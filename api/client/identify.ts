@@ -23,3 +23,17 @@ export function identifyViaApi(options: { server: string; ca?: string | Buffer }
     }
   };
 }
+
+/** Whether a token may read /metrics, asked of the API server (GET /metrics with it). Failures other than 401/403 throw. */
+export type MayReadMetrics = (token: string) => Promise<boolean>;
+
+export function metricsReaderViaApi(options: { server: string; ca?: string | Buffer }): MayReadMetrics {
+  return async (token) => {
+    const client = new HttpClient({ server: options.server, token, ...(options.ca ? { ca: options.ca } : {}) });
+    try {
+      return await client.mayReadMetrics();
+    } finally {
+      client.close();
+    }
+  };
+}

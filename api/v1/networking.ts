@@ -7,9 +7,10 @@ import { TransportProtocol } from './common.js';
 /**
  * ECS's network modes. `awsvpc`, as on ECS, gives the task one network namespace of its own that
  * all its containers share (they reach each other on localhost), held by a sandbox container on
- * the instance's bridge (controllers/agent/runtime/spec-sandbox.ts); with no elastic network
- * interfaces, its ports are published on the host with awsvpc's port rule (host port = container
- * port), and its address is reported as the task's attachment.
+ * the instance's bridge (controllers/agent/runtime/spec-sandbox.ts). The sandbox's address stands
+ * for the task's elastic network interface: it is reported as the task's attachment, the task's
+ * ports are reached there (load balancer targets of type `ip`, service discovery), and nothing is
+ * published on the instance, so two tasks on one instance can both listen on the same port.
  */
 export const NETWORK_MODES = ['bridge', 'host', 'none', 'awsvpc'] as const;
 export const NetworkMode = z.enum(NETWORK_MODES);
@@ -31,15 +32,28 @@ export const PortMapping = z.strictObject({
 });
 export type PortMapping = z.infer<typeof PortMapping>;
 
-/** Modes in which a container's port is the host's port: a differing hostPort is impossible. */
+/**
+ * Modes in which a mapping's hostPort, if given, must equal its containerPort (ECS: "The hostPort can
+ * be left blank or it must be the same value as the containerPort"): in host mode the container's
+ * port is the host's; in awsvpc it is the task's own interface's.
+ */
 export function sharesHostPorts(mode: NetworkMode): boolean {
   return mode === 'host' || mode === 'awsvpc';
 }
 
 /**
- * The host port a mapping occupies: a fixed port, or DYNAMIC_HOST_PORT when Docker picks one.
+ * Whether a mode's port mappings take ports of the instance. Not awsvpc, whose ports are on the
+ * task's own address (as on ECS, its own network interface), nor none, which has no ports.
+ */
+export function takesHostPorts(mode: NetworkMode): boolean {
+  return mode === 'bridge' || mode === 'host';
+}
+
+/**
+ * The port a mapping listens at in the network namespace that exposes it: a fixed port, or DYNAMIC_HOST_PORT when Docker picks one.
  * In host and awsvpc modes an absent hostPort means the container port itself (validation has
- * already rejected any other hostPort there).
+ * already rejected any other hostPort there). It is a port of the instance only where
+ * takesHostPorts(mode).
  */
 export function effectiveHostPort(mapping: Pick<PortMapping, 'containerPort' | 'hostPort'>, mode: NetworkMode): number {
   if (sharesHostPorts(mode)) return mapping.hostPort ?? mapping.containerPort;

@@ -183,6 +183,12 @@ const invalid: Invalid[] = [
     message: /host port 8080\/tcp is already used by container "a"/,
   },
   {
+    name: 'awsvpc: one port per task still, for its containers share one network namespace',
+    spec: { networkMode: 'awsvpc', [CD]: [c('a', { portMappings: [{ containerPort: 80 }] }), c('b', { portMappings: [{ containerPort: 80 }] })] },
+    path: [CD, 1, 'portMappings', 0, 'hostPort'],
+    message: /port \(the task's containers share one network namespace\) 80\/tcp is already used by container "a"/,
+  },
+  {
     name: 'duplicate implicit host port in host mode',
     spec: { networkMode: 'host', [CD]: [c('a', { portMappings: [{ containerPort: 80 }] }), c('b', { portMappings: [{ containerPort: 80 }] })] },
     path: [CD, 1, 'portMappings', 0, 'hostPort'],

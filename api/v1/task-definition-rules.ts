@@ -4,7 +4,7 @@
  */
 import { cycleIssues, danglingReferenceIssues, type RuleIssue } from './container-graph.js';
 import type { ContainerDefinition } from './container-definition.js';
-import { effectiveHostPort, sharesHostPorts, type NetworkMode } from './networking.js';
+import { effectiveHostPort, sharesHostPorts, takesHostPorts, type NetworkMode } from './networking.js';
 import type { Volume } from './volume.js';
 
 export interface TaskDefinitionShape {
@@ -107,7 +107,9 @@ function portIssues(spec: TaskDefinitionShape): RuleIssue[] {
       if (port === 0) return;
       const key = `${port}/${m.protocol}`;
       const owner = taken.get(key);
-      if (owner !== undefined) issues.push({ path, message: `host port ${key} is already used by container "${owner}"` });
+      // awsvpc takes no host port, but its containers share one network namespace, so one port each still.
+      const what = takesHostPorts(spec.networkMode) ? 'host port' : "port (the task's containers share one network namespace)";
+      if (owner !== undefined) issues.push({ path, message: `${what} ${key} is already used by container "${owner}"` });
       else taken.set(key, c.name);
     });
   });

@@ -119,6 +119,15 @@ export const Attachment = z.strictObject({
 });
 export type Attachment = z.infer<typeof Attachment>;
 
+/** An awsvpc task's own address (its attachment's privateIPv4Address), where its container ports are reached. */
+export function taskAddress(attachments: readonly Attachment[] | undefined): string | undefined {
+  for (const a of attachments ?? []) {
+    const ip = a.details.find((d) => d.name === 'privateIPv4Address')?.value;
+    if (ip) return ip;
+  }
+  return undefined;
+}
+
 export const TaskStatus = z.strictObject({
   lastStatus: z.enum(TASK_LAST_STATUSES).default('PROVISIONING'),
   containers: z.array(ContainerStatus).default([]),

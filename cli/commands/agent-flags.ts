@@ -28,6 +28,8 @@ export interface AgentFlags extends ConnectionFlags {
   dnsUpstream?: string[];
   /** `--stats-interval DURATION`: how often container stats are sampled (0: never). */
   statsInterval?: string;
+  /** `--metrics-listen HOST:PORT`: serve the agent's /metrics there (scrape or admin token). */
+  metricsListen?: string;
 }
 
 export class AgentFlagError extends Error {

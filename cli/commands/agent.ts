@@ -1,6 +1,6 @@
 /**
  * `berth agent --server URL --token T --cluster C [--name N] [--attribute k=v …] [--cpu N --memory MiB]
- * [--docker-host unix:///…] [--logs-listen HOST:PORT] [--advertise-address URL]`: the agent of one
+ * [--docker-host unix:///…] [--logs-listen HOST:PORT] [--advertise-address URL] [--metrics-listen HOST:PORT]`: the agent of one
  * container instance. It talks to the API only (with an agent token from
  * `POST …/containerinstances/{name}/token`), runs that instance's tasks on the local Docker engine,
  * and serves their logs to the API server (`berth logs`). SIGINT/SIGTERM stop it gracefully and
@@ -41,6 +41,7 @@ export function agentCommand(): Command {
       [],
     )
     .option('--stats-interval <duration>', STATS_INTERVAL_HELP)
+    .option('--metrics-listen <host:port>', "serve the agent's Prometheus /metrics here, to a scrape token (berth token create --role scrape) or an admin")
     .addCommand(agentTokenCommand())
     .action((flags: AgentFlags) => runLazy(() => import('./actions/agent.js'), flags));
 }

@@ -28,12 +28,12 @@ export interface Conversion {
   findings: Finding[];
 }
 
-export function convertCompose(compose: Compose, ctx: MapContext, options: ConvertOptions): Conversion {
+export function convertCompose(compose: Compose, ctx: Omit<MapContext, 'project'>, options: ConvertOptions): Conversion {
   const project = ecsName(options.project);
   const mapped = new Map<string, MappedService>();
   const findings: Finding[] = [];
   for (const [name, svc] of Object.entries(compose.services ?? {})) {
-    const m = mapService(name, svc, ctx);
+    const m = mapService(name, svc, { ...ctx, project });
     mapped.set(name, m);
     findings.push(...m.findings);
     for (const dep of m.dependsOn)

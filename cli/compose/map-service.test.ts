@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { convertCompose } from './convert.js';
 import { type MapContext, mapService } from './map-service.js';
 import { validateComposeSchema, type ComposeService } from './schema.js';
@@ -6,6 +7,7 @@ import { parseMiB, parsePortSpec, splitWords } from './values.js';
 
 const ctx: MapContext = {
   dir: '/srv/app',
+  project: 'shop',
   env: (n) => ({ FROM_SHELL: 'yes' })[n],
   envFiles: new Map([['app.env', { A: '1', B: 'file' }]]),
   topVolumes: { data: {} },
@@ -67,13 +69,39 @@ describe('mapService', () => {
       { volumes: ['data:/data', './conf:/etc/conf:ro'] },
       {
         mountPoints: [
-          { sourceVolume: 'data', containerPath: '/data', readOnly: false },
+          { sourceVolume: 'shop_data', containerPath: '/data', readOnly: false },
           { sourceVolume: 'web-bind-1', containerPath: '/etc/conf', readOnly: true },
         ],
       },
     ],
   ])('%s', (_, svc, expected) => {
     expect(map(svc).container).toMatchObject(expected);
+  });
+
+  // docker compose's names: `<project>_<key>`, but an explicit name as written and an external volume unprefixed.
+  it.each<[string, NonNullable<MapContext['topVolumes']>[string], string, boolean]>([
+    ['a named volume: prefixed with the project', {}, 'shop_data', true],
+    ['with driver options: still prefixed', { driver: 'local', driver_opts: { type: 'tmpfs' } }, 'shop_data', true],
+    ['an explicit name: as written', { name: 'pg-data' }, 'pg-data', true],
+    ['external: its key, unprefixed, and never created', { external: true }, 'data', false],
+    ['external with a name: that name', { external: true, name: 'made.elsewhere' }, 'made-elsewhere', false],
+    ['external: false is not external', { external: false }, 'shop_data', true],
+    ['the legacy external: {name}: that name', { external: { name: 'legacy' } }, 'legacy', false],
+  ])('named volume: %s', (_, top, name, autoprovision) => {
+    const m = mapService('web', { image: 'img', volumes: ['data:/data'] }, { ...ctx, topVolumes: { data: top } });
+    expect(m.container.mountPoints).toEqual([{ sourceVolume: name, containerPath: '/data', readOnly: false }]);
+    expect(m.volumes).toEqual([{ name, dockerVolumeConfiguration: expect.objectContaining({ scope: 'shared', autoprovision }) }]);
+  });
+
+  it('a volume declared with nothing under it (null in YAML) is a named volume too', () => {
+    const m = mapService('web', { image: 'img', volumes: ['data:/data'] }, { ...ctx, topVolumes: parseYaml('data:\n') });
+    expect(m.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(m.volumes).toMatchObject([{ name: 'shop_data' }]);
+  });
+
+  it('convertCompose prefixes named volumes with the project it is given', () => {
+    const { objects } = convertCompose({ services: { db: { image: 'pg', volumes: ['data:/var/lib/pg'] } } }, ctx, { project: 'Other Shop', singleTask: false });
+    expect(objects[0]?.spec.volumes).toMatchObject([{ name: 'Other-Shop_data' }]);
   });
 
   it.each<ComposeService['healthcheck']>([{ disable: true }, { test: ['NONE'] }])('healthcheck %j maps to none', (healthcheck) => {

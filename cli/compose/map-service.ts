@@ -38,6 +38,8 @@ export interface MappedService {
 export interface MapContext {
   /** The compose file's directory: relative bind mounts and env_file paths are resolved from it. */
   dir: string;
+  /** The compose project (ecsName'd): named volumes are `<project>_<volume>`, as docker compose names them. */
+  project: string;
   /** Variables for `environment: [NAME]` entries without a value (the process env). */
   env: (name: string) => string | undefined;
   /** env_file contents by the path as written (read by the caller, so this stays pure). */
@@ -402,24 +404,39 @@ function mapVolume(
     // An anonymous volume lives as long as its container in compose; a task-scoped Docker volume here.
     volume = { name: ecsName(`${service}-anon-${index}`), dockerVolumeConfiguration: { scope: 'task' } };
   } else {
-    const top = ctx.topVolumes[source];
-    if (top === undefined) throw new ComposeValueError(`volume "${source}" is not declared under the top-level volumes:`);
-    const external = top?.external !== undefined && top.external !== false;
-    const labels = dict(top?.labels);
+    const declared = ctx.topVolumes[source];
+    if (declared === undefined) throw new ComposeValueError(`volume "${source}" is not declared under the top-level volumes:`);
+    // `data:` with nothing under it parses as null, whatever the schema's type says.
+    const top: typeof declared = declared ?? {};
+    const external = top.external !== undefined && top.external !== false;
+    const labels = dict(top.labels);
     // Named volumes outlive containers in compose, so they are shared: kept after the task, reused by name.
     volume = {
-      name: ecsName(top?.name ?? source),
+      name: namedVolume(source, top, ctx.project),
       dockerVolumeConfiguration: {
         scope: 'shared',
         autoprovision: !external,
-        ...(top?.driver ? { driver: top.driver } : {}),
-        ...(top?.driver_opts ? { driverOpts: Object.fromEntries(Object.entries(top.driver_opts).map(([k, val]) => [k, String(val)])) } : {}),
+        ...(top.driver ? { driver: top.driver } : {}),
+        ...(top.driver_opts ? { driverOpts: Object.fromEntries(Object.entries(top.driver_opts).map(([k, val]) => [k, String(val)])) } : {}),
         ...(Object.keys(labels).length > 0 ? { labels } : {}),
       },
     };
   }
   if (!volumes.some((known) => known.name === volume.name)) volumes.push(volume);
   (container.mountPoints ??= []).push({ sourceVolume: volume.name, containerPath: target, readOnly });
+}
+
+/**
+ * The Docker volume a named volume is, as docker compose names it: `<project>_<key>`, so two
+ * projects' `data` volumes stay apart; an explicit `name:` as written, and an external volume by
+ * its `name:` or key (compose prefixes neither: both name a volume made outside the project).
+ */
+export function namedVolume(key: string, top: NonNullable<Compose['volumes']>[string], project: string): string {
+  // The legacy `external: {name: …}` names it too.
+  const legacy = typeof top.external === 'object' ? top.external.name : undefined;
+  const name = top.name ?? legacy;
+  if (name !== undefined) return ecsName(name);
+  return ecsName(top.external !== undefined && top.external !== false ? key : `${project}_${key}`);
 }
 
 function isPath(source: string): boolean {

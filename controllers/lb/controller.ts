@@ -72,7 +72,9 @@ export function targetGroupController(): ControllerDefinition<'TargetGroup'> {
           !jsonEqual(
             a.status?.containers.map((c) => c.networkBindings),
             b.status?.containers.map((c) => c.networkBindings),
-          ),
+          ) ||
+          // An awsvpc task's target is its own address.
+          !jsonEqual(a.status?.attachments, b.status?.attachments),
       },
     ],
     reads: ['ContainerInstance'],

@@ -10,7 +10,12 @@ const NOW = Date.parse('2026-01-01T00:01:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const entry = ServiceLoadBalancer.parse({ targetGroupName: 'web', containerName: 'app', containerPort: 80 });
 
-function task(name: string, o: { desired?: 'RUNNING' | 'STOPPED'; last?: string; hostPort?: number; deregister?: string; instance?: string } = {}) {
+type TaskOptions = { desired?: 'RUNNING' | 'STOPPED'; last?: string; hostPort?: number; deregister?: string; instance?: string; awsvpc?: string };
+function task(name: string, o: TaskOptions = {}) {
+  // awsvpc: the task's own address as its attachment, and no host binding.
+  const attachment = o.awsvpc
+    ? { attachments: [{ id: 'eni', type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: o.awsvpc }] }] }
+    : {};
   return Task.parse({
     ...rawObject(
       'Task',
@@ -19,6 +24,7 @@ function task(name: string, o: { desired?: 'RUNNING' | 'STOPPED'; last?: string;
       {
         lastStatus: o.last ?? 'RUNNING',
         containers: [{ name: 'app', lastStatus: o.last ?? 'RUNNING', networkBindings: o.hostPort ? [{ containerPort: 80, hostPort: o.hostPort }] : [] }],
+        ...attachment,
       },
     ),
     metadata: { name, ...(o.deregister !== undefined ? { annotations: { [DEREGISTER_ANNOTATION]: o.deregister } } : {}) },
@@ -63,6 +69,12 @@ describe('planTargets', () => {
     ],
     ['initial once a proxy reports', group([], { '10.0.0.9:1': 'healthy' }), [task('a', { hostPort: 32768 })], [target('a', 32768)]],
     ['a task without a binding yet is none', group(), [task('a')], []],
+    [
+      'an awsvpc task is a target at its own address and the containerPort (target type ip)',
+      group([], { '172.17.0.7:80': 'healthy' }),
+      [task('a', { awsvpc: '172.17.0.7' }), task('b', { awsvpc: '172.17.0.8' })],
+      [target('a', 80, { id: '172.17.0.7', health: 'healthy', reason: undefined }), target('b', 80, { id: '172.17.0.8' })],
+    ],
     ['a pending task is none', group(), [task('a', { last: 'PENDING', hostPort: 1 })], []],
     ['on an unknown instance it is none', group(), [task('a', { hostPort: 1, instance: 'gone' })], []],
     [

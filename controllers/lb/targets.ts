@@ -3,7 +3,9 @@
  * services registered in it, their tasks, and the proxies' health reports.
  *
  * - A task is a target while it runs (desired and last status RUNNING), is not being deregistered,
- *   and Docker bound the entry's containerPort to a host port.
+ *   and is reachable: an awsvpc task at its own address and the entry's containerPort (ELB's target
+ *   type `ip`, the only one ECS allows for awsvpc), any other at its instance's address and the
+ *   host port Docker bound the containerPort to (target type `instance`).
  * - A target that stops being one while its task still runs (deregistered, asked to stop) drains:
  *   it stays, `draining`, for deregistrationDelay seconds, so the proxy lets in-flight requests end;
  *   one whose task is gone or STOPPED is dropped at once (nothing is left to drain).
@@ -13,7 +15,7 @@
  */
 import type { ServiceLoadBalancer } from '../../api/v1/service-load-balancers.js';
 import type { Target, TargetGroup, TargetHealthState } from '../../api/v1/target-group.js';
-import type { Task } from '../../api/v1/task.js';
+import { taskAddress, type Task } from '../../api/v1/task.js';
 import { DEREGISTER_ANNOTATION, targetKey } from './conventions.js';
 
 export interface Registration {
@@ -106,6 +108,9 @@ export function planTargets({ group, registrations, hostOf, taskOf, now }: Targe
 function addressOf(task: Task, entry: ServiceLoadBalancer, hostOf: TargetsInput['hostOf']): { id: string; port: number } | undefined {
   const instance = task.spec.containerInstance;
   if (instance === undefined) return undefined;
+  // awsvpc: the task's own address; its containerPort is published nowhere else.
+  const own = taskAddress(task.status?.attachments);
+  if (own !== undefined) return task.status?.containers.some((c) => c.name === entry.containerName) ? { id: own, port: entry.containerPort } : undefined;
   const container = task.status?.containers.find((c) => c.name === entry.containerName);
   const binding = container?.networkBindings.find((b) => b.containerPort === entry.containerPort && b.protocol === 'tcp');
   const host = hostOf(instance);

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_DISCOVERY_DOMAIN, dnsName, serviceDnsName, type ServiceRegistry } from '../../../api/v1/service-registry.js';
-import { serviceGroup, type Task } from '../../../api/v1/task.js';
+import { serviceGroup, taskAddress, type Task } from '../../../api/v1/task.js';
 import type { Service } from '../../../api/v1/service.js';
 
 export interface SrvTarget {
@@ -46,18 +46,9 @@ export function isAnswering(task: DiscoveryTask): boolean {
   return status.discovery?.healthChecked ? status.healthStatus === 'HEALTHY' : status.healthStatus !== 'UNHEALTHY';
 }
 
-/** An awsvpc task's own address. */
-function taskAddress(task: DiscoveryTask): string | undefined {
-  for (const a of task.status?.attachments ?? []) {
-    const ip = a.details.find((d) => d.name === 'privateIPv4Address')?.value;
-    if (ip) return ip;
-  }
-  return undefined;
-}
-
 /** Where the task answers: its address, and the SRV port (none when the registry names none it has). */
 export function taskEndpoint(task: DiscoveryTask, registry: ServiceRegistry): { address: string; port?: number } | undefined {
-  const own = taskAddress(task);
+  const own = taskAddress(task.status?.attachments);
   if (own !== undefined) {
     const port = registry.port ?? registry.containerPort;
     return port !== undefined ? { address: own, port } : { address: own };

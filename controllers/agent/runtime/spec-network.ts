@@ -11,7 +11,7 @@
  */
 import type { ContainerCreateOptions, HostConfig } from 'dockerode';
 import { linkTarget, type ContainerDefinition } from '../../../api/v1/container-definition.js';
-import { DYNAMIC_HOST_PORT, effectiveHostPort, type NetworkMode } from '../../../api/v1/networking.js';
+import { DYNAMIC_HOST_PORT, effectiveHostPort, takesHostPorts, type NetworkMode } from '../../../api/v1/networking.js';
 import type { TaskDefinitionSpec } from '../../../api/v1/task-definition.js';
 import { ContainerSpecError } from './errors.js';
 import { portKey } from './spec-input.js';
@@ -26,7 +26,7 @@ export function dynamicPortMappings(
   container: Pick<ContainerDefinition, 'portMappings'>,
   mode: NetworkMode,
 ): { containerPort: number; protocol: 'tcp' | 'udp' }[] {
-  if (mode === 'none') return [];
+  if (!takesHostPorts(mode)) return [];
   return (container.portMappings ?? [])
     .filter((m) => effectiveHostPort(m, mode) === DYNAMIC_HOST_PORT)
     .map((m) => ({ containerPort: m.containerPort, protocol: m.protocol }));
@@ -96,17 +96,15 @@ export function isNetworkSysctl(namespace: string): boolean {
   return namespace.startsWith('net.');
 }
 
-/** Every port mapping of the task, as published on its sandbox (awsvpc: host port = container port). */
-export function sandboxPorts(containers: readonly ContainerDefinition[]): Pick<NetworkOptions, 'ExposedPorts'> & Pick<HostConfig, 'PortBindings'> {
+/**
+ * Every port mapping of the task, exposed on its sandbox and published nowhere: as an ECS task's
+ * ports are on its own network interface, an awsvpc task's are on the sandbox's address, so two
+ * tasks on one instance can both take a port, and none takes one of the instance's.
+ */
+export function sandboxPorts(containers: readonly ContainerDefinition[]): Pick<NetworkOptions, 'ExposedPorts'> {
   const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const c of containers)
-    for (const m of c.portMappings ?? []) {
-      const key = portKey(m.containerPort, m.protocol);
-      exposed[key] = {};
-      bindings[key] = [{ HostIp: '', HostPort: String(effectiveHostPort(m, 'awsvpc')) }];
-    }
-  return Object.keys(exposed).length ? { ExposedPorts: exposed, PortBindings: bindings } : {};
+  for (const c of containers) for (const m of c.portMappings ?? []) exposed[portKey(m.containerPort, m.protocol)] = {};
+  return Object.keys(exposed).length ? { ExposedPorts: exposed } : {};
 }
 
 function ports(c: ContainerDefinition, mode: NetworkMode, hostPorts: Record<string, number>) {

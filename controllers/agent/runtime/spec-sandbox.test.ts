@@ -35,13 +35,13 @@ describe('sandboxSpec', () => {
     ],
     ['on the default bridge: its own address', [rawContainer('app')], (s) => s.HostConfig?.NetworkMode, 'bridge'],
     [
-      'publishes every container’s ports, host port = container port',
-      [rawContainer('web', { portMappings: [{ containerPort: 80 }] }), rawContainer('dns', { portMappings: [{ containerPort: 53, protocol: 'udp' }] })],
-      (s) => [s.HostConfig?.PortBindings, s.ExposedPorts],
+      'exposes every container’s ports and publishes none, hostPort written or not (they are on the task’s own address)',
       [
-        { '80/tcp': [{ HostIp: '', HostPort: '80' }], '53/udp': [{ HostIp: '', HostPort: '53' }] },
-        { '80/tcp': {}, '53/udp': {} },
+        rawContainer('web', { portMappings: [{ containerPort: 80, hostPort: 80 }] }),
+        rawContainer('dns', { portMappings: [{ containerPort: 53, protocol: 'udp' }] }),
       ],
+      (s) => [s.HostConfig?.PortBindings, s.ExposedPorts],
+      [undefined, { '80/tcp': {}, '53/udp': {} }],
     ],
     ['no ports, nothing published', [rawContainer('app')], (s) => s.HostConfig?.PortBindings, undefined],
     [
@@ -93,8 +93,9 @@ describe('sandboxSpec', () => {
       sandbox: { image: 'pause:1' },
     });
     expect({ NetworkMode: s.HostConfig?.NetworkMode, IpcMode: s.HostConfig?.IpcMode }).toEqual(want);
-    // Ports are published on the sandbox only when it holds the task's network.
-    expect(s.HostConfig?.PortBindings !== undefined).toBe(spec.networkMode === 'awsvpc');
+    // Ports are exposed on the sandbox only when it holds the task's network, and published never.
+    expect(s.ExposedPorts !== undefined).toBe(spec.networkMode === 'awsvpc');
+    expect(s.HostConfig?.PortBindings).toBeUndefined();
   });
 
   it.each([

@@ -2,8 +2,8 @@
  * The sandbox of a task: one small container that holds the namespaces the task's containers share,
  * as the ECS agent's pause container and a Kubernetes pod's sandbox hold theirs.
  * - `awsvpc`: its network namespace, which every container joins (`--network container:<sandbox>`):
- *   they reach each other on localhost, share one address, and the task's ports are published once,
- *   on the sandbox.
+ *   they reach each other on localhost and share one address, the task's (as an ECS task's elastic
+ *   network interface), where its ports are reached; nothing is published on the instance.
  * - `pidMode: task` / `ipcMode: task`: its PID / IPC namespace, which every container joins
  *   (`--pid` / `--ipc container:<sandbox>`): they see each other's processes, share System V IPC and
  *   /dev/shm. Its init is PID 1 of the shared PID namespace and reaps what the containers leave.
@@ -72,7 +72,7 @@ function networkOf(
   containers: TaskDefinitionSpec['containerDefinitions'],
   resolver: string | undefined,
 ): { hostConfig: HostConfig; exposedPorts?: Record<string, object> } {
-  const { ExposedPorts, PortBindings } = sandboxPorts(containers);
+  const { ExposedPorts } = sandboxPorts(containers);
   const dns = resolverOf(containers, resolver);
   const search = unique(containers.flatMap((c) => c.dnsSearchDomains ?? []));
   const hosts = unique(containers.flatMap((c) => (c.extraHosts ?? []).map((h) => `${h.hostname}:${h.ipAddress}`)));
@@ -82,7 +82,6 @@ function networkOf(
   );
   const hostConfig: HostConfig = {
     NetworkMode: 'bridge',
-    ...(PortBindings ? { PortBindings } : {}),
     ...(dns.length ? { Dns: dns } : {}),
     ...(search.length ? { DnsSearch: search } : {}),
     ...(hosts.length ? { ExtraHosts: hosts } : {}),

@@ -100,9 +100,12 @@ describe('taskDemand: ports', () => {
       0,
     ],
     [
-      'awsvpc: like host',
-      { networkMode: 'awsvpc', containerDefinitions: [container('a', { memory: 64, portMappings: [{ containerPort: 443 }] })] },
-      [443],
+      'awsvpc: none, hostPort written or not (its ports are on the task’s own address)',
+      {
+        networkMode: 'awsvpc',
+        containerDefinitions: [container('a', { memory: 64, portMappings: [{ containerPort: 443 }, { containerPort: 22, hostPort: 22 }] })],
+      },
+      [],
       [],
       0,
     ],

@@ -2,7 +2,14 @@
  * What one task takes from a container instance: cpu units, MiB of memory, fixed host ports per
  * protocol, and how many ports Docker will pick dynamically.
  */
-import { DYNAMIC_HOST_PORT, effectiveHostPort, type ContainerDefinition, type TaskDefinitionSpec, type TaskOverrides } from '../../../api/v1/index.js';
+import {
+  DYNAMIC_HOST_PORT,
+  effectiveHostPort,
+  takesHostPorts,
+  type ContainerDefinition,
+  type TaskDefinitionSpec,
+  type TaskOverrides,
+} from '../../../api/v1/index.js';
 
 export interface HostPorts {
   readonly tcp: readonly number[];
@@ -33,7 +40,8 @@ export type DemandSource = Pick<TaskDefinitionSpec, 'cpu' | 'memory' | 'networkM
  *   when given, otherwise its memory hard limit. ECS documents this order: "If you specify
  *   memoryReservation, then that value is subtracted from the available memory resources for the
  *   container instance ... Otherwise, the value of memory is used.";
- * - ports: a mapping's host port as the network mode makes it (networking.ts effectiveHostPort);
+ * - ports: a mapping's host port as the network mode makes it (networking.ts effectiveHostPort); none in
+ *   awsvpc, whose ports are on the task's own address, so any number of its tasks share an instance;
  * - gpu: the containers' GPU resourceRequirements, summed.
  * Task-level values arrive already normalized to units and MiB by api/v1's TaskCpu and TaskMemory.
  */
@@ -47,7 +55,7 @@ export function taskDemand(definition: DemandSource, overrides?: TaskOverrides):
   const tcp = new Set<number>();
   const udp = new Set<number>();
   let dynamicPorts = 0;
-  if (definition.networkMode !== 'none') {
+  if (takesHostPorts(definition.networkMode)) {
     for (const c of containers)
       for (const mapping of c.portMappings ?? []) {
         const port = effectiveHostPort(mapping, definition.networkMode);

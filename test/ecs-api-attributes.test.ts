@@ -9,9 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DeleteAttributesCommand,
+  DeregisterContainerInstanceCommand,
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
   ListAttributesCommand,
+  ListContainerInstancesCommand,
   PutAttributesCommand,
   RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand,
@@ -184,6 +186,30 @@ describe('RegisterContainerInstance', () => {
     expect(again.containerInstance?.registeredResources).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'CPU', integerValue: 512 }), expect.objectContaining({ name: 'MEMORY', integerValue: 400 })]),
     );
+
+    // Deregistered (no task on it): INACTIVE in the answer, then gone from the cluster's lists.
+    const gone = await ecs.send(new DeregisterContainerInstanceCommand({ cluster: cluster.name, containerInstance: arn }));
+    expect(gone.containerInstance).toMatchObject({ containerInstanceArn: arn, status: 'INACTIVE' });
+    const listed = await ecs.send(new ListContainerInstancesCommand({ cluster: cluster.name }));
+    expect(listed.containerInstanceArns).not.toContain(arn);
+    const described = await ecs.send(new DescribeContainerInstancesCommand({ cluster: cluster.name, containerInstances: [arn] }));
+    expect(described.failures).toEqual([{ arn, reason: 'MISSING' }]);
+    expect((await ecsError(ecs.send(new DeregisterContainerInstanceCommand({ cluster: cluster.name, containerInstance: arn })))).name).toBe(
+      'InvalidParameterException',
+    );
+  });
+
+  it('refuses to deregister an instance with a running task unless forced, as ECS does', async () => {
+    await ecs.send(new RegisterTaskDefinitionCommand(sleeper('ecsdereg')));
+    const run = await ecs.send(new RunTaskCommand({ cluster: cluster.name, taskDefinition: 'ecsdereg' }));
+    const taskArn = run.tasks?.[0]?.taskArn ?? '';
+    expect(taskArn).not.toBe('');
+    const refused = await ecsError(ecs.send(new DeregisterContainerInstanceCommand({ cluster: cluster.name, containerInstance: instanceArn })));
+    expect(refused.name).toBe('ClientException');
+    expect(refused.message).toMatch(/\d+ tasks running; stop them, drain the instance, or deregister with force/);
+    const still = await ecs.send(new DescribeContainerInstancesCommand({ cluster: cluster.name, containerInstances: [instanceArn] }));
+    expect(still.containerInstances?.[0]?.status).toBe('ACTIVE');
+    await ecs.send(new StopTaskCommand({ cluster: cluster.name, task: taskArn }));
   });
 
   it.each([

@@ -120,7 +120,7 @@ describe.skipIf(!haproxyInstalled)('listener rules through HAProxy', () => {
   beforeAll(async () => {
     lb = await startLbEnv();
     const { cluster } = lb;
-    const create = (obj: Parameters<typeof cluster.client.create>[0]) => cluster.client.create(lb.at(obj));
+    const create = <T extends Parameters<typeof cluster.client.create>[0] & { metadata: Record<string, unknown> }>(obj: T) => cluster.client.create(lb.at(obj));
     const services: Array<[string, Record<string, unknown>, number]> = [
       ['blue', taggedWeb('blue'), 8080],
       ['green', taggedWeb('green'), 8080],

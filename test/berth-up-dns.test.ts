@@ -87,4 +87,10 @@ describe('berth up --dns-address', () => {
     expect(answer).toContain(webAddress);
     expect(await docker('exec', clientId, 'wget', '-qO-', `http://${name}:8080/`)).toBe('hello-from-web');
   }, 90_000);
+
+  it('refuses a --dns-address that is not an IPv4 address, before it serves anything', async () => {
+    const dir = tempDir();
+    const args = ['up', '--data-dir', join(dir, 'data'), '--listen', '127.0.0.1:0', '--instance-name', testInstanceName('up-dns-bad'), '--no-lb'];
+    await expect(startBerthUp([...args, '--dns-address', '300.1.1.1'], join(dir, 'config'))).rejects.toThrow(/dnsAddress "300.1.1.1" must be an IPv4 address/);
+  });
 });

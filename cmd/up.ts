@@ -1,4 +1,5 @@
 /** `berth up`: control plane + local agent in one process until SIGINT/SIGTERM. */
+import { isIPv4 } from 'node:net';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import Docker from 'dockerode';
@@ -15,7 +16,8 @@ import { parseDuration } from '../cli/duration.js';
 import { startControlPlane } from './control-plane.js';
 import { applyHeapGrowth } from './heap-growth.js';
 import { stopOnSignal } from './until-signal.js';
-import { dockerConnection, parseAttribute } from '../cli/commands/agent-flags.js';
+import { AgentFlagError, discoverySettings, dockerConnection, parseAttribute } from '../cli/commands/agent-flags.js';
+import { parseDnsAddress } from '../controllers/agent/options.js';
 import { toControlPlaneOptions } from '../cli/commands/serve-options.js';
 import type { UpFlags } from '../cli/commands/up.js';
 import { startLocalLb } from './up-lb.js';
@@ -24,6 +26,11 @@ export default async function runUp(flags: UpFlags): Promise<number> {
   applyHeapGrowth();
   const log = rootLogger;
   const attributes = Object.fromEntries(flags.attribute.map(parseAttribute));
+  const discovery = discoverySettings(flags);
+  // Checked before anything starts: the agent itself checks them only once the control plane runs.
+  if (discovery.dnsAddress !== undefined) parseDnsAddress(discovery.dnsAddress);
+  if (discovery.hostAddress !== undefined && !isIPv4(discovery.hostAddress))
+    throw new AgentFlagError(`--host-address "${discovery.hostAddress}" is not an IPv4 address; give the address other instances reach this one at`);
   // Read before anything starts: a broken config file is reported with nothing left running.
   const file = configPath();
   const config = readConfigForEdit(file);
@@ -44,6 +51,7 @@ export default async function runUp(flags: UpFlags): Promise<number> {
       identifyCaller: (token) => plane.tokens.authenticate(token),
       // The process's registry: /metrics shows the agent's container starts with the rest.
       registry: plane.registry,
+      ...discovery,
       ...(flags.statsInterval !== undefined ? { statsIntervalMs: parseDuration(flags.statsInterval, '--stats-interval') } : {}),
       log,
     });

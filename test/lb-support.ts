@@ -15,8 +15,18 @@ export const haproxyInstalled = (() => {
   }
 })();
 
-/** Listener ports from this suite's range (24800-24899), one per test file. */
-export const LB_PORTS = { traffic: 24821, rolling: 24822, drain: 24823, watch: 24825, token: 24826 } as const;
+/** Listener ports from this suite's range (24800-24899), one per test file (lb-rules: one per listener). */
+export const LB_PORTS = {
+  traffic: 24821,
+  rolling: 24822,
+  drain: 24823,
+  watch: 24825,
+  token: 24826,
+  rulesPath: 24830,
+  rulesHost: 24831,
+  rulesWeights: 24832,
+  rulesTcp: 24833,
+} as const;
 
 export interface LbEnv {
   cluster: TestCluster;

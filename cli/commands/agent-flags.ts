@@ -89,12 +89,26 @@ export function agentSettings(flags: AgentFlags, defaultCluster: string | undefi
       : {}),
     ...(flags.sandboxImage !== undefined ? { sandbox: { image: flags.sandboxImage } } : {}),
     ...(flags.localLogDriver !== undefined ? { localLogDriver: flags.localLogDriver } : {}),
-    ...(flags.dnsAddress !== undefined ? { dnsAddress: flags.dnsAddress } : {}),
-    ...(flags.hostAddress !== undefined ? { hostAddress: flags.hostAddress } : {}),
-    ...(flags.dnsUpstream?.length ? { dnsUpstreams: flags.dnsUpstream } : {}),
+    ...discoverySettings(flags),
     ...(flags.statsInterval !== undefined ? { statsIntervalMs: parseDuration(flags.statsInterval, '--stats-interval') } : {}),
   };
 }
+
+export type DiscoveryFlags = Pick<AgentFlags, 'dnsAddress' | 'hostAddress' | 'dnsUpstream'>;
+
+/** The service-discovery options of `--dns-address`, `--host-address` and `--dns-upstream`, for `berth agent` and `berth up` alike. */
+export function discoverySettings(flags: DiscoveryFlags): Pick<AgentOptions, 'dnsAddress' | 'hostAddress' | 'dnsUpstreams'> {
+  return {
+    ...(flags.dnsAddress !== undefined ? { dnsAddress: flags.dnsAddress } : {}),
+    ...(flags.hostAddress !== undefined ? { hostAddress: flags.hostAddress } : {}),
+    ...(flags.dnsUpstream?.length ? { dnsUpstreams: flags.dnsUpstream } : {}),
+  };
+}
+
+/** The help of the service-discovery flags, shared by `berth agent` and `berth up`. */
+export const DNS_ADDRESS_HELP = "serve service discovery DNS here and make it containers' resolver (port 53; e.g. docker0's gateway 172.17.0.1)";
+export const HOST_ADDRESS_HELP = "this machine's address other instances reach its published ports at (the A records of bridge tasks)";
+export const DNS_UPSTREAM_HELP = "a resolver for names not berth's (repeatable; default: /etc/resolv.conf's)";
 
 /** The help of --stats-interval, shared by `berth agent` and `berth up`. */
 export const STATS_INTERVAL_HELP = "how often the agent samples its containers' cpu and memory for `berth top` (e.g. 10s; 0: never; default 10s)";

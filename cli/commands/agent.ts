@@ -9,7 +9,7 @@
 import { Command } from 'commander';
 import { runLazy } from './global-options.js';
 import { DEFAULT_LOGS_LISTEN } from '../../controllers/agent/log-address.js';
-import { STATS_INTERVAL_HELP, type AgentFlags } from './agent-flags.js';
+import { DNS_ADDRESS_HELP, DNS_UPSTREAM_HELP, HOST_ADDRESS_HELP, STATS_INTERVAL_HELP, type AgentFlags } from './agent-flags.js';
 import { agentTokenCommand } from './agent-token.js';
 
 export { AgentFlagError, agentSettings, dockerConnection, parseAttribute, type AgentFlags } from './agent-flags.js';
@@ -32,14 +32,9 @@ export function agentCommand(): Command {
     .option('--logs-listen <host:port>', 'where the agent serves container logs to the API server (`berth logs`)', DEFAULT_LOGS_LISTEN)
     .option('--advertise-address <url|host>', "the log address to register for the API server to call (default: this machine's address toward the server)")
     .option('--no-logs', 'serve no container logs (`berth logs` will not work for this instance)')
-    .option('--dns-address <ip[:port]>', "serve service discovery DNS here and make it containers' resolver (port 53; e.g. docker0's gateway 172.17.0.1)")
-    .option('--host-address <ip>', "this machine's address other instances reach its published ports at (the A records of bridge tasks)")
-    .option(
-      '--dns-upstream <ip[:port]>',
-      "a resolver for names not berth's (repeatable; default: /etc/resolv.conf's)",
-      (v: string, all: string[]) => [...all, v],
-      [],
-    )
+    .option('--dns-address <ip[:port]>', DNS_ADDRESS_HELP)
+    .option('--host-address <ip>', HOST_ADDRESS_HELP)
+    .option('--dns-upstream <ip[:port]>', DNS_UPSTREAM_HELP, (v: string, all: string[]) => [...all, v], [])
     .option('--stats-interval <duration>', STATS_INTERVAL_HELP)
     .option('--metrics-listen <host:port>', "serve the agent's Prometheus /metrics here, to a scrape token (berth token create --role scrape) or an admin")
     .addCommand(agentTokenCommand())

@@ -48,8 +48,8 @@ const at = <T extends { metadata: Record<string, unknown> }>(cluster: TestCluste
   metadata: { ...obj.metadata, cluster: cluster.name },
 });
 
-/** A revision of `name` whose httpd answers `/` with VARIANT. */
-export async function registerVariant(cluster: TestCluster, name: string, variant: string): Promise<string> {
+/** A revision of `name` whose httpd answers `/` with VARIANT; `startAfterSeconds`: its httpd starts that late (its target stays unhealthy meanwhile). */
+export async function registerVariant(cluster: TestCluster, name: string, variant: string, startAfterSeconds = 0): Promise<string> {
   const created = await cluster.client.create(
     at(cluster, {
       apiVersion: 'berth.dev/v1',
@@ -61,7 +61,11 @@ export async function registerVariant(cluster: TestCluster, name: string, varian
             name: 'web',
             image: TEST_IMAGE,
             memory: 16,
-            command: ['sh', '-c', 'mkdir -p /www && echo "$VARIANT" > /www/index.html && echo ok > /www/health && exec httpd -f -p 8080 -h /www'],
+            command: [
+              'sh',
+              '-c',
+              `sleep ${startAfterSeconds} && mkdir -p /www && echo "$VARIANT" > /www/index.html && echo ok > /www/health && exec httpd -f -p 8080 -h /www`,
+            ],
             environment: [{ name: 'VARIANT', value: variant }],
             portMappings: [{ containerPort: 8080, hostPort: 0 }],
             linuxParameters: { initProcessEnabled: true },

@@ -79,6 +79,24 @@ describe('planService with BLUE_GREEN', () => {
     expect(stopped(p)).toEqual(['g0', 'g1', 'g2', 'g3']);
   });
 
+  it('berth rollout rollback in CLEAN_UP (blue half removed, all traffic on green) returns to blue: blue started back to full count, green stopped only as far as minimumHealthyPercent allows', () => {
+    // ECS: a deployment is IN_PROGRESS until clean-up ends, and StopServiceDeployment ROLLBACK takes an IN_PROGRESS one back to the previous revision.
+    const service = blueSettled(BG, [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS', { rollout: rolloutAt('CLEAN_UP') }), dep(D1, 'web:1', 'ACTIVE')]);
+    const p = plan(
+      { ...service, status: service.status && { ...service.status, resolvedTaskDefinition: 'web:2' } },
+      [...on(D1, 'web:1', 2, 'b'), ...on(D2, 'web:2', 4, 'g')],
+      { strategy: { action: { action: 'ROLLBACK', deployment: D2, at: iso(T0) } } },
+    );
+    expect(p.deployments.find((d) => d.id === D2)).toMatchObject({
+      rolloutState: 'FAILED',
+      rolloutStateReason: expect.stringContaining('rolled back by the user'),
+    });
+    expect(p.deployments.find((d) => d.status === 'PRIMARY')).toMatchObject({ id: D1, rollbackFrom: D2 });
+    expect(p.start?.count).toBe(2);
+    // Two blue and two green tasks keep the service at its minimumHealthyPercent (100 %) of 4.
+    expect(stopped(p)).toEqual(['g0', 'g1']);
+  });
+
   it('a rollback to a blue that itself rolled out blue/green starts without its old stages', () => {
     const blue = dep(D1, 'web:1', 'ACTIVE', 'COMPLETED', { rollout: rolloutAt('CLEAN_UP', { blue: 'ecs-svc/0' }) });
     const service = blueSettled(BG, [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS', { rollout: rolloutAt('BAKE_TIME', { bakeEndsAt: iso(T0 + 60_000) }) }), blue]);

@@ -10,7 +10,9 @@
  *   - otherwise: adds, drains and removes servers through the Runtime API (server-ops.ts);
  *   - sets each forward's slots (thresholds and backends) in the weights and routes maps
  *     (weights.ts): a traffic shift, the first one included, is never a reload;
- *   - reports what HAProxy's checks see of each target into the group's status.healthReports.
+ *   - reports what HAProxy's checks see of each target into the group's status.healthReports,
+ *     beside the passes rather than inside them (one write per target group: with many groups a
+ *     shift stored during the reports waited for all of them), a few groups at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BerthClient } from '../../../api/client/types.js';
 import type { Logger } from '../../../api/log.js';
 import { clientListWatch } from '../../kit/client-list-watch.js';
+import { forEachBounded } from '../../kit/pool.js';
 import { realClock } from '../../kit/clock.js';
 import { Informer } from '../../kit/informer.js';
 import type { LoadBalancer, TargetGroup } from '../../../api/v1/index.js';
@@ -58,6 +61,8 @@ const WATCHDOG =
 
 /** A report is written again at least this often, so the controller does not take it for stale. */
 const REPORT_REFRESH_MS = 3_000;
+/** Health reports written at once: enough that a round over many groups is short, few enough not to crowd the API. */
+const REPORT_CONCURRENCY = 4;
 
 export class LbProxy {
   private child: ChildProcess | undefined;
@@ -67,6 +72,9 @@ export class LbProxy {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private readonly reported = new Map<string, { at: number; targets: Record<string, string> }>();
+  /** The round of health reports being written (at most one), and what the latest pass saw for the next. */
+  private reporting: Promise<void> | undefined;
+  private nextReport: { desired: Desired; running: readonly ServerState[] } | undefined;
   private readonly balancers: Informer<LoadBalancer>;
   private readonly groups: Informer<TargetGroup>;
   /** Aborted by a watched change (or stop) to end the wait between two passes early. */
@@ -120,6 +128,7 @@ export class LbProxy {
     this.stopped = true;
     this.wake.abort();
     await this.loop;
+    await this.reporting;
     this.balancers.stop();
     this.groups.stop();
     const child = this.child;
@@ -137,8 +146,8 @@ export class LbProxy {
 
   /**
    * Whether the running HAProxy routes the weights the stored listeners ask for now. A shift is
-   * stored before the deployment's status records it and routed on the proxy's next pass, whose
-   * length grows with the health reports it writes: a reader that must see the recorded weights
+   * stored before the deployment's status records it and routed on the proxy's next pass (a short
+   * one: the health reports are written beside it): a reader that must see the recorded weights
    * served (tests, operators) waits for this rather than for a fixed time.
    */
   async weightsApplied(): Promise<boolean> {
@@ -159,7 +168,7 @@ export class LbProxy {
     writeFileSync(this.paths.weightsMap, renderWeightsMap(weightEntries(desired)));
   }
 
-  /** One pass: reload or runtime changes, then the health reports. */
+  /** One pass: reload or runtime changes; the health reports it queues are written beside the next passes. */
   async syncOnce(): Promise<void> {
     const desired = this.desired();
     for (const reason of desired.skipped) this.options.log.warn(reason);
@@ -179,7 +188,22 @@ export class LbProxy {
         this.options.log.warn({ err, command }, 'runtime command failed');
       }
     }
-    await this.report(desired, parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state')));
+    this.queueReport(desired, parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state')));
+  }
+
+  /** Queues what a pass saw for the health reports; one round runs at a time, and a round not yet begun takes the latest. */
+  private queueReport(desired: Desired, running: readonly ServerState[]): void {
+    this.nextReport = { desired, running };
+    if (this.reporting) return;
+    const round = async () => {
+      for (let next = this.nextReport; next !== undefined && !this.stopped; next = this.nextReport) {
+        this.nextReport = undefined;
+        await this.report(next.desired, next.running);
+      }
+    };
+    this.reporting = round().finally(() => {
+      this.reporting = undefined;
+    });
   }
 
   private async run(): Promise<void> {
@@ -235,26 +259,32 @@ export class LbProxy {
 
   private async report(desired: Desired, running: readonly ServerState[]): Promise<void> {
     const now = Date.now();
-    for (const b of desired.backends) {
+    await forEachBounded(desired.backends, REPORT_CONCURRENCY, async (b) => {
       const targets: Record<string, 'healthy' | 'unhealthy' | 'initial'> = {};
       for (const s of running) if (s.backend === b.name) targets[`${s.address}:${s.port}`] = healthOfServer(s);
       const last = this.reported.get(b.group);
-      if (last && jsonEqual(last.targets, targets) && now - last.at < REPORT_REFRESH_MS) continue;
+      if (last && jsonEqual(last.targets, targets) && now - last.at < REPORT_REFRESH_MS) return;
       const entry = { proxy: this.options.name, reportedAt: new Date(now).toISOString(), targets };
-      await this.options.client.mutate(
-        'TargetGroup',
-        { cluster: this.options.cluster, name: b.group },
-        (g) => {
-          const others = (g.status?.healthReports ?? []).filter((r) => r.proxy !== this.options.name);
-          g.status = {
-            targets: g.status?.targets ?? [],
-            healthReports: [...others, entry],
-            ...(g.status?.observedGeneration === undefined ? {} : { observedGeneration: g.status.observedGeneration }),
-          };
-        },
-        { subresource: 'status' },
-      );
+      try {
+        await this.options.client.mutate(
+          'TargetGroup',
+          { cluster: this.options.cluster, name: b.group },
+          (g) => {
+            const others = (g.status?.healthReports ?? []).filter((r) => r.proxy !== this.options.name);
+            g.status = {
+              targets: g.status?.targets ?? [],
+              healthReports: [...others, entry],
+              ...(g.status?.observedGeneration === undefined ? {} : { observedGeneration: g.status.observedGeneration }),
+            };
+          },
+          { subresource: 'status' },
+        );
+      } catch (err) {
+        // Left unrecorded as reported: a later round writes it.
+        this.options.log.warn({ err, group: b.group }, 'health report failed; writing it again on a later pass');
+        return;
+      }
       this.reported.set(b.group, { at: now, targets });
-    }
+    });
   }
 }

@@ -230,8 +230,8 @@ describe('store watches behind watch streams', () => {
   let probe: ReturnType<typeof breakableWatches>;
   beforeEach(async () => {
     backend = await openTestEtcd();
-    // The watches behind watch streams: not the harness's token mirror's.
-    probe = breakableWatches(backend.store, (prefix) => prefix !== sysKeys.tokensPrefix());
+    // The watches behind watch streams: not the harness's token mirror's, nor the access-key cache's.
+    probe = breakableWatches(backend.store, (prefix) => prefix !== sysKeys.tokensPrefix() && prefix !== sysKeys.accessKeysPrefix());
     api = await startApi({ store: probe.store, dispose: backend.dispose });
   });
   afterEach(async () => {

@@ -39,7 +39,7 @@ describe('berth token', () => {
 
   it('refuses a role that is not one, and a cluster that does not exist', async () => {
     expect((await cli.berth(['token', 'create', '--name', 'x', '--role', 'root'])).stderr).toMatch(
-      /--role "root" is not a role; use admin, edit, view or scrape/,
+      /--role "root" is not a role; use admin, edit, view, lb or scrape/,
     );
     expect((await cli.berth(['token', 'create', '--name', 'x', '--role', 'view', '--cluster', 'nope'])).stderr).toMatch(/clusters "nope" not found/);
   });

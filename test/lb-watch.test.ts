@@ -34,11 +34,11 @@ describe.skipIf(!haproxyInstalled)('berth lb watches its load balancers and targ
     const written = Date.now();
     await cluster.client.create(lb.at(loadBalancer('front', PORT, 'web')));
     // HAProxy listens (503: no server yet) long before the minute's pass.
-    await eventually(async () => (await get(PORT)).status === 503, 10_000, 'the new listener answering 503');
-    expect(Date.now() - written).toBeLessThan(10_000);
+    await eventually(async () => (await get(PORT)).status === 503, 30_000, 'the new listener answering 503');
+    expect(Date.now() - written).toBeLessThan(30_000);
 
     // And a deleted one stops listening as soon.
     await cluster.client.delete('LoadBalancer', { cluster: cluster.name, name: 'front' });
-    await eventually(async () => !(await accepts(PORT)), 10_000, 'the deleted listener refusing connections');
+    await eventually(async () => !(await accepts(PORT)), 30_000, 'the deleted listener refusing connections');
   });
 });

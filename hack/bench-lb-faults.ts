@@ -38,7 +38,16 @@ export async function killOneTask(s: FaultScene): Promise<void> {
   const victim = (await healthy(s))[0];
   if (!victim) throw new Error(`bench-lb: no healthy target of ${s.group} to kill`);
   const ids = lines(
-    await docker('ps', '-q', '--filter', `label=berth.cluster=${s.cluster}`, '--filter', `label=berth.task=${victim.task}`, '--filter', `label=berth.container=${victim.containerName}`),
+    await docker(
+      'ps',
+      '-q',
+      '--filter',
+      `label=berth.cluster=${s.cluster}`,
+      '--filter',
+      `label=berth.task=${victim.task}`,
+      '--filter',
+      `label=berth.container=${victim.containerName}`,
+    ),
   );
   const id = ids[0];
   if (id === undefined || ids.length !== 1) throw new Error(`bench-lb: expected one container of task ${victim.task}, found ${ids.length}`);

@@ -100,7 +100,9 @@ export async function swarmKill(replicas: number): Promise<void> {
   await until(
     'swarm replaced the killed replica',
     async () => {
-      const up = lines(await docker('ps', '-q', '--no-trunc', '--filter', `label=com.docker.swarm.service.name=${SWARM_SERVICE}`, '--filter', 'health=healthy'));
+      const up = lines(
+        await docker('ps', '-q', '--no-trunc', '--filter', `label=com.docker.swarm.service.name=${SWARM_SERVICE}`, '--filter', 'health=healthy'),
+      );
       return up.length >= replicas && !up.some((id) => id.startsWith(victim));
     },
     180_000,

@@ -121,7 +121,9 @@ async function startBerthWeb(): Promise<BerthWeb> {
   await agent.start();
   // A second instance on the same engine, as a second `berth agent` would make it, for the drain to
   // move tasks to. Its own dynamic host ports: the two agents never race for one.
-  const second = DRAIN ? new Agent({ client, runtime: new DockerRuntime({}), cluster, instanceName: 'second', dynamicPortRange: { min: 40000, max: 48999 }, log }) : undefined;
+  const second = DRAIN
+    ? new Agent({ client, runtime: new DockerRuntime({}), cluster, instanceName: 'second', dynamicPortRange: { min: 40000, max: 48999 }, log })
+    : undefined;
   await second?.start();
   const proxy = new LbProxy({ client, cluster, dir: join(dir, 'lb'), name: 'bench', bindAddress: '127.0.0.1', log });
   await client.create(taskDefinition(cluster, 0));

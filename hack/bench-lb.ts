@@ -78,6 +78,8 @@ interface BerthWeb {
   plane: ControlPlane;
   client: LocalClient;
   cluster: string;
+  /** Starts the second instance (BENCH_LB_DRAIN). */
+  addInstance(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -120,11 +122,11 @@ async function startBerthWeb(): Promise<BerthWeb> {
   const agent = new Agent({ client, runtime, cluster, instanceName: 'local', log });
   await agent.start();
   // A second instance on the same engine, as a second `berth agent` would make it, for the drain to
-  // move tasks to. Its own dynamic host ports: the two agents never race for one.
+  // move tasks to; started just before the drain, so that every task runs on the drained one. Its
+  // own dynamic host ports: the two agents never race for one.
   const second = DRAIN
     ? new Agent({ client, runtime: new DockerRuntime({}), cluster, instanceName: 'second', dynamicPortRange: { min: 40000, max: 48999 }, log })
     : undefined;
-  await second?.start();
   const proxy = new LbProxy({ client, cluster, dir: join(dir, 'lb'), name: 'bench', bindAddress: '127.0.0.1', log });
   await client.create(taskDefinition(cluster, 0));
   await client.create({
@@ -173,6 +175,9 @@ async function startBerthWeb(): Promise<BerthWeb> {
     plane,
     client,
     cluster,
+    async addInstance() {
+      await second?.start();
+    },
     async dispose() {
       for (const name of ['web', ...STRATEGIES.map(strategyServiceName)]) await client.delete('Service', { cluster, name }).catch(() => undefined);
       await proxy.stop().catch(() => undefined);
@@ -337,6 +342,7 @@ async function main(): Promise<void> {
   const drain = emptyLoss();
   let drained: { name: string; tasks: number } | undefined;
   if (DRAIN) {
+    await berth.addInstance();
     drained = await busiestInstance(scene);
     const instance = drained.name;
     await underLoad(BERTH_PORT, () => drainInstance(scene, instance), drain);
@@ -379,7 +385,7 @@ async function main(): Promise<void> {
     `| kill -9 of one replica's container (\`docker kill -s KILL\`) under steady wrk load (${STEADY.connections} connections), until ${REPLICAS} healthy targets again: requests failed / total | ${faultFigure(kills.berth, 'kills', 'replaced')} | ` +
     `${swarmCell(`Swarm, the same kill: ${faultFigure(kills.swarm, 'kills', 'replaced')}`)} | 0 failed for berth | ${met(kills.berth)} |`;
   const drainRow =
-    `| drain of the instance running ${drained?.tasks ?? '?'} of the ${REPLICAS} replicas (a second instance beside it; ContainerInstance DRAINING) under the same load, until none is left on it: requests failed / total | ${faultFigure(drain, 'drain', 'drained')} | ` +
+    `| drain of the instance running ${drained?.tasks ?? '?'} of the ${REPLICAS} replicas (a second, empty instance beside it; ContainerInstance DRAINING) under the same load, until none is left on it: requests failed / total | ${faultFigure(drain, 'drain', 'drained')} | ` +
     `${swarmCell('Swarm: a node drain needs a second node; this bench runs one engine')} | 0 failed for berth | ${met(drain)} |`;
   const rows = [...(ROUNDS > 0 ? throughputRows : []), ...(UPDATES > 0 ? updateRows : []), ...(KILLS > 0 ? [killRow] : []), ...(DRAIN ? [drainRow] : [])];
   const section = [

@@ -394,7 +394,10 @@ async function main(): Promise<void> {
     '',
     `\`bash hack/bench-lb.sh\` (hack/bench-lb.ts): ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, Docker ${versions.docker} (the bench's own engine, in a network namespace of its own), HAProxy ${versions.haproxy}, wrk ${versions.wrk}; ` +
       `load average ${loadStart.map((x) => x.toFixed(1)).join(', ')} at the start, ${loadEnd.map((x) => x.toFixed(1)).join(', ')} at the end (a machine shared with other helpers' tests and a chaos run); whole run ${seconds.toFixed(0)} s. ` +
-      `${ROUNDS} interleaved rounds (each side's figure median (min–max)); failed requests in the throughput runs: berth ${b.failed}, swarm ${swarm.ok ? s.failed : 'n/a'}, straight ${d.failed}. Method: bench/NOTES.md ("Traffic bench").`,
+      (ROUNDS > 0
+        ? `${ROUNDS} interleaved rounds (each side's figure median (min–max)); failed requests in the throughput runs: berth ${b.failed}, swarm ${swarm.ok ? s.failed : 'n/a'}, straight ${d.failed}. `
+        : `No throughput rounds (BENCH_LB_ROUNDS=0); each figure median (min–max) of its runs. `) +
+      'Method: bench/NOTES.md ("Traffic bench").',
     '',
     '| what | berth | beside it | target | |',
     '|---|---:|---|---|---|',

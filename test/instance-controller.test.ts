@@ -338,7 +338,7 @@ describe('instance controller', () => {
         'TargetGroup',
         { name: 'web' },
         (g) => {
-          const target = (task: string, port: number, health: string) => ({
+          const target = (task: string, port: number, health: 'initial' | 'healthy') => ({
             task,
             containerName: 'app',
             containerPort: 80,

@@ -5,7 +5,7 @@
  * retried on the good target and all succeed; a POST that reached the dead one is not sent again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ describe.skipIf(!haproxyInstalled)('retries on a target that dies under a reques
   let good: Server;
   let dead: Server;
   let haproxy: ChildProcess;
+  let dir: string;
 
   beforeAll(async () => {
     const g = await listen((req, res) => {
@@ -68,7 +69,7 @@ describe.skipIf(!haproxyInstalled)('retries on a target that dies under a reques
       ],
       skipped: [],
     };
-    const dir = tempDir('berth-lb-retry-');
+    dir = tempDir('berth-lb-retry-');
     const paths = {
       adminSocket: join(dir, 'admin.sock'),
       stateFile: join(dir, 'state'),
@@ -93,6 +94,7 @@ describe.skipIf(!haproxyInstalled)('retries on a target that dies under a reques
   afterAll(async () => {
     haproxy?.kill('SIGTERM');
     await Promise.all([good, dead].map((s) => new Promise((resolve) => s?.close(resolve))));
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers every GET from the live target, though half were sent to the dead one first', async () => {

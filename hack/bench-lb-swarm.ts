@@ -92,6 +92,23 @@ export async function swarmUpdate(revision: number): Promise<void> {
   );
 }
 
+/** Kills one healthy replica's container with SIGKILL; resolves once swarm runs the full count healthy again. */
+export async function swarmKill(replicas: number): Promise<void> {
+  const victim = lines(await docker('ps', '-q', '--filter', `label=com.docker.swarm.service.name=${SWARM_SERVICE}`, '--filter', 'health=healthy'))[0];
+  if (victim === undefined) throw new Error('bench-lb: no healthy swarm replica to kill');
+  await docker('kill', '-s', 'KILL', victim);
+  await until(
+    'swarm replaced the killed replica',
+    async () => {
+      const up = lines(
+        await docker('ps', '-q', '--no-trunc', '--filter', `label=com.docker.swarm.service.name=${SWARM_SERVICE}`, '--filter', 'health=healthy'),
+      );
+      return up.length >= replicas && !up.some((id) => id.startsWith(victim));
+    },
+    180_000,
+  );
+}
+
 export async function stopSwarmWeb(): Promise<void> {
   await docker('service', 'rm', SWARM_SERVICE).catch(() => '');
   await leaveSwarm();

@@ -3,7 +3,9 @@
  * HTTP service, beside Docker Swarm's routing mesh serving the same replicas of the same image, in
  * one run, in interleaved rounds; and the requests lost by a rolling update under steady load on
  * each (berth: health-gated, deregistered and drained before a stop; swarm: start-first); beside
- * berth's rolling update, the same update as BLUE_GREEN and as CANARY (weights on HAProxy).
+ * berth's rolling update, the same update as BLUE_GREEN and as CANARY (weights on HAProxy); and the
+ * requests lost under the same load by a kill -9 of one task's container and by the drain of a
+ * container instance (hack/bench-lb-faults.ts; berth runs two agents, two instances, on the engine).
  *
  * Run by hack/bench-lb.sh, which gives this process a network namespace and a Docker engine of its
  * own (DOCKER_HOST): swarm's state, iptables rules and published ports never touch the shared engine.
@@ -11,8 +13,9 @@
  * agent and the proxy in process on LocalClient), on that same engine.
  *
  * Settings: BENCH_LB_REPLICAS (4), BENCH_LB_ROUNDS (3), BENCH_LB_SECONDS (10, per wrk run),
- * BENCH_LB_UPDATES (2 per side), BENCH_LB_OUT (bench/RESULTS.md; "-" prints only), BENCH_LB_SWARM (1; 0
- * leaves Swarm out, where its routing mesh cannot run).
+ * BENCH_LB_UPDATES (2 per side), BENCH_LB_KILLS (2 per side), BENCH_LB_DRAIN (1; 0 leaves the drain
+ * out), BENCH_LB_OUT (bench/RESULTS.md; "-" prints only), BENCH_LB_SWARM (1; 0 leaves Swarm out,
+ * where its routing mesh cannot run). A part set to 0 runs not at all and has no row.
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, rmSync } from 'node:fs';
@@ -27,7 +30,8 @@ import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
 import { builtinControllers } from '../controllers/builtin.js';
 import { LbProxy } from '../controllers/lb/proxy/proxy.js';
 import { docker, sleep, timed, until } from './bench-docker-support.js';
-import { startSwarmWeb, stopSwarmWeb, swarmUpdate, type SwarmWeb, type WebShape } from './bench-lb-swarm.js';
+import { startSwarmWeb, stopSwarmWeb, swarmKill, swarmUpdate, type SwarmWeb, type WebShape } from './bench-lb-swarm.js';
+import { busiestInstance, drainInstance, killOneTask, type FaultScene } from './bench-lb-faults.js';
 import { strategyFrontObjects, strategyService, strategyServiceName, type ShiftingStrategy } from './bench-lb-strategies.js';
 import { failures, runWrk, startWrk, type WrkResult } from './bench-lb-wrk.js';
 import { formatNumber, summarize } from './bench-stats.js';
@@ -39,6 +43,8 @@ const REPLICAS = env('BENCH_LB_REPLICAS', 4);
 const ROUNDS = env('BENCH_LB_ROUNDS', 3);
 const SECONDS = env('BENCH_LB_SECONDS', 10);
 const UPDATES = env('BENCH_LB_UPDATES', 2);
+const KILLS = env('BENCH_LB_KILLS', 2);
+const DRAIN = env('BENCH_LB_DRAIN', 1) !== 0;
 const OUT = process.env.BENCH_LB_OUT ?? 'bench/RESULTS.md';
 const SWARM = env('BENCH_LB_SWARM', 1) !== 0;
 const IMAGE = process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1';
@@ -46,7 +52,8 @@ const BERTH_PORT = 24901;
 const SWARM_PORT = 24902;
 /** The blue/green and canary services' production listeners (test listeners: the next port). */
 const STRATEGY_PORTS: Record<ShiftingStrategy, number> = { BLUE_GREEN: 25360, CANARY: 25362 };
-const STRATEGIES = Object.keys(STRATEGY_PORTS) as ShiftingStrategy[];
+/** The blue/green and canary services exist only for the update rounds. */
+const STRATEGIES = UPDATES > 0 ? (Object.keys(STRATEGY_PORTS) as ShiftingStrategy[]) : [];
 /** Throughput rounds: enough connections to keep 4 replicas busy on 2 cores. */
 const LOAD = { threads: 2, connections: 32, timeoutSeconds: 10 };
 /** Update rounds: steady load that leaves the orchestrators CPU to roll the update out. */
@@ -71,6 +78,8 @@ interface BerthWeb {
   plane: ControlPlane;
   client: LocalClient;
   cluster: string;
+  /** Starts the second instance (BENCH_LB_DRAIN). */
+  addInstance(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -112,6 +121,12 @@ async function startBerthWeb(): Promise<BerthWeb> {
   const runtime = new DockerRuntime({});
   const agent = new Agent({ client, runtime, cluster, instanceName: 'local', log });
   await agent.start();
+  // A second instance on the same engine, as a second `berth agent` would make it, for the drain to
+  // move tasks to; started just before the drain, so that every task runs on the drained one. Its
+  // own dynamic host ports: the two agents never race for one.
+  const second = DRAIN
+    ? new Agent({ client, runtime: new DockerRuntime({}), cluster, instanceName: 'second', dynamicPortRange: { min: 40000, max: 48999 }, log })
+    : undefined;
   const proxy = new LbProxy({ client, cluster, dir: join(dir, 'lb'), name: 'bench', bindAddress: '127.0.0.1', log });
   await client.create(taskDefinition(cluster, 0));
   await client.create({
@@ -160,10 +175,14 @@ async function startBerthWeb(): Promise<BerthWeb> {
     plane,
     client,
     cluster,
+    async addInstance() {
+      await second?.start();
+    },
     async dispose() {
       for (const name of ['web', ...STRATEGIES.map(strategyServiceName)]) await client.delete('Service', { cluster, name }).catch(() => undefined);
       await proxy.stop().catch(() => undefined);
       await agent.stop().catch(() => undefined);
+      await second?.stop().catch(() => undefined);
       await plane.stop().catch(() => undefined);
       const leftovers = await runtime.listContainers({ labels: { 'berth.cluster': cluster } });
       await Promise.all(leftovers.map((c) => runtime.removeContainer(c.id).catch(() => undefined)));
@@ -232,6 +251,7 @@ interface UpdateLoss {
 }
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const emptyLoss = (): UpdateLoss => ({ failed: [], total: [], seconds: [], p99: [] });
+const lost = (l: UpdateLoss) => `${l.failed.at(-1) ?? 'n/a'} of ${l.total.at(-1) ?? 'n/a'}`;
 
 /** Steady wrk load from a little before the update until a little after it is done. */
 async function underLoad(port: number, update: () => Promise<void>, into: UpdateLoss): Promise<void> {
@@ -307,10 +327,26 @@ async function main(): Promise<void> {
       ...STRATEGIES.map((s) => () => underLoad(STRATEGY_PORTS[s], () => berthUpdate(berth, ++revision, strategyServiceName(s)), loss[s])),
     ];
     for (let i = 0; i < turns.length; i++) await turns[(round + i) % turns.length]?.();
-    const lost = (l: UpdateLoss) => `${l.failed.at(-1) ?? 'n/a'} of ${l.total.at(-1) ?? 'n/a'}`;
     say(
       `bench-lb: update round ${round + 1}: berth rolling lost ${lost(loss.berth)}, blue/green ${lost(loss.BLUE_GREEN)}, canary ${lost(loss.CANARY)}; swarm ${lost(loss.swarm)}`,
     );
+  }
+
+  const scene: FaultScene = { client: berth.client, cluster: berth.cluster, service: 'web', group: 'web', replicas: REPLICAS };
+  const kills = { berth: emptyLoss(), swarm: emptyLoss() };
+  for (let round = 0; round < KILLS; round++) {
+    await underLoad(BERTH_PORT, () => killOneTask(scene), kills.berth);
+    if (swarm.ok) await underLoad(SWARM_PORT, () => swarmKill(REPLICAS), kills.swarm);
+    say(`bench-lb: kill round ${round + 1}: berth lost ${lost(kills.berth)}; swarm ${lost(kills.swarm)}`);
+  }
+  const drain = emptyLoss();
+  let drained: { name: string; tasks: number } | undefined;
+  if (DRAIN) {
+    await berth.addInstance();
+    drained = await busiestInstance(scene);
+    const instance = drained.name;
+    await underLoad(BERTH_PORT, () => drainInstance(scene, instance), drain);
+    say(`bench-lb: drain of ${instance} (${drained.tasks} of ${REPLICAS} tasks): berth lost ${lost(drain)}`);
   }
 
   await berth.dispose();
@@ -326,29 +362,42 @@ async function main(): Promise<void> {
   const b = sides.berth;
   const s = sides.swarm;
   const d = sides.direct;
-  const lossFigure = (l: UpdateLoss) =>
+  const lossFigure = (l: UpdateLoss, runs = 'updates') =>
     l.total.length === 0
       ? 'n/a'
-      : `${l.failed.reduce((x, y) => x + y, 0)} of ${l.total.reduce((x, y) => x + y, 0).toLocaleString('en-US')} (${l.total.length} updates)`;
+      : `${l.failed.reduce((x, y) => x + y, 0)} of ${l.total.reduce((x, y) => x + y, 0).toLocaleString('en-US')} (${l.total.length} ${runs})`;
   const met = (l: UpdateLoss) => (l.failed.length > 0 && l.failed.every((f) => f === 0) ? 'met' : '**missed**');
   const swarmCell = (text: string) => (swarm.ok ? text : `not measurable here: ${swarm.why}`);
-  const rows = [
+  const throughputRows = [
     `| traffic: wrk (${LOAD.threads} threads, ${LOAD.connections} connections, ${SECONDS} s) to ${REPLICAS} replicas of busybox httpd, requests/s | ${fmt(b.rps, 'count')} | ` +
       `${swarmCell(`Swarm routing mesh ${fmt(s.rps, 'count')} (berth ${ratio(med(b.rps), med(s.rps))})`)}; one replica straight, no proxy: ${fmt(d.rps, 'count')} (berth ${ratio(med(b.rps), med(d.rps))}) | — | — |`,
     `| traffic: the same runs, latency p50 / p99 (ms) | ${fmt(b.p50, 'ms')} / ${fmt(b.p99, 'ms')} | ` +
       `${swarmCell(`Swarm ${fmt(s.p50, 'ms')} / ${fmt(s.p99, 'ms')} (berth p99 ${ratio(med(b.p99), med(s.p99))})`)}; one replica straight: ${fmt(d.p50, 'ms')} / ${fmt(d.p99, 'ms')} | — | — |`,
+  ];
+  const updateRows = [
     `| rolling update of ${REPLICAS} replicas under steady wrk load (${STEADY.connections} connections): requests failed / total | ${lossFigure(loss.berth)}; update ${fmt(loss.berth.seconds, 's')} s, p99 ${fmt(loss.berth.p99, 'ms')} ms | ` +
       `${swarmCell(`Swarm start-first: ${lossFigure(loss.swarm)}; update ${fmt(loss.swarm.seconds, 's')} s, p99 ${fmt(loss.swarm.p99, 'ms')} ms`)} | 0 failed for berth | ${met(loss.berth)} |`,
     `| the same update as BLUE_GREEN (green beside blue, test then production traffic moved at once by HAProxy weights, 5 s bake, blue removed): requests failed / total | ${lossFigure(loss.BLUE_GREEN)}; update ${fmt(loss.BLUE_GREEN.seconds, 's')} s, p99 ${fmt(loss.BLUE_GREEN.p99, 'ms')} ms | the rolling update's row above | 0 failed | ${met(loss.BLUE_GREEN)} |`,
     `| the same update as CANARY (20 % for 5 s, then all; 5 s bake): requests failed / total | ${lossFigure(loss.CANARY)}; update ${fmt(loss.CANARY.seconds, 's')} s, p99 ${fmt(loss.CANARY.p99, 'ms')} ms | the rolling update's row above | 0 failed | ${met(loss.CANARY)} |`,
   ];
+  const faultFigure = (l: UpdateLoss, runs: string, done: string) => `${lossFigure(l, runs)}; ${done} in ${fmt(l.seconds, 's')} s, p99 ${fmt(l.p99, 'ms')} ms`;
+  const killRow =
+    `| kill -9 of one replica's container (\`docker kill -s KILL\`) under steady wrk load (${STEADY.connections} connections), until ${REPLICAS} healthy targets again: requests failed / total | ${faultFigure(kills.berth, 'kills', 'replaced')} | ` +
+    `${swarmCell(`Swarm, the same kill: ${faultFigure(kills.swarm, 'kills', 'replaced')}`)} | 0 failed for berth | ${met(kills.berth)} |`;
+  const drainRow =
+    `| drain of the instance running ${drained?.tasks ?? '?'} of the ${REPLICAS} replicas (a second, empty instance beside it; ContainerInstance DRAINING) under the same load, until none is left on it: requests failed / total | ${faultFigure(drain, 'drain', 'drained')} | ` +
+    `${swarmCell('Swarm: a node drain needs a second node; this bench runs one engine')} | 0 failed for berth | ${met(drain)} |`;
+  const rows = [...(ROUNDS > 0 ? throughputRows : []), ...(UPDATES > 0 ? updateRows : []), ...(KILLS > 0 ? [killRow] : []), ...(DRAIN ? [drainRow] : [])];
   const section = [
     '',
     `## Traffic through the load balancer, beside Swarm's routing mesh (${new Date().toISOString()})`,
     '',
     `\`bash hack/bench-lb.sh\` (hack/bench-lb.ts): ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, Docker ${versions.docker} (the bench's own engine, in a network namespace of its own), HAProxy ${versions.haproxy}, wrk ${versions.wrk}; ` +
       `load average ${loadStart.map((x) => x.toFixed(1)).join(', ')} at the start, ${loadEnd.map((x) => x.toFixed(1)).join(', ')} at the end (a machine shared with other helpers' tests and a chaos run); whole run ${seconds.toFixed(0)} s. ` +
-      `${ROUNDS} interleaved rounds (each side's figure median (min–max)); failed requests in the throughput runs: berth ${b.failed}, swarm ${swarm.ok ? s.failed : 'n/a'}, straight ${d.failed}. Method: bench/NOTES.md ("Traffic bench").`,
+      (ROUNDS > 0
+        ? `${ROUNDS} interleaved rounds (each side's figure median (min–max)); failed requests in the throughput runs: berth ${b.failed}, swarm ${swarm.ok ? s.failed : 'n/a'}, straight ${d.failed}. `
+        : `No throughput rounds (BENCH_LB_ROUNDS=0); each figure median (min–max) of its runs. `) +
+      'Method: bench/NOTES.md ("Traffic bench").',
     '',
     '| what | berth | beside it | target | |',
     '|---|---:|---|---|---|',

@@ -314,6 +314,69 @@ describe('instance controller', () => {
     expect(await desired('oneoff')).toBe('RUNNING');
     expect(await desired('web-c')).toBe('RUNNING');
   });
+
+  it('drains a task behind a target group by deregistering it, once its replacement is healthy in the group', async () => {
+    await env.client.create({ apiVersion: 'berth.dev/v1', kind: 'TargetGroup', metadata: { name: 'web' }, spec: { deregistrationDelay: 2 } });
+    await env.client.create({
+      apiVersion: 'berth.dev/v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: {
+        taskDefinition: 'web',
+        desiredCount: 1,
+        deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200 },
+        loadBalancers: [{ targetGroupName: 'web', containerName: 'app', containerPort: 80 }],
+      },
+    });
+    await instance('i-drain', true);
+    await instance('i-2');
+    await task('web-a', 'i-drain', 'RUNNING', { group: 'service:web' });
+    // The replacement runs, container-healthy, but the proxy has not passed it yet.
+    await task('web-c', 'i-2', 'RUNNING', { group: 'service:web' });
+    const targets = (replacement: 'initial' | 'healthy') =>
+      env.client.mutate(
+        'TargetGroup',
+        { name: 'web' },
+        (g) => {
+          const target = (task: string, port: number, health: 'initial' | 'healthy') => ({
+            task,
+            containerName: 'app',
+            containerPort: 80,
+            id: '127.0.0.1',
+            port,
+            service: 'web',
+            health,
+          });
+          g.status = { targets: [target('web-a', 8080, 'healthy'), target('web-c', 8081, replacement)], healthReports: [] };
+        },
+        { subresource: 'status' },
+      );
+    await targets('initial');
+    start();
+    const tick = async () => {
+      await heartbeat('i-drain');
+      await heartbeat('i-2');
+      await clock.advanceAsync(250);
+    };
+    for (let i = 0; i < 6; i++) await tick();
+    await new Promise((r) => setTimeout(r, 300));
+    const a = await getTask('web-a');
+    expect([a.spec.desiredStatus, a.metadata.annotations?.['berth.dev/deregister']]).toEqual(['RUNNING', undefined]);
+
+    await targets('healthy');
+    const deregistered = await eventually(
+      async () => {
+        await tick();
+        const t = await getTask('web-a');
+        return t.metadata.annotations?.['berth.dev/deregister'] !== undefined && t;
+      },
+      5000,
+      'web-a deregistered',
+    );
+    // Stopped by the target-group controller after the deregistration delay, not here.
+    expect(deregistered.spec.desiredStatus).toBe('RUNNING');
+    expect(deregistered.metadata.annotations?.['berth.dev/deregister']).toContain('i-drain is DRAINING');
+  });
   // The reconcile reads the instance from the informer cache; a cache that lags the store must
   // never end tasks (nor may a miss), only bookkeeping is written from it.
   describe('with a cache that lags the store', () => {

@@ -12,6 +12,7 @@ import { defineController, done, requeueAfter, type ControllerDefinition, type K
 import { deregisteredReason, markLostSpec, markLostStatus, needsLostMarking } from './lost-tasks.js';
 import { planInstance } from './plan.js';
 import { liveness } from './liveness.js';
+import { DEREGISTER_ANNOTATION } from '../lb/conventions.js';
 import { HeartbeatSightings } from './sightings.js';
 
 type Task = ObjectOf<'Task'>;
@@ -71,6 +72,8 @@ export function createInstanceController(options: InstanceControllerOptions = {}
       // waits for a replacement elsewhere re-checks on a timer instead.
       { kind: 'Service', map: () => [] },
       { kind: 'TaskDefinition', map: () => [] },
+      // Target health, for a drain of tasks behind a load balancer (rechecked on the drain's timer).
+      { kind: 'TargetGroup', map: () => [] },
     ],
     async reconcile({ key }, { client, cache, clock, log, signal }) {
       const instanceId = `${key.cluster}/${key.name}`;
@@ -112,6 +115,7 @@ export function createInstanceController(options: InstanceControllerOptions = {}
           definitionOf: (task) => cache.get('TaskDefinition', { cluster, name: task.spec.taskDefinition }),
           serviceOf: (name) => cache.get('Service', { cluster, name }),
           tasksOfService: (name) => cache.byIndex('Task', INDEX.tasksByService, `${cluster}/${name}`),
+          targetGroupOf: (name) => cache.get('TargetGroup', { cluster, name }),
         });
       };
       // Every change of a bound task and every heartbeat lands here: the cached copy serves the common
@@ -169,10 +173,14 @@ export function createInstanceController(options: InstanceControllerOptions = {}
         );
         lastBookkeeping.set(instanceId, clock.now());
       }
-      for (const { task, reason } of plan.drainStops) {
+      for (const { task, reason, deregister } of plan.drainStops) {
         await ignoreGone(
           client.mutate('Task', refOf(task), (t) => {
             if (t.spec.desiredStatus === 'STOPPED' || t.spec.containerInstance !== key.name) return;
+            if (deregister && t.status?.lastStatus === 'RUNNING') {
+              t.metadata.annotations = { ...t.metadata.annotations, [DEREGISTER_ANNOTATION]: t.metadata.annotations?.[DEREGISTER_ANNOTATION] ?? reason };
+              return;
+            }
             t.spec.desiredStatus = 'STOPPED';
             t.spec.stopReason = reason;
           }),

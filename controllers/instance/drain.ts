@@ -47,18 +47,23 @@ function healthyRunning(hasHealthCheck: (task: Task) => boolean): (task: Task) =
 /**
  * Pure: which of `service`'s tasks on the draining `instance` to stop now. `tasks` are all the
  * service's tasks (on every instance); `hasHealthCheck` says whether a task's definition has container
- * health checks. Tasks not yet RUNNING, or unhealthy, serve nobody and are
- * stopped at once; healthy RUNNING ones only while the service keeps `minRunning` healthy RUNNING
- * tasks without them. Stopping never adds live tasks, so maximumPercent is kept by construction.
+ * health checks; `targetHealthy` whether a task passes the checks of the target groups it is in (a
+ * service behind a load balancer: a replacement the proxy does not send traffic to yet must not
+ * count, or the drain would take away the tasks still serving). Tasks not yet RUNNING, or unhealthy,
+ * serve nobody and are stopped at once; healthy RUNNING ones only while the service keeps
+ * `minRunning` healthy RUNNING tasks without them. Stopping never adds live tasks, so maximumPercent
+ * is kept by construction.
  */
 export function planDrain(
   service: Service,
   tasks: readonly Task[],
   instance: ContainerInstance,
   hasHealthCheck: (task: Task) => boolean = () => false,
+  targetHealthy: (task: Task) => boolean = () => true,
 ): DrainPlan {
   const { minRunning, maxLive } = serviceBounds(service);
-  const isHealthyRunning = healthyRunning(hasHealthCheck);
+  const containerHealthy = healthyRunning(hasHealthCheck);
+  const isHealthyRunning = (task: Task) => containerHealthy(task) && targetHealthy(task);
   const onInstance = tasks.filter((t) => isLive(t) && isOn(t, instance)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   const stop: Task[] = onInstance.filter((t) => !isHealthyRunning(t));
   let spare = tasks.filter(isHealthyRunning).length - minRunning;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { TargetGroup } from '../../api/v1/target-group.js';
+import type { ObjectOf } from '../kit/types.js';
 import { planInstance, type InstanceObservation } from './plan.js';
 import { atMs, testInstance, testService, testTask } from './testing.js';
 
@@ -117,6 +119,56 @@ describe('planInstance', () => {
     expect(first.drainStops.map((s) => s.task.metadata.name)).toEqual(['web-1']);
     const second = planInstance(observe({ instance, tasks: [daemon] }, services));
     expect(second.drainStops.map((s) => s.task.metadata.name)).toEqual(['log-1']);
+  });
+
+  describe('a service behind a target group', () => {
+    const instance = testInstance('i-1', { heartbeat: 0, draining: true });
+    const behind = { ...testService('web', { desired: 1 }) };
+    behind.spec = { ...behind.spec, loadBalancers: [{ targetGroupName: 'web', containerName: 'app', containerPort: 80 }] };
+    const group = (targets: Record<string, string>): ObjectOf<'TargetGroup'> =>
+      TargetGroup.parse({
+        apiVersion: 'berth.dev/v1',
+        kind: 'TargetGroup',
+        metadata: { name: 'web' },
+        spec: {},
+        status: {
+          targets: Object.entries(targets).map(([task, health], i) => ({
+            task,
+            containerName: 'app',
+            containerPort: 80,
+            id: '127.0.0.1',
+            port: 8080 + i,
+            service: 'web',
+            health,
+          })),
+        },
+      });
+    const old = testTask('web-1', { service: 'web', instance: 'i-1', health: 'HEALTHY' });
+    const replacement = testTask('web-2', { service: 'web', instance: 'i-2', health: 'HEALTHY' });
+    const deregistering = { ...old, metadata: { ...old.metadata, annotations: { 'berth.dev/deregister': 'drained' } } };
+
+    it.each([
+      // old task's target, the replacement's, whether the old task leaves now (deregistered)
+      ['the replacement is healthy in the group too: deregistered, not stopped', old, 'healthy', true],
+      ['the replacement is not yet passing the proxy check: waits', old, 'initial', false],
+      ['the replacement is not registered yet: waits', old, undefined, false],
+      ['already being deregistered: not asked again, nothing waits', deregistering, 'healthy', false],
+    ] as const)('%s', (_, first, replacementHealth, leaves) => {
+      const targets = { [first.metadata.name]: first === deregistering ? 'draining' : 'healthy', ...(replacementHealth ? { 'web-2': replacementHealth } : {}) };
+      const plan = planInstance(
+        observe({ instance, tasks: [first, replacement], targetGroupOf: (name) => (name === 'web' ? group(targets) : undefined) }, [behind]),
+      );
+      expect(plan.drainStops.map((s) => [s.task.metadata.name, s.deregister])).toEqual(leaves ? [['web-1', true]] : []);
+      expect(plan.requeueAfterMs === 500).toBe(!leaves && first !== deregistering);
+    });
+
+    it('stops at once a task that is not RUNNING yet (nothing to drain), and one of a service whose group does not exist', () => {
+      const pending = testTask('web-1', { service: 'web', instance: 'i-1', lastStatus: 'PENDING' });
+      const withGroup = planInstance(observe({ instance, tasks: [pending, replacement], targetGroupOf: () => group({ 'web-2': 'healthy' }) }, [behind]));
+      expect(withGroup.drainStops.map((s) => [s.task.metadata.name, s.deregister])).toEqual([['web-1', false]]);
+      const noGroup = planInstance(observe({ instance, tasks: [old, replacement], targetGroupOf: () => undefined }, [behind]));
+      expect(noGroup.drainStops.map((s) => [s.task.metadata.name, s.deregister])).toEqual([['web-1', false]]);
+    });
   });
 
   it('does not drain an ACTIVE instance', () => {

@@ -11,11 +11,24 @@ import { bookkeepingUpToDate, instanceBookkeeping, type InstanceBookkeeping } fr
 import { drainReason, planDrain } from './drain.js';
 import { lastSeen, liveness, shouldMarkDisconnected } from './liveness.js';
 import { lostReason, needsLostMarking } from './lost-tasks.js';
+import { deregisteringView, groupsOfService, tasksGroups, withTargetHealth } from '../service/load-balancer-health.js';
 
 type ContainerInstance = ObjectOf<'ContainerInstance'>;
 type Service = ObjectOf<'Service'>;
 type Task = ObjectOf<'Task'>;
 type TaskDefinition = ObjectOf<'TaskDefinition'>;
+type TargetGroup = ObjectOf<'TargetGroup'>;
+
+/**
+ * A task the drain ends. `deregister`: its service is behind target groups, so it is marked for
+ * deregistration (DEREGISTER_ANNOTATION) and the target-group controller stops it after the
+ * deregistration delay, instead of being stopped at once under its in-flight requests.
+ */
+export interface DrainStop {
+  task: Task;
+  reason: string;
+  deregister: boolean;
+}
 
 export interface InstanceObservation {
   instance: ContainerInstance;
@@ -40,6 +53,8 @@ export interface InstanceObservation {
   serviceOf: (name: string) => Service | undefined;
   /** Every task of a service (on all instances), by the service's NAME. */
   tasksOfService: (name: string) => readonly Task[];
+  /** A target group of the instance's cluster, by name (undefined: none such). */
+  targetGroupOf?: (name: string) => TargetGroup | undefined;
 }
 
 export interface InstancePlan {
@@ -57,8 +72,8 @@ export interface InstancePlan {
    * per task event.
    */
   bookkeeping: InstanceBookkeeping | undefined;
-  /** Tasks the drain stops now. */
-  drainStops: readonly { task: Task; reason: string }[];
+  /** Tasks the drain stops now; `deregister`: first deregistered and drained from its target groups (DrainStop). */
+  drainStops: readonly DrainStop[];
   /** Look again after this long even if nothing changes (heartbeat expiry, waiting drain). */
   requeueAfterMs: number | undefined;
 }
@@ -98,7 +113,7 @@ export function planInstance(o: InstanceObservation): InstancePlan {
  * (one per instance, nothing to move) are stopped last, once no other service task is live here,
  * as ECS does. Tasks of no service, or of a service that no longer exists, are left to finish.
  */
-export function planInstanceDrain(o: InstanceObservation): { stops: { task: Task; reason: string }[]; waiting: number } {
+export function planInstanceDrain(o: InstanceObservation): { stops: DrainStop[]; waiting: number } {
   const reason = drainReason(o.instance.metadata.name);
   const hasHealthCheck = (task: Task) => o.definitionOf(task)?.spec.containerDefinitions.some((c) => c.healthCheck !== undefined) ?? false;
   const names = new Set(o.tasks.filter(isLive).flatMap((t) => serviceName(t) ?? []));
@@ -108,16 +123,21 @@ export function planInstanceDrain(o: InstanceObservation): { stops: { task: Task
     const service = o.serviceOf(name);
     if (service) (service.spec.schedulingStrategy === 'DAEMON' ? daemon : replica).push(service);
   }
-  const stops: { task: Task; reason: string }[] = [];
+  const stops: DrainStop[] = [];
   let waiting = 0;
   for (const service of replica) {
-    const plan = planDrain(service, o.tasksOfService(service.metadata.name), o.instance, hasHealthCheck);
-    stops.push(...plan.stop.map((task) => ({ task, reason })));
+    // Behind a load balancer, a task leaves as a deployment's old task does: deregistered, drained
+    // for the deregistration delay, then stopped (load-balancer-health.ts); one being deregistered
+    // already is as good as stopped, and a replacement counts once its targets are healthy too.
+    const groups = groupsOfService(service, (name) => o.targetGroupOf?.(name));
+    const targetHealthy = (task: Task) => withTargetHealth({ state: 'healthy' }, task, tasksGroups(service, task, groups), o.now, 0).state === 'healthy';
+    const plan = planDrain(service, deregisteringView(o.tasksOfService(service.metadata.name)), o.instance, hasHealthCheck, targetHealthy);
+    stops.push(...plan.stop.map((task) => ({ task, reason, deregister: groups.length > 0 && task.status?.lastStatus === 'RUNNING' })));
     waiting += plan.waiting;
   }
   for (const service of daemon) {
     const mine = o.tasksOfService(service.metadata.name).filter((t) => isLive(t) && t.spec.containerInstance === o.instance.metadata.name);
-    if (stops.length === 0 && waiting === 0) stops.push(...mine.map((task) => ({ task, reason })));
+    if (stops.length === 0 && waiting === 0) stops.push(...mine.map((task) => ({ task, reason, deregister: false })));
     else waiting += mine.length;
   }
   return { stops, waiting };

@@ -30,6 +30,7 @@ import { parseTaskDefinitionRef } from '../../v1/task-definition-ref.js';
 import type { TaskDefinition } from '../../v1/task-definition.js';
 import { checkServiceLimits } from './service-limits.js';
 import { checkServiceLoadBalancers } from './service-load-balancer-check.js';
+import { checkListenerProtocols, type ListenerProtocolReader } from './listener-protocol-check.js';
 import { noKeySource, type SecretKeySource } from '../secrets/cipher.js';
 import { ForeignSealError, storedSecretSpec } from '../secrets/seal.js';
 
@@ -152,6 +153,7 @@ export class ResourceStore {
     if (isOfKind(obj, 'TaskDefinition')) return registerRevision(this.store, obj, { now: this.now, dryRun: options.dryRun });
     await checkServiceLimits(obj, undefined, this.idOfObject(obj), this.clusterLimit);
     await checkServiceLoadBalancers(obj, undefined, this.idOfObject(obj), this.serviceTaskDefinition);
+    await checkListenerProtocols(obj, undefined, this.idOfObject(obj), this.listenerProtocols);
     const key = objectKey({ kind: obj.kind, cluster: obj.metadata.cluster, name: obj.metadata.name });
     if (options.dryRun) {
       if (await this.store.get(key)) throw new AlreadyExistsError(this.idOfObject(obj));
@@ -206,6 +208,7 @@ export class ResourceStore {
     const next = this.withUpdate(current.object, obj, current.object.status);
     await checkServiceLimits(next, current.object, this.idOfObject(next), this.clusterLimit);
     await checkServiceLoadBalancers(next, current.object, this.idOfObject(next), this.serviceTaskDefinition);
+    await checkListenerProtocols(next, current.object, this.idOfObject(next), this.listenerProtocols);
     return this.writeIfChanged(current, next, options);
   }
 
@@ -215,6 +218,12 @@ export class ResourceStore {
     if (!parsed) return undefined;
     if (parsed.revision === undefined) return newestActiveRevision(this.store, parsed.family);
     return this.get('TaskDefinition', { name: ref });
+  };
+
+  /** A cluster's target groups and load balancers, for checkListenerProtocols. */
+  private readonly listenerProtocols: ListenerProtocolReader = {
+    targetGroups: async (cluster) => (await this.list('TargetGroup', { cluster })).items,
+    loadBalancers: async (cluster) => (await this.list('LoadBalancer', { cluster })).items,
   };
 
   /** A cluster's maxTasksPerService, for checkServiceLimits. */
@@ -267,6 +276,7 @@ export class ResourceStore {
     const updated = this.withUpdate(current, obj, obj.status);
     await checkServiceLimits(updated, current, id, this.clusterLimit);
     await checkServiceLoadBalancers(updated, current, id, this.serviceTaskDefinition);
+    await checkListenerProtocols(updated, current, id, this.listenerProtocols);
     return this.writeIfChanged({ kv: { modRevision: version }, object: current }, updated, options);
   }
 

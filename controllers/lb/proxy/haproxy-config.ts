@@ -49,9 +49,10 @@ export function renderConfig(desired: Desired, paths: ConfigPaths, options: Conf
     '  timeout client 60s',
     '  timeout server 60s',
     '  timeout check 5s',
-    // A connection refused by a target that just went away is retried on another one.
+    // A connection refused by a target that just went away is retried, each time on another one
+    // (redispatch 1: HAProxy's default moves only the last retry, so a dead target was tried again).
     '  retries 3',
-    '  option redispatch',
+    '  option redispatch 1',
     '  load-server-state-from-file global',
     '',
   ];
@@ -122,6 +123,10 @@ function backend(b: DesiredBackend): string[] {
   if (http) {
     out.push(`  option httpchk GET ${b.spec.healthCheck.path}`);
     out.push(`  http-check expect rstatus ${statusRegex(b.spec.healthCheck.matcher.httpCode)}`);
+    // A target killed between its last passing check and the next one: a request sent to it gets
+    // its connection closed with no response, which is retried elsewhere like a refused connection
+    // is. Only for requests that are safe to send twice: any other may have been acted on already.
+    out.push('  retry-on conn-failure empty-response', '  http-request disable-l7-retry unless METH_GET || METH_OPTIONS');
   }
   out.push(`  timeout check ${b.spec.healthCheck.timeoutSeconds}s`);
   for (const s of b.servers) out.push(serverLine(s, b.spec));

@@ -19,7 +19,7 @@ trap private_engine_down EXIT
 bash hack/image.sh
 npx tsc -b tsconfig.tools.json
 mkdir -p "$out"
-private_engine_up bench-sbs 172.31.241.1/24 10.233.0.0/16
+private_engine_up bench-sbs 172.31.241.1/24 10.233.0.0/16 etcd
 
 run_side() {
   local side=$1 tree=$2 round=$3

@@ -2,14 +2,15 @@
 # namespace of their own, for benchmarks that would otherwise change the shared engine (Swarm makes an
 # engine a swarm manager) or meet another run's ports (etcd inside the namespace has its own loopback).
 #
-#   private_engine_up NAME BRIDGE_CIDR ADDRESS_POOL   e.g. private_engine_up bench-sbs 172.31.241.1/24 10.233.0.0/16
+#   private_engine_up NAME BRIDGE_CIDR ADDRESS_POOL [etcd]
+#                                                     e.g. private_engine_up bench-sbs 172.31.241.1/24 10.233.0.0/16 etcd
 #   in_private_engine CMD...                          runs CMD in the namespace, DOCKER_HOST on the engine
 #   private_engine_down                               removes all of it (also from an EXIT trap, whatever state)
 #
 # Sets PE_ROOT (/tmp/berth-NAME), PE_NS (berth-NAME) and PE_ENGINE (its unix socket URL).
 
 private_engine_up() {
-  local name=$1 cidr=$2 pool=$3
+  local name=$1 cidr=$2 pool=$3 with=${4:-}
   PE_ROOT=/tmp/berth-$name
   PE_NS=berth-$name
   PE_ENGINE=unix://$PE_ROOT/docker.sock
@@ -27,7 +28,7 @@ private_engine_up() {
   DOCKER_HOST=$PE_ENGINE wait_for 60 "the private dockerd" docker_answers || die "the private dockerd did not start (see $PE_ROOT/dockerd.log)"
   docker save "$BERTH_TEST_IMAGE" | DOCKER_HOST=$PE_ENGINE docker load -q >/dev/null
   # services.sh sees the engine answering and starts only etcd, on the namespace's own 127.0.0.1:2379.
-  in_private_engine env BERTH_HACK_STATE="$PE_ROOT/state" bash hack/services.sh up
+  if [ "$with" = etcd ]; then in_private_engine env BERTH_HACK_STATE="$PE_ROOT/state" bash hack/services.sh up; fi
 }
 
 in_private_engine() {

@@ -6,9 +6,11 @@
  * it. The next dockerd bound the data root onto itself again (it does that when the root's mount is
  * not shared), hiding the overlay under the new bind: every removal then failed with "unlinkat
  * …/merged: device or resource busy", through any number of restarts, while no process, shim or
- * other mount namespace held anything. Needs root (its own dockerd, bridge and mounts).
+ * other mount namespace held anything. Two fixes, one case each: the chaos engine's root is shared (no
+ * bind to hide a leftover), and berth's agent sends no request on a kept-alive connection. Needs root
+ * (its own dockerd, bridge and mounts).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +46,7 @@ describe.skipIf(!isRoot)('the chaos engine restarted while containers start', ()
   afterAll(async () => {
     await engine.tearDown();
     delete process.env.CHAOS_LOG_DIR;
+    rmSync(logDir, { recursive: true, force: true });
   }, 60_000);
 
   const shutdowns = () => readFileSync(join(logDir, 'dockerd.log'), 'utf8').split('Daemon shutdown complete').length - 1;

@@ -74,12 +74,29 @@ export class ChaosEngine {
     this.clearStale();
     mkdirSync(this.settings.root, { recursive: true });
     this.made = true;
+    this.shareRoot();
     const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
     ip('link', 'add', this.settings.bridge, 'type', 'bridge');
     ip('addr', 'add', this.settings.bridgeCidr, 'dev', this.settings.bridge);
     ip('link', 'set', this.settings.bridge, 'up');
     await this.start();
     await loadImage(this.settings.image, this.host);
+  }
+
+  /**
+   * The engine's root as a shared mount of its own, as everything is on a systemd host (systemd makes
+   * `/` shared at boot), where `systemctl restart docker` runs. On a root that is not shared, dockerd
+   * bind-mounts its data root onto itself (not recursively) and detaches that bind as it shuts down,
+   * while it still serves container starts on kept-alive connections: a start cut off by its exit
+   * left its layer mounted under the detached bind, the next dockerd's bind hid it, and Docker could
+   * never remove that container (unlinkat …/merged: device or resource busy), through any number of
+   * restarts. On a shared root dockerd makes no bind, and such a leftover mount stays where the next
+   * dockerd's removal unmounts it.
+   */
+  private shareRoot(): void {
+    const root = this.settings.root;
+    if (!mounted(root)) execFileSync('mount', ['--bind', root, root], { stdio: 'pipe' });
+    execFileSync('mount', ['--make-rshared', root], { stdio: 'pipe' });
   }
 
   async start(): Promise<void> {
@@ -184,12 +201,13 @@ export class ChaosEngine {
     }
   }
 
-  /** Every mount under the engine's root (overlays of leftover containers, the data root), deepest first. */
+  /** Every mount under the engine's root (overlays of leftover containers, the data root) and the root itself, deepest first. */
   private unmountAll(): void {
+    const root = this.settings.root;
     const under = readFileSync('/proc/mounts', 'utf8')
       .split('\n')
       .map((l) => l.split(' ')[1] ?? '')
-      .filter((m) => m.startsWith(`${this.settings.root}/`));
+      .filter((m) => m === root || m.startsWith(`${root}/`));
     for (const m of under.sort().reverse()) execFileSync('umount', ['-l', m], { stdio: 'ignore' });
   }
 

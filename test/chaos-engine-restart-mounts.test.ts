@@ -1,0 +1,139 @@
+/**
+ * An engine restart of the chaos run leaves no container Docker cannot remove. The long run of
+ * session 16 found one: a container start that reached dockerd while it shut down (on a kept-alive
+ * connection, which dockerd still serves after its listener closed) mounted the container's overlay
+ * after dockerd had detached its own bind mount of the data root, and dockerd exited before undoing
+ * it. The next dockerd bound the data root onto itself again (it does that when the root's mount is
+ * not shared), hiding the overlay under the new bind: every removal then failed with "unlinkat
+ * …/merged: device or resource busy", through any number of restarts, while no process, shim or
+ * other mount namespace held anything. Two fixes, one case each: the chaos engine's root is shared (no
+ * bind to hide a leftover), and berth's agent sends no request on a kept-alive connection. Needs root
+ * (its own dockerd, bridge and mounts).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rootLogger } from '../api/log.js';
+import { eventually } from '../controllers/kit/test-env.js';
+import { ChaosEngine } from '../hack/chaos/engine.js';
+import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
+import { TEST_IMAGE } from './support/cluster.js';
+
+const isRoot = process.getuid?.() === 0;
+const ROOT = '/tmp/berth-busy17';
+const TARGETS = 40;
+
+/** A connection opened (and used once) before the stop, so dockerd keeps serving it while it shuts down. */
+function keptAlive(socket: string) {
+  const s = net.connect(socket);
+  let answers = '';
+  s.on('data', (d: Buffer) => (answers += d.toString()));
+  s.on('error', () => undefined);
+  const send = (method: string, path: string) => s.write(`${method} ${path} HTTP/1.1\r\nHost: docker\r\nContent-Length: 0\r\n\r\n`);
+  return { send, answered: () => answers.split('\r\n').filter((l) => l.startsWith('HTTP/1.1')).length, close: () => s.destroy() };
+}
+
+describe.skipIf(!isRoot)('the chaos engine restarted while containers start', () => {
+  const logDir = mkdtempSync(join(tmpdir(), 'berth-busy17-log-'));
+  // Proc writes each process's output to CHAOS_LOG_DIR when it starts: the test reads dockerd's.
+  process.env.CHAOS_LOG_DIR = logDir;
+  const engine = new ChaosEngine(
+    { root: ROOT, bridge: 'br-bbusy17', bridgeCidr: '172.28.241.1/24', addressPool: 'base=10.227.0.0/16,size=24', image: TEST_IMAGE },
+    rootLogger,
+  );
+  afterAll(async () => {
+    await engine.tearDown();
+    delete process.env.CHAOS_LOG_DIR;
+    rmSync(logDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const shutdowns = () => readFileSync(join(logDir, 'dockerd.log'), 'utf8').split('Daemon shutdown complete').length - 1;
+  const layerMounts = () =>
+    readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .filter((l) => l.split(' ')[4]?.startsWith(`${ROOT}/data/overlay2/`)).length;
+
+  /** Restarts the engine with starts in flight; answers how many layers its exit left mounted. */
+  async function restartWhileStarting(ids: string[]): Promise<number> {
+    const conns = ids.map(() => keptAlive(engine.socket));
+    for (const c of conns) c.send('GET', '/_ping');
+    await eventually(() => conns.every((c) => c.answered() === 1), 10_000, 'every connection answered its ping');
+    const before = shutdowns();
+    let exited = false;
+    const stopping = engine.stop().then(() => (exited = true));
+    // Starts from the end of dockerd's shutdown (its mounts cleaned up) until it exits, each sent
+    // again once answered (it fails: the shutdown closed containerd): some are cut off between
+    // mounting their container's layer and undoing it, as the agent's were in the run.
+    await eventually(() => shutdowns() > before, 30_000, "dockerd's shutdown");
+    const sent = conns.map(() => 1);
+    while (!exited) {
+      conns.forEach((c, i) => {
+        if (c.answered() < (sent[i] ?? 0)) return;
+        c.send('POST', `/containers/${ids[i]}/start`);
+        sent[i] = (sent[i] ?? 0) + 1;
+      });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await stopping;
+    for (const c of conns) c.close();
+    const left = layerMounts();
+    await engine.start();
+    return left;
+  }
+
+  it('leaves every container removable', async () => {
+    await engine.setUp();
+    const targets = await Promise.all(
+      Array.from({ length: TARGETS }, (_, i) =>
+        engine.docker.createContainer({ name: `busy-target-${i}`, Image: TEST_IMAGE, Cmd: ['sleep', '3600'], StopTimeout: 1 }),
+      ),
+    );
+    // The race is the engine's: a few tries, until the exit cut a start off with its layer mounted.
+    let left = 0;
+    for (let i = 0; i < 3 && left === 0; i++) left = await restartWhileStarting(targets.map((t) => t.id));
+    expect(left, 'layers left mounted by starts the exit cut off (else this test proved nothing)').toBeGreaterThan(0);
+
+    // At once: a removal that fails spends seconds retrying inside dockerd first.
+    const removals = await Promise.allSettled(targets.map((t) => t.remove({ force: true })));
+    expect(removals.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []))).toEqual([]);
+  }, 120_000);
+
+  it("has no start of berth's agent served by a dockerd that is shutting down", async () => {
+    // The agent's own client, as the chaos agents reached this engine: a start it sends once dockerd
+    // has closed its listener must fail (and be retried on the next engine), not be served by the
+    // dying one, whose exit can cut it off with the layer mounted.
+    const runtime = new DockerRuntime({ socketPath: engine.socket, taskCgroupRoot: false, log: rootLogger });
+    const targets = await Promise.all(
+      Array.from({ length: TARGETS }, (_, i) =>
+        engine.docker.createContainer({ name: `agent-target-${i}`, Image: TEST_IMAGE, Cmd: ['sleep', '3600'], StopTimeout: 1 }),
+      ),
+    );
+    for (let round = 0; round < 2; round++) {
+      // Many requests at once, as a busy agent's: each opens a connection (kept, if the client keeps them).
+      await Promise.all(targets.map((t) => runtime.inspectContainer(t.id)));
+      const before = shutdowns();
+      let exited = false;
+      const stopping = engine.stop().then(() => (exited = true));
+      await eventually(() => shutdowns() > before, 30_000, "dockerd's shutdown");
+      const inFlight = new Set<string>();
+      while (!exited) {
+        for (const t of targets) {
+          if (inFlight.has(t.id)) continue;
+          inFlight.add(t.id);
+          void runtime
+            .startContainer(t.id)
+            .catch(() => undefined)
+            .finally(() => inFlight.delete(t.id));
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await stopping;
+      expect(layerMounts(), 'layers left mounted by the exit').toBe(0);
+      await engine.start();
+    }
+    const removals = await Promise.allSettled(targets.map((t) => t.remove({ force: true })));
+    expect(removals.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []))).toEqual([]);
+  }, 120_000);
+});

@@ -9,7 +9,8 @@
  *     the old one finishes its connections (seamless reload, no refused connection);
  *   - otherwise: adds, drains and removes servers through the Runtime API (server-ops.ts);
  *   - sets each forward's slots (thresholds and backends) in the weights and routes maps
- *     (weights.ts): a traffic shift, the first one included, is never a reload;
+ *     (weights.ts): a traffic shift, the first one included, is never a reload; servers leave
+ *     only after the maps moved traffic off them (passCommands);
  *   - reports what HAProxy's checks see of each target into the group's status.healthReports,
  *     beside the passes rather than inside them (one write per target group: with many groups a
  *     shift stored during the reports waited for all of them), a few groups at once.
@@ -29,7 +30,7 @@ import { jsonEqual } from '../../../api/json-equal.js';
 import { desiredState, type Desired } from './desired.js';
 import { listenerShape, renderConfig, type ConfigOptions, type ConfigPaths } from './haproxy-config.js';
 import { healthOfServer, parseServersState, runtimeCommand, runtimeCommandChecked, type ServerState } from './runtime-api.js';
-import { serverCommands } from './server-ops.js';
+import { passCommands, serverCommands } from './server-ops.js';
 import { parseMap, renderWeightsMap, routeEntries, weightCommands, weightEntries } from './weights.js';
 
 export interface LbProxyOptions {
@@ -179,8 +180,9 @@ export class LbProxy {
       this.shape = shape;
       running = parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state'));
     }
-    // Routes before thresholds: a slot about to be taken names its backend first.
-    for (const command of [...serverCommands(desired.backends, running), ...(await this.mapCommands(desired))]) {
+    // Servers arriving, then the maps (routes before thresholds: a slot about to be taken names its
+    // backend first), then servers leaving: traffic has moved off a server before it drains.
+    for (const command of passCommands(serverCommands(desired.backends, running), await this.mapCommands(desired))) {
       try {
         await runtimeCommandChecked(this.paths.adminSocket, command);
       } catch (err) {

@@ -23,6 +23,8 @@ export interface StrategyObservations {
   hookAnswers?: ReadonlyMap<string, HookAnswer>;
   alarms?: readonly AlarmState[];
   action?: RolloutAction;
+  /** The proxies route the weights the PRIMARY's rollout has pending (weights-applied.ts); default true. */
+  trafficApplied?: boolean;
 }
 
 export interface StrategyStepInput {
@@ -97,6 +99,7 @@ export function strategyStep(input: StrategyStepInput): StrategyStep {
     hookAnswers: input.observed.hookAnswers,
     alarms: input.observed.alarms,
     action,
+    ...(input.observed.trafficApplied === undefined ? {} : { trafficApplied: input.observed.trafficApplied }),
     now,
   });
   deployments = deployments.map((d) => (d.id === primary.id ? { ...d, rollout: outcome.rollout } : d));

@@ -32,13 +32,16 @@ export interface TrafficPlan {
   test: WeightedDeployment[];
 }
 
+/** Load balancer name → the generation its spec reached with the weights written (proxies report the generation they route). */
+export type WrittenGenerations = Record<string, number>;
+
 export interface TrafficShifter {
-  /** Route `plan` for `service` (its spec says which load balancers); resolves when the proxy applies it. */
-  shift(service: Service, ref: ObjectRef, plan: TrafficPlan): Promise<void>;
+  /** Store `plan` for `service` (its spec says which load balancers); resolves with the generations written, once stored. */
+  shift(service: Service, ref: ObjectRef, plan: TrafficPlan): Promise<WrittenGenerations>;
 }
 
-/** For services without a load balancer, and until one is wired in: nothing to move. */
-export const NO_TRAFFIC: TrafficShifter = { shift: () => Promise.resolve() };
+/** For services without a load balancer, and until one is wired in: nothing to move, nothing to wait for. */
+export const NO_TRAFFIC: TrafficShifter = { shift: () => Promise.resolve({}) };
 
 /** The weights `deployments` ask for: the PRIMARY's rollout splits them with blue; otherwise all goes to the PRIMARY. */
 export function trafficPlan(deployments: readonly Deployment[]): TrafficPlan | undefined {
@@ -59,15 +62,23 @@ export function trafficPlan(deployments: readonly Deployment[]): TrafficPlan | u
   return { production: split(r.productionTrafficWeight), test: split(r.testTrafficWeight) };
 }
 
-/** Shifts traffic when the weights the plan makes differ from those the last status recorded. */
+/** Shifts traffic when the weights the plan makes differ from those the last status recorded; the generations written, or undefined when nothing moved. */
 export async function shiftIfChanged(
   shifter: TrafficShifter,
   service: Service,
   before: readonly Deployment[],
   after: readonly Deployment[],
-): Promise<TrafficPlan | undefined> {
+): Promise<WrittenGenerations | undefined> {
   const next = trafficPlan(after);
   if (next === undefined || jsonEqual(next, trafficPlan(before) ?? null)) return undefined;
-  await shifter.shift(service, { kind: 'Service', cluster: service.metadata.cluster, name: service.metadata.name }, next);
-  return next;
+  return shifter.shift(service, { kind: 'Service', cluster: service.metadata.cluster, name: service.metadata.name }, next);
+}
+
+/** `deployments` with the generations just written recorded in the PRIMARY's pending weights (the stage machine set them pending this pass). */
+export function recordWritten(deployments: readonly Deployment[], written: WrittenGenerations): Deployment[] {
+  return deployments.map((d) =>
+    d.status === 'PRIMARY' && d.rollout?.trafficPending !== undefined
+      ? { ...d, rollout: { ...d.rollout, trafficPending: { ...d.rollout.trafficPending, loadBalancers: { ...written } } } }
+      : d,
+  );
 }

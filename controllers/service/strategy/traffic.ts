@@ -47,8 +47,18 @@ export const NO_TRAFFIC: TrafficShifter = { shift: () => Promise.resolve({}) };
 export function trafficPlan(deployments: readonly Deployment[]): TrafficPlan | undefined {
   const primary = primaryOf(deployments);
   if (primary === undefined) return undefined;
-  const r = primary.rollout;
   const side = (id: string): TargetGroupSide => deployments.find((d) => d.id === id)?.targetGroupSide ?? 'PRIMARY';
+  // A rollback whose traffic has not returned yet (plan-strategy.ts): the failed deployment keeps its weights, blue the rest.
+  const failed = primary.rollbackFrom === undefined ? undefined : deployments.find((d) => d.id === primary.rollbackFrom);
+  if (primary.rolloutState === 'IN_PROGRESS' && primary.trafficReturnedAt === undefined && failed?.rollout !== undefined) {
+    const blue = { deployment: primary.id, side: side(primary.id) };
+    const held = (green: number): WeightedDeployment[] =>
+      green >= 100
+        ? [{ deployment: failed.id, weight: 100, side: side(failed.id) }]
+        : [{ ...blue, weight: 100 - green }, ...(green > 0 ? [{ deployment: failed.id, weight: green, side: side(failed.id) }] : [])];
+    return { production: held(failed.rollout.productionTrafficWeight), test: held(failed.rollout.testTrafficWeight) };
+  }
+  const r = primary.rollout;
   const greenSide = side(primary.id);
   if (r === undefined || primary.rolloutState !== 'IN_PROGRESS' || r.blue === undefined || r.blue === '') {
     const all = [{ deployment: primary.id, weight: 100, side: greenSide }];

@@ -149,3 +149,36 @@ export async function greenShare(port: number, samples = 200): Promise<number> {
   console.info(`${port}: ${green}/${samples} answered by green in ${Date.now() - t0} ms`);
   return (green * 100) / samples;
 }
+
+export interface Sampler {
+  /** Stops sampling; every answer that was not a 200 from blue or green, with when it came (ms after the start). */
+  stop(): Promise<Array<{ at: number; status: number; body: string }>>;
+}
+
+/**
+ * Requests `port` one after another until stopped, keeping each bad answer and its time: a moment
+ * of 503 between two measurements (a window in which the proxy had no server for the listener) is
+ * named instead of being missed. Sampling ends at stop() or after maxMs.
+ */
+export function sampleContinuously(port: number, maxMs = 120_000): Sampler {
+  const t0 = Date.now();
+  const bad: Array<{ at: number; status: number; body: string }> = [];
+  let running = true;
+  let count = 0;
+  const loop = (async () => {
+    // Bounded: a test that fails before stop() leaves no loop behind.
+    while (running && Date.now() - t0 < maxMs) {
+      const r = await get(port);
+      count++;
+      if (r.status !== 200 || !['v1', 'v2'].includes(r.body)) bad.push({ at: Date.now() - t0, status: r.status, body: r.body.slice(0, 80) });
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      console.info(`${port}: ${count} requests sampled from ${new Date(t0).toISOString()} over ${Date.now() - t0} ms, ${bad.length} bad`);
+      return bad;
+    },
+  };
+}

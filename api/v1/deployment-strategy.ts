@@ -207,6 +207,17 @@ export const DeploymentRollout = z.strictObject({
   /** LINEAR/CANARY: when the current traffic step's bake ends and the next step may start. */
   nextStepAt: Timestamp.optional(),
   bakeEndsAt: Timestamp.optional(),
+  /**
+   * Weights stored and not yet routed by every proxy: since when, and the generation each load
+   * balancer reached when they were written. While it is set the clocks wait (a traffic step's bake,
+   * the traffic stages' end, so BAKE_TIME too): they start when the proxies report that generation.
+   */
+  trafficPending: z
+    .strictObject({
+      since: Timestamp,
+      loadBalancers: z.record(z.string().min(1), Count).default({}),
+    })
+    .optional(),
   hooks: z.array(HookRun).default([]),
   alarms: z.array(AlarmState).default([]),
 });

@@ -105,6 +105,12 @@ export const Deployment = z.strictObject({
   updatedAt: Timestamp.optional(),
   /** Set while this deployment is a rollback started by the circuit breaker: the one that failed. */
   rollbackFrom: z.string().optional(),
+  /**
+   * A rollback: when traffic returned to it. A rollback from CLEAN_UP (blue partly scaled down, all
+   * traffic on green) leaves traffic where the failed deployment had it until blue is back at its
+   * count, healthy in its target groups; ECS too restores the blue revision before shifting back.
+   */
+  trafficReturnedAt: Timestamp.optional(),
   rollout: DeploymentRollout.optional(),
   circuitBreaker: BreakerState.optional(),
   /** Services with advancedConfiguration: the target group this deployment's tasks register in. */

@@ -102,6 +102,12 @@ export const ProxyHealthReport = z.strictObject({
   reportedAt: Timestamp,
   /** `address:port` → the proxy's check result. */
   targets: z.record(z.string().min(1), z.enum(['healthy', 'unhealthy', 'initial'])),
+  /**
+   * Load balancer name → the generation of its spec whose listeners and weights this proxy routes
+   * now, for each load balancer forwarding to this group: a deployment's bake starts once every
+   * proxy reporting a load balancer has applied the generation its weights were written in.
+   */
+  loadBalancers: z.record(z.string().min(1), Count).optional(),
 });
 export type ProxyHealthReport = z.infer<typeof ProxyHealthReport>;
 

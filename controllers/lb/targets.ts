@@ -14,7 +14,7 @@
  * - A task marked for deregistration is stopped once it has no draining target left here.
  */
 import type { ServiceLoadBalancer } from '../../api/v1/service-load-balancers.js';
-import type { Target, TargetGroup, TargetHealthState } from '../../api/v1/target-group.js';
+import type { ProxyHealthReport, Target, TargetGroup, TargetHealthState } from '../../api/v1/target-group.js';
 import { taskAddress, type Task } from '../../api/v1/task.js';
 import { DEREGISTER_ANNOTATION, targetKey } from './conventions.js';
 
@@ -117,13 +117,17 @@ function addressOf(task: Task, entry: ServiceLoadBalancer, hostOf: TargetsInput[
   return binding && host ? { id: host, port: binding.hostPort } : undefined;
 }
 
+/** The proxies' reports on `group` that are fresh: a proxy gone stops reporting, and its last report stops counting. */
+export function freshReports(group: Pick<TargetGroup, 'spec' | 'status'>, now: number): ProxyHealthReport[] {
+  const staleMs = Math.max(MIN_STALE_MS, STALE_REPORT_INTERVALS * group.spec.healthCheck.intervalSeconds * 1_000);
+  return (group.status?.healthReports ?? []).filter((r) => now - Date.parse(r.reportedAt) <= staleMs);
+}
+
 /** `address:port` → the verdict of the fresh reports. */
 function healthOf(group: Pick<TargetGroup, 'spec' | 'status'>, now: number): { reports: number; verdict: Map<string, TargetHealthState> } {
-  const staleMs = Math.max(MIN_STALE_MS, STALE_REPORT_INTERVALS * group.spec.healthCheck.intervalSeconds * 1_000);
   const verdict = new Map<string, TargetHealthState>();
   let reports = 0;
-  for (const report of group.status?.healthReports ?? []) {
-    if (now - Date.parse(report.reportedAt) > staleMs) continue;
+  for (const report of freshReports(group, now)) {
     reports++;
     for (const [address, state] of Object.entries(report.targets)) {
       const current = verdict.get(address);

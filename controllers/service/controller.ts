@@ -28,7 +28,9 @@ import { DEFAULT_SETTINGS, SERVICE_FINALIZER, type ServiceControllerSettings } f
 import { newTaskName, taskManifest } from './task-manifest.js';
 import { evaluateAlarm } from './strategy/alarms.js';
 import { observeStrategy, type StrategyProbes } from './strategy/observe.js';
-import { shiftIfChanged, type TrafficShifter } from './strategy/traffic.js';
+import { recordWritten, shiftIfChanged, type TrafficShifter } from './strategy/traffic.js';
+import { weightsApplied } from './strategy/weights-applied.js';
+import { primaryOf } from './deployments.js';
 import { loadBalancerShifter } from './strategy/lb-shifter.js';
 import { invokeWebhook } from './strategy/webhook.js';
 import { deregisteringView, groupsOfService, servicesOfGroup } from './load-balancer-health.js';
@@ -163,7 +165,12 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         now,
         settings,
         maxTasksPerService: ctx.cache.get('Cluster', { cluster, name: cluster })?.spec.maxTasksPerService,
-        strategy: deleting ? {} : await observeStrategy(service, probes, now),
+        strategy: deleting
+          ? {}
+          : {
+              ...(await observeStrategy(service, probes, now)),
+              trafficApplied: weightsApplied(primaryOf(service.status?.deployments ?? [])?.rollout?.trafficPending, targetGroups, now),
+            },
         targetGroups,
       };
       let plan = planService({ ...input, launchThrottledUntil: launches.throttledUntil(requestId, now) });
@@ -192,8 +199,15 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
         service = (await ctx.client.get('Service', key)) ?? service; // the event changed its resourceVersion
       }
 
-      // Traffic moves before tasks do: back to blue before green's tasks stop on a rollback.
-      await shiftIfChanged(options.trafficShifter ?? loadBalancerShifter(ctx.client), service, service.status?.deployments ?? [], plan.deployments);
+      // Traffic moves before tasks do: back to blue before green's tasks stop on a rollback. Weights
+      // a step stored are pending until the proxies route the generation written (weights-applied.ts).
+      const written = await shiftIfChanged(
+        options.trafficShifter ?? loadBalancerShifter(ctx.client),
+        service,
+        service.status?.deployments ?? [],
+        plan.deployments,
+      );
+      if (written !== undefined) plan = { ...plan, deployments: recordWritten(plan.deployments, written) };
       const outcome = await apply(ctx, service, plan, requestId, targetGroups.length > 0);
       if (plan.finalize) {
         if (service.metadata.finalizers?.includes(SERVICE_FINALIZER)) {

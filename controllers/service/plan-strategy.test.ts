@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS } from './settings.js';
 import { D1, D2, deployment, iso, planAt, stoppedNames, svc, T0, task, td, type TaskOpts } from './testing.js';
 import type { ObjectOf } from '../kit/types.js';
 import { Task } from '../../api/v1/index.js';
+import { trafficPlan } from './strategy/traffic.js';
 
 const settings = { ...DEFAULT_SETTINGS, settleMs: 10_000 };
 const BG = { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, berthMinuteSeconds: 1 };
@@ -79,22 +80,50 @@ describe('planService with BLUE_GREEN', () => {
     expect(stopped(p)).toEqual(['g0', 'g1', 'g2', 'g3']);
   });
 
-  it('berth rollout rollback in CLEAN_UP (blue half removed, all traffic on green) returns to blue: blue started back to full count, green stopped only as far as minimumHealthyPercent allows', () => {
-    // ECS: a deployment is IN_PROGRESS until clean-up ends, and StopServiceDeployment ROLLBACK takes an IN_PROGRESS one back to the previous revision.
-    const service = blueSettled(BG, [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS', { rollout: rolloutAt('CLEAN_UP') }), dep(D1, 'web:1', 'ACTIVE')]);
-    const p = plan(
-      { ...service, status: service.status && { ...service.status, resolvedTaskDefinition: 'web:2' } },
+  // ECS: a deployment is IN_PROGRESS until clean-up ends, and a rollback of it restores the blue
+  // revision before traffic shifts back. Blue (D1) had 2 of its 4 tasks left; green (D2) all the traffic.
+  const cleanUpFailed = dep(D2, 'web:2', 'ACTIVE', 'FAILED', { rollout: rolloutAt('CLEAN_UP') });
+  const rollingBack = (extra: Record<string, unknown> = {}) => dep(D1, 'web:1', 'PRIMARY', 'IN_PROGRESS', { rollbackFrom: D2, ...extra });
+  const toGreen = [{ deployment: D2, weight: 100, side: 'PRIMARY' }];
+  const toBlue = [{ deployment: D1, weight: 100, side: 'PRIMARY' }];
+  it.each([
+    [
+      'the rollback pass: blue scales back up beside green, traffic stays on green, no green task stops',
+      [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS', { rollout: rolloutAt('CLEAN_UP') }), dep(D1, 'web:1', 'ACTIVE')],
       [...on(D1, 'web:1', 2, 'b'), ...on(D2, 'web:2', 4, 'g')],
-      { strategy: { action: { action: 'ROLLBACK', deployment: D2, at: iso(T0) } } },
-    );
-    expect(p.deployments.find((d) => d.id === D2)).toMatchObject({
-      rolloutState: 'FAILED',
-      rolloutStateReason: expect.stringContaining('rolled back by the user'),
-    });
-    expect(p.deployments.find((d) => d.status === 'PRIMARY')).toMatchObject({ id: D1, rollbackFrom: D2 });
-    expect(p.start?.count).toBe(2);
-    // Two blue and two green tasks keep the service at its minimumHealthyPercent (100 %) of 4.
-    expect(stopped(p)).toEqual(['g0', 'g1']);
+      { strategy: { action: { action: 'ROLLBACK' as const, deployment: D2, at: iso(T0) } } },
+      { start: 2, stops: [], production: toGreen, returned: false },
+    ],
+    [
+      'blue at its count but two tasks not healthy yet: still held',
+      [rollingBack(), cleanUpFailed],
+      [...on(D1, 'web:1', 2, 'b'), ...on(D1, 'web:1', 2, 'n', { startedAgo: 1_000 }), ...on(D2, 'web:2', 4, 'g')],
+      {},
+      { start: 0, stops: [], production: toGreen, returned: false },
+    ],
+    [
+      'blue healthy at its count: traffic returns to blue, and green goes',
+      [rollingBack(), cleanUpFailed],
+      [...on(D1, 'web:1', 4, 'b'), ...on(D2, 'web:2', 4, 'g')],
+      {},
+      { start: 0, stops: ['g0', 'g1', 'g2', 'g3'], production: toBlue, returned: true },
+    ],
+    [
+      'a rollback before CLEAN_UP (blue never scaled down): traffic returns at once',
+      [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS', { rollout: rolloutAt('BAKE_TIME', { bakeEndsAt: iso(T0 + 60_000) }) }), dep(D1, 'web:1', 'ACTIVE')],
+      [...on(D1, 'web:1', 4, 'b'), ...on(D2, 'web:2', 4, 'g')],
+      { strategy: { action: { action: 'ROLLBACK' as const, deployment: D2, at: iso(T0) } } },
+      { start: 0, stops: ['g0', 'g1', 'g2', 'g3'], production: toBlue, returned: true },
+    ],
+  ])('berth rollout rollback from CLEAN_UP: %s', (_name, deployments, tasks, extra, want) => {
+    const service = blueSettled(BG, deployments);
+    const p = plan({ ...service, status: service.status && { ...service.status, resolvedTaskDefinition: 'web:2' } }, tasks, extra);
+    const primary = p.deployments.find((d) => d.status === 'PRIMARY');
+    expect(primary).toMatchObject({ id: D1, rollbackFrom: D2 });
+    expect(p.start?.count ?? 0).toBe(want.start);
+    expect(stopped(p)).toEqual(want.stops);
+    expect(trafficPlan(p.deployments)?.production).toEqual(want.production);
+    expect(primary?.trafficReturnedAt !== undefined).toBe(want.returned);
   });
 
   it('a rollback to a blue that itself rolled out blue/green starts without its old stages', () => {

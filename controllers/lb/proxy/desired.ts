@@ -27,6 +27,10 @@ export interface DesiredBackend {
 export interface DesiredFrontend {
   name: string;
   loadBalancer: string;
+  /** The load balancer's generation this listener comes from (proxies report the generation they route). */
+  generation: number;
+  /** The target groups its actions forward to. */
+  groups: string[];
   listener: Listener;
 }
 
@@ -38,6 +42,13 @@ export interface Desired {
 }
 
 export const backendName = (group: string) => `tg_${group}`;
+
+/** Load balancer → generation, of the listeners forwarding to `group` (what a proxy reports routing, on that group). */
+export function generationsForwardingTo(frontends: readonly DesiredFrontend[], group: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of frontends) if (f.groups.includes(group)) out[f.loadBalancer] = f.generation;
+  return out;
+}
 export const frontendName = (lb: string, port: number) => `lb_${lb}_${port}`;
 
 function actionGroups(a: ForwardAction): string[] {
@@ -71,7 +82,13 @@ export function desiredState(loadBalancers: readonly LoadBalancer[], groups: rea
         continue;
       }
       ports.set(listener.port, lb.metadata.name);
-      frontends.push({ name: frontendName(lb.metadata.name, listener.port), loadBalancer: lb.metadata.name, listener });
+      frontends.push({
+        name: frontendName(lb.metadata.name, listener.port),
+        loadBalancer: lb.metadata.name,
+        generation: lb.metadata.generation ?? 0,
+        groups: [...new Set(named)],
+        listener,
+      });
     }
   }
   const backends = [...groups]

@@ -3,7 +3,7 @@ import { TargetGroupSpec } from '../../../api/v1/target-group.js';
 import type { DesiredBackend } from './desired.js';
 import { globRegex, statusRegex } from './haproxy-config.js';
 import { healthOfServer, parseServersState, type ServerState } from './runtime-api.js';
-import { serverCommands } from './server-ops.js';
+import { passCommands, serverCommands } from './server-ops.js';
 
 const spec = TargetGroupSpec.parse({ healthCheck: { intervalSeconds: 1, timeoutSeconds: 1, healthyThresholdCount: 2, unhealthyThresholdCount: 3 } });
 const backend = (servers: DesiredBackend['servers']): DesiredBackend => ({ name: 'tg_web', group: 'web', spec, servers });
@@ -53,7 +53,38 @@ describe('serverCommands', () => {
     ],
     ['a running ready target is left alone', [want('a')], [running('a')], []],
   ])('%s', (_name, servers, now, commands) => {
-    expect(serverCommands([backend(servers)], now)).toEqual(commands);
+    const { arrive, leave } = serverCommands([backend(servers)], now);
+    expect([...arrive, ...leave]).toEqual(commands);
+  });
+});
+
+describe('passCommands: servers arrive, the weights move, servers leave', () => {
+  const blue = (servers: DesiredBackend['servers']): DesiredBackend => ({ name: 'tg_blue', group: 'blue', spec, servers });
+  const green = (servers: DesiredBackend['servers']): DesiredBackend => ({ name: 'tg_green', group: 'green', spec, servers });
+  const onGreen = (name: string, o: Partial<ServerState> = {}) => running(name, { backend: 'tg_green', ...o });
+  const onBlue = (name: string, o: Partial<ServerState> = {}) => running(name, { backend: 'tg_blue', ...o });
+  const toBlue = ['set map /w lb_web_80.d.0 1000'];
+  it.each([
+    [
+      'a rollback seen in one pass: green drains only after production moved back to blue',
+      [blue([want('b')]), green([want('g', true)])],
+      [onBlue('b'), onGreen('g')],
+      ['set map /w lb_web_80.d.0 1000', 'set server tg_green/g state drain'],
+    ],
+    [
+      'green removed in the pass that moves the weights: removed after them',
+      [blue([want('b')]), green([])],
+      [onBlue('b'), onGreen('g')],
+      ['set map /w lb_web_80.d.0 1000', 'set server tg_green/g state maint', 'shutdown sessions server tg_green/g', 'del server tg_green/g'],
+    ],
+    [
+      'blue made ready before the weights move to it',
+      [blue([want('b')]), green([want('g', true)])],
+      [onBlue('b', { adminState: 8 }), onGreen('g')],
+      ['set server tg_blue/b state ready', 'set map /w lb_web_80.d.0 1000', 'set server tg_green/g state drain'],
+    ],
+  ])('%s', (_name, backends, now, commands) => {
+    expect(passCommands(serverCommands(backends, now), toBlue)).toEqual(commands);
   });
 });
 

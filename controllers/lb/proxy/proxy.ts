@@ -9,8 +9,10 @@
  *     the old one finishes its connections (seamless reload, no refused connection);
  *   - otherwise: adds, drains and removes servers through the Runtime API (server-ops.ts);
  *   - sets each forward's slots (thresholds and backends) in the weights and routes maps
- *     (weights.ts): a traffic shift, the first one included, is never a reload;
- *   - reports what HAProxy's checks see of each target into the group's status.healthReports,
+ *     (weights.ts): a traffic shift, the first one included, is never a reload; servers leave
+ *     only after the maps moved traffic off them (passCommands);
+ *   - reports what HAProxy's checks see of each target into the group's status.healthReports, with
+ *     the generation of each load balancer forwarding to the group whose maps it has applied,
  *     beside the passes rather than inside them (one write per target group: with many groups a
  *     shift stored during the reports waited for all of them), a few groups at once.
  */
@@ -26,10 +28,10 @@ import { realClock } from '../../kit/clock.js';
 import { Informer } from '../../kit/informer.js';
 import type { LoadBalancer, TargetGroup } from '../../../api/v1/index.js';
 import { jsonEqual } from '../../../api/json-equal.js';
-import { desiredState, type Desired } from './desired.js';
+import { desiredState, generationsForwardingTo, type Desired, type DesiredFrontend } from './desired.js';
 import { listenerShape, renderConfig, type ConfigOptions, type ConfigPaths } from './haproxy-config.js';
 import { healthOfServer, parseServersState, runtimeCommand, runtimeCommandChecked, type ServerState } from './runtime-api.js';
-import { serverCommands } from './server-ops.js';
+import { passCommands, serverCommands } from './server-ops.js';
 import { parseMap, renderWeightsMap, routeEntries, weightCommands, weightEntries } from './weights.js';
 
 export interface LbProxyOptions {
@@ -71,10 +73,12 @@ export class LbProxy {
   private shape = '';
   private stopped = false;
   private loop: Promise<void> | undefined;
-  private readonly reported = new Map<string, { at: number; targets: Record<string, string> }>();
+  private readonly reported = new Map<string, { at: number; targets: Record<string, string>; loadBalancers: Record<string, number> }>();
   /** The round of health reports being written (at most one), and what the latest pass saw for the next. */
   private reporting: Promise<void> | undefined;
-  private nextReport: { desired: Desired; running: readonly ServerState[] } | undefined;
+  private nextReport: { desired: Desired; running: readonly ServerState[]; routed: readonly DesiredFrontend[] } | undefined;
+  /** The listeners (with their load balancer's generation) whose maps the running HAProxy holds: what the reports say is routed. */
+  private routed: readonly DesiredFrontend[] = [];
   private readonly balancers: Informer<LoadBalancer>;
   private readonly groups: Informer<TargetGroup>;
   /** Aborted by a watched change (or stop) to end the wait between two passes early. */
@@ -108,6 +112,7 @@ export class LbProxy {
     writeFileSync(this.paths.config, renderConfig({ ...desired, backends: desired.backends.map((b) => ({ ...b, servers: [] })) }, this.paths, this.config));
     writeFileSync(this.paths.stateFile, '');
     this.writeMaps(desired);
+    this.routed = desired.frontends;
     const args = ['-W', '-S', `${this.paths.master},mode,600`, '-f', this.paths.config];
     const child = spawn('sh', ['-c', WATCHDOG, this.options.haproxy ?? 'haproxy', String(process.pid), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -179,26 +184,32 @@ export class LbProxy {
       this.shape = shape;
       running = parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state'));
     }
-    // Routes before thresholds: a slot about to be taken names its backend first.
-    for (const command of [...serverCommands(desired.backends, running), ...(await this.mapCommands(desired))]) {
+    // Servers arriving, then the maps (routes before thresholds: a slot about to be taken names its
+    // backend first), then servers leaving: traffic has moved off a server before it drains.
+    const maps = await this.mapCommands(desired);
+    let mapsApplied = true;
+    for (const command of passCommands(serverCommands(desired.backends, running), maps)) {
       try {
         await runtimeCommandChecked(this.paths.adminSocket, command);
       } catch (err) {
         // Logged and left: the next pass plans again from what HAProxy then has.
         this.options.log.warn({ err, command }, 'runtime command failed');
+        if (maps.includes(command)) mapsApplied = false;
       }
     }
-    this.queueReport(desired, parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state')));
+    // A generation is reported routed only once every map command of it succeeded.
+    if (mapsApplied) this.routed = desired.frontends;
+    this.queueReport(desired, parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state')), this.routed);
   }
 
   /** Queues what a pass saw for the health reports; one round runs at a time, and a round not yet begun takes the latest. */
-  private queueReport(desired: Desired, running: readonly ServerState[]): void {
-    this.nextReport = { desired, running };
+  private queueReport(desired: Desired, running: readonly ServerState[], routed: readonly DesiredFrontend[]): void {
+    this.nextReport = { desired, running, routed };
     if (this.reporting) return;
     const round = async () => {
       for (let next = this.nextReport; next !== undefined && !this.stopped; next = this.nextReport) {
         this.nextReport = undefined;
-        await this.report(next.desired, next.running);
+        await this.report(next.desired, next.running, next.routed);
       }
     };
     this.reporting = round().finally(() => {
@@ -257,14 +268,16 @@ export class LbProxy {
     throw new HaproxyStartError(`haproxy's worker did not answer on ${this.paths.adminSocket} within 10 s`);
   }
 
-  private async report(desired: Desired, running: readonly ServerState[]): Promise<void> {
+  private async report(desired: Desired, running: readonly ServerState[], routed: readonly DesiredFrontend[]): Promise<void> {
     const now = Date.now();
     await forEachBounded(desired.backends, REPORT_CONCURRENCY, async (b) => {
       const targets: Record<string, 'healthy' | 'unhealthy' | 'initial'> = {};
       for (const s of running) if (s.backend === b.name) targets[`${s.address}:${s.port}`] = healthOfServer(s);
+      // A new generation routed is reported at once: a deployment's bake waits for it.
+      const loadBalancers = generationsForwardingTo(routed, b.group);
       const last = this.reported.get(b.group);
-      if (last && jsonEqual(last.targets, targets) && now - last.at < REPORT_REFRESH_MS) return;
-      const entry = { proxy: this.options.name, reportedAt: new Date(now).toISOString(), targets };
+      if (last && jsonEqual(last.targets, targets) && jsonEqual(last.loadBalancers, loadBalancers) && now - last.at < REPORT_REFRESH_MS) return;
+      const entry = { proxy: this.options.name, reportedAt: new Date(now).toISOString(), targets, loadBalancers };
       try {
         await this.options.client.mutate(
           'TargetGroup',
@@ -284,7 +297,7 @@ export class LbProxy {
         this.options.log.warn({ err, group: b.group }, 'health report failed; writing it again on a later pass');
         return;
       }
-      this.reported.set(b.group, { at: now, targets });
+      this.reported.set(b.group, { at: now, targets, loadBalancers });
     });
   }
 }

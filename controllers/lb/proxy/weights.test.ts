@@ -7,7 +7,9 @@ import { parseMap, renderWeightsMap, routeEntries, weightCommands, weightEntries
 const paths = { adminSocket: '/run/a.sock', stateFile: '/run/state', weightsMap: '/run/w.map', routesMap: '/run/r.map' };
 const options = { bindAddress: '127.0.0.1', hardStopAfterSeconds: 10 };
 const withDefault = (action: Record<string, unknown>): Desired => ({
-  frontends: [{ name: 'lb_web_80', loadBalancer: 'web', listener: Listener.parse({ port: 80, protocol: 'HTTP', defaultActions: [action] }) }],
+  frontends: [
+    { name: 'lb_web_80', loadBalancer: 'web', generation: 1, groups: [], listener: Listener.parse({ port: 80, protocol: 'HTTP', defaultActions: [action] }) },
+  ],
   backends: [],
   skipped: [],
 });

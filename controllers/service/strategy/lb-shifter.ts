@@ -1,9 +1,10 @@
 /**
  * The TrafficShifter of services behind berth's load balancers: writes the weights of a TrafficPlan
  * into the listener rules each load balancer entry's advancedConfiguration names (listener-weights.ts),
- * one compare-and-swap per LoadBalancer. It resolves once the rules are stored; every `berth lb`
- * proxy then routes them on its next pass (maps set in the running HAProxy, no reload), so a
- * stage's traffic moves one proxy pass after the status records it (LbProxy.weightsApplied).
+ * one compare-and-swap per LoadBalancer. It resolves once the rules are stored, with the generation
+ * each LoadBalancer reached; every `berth lb` proxy then routes them on its next pass (maps set in
+ * the running HAProxy, no reload) and reports that generation in its health reports, which the
+ * deployment waits for before its clocks start (weights-applied.ts).
  *
  * A service without advancedConfiguration has nothing to move (ROLLING, or BLUE_GREEN without a
  * load balancer): no write. A rule that is missing rejects, naming it; the reconcile retries.
@@ -18,11 +19,14 @@ export function loadBalancerShifter(client: Pick<BerthClient, 'mutate'>): Traffi
       const writes = ruleWrites(service.spec.loadBalancers ?? [], plan);
       const byBalancer = new Map<string, typeof writes>();
       for (const w of writes) byBalancer.set(w.rule.loadBalancer, [...(byBalancer.get(w.rule.loadBalancer) ?? []), w]);
+      const written: Record<string, number> = {};
       for (const [name, group] of byBalancer) {
         try {
-          await client.mutate('LoadBalancer', { cluster: ref.cluster, name }, (lb) => {
+          // Unchanged (the same shift again) writes nothing and answers the generation that holds these weights.
+          const { object } = await client.mutate('LoadBalancer', { cluster: ref.cluster, name }, (lb) => {
             lb.spec = withRuleWrites(name, lb.spec, group);
           });
+          written[name] = object.metadata.generation ?? 0;
         } catch (err) {
           if (err instanceof ListenerRuleError) throw err;
           throw new ListenerRuleError(
@@ -30,6 +34,7 @@ export function loadBalancerShifter(client: Pick<BerthClient, 'mutate'>): Traffi
           );
         }
       }
+      return written;
     },
   };
 }

@@ -23,6 +23,8 @@ export interface StrategyObservations {
   hookAnswers?: ReadonlyMap<string, HookAnswer>;
   alarms?: readonly AlarmState[];
   action?: RolloutAction;
+  /** The proxies route the weights the PRIMARY's rollout has pending (weights-applied.ts); default true. */
+  trafficApplied?: boolean;
 }
 
 export interface StrategyStepInput {
@@ -68,6 +70,7 @@ export function strategyStep(input: StrategyStepInput): StrategyStep {
     if (target) {
       deployments = rollBackTo(deployments, target, failed, nowIso);
       notes.push({ type: 'rolledBack', from: primary.id, to: target.id, taskDefinition: target.taskDefinition });
+      return returnTraffic({ ...open, deployments, notes }, input);
     }
     return { ...open, deployments, notes };
   };
@@ -79,6 +82,11 @@ export function strategyStep(input: StrategyStepInput): StrategyStep {
   if (side !== undefined) {
     deployments = deployments.map((d) => (d.id === primary.id ? { ...d, targetGroupSide: side } : d));
     open.deployments = deployments;
+  }
+  if (primary.rollbackFrom !== undefined && primary.trafficReturnedAt === undefined) {
+    const step = returnTraffic({ ...open, deployments }, input);
+    if (action?.action !== 'STOP' && action?.action !== 'ROLLBACK') return step;
+    deployments = step.deployments;
   }
   if (!staged) {
     // A rolling deployment (or a rollback) can still be stopped by the user; CONTINUE has nothing to continue.
@@ -97,6 +105,7 @@ export function strategyStep(input: StrategyStepInput): StrategyStep {
     hookAnswers: input.observed.hookAnswers,
     alarms: input.observed.alarms,
     action,
+    ...(input.observed.trafficApplied === undefined ? {} : { trafficApplied: input.observed.trafficApplied }),
     now,
   });
   deployments = deployments.map((d) => (d.id === primary.id ? { ...d, rollout: outcome.rollout } : d));
@@ -110,6 +119,25 @@ export function strategyStep(input: StrategyStepInput): StrategyStep {
     stages: (primary.rollout === undefined ? [rollout.stage, ...outcome.entered] : outcome.entered).map((s) => `${primary.id}: ${s}`),
     wakeAt: outcome.wakeAt,
   };
+}
+
+/**
+ * A rollback's traffic (the PRIMARY is the deployment returned to): it returns at once when blue is
+ * at its full count — a failure before CLEAN_UP, whose blue was never scaled down. In CLEAN_UP blue
+ * was partly removed and green has all the traffic: blue is scaled back up first (it may start its
+ * tasks), and the traffic returns, and green's tasks may go, only once blue's tasks are healthy at
+ * the desired count (container health and their target groups' checks: the plan's counts), as ECS
+ * restores the blue service revision before shifting traffic back.
+ */
+function returnTraffic(step: StrategyStep, input: Pick<StrategyStepInput, 'desired' | 'counts' | 'now'>): StrategyStep {
+  const primary = primaryOf(step.deployments);
+  if (primary?.rollbackFrom === undefined || primary.trafficReturnedAt !== undefined) return step;
+  const failed = step.deployments.find((d) => d.id === primary.rollbackFrom);
+  const blueReady = input.counts(primary.id).healthy >= input.desired;
+  // Held: blue (the PRIMARY) starts its tasks beside green's, whatever maximumPercent says; green's stay.
+  if (failed?.rollout?.stage === 'CLEAN_UP' && !blueReady) return { ...step, mayScaleGreen: true, mayRemoveBlue: false, fullGreen: true };
+  const returned = { ...primary, trafficReturnedAt: new Date(input.now).toISOString() };
+  return { ...step, deployments: step.deployments.map((d) => (d.id === primary.id ? returned : d)) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentConfiguration } from '../../../api/v1/service.js';
 import type { DeploymentRollout, RolloutStage } from '../../../api/v1/deployment-strategy.js';
-import { advanceStage, beginRollout, dueWebhooks, type HookAnswer, type StageInput } from './stages.js';
+import { advanceStage, beginRollout, dueWebhooks, TRAFFIC_POLL_MS, type HookAnswer, type StageInput } from './stages.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const S = 1000; // berthMinuteSeconds 1: a "minute" is a second
@@ -9,23 +9,32 @@ const ID = 'ecs-svc/123';
 // The stage machine alone: LINEAR and CANARY without a load balancer are refused by ServiceSpec, not here.
 const config = (c: Record<string, unknown>) => DeploymentConfiguration.parse({ berthMinuteSeconds: 1, ...c });
 
-type Step = { at: number; green?: { live: number; healthy: number }; answers?: [string, HookAnswer][]; action?: StageInput['action'] };
+/** `applied`: whether the proxies route the weights stored (default: they do by the next pass, at the same time). */
+type Step = { at: number; green?: { live: number; healthy: number }; answers?: [string, HookAnswer][]; action?: StageInput['action']; applied?: boolean };
 
-/** Runs the machine from its start through `steps` (time in ms after T0), returns the stage, weights and failure after each. */
+/**
+ * Runs the machine from its start through `steps` (time in ms after T0), returns the stage, weights
+ * and failure after each. Weights a pass stores are pending; unless the step says the proxies have
+ * not applied them, the next pass (at the same time) sees them applied, as many times as needed.
+ */
 function run(c: ReturnType<typeof config>, steps: Step[]) {
   let rollout: DeploymentRollout = beginRollout(c, ID, 'ecs-svc/blue', T0);
-  const seen: { stage: RolloutStage; prod: number; test: number; fail?: string; scale: boolean; remove: boolean }[] = [];
+  const seen: { stage: RolloutStage; prod: number; test: number; fail?: string; scale: boolean; remove: boolean; pending: boolean; nextStepAt?: string }[] = [];
   for (const s of steps) {
-    const o = advanceStage({
-      config: c,
-      rollout,
-      deploymentId: ID,
-      desired: 2,
-      green: s.green ?? { live: 2, healthy: 2 },
-      hookAnswers: new Map(s.answers ?? []),
-      action: s.action,
-      now: T0 + s.at,
-    });
+    const pass = (r: DeploymentRollout) =>
+      advanceStage({
+        config: c,
+        rollout: r,
+        deploymentId: ID,
+        desired: 2,
+        green: s.green ?? { live: 2, healthy: 2 },
+        hookAnswers: new Map(s.answers ?? []),
+        action: s.action,
+        trafficApplied: s.applied ?? true,
+        now: T0 + s.at,
+      });
+    let o = pass(rollout);
+    for (let guard = 0; s.applied !== false && o.fail === undefined && o.rollout.trafficPending !== undefined && guard < 10; guard++) o = pass(o.rollout);
     rollout = o.rollout;
     seen.push({
       stage: o.rollout.stage,
@@ -33,11 +42,15 @@ function run(c: ReturnType<typeof config>, steps: Step[]) {
       test: o.rollout.testTrafficWeight,
       scale: o.mayScaleGreen,
       remove: o.mayRemoveBlue,
+      pending: o.rollout.trafficPending !== undefined,
+      ...(o.rollout.nextStepAt ? { nextStepAt: o.rollout.nextStepAt } : {}),
       ...(o.fail ? { fail: o.fail } : {}),
     });
   }
   return { seen, rollout };
 }
+
+const at = (ms: number) => new Date(T0 + ms).toISOString();
 
 describe('deployment stages', () => {
   it.each([
@@ -72,6 +85,32 @@ describe('deployment stages', () => {
         { stage: 'PRODUCTION_TRAFFIC_SHIFT', prod: 80 },
         { stage: 'CLEAN_UP', prod: 100 },
         { stage: 'CLEAN_UP', prod: 100 },
+      ],
+    },
+    {
+      name: 'LINEAR: a step bakes from when the proxies route it, not from when it was stored',
+      c: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 40, stepBakeTimeInMinutes: 1 } },
+      steps: [{ at: 0 }, { at: 1 * S, applied: false }, { at: 1.5 * S, applied: false }, { at: 2 * S }, { at: 2.9 * S }, { at: 3 * S, applied: false }],
+      want: [
+        { stage: 'PRODUCTION_TRAFFIC_SHIFT', prod: 40, pending: false, nextStepAt: at(1 * S) },
+        // The 80 % step is stored at 1 s; no proxy has it yet: no bake runs, no further step.
+        { stage: 'PRODUCTION_TRAFFIC_SHIFT', prod: 80, pending: true },
+        { stage: 'PRODUCTION_TRAFFIC_SHIFT', prod: 80, pending: true },
+        { stage: 'PRODUCTION_TRAFFIC_SHIFT', prod: 80, pending: false, nextStepAt: at(3 * S) },
+        { stage: 'PRODUCTION_TRAFFIC_SHIFT', prod: 80, pending: false },
+        { stage: 'PRODUCTION_TRAFFIC_SHIFT', prod: 100, pending: true },
+      ],
+    },
+    {
+      name: 'BLUE_GREEN: BAKE_TIME begins when the proxies route production, and the test listener first',
+      c: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 2 },
+      steps: [{ at: 0, applied: false }, { at: 1 * S, applied: false }, { at: 2 * S }, { at: 3.9 * S }, { at: 4 * S }],
+      want: [
+        { stage: 'TEST_TRAFFIC_SHIFT', test: 100, prod: 0, pending: true },
+        { stage: 'TEST_TRAFFIC_SHIFT', test: 100, prod: 0, pending: true },
+        { stage: 'BAKE_TIME', prod: 100, pending: false },
+        { stage: 'BAKE_TIME', prod: 100 },
+        { stage: 'CLEAN_UP', prod: 100, remove: true },
       ],
     },
     {
@@ -121,7 +160,8 @@ describe('deployment stages', () => {
   });
 
   it.each([
-    ['SUCCEEDED goes on', { hookStatus: 'SUCCEEDED' } as HookAnswer, 'CLEAN_UP', undefined],
+    // On to the traffic stages, whose test weights then wait for the proxies.
+    ['SUCCEEDED goes on', { hookStatus: 'SUCCEEDED' } as HookAnswer, 'TEST_TRAFFIC_SHIFT', undefined],
     ['FAILED fails the deployment', { hookStatus: 'FAILED' } as HookAnswer, 'POST_SCALE_UP', 'answered FAILED'],
     ['an unreachable webhook fails it', { error: 'connection refused' } as HookAnswer, 'POST_SCALE_UP', 'connection refused'],
     ['IN_PROGRESS waits and is called again', { hookStatus: 'IN_PROGRESS', callBackDelay: 2 } as HookAnswer, 'POST_SCALE_UP', undefined],
@@ -147,6 +187,20 @@ describe('deployment stages', () => {
       expect(dueWebhooks(o.rollout, T0 + 10 + 2000)).toHaveLength(1);
       expect(o.wakeAt).toBe(T0 + 10 + 2000);
     }
+  });
+
+  it('while weights are pending the machine looks again soon (a service no proxy reports on has nothing else to wake it)', () => {
+    const c = config({ strategy: 'LINEAR', linearConfiguration: { stepPercent: 40, stepBakeTimeInMinutes: 1 } });
+    const o = advanceStage({
+      config: c,
+      rollout: beginRollout(c, ID, 'ecs-svc/blue', T0),
+      deploymentId: ID,
+      desired: 2,
+      green: { live: 2, healthy: 2 },
+      now: T0,
+    });
+    expect(o.rollout.trafficPending).toEqual({ since: at(0), loadBalancers: {} });
+    expect(o.wakeAt).toBe(T0 + TRAFFIC_POLL_MS);
   });
 
   it('an alarm in ALARM during the bake fails the deployment', () => {

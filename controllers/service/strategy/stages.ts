@@ -34,6 +34,12 @@ export type HookAnswer = { hookStatus: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS'; c
 
 /** ECS re-invokes a hook that answered IN_PROGRESS after 30 s unless it gave a callBackDelay. */
 export const DEFAULT_CALLBACK_DELAY_SECONDS = 30;
+/**
+ * How often a deployment whose weights the proxies have not all applied looks again. A proxy's
+ * report wakes the service (its TargetGroup watch); this is for the pass that records the weights'
+ * generations, and for a service whose groups no proxy reports on (nothing else wakes it).
+ */
+export const TRAFFIC_POLL_MS = 500;
 /** ECS's default hook timeout: 24 hours. */
 export const DEFAULT_HOOK_TIMEOUT_MINUTES = 1440;
 /** Stages during which deployment alarms are evaluated: while production traffic moves and bakes. */
@@ -52,6 +58,8 @@ export interface StageInput {
   alarms?: readonly AlarmState[];
   /** The user's latest `berth rollout continue|rollback|stop`, when it names this deployment. */
   action?: RolloutAction;
+  /** Every proxy routing the service's load balancers applied the weights of rollout.trafficPending (weights-applied.ts); default true. */
+  trafficApplied?: boolean;
   now: number;
 }
 
@@ -156,7 +164,10 @@ export function advanceStage(input: StageInput): StageOutcome {
     if (firing) return out(`deployment alarm ${firing.name} fired during ${r.stage}: ${firing.reason ?? 'ALARM'}.`);
   }
 
-  // 5. The stage's own work, then the next stage while stages complete at once.
+  // 5. Weights the proxies now route: the clocks that waited for them start now.
+  if (r.trafficPending !== undefined && input.trafficApplied !== false) r = trafficRouted(config, r, now);
+
+  // 6. The stage's own work, then the next stage while stages complete at once.
   for (let guard = 0; guard < ROLLOUT_STAGES.length; guard++) {
     r = work(config, r, now);
     if (!stageDone(r, input)) break;
@@ -204,15 +215,30 @@ function enter(config: DeploymentConfiguration, deploymentId: string, r: Deploym
   return { ...next, hooks: [...next.hooks.filter((h) => h.stage !== stage), ...started] };
 }
 
-/** Traffic steps while production traffic shifts. */
+/**
+ * Traffic steps while traffic shifts. A step stores new weights and marks them pending: the
+ * controller records the load balancers' generations once it has written them, and the step's bake
+ * starts when every proxy routes them (trafficRouted), not in this pass — the proxies apply the
+ * weights on their next pass, and a bake counted from here would be that much shorter than asked.
+ */
 function work(config: DeploymentConfiguration, r: DeploymentRollout, now: number): DeploymentRollout {
-  if (r.stage === 'TEST_TRAFFIC_SHIFT' && r.testTrafficWeight < 100) return { ...r, testTrafficWeight: 100 };
+  if (r.trafficPending !== undefined) return r;
+  const pending = { since: iso(now), loadBalancers: {} };
+  if (r.stage === 'TEST_TRAFFIC_SHIFT' && r.testTrafficWeight < 100) return { ...r, testTrafficWeight: 100, trafficPending: pending };
   if (r.stage !== 'PRODUCTION_TRAFFIC_SHIFT' || r.productionTrafficWeight >= 100) return r;
   if (r.nextStepAt !== undefined && Date.parse(r.nextStepAt) > now) return r;
-  const { step, bakeMinutes, first } = trafficSteps(config, r.strategy);
+  const { step, first } = trafficSteps(config, r.strategy);
   const weight = r.productionTrafficWeight === 0 ? first : Math.min(100, r.productionTrafficWeight + step);
   const rounded = Math.min(100, Math.round(weight * 10) / 10);
-  return { ...r, productionTrafficWeight: rounded, nextStepAt: rounded < 100 ? iso(now + bakeMinutes * minuteMs(config)) : undefined };
+  const { nextStepAt: _done, ...rest } = r;
+  return { ...rest, productionTrafficWeight: rounded, trafficPending: pending };
+}
+
+/** The proxies route the pending weights: the step's bake starts now (a step below 100 %). */
+function trafficRouted(config: DeploymentConfiguration, r: DeploymentRollout, now: number): DeploymentRollout {
+  const { trafficPending: _routed, ...rest } = r;
+  if (r.stage !== 'PRODUCTION_TRAFFIC_SHIFT' || r.productionTrafficWeight >= 100) return rest;
+  return { ...rest, nextStepAt: iso(now + trafficSteps(config, r.strategy).bakeMinutes * minuteMs(config)) };
 }
 
 /** How production traffic moves: the first weight, each further step, and how long each step bakes. */
@@ -235,8 +261,10 @@ function stageDone(r: DeploymentRollout, input: StageInput): boolean {
   switch (r.stage) {
     case 'SCALE_UP':
       return input.green.live >= input.desired && input.green.healthy >= input.desired;
+    case 'TEST_TRAFFIC_SHIFT':
+      return r.trafficPending === undefined && hooksDone;
     case 'PRODUCTION_TRAFFIC_SHIFT':
-      return r.productionTrafficWeight >= 100 && hooksDone;
+      return r.productionTrafficWeight >= 100 && r.trafficPending === undefined && hooksDone;
     case 'BAKE_TIME':
       return r.bakeEndsAt !== undefined && Date.parse(r.bakeEndsAt) <= input.now;
     case 'CLEAN_UP':
@@ -254,6 +282,7 @@ function wakeAt(r: DeploymentRollout, config: DeploymentConfiguration, now: numb
     if (h.nextInvokeAt !== undefined) times.push(Date.parse(h.nextInvokeAt));
   }
   if (r.stage === 'PRODUCTION_TRAFFIC_SHIFT' && r.nextStepAt !== undefined) times.push(Date.parse(r.nextStepAt));
+  if (r.trafficPending !== undefined) times.push(now + TRAFFIC_POLL_MS);
   if (r.stage === 'BAKE_TIME' && r.bakeEndsAt !== undefined) times.push(Date.parse(r.bakeEndsAt));
   const alarmsDue = alarmsDueAt(r, config, now);
   if (alarmsDue !== undefined) times.push(alarmsDue);

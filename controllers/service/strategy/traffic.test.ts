@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../../api/v1/service.js';
 import { svc } from '../testing.js';
-import { shiftIfChanged, trafficPlan, type TrafficPlan, type TrafficShifter } from './traffic.js';
+import { recordWritten, shiftIfChanged, trafficPlan, type TrafficPlan, type TrafficShifter, type WrittenGenerations } from './traffic.js';
 
 const green = (rollout: Partial<NonNullable<Deployment['rollout']>> | undefined, rolloutState: Deployment['rolloutState'] = 'IN_PROGRESS'): Deployment[] => [
   {
@@ -35,9 +35,9 @@ const green = (rollout: Partial<NonNullable<Deployment['rollout']>> | undefined,
 
 class FakeShifter implements TrafficShifter {
   readonly shifts: TrafficPlan[] = [];
-  shift(_service: unknown, _ref: unknown, plan: TrafficPlan): Promise<void> {
+  shift(_service: unknown, _ref: unknown, plan: TrafficPlan): Promise<WrittenGenerations> {
     this.shifts.push(plan);
-    return Promise.resolve();
+    return Promise.resolve({ web: this.shifts.length + 1 });
   }
 }
 
@@ -77,9 +77,9 @@ describe('traffic plans', () => {
   it('the shifter is called only when the weights change, with the new ones', async () => {
     const shifter = new FakeShifter();
     const service = svc();
-    await shiftIfChanged(shifter, service, green({}), green({}));
+    expect(await shiftIfChanged(shifter, service, green({}), green({}))).toBeUndefined();
     expect(shifter.shifts).toEqual([]);
-    await shiftIfChanged(shifter, service, green({}), green({ productionTrafficWeight: 10 }));
+    expect(await shiftIfChanged(shifter, service, green({}), green({ productionTrafficWeight: 10 }))).toEqual({ web: 2 });
     await shiftIfChanged(shifter, service, green({ productionTrafficWeight: 10 }), green({ productionTrafficWeight: 100 }));
     expect(shifter.shifts.map((s) => s.production)).toEqual([
       [
@@ -88,6 +88,14 @@ describe('traffic plans', () => {
       ],
       [{ deployment: 'green', weight: 100, side: 'ALTERNATE' }],
     ]);
+  });
+
+  it('the generations written are recorded in the PRIMARY pending weights only', () => {
+    const pending = { since: '2026-01-01T00:00:00.000Z', loadBalancers: {} };
+    const [primary, blue] = recordWritten(green({ productionTrafficWeight: 10, trafficPending: pending }), { web: 7 });
+    expect(primary?.rollout?.trafficPending).toEqual({ since: pending.since, loadBalancers: { web: 7 } });
+    expect(blue?.rollout).toBeUndefined();
+    expect(recordWritten(green({ productionTrafficWeight: 10 }), { web: 7 })[0]?.rollout?.trafficPending).toBeUndefined();
   });
 
   it('a shifter that fails makes the reconcile fail (so the weights are not recorded as applied)', async () => {

@@ -32,20 +32,33 @@ export interface TrafficPlan {
   test: WeightedDeployment[];
 }
 
+/** Load balancer name → the generation its spec reached with the weights written (proxies report the generation they route). */
+export type WrittenGenerations = Record<string, number>;
+
 export interface TrafficShifter {
-  /** Route `plan` for `service` (its spec says which load balancers); resolves when the proxy applies it. */
-  shift(service: Service, ref: ObjectRef, plan: TrafficPlan): Promise<void>;
+  /** Store `plan` for `service` (its spec says which load balancers); resolves with the generations written, once stored. */
+  shift(service: Service, ref: ObjectRef, plan: TrafficPlan): Promise<WrittenGenerations>;
 }
 
-/** For services without a load balancer, and until one is wired in: nothing to move. */
-export const NO_TRAFFIC: TrafficShifter = { shift: () => Promise.resolve() };
+/** For services without a load balancer, and until one is wired in: nothing to move, nothing to wait for. */
+export const NO_TRAFFIC: TrafficShifter = { shift: () => Promise.resolve({}) };
 
 /** The weights `deployments` ask for: the PRIMARY's rollout splits them with blue; otherwise all goes to the PRIMARY. */
 export function trafficPlan(deployments: readonly Deployment[]): TrafficPlan | undefined {
   const primary = primaryOf(deployments);
   if (primary === undefined) return undefined;
-  const r = primary.rollout;
   const side = (id: string): TargetGroupSide => deployments.find((d) => d.id === id)?.targetGroupSide ?? 'PRIMARY';
+  // A rollback whose traffic has not returned yet (plan-strategy.ts): the failed deployment keeps its weights, blue the rest.
+  const failed = primary.rollbackFrom === undefined ? undefined : deployments.find((d) => d.id === primary.rollbackFrom);
+  if (primary.rolloutState === 'IN_PROGRESS' && primary.trafficReturnedAt === undefined && failed?.rollout !== undefined) {
+    const blue = { deployment: primary.id, side: side(primary.id) };
+    const held = (green: number): WeightedDeployment[] =>
+      green >= 100
+        ? [{ deployment: failed.id, weight: 100, side: side(failed.id) }]
+        : [{ ...blue, weight: 100 - green }, ...(green > 0 ? [{ deployment: failed.id, weight: green, side: side(failed.id) }] : [])];
+    return { production: held(failed.rollout.productionTrafficWeight), test: held(failed.rollout.testTrafficWeight) };
+  }
+  const r = primary.rollout;
   const greenSide = side(primary.id);
   if (r === undefined || primary.rolloutState !== 'IN_PROGRESS' || r.blue === undefined || r.blue === '') {
     const all = [{ deployment: primary.id, weight: 100, side: greenSide }];
@@ -59,15 +72,23 @@ export function trafficPlan(deployments: readonly Deployment[]): TrafficPlan | u
   return { production: split(r.productionTrafficWeight), test: split(r.testTrafficWeight) };
 }
 
-/** Shifts traffic when the weights the plan makes differ from those the last status recorded. */
+/** Shifts traffic when the weights the plan makes differ from those the last status recorded; the generations written, or undefined when nothing moved. */
 export async function shiftIfChanged(
   shifter: TrafficShifter,
   service: Service,
   before: readonly Deployment[],
   after: readonly Deployment[],
-): Promise<TrafficPlan | undefined> {
+): Promise<WrittenGenerations | undefined> {
   const next = trafficPlan(after);
   if (next === undefined || jsonEqual(next, trafficPlan(before) ?? null)) return undefined;
-  await shifter.shift(service, { kind: 'Service', cluster: service.metadata.cluster, name: service.metadata.name }, next);
-  return next;
+  return shifter.shift(service, { kind: 'Service', cluster: service.metadata.cluster, name: service.metadata.name }, next);
+}
+
+/** `deployments` with the generations just written recorded in the PRIMARY's pending weights (the stage machine set them pending this pass). */
+export function recordWritten(deployments: readonly Deployment[], written: WrittenGenerations): Deployment[] {
+  return deployments.map((d) =>
+    d.status === 'PRIMARY' && d.rollout?.trafficPending !== undefined
+      ? { ...d, rollout: { ...d.rollout, trafficPending: { ...d.rollout.trafficPending, loadBalancers: { ...written } } } }
+      : d,
+  );
 }

@@ -53,6 +53,8 @@ describe.skipIf(!haproxyInstalled)('retries on a target that dies under a reques
         {
           name: `lb_front_${PORT}`,
           loadBalancer: 'front',
+          generation: 1,
+          groups: ['web'],
           listener: Listener.parse({ port: PORT, defaultActions: [{ type: 'forward', targetGroupName: 'web' }] }),
         },
       ],

@@ -83,7 +83,7 @@ describe.skipIf(!isRoot)('the chaos engine restarted while containers start', ()
     return left;
   }
 
-  it('leaves every container removable', async () => {
+  it('leaves every container removable', async ({ skip }) => {
     await engine.setUp();
     const targets = await Promise.all(
       Array.from({ length: TARGETS }, (_, i) =>
@@ -91,9 +91,11 @@ describe.skipIf(!isRoot)('the chaos engine restarted while containers start', ()
       ),
     );
     // The race is the engine's: a few tries, until the exit cut a start off with its layer mounted.
+    // On a loaded machine the shutdown can outrun every start; then this run has nothing to check,
+    // and says so as a skip rather than passing (or failing) on a race it did not run.
     let left = 0;
-    for (let i = 0; i < 3 && left === 0; i++) left = await restartWhileStarting(targets.map((t) => t.id));
-    expect(left, 'layers left mounted by starts the exit cut off (else this test proved nothing)').toBeGreaterThan(0);
+    for (let i = 0; i < 5 && left === 0; i++) left = await restartWhileStarting(targets.map((t) => t.id));
+    skip(left === 0, 'no start was cut off with its layer mounted in 5 restarts: the race did not run');
 
     // At once: a removal that fails spends seconds retrying inside dockerd first.
     const removals = await Promise.allSettled(targets.map((t) => t.remove({ force: true })));

@@ -3,7 +3,6 @@
  * Docker answers is parsed with zod (docker-schemas.ts) and normalized (docker-normalize.ts) here, at
  * the edge, so the agent never sees Docker's JSON.
  */
-import { Agent } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { rootLogger, type Logger } from '../../../api/log.js';
@@ -66,24 +65,6 @@ export interface DockerRuntimeOptions {
 const DEFAULT_PULL_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_CGROUP_ROOT = '/sys/fs/cgroup';
 
-/**
- * The engine's unix socket, one request per connection (Node's default agent keeps connections open).
- * dockerd still serves kept-alive connections after a stop closed its listener, while its shutdown
- * tears down under them: a container start it served then could be cut off by its exit with the
- * container's layer left mounted (under its data root's bind, Docker can then never remove that
- * container: "unlinkat …/merged: device or resource busy"). On a new connection the start fails at
- * once, and the agent retries it on the engine that comes back.
- */
-function engineClient(options: DockerRuntimeOptions): Docker {
-  if (options.docker) return options.docker;
-  const host = process.env.DOCKER_HOST ?? '';
-  const unix = options.socketPath !== undefined || host === '' || host.startsWith('unix://');
-  return new Docker({
-    ...(options.socketPath ? { socketPath: options.socketPath } : {}),
-    ...(unix ? { agent: new Agent({ keepAlive: false }) } : {}),
-  });
-}
-
 function defaultCgroupRoot(options: DockerRuntimeOptions): string | false {
   if (options.taskCgroupRoot !== undefined) return options.taskCgroupRoot;
   if (options.docker || /^(tcp|https?|ssh):/.test(process.env.DOCKER_HOST ?? '')) return false;
@@ -99,7 +80,7 @@ export class DockerRuntime implements ContainerRuntime {
   private cgroupsUnavailable: Promise<boolean> | undefined;
 
   constructor(options: DockerRuntimeOptions = {}) {
-    this.docker = engineClient(options);
+    this.docker = options.docker ?? (options.socketPath ? new Docker({ socketPath: options.socketPath }) : new Docker());
     this.images = new ImageEnsurer(this.docker, options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS);
     this.log = options.log ?? rootLogger.child({ component: 'docker-runtime' });
     const root = defaultCgroupRoot(options);

@@ -12,6 +12,8 @@ command -v wrk >/dev/null || die "wrk is not installed (hack/install-deps.sh ins
 command -v haproxy >/dev/null || die "haproxy is not installed (hack/install-deps.sh installs it)"
 
 trap private_engine_down EXIT
+# A signal ends the script through exit, so the EXIT trap runs then too.
+trap 'exit 143' TERM INT
 private_engine_up lb-bench 172.31.240.1/24 10.232.0.0/16
 
 [ -n "${BENCH_LB_NO_BUILD:-}" ] || npx tsc -b tsconfig.tools.json || say "tsc reported errors (see above); running what it emitted"

@@ -16,6 +16,8 @@ out=${SBS_OUT:-/tmp/berth-sbs-out}
 head_tree=$(pwd)
 
 trap private_engine_down EXIT
+# A signal ends the script through exit, so the EXIT trap runs then too.
+trap 'exit 143' TERM INT
 bash hack/image.sh
 npx tsc -b tsconfig.tools.json
 mkdir -p "$out"

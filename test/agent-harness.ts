@@ -116,10 +116,33 @@ export async function startAgentEnv(prefix: string, options: { cluster?: string 
     },
     async cleanup() {
       await Promise.all(agents.map((a) => a.stop()));
-      for (const c of await runtime.listContainers({ labels: mine })) await runtime.removeContainer(c.id);
-      for (const n of await runtime.listNetworks({ labels: mine })) await runtime.removeTaskNetwork(n.name);
-      for (const v of await runtime.listVolumes({ labels: mine })) await runtime.removeVolume(v.name);
-      await env.stop();
+      // A reconcile can outlive its agent's stop grace on a loaded machine and still create a container
+      // (then its network refuses removal, "active endpoints"): sweep until nothing of the cluster is left.
+      let lastError: unknown;
+      const removeAll = async <T>(items: T[], remove: (item: T) => Promise<void>) => {
+        for (const item of items) await remove(item).catch((e: unknown) => void (lastError = e));
+      };
+      try {
+        await eventually(
+          async () => {
+            await removeAll(await runtime.listContainers({ labels: mine }), (c) => runtime.removeContainer(c.id));
+            await removeAll(await runtime.listNetworks({ labels: mine }), (n) => runtime.removeTaskNetwork(n.name));
+            await removeAll(await runtime.listVolumes({ labels: mine }), (v) => runtime.removeVolume(v.name));
+            const left = [
+              ...(await runtime.listContainers({ labels: mine })),
+              ...(await runtime.listNetworks({ labels: mine })),
+              ...(await runtime.listVolumes({ labels: mine })),
+            ];
+            return left.length === 0;
+          },
+          30_000,
+          `removal of every container, network and volume of cluster ${cluster}`,
+        );
+      } catch (e) {
+        throw new Error(`${String(e)}; last removal error: ${String(lastError)}`);
+      } finally {
+        await env.stop();
+      }
     },
   };
 }

@@ -13,6 +13,7 @@ import type { AgentOptions } from '../controllers/agent/options.js';
 import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
 import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
 import { eventually, startTestEnv, type TestEnv } from '../controllers/kit/test-env.js';
+import { sweepEngine } from './support/sweep-engine.js';
 
 export const IMAGE = process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1';
 export const INSTANCE = 'i-1';
@@ -116,30 +117,8 @@ export async function startAgentEnv(prefix: string, options: { cluster?: string 
     },
     async cleanup() {
       await Promise.all(agents.map((a) => a.stop()));
-      // A reconcile can outlive its agent's stop grace on a loaded machine and still create a container
-      // (then its network refuses removal, "active endpoints"): sweep until nothing of the cluster is left.
-      let lastError: unknown;
-      const removeAll = async <T>(items: T[], remove: (item: T) => Promise<void>) => {
-        for (const item of items) await remove(item).catch((e: unknown) => void (lastError = e));
-      };
       try {
-        await eventually(
-          async () => {
-            await removeAll(await runtime.listContainers({ labels: mine }), (c) => runtime.removeContainer(c.id));
-            await removeAll(await runtime.listNetworks({ labels: mine }), (n) => runtime.removeTaskNetwork(n.name));
-            await removeAll(await runtime.listVolumes({ labels: mine }), (v) => runtime.removeVolume(v.name));
-            const left = [
-              ...(await runtime.listContainers({ labels: mine })),
-              ...(await runtime.listNetworks({ labels: mine })),
-              ...(await runtime.listVolumes({ labels: mine })),
-            ];
-            return left.length === 0;
-          },
-          30_000,
-          `removal of every container, network and volume of cluster ${cluster}`,
-        );
-      } catch (e) {
-        throw new Error(`${String(e)}; last removal error: ${String(lastError)}`);
+        await sweepEngine(runtime, mine);
       } finally {
         await env.stop();
       }

@@ -11,10 +11,12 @@ import { identifyViaApi } from '../../api/client/identify.js';
 import { rootLogger } from '../../api/log.js';
 import { Agent, type AgentOptions } from '../../controllers/agent/index.js';
 import { DockerRuntime } from '../../controllers/agent/runtime/docker.js';
+import { DOCKER_LABELS } from '../../controllers/agent/runtime/names.js';
 import { builtinControllers, type BuiltinControllerOptions } from '../../controllers/builtin.js';
 import { startControlPlane, type ControlPlane } from '../../cmd/control-plane.js';
 import { eventually } from '../../controllers/kit/test-env.js';
 import { tempDir } from './berth-process.js';
+import { sweepEngine } from './sweep-engine.js';
 import { etcdEndpoint } from './stores.js';
 
 export const TEST_IMAGE = process.env.BERTH_TEST_IMAGE ?? 'berth.local/busybox:1';
@@ -103,10 +105,8 @@ export async function startTestCluster(
     async dispose() {
       for (const agent of agents.values()) await agent.stop().catch(() => undefined);
       await cluster.plane.stop().catch(() => undefined);
-      const leftovers = await runtime.listContainers({ labels: { 'berth.cluster': name } });
-      await Promise.all(leftovers.map((c) => runtime.removeContainer(c.id).catch(() => undefined)));
-      const networks = await runtime.listNetworks({ labels: { 'berth.cluster': name } });
-      await Promise.all(networks.map((n) => runtime.removeTaskNetwork(n.name).catch(() => undefined)));
+      // Best effort, as before: a cluster's leftovers never fail the test that made them.
+      await sweepEngine(runtime, { [DOCKER_LABELS.cluster]: name }, 10_000).catch(() => undefined);
     },
   };
   return cluster;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../controllers/kit/test-env.js';
-import { removeInstanceContainers, startBerthUp, tempDir, testInstanceName, type BerthProcess } from './support/berth-process.js';
+import { removeInstanceObjects, startBerthUp, tempDir, testInstanceName, type BerthProcess } from './support/berth-process.js';
 
 const run = promisify(execFile);
 const docker = async (...args: string[]) => (await run('docker', args)).stdout.trim();
@@ -30,7 +30,8 @@ describe('berth up --dns-address', () => {
   let up: BerthProcess | undefined;
   afterAll(async () => {
     up?.child.kill('SIGKILL');
-    removeInstanceContainers(instance);
+    await up?.exited;
+    await removeInstanceObjects(instance);
     await docker('network', 'rm', network).catch(() => undefined);
   });
 

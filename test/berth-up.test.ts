@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../controllers/kit/test-env.js';
-import { berthEnv, removeInstanceContainers, startBerthUp, tempDir, testInstanceName, type BerthProcess } from './support/berth-process.js';
+import { berthEnv, removeInstanceObjects, startBerthUp, tempDir, testInstanceName, type BerthProcess } from './support/berth-process.js';
 
 const service = (name: string, annotations?: Record<string, string>) => ({
   apiVersion: 'berth.dev/v1',
@@ -115,7 +115,7 @@ describe('berth up', () => {
     );
     expect(task.spec.containerInstance).toBe(instance);
     expect(task.status?.containers?.[0]?.exitCode).toBe(0);
-    removeInstanceContainers(instance);
+    await removeInstanceObjects(instance);
   });
 
   it('runs the example controller out of process against it', async () => {

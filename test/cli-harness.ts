@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BERTH_BIN, berthEnv, removeInstanceContainers, startBerthUp, tempDir, testInstanceName, type BerthProcess } from './support/berth-process.js';
+import { BERTH_BIN, berthEnv, removeInstanceObjects, startBerthUp, tempDir, testInstanceName, type BerthProcess } from './support/berth-process.js';
 
 export interface CliResult {
   code: number | null;
@@ -57,7 +57,7 @@ export async function startCliEnv(): Promise<CliEnv> {
       server.client.close();
       server.child.kill('SIGTERM');
       await server.exited;
-      removeInstanceContainers(instance);
+      await removeInstanceObjects(instance);
       await rm(dir, { recursive: true, force: true });
     },
   };

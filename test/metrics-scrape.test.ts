@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import parsePrometheusTextFormat, { type Family } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../controllers/kit/test-env.js';
-import { BERTH_BIN, berthEnv, removeInstanceContainers, startBerthUp, tempDir, testInstanceName, type BerthProcess } from './support/berth-process.js';
+import { BERTH_BIN, berthEnv, removeInstanceObjects, startBerthUp, tempDir, testInstanceName, type BerthProcess } from './support/berth-process.js';
 import { etcdEndpoint } from './support/stores.js';
 
 const run = promisify(execFile);
@@ -62,7 +62,7 @@ describe('metrics of a running berth', () => {
   afterAll(async () => {
     berth?.child.kill('SIGTERM');
     await berth?.exited;
-    removeInstanceContainers(instance);
+    await removeInstanceObjects(instance);
   });
 
   const top = async (subject: string) => (await run(process.execPath, [BERTH_BIN, 'top', subject], { env: berthEnv(config) })).stdout;

@@ -2,38 +2,44 @@
  * The README's first command, as a new user runs it (from a fresh HOME): berth comes up, the example
  * service becomes healthy and answers over HTTP; running it again is safe and changes nothing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DockerRuntime } from '../controllers/agent/runtime/docker.js';
+import { DOCKER_LABELS } from '../controllers/agent/runtime/names.js';
+import { eventually } from '../controllers/kit/test-env.js';
 import { tempDir } from './support/berth-process.js';
+import { sweepEngine } from './support/sweep-engine.js';
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const home = tempDir('berth-quickstart-home-');
 const env = { ...process.env, HOME: home, BERTH_CONFIG: join(home, '.berth', 'config') };
 const quickstart = () => spawnSync('bash', ['hack/quickstart.sh'], { env, encoding: 'utf8', timeout: 240_000 });
 
 describe('hack/quickstart.sh', () => {
-  afterAll(() => {
+  afterAll(async () => {
+    let pid: number | undefined;
     try {
-      process.kill(Number(readFileSync(join(home, '.berth', 'up.pid'), 'utf8')), 'SIGTERM');
+      pid = Number(readFileSync(join(home, '.berth', 'up.pid'), 'utf8'));
+      process.kill(pid, 'SIGTERM');
     } catch {
       // not started
     }
+    // Until it has exited, berth may still start a task whose container the sweep would miss.
+    if (pid !== undefined) await eventually(() => !isAlive(pid), 30_000, `berth up (pid ${pid}) exited`);
     // Only this berth's objects: other tests' `berth up` run on cluster `default` too, each under an
     // instance name of its own; the quickstart's agent is named after the host.
-    const mine = ['--filter', 'label=berth.cluster=default', '--filter', `label=berth.instance=${hostname()}`];
-    const ids = execFileSync('docker', ['ps', '-aq', ...mine])
-      .toString()
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length > 0) spawnSync('docker', ['rm', '-f', ...ids]);
-    // The examples' two-container task links its containers over a network of its own.
-    const networks = execFileSync('docker', ['network', 'ls', '-q', ...mine])
-      .toString()
-      .split('\n')
-      .filter(Boolean);
-    if (networks.length > 0) spawnSync('docker', ['network', 'rm', ...networks]);
+    await sweepEngine(new DockerRuntime(), { [DOCKER_LABELS.cluster]: 'default', [DOCKER_LABELS.instance]: hostname() });
   });
 
   it('brings berth up with the example service healthy and serving, and is safe to run again', { timeout: 300_000 }, () => {

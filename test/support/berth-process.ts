@@ -2,12 +2,15 @@
  * Runs the real `berth` binary (dist/cli/main.js) as a child process, the way a user would, with its
  * config file in a temporary directory so it never touches ~/.berth.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveConnection } from '../../api/client/connection.js';
 import { HttpClient } from '../../api/client/http-client.js';
+import { DockerRuntime } from '../../controllers/agent/runtime/docker.js';
+import { DOCKER_LABELS } from '../../controllers/agent/runtime/names.js';
+import { sweepEngine } from './sweep-engine.js';
 
 export const BERTH_BIN = resolve('dist/cli/main.js');
 
@@ -33,13 +36,12 @@ export function testInstanceName(prefix: string): string {
   return `${prefix}-${Math.random().toString(16).slice(2, 10)}`;
 }
 
-/** Removes every container of a test's instance, running or kept for `berth logs` (retention). */
-export function removeInstanceContainers(instance: string): void {
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=berth.instance=${instance}`])
-    .toString()
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids]);
+/**
+ * Removes every container (running or kept for `berth logs`), task network and volume of a test's
+ * instance; call it once its berth has exited, or a task that berth still starts is left behind.
+ */
+export async function removeInstanceObjects(instance: string): Promise<void> {
+  await sweepEngine(new DockerRuntime(), { [DOCKER_LABELS.instance]: instance }, 20_000);
 }
 
 /** Env for a child that should use `configFile` (and the test image, etcd, Docker of this run). */

@@ -15,6 +15,7 @@ import { StoreClosedError } from '../store/errors.js';
 import { SealedValues } from '../v1/secret.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
+import { onAbort } from '../on-abort.js';
 import { isExpired, TokenIdentity } from './principal.js';
 
 /** AWS's access key ids are 20 upper-case letters and digits; berth's start with BKIA (not AKIA: never mistaken for an AWS key). */
@@ -136,15 +137,14 @@ export class AccessKeyRegistry {
       try {
         const { revision } = await this.store.range(sysKeys.accessKeysPrefix(), { limit: 1 });
         const watch = this.store.watch(sysKeys.accessKeysPrefix(), { fromRevision: revision + 1, prevValues: false });
-        const cancel = () => void watch.cancel();
-        signal.addEventListener('abort', cancel, { once: true });
+        const stopFollowing = onAbort(signal, () => void watch.cancel());
         // A look-up that read the store before `revision` could cache a key deleted before the watch starts.
         this.changed();
         this.watching = true;
         try {
           for await (const batch of watch) if (batch.events.length > 0) this.changed();
         } finally {
-          signal.removeEventListener('abort', cancel);
+          stopFollowing();
         }
       } catch (err) {
         // A closed store is the end of this server (its close() came after the store's): nothing to follow any more.

@@ -11,6 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
+import { onAbort } from '../on-abort.js';
 import { sysKeys } from '../keys.js';
 import type { Store } from '../store/types.js';
 import type { TokenIdentity } from './principal.js';
@@ -93,12 +94,11 @@ export class TokenMirror {
         const revision = await this.fill();
         if (signal.aborted) break;
         const watch = this.store.watch(sysKeys.tokensPrefix(), { fromRevision: revision + 1, prevValues: false });
-        const cancel = () => void watch.cancel();
-        signal.addEventListener('abort', cancel, { once: true });
+        const stopFollowing = onAbort(signal, () => void watch.cancel());
         try {
           for await (const batch of watch) for (const event of batch.events) this.apply(event.type, event.kv.key, event.kv.value);
         } finally {
-          signal.removeEventListener('abort', cancel);
+          stopFollowing();
         }
       } catch (err) {
         if (!signal.aborted) this.log.warn({ err }, 'the token mirror lost its watch; requests read the store until it is back');

@@ -11,6 +11,7 @@
  *   renewal timer finds the deadline passed the moment it wakes, though the leadership never lapsed.
  */
 import type { Logger } from '../../api/log.js';
+import { onAbort } from '../../api/on-abort.js';
 import type { Clock } from './clock.js';
 
 /** What `lead` is given while it leads. */
@@ -52,8 +53,7 @@ export async function leadWhileRenewed(o: LeadWhileRenewedOptions): Promise<{ un
   const ended = new AbortController();
   let lastRenewSentAt = o.confirmedAt;
   const giveUpAt = () => lastRenewSentAt + o.validForMs;
-  const onStop = () => ended.abort();
-  o.stopping.addEventListener('abort', onStop, { once: true });
+  const stopLeading = onAbort(o.stopping, () => ended.abort());
 
   const renewLoop = (async () => {
     while (!ended.signal.aborted) {
@@ -96,7 +96,7 @@ export async function leadWhileRenewed(o: LeadWhileRenewedOptions): Promise<{ un
     await o.lead({ signal: ended.signal });
   } finally {
     ended.abort();
-    o.stopping.removeEventListener('abort', onStop);
+    stopLeading();
     // Not awaiting renewLoop: a renewal stuck on an unreachable store or server must not keep us here.
     void renewLoop;
     await fenceLoop;

@@ -27,6 +27,7 @@ import { rootLogger } from '../../api/log.js';
 import { sysKeys } from '../../api/keys.js';
 import { AlreadyExistsError } from '../../api/store/errors.js';
 import type { StoreLease, Store } from '../../api/store/types.js';
+import { onAbort } from '../../api/on-abort.js';
 import { realClock, type Clock } from './clock.js';
 import { leadWhileRenewed, type Leadership, type Renewal } from './lead-while-renewed.js';
 
@@ -211,8 +212,7 @@ export class LeaderElector {
   /** Wait until the leader key is gone (or a while passes, to re-check), or until stopped. */
   private async waitForVacancy(): Promise<void> {
     const watch = this.options.store.watch(this.key);
-    const onStop = () => void watch.cancel();
-    this.stopping.signal.addEventListener('abort', onStop, { once: true });
+    const stopWaiting = onAbort(this.stopping.signal, () => void watch.cancel());
     const timer = this.clock.after(this.ttlMs, () => void watch.cancel());
     try {
       if (!(await this.options.store.get(this.key))) return;
@@ -221,7 +221,7 @@ export class LeaderElector {
       // A broken watch just means we look again.
     } finally {
       timer();
-      this.stopping.signal.removeEventListener('abort', onStop);
+      stopWaiting();
       await watch.cancel();
     }
   }

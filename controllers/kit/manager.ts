@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { BerthClient } from '../../api/client/types.js';
 import { rootLogger, type Logger } from '../../api/log.js';
 import { sysKeys } from '../../api/keys.js';
+import { onAbort } from '../../api/on-abort.js';
 import type { Store } from '../../api/store/types.js';
 import type { Registry } from 'prom-client';
 import { realClock, type Clock } from './clock.js';
@@ -154,12 +155,11 @@ export class Manager {
     const elector = election.store
       ? new LeaderElector({ ...common, store: election.store, ttlSeconds: election.ttlSeconds })
       : new LeaseElector({ ...common, client: this.options.client, cluster: election.cluster, leaseDurationSeconds: election.ttlSeconds });
-    const stop = () => elector.stop();
-    signal.addEventListener('abort', stop, { once: true });
+    const stopCampaigning = onAbort(signal, () => elector.stop());
     try {
       await elector.run(({ signal: leadership }) => this.runWhileLeading(AbortSignal.any([signal, leadership])));
     } finally {
-      signal.removeEventListener('abort', stop);
+      stopCampaigning();
     }
   }
 
@@ -191,7 +191,7 @@ export class Manager {
       await Promise.all(this.running.map((c) => c.stopped));
       // Controllers only stop on the signal, but with none added there is nothing to wait on:
       // returning early would end this leadership and start a new campaign at once, in a loop.
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await new Promise<void>((resolve) => onAbort(signal, resolve));
     } finally {
       informers.stop();
       this.leading = false;

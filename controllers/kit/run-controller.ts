@@ -15,6 +15,7 @@
  * into a look again when its interval is up), `rateLimits` as the queue's retry limits.
  */
 import { rootLogger, type Logger } from '../../api/log.js';
+import { onAbort } from '../../api/on-abort.js';
 import { realClock, type Clock } from './clock.js';
 import type { ControllerDefinition, ReconcileContext } from './controller.js';
 import { eventRecorder } from './events.js';
@@ -165,8 +166,7 @@ export function runController(definition: ControllerDefinition, options: RunCont
     queue.shutDown();
     metrics?.stop();
   };
-  if (signal.aborted) stop();
-  else signal.addEventListener('abort', stop, { once: true });
+  onAbort(signal, stop);
   const stopped = Promise.all(Array.from({ length: definition.workers }, worker)).then(() => {
     log.debug('controller stopped');
   });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../api/client/errors.js';
+import { onAbort } from '../api/on-abort.js';
 import { HttpClient } from '../api/client/http-client.js';
 import { ndjsonLines } from '../api/client/http-watch.js';
 import { readBody, Transport } from '../api/client/transport.js';
@@ -147,7 +148,7 @@ async function allRunning(
 ): Promise<void> {
   const running = new Set<string>();
   const abort = new AbortController();
-  signal.addEventListener('abort', () => abort.abort(), { once: true });
+  onAbort(signal, () => abort.abort());
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   const progress = setInterval(() => log(`    ${running.size} of ${total} RUNNING`), 10_000);
   const transport = new Transport({ server, token });

@@ -31,6 +31,7 @@ import { stateOf } from './request-state.js';
 import { endWithToken } from './token-bound.js';
 import { Status } from './status.js';
 import { isLoopbackHost } from '../tls/loopback.js';
+import { onAbort } from '../on-abort.js';
 
 /** How long a per-call log-reader token lives, should revoking it fail: the agent checks it on arrival, within the response timeout. */
 const HOP_TOKEN_TTL_MS = 20_000;
@@ -232,15 +233,15 @@ export function connectPinned(url: URL, pin: string, signal: AbortSignal, timeou
     // Chain and name are not checked: the agent's certificate is self-signed, and what is trusted
     // is the exact certificate its agent registered with its own token, compared below.
     const socket = tls.connect({ host, port: Number(url.port || 443), rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) });
+    let stopListening = (): void => undefined;
     const fail = (err: Error) => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      stopListening();
       socket.destroy();
       reject(err);
     };
-    const onAbort = () => fail(new Error('the call was aborted'));
     const timer = setTimeout(() => fail(new AgentTimeoutError(`no TLS handshake within ${timeoutMs} ms`)), timeoutMs);
-    signal.addEventListener('abort', onAbort, { once: true });
+    stopListening = onAbort(signal, () => fail(new Error('the call was aborted')));
     socket.once('error', fail);
     socket.once('secureConnect', () => {
       const seen = socket.getPeerCertificate().fingerprint256;
@@ -252,7 +253,7 @@ export function connectPinned(url: URL, pin: string, signal: AbortSignal, timeou
           ),
         );
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      stopListening();
       socket.off('error', fail);
       resolve(socket);
     });

@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import { onAbort } from '../../../api/on-abort.js';
 import { taskLogContainers } from '../../../api/usecases/tasks/log-container.js';
 import { parseDuration } from '../../duration.js';
 import type { LogsFlags } from '../logs.js';
@@ -58,7 +59,7 @@ async function copy(stream: Readable, io: Io, signal: AbortSignal): Promise<void
     closed = true;
     stream.destroy();
   });
-  signal.addEventListener('abort', () => stream.destroy(), { once: true });
+  onAbort(signal, () => stream.destroy());
   try {
     for await (const chunk of stream) {
       if (closed) return;

@@ -5,11 +5,9 @@
  * a task definition, when written or used by a task or service, keeps its cluster's task policy.
  */
 import { ForbiddenError } from '../auth/errors.js';
-import { policyRefusals } from '../auth/task-policy-check.js';
-import { LocalClient } from '../client/local-client.js';
+import { policyRefusals, usedFeatures } from '../auth/task-policy-check.js';
 import { isOfKind } from '../usecases/resources/codec.js';
 import { NotFoundError } from '../usecases/resources/errors.js';
-import { lookUpTaskDefinition } from '../usecases/tasks/resolve-definition.js';
 import type { TaskDefinitionSpec } from '../v1/task-definition.js';
 import { parseTaskDefinitionRef } from '../v1/task-definition-ref.js';
 import type { ResourceStore } from '../usecases/resources/resource-store.js';
@@ -52,17 +50,20 @@ function taskPolicy(resources: ResourceStore, pathCluster: string | undefined): 
   return async (next) => {
     let spec: TaskDefinitionSpec | undefined;
     let what: string;
-    let clusters = [next.metadata.cluster];
     if (isOfKind(next, 'TaskDefinition')) {
       spec = next.spec;
       what = `task definition ${next.metadata.name}`;
-      clusters = await clustersFollowing(resources, next.spec.family, pathCluster);
     } else if (isOfKind(next, 'Task') || isOfKind(next, 'Service')) {
       const ref = next.spec.taskDefinition;
-      spec = (await lookUpTaskDefinition(new LocalClient(resources), next.metadata.cluster, ref).catch(() => undefined))?.spec;
+      const definition = await resources.taskDefinitionOf(ref);
+      spec = definition?.status?.status === 'INACTIVE' ? undefined : definition?.spec;
       what = `${next.kind.toLowerCase()} ${next.metadata.name} (task definition ${ref})`;
     } else return;
-    if (!spec) return;
+    // No policy refuses a definition that uses no gated feature: then no cluster needs looking up
+    // (every write of a task, service or definition would otherwise read them, and a registration
+    // every service).
+    if (!spec || usedFeatures(spec).length === 0) return;
+    const clusters = isOfKind(next, 'TaskDefinition') ? await clustersFollowing(resources, next.spec.family, pathCluster) : [next.metadata.cluster];
     for (const cluster of clusters) {
       const policy = (await resources.get('Cluster', { name: cluster }))?.spec.taskPolicy;
       const refusals = policyRefusals(spec, policy, cluster);

@@ -152,7 +152,7 @@ export class ResourceStore {
     await options.admit?.(obj, undefined);
     if (isOfKind(obj, 'TaskDefinition')) return registerRevision(this.store, obj, { now: this.now, dryRun: options.dryRun });
     await checkServiceLimits(obj, undefined, this.idOfObject(obj), this.clusterLimit);
-    await checkServiceLoadBalancers(obj, undefined, this.idOfObject(obj), this.serviceTaskDefinition);
+    await checkServiceLoadBalancers(obj, undefined, this.idOfObject(obj), this.taskDefinitionOf);
     await checkListenerProtocols(obj, undefined, this.idOfObject(obj), this.listenerProtocols);
     const key = objectKey({ kind: obj.kind, cluster: obj.metadata.cluster, name: obj.metadata.name });
     if (options.dryRun) {
@@ -207,13 +207,16 @@ export class ResourceStore {
   private async writeUpdate(current: { kv: KeyValue; object: BerthObject }, obj: BerthObject, options: WriteOptions): Promise<BerthObject> {
     const next = this.withUpdate(current.object, obj, current.object.status);
     await checkServiceLimits(next, current.object, this.idOfObject(next), this.clusterLimit);
-    await checkServiceLoadBalancers(next, current.object, this.idOfObject(next), this.serviceTaskDefinition);
+    await checkServiceLoadBalancers(next, current.object, this.idOfObject(next), this.taskDefinitionOf);
     await checkListenerProtocols(next, current.object, this.idOfObject(next), this.listenerProtocols);
     return this.writeIfChanged(current, next, options);
   }
 
-  /** The revision a service's taskDefinition names (`web`: the newest ACTIVE), for checkServiceLoadBalancers. */
-  private readonly serviceTaskDefinition = async (ref: string): Promise<TaskDefinition | undefined> => {
+  /**
+   * The revision a task's or service's taskDefinition names (`web`: the family's newest ACTIVE, read
+   * from that family's keys alone), or undefined.
+   */
+  readonly taskDefinitionOf = async (ref: string): Promise<TaskDefinition | undefined> => {
     const parsed = parseTaskDefinitionRef(ref);
     if (!parsed) return undefined;
     if (parsed.revision === undefined) return newestActiveRevision(this.store, parsed.family);
@@ -275,7 +278,7 @@ export class ResourceStore {
       throw new InvalidError(id, [{ path: ['metadata', 'resourceVersion'], message: 'updateFrom needs the resourceVersion the current object was read at' }]);
     const updated = this.withUpdate(current, obj, obj.status);
     await checkServiceLimits(updated, current, id, this.clusterLimit);
-    await checkServiceLoadBalancers(updated, current, id, this.serviceTaskDefinition);
+    await checkServiceLoadBalancers(updated, current, id, this.taskDefinitionOf);
     await checkListenerProtocols(updated, current, id, this.listenerProtocols);
     return this.writeIfChanged({ kv: { modRevision: version }, object: current }, updated, options);
   }

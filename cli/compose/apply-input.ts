@@ -6,8 +6,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { formatManifestError, type LoadedManifest } from '../../api/usecases/manifests/index.js';
 import { validateObject } from '../../api/v1/index.js';
-import { type ComposeOptions, loadComposeFile, looksLikeCompose } from './load.js';
-import { reportCompose } from './report.js';
+import { looksLikeCompose } from './detect.js';
+import type { ComposeOptions } from './load.js';
 
 export interface ComposeInputs {
   manifests: LoadedManifest[];
@@ -29,6 +29,9 @@ export async function takeComposeFiles(
       out.rest.push(path);
       continue;
     }
+    // Imported here: the converter and its JSON Schema validator take longer to load than a
+    // 100-file apply takes to parse, and most applies hold no compose file.
+    const [{ loadComposeFile }, { reportCompose }] = await Promise.all([import('./load.js'), import('./report.js')]);
     const load = await loadComposeFile(path, options);
     if (!reportCompose(load, stderr)) {
       ok = false;

@@ -32,16 +32,6 @@ export interface ComposeLoad {
   errors: ManifestError[];
 }
 
-const COMPOSE_FILE_NAMES = /^(docker-)?compose\.ya?ml$/i;
-
-/** A file is taken as compose by its name, or by a top level holding `services:` and no `kind:`. */
-export function looksLikeCompose(file: string, text: string): boolean {
-  if (COMPOSE_FILE_NAMES.test(basename(file))) return true;
-  const [first] = parseManifestText(text, file);
-  const value: unknown = first?.value;
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'services' in value && !('kind' in value) && !('apiVersion' in value);
-}
-
 export async function loadComposeFile(file: string, options: ComposeOptions = {}): Promise<ComposeLoad> {
   const text = await readFile(file, 'utf8');
   const dir = dirname(resolve(file));

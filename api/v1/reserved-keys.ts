@@ -14,16 +14,35 @@ export const RESERVED_KEY_MESSAGE = `the field name "${RESERVED}" cannot be stor
  * same place) were checked when `known` was, and are not walked again.
  */
 export function reservedKeyPaths(value: unknown, known?: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  // Every write is checked and almost none has one: look first without building a path per member.
+  if (!holdsReservedKey(value, known)) return [];
+  return pathsOf(value, known, prefix);
+}
+
+function holdsReservedKey(value: unknown, known: unknown): boolean {
+  if (value === known) return false;
+  if (Array.isArray(value)) {
+    const before = Array.isArray(known) ? known : [];
+    return value.some((item, i) => holdsReservedKey(item, before[i]));
+  }
+  if (!isPlainObject(value)) return false;
+  if (Object.hasOwn(value, RESERVED)) return true;
+  const before = isPlainObject(known) ? known : {};
+  for (const key of Object.keys(value)) if (holdsReservedKey(value[key], Object.hasOwn(before, key) ? before[key] : undefined)) return true;
+  return false;
+}
+
+function pathsOf(value: unknown, known: unknown, prefix: (string | number)[]): (string | number)[][] {
   if (value === known) return [];
   const found: (string | number)[][] = [];
   if (Array.isArray(value)) {
     const before = Array.isArray(known) ? known : [];
-    for (let i = 0; i < value.length; i++) found.push(...reservedKeyPaths(value[i], before[i], [...prefix, i]));
+    for (let i = 0; i < value.length; i++) found.push(...pathsOf(value[i], before[i], [...prefix, i]));
   } else if (isPlainObject(value)) {
     const before = isPlainObject(known) ? known : {};
     if (Object.hasOwn(value, RESERVED)) found.push([...prefix, RESERVED]);
     for (const key of Object.keys(value))
-      if (key !== RESERVED) found.push(...reservedKeyPaths(value[key], Object.hasOwn(before, key) ? before[key] : undefined, [...prefix, key]));
+      if (key !== RESERVED) found.push(...pathsOf(value[key], Object.hasOwn(before, key) ? before[key] : undefined, [...prefix, key]));
   }
   return found;
 }

@@ -5,7 +5,9 @@
  * deregistered, a service created or being deleted, a task's lastStatus changing. Reads only the
  * shared caches; writes the status through the API, at most once per interval per cluster (its
  * declared `statusWrites`: a burst of thousands of task changes becomes a few writes, and the last
- * change of a burst is still written once the interval is up).
+ * change of a burst is still written once the interval is up). Each reconcile counts every cached
+ * task, so its reconciles are paced too: no sooner than the write interval after one that wrote, and
+ * otherwise many times its own cost apart (a burst would else recount the whole set per change).
  */
 import { objectRefOf, type KitObject, type ObjectOf } from '../kit/types.js';
 import { defineController, done, type ControllerDefinition, type ObjectRef } from '../kit/index.js';
@@ -17,6 +19,13 @@ export interface ClusterStatusControllerOptions {
 }
 
 export const CLUSTER_STATUS_CONTROLLER = 'cluster-status';
+
+/**
+ * Between two counts of a cluster, at least this many times the last count's own time: counting
+ * stays under 5 % of a core however many tasks change, and a count that may only be written once
+ * per interval gains nothing from being redone more often.
+ */
+const COUNT_COST_FACTOR = 20;
 
 const clusterOf = (obj: KitObject): readonly ObjectRef[] => {
   const { cluster } = objectRefOf(obj);
@@ -30,6 +39,7 @@ export function createClusterStatusController(options: ClusterStatusControllerOp
     for: 'Cluster',
     workers: 1,
     ...(intervalMs > 0 ? { statusWrites: { intervalMs, coalesceWhen: () => true } } : {}),
+    pacing: { costFactor: COUNT_COST_FACTOR, minIntervalMs: intervalMs },
     watches: [
       // Adds and deletes always map; no update of an instance changes the count.
       { kind: 'ContainerInstance', map: clusterOf, changed: () => false },

@@ -205,11 +205,14 @@ export function planService(input: PlanInput): ServicePlan {
   // are on their way out: the instance controller stops them once enough others are healthy. So
   // they are not "kept" — replacements start for them — and this controller never stops them itself
   // (two writers stopping tasks could together go below minimumHealthyPercent).
-  const onDrainingInstance = (v: TaskInPlan) => {
-    const instance = v.task.spec.containerInstance;
-    return instance !== undefined && input.instances.get(instance)?.spec.status === 'DRAINING';
-  };
-  const primaryKept = primaryLive.filter((v) => !failing.includes(v) && !onDrainingInstance(v));
+  const onDrainingInstance = new Set(
+    primaryLive.filter((v) => {
+      const instance = v.task.spec.containerInstance;
+      return instance !== undefined && input.instances.get(instance)?.spec.status === 'DRAINING';
+    }),
+  );
+  const failingSet = new Set(failing);
+  const primaryKept = primaryLive.filter((v) => !failingSet.has(v) && !onDrainingInstance.has(v));
   const step = rollingStep({
     desired,
     minimumHealthyPercent: config.minimumHealthyPercent,
@@ -254,7 +257,7 @@ export function planService(input: PlanInput): ServicePlan {
     primaryLive.length === desired &&
     primaryHealthy === desired &&
     !othersOccupying &&
-    !primaryLive.some(onDrainingInstance) &&
+    onDrainingInstance.size === 0 &&
     step.start === 0 &&
     stop.length === 0;
   if (settled && primary.rolloutState === 'IN_PROGRESS' && !deleting) {
@@ -300,7 +303,7 @@ export function planService(input: PlanInput): ServicePlan {
     ...(overLimit ? { overLimit: limit } : {}),
     throttled,
     launch: { failed: failedTasks.map((v) => v.task.metadata.name), recovered },
-    draining: [...new Set(primaryLive.filter(onDrainingInstance).map((v) => v.task.spec.containerInstance ?? ''))].sort(),
+    draining: [...new Set([...onDrainingInstance].map((v) => v.task.spec.containerInstance ?? ''))].sort(),
     steady: !deleting && settled && resolution.ok,
     finalize: deleting && live.length === 0,
     requeueAfterMs: rechecks.length > 0 ? Math.max(0, Math.min(...rechecks)) : undefined,

@@ -8,7 +8,12 @@
  * one Go and etcd users know; it lacks backreferences and lookaround, which such a pattern refuses
  * with a clear error at validation.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS as RE2JSClass } from 're2js';
+
+/** re2js is loaded with the first pattern: most clusters' queries have none, and every process that places tasks imports this. */
+let re2js: typeof RE2JSClass | undefined;
+const RE2 = (): typeof RE2JSClass => (re2js ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JSClass }).RE2JS);
 
 /** A compiled pattern that must match the whole value. */
 export interface FullMatch {
@@ -24,7 +29,7 @@ export function wildcardPattern(text: string): FullMatch {
   return fullMatchPattern(
     text
       .split('*')
-      .map((part) => RE2JS.quote(part))
+      .map((part) => RE2().quote(part))
       .join('.*'),
   );
 }
@@ -35,7 +40,7 @@ export function wildcardPattern(text: string): FullMatch {
  * Throws (re2js's RE2JSSyntaxException, naming the problem) when the pattern is not valid RE2.
  */
 export function fullMatchPattern(pattern: string): FullMatch {
-  const re = RE2JS.compile(pattern, RE2JS.DOTALL);
+  const re = RE2().compile(pattern, RE2().DOTALL);
   return { test: (value) => re.matches(value) };
 }
 

@@ -10,8 +10,13 @@
  * The keys are made by node:crypto (native, fast) and only the signing is forge's: RSA-2048, SHA-256.
  */
 import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+
+/** node-forge (0.9 MB of source) is loaded when a certificate is first made or read, not by every process that imports this. */
+let forgeModule: typeof forge | undefined;
+const forgeLib = (): typeof forge => (forgeModule ??= createRequire(import.meta.url)('node-forge') as typeof forge);
 
 export interface CertificateAndKey {
   /** PEM. */
@@ -44,8 +49,8 @@ export function createCertificateAuthority(options: Omit<CertificateOptions, 'ho
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(privateKey, forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(cert), key: keyPem };
+  cert.sign(privateKey, forgeLib().md.sha256.create());
+  return { cert: forgeLib().pki.certificateToPem(cert), key: keyPem };
 }
 
 /** A TLS server certificate for `hosts`, signed by `ca` (or by itself when `ca` is absent). */
@@ -60,16 +65,16 @@ export function issueServerCertificate(options: CertificateOptions & { hosts: st
     { name: 'subjectAltName', altNames: [...new Set(options.hosts)].map(altName) },
   ];
   if (ca) {
-    const issuer = forge.pki.certificateFromPem(ca.cert);
+    const issuer = forgeLib().pki.certificateFromPem(ca.cert);
     cert.setIssuer(issuer.subject.attributes);
     cert.setExtensions([...extensions, { name: 'authorityKeyIdentifier', keyIdentifier: issuer.generateSubjectKeyIdentifier().getBytes() }]);
-    cert.sign(rsaPrivateKey(ca.key), forge.md.sha256.create());
+    cert.sign(rsaPrivateKey(ca.key), forgeLib().md.sha256.create());
   } else {
     cert.setIssuer(cert.subject.attributes);
     cert.setExtensions(extensions);
-    cert.sign(privateKey, forge.md.sha256.create());
+    cert.sign(privateKey, forgeLib().md.sha256.create());
   }
-  return { cert: forge.pki.certificateToPem(cert), key: keyPem };
+  return { cert: forgeLib().pki.certificateToPem(cert), key: keyPem };
 }
 
 /** The SHA-256 of a certificate as Node shows it (`AB:CD:…`), what a TLS peer's `fingerprint256` is compared with. */
@@ -81,12 +86,12 @@ function newKeyPair(): { publicKey: forge.pki.PublicKey; privateKey: forge.pki.r
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const spki = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  return { publicKey: forge.pki.publicKeyFromPem(spki), privateKey: rsaPrivateKey(keyPem), keyPem };
+  return { publicKey: forgeLib().pki.publicKeyFromPem(spki), privateKey: rsaPrivateKey(keyPem), keyPem };
 }
 
 /** forge signs with RSA keys only; a CA key of another type is refused with what to do. */
 function rsaPrivateKey(pem: string): forge.pki.rsa.PrivateKey {
-  const key = forge.pki.privateKeyFromPem(pem);
+  const key = forgeLib().pki.privateKeyFromPem(pem);
   if (Buffer.isBuffer(key))
     throw new Error('the CA key is not an RSA key; berth signs certificates with RSA CA keys only (give a certificate with --tls-cert/--tls-key instead)');
   return key;
@@ -94,7 +99,7 @@ function rsaPrivateKey(pem: string): forge.pki.rsa.PrivateKey {
 
 function baseCertificate(publicKey: forge.pki.PublicKey, options: Omit<CertificateOptions, 'hosts'>): forge.pki.Certificate {
   const now = options.now ?? Date.now();
-  const cert = forge.pki.createCertificate();
+  const cert = forgeLib().pki.createCertificate();
   cert.publicKey = publicKey;
   // Positive (high bit clear) and unique: 16 random bytes, as RFC 5280 asks of a serial.
   const serial = randomBytes(16);

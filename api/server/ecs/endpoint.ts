@@ -16,8 +16,6 @@ import type { BerthClient } from '../../client/types.js';
 import type { Principal } from '../../auth/principal.js';
 import { CallerClient } from './caller-client.js';
 import { EcsError, toEcsError } from './errors.js';
-import { MODEL_OPERATIONS } from './model-operations.js';
-import { OPERATIONS } from './operations.js';
 import { AMZ_JSON, operationOf } from './protocol.js';
 
 export interface EcsEndpointOptions {
@@ -50,6 +48,11 @@ export function registerEcsEndpoint(app: ApiApp, deps: { resources: ResourceStor
     return arn;
   };
 
+  // The operations (every ECS call berth serves, and the model's list of them) are loaded on the
+  // first ECS request: a server that is never driven through the ECS API does not carry them.
+  let operations: Promise<[typeof import('./operations.js'), typeof import('./model-operations.js')]> | undefined;
+  const loadOperations = () => (operations ??= Promise.all([import('./operations.js'), import('./model-operations.js')]));
+
   // The body stays text until the signature over it is checked.
   app.addContentTypeParser(AMZ_JSON, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
@@ -71,6 +74,7 @@ export function registerEcsEndpoint(app: ApiApp, deps: { resources: ResourceStor
       const text = typeof request.body === 'string' ? request.body : '';
       const principal = await authenticate.principal(request, text);
       if (request.berth) request.berth = { ...request.berth, principal, verb: op ?? 'unknown' };
+      const [{ OPERATIONS }, { MODEL_OPERATIONS }] = await loadOperations();
       if (op === undefined || !MODEL_OPERATIONS.has(op))
         throw new EcsError('UnknownOperationException', `${String(request.headers['x-amz-target'])} is not an operation of Amazon ECS`);
       const serve = OPERATIONS[op];

@@ -10,8 +10,6 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AccessKeyRegistry } from '../../auth/access-keys.js';
 import type { Principal } from '../../auth/principal.js';
 import type { SigV4Verifier } from './authenticate.js';
@@ -19,6 +17,10 @@ import { EcsError } from './errors.js';
 
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const SERVICE = 'ecs';
+
+/** AWS's signer, loaded with the first signed request: a server never called through the ECS API does not carry it. */
+let signerModules: Promise<[typeof import('@smithy/signature-v4'), typeof import('@smithy/hash-node')]> | undefined;
+const loadSigner = () => (signerModules ??= Promise.all([import('@smithy/signature-v4'), import('@smithy/hash-node')]));
 
 const AUTHORIZATION =
   /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})\s*$/;
@@ -76,6 +78,7 @@ export function sigV4Verifier(keys: AccessKeyRegistry, now: () => number = Date.
         headers[name] = Array.isArray(value) ? value.join(',') : value;
       }
       const url = new URL(request.url, 'http://placeholder');
+      const [{ SignatureV4 }, { Hash }] = await loadSigner();
       const signer = new SignatureV4({
         // The signer adds x-amz-content-sha256 to what it signs unless told not to; the caller's
         // signed headers alone decide (botocore does not send it, the JavaScript SDK does).

@@ -55,10 +55,11 @@ export function isArn(text: string): boolean {
 
 /** The pattern of a task-definition ARN, without anchors, for schemas that accept one. */
 export const TASK_DEFINITION_ARN_PATTERN = 'arn:[a-z][a-z0-9-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/[A-Za-z0-9_-]{1,255}:[1-9][0-9]{0,9}';
+const TASK_DEFINITION_ARN = new RegExp(`^${TASK_DEFINITION_ARN_PATTERN}$`);
 
 /** `arn:aws:ecs:us-east-1:123456789012:task-definition/web:3` → `{family: 'web', revision: 3}`; undefined if not one. */
 export function parseTaskDefinitionArn(text: string): { family: string; revision: number } | undefined {
-  if (!new RegExp(`^${TASK_DEFINITION_ARN_PATTERN}$`).test(text)) return undefined;
+  if (!TASK_DEFINITION_ARN.test(text)) return undefined;
   const arn = parseArn(text);
   const colon = arn?.resourceId.lastIndexOf(':') ?? -1;
   if (!arn || colon < 0) return undefined;

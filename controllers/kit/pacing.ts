@@ -19,8 +19,9 @@ export interface PacingOptions {
    */
   costFactor?: number;
   /**
-   * ... and no sooner than this after a reconcile that wrote (default 0): its writes come back as
-   * events that would wake the key at once.
+   * ... and no sooner than this after a reconcile that wrote, or whose status write `statusWrites`
+   * held back (default 0): its writes come back as events that would wake the key at once, and a
+   * held write is requeued for when it may go.
    */
   minIntervalMs?: number;
 }

@@ -325,6 +325,43 @@ describe('runController applies declared rate control', () => {
     ]);
   });
 
+  it('pacing: a run whose status write was held back paces the key as a write does, so events meanwhile do not rerun it', async () => {
+    const clock = new FakeClock(0);
+    const store = fakeStore(clock);
+    let running = 1;
+    const calls: number[] = [];
+    const { running: ctl, stop } = await run(
+      {
+        pacing: { minIntervalMs: 300 },
+        statusWrites: { intervalMs: 500, coalesceWhen: (a, b) => a?.desiredCount === b?.desiredCount },
+      },
+      async ({ key }, ctx) => {
+        calls.push(clock.now());
+        await ctx.client.get('Service', key);
+        await ctx.client.mutate('Service', key, setRunningTo(running), { subresource: 'status' });
+        return done();
+      },
+      clock,
+      store,
+    );
+    ctl.enqueue(web); // t=0: 1 written
+    await clock.advanceAsync(300);
+    running = 2;
+    ctl.enqueue(web); // t=300: held until 500
+    for (const at of [350, 400, 450]) {
+      await clock.advanceAsync(at - clock.now());
+      running++;
+      ctl.enqueue(web); // each would rerun the key only to hold the write again
+    }
+    await clock.advanceAsync(1_000);
+    await stop();
+    expect(calls).toEqual([0, 300, 600]);
+    expect(store.written).toEqual([
+      { at: 0, running: 1 },
+      { at: 600, running: 5 },
+    ]);
+  });
+
   it.each([
     { case: 'a negative costFactor', options: { pacing: { costFactor: -1 } }, problem: /pacing\.costFactor: must be a number >= 0/ },
     { case: 'a minIntervalMs that is not a number', options: { pacing: { minIntervalMs: '1s' } }, problem: /pacing\.minIntervalMs/ },

@@ -145,7 +145,9 @@ export function runController(definition: ControllerDefinition, options: RunCont
       metrics?.reconciled(outcome, (performance.now() - began) / 1000);
       if (pacing && traced) {
         const trace = traced.trace();
-        pacing.record(key, startedAt, clock.now() - startedAt - trace.ioMs, trace.wrote);
+        // A status write held back is a write still to come: the key is requeued for it, and
+        // running it sooner would only hold it again.
+        pacing.record(key, startedAt, clock.now() - startedAt - trace.ioMs, trace.wrote || trace.statusHeldMs !== undefined);
       }
     }
   };

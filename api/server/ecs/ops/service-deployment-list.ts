@@ -104,6 +104,18 @@ export function serviceDeployments(arn: ArnContext, service: Service) {
   });
 }
 
+/** Above every creation time in ms (year 33658): subtracted from it, later sorts first. */
+const NEWEST_FIRST_MS = 1e15;
+
+/**
+ * The page key of a deployment created at `createdAt` (epoch seconds): newest first, as ECS lists
+ * them, then by ARN. Whole milliseconds at a fixed width: a fractional number's text has no fixed
+ * width, and padding it sorted 34.500 s before 34.505 s.
+ */
+export function newestFirstKey(createdAt: number, arn: string): string {
+  return `${String(NEWEST_FIRST_MS - Math.round(createdAt * 1000)).padStart(16, '0')} ${arn}`;
+}
+
 export async function listServiceDeployments(call: EcsCall, body: unknown) {
   const input = parseBody(ListServiceDeployments, body);
   const cluster = clusterName(input.cluster);
@@ -116,8 +128,7 @@ export async function listServiceDeployments(call: EcsCall, body: unknown) {
       (before === undefined || (d.createdAt ?? 0) < before) &&
       (after === undefined || (d.createdAt ?? 0) > after),
   );
-  // Newest first, as ECS lists them: the page key sorts by time descending, then by ARN.
-  const key = (d: (typeof all)[number]) => `${String(1e12 - (d.createdAt ?? 0)).padStart(16, '0')} ${d.serviceDeploymentArn}`;
+  const key = (d: (typeof all)[number]) => newestFirstKey(d.createdAt ?? 0, d.serviceDeploymentArn);
   const result = page(all, key, input.nextToken, input.maxResults);
   return {
     serviceDeployments: result.items.map((d) => ({

@@ -10,10 +10,10 @@
  */
 import { createRequire } from 'node:module';
 import type { RE2JS as RE2JSClass } from 're2js';
+import { loadOnce } from '../load-once.js';
 
 /** re2js is loaded with the first pattern: most clusters' queries have none, and every process that places tasks imports this. */
-let re2js: typeof RE2JSClass | undefined;
-const RE2 = (): typeof RE2JSClass => (re2js ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JSClass }).RE2JS);
+const RE2 = loadOnce(() => (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JSClass }).RE2JS);
 
 /** A compiled pattern that must match the whole value. */
 export interface FullMatch {

@@ -13,10 +13,10 @@ import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import type forge from 'node-forge';
+import { loadOnce } from '../load-once.js';
 
 /** node-forge (0.9 MB of source) is loaded when a certificate is first made or read, not by every process that imports this. */
-let forgeModule: typeof forge | undefined;
-const forgeLib = (): typeof forge => (forgeModule ??= createRequire(import.meta.url)('node-forge') as typeof forge);
+const forgeLib = loadOnce(() => createRequire(import.meta.url)('node-forge') as typeof forge);
 
 export interface CertificateAndKey {
   /** PEM. */

@@ -205,14 +205,14 @@ export function planService(input: PlanInput): ServicePlan {
   // are on their way out: the instance controller stops them once enough others are healthy. So
   // they are not "kept" — replacements start for them — and this controller never stops them itself
   // (two writers stopping tasks could together go below minimumHealthyPercent).
-  const onDrainingInstance = new Set(
+  const drainingTasks = new Set(
     primaryLive.filter((v) => {
       const instance = v.task.spec.containerInstance;
       return instance !== undefined && input.instances.get(instance)?.spec.status === 'DRAINING';
     }),
   );
   const failingSet = new Set(failing);
-  const primaryKept = primaryLive.filter((v) => !failingSet.has(v) && !onDrainingInstance.has(v));
+  const primaryKept = primaryLive.filter((v) => !failingSet.has(v) && !drainingTasks.has(v));
   const step = rollingStep({
     desired,
     minimumHealthyPercent: config.minimumHealthyPercent,
@@ -257,7 +257,7 @@ export function planService(input: PlanInput): ServicePlan {
     primaryLive.length === desired &&
     primaryHealthy === desired &&
     !othersOccupying &&
-    onDrainingInstance.size === 0 &&
+    drainingTasks.size === 0 &&
     step.start === 0 &&
     stop.length === 0;
   if (settled && primary.rolloutState === 'IN_PROGRESS' && !deleting) {
@@ -303,7 +303,7 @@ export function planService(input: PlanInput): ServicePlan {
     ...(overLimit ? { overLimit: limit } : {}),
     throttled,
     launch: { failed: failedTasks.map((v) => v.task.metadata.name), recovered },
-    draining: [...new Set([...onDrainingInstance].map((v) => v.task.spec.containerInstance ?? ''))].sort(),
+    draining: [...new Set([...drainingTasks].map((v) => v.task.spec.containerInstance ?? ''))].sort(),
     steady: !deleting && settled && resolution.ok,
     finalize: deleting && live.length === 0,
     requeueAfterMs: rechecks.length > 0 ? Math.max(0, Math.min(...rechecks)) : undefined,

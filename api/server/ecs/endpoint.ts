@@ -17,6 +17,7 @@ import type { Principal } from '../../auth/principal.js';
 import { CallerClient } from './caller-client.js';
 import { EcsError, toEcsError } from './errors.js';
 import { AMZ_JSON, operationOf } from './protocol.js';
+import { loadOnce } from '../../load-once.js';
 
 export interface EcsEndpointOptions {
   /** The region in ARNs (default us-east-1, the region of ECS's examples). */
@@ -50,8 +51,7 @@ export function registerEcsEndpoint(app: ApiApp, deps: { resources: ResourceStor
 
   // The operations (every ECS call berth serves, and the model's list of them) are loaded on the
   // first ECS request: a server that is never driven through the ECS API does not carry them.
-  let operations: Promise<[typeof import('./operations.js'), typeof import('./model-operations.js')]> | undefined;
-  const loadOperations = () => (operations ??= Promise.all([import('./operations.js'), import('./model-operations.js')]));
+  const loadOperations = loadOnce(() => Promise.all([import('./operations.js'), import('./model-operations.js')]));
 
   // The body stays text until the signature over it is checked.
   app.addContentTypeParser(AMZ_JSON, { parseAs: 'string' }, (_request, body, done) => done(null, body));

@@ -14,13 +14,13 @@ import type { AccessKeyRegistry } from '../../auth/access-keys.js';
 import type { Principal } from '../../auth/principal.js';
 import type { SigV4Verifier } from './authenticate.js';
 import { EcsError } from './errors.js';
+import { loadOnce } from '../../load-once.js';
 
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const SERVICE = 'ecs';
 
 /** AWS's signer, loaded with the first signed request: a server never called through the ECS API does not carry it. */
-let signerModules: Promise<[typeof import('@smithy/signature-v4'), typeof import('@smithy/hash-node')]> | undefined;
-const loadSigner = () => (signerModules ??= Promise.all([import('@smithy/signature-v4'), import('@smithy/hash-node')]));
+const loadSigner = loadOnce(() => Promise.all([import('@smithy/signature-v4'), import('@smithy/hash-node')]));
 
 const AUTHORIZATION =
   /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})\s*$/;

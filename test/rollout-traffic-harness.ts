@@ -130,9 +130,19 @@ export async function setUpBehindProxy(cluster: TestCluster, name: string, port:
   await eventually(async () => (await get(port)).body === 'v1', 30_000, `${name}: v1 answering on ${port}`);
 }
 
-/** Until the proxy routes the weights stored now (call after the status records them: the listeners were written first). */
+/**
+ * Until the proxy routes the weights stored now (call after the status records them: the listeners
+ * were written first): the generation of every load balancer read from the store now, not only what
+ * the proxy's watch has delivered so far.
+ */
 export async function weightsRouted(env: TrafficEnv): Promise<void> {
-  await eventually(() => env.proxy.weightsApplied(), 30_000, 'the proxy routing the stored weights');
+  const stored = await env.cluster.client.list('LoadBalancer', { cluster: env.cluster.name });
+  await eventually(
+    async () =>
+      stored.items.every((lb) => (env.proxy.routedGeneration(lb.metadata.name) ?? -1) >= (lb.metadata.generation ?? 0)) && (await env.proxy.weightsApplied()),
+    30_000,
+    'the proxy routing the stored weights',
+  );
 }
 
 /** Percent of `samples` requests on `port` answered by v2 (every answer must be v1 or v2). */

@@ -28,9 +28,8 @@ import { DEFAULT_SETTINGS, SERVICE_FINALIZER, type ServiceControllerSettings } f
 import { newTaskName, taskManifest } from './task-manifest.js';
 import { evaluateAlarm } from './strategy/alarms.js';
 import { observeStrategy, type StrategyProbes } from './strategy/observe.js';
-import { recordWritten, shiftIfChanged, type TrafficShifter } from './strategy/traffic.js';
+import { recordWritten, shiftIfChanged, trafficPendingOn, type TrafficShifter } from './strategy/traffic.js';
 import { weightsApplied } from './strategy/weights-applied.js';
-import { primaryOf } from './deployments.js';
 import { loadBalancerShifter } from './strategy/lb-shifter.js';
 import { invokeWebhook } from './strategy/webhook.js';
 import { deregisteringView, groupsOfService, servicesOfGroup } from './load-balancer-health.js';
@@ -169,7 +168,7 @@ export function serviceController(options: ServiceControllerOptions = {}): Contr
           ? {}
           : {
               ...(await observeStrategy(service, probes, now)),
-              trafficApplied: weightsApplied(primaryOf(service.status?.deployments ?? [])?.rollout?.trafficPending, targetGroups, now),
+              trafficApplied: weightsApplied(trafficPendingOn(service.status?.deployments ?? [])?.rollout?.trafficPending, targetGroups, now),
             },
         targetGroups,
       };

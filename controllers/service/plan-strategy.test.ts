@@ -65,7 +65,7 @@ describe('planService with BLUE_GREEN', () => {
   it.each([
     ['STOP', 'stopped by the user'],
     ['ROLLBACK', 'rolled back by the user'],
-  ])('berth rollout %s in BAKE_TIME fails green and returns to blue, whose tasks stay; green goes', (action, reason) => {
+  ])('berth rollout %s in BAKE_TIME fails green and returns to blue, whose tasks stay; green stays until the proxies route it', (action, reason) => {
     const service = blueSettled(BG, [
       dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS', { rollout: rolloutAt('BAKE_TIME', { bakeEndsAt: iso(T0 + 60_000) }) }),
       dep(D1, 'web:1', 'ACTIVE'),
@@ -77,7 +77,33 @@ describe('planService with BLUE_GREEN', () => {
     );
     expect(p.deployments.find((d) => d.id === D2)).toMatchObject({ rolloutState: 'FAILED', rolloutStateReason: expect.stringContaining(reason) });
     expect(p.deployments.find((d) => d.status === 'PRIMARY')).toMatchObject({ id: D1, rollbackFrom: D2 });
-    expect(stopped(p)).toEqual(['g0', 'g1', 'g2', 'g3']);
+    expect(p.deployments.find((d) => d.id === D2)?.rollout?.trafficPending).toEqual({ since: iso(T0), loadBalancers: {} });
+    expect(stopped(p)).toEqual([]);
+  });
+
+  // The weights that returned traffic to blue are pending on the failed deployment (D2) until every
+  // proxy routes them: a request still sent to green must find its tasks.
+  const returned = (pending: boolean) => [
+    dep(D1, 'web:1', 'PRIMARY', 'IN_PROGRESS', { rollbackFrom: D2, trafficReturnedAt: iso(T0 - 1_000) }),
+    dep(D2, 'web:2', 'ACTIVE', 'FAILED', {
+      rollout: rolloutAt('BAKE_TIME', pending ? { trafficPending: { since: iso(T0 - 1_000), loadBalancers: { web: 7 } } } : {}),
+    }),
+  ];
+  it.each([
+    ['the proxies do not route it yet: green stays', true, false, [], true],
+    ['the proxies route it: green goes', true, true, ['g0', 'g1', 'g2', 'g3'], false],
+    ['nothing pending: green goes', false, undefined, ['g0', 'g1', 'g2', 'g3'], false],
+  ])('a rollback whose traffic returned: %s', (_name, pending, trafficApplied, stops, stillPending) => {
+    const service = blueSettled(BG, returned(pending));
+    const p = plan(
+      { ...service, status: service.status && { ...service.status, resolvedTaskDefinition: 'web:2' } },
+      [...on(D1, 'web:1', 4, 'b'), ...on(D2, 'web:2', 4, 'g')],
+      { strategy: trafficApplied === undefined ? {} : { trafficApplied } },
+    );
+    expect(stopped(p)).toEqual(stops);
+    expect(p.deployments.find((d) => d.id === D2)?.rollout?.trafficPending !== undefined).toBe(stillPending);
+    expect(trafficPlan(p.deployments)?.production).toEqual([{ deployment: D1, weight: 100, side: 'PRIMARY' }]);
+    if (stillPending) expect(p.requeueAfterMs).toBeLessThanOrEqual(500);
   });
 
   // ECS: a deployment is IN_PROGRESS until clean-up ends, and a rollback of it restores the blue
@@ -102,18 +128,18 @@ describe('planService with BLUE_GREEN', () => {
       { start: 0, stops: [], production: toGreen, returned: false },
     ],
     [
-      'blue healthy at its count: traffic returns to blue, and green goes',
+      'blue healthy at its count: traffic returns to blue; green stays until the proxies route it',
       [rollingBack(), cleanUpFailed],
       [...on(D1, 'web:1', 4, 'b'), ...on(D2, 'web:2', 4, 'g')],
       {},
-      { start: 0, stops: ['g0', 'g1', 'g2', 'g3'], production: toBlue, returned: true },
+      { start: 0, stops: [], production: toBlue, returned: true },
     ],
     [
       'a rollback before CLEAN_UP (blue never scaled down): traffic returns at once',
       [dep(D2, 'web:2', 'PRIMARY', 'IN_PROGRESS', { rollout: rolloutAt('BAKE_TIME', { bakeEndsAt: iso(T0 + 60_000) }) }), dep(D1, 'web:1', 'ACTIVE')],
       [...on(D1, 'web:1', 4, 'b'), ...on(D2, 'web:2', 4, 'g')],
       { strategy: { action: { action: 'ROLLBACK' as const, deployment: D2, at: iso(T0) } } },
-      { start: 0, stops: ['g0', 'g1', 'g2', 'g3'], production: toBlue, returned: true },
+      { start: 0, stops: [], production: toBlue, returned: true },
     ],
   ])('berth rollout rollback from CLEAN_UP: %s', (_name, deployments, tasks, extra, want) => {
     const service = blueSettled(BG, deployments);

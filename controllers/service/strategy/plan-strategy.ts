@@ -14,7 +14,7 @@ import type { AlarmState, RolloutAction } from '../../../api/v1/deployment-strat
 import type { TargetGroupSide } from '../../../api/v1/advanced-configuration.js';
 import type { ObjectOf } from '../../kit/types.js';
 import { primaryOf, rollBackTo, rollbackTarget, type DeploymentNote } from '../deployments.js';
-import { advanceStage, beginRollout, type HookAnswer } from './stages.js';
+import { advanceStage, beginRollout, TRAFFIC_POLL_MS, type HookAnswer } from './stages.js';
 
 type Service = ObjectOf<'Service'>;
 
@@ -23,7 +23,7 @@ export interface StrategyObservations {
   hookAnswers?: ReadonlyMap<string, HookAnswer>;
   alarms?: readonly AlarmState[];
   action?: RolloutAction;
-  /** The proxies route the weights the PRIMARY's rollout has pending (weights-applied.ts); default true. */
+  /** The proxies route the weights pending (on the PRIMARY's rollout, or a rollback's failed deployment's: trafficPendingOn); default true. */
   trafficApplied?: boolean;
 }
 
@@ -88,6 +88,9 @@ export function strategyStep(input: StrategyStepInput): StrategyStep {
     if (action?.action !== 'STOP' && action?.action !== 'ROLLBACK') return step;
     deployments = step.deployments;
   }
+  const returning = primary.trafficReturnedAt === undefined ? undefined : awaitReturnedTraffic({ ...open, deployments }, input);
+  if (returning !== undefined && action?.action !== 'STOP' && action?.action !== 'ROLLBACK') return returning;
+  if (returning !== undefined) deployments = returning.deployments;
   if (!staged) {
     // A rolling deployment (or a rollback) can still be stopped by the user; CONTINUE has nothing to continue.
     if (action?.action === 'STOP') return fail('stopped by the user (berth rollout stop / StopServiceDeployment).');
@@ -136,8 +139,29 @@ function returnTraffic(step: StrategyStep, input: Pick<StrategyStepInput, 'desir
   const blueReady = input.counts(primary.id).healthy >= input.desired;
   // Held: blue (the PRIMARY) starts its tasks beside green's, whatever maximumPercent says; green's stay.
   if (failed?.rollout?.stage === 'CLEAN_UP' && !blueReady) return { ...step, mayScaleGreen: true, mayRemoveBlue: false, fullGreen: true };
-  const returned = { ...primary, trafficReturnedAt: new Date(input.now).toISOString() };
-  return { ...step, deployments: step.deployments.map((d) => (d.id === primary.id ? returned : d)) };
+  const nowIso = new Date(input.now).toISOString();
+  const returned = { ...primary, trafficReturnedAt: nowIso };
+  // Traffic green had (its rollout split it) goes back in weights the proxies route on their next
+  // pass: green's tasks stay until they do (awaitReturnedTraffic), or a request still sent to green
+  // would find its tasks gone.
+  const pending = failed?.rollout === undefined ? undefined : { ...failed, rollout: { ...failed.rollout, trafficPending: { since: nowIso, loadBalancers: {} } } };
+  const deployments = step.deployments.map((d) => (d.id === primary.id ? returned : d.id === pending?.id ? pending : d));
+  if (pending === undefined) return { ...step, deployments };
+  return { ...step, deployments, mayRemoveBlue: false, wakeAt: input.now + TRAFFIC_POLL_MS };
+}
+
+/**
+ * A rollback whose traffic returned: while the weights that returned it are not routed by every
+ * proxy (the failed deployment's rollout.trafficPending, weights-applied.ts), the failed
+ * deployment's tasks stay; once they are, the pending mark goes and they may stop. Undefined: no
+ * weights pending.
+ */
+function awaitReturnedTraffic(step: StrategyStep, input: Pick<StrategyStepInput, 'observed' | 'now'>): StrategyStep | undefined {
+  const failed = step.deployments.find((d) => d.id === primaryOf(step.deployments)?.rollbackFrom);
+  if (failed?.rollout?.trafficPending === undefined) return undefined;
+  if (input.observed.trafficApplied === false) return { ...step, mayRemoveBlue: false, wakeAt: input.now + TRAFFIC_POLL_MS };
+  const { trafficPending: _routed, ...rollout } = failed.rollout;
+  return { ...step, deployments: step.deployments.map((d) => (d.id === failed.id ? { ...failed, rollout } : d)) };
 }
 
 /**

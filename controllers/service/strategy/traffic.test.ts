@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../../api/v1/service.js';
 import { svc } from '../testing.js';
-import { recordWritten, shiftIfChanged, trafficPlan, type TrafficPlan, type TrafficShifter, type WrittenGenerations } from './traffic.js';
+import { recordWritten, shiftIfChanged, trafficPendingOn, trafficPlan, type TrafficPlan, type TrafficShifter, type WrittenGenerations } from './traffic.js';
 
 const green = (rollout: Partial<NonNullable<Deployment['rollout']>> | undefined, rolloutState: Deployment['rolloutState'] = 'IN_PROGRESS'): Deployment[] => [
   {
@@ -96,6 +96,17 @@ describe('traffic plans', () => {
     expect(primary?.rollout?.trafficPending).toEqual({ since: pending.since, loadBalancers: { web: 7 } });
     expect(blue?.rollout).toBeUndefined();
     expect(recordWritten(green({ productionTrafficWeight: 10 }), { web: 7 })[0]?.rollout?.trafficPending).toBeUndefined();
+  });
+
+  it('on a rollback they are recorded in the failed deployment pending weights (those that returned its traffic)', () => {
+    const pending = { since: '2026-01-01T00:00:00.000Z', loadBalancers: {} };
+    const [failed, blue] = green({ productionTrafficWeight: 10, trafficPending: pending }, 'FAILED');
+    if (failed === undefined || blue === undefined) throw new Error('fixture');
+    const rollingBack: Deployment[] = [{ ...blue, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', rollbackFrom: 'green' }, { ...failed, status: 'ACTIVE' }];
+    expect(trafficPendingOn(rollingBack)?.id).toBe('green');
+    const recorded = recordWritten(rollingBack, { web: 7 });
+    expect(recorded.find((d) => d.id === 'green')?.rollout?.trafficPending).toEqual({ since: pending.since, loadBalancers: { web: 7 } });
+    expect(trafficPendingOn(green({ productionTrafficWeight: 10 }))?.id).toBe('green');
   });
 
   it('a shifter that fails makes the reconcile fail (so the weights are not recorded as applied)', async () => {

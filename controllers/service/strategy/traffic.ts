@@ -84,10 +84,22 @@ export async function shiftIfChanged(
   return shifter.shift(service, { kind: 'Service', cluster: service.metadata.cluster, name: service.metadata.name }, next);
 }
 
-/** `deployments` with the generations just written recorded in the PRIMARY's pending weights (the stage machine set them pending this pass). */
+/**
+ * The deployment whose rollout holds the weights that wait for the proxies: the PRIMARY's; on a
+ * rollback, the failed deployment's (the weights that returned its traffic to blue: its tasks stop
+ * only once the proxies route them, plan-strategy.ts).
+ */
+export function trafficPendingOn(deployments: readonly Deployment[]): Deployment | undefined {
+  const primary = primaryOf(deployments);
+  if (primary?.rollbackFrom === undefined) return primary;
+  return deployments.find((d) => d.id === primary.rollbackFrom);
+}
+
+/** `deployments` with the generations just written recorded in the pending weights (the plan set them pending this pass; trafficPendingOn). */
 export function recordWritten(deployments: readonly Deployment[], written: WrittenGenerations): Deployment[] {
+  const holder = trafficPendingOn(deployments)?.id;
   return deployments.map((d) =>
-    d.status === 'PRIMARY' && d.rollout?.trafficPending !== undefined
+    d.id === holder && d.rollout?.trafficPending !== undefined
       ? { ...d, rollout: { ...d.rollout, trafficPending: { ...d.rollout.trafficPending, loadBalancers: { ...written } } } }
       : d,
   );

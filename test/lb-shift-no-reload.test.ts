@@ -7,7 +7,7 @@
  * The reloads left (a listener or target group added or removed) answer a request that arrives on
  * such a connection instead of closing it under the client.
  */
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootLogger } from '../api/log.js';
@@ -15,33 +15,12 @@ import { ForwardAction } from '../api/v1/load-balancer.js';
 import { LbProxy } from '../controllers/lb/proxy/proxy.js';
 import { runtimeCommand } from '../controllers/lb/proxy/runtime-api.js';
 import { parseMap } from '../controllers/lb/proxy/weights.js';
-import { get, HAPROXY, targetGroup } from './lb-support.js';
+import { ask, get, HAPROXY, targetGroup } from './lb-support.js';
 import { tempDir } from './support/berth-process.js';
 import { eventually, startTestCluster, type TestCluster } from './support/cluster.js';
 
 /** From this slice's range (25300-25399): 25370-25372. */
 const PORT = 25370;
-
-/** Sends a GET on `socket`; resolves with what came back within 3 s ('' when the proxy closed the connection instead). */
-function ask(socket: Socket): Promise<string> {
-  return new Promise((resolve) => {
-    let got = '';
-    const done = () => {
-      socket.off('data', onData);
-      socket.off('close', done);
-      clearTimeout(timer);
-      resolve(got);
-    };
-    const onData = (d: Buffer) => {
-      got += d.toString();
-      if (got.includes('</html>')) done();
-    };
-    const timer = setTimeout(done, 3_000);
-    socket.on('data', onData);
-    socket.once('close', done);
-    if (!socket.destroyed) socket.write('GET / HTTP/1.1\r\nHost: berth\r\n\r\n');
-  });
-}
 
 describe('traffic shifts on HAProxy are no reload', () => {
   let cluster: TestCluster;

@@ -1,5 +1,6 @@
 /** Shared by the lb-* end-to-end tests: a cluster with one agent, an HAProxy run by LbProxy, and a web service behind it. */
 import { execFileSync } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { rootLogger } from '../api/log.js';
 import { LbProxy } from '../controllers/lb/proxy/proxy.js';
 import { tempDir } from './support/berth-process.js';
@@ -22,6 +23,7 @@ export const LB_PORTS = {
   drain: 24823,
   watch: 24825,
   token: 24826,
+  oldWorker: 24827,
   rulesPath: 24830,
   rulesHost: 24831,
   rulesWeights: 24832,
@@ -112,4 +114,30 @@ export async function get(port: number, path = '/'): Promise<{ status: number; b
   } catch (err) {
     return { status: 0, body: String(err) };
   }
+}
+
+/**
+ * Sends a GET on a raw keep-alive `socket` (one a test holds open across a reload); resolves with
+ * the whole answer, or what came within 3 s ('' when the proxy closed the connection instead).
+ */
+export function ask(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let got = '';
+    const done = () => {
+      socket.off('data', onData);
+      socket.off('close', done);
+      clearTimeout(timer);
+      resolve(got);
+    };
+    const onData = (d: Buffer) => {
+      got += d.toString();
+      const head = got.indexOf('\r\n\r\n');
+      const length = /content-length: (\d+)/i.exec(got)?.[1];
+      if (got.includes('</html>') || (head >= 0 && length !== undefined && got.length >= head + 4 + Number(length))) done();
+    };
+    const timer = setTimeout(done, 3_000);
+    socket.on('data', onData);
+    socket.once('close', done);
+    if (!socket.destroyed) socket.write('GET / HTTP/1.1\r\nHost: berth\r\n\r\n');
+  });
 }

@@ -7,6 +7,7 @@
 import type { ForwardAction, Listener } from '../../../api/v1/load-balancer.js';
 import type { TargetGroupSpec } from '../../../api/v1/target-group.js';
 import type { Desired, DesiredBackend, DesiredServer } from './desired.js';
+import { KEEP_ALIVE_SECONDS } from './old-workers.js';
 import { ruleId, weightSlots } from './weights.js';
 
 export interface ConfigPaths {
@@ -47,6 +48,8 @@ export function renderConfig(desired: Desired, paths: ConfigPaths, options: Conf
     'defaults',
     '  timeout connect 5s',
     '  timeout client 60s',
+    // Bounds how long an old worker may still route a request after a reload (old-workers.ts).
+    `  timeout http-keep-alive ${KEEP_ALIVE_SECONDS}s`,
     '  timeout server 60s',
     '  timeout check 5s',
     // A connection refused by a target that just went away is retried, each time on another one

@@ -11,6 +11,8 @@
  *   - sets each forward's slots (thresholds and backends) in the weights and routes maps
  *     (weights.ts): a traffic shift, the first one included, is never a reload; servers leave
  *     only after the maps moved traffic off them (passCommands);
+ *   - sets the maps in the workers a reload replaced too, while they may still route a request on an
+ *     idle connection, and reports a shift routed only once they route it (old-workers.ts);
  *   - reports what HAProxy's checks see of each target into the group's status.healthReports, with
  *     the generation of each load balancer forwarding to the group whose maps it has applied,
  *     beside the passes rather than inside them (one write per target group: with many groups a
@@ -31,6 +33,7 @@ import { jsonEqual } from '../../../api/json-equal.js';
 import { desiredState, generationsForwardingTo, type Desired, type DesiredFrontend } from './desired.js';
 import { listenerShape, renderConfig, type ConfigOptions, type ConfigPaths } from './haproxy-config.js';
 import { healthOfServer, parseServersState, runtimeCommand, runtimeCommandChecked, type ServerState } from './runtime-api.js';
+import { canRoute, mayStillRoute, parseOldWorkers } from './old-workers.js';
 import { passCommands, serverCommands } from './server-ops.js';
 import { parseMap, renderWeightsMap, routeEntries, weightCommands, weightEntries } from './weights.js';
 
@@ -47,6 +50,9 @@ export interface LbProxyOptions {
   intervalMs?: number;
   log: Logger;
 }
+
+/** Runs one Runtime API command in one worker and answers its output. */
+type WorkerCli = (command: string) => Promise<string>;
 
 export class HaproxyStartError extends Error {
   override readonly name = 'HaproxyStartError';
@@ -81,6 +87,10 @@ export class LbProxy {
   private routed: readonly DesiredFrontend[] = [];
   private readonly balancers: Informer<LoadBalancer>;
   private readonly groups: Informer<TargetGroup>;
+  /** Workers a reload replaced, by pid, and when: they may still route requests (old-workers.ts). */
+  private readonly retired = new Map<string, number>();
+  /** The running worker's Runtime API. */
+  private readonly current: WorkerCli = (command) => runtimeCommand(this.paths.adminSocket, command);
   /** Aborted by a watched change (or stop) to end the wait between two passes early. */
   private wake = new AbortController();
 
@@ -156,12 +166,19 @@ export class LbProxy {
    * served (tests, operators) waits for this rather than for a fixed time.
    */
   async weightsApplied(): Promise<boolean> {
-    return (await this.mapCommands(await this.desired())).length === 0;
+    const desired = this.desired();
+    return (await this.mapCommands(desired, this.current)).length === 0 && (await this.oldWorkersRoute(desired, false));
   }
 
-  /** Runtime API commands taking the running routes and weights maps to `desired`'s. */
-  private async mapCommands(desired: Desired): Promise<string[]> {
-    const show = async (file: string) => parseMap(await runtimeCommand(this.paths.adminSocket, `show map ${file}`));
+  /** The generation of `loadBalancer` whose listeners' maps the running HAProxy holds (undefined: none of it routed yet). */
+  routedGeneration(loadBalancer: string): number | undefined {
+    const generations = this.routed.filter((f) => f.loadBalancer === loadBalancer).map((f) => f.generation);
+    return generations.length === 0 ? undefined : Math.min(...generations);
+  }
+
+  /** Runtime API commands taking the routes and weights maps of the worker `cli` reaches to `desired`'s. */
+  private async mapCommands(desired: Desired, cli: WorkerCli): Promise<string[]> {
+    const show = async (file: string) => parseMap(await cli(`show map ${file}`));
     return [
       ...weightCommands(this.paths.routesMap, routeEntries(desired), await show(this.paths.routesMap)),
       ...weightCommands(this.paths.weightsMap, weightEntries(desired), await show(this.paths.weightsMap)),
@@ -186,7 +203,7 @@ export class LbProxy {
     }
     // Servers arriving, then the maps (routes before thresholds: a slot about to be taken names its
     // backend first), then servers leaving: traffic has moved off a server before it drains.
-    const maps = await this.mapCommands(desired);
+    const maps = await this.mapCommands(desired, this.current);
     let mapsApplied = true;
     for (const command of passCommands(serverCommands(desired.backends, running), maps)) {
       try {
@@ -197,9 +214,38 @@ export class LbProxy {
         if (maps.includes(command)) mapsApplied = false;
       }
     }
-    // A generation is reported routed only once every map command of it succeeded.
-    if (mapsApplied) this.routed = desired.frontends;
+    // A generation is reported routed only once every map command of it succeeded, in the old workers too.
+    if (mapsApplied && (await this.oldWorkersRoute(desired, true))) this.routed = desired.frontends;
     this.queueReport(desired, parseServersState(await runtimeCommand(this.paths.adminSocket, 'show servers state')), this.routed);
+  }
+
+  /**
+   * Whether every old worker that may still route a request routes `desired` (old-workers.ts);
+   * `apply`: set the maps in those that can route them first.
+   */
+  private async oldWorkersRoute(desired: Desired, apply: boolean): Promise<boolean> {
+    if (this.retired.size === 0) return true;
+    const live = new Set(parseOldWorkers(await runtimeCommand(this.paths.master, 'show proc')));
+    for (const pid of this.retired.keys()) if (!live.has(pid)) this.retired.delete(pid);
+    const now = Date.now();
+    let routed = true;
+    for (const [pid, retiredAt] of this.retired) {
+      if (!mayStillRoute(retiredAt, now)) continue;
+      const cli: WorkerCli = (command) => runtimeCommand(this.paths.master, `@!${pid} ${command}`);
+      const commands = await this.mapCommands(desired, cli);
+      if (commands.length === 0) continue;
+      if (!apply || !canRoute(desired, parseServersState(await cli('show servers state')))) {
+        routed = false;
+        continue;
+      }
+      try {
+        for (const command of commands) await runtimeCommandChecked(this.paths.master, `@!${pid} ${command}`);
+      } catch (err) {
+        this.options.log.warn({ err, pid }, 'setting the maps in an old worker failed');
+        routed = false;
+      }
+    }
+    return routed;
   }
 
   /** Queues what a pass saw for the health reports; one round runs at a time, and a round not yet begun takes the latest. */
@@ -245,6 +291,7 @@ export class LbProxy {
     const before = await this.workerPid();
     await runtimeCommand(this.paths.master, 'reload');
     await this.waitForWorker(before);
+    if (before !== undefined) this.retired.set(before, Date.now());
     this.options.log.info({ frontends: desired.frontends.map((f) => f.name) }, 'haproxy reloaded');
   }
 

@@ -54,15 +54,33 @@ export function weightSlots(frontend: string, rule: string, a: ForwardAction): W
   });
 }
 
-/** Every slot of the desired listeners. */
-function allSlots(desired: Desired): WeightSlot[] {
+/** The slots of each forward action of the desired listeners, one array per action. */
+function slotsByAction(desired: Desired): WeightSlot[][] {
   return desired.frontends.flatMap((f) => {
     const actions: Array<[string, ForwardAction | undefined]> = [
       ...f.listener.rules.map((r): [string, ForwardAction | undefined] => [ruleId(r.priority), r.actions[0]]),
       [ruleId(undefined), f.listener.defaultActions[0]],
     ];
-    return actions.flatMap(([rule, action]) => (action === undefined ? [] : weightSlots(f.name, rule, action)));
+    return actions.flatMap(([rule, action]) => (action === undefined ? [] : [weightSlots(f.name, rule, action)]));
   });
+}
+
+/** Every slot of the desired listeners. */
+function allSlots(desired: Desired): WeightSlot[] {
+  return slotsByAction(desired).flat();
+}
+
+/** The backends some request may be sent to: each slot whose threshold is above the one before it takes a share. */
+export function backendsTakingShare(desired: Desired): Set<string> {
+  const out = new Set<string>();
+  for (const slots of slotsByAction(desired)) {
+    let below = 0;
+    for (const slot of slots) {
+      if (slot.threshold > below) out.add(slot.backend);
+      below = Math.max(below, slot.threshold);
+    }
+  }
+  return out;
 }
 
 /** The weights map: every slot's key → threshold. */

@@ -15,7 +15,9 @@ const forward = (weights: Record<string, number>): Desired => ({
       listener: Listener.parse({
         port: 80,
         protocol: 'HTTP',
-        defaultActions: [{ type: 'forward', forwardConfig: { targetGroups: Object.entries(weights).map(([targetGroupName, weight]) => ({ targetGroupName, weight })) } }],
+        defaultActions: [
+          { type: 'forward', forwardConfig: { targetGroups: Object.entries(weights).map(([targetGroupName, weight]) => ({ targetGroupName, weight })) } },
+        ],
       }),
     },
   ],

@@ -144,7 +144,8 @@ function returnTraffic(step: StrategyStep, input: Pick<StrategyStepInput, 'desir
   // Traffic green had (its rollout split it) goes back in weights the proxies route on their next
   // pass: green's tasks stay until they do (awaitReturnedTraffic), or a request still sent to green
   // would find its tasks gone.
-  const pending = failed?.rollout === undefined ? undefined : { ...failed, rollout: { ...failed.rollout, trafficPending: { since: nowIso, loadBalancers: {} } } };
+  const pending =
+    failed?.rollout === undefined ? undefined : { ...failed, rollout: { ...failed.rollout, trafficPending: { since: nowIso, loadBalancers: {} } } };
   const deployments = step.deployments.map((d) => (d.id === primary.id ? returned : d.id === pending?.id ? pending : d));
   if (pending === undefined) return { ...step, deployments };
   return { ...step, deployments, mayRemoveBlue: false, wakeAt: input.now + TRAFFIC_POLL_MS };

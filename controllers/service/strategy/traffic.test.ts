@@ -102,7 +102,10 @@ describe('traffic plans', () => {
     const pending = { since: '2026-01-01T00:00:00.000Z', loadBalancers: {} };
     const [failed, blue] = green({ productionTrafficWeight: 10, trafficPending: pending }, 'FAILED');
     if (failed === undefined || blue === undefined) throw new Error('fixture');
-    const rollingBack: Deployment[] = [{ ...blue, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', rollbackFrom: 'green' }, { ...failed, status: 'ACTIVE' }];
+    const rollingBack: Deployment[] = [
+      { ...blue, status: 'PRIMARY', rolloutState: 'IN_PROGRESS', rollbackFrom: 'green' },
+      { ...failed, status: 'ACTIVE' },
+    ];
     expect(trafficPendingOn(rollingBack)?.id).toBe('green');
     const recorded = recordWritten(rollingBack, { web: 7 });
     expect(recorded.find((d) => d.id === 'green')?.rollout?.trafficPending).toEqual({ since: pending.since, loadBalancers: { web: 7 } });

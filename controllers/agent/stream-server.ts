@@ -28,7 +28,8 @@ const HIGH_WATER_BYTES = 1024 * 1024;
 
 export interface StreamServerOptions {
   auth: LogCallerAuth;
-  runtime: ContainerRuntime;
+  /** What of the runtime sessions use: finding the task's container, running a command in it, its address. */
+  runtime: Pick<ContainerRuntime, 'listContainers' | 'exec' | 'inspectContainer'>;
   scope: AgentScope;
   log: Logger;
 }
@@ -99,22 +100,29 @@ export class StreamServer {
     const finish = (body: { exitCode?: number; error?: string }) => {
       if (ws.readyState === ws.OPEN) ws.send(frame(EXEC_CHANNEL.status, JSON.stringify(body)), () => ws.close(1000));
     };
+    // The caller sends as soon as the socket is open (`… | berth exec -i`): what comes while the
+    // command is being started is kept and handed over in order once it runs, not dropped.
+    const early: Buffer[] = [];
+    let deliver = (data: Buffer) => void early.push(data);
+    ws.on('message', (data) => deliver(messageBuffer(data)));
     let session: ExecSession;
     try {
       session = await start({ command: query.command, tty: query.tty, stdin: query.stdin });
     } catch (err) {
       return finish({ error: err instanceof Error ? err.message : String(err) });
     }
+    if (ws.readyState !== ws.OPEN) session.close();
     ws.on('close', () => session.close());
-    ws.on('message', (data) => {
-      const message = unframe(messageBuffer(data));
+    deliver = (data) => {
+      const message = unframe(data);
       if (message?.channel === EXEC_CHANNEL.stdin) session.stdin.write(message.data);
       else if (message?.channel === EXEC_CHANNEL.stdinEnd) session.stdin.end();
       else if (message?.channel === EXEC_CHANNEL.resize) {
         const size = TerminalSize.safeParse(safeJson(message.data.toString()));
         if (size.success) session.resize(size.data.cols, size.data.rows).catch((err: unknown) => this.options.log.debug({ err }, 'resize failed'));
       }
-    });
+    };
+    for (const data of early.splice(0)) deliver(data);
     session.stdin.on('error', () => undefined); // the process may exit before reading it all
     const sent = (stream: NodeJS.ReadableStream, channel: typeof EXEC_CHANNEL.stdout | typeof EXEC_CHANNEL.stderr) =>
       new Promise<void>((resolve) => {

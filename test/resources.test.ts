@@ -174,6 +174,23 @@ describe.each(testStoreBackends)('ResourceStore on %s', (_name, open) => {
     expect(names).toEqual(['svc-0', 'svc-1', 'svc-2', 'svc-3', 'svc-4']);
   });
 
+  it('listJson shows each item as list does, decoding only for a selector, a filter or a view', async () => {
+    for (const [i, app] of ['a', 'b', 'a'].entries()) await resources.create(service(`svc-${i}`, { labels: { app } }));
+    const parsed = async (options: Parameters<ResourceStore['listJson']>[1]) =>
+      (await resources.listJson('Service', options)).itemJson.map((j) => JSON.parse(j) as unknown);
+    const listed = (await resources.list('Service', { cluster: 'default' })).items;
+    expect(await parsed({ cluster: 'default' })).toEqual(listed);
+    expect(await parsed({ cluster: 'default', labelSelector: 'app=a' })).toEqual(listed.filter((s) => s.metadata.labels?.app === 'a'));
+    expect(await parsed({ cluster: 'default', filter: (o) => o.metadata.name !== 'svc-1' })).toEqual(listed.filter((s) => s.metadata.name !== 'svc-1'));
+    const named = await parsed({ cluster: 'default', view: (o) => ({ ...o, metadata: { ...o.metadata, labels: { shown: 'yes' } } }) });
+    expect(named.map((o) => (o as { metadata: { labels: unknown } }).metadata.labels)).toEqual([{ shown: 'yes' }, { shown: 'yes' }, { shown: 'yes' }]);
+    const first = await resources.listJson('Service', { cluster: 'default', limit: 2 });
+    expect(first.itemJson).toHaveLength(2);
+    const rest = await resources.listJson('Service', { cluster: 'default', limit: 2, continue: first.continue });
+    expect(rest.itemJson.map((j) => (JSON.parse(j) as { metadata: { name: string } }).metadata.name)).toEqual(['svc-2']);
+    expect(rest.continue).toBeUndefined();
+  });
+
   it('registers task-definition revisions atomically, consecutively, never reusing a number', async () => {
     const registered = await Promise.all(Array.from({ length: 8 }, (_, i) => resources.create(taskDefinition('web', ['sleep', String(i)]))));
     const numbers = registered.map((td) => td.metadata.name).sort((a, b) => Number(a.split(':')[1]) - Number(b.split(':')[1]));

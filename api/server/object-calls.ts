@@ -3,7 +3,6 @@
  * as plain functions of (resources, call, body) → (HTTP code, body), so they carry no HTTP
  * framework and read like the resource layer they forward to.
  */
-import { objectJson } from '../usecases/resources/codec.js';
 import type { ResourceStore } from '../usecases/resources/resource-store.js';
 import { API_VERSION, type BerthObject } from '../v1/index.js';
 import type { ApiCall } from './api-call.js';
@@ -36,7 +35,7 @@ export async function runObjectCall(
   admit?: Admit,
 ): Promise<CallResult> {
   const result = await objectCall(resources, call, body, contentType, admit);
-  // No answer carries a Secret's sealed values (public-view.ts); lists are made by objectJson, which does the same.
+  // No answer carries a Secret's sealed values (public-view.ts); lists are made by listJson (objectJson), which does the same.
   return 'body' in result && isObject(result.body) ? { code: result.code, body: publicObject(result.body) } : result;
 }
 
@@ -53,25 +52,20 @@ async function objectCall(resources: ResourceStore, call: ApiCall, body: unknown
     case 'get':
       return { code: 200, body: await resources.mustGet(kind, ref) };
     case 'list': {
-      const page = await resources.list(kind, {
+      const page = await resources.listJson(kind, {
         cluster: path.cluster,
         labelSelector: query.labelSelector,
         limit: query.limit,
         continue: query.continue,
-        withStored: true,
-      });
-      const bound = boundTo(query.containerInstance);
-      const view = query.view === 'discovery' ? discoveryView : undefined;
-      const itemJson = page.items.flatMap((item, i) => {
-        if (!bound(item)) return [];
-        return [view ? objectJson(view(item), undefined) : objectJson(item, page.stored?.[i])];
+        ...(query.containerInstance === undefined ? {} : { filter: boundTo(query.containerInstance) }),
+        ...(query.view === 'discovery' ? { view: discoveryView } : {}),
       });
       const head = {
         apiVersion: API_VERSION,
         kind: `${kind}List`,
         metadata: { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}) },
       };
-      return { code: 200, json: listJson(head, itemJson) };
+      return { code: 200, json: listJson(head, page.itemJson) };
     }
     case 'create':
       if (subresource) throw new BadRequestError('POST to the collection to create an object', 405);

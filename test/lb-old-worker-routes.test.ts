@@ -9,7 +9,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForwardAction } from '../api/v1/load-balancer.js';
-import { ask, get, haproxyInstalled, LB_PORTS, loadBalancer, startLbEnv, targetGroup, webContainer, type LbEnv } from './lb-support.js';
+import { ask, get, haproxyInstalled, LB_PORTS, loadBalancer, routesStored, startLbEnv, targetGroup, webContainer, type LbEnv } from './lb-support.js';
 import { eventually } from './support/cluster.js';
 
 const PORT = LB_PORTS.oldWorker;
@@ -29,7 +29,7 @@ describe.skipIf(!haproxyInstalled)('an old HAProxy worker routes the shifts stor
     lb.cluster.client.mutate('LoadBalancer', { cluster: lb.cluster.name, name: 'ow' }, (l) => {
       l.spec = { listeners: l.spec.listeners.map((x) => ({ ...x, defaultActions: [ForwardAction.parse({ type: 'forward', targetGroupName: group })] })) };
     });
-  /** A service of one web task registered in target group `name`; resolves with what the task answers once the group reports it healthy. */
+  /** A service of one web task registered in target group `name`; resolves once the group reports the task healthy. */
   const serviceIn = async (name: string) => {
     const { cluster } = lb;
     await cluster.client.create(lb.at(targetGroup(name)));
@@ -50,11 +50,8 @@ describe.skipIf(!haproxyInstalled)('an old HAProxy worker routes the shifts stor
       `${name} healthy`,
     );
   };
-  /** Until the proxy routes the load balancer's stored generation, in every worker that may still route a request. */
-  const routed = async () => {
-    const { metadata } = await lb.cluster.client.mustGet('LoadBalancer', { cluster: lb.cluster.name, name: 'ow' });
-    return (lb.proxy.routedGeneration('ow') ?? -1) >= (metadata.generation ?? 0) && (await lb.proxy.weightsApplied());
-  };
+  /** Whether the proxy routes the load balancer's stored generation, in every worker that may still route a request. */
+  const routed = async () => routesStored(lb.proxy, [await lb.cluster.client.mustGet('LoadBalancer', { cluster: lb.cluster.name, name: 'ow' })]);
   const reloadFor = async (name: string, port: number) => {
     const pid = lb.proxy.pid;
     await lb.cluster.client.create(lb.at(loadBalancer(name, port, 'ow-blue')));

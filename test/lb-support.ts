@@ -141,3 +141,12 @@ export function ask(socket: Socket): Promise<string> {
     if (!socket.destroyed) socket.write('GET / HTTP/1.1\r\nHost: berth\r\n\r\n');
   });
 }
+
+/**
+ * Whether `proxy` routes the weights of the load balancers `stored` (as read from the store): each
+ * one's generation, in every worker that may still route a request — not only what the proxy's
+ * watch has delivered so far.
+ */
+export async function routesStored(proxy: LbProxy, stored: ReadonlyArray<{ metadata: { name: string; generation?: number } }>): Promise<boolean> {
+  return stored.every((lb) => (proxy.routedGeneration(lb.metadata.name) ?? -1) >= (lb.metadata.generation ?? 0)) && (await proxy.weightsApplied());
+}

@@ -8,7 +8,7 @@
 import { expect } from 'vitest';
 import { rootLogger } from '../api/log.js';
 import { LbProxy } from '../controllers/lb/proxy/proxy.js';
-import { get, HAPROXY, targetGroup } from './lb-support.js';
+import { get, HAPROXY, routesStored, targetGroup } from './lb-support.js';
 import { primary, serviceWhen } from './rollout-harness.js';
 import { tempDir } from './support/berth-process.js';
 import { eventually, FAST, startTestCluster, TEST_IMAGE, type TestCluster } from './support/cluster.js';
@@ -130,19 +130,10 @@ export async function setUpBehindProxy(cluster: TestCluster, name: string, port:
   await eventually(async () => (await get(port)).body === 'v1', 30_000, `${name}: v1 answering on ${port}`);
 }
 
-/**
- * Until the proxy routes the weights stored now (call after the status records them: the listeners
- * were written first): the generation of every load balancer read from the store now, not only what
- * the proxy's watch has delivered so far.
- */
+/** Until the proxy routes the weights stored now (call after the status records them: the listeners were written first). */
 export async function weightsRouted(env: TrafficEnv): Promise<void> {
-  const stored = await env.cluster.client.list('LoadBalancer', { cluster: env.cluster.name });
-  await eventually(
-    async () =>
-      stored.items.every((lb) => (env.proxy.routedGeneration(lb.metadata.name) ?? -1) >= (lb.metadata.generation ?? 0)) && (await env.proxy.weightsApplied()),
-    30_000,
-    'the proxy routing the stored weights',
-  );
+  const { items } = await env.cluster.client.list('LoadBalancer', { cluster: env.cluster.name });
+  await eventually(() => routesStored(env.proxy, items), 30_000, 'the proxy routing the stored weights');
 }
 
 /** Percent of `samples` requests on `port` answered by v2 (every answer must be v1 or v2). */

@@ -250,6 +250,19 @@ describe('tracedClient', () => {
 
 const setRunningTo = (n: number) => (s: Svc) => void (s.status && (s.status.runningCount = n));
 
+/** Status writes of a service's counts, one per half second at most, coalesced while desiredCount stays. */
+const HALF_SECOND_COUNTS: ControllerOptions<'Service'>['statusWrites'] = { intervalMs: 500, coalesceWhen: (a, b) => a?.desiredCount === b?.desiredCount };
+
+/** A reconcile that reads the service and writes `running()` as its runningCount, noting when it ran in `calls`. */
+const writeRunning =
+  (clock: FakeClock, calls: number[], running: () => number): ControllerOptions<'Service'>['reconcile'] =>
+  async ({ key }, ctx) => {
+    calls.push(clock.now());
+    await ctx.client.get('Service', key);
+    await ctx.client.mutate('Service', key, setRunningTo(running()), { subresource: 'status' });
+    return done();
+  };
+
 describe('runController applies declared rate control', () => {
   async function run(
     options: Partial<ControllerOptions<'Service'>>,
@@ -298,14 +311,8 @@ describe('runController applies declared rate control', () => {
     let running = 1;
     const calls: number[] = [];
     const { running: ctl, stop } = await run(
-      { statusWrites: { intervalMs: 500, coalesceWhen: (a, b) => a?.desiredCount === b?.desiredCount } },
-      async ({ key }, ctx) => {
-        calls.push(clock.now());
-        await ctx.client.get('Service', key);
-        const count = running;
-        await ctx.client.mutate('Service', key, setRunningTo(count), { subresource: 'status' });
-        return done();
-      },
+      { statusWrites: HALF_SECOND_COUNTS },
+      writeRunning(clock, calls, () => running),
       clock,
       store,
     );
@@ -331,16 +338,8 @@ describe('runController applies declared rate control', () => {
     let running = 1;
     const calls: number[] = [];
     const { running: ctl, stop } = await run(
-      {
-        pacing: { minIntervalMs: 300 },
-        statusWrites: { intervalMs: 500, coalesceWhen: (a, b) => a?.desiredCount === b?.desiredCount },
-      },
-      async ({ key }, ctx) => {
-        calls.push(clock.now());
-        await ctx.client.get('Service', key);
-        await ctx.client.mutate('Service', key, setRunningTo(running), { subresource: 'status' });
-        return done();
-      },
+      { pacing: { minIntervalMs: 300 }, statusWrites: HALF_SECOND_COUNTS },
+      writeRunning(clock, calls, () => running),
       clock,
       store,
     );

@@ -231,7 +231,9 @@ export class LbProxy {
     let routed = true;
     for (const [pid, retiredAt] of this.retired) {
       if (!mayStillRoute(retiredAt, now)) continue;
-      const cli: WorkerCli = (command) => runtimeCommand(this.paths.master, `@!${pid} ${command}`);
+      // The master forwards a command prefixed with `@!<pid>` to that worker.
+      const inWorker = (command: string) => `@!${pid} ${command}`;
+      const cli: WorkerCli = (command) => runtimeCommand(this.paths.master, inWorker(command));
       const commands = await this.mapCommands(desired, cli);
       if (commands.length === 0) continue;
       if (!apply || !canRoute(desired, parseServersState(await cli('show servers state')))) {
@@ -239,7 +241,7 @@ export class LbProxy {
         continue;
       }
       try {
-        for (const command of commands) await runtimeCommandChecked(this.paths.master, `@!${pid} ${command}`);
+        for (const command of commands) await runtimeCommandChecked(this.paths.master, inWorker(command));
       } catch (err) {
         this.options.log.warn({ err, pid }, 'setting the maps in an old worker failed');
         routed = false;

@@ -15,6 +15,7 @@ import type { TargetGroupSide } from '../../../api/v1/advanced-configuration.js'
 import type { ObjectOf } from '../../kit/types.js';
 import { primaryOf, rollBackTo, rollbackTarget, type DeploymentNote } from '../deployments.js';
 import { advanceStage, beginRollout, TRAFFIC_POLL_MS, type HookAnswer } from './stages.js';
+import { trafficPendingOn } from './traffic.js';
 
 type Service = ObjectOf<'Service'>;
 
@@ -158,7 +159,7 @@ function returnTraffic(step: StrategyStep, input: Pick<StrategyStepInput, 'desir
  * weights pending.
  */
 function awaitReturnedTraffic(step: StrategyStep, input: Pick<StrategyStepInput, 'observed' | 'now'>): StrategyStep | undefined {
-  const failed = step.deployments.find((d) => d.id === primaryOf(step.deployments)?.rollbackFrom);
+  const failed = trafficPendingOn(step.deployments);
   if (failed?.rollout?.trafficPending === undefined) return undefined;
   if (input.observed.trafficApplied === false) return { ...step, mayRemoveBlue: false, wakeAt: input.now + TRAFFIC_POLL_MS };
   const { trafficPending: _routed, ...rollout } = failed.rollout;

@@ -3,6 +3,7 @@
  * Docker answers is parsed with zod (docker-schemas.ts) and normalized (docker-normalize.ts) here, at
  * the edge, so the agent never sees Docker's JSON.
  */
+import { Agent } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { rootLogger, type Logger } from '../../../api/log.js';
@@ -65,14 +66,34 @@ export interface DockerRuntimeOptions {
 const DEFAULT_PULL_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_CGROUP_ROOT = '/sys/fs/cgroup';
 
+/** A ready client or a DOCKER_HOST over the network: not this machine's engine on a unix socket. */
+function notLocalSocket(options: DockerRuntimeOptions): boolean {
+  return options.docker !== undefined || /^(tcp|https?|ssh):/.test(process.env.DOCKER_HOST ?? '');
+}
+
 function defaultCgroupRoot(options: DockerRuntimeOptions): string | false {
   if (options.taskCgroupRoot !== undefined) return options.taskCgroupRoot;
-  if (options.docker || /^(tcp|https?|ssh):/.test(process.env.DOCKER_HOST ?? '')) return false;
-  return DEFAULT_CGROUP_ROOT;
+  return notLocalSocket(options) ? false : DEFAULT_CGROUP_ROOT;
+}
+
+/**
+ * The client container starts go through: on a unix socket, a connection of their own for each.
+ * dockerd still serves the connections a client keeps alive after its shutdown has closed the
+ * listener; a start arriving then mounts the container's layer and is cut off by the exit, and on a
+ * data root that is not a shared mount the next dockerd hides that mount and can never remove the
+ * container. On a fresh connection such a start is refused instead, and the agent starts the task
+ * on the next engine. Only starts: every other call keeps the pooled connections.
+ */
+function startClient(options: DockerRuntimeOptions, pooled: Docker): Docker {
+  if (notLocalSocket(options)) return pooled;
+  // docker-modem takes an http.Agent; @types/dockerode does not declare it.
+  const fresh: Docker.DockerOptions & { agent: Agent } = { agent: new Agent({ keepAlive: false }) };
+  return new Docker(options.socketPath ? { ...fresh, socketPath: options.socketPath } : fresh);
 }
 
 export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
+  private readonly starts: Docker;
   private readonly images: ImageEnsurer;
   private readonly log: Logger;
   private readonly cgroups: HostCgroups | undefined;
@@ -81,6 +102,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.docker = options.docker ?? (options.socketPath ? new Docker({ socketPath: options.socketPath }) : new Docker());
+    this.starts = startClient(options, this.docker);
     this.images = new ImageEnsurer(this.docker, options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS);
     this.log = options.log ?? rootLogger.child({ component: 'docker-runtime' });
     const root = defaultCgroupRoot(options);
@@ -149,7 +171,7 @@ export class DockerRuntime implements ContainerRuntime {
   async startContainer(id: string): Promise<void> {
     await dockerCall(
       `starting container ${id}`,
-      async () => void (await this.docker.getContainer(id).start()),
+      async () => void (await this.starts.getContainer(id).start()),
       (f) => (f.status === 304 ? { value: undefined } : f.status === 404 ? new ContainerNotFoundError(id, 'start') : undefined),
     );
   }

@@ -1,13 +1,11 @@
 /**
  * How far the JS heap of a long-running berth process may grow past what is live before V8 runs a
  * full collection (V8's --heap-growing-percent; Go's GOGC is the same knob). V8's own heuristic lets
- * a process that allocates fast grow its old generation to several times the live heap: at 20,000
- * tasks the server held ~80 MB live and peaked at 340–400 MB RSS, almost all of it garbage waiting
- * for the next full collection. berth's control plane takes 75 % (1.75× live) by default, which
- * costs more frequent full collections than V8's heuristic (bench/NOTES.md measures both sides).
- * It was 50 % until the control plane got fast enough for those collections to show (placement at
- * 0.81× of V8's default); at 100 % the server peaked at 291–301 MB with the bench's API probe (a
- * list of all 20,000 tasks) after placement, at 75 % at 277–279 MB, at the same placement rate.
+ * a process that allocates fast grow its old generation to several times its live heap, almost all
+ * of it garbage waiting for the next full collection: a control plane holding many tasks would
+ * peak far above what it keeps. berth's control plane takes 75 % (1.75× live) by default: less
+ * lets full collections slow placement, more lets the peak follow the garbage (bench/NOTES.md,
+ * "heap growth", has the measurements on both sides).
  *
  * BERTH_HEAP_GROWTH_PERCENT overrides it (an integer, 1–1000); 0 keeps V8's own heuristic.
  */

@@ -38,9 +38,8 @@ export interface GroupCommitOptions {
    * Transactions of one lane in flight at once (default 1). One: while a transaction is out,
    * everything issued meanwhile waits and leaves together with the next. etcd commits one
    * transaction at a time anyway, and each costs a gRPC call on both sides and a raft entry, so
-   * fewer, larger transactions cost less CPU everywhere. Measured in the placement bench (20,000
-   * tasks, interleaved runs): at 1, 1,842–1,978 tasks/s with the server at 9.7–10.7 CPU-s and etcd
-   * at 2.7–2.9; at 4, 1,403–1,625 tasks/s, server 12.2–14.2 CPU-s, etcd 3.2–4.1.
+   * fewer, larger transactions cost less CPU everywhere (bench/NOTES.md: the placement bench at 1
+   * and at 4 in flight, interleaved).
    */
   maxInFlight?: number;
 }

@@ -3,12 +3,12 @@
  * Docker answers is parsed with zod (docker-schemas.ts) and normalized (docker-normalize.ts) here, at
  * the edge, so the agent never sees Docker's JSON.
  */
-import { Agent } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { rootLogger, type Logger } from '../../../api/log.js';
 import { HostCgroups } from './cgroups.js';
 import { dockerCall } from './docker-error.js';
+import { connectionPerRequestClient } from './docker-start-client.js';
 import { subscribeToEvents, labelFilters } from './docker-events.js';
 import { ImageEnsurer } from './docker-images.js';
 import { bareName, containerState, toInspection } from './docker-normalize.js';
@@ -76,21 +76,6 @@ function defaultCgroupRoot(options: DockerRuntimeOptions): string | false {
   return notLocalSocket(options) ? false : DEFAULT_CGROUP_ROOT;
 }
 
-/**
- * The client container starts go through: on a unix socket, a connection of their own for each.
- * dockerd still serves the connections a client keeps alive after its shutdown has closed the
- * listener; a start arriving then mounts the container's layer and is cut off by the exit, and on a
- * data root that is not a shared mount the next dockerd hides that mount and can never remove the
- * container. On a fresh connection such a start is refused instead, and the agent starts the task
- * on the next engine. Only starts: every other call keeps the pooled connections.
- */
-function startClient(options: DockerRuntimeOptions, pooled: Docker): Docker {
-  if (notLocalSocket(options)) return pooled;
-  // docker-modem takes an http.Agent; @types/dockerode does not declare it.
-  const fresh: Docker.DockerOptions & { agent: Agent } = { agent: new Agent({ keepAlive: false }) };
-  return new Docker(options.socketPath ? { ...fresh, socketPath: options.socketPath } : fresh);
-}
-
 export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
   private readonly starts: Docker;
@@ -102,7 +87,9 @@ export class DockerRuntime implements ContainerRuntime {
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.docker = options.docker ?? (options.socketPath ? new Docker({ socketPath: options.socketPath }) : new Docker());
-    this.starts = startClient(options, this.docker);
+    // Starts on a connection of their own (docker-start-client.ts says why); a ready client or a
+    // remote engine is used as it is.
+    this.starts = notLocalSocket(options) ? this.docker : connectionPerRequestClient(options.socketPath);
     this.images = new ImageEnsurer(this.docker, options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS);
     this.log = options.log ?? rootLogger.child({ component: 'docker-runtime' });
     const root = defaultCgroupRoot(options);

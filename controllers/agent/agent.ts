@@ -152,6 +152,9 @@ export class Agent {
         tasks.forget(t.metadata.name);
         enqueue(t);
       },
+      // The API is back: a task whose status write failed through the outage is not left waiting
+      // out a backoff that grew all that time (its stopped containers' networks with it).
+      onRecovered: () => this.queue.retryBackingOffNow(),
     });
     informer.start();
     if (!(await informer.waitForSync(this.stopping.signal))) return;
@@ -402,11 +405,21 @@ export class Agent {
   }
 
   private scheduleHeartbeat(): void {
+    let failing = false;
     const tick = () => {
       const registration = this.registration;
       if (this.state !== 'running' || !registration) return;
       heartbeat(registration)
-        .catch((err: unknown) => this.log.warn({ err }, 'heartbeat failed; trying again next interval'))
+        .then(() => {
+          // The API answers again: what failed for want of it is tried now, not after a backoff
+          // grown through the outage (the informer's own relist may still be backing off).
+          if (failing) this.queue.retryBackingOffNow();
+          failing = false;
+        })
+        .catch((err: unknown) => {
+          failing = true;
+          this.log.warn({ err }, 'heartbeat failed; trying again next interval');
+        })
         .finally(() => {
           if (this.state === 'running') this.timers.set('heartbeat', this.clock.after(this.options.heartbeatIntervalMs, tick));
         });

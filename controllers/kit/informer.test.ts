@@ -24,6 +24,7 @@ async function setup(initial: TaskLike[] = [], opts: { resyncMs?: number } = {})
     onAdd: (o) => events.push(`add ${o.metadata.name}`),
     onUpdate: (a, b) => events.push(a === b ? `resync ${b.metadata.name}` : `update ${b.metadata.name} ${a.spec.image}->${b.spec.image}`),
     onDelete: (o) => events.push(`delete ${o.metadata.name}`),
+    onRecovered: () => events.push('recovered'),
   });
   informer.start();
   await expect(informer.waitForSync()).resolves.toBe(true);
@@ -149,7 +150,8 @@ describe('Informer relist', () => {
 
     await clock.advanceAsync(0);
     expect(source.listCalls).toBe(2);
-    expect(events.sort()).toEqual(['add d', 'delete b', 'update a busybox:1->busybox:2']); // nothing for c
+    // Nothing for c; and no recovery: a compaction is history moving on, not the store coming back.
+    expect(events.sort()).toEqual(['add d', 'delete b', 'update a busybox:1->busybox:2']);
     expect(
       informer
         .list()
@@ -164,7 +166,7 @@ describe('Informer relist', () => {
     expect(events).toEqual(['add e']);
   });
 
-  it('relists with growing backoff when the watch breaks or the list fails', async () => {
+  it('relists with growing backoff when the watch breaks or the list fails, and reports the recovery once', async () => {
     const { clock, source, informer, events } = await setup([task('a')]);
     events.length = 0;
     source.failNextLists(new Error('store unavailable'));
@@ -179,7 +181,7 @@ describe('Informer relist', () => {
     expect(source.listCalls).toBe(2);
     await clock.advanceAsync(1); // 200 ms later: second relist succeeds
     expect(source.listCalls).toBe(3);
-    expect(events).toEqual(['add b']);
+    expect(events).toEqual(['add b', 'recovered']);
     expect(informer.get(keyOf('b'))).toBeDefined();
     expect(source.openWatches()).toBe(1);
   });

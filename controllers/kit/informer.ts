@@ -41,6 +41,11 @@ export interface InformerHandlers<T> {
   /** Also called with `oldObj === newObj` for every cached object on each resync. */
   onUpdate?(oldObj: T, newObj: T): void;
   onDelete?(obj: T): void;
+  /**
+   * Called when a list succeeds after a list failed or the watch broke: the store is reachable
+   * again, so work that failed for want of it may succeed now (WorkQueue.retryBackingOffNow).
+   */
+  onRecovered?(): void;
 }
 
 /** Options of `Informer`. */
@@ -75,6 +80,8 @@ export class Informer<T extends KitObject> {
   /** The revision of the last list: the cache already holds every change up to it. */
   private listedRevision = 0;
   private synced = false;
+  /** A list failed or the watch broke since the last good list: the next good one is a recovery. */
+  private recovering = false;
   private syncWaiters: ((synced: boolean) => void)[] = [];
   private state: 'new' | 'running' | 'stopped' = 'new';
   /** Bumped on every relist and on stop: callbacks of an older list or watch are ignored. */
@@ -181,6 +188,7 @@ export class Informer<T extends KitObject> {
     } catch (err) {
       if (epoch !== this.epoch) return;
       this.log.warn({ err }, 'informer list failed; retrying with backoff');
+      this.recovering = true;
       this.scheduleRelist();
       return;
     }
@@ -191,6 +199,10 @@ export class Informer<T extends KitObject> {
     if (!this.synced) {
       this.synced = true;
       for (const resolve of this.syncWaiters.splice(0)) resolve(true);
+    }
+    if (this.recovering) {
+      this.recovering = false;
+      for (const handlers of this.handlers) this.recovered(handlers);
     }
     this.watchStartedAt = this.clock.now();
     this.cancelWatch = this.source.watch(
@@ -242,6 +254,8 @@ export class Informer<T extends KitObject> {
   private onWatchError(err: Error): void {
     this.cancelWatch = undefined;
     const compacted = isCompactedError(err);
+    // A compaction is history moving on, not the store going away.
+    if (!compacted) this.recovering = true;
     // A watch that lived longer than the longest backoff was healthy: start the backoff afresh.
     if (this.clock.now() - this.watchStartedAt > this.backoff.maxMs) this.failures = 0;
     this.log.warn({ err, revision: this.revision }, compacted ? 'watch revision compacted; relisting' : 'watch broke; relisting');
@@ -270,15 +284,22 @@ export class Informer<T extends KitObject> {
 
   private emit(event: 'onAdd' | 'onDelete', obj: T): void;
   private emit(event: 'onUpdate', oldObj: T, newObj: T): void;
-  private emit(event: keyof InformerHandlers<T>, a: T, b?: T): void {
+  private emit(event: 'onAdd' | 'onUpdate' | 'onDelete', a: T, b?: T): void {
     for (const handlers of this.handlers) this.call(handlers, event, a, b);
   }
 
   /** One handler's failure must not stop the others, nor the informer. */
-  private call(handlers: InformerHandlers<T>, event: keyof InformerHandlers<T>, a: T, b?: T): void {
+  private call(handlers: InformerHandlers<T>, event: 'onAdd' | 'onUpdate' | 'onDelete', a: T, b?: T): void {
+    this.guarded(event, () => (event === 'onUpdate' ? handlers.onUpdate?.(a, b ?? a) : handlers[event]?.(a)));
+  }
+
+  private recovered(handlers: InformerHandlers<T>): void {
+    this.guarded('onRecovered', () => handlers.onRecovered?.());
+  }
+
+  private guarded(event: keyof InformerHandlers<T>, run: () => void): void {
     try {
-      if (event === 'onUpdate') handlers.onUpdate?.(a, b ?? a);
-      else handlers[event]?.(a);
+      run();
     } catch (err) {
       this.log.error({ err, event }, 'informer event handler threw; continuing');
     }

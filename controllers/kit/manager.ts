@@ -185,7 +185,11 @@ export class Manager {
           metrics: this.metrics,
         });
         // Added after sync, so each handler first gets onAdd for every cached object.
-        for (const kind of kindsOf(definition)) informers.informer(kind).addEventHandler(enqueueHandlers(definition, (ref) => controller.enqueue(ref)));
+        for (const kind of kindsOf(definition))
+          informers.informer(kind).addEventHandler({
+            ...enqueueHandlers(definition, (ref) => controller.enqueue(ref)),
+            onRecovered: () => controller.queue.retryBackingOffNow(),
+          });
         return controller;
       });
       await Promise.all(this.running.map((c) => c.stopped));

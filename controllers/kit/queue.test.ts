@@ -109,6 +109,32 @@ describe('WorkQueue delays', () => {
     expect(queue.metrics().delayed).toBe(0);
   });
 
+  it('retryBackingOffNow hands out the keys waiting out a failure at once, keeps their backoff, and leaves other delays alone', async () => {
+    const clock = new FakeClock(0);
+    const queue = newQueue(clock);
+    // 'failed' fails 6 times (its next wait 320 ms); 'later' asked to be looked at in a minute.
+    for (let i = 0; i < 6; i++) queue.addRateLimited('failed');
+    queue.addAfter('later', 60_000);
+    queue.retryBackingOffNow();
+    expect(await drain(queue)).toEqual(['failed']);
+    queue.done('failed');
+    expect(queue.metrics().delayed).toBe(1);
+    // Its backoff is kept: the next failure waits longer still.
+    expect(queue.numRequeues('failed')).toBe(6);
+    queue.addRateLimited('failed');
+    clock.advance(319);
+    expect(queue.len()).toBe(0);
+    clock.advance(1);
+    expect(await drain(queue)).toEqual(['failed']);
+    queue.done('failed');
+    // Only keys waiting out a failure now: not one that ran since, nor one that succeeded (forget).
+    queue.addRateLimited('fixed');
+    queue.forget('fixed');
+    queue.retryBackingOffNow();
+    expect(queue.len()).toBe(0);
+    expect(queue.metrics().delayed).toBe(2); // 'later' and 'fixed' keep their time
+  });
+
   it('applies the overall rate limit across keys once the burst is spent', () => {
     const clock = new FakeClock(0);
     const queue = new WorkQueue({ clock, rateLimits: { backoff: { baseMs: 1, maxMs: 1 }, bucket: { qps: 10, burst: 2 } } });

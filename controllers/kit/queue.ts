@@ -92,6 +92,8 @@ export class WorkQueue {
   private readonly processing = new Set<string>();
   /** Keys scheduled by `addAfter`, with the earliest time they are due. */
   private readonly delayed = new Map<string, { readyAt: number; cancel: Cancel }>();
+  /** Keys whose last processing failed and that wait out their backoff (addRateLimited). */
+  private readonly backingOff = new Set<string>();
   private readonly getters: ((key: string | undefined) => void)[] = [];
   private readonly observer: QueueObserver | undefined;
   /** When each key waiting in `queue` became ready, for the observer's waited(). */
@@ -150,12 +152,33 @@ export class WorkQueue {
   addRateLimited(key: string): void {
     if (this.stopped) return;
     this.retryCount++;
+    this.backingOff.add(key);
     this.addAfter(key, this.limiter.when(key));
+  }
+
+  /**
+   * Hands every key that waits out a failure's backoff to the workers now, as if its delay were
+   * over (its backoff is kept: another failure waits longer still). For when what those failures
+   * lacked is back, such as the API after an outage: a backoff grown through the outage would
+   * otherwise keep work undone for as long again. Keys delayed for other reasons (addAfter,
+   * pacing) keep their time.
+   */
+  retryBackingOffNow(): void {
+    if (this.stopped) return;
+    for (const key of this.backingOff) {
+      const delay = this.delayed.get(key);
+      if (!delay) continue;
+      delay.cancel();
+      this.delayed.delete(key);
+      this.add(key);
+    }
+    this.backingOff.clear();
   }
 
   /** Resets `key`'s backoff: its next failure waits the base delay again. */
   forget(key: string): void {
     this.limiter.forget(key);
+    this.backingOff.delete(key);
   }
 
   /** How many times `key` was retried since it was last forgotten. */
@@ -196,6 +219,7 @@ export class WorkQueue {
     this.stopped = true;
     for (const { cancel } of this.delayed.values()) cancel();
     this.delayed.clear();
+    this.backingOff.clear();
     this.queue.clear();
     this.readySince.clear();
     this.dirty.clear();

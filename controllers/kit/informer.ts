@@ -202,7 +202,7 @@ export class Informer<T extends KitObject> {
     }
     if (this.recovering) {
       this.recovering = false;
-      for (const handlers of this.handlers) this.recovered(handlers);
+      for (const handlers of this.handlers) this.guarded('onRecovered', () => handlers.onRecovered?.());
     }
     this.watchStartedAt = this.clock.now();
     this.cancelWatch = this.source.watch(
@@ -291,10 +291,6 @@ export class Informer<T extends KitObject> {
   /** One handler's failure must not stop the others, nor the informer. */
   private call(handlers: InformerHandlers<T>, event: 'onAdd' | 'onUpdate' | 'onDelete', a: T, b?: T): void {
     this.guarded(event, () => (event === 'onUpdate' ? handlers.onUpdate?.(a, b ?? a) : handlers[event]?.(a)));
-  }
-
-  private recovered(handlers: InformerHandlers<T>): void {
-    this.guarded('onRecovered', () => handlers.onRecovered?.());
   }
 
   private guarded(event: keyof InformerHandlers<T>, run: () => void): void {
